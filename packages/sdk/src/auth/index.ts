@@ -1,0 +1,6 @@
+/** Authentication and authorization: token claims, verification, route guards, revocations. */
+export * from './claims.js';
+export * from './key-set.js';
+export * from './verify.js';
+export * from './guards.js';
+export * from './revocation.js';

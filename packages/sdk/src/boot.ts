@@ -1,0 +1,131 @@
+/**
+ * What every service's `main.ts` does around its `buildApp`: fail fast on bad configuration,
+ * connect to the platform (core's keys, the revocation feed, service tokens, log shipping),
+ * listen, and shut down cleanly on SIGTERM/SIGINT so no request or log record is cut off.
+ */
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ConfigError } from './config/load-config.js';
+import { createLogger } from './logging/logger.js';
+import { createLogDestination, createLogShipper, type LogShipper } from './logging/shipper.js';
+import { createCoreKeySet } from './auth/key-set.js';
+import { createTokenVerifier, type TokenVerifier } from './auth/verify.js';
+import { createRevocationFeed, type RevocationFeed } from './auth/revocation.js';
+import { createServiceClient, type ServiceClient } from './service-client.js';
+
+/** The platform variables every service has (see `baseServiceEnv`). */
+export interface PlatformSettings {
+  SERVICE_NAME: string;
+  LOG_LEVEL: string;
+  CORE_SERVICE_URL: string;
+  HELM_SERVICE_URL?: string | undefined;
+  SERVICE_SECRET?: string | undefined;
+}
+
+/** A service's connections to the rest of the platform. */
+export interface Platform {
+  logger: Logger;
+  verifier: TokenVerifier;
+  /** Absent when the service has no secret yet (nothing to authenticate to core with). */
+  serviceClient: ServiceClient | undefined;
+  revocations: RevocationFeed | undefined;
+  shipper: LogShipper | undefined;
+  /** Stops the feed and flushes the logs. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects a service to the platform from its settings: a logger (shipping to helm when helm's
+ * URL and the service's secret are known), core's key set, the revocation feed and a service client.
+ */
+export function connectPlatform(
+  settings: PlatformSettings,
+  services: Record<string, { url: string }> = {},
+): Platform {
+  const name = settings.SERVICE_NAME;
+  const serviceClient = settings.SERVICE_SECRET
+    ? createServiceClient({
+        serviceName: name,
+        secret: settings.SERVICE_SECRET,
+        coreUrl: settings.CORE_SERVICE_URL,
+        services: { core: { url: settings.CORE_SERVICE_URL }, ...services },
+      })
+    : undefined;
+
+  const shipper =
+    serviceClient && settings.HELM_SERVICE_URL
+      ? createLogShipper({
+          service: name,
+          helmUrl: settings.HELM_SERVICE_URL,
+          getToken: () => serviceClient.getServiceToken('helm'),
+          invalidateToken: () => serviceClient.invalidateToken('helm'),
+        })
+      : undefined;
+  const logger = createLogger({ service: name, level: settings.LOG_LEVEL, destination: createLogDestination(shipper) });
+
+  const revocations = serviceClient
+    ? createRevocationFeed({
+        coreUrl: settings.CORE_SERVICE_URL,
+        getToken: () => serviceClient.getServiceToken('core'),
+        logger,
+      })
+    : undefined;
+  revocations?.start();
+
+  const verifier = createTokenVerifier({
+    keySet: createCoreKeySet({ jwksUrl: new URL('/.well-known/jwks.json', settings.CORE_SERVICE_URL).toString() }),
+    serviceName: name,
+    ...(revocations ? { isRevoked: (jti: string) => revocations.isRevoked(jti) } : {}),
+  });
+
+  return {
+    logger,
+    verifier,
+    serviceClient,
+    revocations,
+    shipper,
+    async close() {
+      await revocations?.stop();
+      await shipper?.close();
+    },
+  };
+}
+
+export interface RunServiceOptions {
+  /** Builds the app and everything it holds; called once the configuration is valid. */
+  start: () => Promise<{ app: FastifyInstance; host: string; port: number; logger: FastifyBaseLogger; close: () => Promise<void> }>;
+}
+
+/**
+ * Runs a service: starts it, listens, and on SIGTERM/SIGINT stops accepting requests, lets the
+ * ones in flight finish, then closes its resources. A ConfigError is printed (every bad variable)
+ * and the process exits with status 78 (EX_CONFIG) before anything is opened.
+ */
+export async function runService(options: RunServiceOptions): Promise<void> {
+  let started;
+  try {
+    started = await options.start();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const { app, host, port, logger, close } = started;
+  await app.listen({ host, port });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void app
+      .close()
+      .then(close)
+      .catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'))
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

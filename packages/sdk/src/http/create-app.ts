@@ -1,0 +1,102 @@
+/**
+ * The Fastify instance every service starts from: one call gives correlation ids, JSON logs,
+ * problem+json errors (404/405/413/415/429 included), zod validation, security headers,
+ * prefix-aware URLs, HTML rendering, authentication guards and rate limits keyed by the
+ * authenticated caller. A service's `buildApp(deps)` calls this, then registers its routes.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../errors.js';
+import { installErrorHandling } from './error-handler.js';
+import { securityHeaders } from './security-headers.js';
+import { correlationFastifyOptions, correlationPlugin } from '../logging/correlation.js';
+import { urlsPlugin, loginUrl } from '../urls.js';
+import { htmlPlugin } from '../html/render.js';
+import { authPlugin, authenticate } from '../auth/guards.js';
+import type { TokenVerifier } from '../auth/verify.js';
+
+/** A Fastify app whose route schemas are zod schemas (handler types are inferred from them). */
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface RateLimitOptions {
+  /** Requests allowed per caller per window. */
+  max: number;
+  /** Window length in milliseconds. */
+  windowMs: number;
+}
+
+export interface ServiceAppOptions {
+  /** The service's name, e.g. `codex`. */
+  service: string;
+  /** The pino logger the app logs with (see `createLogger`). */
+  logger: FastifyBaseLogger;
+  /** Verifies platform JWTs (see `createTokenVerifier`). */
+  verifier: TokenVerifier;
+  /** Addresses allowed to send `X-Forwarded-*` headers (the gateway). */
+  trustedProxies: string[];
+  /** Per-caller rate limit; `false` turns it off. Default 500 requests a minute. */
+  rateLimit?: RateLimitOptions | false;
+  /** Largest accepted request body in bytes. Default 16 MiB, as the original. */
+  bodyLimit?: number;
+  /** Source of new correlation ids (tests freeze it). */
+  randomId?: () => string;
+}
+
+/** Builds the base app for a service. Register routes on the result. */
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    // Behind the gateway the client address comes from X-Forwarded-For, but only when the
+    // direct peer is one of the trusted proxies.
+    trustProxy: options.trustedProxies,
+    return503OnClosing: true,
+    ...correlationFastifyOptions(options.randomId),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  await app.register(correlationPlugin);
+  await app.register(securityHeaders);
+  await app.register(urlsPlugin, { trustedProxies: options.trustedProxies });
+  await app.register(htmlPlugin);
+  await app.register(authPlugin, { verifier: options.verifier, loginRedirect: loginUrl });
+
+  if (options.rateLimit !== false) {
+    const limit = options.rateLimit ?? { max: 500, windowMs: 60_000 };
+    await app.register(rateLimit, {
+      global: true,
+      max: limit.max,
+      timeWindow: limit.windowMs,
+      // Counted after the token is read, so the key is the user or calling service; behind the
+      // gateway every request shares one address, so keying by IP would throttle everybody at
+      // once (the original's limiter did exactly that).
+      hook: 'preHandler',
+      keyGenerator: async (request) => {
+        const principal = await authenticate(request).catch(() => null);
+        if (principal?.kind === 'user') return `user:${principal.user.sub}`;
+        if (principal?.kind === 'service') return `service:${principal.service}`;
+        return `ip:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) =>
+        new AppError('rate_limited', `Too many requests: at most ${context.max} per ${context.after}.`, {
+          retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)),
+        }),
+    });
+  }
+  return app;
+}

@@ -1,0 +1,16 @@
+/**
+ * `@hivematrix/sdk`: what every HiveMatrix service shares. HTML components live in
+ * `@hivematrix/sdk/html`, the database layer in `@hivematrix/sdk/db`, test helpers in
+ * `@hivematrix/sdk/testing`, so a service only loads what it uses.
+ */
+export * from './errors.js';
+export * from './config/index.js';
+export * from './logging/index.js';
+export * from './auth/index.js';
+export * from './service-client.js';
+export * from './health.js';
+export * from './urls.js';
+export { createServiceApp, type ServiceApp, type ServiceAppOptions, type RateLimitOptions } from './http/create-app.js';
+export { installErrorHandling, sendProblem, toAppError } from './http/error-handler.js';
+export { securityHeaders, SERVICE_CSP } from './http/security-headers.js';
+export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every check: type-check, lint, unit tests, database tests, browser tests.
+# Exits non-zero on the first failing stage. Installs what it needs first.
+set -euo pipefail
+source "$(dirname "$0")/scripts/env.sh"
+cd "$HM_ROOT"
+
+echo "==> Type-check (tsc)"
+tsc -p tsconfig.json
+echo "==> Lint (eslint)"
+eslint --max-warnings 0 .
+echo "==> Tests"
+exec tsx scripts/run-tests.ts "$@"
