@@ -14,3 +14,4 @@ export { createServiceApp, type ServiceApp, type ServiceAppOptions, type RateLim
 export { installErrorHandling, sendProblem, toAppError } from './http/error-handler.js';
 export { securityHeaders, SERVICE_CSP } from './http/security-headers.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';
+export * from './registry.js';
