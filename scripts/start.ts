@@ -46,6 +46,9 @@ async function writeEnvFile(service: string, values: Record<string, string>): Pr
 }
 
 async function main(): Promise<void> {
+  // instance/ must be searchable by the postgres user that runs the embedded server when we are
+  // root; the secrets folder inside stays 0700.
+  await mkdir(instance, { recursive: true, mode: 0o755 });
   console.log('==> Starting the embedded PostgreSQL server (data in instance/postgres)');
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(instance, 'postgres'),
