@@ -9,6 +9,7 @@ import type { TemplateDb } from './db/notes.js';
 import { homeRoutes } from './routes/home/index.js';
 import { dataRoutes } from './routes/data/index.js';
 import { adminRoutes } from './routes/admin/index.js';
+import { styleGuideRoutes } from './routes/style-guide/index.js';
 
 export interface TemplateDeps {
   config: TemplateConfig;
@@ -45,5 +46,6 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
   await app.register(homeRoutes, { db: deps.db, config });
   await app.register(dataRoutes, { db: deps.db, now: deps.now });
   await app.register(adminRoutes, { config });
+  await app.register(styleGuideRoutes);
   return app;
 }

@@ -1,0 +1,90 @@
+/*
+ * Behaviour for design-system blocks, so services need no script of their own for the basics
+ * (the CSP allows only same-origin script files):
+ *   modals  <button data-modal-open="id">, .modal#id.active, [data-modal-close], Escape, backdrop;
+ *   tabs    .tabs [role=tab][aria-controls=panel] with .tab-content panels, arrow keys;
+ *   toasts  .toast__close removes its toast.
+ */
+/* global document, window */
+(() => {
+  'use strict';
+
+  const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  const openers = new Map();
+
+  function openModal(modal, opener) {
+    modal.classList.add('active');
+    modal.setAttribute('aria-hidden', 'false');
+    openers.set(modal, opener);
+    const first = modal.querySelector('.modal__body ' + FOCUSABLE) || modal.querySelector(FOCUSABLE);
+    if (first) first.focus();
+  }
+
+  function closeModal(modal) {
+    modal.classList.remove('active');
+    modal.setAttribute('aria-hidden', 'true');
+    const opener = openers.get(modal);
+    openers.delete(modal);
+    if (opener && typeof opener.focus === 'function') opener.focus();
+  }
+
+  function selectTab(tab) {
+    const list = tab.closest('[role="tablist"]');
+    if (!list) return;
+    for (const other of list.querySelectorAll('[role="tab"]')) {
+      const selected = other === tab;
+      other.setAttribute('aria-selected', String(selected));
+      other.setAttribute('tabindex', selected ? '0' : '-1');
+      other.classList.toggle('tabs__tab--active', selected);
+      const panelId = other.getAttribute('aria-controls');
+      const panel = panelId ? document.getElementById(panelId) : null;
+      if (panel) {
+        panel.classList.toggle('tab-content--active', selected);
+        panel.hidden = !selected;
+      }
+    }
+    tab.focus();
+  }
+
+  document.addEventListener('click', (event) => {
+    const target = event.target;
+    if (!(target instanceof window.Element)) return;
+    const opener = target.closest('[data-modal-open]');
+    if (opener) {
+      const modal = document.getElementById(opener.getAttribute('data-modal-open') || '');
+      if (modal) openModal(modal, opener);
+      return;
+    }
+    const modal = target.closest('.modal.active');
+    if (modal && (target === modal || target.closest('[data-modal-close], .modal__close'))) {
+      closeModal(modal);
+      return;
+    }
+    const tab = target.closest('[role="tablist"] [role="tab"]');
+    if (tab) {
+      selectTab(tab);
+      return;
+    }
+    const close = target.closest('.toast__close');
+    if (close) close.closest('.toast')?.remove();
+  });
+
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      const open = document.querySelectorAll('.modal.active');
+      const top = open[open.length - 1];
+      if (top) closeModal(top);
+      return;
+    }
+    const target = event.target;
+    if (!(target instanceof window.Element) || target.getAttribute('role') !== 'tab') return;
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const tabs = Array.from(target.closest('[role="tablist"]')?.querySelectorAll('[role="tab"]') || []);
+    const index = tabs.indexOf(target);
+    const next = tabs[(index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    if (next) {
+      event.preventDefault();
+      selectTab(next);
+    }
+  });
+})();
