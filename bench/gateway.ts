@@ -1,0 +1,225 @@
+/**
+ * bench/gateway: what the gateway costs. In one run, requests per second and p50/p99 latency of a
+ * small JSON answer fetched
+ *   1. directly from an upstream (plain HTTP, loopback),
+ *   2. through nexus with an authenticated session (pre-seeded: the platform JWT is verified
+ *      locally, no call to core on the path), over plain HTTP (the gateway's own cost, as behind a
+ *      TLS-terminating load balancer) and over HTTPS (as browsers reach it),
+ *   3. through nginx over HTTPS as a plain reverse proxy, when /usr/sbin/nginx is installed,
+ * then prints the ratios. The upstream, nexus and nginx each run in their own process so the load
+ * generator (autocannon, in this process) does not share an event loop with them.
+ *
+ * Usage: npx tsx bench/gateway.ts [--duration 10] [--connections 32]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+const NGINX = '/usr/sbin/nginx';
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? fallback : Number(args[at + 1]);
+};
+const role = args.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
+
+/** Child role: the upstream, answering `{"ok":true}` to everything. */
+async function runUpstream(): Promise<void> {
+  const body = '{"ok":true}';
+  const server = createHttpServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+/** Child role: nexus in front of the upstream, with one session already in its store. */
+async function runNexus(upstreamPort: number, plain: boolean): Promise<void> {
+  const { createLocalKeySet, createLogger, createTokenVerifier, servicesFileSchema } = await import('@hivematrix/sdk');
+  const { createTestKeys } = await import('@hivematrix/sdk/testing');
+  const { buildApp } = await import('../services/nexus/src/app.js');
+  const { composePage, renderErrorPage } = await import('../services/nexus/src/compose/index.js');
+  const { nexusEnvSchema } = await import('../services/nexus/src/config.js');
+  const { createOidcClient } = await import('../services/nexus/src/auth/oidc.js');
+  const { staticRegistry } = await import('../services/nexus/src/registry/live-registry.js');
+  const { createMemoryStore } = await import('../services/nexus/src/session/memory-store.js');
+  const { newOpaqueId, storeKey } = await import('../services/nexus/src/session/cookies.js');
+  const { selfSignedCertificate } = await import('../services/nexus/src/tls.js');
+
+  const keys = await createTestKeys();
+  const token = await keys.mintUserToken({ permission_level: 'technician' }, { expiresInSec: 3600 });
+  const verifier = createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'nexus' });
+  const principal = await verifier.verify(token);
+  if (principal.kind !== 'user') throw new Error('not a user token');
+  const store = createMemoryStore();
+  const id = newOpaqueId();
+  const now = Date.now();
+  await store.setSession(storeKey(id), {
+    token, user: principal.user, idToken: '', idpSid: null, idpSub: principal.user.sub, createdAt: now, lastSeenAt: now,
+    prefs: { theme: 'light', accent: 'purple', sidebarCollapsed: false },
+  }, 3_600_000);
+
+  const config = nexusEnvSchema.parse({
+    SERVICE_NAME: 'nexus', SERVICE_SECRET: 'bench-secret-bench-secret-bench-secret', OIDC_CLIENT_SECRET: 'unused',
+    LOG_LEVEL: 'fatal', RATE_LIMIT_PER_MINUTE: '1000000000', HSTS_MAX_AGE: '0',
+  });
+  const tls = await selfSignedCertificate(['127.0.0.1']);
+  const unreachable = (): never => {
+    throw new Error('the benchmark path must not call core');
+  };
+  const app = await buildApp({
+    config,
+    tls: plain ? null : tls,
+    composer: { composePage, renderErrorPage },
+    store,
+    registry: staticRegistry(servicesFileSchema.parse({ bench: { url: `http://127.0.0.1:${upstreamPort}`, port: upstreamPort, display_name: 'Bench' } })),
+    oidc: createOidcClient({ issuer: config.IDENTITY_ISSUER, upstreamUrl: config.IDENTITY_UPSTREAM_URL, clientId: 'core-client', clientSecret: 'unused', redirectUri: 'https://localhost/keycloak-callback', postLogoutRedirectUri: 'https://localhost/' }),
+    core: { exchange: unreachable, refresh: unreachable, revoke: unreachable, revokeIdentitySession: unreachable },
+    verifier,
+    isRevoked: () => false,
+    assets: { files: new Map(), version: 'bench' },
+    logger: createLogger({ service: 'nexus', level: 'fatal' }),
+    now: Date.now,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
+  process.stdout.write(`${JSON.stringify({ port, cookie: `__Host-hm_session=${id}`, key: tls.key, cert: tls.cert })}\n`);
+}
+
+/** Starts this file in a child process with `role`; resolves with the JSON line it prints. */
+async function child<T>(roleName: string, extra: string[] = []): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--role=${roleName}`, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout });
+  const info = await new Promise<T>((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    proc.once('exit', (code) => reject(new Error(`${roleName} exited with ${code}`)));
+  });
+  return { proc, info };
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts nginx as a plain TLS reverse proxy to the upstream (one worker, keep-alive upstream). */
+async function startNginx(upstreamPort: number, key: string, cert: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hivematrix-bench-nginx-'));
+  const port = await freePort();
+  await writeFile(path.join(dir, 'key.pem'), key, { mode: 0o600 });
+  await writeFile(path.join(dir, 'cert.pem'), cert);
+  const conf = `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream app { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${dir}/cert.pem;
+    ssl_certificate_key ${dir}/key.pem;
+    keepalive_requests 100000;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`;
+  await writeFile(path.join(dir, 'nginx.conf'), conf);
+  const proc = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Wait until it accepts connections (nginx gives no readiness signal in the foreground).
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const probe = connect(port, '127.0.0.1', () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    port,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((resolve) => proc.once('exit', resolve));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function measure(name: string, url: string, headers: Record<string, string>, duration: number, connections: number): Promise<Figures> {
+  // A short warm-up (JIT, TLS sessions, keep-alive pools), then the measured run.
+  await autocannon({ url, headers, connections, duration: 2 });
+  const result = await autocannon({ url, headers, connections, duration });
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+async function main(): Promise<void> {
+  const duration = option('duration', 10);
+  const connections = option('connections', 32);
+  const upstream = await child<{ port: number }>('upstream');
+  const nexus = await child<{ port: number; cookie: string; key: string; cert: string }>('nexus', [String(upstream.info.port)]);
+  const plainNexus = await child<{ port: number; cookie: string }>('nexus', [String(upstream.info.port), '--plain']);
+  const results: Figures[] = [];
+  let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
+  try {
+    console.log(`autocannon: ${connections} connections, ${duration} s per target, loopback`);
+    results.push(await measure('direct (HTTP)', `http://127.0.0.1:${upstream.info.port}/json`, {}, duration, connections));
+    results.push(await measure('nexus (HTTP, session)', `http://127.0.0.1:${plainNexus.info.port}/bench/json`, { cookie: plainNexus.info.cookie, accept: 'application/json' }, duration, connections));
+    results.push(await measure('nexus (HTTPS, session)', `https://127.0.0.1:${nexus.info.port}/bench/json`, { cookie: nexus.info.cookie, accept: 'application/json' }, duration, connections));
+    if (existsSync(NGINX)) {
+      nginx = await startNginx(upstream.info.port, nexus.info.key, nexus.info.cert);
+      results.push(await measure('nginx (HTTPS, plain proxy)', `https://127.0.0.1:${nginx.port}/json`, {}, duration, connections));
+    } else {
+      console.log(`note: ${NGINX} not found (Debian package "nginx"); the nginx comparison is skipped`);
+    }
+  } finally {
+    await nginx?.stop();
+    nexus.proc.kill('SIGTERM');
+    plainNexus.proc.kill('SIGTERM');
+    upstream.proc.kill('SIGTERM');
+  }
+
+  console.log('');
+  console.log('target                        req/s     p50 ms   p99 ms   errors  non-2xx');
+  for (const r of results) {
+    console.log(`${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(8)} ${String(r.non2xx).padStart(8)}`);
+  }
+  const [direct, plain, through, viaNginx] = results;
+  const ratio = (a: Figures | undefined, b: Figures | undefined): string => (a === undefined || b === undefined ? 'n/a' : (a.rps / b.rps).toFixed(2));
+  console.log('');
+  console.log(`nexus HTTP  / direct HTTP: ${ratio(plain, direct)}  (the gateway's own cost; target >= 0.50)`);
+  console.log(`nexus HTTPS / direct HTTP: ${ratio(through, direct)}  (adds TLS, paid by the load generator too)`);
+  if (viaNginx !== undefined) {
+    console.log(`nginx HTTPS / direct HTTP: ${ratio(viaNginx, direct)}`);
+    console.log(`nexus HTTPS / nginx HTTPS: ${ratio(through, viaNginx)}  (same TLS on both sides)`);
+  }
+}
+
+if (role === 'upstream') await runUpstream();
+else if (role === 'nexus') await runNexus(Number(args[args.indexOf('--role=nexus') + 1]), args.includes('--plain'));
+else await main();

@@ -1,0 +1,18 @@
+/**
+ * The optional plain-HTTP listener: it serves nothing, it only sends browsers to HTTPS (301 for
+ * GET/HEAD, 308 for other methods so the method is kept; RFC 9110 §15.4). The redirect goes to
+ * the configured public URL, never to the Host header a client sent.
+ */
+import { createServer, type Server } from 'node:http';
+
+/** Creates (does not start) the redirecting server. */
+export function createRedirectServer(publicUrl: string): Server {
+  const base = new URL(publicUrl);
+  return createServer((request, response) => {
+    const raw = request.url ?? '/';
+    // Only a path of this site: `//evil.example/` would otherwise resolve to another host.
+    const pathAndQuery = raw.startsWith('/') && !raw.startsWith('//') ? raw : '/';
+    const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
+    response.writeHead(status, { Location: `${base.origin}${pathAndQuery}`, 'Content-Length': '0', Connection: 'close' }).end();
+  });
+}

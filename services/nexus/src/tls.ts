@@ -1,0 +1,68 @@
+/**
+ * The gateway's TLS material: the configured certificate and key, or on first start a self-signed
+ * certificate for localhost (EC P-256, one year, SAN localhost/127.0.0.1/::1) written under
+ * `<instance>/certs/` with the key readable by its owner only (0600), and reused afterwards.
+ */
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generate } from 'selfsigned';
+
+/** PEM key and certificate. */
+export interface TlsMaterial {
+  key: string;
+  cert: string;
+  /** Where they were read from (or written to). */
+  keyFile: string;
+  certFile: string;
+  generated: boolean;
+}
+
+/** Generates a self-signed certificate for `hosts` (DNS names and IP addresses). */
+export async function selfSignedCertificate(hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'], now = new Date()): Promise<{ key: string; cert: string }> {
+  const altNames = hosts.map((host) => (/^[\d.]+$|:/.test(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host }));
+  const notAfter = new Date(now.getTime() + 365 * 24 * 3_600_000);
+  const pems = await generate([{ name: 'commonName', value: hosts[0] ?? 'localhost' }, { name: 'organizationName', value: 'HiveMatrix' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: now,
+    notAfterDate: notAfter,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * The TLS material to serve with: the configured files when given (both must be), else the
+ * generated pair under `certsDir` (created on first start).
+ */
+export async function loadTlsMaterial(options: { certFile?: string | undefined; keyFile?: string | undefined; certsDir: string; hosts?: string[] }): Promise<TlsMaterial> {
+  if (options.certFile !== undefined || options.keyFile !== undefined) {
+    if (options.certFile === undefined || options.keyFile === undefined) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
+    return { key: await readFile(options.keyFile, 'utf8'), cert: await readFile(options.certFile, 'utf8'), keyFile: options.keyFile, certFile: options.certFile, generated: false };
+  }
+  const keyFile = path.join(options.certsDir, 'nexus.key');
+  const certFile = path.join(options.certsDir, 'nexus.crt');
+  const [key, cert] = await Promise.all([readIfExists(keyFile), readIfExists(certFile)]);
+  if (key !== null && cert !== null) return { key, cert, keyFile, certFile, generated: false };
+  const made = await selfSignedCertificate(options.hosts);
+  await mkdir(options.certsDir, { recursive: true, mode: 0o700 });
+  await writeFile(keyFile, made.key, { mode: 0o600 });
+  await chmod(keyFile, 0o600); // in case the file existed with looser bits
+  await writeFile(certFile, made.cert, { mode: 0o644 });
+  return { ...made, keyFile, certFile, generated: true };
+}
