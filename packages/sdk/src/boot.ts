@@ -113,8 +113,9 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     throw error;
   }
   const { app, host, port, logger, close } = started;
-  await app.listen({ host, port });
 
+  // Signal handlers go in before `listen`, so a stop that arrives while the port is being bound
+  // still closes the database pool and flushes the logs instead of killing the process outright.
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -128,4 +129,5 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  await app.listen({ host, port });
 }

@@ -1,0 +1,126 @@
+/**
+ * Identity's composition root: everything it needs comes in through `deps`, so tests build it
+ * with a test database and their own issuer and clients.
+ *
+ * Routes (all under the issuer's base path, `/keycloak` by default):
+ * - `<realm>/…` the OpenID provider (discovery, auth, token, userinfo, certs, logout, revoke,
+ *   token/introspect), mounted from oidc-provider;
+ * - `<realm>/login-actions/<uid>…` the sign-in and password-change pages;
+ * - `<base>/admin/realms/<realm>/…` Keycloak's admin REST API (the subset helm uses);
+ * - `/health`.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  createHealthCheck,
+  createLocalKeySet,
+  createServiceApp,
+  createTokenVerifier,
+  registerHealthRoute,
+  type ServiceApp,
+} from '@hivematrix/sdk';
+import { ADMIN_CLIENT_ID, GATEWAY_CLIENT_ID, realmOf, type IdentityConfig } from './config.js';
+import { pruneExpired } from './db/oidc-store.js';
+import type { IdentityDb } from './db/schema.js';
+import type { PasswordHasher } from './domain/passwords.js';
+import { createBackchannelFetch } from './oidc/backchannel-fetch.js';
+import { providerBridge } from './oidc/bridge.js';
+import { adminClient, gatewayClient, pageContentSecurityPolicy } from './oidc/clients.js';
+import { loadProviderKeys } from './oidc/keys.js';
+import { createIdentityProvider } from './oidc/provider.js';
+import { endUserSessions } from './oidc/sessions.js';
+import { adminRoutes } from './routes/admin/index.js';
+import { autoSubmitScriptPath, interactionRoutes } from './routes/interaction/index.js';
+
+export interface IdentityDeps {
+  config: IdentityConfig;
+  logger: FastifyBaseLogger;
+  db: IdentityDb;
+  /** Answers `SELECT 1`; the health check's database probe. */
+  ping: () => Promise<void>;
+  /** Clock of identity's own rules (lockout, password-change window). */
+  now: () => Date;
+  passwords: PasswordHasher;
+  /** PEM text of an extra CA trusted for back-channel logout (the content of IDENTITY_BACKCHANNEL_CA_FILE). */
+  backchannelCa?: string | undefined;
+  /** Source of new correlation ids; tests freeze it. */
+  randomId?: () => string;
+}
+
+/** Builds the identity app without listening; loads (or on first start creates) the provider's keys. */
+export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
+  const { config, db, logger } = deps;
+  const realm = realmOf(config.IDENTITY_ISSUER);
+  const clients = [
+    gatewayClient({
+      clientId: GATEWAY_CLIENT_ID,
+      secret: config.IDENTITY_GATEWAY_CLIENT_SECRET,
+      redirectUris: config.IDENTITY_GATEWAY_REDIRECT_URIS,
+      postLogoutRedirectUris: config.IDENTITY_GATEWAY_POST_LOGOUT_REDIRECT_URIS,
+      backchannelLogoutUri: config.IDENTITY_GATEWAY_BACKCHANNEL_LOGOUT_URI,
+    }),
+    adminClient({ clientId: ADMIN_CLIENT_ID, secret: config.IDENTITY_ADMIN_CLIENT_SECRET }),
+  ];
+  const csp = pageContentSecurityPolicy(clients);
+  const homeUrl = `${realm.origin}/`;
+
+  const provider = createIdentityProvider({
+    realm,
+    clients,
+    db,
+    keys: await loadProviderKeys(db),
+    fetch: createBackchannelFetch({ ca: deps.backchannelCa, insecureLocal: config.IDENTITY_BACKCHANNEL_INSECURE_LOCAL }),
+    ttl: {
+      accessTokenSec: Math.max(1, Math.round(config.IDENTITY_ACCESS_TOKEN_TTL / 1000)),
+      adminTokenSec: Math.max(1, Math.round(config.IDENTITY_ADMIN_TOKEN_TTL / 1000)),
+      sessionMaxSec: Math.max(60, Math.round(config.IDENTITY_SESSION_MAX / 1000)),
+    },
+    adminClientId: ADMIN_CLIENT_ID,
+    autoLogoutClients: new Set([GATEWAY_CLIENT_ID]),
+    interactionUrl: (uid) => `${realm.issuer}/login-actions/${uid}`,
+    autoSubmitScriptUrl: `${realm.origin}${autoSubmitScriptPath(realm)}`,
+    homeUrl,
+    logger,
+  });
+
+  const app = await createServiceApp({
+    service: config.SERVICE_NAME,
+    logger,
+    // Identity accepts no platform JWTs: its admin API takes the realm's own tokens.
+    verifier: createTokenVerifier({ keySet: createLocalKeySet({ keys: [] }), serviceName: config.SERVICE_NAME }),
+    trustedProxies: config.TRUSTED_PROXIES,
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    ...(deps.randomId ? { randomId: deps.randomId } : {}),
+  });
+
+  registerHealthRoute(app, createHealthCheck({ service: config.SERVICE_NAME, database: { ping: deps.ping } }));
+  await app.register(providerBridge, { provider, realm, contentSecurityPolicy: csp });
+  await app.register(interactionRoutes, {
+    provider,
+    realm,
+    db,
+    passwords: deps.passwords,
+    policy: { maxFailures: config.LOGIN_MAX_FAILURES, lockoutMs: config.LOGIN_LOCKOUT_MINUTES * 60_000 },
+    now: deps.now,
+    contentSecurityPolicy: csp,
+    homeUrl,
+  });
+  await app.register(adminRoutes, {
+    prefix: realm.adminPath,
+    provider,
+    db,
+    passwords: deps.passwords,
+    adminClientId: ADMIN_CLIENT_ID,
+    endSessions: (userId) => endUserSessions({ db, provider, logger }, userId),
+  });
+
+  // Expired records are already invisible; pruning only keeps the table small.
+  const pruner = setInterval(() => {
+    pruneExpired(db, new Date()).then(
+      (pruned) => logger.debug(pruned, 'pruned expired identity records'),
+      (error: unknown) => logger.warn({ err: error }, 'pruning expired identity records failed'),
+    );
+  }, config.IDENTITY_PRUNE_INTERVAL);
+  pruner.unref();
+  app.addHook('onClose', async () => clearInterval(pruner));
+  return app;
+}

@@ -1,0 +1,90 @@
+/**
+ * Boots identity: configuration, logging (shipped to helm when configured), database and
+ * migrations, the first admin on a fresh realm, then `buildApp` and listen. The only place that
+ * touches `process`.
+ *
+ * Unlike other services it does not subscribe to core's revocation feed: it accepts no platform
+ * tokens, so it has no use for it.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, createLogDestination, createLogShipper, createLogger, createServiceClient, runService } from '@hivematrix/sdk';
+import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
+import { buildApp } from './app.js';
+import { instanceDirFrom, loadIdentityConfig, type IdentityConfig } from './config.js';
+import { schema } from './db/schema.js';
+import { ensureInitialAdmin } from './domain/initial-admin.js';
+import { createPasswordHasher, generatePassword } from './domain/passwords.js';
+
+/** The JSON logger, shipping to helm when helm's URL and this service's secret are known. */
+function createIdentityLogger(config: IdentityConfig) {
+  const shipper =
+    config.SERVICE_SECRET !== undefined && config.HELM_SERVICE_URL !== undefined
+      ? (() => {
+          const client = createServiceClient({
+            serviceName: config.SERVICE_NAME,
+            secret: config.SERVICE_SECRET,
+            coreUrl: config.CORE_SERVICE_URL,
+            services: { helm: { url: config.HELM_SERVICE_URL } },
+          });
+          return createLogShipper({
+            service: config.SERVICE_NAME,
+            helmUrl: config.HELM_SERVICE_URL,
+            getToken: () => client.getServiceToken('helm'),
+            invalidateToken: () => client.invalidateToken('helm'),
+          });
+        })()
+      : undefined;
+  const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, destination: createLogDestination(shipper) });
+  return { logger, close: async () => shipper?.close() };
+}
+
+/** The CA file's PEM text; an unreadable file refuses the boot like any bad setting. */
+async function readBackchannelCa(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([{ variable: 'IDENTITY_BACKCHANNEL_CA_FILE', message: `cannot read the CA file: ${reason}` }]);
+  }
+}
+
+await runService({
+  async start() {
+    const config = loadIdentityConfig(process.env);
+    const backchannelCa = await readBackchannelCa(config.IDENTITY_BACKCHANNEL_CA_FILE);
+    const logging = createIdentityLogger(config);
+    const database = openDatabase({
+      url: config.DATABASE_URL,
+      poolMax: config.DB_POOL_MAX,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+      applicationName: config.SERVICE_NAME,
+      schema,
+      logger: logging.logger,
+    });
+    await migrate(database.pool, { dir: migrationsDir(import.meta.url, 'db/migrations'), logger: logging.logger });
+    const passwords = await createPasswordHasher();
+    const initial = await ensureInitialAdmin({
+      db: database.db,
+      passwords,
+      secretsDir: path.join(instanceDirFrom(process.env), 'secrets'),
+      generatePassword: () => generatePassword(),
+      // Straight to the terminal, once: a password must not travel through the log pipeline.
+      announce: (text) => process.stdout.write(text),
+    });
+    if (initial.created) logging.logger.info({ file: initial.file }, 'created the first admin user');
+
+    const app = await buildApp({ config, logger: logging.logger, db: database.db, ping: database.ping, now: () => new Date(), passwords, backchannelCa });
+    return {
+      app,
+      host: config.HOST,
+      port: config.PORT,
+      logger: logging.logger,
+      close: async () => {
+        await database.close();
+        await logging.close();
+      },
+    };
+  },
+});
