@@ -1,0 +1,108 @@
+/**
+ * Core's composition root: everything it needs comes in through `deps` (key ring, session store,
+ * identity client, service directory, clock), so tests build it with temporary keys, a fake
+ * identity provider and a controllable clock, and several instances can share one Redis.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp } from '@hivematrix/sdk';
+import type { CoreConfig } from './config.js';
+import type { IdentityClient } from './domain/identity-client.js';
+import type { KeyRing } from './domain/keys/key-ring.js';
+import type { TokenContext } from './domain/platform-tokens.js';
+import { createRequestVerifier } from './domain/request-verifier.js';
+import type { ServiceDirectory } from './domain/service-secrets.js';
+import type { SessionStore } from './domain/sessions/types.js';
+import { createTokenIssuer } from './domain/tokens.js';
+import { adminRoutes } from './routes/admin/index.js';
+import { jwksRoutes } from './routes/jwks/index.js';
+import type { RouteLimits } from './routes/limits.js';
+import { revocationRoutes } from './routes/revocations/index.js';
+import { createStreamHub } from './routes/revocations/stream-hub.js';
+import { serviceTokenRoutes } from './routes/service-token/index.js';
+import { sessionRoutes } from './routes/sessions/index.js';
+import { tokenRoutes } from './routes/tokens/index.js';
+
+/** Everything core is built from; `main.ts` makes the real ones, tests their own. */
+export interface CoreDeps {
+  config: CoreConfig;
+  logger: FastifyBaseLogger;
+  keys: KeyRing;
+  store: SessionStore;
+  identity: IdentityClient;
+  services: ServiceDirectory;
+  /** Clock in milliseconds. */
+  now: () => number;
+  /** Source of session and token ids; 256 random bits by default. */
+  newId?: () => string;
+  /** Source of new correlation ids; tests freeze it. */
+  randomId?: () => string;
+}
+
+/** A session id is a bearer-token id: unguessable, 256 bits (the original used 32 random bytes too). */
+const defaultId = (): string => randomBytes(32).toString('base64url');
+
+/** Builds core without listening. */
+export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
+  const { config, keys, store, now } = deps;
+  const newId = deps.newId ?? defaultId;
+  const issuer = createTokenIssuer({ keys, now, newId });
+  const ctx: TokenContext = {
+    store,
+    issuer,
+    identity: deps.identity,
+    now,
+    newSessionId: newId,
+    policy: {
+      tokenTtlSec: config.TOKEN_TTL_SEC,
+      refreshGraceSec: config.REFRESH_GRACE_SEC,
+      sessionMaxAgeSec: config.SESSION_MAX_AGE_SEC,
+    },
+  };
+  const limits: RouteLimits = {
+    perUser: config.RATE_LIMIT_PER_MINUTE,
+    perService: config.SERVICE_RATE_LIMIT_PER_MINUTE,
+    validatePerIp: config.VALIDATE_RATE_LIMIT_PER_MINUTE,
+    serviceTokenPerIp: config.SERVICE_TOKEN_RATE_LIMIT_PER_MINUTE,
+  };
+
+  const app = await createServiceApp({
+    service: config.SERVICE_NAME,
+    logger: deps.logger,
+    verifier: createRequestVerifier({ keys, store, now, serviceName: config.SERVICE_NAME }),
+    trustedProxies: config.TRUSTED_PROXIES,
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    ...(deps.randomId ? { randomId: deps.randomId } : {}),
+  });
+
+  registerHealthRoute(
+    app,
+    createHealthCheck({
+      service: config.SERVICE_NAME,
+      now,
+      extraChecks: {
+        session_store: async () => ({ ...(await store.health()) }),
+        signing_key: async () => ({ status: 'healthy', kid: keys.signer().kid }),
+      },
+    }),
+  );
+
+  // Core's answers carry tokens and session data: never cached (RFC 6749 §5.1), except where a
+  // route says otherwise (the JWKS).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  const hub = createStreamHub({ store, heartbeatMs: config.REVOCATION_HEARTBEAT_MS, logger: deps.logger });
+  // Open streams would keep the server from closing.
+  app.addHook('preClose', async () => hub.closeAll());
+
+  await app.register(jwksRoutes, { keys });
+  await app.register(serviceTokenRoutes, { directory: deps.services, issuer, perAddressLimit: limits.serviceTokenPerIp });
+  await app.register(tokenRoutes, { ctx, exchangeCallers: config.EXCHANGE_CALLERS, limits });
+  await app.register(sessionRoutes, { store, now, callers: config.EXCHANGE_CALLERS, limits });
+  await app.register(revocationRoutes, { store, hub, limits });
+  await app.register(adminRoutes, { store, keys, now, refreshGraceSec: config.REFRESH_GRACE_SEC });
+  return app;
+}
