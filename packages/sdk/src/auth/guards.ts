@@ -119,6 +119,14 @@ export function requireRole(
   return guard({ ...options, roles: levels }, 'users_only');
 }
 
+/**
+ * Only the named calling services, with a service token; every user gets 403 `forbidden`.
+ * (`requireAuth({ services })` alone also lets users through: it is for routes shared by both.)
+ */
+export function requireService(services: readonly string[]): Guard {
+  return guard({ services, roles: [] }, 'service_not_allowed');
+}
+
 function guard(options: GuardOptions, serviceRefusal: 'users_only' | 'service_not_allowed'): Guard {
   return async (request, reply) => {
     let principal: Principal | null;

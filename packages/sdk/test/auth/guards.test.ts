@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../src/errors.js';
 import { createLocalKeySet } from '../../src/auth/key-set.js';
 import { createTokenVerifier } from '../../src/auth/verify.js';
-import { authPlugin, authenticate, currentUser, requireAuth, requireRole, requireUser } from '../../src/auth/guards.js';
+import { authPlugin, authenticate, currentUser, requireAuth, requireRole, requireService, requireUser } from '../../src/auth/guards.js';
 import { createTestKeys } from '../../src/testing/keys.js';
 import type { TestKeys } from '../../src/testing/keys.js';
 
@@ -38,6 +38,7 @@ async function buildTestApp(keys: TestKeys): Promise<FastifyInstance> {
   app.get('/admin-or-codex', { preHandler: requireRole(['admin'], { services: ['helm'] }) }, (request, reply) => reply.send(who(request)));
   app.get('/data', { preHandler: requireAuth({ services: ['helm', 'ledger'] }) }, (request, reply) => reply.send(who(request)));
   app.get('/ledger-only', { preHandler: requireAuth({ services: ['ledger'] }) }, (request, reply) => reply.send(who(request)));
+  app.get('/ledger-service', { preHandler: requireService(['ledger']) }, (request, reply) => reply.send(who(request)));
   app.get('/any', { preHandler: requireAuth() }, (request, reply) => reply.send(who(request)));
   app.get('/billing', { preHandler: requireAuth({ roles: ['admin', 'billing'] }) }, (request, reply) => reply.send(who(request)));
   app.get('/optional', async (request) => ({ kind: (await authenticate(request))?.kind ?? 'anonymous' }));
@@ -164,5 +165,21 @@ describe('route guards', () => {
     });
     assert.equal(response.statusCode, 200);
     assert.equal(json(response)['note'], 'hi');
+  });
+});
+
+describe('requireService', () => {
+  it('lets only the named services through and refuses every user, even an admin', async () => {
+    const keys = await createTestKeys();
+    const app = await buildTestApp(keys);
+    try {
+      const call = async (token: string) =>
+        (await app.inject({ url: '/ledger-service', headers: { authorization: `Bearer ${token}` } })).statusCode;
+      assert.equal(await call(await keys.mintServiceToken('ledger', 'codex', { now: NOW })), 200);
+      assert.equal(await call(await keys.mintServiceToken('helm', 'codex', { now: NOW })), 403);
+      assert.equal(await call(await keys.mintUserToken({ permission_level: 'admin', groups: ['admins'] }, { now: NOW })), 403);
+    } finally {
+      await app.close();
+    }
   });
 });

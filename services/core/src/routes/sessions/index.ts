@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAuth } from '@hivematrix/sdk';
+import { requireService } from '@hivematrix/sdk';
 import type { SessionStore } from '../../domain/sessions/types.js';
 import { serviceBudget, type RouteLimits } from '../limits.js';
 
@@ -29,7 +29,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ba
   app.post(
     '/api/sessions/revoke-identity-session',
     {
-      preHandler: requireAuth({ services: callers, roles: [] }),
+      preHandler: requireService(callers),
       config: serviceBudget(limits),
       schema: { body, response: { 200: z.object({ revoked: z.number().int() }) } },
     },

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAuth, UserClaimsSchema } from '@hivematrix/sdk';
+import { requireService, UserClaimsSchema } from '@hivematrix/sdk';
 import {
   exchangeIdentityToken,
   refreshUserToken,
@@ -45,8 +45,7 @@ export interface TokenRoutesOptions {
 /** Registers exchange, refresh, validate and revoke. */
 export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (base, { ctx, exchangeCallers, limits }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  // `roles: []`: no user passes (requireAuth alone lets every user through).
-  const gatewayOnly = requireAuth({ services: exchangeCallers, roles: [] });
+  const gatewayOnly = requireService(exchangeCallers);
 
   app.post(
     '/api/token/exchange',
