@@ -257,7 +257,8 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
  * limit (helm polls it, and a throttled health check would read as an outage).
  */
 export function registerHealthRoute(app: FastifyInstance, check: HealthCheck): void {
-  app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
+  // Probed every few seconds by helm and load balancers: not worth a log line each.
+  app.get('/health', { config: { rateLimit: false }, logLevel: 'warn' }, async (_request, reply) => {
     const { statusCode, body } = await check.run();
     return reply.code(statusCode).header('Cache-Control', 'no-store').send(body);
   });

@@ -97,7 +97,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
     async () => ({ keys: keys.keys() }),
   );
 
-  app.post('/api/admin/keys/rotate', { preHandler: adminOnly, schema: { response: { 200: rotateResponse } } }, async (request) => {
+  // helm's `hivematrix keys rotate` calls this with its service token.
+  app.post('/api/admin/keys/rotate', { preHandler: requireRole(['admin'], { services: ['helm'] }), schema: { response: { 200: rotateResponse } } }, async (request) => {
     const result = await rotateSigningKey(keys);
     request.log.info({ kid: result.kid, previous: result.previous.kid }, 'signing key rotated');
     return result;

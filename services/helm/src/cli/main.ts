@@ -1,0 +1,76 @@
+/**
+ * The `hivematrix` command line (commander). `main(argv)` returns the exit status; the launcher
+ * in bin/hivematrix.js runs it through tsx. Every command is a function of a context (output,
+ * environment, paths), so tests run them in-process.
+ */
+import { Command, CommanderError } from 'commander';
+import { platformPaths } from '../config.js';
+import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
+import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
+import { statusCommand } from './commands/status.js';
+import { CliError, type CliContext, type CliIo } from './io.js';
+import { registerToolCommands } from './tool-commands.js';
+
+/** Builds the program; each action stores its exit status in `result.code`. */
+export function buildProgram(context: CliContext, result: { code: number }): Command {
+  const program = new Command('hivematrix')
+    .description('Run and configure the HiveMatrix platform')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => context.io.out(text), writeErr: (text) => context.io.err(text) });
+  const run = (work: () => Promise<number>) => async () => {
+    result.code = await work();
+  };
+
+  program.command('start [service]').description('start the platform in the background (or one service)').action((service?: string) => run(() => startCommand(context, service))());
+  program.command('stop [service]').description('stop the platform (or one service)').action((service?: string) => run(() => stopCommand(context, service))());
+  program.command('restart [service]').description('restart the platform (or one service)').action((service?: string) => run(() => restartCommand(context, service))());
+  program
+    .command('status')
+    .description('name, port, pid, state, health, restarts, uptime and memory of every service')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) => run(() => statusCommand(context, options))());
+  program.command('update-config').description('regenerate services.json and master_services.json from apps_registry.json').action(run(() => updateConfigCommand(context)));
+
+  const config = program.command('config').description('generated configuration files');
+  config.command('sync').description('rewrite every env and conf file (previous versions backed up)').action(run(() => configSyncCommand(context)));
+  config.command('write-env <app>').description("rewrite one service's instance/<app>/.env").action((app: string) => run(() => configWriteCommand(context, 'env', app))());
+  config.command('write-conf <app>').description("rewrite one service's instance/<app>/<app>.conf").action((app: string) => run(() => configWriteCommand(context, 'conf', app))());
+
+  registerToolCommands(program, context, run);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script). */
+export async function main(argv: readonly string[], io?: CliIo): Promise<number> {
+  const cliIo: CliIo = io ?? {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY,
+    env: process.env,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+  if (io === undefined) {
+    // `hivematrix logs | head` closes the pipe early; that is not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+    });
+  }
+  const context: CliContext = { io: cliIo, paths: platformPaths(cliIo.env) };
+  const result = { code: 0 };
+  try {
+    await buildProgram(context, result).parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      cliIo.err(`hivematrix: ${error.message}\n`);
+      return error.code;
+    }
+    cliIo.err(`hivematrix: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Helm's own HTTP service, run inside the daemon: its database (migrated at boot), the app from
+ * `buildApp`, and the retention job that keeps the log table to `system.log_retention_days`.
+ */
+import { connectPlatform } from '@hivematrix/sdk';
+import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
+import { buildApp } from '../app.js';
+import { inheritedEnv, loadHelmServiceConfig } from '../config.js';
+import { purgeLogEntries } from '../db/logs.js';
+import { schema } from '../db/schema.js';
+import type { LoadedPlatform } from '../generate/sync.js';
+import type { PlatformStatus } from '../status.js';
+
+/** The running HTTP service. */
+export interface HelmHttp {
+  url: string;
+  /** Deletes log entries older than the retention period; returns how many. */
+  purge(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Starts helm's HTTP service from its generated env file. */
+export async function startHelmHttp(
+  loaded: LoadedPlatform,
+  env: Record<string, string | undefined>,
+  status: () => PlatformStatus,
+): Promise<HelmHttp> {
+  const config = loadHelmServiceConfig(inheritedEnv(env), loaded.paths);
+  // Helm does not ship its own logs to itself: they are already in instance/logs/helm.log.
+  const platform = connectPlatform({
+    SERVICE_NAME: config.SERVICE_NAME,
+    LOG_LEVEL: config.LOG_LEVEL,
+    CORE_SERVICE_URL: config.CORE_SERVICE_URL,
+    SERVICE_SECRET: config.SERVICE_SECRET,
+  });
+  const database = openDatabase({ url: config.DATABASE_URL, applicationName: 'helm', schema, logger: platform.logger });
+  try {
+    await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../db/migrations'), logger: platform.logger });
+    const app = await buildApp({
+      service: config.SERVICE_NAME,
+      trustedProxies: config.TRUSTED_PROXIES,
+      coreUrl: config.CORE_SERVICE_URL,
+      logger: platform.logger,
+      db: database.db,
+      ping: database.ping,
+      verifier: platform.verifier,
+      now: () => new Date(),
+      status,
+    });
+    await app.listen({ host: config.HOST, port: config.PORT });
+    return {
+      url: `http://${config.HOST}:${config.PORT}`,
+      purge: () => purgeLogEntries(database.db, new Date(Date.now() - loaded.config.system.log_retention_days * DAY_MS)),
+      async close() {
+        await app.close();
+        await platform.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await platform.close();
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The master configuration, `instance/configs/master_config.json`: the one file an operator
+ * edits. Helm creates it on the first start with generated secrets and derives every service's
+ * env and config file from it. Sections `system`, `keycloak`, `databases`, `apps` as in the
+ * original, plus `redis` and `supervisor`.
+ *
+ * URLs that follow from others (the public URL from the hostname, the issuer from the public URL)
+ * are left out unless the operator sets them, so changing the hostname moves them all at once.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS } from '@hivematrix/sdk';
+
+const url = z.url({ protocol: /^https?$/ });
+const secret = z.string().min(32, 'at least 32 characters');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name');
+const envValue = z.string().refine((value) => !/[\r\n]/.test(value), 'a single line');
+
+export const systemSchema = z.object({
+  hostname: z.string().min(1).default('localhost'),
+  /** The gateway's public URL; default `https://<hostname>:<nexus port>` (no port for 443). */
+  public_url: url.optional(),
+  environment: z.enum(['development', 'production']).default('development'),
+  log_level: z.enum(LOG_LEVELS).default('info'),
+  timezone: z.string().min(1).default('UTC'),
+  /** The gateway's certificate and key (PEM); unset, nexus makes a self-signed one under instance/certs/. */
+  tls_cert_file: z.string().min(1).optional(),
+  tls_key_file: z.string().min(1).optional(),
+  /** Days helm keeps shipped log entries in its database. */
+  log_retention_days: z.number().int().min(1).max(3650).default(14),
+});
+
+export const keycloakSchema = z.object({
+  /** `embedded`: our identity service; `external`: a real Keycloak (set `issuer` and `upstream_url`). */
+  mode: z.enum(['embedded', 'external']).default('embedded'),
+  realm: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hivematrix'),
+  /** Public issuer; default `<public_url>/keycloak/realms/<realm>`. */
+  issuer: url.optional(),
+  /** Where the gateway proxies `/keycloak` to. */
+  upstream_url: url.default('http://127.0.0.1:8080'),
+  /** The realm as services inside reach it; default `<upstream_url>/keycloak/realms/<realm>` (embedded) or `<upstream_url>/realms/<realm>` (external). */
+  internal_url: url.optional(),
+  admin_client_id: z.string().min(1).default('hivematrix-admin'),
+  admin_client_secret: secret,
+  gateway_client_id: z.string().min(1).default('core-client'),
+  gateway_client_secret: secret,
+  login_max_failures: z.number().int().min(1).max(100).default(5),
+  login_lockout_minutes: z.number().int().min(1).max(1440).default(15),
+});
+
+export const appDatabaseSchema = z.object({
+  database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+  role: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+  password: secret,
+  /** A full URL that replaces the generated one (and is never provisioned by helm). */
+  url: z.string().min(1).optional(),
+});
+export type AppDatabase = z.infer<typeof appDatabaseSchema>;
+
+export const databasesSchema = z.object({
+  /** `embedded`: helm runs PostgreSQL under instance/postgres; `external`: `admin_url`'s server. */
+  mode: z.enum(['embedded', 'external']).default('embedded'),
+  embedded: z.object({
+    port: z.number().int().min(1).max(65535),
+    superuser_password: secret,
+  }),
+  /** External mode: a role that may create roles and databases (helm creates only what is missing). */
+  admin_url: z.string().min(1).optional(),
+  /** Per app: its database, role and password (generated once). */
+  apps: z.record(z.string(), appDatabaseSchema).default({}),
+});
+
+export const appSettingsSchema = z.object({
+  /** The service's own secret for core's `/service-token`. */
+  secret,
+  /** `false`: helm neither configures nor starts it. */
+  enabled: z.boolean().default(true),
+  port: z.number().int().min(1).max(65535).optional(),
+  /** Listen address; default 127.0.0.1 (0.0.0.0 for the gateway). */
+  host: z.string().min(1).optional(),
+  /** Extra or overriding variables for its env file. */
+  env: z.record(envName, envValue).default({}),
+});
+export type AppSettings = z.infer<typeof appSettingsSchema>;
+
+export const supervisorSchema = z.object({
+  /** How long a starting service may take to answer /health at all. */
+  start_timeout_s: z.number().min(1).max(600).default(60),
+  /** How long an answering service may stay degraded before its dependants start anyway. */
+  ready_timeout_s: z.number().min(0).max(600).default(20),
+  /** Between SIGTERM and SIGKILL. */
+  stop_grace_s: z.number().min(0.1).max(300).default(10),
+  /** Crashes within `crash_window_s` after which a service is marked failed. */
+  max_crashes: z.number().int().min(1).max(100).default(5),
+  crash_window_s: z.number().min(1).max(3600).default(60),
+  backoff_initial_ms: z.number().int().min(10).max(60_000).default(500),
+  backoff_max_ms: z.number().int().min(10).max(600_000).default(30_000),
+  health_interval_s: z.number().min(0.5).max(300).default(30),
+  log_max_bytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+  log_keep: z.number().int().min(1).max(100).default(5),
+});
+export type SupervisorSettings = z.infer<typeof supervisorSchema>;
+
+export const masterConfigSchema = z.object({
+  system: systemSchema.prefault({}),
+  keycloak: keycloakSchema,
+  databases: databasesSchema,
+  redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional() }).prefault({}),
+  supervisor: supervisorSchema.prefault({}),
+  apps: z.record(z.string(), appSettingsSchema).default({}),
+});
+export type MasterConfig = z.infer<typeof masterConfigSchema>;

@@ -1,0 +1,58 @@
+/**
+ * Asking a service whether it is up: `GET <url>/health`. Any 200 or 503 JSON answer that names
+ * the service counts as "up" (the process serves requests); its `status` says how well. The
+ * gateway's self-signed certificate is accepted on loopback addresses only.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+/** What a probe found. */
+export type ProbeResult =
+  | { up: true; status: 'healthy' | 'degraded' | 'unhealthy'; httpStatus: number }
+  | { up: false; error: string };
+
+/** A probe function; injectable so tests can script answers. */
+export type HealthProbe = (baseUrl: string, service: string, timeoutMs: number) => Promise<ProbeResult>;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const STATUSES = new Set(['healthy', 'degraded', 'unhealthy']);
+
+/** Reads the answer of `GET <baseUrl>/health` and judges it. */
+export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) =>
+  new Promise<ProbeResult>((resolve) => {
+    const url = new URL('/health', baseUrl);
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.get(
+      url,
+      {
+        headers: { accept: 'application/json', 'user-agent': 'hivematrix-helm' },
+        timeout: timeoutMs,
+        ...(url.protocol === 'https:' ? { rejectUnauthorized: !LOOPBACK.has(url.hostname) } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= 256 * 1024) chunks.push(chunk);
+        });
+        response.on('end', () => {
+          const httpStatus = response.statusCode ?? 0;
+          if (httpStatus !== 200 && httpStatus !== 503) return resolve({ up: false, error: `HTTP ${httpStatus}` });
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            return resolve({ up: false, error: `HTTP ${httpStatus} without a JSON health body` });
+          }
+          const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+          if (record.service !== service) return resolve({ up: false, error: `answered as ${JSON.stringify(record.service)}, not ${service}` });
+          const status = typeof record.status === 'string' && STATUSES.has(record.status) ? record.status : httpStatus === 200 ? 'healthy' : 'unhealthy';
+          resolve({ up: true, status: status as 'healthy' | 'degraded' | 'unhealthy', httpStatus });
+        });
+        response.on('error', (error) => resolve({ up: false, error: error.message }));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ up: false, error: error.code ?? error.message }));
+  });
