@@ -1,0 +1,85 @@
+/**
+ * Codex's composition root: everything it needs comes in through `deps` (configuration, database,
+ * clock, logger, token verifier, sync runner), so tests build it with a test database, test keys,
+ * fake vendors and a frozen clock. No module holds state of its own.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import type { CodexConfig } from './config.js';
+import type { CodexDb } from './db/types.js';
+import type { SyncRunner } from './sync/runner.js';
+import './routes/route-config.js';
+import { installForms } from './routes/forms.js';
+import { collectApiRoutes } from './routes/docs/openapi.js';
+import { docsRoutes } from './routes/docs/index.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { companyApiRoutes } from './routes/companies/api.js';
+import { companyPageRoutes } from './routes/companies/pages.js';
+import { assetApiRoutes } from './routes/assets/api.js';
+import { assetPageRoutes } from './routes/assets/pages.js';
+import { contactApiRoutes } from './routes/contacts/api.js';
+import { contactPageRoutes } from './routes/contacts/pages.js';
+import { planApiRoutes } from './routes/plans/api.js';
+import { planPageRoutes } from './routes/plans/pages.js';
+import { ticketApiRoutes } from './routes/tickets/api.js';
+import { ticketPageRoutes } from './routes/tickets/pages.js';
+import { settingsApiRoutes } from './routes/settings/api.js';
+import { settingsPageRoutes } from './routes/settings/pages.js';
+import { syncApiRoutes } from './routes/sync/api.js';
+import { adminPageRoutes } from './routes/sync/pages.js';
+
+export interface CodexDeps {
+  config: CodexConfig;
+  logger: FastifyBaseLogger;
+  db: CodexDb;
+  /** Answers `SELECT 1`; the health check's database probe. */
+  ping: () => Promise<void>;
+  verifier: TokenVerifier;
+  runner: SyncRunner;
+  now: () => Date;
+  /** Source of new correlation ids; tests freeze it. */
+  randomId?: () => string;
+}
+
+export const CODEX_VERSION = '0.1.0';
+
+/** Builds the codex app without listening. */
+export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
+  const { config, db, now, runner } = deps;
+  const app = await createServiceApp({
+    service: config.SERVICE_NAME,
+    logger: deps.logger,
+    verifier: deps.verifier,
+    trustedProxies: config.TRUSTED_PROXIES,
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    ...(deps.randomId ? { randomId: deps.randomId } : {}),
+  });
+  installForms(app, config.NEXUS_URL);
+  registerHealthRoute(
+    app,
+    createHealthCheck({
+      service: config.SERVICE_NAME,
+      database: { ping: deps.ping },
+      dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }],
+    }),
+  );
+  const apiRoutes = collectApiRoutes(app);
+  const secretKey = config.CODEX_SECRET_KEY;
+  await app.register(companyApiRoutes, { db, now });
+  await app.register(assetApiRoutes, { db, now, secretKey });
+  await app.register(contactApiRoutes, { db, now });
+  await app.register(planApiRoutes, { db, now });
+  await app.register(ticketApiRoutes, { db, config });
+  await app.register(settingsApiRoutes, { db, now });
+  await app.register(syncApiRoutes, { db, now, runner });
+  await app.register(dashboardRoutes, { db });
+  await app.register(companyPageRoutes, { db, now });
+  await app.register(assetPageRoutes, { db, now, secretKey });
+  await app.register(contactPageRoutes, { db, now });
+  await app.register(planPageRoutes, { db, now });
+  await app.register(ticketPageRoutes, { db });
+  await app.register(settingsPageRoutes, { db, now });
+  await app.register(adminPageRoutes, { db, now, runner, config });
+  await app.register(docsRoutes, { routes: apiRoutes, version: CODEX_VERSION });
+  return app;
+}

@@ -1,0 +1,117 @@
+/** Queries on tickets, their conversations and dated time entries. */
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { CLOSED_STATUSES } from '../domain/ticket-status.js';
+import type { CompanyScope } from '../domain/permissions.js';
+import { monthRange } from '../domain/time.js';
+import { companies, psaAgents, ticketConversations, tickets, timeEntries, type Ticket, type TimeEntry } from './schema.js';
+import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
+import type { CodexDb } from './types.js';
+
+/** A ticket with its company and the name of the agent it is assigned to. */
+export type TicketWithCompany = Ticket & { accountNumber: string | null; companyName: string | null; complianceLevel: string | null; agentName: string | null };
+
+export interface TicketListQuery extends PageRequest {
+  q?: string | undefined;
+  accountNumber?: string | undefined;
+  state: 'active' | 'closed' | 'all';
+  scope: CompanyScope;
+}
+
+const SELECTION = {
+  ticket: tickets,
+  accountNumber: companies.accountNumber,
+  companyName: companies.name,
+  complianceLevel: companies.complianceLevel,
+  agentName: psaAgents.name,
+};
+
+type SelectedRow = { ticket: Ticket; accountNumber: string | null; companyName: string | null; complianceLevel: string | null; agentName: string | null };
+
+function flatten(row: SelectedRow): TicketWithCompany {
+  return { ...row.ticket, accountNumber: row.accountNumber, companyName: row.companyName, complianceLevel: row.complianceLevel, agentName: row.agentName };
+}
+
+function baseQuery(db: CodexDb) {
+  return db
+    .select(SELECTION)
+    .from(tickets)
+    .leftJoin(companies, eq(companies.id, tickets.companyId))
+    .leftJoin(psaAgents, and(eq(psaAgents.provider, tickets.provider), eq(psaAgents.externalId, tickets.responderExternalId)));
+}
+
+function listConditions(query: TicketListQuery): SQL | undefined {
+  const q = query.q?.trim();
+  return and(
+    isNull(tickets.archivedAt),
+    query.state === 'active' ? notInArray(tickets.status, [...CLOSED_STATUSES]) : query.state === 'closed' ? inArray(tickets.status, [...CLOSED_STATUSES]) : undefined,
+    q ? or(ilike(tickets.subject, containsPattern(q)), eq(tickets.ticketNumber, q)) : undefined,
+    query.accountNumber !== undefined ? eq(companies.accountNumber, query.accountNumber) : undefined,
+    scopeCondition(query.scope, tickets.companyId),
+  );
+}
+
+/** One page of tickets, most recently updated first. */
+export async function listTickets(db: CodexDb, query: TicketListQuery): Promise<Page<TicketWithCompany>> {
+  const where = listConditions(query);
+  const [rows, counted] = await Promise.all([
+    baseQuery(db).where(where).orderBy(desc(tickets.updatedAt), desc(tickets.id)).limit(query.perPage).offset(offsetOf(query)),
+    db.select({ count: sql<number>`count(*)` }).from(tickets).leftJoin(companies, eq(companies.id, tickets.companyId)).where(where),
+  ]);
+  return { items: rows.map(flatten), total: countOf(counted), page: query.page, perPage: query.perPage };
+}
+
+/** Every active ticket (a dashboard's whole board), highest priority first, oldest update first. */
+export async function activeTickets(db: CodexDb, scope: CompanyScope, limit: number): Promise<TicketWithCompany[]> {
+  const rows = await baseQuery(db)
+    .where(and(isNull(tickets.archivedAt), notInArray(tickets.status, [...CLOSED_STATUSES]), scopeCondition(scope, tickets.companyId)))
+    .orderBy(desc(sql`coalesce(${tickets.priorityId}, 0)`), asc(tickets.updatedAt), asc(tickets.id))
+    .limit(limit);
+  return rows.map(flatten);
+}
+
+/** A ticket with its conversations and time entries, or undefined. */
+export async function findTicket(db: CodexDb, id: number) {
+  const [row] = await baseQuery(db).where(eq(tickets.id, id));
+  if (row === undefined) return undefined;
+  const [conversations, entries] = await Promise.all([
+    db.select().from(ticketConversations).where(eq(ticketConversations.ticketId, id)).orderBy(asc(ticketConversations.createdAt), asc(ticketConversations.id)),
+    db.select().from(timeEntries).where(and(eq(timeEntries.ticketId, id), isNull(timeEntries.archivedAt))).orderBy(asc(timeEntries.entryDate), asc(timeEntries.id)),
+  ]);
+  return { ticket: flatten(row), conversations, timeEntries: entries };
+}
+
+/** A time entry with the ticket and company it was worked for. */
+export type MonthEntry = TimeEntry & { ticketNumber: string; subject: string; accountNumber: string | null; companyName: string | null };
+
+/**
+ * The time entries worked in a month (by entry date, in the business time zone), optionally of
+ * one company: billing counts exactly these, so hours land in the month they were worked.
+ */
+export async function timeEntriesForMonth(db: CodexDb, month: string, accountNumber: string | undefined): Promise<MonthEntry[]> {
+  const { from, to } = monthRange(month);
+  const rows = await db
+    .select({ entry: timeEntries, ticketNumber: tickets.ticketNumber, subject: tickets.subject, accountNumber: companies.accountNumber, companyName: companies.name })
+    .from(timeEntries)
+    .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
+    .leftJoin(companies, eq(companies.id, tickets.companyId))
+    .where(
+      and(
+        isNull(timeEntries.archivedAt),
+        isNull(tickets.archivedAt),
+        gte(timeEntries.entryDate, from),
+        lt(timeEntries.entryDate, to),
+        accountNumber !== undefined ? eq(companies.accountNumber, accountNumber) : undefined,
+      ),
+    )
+    .orderBy(asc(companies.accountNumber), asc(timeEntries.entryDate), asc(timeEntries.id));
+  return rows.map((row) => ({ ...row.entry, ticketNumber: row.ticketNumber, subject: row.subject, accountNumber: row.accountNumber, companyName: row.companyName }));
+}
+
+/** The most recent tickets of one company (its detail page). */
+export async function ticketsOfCompany(db: CodexDb, companyId: number, limit: number): Promise<TicketWithCompany[]> {
+  const rows = await baseQuery(db)
+    .where(and(eq(tickets.companyId, companyId), isNull(tickets.archivedAt)))
+    .orderBy(desc(tickets.updatedAt))
+    .limit(limit);
+  return rows.map(flatten);
+}

@@ -1,0 +1,25 @@
+/** `/`: the dashboard. Clients see the counts of their own companies only through the lists; the numbers are staff's. */
+import type { FastifyPluginAsync } from 'fastify';
+import { dashboardCounts } from '../db/dashboard.js';
+import { listRuns } from '../db/sync-runs.js';
+import type { CodexDb } from '../db/types.js';
+import { can } from '../domain/permissions.js';
+import { DashboardPage } from '../views/dashboard.js';
+import { allow, scopeOf, userOf } from './access.js';
+import { flashOf, viewContext } from './page-context.js';
+import { listCompanies } from '../db/companies.js';
+
+/** The dashboard route. */
+export const dashboardRoutes: FastifyPluginAsync<{ db: CodexDb }> = async (app, { db }) => {
+  app.get('/', { preHandler: allow('directory:read', { page: true }) }, async (request, reply) => {
+    const level = userOf(request).permission_level;
+    if (level === 'client') {
+      // A client's dashboard is its companies: the platform-wide numbers are not theirs to see.
+      const own = await listCompanies(db, { sort: 'name', dir: 'asc', archived: 'active', page: 1, perPage: 1, scope: await scopeOf(request, db) });
+      const first = own.items[0];
+      return own.total === 1 && first !== undefined ? reply.redirectTo(`/companies/${encodeURIComponent(first.accountNumber)}`) : reply.redirectTo('/companies');
+    }
+    const [counts, runs] = await Promise.all([dashboardCounts(db), can(level, 'sync:read') ? listRuns(db, { limit: 8 }) : Promise.resolve(undefined)]);
+    return reply.html(<DashboardPage ctx={viewContext(request)} flash={flashOf(request)} counts={counts} runs={runs} />);
+  });
+};

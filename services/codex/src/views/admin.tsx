@@ -1,0 +1,138 @@
+/** Sync and integrations: configured vendors, job schedules, run buttons, history and one run's detail. */
+import type { JSX } from 'preact';
+import { Button, Card, PageHeader, Table } from '@hivematrix/sdk/html';
+import type { SyncRun } from '../db/schema.js';
+import { JOB_LABEL, isSyncJob, type SyncJobName } from '../sync/jobs.js';
+import { CodexPage, Info, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+
+export interface JobRow {
+  job: SyncJobName;
+  configured: boolean;
+  everyMs: number;
+  paused: boolean;
+  last: SyncRun | undefined;
+}
+
+export interface AdminView {
+  ctx: ViewContext;
+  flash?: Flash | undefined;
+  integrations: { provider: string; configured: boolean; endpoint: string | null }[];
+  jobs: JobRow[];
+  runs: SyncRun[];
+  canRun: boolean;
+  canManage: boolean;
+  schedulerEnabled: boolean;
+}
+
+function every(ms: number): string {
+  if (ms <= 0) return 'manual only';
+  if (ms % 3_600_000 === 0) return `every ${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `every ${ms / 60_000} min`;
+  return `every ${Math.round(ms / 1000)} s`;
+}
+
+const label = (job: string) => (isSyncJob(job) ? JOB_LABEL[job] : job);
+
+/** `/admin`. */
+export function AdminPage(view: AdminView): JSX.Element {
+  const { ctx } = view;
+  return (
+    <CodexPage title="Sync and integrations" ctx={ctx} flash={view.flash}>
+      <PageHeader title="Sync and integrations" description="Vendors, schedules and the history of every sync. Credentials live in the service configuration and are never shown." />
+      <div class="u-grid u-grid-2 u-mb-3">
+        <Card title="Integrations">
+          <Table
+            label="Integrations"
+            columns={[{ key: 'provider', label: 'Vendor' }, { key: 'state', label: 'State' }, { key: 'endpoint', label: 'Endpoint', truncate: true }]}
+            rows={view.integrations.map((entry) => ({
+              provider: entry.provider,
+              state: <StatusBadge status={entry.configured ? 'success' : 'inactive'}>{entry.configured ? 'configured' : 'not configured'}</StatusBadge>,
+              endpoint: entry.endpoint ?? '—',
+            }))}
+          />
+          <p class="u-text-sm u-text-secondary u-mt-2">{view.schedulerEnabled ? 'Scheduled runs are on in this instance.' : 'Scheduled runs are off in this instance (SYNC_SCHEDULER).'}</p>
+        </Card>
+        <Card title="Jobs">
+          <Table
+            label="Sync jobs"
+            columns={[{ key: 'job', label: 'Job' }, { key: 'schedule', label: 'Schedule' }, { key: 'last', label: 'Last run' }, { key: 'actions', label: 'Actions', align: 'right' }]}
+            rows={view.jobs.map((row) => ({
+              job: label(row.job),
+              schedule: row.configured ? `${every(row.everyMs)}${row.paused ? ' (paused)' : ''}` : 'not configured',
+              last: row.last === undefined ? 'never' : <a href={ctx.urlFor(`/admin/runs/${row.last.id}`)}><StatusBadge status={row.last.status}>{row.last.status}</StatusBadge> {when(row.last.startedAt)}</a>,
+              actions: (
+                <div class="btn-group">
+                  {view.canRun && row.configured && (
+                    <form method="post" action={ctx.urlFor(`/admin/sync/${row.job}`)}>
+                      <Button type="submit" small aria-label={`Run ${label(row.job)} now`}>Run now</Button>
+                    </form>
+                  )}
+                  {view.canManage && row.configured && (
+                    <form method="post" action={ctx.urlFor(`/admin/schedules/${row.job}`)}>
+                      <input type="hidden" name="paused" value={row.paused ? 'false' : 'true'} />
+                      <Button type="submit" small variant="secondary">{row.paused ? 'Resume schedule' : 'Pause schedule'}</Button>
+                    </form>
+                  )}
+                </div>
+              ),
+            }))}
+          />
+        </Card>
+      </div>
+      <Card title="Sync history">
+        <RunTable ctx={ctx} runs={view.runs} />
+      </Card>
+    </CodexPage>
+  );
+}
+
+function RunTable({ ctx, runs }: { ctx: ViewContext; runs: SyncRun[] }): JSX.Element {
+  return (
+    <Table
+      label="Sync history"
+      columns={[{ key: 'job', label: 'Job' }, { key: 'status', label: 'Status' }, { key: 'trigger', label: 'Started by' }, { key: 'started', label: 'Started' }, { key: 'finished', label: 'Finished' }, { key: 'counts', label: 'Fetched / created / updated / archived' }, { key: 'errors', label: 'Errors', align: 'right' }]}
+      rows={runs.map((run) => ({
+        job: <a href={ctx.urlFor(`/admin/runs/${run.id}`)}>{label(run.job)}</a>,
+        status: <StatusBadge status={run.status}>{run.status}</StatusBadge>,
+        trigger: run.trigger === 'schedule' ? 'schedule' : (run.requestedBy ?? 'someone'),
+        started: when(run.startedAt),
+        finished: when(run.finishedAt),
+        counts: `${run.fetched} / ${run.created} / ${run.updated} / ${run.archived}`,
+        errors: String(run.errors.length),
+      }))}
+      empty="No sync has run yet."
+    />
+  );
+}
+
+/** `/admin/runs/:id`: a run's progress (the page refreshes itself while it runs) and outcome. */
+export function RunPage({ ctx, flash, run }: { ctx: ViewContext; flash?: Flash | undefined; run: SyncRun }): JSX.Element {
+  const running = run.status === 'running';
+  return (
+    <CodexPage title={`Sync run ${run.id}`} ctx={ctx} flash={flash} head={running ? <meta http-equiv="refresh" content="3" /> : undefined}>
+      <PageHeader title={label(run.job)} description={`Run ${run.id}`} actions={<Button variant="secondary" href={ctx.urlFor('/admin')}>All runs</Button>} />
+      <Card title="Run" class="u-mb-3">
+        <div class="info-grid">
+          <Info label="Status"><StatusBadge status={run.status}>{run.status}</StatusBadge></Info>
+          <Info label="Phase">{run.phase ?? '—'}</Info>
+          <Info label="Started">{when(run.startedAt)}</Info>
+          <Info label="Finished">{when(run.finishedAt)}</Info>
+          <Info label="Fetched">{String(run.fetched)}</Info>
+          <Info label="Created">{String(run.created)}</Info>
+          <Info label="Updated">{String(run.updated)}</Info>
+          <Info label="Archived">{String(run.archived)}</Info>
+        </div>
+      </Card>
+      <div class="u-grid u-grid-2">
+        <Card title={`Errors (${run.errors.length})`} {...(run.errors.length > 0 ? { variant: 'danger' as const } : {})}>
+          {run.errors.length === 0 ? <p>None.</p> : <ul>{run.errors.map((error) => <li>{error}</li>)}</ul>}
+        </Card>
+        <Card title={`Warnings (${run.warnings.length})`}>
+          {run.warnings.length === 0 ? <p>None.</p> : <ul>{run.warnings.map((warning) => <li>{warning}</li>)}</ul>}
+        </Card>
+      </div>
+    </CodexPage>
+  );
+}
+
+

@@ -1,0 +1,55 @@
+/** The dashboard: counts of what Codex holds and how the last syncs went. */
+import type { JSX } from 'preact';
+import { Card, PageHeader, Table } from '@hivematrix/sdk/html';
+import type { DashboardCounts } from '../db/dashboard.js';
+import type { SyncRun } from '../db/schema.js';
+import { BILLING_TYPES, BILLING_TYPE_LABELS } from '../domain/billing-type.js';
+import { JOB_LABEL, isSyncJob } from '../sync/jobs.js';
+import { CodexPage, StatCard, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+
+export interface DashboardView {
+  ctx: ViewContext;
+  flash?: Flash | undefined;
+  counts: DashboardCounts;
+  runs: SyncRun[] | undefined;
+}
+
+/** `/`. */
+export function DashboardPage({ ctx, flash, counts, runs }: DashboardView): JSX.Element {
+  return (
+    <CodexPage title="Dashboard" ctx={ctx} flash={flash}>
+      <PageHeader title="Codex" description={`Companies, contacts, assets, plans and tickets in one place. Signed in as ${ctx.userName}.`} />
+      <div class="dashboard-grid u-mb-3">
+        <StatCard title="Companies" count={counts.companies} href={ctx.urlFor('/companies')} />
+        <StatCard title="Contacts" count={counts.contacts} href={ctx.urlFor('/contacts')} />
+        <StatCard title="Assets" count={counts.assets} meta={`${counts.assetsOnline} online`} href={ctx.urlFor('/assets')} />
+        <StatCard title="Active tickets" count={counts.activeTickets} href={ctx.urlFor('/tickets')} />
+        <StatCard title="Billing plans" count={counts.plans} href={ctx.urlFor('/billing-plans')} />
+      </div>
+      <div class="u-grid u-grid-2 u-mb-3">
+        <Card title="Assets by billing type">
+          <Table
+            label="Assets by billing type"
+            columns={[{ key: 'type', label: 'Billed as' }, { key: 'count', label: 'Assets', align: 'right' }]}
+            rows={BILLING_TYPES.map((type) => ({ type: <a href={ctx.urlFor('/assets', { billing_type: type })}>{BILLING_TYPE_LABELS[type]}</a>, count: String(counts.assetsByBillingType[type] ?? 0) }))}
+          />
+        </Card>
+        {runs !== undefined && (
+          <Card title="Recent syncs">
+            <Table
+              label="Recent syncs"
+              columns={[{ key: 'job', label: 'Job' }, { key: 'status', label: 'Status' }, { key: 'started', label: 'Started' }, { key: 'counts', label: 'Created / updated / archived' }]}
+              rows={runs.map((run) => ({
+                job: <a href={ctx.urlFor(`/admin/runs/${run.id}`)}>{isSyncJob(run.job) ? JOB_LABEL[run.job] : run.job}</a>,
+                status: <StatusBadge status={run.status}>{run.status}</StatusBadge>,
+                started: when(run.startedAt),
+                counts: `${run.created} / ${run.updated} / ${run.archived}`,
+              }))}
+              empty="No sync has run yet."
+            />
+          </Card>
+        )}
+      </div>
+    </CodexPage>
+  );
+}

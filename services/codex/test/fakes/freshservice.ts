@@ -1,0 +1,93 @@
+/**
+ * A fake Freshservice (API v2) that answers as the documentation describes: HTTP Basic with the
+ * API key, `page`/`per_page` paging announced by `Link: <…>; rel="next"`, records shaped as the
+ * API returns them. Its page size is fixed at 2 whatever `per_page` asks, the case that made the
+ * original read only page one of some endpoints.
+ */
+import { pageOf, startFakeServer, type FakeServer } from './server.js';
+
+export const FRESHSERVICE_KEY = 'fs-test-api-key';
+export const PAGE_SIZE = 2;
+
+export interface FsDepartment {
+  id: number;
+  name: string;
+  description?: string | null;
+  domains?: string[];
+  custom_fields?: Record<string, unknown>;
+}
+export interface FsRequester {
+  id: number;
+  first_name: string;
+  last_name?: string | null;
+  primary_email: string | null;
+  active?: boolean;
+  department_ids?: number[];
+  job_title?: string | null;
+}
+export interface FsAgent {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  active: boolean;
+}
+export interface FsTicket {
+  id: number;
+  subject: string;
+  status: number;
+  priority: number;
+  department_id: number | null;
+  requester_id: number | null;
+  responder_id: number | null;
+  created_at: string;
+  updated_at: string;
+  description_text?: string;
+  conversations: { id: number; body_text: string; private: boolean; incoming: boolean; from_email?: string | null; created_at: string }[];
+  time_entries: { id: number; time_spent: string; executed_at: string; billable: boolean; agent_id: number | null; note?: string; created_at: string }[];
+}
+
+export interface FreshserviceState {
+  departments: FsDepartment[];
+  requesters: FsRequester[];
+  agents: FsAgent[];
+  tickets: FsTicket[];
+}
+
+/** Starts the fake with `state`, which tests change between runs. */
+export async function startFakeFreshservice(state: FreshserviceState): Promise<FakeServer> {
+  return startFakeServer((request, self) => {
+    if (request.headers.authorization !== `Basic ${Buffer.from(`${FRESHSERVICE_KEY}:X`).toString('base64')}`) return { status: 401, json: { code: 'invalid_credentials' } };
+    const page = Number(request.query.get('page') ?? '1');
+    const list = (key: string, items: readonly unknown[]) => {
+      const { items: slice, hasMore } = pageOf(items, page, PAGE_SIZE);
+      const next = new URLSearchParams(request.query);
+      next.set('page', String(page + 1));
+      return { json: { [key]: slice }, headers: hasMore ? { link: `<${self.url}${request.path}?${next.toString()}>; rel="next"` } : {} };
+    };
+    const ticketPath = /^\/api\/v2\/tickets\/(\d+)\/(conversations|time_entries)$/.exec(request.path);
+    if (ticketPath !== null) {
+      const ticket = state.tickets.find((entry) => entry.id === Number(ticketPath[1]));
+      if (ticket === undefined) return { status: 404, json: {} };
+      return ticketPath[2] === 'conversations' ? list('conversations', ticket.conversations) : list('time_entries', ticket.time_entries);
+    }
+    switch (request.path) {
+      case '/api/v2/departments':
+        return list('departments', state.departments);
+      case '/api/v2/requesters':
+        return list('requesters', state.requesters);
+      case '/api/v2/agents':
+        return list('agents', state.agents);
+      case '/api/v2/tickets': {
+        const since = Date.parse(request.query.get('updated_since') ?? '2000-01-01T00:00:00Z');
+        const fresh = state.tickets.filter((ticket) => Date.parse(ticket.updated_at) > since);
+        return list(
+          'tickets',
+          fresh.map(({ conversations: _c, time_entries: _t, ...ticket }) => ({ ...ticket, type: 'Incident', requester: null, stats: { first_responded_at: null } })),
+        );
+      }
+      default:
+        return { status: 404, json: { message: 'not found' } };
+    }
+  });
+}
