@@ -3,9 +3,9 @@
  * cloned into a temporary folder, `./start.sh` brings everything up (on free ports, so a platform
  * already running on this machine is not disturbed), `hivematrix status --json` reports every
  * service healthy, the admin signs in through the real login page in Chromium, sees the template
- * with the side panel and the stylesheet, switches theme, navigates, `hivematrix new-service demo`
- * adds a service that opens through the gateway, logging out makes the old cookie useless, and
- * `hivematrix stop` leaves no process of the clone behind. Screenshots go to test-artifacts/.
+ * with the side panel and the stylesheet, switches theme, navigates, changes a client's plan in
+ * codex, `hivematrix new-service demo` adds a service that opens through the gateway, logging out
+ * makes the old cookie useless, and `hivematrix stop` leaves no process of the clone behind. Screenshots go to test-artifacts/.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -142,6 +142,29 @@ describe('the platform from a fresh clone', () => {
     await page.click('#theme-toggle-btn');
     await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, before ?? 'light');
     await page.screenshot({ path: path.join(ARTIFACTS, `platform-style-guide-${before ?? 'light'}.png`), fullPage: true });
+
+    // Codex through the gateway (issue 7): a few generated clients, then dashboard, search, open
+    // a company, change its plan, and see the change.
+    const seeded = await run(clone, process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '30', '--contacts', '60', '--assets', '90'], env);
+    assert.equal(seeded.code, 0, seeded.out);
+    await page.goto(`${publicUrl}/codex/`);
+    assert.equal(await page.locator('.page-header__title').innerText(), 'Codex');
+    await page.goto(`${publicUrl}/codex/companies`);
+    const name = (await page.getByRole('table', { name: 'Companies' }).locator('tbody tr a').first().innerText()).trim();
+    await page.getByRole('searchbox', { name: 'Search companies' }).fill(name);
+    await Promise.all([page.waitForURL(/\/codex\/companies\?q=/), page.getByRole('button', { name: 'Search' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/codex\/companies\/[^/?]+$/),
+      page.getByRole('table', { name: 'Companies' }).getByRole('link', { name, exact: true }).first().click(),
+    ]);
+    const currentPlan = (await page.locator('#company-plan').innerText()).trim();
+    const planSelect = page.getByLabel('Plan', { exact: true });
+    const choices = (await planSelect.locator('option').allInnerTexts()).map((text) => text.trim());
+    const newPlan = choices.find((choice) => choice !== '' && choice !== currentPlan && !/^(choose|none|—|-)/i.test(choice));
+    assert.ok(newPlan, `another plan to choose among ${choices.join(', ')}`);
+    await planSelect.selectOption(newPlan);
+    await Promise.all([page.waitForURL(/done=plan-saved/), page.locator('#save-plan').click()]);
+    assert.equal((await page.locator('#company-plan').innerText()).trim(), newPlan);
 
     // A new service, registered and started by helm, opens through the gateway.
     const created = await cli('new-service', 'demo');
