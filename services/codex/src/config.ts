@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zDurationMs, zHttpUrl, zUrl } from '@hivematrix/sdk';
+import { baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zDurationMs, zHttpUrl } from '@hivematrix/sdk';
+import { databaseEnv } from '@hivematrix/sdk/db';
 import { SYNC_JOBS, type SyncJobName } from './sync/jobs.js';
 
 export const SERVICE_NAME = 'codex';
@@ -67,9 +68,7 @@ const zStatusMap = envValue('id=status pairs such as 8=scheduled,9=waiting_custo
 export const codexEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
-  DATABASE_URL: zUrl.describe('PostgreSQL URL of the codex database (helm writes it into instance/codex/.env)'),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10).describe('Largest number of database connections'),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
+  ...databaseEnv,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
   CODEX_SECRET_KEY: zSecretKey.optional().describe('AES-256-GCM key for stored secrets (BitLocker and Windows keys); without it secrets are neither stored nor revealed'),
   BUSINESS_TIMEZONE: zTimeZone.default('UTC').describe('Time zone whose calendar dates time entries are booked on (the month they count in)'),

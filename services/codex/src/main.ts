@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectPlatform, runService } from '@hivematrix/sdk';
-import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
+import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadCodexConfig } from './config.js';
 import { schema } from './db/schema.js';
@@ -15,15 +15,7 @@ await runService({
   async start() {
     const config = loadCodexConfig(process.env);
     const platform = connectPlatform(config);
-    const database = openDatabase({
-      url: config.DATABASE_URL,
-      poolMax: config.DB_POOL_MAX,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      applicationName: config.SERVICE_NAME,
-      schema,
-      logger: platform.logger,
-    });
-    await migrate(database.pool, { dir: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
+    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
     const now = () => new Date();
     const runner = createSyncRunner({
       db: database.db,

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zCsvOf, zDurationMs, zUrl } from '@hivematrix/sdk';
+import { ConfigError, baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zCsvOf, zDurationMs } from '@hivematrix/sdk';
+import { databaseEnv } from '@hivematrix/sdk/db';
 
 export const SERVICE_NAME = 'identity';
 export const DEFAULT_PORT = 8080;
@@ -37,9 +38,7 @@ const zClientSecret = z.string().min(32, { error: 'expected at least 32 characte
 export const identityEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
-  DATABASE_URL: zUrl.describe('PostgreSQL URL of the identity database (helm writes it into instance/identity/.env)'),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10).describe('Largest number of database connections'),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
+  ...databaseEnv,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1000).describe('Requests allowed per client address per minute'),
 
   IDENTITY_ISSUER: zIssuer

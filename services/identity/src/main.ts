@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, createLogDestination, createLogShipper, createLogger, createServiceClient, runService } from '@hivematrix/sdk';
-import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
+import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { instanceDirFrom, loadIdentityConfig, type IdentityConfig } from './config.js';
 import { schema } from './db/schema.js';
@@ -55,15 +55,7 @@ await runService({
     const config = loadIdentityConfig(process.env);
     const backchannelCa = await readBackchannelCa(config.IDENTITY_BACKCHANNEL_CA_FILE);
     const logging = createIdentityLogger(config);
-    const database = openDatabase({
-      url: config.DATABASE_URL,
-      poolMax: config.DB_POOL_MAX,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      applicationName: config.SERVICE_NAME,
-      schema,
-      logger: logging.logger,
-    });
-    await migrate(database.pool, { dir: migrationsDir(import.meta.url, 'db/migrations'), logger: logging.logger });
+    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: logging.logger });
     const passwords = await createPasswordHasher();
     const initial = await ensureInitialAdmin({
       db: database.db,

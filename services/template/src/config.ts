@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { baseServiceEnv, loadConfig, servicePort, zUrl } from '@hivematrix/sdk';
+import { baseServiceEnv, loadConfig, servicePort } from '@hivematrix/sdk';
+import { databaseEnv } from '@hivematrix/sdk/db';
 
 export const SERVICE_NAME = 'template';
 export const DEFAULT_PORT = 5040;
@@ -12,9 +13,7 @@ export const DEFAULT_PORT = 5040;
 export const templateEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
-  DATABASE_URL: zUrl.describe('PostgreSQL URL of the service database (helm writes it into instance/template/.env)'),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10).describe('Largest number of database connections'),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
+  ...databaseEnv,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
 });
 

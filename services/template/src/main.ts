@@ -3,7 +3,7 @@
  * then `buildApp` and listen. The only place that touches `process`.
  */
 import { connectPlatform, runService } from '@hivematrix/sdk';
-import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
+import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadTemplateConfig } from './config.js';
 import { schema } from './db/schema.js';
@@ -12,14 +12,7 @@ await runService({
   async start() {
     const config = loadTemplateConfig(process.env);
     const platform = connectPlatform(config);
-    const database = openDatabase({
-      url: config.DATABASE_URL,
-      poolMax: config.DB_POOL_MAX,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      applicationName: config.SERVICE_NAME,
-      schema,
-    });
-    await migrate(database.pool, { dir: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
+    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
     const app = await buildApp({
       config,
       logger: platform.logger,

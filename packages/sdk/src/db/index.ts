@@ -15,3 +15,4 @@ export {
   type ProvisionOptions,
 } from './provision.js';
 export { freePort, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.js';
+export { databaseEnv, openServiceDatabase, type ServiceDatabaseSettings } from './service-database.js';
