@@ -4,7 +4,6 @@
 // otherwise the Node 24 that ./start.sh installed under .tools/ (see scripts/env.sh).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,8 +36,8 @@ if (major >= 22) {
     process.stderr.write(`hivematrix needs Node.js 22 or newer (this is ${process.version}); run ./start.sh once to install it under .tools/\n`);
     process.exit(1);
   }
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = spawn(node, ['--import', tsx, cli, ...process.argv.slice(2)], { cwd: process.cwd(), stdio: 'inherit' });
+  // Run this same launcher again under the project's Node, which then takes the branch above.
+  const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { cwd: process.cwd(), stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
