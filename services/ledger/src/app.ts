@@ -1,0 +1,54 @@
+/**
+ * Ledger's composition root: everything it needs comes in through `deps`, so tests build it with a
+ * test database, an in-memory codex, a fake core's keys and a frozen clock.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import type { CodexSource } from './codex/source.js';
+import type { LedgerConfig } from './config.js';
+import type { LedgerDb } from './db/store.js';
+import { archiveRoutes } from './routes/archive/index.js';
+import { clientRoutes } from './routes/clients/index.js';
+import { installCsrfCheck } from './routes/csrf.js';
+import { dashboardRoutes } from './routes/dashboard/index.js';
+import { overrideRoutes } from './routes/overrides/index.js';
+
+export interface LedgerDeps {
+  config: LedgerConfig;
+  logger: FastifyBaseLogger;
+  db: LedgerDb;
+  /** Answers `SELECT 1`; the health check's database probe. */
+  ping: () => Promise<void>;
+  verifier: TokenVerifier;
+  codex: CodexSource;
+  now: () => Date;
+  randomId?: () => string;
+}
+
+/** Builds the ledger app without listening. */
+export async function buildApp(deps: LedgerDeps): Promise<ServiceApp> {
+  const { config } = deps;
+  const app = await createServiceApp({
+    service: config.SERVICE_NAME,
+    logger: deps.logger,
+    verifier: deps.verifier,
+    trustedProxies: config.TRUSTED_PROXIES,
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    ...(deps.randomId ? { randomId: deps.randomId } : {}),
+  });
+  installCsrfCheck(app, config.NEXUS_URL);
+  registerHealthRoute(
+    app,
+    createHealthCheck({
+      service: config.SERVICE_NAME,
+      database: { ping: deps.ping },
+      dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }, { name: 'codex', url: config.CODEX_SERVICE_URL }],
+    }),
+  );
+  const options = { db: deps.db, codex: deps.codex, now: deps.now, timeZone: config.BUSINESS_TIMEZONE };
+  await app.register(dashboardRoutes, options);
+  await app.register(clientRoutes, options);
+  await app.register(archiveRoutes, options);
+  await app.register(overrideRoutes, { db: deps.db, now: deps.now });
+  return app;
+}

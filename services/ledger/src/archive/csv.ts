@@ -1,0 +1,34 @@
+/**
+ * The invoice CSV in QuickBooks Online's invoice-import columns (reference §3.6a), dated by the
+ * billing period (never by today): InvoiceDate = last day of the month, DueDate = 30 days later.
+ * Lines of $0 are left out, as QuickBooks imports only what is charged.
+ */
+import { formatCents, lastDayOf, periodKey, type BillResult, type Period } from '../engine/index.js';
+
+export const CSV_HEADER = ['InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Item(Product/Service)', 'Description', 'Qty', 'Rate', 'Amount'] as const;
+
+/** `<account>-<YYYYMM>`, with `-v<n>` for a corrected version. */
+export function invoiceNumber(accountNumber: string, period: Period, version: number): string {
+  const base = `${accountNumber}-${periodKey(period).replace('-', '')}`;
+  return version === 1 ? base : `${base}-v${version}`;
+}
+
+/** The CSV of a bill (CRLF line ends, RFC 4180 quoting, spreadsheet formulas defused). */
+export function invoiceCsv(args: { result: BillResult; period: Period; customer: string; invoiceNumber: string }): string {
+  const invoiceDate = lastDayOf(args.period);
+  const due = new Date(`${invoiceDate}T00:00:00Z`);
+  due.setUTCDate(due.getUTCDate() + 30);
+  const dueDate = due.toISOString().slice(0, 10);
+  const rows: string[][] = [[...CSV_HEADER]];
+  for (const line of args.result.lines) {
+    if (line.amountCents === 0) continue;
+    rows.push([args.invoiceNumber, args.customer, invoiceDate, dueDate, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]);
+  }
+  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** One CSV cell: quoted when needed; a leading = + - @ is prefixed with ' so no spreadsheet runs it (OWASP CSV injection). */
+export function csvCell(value: string): string {
+  const guarded = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
+}

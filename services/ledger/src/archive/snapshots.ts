@@ -1,0 +1,97 @@
+/**
+ * The archive of accepted bills. A snapshot freezes the engine's inputs and result, the CSV, who
+ * accepted it and when, and a sha256 of that content; rows are never updated or deleted (a
+ * database trigger refuses it). A second accept of the same client and month is a 409; a
+ * correction is a new version naming the snapshot it supersedes.
+ */
+import { createHash } from 'node:crypto';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { AppError } from '@hivematrix/sdk';
+import type { ClientBill } from '../billing/month.js';
+import { snapshots, type Snapshot } from '../db/schema.js';
+import type { LedgerDb } from '../db/store.js';
+import { periodKey } from '../engine/index.js';
+import { invoiceCsv, invoiceNumber } from './csv.js';
+
+/** sha256 (hex) of the frozen content: inputs, result and CSV, as canonical JSON. */
+export function contentHash(content: { inputs: unknown; result: unknown; csv: string }): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+/** JSON with object keys sorted, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Latest version of a client's month, if any. */
+export async function latestSnapshot(db: LedgerDb, accountNumber: string, period: string): Promise<Snapshot | undefined> {
+  const [row] = await db.select().from(snapshots).where(and(eq(snapshots.accountNumber, accountNumber), eq(snapshots.period, period))).orderBy(desc(snapshots.version)).limit(1);
+  return row;
+}
+
+/** Snapshots matching the filters, newest first (at most `limit`). */
+export async function searchSnapshots(db: LedgerDb, filters: { account?: string | undefined; period?: string | undefined; invoice?: string | undefined; limit: number }): Promise<Snapshot[]> {
+  const conditions: SQL[] = [];
+  if (filters.account !== undefined) conditions.push(eq(snapshots.accountNumber, filters.account));
+  if (filters.period !== undefined) conditions.push(eq(snapshots.period, filters.period));
+  if (filters.invoice !== undefined) conditions.push(eq(snapshots.invoiceNumber, filters.invoice));
+  return db.select().from(snapshots).where(conditions.length === 0 ? undefined : and(...conditions)).orderBy(desc(snapshots.acceptedAt), desc(snapshots.id)).limit(filters.limit);
+}
+
+/** A snapshot by invoice number. */
+export async function findSnapshot(db: LedgerDb, invoice: string): Promise<Snapshot | undefined> {
+  const [row] = await db.select().from(snapshots).where(eq(snapshots.invoiceNumber, invoice)).limit(1);
+  return row;
+}
+
+/**
+ * Freezes a bill. Without `supersedes`, refuses (409) when the month was already accepted; with it,
+ * `supersedes` must be the latest version's invoice number and a new version is stored.
+ */
+export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; acceptedBy: string; now: Date; notes: string | null; supersedes?: string }): Promise<Snapshot> {
+  const { bill } = args;
+  if (!bill.result.billable) throw new AppError('unprocessable_entity', `Cannot accept: ${bill.result.flags.join('; ')}`);
+  const account = bill.client.company.account_number;
+  const period = periodKey(bill.input.period);
+  const latest = await latestSnapshot(db, account, period);
+  if (args.supersedes === undefined && latest !== undefined) {
+    throw new AppError('conflict', `The bill of ${account} for ${period} was already accepted as invoice ${latest.invoiceNumber}; issue a correction instead`);
+  }
+  if (args.supersedes !== undefined && (latest === undefined || latest.invoiceNumber !== args.supersedes)) {
+    throw new AppError('conflict', `Only the latest invoice of ${account} for ${period} (${latest?.invoiceNumber ?? 'none'}) can be corrected`);
+  }
+  const version = latest === undefined ? 1 : latest.version + 1;
+  const number = invoiceNumber(account, bill.input.period, version);
+  const csv = invoiceCsv({ result: bill.result, period: bill.input.period, customer: bill.client.company.name, invoiceNumber: number });
+  const content = { inputs: bill.input, result: bill.result, csv };
+  try {
+    const [row] = await db.insert(snapshots).values({
+      accountNumber: account, companyName: bill.client.company.name, period, version, invoiceNumber: number,
+      supersedesId: latest?.id ?? null, totalCents: bill.result.totalCents, inputs: bill.input, result: bill.result,
+      csv, sha256: contentHash(content), acceptedBy: args.acceptedBy, acceptedAt: args.now, notes: args.notes,
+    }).returning();
+    if (row === undefined) throw new Error('insert returned no row');
+    return row;
+  } catch (error) {
+    // Two accepts racing: the unique (account, period, version) index lets one win.
+    if (isUniqueViolation(error)) throw new AppError('conflict', `The bill of ${account} for ${period} was accepted concurrently`);
+    throw error;
+  }
+}
+
+/** True when a stored snapshot still matches its hash. */
+export function verifySnapshot(row: Snapshot): boolean {
+  return contentHash({ inputs: row.inputs, result: row.result, csv: row.csv }) === row.sha256;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e !== null && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

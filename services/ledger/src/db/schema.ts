@@ -1,0 +1,76 @@
+/** Drizzle table definitions, mirroring the committed SQL migrations in ./migrations. */
+import { bigint, boolean, integer, jsonb, numeric, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const clientOverrides = pgTable('client_overrides', {
+  accountNumber: text('account_number').primaryKey(),
+  planName: text('plan_name'),
+  rateOverrides: jsonb('rate_overrides').$type<Record<string, number>>().notNull(),
+  prepaidHoursMonthly: numeric('prepaid_hours_monthly').notNull(),
+  prepaidHoursYearly: numeric('prepaid_hours_yearly').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const userOverrides = pgTable('user_overrides', {
+  contactId: bigint('contact_id', { mode: 'number' }).primaryKey(),
+  billingType: text('billing_type').notNull(),
+  customCents: bigint('custom_cents', { mode: 'number' }),
+});
+
+export const deviceOverrides = pgTable('device_overrides', {
+  assetId: bigint('asset_id', { mode: 'number' }).primaryKey(),
+  billingType: text('billing_type').notNull(),
+  customCents: bigint('custom_cents', { mode: 'number' }),
+});
+
+export const manualUsers = pgTable('manual_users', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  accountNumber: text('account_number').notNull(),
+  fullName: text('full_name').notNull(),
+  billingType: text('billing_type').notNull(),
+  customCents: bigint('custom_cents', { mode: 'number' }),
+  active: boolean('active').notNull().default(true),
+});
+
+export const manualDevices = pgTable('manual_devices', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  accountNumber: text('account_number').notNull(),
+  hostname: text('hostname').notNull(),
+  billingType: text('billing_type').notNull(),
+  customCents: bigint('custom_cents', { mode: 'number' }),
+  backupBytes: bigint('backup_bytes', { mode: 'number' }).notNull().default(0),
+  active: boolean('active').notNull().default(true),
+});
+
+export const lineItems = pgTable('line_items', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  accountNumber: text('account_number').notNull(),
+  name: text('name').notNull(),
+  recurringCents: bigint('recurring_cents', { mode: 'number' }),
+  firstMonth: text('first_month'),
+  lastMonth: text('last_month'),
+  oneOffCents: bigint('one_off_cents', { mode: 'number' }),
+  oneOffMonth: text('one_off_month'),
+  yearlyCents: bigint('yearly_cents', { mode: 'number' }),
+  yearlyMonth: smallint('yearly_month'),
+});
+
+export const snapshots = pgTable('snapshots', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  accountNumber: text('account_number').notNull(),
+  companyName: text('company_name').notNull(),
+  period: text('period').notNull(),
+  version: integer('version').notNull(),
+  invoiceNumber: text('invoice_number').notNull(),
+  supersedesId: bigint('supersedes_id', { mode: 'number' }),
+  totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
+  inputs: jsonb('inputs').notNull(),
+  result: jsonb('result').notNull(),
+  csv: text('csv').notNull(),
+  sha256: text('sha256').notNull(),
+  acceptedBy: text('accepted_by').notNull(),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull(),
+  notes: text('notes'),
+});
+
+export const schema = { clientOverrides, userOverrides, deviceOverrides, manualUsers, manualDevices, lineItems, snapshots };
+export type Snapshot = typeof snapshots.$inferSelect;

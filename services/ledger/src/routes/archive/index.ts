@@ -1,0 +1,66 @@
+/**
+ * Accepting bills and reading the archive. Accept and correct are for billing and admin users;
+ * the user's e-mail is recorded as who accepted.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, currentUser } from '@hivematrix/sdk';
+import { acceptBill, findSnapshot, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
+import type { Snapshot } from '../../db/schema.js';
+import { parsePeriod } from '../../engine/index.js';
+import { clientBill } from '../clients/index.js';
+import type { BillingRouteOptions } from '../dashboard/index.js';
+import { billingOnly } from '../access.js';
+
+const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
+const invoiceParams = z.object({ invoice: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/) });
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const acceptBody = z.object({ month, notes: z.string().trim().max(2000).optional() });
+const correctBody = z.object({ month, supersedes: z.string().min(1).max(80), notes: z.string().trim().min(1).max(2000) });
+
+function summary(row: Snapshot) {
+  return {
+    invoice_number: row.invoiceNumber, account_number: row.accountNumber, company_name: row.companyName, period: row.period,
+    version: row.version, supersedes_id: row.supersedesId, total_cents: row.totalCents, sha256: row.sha256,
+    accepted_by: row.acceptedBy, accepted_at: row.acceptedAt.toISOString(), notes: row.notes,
+  };
+}
+
+export const archiveRoutes: FastifyPluginAsync<BillingRouteOptions> = async (base, options) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db, now } = options;
+
+  app.post('/api/bills/:account/accept', { preHandler: billingOnly(), schema: { params: accountParams, body: acceptBody } }, async (request, reply) => {
+    const bill = await clientBill(options, parsePeriod(request.body.month), request.params.account);
+    const row = await acceptBill(db, { bill, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes ?? null });
+    return reply.code(201).send(summary(row));
+  });
+
+  app.post('/api/bills/:account/correct', { preHandler: billingOnly(), schema: { params: accountParams, body: correctBody } }, async (request, reply) => {
+    const bill = await clientBill(options, parsePeriod(request.body.month), request.params.account);
+    const row = await acceptBill(db, { bill, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes, supersedes: request.body.supersedes });
+    return reply.code(201).send(summary(row));
+  });
+
+  app.get('/api/archive', {
+    preHandler: billingOnly(),
+    schema: { querystring: z.object({ account: accountParams.shape.account.optional(), period: month.optional(), invoice: invoiceParams.shape.invoice.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+  }, async (request) => {
+    const rows = await searchSnapshots(db, request.query);
+    return { results: rows.map(summary) };
+  });
+
+  app.get('/api/archive/:invoice', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request) => {
+    const row = await findSnapshot(db, request.params.invoice);
+    if (row === undefined) throw new AppError('not_found', 'No such invoice');
+    return { ...summary(row), hash_verified: verifySnapshot(row), inputs: row.inputs, result: row.result };
+  });
+
+  app.get('/api/archive/:invoice/csv', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request, reply) => {
+    const row = await findSnapshot(db, request.params.invoice);
+    if (row === undefined) throw new AppError('not_found', 'No such invoice');
+    const filename = `${row.companyName.replace(/[^A-Za-z0-9._-]+/g, '_')}_${row.period}${row.version === 1 ? '' : `_v${row.version}`}.csv`;
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(row.csv);
+  });
+};

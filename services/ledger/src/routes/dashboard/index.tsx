@@ -1,0 +1,50 @@
+/** The month's dashboard: every client's total, counts, hours and flags (JSON and HTML). */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { billMonth } from '../../billing/month.js';
+import { dashboardRow } from '../../billing/present.js';
+import type { CodexSource } from '../../codex/source.js';
+import type { LedgerDb } from '../../db/store.js';
+import { periodKey } from '../../engine/index.js';
+import { DashboardPage } from '../../views/dashboard.js';
+import { csvCell } from '../../archive/csv.js';
+import { formatCents } from '../../engine/index.js';
+import { billingOnly, monthQuery, periodOf } from '../access.js';
+
+export interface BillingRouteOptions {
+  db: LedgerDb;
+  codex: CodexSource;
+  now: () => Date;
+  timeZone: string;
+}
+
+export const dashboardRoutes: FastifyPluginAsync<BillingRouteOptions> = async (base, { db, codex, now, timeZone }) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/api/billing/dashboard', { preHandler: billingOnly(), schema: { querystring: monthQuery } }, async (request) => {
+    const period = periodOf(request.query.month, now(), timeZone);
+    const bills = await billMonth({ codex, db }, period);
+    const clients = bills.map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
+    return { period: periodKey(period), total_cents: clients.reduce((sum, row) => sum + row.total_cents, 0), clients };
+  });
+
+  // Every client, including those flagged "cannot bill: no plan" (never silently left out).
+  app.get('/api/billing/dashboard.csv', { preHandler: billingOnly(), schema: { querystring: monthQuery } }, async (request, reply) => {
+    const period = periodOf(request.query.month, now(), timeZone);
+    const rows = (await billMonth({ codex, db }, period)).map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
+    const header = ['Company', 'Account #', 'Plan', 'Support Level', 'Term', 'Workstations', 'Servers', 'VMs', 'Users', 'Backup (TB)', 'Hours', 'Total Bill', 'Flags'];
+    const lines = rows.map((r) => [
+      r.name, r.account_number, r.plan_name ?? '', r.support_level ?? '', r.contract_term ?? '', String(r.devices.workstation), String(r.devices.server),
+      String(r.devices.virtual_machine), String(r.users), r.backup_tb, r.hours, formatCents(r.total_cents), r.flags.join('; '),
+    ]);
+    const csv = [header, ...lines].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="billing_dashboard_${periodKey(period)}.csv"`).send(csv);
+  });
+
+  app.get('/', { preHandler: billingOnly(true), schema: { querystring: monthQuery } }, async (request, reply) => {
+    const period = periodOf(request.query.month, now(), timeZone);
+    const bills = await billMonth({ codex, db }, period);
+    const rows = bills.map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
+    return reply.html(<DashboardPage period={periodKey(period)} rows={rows} urlFor={(p) => request.urlFor(p)} />);
+  });
+};
