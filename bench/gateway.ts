@@ -5,8 +5,12 @@
  *   2. through nexus with an authenticated session (pre-seeded: the platform JWT is verified
  *      locally, no call to core on the path), over plain HTTP (the gateway's own cost, as behind a
  *      TLS-terminating load balancer) and over HTTPS (as browsers reach it),
- *   3. through nginx over HTTPS as a plain reverse proxy, when /usr/sbin/nginx is installed,
- * then prints the ratios. The upstream, nexus and nginx each run in their own process so the load
+ *   3. through nginx as a plain reverse proxy, over plain HTTP and over HTTPS, when
+ *      /usr/sbin/nginx is installed,
+ * then prints the ratios. Fairness: every target gets the same connection count, keep-alive and
+ * duration. On a small machine the load generator and the upstream compete for the same cores as
+ * the proxy, so "proxy / direct" mixes the proxy's cost with that contention (the direct run has
+ * one process fewer); "nexus / nginx" over the same transport is the like-for-like figure. The upstream, nexus and nginx each run in their own process so the load
  * generator (autocannon, in this process) does not share an event loop with them.
  *
  * Usage: npx tsx bench/gateway.ts [--duration 10] [--connections 32]
@@ -113,10 +117,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts nginx as a plain TLS reverse proxy to the upstream (one worker, keep-alive upstream). */
-async function startNginx(upstreamPort: number, key: string, cert: string): Promise<{ port: number; stop: () => Promise<void> }> {
+/**
+ * Starts nginx as a plain reverse proxy to the upstream (one worker, keep-alive upstream), over
+ * TLS on `port` and over plain HTTP on `httpPort`.
+ */
+async function startNginx(upstreamPort: number, key: string, cert: string): Promise<{ port: number; httpPort: number; stop: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hivematrix-bench-nginx-'));
   const port = await freePort();
+  const httpPort = await freePort();
   await writeFile(path.join(dir, 'key.pem'), key, { mode: 0o600 });
   await writeFile(path.join(dir, 'cert.pem'), cert);
   const conf = `worker_processes 1;
@@ -133,6 +141,11 @@ http {
     listen 127.0.0.1:${port} ssl;
     ssl_certificate ${dir}/cert.pem;
     ssl_certificate_key ${dir}/key.pem;
+    keepalive_requests 100000;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:${httpPort};
     keepalive_requests 100000;
     location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
@@ -154,6 +167,7 @@ http {
   }
   return {
     port,
+    httpPort,
     stop: async () => {
       proc.kill('SIGTERM');
       await new Promise((resolve) => proc.once('exit', resolve));
@@ -193,6 +207,7 @@ async function main(): Promise<void> {
     results.push(await measure('nexus (HTTPS, session)', `https://127.0.0.1:${nexus.info.port}/bench/json`, { cookie: nexus.info.cookie, accept: 'application/json' }, duration, connections));
     if (existsSync(NGINX)) {
       nginx = await startNginx(upstream.info.port, nexus.info.key, nexus.info.cert);
+      results.push(await measure('nginx (HTTP, plain proxy)', `http://127.0.0.1:${nginx.httpPort}/json`, {}, duration, connections));
       results.push(await measure('nginx (HTTPS, plain proxy)', `https://127.0.0.1:${nginx.port}/json`, {}, duration, connections));
     } else {
       console.log(`note: ${NGINX} not found (Debian package "nginx"); the nginx comparison is skipped`);
@@ -209,13 +224,15 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(`${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(8)} ${String(r.non2xx).padStart(8)}`);
   }
-  const [direct, plain, through, viaNginx] = results;
+  const [direct, plain, through, plainNginx, viaNginx] = results;
   const ratio = (a: Figures | undefined, b: Figures | undefined): string => (a === undefined || b === undefined ? 'n/a' : (a.rps / b.rps).toFixed(2));
   console.log('');
   console.log(`nexus HTTP  / direct HTTP: ${ratio(plain, direct)}  (the gateway's own cost; target >= 0.50)`);
   console.log(`nexus HTTPS / direct HTTP: ${ratio(through, direct)}  (adds TLS, paid by the load generator too)`);
   if (viaNginx !== undefined) {
+    console.log(`nginx HTTP  / direct HTTP: ${ratio(plainNginx, direct)}`);
     console.log(`nginx HTTPS / direct HTTP: ${ratio(viaNginx, direct)}`);
+    console.log(`nexus HTTP  / nginx HTTP:  ${ratio(plain, plainNginx)}  (same transport on both sides)`);
     console.log(`nexus HTTPS / nginx HTTPS: ${ratio(through, viaNginx)}  (same TLS on both sides)`);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import {
   createCoreKeySet,
@@ -62,6 +62,8 @@ export interface NexusHarnessOptions {
   assets?: StaticAssets;
   /** The gateway's clock (epoch ms); core mints tokens with it too. Default `Date.now`. */
   now?: () => number;
+  /** The gateway's logger; default a silent one. */
+  logger?: FastifyBaseLogger;
 }
 
 /** A running gateway and its neighbours. */
@@ -127,7 +129,7 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
     LOG_LEVEL: 'warn',
     ...options.env,
   });
-  const logger = createLogger({ service: 'nexus', level: 'silent' });
+  const logger = options.logger ?? createLogger({ service: 'nexus', level: 'silent' });
   const serviceClient = createServiceClient({ serviceName: 'nexus', secret: NEXUS_SECRET, coreUrl: core.url, services: {} });
   const feed = createRevocationFeed({ coreUrl: core.url, getToken: () => serviceClient.getServiceToken('core'), reconnectDelayMs: 50 });
   feed.start();

@@ -64,6 +64,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   // Signature checks are the expensive part; a token string verified once stays verified
   // (expiry and revocation are still checked on every request below).
   const verified = new Map<string, UserClaims>();
+  // The store key of a cookie id is a SHA-256 (see `storeKey`): computed once per id, not on
+  // every request. Only a lookup aid: the store still decides whether the session exists.
+  const storeKeys = new Map<string, string>();
+  function keyOf(id: string): string {
+    let key = storeKeys.get(id);
+    if (key === undefined) {
+      key = storeKey(id);
+      if (storeKeys.size >= VERIFIED_CACHE_LIMIT) storeKeys.clear();
+      storeKeys.set(id, key);
+    }
+    return key;
+  }
 
   async function claimsOf(token: string): Promise<UserClaims> {
     const cached = verified.get(token);
@@ -102,7 +114,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   async function load(request: RequestLike): Promise<ActiveSession | null> {
     const id = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
     if (!isOpaqueId(id)) return null;
-    const key = storeKey(id);
+    const key = keyOf(id);
     let session = await store.getSession(key);
     if (session === null) return null;
     if (session.createdAt + options.maxAgeMs <= now()) {
