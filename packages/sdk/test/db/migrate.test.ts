@@ -130,12 +130,15 @@ describe('migrate', () => {
         // Hold the migration lock so both runs are provably in flight together, then let go.
         await holder.query("SELECT pg_advisory_lock(x'484d'::int, hashtext('hivematrix_migrations'))");
         const runs = [migrate(pool, { dir }), migrate(otherPool, { dir })];
-        for (let attempt = 0; ; attempt++) {
+        // Polled against a deadline rather than a count: on a loaded machine reaching the lock can take seconds.
+        const deadline = Date.now() + 60_000;
+        for (;;) {
           const waiting = await holder.query<{ n: number }>(
             "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
           );
           if (waiting.rows[0]?.n === 2) break;
-          assert.ok(attempt < 10_000, 'both migrate calls should be waiting for the lock');
+          assert.ok(Date.now() < deadline, 'both migrate calls should be waiting for the lock');
+          await new Promise((resolve) => setTimeout(resolve, 5));
         }
         await holder.query("SELECT pg_advisory_unlock(x'484d'::int, hashtext('hivematrix_migrations'))");
         const [a, b] = await Promise.all(runs);
