@@ -1,13 +1,20 @@
 /**
- * Helm's HTTP app (port 5004): its health, log ingestion from the services, and the status of
- * the platform for admins. Everything comes in through `deps`; the daemon builds them, tests
- * build them with a test database and test keys.
+ * Helm's HTTP app (port 5004): its health, log ingestion from the services, and the operator's
+ * console for admins (services and their controls, the audit trail, the logs viewer, the
+ * security audit).
+ * Everything comes in through `deps`; the daemon builds them, tests build them with a test
+ * database and test keys.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
 import type { HelmDb } from './db/logs.js';
 import { ingestRoutes } from './routes/logs/ingest.js';
 import { servicesRoutes } from './routes/services/index.js';
+import type { ServiceControl } from './control.js';
+import { installForms } from './routes/forms.js';
+import { logRoutes } from './routes/logs/viewer.js';
+import { securityRoutes, type SecurityDeps } from './routes/security/index.js';
+import { servicePages } from './routes/services/pages.js';
 import type { PlatformStatus } from './status.js';
 
 export interface HelmDeps {
@@ -20,9 +27,17 @@ export interface HelmDeps {
   verifier: TokenVerifier;
   now: () => Date;
   status: () => PlatformStatus;
+  /** Start, stop, restart (the daemon's supervisor). */
+  control: ServiceControl;
+  /** The security audit and the firewall scripts. */
+  security: SecurityDeps;
+  /** The gateway's public URL: form posts from its origin are same-site. */
+  publicUrl: string;
   /** Requests per caller per minute; log shipping is chatty, so the default is generous. */
   rateLimitPerMinute?: number;
   randomId?: () => string;
+  /** How often the live log stream looks for new entries (tests shorten it). */
+  logPollMs?: number;
 }
 
 /** Builds helm's app without listening. */
@@ -42,6 +57,11 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
     createHealthCheck({ service: deps.service, database: { ping: deps.ping }, dependencies: [{ name: 'core', url: deps.coreUrl }] }),
   );
   await app.register(ingestRoutes, { db: deps.db, now: deps.now });
-  await app.register(servicesRoutes, { status: deps.status });
+  installForms(app, deps.publicUrl);
+  const actions = { db: deps.db, control: deps.control, status: deps.status, now: deps.now };
+  await app.register(servicesRoutes, actions);
+  await app.register(servicePages, actions);
+  await app.register(securityRoutes, deps.security);
+  await app.register(logRoutes, { db: deps.db, status: deps.status, pollMs: deps.logPollMs ?? 1000 });
   return app;
 }

@@ -16,6 +16,8 @@ const STATUS: PlatformStatus = {
   services: [],
 };
 
+const refuse = (): Promise<never> => Promise.reject(new Error('not in this test'));
+
 describe('helm HTTP app', () => {
   let testDb: TestDatabase;
   let database: Database<typeof schema>;
@@ -37,6 +39,9 @@ describe('helm HTTP app', () => {
       verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'helm', now: () => NOW.getTime() }),
       now: () => NOW,
       status: () => STATUS,
+      control: { start: refuse, stop: refuse, restart: refuse },
+      publicUrl: 'https://localhost:8443',
+      security: { audit: refuse, ufwScript: () => '', iptablesScript: () => '' },
     });
     await app.ready();
   });

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { platformPaths } from '../config.js';
+import { auditCommand } from './commands/audit.js';
 import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
 import { statusCommand } from './commands/status.js';
@@ -29,6 +30,11 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     .description('name, port, pid, state, health, restarts, uptime and memory of every service')
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) => run(() => statusCommand(context, options))());
+  program
+    .command('audit')
+    .description('security audit: exposed ports, readable secrets, certificate, admin password, identity, firewall (exit 2 on high)')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) => run(() => auditCommand(context, options))());
   program.command('update-config').description('regenerate services.json and master_services.json from apps_registry.json').action(run(() => updateConfigCommand(context)));
 
   const config = program.command('config').description('generated configuration files');

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { inheritedEnv } from '../config.js';
+import type { ActionResult, ServiceControl } from '../control.js';
 import { activeApps } from '../generate/context.js';
 import { loadPlatform, syncAll, type LoadedPlatform } from '../generate/sync.js';
 import { GeneratedWriter } from '../generate/writer.js';
@@ -151,7 +152,7 @@ export class Daemon {
   private async startHttp(loaded: LoadedPlatform): Promise<void> {
     this.steps.begin('helm');
     try {
-      this.http = await startHelmHttp(loaded, this.options.env, () => this.status());
+      this.http = await startHelmHttp(loaded, this.options.env, () => this.status(), this.control());
       this.helmMessage = null;
       this.steps.done('helm', `${this.http.url} (logs, status)`);
     } catch (error) {
@@ -268,6 +269,25 @@ export class Daemon {
     const added = order.filter((name) => !before.has(name));
     const outcomes = startNew ? ((await this.supervisor?.startInOrder(added)) ?? []) : [];
     return { added, outcomes };
+  }
+
+  /** Start, stop and restart for helm's HTTP console (the same as the control socket's). */
+  private control(): ServiceControl {
+    const started = async (name: string): Promise<ActionResult> => {
+      const outcome = await this.startService(name);
+      return { ok: outcome.ok, message: outcome.message };
+    };
+    return {
+      start: started,
+      stop: async (name) => {
+        await this.stopService(name);
+        return { ok: true, message: null };
+      },
+      restart: async (name) => {
+        await this.stopService(name);
+        return started(name);
+      },
+    };
   }
 
   /** Starts one service (learning about it first if it is new). */

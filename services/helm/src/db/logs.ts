@@ -1,5 +1,5 @@
 /** Queries on log_entries: batch insert and retention. Plain functions taking the database. */
-import { count, inArray, lt, sql } from 'drizzle-orm';
+import { count, desc, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { logEntries, type NewLogEntry, type schema } from './schema.js';
 
@@ -27,6 +27,23 @@ export async function purgeLogEntries(db: HelmDb, cutoff: Date, batch = 10_000):
   let total = 0;
   for (;;) {
     const old = db.select({ id: logEntries.id }).from(logEntries).where(lt(logEntries.receivedAt, cutoff)).limit(batch);
+    const deleted = await db.delete(logEntries).where(inArray(logEntries.id, old)).returning({ id: logEntries.id });
+    total += deleted.length;
+    if (deleted.length < batch) return total;
+  }
+}
+
+/**
+ * Keeps only the newest `maxRows` entries (by id, i.e. arrival order): retention by size, so a
+ * flood of logs cannot fill the disk before retention by age catches up. Returns how many were
+ * deleted, in bounded batches like `purgeLogEntries`.
+ */
+export async function trimLogEntries(db: HelmDb, maxRows: number, batch = 10_000): Promise<number> {
+  const [boundary] = await db.select({ id: logEntries.id }).from(logEntries).orderBy(desc(logEntries.id)).offset(maxRows).limit(1);
+  if (boundary === undefined) return 0;
+  let total = 0;
+  for (;;) {
+    const old = db.select({ id: logEntries.id }).from(logEntries).where(lte(logEntries.id, boundary.id)).limit(batch);
     const deleted = await db.delete(logEntries).where(inArray(logEntries.id, old)).returning({ id: logEntries.id });
     total += deleted.length;
     if (deleted.length < batch) return total;

@@ -23,6 +23,18 @@ export const logEntries = pgTable(
   ],
 );
 
-export const schema = { logEntries };
+/** Admin actions (see migrations/0002_audit_trail.sql). */
+export const auditTrail = pgTable('audit_trail', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target').notNull(),
+  result: text('result').$type<'success' | 'failure'>().notNull(),
+  detail: text('detail'),
+});
+
+export const schema = { logEntries, auditTrail };
+export type AuditRow = typeof auditTrail.$inferSelect;
 export type LogEntryRow = typeof logEntries.$inferSelect;
 export type NewLogEntry = typeof logEntries.$inferInsert;

@@ -27,6 +27,8 @@ export const systemSchema = z.object({
   tls_key_file: z.string().min(1).optional(),
   /** Days helm keeps shipped log entries in its database. */
   log_retention_days: z.number().int().min(1).max(3650).default(14),
+  /** The most shipped log entries helm keeps; the oldest beyond it are removed with the old ones. */
+  log_max_rows: z.number().int().min(1000).max(1_000_000_000).default(5_000_000),
 });
 
 export const keycloakSchema = z.object({

@@ -1,0 +1,60 @@
+/**
+ * The logs viewer, admins only: `GET /logs` (the page), `GET /api/logs` (the same filters as
+ * JSON: `{ entries, next }`, `next` being the `after` cursor of the following page or null) and
+ * `GET /api/logs/stream` (server-sent events, one `log` event per new entry matching the same
+ * filters, its `id` the entry's id so a reconnecting browser resumes with `Last-Event-ID`).
+ */
+import { requireRole, type ServiceApp } from '@hivematrix/sdk';
+import { encodeCursor, queryLogs } from '../../db/log-query.js';
+import type { HelmDb } from '../../db/logs.js';
+import type { LogEntryRow } from '../../db/schema.js';
+import type { PlatformStatus } from '../../status.js';
+import { LogsPage } from '../../views/logs.js';
+import { filterOf, linkQuery, logQuerySchema } from './filter.js';
+import { streamLogs } from './stream.js';
+
+/** What the viewer needs. */
+export interface LogRoutesOptions {
+  db: HelmDb;
+  status: () => PlatformStatus;
+  pollMs: number;
+}
+
+/** An entry as JSON. */
+export function entryJson(entry: LogEntryRow) {
+  return {
+    id: entry.id,
+    timestamp: entry.timestamp.toISOString(),
+    service: entry.serviceName,
+    level: entry.level,
+    message: entry.message,
+    context: entry.context,
+    trace_id: entry.traceId,
+    user_id: entry.userId,
+  };
+}
+
+/** Registers the viewer's routes. */
+export async function logRoutes(app: ServiceApp, options: LogRoutesOptions): Promise<void> {
+  // Open streams would hold the server open: closing the app ends them first.
+  const open = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of [...open]) end();
+    done();
+  });
+
+  app.get('/logs', { preHandler: requireRole(['admin'], { page: true }), schema: { querystring: logQuerySchema } }, async (request, reply) => {
+    const page = await queryLogs(options.db, filterOf(request.query), request.query.limit);
+    const services = options.status().services.map((service) => service.name);
+    return reply.html(<LogsPage page={page} services={services} query={linkQuery(request.query)} urlFor={(path, query) => request.urlFor(path, query)} />);
+  });
+
+  app.get('/api/logs', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request) => {
+    const page = await queryLogs(options.db, filterOf(request.query), request.query.limit);
+    return { entries: page.entries.map(entryJson), next: page.next === null ? null : encodeCursor(page.next) };
+  });
+
+  app.get('/api/logs/stream', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request, reply) => {
+    await streamLogs(request, reply, { ...options, open }, filterOf(request.query));
+  });
+}

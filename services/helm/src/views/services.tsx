@@ -1,0 +1,126 @@
+/** The services page (every service and its controls) and one service's detail. */
+import type { JSX } from 'preact';
+import type { Query } from '@hivematrix/sdk';
+import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { SERVICE_ACTIONS } from '../control.js';
+import type { LogEntryRow } from '../db/schema.js';
+import type { ServiceStatusView } from '../status.js';
+
+/** Builds a same-site URL under helm's prefix (`request.urlFor`). */
+export type UrlFor = (path: string, query?: Query) => string;
+
+const HEALTH_BADGE = { healthy: 'success', degraded: 'warning', unhealthy: 'danger', down: 'danger' } as const;
+
+/** The health as a coloured badge. */
+export function HealthBadge({ health }: { health: string }): JSX.Element {
+  const variant = HEALTH_BADGE[health as keyof typeof HEALTH_BADGE] as 'success' | 'warning' | 'danger' | undefined;
+  return <Badge variant={variant ?? 'info'}>{health}</Badge>;
+}
+
+function uptime(seconds: number | null): string {
+  if (seconds === null) return '—';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : `${m} min ${seconds % 60} s`;
+}
+
+/** Start, stop and restart as POST forms (helm itself is not controlled from its own page). */
+function Controls({ service, urlFor }: { service: ServiceStatusView; urlFor: UrlFor }): JSX.Element | null {
+  if (service.name === 'helm') return null;
+  return (
+    <span class="u-flex u-gap-sm">
+      {SERVICE_ACTIONS.map((action) => (
+        <form method="post" action={urlFor(`/services/${service.name}/${action}`)} class="u-inline">
+          <Button type="submit" small variant={action === 'stop' ? 'danger' : 'secondary'} aria-label={`${action} ${service.name}`}>
+            {action}
+          </Button>
+        </form>
+      ))}
+    </span>
+  );
+}
+
+/** Every service with its state and controls. */
+export function ServicesPage({ services, urlFor }: { services: readonly ServiceStatusView[]; urlFor: UrlFor }): JSX.Element {
+  return (
+    <Page title="Services" service="helm">
+      <PageHeader
+        title="Services"
+        description="Every service helm knows, from the registry."
+        actions={
+          <span class="u-flex u-gap-sm">
+            <Button href={urlFor('/logs')} variant="secondary">Logs</Button>
+            <Button href={urlFor('/audit-trail')} variant="secondary">Audit trail</Button>
+          </span>
+        }
+      />
+      <Card title="Services">
+        <Table
+          label="Services"
+          columns={[
+            { key: 'name', label: 'Service' },
+            { key: 'state', label: 'State' },
+            { key: 'health', label: 'Health' },
+            { key: 'pid', label: 'PID', align: 'right' },
+            { key: 'uptime', label: 'Uptime' },
+            { key: 'restarts', label: 'Restarts', align: 'right' },
+            { key: 'memory', label: 'Memory', align: 'right' },
+            { key: 'actions', label: 'Actions' },
+          ]}
+          rows={services.map((service) => ({
+            name: <a href={urlFor(`/services/${service.name}`)}>{service.name}</a>,
+            state: service.state,
+            health: <HealthBadge health={service.health} />,
+            pid: service.pid ?? '—',
+            uptime: uptime(service.uptime_s),
+            restarts: service.restarts,
+            memory: service.memory_mb === null ? '—' : `${service.memory_mb} MB`,
+            actions: <Controls service={service} urlFor={urlFor} />,
+          }))}
+        />
+      </Card>
+    </Page>
+  );
+}
+
+/** One service: its state, controls, supervisor log tail and recent shipped log entries. */
+export function ServiceDetailPage(props: { service: ServiceStatusView; logs: readonly LogEntryRow[]; urlFor: UrlFor }): JSX.Element {
+  const { service, logs, urlFor } = props;
+  return (
+    <Page title={service.name} service="helm">
+      <PageHeader
+        title={service.name}
+        description={`${service.kind} service on port ${service.port}`}
+        actions={<Button href={urlFor('/services')} variant="secondary">All services</Button>}
+      />
+      <Card title="State" actions={<Controls service={service} urlFor={urlFor} />}>
+        <dl>
+          <dt>State</dt><dd>{service.state}</dd>
+          <dt>Health</dt><dd><HealthBadge health={service.health} /></dd>
+          <dt>PID</dt><dd>{service.pid ?? '—'}</dd>
+          <dt>Uptime</dt><dd>{uptime(service.uptime_s)}</dd>
+          <dt>Restarts</dt><dd>{service.restarts}</dd>
+          <dt>Memory</dt><dd>{service.memory_mb === null ? '—' : `${service.memory_mb} MB`}</dd>
+          <dt>Message</dt><dd>{service.message ?? '—'}</dd>
+        </dl>
+      </Card>
+      <Card title="Recent log entries" actions={<Button href={urlFor('/logs', { service: service.name })} variant="secondary" small>Open in logs</Button>}>
+        <Table
+          label="Recent log entries"
+          empty="No log entries shipped yet."
+          columns={[
+            { key: 'time', label: 'Time' },
+            { key: 'level', label: 'Level' },
+            { key: 'message', label: 'Message' },
+          ]}
+          rows={logs.map((entry) => ({ time: entry.timestamp.toISOString(), level: entry.level, message: entry.message }))}
+        />
+      </Card>
+      {service.log_tail.length > 0 ? (
+        <Card title="Output (last lines)">
+          <pre>{service.log_tail.join('\n')}</pre>
+        </Card>
+      ) : null}
+    </Page>
+  );
+}
