@@ -13,5 +13,6 @@ export * from './urls.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions, type RateLimitOptions } from './http/create-app.js';
 export { installErrorHandling, sendProblem, toAppError } from './http/error-handler.js';
 export { securityHeaders, SERVICE_CSP } from './http/security-headers.js';
+export { crossSiteReason, installSameOriginCheck } from './http/same-origin.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';
 export * from './registry.js';

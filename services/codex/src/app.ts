@@ -52,9 +52,10 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
     verifier: deps.verifier,
     trustedProxies: config.TRUSTED_PROXIES,
     rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    publicUrl: config.NEXUS_URL,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
-  installForms(app, config.NEXUS_URL);
+  installForms(app);
   registerHealthRoute(
     app,
     createHealthCheck({

@@ -50,6 +50,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
     rateLimit: { max: deps.rateLimitPerMinute ?? 6000, windowMs: 60_000 },
     // A batch of 10 000 entries of up to 10 000 characters fits; the original capped only the count.
     bodyLimit: 32 * 1024 * 1024,
+    publicUrl: deps.publicUrl,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
   registerHealthRoute(
@@ -57,7 +58,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
     createHealthCheck({ service: deps.service, database: { ping: deps.ping }, dependencies: [{ name: 'core', url: deps.coreUrl }] }),
   );
   await app.register(ingestRoutes, { db: deps.db, now: deps.now });
-  installForms(app, deps.publicUrl);
+  installForms(app);
   const actions = { db: deps.db, control: deps.control, status: deps.status, now: deps.now };
   await app.register(servicesRoutes, actions);
   await app.register(servicePages, actions);

@@ -9,7 +9,6 @@ import type { LedgerConfig } from './config.js';
 import type { LedgerDb } from './db/store.js';
 import { archiveRoutes } from './routes/archive/index.js';
 import { clientRoutes } from './routes/clients/index.js';
-import { installCsrfCheck } from './routes/csrf.js';
 import { dashboardRoutes } from './routes/dashboard/index.js';
 import { overrideRoutes } from './routes/overrides/index.js';
 
@@ -34,9 +33,9 @@ export async function buildApp(deps: LedgerDeps): Promise<ServiceApp> {
     verifier: deps.verifier,
     trustedProxies: config.TRUSTED_PROXIES,
     rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    publicUrl: config.NEXUS_URL,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
-  installCsrfCheck(app, config.NEXUS_URL);
   registerHealthRoute(
     app,
     createHealthCheck({

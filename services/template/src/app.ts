@@ -32,6 +32,7 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
     verifier: deps.verifier,
     trustedProxies: config.TRUSTED_PROXIES,
     rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    publicUrl: config.NEXUS_URL,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
 

@@ -54,6 +54,17 @@ describe('template: pages and API', () => {
     assert.ok(page.body.includes('&lt;b>hi&lt;/b>'), page.body);
   });
 
+  it('refuses a cross-site write (CSRF) and accepts the same write from the gateway origin', async () => {
+    const payload = { body: 'from a form' };
+    const crossSite = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), 'sec-fetch-site': 'cross-site' }, payload });
+    assert.equal(crossSite.statusCode, 403);
+    assert.equal((JSON.parse(crossSite.body) as { code: string }).code, 'csrf_rejected');
+    const foreign = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), origin: 'https://evil.example' }, payload });
+    assert.equal(foreign.statusCode, 403);
+    const gateway = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), origin: 'https://localhost:8443', 'sec-fetch-site': 'same-origin' }, payload });
+    assert.equal(gateway.statusCode, 201, gateway.body);
+  });
+
   it('rejects an invalid note with 400 naming the field', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/data', headers: auth(), payload: { body: '' } });
     assert.equal(res.statusCode, 400);

@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../errors.js';
 import { installErrorHandling } from './error-handler.js';
 import { securityHeaders } from './security-headers.js';
+import { installSameOriginCheck } from './same-origin.js';
 import { correlationFastifyOptions, correlationPlugin } from '../logging/correlation.js';
 import { urlsPlugin, loginUrl } from '../urls.js';
 import { htmlPlugin } from '../html/render.js';
@@ -52,6 +53,11 @@ export interface ServiceAppOptions {
   bodyLimit?: number;
   /** Source of new correlation ids (tests freeze it). */
   randomId?: () => string;
+  /**
+   * The gateway's public URL (`NEXUS_URL`). Unsafe methods whose `Origin` or `Sec-Fetch-Site`
+   * says another site are refused (CSRF); see `installSameOriginCheck`.
+   */
+  publicUrl?: string;
 }
 
 /** Builds the base app for a service. Register routes on the result. */
@@ -69,6 +75,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  if (options.publicUrl !== undefined) installSameOriginCheck(app, options.publicUrl);
 
   await app.register(correlationPlugin);
   await app.register(securityHeaders);
