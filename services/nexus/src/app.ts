@@ -23,8 +23,10 @@ import { sendError, type Gateway } from './gateway.js';
 import { AccessLogController } from './http/access-log.js';
 import { crossSiteReason, isUnsafeMethod, ownOriginsOf } from './http/csrf.js';
 import type { PageComposer } from './http/page-composer.js';
+import { createCodexSettings, type UserSettingsSource } from './prefs/codex-settings.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { TunnelRegistry } from './proxy/tunnels.js';
 import { createUpgradeHandler } from './proxy/websocket.js';
 import type { LiveRegistry } from './registry/live-registry.js';
 import { loginRoutes } from './routes/login.js';
@@ -49,6 +51,8 @@ export interface NexusDeps {
   /** Verifies platform JWTs with core's keys (and the revocation set). */
   verifier: TokenVerifier;
   isRevoked: (jti: string) => boolean;
+  /** Newly revoked jtis (core's feed): open WebSocket tunnels of those sessions are closed. */
+  revocations?: { on(event: 'revoked', listener: (jti: string) => void): () => void };
   assets: StaticAssets;
   logger: FastifyBaseLogger;
   /** Clock in epoch milliseconds. */
@@ -57,7 +61,9 @@ export interface NexusDeps {
   validateLogoutToken?: Gateway['validateLogoutToken'];
   /** The HTTP client pool towards services; default an undici Agent with the configured timeouts. */
   dispatcher?: Dispatcher;
-  /** Used by the health check. */
+  /** The users' settings; default: codex's `/api/my/settings` when codex is in the registry. */
+  userSettings?: UserSettingsSource;
+  /** Used by the health check and the settings calls. */
   fetch?: typeof globalThis.fetch;
   randomId?: () => string;
 }
@@ -100,6 +106,7 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
     limiter: createRateLimiter({ now: deps.now }),
     oidc: deps.oidc,
     core: deps.core,
+    userSettings: deps.userSettings ?? createCodexSettings({ registry: deps.registry, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) }),
     sessions: createSessionManager({
       store: deps.store,
       verifier: deps.verifier,
@@ -176,9 +183,16 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
   await app.register(rootRoutes, { gw });
   await app.register(proxyRoutes, { gw });
 
-  const onUpgrade = createUpgradeHandler(gw, { connectTimeoutMs: config.PROXY_CONNECT_TIMEOUT, logger: deps.logger });
+  const tunnels = new TunnelRegistry();
+  const stopWatching = deps.revocations?.on('revoked', (jti) => {
+    const closed = tunnels.closeSession(jti, 'session revoked');
+    if (closed > 0) deps.logger.info({ closed }, 'closed the WebSockets of a revoked session');
+  });
+  const onUpgrade = createUpgradeHandler(gw, { connectTimeoutMs: config.PROXY_CONNECT_TIMEOUT, logger: deps.logger, tunnels });
   app.server.on('upgrade', (request, socket, head) => void onUpgrade(request, socket, head));
   app.addHook('onClose', async () => {
+    stopWatching?.();
+    tunnels.closeAll();
     if (deps.dispatcher === undefined) await dispatcher.close();
   });
   return app;

@@ -9,6 +9,7 @@ import type { CoreApi } from './auth/core-api.js';
 import type { OidcClient } from './auth/oidc.js';
 import type { ComposeContext, PageComposer } from './http/page-composer.js';
 import type { RateLimiter } from './http/rate-limit.js';
+import type { UserSettingsSource } from './prefs/codex-settings.js';
 import type { ForwardSettings } from './proxy/forward.js';
 import { navFor } from './registry/access.js';
 import type { LiveRegistry } from './registry/live-registry.js';
@@ -41,6 +42,8 @@ export interface Gateway {
   limiter: RateLimiter;
   oidc: OidcClient;
   core: CoreApi;
+  /** The user's theme, accent and home page as codex keeps them. */
+  userSettings: UserSettingsSource;
   forwarding: ForwardSettings;
   logger: FastifyBaseLogger;
   now: () => number;

@@ -64,6 +64,7 @@ await runService({
       core: createCoreApi(serviceClient),
       verifier,
       isRevoked,
+      ...(revocations === undefined ? {} : { revocations }),
       assets: await loadStaticAssets(path.resolve(import.meta.dirname, '../static')),
       logger,
       now: Date.now,

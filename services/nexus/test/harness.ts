@@ -64,6 +64,8 @@ export interface NexusHarnessOptions {
   now?: () => number;
   /** The gateway's logger; default a silent one. */
   logger?: FastifyBaseLogger;
+  /** More registry entries (name → URL), e.g. a fake codex. */
+  extraServices?: Record<string, string>;
 }
 
 /** A running gateway and its neighbours. */
@@ -117,6 +119,7 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
     beacon: entry(upstream.url, { display_name: 'Beacon', public_paths: ['/display'] }),
     hidden: entry(upstream.url, { display_name: 'Hidden', visible: false }),
     down: entry(`http://127.0.0.1:${down}`, { display_name: 'Down' }),
+    ...Object.fromEntries(Object.entries(options.extraServices ?? {}).map(([name, url]) => [name, entry(url, { display_name: name })])),
   });
   const config = nexusEnvSchema.parse({
     SERVICE_NAME: 'nexus',
@@ -153,6 +156,7 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
     core: createCoreApi(serviceClient),
     verifier: createTokenVerifier({ keySet: createCoreKeySet({ jwksUrl: `${core.url}/.well-known/jwks.json` }), serviceName: 'nexus', isRevoked, now }),
     isRevoked,
+    revocations: feed,
     assets: options.assets ?? { files: new Map(), version: 'test-v1' },
     logger,
     now,

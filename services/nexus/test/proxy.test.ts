@@ -192,7 +192,7 @@ describe('nexus: proxy', () => {
       body: JSON.stringify({ theme: 'dark', accent: 'green', sidebarCollapsed: true }),
     });
     assert.equal(put.statusCode, 200);
-    assert.deepEqual(await put.body.json(), { theme: 'dark', accent: 'green', sidebarCollapsed: true });
+    assert.deepEqual(await put.body.json(), { theme: 'dark', accent: 'green', sidebarCollapsed: true, homePage: null });
     const page = await h.fetch('/echo-svc/page', { headers: { cookie, ...NAVIGATE } });
     assert.match(await page.body.text(), /<html lang="en" data-theme="dark" data-color-theme="green" data-sidebar="collapsed">/);
     const bad = await h.fetch('/api/preferences', { method: 'PUT', headers: { cookie, origin: h.url, 'content-type': 'application/json' }, body: '{"theme":"<x>"}' });

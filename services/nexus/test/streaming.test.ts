@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
+import { decodeJwt } from 'jose';
 import { ADMIN, TECH, startNexus, type NexusHarness } from './harness.js';
 import { patternChunk, type Echo } from './helpers/upstream.js';
 
@@ -140,6 +141,22 @@ describe('nexus: streaming', () => {
     assert.equal(first.prefix, '/echo-svc');
     assert.equal(messages[1], 'ping through the gateway');
     ws.close();
+  });
+
+  it('closes an open WebSocket as soon as core revokes its session', async () => {
+    const port = new URL(h.url).port;
+    const { cookie } = await h.login(TECH);
+    const ws = new WebSocket(`wss://127.0.0.1:${port}/echo-svc/ws`, { ca: h.cert, headers: { cookie, origin: h.url } });
+    const first = new Promise<string>((resolve) => ws.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const hello = JSON.parse(await first) as { authorization: string };
+    const jti = String(decodeJwt(hello.authorization.replace(/^Bearer /, '')).jti);
+    h.core.core.revoke(jti); // published on the feed only
+    assert.deepEqual(await closed, { code: 1008, reason: 'session revoked' });
   });
 
   it('refuses a WebSocket from another origin or without a session', async () => {

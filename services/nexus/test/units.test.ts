@@ -187,7 +187,8 @@ function sampleSession(sub: string, sid: string | null): Session {
     idpSub: sub,
     createdAt: 1,
     lastSeenAt: 1,
-    prefs: { theme: 'dark', accent: 'blue', sidebarCollapsed: true },
+    prefs: { theme: 'dark', accent: 'blue', sidebarCollapsed: true, homePage: 'codex' },
+    prefsCheckedAt: 5,
   };
 }
 

@@ -2,7 +2,8 @@
  * WebSocket upgrades (RFC 6455) through the gateway, with the same routing and access rules as
  * HTTP. A browser sends cookies with a WebSocket handshake from any site, so the `Origin` must be
  * ours (cross-site WebSocket hijacking). Once the service answers 101, bytes are piped both ways;
- * any other answer is relayed as it is.
+ * any other answer is relayed as it is. A tunnel that carries a user's token is recorded in
+ * `tunnels`, which closes it when the session is revoked.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -15,6 +16,7 @@ import { ownOriginsOf } from '../http/csrf.js';
 import { mayOpen } from '../registry/access.js';
 import { upstreamRequestHeaders } from './headers.js';
 import { routeFor } from './route.js';
+import type { TunnelRegistry } from './tunnels.js';
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
 
@@ -34,7 +36,7 @@ function headBlock(statusLine: string, rawHeaders: string[]): string {
 }
 
 /** Handles the server's `upgrade` event. */
-export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: number; logger: FastifyBaseLogger }) {
+export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: number; logger: FastifyBaseLogger; tunnels: TunnelRegistry }) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     socket.on('error', () => socket.destroy());
     try {
@@ -47,6 +49,7 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
 
       let target: URL;
       let bearer: string | undefined;
+      let jti: string | undefined;
       let prefix: string | undefined;
       let path: string;
       if (route.kind === 'identity') {
@@ -58,6 +61,7 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
           if (active === null) return refuse(socket, 401);
           if (!mayOpen(route.entry, active.user.permission_level)) return refuse(socket, 403);
           bearer = active.session.token;
+          jti = active.user.jti;
         }
         const verdict = gw.limiter.hit(active === null ? `ip:${request.socket.remoteAddress ?? ''}` : `user:${active.user.sub}`, active === null ? gw.settings.anonRateLimitPerMinute : gw.settings.rateLimitPerMinute);
         if (!verdict.allowed) return refuse(socket, 429);
@@ -84,6 +88,7 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
         upstreamSocket.on('error', () => socket.destroy());
         socket.on('error', () => upstreamSocket.destroy());
         upstreamSocket.pipe(socket).pipe(upstreamSocket);
+        if (jti !== undefined) options.tunnels.add(jti, socket, upstreamSocket);
       });
       upstream.on('response', (response) => {
         // The service declined the upgrade: relay its answer.

@@ -48,8 +48,13 @@ export function navFor(services: ServicesFile, level: PermissionLevel, current: 
   return items;
 }
 
-/** The service `/` sends a user to: the first visible one they may open, preferring apps. */
-export function homeFor(services: ServicesFile, level: PermissionLevel): string | null {
+/**
+ * The service `/` sends a user to: their preferred home page when it exists and they may open
+ * it, else the first visible one they may open, preferring apps.
+ */
+export function homeFor(services: ServicesFile, level: PermissionLevel, preferred: string | null = null): string | null {
+  const wanted = preferred === null || !Object.hasOwn(services, preferred) ? undefined : services[preferred];
+  if (wanted !== undefined && preferred !== null && isRoutable(preferred) && mayOpen(wanted, level)) return preferred;
   const open = Object.entries(services).filter(([name, entry]) => entry.visible && isRoutable(name) && mayOpen(entry, level));
   const app = open.find(([, entry]) => entry.kind === 'app');
   return (app ?? open[0])?.[0] ?? null;

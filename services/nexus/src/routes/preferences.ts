@@ -1,7 +1,8 @@
 /**
  * `GET|PUT /api/preferences`: the signed-in user's theme, accent colour and side-panel state, kept
- * in the session and used to compose every page. The theme toggle script calls PUT (same origin,
- * JSON; the CSRF check applies as to every unsafe method).
+ * in the session and used to compose every page, and written through to codex's settings (when
+ * codex runs) so the choice follows the user to their next session. The theme toggle script calls
+ * PUT (same origin, JSON; the CSRF check applies as to every unsafe method).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -42,8 +43,13 @@ export const preferencesRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app
       theme: update.theme ?? active.session.prefs.theme,
       accent: update.accent ?? active.session.prefs.accent,
       sidebarCollapsed: update.sidebarCollapsed ?? active.session.prefs.sidebarCollapsed,
+      homePage: active.session.prefs.homePage ?? null,
     };
     await gw.sessions.savePrefs(active, prefs);
+    if (update.theme !== undefined || update.accent !== undefined) {
+      const saved = await gw.userSettings.write(active.session.token, { ...(update.theme ? { theme: update.theme } : {}), ...(update.accent ? { accent: update.accent } : {}) });
+      if (!saved) request.log.debug('preferences kept in the session only (codex absent or refused)');
+    }
     return reply.header('Cache-Control', 'no-store').send(prefs);
   });
 };

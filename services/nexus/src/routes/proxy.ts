@@ -10,6 +10,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isNavigation } from '@hivematrix/sdk';
 import { clientIp, composeContext, enforceRateLimit, loginRedirect, sendError, type Gateway } from '../gateway.js';
+import { changesCodexSettings, invalidatePrefs, refreshPrefs } from '../prefs/refresh.js';
 import { forward } from '../proxy/forward.js';
 import { routeFor } from '../proxy/route.js';
 import { mayOpen } from '../registry/access.js';
@@ -70,8 +71,10 @@ async function proxy(gw: Gateway, request: FastifyRequest, reply: FastifyReply):
     }
   }
   enforceRateLimit(gw, request, active);
+  // Pages are composed with the user's settings; API calls never wait for codex.
+  if (active !== null && request.method === 'GET' && isNavigation(request)) await refreshPrefs(gw, active);
   try {
-    return await forward(gw.forwarding, request, reply, {
+    const answered = await forward(gw.forwarding, request, reply, {
       service: route.name,
       origin: originOf(route.entry.url),
       path: route.upstreamPath,
@@ -81,6 +84,8 @@ async function proxy(gw: Gateway, request: FastifyRequest, reply: FastifyReply):
       identity: false,
       maxBodyBytes: gw.settings.proxyMaxBody,
     });
+    if (active !== null && changesCodexSettings(route.name, request.method, route.upstreamPath)) await invalidatePrefs(gw, active);
+    return answered;
   } catch (error) {
     if (error instanceof AppError) return sendError(gw, request, reply, error, route.name);
     throw error;

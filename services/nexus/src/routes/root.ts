@@ -1,12 +1,13 @@
 /**
- * `/`: sends a signed-in user to the first service they may open (registry order, apps first),
- * and a visitor to the login. The end of an RP-initiated logout lands here too (with our signed
+ * `/`: sends a signed-in user to their home page (codex's setting, see prefs/refresh.ts) or else
+ * the first service they may open (registry order, apps first), and a visitor to the login. The end of an RP-initiated logout lands here too (with our signed
  * `state`): that answer clears the site's cookies and storage, then goes to the login.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError, isNavigation } from '@hivematrix/sdk';
 import { isLogoutState } from '../auth/logout-state.js';
 import { composeContext, enforceRateLimit, type Gateway } from '../gateway.js';
+import { refreshPrefs } from '../prefs/refresh.js';
 import { homeFor } from '../registry/access.js';
 
 const NO_SERVICES_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>HiveMatrix</title></head>
@@ -28,7 +29,8 @@ export const rootRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { gw 
       return reply.redirect('/login', 302);
     }
     enforceRateLimit(gw, request, active);
-    const home = homeFor(gw.registry.current(), active.user.permission_level);
+    await refreshPrefs(gw, active);
+    const home = homeFor(gw.registry.current(), active.user.permission_level, active.session.prefs.homePage ?? null);
     if (home !== null) return reply.header('Cache-Control', 'no-store').redirect(`/${home}/`, 302);
     return reply.type('text/html; charset=utf-8').send(gw.composer.composePage(NO_SERVICES_PAGE, composeContext(gw, active, null)));
   });

@@ -48,7 +48,8 @@ export interface SessionManager {
   /** Stores a new session for a freshly exchanged token; returns the cookie id. */
   create(input: { token: string; idToken: string; idpSid: string | null; idpSub: string }): Promise<{ id: string; user: UserClaims }>;
   destroy(key: string): Promise<void>;
-  savePrefs(active: ActiveSession, prefs: Preferences): Promise<void>;
+  /** Stores new preferences; `checkedAt` records when they were read from codex (default: unchanged). */
+  savePrefs(active: ActiveSession, prefs: Preferences, checkedAt?: number): Promise<void>;
   /** Drops every local session of an identity session (or of a user); returns them. */
   dropMatching(match: { sid?: string | undefined; sub?: string | undefined }): Promise<Session[]>;
 }
@@ -169,13 +170,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const user = await claimsOf(token);
       const id = newOpaqueId(options.random);
       const at = now();
-      const session: Session = { token, user, idToken, idpSid, idpSub, createdAt: at, lastSeenAt: at, prefs: { ...DEFAULT_PREFERENCES } };
+      const session: Session = { token, user, idToken, idpSid, idpSub, createdAt: at, lastSeenAt: at, prefs: { ...DEFAULT_PREFERENCES }, prefsCheckedAt: 0 };
       await store.setSession(storeKey(id), session, ttlFor(session));
       return { id, user };
     },
     destroy: (key) => store.deleteSession(key),
-    async savePrefs(active, prefs) {
-      active.session = { ...active.session, prefs };
+    async savePrefs(active, prefs, checkedAt = active.session.prefsCheckedAt) {
+      active.session = { ...active.session, prefs, prefsCheckedAt: checkedAt };
       await store.setSession(active.key, active.session, ttlFor(active.session));
     },
     async dropMatching({ sid, sub }) {

@@ -17,7 +17,9 @@ const SessionSchema = z.object({
   idpSub: z.string(),
   createdAt: z.number(),
   lastSeenAt: z.number(),
-  prefs: z.object({ theme: z.enum(['light', 'dark']), accent: z.string(), sidebarCollapsed: z.boolean() }),
+  prefs: z.object({ theme: z.enum(['light', 'dark']), accent: z.string(), sidebarCollapsed: z.boolean(), homePage: z.string().nullable().default(null) }),
+  // Sessions stored before these fields existed read as "never checked".
+  prefsCheckedAt: z.number().default(0),
 });
 
 const LoginSchema = z.object({

@@ -10,6 +10,8 @@ export interface Preferences {
   theme: 'light' | 'dark';
   accent: string;
   sidebarCollapsed: boolean;
+  /** The service `/` opens (codex's "home page" setting); null: the first one the user may open. */
+  homePage: string | null;
 }
 
 /** A signed-in browser. */
@@ -28,6 +30,8 @@ export interface Session {
   createdAt: number;
   lastSeenAt: number;
   prefs: Preferences;
+  /** When `prefs` were last read from codex (epoch ms; 0: not yet). See prefs/refresh.ts. */
+  prefsCheckedAt: number;
 }
 
 /** A login in progress, between `/login` and `/keycloak-callback` (OIDC state, nonce, PKCE). */
@@ -59,4 +63,4 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: 'light', accent: 'purple', sidebarCollapsed: false };
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'light', accent: 'purple', sidebarCollapsed: false, homePage: null };

@@ -1,0 +1,34 @@
+/**
+ * Keeps a session's preferences in step with codex. The session is the cache: pages are composed
+ * from it without a call, and it is re-read from codex at most once a minute, on a page load or
+ * at `/` (never on API calls, so the hot path stays free of it). A change made through the
+ * gateway (the theme toggle, or a write to codex's settings) marks it stale at once.
+ */
+import type { Gateway } from '../gateway.js';
+import type { ActiveSession } from '../session/manager.js';
+
+/** How long preferences read from codex are trusted. */
+export const PREFS_TTL_MS = 60_000;
+
+/** Re-reads the session's preferences from codex when they are stale; never throws. */
+export async function refreshPrefs(gw: Gateway, active: ActiveSession): Promise<void> {
+  const checkedAt = active.session.prefsCheckedAt ?? 0;
+  if (gw.now() - checkedAt < PREFS_TTL_MS) return;
+  const saved = await gw.userSettings.read(active.session.token);
+  // Codex absent or failing: keep what the session has, and do not ask again for a while.
+  const prefs = { ...active.session.prefs, homePage: active.session.prefs.homePage ?? null, ...(saved ?? {}) };
+  await gw.sessions.savePrefs(active, prefs, gw.now()).catch((error: unknown) => {
+    gw.logger.warn({ err: error }, 'could not store preferences read from codex');
+  });
+}
+
+/** Marks a session's preferences stale, so the next page reads them from codex again. */
+export async function invalidatePrefs(gw: Gateway, active: ActiveSession): Promise<void> {
+  await gw.sessions.savePrefs(active, active.session.prefs, 0).catch(() => undefined);
+}
+
+/** Whether a proxied request may have changed the user's settings in codex. */
+export function changesCodexSettings(service: string, method: string, upstreamPath: string): boolean {
+  if (service !== 'codex' || method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+  return /^\/(api\/my\/settings|settings)(\/|\?|$)/.test(upstreamPath);
+}
