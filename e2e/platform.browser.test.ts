@@ -9,118 +9,43 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort } from '@hivematrix/sdk/db';
 import { CHROMIUM_PATH, launchChromium } from './browser.js';
-
-const SOURCE = path.resolve(import.meta.dirname, '..');
-const ARTIFACTS = path.join(SOURCE, 'test-artifacts');
-const execFileAsync = promisify(execFile);
-
-interface ServiceView {
-  name: string;
-  state: string;
-  health: string;
-  pid: number | null;
-}
-
-/** Runs a command in the clone; resolves with its output whatever the exit code. */
-function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
-
-/** The pids of every process whose command line mentions `folder`. */
-async function processesUnder(folder: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(folder)) found.push(`${pid}: ${cmdline.replaceAll('\0', ' ').slice(0, 120)}`);
-  }
-  return found;
-}
+import { ARTIFACTS, clonePlatform, processesUnder, signIn, type Platform } from './platform.js';
 
 describe('the platform from a fresh clone', () => {
   let browser: Browser | undefined;
-  let clone = '';
-  let env: NodeJS.ProcessEnv = {};
-  let publicUrl = '';
-  let started = false;
-
-  const cli = (...args: string[]) => run(clone, process.execPath, ['services/helm/bin/hivematrix.js', ...args], env);
-  async function status(): Promise<ServiceView[]> {
-    const result = await cli('status', '--json');
-    assert.equal(result.code, 0, result.out);
-    return (JSON.parse(result.out) as { services: ServiceView[] }).services;
-  }
+  let platform: Platform | undefined;
 
   before(async () => {
     browser = await launchChromium();
-    if (!browser) return;
-    const base = await mkdtemp(path.join(tmpdir(), 'hm-e2e-'));
-    // When tests run as root, the embedded server runs as `postgres` and must reach instance/.
-    await chmod(base, 0o755);
-    clone = path.join(base, 'hivematrix');
-    await execFileAsync('git', ['clone', '--quiet', SOURCE, clone]);
-    const { NODE_TEST_CONTEXT: _ignored, ...inherited } = process.env;
-    env = { ...inherited, HIVEMATRIX_INSTANCE_DIR: path.join(clone, 'instance') };
-    // The clone installs its own dependencies (from the npm cache), as a fresh machine would.
-    const install = await run(clone, 'npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], env);
-    assert.equal(install.code, 0, install.out);
-
-    // Free ports for every service, so the test never collides with a platform already running.
-    assert.equal((await cli('update-config')).code, 0);
-    const configFile = path.join(clone, 'instance', 'configs', 'master_config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as {
-      apps: Record<string, { port?: number }>;
-      keycloak: { upstream_url: string };
-    };
-    for (const name of Object.keys(config.apps)) config.apps[name] = { ...config.apps[name], port: await freePort() };
-    config.keycloak.upstream_url = `http://127.0.0.1:${config.apps.identity?.port ?? 0}`;
-    publicUrl = `https://localhost:${config.apps.nexus?.port ?? 0}`;
-    await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+    if (browser) platform = await clonePlatform();
   });
 
   after(async () => {
     await browser?.close();
-    if (started) await cli('stop');
-    if (clone !== '') await rm(path.dirname(clone), { recursive: true, force: true });
+    await platform?.dispose();
   });
 
   it('starts, serves a signed-in admin through the gateway, adds a service, and stops clean', async (context) => {
-    if (!browser) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    if (!browser || !platform) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    const { clone, publicUrl } = platform;
+    const cli = (...args: string[]) => platform?.cli(args) ?? Promise.reject(new Error('no platform'));
     await mkdir(ARTIFACTS, { recursive: true });
 
-    const start = await run(clone, path.join(clone, 'start.sh'), [], env);
-    started = true;
-    assert.equal(start.code, 0, start.out);
+    const start = await platform.start();
     assert.match(start.out, new RegExp(`running at ${publicUrl.replaceAll('.', '\\.')}`));
-    for (const service of await status()) {
+    for (const service of await platform.status()) {
       if (service.state === 'disabled' || service.state === 'not_installed') continue;
       assert.equal(service.state, 'running', `${service.name}: ${JSON.stringify(service)}`);
       assert.equal(service.health, 'healthy', `${service.name}: ${JSON.stringify(service)}`);
     }
-    const adminPassword = (await readFile(path.join(clone, 'instance', 'secrets', 'admin-password'), 'utf8')).trim();
-
     const session: BrowserContext = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
     const page: Page = await session.newPage();
-    await page.goto(`${publicUrl}/template/`);
     // Not signed in: the gateway sends the browser to identity's login page, through /keycloak.
-    assert.match(page.url(), /\/keycloak\/realms\/hivematrix\//);
-    await page.fill('input[name="username"]', 'admin');
-    await page.fill('input[name="password"]', adminPassword);
-    await Promise.all([page.waitForURL(`${publicUrl}/template/`), page.click('button[type="submit"]')]);
+    await signIn(page, `${publicUrl}/template/`, 'admin', await platform.adminPassword());
 
     // The template page, composed by the gateway: side panel, stylesheet, the user's name.
     assert.match(await page.locator('.page-header__title').innerText(), /^Hello, /);
@@ -145,7 +70,7 @@ describe('the platform from a fresh clone', () => {
 
     // Codex through the gateway (issue 7): a few generated clients, then dashboard, search, open
     // a company, change its plan, and see the change.
-    const seeded = await run(clone, process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '30', '--contacts', '60', '--assets', '90'], env);
+    const seeded = await platform.run(process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '30', '--contacts', '60', '--assets', '90']);
     assert.equal(seeded.code, 0, seeded.out);
     await page.goto(`${publicUrl}/codex/`);
     assert.equal(await page.locator('.page-header__title').innerText(), 'Codex');
@@ -169,7 +94,7 @@ describe('the platform from a fresh clone', () => {
     // A new service, registered and started by helm, opens through the gateway.
     const created = await cli('new-service', 'demo');
     assert.equal(created.code, 0, created.out);
-    const demo = (await status()).find((service) => service.name === 'demo');
+    const demo = (await platform.status()).find((service) => service.name === 'demo');
     assert.equal(demo?.state, 'running', created.out);
     await page.goto(`${publicUrl}/demo/`);
     assert.match(await page.locator('.page-header__title').innerText(), /^Hello, /);
@@ -188,7 +113,6 @@ describe('the platform from a fresh clone', () => {
     await session.close();
 
     const stop = await cli('stop');
-    started = false;
     assert.equal(stop.code, 0, stop.out);
     assert.deepEqual(await processesUnder(clone), [], 'no process of the platform is left');
   });
