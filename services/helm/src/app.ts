@@ -9,6 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
 import type { HelmDb } from './db/logs.js';
 import { ingestRoutes } from './routes/logs/ingest.js';
+import { backupRoutes, type BackupDeps } from './routes/backups/index.js';
 import { servicesRoutes } from './routes/services/index.js';
 import type { ServiceControl } from './control.js';
 import { installForms } from './routes/forms.js';
@@ -16,6 +17,11 @@ import { logRoutes } from './routes/logs/viewer.js';
 import { securityRoutes, type SecurityDeps } from './routes/security/index.js';
 import { servicePages } from './routes/services/pages.js';
 import type { PlatformStatus } from './status.js';
+import type { IdentityAdmin } from './identity/admin-client.js';
+import type { HelmPaths } from './paths.js';
+import { userPages } from './routes/users/index.js';
+import { settingsPages } from './routes/settings/index.js';
+import { metricsRoutes } from './routes/metrics/index.js';
 
 export interface HelmDeps {
   service: string;
@@ -36,8 +42,14 @@ export interface HelmDeps {
   /** Requests per caller per minute; log shipping is chatty, so the default is generous. */
   rateLimitPerMinute?: number;
   randomId?: () => string;
+  /** Backups in the console (absent: no /backups pages). */
+  backups?: Omit<BackupDeps, 'db' | 'now'>;
   /** How often the live log stream looks for new entries (tests shorten it). */
   logPollMs?: number;
+  /** The identity provider's admin API (users pages); absent: those pages answer 503. */
+  identity?: IdentityAdmin;
+  /** Where the master configuration is, and how to tell the daemon it changed (settings pages; absent: 503). */
+  settings?: { paths: HelmPaths; reload?: () => Promise<void> };
 }
 
 /** Builds helm's app without listening. */
@@ -63,6 +75,10 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   await app.register(servicesRoutes, actions);
   await app.register(servicePages, actions);
   await app.register(securityRoutes, deps.security);
+  if (deps.backups !== undefined) await app.register(backupRoutes, { ...deps.backups, db: deps.db, now: deps.now });
   await app.register(logRoutes, { db: deps.db, status: deps.status, pollMs: deps.logPollMs ?? 1000 });
+  await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now });
+  await app.register(settingsPages, { settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now }, actions });
+  await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
   return app;
 }

@@ -2,7 +2,7 @@
 import { createLocalKeySet, createLogger, createTokenVerifier, type ServiceApp } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase, type Database } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys, type TestDatabase, type TestKeys } from '@hivematrix/sdk/testing';
-import { buildApp } from '../src/app.js';
+import { buildApp, type HelmDeps } from '../src/app.js';
 import type { SecurityDeps } from '../src/routes/security/index.js';
 import type { ActionResult, ServiceAction } from '../src/control.js';
 import { schema } from '../src/db/schema.js';
@@ -35,8 +35,8 @@ export interface Console {
   close(): Promise<void>;
 }
 
-/** Starts the app (not listening); `security` defaults to a stub that fails. */
-export async function startConsole(security?: SecurityDeps): Promise<Console> {
+/** Starts the app (not listening); `security` defaults to a stub that fails; `extra` adds or replaces deps. */
+export async function startConsole(security?: SecurityDeps, extra: Partial<HelmDeps> = {}): Promise<Console> {
   const testDb: TestDatabase = await createTestDatabase('helm');
   const database = openDatabase({ url: testDb.url, applicationName: 'helm-test', schema });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
@@ -62,6 +62,7 @@ export async function startConsole(security?: SecurityDeps): Promise<Console> {
     publicUrl: 'https://hive.example',
     security: security ?? { audit: () => Promise.reject(new Error('no audit in this test')), ufwScript: () => '', iptablesScript: () => '' },
     logPollMs: 20,
+    ...extra,
   });
   await app.ready();
   return {

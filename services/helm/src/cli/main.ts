@@ -6,9 +6,12 @@
 import { Command, CommanderError } from 'commander';
 import { platformPaths } from '../config.js';
 import { auditCommand } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
+import { metricsCommand } from './commands/metrics.js';
 import { statusCommand } from './commands/status.js';
+import { registerUserStateCommands } from './commands/users.js';
 import { CliError, type CliContext, type CliIo } from './io.js';
 import { registerToolCommands } from './tool-commands.js';
 
@@ -43,6 +46,14 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
   config.command('write-conf <app>').description("rewrite one service's instance/<app>/<app>.conf").action((app: string) => run(() => configWriteCommand(context, 'conf', app))());
 
   registerToolCommands(program, context, run);
+  registerBackupCommands(program, context, run);
+  registerUserStateCommands(program, context, run);
+  program
+    .command('metrics [service]')
+    .description('newest CPU, memory, health and restarts sample of every service (or the recent samples of one)')
+    .option('--since <hours>', 'with a service: every sample of the last hours, e.g. 24h')
+    .option('--json', 'machine-readable output')
+    .action((service: string | undefined, options: { since?: string; json?: boolean }) => run(() => metricsCommand(context, service, options))());
   return program;
 }
 

@@ -20,6 +20,8 @@ import { rotateInPlace } from '../supervisor/log-file.js';
 import { policyFromSettings, systemClock, type Clock } from '../supervisor/policy.js';
 import { residentMemoryMb } from '../supervisor/process-group.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { runScheduledBackup } from '../backup/scheduler.js';
+import { databaseTargets } from '../backup/targets.js';
 import type { StartOutcome, UnitHealth } from '../supervisor/unit.js';
 import { startHelmHttp, type HelmHttp } from './helm-http.js';
 import { recordChildren, stopLeftoverChildren, stopLeftoverPostgres, type ChildRecord } from './leftovers.js';
@@ -152,7 +154,11 @@ export class Daemon {
   private async startHttp(loaded: LoadedPlatform): Promise<void> {
     this.steps.begin('helm');
     try {
-      this.http = await startHelmHttp(loaded, this.options.env, () => this.status(), this.control());
+      this.http = await startHelmHttp(loaded, this.options.env, () => this.status(), this.control(), {
+        reload: async () => {
+          await this.reload(false);
+        },
+      });
       this.helmMessage = null;
       this.steps.done('helm', `${this.http.url} (logs, status)`);
     } catch (error) {
@@ -238,6 +244,11 @@ export class Daemon {
     };
     void purge().catch((error: unknown) => this.logger.warn({ err: error }, 'log retention failed'));
     every(6 * 3_600_000, purge);
+    // Scheduled backups: checked every 10 minutes, made once a day after backups.hour_utc, then pruned.
+    every(600_000, async () => {
+      const result = await runScheduledBackup(this.options.paths, loaded.config.backups, () => databaseTargets(loaded));
+      if (result.created !== undefined) this.logger.info({ file: result.created.file, removed: result.removed }, 'scheduled backup written');
+    });
   }
 
   /** The platform's status. */

@@ -1,19 +1,22 @@
 /**
  * Helm's own HTTP service, run inside the daemon: its database (migrated at boot), the app from
- * `buildApp`, and the retention job that keeps the log table to `system.log_retention_days` and
- * `system.log_max_rows`.
+ * `buildApp`, and the retention job that keeps the log table within `system.log_retention_days`,
+ * `system.log_max_rows` and `system.log_store_max_bytes`.
  */
 import { connectPlatform } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from '../app.js';
+import { backupConsole } from '../backup/console.js';
 import { inheritedEnv, loadHelmServiceConfig } from '../config.js';
-import { purgeLogEntries, trimLogEntries } from '../db/logs.js';
+import { enforceLogRetention } from '../db/logs.js';
 import { schema } from '../db/schema.js';
 import type { LoadedPlatform } from '../generate/sync.js';
 import type { ServiceControl } from '../control.js';
 import { runSecurityAudit } from '../security/audit.js';
 import { iptablesScript, ufwScript } from '../security/firewall.js';
 import type { PlatformStatus } from '../status.js';
+import { createIdentityAdmin } from '../identity/admin-client.js';
+import { MetricsSampler } from '../metrics/sampler.js';
 
 /** The running HTTP service. */
 export interface HelmHttp {
@@ -31,6 +34,7 @@ export async function startHelmHttp(
   env: Record<string, string | undefined>,
   status: () => PlatformStatus,
   control: ServiceControl,
+  hooks: { reload?: () => Promise<void> } = {},
 ): Promise<HelmHttp> {
   const config = loadHelmServiceConfig(inheritedEnv(env), loaded.paths);
   // Helm does not ship its own logs to itself: they are already in instance/logs/helm.log.
@@ -55,9 +59,19 @@ export async function startHelmHttp(
       status,
       control,
       publicUrl: loaded.context.derived.publicUrl,
+      backups: backupConsole(loaded, control),
       security: { audit: () => runSecurityAudit(loaded), ufwScript: () => ufwScript(loaded), iptablesScript: () => iptablesScript(loaded) },
+      identity: createIdentityAdmin({
+        tokenUrl: loaded.context.derived.identityTokenUrl,
+        adminUrl: loaded.context.derived.identityAdminUrl,
+        clientId: loaded.config.keycloak.admin_client_id,
+        clientSecret: loaded.config.keycloak.admin_client_secret,
+      }),
+      settings: { paths: loaded.paths, ...(hooks.reload === undefined ? {} : { reload: hooks.reload }) },
     });
     await app.listen({ host: config.HOST, port: config.PORT });
+    const sampler = new MetricsSampler({ db: database.db, status, now: () => new Date(), retentionMs: loaded.config.system.metrics_retention_days * DAY_MS });
+    sampler.start(loaded.config.system.metrics_interval_s * 1000, (error) => platform.logger.warn({ err: error }, 'metrics sampling failed'));
     // The audit runs at start too, so an exposed port shows in helm's log without anyone asking.
     runSecurityAudit(loaded)
       .then((report) => {
@@ -66,10 +80,14 @@ export async function startHelmHttp(
       .catch((error: unknown) => platform.logger.warn({ err: error }, 'security audit failed'));
     return {
       url: `http://${config.HOST}:${config.PORT}`,
-      purge: async () =>
-        (await purgeLogEntries(database.db, new Date(Date.now() - loaded.config.system.log_retention_days * DAY_MS))) +
-        (await trimLogEntries(database.db, loaded.config.system.log_max_rows)),
+      purge: () =>
+        enforceLogRetention(database.db, {
+          receivedBefore: new Date(Date.now() - loaded.config.system.log_retention_days * DAY_MS),
+          maxRows: loaded.config.system.log_max_rows,
+          maxBytes: loaded.config.system.log_store_max_bytes,
+        }),
       async close() {
+        await sampler.stop();
         await app.close();
         await platform.close();
         await database.close();

@@ -29,6 +29,12 @@ export const systemSchema = z.object({
   log_retention_days: z.number().int().min(1).max(3650).default(14),
   /** The most shipped log entries helm keeps; the oldest beyond it are removed with the old ones. */
   log_max_rows: z.number().int().min(1000).max(1_000_000_000).default(5_000_000),
+  /** The most bytes of stored log entries helm keeps (the newest); beyond it the oldest go. */
+  log_store_max_bytes: z.number().int().min(1024 * 1024).default(2 * 1024 * 1024 * 1024),
+  /** Seconds between two metrics samples of every service (CPU, memory, health). */
+  metrics_interval_s: z.number().int().min(1).max(3600).default(15),
+  /** Days helm keeps metrics samples. */
+  metrics_retention_days: z.number().int().min(1).max(365).default(7),
 });
 
 export const keycloakSchema = z.object({
@@ -102,12 +108,24 @@ export const supervisorSchema = z.object({
 });
 export type SupervisorSettings = z.infer<typeof supervisorSchema>;
 
+/** Scheduled backups under instance/backups (manual ones are never pruned). */
+export const backupSettingsSchema = z.object({
+  schedule: z.boolean().default(true),
+  /** The UTC hour after which the day's backup is made. */
+  hour_utc: z.number().int().min(0).max(23).default(2),
+  keep_daily: z.number().int().min(0).max(366).default(7),
+  keep_weekly: z.number().int().min(0).max(520).default(4),
+  keep_monthly: z.number().int().min(0).max(1200).default(12),
+});
+export type BackupSettings = z.infer<typeof backupSettingsSchema>;
+
 export const masterConfigSchema = z.object({
   system: systemSchema.prefault({}),
   keycloak: keycloakSchema,
   databases: databasesSchema,
   redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional() }).prefault({}),
   supervisor: supervisorSchema.prefault({}),
+  backups: backupSettingsSchema.prefault({}),
   apps: z.record(z.string(), appSettingsSchema).default({}),
 });
 export type MasterConfig = z.infer<typeof masterConfigSchema>;

@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { Query } from '@hivematrix/sdk';
 import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import { SERVICE_ACTIONS } from '../control.js';
+import type { MetricSample } from '../db/metrics.js';
 import type { LogEntryRow } from '../db/schema.js';
 import type { ServiceStatusView } from '../status.js';
 
@@ -40,8 +41,19 @@ function Controls({ service, urlFor }: { service: ServiceStatusView; urlFor: Url
   );
 }
 
-/** Every service with its state and controls. */
-export function ServicesPage({ services, urlFor }: { services: readonly ServiceStatusView[]; urlFor: UrlFor }): JSX.Element {
+/** The newest sample's CPU figure. */
+function cpuText(sample: MetricSample | undefined): string {
+  return sample?.cpuPercent === null || sample?.cpuPercent === undefined ? '—' : `${sample.cpuPercent.toFixed(1)} %`;
+}
+
+/** Memory of the whole process group from the newest sample, else the leader's from the status. */
+function memoryText(service: ServiceStatusView, sample: MetricSample | undefined): string {
+  const mb = sample?.memoryMb ?? service.memory_mb;
+  return mb === null ? '—' : `${Math.round(mb * 10) / 10} MB`;
+}
+
+/** Every service with its state and controls; `usage` holds each service's newest metrics sample. */
+export function ServicesPage({ services, usage, urlFor }: { services: readonly ServiceStatusView[]; usage?: ReadonlyMap<string, MetricSample>; urlFor: UrlFor }): JSX.Element {
   return (
     <Page title="Services" service="helm">
       <PageHeader
@@ -51,6 +63,8 @@ export function ServicesPage({ services, urlFor }: { services: readonly ServiceS
           <span class="u-flex u-gap-sm">
             <Button href={urlFor('/logs')} variant="secondary">Logs</Button>
             <Button href={urlFor('/audit-trail')} variant="secondary">Audit trail</Button>
+            <Button href={urlFor('/users')} variant="secondary">Users</Button>
+            <Button href={urlFor('/settings')} variant="secondary">Settings</Button>
           </span>
         }
       />
@@ -64,6 +78,7 @@ export function ServicesPage({ services, urlFor }: { services: readonly ServiceS
             { key: 'pid', label: 'PID', align: 'right' },
             { key: 'uptime', label: 'Uptime' },
             { key: 'restarts', label: 'Restarts', align: 'right' },
+            { key: 'cpu', label: 'CPU', align: 'right' },
             { key: 'memory', label: 'Memory', align: 'right' },
             { key: 'actions', label: 'Actions' },
           ]}
@@ -74,7 +89,8 @@ export function ServicesPage({ services, urlFor }: { services: readonly ServiceS
             pid: service.pid ?? '—',
             uptime: uptime(service.uptime_s),
             restarts: service.restarts,
-            memory: service.memory_mb === null ? '—' : `${service.memory_mb} MB`,
+            cpu: cpuText(service.pid === null ? undefined : usage?.get(service.name)),
+            memory: memoryText(service, service.pid === null ? undefined : usage?.get(service.name)),
             actions: <Controls service={service} urlFor={urlFor} />,
           }))}
         />
@@ -83,8 +99,8 @@ export function ServicesPage({ services, urlFor }: { services: readonly ServiceS
   );
 }
 
-/** One service: its state, controls, supervisor log tail and recent shipped log entries. */
-export function ServiceDetailPage(props: { service: ServiceStatusView; logs: readonly LogEntryRow[]; urlFor: UrlFor }): JSX.Element {
+/** One service: its state, controls, usage charts and health history (`usage`), supervisor log tail and recent shipped log entries. */
+export function ServiceDetailPage(props: { service: ServiceStatusView; logs: readonly LogEntryRow[]; usage?: JSX.Element; urlFor: UrlFor }): JSX.Element {
   const { service, logs, urlFor } = props;
   return (
     <Page title={service.name} service="helm">
@@ -104,6 +120,7 @@ export function ServiceDetailPage(props: { service: ServiceStatusView; logs: rea
           <dt>Message</dt><dd>{service.message ?? '—'}</dd>
         </dl>
       </Card>
+      {props.usage ?? null}
       <Card title="Recent log entries" actions={<Button href={urlFor('/logs', { service: service.name })} variant="secondary" small>Open in logs</Button>}>
         <Table
           label="Recent log entries"

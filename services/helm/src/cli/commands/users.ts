@@ -1,11 +1,12 @@
 /**
- * `hivematrix users list|add|passwd|groups`: user management through the identity provider's
+ * `hivematrix users list|add|passwd|groups|disable|enable|logout`: user management through the identity provider's
  * Keycloak-compatible admin API, with the admin client's credentials from the master
  * configuration. A password helm generates is temporary (the user sets their own at first login)
  * and printed once; `--password-stdin` takes one instead.
  */
 import { randomBytes } from 'node:crypto';
-import { createIdentityAdmin, type IdentityAdmin } from '../identity-admin.js';
+import type { Command } from 'commander';
+import { createIdentityAdmin, type IdentityAdmin } from '../../identity/admin-client.js';
 import { CliError, table, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
 
@@ -92,4 +93,30 @@ export async function usersGroupsCommand(context: CliContext, username: string, 
   const groups = (await admin.userGroups(user.id)).map((group) => group.name).sort();
   context.io.out(`${user.username}: ${groups.length === 0 ? '(no groups: client level)' : groups.join(', ')}\n`);
   return 0;
+}
+
+/** `users disable|enable <username>`: disabling also ends the user's sessions at the provider. */
+export async function usersEnableCommand(context: CliContext, username: string, enabled: boolean): Promise<number> {
+  const admin = await identityAdminFor(context);
+  const user = await admin.findUser(username);
+  await admin.updateUser(user.id, { enabled });
+  context.io.out(`${user.username} ${enabled ? 'enabled' : 'disabled (their sessions were ended)'}\n`);
+  return 0;
+}
+
+/** `users logout <username>`: ends every session of the user. */
+export async function usersLogoutCommand(context: CliContext, username: string): Promise<number> {
+  const admin = await identityAdminFor(context);
+  const user = await admin.findUser(username);
+  await admin.logout(user.id);
+  context.io.out(`every session of ${user.username} ended\n`);
+  return 0;
+}
+
+/** Adds `disable`, `enable` and `logout` to the program's `users` command. */
+export function registerUserStateCommands(program: Command, context: CliContext, run: (work: () => Promise<number>) => () => Promise<void>): void {
+  const users = program.commands.find((command) => command.name() === 'users') ?? program.command('users').description('users of the identity provider');
+  users.command('disable <username>').description('disable a user and end their sessions').action((username: string) => run(() => usersEnableCommand(context, username, false))());
+  users.command('enable <username>').description('enable a disabled user').action((username: string) => run(() => usersEnableCommand(context, username, true))());
+  users.command('logout <username>').description("end every session of a user").action((username: string) => run(() => usersLogoutCommand(context, username))());
 }

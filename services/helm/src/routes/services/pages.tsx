@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
 import { SERVICE_ACTIONS } from '../../control.js';
 import { listAudit } from '../../db/audit.js';
+import { latestSamples, serviceSamples } from '../../db/metrics.js';
 import { queryLogs } from '../../db/log-query.js';
 import { AuditPage } from '../../views/audit.js';
+import { UsageCards } from '../../views/metrics.js';
 import { ServiceDetailPage, ServicesPage } from '../../views/services.js';
 import { actorOf, findService, performAction, type ActionDeps } from './actions.js';
 
@@ -19,14 +21,17 @@ const nameParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$
 export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<void> {
   for (const url of ['/', '/services']) {
     app.get(url, { preHandler: adminPage }, async (request, reply) =>
-      reply.html(<ServicesPage services={deps.status().services} urlFor={(path, query) => request.urlFor(path, query)} />),
+      reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} urlFor={(path, query) => request.urlFor(path, query)} />),
     );
   }
 
   app.get('/services/:name', { preHandler: adminPage, schema: { params: nameParams } }, async (request, reply) => {
     const service = findService(deps.status(), request.params.name);
     const { entries } = await queryLogs(deps.db, { service: service.name }, 50);
-    return reply.html(<ServiceDetailPage service={service} logs={entries} urlFor={(path, query) => request.urlFor(path, query)} />);
+    const to = deps.now().getTime();
+    const from = to - 86_400_000;
+    const usage = <UsageCards samples={await serviceSamples(deps.db, service.name, new Date(from))} from={from} to={to} />;
+    return reply.html(<ServiceDetailPage service={service} logs={entries} usage={usage} urlFor={(path, query) => request.urlFor(path, query)} />);
   });
 
   app.post(

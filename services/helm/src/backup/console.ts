@@ -1,0 +1,28 @@
+/** The console's backup actions as the daemon provides them (routes/backups). */
+import type { ServiceControl } from '../control.js';
+import type { LoadedPlatform } from '../generate/sync.js';
+import type { BackupDeps } from '../routes/backups/index.js';
+import { createBackup } from './create.js';
+import { FILES_COMPONENT } from './manifest.js';
+import { restoreBackup } from './restore.js';
+import { databaseTargets } from './targets.js';
+
+/** Backup, list and one-component restore for the running platform. */
+export function backupConsole(loaded: LoadedPlatform, control: ServiceControl): Omit<BackupDeps, 'db' | 'now'> {
+  const { paths } = loaded;
+  return {
+    backupsDir: paths.backupsDir,
+    // Not helm's own database: it would be replaced under the console serving the request.
+    components: () => [FILES_COMPONENT, ...databaseTargets(loaded).map((target) => target.component).filter((name) => name !== 'helm')],
+    create: (passphrase) => createBackup({ paths, targets: databaseTargets(loaded), trigger: 'manual', ...(passphrase === undefined ? {} : { passphrase }) }),
+    async restore(file, only, passphrase) {
+      const service = only !== FILES_COMPONENT;
+      if (service) await control.stop(only);
+      try {
+        return await restoreBackup({ paths, file, only, ...(passphrase === undefined ? {} : { passphrase }), targets: () => Promise.resolve(databaseTargets(loaded)) });
+      } finally {
+        if (service) await control.start(only);
+      }
+    },
+  };
+}
