@@ -7,9 +7,15 @@ import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceA
 import type { CodexSource } from './codex/source.js';
 import type { LedgerConfig } from './config.js';
 import type { LedgerDb } from './db/store.js';
+import { monthEndRunner } from './archive/month-end.js';
+import { issuerFromConfig } from './invoice/render.js';
 import { archiveRoutes } from './routes/archive/index.js';
+import { archivePages } from './routes/archive/pages.js';
+import { invoiceRoutes } from './routes/invoices/index.js';
+import { reviewRoutes } from './routes/review/index.js';
 import { clientRoutes } from './routes/clients/index.js';
 import { dashboardRoutes } from './routes/dashboard/index.js';
+import { formRoutes } from './routes/forms/index.js';
 import { overrideRoutes } from './routes/overrides/index.js';
 
 export interface LedgerDeps {
@@ -45,9 +51,15 @@ export async function buildApp(deps: LedgerDeps): Promise<ServiceApp> {
     }),
   );
   const options = { db: deps.db, codex: deps.codex, now: deps.now, timeZone: config.BUSINESS_TIMEZONE };
+  const issuer = issuerFromConfig(config);
+  const invoicing = { ...options, issuer, reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT, runMonthEnd: monthEndRunner({ ...options, issuer, reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT }) };
   await app.register(dashboardRoutes, options);
-  await app.register(clientRoutes, options);
-  await app.register(archiveRoutes, options);
+  await app.register(clientRoutes, invoicing);
+  await app.register(formRoutes, invoicing);
+  await app.register(archiveRoutes, invoicing);
+  await app.register(invoiceRoutes, invoicing);
+  await app.register(archivePages, invoicing);
+  await app.register(reviewRoutes, invoicing);
   await app.register(overrideRoutes, { db: deps.db, now: deps.now });
   return app;
 }

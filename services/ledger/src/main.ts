@@ -5,6 +5,9 @@
 import { ConfigError, connectPlatform, createServiceClient, loadServicesFile, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
+import { monthEndRunner } from './archive/month-end.js';
+import { startMonthEndScheduler } from './archive/scheduler.js';
+import { issuerFromConfig } from './invoice/render.js';
 import { httpCodexSource } from './codex/source.js';
 import { loadLedgerConfig } from './config.js';
 import { schema } from './db/schema.js';
@@ -25,21 +28,30 @@ await runService({
       coreUrl: config.CORE_SERVICE_URL,
       services: { codex: { url: config.CODEX_SERVICE_URL } },
     });
-    const app = await buildApp({
-      config,
-      logger: platform.logger,
-      db: database.db,
-      ping: database.ping,
-      verifier: platform.verifier,
-      codex: httpCodexSource(client),
-      now: () => new Date(),
-    });
+    const codex = httpCodexSource(client);
+    const now = () => new Date();
+    const app = await buildApp({ config, logger: platform.logger, db: database.db, ping: database.ping, verifier: platform.verifier, codex, now });
+    // The month-end job on schedule; the database refuses a second run of a month, so every
+    // instance may run the scheduler.
+    const runMonthEnd = monthEndRunner({ db: database.db, codex, now, issuer: issuerFromConfig(config), reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT });
+    const scheduler = config.MONTH_END_ENABLED
+      ? startMonthEndScheduler({
+        schedule: { day: config.MONTH_END_DAY, hour: config.MONTH_END_HOUR, timeZone: config.BUSINESS_TIMEZONE },
+        now,
+        run: async (period) => {
+          const report = await runMonthEnd({ period, triggeredBy: 'month-end scheduler', force: false });
+          platform.logger.info({ period: report.period, status: report.status, accepted: report.accepted.length, already: report.already_accepted.length, cannot_bill: report.cannot_bill.length, flagged: report.flagged.length }, 'month-end job');
+        },
+        onError: (error) => platform.logger.error({ err: error }, 'month-end job failed; retrying at the next check'),
+      })
+      : undefined;
     return {
       app,
       host: config.HOST,
       port: config.PORT,
       logger: platform.logger,
       close: async () => {
+        scheduler?.stop();
         await database.close();
         await platform.close();
       },

@@ -56,11 +56,14 @@ describe('ledger service', () => {
   });
 
   it('defaults to the current month in the business time zone and reads each month once', async () => {
+    // Earlier months are read only for the yearly prepaid drawdown, so client 100 gets yearly hours here.
+    await saveClientOverrides(t.db, '100', { planName: null, rateOverrides: {}, prepaidMonthly: 0, prepaidYearly: 10 }, FROZEN_NOW);
     codex.calls.length = 0;
     const res = await get('/api/billing/dashboard', billing);
     assert.equal(res.json<{ period: string }>().period, '2025-11');
     assert.equal(FROZEN_NOW.toISOString().slice(0, 7), '2025-11');
     assert.equal(codex.calls.filter((call) => call === 'time:2025-10').length, 1);
+    await saveClientOverrides(t.db, '100', { planName: null, rateOverrides: {}, prepaidMonthly: 0, prepaidYearly: 0 }, FROZEN_NOW);
   });
 
   it('applies enabled rate overrides and shows the bill line by line on the client page', async () => {

@@ -3,7 +3,8 @@
  * billing period (never by today): InvoiceDate = last day of the month, DueDate = 30 days later.
  * Lines of $0 are left out, as QuickBooks imports only what is charged.
  */
-import { formatCents, lastDayOf, periodKey, type BillResult, type Period } from '../engine/index.js';
+import { formatCents, periodKey, type BillResult, type Period } from '../engine/index.js';
+import { invoiceDates } from '../invoice/dates.js';
 
 export const CSV_HEADER = ['InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Item(Product/Service)', 'Description', 'Qty', 'Rate', 'Amount'] as const;
 
@@ -15,10 +16,7 @@ export function invoiceNumber(accountNumber: string, period: Period, version: nu
 
 /** The CSV of a bill (CRLF line ends, RFC 4180 quoting, spreadsheet formulas defused). */
 export function invoiceCsv(args: { result: BillResult; period: Period; customer: string; invoiceNumber: string }): string {
-  const invoiceDate = lastDayOf(args.period);
-  const due = new Date(`${invoiceDate}T00:00:00Z`);
-  due.setUTCDate(due.getUTCDate() + 30);
-  const dueDate = due.toISOString().slice(0, 10);
+  const { invoiceDate, dueDate } = invoiceDates(args.period);
   const rows: string[][] = [[...CSV_HEADER]];
   for (const line of args.result.lines) {
     if (line.amountCents === 0) continue;

@@ -1,21 +1,40 @@
 /**
- * The archive of accepted bills. A snapshot freezes the engine's inputs and result, the CSV, who
- * accepted it and when, and a sha256 of that content; rows are never updated or deleted (a
+ * The archive of accepted bills. A snapshot freezes the engine's inputs and result, the CSV, the
+ * PDF, who accepted it and when, and a sha256 over all of that; rows are never updated or deleted (a
  * database trigger refuses it). A second accept of the same client and month is a 409; a
  * correction is a new version naming the snapshot it supersedes.
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
 import type { ClientBill } from '../billing/month.js';
 import { snapshots, type Snapshot } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { periodKey } from '../engine/index.js';
-import { invoiceCsv, invoiceNumber } from './csv.js';
+import type { InvoiceIssuer } from '../invoice/layout.js';
+import { billCsv, billPdf } from '../invoice/render.js';
+import { invoiceNumber } from './csv.js';
 
-/** sha256 (hex) of the frozen content: inputs, result and CSV, as canonical JSON. */
-export function contentHash(content: { inputs: unknown; result: unknown; csv: string }): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+/** What a snapshot's hash covers (scheme 2); scheme 1 rows (before the PDF) lack the last three. */
+export interface FrozenContent {
+  inputs: unknown;
+  result: unknown;
+  csv: string;
+  pdf?: Buffer;
+  acceptedBy?: string;
+  acceptedAt?: Date;
+}
+
+/**
+ * sha256 (hex) of the frozen content as canonical JSON: inputs, result and CSV, and (scheme 2) the
+ * PDF's own sha256, who accepted and when (ISO instant).
+ */
+export function contentHash(content: FrozenContent): string {
+  const { inputs, result, csv } = content;
+  const hashed = content.pdf === undefined
+    ? { inputs, result, csv }
+    : { inputs, result, csv, pdf_sha256: createHash('sha256').update(content.pdf).digest('hex'), accepted_by: content.acceptedBy, accepted_at: content.acceptedAt?.toISOString() };
+  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
 }
 
 /** JSON with object keys sorted, so the same content always hashes the same. */
@@ -35,11 +54,18 @@ export async function latestSnapshot(db: LedgerDb, accountNumber: string, period
 }
 
 /** Snapshots matching the filters, newest first (at most `limit`). */
-export async function searchSnapshots(db: LedgerDb, filters: { account?: string | undefined; period?: string | undefined; invoice?: string | undefined; limit: number }): Promise<Snapshot[]> {
+export async function searchSnapshots(db: LedgerDb, filters: { account?: string | undefined; client?: string | undefined; period?: string | undefined; invoice?: string | undefined; limit: number }): Promise<Snapshot[]> {
   const conditions: SQL[] = [];
   if (filters.account !== undefined) conditions.push(eq(snapshots.accountNumber, filters.account));
+  if (filters.client !== undefined && filters.client !== '') {
+    // A client by account number, or by a part of its name (LIKE wildcards in the input are literal).
+    const pattern = `%${filters.client.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const match = or(eq(snapshots.accountNumber, filters.client), ilike(snapshots.companyName, pattern));
+    if (match !== undefined) conditions.push(match);
+  }
   if (filters.period !== undefined) conditions.push(eq(snapshots.period, filters.period));
-  if (filters.invoice !== undefined) conditions.push(eq(snapshots.invoiceNumber, filters.invoice));
+  // An invoice number finds its later versions too (620547-202510 → …-v2).
+  if (filters.invoice !== undefined && filters.invoice !== '') conditions.push(ilike(snapshots.invoiceNumber, `${filters.invoice.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
   return db.select().from(snapshots).where(conditions.length === 0 ? undefined : and(...conditions)).orderBy(desc(snapshots.acceptedAt), desc(snapshots.id)).limit(filters.limit);
 }
 
@@ -53,7 +79,7 @@ export async function findSnapshot(db: LedgerDb, invoice: string): Promise<Snaps
  * Freezes a bill. Without `supersedes`, refuses (409) when the month was already accepted; with it,
  * `supersedes` must be the latest version's invoice number and a new version is stored.
  */
-export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; acceptedBy: string; now: Date; notes: string | null; supersedes?: string }): Promise<Snapshot> {
+export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; acceptedBy: string; now: Date; notes: string | null; supersedes?: string; issuer: InvoiceIssuer }): Promise<Snapshot> {
   const { bill } = args;
   if (!bill.result.billable) throw new AppError('unprocessable_entity', `Cannot accept: ${bill.result.flags.join('; ')}`);
   const account = bill.client.company.account_number;
@@ -67,13 +93,14 @@ export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; accepte
   }
   const version = latest === undefined ? 1 : latest.version + 1;
   const number = invoiceNumber(account, bill.input.period, version);
-  const csv = invoiceCsv({ result: bill.result, period: bill.input.period, customer: bill.client.company.name, invoiceNumber: number });
-  const content = { inputs: bill.input, result: bill.result, csv };
+  const csv = billCsv({ input: bill.input, result: bill.result, invoiceNumber: number });
+  const pdf = billPdf({ input: bill.input, result: bill.result, invoiceNumber: number, issuer: args.issuer, notes: args.notes });
+  const content: FrozenContent = { inputs: bill.input, result: bill.result, csv, pdf, acceptedBy: args.acceptedBy, acceptedAt: args.now };
   try {
     const [row] = await db.insert(snapshots).values({
       accountNumber: account, companyName: bill.client.company.name, period, version, invoiceNumber: number,
       supersedesId: latest?.id ?? null, totalCents: bill.result.totalCents, inputs: bill.input, result: bill.result,
-      csv, sha256: contentHash(content), acceptedBy: args.acceptedBy, acceptedAt: args.now, notes: args.notes,
+      csv, pdf, hashScheme: 2, sha256: contentHash(content), acceptedBy: args.acceptedBy, acceptedAt: args.now, notes: args.notes,
     }).returning();
     if (row === undefined) throw new Error('insert returned no row');
     return row;
@@ -86,7 +113,10 @@ export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; accepte
 
 /** True when a stored snapshot still matches its hash. */
 export function verifySnapshot(row: Snapshot): boolean {
-  return contentHash({ inputs: row.inputs, result: row.result, csv: row.csv }) === row.sha256;
+  const base = { inputs: row.inputs, result: row.result, csv: row.csv };
+  if (row.hashScheme === 1) return contentHash(base) === row.sha256;
+  if (row.pdf === null) return false;
+  return contentHash({ ...base, pdf: row.pdf, acceptedBy: row.acceptedBy, acceptedAt: row.acceptedAt }) === row.sha256;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -94,4 +124,10 @@ function isUniqueViolation(error: unknown): boolean {
     if ((e as { code?: unknown }).code === '23505') return true;
   }
   return false;
+}
+
+/** A snapshot by id (to name the version a correction supersedes). */
+export async function findSnapshotById(db: LedgerDb, id: number): Promise<Snapshot | undefined> {
+  const [row] = await db.select().from(snapshots).where(eq(snapshots.id, id)).limit(1);
+  return row;
 }

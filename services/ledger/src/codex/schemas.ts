@@ -62,6 +62,9 @@ export const timeEntriesAnswer = z.object({
   totals: z.array(z.object({ account_number: z.string().nullable(), billable_minutes: z.number().int() })),
 });
 
+/** The same answer read for its totals only (zod drops the entries unvalidated). */
+export const monthTotalsAnswer = timeEntriesAnswer.pick({ totals: true });
+
 export const agentsAnswer = z.array(z.object({ email: z.string().nullable(), active: z.boolean() }));
 
 export type CodexCompany = z.infer<typeof codexCompany>;

@@ -3,7 +3,7 @@
  * the SDK's service client. Plans are looked up once per (plan, term) per computation.
  */
 import { ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
-import { agentsAnswer, bulkPage, codexPlan, timeEntriesAnswer, type CodexClient, type CodexPlan, type TimeEntriesAnswer } from './schemas.js';
+import { agentsAnswer, bulkPage, codexPlan, monthTotalsAnswer, timeEntriesAnswer, type CodexClient, type CodexPlan, type TimeEntriesAnswer } from './schemas.js';
 
 /** What ledger needs from codex. */
 export interface CodexSource {
@@ -13,6 +13,12 @@ export interface CodexSource {
   plan(planName: string, term: string | null): Promise<CodexPlan | null>;
   /** The time entries worked in a month (`YYYY-MM`) with per-company totals. */
   timeEntries(month: string): Promise<TimeEntriesAnswer>;
+  /**
+   * Only the per-company totals of a month (the yearly drawdown needs no entries). Optional: a
+   * source without it is asked for `timeEntries`. Over HTTP it reads the same answer but parses
+   * only its totals, which spares ledger validating tens of thousands of entries per earlier month.
+   */
+  monthTotals?(month: string): Promise<TimeEntriesAnswer['totals']>;
   /** Lower-cased e-mail addresses of the MSP's own PSA agents (their contacts are never billed). */
   agentEmails(): Promise<Set<string>>;
 }
@@ -42,6 +48,9 @@ export function httpCodexSource(client: ServiceClient): CodexSource {
     async timeEntries(month) {
       return client.call('codex', '/api/tickets/time-entries', { query: { month }, schema: timeEntriesAnswer });
     },
+    async monthTotals(month) {
+      return (await client.call('codex', '/api/tickets/time-entries', { query: { month }, schema: monthTotalsAnswer })).totals;
+    },
     async agentEmails() {
       const agents = await client.call('codex', '/api/psa/agents', { schema: agentsAnswer });
       return new Set(agents.flatMap((agent) => (agent.email === null ? [] : [agent.email.toLowerCase()])));
@@ -53,8 +62,14 @@ export function httpCodexSource(client: ServiceClient): CodexSource {
 export function cachedCodexSource(source: CodexSource): CodexSource {
   const plans = new Map<string, Promise<CodexPlan | null>>();
   const months = new Map<string, Promise<TimeEntriesAnswer>>();
+  const totals = new Map<string, Promise<TimeEntriesAnswer['totals']>>();
   let clients: Promise<CodexClient[]> | undefined;
   let agents: Promise<Set<string>> | undefined;
+  const timeEntries = (month: string): Promise<TimeEntriesAnswer> => {
+    let found = months.get(month);
+    if (found === undefined) { found = source.timeEntries(month); months.set(month, found); }
+    return found;
+  };
   return {
     clients: () => (clients ??= source.clients()),
     agentEmails: () => (agents ??= source.agentEmails()),
@@ -64,9 +79,16 @@ export function cachedCodexSource(source: CodexSource): CodexSource {
       if (found === undefined) { found = source.plan(planName, term); plans.set(key, found); }
       return found;
     },
-    timeEntries(month) {
-      let found = months.get(month);
-      if (found === undefined) { found = source.timeEntries(month); months.set(month, found); }
+    timeEntries,
+    monthTotals(month) {
+      // A month already read in full answers from its totals; otherwise the lighter read when the source has one.
+      const full = months.get(month);
+      if (full !== undefined) return full.then((answer) => answer.totals);
+      let found = totals.get(month);
+      if (found === undefined) {
+        found = source.monthTotals === undefined ? timeEntries(month).then((answer) => answer.totals) : source.monthTotals(month);
+        totals.set(month, found);
+      }
       return found;
     },
   };

@@ -1,5 +1,8 @@
 /** Drizzle table definitions, mirroring the committed SQL migrations in ./migrations. */
-import { bigint, boolean, integer, jsonb, numeric, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, integer, jsonb, numeric, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** PostgreSQL bytea as a Node Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const clientOverrides = pgTable('client_overrides', {
   accountNumber: text('account_number').primaryKey(),
@@ -70,7 +73,22 @@ export const snapshots = pgTable('snapshots', {
   acceptedBy: text('accepted_by').notNull(),
   acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull(),
   notes: text('notes'),
+  pdf: bytea('pdf'),
+  hashScheme: smallint('hash_scheme').notNull().default(1),
 });
 
-export const schema = { clientOverrides, userOverrides, deviceOverrides, manualUsers, manualDevices, lineItems, snapshots };
+export const monthEndRuns = pgTable('month_end_runs', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  period: text('period').notNull(),
+  status: text('status').$type<'running' | 'done' | 'failed'>().notNull(),
+  triggeredBy: text('triggered_by').notNull(),
+  forced: boolean('forced').notNull().default(false),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  report: jsonb('report'),
+  error: text('error'),
+});
+
+export const schema = { clientOverrides, userOverrides, deviceOverrides, manualUsers, manualDevices, lineItems, snapshots, monthEndRuns };
+export type MonthEndRun = typeof monthEndRuns.$inferSelect;
 export type Snapshot = typeof snapshots.$inferSelect;

@@ -1,27 +1,51 @@
-/** A client's bill for a month, line by line, with the labour and backup figures behind it. */
+/**
+ * A client's bill for a month, line by line, every input it counted, and the forms that edit the
+ * client's overrides (each form posts and redirects back here with a flash).
+ */
 import { Alert, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { ClientBill } from '../billing/month.js';
-import { formatCents } from '../engine/index.js';
+import type { storedClientOverrides } from '../billing/edit.js';
+import { formatCents, type DeviceBillingType } from '../engine/index.js';
+import { DEVICE_LABEL } from '../engine/rates.js';
+import type { AcceptState } from '../routes/archive/accept-state.js';
+import { AcceptSection } from './accept-section.js';
+import { ClientOverrideForms } from './forms/client-overrides.js';
+import { DevicesCard, LineItemsCard, TimeAndBackupCards, UsersCard } from './forms/inputs.js';
+import type { Flash, FormState } from './forms/state.js';
 
 export interface ClientPageProps {
   period: string;
   bill: ClientBill;
+  stored: Awaited<ReturnType<typeof storedClientOverrides>>;
   urlFor: (path: string) => string;
+  /** The "Accept bill" section's state. */
+  accept: AcceptState;
+  flash?: Flash | undefined;
+  form?: FormState | undefined;
 }
 
-/** Renders one client's bill. */
-export function ClientPage({ period, bill, urlFor }: ClientPageProps) {
-  const { result, client } = bill;
+/** Renders one client's bill and its override forms. */
+export function ClientPage({ period, bill, stored, urlFor, accept, flash, form }: ClientPageProps) {
+  const { result, client, input } = bill;
   const labour = result.labour;
+  const account = client.company.account_number;
+  const action = (path: string) => urlFor(`/clients/${encodeURIComponent(account)}/${path}`);
+  const inputs = { action, period, input, result, ledger: stored.data, state: form };
   return (
     <Page title={`${client.company.name} ${period}`} service="ledger">
       <PageHeader
         title={`${client.company.name} — ${period}`}
-        description={`Account ${client.company.account_number} · plan ${bill.input.client.planName ?? 'none'} · term ${client.company.contract_term ?? 'Month to Month'}`}
+        description={`Account ${account} · plan ${input.client.planName ?? 'none'} · term ${client.company.contract_term ?? 'Month to Month'}`}
         actions={<Button href={urlFor(`/?month=${period}`)} variant="secondary" small>Back to dashboard</Button>}
       />
+      {flash !== undefined && <Alert variant={flash.variant}>{flash.message}</Alert>}
+      {form !== undefined && (
+        <Alert variant="error" title="Not saved">
+          <ul>{Object.values(form.errors).map((message) => <li>{message}</li>)}</ul>
+        </Alert>
+      )}
       {result.flags.map((flag) => <Alert variant="warning">{flag}</Alert>)}
-      <Card title={`Total $${formatCents(result.totalCents)}`}>
+      <Card title="Bill" id="bill">
         <Table
           label="Invoice lines"
           columns={[
@@ -34,17 +58,26 @@ export function ClientPage({ period, bill, urlFor }: ClientPageProps) {
           }))}
           empty="Nothing to bill."
         />
+        <p>
+          {`Users $${formatCents(result.subtotals.user)} · devices $${formatCents(result.subtotals.device)} · labour $${formatCents(result.subtotals.labour)} · backup $${formatCents(result.subtotals.backup)} · line items $${formatCents(result.subtotals.line_item)}`}
+        </p>
+        <p>
+          {`Counted: ${result.counts.users} user(s); devices by type: ${Object.entries(result.counts.devices).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${DEVICE_LABEL[type as DeviceBillingType].toLowerCase()}`).join(', ') || 'none'}`}
+        </p>
+        <p>Total <strong id="bill-total">{`$${formatCents(result.totalCents)}`}</strong></p>
       </Card>
+      <AcceptSection period={period} bill={bill} state={accept} urlFor={urlFor} />
       <Card title="Labour">
         <p>{`${labour.minutes} billable minutes this month; prepaid ${labour.prepaidMonthlyHours} h monthly, ${labour.yearlyLeftHours} h of ${labour.prepaidYearlyHours} h yearly left; billable ${labour.billableHours} h → $${formatCents(labour.chargeCents)}`}</p>
       </Card>
       <Card title="Backup">
         <p>{`${result.backup.workstations} workstation(s), ${result.backup.servers} server(s); ${result.backup.totalTb} TB used, ${result.backup.includedTb} TB included, ${result.backup.overageTb} TB overage → $${formatCents(result.backup.chargeCents)}`}</p>
       </Card>
-      <Card title="Not billed">
-        <Table label="Not billed" columns={[{ key: 'id', label: 'Input' }, { key: 'reason', label: 'Reason' }]}
-          rows={result.excluded.map((e) => ({ id: e.id, reason: e.reason }))} empty="Everything was counted." />
-      </Card>
+      <UsersCard {...inputs} />
+      <DevicesCard {...inputs} />
+      <TimeAndBackupCards input={input} result={result} />
+      <LineItemsCard {...inputs} />
+      <ClientOverrideForms action={action} period={period} planRates={input.planRates} codexPlan={client.company.plan_name} stored={stored} state={form} />
     </Page>
   );
 }

@@ -1,44 +1,100 @@
-/** The dashboard page: one row per client for the month, flags visible. Text is escaped by JSX. */
-import { Badge, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
-import type { dashboardRow } from '../billing/present.js';
+/**
+ * The dashboard page: one row per client for the month, flags visible as badges, sortable by any
+ * column through server-side links (`?sort=&dir=`, announced with `aria-sort`), a month picker, the
+ * CSV export and the grand total. Text is escaped by JSX.
+ */
+import { Badge, Button, Card, Page, PageHeader } from '@hivematrix/sdk/html';
+import { deviceCount, type DashboardRow, type SortDir, type SortKey } from '../billing/dashboard-sort.js';
 import { addMonths, formatCents, parsePeriod, periodKey } from '../engine/index.js';
 
 export interface DashboardPageProps {
   period: string;
-  rows: ReturnType<typeof dashboardRow>[];
-  urlFor: (path: string) => string;
+  rows: DashboardRow[];
+  sort: SortKey;
+  dir: SortDir;
+  urlFor: (path: string, query?: Record<string, string>) => string;
 }
 
+const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean }[] = [
+  { key: 'name', label: 'Client', numeric: false },
+  { key: 'account', label: 'Account', numeric: false },
+  { key: 'plan', label: 'Plan', numeric: false },
+  { key: 'users', label: 'Users', numeric: true },
+  { key: 'devices', label: 'Devices', numeric: true },
+  { key: 'hours', label: 'Hours', numeric: true },
+  { key: 'billable_hours', label: 'Billable hours', numeric: true },
+  { key: 'total', label: 'Total', numeric: true },
+  { key: 'flags', label: 'Flags', numeric: false },
+];
+
 /** Renders the month's dashboard. */
-export function DashboardPage({ period, rows, urlFor }: DashboardPageProps) {
+export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPageProps) {
   const current = parsePeriod(period);
   const total = rows.reduce((sum, row) => sum + row.total_cents, 0);
-  const link = (key: string) => urlFor(`/?month=${key}`);
+  const flagged = rows.filter((row) => row.flags.length > 0).length;
+  const month = (key: string) => urlFor('/', { month: key, sort, dir });
+  const align = (numeric: boolean) => (numeric ? 'u-text-right' : undefined);
   return (
     <Page title={`Billing ${period}`} service="ledger">
-      <PageHeader title={`Billing for ${period}`} description={`${rows.length} clients, total $${formatCents(total)}`} />
-      <nav class="pagination" aria-label="Month">
-        <a href={link(periodKey(addMonths(current, -1)))}>Previous month</a> <a href={link(periodKey(addMonths(current, 1)))}>Next month</a>
-      </nav>
+      <PageHeader
+        title={`Billing for ${period}`}
+        description={`${rows.length} clients, total $${formatCents(total)}${flagged > 0 ? `, ${flagged} flagged` : ''}`}
+        actions={<Button href={urlFor('/api/billing/dashboard.csv', { month: period })} variant="secondary" small>Export CSV</Button>}
+      />
+      <form method="get" action={urlFor('/')} class="form-inline u-mb-2" aria-label="Month">
+        <div class="form-inline__controls">
+          <a class="btn btn--ghost btn--small" href={month(periodKey(addMonths(current, -1)))}>Previous month</a>
+          <label class="form-group__label" for="month-picker">Month</label>
+          <input id="month-picker" class="form-group__input form-inline__select" type="month" name="month" value={period} required />
+          <input type="hidden" name="sort" value={sort} />
+          <input type="hidden" name="dir" value={dir} />
+          <Button type="submit" small>Show</Button>
+          <a class="btn btn--ghost btn--small" href={month(periodKey(addMonths(current, 1)))}>Next month</a>
+        </div>
+      </form>
       <Card title="Clients">
-        <Table
-          label="Clients"
-          columns={[
-            { key: 'name', label: 'Client' }, { key: 'account', label: 'Account' }, { key: 'plan', label: 'Plan' },
-            { key: 'users', label: 'Users', align: 'right' }, { key: 'devices', label: 'Devices', align: 'right' },
-            { key: 'hours', label: 'Hours', align: 'right' }, { key: 'total', label: 'Total', align: 'right' }, { key: 'flags', label: 'Flags' },
-          ]}
-          rows={rows.map((row) => ({
-            name: <a href={urlFor(`/clients/${encodeURIComponent(row.account_number)}?month=${period}`)}>{row.name}</a>,
-            account: row.account_number,
-            plan: `${row.plan_name ?? '—'} ${row.contract_term ?? ''}`,
-            users: String(row.users),
-            devices: String(Object.values(row.devices).reduce((a, b) => a + b, 0)),
-            hours: row.hours,
-            total: `$${formatCents(row.total_cents)}`,
-            flags: row.flags.map((flag) => <Badge variant="warning">{flag}</Badge>),
-          }))}
-        />
+        <div class="table-wrapper">
+          <table class="data-table" aria-label="Clients">
+            <thead>
+              <tr>
+                {COLUMNS.map((column) => {
+                  const active = column.key === sort;
+                  const next: SortDir = active && dir === 'asc' ? 'desc' : 'asc';
+                  return (
+                    <th scope="col" class={align(column.numeric)} aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                      <a href={urlFor('/', { month: period, sort: column.key, dir: next })}>
+                        {column.label}{active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                      </a>
+                    </th>
+                  );
+                })}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.length === 0 && <tr><td colSpan={COLUMNS.length} class="text-center">No clients in codex.</td></tr>}
+              {rows.map((row) => (
+                <tr>
+                  <td><a href={urlFor(`/clients/${encodeURIComponent(row.account_number)}`, { month: period })}>{row.name}</a></td>
+                  <td>{row.account_number}</td>
+                  <td>{`${row.plan_name ?? '—'}${row.contract_term === null ? '' : ` (${row.contract_term})`}`}</td>
+                  <td class="u-text-right">{String(row.users)}</td>
+                  <td class="u-text-right">{String(deviceCount(row))}</td>
+                  <td class="u-text-right">{row.hours}</td>
+                  <td class="u-text-right">{row.billable_hours}</td>
+                  <td class="u-text-right">{`$${formatCents(row.total_cents)}`}</td>
+                  <td>{row.flags.map((flag) => <Badge variant="danger">{flag}</Badge>)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={7}>Grand total</th>
+                <td class="u-text-right" id="grand-total">{`$${formatCents(total)}`}</td>
+                <td />
+              </tr>
+            </tfoot>
+          </table>
+        </div>
       </Card>
     </Page>
   );

@@ -6,46 +6,58 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, currentUser } from '@hivematrix/sdk';
-import { acceptBill, findSnapshot, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
+import { acceptReviewed } from '../../archive/accept.js';
+import { findSnapshot, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
 import type { Snapshot } from '../../db/schema.js';
 import { parsePeriod } from '../../engine/index.js';
+import { safeFileName } from '../../invoice/render.js';
 import { clientBill } from '../clients/index.js';
-import type { BillingRouteOptions } from '../dashboard/index.js';
+import type { LedgerRouteOptions } from '../invoices/options.js';
 import { billingOnly } from '../access.js';
 
 const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
 const invoiceParams = z.object({ invoice: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/) });
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-const acceptBody = z.object({ month, notes: z.string().trim().max(2000).optional() });
-const correctBody = z.object({ month, supersedes: z.string().min(1).max(80), notes: z.string().trim().min(1).max(2000) });
+/** `confirm_review`: accept although the bill is flagged in the review queue (else 409). */
+const acceptBody = z.object({ month, notes: z.string().trim().max(2000).optional(), confirm_review: z.boolean().default(false) });
+const correctBody = z.object({ month, supersedes: z.string().min(1).max(80), notes: z.string().trim().min(1).max(2000), confirm_review: z.boolean().default(false) });
 
 function summary(row: Snapshot) {
   return {
     invoice_number: row.invoiceNumber, account_number: row.accountNumber, company_name: row.companyName, period: row.period,
     version: row.version, supersedes_id: row.supersedesId, total_cents: row.totalCents, sha256: row.sha256,
-    accepted_by: row.acceptedBy, accepted_at: row.acceptedAt.toISOString(), notes: row.notes,
+    accepted_by: row.acceptedBy, accepted_at: row.acceptedAt.toISOString(), notes: row.notes, has_pdf: row.pdf !== null,
   };
 }
 
-export const archiveRoutes: FastifyPluginAsync<BillingRouteOptions> = async (base, options) => {
+/** The download name of an archived document. */
+export function snapshotFileName(row: Snapshot, extension: 'csv' | 'pdf'): string {
+  return `${safeFileName(row.companyName)}_${row.period}${row.version === 1 ? '' : `_v${row.version}`}.${extension}`;
+}
+
+export const archiveRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base, options) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { db, now } = options;
 
   app.post('/api/bills/:account/accept', { preHandler: billingOnly(), schema: { params: accountParams, body: acceptBody } }, async (request, reply) => {
-    const bill = await clientBill(options, parsePeriod(request.body.month), request.params.account);
-    const row = await acceptBill(db, { bill, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes ?? null });
+    const period = parsePeriod(request.body.month);
+    const bill = await clientBill(options, period, request.params.account);
+    const row = await acceptReviewed(db, options, { bill, period, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes ?? null, confirmReview: request.body.confirm_review });
     return reply.code(201).send(summary(row));
   });
 
   app.post('/api/bills/:account/correct', { preHandler: billingOnly(), schema: { params: accountParams, body: correctBody } }, async (request, reply) => {
-    const bill = await clientBill(options, parsePeriod(request.body.month), request.params.account);
-    const row = await acceptBill(db, { bill, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes, supersedes: request.body.supersedes });
+    const period = parsePeriod(request.body.month);
+    const bill = await clientBill(options, period, request.params.account);
+    const row = await acceptReviewed(db, options, {
+      bill, period, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes, confirmReview: request.body.confirm_review, supersedes: request.body.supersedes,
+    });
     return reply.code(201).send(summary(row));
   });
 
   app.get('/api/archive', {
     preHandler: billingOnly(),
-    schema: { querystring: z.object({ account: accountParams.shape.account.optional(), period: month.optional(), invoice: invoiceParams.shape.invoice.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    schema: { querystring: z.object({ account: accountParams.shape.account.optional(), client: z.string().trim().min(1).max(200).optional(), period: month.optional(), invoice: invoiceParams.shape.invoice.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
   }, async (request) => {
     const rows = await searchSnapshots(db, request.query);
     return { results: rows.map(summary) };
@@ -60,7 +72,14 @@ export const archiveRoutes: FastifyPluginAsync<BillingRouteOptions> = async (bas
   app.get('/api/archive/:invoice/csv', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request, reply) => {
     const row = await findSnapshot(db, request.params.invoice);
     if (row === undefined) throw new AppError('not_found', 'No such invoice');
-    const filename = `${row.companyName.replace(/[^A-Za-z0-9._-]+/g, '_')}_${row.period}${row.version === 1 ? '' : `_v${row.version}`}.csv`;
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(row.csv);
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${snapshotFileName(row, 'csv')}"`).send(row.csv);
+  });
+
+  // The PDF frozen at acceptance (byte for byte); snapshots accepted before PDFs existed have none.
+  app.get('/api/archive/:invoice/pdf', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request, reply) => {
+    const row = await findSnapshot(db, request.params.invoice);
+    if (row === undefined) throw new AppError('not_found', 'No such invoice');
+    if (row.pdf === null) throw new AppError('not_found', `Invoice ${row.invoiceNumber} was archived before PDFs were stored`);
+    return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${snapshotFileName(row, 'pdf')}"`).send(row.pdf);
   });
 };

@@ -7,11 +7,11 @@ import { billMonth, type ClientBill } from '../../billing/month.js';
 import { billDetail } from '../../billing/present.js';
 import { invoiceCsv, invoiceNumber } from '../../archive/csv.js';
 import { periodKey, type Period } from '../../engine/index.js';
-import { ClientPage } from '../../views/client.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
+import { renderClient, type ClientPageOptions } from './render.js';
 
-const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
+export const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
 
 /** The bill of one client, or 404 when codex has no such active company. */
 export async function clientBill(options: BillingRouteOptions, period: Period, account: string): Promise<ClientBill> {
@@ -20,7 +20,7 @@ export async function clientBill(options: BillingRouteOptions, period: Period, a
   return bill;
 }
 
-export const clientRoutes: FastifyPluginAsync<BillingRouteOptions> = async (base, options) => {
+export const clientRoutes: FastifyPluginAsync<ClientPageOptions> = async (base, options) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.get('/api/billing/clients/:account', { preHandler: billingOnly(), schema: { params: accountParams, querystring: monthQuery } }, async (request) => {
@@ -38,9 +38,8 @@ export const clientRoutes: FastifyPluginAsync<BillingRouteOptions> = async (base
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
   });
 
-  app.get('/clients/:account', { preHandler: billingOnly(true), schema: { params: accountParams, querystring: monthQuery } }, async (request, reply) => {
+  app.get('/clients/:account', { preHandler: billingOnly(true), schema: { params: accountParams, querystring: monthQuery.extend({ done: z.string().max(40).optional() }) } }, async (request, reply) => {
     const period = periodOf(request.query.month, options.now(), options.timeZone);
-    const bill = await clientBill(options, period, request.params.account);
-    return reply.html(<ClientPage period={periodKey(period)} bill={bill} urlFor={(p) => request.urlFor(p)} />);
+    return renderClient(options, request, reply, { account: request.params.account, period });
   });
 };

@@ -10,6 +10,10 @@ import { DashboardPage } from '../../views/dashboard.js';
 import { csvCell } from '../../archive/csv.js';
 import { formatCents } from '../../engine/index.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
+import { SORT_KEYS, sortRows } from '../../billing/dashboard-sort.js';
+import { z } from 'zod';
+
+const pageQuery = monthQuery.extend({ sort: z.enum(SORT_KEYS).default('name'), dir: z.enum(['asc', 'desc']).default('asc') });
 
 export interface BillingRouteOptions {
   db: LedgerDb;
@@ -41,10 +45,10 @@ export const dashboardRoutes: FastifyPluginAsync<BillingRouteOptions> = async (b
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="billing_dashboard_${periodKey(period)}.csv"`).send(csv);
   });
 
-  app.get('/', { preHandler: billingOnly(true), schema: { querystring: monthQuery } }, async (request, reply) => {
+  app.get('/', { preHandler: billingOnly(true), schema: { querystring: pageQuery } }, async (request, reply) => {
+    const { sort, dir } = request.query;
     const period = periodOf(request.query.month, now(), timeZone);
-    const bills = await billMonth({ codex, db }, period);
-    const rows = bills.map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
-    return reply.html(<DashboardPage period={periodKey(period)} rows={rows} urlFor={(p) => request.urlFor(p)} />);
+    const rows = sortRows((await billMonth({ codex, db }, period)).map(dashboardRow), sort, dir);
+    return reply.html(<DashboardPage period={periodKey(period)} rows={rows} sort={sort} dir={dir} urlFor={(p, q) => request.urlFor(p, q)} />);
   });
 };

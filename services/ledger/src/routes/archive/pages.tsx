@@ -1,0 +1,72 @@
+/**
+ * Archive pages (search, one invoice with "Verify hash") and the client page's "Accept bill" form
+ * (POST /clients/:account/accept → 303 back to the client page, which shows the outcome).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, currentUser } from '@hivematrix/sdk';
+import { acceptReviewed } from '../../archive/accept.js';
+import { findSnapshot, findSnapshotById, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
+import { parsePeriod } from '../../engine/index.js';
+import { ArchiveDetailPage } from '../../views/archive-detail.js';
+import { ArchivePage } from '../../views/archive.js';
+import { billingOnly } from '../access.js';
+import { clientBill } from '../clients/index.js';
+import type { LedgerRouteOptions } from '../invoices/options.js';
+import type { AcceptOutcome } from './accept-state.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const searchQuery = z.object({
+  client: z.preprocess(blankToUndefined, z.string().trim().max(200).optional()),
+  invoice: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,80}$/).optional()),
+  period: z.preprocess(blankToUndefined, month.optional()),
+});
+const invoiceParams = z.object({ invoice: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/) });
+const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
+// Form fields arrive as strings; a checkbox is present only when ticked.
+const acceptForm = z.object({ month, notes: z.string().trim().max(2000).optional(), confirm_review: z.string().optional() });
+
+export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base, options) => {
+  // Scoped to this plugin; another plugin of the service may have its own.
+  if (!base.hasContentTypeParser(FORM)) {
+    base.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+  }
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/archive', { preHandler: billingOnly(true), schema: { querystring: searchQuery } }, async (request, reply) => {
+    const rows = await searchSnapshots(options.db, { ...request.query, limit: 200 });
+    return reply.html(<ArchivePage filters={request.query} rows={rows} urlFor={(p) => request.urlFor(p)} />);
+  });
+
+  app.get('/archive/:invoice', { preHandler: billingOnly(true), schema: { params: invoiceParams, querystring: z.object({ verify: z.string().optional() }) } }, async (request, reply) => {
+    const row = await findSnapshot(options.db, request.params.invoice);
+    if (row === undefined) throw new AppError('not_found', 'No such invoice');
+    const supersedes = row.supersedesId === null ? null : ((await findSnapshotById(options.db, row.supersedesId))?.invoiceNumber ?? null);
+    const verified = request.query.verify === undefined ? null : verifySnapshot(row);
+    return reply.html(<ArchiveDetailPage row={row} supersedes={supersedes} verified={verified} urlFor={(p) => request.urlFor(p)} />);
+  });
+
+  app.post('/clients/:account/accept', { preHandler: billingOnly(true), schema: { params: accountParams, body: acceptForm } }, async (request, reply) => {
+    const { account } = request.params;
+    const period = parsePeriod(request.body.month);
+    const back = (accept: AcceptOutcome) => reply.redirectTo(`/clients/${encodeURIComponent(account)}`, { month: request.body.month, accept });
+    const bill = await clientBill(options, period, account);
+    if (!bill.result.billable) return back('cannot-bill');
+    try {
+      await acceptReviewed(options.db, options, {
+        bill, period, acceptedBy: currentUser(request).email, now: options.now(),
+        notes: request.body.notes === undefined || request.body.notes === '' ? null : request.body.notes,
+        confirmReview: request.body.confirm_review !== undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 409) throw error;
+      return back(error.message.includes('flagged for review') ? 'review' : 'conflict');
+    }
+    return back('accepted');
+  });
+};
