@@ -1,0 +1,148 @@
+/**
+ * Helm's console through the gateway (issue 6), on a platform started from a fresh clone: the
+ * admin sees the services page, restarts the template and sees it come back, filters the logs by
+ * level and by correlation id (the id of a request made through the gateway, followed across
+ * services), creates a user who then signs in, and runs the security audit; a technician is
+ * refused every helm page and API.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from './browser.js';
+import { ARTIFACTS, clonePlatform, signIn, type Platform } from './platform.js';
+
+const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+
+/** Polls `check` until it returns true (or fails after `ms`). */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** The cell texts of a table's rows, by its accessible name. */
+async function rowsOf(page: Page, label: string): Promise<string[][]> {
+  return page.getByRole('table', { name: label }).locator('tbody tr').evaluateAll((rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim())),
+  );
+}
+
+describe('helm console through the gateway', () => {
+  let browser: Browser | undefined;
+  let platform: Platform | undefined;
+
+  before(async () => {
+    browser = await launchChromium();
+    if (!browser) return;
+    platform = await clonePlatform();
+    await platform.start();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await platform?.dispose();
+  });
+
+  it('lets an admin restart a service, read the logs, create a user and run the audit; refuses a technician', async (context) => {
+    if (!browser || !platform) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    const { publicUrl } = platform;
+    await mkdir(ARTIFACTS, { recursive: true });
+    const admin = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    const page = await admin.newPage();
+    await signIn(page, `${publicUrl}/helm/`, 'admin', await platform.adminPassword());
+
+    // Services: the template is listed as running; restart it and see it come back.
+    const templateRow = page.getByRole('row').filter({ hasText: 'template' }).first();
+    assert.match(await templateRow.innerText(), /running/);
+    const pidBefore = (await platform.status()).find((service) => service.name === 'template')?.pid;
+    assert.ok(pidBefore);
+    await Promise.all([page.waitForURL(/\/helm\/services\/template/), page.getByRole('button', { name: 'restart template' }).click()]);
+    await eventually('the template to run again under a new pid', async () => {
+      const template = (await platform?.status())?.find((service) => service.name === 'template');
+      return template?.state === 'running' && template.health === 'healthy' && template.pid !== pidBefore;
+    });
+    await page.reload();
+    assert.match(await page.locator('main').innerText(), /running/);
+    const answer = await page.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json' } });
+    assert.equal(answer.status(), 200, 'the restarted template answers through the gateway');
+    await page.goto(`${publicUrl}/helm/audit-trail`);
+    assert.match(await page.locator('main').innerText(), /restart/);
+
+    // Logs: a request with a known correlation id, followed across the gateway and the service.
+    const traceId = `e2e-${randomUUID()}`;
+    const traced = await page.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json', 'x-correlation-id': traceId } });
+    assert.equal(traced.status(), 200);
+    await page.goto(`${publicUrl}/helm/logs`);
+    await page.getByLabel('Correlation id').fill(traceId);
+    await Promise.all([page.waitForURL(/trace_id=/), page.getByRole('button', { name: 'Filter' }).click()]);
+    await eventually('the traced request in the logs', async () => {
+      const rows = await rowsOf(page, 'Log entries');
+      if (rows.length > 0 && rows.every((cells) => cells.includes(traceId))) return true;
+      await page.reload();
+      return false;
+    });
+    const services = new Set((await rowsOf(page, 'Log entries')).map((cells) => cells[1]));
+    assert.ok(services.has('template'), `the template logged the request: ${[...services].join(', ')}`);
+
+    await page.goto(`${publicUrl}/helm/logs`);
+    await page.getByLabel('Lowest level').selectOption('WARNING');
+    await Promise.all([page.waitForURL(/level=WARNING/), page.getByRole('button', { name: 'Filter' }).click()]);
+    for (const cells of await rowsOf(page, 'Log entries')) {
+      if (cells.length < 3) continue; // the "No entries match." row
+      assert.ok(LEVELS.indexOf(cells[2] ?? '') >= LEVELS.indexOf('WARNING'), `level filter: ${cells.join(' | ')}`);
+    }
+    await page.getByLabel('Lowest level').selectOption('INFO');
+    await Promise.all([page.waitForURL(/level=INFO/), page.getByRole('button', { name: 'Filter' }).click()]);
+    const infoRows = await rowsOf(page, 'Log entries');
+    assert.ok(infoRows.length > 0 && infoRows.every((cells) => cells[2] !== 'DEBUG'), 'INFO and above, no DEBUG');
+
+    // Users: create a technician in the console; they sign in and reach the template.
+    const username = `tech${Date.now() % 100000}`;
+    const password = `Pw-${randomUUID()}`;
+    await page.goto(`${publicUrl}/helm/users/new`);
+    await page.fill('input[name="username"]', username);
+    await page.fill('input[name="email"]', `${username}@example.test`);
+    await page.fill('input[name="first_name"]', 'Tess');
+    await page.fill('input[name="last_name"]', '<b>Tech</b>');
+    await page.fill('input[name="password"]', password);
+    const temporary = page.locator('input[name="temporary"]');
+    if (await temporary.isChecked()) await temporary.uncheck();
+    await page.check('input[name="groups"][value="technicians"]');
+    await Promise.all([page.waitForURL(/\/helm\/users/), page.getByRole('button', { name: 'Create user' }).click()]);
+    await page.goto(`${publicUrl}/helm/users?q=${username}`);
+    const listed = (await rowsOf(page, 'Users')).find((cells) => cells.some((cell) => cell.includes(username)));
+    assert.ok(listed, 'the new user is listed');
+    assert.ok(listed.join(' ').includes('<b>Tech</b>'), 'the name is shown as text, escaped');
+
+    // Security audit: runs on demand and lists findings with a severity.
+    await page.goto(`${publicUrl}/helm/security`);
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: 'Run again' }).click()]);
+    assert.match(await page.locator('main').innerText(), /high|medium|low|info/i);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'helm-security.png'), fullPage: true });
+
+    // The new technician signs in, and helm refuses them everywhere.
+    const techContext = await browser.newContext({ ignoreHTTPSErrors: true });
+    const tech = await techContext.newPage();
+    await signIn(tech, `${publicUrl}/template/`, username, password);
+    assert.match(await tech.locator('.page-header__title').innerText(), /^Hello, /);
+    for (const url of ['/helm/', '/helm/services', '/helm/logs', '/helm/users', '/helm/security', '/helm/audit-trail', '/helm/settings', '/helm/backups']) {
+      const response = await tech.goto(`${publicUrl}${url}`);
+      assert.equal(response?.status(), 403, `${url} for a technician`);
+    }
+    for (const url of ['/helm/api/security/audit', '/helm/api/logs', '/helm/api/status']) {
+      const response = await tech.request.get(`${publicUrl}${url}`, { headers: { accept: 'application/json' } });
+      assert.equal(response.status(), 403, `${url} for a technician`);
+    }
+    const post = await tech.request.post(`${publicUrl}/helm/services/template/stop`, { headers: { origin: publicUrl }, maxRedirects: 0 });
+    assert.equal(post.status(), 403);
+    assert.equal((await platform.status()).find((service) => service.name === 'template')?.state, 'running');
+    await techContext.close();
+    await admin.close();
+  });
+});
