@@ -179,6 +179,13 @@ describe('sync: Freshservice', () => {
     assert.deepEqual(october.entries.map((entry) => [entry.entry_date, entry.minutes, entry.agent_name]), [['2026-10-31', 90, 'Sam Okafor']]);
     const november = JSON.parse((await t.app.inject({ url: '/api/tickets/time-entries?month=2026-11&company=620547', headers: bearer(ledger) })).body) as { totals: { billable_minutes: number; non_billable_minutes: number }[] };
     assert.deepEqual(november.totals.map((total) => [total.billable_minutes, total.non_billable_minutes]), [[120, 45]]);
+    // The totals-only answer (summed by the database) agrees with the totals of the full one.
+    for (const month of ['2026-10', '2026-11']) {
+      const full = JSON.parse((await t.app.inject({ url: `/api/tickets/time-entries?month=${month}`, headers: bearer(ledger) })).body) as { totals: unknown[] };
+      const summed = JSON.parse((await t.app.inject({ url: `/api/tickets/time-entries/totals?month=${month}`, headers: bearer(ledger) })).body) as { totals: unknown[] };
+      assert.ok(summed.totals.length > 0);
+      assert.deepEqual(summed.totals, full.totals);
+    }
   });
 
   it('fetches only tickets updated since the last successful run, and archives a deleted time entry', async () => {

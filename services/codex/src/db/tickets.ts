@@ -107,6 +107,35 @@ export async function timeEntriesForMonth(db: CodexDb, month: string, accountNum
   return rows.map((row) => ({ ...row.entry, ticketNumber: row.ticketNumber, subject: row.subject, accountNumber: row.accountNumber, companyName: row.companyName }));
 }
 
+/** Minutes worked for one company in a month, split by billable. */
+export interface MonthTotal {
+  accountNumber: string | null;
+  billableMinutes: number;
+  nonBillableMinutes: number;
+}
+
+/**
+ * The per-company totals of `timeEntriesForMonth`, summed by the database: the yearly prepaid
+ * drawdown needs only these for every earlier month, not tens of thousands of entries.
+ */
+export async function timeTotalsForMonth(db: CodexDb, month: string): Promise<MonthTotal[]> {
+  const { from, to } = monthRange(month);
+  const rows = await db
+    .select({
+      accountNumber: companies.accountNumber,
+      billable: sql<string>`coalesce(sum(${timeEntries.minutes}) filter (where ${timeEntries.billable}), 0)`,
+      other: sql<string>`coalesce(sum(${timeEntries.minutes}) filter (where not ${timeEntries.billable}), 0)`,
+    })
+    .from(timeEntries)
+    .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
+    .leftJoin(companies, eq(companies.id, tickets.companyId))
+    .where(and(isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, from), lt(timeEntries.entryDate, to)))
+    .groupBy(companies.accountNumber)
+    .orderBy(asc(companies.accountNumber));
+  // sum() of integers is bigint, which pg hands back as text.
+  return rows.map((row) => ({ accountNumber: row.accountNumber, billableMinutes: Number(row.billable), nonBillableMinutes: Number(row.other) }));
+}
+
 /** The most recent tickets of one company (its detail page). */
 export async function ticketsOfCompany(db: CodexDb, companyId: number, limit: number): Promise<TicketWithCompany[]> {
   const rows = await baseQuery(db)

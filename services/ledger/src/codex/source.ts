@@ -15,8 +15,8 @@ export interface CodexSource {
   timeEntries(month: string): Promise<TimeEntriesAnswer>;
   /**
    * Only the per-company totals of a month (the yearly drawdown needs no entries). Optional: a
-   * source without it is asked for `timeEntries`. Over HTTP it reads the same answer but parses
-   * only its totals, which spares ledger validating tens of thousands of entries per earlier month.
+   * source without it is asked for `timeEntries`. Over HTTP codex sums them in the database
+   * (`/api/tickets/time-entries/totals`), so no entry list is built, sent or parsed.
    */
   monthTotals?(month: string): Promise<TimeEntriesAnswer['totals']>;
   /** Lower-cased e-mail addresses of the MSP's own PSA agents (their contacts are never billed). */
@@ -49,7 +49,7 @@ export function httpCodexSource(client: ServiceClient): CodexSource {
       return client.call('codex', '/api/tickets/time-entries', { query: { month }, schema: timeEntriesAnswer });
     },
     async monthTotals(month) {
-      return (await client.call('codex', '/api/tickets/time-entries', { query: { month }, schema: monthTotalsAnswer })).totals;
+      return (await client.call('codex', '/api/tickets/time-entries/totals', { query: { month }, schema: monthTotalsAnswer })).totals;
     },
     async agentEmails() {
       const agents = await client.call('codex', '/api/psa/agents', { schema: agentsAnswer });

@@ -7,11 +7,13 @@ import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
 import { psaAgents } from '../../db/schema.js';
 import { lastRun } from '../../db/sync-runs.js';
-import { activeTickets, findTicket, listTickets, timeEntriesForMonth } from '../../db/tickets.js';
+import { activeTickets, findTicket, listTickets, timeEntriesForMonth, timeTotalsForMonth } from '../../db/tickets.js';
 import type { CodexDb } from '../../db/types.js';
 import { SERVICE_ACCESS } from '../../domain/permissions.js';
 import { allow, assertVisible, scopeOf } from '../access.js';
 import { pageOf, pagingQuery, presentTicket, presentTimeEntry, ticketSchema, timeEntrySchema } from '../api-schemas.js';
+
+const monthTotalSchema = z.object({ account_number: z.string().nullable(), billable_minutes: z.number().int(), non_billable_minutes: z.number().int() });
 
 export const ticketListQuery = z.object({
   q: z.string().trim().max(200).optional(),
@@ -71,7 +73,7 @@ export const ticketApiRoutes: FastifyPluginAsync<{ db: CodexDb; config: CodexCon
           month: z.string(),
           time_zone: z.string(),
           entries: z.array(timeEntrySchema),
-          totals: z.array(z.object({ account_number: z.string().nullable(), billable_minutes: z.number().int(), non_billable_minutes: z.number().int() })),
+          totals: z.array(monthTotalSchema),
         }),
       },
     },
@@ -92,6 +94,23 @@ export const ticketApiRoutes: FastifyPluginAsync<{ db: CodexDb; config: CodexCon
       totals: [...totals].map(([account, total]) => ({ account_number: account, billable_minutes: total.billable, non_billable_minutes: total.other })),
     };
   });
+
+  app.get('/api/tickets/time-entries/totals', {
+    preHandler: allow('time:read', { services: SERVICE_ACCESS.timeEntries }),
+    schema: {
+      querystring: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+      response: { 200: z.object({ month: z.string(), time_zone: z.string(), totals: z.array(monthTotalSchema) }) },
+    },
+    config: { summary: 'Minutes worked per company in a month (the totals of /api/tickets/time-entries, without the entries)', access: 'admin, technician, billing; services: ' + SERVICE_ACCESS.timeEntries.join(', ') },
+  }, async (request) => ({
+    month: request.query.month,
+    time_zone: config.BUSINESS_TIMEZONE,
+    totals: (await timeTotalsForMonth(db, request.query.month)).map((total) => ({
+      account_number: total.accountNumber,
+      billable_minutes: total.billableMinutes,
+      non_billable_minutes: total.nonBillableMinutes,
+    })),
+  }));
 
   app.get('/api/tickets/:id', {
     preHandler: allow('ticket:read', { services: SERVICE_ACCESS.tickets }),
