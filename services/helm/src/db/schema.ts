@@ -16,10 +16,13 @@ export const logEntries = pgTable(
     hostname: text('hostname'),
     processId: integer('process_id'),
   },
+  // The b-tree indexes as of migration 0005 (the trigram index over service and message, and the
+  // partial and BRIN ones, are in the SQL only): Drizzle does not create them, this is a map.
   (table) => [
-    index('log_entries_timestamp_idx').on(table.timestamp),
+    index('log_entries_timestamp_id_idx').on(table.timestamp, table.id),
     index('log_entries_service_time_idx').on(table.serviceName, table.timestamp),
     index('log_entries_level_time_idx').on(table.level, table.timestamp),
+    index('log_entries_service_level_time_idx').on(table.serviceName, table.level, table.timestamp),
   ],
 );
 
