@@ -3,12 +3,14 @@
  * admin sees the services page, restarts the template and sees it come back, filters the logs by
  * level and by correlation id (the id of a request made through the gateway, followed across
  * services), creates a user who then signs in, and runs the security audit; a technician is
- * refused every helm page and API.
+ * refused every helm page and API. Then the operator's round trip: `hivematrix backup`, stop,
+ * delete the whole instance/ folder, `hivematrix restore`, start: the user, a note written in the
+ * template and the admin's login are all back.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from './browser.js';
@@ -36,6 +38,9 @@ async function rowsOf(page: Page, label: string): Promise<string[][]> {
 describe('helm console through the gateway', () => {
   let browser: Browser | undefined;
   let platform: Platform | undefined;
+  // The technician the console creates; the restore test signs in as them again.
+  const username = `tech${Date.now() % 100000}`;
+  const password = `Pw-${randomUUID()}`;
 
   before(async () => {
     browser = await launchChromium();
@@ -103,8 +108,6 @@ describe('helm console through the gateway', () => {
     assert.ok(infoRows.length > 0 && infoRows.every((cells) => cells[2] !== 'DEBUG'), 'INFO and above, no DEBUG');
 
     // Users: create a technician in the console; they sign in and reach the template.
-    const username = `tech${Date.now() % 100000}`;
-    const password = `Pw-${randomUUID()}`;
     await page.goto(`${publicUrl}/helm/users/new`);
     await page.fill('input[name="username"]', username);
     await page.fill('input[name="email"]', `${username}@example.test`);
@@ -144,5 +147,42 @@ describe('helm console through the gateway', () => {
     assert.equal((await platform.status()).find((service) => service.name === 'template')?.state, 'running');
     await techContext.close();
     await admin.close();
+  });
+
+  it('backs up, survives the loss of instance/, and restores every record', async (context) => {
+    if (!browser || !platform) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    const { publicUrl, clone } = platform;
+    const admin = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await admin.newPage();
+    await signIn(page, `${publicUrl}/template/`, 'admin', await platform.adminPassword());
+    const note = `written before the backup ${randomUUID()}`;
+    const written = await page.request.post(`${publicUrl}/template/api/data`, { headers: { origin: publicUrl, accept: 'application/json' }, data: { body: note } });
+    assert.equal(written.status(), 201, await written.text());
+    await admin.close();
+    const adminPassword = await platform.adminPassword();
+
+    const backup = await platform.cli(['backup']);
+    assert.equal(backup.code, 0, backup.out);
+    const file = /backup written: (\S+)/.exec(backup.out)?.[1];
+    assert.ok(file, backup.out);
+    const saved = path.join(path.dirname(clone), 'saved.hmbak');
+    await copyFile(path.resolve(clone, file), saved);
+    assert.equal((await platform.cli(['stop'])).code, 0);
+    await rm(path.join(clone, 'instance'), { recursive: true, force: true });
+
+    const restore = await platform.cli(['restore', saved]);
+    assert.equal(restore.code, 0, restore.out);
+    assert.match(restore.out, /restored files, identity/);
+    await platform.start();
+
+    const again = await browser.newContext({ ignoreHTTPSErrors: true });
+    const back = await again.newPage();
+    await signIn(back, `${publicUrl}/template/`, 'admin', adminPassword);
+    const data = await back.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json' } });
+    assert.ok(((await data.json()) as { notes: { body: string }[] }).notes.some((item) => item.body === note), 'the note is back');
+    await again.close();
+    const tech = await browser.newContext({ ignoreHTTPSErrors: true });
+    await signIn(await tech.newPage(), `${publicUrl}/template/`, username, password);
+    await tech.close();
   });
 });

@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { prepareInstance } from '../generate/sync.js';
 import type { HelmPaths } from '../paths.js';
 import { readContainer } from './container.js';
 import { restoreDatabase } from './db-restore.js';
@@ -117,6 +118,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const { paths } = options;
   const progress = options.onProgress ?? (() => undefined);
   progress('checking the archive');
+  const info = await stat(options.file).catch(() => undefined);
+  if (info === undefined || !info.isFile()) throw new BackupError(`${options.file} is not a backup file (${info === undefined ? 'it does not exist' : 'it is a folder'})`);
+  // After a wipe the instance folder is gone: recreate it with the modes the platform needs
+  // (searchable by the embedded server's user when helm runs as root).
+  await prepareInstance(paths);
   const archive = await extractVerified(options.file, options.passphrase, paths.backupsDir);
   try {
     const { manifest } = archive;
