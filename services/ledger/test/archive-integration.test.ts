@@ -174,14 +174,30 @@ describe('archive, review, month-end and invoices with codex', () => {
     assert.match(page.body, /Accepted as invoice 555-202510/);
     assert.match(page.body, /<a href="\/api\/archive\/555-202510\/pdf">Download PDF<\/a>/);
     assert.doesNotMatch(page.body, />Accept bill<\/button>/);
-    // Over a real socket too (the section's state travels in request-scoped async context).
-    await ledger.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = ledger.app.server.address() as AddressInfo;
-    const real = await fetch(`http://127.0.0.1:${port}/clients/555?month=2025-10&accept=accepted`, { headers: as(billing) });
-    assert.match(await real.text(), /Accepted as invoice 555-202510/);
     const pdf = await get('/api/archive/555-202510/pdf');
     assert.equal(pdf.statusCode, 200);
     assert.ok(pdf.rawPayload.toString('latin1').startsWith('%PDF-1.4'));
+  });
+
+  it('issues a correction from the invoice page as a new version, and only of the newest one', async () => {
+    const page = await get('/archive/555-202510');
+    assert.match(page.body, /Issue a correction/);
+    const empty = await postForm('/archive/555-202510/correct', { notes: ' ' });
+    assert.equal(empty.statusCode, 400, 'a correction says why');
+    const flagged = await postForm('/archive/555-202510/correct', { notes: 'Two devices were retired' });
+    assert.equal(flagged.statusCode, 303);
+    assert.equal(flagged.headers.location, '/archive/555-202510?refused=review', 'still flagged: needs the confirmation');
+    assert.match((await get(String(flagged.headers.location))).body, /flagged for review/);
+    const issued = await postForm('/archive/555-202510/correct', { notes: 'Two devices were retired', confirm_review: 'yes' });
+    assert.equal(issued.headers.location, '/archive/555-202510-v2');
+    const v2 = await get('/archive/555-202510-v2');
+    assert.match(v2.body, /This version corrects invoice/);
+    assert.match(v2.body, /Issue a correction/);
+    const v1 = await get('/archive/555-202510');
+    assert.doesNotMatch(v1.body, /Issue a correction/);
+    assert.match(v1.body, /A newer version of this bill exists/);
+    const stale = await postForm('/archive/555-202510/correct', { notes: 'From an old tab', confirm_review: 'yes' });
+    assert.equal(stale.headers.location, '/archive/555-202510?refused=conflict');
   });
 
   it('zips a month: a CSV and a PDF per billable client and the clients that cannot be billed', async () => {

@@ -1,5 +1,5 @@
 /** One archived invoice: its frozen lines, its documents, and the hash check. */
-import { Alert, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Alert, Button, Card, Checkbox, Page, PageHeader, Table, TextArea } from '@hivematrix/sdk/html';
 import type { Snapshot } from '../db/schema.js';
 import { formatCents, type InvoiceLine } from '../engine/index.js';
 
@@ -8,11 +8,21 @@ export interface ArchiveDetailProps {
   supersedes: string | null;
   /** Set after "Verify hash": whether the stored content still matches its hash. */
   verified: boolean | null;
+  /** The newest version of this client's month: only it can be corrected. */
+  latest: string;
+  /** Why the last correction was refused (a key from the redirect), if it was. */
+  refused: 'review' | 'conflict' | 'cannot-bill' | null;
   urlFor: (path: string) => string;
 }
 
+const REFUSALS = {
+  review: 'The corrected bill is flagged for review: tick the confirmation to issue it anyway.',
+  conflict: 'A newer version was issued meanwhile: correct that one.',
+  'cannot-bill': 'This client cannot be billed for this month any more, so there is nothing to re-issue.',
+} as const;
+
 /** Renders an archived invoice. */
-export function ArchiveDetailPage({ row, supersedes, verified, urlFor }: ArchiveDetailProps) {
+export function ArchiveDetailPage({ row, supersedes, verified, latest, refused, urlFor }: ArchiveDetailProps) {
   const lines = ((row.result as { lines?: InvoiceLine[] }).lines ?? []).filter((line) => line.amountCents !== 0);
   const invoice = encodeURIComponent(row.invoiceNumber);
   return (
@@ -44,6 +54,22 @@ export function ArchiveDetailPage({ row, supersedes, verified, urlFor }: Archive
         {row.notes !== null && row.notes !== '' && <p>{`Notes: ${row.notes}`}</p>}
         <p class="u-text-muted u-text-sm">{`sha256 ${row.sha256}`}</p>
       </Card>
+      {latest === row.invoiceNumber ? (
+        <Card title="Issue a correction" id="correct-invoice">
+          <p>
+            A correction re-issues this month's bill as it is computed now (after any change of rates, users or devices) as a new
+            version that references this one. This invoice stays in the archive unchanged.
+          </p>
+          {refused !== null && <Alert variant="error">{REFUSALS[refused]}</Alert>}
+          <form method="post" action={urlFor(`/archive/${invoice}/correct`)}>
+            <TextArea name="notes" label="Reason for the correction (printed on the invoice)" rows={2} maxLength={2000} required />
+            <Checkbox name="confirm_review" value="yes" label="Issue it even if it is flagged for review" />
+            <Button type="submit">Issue correction</Button>
+          </form>
+        </Card>
+      ) : (
+        <Alert variant="info">{'A newer version of this bill exists: '}<a href={urlFor(`/archive/${encodeURIComponent(latest)}`)}>{latest}</a>.</Alert>
+      )}
     </Page>
   );
 }

@@ -39,7 +39,14 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
       <PageHeader
         title={`Billing for ${period}`}
         description={`${rows.length} clients, total $${formatCents(total)}${flagged > 0 ? `, ${flagged} flagged` : ''}`}
-        actions={<Button href={urlFor('/api/billing/dashboard.csv', { month: period })} variant="secondary" small>Export CSV</Button>}
+        actions={
+          <>
+            <Button href={urlFor('/review', { month: period })} variant="secondary" small>Review queue</Button>
+            <Button href={urlFor('/archive', { period })} variant="secondary" small>Archive</Button>
+            <Button href={urlFor('/api/billing/invoices.zip', { month: period })} variant="secondary" small>All invoices (ZIP)</Button>
+            <Button href={urlFor('/api/billing/dashboard.csv', { month: period })} variant="secondary" small>Export CSV</Button>
+          </>
+        }
       />
       <form method="get" action={urlFor('/')} class="form-inline u-mb-2" aria-label="Month">
         <div class="form-inline__controls">

@@ -1,13 +1,14 @@
 /**
- * Archive pages (search, one invoice with "Verify hash") and the client page's "Accept bill" form
- * (POST /clients/:account/accept → 303 back to the client page, which shows the outcome).
+ * Archive pages (search, one invoice with "Verify hash" and "Issue correction") and the client
+ * page's "Accept bill" form (POST /clients/:account/accept → 303 back to the client page, which
+ * shows the outcome).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, currentUser } from '@hivematrix/sdk';
 import { acceptReviewed } from '../../archive/accept.js';
-import { findSnapshot, findSnapshotById, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
+import { findSnapshot, findSnapshotById, latestSnapshot, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
 import { parsePeriod } from '../../engine/index.js';
 import { ArchiveDetailPage } from '../../views/archive-detail.js';
 import { ArchivePage } from '../../views/archive.js';
@@ -28,6 +29,8 @@ const invoiceParams = z.object({ invoice: z.string().regex(/^[A-Za-z0-9._-]{1,80
 const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
 // Form fields arrive as strings; a checkbox is present only when ticked.
 const acceptForm = z.object({ month, notes: z.string().trim().max(2000).optional(), confirm_review: z.string().optional() });
+const correctForm = z.object({ notes: z.string().trim().min(1, 'Say why the bill is corrected').max(2000), confirm_review: z.string().optional() });
+const CORRECTION_REFUSALS = ['review', 'conflict', 'cannot-bill'] as const;
 
 export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base, options) => {
   // Scoped to this plugin; another plugin of the service may have its own.
@@ -43,12 +46,38 @@ export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base,
     return reply.html(<ArchivePage filters={request.query} rows={rows} urlFor={(p) => request.urlFor(p)} />);
   });
 
-  app.get('/archive/:invoice', { preHandler: billingOnly(true), schema: { params: invoiceParams, querystring: z.object({ verify: z.string().optional() }) } }, async (request, reply) => {
+  app.get('/archive/:invoice', {
+    preHandler: billingOnly(true),
+    schema: { params: invoiceParams, querystring: z.object({ verify: z.string().optional(), refused: z.enum(CORRECTION_REFUSALS).optional().catch(undefined) }) },
+  }, async (request, reply) => {
     const row = await findSnapshot(options.db, request.params.invoice);
     if (row === undefined) throw new AppError('not_found', 'No such invoice');
     const supersedes = row.supersedesId === null ? null : ((await findSnapshotById(options.db, row.supersedesId))?.invoiceNumber ?? null);
+    const latest = (await latestSnapshot(options.db, row.accountNumber, row.period))?.invoiceNumber ?? row.invoiceNumber;
     const verified = request.query.verify === undefined ? null : verifySnapshot(row);
-    return reply.html(<ArchiveDetailPage row={row} supersedes={supersedes} verified={verified} urlFor={(p) => request.urlFor(p)} />);
+    return reply.html(
+      <ArchiveDetailPage row={row} supersedes={supersedes} verified={verified} latest={latest} refused={request.query.refused ?? null} urlFor={(p) => request.urlFor(p)} />,
+    );
+  });
+
+  // A correction from the invoice page: the month's bill as computed now, as a new version.
+  app.post('/archive/:invoice/correct', { preHandler: billingOnly(true), schema: { params: invoiceParams, body: correctForm } }, async (request, reply) => {
+    const row = await findSnapshot(options.db, request.params.invoice);
+    if (row === undefined) throw new AppError('not_found', 'No such invoice');
+    const refuse = (refused: (typeof CORRECTION_REFUSALS)[number]) => reply.redirectTo(`/archive/${encodeURIComponent(row.invoiceNumber)}`, { refused });
+    const period = parsePeriod(row.period);
+    const bill = await clientBill(options, period, row.accountNumber);
+    if (!bill.result.billable) return refuse('cannot-bill');
+    try {
+      const issued = await acceptReviewed(options.db, options, {
+        bill, period, acceptedBy: currentUser(request).email, now: options.now(), notes: request.body.notes,
+        confirmReview: request.body.confirm_review !== undefined, supersedes: row.invoiceNumber,
+      });
+      return reply.redirectTo(`/archive/${encodeURIComponent(issued.invoiceNumber)}`);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 409) throw error;
+      return refuse(error.message.includes('flagged for review') ? 'review' : 'conflict');
+    }
   });
 
   app.post('/clients/:account/accept', { preHandler: billingOnly(true), schema: { params: accountParams, body: acceptForm } }, async (request, reply) => {
