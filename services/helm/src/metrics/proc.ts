@@ -53,7 +53,7 @@ export interface GroupUsage {
   cpuTicks: number;
   /** Summed resident memory, MiB. */
   memoryMb: number;
-  /** The live members counted. */
+  /** The live members counted, in ascending order (a /proc listing has no defined order). */
   pids: number[];
 }
 
@@ -110,7 +110,7 @@ export async function groupUsage(table: ReadonlyMap<number, ProcStat>, pid: numb
     }
     memoryKb += rssKb ?? member.rssPages * 4;
   }
-  return { cpuTicks, memoryMb: Math.round((memoryKb / 1024) * 10) / 10, pids: members.map((member) => member.pid) };
+  return { cpuTicks, memoryMb: Math.round((memoryKb / 1024) * 10) / 10, pids: members.map((member) => member.pid).sort((a, b) => a - b) };
 }
 
 /** Percent of one core used between two readings `elapsedMs` apart; undefined for a nonsense interval. */
