@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeBill } from '../src/engine/index.js';
-import { renderInvoicePdf, money, wrap, type InvoiceContent } from '../src/invoice/layout.js';
+import { formatMoney } from '../src/engine/index.js';
+import { renderInvoicePdf, wrap, type InvoiceContent } from '../src/invoice/layout.js';
 import { measure, PdfDocument } from '../src/invoice/pdf/document.js';
 import { encodeWinAnsi, pdfString } from '../src/invoice/pdf/winansi.js';
 import { baseInput, device, tb, user } from './engine/fixtures.js';
@@ -103,18 +104,18 @@ describe('invoice layout', () => {
     const objects = parsePdf(bytes);
     assert.equal(pageCount(objects), 1);
     const text = bytes.toString('latin1');
-    for (const expected of ['(620547-202510) Tj', '(2025-10-31) Tj', '(2025-11-30) Tj', `(${money(content.result.totalCents)}) Tj`, '(Acme, Inc. \\(HQ\\)) Tj', '(User: Jos\u00e9 M\u00fcller \\(Paid\\)) Tj']) {
+    for (const expected of ['(620547-202510) Tj', '(2025-10-31) Tj', '(2025-11-30) Tj', `(${formatMoney(content.result.totalCents)}) Tj`, '(Acme, Inc. \\(HQ\\)) Tj', '(User: Jos\u00e9 M\u00fcller \\(Paid\\)) Tj']) {
       assert.ok(text.includes(expected), expected);
     }
     assert.ok(text.includes('/BaseFont /Helvetica /Encoding /WinAnsiEncoding') && text.includes('/BaseFont /Helvetica-Bold'));
-    assert.equal(money(123456789), '$1,234,567.89');
+    assert.equal(formatMoney(123456789), '$1,234,567.89');
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, 'invoice-sample.pdf');
     writeFileSync(file, bytes);
     if (hasTool('pdftoppm')) execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', file, path.join(ARTIFACTS, 'invoice-sample')]);
     if (hasTool('pdftotext')) {
       const extracted = execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8');
-      for (const expected of ['INVOICE', '620547-202510', 'Acme, Inc. (HQ)', 'José Müller', money(content.result.totalCents), 'Billing period', 'October 2025']) {
+      for (const expected of ['INVOICE', '620547-202510', 'Acme, Inc. (HQ)', 'José Müller', formatMoney(content.result.totalCents), 'Billing period', 'October 2025']) {
         assert.ok(extracted.includes(expected), `pdftotext finds ${expected}`);
       }
     }
@@ -131,7 +132,7 @@ describe('invoice layout', () => {
     if (hasTool('pdftotext')) {
       const extracted = execFileSync('pdftotext', [path.join(ARTIFACTS, 'invoice-sample-long.pdf'), '-']).toString('utf8');
       assert.ok(extracted.includes('Bulk User 80'));
-      assert.ok(extracted.includes(money(content.result.totalCents)));
+      assert.ok(extracted.includes(formatMoney(content.result.totalCents)));
     }
   });
 

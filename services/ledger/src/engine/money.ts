@@ -33,6 +33,14 @@ export function formatCents(cents: Cents): string {
   return `${sign}${Math.trunc(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')}`;
 }
 
+/** Cents for people to read: `$1,234.56` (files for machines, like the CSVs, use `formatCents`). */
+export function formatMoney(cents: Cents): string {
+  const [whole = '0', fraction = '00'] = formatCents(cents).split('.');
+  const negative = whole.startsWith('-');
+  const digits = negative ? whole.slice(1) : whole;
+  return `${negative ? '-' : ''}$${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
+}
+
 /** A hundredths count as a decimal string (`255` → `2.55`), for hours and terabytes. */
 export function formatHundredths(hundredths: number): string {
   return formatCents(hundredths);

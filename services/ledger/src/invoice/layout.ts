@@ -4,7 +4,7 @@
  * the total and notes. Lines of $0 are left out, as in the CSV. Long tables continue on further
  * pages under a repeated table header; every page carries "Page n of m".
  */
-import { formatCents, periodKey, type BillResult, type LineKind, type Period } from '../engine/index.js';
+import { formatMoney, periodKey, type BillResult, type LineKind, type Period } from '../engine/index.js';
 import { invoiceDates, PAYMENT_TERM_DAYS } from './dates.js';
 import { measure, PdfDocument, type PdfPage, type Rgb } from './pdf/document.js';
 
@@ -40,13 +40,6 @@ const DESCRIPTION_WIDTH = 300;
 
 const SUBTOTAL_LABELS: Record<LineKind, string> = { user: 'Users', device: 'Devices', backup: 'Backup', labour: 'Labour', line_item: 'Other charges' };
 
-/** `$1,234.56`. */
-export function money(cents: number): string {
-  const [whole = '0', fraction = '00'] = formatCents(cents).split('.');
-  const negative = whole.startsWith('-');
-  const digits = negative ? whole.slice(1) : whole;
-  return `${negative ? '-' : ''}$${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
-}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -96,8 +89,8 @@ export function renderInvoicePdf(content: InvoiceContent): Buffer {
     const baseline = y + 12.5;
     wrapped.forEach((text, i) => page.text(COLUMNS.description, baseline + i * 12, text, { size: 9.5, color: INK }));
     page.text(COLUMNS.qtyRight, baseline, line.quantity, { size: 9.5, color: INK, align: 'right' });
-    page.text(COLUMNS.rateRight, baseline, money(line.rateCents), { size: 9.5, color: INK, align: 'right' });
-    page.text(COLUMNS.amountRight, baseline, money(line.amountCents), { size: 9.5, color: INK, align: 'right' });
+    page.text(COLUMNS.rateRight, baseline, formatMoney(line.rateCents), { size: 9.5, color: INK, align: 'right' });
+    page.text(COLUMNS.amountRight, baseline, formatMoney(line.amountCents), { size: 9.5, color: INK, align: 'right' });
     y += height;
   });
   if (lines.length === 0) {
@@ -116,12 +109,12 @@ export function renderInvoicePdf(content: InvoiceContent): Buffer {
   y += 18;
   for (const kind of kinds) {
     page.text(COLUMNS.rateRight, y, SUBTOTAL_LABELS[kind], { size: 9.5, color: MUTED, align: 'right' });
-    page.text(COLUMNS.amountRight, y, money(content.result.subtotals[kind]), { size: 9.5, color: INK, align: 'right' });
+    page.text(COLUMNS.amountRight, y, formatMoney(content.result.subtotals[kind]), { size: 9.5, color: INK, align: 'right' });
     y += 16;
   }
   page.rect(360, y - 4, page.width - MARGIN - 360, 26, ACCENT);
   page.text(372, y + 13, 'Total due', { font: 'bold', size: 11, color: WHITE });
-  page.text(COLUMNS.amountRight, y + 13, money(content.result.totalCents), { font: 'bold', size: 12, color: WHITE, align: 'right' });
+  page.text(COLUMNS.amountRight, y + 13, formatMoney(content.result.totalCents), { font: 'bold', size: 12, color: WHITE, align: 'right' });
   y += 50;
 
   if (y + 20 + notes.length * 12 > BOTTOM) {

@@ -1,7 +1,7 @@
 /** One archived invoice: its frozen lines, its documents, and the hash check. */
 import { Alert, Button, Card, Checkbox, Page, PageHeader, Table, TextArea } from '@hivematrix/sdk/html';
 import type { Snapshot } from '../db/schema.js';
-import { formatCents, type InvoiceLine } from '../engine/index.js';
+import { formatMoney, type InvoiceLine } from '../engine/index.js';
 
 export interface ArchiveDetailProps {
   row: Snapshot;
@@ -35,7 +35,7 @@ export function ArchiveDetailPage({ row, supersedes, verified, latest, refused, 
       {verified === true && <Alert variant="success" title="Hash verified">{`The stored content matches its sha256 ${row.sha256}.`}</Alert>}
       {verified === false && <Alert variant="error" title="Hash mismatch">The stored content does not match its hash: this snapshot was altered.</Alert>}
       {supersedes !== null && <Alert variant="info">{'This version corrects invoice '}<a href={urlFor(`/archive/${encodeURIComponent(supersedes)}`)}>{supersedes}</a>.</Alert>}
-      <Card title={`Total $${formatCents(row.totalCents)}`} actions={
+      <Card title={`Total ${formatMoney(row.totalCents)}`} actions={
         <>
           {row.pdf !== null && <Button href={urlFor(`/api/archive/${invoice}/pdf`)} small>Download PDF</Button>}{' '}
           <Button href={urlFor(`/api/archive/${invoice}/csv`)} variant="secondary" small>Download CSV</Button>{' '}
@@ -48,7 +48,7 @@ export function ArchiveDetailPage({ row, supersedes, verified, latest, refused, 
             { key: 'item', label: 'Item' }, { key: 'description', label: 'Description' },
             { key: 'qty', label: 'Qty', align: 'right' }, { key: 'rate', label: 'Rate', align: 'right' }, { key: 'amount', label: 'Amount', align: 'right' },
           ]}
-          rows={lines.map((line) => ({ item: line.item, description: line.description, qty: line.quantity, rate: `$${formatCents(line.rateCents)}`, amount: `$${formatCents(line.amountCents)}` }))}
+          rows={lines.map((line) => ({ item: line.item, description: line.description, qty: line.quantity, rate: `${formatMoney(line.rateCents)}`, amount: `${formatMoney(line.amountCents)}` }))}
           empty="Nothing was billed."
         />
         {row.notes !== null && row.notes !== '' && <p>{`Notes: ${row.notes}`}</p>}

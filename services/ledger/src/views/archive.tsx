@@ -1,7 +1,7 @@
 /** The archive of accepted bills: search by client, invoice number and period. */
 import { Button, Card, Page, PageHeader, Table, TextField } from '@hivematrix/sdk/html';
 import type { Snapshot } from '../db/schema.js';
-import { formatCents } from '../engine/index.js';
+import { formatMoney } from '../engine/index.js';
 
 export interface ArchivePageProps {
   filters: { client?: string | undefined; invoice?: string | undefined; period?: string | undefined };
@@ -34,7 +34,7 @@ export function ArchivePage({ filters, rows, urlFor }: ArchivePageProps) {
             invoice: <a href={urlFor(`/archive/${encodeURIComponent(row.invoiceNumber)}`)}>{row.invoiceNumber}</a>,
             client: `${row.companyName} (${row.accountNumber})`,
             period: row.period,
-            total: `$${formatCents(row.totalCents)}`,
+            total: `${formatMoney(row.totalCents)}`,
             accepted: `${row.acceptedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by ${row.acceptedBy}`,
             files: (
               <>

@@ -5,7 +5,7 @@
 import { Alert, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { ClientBill } from '../billing/month.js';
 import type { storedClientOverrides } from '../billing/edit.js';
-import { formatCents, type DeviceBillingType } from '../engine/index.js';
+import { formatMoney, type DeviceBillingType } from '../engine/index.js';
 import { DEVICE_LABEL } from '../engine/rates.js';
 import type { AcceptState } from '../routes/archive/accept-state.js';
 import { AcceptSection } from './accept-section.js';
@@ -54,24 +54,24 @@ export function ClientPage({ period, bill, stored, urlFor, accept, flash, form }
           ]}
           rows={result.lines.map((line) => ({
             item: line.item, description: line.description, qty: line.quantity,
-            rate: `$${formatCents(line.rateCents)}`, amount: `$${formatCents(line.amountCents)}`,
+            rate: `${formatMoney(line.rateCents)}`, amount: `${formatMoney(line.amountCents)}`,
           }))}
           empty="Nothing to bill."
         />
         <p>
-          {`Users $${formatCents(result.subtotals.user)} · devices $${formatCents(result.subtotals.device)} · labour $${formatCents(result.subtotals.labour)} · backup $${formatCents(result.subtotals.backup)} · line items $${formatCents(result.subtotals.line_item)}`}
+          {`Users ${formatMoney(result.subtotals.user)} · devices ${formatMoney(result.subtotals.device)} · labour ${formatMoney(result.subtotals.labour)} · backup ${formatMoney(result.subtotals.backup)} · line items ${formatMoney(result.subtotals.line_item)}`}
         </p>
         <p>
           {`Counted: ${result.counts.users} user(s); devices by type: ${Object.entries(result.counts.devices).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${DEVICE_LABEL[type as DeviceBillingType].toLowerCase()}`).join(', ') || 'none'}`}
         </p>
-        <p>Total <strong id="bill-total">{`$${formatCents(result.totalCents)}`}</strong></p>
+        <p>Total <strong id="bill-total">{`${formatMoney(result.totalCents)}`}</strong></p>
       </Card>
       <AcceptSection period={period} bill={bill} state={accept} urlFor={urlFor} />
       <Card title="Labour">
-        <p>{`${labour.minutes} billable minutes this month; prepaid ${labour.prepaidMonthlyHours} h monthly, ${labour.yearlyLeftHours} h of ${labour.prepaidYearlyHours} h yearly left; billable ${labour.billableHours} h → $${formatCents(labour.chargeCents)}`}</p>
+        <p>{`${labour.minutes} billable minutes this month; prepaid ${labour.prepaidMonthlyHours} h monthly, ${labour.yearlyLeftHours} h of ${labour.prepaidYearlyHours} h yearly left; billable ${labour.billableHours} h → ${formatMoney(labour.chargeCents)}`}</p>
       </Card>
       <Card title="Backup">
-        <p>{`${result.backup.workstations} workstation(s), ${result.backup.servers} server(s); ${result.backup.totalTb} TB used, ${result.backup.includedTb} TB included, ${result.backup.overageTb} TB overage → $${formatCents(result.backup.chargeCents)}`}</p>
+        <p>{`${result.backup.workstations} workstation(s), ${result.backup.servers} server(s); ${result.backup.totalTb} TB used, ${result.backup.includedTb} TB included, ${result.backup.overageTb} TB overage → ${formatMoney(result.backup.chargeCents)}`}</p>
       </Card>
       <UsersCard {...inputs} />
       <DevicesCard {...inputs} />

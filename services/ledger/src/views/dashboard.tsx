@@ -5,7 +5,7 @@
  */
 import { Badge, Button, Card, Page, PageHeader } from '@hivematrix/sdk/html';
 import { deviceCount, type DashboardRow, type SortDir, type SortKey } from '../billing/dashboard-sort.js';
-import { addMonths, formatCents, parsePeriod, periodKey } from '../engine/index.js';
+import { addMonths, formatMoney, parsePeriod, periodKey } from '../engine/index.js';
 
 export interface DashboardPageProps {
   period: string;
@@ -38,7 +38,7 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
     <Page title={`Billing ${period}`} service="ledger">
       <PageHeader
         title={`Billing for ${period}`}
-        description={`${rows.length} clients, total $${formatCents(total)}${flagged > 0 ? `, ${flagged} flagged` : ''}`}
+        description={`${rows.length} clients, total ${formatMoney(total)}${flagged > 0 ? `, ${flagged} flagged` : ''}`}
         actions={
           <>
             <Button href={urlFor('/review', { month: period })} variant="secondary" small>Review queue</Button>
@@ -88,7 +88,7 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
                   <td class="u-text-right">{String(deviceCount(row))}</td>
                   <td class="u-text-right">{row.hours}</td>
                   <td class="u-text-right">{row.billable_hours}</td>
-                  <td class="u-text-right">{`$${formatCents(row.total_cents)}`}</td>
+                  <td class="u-text-right">{`${formatMoney(row.total_cents)}`}</td>
                   <td>{row.flags.map((flag) => <Badge variant="danger">{flag}</Badge>)}</td>
                 </tr>
               ))}
@@ -96,7 +96,7 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
             <tfoot>
               <tr>
                 <th scope="row" colSpan={7}>Grand total</th>
-                <td class="u-text-right" id="grand-total">{`$${formatCents(total)}`}</td>
+                <td class="u-text-right" id="grand-total">{`${formatMoney(total)}`}</td>
                 <td />
               </tr>
             </tfoot>

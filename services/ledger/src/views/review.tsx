@@ -1,7 +1,7 @@
 /** The month's review queue: bills whose counts differ from the PSA or whose total moved a lot. */
 import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { ReviewEntry } from '../archive/review.js';
-import { formatCents } from '../engine/index.js';
+import { formatMoney } from '../engine/index.js';
 
 export interface ReviewPageProps {
   period: string;
@@ -36,8 +36,8 @@ export function ReviewPage({ period, thresholdPercent, entries, urlFor }: Review
           ]}
           rows={flagged.map((entry) => ({
             client: <a href={urlFor(`/clients/${encodeURIComponent(entry.account_number)}?month=${period}`)}>{`${entry.name} (${entry.account_number})`}</a>,
-            total: `$${formatCents(entry.total_cents)}`,
-            previous: entry.previous_total_cents === null ? '—' : `$${formatCents(entry.previous_total_cents)}`,
+            total: `${formatMoney(entry.total_cents)}`,
+            previous: entry.previous_total_cents === null ? '—' : `${formatMoney(entry.previous_total_cents)}`,
             flags: <ul>{entry.flags.map((flag) => <li>{flag.message}</li>)}</ul>,
             status: entry.accepted_invoice === null ? <Badge variant="warning">pending</Badge> : <Badge variant="success">{`accepted ${entry.accepted_invoice}`}</Badge>,
           }))}

@@ -5,7 +5,7 @@
 import { Button, Card, SelectField, Table, TextField } from '@hivematrix/sdk/html';
 import type { LedgerData } from '../../db/store.js';
 import type { BillInput, BillResult } from '../../engine/index.js';
-import { formatCents } from '../../engine/index.js';
+import { formatMoney } from '../../engine/index.js';
 import { DEVICE_LABEL } from '../../engine/rates.js';
 import { deviceOptions, RemoveForm, TypeForm, USER_LABEL, userOptions } from './fields.js';
 import { errorOf, valueOf, type FormState } from './state.js';
@@ -40,7 +40,7 @@ export function UsersCard({ action, period, input, result, ledger, state }: Inpu
           const override = user.source === 'codex' ? ledger.users.get(contactId) : undefined;
           return {
             name: user.name, source: user.source === 'codex' ? 'Codex' : 'Manual',
-            type: user.billingType === 'custom' ? `Custom $${formatCents(user.customCents ?? 0)}` : USER_LABEL[user.billingType],
+            type: user.billingType === 'custom' ? `Custom ${formatMoney(user.customCents ?? 0)}` : USER_LABEL[user.billingType],
             status: status(result, result.counted.users, user.id),
             edit: user.source === 'codex'
               ? <TypeForm action={action(`users/${contactId}/type`)} period={period} form={`user-type:${contactId}`} label={user.name} current={override?.billingType ?? 'default'}
@@ -74,7 +74,7 @@ export function DevicesCard({ action, period, input, result, ledger, state }: In
           const override = device.source === 'codex' ? ledger.devices.get(assetId) : undefined;
           return {
             host: device.hostname, source: device.source === 'codex' ? 'Codex' : 'Manual',
-            type: device.billingType === 'custom' ? `Custom $${formatCents(device.customCents ?? 0)}` : DEVICE_LABEL[device.billingType],
+            type: device.billingType === 'custom' ? `Custom ${formatMoney(device.customCents ?? 0)}` : DEVICE_LABEL[device.billingType],
             backup: device.backupBytes > 0 ? tbText(device.backupBytes) : '—',
             status: status(result, result.counted.devices, device.id),
             edit: device.source === 'codex'
@@ -138,9 +138,9 @@ export function LineItemsCard({ action, period, result, ledger, state }: InputsP
         rows={ledger.lineItems.map((item) => ({
           name: item.name,
           fees: [
-            item.recurringCents === null ? null : `$${formatCents(item.recurringCents)} monthly${item.firstMonth === null ? '' : ` from ${item.firstMonth}`}${item.lastMonth === null ? '' : ` until ${item.lastMonth}`}`,
-            item.oneOffCents === null ? null : `$${formatCents(item.oneOffCents)} once in ${item.oneOffMonth ?? '?'}`,
-            item.yearlyCents === null ? null : `$${formatCents(item.yearlyCents)} every ${MONTHS[(item.yearlyMonth ?? 1) - 1] ?? '?'}`,
+            item.recurringCents === null ? null : `${formatMoney(item.recurringCents)} monthly${item.firstMonth === null ? '' : ` from ${item.firstMonth}`}${item.lastMonth === null ? '' : ` until ${item.lastMonth}`}`,
+            item.oneOffCents === null ? null : `${formatMoney(item.oneOffCents)} once in ${item.oneOffMonth ?? '?'}`,
+            item.yearlyCents === null ? null : `${formatMoney(item.yearlyCents)} every ${MONTHS[(item.yearlyMonth ?? 1) - 1] ?? '?'}`,
           ].filter((fee) => fee !== null).join('; '),
           status: counted.has(item.id) ? 'Billed' : 'Not due',
           edit: <RemoveForm action={action(`line-items/${item.id}/delete`)} period={period} label={`Remove ${item.name}`} />,
