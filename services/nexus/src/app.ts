@@ -24,7 +24,7 @@ import { AccessLogController } from './http/access-log.js';
 import { crossSiteReason, isUnsafeMethod, ownOriginsOf } from './http/csrf.js';
 import type { PageComposer } from './http/page-composer.js';
 import { createCodexSettings, type UserSettingsSource } from './prefs/codex-settings.js';
-import { createRateLimiter } from './http/rate-limit.js';
+import { createRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { TunnelRegistry } from './proxy/tunnels.js';
 import { createUpgradeHandler } from './proxy/websocket.js';
@@ -61,6 +61,8 @@ export interface NexusDeps {
   validateLogoutToken?: Gateway['validateLogoutToken'];
   /** The HTTP client pool towards services; default an undici Agent with the configured timeouts. */
   dispatcher?: Dispatcher;
+  /** Per-caller rate limits; default: counted in this process (main.ts shares them through Redis). */
+  limiter?: RateLimiter;
   /** The users' settings; default: codex's `/api/my/settings` when codex is in the registry. */
   userSettings?: UserSettingsSource;
   /** Used by the health check and the settings calls. */
@@ -103,7 +105,7 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
     composer: deps.composer,
     store: deps.store,
     registry: deps.registry,
-    limiter: createRateLimiter({ now: deps.now }),
+    limiter: deps.limiter ?? createRateLimiter({ now: deps.now }),
     oidc: deps.oidc,
     core: deps.core,
     userSettings: deps.userSettings ?? createCodexSettings({ registry: deps.registry, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) }),

@@ -1,7 +1,7 @@
 /**
  * Boots the gateway: configuration, TLS (self-signed on first start), the platform connections
- * (core's keys, the revocation feed, service tokens), the session store (memory, or Redis with
- * REDIS_URL), services.json (reloaded on change), the OIDC client, then `buildApp` and listen,
+ * (core's keys, the revocation feed, service tokens), the session store and rate limits (memory,
+ * or Redis with REDIS_URL), services.json (reloaded on change), the OIDC client, then `buildApp` and listen,
  * plus the optional HTTP→HTTPS redirect port. The only place that touches `process`.
  */
 import path from 'node:path';
@@ -16,6 +16,8 @@ import { watchServicesFile } from './registry/live-registry.js';
 import { loadStaticAssets } from './routes/static.js';
 import { createMemoryStore } from './session/memory-store.js';
 import { createRedisStore } from './session/redis-store.js';
+import { createSharedRateLimiter } from './http/shared-rate-limit.js';
+import { Redis } from 'ioredis';
 import { loadTlsMaterial } from './tls.js';
 
 await runService({
@@ -35,6 +37,13 @@ await runService({
     if (tls.generated) logger.info({ cert: tls.certFile }, 'generated a self-signed certificate');
 
     const store = config.REDIS_URL === undefined ? createMemoryStore() : createRedisStore({ url: config.REDIS_URL });
+    // With Redis, several instances share sessions, so they share rate limits too.
+    const limiterRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+    limiterRedis?.on('error', () => undefined);
+    const limiter =
+      limiterRedis === undefined
+        ? undefined
+        : createSharedRateLimiter({ redis: limiterRedis, onError: (error) => logger.warn({ err: error }, 'rate limit counters not shared (Redis)') });
     const registry = await watchServicesFile(config.servicesFile, { logger, watch: config.SERVICES_RELOAD });
     const publicOrigin = new URL(config.NEXUS_URL).origin;
     const oidc = createOidcClient({
@@ -65,6 +74,7 @@ await runService({
       verifier,
       isRevoked,
       ...(revocations === undefined ? {} : { revocations }),
+      ...(limiter === undefined ? {} : { limiter }),
       assets: await loadStaticAssets(path.resolve(import.meta.dirname, '../static')),
       logger,
       now: Date.now,
@@ -84,6 +94,8 @@ await runService({
         redirect?.closeAllConnections();
         await new Promise<void>((resolve) => (redirect === undefined ? resolve() : redirect.close(() => resolve())));
         registry.close();
+        await limiter?.close();
+        limiterRedis?.disconnect();
         await store.close();
         await platform.close();
       },

@@ -1,8 +1,8 @@
 /**
  * Per-caller rate limits at the gateway: a fixed one-minute window per key, `user:<sub>` after the
  * session is resolved or `ip:<address>` without one (the original keyed everything by address,
- * before authentication). Counters live in this process; several gateway instances each count
- * their own share, which a load balancer spreads evenly.
+ * before authentication). Counters live in this process; with Redis, instances share them
+ * (shared-rate-limit.ts).
  */
 
 /** A rate limiter's verdict. */
