@@ -16,8 +16,7 @@ import { watchServicesFile } from './registry/live-registry.js';
 import { loadStaticAssets } from './routes/static.js';
 import { createMemoryStore } from './session/memory-store.js';
 import { createRedisStore } from './session/redis-store.js';
-import { createSharedRateLimiter } from './http/shared-rate-limit.js';
-import { Redis } from 'ioredis';
+import { connectSharedRateLimiter } from './http/shared-rate-limit.js';
 import { loadTlsMaterial } from './tls.js';
 
 await runService({
@@ -38,12 +37,7 @@ await runService({
 
     const store = config.REDIS_URL === undefined ? createMemoryStore() : createRedisStore({ url: config.REDIS_URL });
     // With Redis, several instances share sessions, so they share rate limits too.
-    const limiterRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
-    limiterRedis?.on('error', () => undefined);
-    const limiter =
-      limiterRedis === undefined
-        ? undefined
-        : createSharedRateLimiter({ redis: limiterRedis, onError: (error) => logger.warn({ err: error }, 'rate limit counters not shared (Redis)') });
+    const limiter = config.REDIS_URL === undefined ? undefined : connectSharedRateLimiter(config.REDIS_URL, logger);
     const registry = await watchServicesFile(config.servicesFile, { logger, watch: config.SERVICES_RELOAD });
     const publicOrigin = new URL(config.NEXUS_URL).origin;
     const oidc = createOidcClient({
@@ -95,7 +89,6 @@ await runService({
         await new Promise<void>((resolve) => (redirect === undefined ? resolve() : redirect.close(() => resolve())));
         registry.close();
         await limiter?.close();
-        limiterRedis?.disconnect();
         await store.close();
         await platform.close();
       },

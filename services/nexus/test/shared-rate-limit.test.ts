@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSharedRateLimiter, type SharedRateLimiter } from '../src/http/shared-rate-limit.js';
+import { connectSharedRateLimiter, createSharedRateLimiter, type SharedRateLimiter } from '../src/http/shared-rate-limit.js';
 
 const url = process.env['TEST_REDIS_URL'];
 
@@ -68,5 +68,22 @@ describe('nexus: rate limits shared through Redis', { skip: url === undefined ? 
     assert.equal(errors.length, 1);
     assert.equal(alone.hit('user:u2', 2).allowed, true);
     assert.equal(alone.hit('user:u2', 2).allowed, false);
+  });
+
+  it('connects with its own Redis client, and says once when Redis cannot be reached', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_obj: object, msg?: string) => void warnings.push(msg ?? '') };
+    const live = connectSharedRateLimiter(url ?? '', logger);
+    assert.equal(live.hit(`user:${randomUUID()}`, 1).allowed, true);
+    await live.flush();
+    await live.close();
+    assert.deepEqual(warnings, []);
+    const away = connectSharedRateLimiter('redis://127.0.0.1:1', logger);
+    assert.equal(away.hit('user:u3', 1).allowed, true);
+    await away.flush();
+    await away.flush();
+    assert.equal(away.hit('user:u3', 1).allowed, false, 'still limited on its own counts');
+    await away.close();
+    assert.equal(warnings.length, 1, warnings.join('; '));
   });
 });

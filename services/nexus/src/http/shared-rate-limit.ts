@@ -8,7 +8,7 @@
  * limit by what they send in one flush interval; with counters per instance they could exceed
  * it N times over. If Redis is unreachable, each instance keeps limiting on its own counts.
  */
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { RateLimiter } from './rate-limit.js';
 
 /** One key's counts in the current window. */
@@ -107,6 +107,30 @@ export function createSharedRateLimiter(options: SharedRateLimiterOptions): Shar
     async close() {
       clearInterval(timer);
       await flush();
+    },
+  };
+}
+
+/** The shared limiter over its own Redis connection (closed with it); Redis errors are logged once a minute. */
+export function connectSharedRateLimiter(url: string, logger: { warn(obj: object, msg?: string): void }): SharedRateLimiter {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  // Connection errors surface on the flushes that fail; the event itself must not crash the process.
+  redis.on('error', () => undefined);
+  let lastWarning = 0;
+  const limiter = createSharedRateLimiter({
+    redis,
+    // Flushes run four times a second: say it once a minute while Redis is away.
+    onError: (error) => {
+      if (Date.now() - lastWarning < 60_000) return;
+      lastWarning = Date.now();
+      logger.warn({ err: error }, 'rate limit counters not shared (Redis unreachable); counting in this instance');
+    },
+  });
+  return {
+    ...limiter,
+    async close() {
+      await limiter.close();
+      redis.disconnect();
     },
   };
 }
