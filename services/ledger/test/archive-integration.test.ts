@@ -6,11 +6,8 @@
  * runs once, and the month's ZIP holds every billable client plus the cannot-bill list.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { createServiceClient } from '@hivematrix/sdk';
-import { httpCodexSource } from '../src/codex/source.js';
 import { findSnapshot, verifySnapshot } from '../src/archive/snapshots.js';
 import type { BillInput, BillResult } from '../src/engine/index.js';
 import { billCsv, billPdf, issuerFromConfig } from '../src/invoice/render.js';
@@ -19,6 +16,7 @@ import { addAsset, addCompany, addContact, addPlan, addTicket, addTimeEntry } fr
 import { startCodex, type CodexHarness } from '../../codex/test/harness.js';
 import { companies } from '../../codex/src/db/schema.js';
 import { startLedger, type LedgerHarness } from './harness.js';
+import { codexOverHttp } from './real-codex.js';
 
 describe('archive, review, month-end and invoices with codex', () => {
   let codex: CodexHarness;
@@ -45,20 +43,7 @@ describe('archive, review, month-end and invoices with codex', () => {
     await addAsset(codex.db, { companyId: beta, hostname: 'BETA-WS' });
     const ticket = await addTicket(codex.db, { companyId: acme, externalId: '1301', subject: 'Printer' });
     await addTimeEntry(codex.db, ticket, { externalId: 'e1', entryDate: '2025-10-03', minutes: 90 });
-    await codex.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = codex.app.server.address() as AddressInfo;
-    const client = createServiceClient({
-      serviceName: 'ledger',
-      secret: 'x'.repeat(32),
-      coreUrl: 'http://core.invalid',
-      services: { codex: { url: `http://127.0.0.1:${port}` } },
-      fetch: async (input, init) => {
-        const url = input instanceof Request ? input.url : String(input);
-        if (url === 'http://core.invalid/service-token') return Response.json({ token: await codex.serviceToken('ledger') });
-        return globalThis.fetch(input, init);
-      },
-    });
-    ledger = await startLedger(httpCodexSource(client));
+    ledger = await startLedger(await codexOverHttp(codex));
     billing = await ledger.token('billing');
     admin = await ledger.token('admin');
   });

@@ -4,14 +4,12 @@
  * Core's /service-token is answered by a token minted with codex's test keys, as core would.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createServiceClient } from '@hivematrix/sdk';
-import { httpCodexSource } from '../src/codex/source.js';
 import { addCompany, addContact, addAsset, addPlan, addTicket, addTimeEntry } from '../../codex/test/fixtures.js';
 import { startCodex, type CodexHarness } from '../../codex/test/harness.js';
 import { psaAgents } from '../../codex/src/db/schema.js';
 import { startLedger, type LedgerHarness } from './harness.js';
+import { codexOverHttp } from './real-codex.js';
 
 describe('ledger with codex', () => {
   let codex: CodexHarness;
@@ -35,20 +33,7 @@ describe('ledger with codex', () => {
     await addTimeEntry(codex.db, ticket, { externalId: 'e2', entryDate: '2025-10-31', minutes: 30 });
     await addTimeEntry(codex.db, ticket, { externalId: 'e3', entryDate: '2025-11-01', minutes: 600 });
     await addTimeEntry(codex.db, ticket, { externalId: 'e4', entryDate: '2025-10-10', minutes: 600, billable: false });
-    await codex.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = codex.app.server.address() as AddressInfo;
-    const client = createServiceClient({
-      serviceName: 'ledger',
-      secret: 'x'.repeat(32),
-      coreUrl: 'http://core.invalid',
-      services: { codex: { url: `http://127.0.0.1:${port}` } },
-      fetch: async (input, init) => {
-        const url = input instanceof Request ? input.url : String(input);
-        if (url === 'http://core.invalid/service-token') return Response.json({ token: await codex.serviceToken('ledger') });
-        return globalThis.fetch(input, init);
-      },
-    });
-    ledger = await startLedger(httpCodexSource(client));
+    ledger = await startLedger(await codexOverHttp(codex));
     billing = await ledger.token('billing');
   });
   after(async () => {
