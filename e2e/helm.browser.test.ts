@@ -7,14 +7,13 @@
  * delete the whole instance/ folder, `hivematrix restore`, start: the user, a note written in the
  * template and the admin's login are all back.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from './browser.js';
-import { ARTIFACTS, clonePlatform, signIn, type Platform } from './platform.js';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, signIn, withStartedPlatform } from './platform.js';
 
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 
@@ -36,26 +35,16 @@ async function rowsOf(page: Page, label: string): Promise<string[][]> {
 }
 
 describe('helm console through the gateway', () => {
-  let browser: Browser | undefined;
-  let platform: Platform | undefined;
+  const suite = withStartedPlatform();
   // The technician the console creates; the restore test signs in as them again.
   const username = `tech${Date.now() % 100000}`;
   const password = `Pw-${randomUUID()}`;
 
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    platform = await clonePlatform();
-    await platform.start();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await platform?.dispose();
-  });
 
   it('lets an admin restart a service, read the logs, create a user and run the audit; refuses a technician', async (context) => {
-    if (!browser || !platform) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    const ready = suite.ready(context);
+    if (!ready) return;
+    const { browser, platform } = ready;
     const { publicUrl } = platform;
     await mkdir(ARTIFACTS, { recursive: true });
     const admin = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
@@ -69,7 +58,7 @@ describe('helm console through the gateway', () => {
     assert.ok(pidBefore);
     await Promise.all([page.waitForURL(/\/helm\/services\/template/), page.getByRole('button', { name: 'restart template' }).click()]);
     await eventually('the template to run again under a new pid', async () => {
-      const template = (await platform?.status())?.find((service) => service.name === 'template');
+      const template = (await platform.status()).find((service) => service.name === 'template');
       return template?.state === 'running' && template.health === 'healthy' && template.pid !== pidBefore;
     });
     await page.reload();
@@ -150,7 +139,9 @@ describe('helm console through the gateway', () => {
   });
 
   it('backs up, survives the loss of instance/, and restores every record', async (context) => {
-    if (!browser || !platform) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    const ready = suite.ready(context);
+    if (!ready) return;
+    const { browser, platform } = ready;
     const { publicUrl, clone } = platform;
     const admin = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await admin.newPage();

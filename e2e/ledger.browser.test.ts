@@ -3,14 +3,12 @@
  * codex data: a billing user opens the dashboard, opens a client, changes the per-user rate and
  * sees the total change, accepts the bill and downloads its PDF; a technician is refused.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from './browser.js';
-import { ARTIFACTS, clonePlatform, signIn, type Platform, type RunResult } from './platform.js';
+import { ARTIFACTS, signIn, withStartedPlatform, type RunResult } from './platform.js';
 
 interface DashboardRow {
   account_number: string;
@@ -21,23 +19,13 @@ interface DashboardRow {
 }
 
 describe('ledger through the gateway', () => {
-  let browser: Browser | undefined;
-  let platform: Platform | undefined;
+  const suite = withStartedPlatform();
 
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    platform = await clonePlatform();
-    await platform.start();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await platform?.dispose();
-  });
 
   it('lets a billing user change a rate, accept the bill and download its PDF; refuses a technician', async (context) => {
-    if (!browser || !platform) return context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+    const ready = suite.ready(context);
+    if (!ready) return;
+    const { browser, platform } = ready;
     const { publicUrl } = platform;
     await mkdir(ARTIFACTS, { recursive: true });
     const seeded = await platform.run(process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '12', '--contacts', '60', '--assets', '60']);

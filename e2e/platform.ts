@@ -10,8 +10,10 @@ import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
+import { after, before, type TestContext } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { freePort } from '@hivematrix/sdk/db';
+import { CHROMIUM_PATH, launchChromium } from './browser.js';
 
 export const SOURCE = path.resolve(import.meta.dirname, '..');
 export const ARTIFACTS = path.join(SOURCE, 'test-artifacts');
@@ -141,4 +143,31 @@ export async function signIn(page: Page, url: string, username: string, password
   const fields = page.locator('input[type="password"]');
   for (let i = 0; i < (await fields.count()); i += 1) await fields.nth(i).fill(newPassword);
   await Promise.all([page.waitForURL(url), page.click('button[type="submit"]')]);
+}
+
+/**
+ * For a suite that needs Chromium and a running platform: registers the suite's `before` (launch
+ * Chromium, clone and start the platform) and `after` (close and dispose). `ready(context)` gives
+ * both to a test, or skips it when Chromium is missing.
+ */
+export function withStartedPlatform(): { ready(context: TestContext): { browser: Browser; platform: Platform } | undefined } {
+  let browser: Browser | undefined;
+  let platform: Platform | undefined;
+  before(async () => {
+    browser = await launchChromium();
+    if (!browser) return;
+    platform = await clonePlatform();
+    await platform.start();
+  });
+  after(async () => {
+    await browser?.close();
+    await platform?.dispose();
+  });
+  return {
+    ready(context) {
+      if (browser !== undefined && platform !== undefined) return { browser, platform };
+      context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
+      return undefined;
+    },
+  };
 }
