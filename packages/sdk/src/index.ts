@@ -14,5 +14,6 @@ export { createServiceApp, type ServiceApp, type ServiceAppOptions, type RateLim
 export { installErrorHandling, sendProblem, toAppError } from './http/error-handler.js';
 export { securityHeaders, SERVICE_CSP } from './http/security-headers.js';
 export { crossSiteReason, installSameOriginCheck } from './http/same-origin.js';
+export { installFormParser, parseForm, type FormFields } from './http/forms.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';
 export * from './registry.js';

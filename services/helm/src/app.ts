@@ -6,13 +6,12 @@
  * database and test keys.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import { createHealthCheck, createServiceApp, installFormParser, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
 import type { HelmDb } from './db/logs.js';
 import { ingestRoutes } from './routes/logs/ingest.js';
 import { backupRoutes, type BackupDeps } from './routes/backups/index.js';
 import { servicesRoutes } from './routes/services/index.js';
 import type { ServiceControl } from './control.js';
-import { installForms } from './routes/forms.js';
 import { logRoutes } from './routes/logs/viewer.js';
 import { securityRoutes, type SecurityDeps } from './routes/security/index.js';
 import { servicePages } from './routes/services/pages.js';
@@ -70,7 +69,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
     createHealthCheck({ service: deps.service, database: { ping: deps.ping }, dependencies: [{ name: 'core', url: deps.coreUrl }] }),
   );
   await app.register(ingestRoutes, { db: deps.db, now: deps.now });
-  installForms(app);
+  installFormParser(app);
   const actions = { db: deps.db, control: deps.control, status: deps.status, now: deps.now };
   await app.register(servicesRoutes, actions);
   await app.register(servicePages, actions);

@@ -1,23 +1,17 @@
 /**
- * What HTML forms need: an `application/x-www-form-urlencoded` parser (Fastify has none built in)
- * and a `text/csv` one for the plan import. The cross-site request forgery check on every unsafe
- * method is the SDK's (`createServiceApp({ publicUrl })`).
+ * What HTML forms need: the SDK's `application/x-www-form-urlencoded` parser (with a larger limit)
+ * and a `text/csv` one for the plan import, and readers of the fields. The cross-site request
+ * forgery check on every unsafe method is the SDK's (`createServiceApp({ publicUrl })`).
  */
 import type { FastifyInstance } from 'fastify';
+import { installFormParser } from '@hivematrix/sdk';
 
 /** Forms are small; the CSV import is the largest (a catalogue of a few hundred rows). */
 const FORM_BODY_LIMIT = 1024 * 1024;
 
-/** A parsed form: each field's values in order (checkbox groups repeat a name). */
-export type FormBody = Record<string, string[]>;
-
 /** Registers the form and CSV body parsers on `app`. */
 export function installForms(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    const fields: FormBody = {};
-    for (const [name, value] of new URLSearchParams(String(body))) (fields[name] ??= []).push(value);
-    done(null, fields);
-  });
+  installFormParser(app, { bodyLimit: FORM_BODY_LIMIT });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => done(null, String(body)));
 }
 

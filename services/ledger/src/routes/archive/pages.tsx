@@ -17,7 +17,6 @@ import { clientBill } from '../clients/index.js';
 import type { LedgerRouteOptions } from '../invoices/options.js';
 import type { AcceptOutcome } from './accept-state.js';
 
-const FORM = 'application/x-www-form-urlencoded';
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const searchQuery = z.object({
@@ -33,12 +32,6 @@ const correctForm = z.object({ notes: z.string().trim().min(1, 'Say why the bill
 const CORRECTION_REFUSALS = ['review', 'conflict', 'cannot-bill'] as const;
 
 export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base, options) => {
-  // Scoped to this plugin; another plugin of the service may have its own.
-  if (!base.hasContentTypeParser(FORM)) {
-    base.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    });
-  }
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.get('/archive', { preHandler: billingOnly(true), schema: { querystring: searchQuery } }, async (request, reply) => {

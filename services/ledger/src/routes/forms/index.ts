@@ -16,7 +16,7 @@ import { billingOnly, periodOf } from '../access.js';
 import { clientBill } from '../clients/index.js';
 import { renderClient, type ClientPageOptions } from '../clients/render.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
-import { formValues, installFormParser, type FormValues } from './body.js';
+import { formValues, type FormValues } from './body.js';
 
 const ACCOUNT = /^[A-Za-z0-9._-]{1,50}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -35,7 +35,6 @@ function target(request: FastifyRequest, options: BillingRouteOptions): { accoun
 }
 
 export const formRoutes: FastifyPluginAsync<ClientPageOptions> = async (app, options) => {
-  installFormParser(app);
   const { db } = options;
   const guard = billingOnly(true);
 
