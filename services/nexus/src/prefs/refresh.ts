@@ -12,11 +12,10 @@ export const PREFS_TTL_MS = 60_000;
 
 /** Re-reads the session's preferences from codex when they are stale; never throws. */
 export async function refreshPrefs(gw: Gateway, active: ActiveSession): Promise<void> {
-  const checkedAt = active.session.prefsCheckedAt ?? 0;
-  if (gw.now() - checkedAt < PREFS_TTL_MS) return;
+  if (gw.now() - active.session.prefsCheckedAt < PREFS_TTL_MS) return;
   const saved = await gw.userSettings.read(active.session.token);
   // Codex absent or failing: keep what the session has, and do not ask again for a while.
-  const prefs = { ...active.session.prefs, homePage: active.session.prefs.homePage ?? null, ...(saved ?? {}) };
+  const prefs = { ...active.session.prefs, ...saved };
   await gw.sessions.savePrefs(active, prefs, gw.now()).catch((error: unknown) => {
     gw.logger.warn({ err: error }, 'could not store preferences read from codex');
   });

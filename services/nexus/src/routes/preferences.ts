@@ -43,7 +43,7 @@ export const preferencesRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app
       theme: update.theme ?? active.session.prefs.theme,
       accent: update.accent ?? active.session.prefs.accent,
       sidebarCollapsed: update.sidebarCollapsed ?? active.session.prefs.sidebarCollapsed,
-      homePage: active.session.prefs.homePage ?? null,
+      homePage: active.session.prefs.homePage,
     };
     await gw.sessions.savePrefs(active, prefs);
     if (update.theme !== undefined || update.accent !== undefined) {

@@ -30,7 +30,7 @@ export const rootRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { gw 
     }
     enforceRateLimit(gw, request, active);
     await refreshPrefs(gw, active);
-    const home = homeFor(gw.registry.current(), active.user.permission_level, active.session.prefs.homePage ?? null);
+    const home = homeFor(gw.registry.current(), active.user.permission_level, active.session.prefs.homePage);
     if (home !== null) return reply.header('Cache-Control', 'no-store').redirect(`/${home}/`, 302);
     return reply.type('text/html; charset=utf-8').send(gw.composer.composePage(NO_SERVICES_PAGE, composeContext(gw, active, null)));
   });
