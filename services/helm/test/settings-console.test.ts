@@ -105,7 +105,10 @@ describe('helm console: settings', () => {
     const page = await c.app.inject({ url: res.headers.location, headers: as(c.admin) });
     assert.match(page.body, /Restarted: template, codex, nexus\./);
     assert.match(page.body, /Not restarted/);
-    const rows = await c.database.db.select().from(auditTrail).orderBy(auditTrail.id);
+    // The gateway's restart runs once the answer is sent, and is recorded when it ends: wait for it.
+    const audited = () => c.database.db.select().from(auditTrail).orderBy(auditTrail.id);
+    for (let tries = 0; tries < 100 && !(await audited()).some((row) => row.target === 'nexus'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const rows = await audited();
     assert.deepEqual(rows.slice(-4).map((row) => [row.action, row.target, row.result]).sort(), [
       ['service.restart', 'codex', 'success'], ['service.restart', 'ghost', 'failure'], ['service.restart', 'nexus', 'success'], ['service.restart', 'template', 'success'],
     ]);
