@@ -29,15 +29,17 @@ function retained(): number {
 }
 
 /**
- * Judges samples (MB held above the start) taken every 100 chunks: a proxy that buffers the body
- * holds ~47 MB by the last one; a streaming proxy holds its in-flight windows (socket and stream
- * buffers, a few MB, up to ~20 MB when the collector has not yet released detached buffers).
+ * Judges samples (MB held above the start) taken every 100 chunks. A proxy that buffers the body
+ * holds more with every chunk: ~3, 9, 15 … 47 MB. A streaming proxy holds its in-flight windows
+ * (socket and stream buffers), which with buffers the collector has not released yet can step
+ * anywhere up to ~20 MB at any sample and stay there (seen in CI: 0, 0, 18, 19, 18 …). So the
+ * test judges the peak and the rise from the third sample to the last (≥ 30 MB when buffered),
+ * not the median level.
  */
 function assertStreamed(samples: number[], what: string): void {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  const peak = sorted[sorted.length - 1] ?? 0;
-  assert.ok(peak < 35 && median < 16, `memory held during a 50 MB ${what} (MB, every 100 chunks): ${samples.join(', ')}`);
+  const peak = Math.max(...samples);
+  const rise = (samples[samples.length - 1] ?? 0) - (samples[2] ?? 0);
+  assert.ok(peak < 35 && rise < 25, `memory held during a 50 MB ${what} (MB, every 100 chunks): ${samples.join(', ')}`);
 }
 
 function expectedHash(chunks: number): string {
