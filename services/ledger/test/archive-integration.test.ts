@@ -109,6 +109,40 @@ describe('archive, review, month-end and invoices with codex', () => {
     assert.ok(pdf.rawPayload.toString('latin1').includes('(Re-issued with the right address) Tj'), 'the notes are printed on the PDF');
   });
 
+  it('cancels the corrected version with an immutable credit note of its lines negated', async () => {
+    assert.equal((await get('/api/archive/620547-202510-v2')).json<{ credit_note: string | null }>().credit_note, 'CN-620547-202510');
+    const v1 = (await get('/api/archive/620547-202510')).json<{ total_cents: number; credited_by: string | null }>();
+    assert.equal(v1.credited_by, 'CN-620547-202510');
+
+    const note = await get('/api/credit-notes/CN-620547-202510');
+    assert.equal(note.statusCode, 200, note.body);
+    const body = note.json<{ total_cents: number; credits_invoice: string; reissue_invoice: string; reason: string; hash_verified: boolean; issued_by: string }>();
+    assert.equal(body.total_cents, -v1.total_cents);
+    assert.deepEqual([body.credits_invoice, body.reissue_invoice, body.reason, body.issued_by], ['620547-202510', '620547-202510-v2', 'Re-issued with the right address', 'billing@msp.test']);
+    assert.equal(body.hash_verified, true);
+
+    // The CSV credits every charged line of v1: its amounts are negative and sum to minus v1's total.
+    const csv = await get('/api/credit-notes/CN-620547-202510/csv');
+    const [header, ...rows] = csv.body.trim().split('\r\n');
+    assert.equal(header, 'CreditNoteNo,Customer,CreditNoteDate,CreditsInvoice,Item(Product/Service),Description,Qty,Rate,Amount');
+    const dated = /^CN-620547-202510,"Acme, Inc\.",\d{4}-\d{2}-\d{2},620547-202510,/;
+    assert.ok(rows.length > 0 && rows.every((row) => dated.test(row)), csv.body);
+    const cents = rows.reduce((sum, row) => sum + Math.round(Number(row.slice(row.lastIndexOf(',') + 1)) * 100), 0);
+    assert.equal(cents, -v1.total_cents);
+    const pdf = (await get('/api/credit-notes/CN-620547-202510/pdf')).rawPayload.toString('latin1');
+    assert.ok(pdf.startsWith('%PDF-') && pdf.includes('(CREDIT NOTE) Tj') && pdf.includes('(Total credited) Tj'));
+
+    const page = await get('/archive/620547-202510?verify=1');
+    assert.match(page.body, /Cancelled by credit note CN-620547-202510/);
+    assert.match(page.body, /Credit note hash verified/);
+    assert.match((await get('/archive/620547-202510-v2')).body, /which credit note CN-620547-202510 cancels/);
+
+    await assert.rejects(ledger.query(`UPDATE credit_notes SET total_cents = 0`), /immutable/);
+    await assert.rejects(ledger.query(`DELETE FROM credit_notes`), /immutable/);
+    assert.equal((await get('/api/credit-notes/CN-620547-202510', await ledger.token('technician'))).statusCode, 403);
+    assert.equal((await get('/api/credit-notes/CN-nothing')).statusCode, 404);
+  });
+
   it('lists and searches the archive', async () => {
     const byName = await get('/archive?client=acme');
     assert.match(byName.body, /aria-label="Archive"/);

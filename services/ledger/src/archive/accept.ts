@@ -6,7 +6,7 @@ import { AppError } from '@hivematrix/sdk';
 import type { ClientBill } from '../billing/month.js';
 import type { LedgerDb } from '../db/store.js';
 import type { Snapshot } from '../db/schema.js';
-import type { Period } from '../engine/index.js';
+import { localDate, type Period } from '../engine/index.js';
 import type { InvoiceIssuer } from '../invoice/layout.js';
 import { previousTotals, reviewFlags } from './review.js';
 import { acceptBill } from './snapshots.js';
@@ -22,7 +22,7 @@ export interface AcceptArgs {
 }
 
 /** Accepts (or corrects) a bill; 409 when it is flagged for review and not confirmed. */
-export async function acceptReviewed(db: LedgerDb, settings: { issuer: InvoiceIssuer; reviewThresholdPercent: number }, args: AcceptArgs): Promise<Snapshot> {
+export async function acceptReviewed(db: LedgerDb, settings: { issuer: InvoiceIssuer; reviewThresholdPercent: number; timeZone: string }, args: AcceptArgs): Promise<Snapshot> {
   const account = args.bill.client.company.account_number;
   if (!args.confirmReview && args.bill.result.billable) {
     const previous = (await previousTotals(db, args.period, [account])).get(account);
@@ -33,6 +33,6 @@ export async function acceptReviewed(db: LedgerDb, settings: { issuer: InvoiceIs
   }
   return acceptBill(db, {
     bill: args.bill, acceptedBy: args.acceptedBy, now: args.now, notes: args.notes, issuer: settings.issuer,
-    ...(args.supersedes === undefined ? {} : { supersedes: args.supersedes }),
+    ...(args.supersedes === undefined ? {} : { correction: { supersedes: args.supersedes, creditNoteDate: localDate(args.now, settings.timeZone) } }),
   });
 }

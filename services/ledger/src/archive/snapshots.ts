@@ -13,6 +13,8 @@ import type { LedgerDb } from '../db/store.js';
 import { periodKey } from '../engine/index.js';
 import type { InvoiceIssuer } from '../invoice/layout.js';
 import { billCsv, billPdf } from '../invoice/render.js';
+import { canonicalJson } from './canonical-json.js';
+import { issueCreditNote } from './credit-notes.js';
 import { invoiceNumber } from './csv.js';
 
 /** What a snapshot's hash covers (scheme 2); scheme 1 rows (before the PDF) lack the last three. */
@@ -35,16 +37,6 @@ export function contentHash(content: FrozenContent): string {
     ? { inputs, result, csv }
     : { inputs, result, csv, pdf_sha256: createHash('sha256').update(content.pdf).digest('hex'), accepted_by: content.acceptedBy, accepted_at: content.acceptedAt?.toISOString() };
   return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
-}
-
-/** JSON with object keys sorted, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Latest version of a client's month, if any. */
@@ -75,20 +67,29 @@ export async function findSnapshot(db: LedgerDb, invoice: string): Promise<Snaps
   return row;
 }
 
+/** A correction: the invoice it replaces (the latest version) and the date of its credit note. */
+export interface Correction {
+  supersedes: string;
+  /** `YYYY-MM-DD` in the business time zone. */
+  creditNoteDate: string;
+}
+
 /**
- * Freezes a bill. Without `supersedes`, refuses (409) when the month was already accepted; with it,
- * `supersedes` must be the latest version's invoice number and a new version is stored.
+ * Freezes a bill. Without a correction, refuses (409) when the month was already accepted. With
+ * one, `supersedes` must be the latest version's invoice number; in one transaction a new version
+ * is stored and a credit note cancels the version it replaces.
  */
-export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; acceptedBy: string; now: Date; notes: string | null; supersedes?: string; issuer: InvoiceIssuer }): Promise<Snapshot> {
+export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; acceptedBy: string; now: Date; notes: string | null; correction?: Correction; issuer: InvoiceIssuer }): Promise<Snapshot> {
   const { bill } = args;
   if (!bill.result.billable) throw new AppError('unprocessable_entity', `Cannot accept: ${bill.result.flags.join('; ')}`);
   const account = bill.client.company.account_number;
   const period = periodKey(bill.input.period);
   const latest = await latestSnapshot(db, account, period);
-  if (args.supersedes === undefined && latest !== undefined) {
+  const { correction } = args;
+  if (correction === undefined && latest !== undefined) {
     throw new AppError('conflict', `The bill of ${account} for ${period} was already accepted as invoice ${latest.invoiceNumber}; issue a correction instead`);
   }
-  if (args.supersedes !== undefined && (latest === undefined || latest.invoiceNumber !== args.supersedes)) {
+  if (correction !== undefined && (latest === undefined || latest.invoiceNumber !== correction.supersedes)) {
     throw new AppError('conflict', `Only the latest invoice of ${account} for ${period} (${latest?.invoiceNumber ?? 'none'}) can be corrected`);
   }
   const version = latest === undefined ? 1 : latest.version + 1;
@@ -97,13 +98,21 @@ export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; accepte
   const pdf = billPdf({ input: bill.input, result: bill.result, invoiceNumber: number, issuer: args.issuer, notes: args.notes });
   const content: FrozenContent = { inputs: bill.input, result: bill.result, csv, pdf, acceptedBy: args.acceptedBy, acceptedAt: args.now };
   try {
-    const [row] = await db.insert(snapshots).values({
-      accountNumber: account, companyName: bill.client.company.name, period, version, invoiceNumber: number,
-      supersedesId: latest?.id ?? null, totalCents: bill.result.totalCents, inputs: bill.input, result: bill.result,
-      csv, pdf, hashScheme: 2, sha256: contentHash(content), acceptedBy: args.acceptedBy, acceptedAt: args.now, notes: args.notes,
-    }).returning();
-    if (row === undefined) throw new Error('insert returned no row');
-    return row;
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(snapshots).values({
+        accountNumber: account, companyName: bill.client.company.name, period, version, invoiceNumber: number,
+        supersedesId: latest?.id ?? null, totalCents: bill.result.totalCents, inputs: bill.input, result: bill.result,
+        csv, pdf, hashScheme: 2, sha256: contentHash(content), acceptedBy: args.acceptedBy, acceptedAt: args.now, notes: args.notes,
+      }).returning();
+      if (row === undefined) throw new Error('insert returned no row');
+      if (correction !== undefined && latest !== undefined) {
+        await issueCreditNote(tx, {
+          credited: latest, reissue: row, issuedOn: correction.creditNoteDate, reason: args.notes ?? '',
+          issuedBy: args.acceptedBy, issuedAt: args.now, issuer: args.issuer,
+        });
+      }
+      return row;
+    });
   } catch (error) {
     // Two accepts racing: the unique (account, period, version) index lets one win.
     if (isUniqueViolation(error)) throw new AppError('conflict', `The bill of ${account} for ${period} was accepted concurrently`);

@@ -77,6 +77,24 @@ export const snapshots = pgTable('snapshots', {
   hashScheme: smallint('hash_scheme').notNull().default(1),
 });
 
+export const creditNotes = pgTable('credit_notes', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  number: text('number').notNull(),
+  creditsId: bigint('credits_id', { mode: 'number' }).notNull(),
+  reissueId: bigint('reissue_id', { mode: 'number' }).notNull(),
+  accountNumber: text('account_number').notNull(),
+  companyName: text('company_name').notNull(),
+  period: text('period').notNull(),
+  totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
+  issuedOn: text('issued_on').notNull(),
+  reason: text('reason').notNull(),
+  csv: text('csv').notNull(),
+  pdf: bytea('pdf').notNull(),
+  sha256: text('sha256').notNull(),
+  issuedBy: text('issued_by').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+});
+
 export const monthEndRuns = pgTable('month_end_runs', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   period: text('period').notNull(),
@@ -89,6 +107,7 @@ export const monthEndRuns = pgTable('month_end_runs', {
   error: text('error'),
 });
 
-export const schema = { clientOverrides, userOverrides, deviceOverrides, manualUsers, manualDevices, lineItems, snapshots, monthEndRuns };
+export const schema = { clientOverrides, userOverrides, deviceOverrides, manualUsers, manualDevices, lineItems, snapshots, creditNotes, monthEndRuns };
 export type MonthEndRun = typeof monthEndRuns.$inferSelect;
 export type Snapshot = typeof snapshots.$inferSelect;
+export type CreditNote = typeof creditNotes.$inferSelect;

@@ -23,6 +23,11 @@ export interface InvoiceContent {
   customer: { name: string; accountNumber: string; planName: string | null; term: string | null };
   result: BillResult;
   notes: string | null;
+  /**
+   * Set when the document is a credit note: it cancels invoice `credits` (its result, negated, is
+   * `result`), is dated `issuedOn`, and the corrected bill is invoice `reissue`.
+   */
+  credit?: { credits: string; reissue: string; issuedOn: string };
 }
 
 const INK: Rgb = [0.13, 0.15, 0.18];
@@ -71,9 +76,14 @@ export function wrap(text: string, width: number, font: 'regular' | 'bold', size
   return lines.length === 0 ? [''] : lines;
 }
 
-/** Renders the invoice as PDF bytes (deterministic: same content, same bytes). */
+/** `Invoice 620547-202510` or `Credit note CN-620547-202510`. */
+function documentName(content: InvoiceContent): string {
+  return `${content.credit === undefined ? 'Invoice' : 'Credit note'} ${content.invoiceNumber}`;
+}
+
+/** Renders the invoice (or credit note) as PDF bytes (deterministic: same content, same bytes). */
 export function renderInvoicePdf(content: InvoiceContent): Buffer {
-  const doc = new PdfDocument({ title: `Invoice ${content.invoiceNumber}`, author: content.issuer.name });
+  const doc = new PdfDocument({ title: documentName(content), author: content.issuer.name });
   let page = doc.addPage();
   let y = drawHeader(page, content);
   y = drawTableHeader(page, y);
@@ -113,7 +123,7 @@ export function renderInvoicePdf(content: InvoiceContent): Buffer {
     y += 16;
   }
   page.rect(360, y - 4, page.width - MARGIN - 360, 26, ACCENT);
-  page.text(372, y + 13, 'Total due', { font: 'bold', size: 11, color: WHITE });
+  page.text(372, y + 13, content.credit === undefined ? 'Total due' : 'Total credited', { font: 'bold', size: 11, color: WHITE });
   page.text(COLUMNS.amountRight, y + 13, formatMoney(content.result.totalCents), { font: 'bold', size: 12, color: WHITE, align: 'right' });
   y += 50;
 
@@ -138,14 +148,17 @@ export function renderInvoicePdf(content: InvoiceContent): Buffer {
 
 function notesLines(content: InvoiceContent): string[] {
   const { dueDate } = invoiceDates(content.period);
+  const standard = content.credit === undefined
+    ? `Payment is due within ${PAYMENT_TERM_DAYS} days, by ${dueDate}. Please quote invoice number ${content.invoiceNumber} with your payment.`
+    : `This credit note cancels invoice ${content.credit.credits} in full. The corrected bill for ${periodLabel(content.period)} is invoice ${content.credit.reissue}.`;
   const paragraphs = [
-    `Payment is due within ${PAYMENT_TERM_DAYS} days, by ${dueDate}. Please quote invoice number ${content.invoiceNumber} with your payment.`,
+    standard,
     ...(content.notes === null || content.notes.trim() === '' ? [] : content.notes.split(/\r?\n/)),
   ];
   return paragraphs.flatMap((paragraph) => wrap(paragraph, 512, 'regular', 9));
 }
 
-/** The first page's header: issuer, INVOICE with its number and dates, bill-to. Returns the y below. */
+/** The first page's header: issuer, INVOICE (or CREDIT NOTE) with its number and dates, bill-to. Returns the y below. */
 function drawHeader(page: PdfPage, content: InvoiceContent): number {
   const right = page.width - MARGIN;
   page.rect(0, 0, page.width, 8, ACCENT);
@@ -155,14 +168,12 @@ function drawHeader(page: PdfPage, content: InvoiceContent): number {
     page.text(MARGIN, y, line, { size: 9, color: MUTED });
     y += 12;
   }
-  page.text(right, 62, 'INVOICE', { font: 'bold', size: 24, color: ACCENT, align: 'right' });
+  page.text(right, 62, content.credit === undefined ? 'INVOICE' : 'CREDIT NOTE', { font: 'bold', size: 24, color: ACCENT, align: 'right' });
   const { invoiceDate, dueDate } = invoiceDates(content.period);
-  const facts: [string, string][] = [
-    ['Invoice number', content.invoiceNumber],
-    ['Billing period', `${periodLabel(content.period)} (${periodKey(content.period)})`],
-    ['Invoice date', invoiceDate],
-    ['Due date', dueDate],
-  ];
+  const billingPeriod: [string, string] = ['Billing period', `${periodLabel(content.period)} (${periodKey(content.period)})`];
+  const facts: [string, string][] = content.credit === undefined
+    ? [['Invoice number', content.invoiceNumber], billingPeriod, ['Invoice date', invoiceDate], ['Due date', dueDate]]
+    : [['Credit note number', content.invoiceNumber], ['Credits invoice', content.credit.credits], billingPeriod, ['Date', content.credit.issuedOn]];
   let factY = 84;
   for (const [label, value] of facts) {
     page.text(right - 150, factY, label, { size: 9, color: MUTED, align: 'right' });
@@ -190,7 +201,7 @@ function drawHeader(page: PdfPage, content: InvoiceContent): number {
 function continuationHeader(page: PdfPage, content: InvoiceContent): number {
   page.rect(0, 0, page.width, 8, ACCENT);
   page.text(MARGIN, 50, content.issuer.name, { font: 'bold', size: 11, color: ACCENT });
-  page.text(page.width - MARGIN, 50, `Invoice ${content.invoiceNumber} (continued)`, { size: 9, color: MUTED, align: 'right' });
+  page.text(page.width - MARGIN, 50, `${documentName(content)} (continued)`, { size: 9, color: MUTED, align: 'right' });
   return 70;
 }
 
@@ -206,6 +217,6 @@ function drawTableHeader(page: PdfPage, y: number): number {
 
 function drawFooter(page: PdfPage, content: InvoiceContent, index: number, count: number): void {
   page.line(MARGIN, 760, page.width - MARGIN, 760, { color: RULE });
-  page.text(MARGIN, 774, `${content.issuer.name} · Invoice ${content.invoiceNumber}`, { size: 8, color: MUTED });
+  page.text(MARGIN, 774, `${content.issuer.name} · ${documentName(content)}`, { size: 8, color: MUTED });
   page.text(page.width - MARGIN, 774, `Page ${index} of ${count}`, { size: 8, color: MUTED, align: 'right' });
 }

@@ -1,11 +1,15 @@
 /** One archived invoice: its frozen lines, its documents, and the hash check. */
 import { Alert, Button, Card, Checkbox, Page, PageHeader, Table, TextArea } from '@hivematrix/sdk/html';
-import type { Snapshot } from '../db/schema.js';
+import type { CreditNote, Snapshot } from '../db/schema.js';
 import { formatMoney, type InvoiceLine } from '../engine/index.js';
 
 export interface ArchiveDetailProps {
   row: Snapshot;
   supersedes: string | null;
+  /** The credit note issued with this version, cancelling the one it supersedes. */
+  cancelledWith: string | null;
+  /** The credit note that cancels this version, the version that replaces it, and (after "Verify hash") its hash check. */
+  credited: { note: CreditNote; replacedBy: string; verified: boolean | null } | null;
   /** Set after "Verify hash": whether the stored content still matches its hash. */
   verified: boolean | null;
   /** The newest version of this client's month: only it can be corrected. */
@@ -22,7 +26,7 @@ const REFUSALS = {
 } as const;
 
 /** Renders an archived invoice. */
-export function ArchiveDetailPage({ row, supersedes, verified, latest, refused, urlFor }: ArchiveDetailProps) {
+export function ArchiveDetailPage({ row, supersedes, cancelledWith, credited, verified, latest, refused, urlFor }: ArchiveDetailProps) {
   const lines = ((row.result as { lines?: InvoiceLine[] }).lines ?? []).filter((line) => line.amountCents !== 0);
   const invoice = encodeURIComponent(row.invoiceNumber);
   return (
@@ -34,7 +38,13 @@ export function ArchiveDetailPage({ row, supersedes, verified, latest, refused, 
       />
       {verified === true && <Alert variant="success" title="Hash verified">{`The stored content matches its sha256 ${row.sha256}.`}</Alert>}
       {verified === false && <Alert variant="error" title="Hash mismatch">The stored content does not match its hash: this snapshot was altered.</Alert>}
-      {supersedes !== null && <Alert variant="info">{'This version corrects invoice '}<a href={urlFor(`/archive/${encodeURIComponent(supersedes)}`)}>{supersedes}</a>.</Alert>}
+      {supersedes !== null && (
+        <Alert variant="info">
+          {'This version corrects invoice '}<a href={urlFor(`/archive/${encodeURIComponent(supersedes)}`)}>{supersedes}</a>
+          {cancelledWith === null ? '.' : `, which credit note ${cancelledWith} cancels.`}
+        </Alert>
+      )}
+      {credited !== null && <CreditNoteCard {...credited} urlFor={urlFor} />}
       <Card title={`Total ${formatMoney(row.totalCents)}`} actions={
         <>
           {row.pdf !== null && <Button href={urlFor(`/api/archive/${invoice}/pdf`)} small>Download PDF</Button>}{' '}
@@ -71,5 +81,27 @@ export function ArchiveDetailPage({ row, supersedes, verified, latest, refused, 
         <Alert variant="info">{'A newer version of this bill exists: '}<a href={urlFor(`/archive/${encodeURIComponent(latest)}`)}>{latest}</a>.</Alert>
       )}
     </Page>
+  );
+}
+
+/** The credit note cancelling this version: its total, reason, downloads and hash check. */
+function CreditNoteCard({ note, replacedBy, verified, urlFor }: { note: CreditNote; replacedBy: string; verified: boolean | null; urlFor: (path: string) => string }) {
+  const number = encodeURIComponent(note.number);
+  return (
+    <Card title={`Cancelled by credit note ${note.number}`} actions={
+      <>
+        <Button href={urlFor(`/api/credit-notes/${number}/pdf`)} small>Credit note PDF</Button>{' '}
+        <Button href={urlFor(`/api/credit-notes/${number}/csv`)} variant="secondary" small>Credit note CSV</Button>
+      </>
+    }>
+      <p>
+        {`Credit note ${note.number} of ${note.issuedOn} credits ${formatMoney(note.totalCents)}, cancelling this invoice in full. The corrected bill is invoice `}
+        <a href={urlFor(`/archive/${encodeURIComponent(replacedBy)}`)}>{replacedBy}</a>.
+      </p>
+      <p>{`Reason: ${note.reason}`}</p>
+      <p class="u-text-muted u-text-sm">{`Issued by ${note.issuedBy} · sha256 ${note.sha256}`}</p>
+      {verified === true && <Alert variant="success" title="Credit note hash verified">{`The credit note matches its sha256 ${note.sha256}.`}</Alert>}
+      {verified === false && <Alert variant="error" title="Credit note hash mismatch">The stored credit note does not match its hash: it was altered.</Alert>}
+    </Card>
   );
 }

@@ -7,8 +7,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, currentUser } from '@hivematrix/sdk';
 import { acceptReviewed } from '../../archive/accept.js';
-import { findSnapshot, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
-import type { Snapshot } from '../../db/schema.js';
+import { creditNoteOf, findCreditNote, verifyCreditNote } from '../../archive/credit-notes.js';
+import { findSnapshot, findSnapshotById, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
+import type { CreditNote, Snapshot } from '../../db/schema.js';
 import { parsePeriod } from '../../engine/index.js';
 import { safeFileName } from '../../invoice/render.js';
 import { clientBill } from '../clients/index.js';
@@ -27,6 +28,15 @@ function summary(row: Snapshot) {
     invoice_number: row.invoiceNumber, account_number: row.accountNumber, company_name: row.companyName, period: row.period,
     version: row.version, supersedes_id: row.supersedesId, total_cents: row.totalCents, sha256: row.sha256,
     accepted_by: row.acceptedBy, accepted_at: row.acceptedAt.toISOString(), notes: row.notes, has_pdf: row.pdf !== null,
+  };
+}
+
+/** The credit note as the API shows it, with the numbers of the invoices it links. */
+function creditNoteSummary(row: CreditNote, links: { credits: string; reissue: string }) {
+  return {
+    number: row.number, credits_invoice: links.credits, reissue_invoice: links.reissue, account_number: row.accountNumber, company_name: row.companyName,
+    period: row.period, total_cents: row.totalCents, issued_on: row.issuedOn, reason: row.reason, issued_by: row.issuedBy,
+    issued_at: row.issuedAt.toISOString(), sha256: row.sha256, hash_verified: verifyCreditNote(row, links),
   };
 }
 
@@ -52,7 +62,8 @@ export const archiveRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
     const row = await acceptReviewed(db, options, {
       bill, period, acceptedBy: currentUser(request).email, now: now(), notes: request.body.notes, confirmReview: request.body.confirm_review, supersedes: request.body.supersedes,
     });
-    return reply.code(201).send(summary(row));
+    const note = await creditNoteOf(db, row.id, 'reissue');
+    return reply.code(201).send({ ...summary(row), credit_note: note?.number ?? null });
   });
 
   app.get('/api/archive', {
@@ -66,7 +77,8 @@ export const archiveRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
   app.get('/api/archive/:invoice', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request) => {
     const row = await findSnapshot(db, request.params.invoice);
     if (row === undefined) throw new AppError('not_found', 'No such invoice');
-    return { ...summary(row), hash_verified: verifySnapshot(row), inputs: row.inputs, result: row.result };
+    const [creditedBy, cancels] = await Promise.all([creditNoteOf(db, row.id, 'credits'), creditNoteOf(db, row.id, 'reissue')]);
+    return { ...summary(row), hash_verified: verifySnapshot(row), credited_by: creditedBy?.number ?? null, credit_note: cancels?.number ?? null, inputs: row.inputs, result: row.result };
   });
 
   app.get('/api/archive/:invoice/csv', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request, reply) => {
@@ -81,5 +93,26 @@ export const archiveRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
     if (row === undefined) throw new AppError('not_found', 'No such invoice');
     if (row.pdf === null) throw new AppError('not_found', `Invoice ${row.invoiceNumber} was archived before PDFs were stored`);
     return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${snapshotFileName(row, 'pdf')}"`).send(row.pdf);
+  });
+
+  // Credit notes: issued with a correction, cancelling the version it replaces.
+  async function creditNote(number: string): Promise<{ row: CreditNote; links: { credits: string; reissue: string } }> {
+    const row = await findCreditNote(db, number);
+    if (row === undefined) throw new AppError('not_found', 'No such credit note');
+    const [credited, reissue] = await Promise.all([findSnapshotById(db, row.creditsId), findSnapshotById(db, row.reissueId)]);
+    return { row, links: { credits: credited?.invoiceNumber ?? '', reissue: reissue?.invoiceNumber ?? '' } };
+  }
+
+  app.get('/api/credit-notes/:invoice', { preHandler: billingOnly(), schema: { params: invoiceParams } }, async (request) => {
+    const { row, links } = await creditNote(request.params.invoice);
+    return creditNoteSummary(row, links);
+  });
+
+  app.get('/api/credit-notes/:invoice/:format', { preHandler: billingOnly(), schema: { params: invoiceParams.extend({ format: z.enum(['csv', 'pdf']) }) } }, async (request, reply) => {
+    const { row } = await creditNote(request.params.invoice);
+    const { format } = request.params;
+    const name = `${safeFileName(row.companyName)}_${row.period}_${row.number}.${format}`;
+    return reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf')
+      .header('content-disposition', `attachment; filename="${name}"`).send(format === 'csv' ? row.csv : row.pdf);
   });
 };

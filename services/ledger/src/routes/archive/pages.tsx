@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, currentUser } from '@hivematrix/sdk';
 import { acceptReviewed } from '../../archive/accept.js';
+import { creditNoteOf, verifyCreditNote } from '../../archive/credit-notes.js';
 import { findSnapshot, findSnapshotById, latestSnapshot, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
 import { parsePeriod } from '../../engine/index.js';
 import { ArchiveDetailPage } from '../../views/archive-detail.js';
@@ -47,9 +48,17 @@ export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base,
     if (row === undefined) throw new AppError('not_found', 'No such invoice');
     const supersedes = row.supersedesId === null ? null : ((await findSnapshotById(options.db, row.supersedesId))?.invoiceNumber ?? null);
     const latest = (await latestSnapshot(options.db, row.accountNumber, row.period))?.invoiceNumber ?? row.invoiceNumber;
-    const verified = request.query.verify === undefined ? null : verifySnapshot(row);
+    const verify = request.query.verify !== undefined;
+    const [creditNote, cancelledWith] = await Promise.all([creditNoteOf(options.db, row.id, 'credits'), creditNoteOf(options.db, row.id, 'reissue')]);
+    const replacedBy = creditNote === undefined ? undefined : (await findSnapshotById(options.db, creditNote.reissueId))?.invoiceNumber ?? '';
+    const credited = creditNote === undefined || replacedBy === undefined ? null : {
+      note: creditNote, replacedBy, verified: verify ? verifyCreditNote(creditNote, { credits: row.invoiceNumber, reissue: replacedBy }) : null,
+    };
     return reply.html(
-      <ArchiveDetailPage row={row} supersedes={supersedes} verified={verified} latest={latest} refused={request.query.refused ?? null} urlFor={(p) => request.urlFor(p)} />,
+      <ArchiveDetailPage
+        row={row} supersedes={supersedes} cancelledWith={cancelledWith?.number ?? null} credited={credited} verified={verify ? verifySnapshot(row) : null}
+        latest={latest} refused={request.query.refused ?? null} urlFor={(p) => request.urlFor(p)}
+      />,
     );
   });
 
