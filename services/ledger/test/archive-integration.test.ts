@@ -226,8 +226,15 @@ describe('archive, review, month-end and invoices with codex', () => {
     const entries = readZip(res.rawPayload);
     assert.deepEqual(entries.map((entry) => entry.name).sort(), [
       'Acme_Inc._620547_2025-10.csv', 'Acme_Inc._620547_2025-10.pdf', 'Beta_LLC_100_2025-10.csv', 'Beta_LLC_100_2025-10.pdf',
-      'Counted_Wrong_Ltd_555_2025-10.csv', 'Counted_Wrong_Ltd_555_2025-10.pdf', 'cannot-bill.txt',
+      'Counted_Wrong_Ltd_555_2025-10.csv', 'Counted_Wrong_Ltd_555_2025-10.pdf', 'cannot-bill.txt', 'index.csv',
     ]);
+    // Every client was accepted by now (Beta by the month-end job): each brings its latest accepted version.
+    const index = entries.find((entry) => entry.name === 'index.csv')?.data.toString('utf8') ?? '';
+    assert.match(index, /^account,client,invoice,status,total\r\n/);
+    assert.match(index, /\r\n620547,"Acme, Inc\.",620547-202510-v2,accepted,\d+\.\d\d\r\n/);
+    assert.match(index, /\r\n100,Beta LLC,100-202510,accepted,125\.00\r\n/);
+    const acmePdf = entries.find((entry) => entry.name === 'Acme_Inc._620547_2025-10.pdf')?.data;
+    assert.deepEqual(acmePdf, (await get('/api/archive/620547-202510-v2/pdf')).rawPayload);
     const cannot = entries.find((entry) => entry.name === 'cannot-bill.txt')?.data.toString('utf8') ?? '';
     assert.match(cannot, /777\tNo Plan Co\tcannot bill: no plan/);
     const betaCsv = entries.find((entry) => entry.name === 'Beta_LLC_100_2025-10.csv')?.data.toString('utf8') ?? '';
@@ -237,5 +244,17 @@ describe('archive, review, month-end and invoices with codex', () => {
     const quickbooks = await get('/api/billing/clients/620547/invoice-quickbooks.csv?month=2025-10');
     assert.equal(quickbooks.headers['content-disposition'], 'attachment; filename="quickbooks_export_620547_2025-10.csv"');
     assert.equal((await get('/api/billing/clients/777/invoice.pdf?month=2025-10')).statusCode, 422);
+  });
+
+  it('serves an accepted month\'s latest accepted invoice from the live downloads, so one number never names two bills', async () => {
+    const accepted = await get('/api/billing/clients/620547/invoice.csv?month=2025-10');
+    assert.equal(accepted.headers['x-invoice-status'], 'accepted');
+    assert.equal(accepted.body, (await get('/api/archive/620547-202510-v2/csv')).body);
+    const pdf = await get('/api/billing/clients/620547/invoice.pdf?month=2025-10');
+    assert.deepEqual(pdf.rawPayload, (await get('/api/archive/620547-202510-v2/pdf')).rawPayload);
+    assert.match((await get('/api/billing/clients/620547/invoice-quickbooks.csv?month=2025-10')).body, /^InvoiceNo,[^\r]*\r\n620547-202510-v2,/);
+    const draft = await get('/api/billing/clients/100/invoice.csv?month=2025-11');
+    assert.equal(draft.headers['x-invoice-status'], 'draft');
+    assert.match(draft.body, /\r\n100-202511,/);
   });
 });

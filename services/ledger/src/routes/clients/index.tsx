@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
 import { billMonth, type ClientBill } from '../../billing/month.js';
 import { billDetail } from '../../billing/present.js';
-import { invoiceCsv, invoiceNumber } from '../../archive/csv.js';
 import { periodKey, type Period } from '../../engine/index.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
@@ -26,16 +25,6 @@ export const clientRoutes: FastifyPluginAsync<ClientPageOptions> = async (base, 
   app.get('/api/billing/clients/:account', { preHandler: billingOnly(), schema: { params: accountParams, querystring: monthQuery } }, async (request) => {
     const period = periodOf(request.query.month, options.now(), options.timeZone);
     return { period: periodKey(period), ...billDetail(await clientBill(options, period, request.params.account)) };
-  });
-
-  // The live invoice (not archived): QuickBooks Online import columns, dated by the billing period.
-  app.get('/api/billing/clients/:account/invoice.csv', { preHandler: billingOnly(), schema: { params: accountParams, querystring: monthQuery } }, async (request, reply) => {
-    const period = periodOf(request.query.month, options.now(), options.timeZone);
-    const bill = await clientBill(options, period, request.params.account);
-    if (!bill.result.billable) throw new AppError('unprocessable_entity', `Cannot invoice: ${bill.result.flags.join('; ')}`);
-    const csv = invoiceCsv({ result: bill.result, period, customer: bill.client.company.name, invoiceNumber: invoiceNumber(bill.client.company.account_number, period, 1) });
-    const filename = `${bill.client.company.name.replace(/[^A-Za-z0-9._-]+/g, '_')}_${periodKey(period)}.csv`;
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
   });
 
   app.get('/clients/:account', { preHandler: billingOnly(true), schema: { params: accountParams, querystring: monthQuery.extend({ done: z.string().max(40).optional() }) } }, async (request, reply) => {
