@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { databaseUrl, dropDatabase, dropRole, ensureDatabase, migrate } from '@hivematrix/sdk/db';
 import { testServerUrl } from '@hivematrix/sdk/testing';
+import { readContainer } from '../src/backup/container.js';
 import { createBackup } from '../src/backup/create.js';
 import { BackupError } from '../src/backup/errors.js';
 import { listBackups } from '../src/backup/list.js';
@@ -221,6 +222,36 @@ describe('scheduled backups', () => {
       }
       const names = (await listBackups(paths.backupsDir)).map((backup) => backup.name).sort();
       assert.deepEqual(names, [path.basename(manual.file), made[1] ?? '', made[2] ?? ''].sort());
+    } finally {
+      await rm(paths.instance, { recursive: true, force: true });
+    }
+  });
+
+  it('encrypts them with the passphrase file, and makes none rather than an unencrypted one when that file is unsafe', async () => {
+    const paths = await instance();
+    try {
+      const encrypted = { ...settings, passphrase_file: 'secrets/backup-passphrase' };
+      await mkdir(path.join(paths.instance, 'secrets'), { recursive: true });
+      await writeFile(path.join(paths.instance, 'secrets/backup-passphrase'), 'short\n', { mode: 0o600 });
+      await assert.rejects(runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')), /at least 8 characters/);
+      await writeFile(path.join(paths.instance, 'secrets/backup-passphrase'), 'a long enough passphrase\n', { mode: 0o644 });
+      await chmod(path.join(paths.instance, 'secrets/backup-passphrase'), 0o644);
+      await assert.rejects(runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')), /can be read by others; run chmod 600/);
+      assert.deepEqual(await listBackups(paths.backupsDir), [], 'no unencrypted backup instead');
+
+      await chmod(path.join(paths.instance, 'secrets/backup-passphrase'), 0o600);
+      const made = await runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z'));
+      assert.ok(made.created !== undefined);
+      assert.equal((await listBackups(paths.backupsDir))[0]?.encrypted, true);
+      // The trailing newline of the file is not part of the passphrase.
+      const names: string[] = [];
+      const drain = async (name: string, _size: number, content: AsyncIterable<Buffer>) => {
+        names.push(name);
+        for await (const chunk of content) void chunk;
+      };
+      await assert.rejects(readContainer(made.created.file, 'a long enough passphrase\n', drain), /wrong passphrase/);
+      await readContainer(made.created.file, 'a long enough passphrase', drain);
+      assert.ok(names.includes('manifest.json'), names.join(', '));
     } finally {
       await rm(paths.instance, { recursive: true, force: true });
     }

@@ -91,6 +91,21 @@ describe('security audit', () => {
     assert.equal(report.findings[0]?.severity, 'high', 'most severe first');
   });
 
+  it('judges scheduled backups: unencrypted low, a passphrase file that stops them high, off medium', async () => {
+    const backupsFinding = async (backups: Partial<LoadedPlatform['config']['backups']>) => {
+      const withBackups = { ...loaded, config: { ...loaded.config, backups: { ...loaded.config.backups, ...backups } } };
+      return (await runSecurityAudit(withBackups)).findings.filter((finding) => finding.check === 'backups').map((finding) => [finding.severity, finding.title]);
+    };
+    assert.deepEqual(await backupsFinding({}), [['low', 'Scheduled backups are not encrypted']]);
+    const file = path.join(loaded.paths.instance, 'backup-passphrase');
+    await writeFile(file, 'correct horse battery staple\n', { mode: 0o600 });
+    assert.deepEqual(await backupsFinding({ passphrase_file: 'backup-passphrase' }), [], 'a relative path is read from the instance folder');
+    await chmod(file, 0o644);
+    assert.deepEqual(await backupsFinding({ passphrase_file: file }), [['high', 'Scheduled backups cannot be made']]);
+    assert.deepEqual(await backupsFinding({ passphrase_file: 'missing-file' }), [['high', 'Scheduled backups cannot be made']]);
+    assert.deepEqual(await backupsFinding({ schedule: false }), [['medium', 'Scheduled backups are off']]);
+  });
+
   it('serves the report to admins only, and firewall scripts that allow SSH first', async () => {
     if (c === undefined) throw new Error('the console did not start');
     const { app, tech } = c;

@@ -97,6 +97,23 @@ describe('helm console: settings', () => {
     assert.match(rows.at(-2)?.detail ?? '', /changed: keycloak\.login_lockout_minutes; to restart: identity/);
   });
 
+  it('saves the backup schedule (a yes/no choice) and its passphrase file, with no service to restart', async () => {
+    const res = await post('/settings', [['backups.schedule', 'false'], ['backups.passphrase_file', 'secrets/backup-passphrase'], ['backups.keep_daily', '3']]);
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/settings?done=saved&changed=3');
+    const saved = (await readMasterConfig(paths.masterConfig))?.backups;
+    assert.deepEqual([saved?.schedule, saved?.passphrase_file, saved?.keep_daily], [false, 'secrets/backup-passphrase', 3]);
+    const page = await c.app.inject({ url: '/settings', headers: as(c.admin) });
+    assert.match(page.body, /name="backups\.schedule"[\s\S]*?<option value="false" selected/);
+    const bad = await post('/settings', [['backups.schedule', 'maybe'], ['backups.hour_utc', '24']]);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /backups\.schedule/);
+    assert.match(bad.body, /backups\.hour_utc/);
+    const cleared = await post('/settings', [['backups.schedule', 'true'], ['backups.passphrase_file', '']]);
+    assert.equal(cleared.statusCode, 303);
+    assert.equal((await readMasterConfig(paths.masterConfig))?.backups.passphrase_file, undefined);
+  });
+
   it('restarts the named services (not helm; the gateway after answering), each in the audit trail', async () => {
     const res = await post('/settings/restart', [['services', 'nexus'], ['services', 'template'], ['services', 'helm'], ['services', 'codex'], ['services', 'ghost']]);
     assert.equal(res.statusCode, 303);

@@ -27,6 +27,9 @@ import { BackupError } from './errors.js';
 export const MAGIC = Buffer.from('HIVEMATRIX-BACKUP\n', 'ascii');
 const TAG_BYTES = 16;
 const MAX_HEADER_BYTES = 64 * 1024;
+/** The shortest passphrase a backup is encrypted with (the CLI, the console and the schedule). */
+export const MIN_PASSPHRASE_LENGTH = 8;
+
 /** scrypt cost: about 0.1 s and 32 MiB, enough that guessing a passphrase is slow. */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_CHECK_LABEL = 'hivematrix-backup key check';

@@ -244,9 +244,11 @@ export class Daemon {
     };
     void purge().catch((error: unknown) => this.logger.warn({ err: error }, 'log retention failed'));
     every(6 * 3_600_000, purge);
-    // Scheduled backups: checked every 10 minutes, made once a day after backups.hour_utc, then pruned.
+    // Scheduled backups: checked every 10 minutes, made once a day after backups.hour_utc, then pruned;
+    // with the settings as last reloaded, so a change saved in the console applies without a restart.
     every(600_000, async () => {
-      const result = await runScheduledBackup(this.options.paths, loaded.config.backups, () => databaseTargets(loaded));
+      const current = this.loaded ?? loaded;
+      const result = await runScheduledBackup(this.options.paths, current.config.backups, () => databaseTargets(current));
       if (result.created !== undefined) this.logger.info({ file: result.created.file, removed: result.removed }, 'scheduled backup written');
     });
   }

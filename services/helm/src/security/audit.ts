@@ -1,6 +1,6 @@
 /** Runs every check of the security audit: at helm's start, from the console, and `hivematrix audit`. */
 import type { LoadedPlatform } from '../generate/sync.js';
-import { checkAdminPassword, checkCertificate, checkFirewall, checkIdentity, checkPorts, checkSecrets } from './checks.js';
+import { checkAdminPassword, checkBackups, checkCertificate, checkFirewall, checkIdentity, checkPorts, checkSecrets } from './checks.js';
 import { report, type AuditReport } from './findings.js';
 import { readListeners } from './listeners.js';
 
@@ -22,6 +22,7 @@ export async function runSecurityAudit(loaded: LoadedPlatform, host: AuditHost =
     ...(await checkAdminPassword(loaded)),
     ...checkIdentity(loaded),
     ...(await checkFirewall(host.ufwConf ?? '/etc/ufw/ufw.conf')),
+    ...(await checkBackups(loaded)),
   ];
-  return report(now, ['ports', 'secrets', 'certificate', 'admin_password', 'identity', 'firewall'], findings);
+  return report(now, ['ports', 'secrets', 'certificate', 'admin_password', 'identity', 'firewall', 'backups'], findings);
 }

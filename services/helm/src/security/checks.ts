@@ -1,13 +1,15 @@
 /**
  * The checks of the security audit, each from the registry and the instance folder (nothing is a
  * hard-coded list of services): bound addresses, secrets readable by others, the gateway's
- * certificate, the first admin password still on disk, identity provider settings, firewall.
+ * certificate, the first admin password still on disk, identity provider settings, firewall,
+ * scheduled backups.
  */
 import { X509Certificate } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlatform } from '../generate/sync.js';
 import { isLoopback, type Listener } from './listeners.js';
+import { scheduledPassphrase } from '../backup/scheduler.js';
 import type { Finding } from './findings.js';
 
 /** The one service allowed to listen beyond loopback. */
@@ -140,5 +142,27 @@ export async function checkFirewall(ufwConf: string): Promise<Finding[]> {
     title: text === '' ? 'No ufw firewall found' : 'The ufw firewall is disabled',
     detail: 'Without a firewall, a service bound to a public address by mistake is reachable from the network.',
     fix: 'Run the ufw (or iptables) script below as root; it allows SSH first, so it cannot lock you out.',
+  }];
+}
+
+/**
+ * Scheduled backups: off is medium (nothing to restore after a disk loss); a passphrase file that
+ * stops them (missing, readable by others, too short) is high; unencrypted is low (a backup holds
+ * every secret and all client data, but sits 0600 in a 0700 folder).
+ */
+export async function checkBackups(loaded: LoadedPlatform): Promise<Finding[]> {
+  const settings = loaded.config.backups;
+  if (!settings.schedule) {
+    return [{ check: 'backups', severity: 'medium', title: 'Scheduled backups are off', detail: 'backups.schedule is false: only backups made by hand exist.', fix: 'Turn on "Back up every day" in the settings, or run `hivematrix backup` from cron.' }];
+  }
+  try {
+    if (await scheduledPassphrase(settings, loaded.paths.instance) !== undefined) return [];
+  } catch (error) {
+    return [{ check: 'backups', severity: 'high', title: 'Scheduled backups cannot be made', detail: error instanceof Error ? error.message : String(error), fix: 'Fix the passphrase file named by backups.passphrase_file (mode 600, at least 8 characters), or clear that setting.' }];
+  }
+  return [{
+    check: 'backups', severity: 'low', title: 'Scheduled backups are not encrypted',
+    detail: 'Each backup holds every secret of the platform and all client data; copied off this machine, it is readable by whoever holds the copy.',
+    fix: 'Write a passphrase to a file (chmod 600), set backups.passphrase_file to it in the settings, and keep a copy of the passphrase off this machine.',
   }];
 }

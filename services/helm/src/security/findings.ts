@@ -5,7 +5,7 @@ export type Severity = 'high' | 'medium' | 'low';
 
 /** One problem found, with how to fix it. */
 export interface Finding {
-  check: 'ports' | 'secrets' | 'certificate' | 'admin_password' | 'identity' | 'firewall';
+  check: 'ports' | 'secrets' | 'certificate' | 'admin_password' | 'identity' | 'firewall' | 'backups';
   severity: Severity;
   title: string;
   detail: string;

@@ -116,6 +116,11 @@ export const backupSettingsSchema = z.object({
   keep_daily: z.number().int().min(0).max(366).default(7),
   keep_weekly: z.number().int().min(0).max(520).default(4),
   keep_monthly: z.number().int().min(0).max(1200).default(12),
+  /**
+   * A file holding the passphrase scheduled backups are encrypted with (a path relative to the
+   * instance folder, or absolute; 0600). Unset: scheduled backups are not encrypted.
+   */
+  passphrase_file: z.string().trim().min(1).max(4096).optional(),
 });
 export type BackupSettings = z.infer<typeof backupSettingsSchema>;
 

@@ -5,6 +5,8 @@ import { SETTING_SECTIONS, fieldValue, maskSecrets } from '../routes/settings/fi
 import type { MasterConfig } from '../settings/schema.js';
 import type { UrlFor } from './services.js';
 
+const YES_NO = [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }];
+
 /** What the page says above the form. */
 export interface SettingsNotice {
   done?: 'saved' | 'restarted' | undefined;
@@ -64,8 +66,8 @@ export function SettingsPage(props: {
             {section.fields.map((field) => {
               const value = shown(field.name, fieldValue(config, field));
               const error = props.fieldErrors?.[field.name];
-              return field.kind === 'select' ? (
-                <SelectField name={field.name} label={field.label} value={value} options={(field.options ?? []).map((option) => ({ value: option, label: option }))} error={error} />
+              return field.kind === 'select' || field.kind === 'boolean' ? (
+                <SelectField name={field.name} label={field.label} value={value} options={field.kind === 'boolean' ? YES_NO : (field.options ?? []).map((option) => ({ value: option, label: option }))} error={error} />
               ) : (
                 <TextField
                   name={field.name}

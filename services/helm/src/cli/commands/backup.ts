@@ -7,6 +7,7 @@
  */
 import { daemonPid, controlRequest, problemMessage } from '../control-client.js';
 import { CliError, shortPath, table, type CliContext } from '../io.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../backup/container.js';
 import { BackupError } from '../../backup/errors.js';
 import { listBackups } from '../../backup/list.js';
 import { backupPlatform } from '../../backup/operations.js';
@@ -22,7 +23,7 @@ async function passphraseFrom(context: CliContext, fromStdin: boolean | undefine
   if (fromStdin !== true) return undefined;
   if (context.io.readStdin === undefined) throw new CliError('no standard input to read the passphrase from');
   const passphrase = (await context.io.readStdin()).replace(/\r?\n$/, '');
-  if (passphrase.length < 8) throw new CliError('the passphrase must have at least 8 characters');
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new CliError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
   return passphrase;
 }
 

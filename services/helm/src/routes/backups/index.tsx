@@ -13,6 +13,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
+import { MIN_PASSPHRASE_LENGTH } from '../../backup/container.js';
 import { BackupError } from '../../backup/errors.js';
 import { isBackupName, listBackups } from '../../backup/list.js';
 import { recordAudit } from '../../db/audit.js';
@@ -39,7 +40,7 @@ const passphrase = z
   .max(1024)
   .optional()
   .transform((value) => (value === undefined || value === '' ? undefined : value))
-  .refine((value) => value === undefined || value.length >= 8, 'at least 8 characters');
+  .refine((value) => value === undefined || value.length >= MIN_PASSPHRASE_LENGTH, `at least ${MIN_PASSPHRASE_LENGTH} characters`);
 const createBody = z.object({ passphrase });
 const restoreBody = z.object({ file: fileName, component: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), passphrase, confirm: z.literal('yes') });
 const noticeQuery = z.object({ notice: z.string().max(300).optional() });

@@ -12,7 +12,7 @@ export interface SettingField {
   /** `section.key`, also the form field's name and the validation issue's path. */
   name: string;
   label: string;
-  kind: 'text' | 'number' | 'select';
+  kind: 'text' | 'number' | 'select' | 'boolean';
   options?: readonly string[];
   /** May be left empty (the key is then removed, so its derived default applies). */
   optional?: boolean;
@@ -70,6 +70,20 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
       { name: 'supervisor.log_keep', label: 'Rotated log files kept', kind: 'number' },
     ],
   },
+  {
+    title: 'Scheduled backups',
+    fields: [
+      { name: 'backups.schedule', label: 'Back up every day', kind: 'boolean' },
+      { name: 'backups.hour_utc', label: 'After this hour (UTC)', kind: 'number' },
+      { name: 'backups.keep_daily', label: 'Daily backups kept', kind: 'number' },
+      { name: 'backups.keep_weekly', label: 'Weekly backups kept', kind: 'number' },
+      { name: 'backups.keep_monthly', label: 'Monthly backups kept', kind: 'number' },
+      {
+        name: 'backups.passphrase_file', label: 'Passphrase file', kind: 'text', optional: true,
+        hint: 'A file (mode 600) holding the passphrase scheduled backups are encrypted with; relative to the instance folder or absolute. Keep a copy of the passphrase off this machine. Empty: not encrypted.',
+      },
+    ],
+  },
 ];
 
 export const SETTING_FIELDS: readonly SettingField[] = SETTING_SECTIONS.flatMap((section) => section.fields);
@@ -100,6 +114,7 @@ export function applyForm(config: MasterConfig, form: Record<string, unknown>): 
     const text = raw.trim();
     if (text === '' && field.optional === true) delete target[key];
     else if (field.kind === 'number') target[key] = text !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+    else if (field.kind === 'boolean') target[key] = text === 'true' ? true : text === 'false' ? false : text;
     else target[key] = text;
   }
   return draft;
