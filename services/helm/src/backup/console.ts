@@ -8,18 +8,18 @@ import { restoreBackup } from './restore.js';
 import { databaseTargets } from './targets.js';
 
 /** Backup, list and one-component restore for the running platform. */
-export function backupConsole(loaded: LoadedPlatform, control: ServiceControl): Omit<BackupDeps, 'db' | 'now'> {
-  const { paths } = loaded;
+export function backupConsole(current: () => LoadedPlatform, control: ServiceControl): Omit<BackupDeps, 'db' | 'now'> {
+  const { paths } = current();
   return {
     backupsDir: paths.backupsDir,
     // Not helm's own database: it would be replaced under the console serving the request.
-    components: () => [FILES_COMPONENT, ...databaseTargets(loaded).map((target) => target.component).filter((name) => name !== 'helm')],
-    create: (passphrase) => createBackup({ paths, targets: databaseTargets(loaded), trigger: 'manual', ...(passphrase === undefined ? {} : { passphrase }) }),
+    components: () => [FILES_COMPONENT, ...databaseTargets(current()).map((target) => target.component).filter((name) => name !== 'helm')],
+    create: (passphrase) => createBackup({ paths, targets: databaseTargets(current()), trigger: 'manual', ...(passphrase === undefined ? {} : { passphrase }) }),
     async restore(file, only, passphrase) {
       const service = only !== FILES_COMPONENT;
       if (service) await control.stop(only);
       try {
-        return await restoreBackup({ paths, file, only, ...(passphrase === undefined ? {} : { passphrase }), targets: () => Promise.resolve(databaseTargets(loaded)) });
+        return await restoreBackup({ paths, file, only, ...(passphrase === undefined ? {} : { passphrase }), targets: () => Promise.resolve(databaseTargets(current())) });
       } finally {
         if (service) await control.start(only);
       }

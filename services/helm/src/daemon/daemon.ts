@@ -154,7 +154,7 @@ export class Daemon {
   private async startHttp(loaded: LoadedPlatform): Promise<void> {
     this.steps.begin('helm');
     try {
-      this.http = await startHelmHttp(loaded, this.options.env, () => this.status(), this.control(), {
+      this.http = await startHelmHttp(() => this.loaded ?? loaded, this.options.env, () => this.status(), this.control(), {
         reload: async () => {
           await this.reload(false);
         },

@@ -28,14 +28,20 @@ export interface HelmHttp {
 
 const DAY_MS = 86_400_000;
 
-/** Starts helm's HTTP service from its generated env file. */
+/**
+ * Starts helm's HTTP service from its generated env file. `current` is the platform as last
+ * (re)loaded: the audit, the backups and log retention read it on every use, so settings saved in
+ * the console apply without restarting helm. The listener, the identity admin client and the
+ * metrics sampler are set up once, from the platform at start.
+ */
 export async function startHelmHttp(
-  loaded: LoadedPlatform,
+  current: () => LoadedPlatform,
   env: Record<string, string | undefined>,
   status: () => PlatformStatus,
   control: ServiceControl,
   hooks: { reload?: () => Promise<void> } = {},
 ): Promise<HelmHttp> {
+  const loaded = current();
   const config = loadHelmServiceConfig(inheritedEnv(env), loaded.paths);
   // Helm does not ship its own logs to itself: they are already in instance/logs/helm.log.
   const platform = connectPlatform({
@@ -59,8 +65,8 @@ export async function startHelmHttp(
       status,
       control,
       publicUrl: loaded.context.derived.publicUrl,
-      backups: backupConsole(loaded, control),
-      security: { audit: () => runSecurityAudit(loaded), ufwScript: () => ufwScript(loaded), iptablesScript: () => iptablesScript(loaded) },
+      backups: backupConsole(current, control),
+      security: { audit: () => runSecurityAudit(current()), ufwScript: () => ufwScript(current()), iptablesScript: () => iptablesScript(current()) },
       identity: createIdentityAdmin({
         tokenUrl: loaded.context.derived.identityTokenUrl,
         adminUrl: loaded.context.derived.identityAdminUrl,
@@ -80,12 +86,14 @@ export async function startHelmHttp(
       .catch((error: unknown) => platform.logger.warn({ err: error }, 'security audit failed'));
     return {
       url: `http://${config.HOST}:${config.PORT}`,
-      purge: () =>
-        enforceLogRetention(database.db, {
-          receivedBefore: new Date(Date.now() - loaded.config.system.log_retention_days * DAY_MS),
-          maxRows: loaded.config.system.log_max_rows,
-          maxBytes: loaded.config.system.log_store_max_bytes,
-        }),
+      purge: () => {
+        const { system } = current().config;
+        return enforceLogRetention(database.db, {
+          receivedBefore: new Date(Date.now() - system.log_retention_days * DAY_MS),
+          maxRows: system.log_max_rows,
+          maxBytes: system.log_store_max_bytes,
+        });
+      },
       async close() {
         await sampler.stop();
         await app.close();
