@@ -1,9 +1,12 @@
 /**
  * Credit notes as documents: the cancelled bill's lines negated (quantities kept, no -0), a CSV
  * that credits exactly the invoice's total, and a PDF titled as a credit note that names the
- * invoice it cancels and the one that replaces it, on every page of a long bill.
+ * invoice it cancels and the one that replaces it, on every page of a long bill. A sample goes to
+ * test-artifacts/credit-note-sample.pdf.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { creditNoteDocuments, creditNoteNumber, negatedResult } from '../src/archive/credit-notes.js';
 import { computeBill } from '../src/engine/index.js';
@@ -36,12 +39,15 @@ describe('credit notes', () => {
     const sum = rows.reduce((cents, row) => cents + Math.round(Number(row.slice(row.lastIndexOf(',') + 1)) * 100), 0);
     assert.equal(sum, -result.totalCents);
     const pdf = documents.pdf.toString('latin1');
-    for (const text of ['CREDIT NOTE', 'CN-620547-202510', 'Credits invoice', '620547-202510', '2025-11-12', 'Total credited', 'Wrong device count']) {
+    for (const text of ['CREDIT NOTE', 'CN-620547-202510', 'Credits invoice', '620547-202510', '2025-11-12', 'Total credited', 'Reason: Wrong device count']) {
       assert.ok(pdf.includes(`(${text}) Tj`), text);
     }
     assert.ok(!pdf.includes('(Due date) Tj'), 'a credit note asks for no payment');
     const again = creditNoteDocuments({ credited, reissue: '620547-202510-v2', issuedOn: '2025-11-12', reason: 'Wrong device count', issuer });
     assert.deepEqual(again.pdf, documents.pdf, 'deterministic bytes');
+    const artifacts = path.resolve(import.meta.dirname, '../../../test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(path.join(artifacts, 'credit-note-sample.pdf'), documents.pdf);
   });
 
   it('names itself on continuation pages of a long credit note', () => {

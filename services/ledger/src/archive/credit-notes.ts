@@ -51,7 +51,7 @@ export function creditNoteDocuments(args: CreditNoteDocumentsArgs): { number: st
   }
   const csv = rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
   const pdf = renderInvoicePdf({
-    issuer: args.issuer, invoiceNumber: number, period: input.period, result, notes: args.reason,
+    issuer: args.issuer, invoiceNumber: number, period: input.period, result, notes: `Reason: ${args.reason}`,
     customer: { name: input.client.name, accountNumber: input.client.accountNumber, planName: input.client.planName, term: input.client.term },
     credit: { credits: args.credited.invoiceNumber, reissue: args.reissue, issuedOn: args.issuedOn },
   });
