@@ -1,7 +1,7 @@
 /**
  * Helm's HTTP app (port 5004): its health, log ingestion from the services, and the operator's
  * console for admins (services and their controls, the audit trail, the logs viewer, the
- * security audit).
+ * security audit, alerts).
  * Everything comes in through `deps`; the daemon builds them, tests build them with a test
  * database and test keys.
  */
@@ -21,6 +21,7 @@ import type { HelmPaths } from './paths.js';
 import { userPages } from './routes/users/index.js';
 import { settingsPages } from './routes/settings/index.js';
 import { metricsRoutes } from './routes/metrics/index.js';
+import { alertRoutes, type AlertDeps } from './routes/alerts/index.js';
 
 export interface HelmDeps {
   service: string;
@@ -49,6 +50,8 @@ export interface HelmDeps {
   identity?: IdentityAdmin;
   /** Where the master configuration is, and how to tell the daemon it changed (settings pages; absent: 503). */
   settings?: { paths: HelmPaths; reload?: () => Promise<void> };
+  /** The alert monitor's webhook (absent: alerts are listed, no webhook can be tested). */
+  alerts?: Omit<AlertDeps, 'db' | 'now'>;
 }
 
 /** Builds helm's app without listening. */
@@ -79,5 +82,10 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now });
   await app.register(settingsPages, { settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now }, actions });
   await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
+  await app.register(alertRoutes, {
+    db: deps.db, now: deps.now,
+    webhookConfigured: deps.alerts?.webhookConfigured ?? (() => false),
+    sendTest: deps.alerts?.sendTest ?? (() => Promise.reject(new Error('the alert monitor is not running'))),
+  });
   return app;
 }

@@ -10,6 +10,7 @@ import { registerBackupCommands } from './commands/backup.js';
 import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
 import { metricsCommand } from './commands/metrics.js';
+import { alertsCommand } from './commands/alerts.js';
 import { statusCommand } from './commands/status.js';
 import { registerUserStateCommands } from './commands/users.js';
 import { CliError, type CliContext, type CliIo } from './io.js';
@@ -54,6 +55,12 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     .option('--since <hours>', 'with a service: every sample of the last hours, e.g. 24h')
     .option('--json', 'machine-readable output')
     .action((service: string | undefined, options: { since?: string; json?: boolean }) => run(() => metricsCommand(context, service, options))());
+  program
+    .command('alerts')
+    .description('open alerts (services down or failed, backups, certificate, high audit findings); exits 2 when a high one is open')
+    .option('--all', 'also the recently resolved ones')
+    .option('--json', 'machine-readable output')
+    .action((options: { all?: boolean; json?: boolean }) => run(() => alertsCommand(context, options))());
   return program;
 }
 

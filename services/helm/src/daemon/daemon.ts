@@ -21,6 +21,7 @@ import { policyFromSettings, systemClock, type Clock } from '../supervisor/polic
 import { residentMemoryMb } from '../supervisor/process-group.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { runScheduledBackup } from '../backup/scheduler.js';
+import { BACKUP_ALERT_KEY, backupFailedAlert } from '../alerts/rules.js';
 import { databaseTargets } from '../backup/targets.js';
 import type { StartOutcome, UnitHealth } from '../supervisor/unit.js';
 import { startHelmHttp, type HelmHttp } from './helm-http.js';
@@ -248,8 +249,15 @@ export class Daemon {
     // with the settings as last reloaded, so a change saved in the console applies without a restart.
     every(600_000, async () => {
       const current = this.loaded ?? loaded;
-      const result = await runScheduledBackup(this.options.paths, current.config.backups, () => databaseTargets(current));
-      if (result.created !== undefined) this.logger.info({ file: result.created.file, removed: result.removed }, 'scheduled backup written');
+      try {
+        const result = await runScheduledBackup(this.options.paths, current.config.backups, () => databaseTargets(current));
+        if (result.created === undefined) return;
+        this.logger.info({ file: result.created.file, removed: result.removed }, 'scheduled backup written');
+        await this.http?.alerts.resolve(BACKUP_ALERT_KEY);
+      } catch (error) {
+        await this.http?.alerts.raise(backupFailedAlert(error));
+        throw error;
+      }
     });
   }
 

@@ -17,10 +17,13 @@ import { iptablesScript, ufwScript } from '../security/firewall.js';
 import type { PlatformStatus } from '../status.js';
 import { createIdentityAdmin } from '../identity/admin-client.js';
 import { MetricsSampler } from '../metrics/sampler.js';
+import { AlertMonitor } from '../alerts/monitor.js';
 
 /** The running HTTP service. */
 export interface HelmHttp {
   url: string;
+  /** Raises and resolves alerts (the daemon's scheduled backup). */
+  alerts: Pick<AlertMonitor, 'raise' | 'resolve'>;
   /** Deletes log entries older than the retention period or beyond the most kept; returns how many. */
   purge(): Promise<number>;
   close(): Promise<void>;
@@ -51,6 +54,10 @@ export async function startHelmHttp(
     SERVICE_SECRET: config.SERVICE_SECRET,
   });
   const database = openDatabase({ url: config.DATABASE_URL, applicationName: 'helm', schema, logger: platform.logger });
+  const monitor = new AlertMonitor({
+    db: database.db, status, now: () => new Date(), settings: () => current().config.alerts, audit: () => runSecurityAudit(current()),
+    publicUrl: loaded.context.derived.publicUrl, logger: platform.logger,
+  });
   try {
     await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../db/migrations'), logger: platform.logger });
     const app = await buildApp({
@@ -74,18 +81,17 @@ export async function startHelmHttp(
         clientSecret: loaded.config.keycloak.admin_client_secret,
       }),
       settings: { paths: loaded.paths, ...(hooks.reload === undefined ? {} : { reload: hooks.reload }) },
+      alerts: { webhookConfigured: () => current().config.alerts.webhook_url !== undefined, sendTest: (actor) => monitor.test(actor) },
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     const sampler = new MetricsSampler({ db: database.db, status, now: () => new Date(), retentionMs: loaded.config.system.metrics_retention_days * DAY_MS });
     sampler.start(loaded.config.system.metrics_interval_s * 1000, (error) => platform.logger.warn({ err: error }, 'metrics sampling failed'));
-    // The audit runs at start too, so an exposed port shows in helm's log without anyone asking.
-    runSecurityAudit(loaded)
-      .then((report) => {
-        for (const finding of report.findings.filter((item) => item.severity === 'high')) platform.logger.warn({ finding }, `security audit: ${finding.title}`);
-      })
-      .catch((error: unknown) => platform.logger.warn({ err: error }, 'security audit failed'));
+    // The monitor judges the services every 10 s and runs the security audit soon after start and
+    // every 6 hours, so an exposed port or an expiring certificate is an alert without anyone asking.
+    monitor.start(10_000, 6 * 3_600_000, (error) => platform.logger.warn({ err: error }, 'alert monitor failed'));
     return {
       url: `http://${config.HOST}:${config.PORT}`,
+      alerts: monitor,
       purge: () => {
         const { system } = current().config;
         return enforceLogRetention(database.db, {
@@ -95,6 +101,7 @@ export async function startHelmHttp(
         });
       },
       async close() {
+        await monitor.stop();
         await sampler.stop();
         await app.close();
         await platform.close();

@@ -124,6 +124,15 @@ export const backupSettingsSchema = z.object({
 });
 export type BackupSettings = z.infer<typeof backupSettingsSchema>;
 
+/** Alerts: where they are sent, and how long a service may be down before it is one. */
+export const alertSettingsSchema = z.object({
+  /** An http(s) URL alerts are POSTed to as JSON (`text` for chat webhooks). Unset: alerts are only shown in the console and logged. */
+  webhook_url: z.string().url().regex(/^https?:\/\//, 'an http:// or https:// URL').optional(),
+  /** How long a service that should run may go without answering before it is an alert. */
+  down_after_s: z.number().int().min(10).max(3600).default(60),
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
 export const masterConfigSchema = z.object({
   system: systemSchema.prefault({}),
   keycloak: keycloakSchema,
@@ -131,6 +140,7 @@ export const masterConfigSchema = z.object({
   redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional() }).prefault({}),
   supervisor: supervisorSchema.prefault({}),
   backups: backupSettingsSchema.prefault({}),
+  alerts: alertSettingsSchema.prefault({}),
   apps: z.record(z.string(), appSettingsSchema).default({}),
 });
 export type MasterConfig = z.infer<typeof masterConfigSchema>;

@@ -1,7 +1,7 @@
 /** The services page (every service and its controls) and one service's detail. */
 import type { JSX } from 'preact';
 import type { Query } from '@hivematrix/sdk';
-import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import { SERVICE_ACTIONS } from '../control.js';
 import type { MetricSample } from '../db/metrics.js';
 import type { LogEntryRow } from '../db/schema.js';
@@ -53,7 +53,14 @@ function memoryText(service: ServiceStatusView, sample: MetricSample | undefined
 }
 
 /** Every service with its state and controls; `usage` holds each service's newest metrics sample. */
-export function ServicesPage({ services, usage, urlFor }: { services: readonly ServiceStatusView[]; usage?: ReadonlyMap<string, MetricSample>; urlFor: UrlFor }): JSX.Element {
+export function ServicesPage({ services, usage, alerts, urlFor }: {
+  services: readonly ServiceStatusView[];
+  usage?: ReadonlyMap<string, MetricSample>;
+  /** Open alerts, and how many of them are high. */
+  alerts?: { open: number; high: number };
+  urlFor: UrlFor;
+}): JSX.Element {
+  const open = alerts?.open ?? 0;
   return (
     <Page title="Services" service="helm">
       <PageHeader
@@ -61,6 +68,7 @@ export function ServicesPage({ services, usage, urlFor }: { services: readonly S
         description="Every service helm knows, from the registry."
         actions={
           <span class="u-flex u-gap-sm">
+            <Button href={urlFor('/alerts')} variant={(alerts?.high ?? 0) > 0 ? 'danger' : 'secondary'}>{open === 0 ? 'Alerts' : `Alerts (${open})`}</Button>
             <Button href={urlFor('/logs')} variant="secondary">Logs</Button>
             <Button href={urlFor('/audit-trail')} variant="secondary">Audit trail</Button>
             <Button href={urlFor('/users')} variant="secondary">Users</Button>
@@ -68,6 +76,11 @@ export function ServicesPage({ services, usage, urlFor }: { services: readonly S
           </span>
         }
       />
+      {(alerts?.high ?? 0) > 0 ? (
+        <Alert variant="error" title={`${alerts?.high ?? 0} high alert(s) open`}>
+          <a href={urlFor('/alerts')}>See the alerts</a> for what failed and how to fix it.
+        </Alert>
+      ) : null}
       <Card title="Services">
         <Table
           label="Services"

@@ -3,10 +3,8 @@
  * samples of one: the last 20, or all since `--since <hours>h`), read from helm's database with
  * helm's own generated credentials.
  */
-import { openDatabase } from '@hivematrix/sdk/db';
-import { inheritedEnv, loadHelmServiceConfig } from '../../config.js';
 import { latestSamples, serviceSamples, type MetricSample } from '../../db/metrics.js';
-import { schema } from '../../db/schema.js';
+import { withHelmDatabase } from '../helm-database.js';
 import { CliError, table, type CliContext } from '../io.js';
 
 const number = (value: number | null, unit: string): string => (value === null ? '-' : `${value.toFixed(1)}${unit}`);
@@ -17,21 +15,14 @@ function row(sample: MetricSample): string[] {
 
 /** Prints the samples; `--json` for machines. */
 export async function metricsCommand(context: CliContext, service: string | undefined, options: { since?: string; json?: boolean }): Promise<number> {
-  let config;
-  try {
-    config = loadHelmServiceConfig(inheritedEnv(context.io.env), context.paths);
-  } catch (error) {
-    throw new CliError(`helm's configuration cannot be read (has the platform been started?): ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const database = openDatabase({ url: config.DATABASE_URL, applicationName: 'hivematrix-cli', schema });
-  try {
+  return withHelmDatabase(context, async (db) => {
     let samples: MetricSample[];
     if (service === undefined) {
-      samples = [...(await latestSamples(database.db)).values()];
+      samples = [...(await latestSamples(db)).values()];
     } else {
       const hours = Number(/^(\d{1,4})h$/.exec(options.since ?? '1h')?.[1] ?? Number.NaN);
       if (!Number.isFinite(hours)) throw new CliError('--since takes hours, e.g. 1h or 24h');
-      samples = await serviceSamples(database.db, service, new Date(Date.now() - hours * 3_600_000));
+      samples = await serviceSamples(db, service, new Date(Date.now() - hours * 3_600_000));
       if (options.since === undefined) samples = samples.slice(-20);
       if (samples.length === 0) throw new CliError(`no samples of ${service} in the last ${hours} h`);
     }
@@ -41,10 +32,5 @@ export async function metricsCommand(context: CliContext, service: string | unde
       context.io.out(`${table(['SERVICE', 'AT', 'STATE', 'HEALTH', 'CPU', 'MEMORY', 'RESTARTS'], samples.map(row))}\n`);
     }
     return 0;
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`helm's database cannot be read (is the platform running?): ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    await database.close();
-  }
+  });
 }

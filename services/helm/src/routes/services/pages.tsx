@@ -8,6 +8,7 @@ import { currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
 import { SERVICE_ACTIONS } from '../../control.js';
 import { listAudit } from '../../db/audit.js';
 import { latestSamples, serviceSamples } from '../../db/metrics.js';
+import { openAlertCounts } from '../../db/alerts.js';
 import { queryLogs } from '../../db/log-query.js';
 import { AuditPage } from '../../views/audit.js';
 import { UsageCards } from '../../views/metrics.js';
@@ -21,7 +22,7 @@ const nameParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$
 export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<void> {
   for (const url of ['/', '/services']) {
     app.get(url, { preHandler: adminPage }, async (request, reply) =>
-      reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} urlFor={(path, query) => request.urlFor(path, query)} />),
+      reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} alerts={await openAlertCounts(deps.db)} urlFor={(path, query) => request.urlFor(path, query)} />),
     );
   }
 

@@ -71,6 +71,16 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
     ],
   },
   {
+    title: 'Alerts',
+    fields: [
+      {
+        name: 'alerts.webhook_url', label: 'Webhook URL', kind: 'text', optional: true,
+        hint: 'Alerts are posted here as JSON when they open and resolve (its "text" suits Slack, Mattermost and similar incoming webhooks). Empty: shown on the alerts page and logged only.',
+      },
+      { name: 'alerts.down_after_s', label: 'Alert when a service is down for (s)', kind: 'number' },
+    ],
+  },
+  {
     title: 'Scheduled backups',
     fields: [
       { name: 'backups.schedule', label: 'Back up every day', kind: 'boolean' },
@@ -125,7 +135,8 @@ export function changedFields(before: MasterConfig, after: MasterConfig): string
   return SETTING_FIELDS.filter((field) => fieldValue(before, field) !== fieldValue(after, field)).map((field) => field.name);
 }
 
-const SECRET_KEY = /secret|password|passphrase|token/i;
+// A webhook URL usually carries its own credential in the path.
+const SECRET_KEY = /secret|password|passphrase|token|webhook/i;
 
 /** The configuration with every secret replaced by a mask, for display. */
 export function maskSecrets(value: unknown, key = ''): unknown {

@@ -1,0 +1,129 @@
+/**
+ * The alert monitor, run inside helm's HTTP service: every few seconds it judges the services'
+ * status, every few hours it runs the security audit, and other parts of helm raise and resolve
+ * alerts through it (the scheduled backup). An alert opened or resolved is logged and, when
+ * `alerts.webhook_url` is set, delivered; the delivery's outcome is stored with the alert.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { listAlerts, openAlert, openAlertKeys, pruneAlerts, recordDelivery, resolveAlert, type AlertInput, type AlertRow } from '../db/alerts.js';
+import type { HelmDb } from '../db/logs.js';
+import type { AuditReport } from '../security/findings.js';
+import type { AlertSettings } from '../settings/schema.js';
+import type { PlatformStatus } from '../status.js';
+import { auditAlerts, serviceAlerts, type AlertDecision } from './rules.js';
+import { alertPayload, deliver, type DeliveryOptions, type WebhookPayload } from './webhook.js';
+
+export interface MonitorDeps {
+  db: HelmDb;
+  status: () => PlatformStatus;
+  now: () => Date;
+  /** Read on every use, so a change saved in the console applies at once. */
+  settings: () => AlertSettings;
+  audit: () => Promise<AuditReport>;
+  /** Names the platform in deliveries. */
+  publicUrl: string;
+  logger: Pick<FastifyBaseLogger, 'info' | 'warn'>;
+  delivery?: DeliveryOptions;
+}
+
+/** Resolved alerts are kept this long. */
+const KEEP_RESOLVED_MS = 90 * 86_400_000;
+
+export class AlertMonitor {
+  private readonly downSince = new Map<string, number>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: MonitorDeps) {}
+
+  /** Judges the services once. */
+  async serviceRound(): Promise<void> {
+    const { services } = this.deps.status();
+    const decision = serviceAlerts(services, this.downSince, this.deps.now().getTime(), this.deps.settings().down_after_s * 1000);
+    // Every answering service "resolves" its keys each round: only those open cost a query.
+    const open = new Set(await openAlertKeys(this.deps.db, 'service:'));
+    await this.apply({ raise: decision.raise.filter((alert) => !open.has(alert.key)), resolve: decision.resolve.filter((key) => open.has(key)) });
+  }
+
+  /** Runs the security audit once, and prunes old resolved alerts. */
+  async hostRound(): Promise<void> {
+    const report = await this.deps.audit();
+    await this.apply(auditAlerts(report, await openAlertKeys(this.deps.db, 'audit:')));
+    await pruneAlerts(this.deps.db, new Date(this.deps.now().getTime() - KEEP_RESOLVED_MS));
+  }
+
+  /** Opens an alert (nothing happens when one is open for its key). */
+  async raise(alert: AlertInput): Promise<void> {
+    const row = await openAlert(this.deps.db, alert, this.deps.now());
+    if (row === undefined) return;
+    this.deps.logger.warn({ alert: row.key, severity: row.severity }, `alert: ${row.title}: ${row.detail}`);
+    await this.notify(row, 'opened');
+  }
+
+  /** Resolves the open alert of a key, if any. */
+  async resolve(key: string): Promise<void> {
+    const row = await resolveAlert(this.deps.db, key, this.deps.now());
+    if (row === undefined) return;
+    this.deps.logger.info({ alert: row.key }, `alert resolved: ${row.title}`);
+    await this.notify(row, 'resolved');
+  }
+
+  /** Sends a test message to the webhook; throws when none is set or the delivery failed. */
+  async test(actor: string): Promise<void> {
+    const url = this.deps.settings().webhook_url;
+    if (url === undefined) throw new Error('no webhook is configured (alerts.webhook_url in the settings)');
+    const payload: WebhookPayload = { text: `[HiveMatrix test] Alerts from ${this.deps.publicUrl} reach this channel (sent by ${actor}).`, event: 'test', platform: this.deps.publicUrl, alert: null };
+    await deliver(url, payload, this.deps.delivery);
+  }
+
+  /** The open and recently resolved alerts. */
+  list(): ReturnType<typeof listAlerts> {
+    return listAlerts(this.deps.db);
+  }
+
+  /** Service rounds every `serviceMs`, host rounds every `hostMs` (and once soon after start). */
+  start(serviceMs: number, hostMs: number, onError: (error: unknown) => void): void {
+    const every = (ms: number, work: () => Promise<void>): void => {
+      const timer = setInterval(() => void this.serialised(work).catch(onError), ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(serviceMs, () => this.serviceRound());
+    every(hostMs, () => this.hostRound());
+    const first = setTimeout(() => void this.serialised(() => this.hostRound()).catch(onError), Math.min(hostMs, 30_000));
+    first.unref();
+    this.timers.push(first);
+  }
+
+  /** Stops the timers and waits for a round in progress. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.length = 0;
+    await this.busy.catch(() => undefined);
+  }
+
+  private async apply(decision: AlertDecision): Promise<void> {
+    for (const key of decision.resolve) await this.resolve(key);
+    for (const alert of decision.raise) await this.raise(alert);
+  }
+
+  /** Rounds never overlap: a slow webhook delays the next one instead. */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const next = this.busy.catch(() => undefined).then(work);
+    this.busy = next;
+    return next;
+  }
+
+  private async notify(row: AlertRow, event: 'opened' | 'resolved'): Promise<void> {
+    const url = this.deps.settings().webhook_url;
+    if (url === undefined) return;
+    try {
+      await deliver(url, alertPayload(row, event, this.deps.publicUrl), this.deps.delivery);
+      if (event === 'opened') await recordDelivery(this.deps.db, row.id, { at: this.deps.now() });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.logger.warn({ alert: row.key, err: error }, `alert not delivered: ${message}`);
+      if (event === 'opened') await recordDelivery(this.deps.db, row.id, { error: message });
+    }
+  }
+}
