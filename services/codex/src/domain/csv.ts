@@ -1,31 +1,17 @@
 /**
  * CSV as RFC 4180 defines it: fields separated by commas, records by CRLF (LF accepted), fields
- * holding a comma, quote or line break enclosed in double quotes, a quote inside doubled.
- *
- * Exported cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab
- * or CR) get a leading apostrophe (OWASP "CSV injection"); parsing removes exactly that
- * apostrophe again, so an export read back gives the same values.
+ * holding a comma, quote or line break enclosed in double quotes, a quote inside doubled. Writing
+ * is the SDK's (`formatCell`, `formatCsv`), which puts an apostrophe before a cell a spreadsheet
+ * would run as a formula; parsing here removes exactly that apostrophe again, so an export read
+ * back gives the same values.
  */
-import { AppError } from '@hivematrix/sdk';
+import { AppError, CSV_FORMULA_START } from '@hivematrix/sdk';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One cell as written to a file. Numbers are written as they are (a negative number is not a formula). */
-export function formatCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'number' ? String(value) : value;
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** A whole document: a header row and one row per record, CRLF line ends, ending with CRLF. */
-export function formatCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  return [header, ...rows].map((row) => row.map(formatCell).join(',')).join('\r\n') + '\r\n';
-}
+export { formatCell, formatCsv } from '@hivematrix/sdk';
 
 /** Undoes the formula guard of `formatCell`: `'=x` reads as `=x`; any other text is untouched. */
 function unguard(cell: string): string {
-  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return cell.startsWith("'") && CSV_FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 /**

@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { formatCsv } from '@hivematrix/sdk';
 import { creditNotes, type CreditNote, type Snapshot } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { formatCents, type BillInput, type BillResult, type InvoiceLine, type LineKind } from '../engine/index.js';
 import { renderInvoicePdf, type InvoiceIssuer } from '../invoice/layout.js';
 import { canonicalJson } from './canonical-json.js';
-import { csvCell } from './csv.js';
 
 /** A database handle or an open transaction (a credit note is written with its re-issue). */
 export type LedgerTx = LedgerDb | Parameters<Parameters<LedgerDb['transaction']>[0]>[0];
@@ -44,12 +44,9 @@ export function creditNoteDocuments(args: CreditNoteDocumentsArgs): { number: st
   const input = args.credited.inputs as BillInput;
   const result = negatedResult(args.credited.result as BillResult);
   const number = creditNoteNumber(args.credited.invoiceNumber);
-  const rows: string[][] = [[...CREDIT_NOTE_CSV_HEADER]];
-  for (const line of result.lines) {
-    if (line.amountCents === 0) continue;
-    rows.push([number, input.client.name, args.issuedOn, args.credited.invoiceNumber, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]);
-  }
-  const csv = rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const csv = formatCsv(CREDIT_NOTE_CSV_HEADER, result.lines
+    .filter((line) => line.amountCents !== 0)
+    .map((line) => [number, input.client.name, args.issuedOn, args.credited.invoiceNumber, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]));
   const pdf = renderInvoicePdf({
     issuer: args.issuer, invoiceNumber: number, period: input.period, result, notes: `Reason: ${args.reason}`,
     customer: { name: input.client.name, accountNumber: input.client.accountNumber, planName: input.client.planName, term: input.client.term },

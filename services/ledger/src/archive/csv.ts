@@ -3,6 +3,7 @@
  * billing period (never by today): InvoiceDate = last day of the month, DueDate = 30 days later.
  * Lines of $0 are left out, as QuickBooks imports only what is charged.
  */
+import { formatCsv } from '@hivematrix/sdk';
 import { formatCents, periodKey, type BillResult, type Period } from '../engine/index.js';
 import { invoiceDates } from '../invoice/dates.js';
 
@@ -17,16 +18,8 @@ export function invoiceNumber(accountNumber: string, period: Period, version: nu
 /** The CSV of a bill (CRLF line ends, RFC 4180 quoting, spreadsheet formulas defused). */
 export function invoiceCsv(args: { result: BillResult; period: Period; customer: string; invoiceNumber: string }): string {
   const { invoiceDate, dueDate } = invoiceDates(args.period);
-  const rows: string[][] = [[...CSV_HEADER]];
-  for (const line of args.result.lines) {
-    if (line.amountCents === 0) continue;
-    rows.push([args.invoiceNumber, args.customer, invoiceDate, dueDate, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]);
-  }
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-/** One CSV cell: quoted when needed; a leading = + - @ is prefixed with ' so no spreadsheet runs it (OWASP CSV injection). */
-export function csvCell(value: string): string {
-  const guarded = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
+  const rows = args.result.lines
+    .filter((line) => line.amountCents !== 0)
+    .map((line) => [args.invoiceNumber, args.customer, invoiceDate, dueDate, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]);
+  return formatCsv(CSV_HEADER, rows);
 }

@@ -4,7 +4,8 @@
  * come before labour as "Custom Services", and backup is split into its base fees and the storage
  * overage. Unlike the original it is dated and numbered by the billing period, never by today.
  */
-import { CSV_HEADER, csvCell } from '../archive/csv.js';
+import { formatCsv } from '@hivematrix/sdk';
+import { CSV_HEADER } from '../archive/csv.js';
 import { formatCents, type BillResult, type InvoiceLine, type Period } from '../engine/index.js';
 import { invoiceDates } from './dates.js';
 
@@ -39,9 +40,6 @@ function splitBackup(result: BillResult, chargeCents: number): Row[] {
 /** The variant CSV of a bill (CRLF, RFC 4180 quoting, formulas defused). */
 export function quickBooksCsv(args: { result: BillResult; period: Period; customer: string; invoiceNumber: string }): string {
   const { invoiceDate, dueDate } = invoiceDates(args.period);
-  const rows: string[][] = [[...CSV_HEADER]];
-  for (const row of quickBooksRows(args.result)) {
-    rows.push([args.invoiceNumber, args.customer, invoiceDate, dueDate, row.item, row.description, row.quantity, formatCents(row.rateCents), formatCents(row.amountCents)]);
-  }
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const rows = quickBooksRows(args.result).map((row) => [args.invoiceNumber, args.customer, invoiceDate, dueDate, row.item, row.description, row.quantity, formatCents(row.rateCents), formatCents(row.amountCents)]);
+  return formatCsv(CSV_HEADER, rows);
 }

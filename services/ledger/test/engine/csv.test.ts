@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvCell, invoiceCsv, invoiceNumber } from '../../src/archive/csv.js';
+import { formatCell as csvCell } from '@hivematrix/sdk';
+import { invoiceCsv, invoiceNumber } from '../../src/archive/csv.js';
 import { computeBill } from '../../src/engine/index.js';
 import { baseInput, user } from './fixtures.js';
 

@@ -1,14 +1,13 @@
 /** The month's dashboard: every client's total, counts, hours and flags (JSON and HTML). */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formatCsv } from '@hivematrix/sdk';
 import { billMonth } from '../../billing/month.js';
 import { dashboardRow } from '../../billing/present.js';
 import type { CodexSource } from '../../codex/source.js';
 import type { LedgerDb } from '../../db/store.js';
-import { periodKey } from '../../engine/index.js';
 import { DashboardPage } from '../../views/dashboard.js';
-import { csvCell } from '../../archive/csv.js';
-import { formatCents } from '../../engine/index.js';
+import { formatCents, periodKey } from '../../engine/index.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
 import { SORT_KEYS, sortRows } from '../../billing/dashboard-sort.js';
 import { z } from 'zod';
@@ -41,7 +40,7 @@ export const dashboardRoutes: FastifyPluginAsync<BillingRouteOptions> = async (b
       r.name, r.account_number, r.plan_name ?? '', r.support_level ?? '', r.contract_term ?? '', String(r.devices.workstation), String(r.devices.server),
       String(r.devices.virtual_machine), String(r.users), r.backup_tb, r.hours, formatCents(r.total_cents), r.flags.join('; '),
     ]);
-    const csv = [header, ...lines].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    const csv = formatCsv(header, lines);
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="billing_dashboard_${periodKey(period)}.csv"`).send(csv);
   });
 

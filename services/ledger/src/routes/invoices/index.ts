@@ -9,8 +9,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { formatCsv } from '@hivematrix/sdk';
 import { billMonth } from '../../billing/month.js';
-import { csvCell } from '../../archive/csv.js';
 import { formatCents, periodKey } from '../../engine/index.js';
 import { acceptedDocuments, draftDocuments, latestSnapshotsOf, monthDocuments, type InvoiceDocuments } from '../../invoice/month-documents.js';
 import { safeFileName } from '../../invoice/render.js';
@@ -69,14 +69,14 @@ export const invoiceRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
     for (const [account, snapshot] of accepted) invoiced.push({ account, documents: acceptedDocuments(snapshot, options.issuer) });
 
     const entries: ZipEntry[] = [];
-    const index = [['account', 'client', 'invoice', 'status', 'total']];
+    const index: string[][] = [];
     for (const { account, documents } of invoiced.sort((a, b) => a.documents.companyName.localeCompare(b.documents.companyName))) {
       const stem = `${safeFileName(documents.companyName)}_${account}_${key}`;
       entries.push({ name: `${stem}.csv`, data: request.query.format === 'quickbooks' ? documents.quickBooksCsv() : documents.csv() });
       entries.push({ name: `${stem}.pdf`, data: documents.pdf() });
       index.push([account, documents.companyName, documents.number, documents.status, formatCents(documents.totalCents)]);
     }
-    entries.push({ name: 'index.csv', data: index.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n' });
+    entries.push({ name: 'index.csv', data: formatCsv(['account', 'client', 'invoice', 'status', 'total'], index) });
     const list = refused.length === 0 ? 'Every client of the month could be billed.\n' : `account\tname\treason\n${refused.join('\n')}\n`;
     entries.push({ name: 'cannot-bill.txt', data: `Clients that could not be billed for ${key}: ${refused.length}\n${list}` });
     const zip = createZip(entries, options.now());
