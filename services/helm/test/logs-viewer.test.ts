@@ -61,6 +61,29 @@ describe('helm console: logs viewer', () => {
     assert.ok(!res.body.includes('slow'));
   });
 
+  it('exports every matching entry as NDJSON or CSV, page after page, formulas defused', async () => {
+    const get = (query: string, token = c.admin) => c.app.inject({ url: `/api/logs/export?${query}`, headers: { authorization: `Bearer ${token}` } });
+    const ndjson = await get('service=codex');
+    assert.equal(ndjson.statusCode, 200, ndjson.body);
+    assert.match(String(ndjson.headers['content-type']), /^application\/x-ndjson/);
+    assert.match(String(ndjson.headers['content-disposition']), /^attachment; filename="hivematrix-logs-.*\.ndjson"$/);
+    assert.deepEqual(ndjson.body.trim().split('\n').map((line) => (JSON.parse(line) as ApiEntry).message), ['query failed: 100% <bad>', 'loading company']);
+    const path = await get('trace_id=req-1&format=csv');
+    const [header, ...rows] = path.body.trim().split('\r\n');
+    assert.equal(header, 'id,timestamp,service,level,message,trace_id,user_id,context');
+    assert.deepEqual(rows.map((row) => row.split(',')[2]), ['nexus', 'codex', 'codex'], 'oldest first along a correlation id');
+    // More entries than one page of the export, and a message a spreadsheet would run.
+    await insertLogEntries(c.database.db, Array.from({ length: 2_500 }, (_, i) => ({ timestamp: at(30), serviceName: 'bulk', level: 'INFO', message: i === 0 ? '=HYPERLINK("http://x")' : `line ${i}` })));
+    const bulk = await get('service=bulk&format=csv');
+    const lines = bulk.body.trim().split('\r\n');
+    assert.equal(lines.length, 2_501);
+    assert.equal(new Set(lines.slice(1).map((line) => line.split(',')[0])).size, 2_500, 'no entry twice');
+    assert.ok(lines.some((line) => line.includes(`"'=HYPERLINK(""http://x"")"`)), 'the formula is defused');
+    assert.equal((await get('service=bulk', c.tech)).statusCode, 403);
+    assert.equal((await get('format=xml')).statusCode, 400);
+    await c.database.pool.query(`DELETE FROM log_entries WHERE service_name = 'bulk'`);
+  });
+
   it('streams new matching entries as server-sent events', async () => {
     await c.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = c.app.server.address() as AddressInfo;

@@ -37,7 +37,13 @@ export function LogsPage({ page, services, query, urlFor }: LogsPageProps): JSX.
           <Button type="submit">Filter</Button>
         </form>
       </Card>
-      <Card title="Entries" actions={next === undefined ? undefined : <Button href={next} variant="secondary" small>Next page</Button>}>
+      <Card title="Entries" actions={
+        <span class="u-flex u-gap-sm">
+          <Button href={urlFor('/api/logs/export', { ...query, format: 'csv' })} variant="secondary" small>Download CSV</Button>
+          <Button href={urlFor('/api/logs/export', { ...query, format: 'ndjson' })} variant="secondary" small>Download NDJSON</Button>
+          {next === undefined ? null : <Button href={next} variant="secondary" small>Next page</Button>}
+        </span>
+      }>
         <Table
           label="Log entries"
           empty="No entries match."

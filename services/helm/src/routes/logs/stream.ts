@@ -9,7 +9,7 @@ import { max } from 'drizzle-orm';
 import { queryLogs, type LogFilter } from '../../db/log-query.js';
 import type { HelmDb } from '../../db/logs.js';
 import { logEntries } from '../../db/schema.js';
-import { entryJson } from './viewer.js';
+import { entryJson } from './entry-json.js';
 
 const BATCH = 500;
 

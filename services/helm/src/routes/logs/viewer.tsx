@@ -2,14 +2,17 @@
  * The logs viewer, admins only: `GET /logs` (the page), `GET /api/logs` (the same filters as
  * JSON: `{ entries, next }`, `next` being the `after` cursor of the following page or null) and
  * `GET /api/logs/stream` (server-sent events, one `log` event per new entry matching the same
- * filters, its `id` the entry's id so a reconnecting browser resumes with `Last-Event-ID`).
+ * filters, its `id` the entry's id so a reconnecting browser resumes with `Last-Event-ID`), and
+ * `GET /api/logs/export` (the same filters as a download, NDJSON or CSV; see export.ts).
  */
 import { requireRole, type ServiceApp } from '@hivematrix/sdk';
 import { encodeCursor, queryLogs } from '../../db/log-query.js';
 import type { HelmDb } from '../../db/logs.js';
-import type { LogEntryRow } from '../../db/schema.js';
 import type { PlatformStatus } from '../../status.js';
 import { LogsPage } from '../../views/logs.js';
+import { z } from 'zod';
+import { entryJson } from './entry-json.js';
+import { exportLogs } from './export.js';
 import { filterOf, linkQuery, logQuerySchema } from './filter.js';
 import { streamLogs } from './stream.js';
 
@@ -18,20 +21,6 @@ export interface LogRoutesOptions {
   db: HelmDb;
   status: () => PlatformStatus;
   pollMs: number;
-}
-
-/** An entry as JSON. */
-export function entryJson(entry: LogEntryRow) {
-  return {
-    id: entry.id,
-    timestamp: entry.timestamp.toISOString(),
-    service: entry.serviceName,
-    level: entry.level,
-    message: entry.message,
-    context: entry.context,
-    trace_id: entry.traceId,
-    user_id: entry.userId,
-  };
 }
 
 /** Registers the viewer's routes. */
@@ -52,6 +41,16 @@ export async function logRoutes(app: ServiceApp, options: LogRoutesOptions): Pro
   app.get('/api/logs', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request) => {
     const page = await queryLogs(options.db, filterOf(request.query), request.query.limit);
     return { entries: page.entries.map(entryJson), next: page.next === null ? null : encodeCursor(page.next) };
+  });
+
+  app.get('/api/logs/export', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema.extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') }) } }, async (request, reply) => {
+    const { format } = request.query;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return reply
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+      .header('Content-Disposition', `attachment; filename="hivematrix-logs-${stamp}.${format}"`)
+      .header('Cache-Control', 'no-store')
+      .send(exportLogs(options.db, filterOf(request.query), format));
   });
 
   app.get('/api/logs/stream', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request, reply) => {
