@@ -111,6 +111,7 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
     passwords: deps.passwords,
     adminClientId: ADMIN_CLIENT_ID,
     endSessions: (userId) => endUserSessions({ db, provider, logger }, userId),
+    now: deps.now,
   });
 
   // Expired records are already invisible; pruning only keeps the table small.

@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { eq } from 'drizzle-orm';
 import { users } from '../src/db/schema.js';
 import { attemptLogin } from '../src/domain/login.js';
@@ -84,6 +85,25 @@ describe('identity: login security', () => {
     clockOffsetMs = 0;
     assert.equal(answer.status, 303);
     assert.match(answer.location ?? '', /\/protocol\/openid-connect\/auth\/[\w-]+$/);
+  });
+
+  it('shows and ends a lockout through Keycloak\'s attack-detection endpoints', async () => {
+    const kc = new KcAdminClient({ baseUrl: identity.baseUrl, realmName: 'hivematrix' });
+    await kc.auth({ grantType: 'client_credentials', clientId: identity.admin.clientId, clientSecret: identity.admin.clientSecret });
+    const user = await identity.createUser({ username: 'forgetful', password: 'the right password' });
+    assert.deepEqual(await kc.attackDetection.findOne({ id: user.id }), { numFailures: 0, disabled: false, lockedUntil: null, lastIPFailure: 'n/a', lastFailure: 0 });
+    for (let attempt = 1; attempt <= 5; attempt++) await tryLogin('forgetful', 'wrong');
+    for (let attempt = 1; attempt <= 5; attempt++) await tryLogin('nobody-else', 'wrong');
+    const locked = (await kc.attackDetection.findOne({ id: user.id })) as { disabled: boolean; lockedUntil: string | null } | undefined;
+    assert.equal(locked?.disabled, true);
+    assert.ok(locked.lockedUntil !== null && new Date(locked.lockedUntil).getTime() > Date.now());
+
+    await kc.attackDetection.del({ id: user.id });
+    assert.equal((await tryLogin('forgetful', 'the right password')).status, 303, 'unlocked at once');
+    assert.equal((await tryLogin('nobody-else', 'x')).status, 429, 'only that user');
+    await kc.attackDetection.delAll();
+    assert.equal((await tryLogin('nobody-else', 'x')).status, 401, 'every lockout ended');
+    assert.equal(await kc.attackDetection.findOne({ id: '00000000-0000-4000-8000-000000000000' }), null, 'the client reads a 404 as none');
   });
 
   it('refuses a disabled user with the generic message, even with the right password', async () => {

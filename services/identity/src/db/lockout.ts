@@ -65,3 +65,16 @@ export async function recordUnknownFailure(db: IdentityDb, username: string, now
 export async function clearUserFailures(db: IdentityDb, userId: string): Promise<void> {
   await db.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, userId));
 }
+
+/** Ends a user's lockout and restarts their count (an admin's "unlock"). */
+export async function unlockUser(db: IdentityDb, userId: string): Promise<void> {
+  await clearUserFailures(db, userId);
+}
+
+/** Ends every lockout: every user's, and every unknown username's count. */
+export async function unlockAll(db: IdentityDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ failedAttempts: 0, lockedUntil: null });
+    await tx.delete(loginFailures);
+  });
+}

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import type { IdentityDb } from '../../db/schema.js';
 import type { PasswordHasher } from '../../domain/passwords.js';
+import { attackDetectionRoutes } from './attack-detection.js';
 import { authenticateAdmin } from './auth.js';
 import { keycloakErrorHandler } from './errors.js';
 import { groupRoutes } from './groups.js';
@@ -18,6 +19,8 @@ export interface AdminRoutesOptions {
   passwords: PasswordHasher;
   adminClientId: string;
   endSessions: (userId: string) => Promise<unknown>;
+  /** Clock of the lockout rules. */
+  now: () => Date;
 }
 
 /** Register with `{ prefix: realm.adminPath }`. */
@@ -30,4 +33,5 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
   });
   await app.register(userRoutes, { db: options.db, passwords: options.passwords, endSessions: options.endSessions });
   await app.register(groupRoutes, { db: options.db });
+  await app.register(attackDetectionRoutes, { db: options.db, now: options.now });
 };
