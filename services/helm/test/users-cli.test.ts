@@ -1,8 +1,10 @@
-/** `hivematrix users disable|enable|logout` against the real identity service (in-process). */
+/** `hivematrix users disable|enable|logout|unlock` against the real identity service (in-process). */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loginWithPassword, startIdentity, type IdentityHarness } from '../../identity/test/harness.js';
+import { eq } from 'drizzle-orm';
+import { users } from '../../identity/src/db/schema.js';
 import { main } from '../src/cli/main.js';
 import { loadPlatform } from '../src/generate/sync.js';
 import { createFixture } from './platform-fixture.js';
@@ -66,5 +68,20 @@ describe('hivematrix users disable, enable, logout', () => {
     const missing = capture(env);
     assert.equal(await main(['users', 'logout', 'nobody'], missing.io), 1);
     assert.match(missing.err(), /there is no user "nobody"/);
+  });
+
+  it('unlocks a user locked out by failed sign-ins', async () => {
+    await identity.createUser({ username: 'dora', password: 'dora password 123' });
+    await identity.db.update(users).set({ lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.username, 'dora'));
+    const unlock = capture(env);
+    assert.equal(await main(['users', 'unlock', 'dora'], unlock.io), 0, unlock.err());
+    assert.equal(unlock.out(), 'dora unlocked: they can sign in again\n');
+    await loginWithPassword({
+      identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
+      redirectUri: identity.gateway.redirectUris[0] ?? '', username: 'dora', password: 'dora password 123',
+    });
+    const again = capture(env);
+    assert.equal(await main(['users', 'unlock', 'dora'], again.io), 0);
+    assert.equal(again.out(), 'dora was not locked out\n');
   });
 });

@@ -7,6 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loginWithPassword, startIdentity, type IdentityHarness } from '../../identity/test/harness.js';
+import { eq } from 'drizzle-orm';
+import { users } from '../../identity/src/db/schema.js';
 import { auditTrail } from '../src/db/schema.js';
 import { createIdentityAdmin, type IdentityAdmin } from '../src/identity/admin-client.js';
 import { startConsole, type Console } from './console-harness.js';
@@ -148,6 +150,22 @@ describe('helm console: users and groups', () => {
     for (const expected of ['user.update:success', 'user.group_add:success', 'user.group_remove:success', 'user.group_add:failure', 'user.password:success', 'user.logout:success', 'user.disable:success', 'user.enable:success', 'user.password:failure']) {
       assert.ok(actions.includes(expected), expected);
     }
+  });
+
+  it('shows a user locked out by failed sign-ins, in the list and on their page, and unlocks them', async () => {
+    const user = await admin.findUser('tess.tech');
+    await identity.db.update(users).set({ lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.id, user.id));
+    assert.match((await c.app.inject({ url: '/users?q=tess', headers: as(c.admin) })).body, />locked out</);
+    const page = await c.app.inject({ url: `/users/${user.id}`, headers: as(c.admin) });
+    assert.match(page.body, /Too many failed sign-ins: the user cannot sign in until \d{4}-/);
+    const unlocked = await post(`/users/${user.id}/unlock`, '');
+    assert.equal(unlocked.headers.location, `/users/${user.id}?done=unlocked`);
+    assert.deepEqual(await admin.lockout(user.id), { locked: false, until: null });
+    const after = await c.app.inject({ url: unlocked.headers.location, headers: as(c.admin) });
+    assert.match(after.body, /The lockout was ended/);
+    assert.doesNotMatch(after.body, /Too many failed sign-ins/);
+    const actions = (await c.database.db.select().from(auditTrail)).map((row) => `${row.action}:${row.target}`);
+    assert.ok(actions.includes('user.unlock:tess.tech'));
   });
 
   it('answers 404 for an unknown user and 503 without an admin client', async () => {

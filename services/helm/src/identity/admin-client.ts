@@ -70,6 +70,10 @@ export interface IdentityAdmin {
   removeFromGroup(userId: string, group: string): Promise<void>;
   /** Ends every session of the user (Keycloak's `POST /users/<id>/logout`). */
   logout(userId: string): Promise<void>;
+  /** Whether failed logins lock the user out now (Keycloak's attack detection; `until` only from the embedded provider). */
+  lockout(userId: string): Promise<{ locked: boolean; until: string | null }>;
+  /** Ends the user's lockout. */
+  unlock(userId: string): Promise<void>;
 }
 
 /** An error from the identity provider, with its status. */
@@ -83,6 +87,9 @@ export class IdentityAdminError extends Error {
     super(message);
   }
 }
+
+/** Keycloak's brute-force status of a user (`lockedUntil` is the embedded provider's addition). */
+const lockoutSchema = z.object({ disabled: z.boolean(), lockedUntil: z.string().nullable().optional() });
 
 /** Renewed this long before it expires, so a call never carries a token that lapses in flight. */
 const TOKEN_MARGIN_MS = 30_000;
@@ -211,6 +218,13 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
     },
     async logout(userId) {
       await call('POST', `${userPath(userId)}/logout`);
+    },
+    async lockout(userId) {
+      const status = lockoutSchema.parse(await (await call('GET', `/attack-detection/brute-force${userPath(userId)}`)).json());
+      return { locked: status.disabled, until: status.lockedUntil ?? null };
+    },
+    async unlock(userId) {
+      await call('DELETE', `/attack-detection/brute-force${userPath(userId)}`);
     },
   };
   return admin;

@@ -15,6 +15,7 @@ export const USER_FLASH = {
   group_added: 'Added to the group.',
   group_removed: 'Removed from the group.',
   logged_out: 'Every session of the user was ended.',
+  unlocked: 'The lockout was ended: the user can sign in again.',
 } as const;
 export type UserFlash = keyof typeof USER_FLASH;
 
@@ -73,7 +74,7 @@ export function UsersPage(props: { users: readonly UserRow[]; total: number; q: 
             username: <a href={urlFor(`/users/${user.id}`)}>{user.username}</a>,
             email: user.email ?? '',
             name: fullName(user),
-            state: <StateBadge enabled={user.enabled} />,
+            state: <>{user.lockout?.locked === true ? <><Badge variant="warning">locked out</Badge>{' '}</> : null}<StateBadge enabled={user.enabled} /></>,
             groups: user.groups.join(', '),
           }))}
         />
@@ -147,6 +148,14 @@ export function UserEditPage(props: { user: UserRow; groups: readonly IdentityGr
         </form>
       </Card>
       <Card title="State and sessions">
+        {user.lockout?.locked === true ? (
+          <Alert variant="warning" title="Locked out">
+            {`Too many failed sign-ins: the user cannot sign in${user.lockout.until === null ? ' for a while' : ` until ${user.lockout.until}`}.`}
+            <form method="post" action={urlFor(`${base}/unlock`)} class="u-inline">
+              {' '}<Button type="submit" small variant="warning">Unlock</Button>
+            </form>
+          </Alert>
+        ) : null}
         <span class="u-flex u-gap-sm">
           <form method="post" action={urlFor(`${base}/${user.enabled === false ? 'enable' : 'disable'}`)} class="u-inline">
             <Button type="submit" variant={user.enabled === false ? 'success' : 'danger'}>{user.enabled === false ? 'Enable' : 'Disable'}</Button>

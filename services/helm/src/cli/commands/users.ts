@@ -1,5 +1,5 @@
 /**
- * `hivematrix users list|add|passwd|groups|disable|enable|logout`: user management through the identity provider's
+ * `hivematrix users list|add|passwd|groups|disable|enable|logout|unlock`: user management through the identity provider's
  * Keycloak-compatible admin API, with the admin client's credentials from the master
  * configuration. A password helm generates is temporary (the user sets their own at first login)
  * and printed once; `--password-stdin` takes one instead.
@@ -113,10 +113,21 @@ export async function usersLogoutCommand(context: CliContext, username: string):
   return 0;
 }
 
-/** Adds `disable`, `enable` and `logout` to the program's `users` command. */
+/** `users unlock <username>`: ends a lockout after failed logins. */
+export async function usersUnlockCommand(context: CliContext, username: string): Promise<number> {
+  const admin = await identityAdminFor(context);
+  const user = await admin.findUser(username);
+  const before = await admin.lockout(user.id);
+  await admin.unlock(user.id);
+  context.io.out(before.locked ? `${user.username} unlocked: they can sign in again\n` : `${user.username} was not locked out\n`);
+  return 0;
+}
+
+/** Adds `disable`, `enable`, `logout` and `unlock` to the program's `users` command. */
 export function registerUserStateCommands(program: Command, context: CliContext, run: (work: () => Promise<number>) => () => Promise<void>): void {
   const users = program.commands.find((command) => command.name() === 'users') ?? program.command('users').description('users of the identity provider');
   users.command('disable <username>').description('disable a user and end their sessions').action((username: string) => run(() => usersEnableCommand(context, username, false))());
   users.command('enable <username>').description('enable a disabled user').action((username: string) => run(() => usersEnableCommand(context, username, true))());
   users.command('logout <username>').description("end every session of a user").action((username: string) => run(() => usersLogoutCommand(context, username))());
+  users.command('unlock <username>').description('end a lockout after failed sign-ins').action((username: string) => run(() => usersUnlockCommand(context, username))());
 }

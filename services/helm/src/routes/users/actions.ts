@@ -19,6 +19,8 @@ export interface UsersDeps {
 /** One row of the users list. */
 export interface UserRow extends IdentityUser {
   groups: string[];
+  /** Locked out by failed logins (null when the provider cannot tell). */
+  lockout: { locked: boolean; until: string | null } | null;
 }
 
 export const USERS_PER_PAGE = 25;
@@ -53,6 +55,13 @@ async function audited<T>(deps: UsersDeps, actor: string, action: string, target
   }
 }
 
+/** A user with their groups and lockout. */
+async function withDetails(identity: IdentityAdmin, user: IdentityUser): Promise<UserRow> {
+  // A provider without attack detection cannot tell: the pages then show no lockout.
+  const [groups, lockout] = await Promise.all([identity.userGroups(user.id), identity.lockout(user.id).catch(() => null)]);
+  return { ...user, groups: groups.map((group) => group.name).sort(), lockout };
+}
+
 /** A page of users matching `q` (anywhere in username, e-mail or names) with their groups. */
 export async function listUserPage(deps: UsersDeps, q: string, page: number): Promise<{ users: UserRow[]; total: number }> {
   const identity = identityOf(deps);
@@ -60,7 +69,7 @@ export async function listUserPage(deps: UsersDeps, q: string, page: number): Pr
   const search = q === '' ? undefined : `*${q.replaceAll('*', '')}*`;
   try {
     const [users, total] = await Promise.all([identity.listUsers(search, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE), identity.countUsers(search)]);
-    const rows = await Promise.all(users.map(async (user) => ({ ...user, groups: (await identity.userGroups(user.id)).map((group) => group.name).sort() })));
+    const rows = await Promise.all(users.map((user) => withDetails(identity, user)));
     return { users: rows, total };
   } catch (error) {
     throw asAppError(error);
@@ -80,8 +89,7 @@ export async function allGroups(deps: UsersDeps): Promise<IdentityGroup[]> {
 export async function loadUser(deps: UsersDeps, id: string): Promise<UserRow> {
   const identity = identityOf(deps);
   try {
-    const user = await identity.getUser(id);
-    return { ...user, groups: (await identity.userGroups(id)).map((group) => group.name).sort() };
+    return await withDetails(identity, await identity.getUser(id));
   } catch (error) {
     throw asAppError(error);
   }
@@ -111,6 +119,12 @@ export async function resetPasswordAction(deps: UsersDeps, actor: string, user: 
 export async function membershipAction(deps: UsersDeps, actor: string, user: IdentityUser, group: string, add: boolean): Promise<void> {
   const identity = identityOf(deps);
   await audited(deps, actor, add ? 'user.group_add' : 'user.group_remove', user.username, () => (add ? identity.addToGroup(user.id, group) : identity.removeFromGroup(user.id, group)), group);
+}
+
+/** Ends the user's lockout after failed logins. */
+export async function unlockAction(deps: UsersDeps, actor: string, user: IdentityUser): Promise<void> {
+  const identity = identityOf(deps);
+  await audited(deps, actor, 'user.unlock', user.username, () => identity.unlock(user.id));
 }
 
 /** Ends every session of the user. */

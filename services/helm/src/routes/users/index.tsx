@@ -12,7 +12,7 @@ import { EMPTY_NEW_USER, NewUserPage, USER_FLASH, UserEditPage, UsersPage, type 
 import type { UrlFor } from '../../views/services.js';
 import { actorOf } from '../services/actions.js';
 import {
-  USERS_PER_PAGE, allGroups, createUserAction, listUserPage, loadUser, logoutAction, membershipAction, resetPasswordAction, updateUserAction, type UsersDeps,
+  USERS_PER_PAGE, allGroups, createUserAction, listUserPage, loadUser, logoutAction, membershipAction, resetPasswordAction, unlockAction, updateUserAction, type UsersDeps,
 } from './actions.js';
 
 const adminPage = requireRole(['admin'], { page: true });
@@ -138,6 +138,10 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
   act('/groups', groupBody, async (request, user, input) => {
     await membershipAction(deps, actor(request), user, input.group, input.op === 'add');
     return input.op === 'add' ? 'group_added' : 'group_removed';
+  });
+  act('/unlock', z.object({}).passthrough(), async (request, user) => {
+    await unlockAction(deps, actor(request), user);
+    return 'unlocked';
   });
   act('/logout', z.object({}).passthrough(), async (request, user) => {
     await logoutAction(deps, actor(request), user);
