@@ -1,8 +1,12 @@
 /**
  * The gateway's TLS material: the configured certificate and key, or on first start a self-signed
- * certificate for localhost (EC P-256, one year, SAN localhost/127.0.0.1/::1) written under
- * `<instance>/certs/` with the key readable by its owner only (0600), and reused afterwards.
+ * certificate for localhost (EC P-256, one year, SAN localhost/127.0.0.1/::1 and the public
+ * hostname) written under `<instance>/certs/` with the key readable by its owner only (0600), and
+ * reused afterwards. A generated certificate is made again at start when it expires within 30 days
+ * or does not name every host (the hostname changed), so it never lapses silently; helm's audit
+ * warns before then. A configured certificate is the operator's to renew.
  */
+import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generate } from 'selfsigned';
@@ -15,6 +19,19 @@ export interface TlsMaterial {
   keyFile: string;
   certFile: string;
   generated: boolean;
+  /** Why a generated certificate was made again (it was expiring, or missed a host). */
+  renewed?: string;
+}
+
+/** A generated certificate is made again when it expires sooner than this. */
+const RENEW_BEFORE_MS = 30 * 86_400_000;
+
+/** Why a generated certificate must be made again, or null when it is good for `hosts` at `now`. */
+export function renewalReason(certPem: string, hosts: readonly string[] | undefined, now: Date): string | null {
+  const x509 = new X509Certificate(certPem);
+  if (Date.parse(x509.validTo) - now.getTime() < RENEW_BEFORE_MS) return `it expires on ${x509.validTo}`;
+  const missing = (hosts ?? []).filter((host) => (/^[\d.]+$|:/.test(host) ? x509.checkIP(host) : x509.checkHost(host)) === undefined);
+  return missing.length === 0 ? null : `it does not name ${missing.join(', ')}`;
 }
 
 /** Generates a self-signed certificate for `hosts` (DNS names and IP addresses). */
@@ -50,7 +67,7 @@ async function readIfExists(file: string): Promise<string | null> {
  * The TLS material to serve with: the configured files when given (both must be), else the
  * generated pair under `certsDir` (created on first start).
  */
-export async function loadTlsMaterial(options: { certFile?: string | undefined; keyFile?: string | undefined; certsDir: string; hosts?: string[] }): Promise<TlsMaterial> {
+export async function loadTlsMaterial(options: { certFile?: string | undefined; keyFile?: string | undefined; certsDir: string; hosts?: string[]; now?: Date }): Promise<TlsMaterial> {
   if (options.certFile !== undefined || options.keyFile !== undefined) {
     if (options.certFile === undefined || options.keyFile === undefined) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
     return { key: await readFile(options.keyFile, 'utf8'), cert: await readFile(options.certFile, 'utf8'), keyFile: options.keyFile, certFile: options.certFile, generated: false };
@@ -58,11 +75,13 @@ export async function loadTlsMaterial(options: { certFile?: string | undefined; 
   const keyFile = path.join(options.certsDir, 'nexus.key');
   const certFile = path.join(options.certsDir, 'nexus.crt');
   const [key, cert] = await Promise.all([readIfExists(keyFile), readIfExists(certFile)]);
-  if (key !== null && cert !== null) return { key, cert, keyFile, certFile, generated: false };
-  const made = await selfSignedCertificate(options.hosts);
+  const now = options.now ?? new Date();
+  const renewed = key !== null && cert !== null ? renewalReason(cert, options.hosts, now) : null;
+  if (key !== null && cert !== null && renewed === null) return { key, cert, keyFile, certFile, generated: false };
+  const made = await selfSignedCertificate(options.hosts, now);
   await mkdir(options.certsDir, { recursive: true, mode: 0o700 });
   await writeFile(keyFile, made.key, { mode: 0o600 });
   await chmod(keyFile, 0o600); // in case the file existed with looser bits
   await writeFile(certFile, made.cert, { mode: 0o644 });
-  return { ...made, keyFile, certFile, generated: true };
+  return { ...made, keyFile, certFile, generated: true, ...(renewed === null ? {} : { renewed }) };
 }

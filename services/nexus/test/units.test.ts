@@ -44,6 +44,17 @@ describe('nexus: TLS material', () => {
       const configured = await loadTlsMaterial({ certFile: first.certFile, keyFile: first.keyFile, certsDir: path.join(dir, 'unused') });
       assert.equal(configured.key, first.key);
       await assert.rejects(loadTlsMaterial({ certFile: first.certFile, certsDir }));
+
+      // Made again when it would expire within 30 days, or when the hostname it must name changed.
+      const late = await loadTlsMaterial({ certsDir, hosts: ['localhost', '127.0.0.1'], now: new Date(Date.now() + 340 * 86_400_000) });
+      assert.equal(late.generated, true);
+      assert.match(late.renewed ?? '', /^it expires on /);
+      assert.ok(Date.parse(new X509Certificate(late.cert).validTo) > Date.now() + 700 * 86_400_000);
+      const renamed = await loadTlsMaterial({ certsDir, hosts: ['localhost', '127.0.0.1', 'hive.example'] });
+      assert.equal(renamed.renewed, 'it does not name hive.example');
+      assert.match(new X509Certificate(renamed.cert).subjectAltName ?? '', /DNS:hive\.example/);
+      assert.equal((await loadTlsMaterial({ certsDir, hosts: ['localhost', 'hive.example'] })).generated, false);
+      assert.equal((await stat(renamed.keyFile)).mode & 0o777, 0o600);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -57,9 +57,12 @@ export function serviceAlerts(services: readonly ServiceStatusView[], downSince:
   return decision;
 }
 
-/** The alert key of an audit finding. */
-export function findingKey(finding: { check: string; title: string }): string {
-  return `audit:${finding.check}:${finding.title}`;
+/**
+ * The alert key of an audit finding: its check and title, but for the certificate its severity,
+ * since that title counts the days left: one alert per step (low, medium, high), not one a day.
+ */
+export function findingKey(finding: { check: string; title: string; severity: string }): string {
+  return finding.check === 'certificate' ? `audit:certificate:${finding.severity}` : `audit:${finding.check}:${finding.title}`;
 }
 
 /** One audit: its high findings and certificate findings are alerts; open audit alerts no longer reported resolve. */

@@ -87,7 +87,9 @@ export async function checkCertificate(loaded: LoadedPlatform, now: Date): Promi
     return [{ check: 'certificate', severity: 'high', title: 'The gateway certificate cannot be read', detail: `${file}: ${error instanceof Error ? error.message : String(error)}`, fix: 'Point system.tls_cert_file at a valid PEM certificate, or remove it to let nexus generate one.' }];
   }
   const days = Math.floor((Date.parse(certificate.validTo) - now.getTime()) / DAY_MS);
-  const fix = 'Renew the certificate (e.g. `certbot renew`) and restart nexus; a generated one is renewed by deleting instance/certs/nexus.* and restarting nexus.';
+  const fix = loaded.config.system.tls_cert_file === undefined
+    ? 'Restart nexus: it makes its generated certificate again when it expires within 30 days.'
+    : 'Renew the certificate (e.g. `certbot renew`) and restart nexus.';
   if (days < 0) return [{ check: 'certificate', severity: 'high', title: 'The gateway certificate has expired', detail: `${file} expired on ${certificate.validTo}.`, fix }];
   if (days < 30) {
     return [{ check: 'certificate', severity: days < 14 ? 'medium' : 'low', title: `The gateway certificate expires in ${days} days`, detail: `${file} is valid until ${certificate.validTo}.`, fix }];
