@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -224,6 +224,39 @@ describe('scheduled backups', () => {
       assert.deepEqual(names, [path.basename(manual.file), made[1] ?? '', made[2] ?? ''].sort());
     } finally {
       await rm(paths.instance, { recursive: true, force: true });
+    }
+  });
+
+  it('copies each to backups.copy_to, verified, and prunes the copies of the pruned ones only', async () => {
+    const paths = await instance();
+    const offsite = await mkdtemp(path.join(tmpdir(), 'hm-offsite-'));
+    try {
+      await writeFile(path.join(offsite, 'notes.txt'), 'not a backup');
+      const copying = { ...settings, copy_to: offsite };
+      const manual = await createBackup({ paths, targets: [], trigger: 'manual', copyTo: offsite, now: () => new Date('2026-11-01T10:00:00Z') });
+      assert.equal(manual.copy, path.join(offsite, path.basename(manual.file)));
+      const made: string[] = [];
+      for (const day of ['2026-11-20', '2026-11-21', '2026-11-22']) {
+        const result = await runScheduledBackup(paths, copying, () => [], new Date(`${day}T03:00:00Z`));
+        assert.ok(result.created?.copy !== undefined);
+        assert.deepEqual(await readFile(result.created.copy), await readFile(result.created.file));
+        assert.equal((await stat(result.created.copy)).mode & 0o777, 0o600);
+        made.push(path.basename(result.created.file));
+      }
+      const names = (await readdir(offsite)).sort();
+      assert.deepEqual(names, [path.basename(manual.file), made[1] ?? '', made[2] ?? '', 'notes.txt'].sort(), 'the oldest scheduled copy pruned; manual and foreign files kept');
+
+      // A copy that cannot be made fails the run, naming the backup that was made locally.
+      const blocked = path.join(offsite, 'notes.txt');
+      await assert.rejects(
+        runScheduledBackup(paths, { ...copying, copy_to: blocked }, () => [], new Date('2026-11-23T03:00:00Z')),
+        (error: Error) => error instanceof BackupError && /^the backup hivematrix-2026-11-23T03-00-00Z-scheduled\.hmbak was made but not copied to /.test(error.message),
+      );
+      assert.ok((await listBackups(paths.backupsDir)).some((backup) => backup.name.startsWith('hivematrix-2026-11-23')));
+      assert.ok(!(await readdir(offsite)).some((name) => name.endsWith('.partial')));
+    } finally {
+      await rm(paths.instance, { recursive: true, force: true });
+      await rm(offsite, { recursive: true, force: true });
     }
   });
 

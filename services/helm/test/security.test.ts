@@ -96,10 +96,11 @@ describe('security audit', () => {
       const withBackups = { ...loaded, config: { ...loaded.config, backups: { ...loaded.config.backups, ...backups } } };
       return (await runSecurityAudit(withBackups)).findings.filter((finding) => finding.check === 'backups').map((finding) => [finding.severity, finding.title]);
     };
-    assert.deepEqual(await backupsFinding({}), [['low', 'Scheduled backups are not encrypted']]);
+    assert.deepEqual(await backupsFinding({}), [['low', 'Scheduled backups are not encrypted'], ['low', 'Backups stay on this machine']]);
+    assert.deepEqual(await backupsFinding({ copy_to: '/mnt/nas/hivematrix' }), [['low', 'Scheduled backups are not encrypted']]);
     const file = path.join(loaded.paths.instance, 'backup-passphrase');
     await writeFile(file, 'correct horse battery staple\n', { mode: 0o600 });
-    assert.deepEqual(await backupsFinding({ passphrase_file: 'backup-passphrase' }), [], 'a relative path is read from the instance folder');
+    assert.deepEqual(await backupsFinding({ passphrase_file: 'backup-passphrase', copy_to: '/mnt/nas' }), [], 'a relative path is read from the instance folder');
     await chmod(file, 0o644);
     assert.deepEqual(await backupsFinding({ passphrase_file: file }), [['high', 'Scheduled backups cannot be made']]);
     assert.deepEqual(await backupsFinding({ passphrase_file: 'missing-file' }), [['high', 'Scheduled backups cannot be made']]);

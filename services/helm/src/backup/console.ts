@@ -4,6 +4,7 @@ import type { LoadedPlatform } from '../generate/sync.js';
 import type { BackupDeps } from '../routes/backups/index.js';
 import { createBackup } from './create.js';
 import { FILES_COMPONENT } from './manifest.js';
+import { copyToOption } from './offsite.js';
 import { restoreBackup } from './restore.js';
 import { databaseTargets } from './targets.js';
 
@@ -14,7 +15,9 @@ export function backupConsole(current: () => LoadedPlatform, control: ServiceCon
     backupsDir: paths.backupsDir,
     // Not helm's own database: it would be replaced under the console serving the request.
     components: () => [FILES_COMPONENT, ...databaseTargets(current()).map((target) => target.component).filter((name) => name !== 'helm')],
-    create: (passphrase) => createBackup({ paths, targets: databaseTargets(current()), trigger: 'manual', ...(passphrase === undefined ? {} : { passphrase }) }),
+    create: (passphrase) => createBackup({
+      paths, targets: databaseTargets(current()), trigger: 'manual', ...copyToOption(current().config.backups, paths.instance), ...(passphrase === undefined ? {} : { passphrase }),
+    }),
     async restore(file, only, passphrase) {
       const service = only !== FILES_COMPONENT;
       if (service) await control.stop(only);

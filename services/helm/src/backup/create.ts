@@ -12,6 +12,7 @@ import type { HelmPaths } from '../paths.js';
 import { writeContainer, type SourceEntry } from './container.js';
 import { dumpDatabase } from './db-dump.js';
 import { BackupError } from './errors.js';
+import { copyOffsite } from './offsite.js';
 import { FILES_COMPONENT, MANIFEST_ENTRY, type BackupComponent, type BackupManifest } from './manifest.js';
 import { ensurePlatformId, type DatabaseTarget } from './targets.js';
 
@@ -29,12 +30,16 @@ export interface CreateBackupOptions {
   output?: string;
   now?: () => Date;
   onProgress?: (text: string) => void;
+  /** A folder to copy the finished backup to (see offsite.ts). */
+  copyTo?: string;
 }
 
 export interface CreatedBackup {
   file: string;
   size: number;
   manifest: BackupManifest;
+  /** The off-site copy, when one was asked for. */
+  copy?: string;
 }
 
 /** `hivematrix-2026-11-25T02-00-00Z-scheduled.hmbak`: sortable, and tells a scheduled backup apart. */
@@ -142,7 +147,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       await rm(partial, { force: true });
       throw error;
     }
-    return { file: output, size: (await stat(output)).size, manifest };
+    const created: CreatedBackup = { file: output, size: (await stat(output)).size, manifest };
+    if (options.copyTo === undefined) return created;
+    progress(`copying to ${options.copyTo}`);
+    return { ...created, copy: await copyOffsite(output, options.copyTo) };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

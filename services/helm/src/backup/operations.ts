@@ -5,6 +5,7 @@
 import { loadPlatform } from '../generate/sync.js';
 import type { HelmPaths } from '../paths.js';
 import { createBackup, type CreatedBackup } from './create.js';
+import { copyToOption } from './offsite.js';
 import { restoreBackup, type RestoreResult } from './restore.js';
 import { databaseTargets } from './targets.js';
 
@@ -18,7 +19,7 @@ export interface BackupRequest {
 /** Backs up every active service database and the instance files. PostgreSQL must be running. */
 export async function backupPlatform(paths: HelmPaths, request: BackupRequest): Promise<CreatedBackup> {
   const loaded = await loadPlatform(paths);
-  return createBackup({ paths, targets: databaseTargets(loaded), ...request });
+  return createBackup({ paths, targets: databaseTargets(loaded), ...copyToOption(loaded.config.backups, paths.instance), ...request });
 }
 
 export interface RestoreRequest {

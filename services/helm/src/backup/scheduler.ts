@@ -4,7 +4,7 @@
  * backups are never deleted. With `backups.passphrase_file`, scheduled backups are encrypted with
  * the passphrase that file holds; the operator keeps a copy of it away from the machine, since a
  * backup is needed exactly when the machine is lost. Without it, the files are 0600 in a 0700
- * folder, unencrypted.
+ * folder, unencrypted. With `backups.copy_to`, each is also copied there (offsite.ts).
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import type { BackupSettings } from '../settings/schema.js';
 import { MIN_PASSPHRASE_LENGTH } from './container.js';
 import { createBackup, type CreatedBackup } from './create.js';
 import { BackupError } from './errors.js';
+import { copyToOption, pruneOffsite } from './offsite.js';
 import { listBackups, type BackupListing } from './list.js';
 import { chooseRetained } from './retention.js';
 import type { DatabaseTarget } from './targets.js';
@@ -60,6 +61,9 @@ export async function runScheduledBackup(
 ): Promise<{ created: CreatedBackup | undefined; removed: string[] }> {
   if (!scheduledBackupDue(now, settings, await listBackups(paths.backupsDir))) return { created: undefined, removed: [] };
   const passphrase = await scheduledPassphrase(settings, paths.instance);
-  const created = await createBackup({ paths, targets: targets(), trigger: 'scheduled', now: () => now, ...(passphrase === undefined ? {} : { passphrase }) });
-  return { created, removed: await pruneScheduled(paths.backupsDir, settings) };
+  const copy = copyToOption(settings, paths.instance);
+  const created = await createBackup({ paths, targets: targets(), trigger: 'scheduled', now: () => now, ...copy, ...(passphrase === undefined ? {} : { passphrase }) });
+  const removed = await pruneScheduled(paths.backupsDir, settings);
+  if (copy.copyTo !== undefined) await pruneOffsite(copy.copyTo, removed);
+  return { created, removed };
 }

@@ -150,21 +150,33 @@ export async function checkFirewall(ufwConf: string): Promise<Finding[]> {
 /**
  * Scheduled backups: off is medium (nothing to restore after a disk loss); a passphrase file that
  * stops them (missing, readable by others, too short) is high; unencrypted is low (a backup holds
- * every secret and all client data, but sits 0600 in a 0700 folder).
+ * every secret and all client data, but sits 0600 in a 0700 folder), and so is no copy elsewhere.
  */
 export async function checkBackups(loaded: LoadedPlatform): Promise<Finding[]> {
   const settings = loaded.config.backups;
   if (!settings.schedule) {
     return [{ check: 'backups', severity: 'medium', title: 'Scheduled backups are off', detail: 'backups.schedule is false: only backups made by hand exist.', fix: 'Turn on "Back up every day" in the settings, or run `hivematrix backup` from cron.' }];
   }
+  let encrypted: boolean;
   try {
-    if (await scheduledPassphrase(settings, loaded.paths.instance) !== undefined) return [];
+    encrypted = await scheduledPassphrase(settings, loaded.paths.instance) !== undefined;
   } catch (error) {
     return [{ check: 'backups', severity: 'high', title: 'Scheduled backups cannot be made', detail: error instanceof Error ? error.message : String(error), fix: 'Fix the passphrase file named by backups.passphrase_file (mode 600, at least 8 characters), or clear that setting.' }];
   }
-  return [{
-    check: 'backups', severity: 'low', title: 'Scheduled backups are not encrypted',
-    detail: 'Each backup holds every secret of the platform and all client data; copied off this machine, it is readable by whoever holds the copy.',
-    fix: 'Write a passphrase to a file (chmod 600), set backups.passphrase_file to it in the settings, and keep a copy of the passphrase off this machine.',
-  }];
+  const findings: Finding[] = [];
+  if (!encrypted) {
+    findings.push({
+      check: 'backups', severity: 'low', title: 'Scheduled backups are not encrypted',
+      detail: 'Each backup holds every secret of the platform and all client data; copied off this machine, it is readable by whoever holds the copy.',
+      fix: 'Write a passphrase to a file (chmod 600), set backups.passphrase_file to it in the settings, and keep a copy of the passphrase off this machine.',
+    });
+  }
+  if (settings.copy_to === undefined) {
+    findings.push({
+      check: 'backups', severity: 'low', title: 'Backups stay on this machine',
+      detail: 'A disk failure or a lost server takes the backups with it.',
+      fix: 'Set backups.copy_to in the settings to a folder on another disk or a network mount.',
+    });
+  }
+  return findings;
 }

@@ -121,6 +121,11 @@ export const backupSettingsSchema = z.object({
    * instance folder, or absolute; 0600). Unset: scheduled backups are not encrypted.
    */
   passphrase_file: z.string().trim().min(1).max(4096).optional(),
+  /**
+   * A folder every backup is also copied to (another disk or a network mount; relative to the
+   * instance folder, or absolute). Scheduled copies are pruned with the local ones.
+   */
+  copy_to: z.string().trim().min(1).max(4096).optional(),
 });
 export type BackupSettings = z.infer<typeof backupSettingsSchema>;
 

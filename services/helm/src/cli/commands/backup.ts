@@ -73,6 +73,7 @@ export async function backupCommand(context: CliContext, options: { passphraseSt
     });
     const databases = backup.manifest.components.filter((component) => component.type === 'database').length;
     context.io.out(`✓ backup written: ${shortPath(backup.file)} (${megabytes(backup.size)}, ${databases} databases, ${Math.round((Date.now() - started) / 100) / 10} s)\n`);
+    if (backup.copy !== undefined) context.io.out(`  copied to ${backup.copy}\n`);
     if (passphrase === undefined) context.io.out('  not encrypted: it holds every secret of the platform; keep it private (--passphrase-stdin encrypts)\n');
     return 0;
   } catch (error) {

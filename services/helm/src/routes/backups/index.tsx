@@ -28,7 +28,7 @@ export interface BackupDeps {
   backupsDir: string;
   /** Components the console may restore (the files and every service database but helm's). */
   components: () => string[];
-  create: (passphrase: string | undefined) => Promise<{ file: string; size: number }>;
+  create: (passphrase: string | undefined) => Promise<{ file: string; size: number; copy?: string }>;
   /** Restores one component of `file`, stopping and starting its service around it. */
   restore: (file: string, only: string, passphrase: string | undefined) => Promise<{ restored: string[] }>;
 }
@@ -67,8 +67,9 @@ export async function backupRoutes(app: ServiceApp, deps: BackupDeps): Promise<v
     try {
       const created = await deps.create(request.body.passphrase);
       const name = path.basename(created.file);
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.create', target: name, result: 'success', detail: `${created.size} bytes${request.body.passphrase === undefined ? '' : ', encrypted'}` });
-      return reply.redirectTo('/backups', { notice: `Backup ${name} created.` });
+      const copied = created.copy === undefined ? '' : `, copied to ${created.copy}`;
+      await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.create', target: name, result: 'success', detail: `${created.size} bytes${request.body.passphrase === undefined ? '' : ', encrypted'}${copied}` });
+      return reply.redirectTo('/backups', { notice: `Backup ${name} created${copied}.` });
     } catch (error) {
       await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.create', target: 'platform', result: 'failure', detail: error instanceof Error ? error.message : String(error) });
       throw refusal(error);

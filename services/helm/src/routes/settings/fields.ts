@@ -92,6 +92,10 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
         name: 'backups.passphrase_file', label: 'Passphrase file', kind: 'text', optional: true,
         hint: 'A file (mode 600) holding the passphrase scheduled backups are encrypted with; relative to the instance folder or absolute. Keep a copy of the passphrase off this machine. Empty: not encrypted.',
       },
+      {
+        name: 'backups.copy_to', label: 'Copy every backup to', kind: 'text', optional: true,
+        hint: 'A folder on another disk or a network mount; scheduled copies are pruned with the local ones. Empty: backups stay in instance/backups only.',
+      },
     ],
   },
 ];
