@@ -5,7 +5,7 @@
  * `alerts.webhook_url` is set, delivered; the delivery's outcome is stored with the alert.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { listAlerts, openAlert, openAlertKeys, pruneAlerts, recordDelivery, resolveAlert, type AlertInput, type AlertRow } from '../db/alerts.js';
+import { openAlert, openAlertKeys, pruneAlerts, recordDelivery, resolveAlert, type AlertInput, type AlertRow } from '../db/alerts.js';
 import type { HelmDb } from '../db/logs.js';
 import type { AuditReport } from '../security/findings.js';
 import type { AlertSettings } from '../settings/schema.js';
@@ -74,11 +74,6 @@ export class AlertMonitor {
     if (url === undefined) throw new Error('no webhook is configured (alerts.webhook_url in the settings)');
     const payload: WebhookPayload = { text: `[HiveMatrix test] Alerts from ${this.deps.publicUrl} reach this channel (sent by ${actor}).`, event: 'test', platform: this.deps.publicUrl, alert: null };
     await deliver(url, payload, this.deps.delivery);
-  }
-
-  /** The open and recently resolved alerts. */
-  list(): ReturnType<typeof listAlerts> {
-    return listAlerts(this.deps.db);
   }
 
   /** Service rounds every `serviceMs`, host rounds every `hostMs` (and once soon after start). */

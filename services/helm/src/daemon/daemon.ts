@@ -255,7 +255,7 @@ export class Daemon {
         this.logger.info({ file: result.created.file, removed: result.removed }, 'scheduled backup written');
         await this.http?.alerts.resolve(BACKUP_ALERT_KEY);
       } catch (error) {
-        await this.http?.alerts.raise(backupFailedAlert(error));
+        await this.http?.alerts.raise(backupFailedAlert(error)).catch((alertError: unknown) => this.logger.warn({ err: alertError }, 'the backup alert could not be raised'));
         throw error;
       }
     });
