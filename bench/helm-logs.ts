@@ -70,7 +70,7 @@ try {
     verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'helm' }),
     now: () => new Date(),
     status: () => ({ daemon: { pid: process.pid, state: 'running', started_at: new Date().toISOString(), public_url: 'https://localhost:8443', admin_password_file: '/x', steps: [], error: null }, services: [] }),
-    control: { start: refuse, stop: refuse, restart: refuse },
+    control: { start: refuse, stop: refuse, restart: refuse, enable: refuse, disable: refuse },
     publicUrl: 'https://localhost:8443',
     security: { audit: refuse, ufwScript: () => '', iptablesScript: () => '' },
   });

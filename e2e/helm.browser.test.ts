@@ -68,6 +68,22 @@ describe('helm console through the gateway', () => {
     await page.goto(`${publicUrl}/helm/audit-trail`);
     assert.match(await page.locator('main').innerText(), /restart/);
 
+    // Disable ledger from its page: it stops and leaves the gateway; enable it: it runs again.
+    await page.goto(`${publicUrl}/helm/`);
+    await Promise.all([page.waitForURL(/\/helm\/services\/ledger/), page.getByRole('button', { name: 'disable ledger' }).click()]);
+    await eventually('ledger to be disabled and stopped', async () => {
+      const ledger = (await platform.status()).find((service) => service.name === 'ledger');
+      return ledger?.state === 'disabled' && ledger.pid === null;
+    });
+    await eventually('the gateway to drop ledger', async () => (await page.request.get(`${publicUrl}/ledger/`, { headers: { accept: 'application/json' } })).status() === 404);
+    await page.goto(`${publicUrl}/helm/services/ledger`);
+    await Promise.all([page.waitForURL(/\/helm\/services\/ledger/), page.getByRole('button', { name: 'enable ledger' }).click()]);
+    await eventually('ledger to run again', async () => {
+      const ledger = (await platform.status()).find((service) => service.name === 'ledger');
+      return ledger?.state === 'running' && ledger.health === 'healthy';
+    });
+    await eventually('the gateway to route ledger again', async () => (await page.request.get(`${publicUrl}/ledger/`, { headers: { accept: 'application/json' } })).status() !== 404);
+
     // Logs: a request with a known correlation id, followed across the gateway and the service.
     const traceId = `e2e-${randomUUID()}`;
     const traced = await page.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json', 'x-correlation-id': traceId } });
@@ -126,7 +142,7 @@ describe('helm console through the gateway', () => {
     const tech = await techContext.newPage();
     await signIn(tech, `${publicUrl}/template/`, username, password);
     assert.match(await tech.locator('.page-header__title').innerText(), /^Hello, /);
-    for (const url of ['/helm/', '/helm/services', '/helm/logs', '/helm/users', '/helm/security', '/helm/audit-trail', '/helm/settings', '/helm/backups']) {
+    for (const url of ['/helm/', '/helm/services', '/helm/logs', '/helm/users', '/helm/security', '/helm/audit-trail', '/helm/settings', '/helm/backups', '/helm/alerts']) {
       const response = await tech.goto(`${publicUrl}${url}`);
       assert.equal(response?.status(), 403, `${url} for a technician`);
     }
@@ -134,8 +150,10 @@ describe('helm console through the gateway', () => {
       const response = await tech.request.get(`${publicUrl}${url}`, { headers: { accept: 'application/json' } });
       assert.equal(response.status(), 403, `${url} for a technician`);
     }
-    const post = await tech.request.post(`${publicUrl}/helm/services/template/stop`, { headers: { origin: publicUrl }, maxRedirects: 0 });
-    assert.equal(post.status(), 403);
+    for (const action of ['stop', 'disable']) {
+      const post = await tech.request.post(`${publicUrl}/helm/services/template/${action}`, { headers: { origin: publicUrl }, maxRedirects: 0 });
+      assert.equal(post.status(), 403, `${action} for a technician`);
+    }
     assert.equal((await platform.status()).find((service) => service.name === 'template')?.state, 'running');
     await techContext.close();
     await admin.close();

@@ -1,12 +1,17 @@
 /**
- * What helm's HTTP app may do to the services: start, stop, restart. The daemon implements it
- * with its supervisor (the app runs inside the daemon); tests pass a fake.
+ * What helm's HTTP app may do to the services: start, stop, restart, and turn an app on or off
+ * (enable starts it and keeps it in the platform; disable stops it and leaves it out, until
+ * enabled again). The daemon implements it with its supervisor (the app runs inside the
+ * daemon); tests pass a fake.
  */
 
 /** The actions an admin can take on one service. */
-export type ServiceAction = 'start' | 'stop' | 'restart';
+export type ServiceAction = 'start' | 'stop' | 'restart' | 'enable' | 'disable';
 
-export const SERVICE_ACTIONS: readonly ServiceAction[] = ['start', 'stop', 'restart'];
+export const SERVICE_ACTIONS: readonly ServiceAction[] = ['start', 'stop', 'restart', 'enable', 'disable'];
+
+/** The actions on a running (enabled) service. */
+export const RUN_ACTIONS: readonly ServiceAction[] = ['start', 'stop', 'restart'];
 
 /** How an action ended: `ok` false when the service did not come up healthy. */
 export interface ActionResult {

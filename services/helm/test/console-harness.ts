@@ -58,7 +58,7 @@ export async function startConsole(security?: SecurityDeps, extra: Partial<HelmD
     verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'helm', now: () => NOW.getTime() }),
     now: () => NOW,
     status: () => STATUS,
-    control: { start: act('start'), stop: act('stop'), restart: act('restart') },
+    control: { start: act('start'), stop: act('stop'), restart: act('restart'), enable: act('enable'), disable: act('disable') },
     publicUrl: 'https://hive.example',
     security: security ?? { audit: () => Promise.reject(new Error('no audit in this test')), ufwScript: () => '', iptablesScript: () => '' },
     logPollMs: 20,

@@ -39,7 +39,7 @@ describe('helm HTTP app', () => {
       verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'helm', now: () => NOW.getTime() }),
       now: () => NOW,
       status: () => STATUS,
-      control: { start: refuse, stop: refuse, restart: refuse },
+      control: { start: refuse, stop: refuse, restart: refuse, enable: refuse, disable: refuse },
       publicUrl: 'https://localhost:8443',
       security: { audit: refuse, ufwScript: () => '', iptablesScript: () => '' },
     });

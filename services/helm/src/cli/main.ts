@@ -9,6 +9,7 @@ import { auditCommand } from './commands/audit.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
+import { enableCommand } from './commands/enable.js';
 import { metricsCommand } from './commands/metrics.js';
 import { alertsCommand } from './commands/alerts.js';
 import { statusCommand } from './commands/status.js';
@@ -29,6 +30,8 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
   program.command('start [service]').description('start the platform in the background (or one service)').action((service?: string) => run(() => startCommand(context, service))());
   program.command('stop [service]').description('stop the platform (or one service)').action((service?: string) => run(() => stopCommand(context, service))());
   program.command('restart [service]').description('restart the platform (or one service)').action((service?: string) => run(() => restartCommand(context, service))());
+  program.command('enable <service>').description('turn an app on (started at once when the platform runs)').action((service: string) => run(() => enableCommand(context, service, true))());
+  program.command('disable <service>').description('turn an app off (stopped at once when the platform runs)').action((service: string) => run(() => enableCommand(context, service, false))());
   program
     .command('status')
     .description('name, port, pid, state, health, restarts, uptime and memory of every service')

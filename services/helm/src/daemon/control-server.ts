@@ -56,6 +56,14 @@ export async function startControlServer(daemon: Daemon, socket: string, request
     }
   });
 
+  app.post('/services/:name/:change', { schema: { params: nameParams.extend({ change: z.enum(['enable', 'disable']) }) } }, async (request) => {
+    try {
+      return await daemon.setEnabled(request.params.name, request.params.change === 'enable');
+    } catch (error) {
+      throw failure(error);
+    }
+  });
+
   app.post('/reload', { schema: { body: z.object({ start: z.boolean().default(false) }).default({ start: false }) } }, async (request) => {
     try {
       return await daemon.reload(request.body.start);

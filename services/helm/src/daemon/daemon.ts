@@ -21,6 +21,7 @@ import { policyFromSettings, systemClock, type Clock } from '../supervisor/polic
 import { residentMemoryMb } from '../supervisor/process-group.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { runScheduledBackup } from '../backup/scheduler.js';
+import { setAppEnabled } from '../settings/app-enabled.js';
 import { BACKUP_ALERT_KEY, backupFailedAlert } from '../alerts/rules.js';
 import { databaseTargets } from '../backup/targets.js';
 import type { StartOutcome, UnitHealth } from '../supervisor/unit.js';
@@ -308,7 +309,26 @@ export class Daemon {
         await this.stopService(name);
         return started(name);
       },
+      enable: (name) => this.setEnabled(name, true),
+      disable: (name) => this.setEnabled(name, false),
     };
+  }
+
+  /**
+   * Turns an app on (configured, then started) or off (configured, then stopped and no longer
+   * supervised); the configuration is checked and written first (see setAppEnabled).
+   */
+  async setEnabled(name: string, enabled: boolean): Promise<ActionResult> {
+    const { changed } = await setAppEnabled(this.options.paths, name, enabled);
+    if (!enabled) {
+      await this.supervisor?.remove(name);
+      await this.reload(false);
+      return { ok: true, message: changed ? `${name} disabled` : `${name} was already disabled` };
+    }
+    const { outcomes } = await this.reload(true);
+    const outcome = outcomes.find((candidate) => candidate.name === name);
+    if (outcome === undefined) return { ok: true, message: changed ? `${name} enabled` : `${name} was already enabled` };
+    return { ok: outcome.ok, message: outcome.ok ? `${name} enabled and ${outcome.health}` : outcome.message };
   }
 
   /** Starts one service (learning about it first if it is new). */

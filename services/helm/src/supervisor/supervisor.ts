@@ -44,6 +44,15 @@ export class Supervisor extends EventEmitter<{ change: [UnitStatus] }> {
     return unit;
   }
 
+  /** Stops a service and stops supervising it (a disabled app). */
+  async remove(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (entry === undefined) return;
+    await entry.unit.stop();
+    entry.unit.removeAllListeners();
+    this.entries.delete(name);
+  }
+
   /** The unit called `name`. */
   unit(name: string): ServiceUnit | undefined {
     return this.entries.get(name)?.unit;

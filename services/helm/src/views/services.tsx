@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import type { Query } from '@hivematrix/sdk';
 import { Alert, Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
-import { SERVICE_ACTIONS } from '../control.js';
+import { RUN_ACTIONS, type ServiceAction } from '../control.js';
 import type { MetricSample } from '../db/metrics.js';
 import type { LogEntryRow } from '../db/schema.js';
 import type { ServiceStatusView } from '../status.js';
@@ -25,14 +25,18 @@ function uptime(seconds: number | null): string {
   return h > 0 ? `${h} h ${m} min` : `${m} min ${seconds % 60} s`;
 }
 
-/** Start, stop and restart as POST forms (helm itself is not controlled from its own page). */
+/**
+ * Start, stop and restart as POST forms, and disable for an app (helm itself is not controlled
+ * from its own page); a disabled app offers only enable.
+ */
 function Controls({ service, urlFor }: { service: ServiceStatusView; urlFor: UrlFor }): JSX.Element | null {
-  if (service.name === 'helm') return null;
+  if (service.name === 'helm' || service.state === 'not_installed') return null;
+  const actions: readonly ServiceAction[] = service.state === 'disabled' ? ['enable'] : service.kind === 'app' ? [...RUN_ACTIONS, 'disable'] : RUN_ACTIONS;
   return (
     <span class="u-flex u-gap-sm">
-      {SERVICE_ACTIONS.map((action) => (
+      {actions.map((action) => (
         <form method="post" action={urlFor(`/services/${service.name}/${action}`)} class="u-inline">
-          <Button type="submit" small variant={action === 'stop' ? 'danger' : 'secondary'} aria-label={`${action} ${service.name}`}>
+          <Button type="submit" small variant={action === 'stop' || action === 'disable' ? 'danger' : 'secondary'} aria-label={`${action} ${service.name}`}>
             {action}
           </Button>
         </form>
