@@ -50,7 +50,7 @@ export interface HelmDeps {
   identity?: IdentityAdmin;
   /** Where the master configuration is, and how to tell the daemon it changed (settings pages; absent: 503). */
   settings?: { paths: HelmPaths; reload?: () => Promise<void> };
-  /** The alert monitor's webhook (absent: alerts are listed, no webhook can be tested). */
+  /** The alert monitor's channels (absent: alerts are listed, nothing can be tested). */
   alerts?: Omit<AlertDeps, 'db' | 'now'>;
 }
 
@@ -84,7 +84,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
   await app.register(alertRoutes, {
     db: deps.db, now: deps.now,
-    webhookConfigured: deps.alerts?.webhookConfigured ?? (() => false),
+    channels: deps.alerts?.channels ?? (() => []),
     sendTest: deps.alerts?.sendTest ?? (() => Promise.reject(new Error('the alert monitor is not running'))),
   });
   return app;

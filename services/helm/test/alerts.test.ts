@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createLogger } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase, type Database } from '@hivematrix/sdk/db';
@@ -55,6 +55,54 @@ describe('alert rules', () => {
     assert.deepEqual(decision.resolve, ['audit:secrets:gone']);
   });
 });
+
+/** A minimal SMTP server that keeps what it is sent (EHLO, AUTH PLAIN, MAIL, RCPT, DATA). */
+async function smtpSink(): Promise<{ url: string; messages: { auth: string; from: string; to: string[]; data: string }[]; server: NetServer }> {
+  const messages: { auth: string; from: string; to: string[]; data: string }[] = [];
+  const server = createNetServer((socket) => {
+    socket.setEncoding('utf8');
+    let buffer = '';
+    let inData = false;
+    let current = { auth: '', from: '', to: [] as string[], data: '' };
+    socket.write('220 sink ESMTP\r\n');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            messages.push(current);
+            current = { auth: current.auth, from: '', to: [], data: '' };
+            socket.write('250 queued\r\n');
+          } else {
+            current.data += `${line.startsWith('..') ? line.slice(1) : line}\n`;
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250-sink\r\n250 AUTH PLAIN\r\n');
+        else if (verb === 'AUTH') {
+          current.auth = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString('utf8').split('\0').slice(1).join(':');
+          socket.write('235 ok\r\n');
+        } else if (verb === 'MAIL') {
+          current.from = line;
+          socket.write('250 ok\r\n');
+        } else if (verb === 'RCPT') {
+          current.to.push(line);
+          socket.write('250 ok\r\n');
+        } else if (verb === 'DATA') {
+          inData = true;
+          socket.write('354 go on\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `smtp://alerts%40msp.test:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}`, messages, server };
+}
 
 /** A webhook receiver that answers with the statuses queued in `answers` (then 204). */
 async function receiver(): Promise<{ url: string; got: WebhookPayload[]; answers: number[]; server: Server }> {
@@ -132,14 +180,44 @@ describe('alert monitor', () => {
     await monitor.raise({ key: 'audit:ports:x', severity: 'high', title: 'x exposed', detail: 'd' });
     assert.equal(hook.got.length, 1, 'a 404 is not retried');
     const row = (await listAlerts(database.db)).open.find((alert) => alert.key === 'audit:ports:x');
-    assert.equal(row?.notifyError, 'the webhook answered 404');
+    assert.equal(row?.notifyError, 'webhook: the webhook answered 404');
     assert.equal(row?.notifiedAt, null);
 
     settings = { ...settings, webhook_url: 'http://127.0.0.1:9/unreachable' };
     await assert.rejects(monitor.test('alice'), /could not be reached/);
     settings = { down_after_s: 30 };
-    await assert.rejects(monitor.test('alice'), /no webhook is configured/);
+    await assert.rejects(monitor.test('alice'), /no webhook or e-mail is configured/);
     settings = { webhook_url: hook.url, down_after_s: 30 };
+  });
+
+  it('e-mails alerts too, and records a delivery when one channel took it and the other failed', async () => {
+    const sink = await smtpSink();
+    try {
+      hook.got.length = 0;
+      hook.answers.push(404);
+      settings = { webhook_url: hook.url, down_after_s: 30, smtp_url: sink.url, email_to: 'ops@msp.test, boss@msp.test' };
+      assert.deepEqual(monitor.channels(), ['webhook', 'e-mail to ops@msp.test, boss@msp.test']);
+      await monitor.raise({ key: 'service:ledger:down', severity: 'high', title: 'ledger is down', detail: 'no answer for 60 s' });
+      assert.equal(sink.messages.length, 1);
+      const [message] = sink.messages;
+      assert.equal(message?.auth, 'alerts@msp.test:s3cret');
+      assert.match(message?.from ?? '', /<hivematrix@hive\.example>/);
+      assert.equal(message?.to.length, 2);
+      assert.match(message?.data ?? '', /^Subject: \[HiveMatrix high\] ledger is down$/m);
+      assert.match(message?.data ?? '', /no answer for 60 s/);
+      assert.match(message?.data ?? '', /https:\/\/hive\.example\/helm\/alerts/);
+      const row = (await listAlerts(database.db)).open.find((alert) => alert.key === 'service:ledger:down');
+      assert.ok(row?.notifiedAt !== null, 'delivered by e-mail');
+      assert.equal(row?.notifyError, 'webhook: the webhook answered 404');
+
+      await monitor.test('alice');
+      assert.match(sink.messages.at(-1)?.data ?? '', /^Subject: \[HiveMatrix test\]/m);
+      await monitor.resolve('service:ledger:down');
+      assert.match(sink.messages.at(-1)?.data ?? '', /^Subject: \[HiveMatrix resolved\] ledger is down$/m);
+    } finally {
+      settings = { webhook_url: hook.url, down_after_s: 30 };
+      sink.server.close();
+    }
   });
 
   it('resolves audit alerts that the next audit no longer reports', async () => {
@@ -157,7 +235,7 @@ describe('alerts in the console and the CLI', () => {
   before(async () => {
     c = await startConsole(undefined, {
       alerts: {
-        webhookConfigured: () => true,
+        channels: () => ['webhook'],
         sendTest: async (actor) => {
           if (fail !== null) throw new Error(fail);
           sent.push(actor);

@@ -109,6 +109,12 @@ describe('helm console: settings', () => {
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /backups\.schedule/);
     assert.match(bad.body, /backups\.hour_utc/);
+    const mail = await post('/settings', [['alerts.email_to', 'ops@msp.test, not an address'], ['alerts.webhook_url', 'ftp://x']]);
+    assert.equal(mail.statusCode, 400);
+    assert.match(mail.body, /alerts\.email_to/);
+    assert.match(mail.body, /alerts\.webhook_url/);
+    assert.equal((await post('/settings', [['alerts.email_to', 'ops@msp.test, boss@msp.test']])).statusCode, 303);
+    assert.equal((await readMasterConfig(paths.masterConfig))?.alerts.email_to, 'ops@msp.test, boss@msp.test');
     const cleared = await post('/settings', [['backups.schedule', 'true'], ['backups.passphrase_file', '']]);
     assert.equal(cleared.statusCode, 303);
     assert.equal((await readMasterConfig(paths.masterConfig))?.backups.passphrase_file, undefined);

@@ -1,8 +1,9 @@
 /**
  * The alert monitor, run inside helm's HTTP service: every few seconds it judges the services'
  * status, every few hours it runs the security audit, and other parts of helm raise and resolve
- * alerts through it (the scheduled backup). An alert opened or resolved is logged and, when
- * `alerts.webhook_url` is set, delivered; the delivery's outcome is stored with the alert.
+ * alerts through it (the scheduled backup). An alert opened or resolved is logged and delivered
+ * to every channel configured (`alerts.webhook_url`, e-mail through `alerts.smtp_url` to
+ * `alerts.email_to`); the delivery's outcome is stored with the alert.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { openAlert, openAlertKeys, pruneAlerts, recordDelivery, resolveAlert, type AlertInput, type AlertRow } from '../db/alerts.js';
@@ -11,6 +12,7 @@ import type { AuditReport } from '../security/findings.js';
 import type { AlertSettings } from '../settings/schema.js';
 import type { PlatformStatus } from '../status.js';
 import { auditAlerts, serviceAlerts, type AlertDecision } from './rules.js';
+import { emailSettings, sendAlertEmail } from './email.js';
 import { alertPayload, deliver, type DeliveryOptions, type WebhookPayload } from './webhook.js';
 
 export interface MonitorDeps {
@@ -68,12 +70,19 @@ export class AlertMonitor {
     await this.notify(row, 'resolved');
   }
 
-  /** Sends a test message to the webhook; throws when none is set or the delivery failed. */
+  /** Where alerts go: `webhook`, `e-mail to a@x, b@y`. */
+  channels(): string[] {
+    const settings = this.deps.settings();
+    const email = emailSettings(settings, this.deps.publicUrl);
+    return [...(settings.webhook_url === undefined ? [] : ['webhook']), ...(email === undefined ? [] : [`e-mail to ${email.to.join(', ')}`])];
+  }
+
+  /** Sends a test message to every channel; throws when there is none or a delivery failed. */
   async test(actor: string): Promise<void> {
-    const url = this.deps.settings().webhook_url;
-    if (url === undefined) throw new Error('no webhook is configured (alerts.webhook_url in the settings)');
     const payload: WebhookPayload = { text: `[HiveMatrix test] Alerts from ${this.deps.publicUrl} reach this channel (sent by ${actor}).`, event: 'test', platform: this.deps.publicUrl, alert: null };
-    await deliver(url, payload, this.deps.delivery);
+    const { attempted, failures } = await this.send(payload);
+    if (attempted === 0) throw new Error('no webhook or e-mail is configured (alerts settings)');
+    if (failures.length > 0) throw new Error(failures.join('; '));
   }
 
   /** Service rounds every `serviceMs`, host rounds every `hostMs` (and once soon after start). */
@@ -109,16 +118,24 @@ export class AlertMonitor {
     return next;
   }
 
+  /** Delivers to every configured channel at once; returns how many were tried and each failure. */
+  private async send(payload: WebhookPayload): Promise<{ attempted: number; failures: string[] }> {
+    const settings = this.deps.settings();
+    const email = emailSettings(settings, this.deps.publicUrl);
+    const sends: [string, () => Promise<void>][] = [];
+    if (settings.webhook_url !== undefined) sends.push(['webhook', () => deliver(settings.webhook_url ?? '', payload, this.deps.delivery)]);
+    if (email !== undefined) sends.push(['e-mail', () => sendAlertEmail(email, payload, `${this.deps.publicUrl}/helm/alerts`)]);
+    const outcomes = await Promise.allSettled(sends.map(([, send]) => send()));
+    const failures = outcomes.flatMap((outcome, i) =>
+      outcome.status === 'fulfilled' ? [] : [`${sends[i]?.[0] ?? ''}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`]);
+    return { attempted: sends.length, failures };
+  }
+
   private async notify(row: AlertRow, event: 'opened' | 'resolved'): Promise<void> {
-    const url = this.deps.settings().webhook_url;
-    if (url === undefined) return;
-    try {
-      await deliver(url, alertPayload(row, event, this.deps.publicUrl), this.deps.delivery);
-      if (event === 'opened') await recordDelivery(this.deps.db, row.id, { at: this.deps.now() });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.deps.logger.warn({ alert: row.key, err: error }, `alert not delivered: ${message}`);
-      if (event === 'opened') await recordDelivery(this.deps.db, row.id, { error: message });
-    }
+    const { attempted, failures } = await this.send(alertPayload(row, event, this.deps.publicUrl));
+    if (attempted === 0) return;
+    if (failures.length > 0) this.deps.logger.warn({ alert: row.key }, `alert not delivered: ${failures.join('; ')}`);
+    // Delivered when any channel took it; the failures of the others are kept with it.
+    if (event === 'opened') await recordDelivery(this.deps.db, row.id, { at: failures.length < attempted ? this.deps.now() : null, error: failures.length === 0 ? null : failures.join('; ') });
   }
 }

@@ -81,7 +81,7 @@ export async function startHelmHttp(
         clientSecret: loaded.config.keycloak.admin_client_secret,
       }),
       settings: { paths: loaded.paths, ...(hooks.reload === undefined ? {} : { reload: hooks.reload }) },
-      alerts: { webhookConfigured: () => current().config.alerts.webhook_url !== undefined, sendTest: (actor) => monitor.test(actor) },
+      alerts: { channels: () => monitor.channels(), sendTest: (actor) => monitor.test(actor) },
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     const sampler = new MetricsSampler({ db: database.db, status, now: () => new Date(), retentionMs: loaded.config.system.metrics_retention_days * DAY_MS });

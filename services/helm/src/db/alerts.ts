@@ -56,9 +56,9 @@ export async function openAlertCounts(db: HelmDb): Promise<{ open: number; high:
   return { open: row?.open ?? 0, high: row?.high ?? 0 };
 }
 
-/** Records how the webhook delivery of an alert went. */
-export async function recordDelivery(db: HelmDb, id: number, outcome: { at: Date } | { error: string }): Promise<void> {
-  await db.update(alerts).set('at' in outcome ? { notifiedAt: outcome.at, notifyError: null } : { notifyError: outcome.error.slice(0, 500) }).where(eq(alerts.id, id));
+/** Records how the delivery of an alert went: when a channel took it (null: none did), and the failures. */
+export async function recordDelivery(db: HelmDb, id: number, outcome: { at: Date | null; error: string | null }): Promise<void> {
+  await db.update(alerts).set({ notifiedAt: outcome.at, notifyError: outcome.error?.slice(0, 500) ?? null }).where(eq(alerts.id, id));
 }
 
 /** Open alerts (most severe, then newest first) and the newest `recent` resolved ones. */

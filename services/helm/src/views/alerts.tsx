@@ -6,22 +6,24 @@ import type { UrlFor } from './services.js';
 
 const BADGE: Record<AlertSeverity, 'danger' | 'warning' | 'info'> = { high: 'danger', medium: 'warning', low: 'info' };
 
-function delivery(row: AlertRow, webhook: boolean): JSX.Element | string {
-  if (row.notifiedAt !== null) return `sent ${row.notifiedAt.toISOString()}`;
-  if (row.notifyError !== null) return <Badge variant="danger">{`not sent: ${row.notifyError}`}</Badge>;
-  return webhook ? 'not sent' : 'no webhook';
+function delivery(row: AlertRow, configured: boolean): JSX.Element | string {
+  const failed = row.notifyError === null ? null : <Badge variant="danger">{`failed: ${row.notifyError}`}</Badge>;
+  if (row.notifiedAt !== null) return <>{`sent ${row.notifiedAt.toISOString()}`}{failed === null ? null : <> {failed}</>}</>;
+  return failed ?? (configured ? 'not sent' : 'nowhere to send');
 }
 
 export interface AlertsPageProps {
   open: AlertRow[];
   resolved: AlertRow[];
-  webhookConfigured: boolean;
+  /** Where alerts are sent (`webhook`, `e-mail to …`); empty: nowhere. */
+  channels: string[];
   /** The outcome of "Send a test alert": sent, or why it failed. */
   test: { sent: true } | { sent: false; error: string } | undefined;
   urlFor: UrlFor;
 }
 
-export function AlertsPage({ open, resolved, webhookConfigured, test, urlFor }: AlertsPageProps): JSX.Element {
+export function AlertsPage({ open, resolved, channels, test, urlFor }: AlertsPageProps): JSX.Element {
+  const configured = channels.length > 0;
   return (
     <Page title="Alerts" service="helm">
       <PageHeader
@@ -35,10 +37,10 @@ export function AlertsPage({ open, resolved, webhookConfigured, test, urlFor }: 
         <Table
           label="Open alerts"
           empty="Nothing needs attention."
-          columns={[{ key: 'severity', label: 'Severity' }, { key: 'title', label: 'Alert' }, { key: 'detail', label: 'Detail' }, { key: 'opened', label: 'Since' }, { key: 'delivery', label: 'Webhook' }]}
+          columns={[{ key: 'severity', label: 'Severity' }, { key: 'title', label: 'Alert' }, { key: 'detail', label: 'Detail' }, { key: 'opened', label: 'Since' }, { key: 'delivery', label: 'Delivery' }]}
           rows={open.map((row) => ({
             severity: <Badge variant={BADGE[row.severity]}>{row.severity}</Badge>,
-            title: row.title, detail: row.detail, opened: row.openedAt.toISOString(), delivery: delivery(row, webhookConfigured),
+            title: row.title, detail: row.detail, opened: row.openedAt.toISOString(), delivery: delivery(row, configured),
           }))}
         />
       </Card>
@@ -54,11 +56,11 @@ export function AlertsPage({ open, resolved, webhookConfigured, test, urlFor }: 
         />
       </Card>
       <Card title="Delivery">
-        {webhookConfigured
-          ? <p>Alerts are posted to the webhook set in the settings (alerts.webhook_url) when they open and when they resolve.</p>
-          : <p>No webhook is set: alerts are shown here and written to helm's log. Set <code>alerts.webhook_url</code> on the <a href={urlFor('/settings')}>settings</a> page to have them posted to a chat channel.</p>}
+        {configured
+          ? <p>{`Alerts are sent when they open and when they resolve: ${channels.join('; ')}.`}</p>
+          : <p>Alerts are shown here and written to helm's log. Set a webhook or e-mail recipients on the <a href={urlFor('/settings')}>settings</a> page (e-mail also needs <code>alerts.smtp_url</code> in the master configuration) to have them sent.</p>}
         <form method="post" action={urlFor('/alerts/test')}>
-          <Button type="submit" variant="secondary" disabled={!webhookConfigured}>Send a test alert</Button>
+          <Button type="submit" variant="secondary" disabled={!configured}>Send a test alert</Button>
         </form>
       </Card>
     </Page>

@@ -14,8 +14,8 @@ import { actorOf } from '../services/actions.js';
 export interface AlertDeps {
   db: HelmDb;
   now: () => Date;
-  /** Whether a webhook is set (read on every request). */
-  webhookConfigured: () => boolean;
+  /** Where alerts are sent (read on every request): `webhook`, `e-mail to …`; empty when nowhere. */
+  channels: () => string[];
   /** Sends a test message; throws with the reason it was not delivered. */
   sendTest: (actor: string) => Promise<void>;
 }
@@ -46,7 +46,7 @@ export async function alertRoutes(app: ServiceApp, deps: AlertDeps): Promise<voi
 
   const page = async (request: Parameters<typeof currentUser>[0], outcome: AlertsPageTest) => {
     const { open, resolved } = await listAlerts(deps.db);
-    return <AlertsPage open={open} resolved={resolved} webhookConfigured={deps.webhookConfigured()} test={outcome} urlFor={(target, query) => request.urlFor(target, query)} />;
+    return <AlertsPage open={open} resolved={resolved} channels={deps.channels()} test={outcome} urlFor={(target, query) => request.urlFor(target, query)} />;
   };
 
   app.get('/alerts', { preValidation: adminPage, schema: { querystring: z.object({ test: z.enum(['sent']).optional().catch(undefined) }) } }, async (request, reply) =>

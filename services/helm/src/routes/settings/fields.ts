@@ -78,6 +78,11 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
         hint: 'Alerts are posted here as JSON when they open and resolve (its "text" suits Slack, Mattermost and similar incoming webhooks). Empty: shown on the alerts page and logged only.',
       },
       { name: 'alerts.down_after_s', label: 'Alert when a service is down for (s)', kind: 'number' },
+      {
+        name: 'alerts.email_to', label: 'E-mail alerts to', kind: 'text', optional: true,
+        hint: 'Addresses, comma-separated. Needs alerts.smtp_url (smtp:// or smtps://, with the account) in the master configuration.',
+      },
+      { name: 'alerts.email_from', label: 'E-mail sender', kind: 'text', optional: true, hint: 'Empty: hivematrix@<public hostname>.' },
     ],
   },
   {
