@@ -4,7 +4,6 @@
  * instance/backups, then written as one archive (container.ts) with the manifest first.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import type { HelmPaths } from '../paths.js';
 import { writeContainer, type SourceEntry } from './container.js';
 import { dumpDatabase } from './db-dump.js';
 import { BackupError } from './errors.js';
+import { sha256File } from './file-hash.js';
 import { copyOffsite } from './offsite.js';
 import { FILES_COMPONENT, MANIFEST_ENTRY, type BackupComponent, type BackupManifest } from './manifest.js';
 import { ensurePlatformId, type DatabaseTarget } from './targets.js';
@@ -46,12 +46,6 @@ export interface CreatedBackup {
 export function backupFileName(at: Date, trigger: 'manual' | 'scheduled'): string {
   const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
   return `hivematrix-${stamp}-${trigger}${BACKUP_EXTENSION}`;
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Regular files under `dir`, relative to `base`; symlinks and sockets are not followed or kept. */

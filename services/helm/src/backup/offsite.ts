@@ -5,18 +5,11 @@
  * Scheduled backups that retention prunes locally are pruned there too; manual ones, and files
  * that are not helm's backups, are never touched.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256File } from './file-hash.js';
 import { BackupError } from './errors.js';
 import { isBackupName } from './list.js';
-
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** `{ copyTo }` for `createBackup` from the settings (relative to the instance folder, or absolute); empty when unset. */
 export function copyToOption(settings: { copy_to?: string | undefined }, instanceDir: string): { copyTo?: string } {
@@ -31,7 +24,7 @@ export async function copyOffsite(file: string, dir: string): Promise<string> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await copyFile(file, partial);
     await chmod(partial, 0o600);
-    const [original, copy] = await Promise.all([sha256(file), sha256(partial)]);
+    const [original, copy] = await Promise.all([sha256File(file), sha256File(partial)]);
     if (original !== copy) throw new Error('the copy differs from the original');
     await rename(partial, target);
     return target;

@@ -61,14 +61,9 @@ export async function recordUnknownFailure(db: IdentityDb, username: string, now
   return row?.lockedUntil ?? null;
 }
 
-/** A successful login: the count starts again from zero. */
+/** A successful login, or an admin's unlock: the count starts again from zero and any lockout ends. */
 export async function clearUserFailures(db: IdentityDb, userId: string): Promise<void> {
   await db.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, userId));
-}
-
-/** Ends a user's lockout and restarts their count (an admin's "unlock"). */
-export async function unlockUser(db: IdentityDb, userId: string): Promise<void> {
-  await clearUserFailures(db, userId);
 }
 
 /** Ends every lockout: every user's, and every unknown username's count. */

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
-import { unlockAll, unlockUser } from '../../db/lockout.js';
+import { clearUserFailures, unlockAll } from '../../db/lockout.js';
 import type { IdentityDb } from '../../db/schema.js';
 import { findUserById } from '../../db/users.js';
 import { idParams, parseRequest } from './params.js';
@@ -34,7 +34,7 @@ export const attackDetectionRoutes: FastifyPluginAsync<AttackDetectionOptions> =
 
   app.delete(`${BASE}/:id`, async (request, reply) => {
     const user = await loadUser(request.params);
-    await unlockUser(db, user.id);
+    await clearUserFailures(db, user.id);
     return reply.code(204).send();
   });
 
