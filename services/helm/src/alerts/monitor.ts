@@ -121,9 +121,10 @@ export class AlertMonitor {
   /** Delivers to every configured channel at once; returns how many were tried and each failure. */
   private async send(payload: WebhookPayload): Promise<{ attempted: number; failures: string[] }> {
     const settings = this.deps.settings();
+    const webhook = settings.webhook_url;
     const email = emailSettings(settings, this.deps.publicUrl);
     const sends: [string, () => Promise<void>][] = [];
-    if (settings.webhook_url !== undefined) sends.push(['webhook', () => deliver(settings.webhook_url ?? '', payload, this.deps.delivery)]);
+    if (webhook !== undefined) sends.push(['webhook', () => deliver(webhook, payload, this.deps.delivery)]);
     if (email !== undefined) sends.push(['e-mail', () => sendAlertEmail(email, payload, `${this.deps.publicUrl}/helm/alerts`)]);
     const outcomes = await Promise.allSettled(sends.map(([, send]) => send()));
     const failures = outcomes.flatMap((outcome, i) =>
