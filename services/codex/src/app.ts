@@ -22,11 +22,13 @@ import { contactPageRoutes } from './routes/contacts/pages.js';
 import { planApiRoutes } from './routes/plans/api.js';
 import { planPageRoutes } from './routes/plans/pages.js';
 import { ticketApiRoutes } from './routes/tickets/api.js';
+import { billingMonthApiRoutes } from './routes/billing-month/api.js';
 import { ticketPageRoutes } from './routes/tickets/pages.js';
 import { settingsApiRoutes } from './routes/settings/api.js';
 import { settingsPageRoutes } from './routes/settings/pages.js';
 import { syncApiRoutes } from './routes/sync/api.js';
 import { adminPageRoutes } from './routes/sync/pages.js';
+import { keyringFrom } from './domain/secret-box.js';
 
 export interface CodexDeps {
   config: CodexConfig;
@@ -65,12 +67,13 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
     }),
   );
   const apiRoutes = collectApiRoutes(app);
-  const secretKey = config.CODEX_SECRET_KEY;
+  const secretKey = keyringFrom(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS);
   await app.register(companyApiRoutes, { db, now });
   await app.register(assetApiRoutes, { db, now, secretKey });
   await app.register(contactApiRoutes, { db, now });
   await app.register(planApiRoutes, { db, now });
   await app.register(ticketApiRoutes, { db, config });
+  await app.register(billingMonthApiRoutes, { db, timeZone: config.BUSINESS_TIMEZONE });
   await app.register(settingsApiRoutes, { db, now });
   await app.register(syncApiRoutes, { db, now, runner });
   await app.register(dashboardRoutes, { db });

@@ -76,6 +76,7 @@ export const SERVICE_ACCESS = {
   tickets: ['ledger', 'beacon', 'brainhair'],
   ticketsActive: ['beacon', 'brainhair'],
   timeEntries: ['ledger'],
+  billingMonth: ['ledger'],
   agents: ['beacon', 'ledger'],
   psaConfig: ['beacon', 'brainhair'],
   userSettings: ['nexus'],

@@ -1,0 +1,94 @@
+/**
+ * `GET /api/billing/month`: what ledger needs to bill a month, in one call per page of companies
+ * (see `db/billing-month.ts`). The answer carries only the fields billing reads, so a thousand
+ * companies with their contacts, assets and entries stay one modest answer.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '@hivematrix/sdk';
+import { agentEmails, billingMonthPage, planCatalogue } from '../../db/billing-month.js';
+import { pricesOf } from '../../db/plans.js';
+import type { CodexDb } from '../../db/types.js';
+import { BILLING_TYPES } from '../../domain/billing-type.js';
+import { TERMS } from '../../domain/contract.js';
+import { SERVICE_ACCESS } from '../../domain/permissions.js';
+import { allow } from '../access.js';
+import { planSchema } from '../api-schemas-ops.js';
+
+const monthText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month like 2026-10');
+const account = z.string().min(1).max(50);
+const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
+
+const query = z.object({
+  month: monthText,
+  after: account.optional().describe('keyset cursor: the next_after of the previous page'),
+  account: account.optional().describe('only this company'),
+  prior_from: monthText.optional().describe('also billable minutes per company for each month from this one up to the month before `month` (at most 12 months back)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+const answer = z.object({
+  month: z.string(),
+  time_zone: z.string(),
+  plans: z.array(planSchema.pick({ plan_name: true, term: true, support_level: true, prices_cents: true, backup_included_tb: true })),
+  agent_emails: z.array(z.string()).describe('lower-cased e-mail addresses of the PSA agents'),
+  companies: z.array(z.object({
+    company: z.object({
+      account_number: z.string(), name: z.string(), plan_name: z.string().nullable(), contract_term: z.enum(TERMS).nullable(),
+      contract_start: z.string().nullable(), support_level: z.string().nullable(), managed_users: z.number().int().nullable(),
+      managed_devices: z.number().int().nullable(), archived_at: z.string().nullable(),
+    }),
+    assets: z.array(z.object({ id: z.number().int(), hostname: z.string(), billing_type: z.enum(BILLING_TYPES), backup_usage_bytes: z.number().int().nullable(), archived_at: z.string().nullable() })),
+    contacts: z.array(z.object({ id: z.number().int(), name: z.string(), email: z.string().nullable(), active: z.boolean(), archived_at: z.string().nullable() })),
+    entries: z.array(z.object({ id: z.number().int(), ticket_number: z.string(), entry_date: z.string(), minutes: z.number().int(), billable: z.boolean() })),
+    prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
+  })),
+  next_after: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+});
+
+/** Months from `from` to `to` (both `YYYY-MM`), for bounding `prior_from`. */
+function monthsApart(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
+export const billingMonthApiRoutes: FastifyPluginAsync<{ db: CodexDb; timeZone: string }> = async (base, { db, timeZone }) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/billing/month', {
+    preHandler: allow('time:read', { services: SERVICE_ACCESS.billingMonth }),
+    schema: { querystring: query, response: { 200: answer } },
+    config: {
+      summary: "A month's billing data: companies active at any time in the month (keyset-paged by account number) with their assets, contacts, time entries and earlier months' billable minutes, the plan catalogue and the PSA agents' e-mails",
+      access: 'admin, technician, billing; services: ' + SERVICE_ACCESS.billingMonth.join(', '),
+    },
+  }, async (request) => {
+    const { month, after, account: only, prior_from: priorFrom, limit } = request.query;
+    if (priorFrom !== undefined && (priorFrom > month || monthsApart(priorFrom, month) > 12)) {
+      throw new AppError('validation_failed', 'prior_from must be a month at most 12 months before month');
+    }
+    const [page, plans, agents] = await Promise.all([
+      billingMonthPage(db, { month, timeZone, after, account: only, priorFrom, limit }),
+      planCatalogue(db),
+      agentEmails(db),
+    ]);
+    return {
+      month,
+      time_zone: timeZone,
+      plans: plans.map((plan) => ({ plan_name: plan.planName, term: plan.term, support_level: plan.supportLevel, prices_cents: pricesOf(plan), backup_included_tb: Number(plan.backupIncludedTb) })),
+      agent_emails: agents,
+      companies: page.companies.map((entry) => ({
+        company: {
+          account_number: entry.company.accountNumber, name: entry.company.name, plan_name: entry.company.planName,
+          contract_term: entry.company.contractTerm, contract_start: entry.company.contractStart,
+          support_level: entry.company.supportLevel, managed_users: entry.company.managedUsers, managed_devices: entry.company.managedDevices,
+          archived_at: iso(entry.company.archivedAt),
+        },
+        assets: entry.assets.map((asset) => ({ id: asset.id, hostname: asset.hostname, billing_type: asset.billingType, backup_usage_bytes: asset.backupUsageBytes, archived_at: iso(asset.archivedAt) })),
+        contacts: entry.contacts.map((contact) => ({ id: contact.id, name: contact.name, email: contact.email, active: contact.active, archived_at: iso(contact.archivedAt) })),
+        entries: entry.entries.map((row) => ({ id: row.id, ticket_number: row.ticketNumber, entry_date: row.entryDate, minutes: row.minutes, billable: row.billable })),
+        prior_months: entry.priorMonths.map((row) => ({ month: row.month, billable_minutes: row.billableMinutes })),
+      })),
+      next_after: page.nextAfter,
+    };
+  });
+};
