@@ -195,7 +195,8 @@ describe('alert monitor', () => {
     try {
       hook.got.length = 0;
       hook.answers.push(404);
-      settings = { webhook_url: hook.url, down_after_s: 30, smtp_url: sink.url, email_to: 'ops@msp.test, boss@msp.test' };
+      // This sink offers no STARTTLS: the plain session is the operator's explicit choice (email.ts).
+      settings = { webhook_url: hook.url, down_after_s: 30, smtp_url: sink.url, email_to: 'ops@msp.test, boss@msp.test', smtp_allow_plaintext: true };
       assert.deepEqual(monitor.channels(), ['webhook', 'e-mail to ops@msp.test, boss@msp.test']);
       await monitor.raise({ key: 'service:ledger:down', severity: 'high', title: 'ledger is down', detail: 'no answer for 60 s' });
       assert.equal(sink.messages.length, 1);

@@ -1,9 +1,13 @@
 /**
  * Alert e-mail: with `alerts.smtp_url` (smtp:// or smtps://, the account in the URL) and
  * `alerts.email_to`, each alert's opening and resolution is also mailed. Plain text: the title as
- * the subject, then the detail, when, and a link to the alerts page. STARTTLS is used whenever the
- * server offers it; connection, greeting and socket timeouts keep a dead server from holding the
- * monitor for minutes.
+ * the subject, then the detail, when, and a link to the alerts page.
+ *
+ * Over smtp:// STARTTLS is required: a server (or someone between us and it) that does not offer
+ * it gets no AUTH, so the account's password never crosses the network in clear text; only with
+ * `alerts.smtp_allow_plaintext` (a relay on this machine or a trusted network) is a plain session
+ * accepted. Connection, greeting and socket timeouts keep a dead server from holding the monitor
+ * for minutes.
  */
 import { createTransport } from 'nodemailer';
 import type { AlertSettings } from '../settings/schema.js';
@@ -13,13 +17,15 @@ export interface EmailSettings {
   smtpUrl: string;
   to: string[];
   from: string;
+  /** Accept an smtp:// server without STARTTLS (the operator's explicit choice). */
+  allowPlaintext: boolean;
 }
 
 /** The e-mail settings, or undefined when alerts are not mailed. */
 export function emailSettings(settings: AlertSettings, publicUrl: string): EmailSettings | undefined {
   const to = (settings.email_to ?? '').split(',').map((address) => address.trim()).filter((address) => address !== '');
   if (settings.smtp_url === undefined || to.length === 0) return undefined;
-  return { smtpUrl: settings.smtp_url, to, from: settings.email_from ?? `hivematrix@${new URL(publicUrl).hostname}` };
+  return { smtpUrl: settings.smtp_url, to, from: settings.email_from ?? `hivematrix@${new URL(publicUrl).hostname}`, allowPlaintext: settings.smtp_allow_plaintext === true };
 }
 
 /** Subject and body of an alert's message. */
@@ -47,6 +53,8 @@ export async function sendAlertEmail(settings: EmailSettings, payload: WebhookPa
     host: url.hostname,
     port: url.port === '' ? (secure ? 465 : 587) : Number(url.port),
     secure,
+    // smtp://: STARTTLS or nothing (nodemailer then refuses before AUTH); plain only when allowed.
+    ...(secure ? {} : settings.allowPlaintext ? {} : { requireTLS: true }),
     ...(url.username === '' ? {} : { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -54,6 +62,15 @@ export async function sendAlertEmail(settings: EmailSettings, payload: WebhookPa
   });
   try {
     await transport.sendMail({ from: settings.from, to: settings.to, ...alertMessage(payload, alertsPage) });
+  } catch (error) {
+    if (!secure && !settings.allowPlaintext && (error as { code?: unknown }).code === 'ETLS') {
+      throw new Error(
+        `the mail server ${url.host} did not start TLS (STARTTLS), so the alert was not sent and the password not given: ` +
+          'use smtps://, enable STARTTLS on the server, or set alerts.smtp_allow_plaintext for a relay on a trusted network',
+        { cause: error },
+      );
+    }
+    throw error;
   } finally {
     transport.close();
   }

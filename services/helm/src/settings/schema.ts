@@ -135,8 +135,14 @@ export const alertSettingsSchema = z.object({
   webhook_url: z.string().url().regex(/^https?:\/\//, 'an http:// or https:// URL').optional(),
   /** How long a service that should run may go without answering before it is an alert. */
   down_after_s: z.number().int().min(10).max(3600).default(60),
-  /** The mail server alerts are e-mailed through: smtp:// (STARTTLS when offered) or smtps://, the account in the URL. */
+  /** The mail server alerts are e-mailed through: smtp:// (STARTTLS required) or smtps://, the account in the URL. */
   smtp_url: z.string().url().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  /**
+   * Let an smtp:// server that offers no STARTTLS be used in plain text (the account's password
+   * then crosses the network readable). Only for a relay on this machine or a trusted network.
+   * Unset: false.
+   */
+  smtp_allow_plaintext: z.boolean().optional(),
   /** Who receives alert e-mails, comma-separated. */
   email_to: z.string().max(1000).refine((value) => value.split(',').every((address) => z.string().email().safeParse(address.trim()).success), 'e-mail addresses, comma-separated').optional(),
   /** The sender; default hivematrix@<public hostname>. */
