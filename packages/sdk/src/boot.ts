@@ -11,6 +11,7 @@ import { createLogDestination, createLogShipper, type LogShipper } from './loggi
 import { createCoreKeySet } from './auth/key-set.js';
 import { createTokenVerifier, type TokenVerifier } from './auth/verify.js';
 import { createRevocationFeed, type RevocationFeed } from './auth/revocation.js';
+import { confirmWithCore, createRevocationPolicy, type RevocationPolicy } from './auth/revocation-policy.js';
 import { createServiceClient, type ServiceClient } from './service-client.js';
 
 /** The platform variables every service has (see `baseServiceEnv`). */
@@ -20,6 +21,8 @@ export interface PlatformSettings {
   CORE_SERVICE_URL: string;
   HELM_SERVICE_URL?: string | undefined;
   SERVICE_SECRET?: string | undefined;
+  /** Milliseconds the revocation feed may be down before old tokens need core's word (default 30 s). */
+  REVOCATION_GRACE?: number | undefined;
 }
 
 /** A service's connections to the rest of the platform. */
@@ -29,6 +32,8 @@ export interface Platform {
   /** Absent when the service has no secret yet (nothing to authenticate to core with). */
   serviceClient: ServiceClient | undefined;
   revocations: RevocationFeed | undefined;
+  /** What the verifier accepts given the feed's state (absent without a feed). */
+  revocationPolicy: RevocationPolicy | undefined;
   shipper: LogShipper | undefined;
   /** Stops the feed and flushes the logs. */
   close(): Promise<void>;
@@ -71,11 +76,22 @@ export function connectPlatform(
       })
     : undefined;
   revocations?.start();
+  // Fails closed: no user token before the first catch-up, and core's word for old tokens when
+  // the feed has been down longer than the grace.
+  const revocationPolicy = revocations
+    ? createRevocationPolicy({
+        feed: revocations,
+        graceMs: settings.REVOCATION_GRACE ?? 30_000,
+        confirm: confirmWithCore(settings.CORE_SERVICE_URL),
+        logger,
+      })
+    : undefined;
 
   const verifier = createTokenVerifier({
     keySet: createCoreKeySet({ jwksUrl: new URL('/.well-known/jwks.json', settings.CORE_SERVICE_URL).toString() }),
     serviceName: name,
     ...(revocations ? { isRevoked: (jti: string) => revocations.isRevoked(jti) } : {}),
+    ...(revocationPolicy ? { revocationPolicy } : {}),
   });
 
   return {
@@ -83,6 +99,7 @@ export function connectPlatform(
     verifier,
     serviceClient,
     revocations,
+    revocationPolicy,
     shipper,
     async close() {
       await revocations?.stop();

@@ -253,13 +253,34 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
 }
 
 /**
+ * Adds one more check to a finished report: `unhealthy` makes it unhealthy, anything but
+ * `healthy` at least degraded (and the status code follows).
+ */
+export function addCheck(report: HealthReport, name: string, result: CheckResult): HealthReport {
+  const order: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
+  const own: HealthStatus = result.status === 'unhealthy' ? 'unhealthy' : result.status === 'healthy' ? 'healthy' : 'degraded';
+  const status = order[own] > order[report.body.status] ? own : report.body.status;
+  return {
+    statusCode: status === 'healthy' ? 200 : 503,
+    body: { ...report.body, status, checks: { ...report.body.checks, [name]: result } },
+  };
+}
+
+/**
  * Registers `GET /health` answering the check's JSON, never cached, and exempt from the rate
  * limit (helm polls it, and a throttled health check would read as an outage).
+ *
+ * When the app's verifier (see `createServiceApp`) has a revocation policy, its state is the
+ * `revocation_feed` check: `unhealthy` until the feed has caught up once (no user token is
+ * accepted then), `degraded` while it is down (with `down_since` and `strict` once past the grace).
  */
 export function registerHealthRoute(app: FastifyInstance, check: HealthCheck): void {
+  const auth = (app as { hivematrixAuth?: { verifier?: { revocationHealth?: () => CheckResult } } }).hivematrixAuth;
   // Probed every few seconds by helm and load balancers: not worth a log line each.
   app.get('/health', { config: { rateLimit: false }, logLevel: 'warn' }, async (_request, reply) => {
-    const { statusCode, body } = await check.run();
-    return reply.code(statusCode).header('Cache-Control', 'no-store').send(body);
+    let report = await check.run();
+    const feed = auth?.verifier?.revocationHealth?.();
+    if (feed !== undefined) report = addCheck(report, 'revocation_feed', feed);
+    return reply.code(report.statusCode).header('Cache-Control', 'no-store').send(report.body);
   });
 }

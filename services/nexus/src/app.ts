@@ -13,6 +13,7 @@ import {
   createHealthCheck,
   registerHealthRoute,
   toAppError,
+  type RevocationPolicy,
   type TokenVerifier,
 } from '@hivematrix/sdk';
 import type { CoreApi } from './auth/core-api.js';
@@ -51,6 +52,8 @@ export interface NexusDeps {
   /** Verifies platform JWTs with core's keys (and the revocation set). */
   verifier: TokenVerifier;
   isRevoked: (jti: string) => boolean;
+  /** The revocation feed's policy (also given to `verifier`); its state is a check of `/health`. */
+  revocationPolicy?: RevocationPolicy;
   /** Newly revoked jtis (core's feed): open WebSocket tunnels of those sessions are closed. */
   revocations?: { on(event: 'revoked', listener: (jti: string) => void): () => void };
   assets: StaticAssets;
@@ -114,6 +117,7 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
       verifier: deps.verifier,
       core: deps.core,
       isRevoked: deps.isRevoked,
+      revocationPolicy: deps.revocationPolicy,
       now: deps.now,
       idleTimeoutMs: config.SESSION_IDLE_TIMEOUT,
       maxAgeMs: config.SESSION_MAX_AGE,
@@ -174,6 +178,7 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
           await deps.store.ping();
           return { status: 'healthy' };
         },
+        ...(deps.revocationPolicy === undefined ? {} : { revocation_feed: async () => deps.revocationPolicy?.health() ?? { status: 'unknown' } }),
       },
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     }),

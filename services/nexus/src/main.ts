@@ -50,11 +50,14 @@ await runService({
     });
     const revocations = platform.revocations;
     const isRevoked = (jti: string): boolean => revocations?.isRevoked(jti) ?? false;
-    // The platform's verifier, with the gateway's own name as the service audience.
+    const { revocationPolicy } = platform;
+    // The platform's verifier, with the gateway's own name as the service audience, and the same
+    // fail-closed revocation policy as every service.
     const verifier = createTokenVerifier({
       keySet: createCoreKeySet({ jwksUrl: new URL('/.well-known/jwks.json', config.CORE_SERVICE_URL).toString() }),
       serviceName: config.SERVICE_NAME,
       isRevoked,
+      ...(revocationPolicy === undefined ? {} : { revocationPolicy }),
     });
 
     const app = await buildApp({
@@ -67,6 +70,7 @@ await runService({
       core: createCoreApi(serviceClient),
       verifier,
       isRevoked,
+      ...(revocationPolicy === undefined ? {} : { revocationPolicy }),
       ...(revocations === undefined ? {} : { revocations }),
       ...(limiter === undefined ? {} : { limiter }),
       assets: await loadStaticAssets(path.resolve(import.meta.dirname, '../static')),

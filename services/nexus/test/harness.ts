@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import {
+  confirmWithCore,
   createCoreKeySet,
   createLogger,
+  createRevocationPolicy,
   createRevocationFeed,
   createServiceClient,
   createTokenVerifier,
@@ -66,6 +68,8 @@ export interface NexusHarnessOptions {
   logger?: FastifyBaseLogger;
   /** More registry entries (name → URL), e.g. a fake codex. */
   extraServices?: Record<string, string>;
+  /** Applies the SDK's fail-closed revocation policy (as main.ts does) with this grace. */
+  revocationGraceMs?: number;
 }
 
 /** A running gateway and its neighbours. */
@@ -138,6 +142,10 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
   feed.start();
   await feed.ready();
   const isRevoked = (jti: string): boolean => feed.isRevoked(jti);
+  const revocationPolicy =
+    options.revocationGraceMs === undefined
+      ? undefined
+      : createRevocationPolicy({ feed, graceMs: options.revocationGraceMs, confirm: confirmWithCore(core.url), confirmCacheMs: 50, logger, now });
   const store = options.store ?? createMemoryStore();
   const app = await buildApp({
     config,
@@ -154,8 +162,15 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
       postLogoutRedirectUri: `${PUBLIC_ORIGIN}/`,
     }),
     core: createCoreApi(serviceClient),
-    verifier: createTokenVerifier({ keySet: createCoreKeySet({ jwksUrl: `${core.url}/.well-known/jwks.json` }), serviceName: 'nexus', isRevoked, now }),
+    verifier: createTokenVerifier({
+      keySet: createCoreKeySet({ jwksUrl: `${core.url}/.well-known/jwks.json` }),
+      serviceName: 'nexus',
+      isRevoked,
+      now,
+      ...(revocationPolicy === undefined ? {} : { revocationPolicy }),
+    }),
     isRevoked,
+    ...(revocationPolicy === undefined ? {} : { revocationPolicy }),
     revocations: feed,
     assets: options.assets ?? { files: new Map(), version: 'test-v1' },
     logger,

@@ -4,3 +4,4 @@ export * from './key-set.js';
 export * from './verify.js';
 export * from './guards.js';
 export * from './revocation.js';
+export * from './revocation-policy.js';

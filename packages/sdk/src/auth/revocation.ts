@@ -20,6 +20,10 @@
  * The consumer catches up with `since` before every (re)connection, then streams; after an error,
  * a closed stream or a silent one (no byte for `heartbeatTimeoutMs`) it reconnects with backoff.
  * Entries are kept until their token expires (plus the verifiers' clock tolerance), then pruned.
+ *
+ * The feed also reports its own state (`status()`): whether it has caught up once, and since when
+ * it has been out of touch with core. `auth/revocation-policy.ts` turns that into what a verifier
+ * accepts, so a feed that is down never fails open.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -66,7 +70,21 @@ export interface RevocationFeed {
   lastSeq(): number;
   /** Calls `listener` for each newly revoked jti; returns a function that unsubscribes. */
   on(event: 'revoked', listener: (jti: string) => void): () => void;
+  /** Whether the set can be trusted, and since when it may be stale. */
+  status(): FeedStatus;
 }
+
+/**
+ * The feed's state. `starting`: no catch-up has succeeded yet, so the set is unknown. `live`: the
+ * stream is open. `down`: the stream is not open; revocations made since `downSince` (the last
+ * time we heard from core: a catch-up or a byte of the stream) may be missing; `noticedAt` is
+ * when this outage was noticed (the stream ended or a request failed), kept until the stream is
+ * open again.
+ */
+export type FeedStatus =
+  | { state: 'starting'; since: number; lastError: string | null }
+  | { state: 'live'; since: number }
+  | { state: 'down'; downSince: number; noticedAt: number; lastError: string | null };
 
 const CatchUpSchema = z.object({
   seq: z.number().int().nonnegative(),
@@ -154,6 +172,14 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
   const listeners = new Set<(jti: string) => void>();
   let seq = 0;
   let lastSweep = now();
+  const startedAt = now();
+  let caughtUp = false;
+  let connected = false;
+  let liveSince = 0;
+  /** The last time core told us something (a catch-up answered, a byte of the stream). */
+  let lastContact = 0;
+  let lastError: string | null = null;
+  let outageNoticedAt: number | null = null;
   let controller: AbortController | undefined;
   let loop: Promise<void> | undefined;
   let markReady: () => void = () => undefined;
@@ -204,6 +230,8 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
     }
     for (const entry of body.revocations) apply(entry.jti, entry.exp, entry.seq);
     if (body.seq > seq) seq = body.seq;
+    caughtUp = true;
+    lastContact = now();
   }
 
   function handle(event: SseEvent): void {
@@ -237,6 +265,11 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       });
       checkStatus(response, 'revocation stream');
       if (response.body === null) throw new Error('revocation stream has no body');
+      lastContact = now();
+      connected = true;
+      liveSince = lastContact;
+      outageNoticedAt = null;
+      lastError = null;
       onConnected();
       const reader = response.body.getReader();
       // Cancelling the reader ends a pending read() even with a fetch that ignores its signal.
@@ -247,10 +280,13 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
+        lastContact = now();
         arm();
         for (const event of parser.push(decoder.decode(value, { stream: true }))) handle(event);
       }
     } finally {
+      if (connected) outageNoticedAt = now();
+      connected = false;
       clearTimeout(timer);
       watchdog.abort(); // tears down the connection however we left
     }
@@ -268,6 +304,8 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
         });
       } catch (error) {
         if (signal.aborted) break;
+        lastError = error instanceof Error ? error.message : String(error);
+        outageNoticedAt ??= now();
         logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'revocation feed disconnected');
       }
       await sleep(delay, undefined, { signal }).catch(() => undefined);
@@ -302,6 +340,11 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       return entries.size;
     },
     lastSeq: () => seq,
+    status(): FeedStatus {
+      if (!caughtUp) return { state: 'starting', since: startedAt, lastError };
+      if (connected) return { state: 'live', since: liveSince };
+      return { state: 'down', downSince: lastContact, noticedAt: outageNoticedAt ?? lastContact, lastError };
+    },
     on(_event, listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -19,6 +19,8 @@ import {
 } from './claims.js';
 import type { Principal } from './claims.js';
 import type { KeySet } from './key-set.js';
+import type { RevocationPolicy } from './revocation-policy.js';
+import type { CheckResult } from '../health.js';
 
 /** Options of `createTokenVerifier`. */
 export interface TokenVerifierOptions {
@@ -30,6 +32,12 @@ export interface TokenVerifierOptions {
   platformAudience?: string;
   /** Whether a token id was revoked (usually a revocation feed's `isRevoked`). */
   isRevoked?: (jti: string) => boolean;
+  /**
+   * The revocation feed's policy for user tokens (see `createRevocationPolicy`): it replaces
+   * `isRevoked` for them, refusing tokens while the feed has not caught up and asking core about
+   * old tokens while it has been down too long. Service tokens still use `isRevoked`.
+   */
+  revocationPolicy?: RevocationPolicy;
   /** Clock in milliseconds, so tests can verify tokens "in the future". */
   now?: () => number;
   /** Allowed clock skew between core and this host for `exp`/`nbf`/`iat`. */
@@ -39,6 +47,8 @@ export interface TokenVerifierOptions {
 /** Verifies a bearer token and returns who it belongs to. */
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
+  /** The revocation feed's `/health` check, when the verifier has a revocation policy. */
+  revocationHealth?: () => CheckResult;
 }
 
 /**
@@ -70,14 +80,20 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
   }
 
+  const policy = options.revocationPolicy;
   return {
     async verify(token) {
       const payload = await verifySignature(token);
       const principal = toPrincipal(payload, serviceName, platformAudience);
+      if (principal.kind === 'user' && policy !== undefined) {
+        await policy.check(principal.user, token);
+        return principal;
+      }
       const jti = principal.kind === 'user' ? principal.user.jti : principal.claims.jti;
       if (jti !== undefined && isRevoked(jti)) throw new AppError('token_revoked', 'The token has been revoked');
       return principal;
     },
+    ...(policy === undefined ? {} : { revocationHealth: () => policy.health() }),
   };
 }
 

@@ -153,4 +153,7 @@ export const baseServiceEnv = {
     .min(1)
     .optional()
     .describe('Path to services.json (the service directory helm generates)'),
+  REVOCATION_GRACE: zDurationMs.default(30_000).describe(
+    'How long the revocation feed may be down before tokens issued earlier need core\'s confirmation',
+  ),
 };

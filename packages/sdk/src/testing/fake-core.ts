@@ -32,6 +32,15 @@ export interface FakeCore {
   revoke(jti: string, exp?: number): number;
   /** Abruptly closes every open revocation stream. */
   dropConnections(): void;
+  /**
+   * Takes the revocation feed down (streams closed, catch-ups and new streams answer 503) or
+   * brings it back. Revocations made meanwhile are kept and replayed on reconnection.
+   */
+  setFeedDown(down: boolean): void;
+  /** Makes `POST /api/token/validate` answer 503 (core unreachable for confirmations). */
+  setValidateDown(down: boolean): void;
+  /** Requests to `POST /api/token/validate` so far. */
+  readonly validateRequests: number;
   /** Replaces the published JWKS (to simulate key rotation). */
   setJwks(jwks: JSONWebKeySet): void;
   /** Resolves once `count` revocation streams have been opened in total. */
@@ -93,6 +102,9 @@ export async function startFakeCore(options: FakeCoreOptions): Promise<FakeCore>
   let tokenRequests = 0;
   let jwksRequests = 0;
   let streamsOpened = 0;
+  let feedDown = false;
+  let validateDown = false;
+  let validateRequests = 0;
 
   async function isServiceCall(req: IncomingMessage): Promise<boolean> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -134,6 +146,24 @@ export async function startFakeCore(options: FakeCoreOptions): Promise<FakeCore>
     }
   }
 
+  /** Core's answer: `{valid: true, claims}` or `{valid: false, reason}` (revoked: in the log). */
+  async function validate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    validateRequests += 1;
+    const body = await readJson(req);
+    if (validateDown) return problem(res, 503, 'service_unavailable');
+    const token = (body ?? {}) as Record<string, unknown>;
+    if (typeof token['token'] !== 'string') return problem(res, 400, 'validation_failed');
+    try {
+      const principal = await verifier.verify(token['token']);
+      if (principal.kind !== 'user') return sendJson(res, 200, { valid: false, reason: 'invalid' });
+      if (revocations.some((entry) => entry.jti === principal.user.jti)) return sendJson(res, 200, { valid: false, reason: 'revoked' });
+      return sendJson(res, 200, { valid: true, claims: principal.user });
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+      return sendJson(res, 200, { valid: false, reason: code === 'token_expired' ? 'expired' : 'invalid' });
+    }
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://core.invalid');
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
@@ -141,8 +171,10 @@ export async function startFakeCore(options: FakeCoreOptions): Promise<FakeCore>
       return sendJson(res, 200, jwks);
     }
     if (req.method === 'POST' && url.pathname === '/service-token') return serviceToken(req, res);
+    if (req.method === 'POST' && url.pathname === '/api/token/validate') return validate(req, res);
     if (req.method === 'GET' && url.pathname.startsWith('/api/revocations')) {
       if (!(await isServiceCall(req))) return problem(res, 401, 'unauthorized');
+      if (feedDown) return problem(res, 503, 'service_unavailable');
       if (url.pathname === '/api/revocations/stream') return openStream(req, res);
       if (url.pathname === '/api/revocations') {
         const since = Number(url.searchParams.get('since') ?? 0);
@@ -178,6 +210,16 @@ export async function startFakeCore(options: FakeCoreOptions): Promise<FakeCore>
       return seq;
     },
     dropConnections,
+    setFeedDown(down) {
+      feedDown = down;
+      if (down) dropConnections();
+    },
+    setValidateDown(down) {
+      validateDown = down;
+    },
+    get validateRequests() {
+      return validateRequests;
+    },
     setJwks(next) {
       jwks = next;
     },

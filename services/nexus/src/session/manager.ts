@@ -5,7 +5,7 @@
  * requests), and the session is dropped as soon as it is revoked, expired or refused by core.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { AppError, type TokenVerifier, type UserClaims } from '@hivematrix/sdk';
+import { AppError, type RevocationPolicy, type TokenVerifier, type UserClaims } from '@hivematrix/sdk';
 import type { CoreApi } from '../auth/core-api.js';
 import { SESSION_COOKIE, isOpaqueId, newOpaqueId, parseCookies, storeKey } from './cookies.js';
 import { DEFAULT_PREFERENCES, type Preferences, type Session, type SessionStore } from './types.js';
@@ -33,6 +33,12 @@ export interface SessionManagerOptions {
   verifier: TokenVerifier;
   core: CoreApi;
   isRevoked: (jti: string) => boolean;
+  /**
+   * The revocation feed's policy (as every service's verifier applies it): with it, a cached token
+   * is checked by the policy instead of `isRevoked`, so the gateway refuses tokens while the feed
+   * has not caught up and asks core about old ones while the feed is down past its grace.
+   */
+  revocationPolicy?: RevocationPolicy | undefined;
   now: () => number;
   idleTimeoutMs: number;
   maxAgeMs: number;
@@ -82,7 +88,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const cached = verified.get(token);
     if (cached !== undefined) {
       if (cached.exp * 1000 <= now()) throw new AppError('token_expired', 'The token has expired');
-      if (options.isRevoked(cached.jti)) throw new AppError('token_revoked', 'The token has been revoked');
+      if (options.revocationPolicy !== undefined) await options.revocationPolicy.check(cached, token);
+      else if (options.isRevoked(cached.jti)) throw new AppError('token_revoked', 'The token has been revoked');
       return cached;
     }
     const principal = await verifier.verify(token);

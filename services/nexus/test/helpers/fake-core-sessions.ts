@@ -121,6 +121,10 @@ export async function startSessionCore(
     const upstream = httpRequest({ host: coreTarget.hostname, port: coreTarget.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
+      // An upstream stream cut short (core's feed going down) cuts ours too, as a real proxy would.
+      answer.on('close', () => {
+        if (!answer.complete) response.destroy();
+      });
     });
     upstream.on('error', () => response.destroy());
     response.on('close', () => upstream.destroy());
@@ -129,7 +133,8 @@ export async function startSessionCore(
 
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (path.startsWith('/api/token/') || path.startsWith('/api/sessions/')) {
+    // Validation is the SDK fake core's (it knows every published revocation).
+    if ((path.startsWith('/api/token/') && path !== '/api/token/validate') || path.startsWith('/api/sessions/')) {
       handle(request, response, path).catch(() => send(response, 500, { status: 500 }));
     } else {
       pass(request, response);
