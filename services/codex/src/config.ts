@@ -54,7 +54,7 @@ const zSecretUdfs = envValue('udfN=kind pairs such as udf2=bitlocker_key', (raw)
   return map;
 });
 
-/** `id=status` pairs extending Freshservice's standard status ids (2 open … 7 deleted). */
+/** `id=status` pairs extending Freshservice's standard status ids (2 open … 5 closed). */
 const zStatusMap = envValue('id=status pairs such as 8=scheduled,9=waiting_customer', (raw) => {
   const map: Record<number, string> = {};
   for (const item of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
@@ -65,15 +65,35 @@ const zStatusMap = envValue('id=status pairs such as 8=scheduled,9=waiting_custo
   return map;
 });
 
+/** `all`, or the Freshservice workspace ids to read tickets from (`2,5`). */
+const zWorkspaces = envValue('all, or workspace ids such as 2,5', (raw) => {
+  if (raw.trim().toLowerCase() === 'all') return 'all' as const;
+  const ids = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  return ids.length > 0 && ids.every((id) => /^\d{1,12}$/.test(id)) ? [...new Set(ids)] : undefined;
+});
+
+/** Older keys of `CODEX_SECRET_KEY`, comma-separated, still accepted for reading while secrets are re-sealed. */
+const zPreviousKeys = envValue('comma-separated 256-bit keys (64 hex digits or base64)', (raw) => {
+  const keys: Buffer[] = [];
+  for (const part of raw.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    if (/^[0-9a-fA-F]{64}$/.test(part)) keys.push(Buffer.from(part, 'hex'));
+    else if (/^[A-Za-z0-9+/]{43}=?$/.test(part)) keys.push(Buffer.from(part, 'base64'));
+    else return undefined;
+  }
+  return keys;
+});
+
 export const codexEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
   ...databaseEnv,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
   CODEX_SECRET_KEY: zSecretKey.optional().describe('AES-256-GCM key for stored secrets (BitLocker and Windows keys); without it secrets are neither stored nor revealed'),
+  CODEX_SECRET_KEY_PREVIOUS: zPreviousKeys.default([]).describe('Former CODEX_SECRET_KEY values (comma-separated): secrets sealed with them are still read and re-sealed with the current key in the background'),
   BUSINESS_TIMEZONE: zTimeZone.default('UTC').describe('Time zone whose calendar dates time entries are booked on (the month they count in)'),
   FRESHSERVICE_URL: zHttpUrl.optional().describe('Freshservice base URL, e.g. https://acme.freshservice.com; unset turns the adapter off'),
   FRESHSERVICE_API_KEY: z.string().min(8).optional().describe('Freshservice API key (HTTP Basic user, password "X")'),
+  FRESHSERVICE_WORKSPACES: zWorkspaces.default('all').describe('Freshservice workspaces whose tickets are synced: all (every workspace the key sees) or ids such as 2,5'),
   FRESHSERVICE_STATUS_MAP: zStatusMap.default({}).describe('Custom Freshservice status ids, e.g. 8=scheduled,9=waiting_customer'),
   DATTO_API_URL: zHttpUrl.optional().describe('Datto RMM API URL of your platform, e.g. https://pinotage-api.centrastage.net; unset turns the adapter off'),
   DATTO_API_KEY: z.string().min(4).optional().describe('Datto RMM API key'),

@@ -8,6 +8,8 @@ import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadCodexConfig } from './config.js';
 import { schema } from './db/schema.js';
+import { resealSecrets } from './db/secrets.js';
+import { keyringFrom } from './domain/secret-box.js';
 import { providersFromConfig } from './sync/providers.js';
 import { createSyncRunner } from './sync/runner.js';
 
@@ -17,17 +19,31 @@ await runService({
     const platform = connectPlatform(config);
     const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
     const now = () => new Date();
+    const keyring = keyringFrom(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS);
     const runner = createSyncRunner({
       db: database.db,
       now,
       logger: platform.logger,
-      secretKey: config.CODEX_SECRET_KEY,
+      secretKey: keyring,
       providers: providersFromConfig(config, { fetch: globalThis.fetch, sleep: (ms) => sleep(ms), now: Date.now }),
       schedule: config.SYNC_SCHEDULE,
       staleAfterMs: config.SYNC_STALE_AFTER,
     });
     if (config.SYNC_SCHEDULER) runner.startScheduler(60_000);
     if (config.CODEX_SECRET_KEY === undefined) platform.logger.warn('CODEX_SECRET_KEY is not set: secrets from the RMM are neither stored nor revealed');
+    // After a key rotation, secrets sealed with a former key are re-sealed in the background.
+    const resealing =
+      keyring === undefined
+        ? Promise.resolve()
+        : resealSecrets(database.db, keyring, now).then(
+            (report) => {
+              if (report.resealed > 0) platform.logger.info({ resealed: report.resealed }, 'secrets re-sealed with the current CODEX_SECRET_KEY');
+              for (const secret of report.unreadable) {
+                platform.logger.warn({ secret: secret.secretId, asset: secret.assetId, hostname: secret.hostname, kind: secret.kind }, 'a stored secret opens with no configured key; the next RMM sync replaces it');
+              }
+            },
+            (error: unknown) => platform.logger.error({ err: error }, 're-sealing secrets failed'),
+          );
     const app = await buildApp({ config, logger: platform.logger, db: database.db, ping: database.ping, verifier: platform.verifier, runner, now });
     return {
       app,
@@ -36,6 +52,7 @@ await runService({
       logger: platform.logger,
       close: async () => {
         await runner.close();
+        await resealing;
         await database.close();
         await platform.close();
       },

@@ -14,6 +14,7 @@ import { schema } from '../src/db/schema.js';
 import type { CodexDb } from '../src/db/types.js';
 import type { VendorHttpDeps } from '../src/sync/http.js';
 import { providersFromConfig } from '../src/sync/providers.js';
+import { keyringFrom } from '../src/domain/secret-box.js';
 import { createSyncRunner, type SyncRunner } from '../src/sync/runner.js';
 
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
@@ -74,7 +75,7 @@ export async function startCodex(options: HarnessOptions = {}): Promise<CodexHar
     db: database.db,
     now,
     logger,
-    secretKey: config.CODEX_SECRET_KEY,
+    secretKey: keyringFrom(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS),
     providers: providersFromConfig(config, http),
     schedule: config.SYNC_SCHEDULE,
     staleAfterMs: config.SYNC_STALE_AFTER,

@@ -159,7 +159,7 @@ describe('codex pages', () => {
   });
 
   it('reveals a secret on the asset page for admins only', async () => {
-    await storeSecret(t.db, Buffer.from(TEST_SECRET_KEY, 'hex'), ids.asset, 'windows_key', `KEY-${EVIL}`, new Date());
+    await storeSecret(t.db, { current: Buffer.from(TEST_SECRET_KEY, 'hex'), previous: [] }, ids.asset, 'windows_key', `KEY-${EVIL}`, new Date());
     const asset = await t.app.inject({ url: `/assets/${ids.asset}`, headers: bearer(admin) });
     const action = /action="(\/assets\/\d+\/secrets\/\d+\/reveal)"/.exec(asset.body)?.[1];
     assert.ok(action, 'an admin sees a reveal button');

@@ -49,7 +49,7 @@ function initialState(): FreshserviceState {
           { id: 9003, time_spent: '02:00', executed_at: '2026-11-02T11:00:00Z', billable: true, agent_id: 301, created_at: '2026-11-02T11:30:00Z' },
         ],
       },
-      { id: 5002, subject: 'Buy cheap pills', status: 6, priority: 1, department_id: 102, requester_id: null, responder_id: null, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z', conversations: [], time_entries: [] },
+      { id: 5002, subject: 'Buy cheap pills', status: 2, spam: true, priority: 1, department_id: 102, requester_id: null, responder_id: null, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z', conversations: [], time_entries: [] },
       { id: 5003, subject: 'Customer wrote back', status: 26, priority: 2, department_id: 102, requester_id: 202, responder_id: null, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-03T00:00:00Z', conversations: [], time_entries: [] },
     ],
   };
@@ -92,7 +92,7 @@ describe('sync: Freshservice', () => {
     const result = await run('freshservice');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
     assert.deepEqual([result.created, result.updated, result.archived], [2 + 3 + 1, 0, 0]);
-    assert.ok(result.warnings.some((warning) => warning.includes('No Number Ltd')), 'a department without account number is reported');
+    assert.deepEqual(result.skipped.map((record) => [record.name, record.reason]), [['No Number Ltd', 'it has no account number']], 'a department without account number is reported');
     assert.ok(fake.log.some((line) => line.startsWith('GET /api/v2/departments?') && line.includes('page=2')), 'page 2 was followed');
     const [acme] = await t.db.select().from(companies).where(eq(companies.accountNumber, '620547'));
     assert.ok(acme);
@@ -193,8 +193,8 @@ describe('sync: Freshservice', () => {
     ticket.time_entries = ticket.time_entries.filter((entry) => entry.id !== 9003);
     ticket.updated_at = new Date(clock.getTime() - 60_000).toISOString();
     const result = await run('freshservice-tickets');
-    assert.equal(result.fetched, 1, 'only the ticket updated since the watermark');
-    const since = fake.log.filter((line) => line.startsWith('GET /api/v2/tickets?')).at(-1) ?? '';
+    assert.equal(result.fetched, 2, 'the ticket updated since the watermark, and the spam list (read in full)');
+    const since = fake.log.filter((line) => line.startsWith('GET /api/v2/tickets?') && line.includes('updated_since')).at(-1) ?? '';
     assert.match(decodeURIComponent(since), /updated_since=2026-11-2\dT/);
     const entries = await t.db.select().from(timeEntries).where(eq(timeEntries.externalId, '9003'));
     assert.notEqual(entries[0]?.archivedAt, null);

@@ -2,6 +2,14 @@
 import { bigint, boolean, customType, date, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { companies, assets } from './schema-master.js';
 
+/** A vendor record a sync could not store: what it was, its name, and why. */
+export interface SkippedRecord {
+  collection: string;
+  externalId: string;
+  name: string;
+  reason: string;
+}
+
 const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
 const ref = (name: string) => bigint(name, { mode: 'number' });
@@ -111,6 +119,10 @@ export const tickets = pgTable(
     requesterExternalId: text('requester_external_id'),
     responderExternalId: text('responder_external_id'),
     groupExternalId: text('group_external_id'),
+    workspaceId: text('workspace_id'),
+    workspaceName: text('workspace_name'),
+    /** Why the ticket is archived, when the PSA deleted it or marked it spam. */
+    discardedAs: text('discarded_as', { enum: ['deleted', 'spam'] }),
     createdAt: tsz('created_at').notNull(),
     updatedAt: tsz('updated_at').notNull(),
     closedAt: tsz('closed_at'),
@@ -179,6 +191,8 @@ export const secrets = pgTable(
     iv: bytea('iv').notNull(),
     tag: bytea('tag').notNull(),
     ciphertext: bytea('ciphertext').notNull(),
+    /** Which key sealed it (`keyId` of secret-box); null before key rotation existed. */
+    keyId: text('key_id'),
     updatedAt: tsz('updated_at').notNull().defaultNow(),
   },
   (t) => [unique().on(t.assetId, t.kind)],
@@ -213,6 +227,8 @@ export const syncRuns = pgTable('sync_runs', {
   archived: integer('archived').notNull().default(0),
   errors: jsonb('errors').$type<string[]>().notNull().default([]),
   warnings: jsonb('warnings').$type<string[]>().notNull().default([]),
+  /** Records the run could not store, each with its name and why. */
+  skipped: jsonb('skipped').$type<SkippedRecord[]>().notNull().default([]),
 });
 
 export const syncSchedules = pgTable('sync_schedules', {

@@ -1,7 +1,7 @@
 /** Sync history: one row per run, with progress while it runs and counts when it ends. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { SyncJobName } from '../sync/jobs.js';
-import { syncRuns, syncSchedules, type SyncRun } from './schema.js';
+import { syncRuns, syncSchedules, type SkippedRecord, type SyncRun } from './schema.js';
 import type { CodexDb } from './types.js';
 
 /** Counts a run reports. */
@@ -38,7 +38,7 @@ export async function recordProgress(db: CodexDb, id: number, progress: RunCount
 export async function finishRun(
   db: CodexDb,
   id: number,
-  outcome: RunCounts & { status: 'succeeded' | 'partial' | 'failed'; errors: string[]; warnings: string[] },
+  outcome: RunCounts & { status: 'succeeded' | 'partial' | 'failed'; errors: string[]; warnings: string[]; skipped: SkippedRecord[] },
   now: Date,
 ): Promise<void> {
   await db.update(syncRuns).set({ ...outcome, phase: null, finishedAt: now, heartbeatAt: now }).where(eq(syncRuns.id, id));

@@ -4,7 +4,7 @@
  * a ciphertext copied onto another asset or kind fails to decrypt instead of revealing the wrong
  * key. The original stored them in plain text and showed them to every user.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AppError } from '@hivematrix/sdk';
 
 /** What the database stores for one secret. */
@@ -39,4 +39,42 @@ export function openSecret(key: Buffer, sealed: SealedSecret, context: Buffer): 
   } catch (error) {
     throw new AppError('internal', 'A stored secret could not be decrypted (wrong key or tampered data)', { cause: error });
   }
+}
+
+/**
+ * The keys codex holds: `current` seals every new value; `previous` (former values of
+ * `CODEX_SECRET_KEY`) are only tried for reading, so the key can be rotated without losing a
+ * stored secret. Values read with a previous key are re-sealed with the current one.
+ */
+export interface SecretKeyring {
+  current: Buffer;
+  previous: readonly Buffer[];
+}
+
+/** The keyring of a configuration; undefined without a current key. */
+export function keyringFrom(current: Buffer | undefined, previous: readonly Buffer[] = []): SecretKeyring | undefined {
+  return current === undefined ? undefined : { current, previous: previous.filter((key) => !key.equals(current)) };
+}
+
+/** A short public name of a key (first 8 bytes of its SHA-256), stored with each sealed value. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest().subarray(0, 8).toString('hex');
+}
+
+/**
+ * Opens a sealed value with whichever key of the ring sealed it: the key named by `keyId` first,
+ * then the others (values sealed before key ids were recorded have none). Returns the plaintext
+ * and the id of the key that opened it; throws `internal` when no key does.
+ */
+export function openWithKeyring(ring: SecretKeyring, sealed: SealedSecret & { keyId: string | null }, context: Buffer): { value: string; keyId: string } {
+  const keys = [ring.current, ...ring.previous];
+  const ordered = [...keys.filter((key) => keyIdOf(key) === sealed.keyId), ...keys.filter((key) => keyIdOf(key) !== sealed.keyId)];
+  for (const key of ordered) {
+    try {
+      return { value: openSecret(key, sealed, context), keyId: keyIdOf(key) };
+    } catch {
+      // Not this key: try the next one.
+    }
+  }
+  throw new AppError('internal', 'A stored secret could not be decrypted with any configured key (CODEX_SECRET_KEY, CODEX_SECRET_KEY_PREVIOUS)');
 }

@@ -3,14 +3,15 @@
  * MSP's custom statuses come from configuration (the original hard-coded one MSP's ids).
  */
 
-/** Freshservice's standard status ids. */
+/**
+ * Freshservice's standard status ids. Deleted and spam are not statuses there: those tickets are
+ * listed only with `filter=deleted` / `filter=spam` (see the adapter).
+ */
 export const FRESHSERVICE_STATUSES: Readonly<Record<number, string>> = {
   2: 'open',
   3: 'pending',
   4: 'resolved',
   5: 'closed',
-  6: 'spam',
-  7: 'deleted',
 };
 
 /** Statuses of work that is over; everything else is active. */

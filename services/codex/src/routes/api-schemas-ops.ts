@@ -67,6 +67,8 @@ export const ticketSchema = z.object({
   responder_external_id: z.string().nullable(),
   agent_name: z.string().nullable(),
   group_external_id: z.string().nullable(),
+  workspace_id: z.string().nullable(),
+  workspace_name: z.string().nullable(),
   created_at: instant,
   updated_at: instant,
   closed_at: instant.nullable(),
@@ -95,6 +97,8 @@ export function presentTicket(ticket: TicketWithCompany): z.infer<typeof ticketS
     responder_external_id: ticket.responderExternalId,
     agent_name: ticket.agentName,
     group_external_id: ticket.groupExternalId,
+    workspace_id: ticket.workspaceId,
+    workspace_name: ticket.workspaceName,
     created_at: ticket.createdAt.toISOString(),
     updated_at: ticket.updatedAt.toISOString(),
     closed_at: iso(ticket.closedAt),
@@ -152,6 +156,7 @@ export const syncRunSchema = z.object({
   archived: z.number().int(),
   errors: z.array(z.string()),
   warnings: z.array(z.string()),
+  skipped: z.array(z.object({ collection: z.string(), external_id: z.string(), name: z.string(), reason: z.string() })),
 });
 
 /** A sync run as the API shows it. */
@@ -171,5 +176,6 @@ export function presentRun(run: SyncRun): z.infer<typeof syncRunSchema> {
     archived: run.archived,
     errors: run.errors,
     warnings: run.warnings,
+    skipped: run.skipped.map((record) => ({ collection: record.collection, external_id: record.externalId, name: record.name, reason: record.reason })),
   };
 }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { toInstant } from '../domain/time.js';
-import { DEFAULT_RETRY, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
+import { apiRoot, DEFAULT_RETRY, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
 import type { SyncJobName } from './jobs.js';
 import type { ExtAsset, ExtSiteLink, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 
@@ -103,7 +103,8 @@ export function mapDevice(raw: z.infer<typeof deviceSchema>, siteUid: string, op
 
 /** Builds the adapter. */
 export function createDattoProvider(options: DattoOptions): SyncProvider {
-  const base = options.apiUrl.replace(/\/+$/, '');
+  // Datto prints its base with `/api`; the token endpoint lives beside it, so every path starts at the origin.
+  const base = apiRoot(options.apiUrl);
   const retry = options.retry ?? DEFAULT_RETRY;
   let token: { value: string; expiresAt: number } | undefined;
 
@@ -142,7 +143,7 @@ export function createDattoProvider(options: DattoOptions): SyncProvider {
 
   /** Every page of a Datto list. */
   async function* pages<S extends z.ZodType>(path: string, key: string, schema: S, signal: AbortSignal): AsyncGenerator<z.output<S>[]> {
-    let url: string | undefined = sameOrigin(`/api/v2${path}`, base);
+    let url: string | undefined = sameOrigin(`${base}/api/v2${path}`, base);
     while (url !== undefined) {
       const body = (await getJson(url, signal)) as Record<string, unknown> | null;
       const list = body?.[key];

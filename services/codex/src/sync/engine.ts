@@ -5,7 +5,7 @@
  * and archives nothing of the collection it was fetching, nor of any collection after it.
  */
 import { and, eq, inArray, isNull, notInArray, sql, type AnyColumn } from 'drizzle-orm';
-import { companies, companyLinks, contactLinks, contacts, psaAgents, assets } from '../db/schema.js';
+import { companies, companyLinks, contactLinks, contacts, psaAgents, assets, type SkippedRecord } from '../db/schema.js';
 import type { CodexDb } from '../db/types.js';
 import type { RunCounts } from '../db/sync-runs.js';
 import { planArchival, type KnownRecord } from '../domain/archival.js';
@@ -14,11 +14,12 @@ import type { Collection, FetchContext, SyncEvent, SyncProvider } from './provid
 import { storeAgents, storeCompanies, storeContacts, storeSites, type BatchResult } from './store-directory.js';
 import { knownAssets, storeAssets } from './store-assets.js';
 import { storeTickets } from './store-tickets.js';
+import type { SecretKeyring } from '../domain/secret-box.js';
 
 export interface EngineDeps {
   db: CodexDb;
   now: () => Date;
-  secretKey: Buffer | undefined;
+  secretKey: SecretKeyring | undefined;
 }
 
 /** How a run ended. */
@@ -26,6 +27,8 @@ export interface RunOutcome extends RunCounts {
   status: 'succeeded' | 'partial' | 'failed';
   errors: string[];
   warnings: string[];
+  /** Records that could not be stored (the run carried on without them). */
+  skipped: SkippedRecord[];
 }
 
 /** Called after every batch with the collection being fetched and the counts so far. */
@@ -109,7 +112,7 @@ function describeError(error: unknown): string {
 
 /** Runs `job` of `provider` to the end and says how it went; it never throws for vendor failures. */
 export async function runSyncJob(deps: EngineDeps, provider: SyncProvider, job: SyncJobName, context: FetchContext, onProgress: ProgressListener): Promise<RunOutcome> {
-  const outcome: RunOutcome = { status: 'succeeded', fetched: 0, created: 0, updated: 0, archived: 0, errors: [], warnings: [] };
+  const outcome: RunOutcome = { status: 'succeeded', fetched: 0, created: 0, updated: 0, archived: 0, errors: [], warnings: [], skipped: [] };
   const seen = new Map<Collection, Set<string>>();
   let phase = 'starting';
   let stored = 0;
@@ -133,6 +136,7 @@ export async function runSyncJob(deps: EngineDeps, provider: SyncProvider, job: 
       outcome.updated += result.updated;
       stored += event.items.length;
       outcome.warnings.push(...result.warnings.slice(0, Math.max(0, 200 - outcome.warnings.length)));
+      outcome.skipped.push(...result.skipped.slice(0, Math.max(0, 500 - outcome.skipped.length)));
       await onProgress({ phase, fetched: outcome.fetched, created: outcome.created, updated: outcome.updated, archived: outcome.archived });
     }
   } catch (error) {

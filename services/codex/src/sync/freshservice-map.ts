@@ -48,11 +48,15 @@ export const ticketSchema = z.object({
   group_id: id.nullish(),
   created_at: z.string(),
   updated_at: z.string(),
+  workspace_id: id.nullish(),
   due_by: z.string().nullish(),
   fr_due_by: z.string().nullish(),
   requester: z.object({ email: text, name: text }).nullish(),
   stats: z.object({ first_responded_at: z.string().nullish(), closed_at: z.string().nullish(), resolved_at: z.string().nullish() }).nullish(),
 });
+
+/** A workspace (Freshservice's workspaces API; "clients" in Freshservice for MSPs). */
+export const workspaceSchema = z.object({ id, name: z.string().min(1) });
 
 export const conversationSchema = z.object({
   id,
@@ -160,6 +164,7 @@ export function mapTicket(raw: z.infer<typeof ticketSchema>, statusMap: Readonly
     requesterEmail: raw.requester?.email?.toLowerCase() ?? null,
     responderExternalId: raw.responder_id ?? null,
     groupExternalId: raw.group_id ?? null,
+    workspaceId: raw.workspace_id ?? null,
     createdAt: instant(raw.created_at) ?? new Date(0),
     updatedAt: instant(raw.updated_at) ?? new Date(0),
     closedAt: instant(raw.stats?.closed_at) ?? (status === 'closed' || status === 'resolved' ? instant(raw.stats?.resolved_at ?? raw.updated_at) : null),

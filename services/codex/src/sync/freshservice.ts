@@ -6,9 +6,18 @@
  * `page`/`per_page` (at most 100) and the next page is announced in the `Link` header (RFC 8288);
  * the original stopped at a short page instead, which silently read one page of any endpoint with
  * a smaller fixed page size. Tickets are fetched incrementally with `updated_since`.
+ *
+ * Two behaviours of the ticket list that the documentation states and the original ignored:
+ * - Deleted and spam tickets are left out unless asked for with `filter=deleted` / `filter=spam`
+ *   (they never arrive as status ids). Both lists are read in full every run, because deleting a
+ *   ticket need not change its `updated_at` and the filters are documented on their own; their
+ *   tickets are archived, so their time stops billing.
+ * - Without `workspace_id` only the primary workspace's tickets are listed. The adapter lists the
+ *   workspaces (`/api/v2/workspaces`) and reads each one, or the ones configured; an account
+ *   without the workspaces feature (404 there) is read without the parameter.
  */
 import type { z } from 'zod';
-import { DEFAULT_RETRY, nextLink, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
+import { apiRoot, DEFAULT_RETRY, nextLink, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
 import {
   agentSchema,
   conversationSchema,
@@ -22,6 +31,7 @@ import {
   requesterSchema,
   ticketSchema,
   timeEntrySchema,
+  workspaceSchema,
 } from './freshservice-map.js';
 import type { SyncJobName } from './jobs.js';
 import type { ExtTicket, FetchContext, SyncEvent, SyncProvider } from './provider.js';
@@ -36,21 +46,32 @@ export interface FreshserviceOptions {
   http: VendorHttpDeps;
   retry?: RetryPolicy;
   perPage?: number;
+  /** Workspace ids to read; undefined reads every workspace the API key can see. */
+  workspaces?: readonly string[] | undefined;
 }
+
+/** A workspace to read tickets from; `id` null for an account without workspaces. */
+interface Workspace {
+  id: string | null;
+  name: string | null;
+}
+
+/** The ticket lists: the default one (open, closed …) and the two the default hides. */
+const DISCARDED_FILTERS = ['deleted', 'spam'] as const;
 
 /** First ticket fetch: Freshservice returns only the last 30 days' tickets without `updated_since`. */
 const EPOCH = new Date('2000-01-01T00:00:00Z');
 
 /** Builds the adapter. */
 export function createFreshserviceProvider(options: FreshserviceOptions): SyncProvider {
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const base = apiRoot(options.baseUrl);
   const perPage = options.perPage ?? 100;
   const retry = options.retry ?? DEFAULT_RETRY;
   const authorization = `Basic ${Buffer.from(`${options.apiKey}:X`).toString('base64')}`;
 
   /** Every page of a list, parsed item by item with `schema`. */
   async function* pages<S extends z.ZodType>(path: string, key: string, schema: S, signal: AbortSignal): AsyncGenerator<z.output<S>[]> {
-    let url: string | undefined = sameOrigin(`/api/v2${path}${path.includes('?') ? '&' : '?'}per_page=${perPage}&page=1`, base);
+    let url: string | undefined = sameOrigin(`${base}/api/v2${path}${path.includes('?') ? '&' : '?'}per_page=${perPage}&page=1`, base);
     while (url !== undefined) {
       const { body, headers } = await vendorJson(options.http, retry, url, () => ({ headers: { authorization, accept: 'application/json' } }), signal);
       const list = (body as Record<string, unknown> | null)?.[key];
@@ -71,13 +92,8 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
   }
 
   async function* directory(signal: AbortSignal): AsyncGenerator<SyncEvent> {
-    for await (const page of pages('/departments', 'departments', departmentSchema, signal)) {
-      const companies = page.map(mapDepartment);
-      for (const company of companies.filter((entry) => entry.accountNumber === null)) {
-        yield { kind: 'warning', message: `Department "${company.name}" (${company.externalId}) has no account number and was not imported` };
-      }
-      yield { kind: 'companies', items: companies };
-    }
+    // Departments without a usable account number are skipped (and reported by name) when stored.
+    for await (const page of pages('/departments', 'departments', departmentSchema, signal)) yield { kind: 'companies', items: page.map(mapDepartment) };
     yield { kind: 'complete', collection: 'companies' };
     for await (const page of pages('/requesters', 'requesters', requesterSchema, signal)) yield { kind: 'contacts', items: page.map(mapRequester) };
     yield { kind: 'complete', collection: 'contacts' };
@@ -85,21 +101,48 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
     yield { kind: 'complete', collection: 'agents' };
   }
 
+  /** The workspaces to read: the configured ones, else every one listed; one unnamed one without the feature. */
+  async function workspaces(signal: AbortSignal): Promise<Workspace[]> {
+    let listed: { id: string; name: string }[];
+    try {
+      listed = await all('/workspaces', 'workspaces', workspaceSchema, signal);
+    } catch (error) {
+      if (!(error instanceof VendorError) || error.status !== 404) throw error;
+      if (options.workspaces !== undefined) throw new VendorError('Freshservice: FRESHSERVICE_WORKSPACES is set but this account has no workspaces', 404);
+      return [{ id: null, name: null }];
+    }
+    if (options.workspaces === undefined) return listed.map((workspace) => ({ id: workspace.id, name: workspace.name }));
+    const wanted = options.workspaces;
+    const missing = wanted.filter((id) => !listed.some((workspace) => workspace.id === id));
+    if (missing.length > 0) throw new VendorError(`Freshservice: configured workspace ${missing.join(', ')} does not exist or is not visible to the API key`);
+    return listed.filter((workspace) => wanted.includes(workspace.id));
+  }
+
   async function* ticketEvents(context: FetchContext): AsyncGenerator<SyncEvent> {
     const since = encodeURIComponent((context.since ?? EPOCH).toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    for await (const page of pages(`/tickets?updated_since=${since}&include=requester,stats&order_type=asc`, 'tickets', ticketSchema, context.signal)) {
-      const detailed: ExtTicket[] = [];
-      for (const raw of page) {
-        const ticket = mapTicket(raw, options.statusMap);
-        const [conversations, entries] = [
-          await all(`/tickets/${raw.id}/conversations`, 'conversations', conversationSchema, context.signal),
-          await all(`/tickets/${raw.id}/time_entries`, 'time_entries', timeEntrySchema, context.signal),
-        ];
-        ticket.conversations = conversations.map(mapConversation);
-        ticket.timeEntries = entries.flatMap((entry) => mapTimeEntry(entry, options.timeZone) ?? []);
-        detailed.push(ticket);
+    for (const workspace of await workspaces(context.signal)) {
+      const scope = workspace.id === null ? '' : `&workspace_id=${encodeURIComponent(workspace.id)}`;
+      const place = (ticket: ExtTicket): ExtTicket => ({ ...ticket, workspaceId: workspace.id ?? ticket.workspaceId ?? null, workspaceName: workspace.name });
+      for await (const page of pages(`/tickets?updated_since=${since}&include=requester,stats&order_type=asc${scope}`, 'tickets', ticketSchema, context.signal)) {
+        const detailed: ExtTicket[] = [];
+        for (const raw of page) {
+          const ticket = place(mapTicket(raw, options.statusMap));
+          const [conversations, entries] = [
+            await all(`/tickets/${raw.id}/conversations`, 'conversations', conversationSchema, context.signal),
+            await all(`/tickets/${raw.id}/time_entries`, 'time_entries', timeEntrySchema, context.signal),
+          ];
+          ticket.conversations = conversations.map(mapConversation);
+          ticket.timeEntries = entries.flatMap((entry) => mapTimeEntry(entry, options.timeZone) ?? []);
+          detailed.push(ticket);
+        }
+        yield { kind: 'tickets', items: detailed };
       }
-      yield { kind: 'tickets', items: detailed };
+      // Deleted and spam tickets: archived with their time; their conversations and entries are not re-read.
+      for (const filter of DISCARDED_FILTERS) {
+        for await (const page of pages(`/tickets?filter=${filter}${scope}`, 'tickets', ticketSchema, context.signal)) {
+          yield { kind: 'tickets', items: page.map((raw) => ({ ...place(mapTicket(raw, options.statusMap)), discardedAs: filter })) };
+        }
+      }
     }
     yield { kind: 'complete', collection: 'tickets' };
   }

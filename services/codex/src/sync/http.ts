@@ -135,3 +135,16 @@ export function sameOrigin(target: string, base: string): string {
   if (resolved.origin !== new URL(base).origin) throw new VendorError(`refusing to follow a pagination link to another origin (${resolved.origin})`);
   return resolved.toString();
 }
+
+/**
+ * A vendor's API root from the address an operator configured: the origin (and any path prefix)
+ * without a trailing slash and without the API path the adapter adds itself. Vendors print their
+ * base both ways (Datto documents `https://<platform>-api.centrastage.net/api`, the settings page
+ * shows the bare origin), so `https://x`, `https://x/`, `https://x/api`, `https://x/api/` and
+ * `https://x/api/v2/` all give `https://x`.
+ */
+export function apiRoot(configured: string): string {
+  const url = new URL(configured);
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api(?:\/v2)?$/i, '');
+  return `${url.origin}${path}`;
+}

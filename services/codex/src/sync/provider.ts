@@ -125,6 +125,11 @@ export interface ExtTicket {
   requesterEmail?: string | null;
   responderExternalId?: string | null;
   groupExternalId?: string | null;
+  /** The PSA workspace the ticket belongs to (Freshservice workspaces), when the vendor has them. */
+  workspaceId?: string | null;
+  workspaceName?: string | null;
+  /** Set when the PSA deleted the ticket or marked it spam: it is archived and its time stops billing. */
+  discardedAs?: 'deleted' | 'spam' | null;
   createdAt: Date;
   updatedAt: Date;
   closedAt?: Date | null;

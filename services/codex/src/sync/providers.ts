@@ -26,6 +26,7 @@ export function providersFromConfig(config: CodexConfig, http: VendorHttpDeps): 
         baseUrl: config.FRESHSERVICE_URL,
         apiKey: config.FRESHSERVICE_API_KEY,
         statusMap: config.FRESHSERVICE_STATUS_MAP,
+        workspaces: config.FRESHSERVICE_WORKSPACES === 'all' ? undefined : config.FRESHSERVICE_WORKSPACES,
         timeZone: config.BUSINESS_TIMEZONE,
         http,
         retry,

@@ -14,12 +14,13 @@ import type { CodexDb } from '../db/types.js';
 import { runSyncJob } from './engine.js';
 import { SYNC_JOBS, type SyncJobName } from './jobs.js';
 import type { SyncProvider } from './provider.js';
+import type { SecretKeyring } from '../domain/secret-box.js';
 
 export interface SyncRunnerOptions {
   db: CodexDb;
   now: () => Date;
   logger: FastifyBaseLogger;
-  secretKey: Buffer | undefined;
+  secretKey: SecretKeyring | undefined;
   /** The configured adapters, by job. */
   providers: Partial<Record<SyncJobName, SyncProvider>>;
   /** Interval per job in milliseconds; 0 or absent means manual runs only. */
@@ -66,11 +67,11 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
       );
       await finishRun(options.db, run.id, outcome, options.now());
       const log = outcome.status === 'succeeded' ? options.logger.info.bind(options.logger) : options.logger.warn.bind(options.logger);
-      log({ job, run: run.id, status: outcome.status, created: outcome.created, updated: outcome.updated, archived: outcome.archived, errors: outcome.errors }, 'sync run finished');
+      log({ job, run: run.id, status: outcome.status, created: outcome.created, updated: outcome.updated, archived: outcome.archived, skipped: outcome.skipped.length, errors: outcome.errors }, 'sync run finished');
     } catch (error) {
       // A database failure while recording: the run row stays "running" until it goes stale.
       options.logger.error({ err: error, job, run: run.id }, 'sync run could not be recorded');
-      await finishRun(options.db, run.id, { status: 'failed', fetched: 0, created: 0, updated: 0, archived: 0, errors: [error instanceof Error ? error.message : String(error)], warnings: [] }, options.now()).catch(() => undefined);
+      await finishRun(options.db, run.id, { status: 'failed', fetched: 0, created: 0, updated: 0, archived: 0, errors: [error instanceof Error ? error.message : String(error)], warnings: [], skipped: [] }, options.now()).catch(() => undefined);
     }
   }
 

@@ -8,13 +8,14 @@ import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
 import { storeSecret } from '../db/secrets.js';
 import { assetLinks, assets, companyLinks } from '../db/schema.js';
 import type { CodexDb } from '../db/types.js';
+import type { SecretKeyring } from '../domain/secret-box.js';
 import { deriveBillingType, describeRmmDeviceType } from '../domain/billing-type.js';
 import type { ExtAsset } from './provider.js';
-import { differs, type BatchResult } from './store-directory.js';
+import { differs, emptyBatch, type BatchResult } from './store-directory.js';
 
 /** Upserts the devices of one vendor page. Devices whose site or client maps to no company are skipped (and so archived). */
-export async function storeAssets(db: CodexDb, provider: string, items: readonly ExtAsset[], secretKey: Buffer | undefined, now: Date): Promise<BatchResult> {
-  const result: BatchResult = { created: 0, updated: 0, seen: [], warnings: [] };
+export async function storeAssets(db: CodexDb, provider: string, items: readonly ExtAsset[], secretKey: SecretKeyring | undefined, now: Date): Promise<BatchResult> {
+  const result = emptyBatch();
   const companyOf = new Map<string, number | undefined>();
   let secretsSkipped = 0;
   for (const item of items) {
@@ -94,8 +95,14 @@ export async function storeAssets(db: CodexDb, provider: string, items: readonly
     }
     result.seen.push(item.externalId);
     for (const [secretKind, value] of Object.entries(item.secrets ?? {})) {
-      if (secretKey === undefined) secretsSkipped += 1;
-      else await storeSecret(db, secretKey, assetId, secretKind, value, now);
+      if (secretKey === undefined) {
+        secretsSkipped += 1;
+        continue;
+      }
+      const stored = await storeSecret(db, secretKey, assetId, secretKind, value, now);
+      if (stored.unreadable) {
+        result.warnings.push(`The stored ${secretKind} of ${item.hostname} could not be decrypted with any configured key; it was replaced with the RMM's current value`);
+      }
     }
   }
   if (secretsSkipped > 0) result.warnings.push(`${secretsSkipped} secret values were not stored: CODEX_SECRET_KEY is not configured`);

@@ -1,7 +1,8 @@
 /**
  * Writing fetched tickets with their conversations and dated time entries. Tickets are fetched
- * incrementally, so a ticket missing from a run is not gone; only a ticket the PSA marks spam or
- * deleted is archived. A time entry missing from its ticket's complete list was removed in the PSA
+ * incrementally, so a ticket missing from a run is not gone; only a ticket the PSA deleted or
+ * marked spam (`discardedAs`, or a discarded status of another vendor) is archived, and with it
+ * its time stops counting (the time-entry queries skip archived tickets). A time entry missing from its ticket's complete list was removed in the PSA
  * and is archived, so it stops counting towards billing.
  */
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
@@ -9,7 +10,7 @@ import { companyLinks, contactLinks, contacts, psaAgents, ticketConversations, t
 import type { CodexDb } from '../db/types.js';
 import { DISCARDED_STATUSES } from '../domain/ticket-status.js';
 import type { ExtTicket } from './provider.js';
-import { differs, type BatchResult } from './store-directory.js';
+import { differs, emptyBatch, type BatchResult } from './store-directory.js';
 
 async function companyIdOf(db: CodexDb, provider: string, externalId: string | null): Promise<number | null> {
   if (externalId === null) return null;
@@ -30,7 +31,7 @@ async function requesterOf(db: CodexDb, provider: string, ticket: ExtTicket): Pr
 
 /** Upserts one page of tickets. */
 export async function storeTickets(db: CodexDb, provider: string, items: readonly ExtTicket[], now: Date): Promise<BatchResult> {
-  const result: BatchResult = { created: 0, updated: 0, seen: [], warnings: [] };
+  const result = emptyBatch();
   const agentNames = new Map<string, string>();
   for (const item of items) {
     const requester = await requesterOf(db, provider, item);
@@ -49,13 +50,16 @@ export async function storeTickets(db: CodexDb, provider: string, items: readonl
       requesterExternalId: item.requesterExternalId ?? null,
       responderExternalId: item.responderExternalId ?? null,
       groupExternalId: item.groupExternalId ?? null,
+      workspaceId: item.workspaceId ?? null,
+      workspaceName: item.workspaceName ?? null,
+      discardedAs: item.discardedAs ?? null,
       createdAt: item.createdAt,
       updatedAt: item.updatedAt,
       closedAt: item.closedAt ?? null,
       dueBy: item.dueBy ?? null,
       frDueBy: item.frDueBy ?? null,
       firstRespondedAt: item.firstRespondedAt ?? null,
-      archivedAt: DISCARDED_STATUSES.includes(item.status) ? now : null,
+      archivedAt: (item.discardedAs ?? null) !== null || DISCARDED_STATUSES.includes(item.status) ? now : null,
     };
     const rows = await db
       .insert(tickets)
@@ -65,6 +69,7 @@ export async function storeTickets(db: CodexDb, provider: string, items: readonl
         set: { ...values, archivedAt: sql`CASE WHEN ${values.archivedAt === null} THEN NULL ELSE coalesce(${tickets.archivedAt}, ${now}) END`, syncedAt: now },
         setWhere: sql`${differs(tickets.updatedAt, item.updatedAt.toISOString(), 'timestamptz')} OR ${differs(tickets.status, item.status, 'text')}
           OR ${differs(tickets.companyId, values.companyId, 'bigint')} OR ${differs(tickets.subject, item.subject, 'text')}
+          OR ${differs(tickets.discardedAs, values.discardedAs, 'text')} OR ${differs(tickets.workspaceId, values.workspaceId, 'text')}
           OR (${tickets.archivedAt} IS NULL) <> ${values.archivedAt === null}`,
       })
       .returning({ id: tickets.id, inserted: sql<boolean>`(xmax = 0)` });

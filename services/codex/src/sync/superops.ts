@@ -120,11 +120,8 @@ export function createSuperOpsProvider(options: SuperOpsOptions): SyncProvider {
 
   async function* directory(signal: AbortSignal): AsyncGenerator<SyncEvent> {
     for await (const page of pages('clients', 'getClientList', 'clients', clientSchema, signal)) {
-      const companies = page.map((client) => mapClient(client, options.accountNumberField));
-      for (const company of companies.filter((entry) => entry.accountNumber === null)) {
-        yield { kind: 'warning', message: `SuperOps client "${company.name}" has no ${options.accountNumberField} and was not imported` };
-      }
-      yield { kind: 'companies', items: companies };
+      // Clients without a usable account number are skipped (and reported by name) when stored.
+      yield { kind: 'companies', items: page.map((client) => mapClient(client, options.accountNumberField)) };
     }
     yield { kind: 'complete', collection: 'companies' };
     for await (const page of pages('assets', 'getAssetList', 'assets', assetSchema, signal)) {

@@ -90,7 +90,7 @@ function RunTable({ ctx, runs }: { ctx: ViewContext; runs: SyncRun[] }): JSX.Ele
   return (
     <Table
       label="Sync history"
-      columns={[{ key: 'job', label: 'Job' }, { key: 'status', label: 'Status' }, { key: 'trigger', label: 'Started by' }, { key: 'started', label: 'Started' }, { key: 'finished', label: 'Finished' }, { key: 'counts', label: 'Fetched / created / updated / archived' }, { key: 'errors', label: 'Errors', align: 'right' }]}
+      columns={[{ key: 'job', label: 'Job' }, { key: 'status', label: 'Status' }, { key: 'trigger', label: 'Started by' }, { key: 'started', label: 'Started' }, { key: 'finished', label: 'Finished' }, { key: 'counts', label: 'Fetched / created / updated / archived' }, { key: 'errors', label: 'Errors', align: 'right' }, { key: 'skipped', label: 'Skipped', align: 'right' }]}
       rows={runs.map((run) => ({
         job: <a href={ctx.urlFor(`/admin/runs/${run.id}`)}>{label(run.job)}</a>,
         status: <StatusBadge status={run.status}>{run.status}</StatusBadge>,
@@ -99,6 +99,7 @@ function RunTable({ ctx, runs }: { ctx: ViewContext; runs: SyncRun[] }): JSX.Ele
         finished: when(run.finishedAt),
         counts: `${run.fetched} / ${run.created} / ${run.updated} / ${run.archived}`,
         errors: String(run.errors.length),
+        skipped: String(run.skipped.length),
       }))}
       empty="No sync has run yet."
     />
@@ -131,6 +132,17 @@ export function RunPage({ ctx, flash, run }: { ctx: ViewContext; flash?: Flash |
           {run.warnings.length === 0 ? <p>None.</p> : <ul>{run.warnings.map((warning) => <li>{warning}</li>)}</ul>}
         </Card>
       </div>
+      <Card title={`Skipped records (${run.skipped.length})`} class="u-mt-3">
+        {run.skipped.length === 0 ? (
+          <p>None: every record fetched was stored.</p>
+        ) : (
+          <Table
+            label="Records this run could not store"
+            columns={[{ key: 'collection', label: 'Kind' }, { key: 'name', label: 'Name' }, { key: 'id', label: 'Vendor id' }, { key: 'reason', label: 'Why it was skipped' }]}
+            rows={run.skipped.map((record) => ({ collection: record.collection, name: record.name, id: record.externalId, reason: record.reason }))}
+          />
+        )}
+      </Card>
     </CodexPage>
   );
 }

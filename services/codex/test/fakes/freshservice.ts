@@ -3,6 +3,13 @@
  * API key, `page`/`per_page` paging announced by `Link: <…>; rel="next"`, records shaped as the
  * API returns them. Its page size is fixed at 2 whatever `per_page` asks, the case that made the
  * original read only page one of some endpoints.
+ *
+ * The ticket list behaves as documented for List All Tickets: deleted and spam tickets are left
+ * out unless asked for with `filter=deleted` or `filter=spam` (they keep their ordinary status
+ * and carry `deleted: true` / `spam: true`); without `workspace_id` only the primary workspace's
+ * tickets are listed, `workspace_id=N` lists workspace N's and `workspace_id=0` every workspace's.
+ * `/api/v2/workspaces` lists the workspaces, or answers 404 for an account without the feature
+ * (`workspaces` unset in the state).
  */
 import { pageOf, startFakeServer, type FakeServer } from './server.js';
 
@@ -43,11 +50,24 @@ export interface FsTicket {
   created_at: string;
   updated_at: string;
   description_text?: string;
+  /** Deleted (in the trash) or marked spam in Freshservice: listed only through their filter. */
+  deleted?: boolean;
+  spam?: boolean;
+  /** The ticket's workspace; the primary workspace when absent. */
+  workspace_id?: number;
   conversations: { id: number; body_text: string; private: boolean; incoming: boolean; from_email?: string | null; created_at: string }[];
   time_entries: { id: number; time_spent: string; executed_at: string; billable: boolean; agent_id: number | null; note?: string; created_at: string }[];
 }
 
+export interface FsWorkspace {
+  id: number;
+  name: string;
+  primary: boolean;
+}
+
 export interface FreshserviceState {
+  /** Unset: the account has no workspaces feature. */
+  workspaces?: FsWorkspace[];
   departments: FsDepartment[];
   requesters: FsRequester[];
   agents: FsAgent[];
@@ -78,12 +98,33 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
         return list('requesters', state.requesters);
       case '/api/v2/agents':
         return list('agents', state.agents);
+      case '/api/v2/workspaces':
+        return state.workspaces === undefined ? { status: 404, json: { message: 'not found' } } : list('workspaces', state.workspaces.map((workspace) => ({ ...workspace, state: 'active' })));
       case '/api/v2/tickets': {
+        const filter = request.query.get('filter');
+        if (filter !== null && !['new_and_my_open', 'watching', 'spam', 'deleted'].includes(filter)) return { status: 400, json: { description: 'Validation failed', errors: [{ field: 'filter', code: 'invalid_value' }] } };
+        const primary = state.workspaces?.find((workspace) => workspace.primary)?.id;
+        const asked = request.query.get('workspace_id');
+        const workspaceOf = (ticket: FsTicket) => ticket.workspace_id ?? primary;
+        const inWorkspace = (ticket: FsTicket) => (asked === null ? workspaceOf(ticket) === primary : asked === '0' || String(workspaceOf(ticket)) === asked);
         const since = Date.parse(request.query.get('updated_since') ?? '2000-01-01T00:00:00Z');
-        const fresh = state.tickets.filter((ticket) => Date.parse(ticket.updated_at) > since);
+        const shown = state.tickets.filter((ticket) => {
+          if (!inWorkspace(ticket) || Date.parse(ticket.updated_at) <= since) return false;
+          if (filter === 'deleted') return ticket.deleted === true;
+          if (filter === 'spam') return ticket.spam === true && ticket.deleted !== true;
+          return ticket.deleted !== true && ticket.spam !== true;
+        });
         return list(
           'tickets',
-          fresh.map(({ conversations: _c, time_entries: _t, ...ticket }) => ({ ...ticket, type: 'Incident', requester: null, stats: { first_responded_at: null } })),
+          shown.map(({ conversations: _c, time_entries: _t, ...ticket }) => ({
+            ...ticket,
+            deleted: ticket.deleted === true,
+            spam: ticket.spam === true,
+            workspace_id: workspaceOf(ticket as FsTicket) ?? null,
+            type: 'Incident',
+            requester: null,
+            stats: { first_responded_at: null },
+          })),
         );
       }
       default:

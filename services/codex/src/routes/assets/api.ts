@@ -12,6 +12,7 @@ import { SERVICE_ACCESS } from '../../domain/permissions.js';
 import { actorOf, allow, assertVisible, scopeOf } from '../access.js';
 import { assetSchema, contactSchema, pageOf, pagingQuery, presentAsset, presentContact } from '../api-schemas.js';
 import type { FastifyRequest } from 'fastify';
+import type { SecretKeyring } from '../../domain/secret-box.js';
 
 export const assetListQuery = z.object({
   q: z.string().trim().max(200).optional(),
@@ -39,7 +40,7 @@ export async function visibleAsset(request: FastifyRequest, db: CodexDb, id: num
 }
 
 /** The assets API: search, detail, billing-type overrides and secret reveals. */
-export const assetApiRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; secretKey: Buffer | undefined }> = async (base, { db, now, secretKey }) => {
+export const assetApiRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; secretKey: SecretKeyring | undefined }> = async (base, { db, now, secretKey }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const readers = { services: SERVICE_ACCESS.assets };
 

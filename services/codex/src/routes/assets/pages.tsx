@@ -14,6 +14,7 @@ import { actorOf, allow, scopeOf, userOf } from '../access.js';
 import { field } from '../forms.js';
 import { flashOf, paramId, viewContext } from '../page-context.js';
 import { visibleAsset } from './api.js';
+import type { SecretKeyring } from '../../domain/secret-box.js';
 
 const listQuery = z.object({
   q: z.string().trim().max(200).catch(''),
@@ -27,7 +28,7 @@ const listQuery = z.object({
 const idOf = (request: FastifyRequest) => paramId(request, 'id');
 
 /** The assets pages and their forms. */
-export const assetPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; secretKey: Buffer | undefined }> = async (app, { db, now, secretKey }) => {
+export const assetPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; secretKey: SecretKeyring | undefined }> = async (app, { db, now, secretKey }) => {
   app.get('/assets', { preHandler: allow('directory:read', { page: true }) }, async (request, reply) => {
     const query = listQuery.parse(request.query);
     const result = await listAssets(db, {
