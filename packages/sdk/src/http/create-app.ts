@@ -1,6 +1,7 @@
 /**
  * The Fastify instance every service starts from: one call gives correlation ids, JSON logs,
- * problem+json errors (404/405/413/415/429 included), zod validation, security headers,
+ * problem+json errors (404/405/413/415/429 included), zod validation, refusal of NUL and
+ * malformed Unicode in every input (400), security headers,
  * prefix-aware URLs, HTML rendering, authentication guards and rate limits keyed by the
  * authenticated caller. A service's `buildApp(deps)` calls this, then registers its routes.
  */
@@ -16,6 +17,7 @@ import { AppError } from '../errors.js';
 import { installErrorHandling } from './error-handler.js';
 import { securityHeaders } from './security-headers.js';
 import { installSameOriginCheck } from './same-origin.js';
+import { installTextGuard } from './text-guard.js';
 import { correlationFastifyOptions, correlationPlugin } from '../logging/correlation.js';
 import { urlsPlugin, loginUrl } from '../urls.js';
 import { htmlPlugin } from '../html/render.js';
@@ -75,6 +77,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installTextGuard(app);
   if (options.publicUrl !== undefined) installSameOriginCheck(app, options.publicUrl);
 
   await app.register(correlationPlugin);
