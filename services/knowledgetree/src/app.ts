@@ -1,15 +1,16 @@
 /**
  * The knowledgetree service's composition root: everything it needs comes in through `deps`, so
- * tests build it with a test database, a fake core's keys and a frozen clock.
+ * tests build it with a test database, a fake core's keys, a fake codex and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import { createHealthCheck, createServiceApp, installFormParser, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
 import type { KnowledgetreeConfig } from './config.js';
-import type { KnowledgetreeDb } from './db/notes.js';
-import { homeRoutes } from './routes/home/index.js';
-import { dataRoutes } from './routes/data/index.js';
+import type { KnowledgetreeDb } from './db/schema.js';
 import { adminRoutes } from './routes/admin/index.js';
-import { styleGuideRoutes } from './routes/style-guide/index.js';
+import { articleApiRoutes } from './routes/api/articles.js';
+import { nodeApiRoutes } from './routes/api/nodes.js';
+import { searchRoutes } from './routes/api/search.js';
+import type { CompaniesOf } from './routes/viewer.js';
 
 export interface KnowledgetreeDeps {
   config: KnowledgetreeConfig;
@@ -19,13 +20,15 @@ export interface KnowledgetreeDeps {
   ping: () => Promise<void>;
   verifier: TokenVerifier;
   now: () => Date;
+  /** The company accounts of a client user's request (codex, called with the user's own token). */
+  companiesOf: CompaniesOf;
   /** Source of new correlation ids; tests freeze it. */
   randomId?: () => string;
 }
 
 /** Builds the knowledgetree app without listening. */
 export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
-  const { config } = deps;
+  const { config, db, now, companiesOf } = deps;
   const app = await createServiceApp({
     service: config.SERVICE_NAME,
     logger: deps.logger,
@@ -33,8 +36,11 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
     trustedProxies: config.TRUSTED_PROXIES,
     rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
     publicUrl: config.NEXUS_URL,
+    // Article bodies are Markdown up to 2 MB; attachments stream through multipart, not this limit.
+    bodyLimit: 4 * 1024 * 1024,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
+  installFormParser(app);
 
   registerHealthRoute(
     app,
@@ -44,9 +50,9 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
       dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }],
     }),
   );
-  await app.register(homeRoutes, { db: deps.db, config });
-  await app.register(dataRoutes, { db: deps.db, now: deps.now });
+  await app.register(nodeApiRoutes, { db, now, companiesOf });
+  await app.register(articleApiRoutes, { db, now, companiesOf });
+  await app.register(searchRoutes, { db, companiesOf });
   await app.register(adminRoutes, { config });
-  await app.register(styleGuideRoutes);
   return app;
 }

@@ -15,6 +15,10 @@ export const knowledgetreeEnvSchema = z.object({
   PORT: servicePort(DEFAULT_PORT),
   ...databaseEnv,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
+  CODEX_SERVICE_URL: z.url().default('http://127.0.0.1:5010').describe('Base URL of codex (client users\' companies)'),
+  TRASH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30).describe('Days a deleted folder or article stays restorable before it is purged'),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024).describe('Largest attachment accepted, in bytes (413 beyond)'),
+  CONTEXT_DEFAULT_BUDGET: z.coerce.number().int().min(1000).default(60_000).describe('Default size budget of a context export, in characters'),
 });
 
 export type KnowledgetreeConfig = z.infer<typeof knowledgetreeEnvSchema>;

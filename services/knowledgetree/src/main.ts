@@ -2,7 +2,8 @@
  * Boots the knowledgetree service: configuration, platform connections, database and migrations,
  * then `buildApp` and listen. The only place that touches `process`.
  */
-import { connectPlatform, runService } from '@hivematrix/sdk';
+import { connectPlatform, loadServicesFile, runService } from '@hivematrix/sdk';
+import { codexCompanies } from './codex-companies.js';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadKnowledgetreeConfig } from './config.js';
@@ -10,7 +11,10 @@ import { schema } from './db/schema.js';
 
 await runService({
   async start() {
-    const config = loadKnowledgetreeConfig(process.env);
+    const loaded = loadKnowledgetreeConfig(process.env);
+    const services = loaded.SERVICES_FILE === undefined ? {} : await loadServicesFile(loaded.SERVICES_FILE);
+    // services.json (written by helm) names codex's URL; CODEX_SERVICE_URL serves a service run on its own.
+    const config = { ...loaded, CODEX_SERVICE_URL: services.codex?.url ?? loaded.CODEX_SERVICE_URL };
     const platform = connectPlatform(config);
     const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
     const app = await buildApp({
@@ -20,6 +24,7 @@ await runService({
       ping: database.ping,
       verifier: platform.verifier,
       now: () => new Date(),
+      companiesOf: codexCompanies(config.CODEX_SERVICE_URL),
     });
     return {
       app,

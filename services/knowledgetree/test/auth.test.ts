@@ -33,7 +33,7 @@ describe('knowledgetree: authentication and authorisation', () => {
   }
 
   it('answers an API call without a token with 401 problem+json', async () => {
-    assertProblem(await get('/api/data'), 401, 'unauthorized');
+    assertProblem(await get('/api/browse'), 401, 'unauthorized');
   });
 
   it('redirects a page request without a token to the gateway login, keeping the page', async () => {
@@ -43,15 +43,15 @@ describe('knowledgetree: authentication and authorisation', () => {
   });
 
   it('accepts a valid user token', async () => {
-    const res = await get('/api/data', userToken);
+    const res = await get('/api/browse', userToken);
     assert.equal(res.statusCode, 200, res.body);
-    assert.equal((JSON.parse(res.body) as { for: string }).for, 'user');
+    assert.equal((JSON.parse(res.body) as { path: string }).path, '/');
   });
 
   it('rejects a token with alg "none"', async () => {
     const claims = JSON.parse(Buffer.from(userToken.split('.')[1] ?? '', 'base64url').toString()) as object;
     const forged = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
-    assertProblem(await get('/api/data', forged), 401);
+    assertProblem(await get('/api/browse', forged), 401);
   });
 
   it('rejects HS256 signed with the public key as the secret', async () => {
@@ -60,7 +60,7 @@ describe('knowledgetree: authentication and authorisation', () => {
     const payload = b64(claims);
     const pem = await exportSPKI(t.keys.publicKey);
     const signature = createHmac('sha256', pem).update(`${header}.${payload}`).digest('base64url');
-    assertProblem(await get('/api/data', `${header}.${payload}.${signature}`), 401);
+    assertProblem(await get('/api/browse', `${header}.${payload}.${signature}`), 401);
   });
 
   it('rejects a token signed by an unknown kid, and by a foreign key claiming the known kid', async () => {
@@ -75,16 +75,16 @@ describe('knowledgetree: authentication and authorisation', () => {
         .setIssuedAt(nowSec)
         .setExpirationTime(nowSec + 600)
         .sign(foreign);
-    assertProblem(await get('/api/data', await sign('someone-elses-key')), 401);
-    assertProblem(await get('/api/data', await sign(t.keys.kid)), 401);
+    assertProblem(await get('/api/browse', await sign('someone-elses-key')), 401);
+    assertProblem(await get('/api/browse', await sign(t.keys.kid)), 401);
   });
 
   it('rejects a wrong issuer, a wrong audience and an expired token', async () => {
     const now = FROZEN_NOW.getTime();
-    assertProblem(await get('/api/data', await t.keys.mintUserToken({ iss: 'evil' }, { now })), 401);
-    assertProblem(await get('/api/data', await t.keys.mintUserToken({ aud: 'other-platform' }, { now })), 401);
+    assertProblem(await get('/api/browse', await t.keys.mintUserToken({ iss: 'evil' }, { now })), 401);
+    assertProblem(await get('/api/browse', await t.keys.mintUserToken({ aud: 'other-platform' }, { now })), 401);
     const expired = await t.keys.mintUserToken({}, { now: now - 2 * 3600_000, expiresInSec: 3600 });
-    assertProblem(await get('/api/data', expired), 401, 'token_expired');
+    assertProblem(await get('/api/browse', expired), 401, 'token_expired');
   });
 
   it('rejects a tampered payload', async () => {
@@ -92,7 +92,7 @@ describe('knowledgetree: authentication and authorisation', () => {
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
     const tampered = `${header}.${b64({ ...claims, permission_level: 'admin' })}.${signature}`;
     assertProblem(await get('/admin/settings', tampered, { accept: 'application/json' }), 401);
-    assertProblem(await get('/api/data', tampered), 401);
+    assertProblem(await get('/api/browse', tampered), 401);
   });
 
   it('refuses a client-level user on the admin page with 403, and lets an admin in', async () => {
@@ -110,19 +110,18 @@ describe('knowledgetree: authentication and authorisation', () => {
     const now = FROZEN_NOW.getTime();
     const codex = await t.keys.mintServiceToken('codex', 'knowledgetree', { now });
     const ledger = await t.keys.mintServiceToken('ledger', 'knowledgetree', { now });
-    const res = await get('/api/data', codex);
+    const res = await get('/api/browse', codex);
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual((JSON.parse(res.body) as { for: string; caller: string }).caller, 'codex');
-    assertProblem(await get('/api/data', ledger), 403, 'service_not_allowed');
-    assertProblem(await get('/', codex), 403, 'users_only');
+    assert.equal((JSON.parse(res.body) as { path: string }).path, '/');
+    assertProblem(await get('/api/browse', ledger), 403, 'service_not_allowed');
     assertProblem(await get('/admin/settings', codex), 403, 'users_only');
-    const post = await t.app.inject({ method: 'POST', url: '/api/data', headers: { authorization: `Bearer ${codex}` }, payload: { body: 'x' } });
+    const post = await t.app.inject({ method: 'POST', url: '/api/nodes', headers: { authorization: `Bearer ${codex}` }, payload: { parent_id: 'x', type: 'folder', title: 'x' } });
     assertProblem(post, 403, 'users_only');
   });
 
   it('rejects a service token minted for another service', async () => {
     const forCodex = await t.keys.mintServiceToken('helm', 'codex', { now: FROZEN_NOW.getTime() });
-    assertProblem(await get('/api/data', forCodex), 401);
+    assertProblem(await get('/api/browse', forCodex), 401);
   });
 });
 
@@ -132,10 +131,10 @@ describe('knowledgetree: revocation', () => {
     const t = await startKnowledgetree({ isRevoked: (jti) => revoked.has(jti) });
     try {
       const token = await t.keys.mintUserToken({ jti: 'session-1' }, { now: FROZEN_NOW.getTime() });
-      const ok = await t.app.inject({ url: '/api/data', headers: { authorization: `Bearer ${token}` } });
+      const ok = await t.app.inject({ url: '/api/browse', headers: { authorization: `Bearer ${token}` } });
       assert.equal(ok.statusCode, 200);
       revoked.add('session-1');
-      const res = await t.app.inject({ url: '/api/data', headers: { authorization: `Bearer ${token}` } });
+      const res = await t.app.inject({ url: '/api/browse', headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.statusCode, 401);
       assert.equal((JSON.parse(res.body) as { code: string }).code, 'token_revoked');
     } finally {

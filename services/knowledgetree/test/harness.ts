@@ -5,7 +5,8 @@
 import { createTokenVerifier, createLocalKeySet, createLogger } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys, type TestKeys } from '@hivematrix/sdk/testing';
-import type { ServiceApp } from '@hivematrix/sdk';
+import type { PermissionLevel, ServiceApp } from '@hivematrix/sdk';
+import type { KnowledgetreeDb } from '../src/db/schema.js';
 import { buildApp } from '../src/app.js';
 import { knowledgetreeEnvSchema } from '../src/config.js';
 import { schema } from '../src/db/schema.js';
@@ -13,14 +14,20 @@ import { schema } from '../src/db/schema.js';
 export interface KnowledgetreeHarness {
   app: ServiceApp;
   keys: TestKeys;
+  db: KnowledgetreeDb;
+  /** A bearer token of a user at `level` (client users: `email` decides their company). */
+  token(level: PermissionLevel, sub?: string, email?: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** Client users' companies, as the fake codex knows them. */
+export const CLIENT_COMPANIES: Record<string, string[]> = { 'alice@acme.test': ['ACME'], 'bob@globex.test': ['GLOBEX'] };
 
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Starts the knowledgetree on a fresh database. `isRevoked` plugs in a revocation feed. */
 export async function startKnowledgetree(
-  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean } = {},
+  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean; maxAttachmentBytes?: number } = {},
 ): Promise<KnowledgetreeHarness> {
   const testDb = await createTestDatabase('knowledgetree');
   const database = openDatabase({ url: testDb.url, applicationName: 'knowledgetree-test', schema });
@@ -31,6 +38,7 @@ export async function startKnowledgetree(
     DATABASE_URL: testDb.url,
     RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1000),
     LOG_LEVEL: 'warn',
+    ...(options.maxAttachmentBytes !== undefined ? { ATTACHMENT_MAX_BYTES: String(options.maxAttachmentBytes) } : {}),
   });
   const app = await buildApp({
     config,
@@ -44,11 +52,16 @@ export async function startKnowledgetree(
       ...(options.isRevoked ? { isRevoked: options.isRevoked } : {}),
     }),
     now: () => FROZEN_NOW,
+    // Stands in for codex: a client user's companies by e-mail, as codex matches contacts.
+    companiesOf: (request) => Promise.resolve(CLIENT_COMPANIES[request.user?.email ?? ''] ?? []),
   });
   await app.ready();
   return {
     app,
     keys,
+    db: database.db,
+    token: (level, sub = `${level}-1`, email = `${sub}@msp.test`) =>
+      keys.mintUserToken({ sub, permission_level: level, email, name: sub, groups: [] }, { now: FROZEN_NOW.getTime() }),
     async close() {
       await app.close();
       await database.close();

@@ -1,17 +1,8 @@
-/** Drizzle table definitions, mirroring the committed SQL migrations in ./migrations. */
-import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+/**
+ * Drizzle handle types. The tables are defined by the committed SQL migrations in ./migrations;
+ * the domain queries them with plain SQL (recursive CTEs, tsvector, arrays) through `sql`.
+ */
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 
-export const notes = pgTable(
-  'notes',
-  {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    authorSub: text('author_sub').notNull(),
-    authorName: text('author_name').notNull(),
-    body: text('body').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (table) => [index('notes_created_at_idx').on(table.createdAt)],
-);
-
-export const schema = { notes };
-export type Note = typeof notes.$inferSelect;
+export const schema = {};
+export type KnowledgetreeDb = NodePgDatabase<typeof schema>;
