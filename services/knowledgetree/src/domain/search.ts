@@ -5,7 +5,8 @@
  * Markdown (weight B), so markup never matches. Every word typed is a prefix (`serv` finds
  * `server` while typing). When nothing matches, each word is replaced by its nearest word in
  * the lexicon by trigram similarity (typo tolerance) and the search runs once more. Visibility and
- * the filters are conditions of the same query. Snippets come from ts_headline on the plain text
+ * the filters are conditions of the same query. Title words weigh ten times body words, and rank is
+ * divided by document length, so a long page that mentions a word often does not bury its title. Snippets come from ts_headline on the plain text
  * with control-character markers, then the text is HTML-escaped and the markers become <mark>.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -69,7 +70,7 @@ async function run(db: Executor, viewer: Viewer, tsquery: string, filters: Searc
     db,
     sql`WITH q AS (SELECT to_tsquery('english', ${tsquery}) AS query),
         hits AS (
-          SELECT n.id, n.type, n.title, n.ancestors, n.plain, ts_rank_cd(n.search, q.query) AS rank
+          SELECT n.id, n.type, n.title, n.ancestors, n.plain, ts_rank_cd('{0.02, 0.05, 0.1, 1.0}', n.search, q.query, 1) AS rank
           FROM nodes n, q WHERE ${sql.join(conditions, sql` AND `)}
           ORDER BY rank DESC, n.updated_at DESC LIMIT ${limit}
         )
