@@ -40,14 +40,14 @@ export interface CreditNoteDocumentsArgs {
 }
 
 /** The credit note's number, total, CSV and PDF, from the snapshot it cancels. */
-export function creditNoteDocuments(args: CreditNoteDocumentsArgs): { number: string; totalCents: number; csv: string; pdf: Buffer } {
+export async function creditNoteDocuments(args: CreditNoteDocumentsArgs): Promise<{ number: string; totalCents: number; csv: string; pdf: Buffer }> {
   const input = args.credited.inputs as BillInput;
   const result = negatedResult(args.credited.result as BillResult);
   const number = creditNoteNumber(args.credited.invoiceNumber);
   const csv = formatCsv(CREDIT_NOTE_CSV_HEADER, result.lines
     .filter((line) => line.amountCents !== 0)
     .map((line) => [number, input.client.name, args.issuedOn, args.credited.invoiceNumber, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]));
-  const pdf = renderInvoicePdf({
+  const pdf = await renderInvoicePdf({
     issuer: args.issuer, invoiceNumber: number, period: input.period, result, notes: `Reason: ${args.reason}`,
     customer: { name: input.client.name, accountNumber: input.client.accountNumber, planName: input.client.planName, term: input.client.term },
     credit: { credits: args.credited.invoiceNumber, reissue: args.reissue, issuedOn: args.issuedOn },
@@ -67,7 +67,7 @@ function creditNoteHash(note: HashedCreditNote): string {
 
 /** Writes the credit note cancelling `credited`, replaced by `reissue` (inside the correction's transaction). */
 export async function issueCreditNote(tx: LedgerTx, args: { credited: Snapshot; reissue: Snapshot; issuedOn: string; reason: string; issuedBy: string; issuedAt: Date; issuer: InvoiceIssuer }): Promise<CreditNote> {
-  const documents = creditNoteDocuments({ credited: args.credited, reissue: args.reissue.invoiceNumber, issuedOn: args.issuedOn, reason: args.reason, issuer: args.issuer });
+  const documents = await creditNoteDocuments({ credited: args.credited, reissue: args.reissue.invoiceNumber, issuedOn: args.issuedOn, reason: args.reason, issuer: args.issuer });
   const frozen = { ...documents, issuedOn: args.issuedOn, reason: args.reason, issuedBy: args.issuedBy, issuedAt: args.issuedAt };
   const [row] = await tx.insert(creditNotes).values({
     ...frozen, creditsId: args.credited.id, reissueId: args.reissue.id, accountNumber: args.credited.accountNumber, companyName: args.credited.companyName,

@@ -95,7 +95,7 @@ export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; accepte
   const version = latest === undefined ? 1 : latest.version + 1;
   const number = invoiceNumber(account, bill.input.period, version);
   const csv = billCsv({ input: bill.input, result: bill.result, invoiceNumber: number });
-  const pdf = billPdf({ input: bill.input, result: bill.result, invoiceNumber: number, issuer: args.issuer, notes: args.notes });
+  const pdf = await billPdf({ input: bill.input, result: bill.result, invoiceNumber: number, issuer: args.issuer, notes: args.notes });
   const content: FrozenContent = { inputs: bill.input, result: bill.result, csv, pdf, acceptedBy: args.acceptedBy, acceptedAt: args.now };
   try {
     return await db.transaction(async (tx) => {

@@ -7,6 +7,7 @@
 import { formatMoney, periodKey, type BillResult, type LineKind, type Period } from '../engine/index.js';
 import { invoiceDates, PAYMENT_TERM_DAYS } from './dates.js';
 import { measure, PdfDocument, type PdfPage, type Rgb } from './pdf/document.js';
+import type { FontFace } from './pdf/fonts.js';
 
 /** Who issues the invoice (ledger's configuration). */
 export interface InvoiceIssuer {
@@ -54,7 +55,7 @@ export function periodLabel(period: Period): string {
 }
 
 /** Splits text into lines no wider than `width` (a word longer than a line is cut). */
-export function wrap(text: string, width: number, font: 'regular' | 'bold', size: number): string[] {
+export function wrap(text: string, width: number, font: FontFace, size: number): string[] {
   const lines: string[] = [];
   let current = '';
   for (const word of text.split(/\s+/).filter((w) => w !== '')) {
@@ -81,9 +82,18 @@ function documentName(content: InvoiceContent): string {
   return `${content.credit === undefined ? 'Invoice' : 'Credit note'} ${content.invoiceNumber}`;
 }
 
+/**
+ * The document's own date, written as the file's creation and modification date: the invoice date
+ * (from the period), or the credit note's date. Never today, so the same content gives the same bytes.
+ */
+function documentDate(content: InvoiceContent): Date {
+  const day = content.credit === undefined ? invoiceDates(content.period).invoiceDate : content.credit.issuedOn;
+  return new Date(`${day}T00:00:00Z`);
+}
+
 /** Renders the invoice (or credit note) as PDF bytes (deterministic: same content, same bytes). */
-export function renderInvoicePdf(content: InvoiceContent): Buffer {
-  const doc = new PdfDocument({ title: documentName(content), author: content.issuer.name });
+export async function renderInvoicePdf(content: InvoiceContent): Promise<Buffer> {
+  const doc = new PdfDocument({ title: documentName(content), author: content.issuer.name, date: documentDate(content) });
   let page = doc.addPage();
   let y = drawHeader(page, content);
   y = drawTableHeader(page, y);

@@ -24,7 +24,7 @@ export interface InvoiceDocuments {
   totalCents: number;
   csv: () => string;
   quickBooksCsv: () => string;
-  pdf: () => Buffer;
+  pdf: () => Promise<Buffer>;
 }
 
 /** The documents of an archived version (a PDF is rendered from the frozen data for rows archived before PDFs). */
@@ -34,7 +34,7 @@ export function acceptedDocuments(row: Snapshot, issuer: InvoiceIssuer): Invoice
     number: row.invoiceNumber, status: 'accepted', companyName: row.companyName, totalCents: row.totalCents,
     csv: () => row.csv,
     quickBooksCsv: () => billQuickBooksCsv(frozen),
-    pdf: () => row.pdf ?? billPdf({ ...frozen, issuer, notes: row.notes }),
+    pdf: () => (row.pdf === null ? billPdf({ ...frozen, issuer, notes: row.notes }) : Promise.resolve(row.pdf)),
   };
 }
 

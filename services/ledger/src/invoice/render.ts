@@ -27,7 +27,7 @@ export function billQuickBooksCsv(args: Pick<BillDocumentsArgs, 'input' | 'resul
 }
 
 /** The PDF invoice. */
-export function billPdf(args: BillDocumentsArgs): Buffer {
+export async function billPdf(args: BillDocumentsArgs): Promise<Buffer> {
   const { client, period } = args.input;
   return renderInvoicePdf({
     issuer: args.issuer, invoiceNumber: args.invoiceNumber, period, result: args.result, notes: args.notes,

@@ -14,7 +14,8 @@ import { billMonth } from '../../billing/month.js';
 import { formatCents, periodKey } from '../../engine/index.js';
 import { acceptedDocuments, draftDocuments, latestSnapshotsOf, monthDocuments, type InvoiceDocuments } from '../../invoice/month-documents.js';
 import { safeFileName } from '../../invoice/render.js';
-import { createZip, type ZipEntry } from '../../invoice/zip.js';
+import { invoiceDates } from '../../invoice/dates.js';
+import { createZip, fileNamePart, zipDay, type ZipEntry } from '../../invoice/zip.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
 import { accountParams, clientBill } from '../clients/index.js';
 import type { LedgerRouteOptions } from './options.js';
@@ -43,7 +44,7 @@ export const invoiceRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
 
   app.get('/api/billing/clients/:account/invoice.pdf', { preHandler: billingOnly(), schema }, async (request, reply) => {
     const { key, documents } = await documentsOf(request.query.month, request.params.account);
-    return attachment(reply, documents, 'application/pdf', `${safeFileName(documents.companyName)}_${key}.pdf`).send(documents.pdf());
+    return attachment(reply, documents, 'application/pdf', `${safeFileName(documents.companyName)}_${key}.pdf`).send(await documents.pdf());
   });
 
   app.get('/api/billing/clients/:account/invoice-quickbooks.csv', { preHandler: billingOnly(), schema }, async (request, reply) => {
@@ -71,15 +72,17 @@ export const invoiceRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
     const entries: ZipEntry[] = [];
     const index: string[][] = [];
     for (const { account, documents } of invoiced.sort((a, b) => a.documents.companyName.localeCompare(b.documents.companyName))) {
-      const stem = `${safeFileName(documents.companyName)}_${account}_${key}`;
+      // The account number comes from the PSA/RMM as it is: sanitised like the name (`../x` → `x`).
+      const stem = `${fileNamePart(documents.companyName, 'client')}_${fileNamePart(account, 'account')}_${key}`;
       entries.push({ name: `${stem}.csv`, data: request.query.format === 'quickbooks' ? documents.quickBooksCsv() : documents.csv() });
-      entries.push({ name: `${stem}.pdf`, data: documents.pdf() });
+      entries.push({ name: `${stem}.pdf`, data: await documents.pdf() });
       index.push([account, documents.companyName, documents.number, documents.status, formatCents(documents.totalCents)]);
     }
     entries.push({ name: 'index.csv', data: formatCsv(['account', 'client', 'invoice', 'status', 'total'], index) });
     const list = refused.length === 0 ? 'Every client of the month could be billed.\n' : `account\tname\treason\n${refused.join('\n')}\n`;
     entries.push({ name: 'cannot-bill.txt', data: `Clients that could not be billed for ${key}: ${refused.length}\n${list}` });
-    const zip = createZip(entries, options.now());
+    // Stamped with the month's invoice date, not now: the same month's documents give the same bytes.
+    const zip = await createZip(entries, zipDay(invoiceDates(period).invoiceDate));
     return reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="invoices_${key}.zip"`).send(zip);
   });
 };
