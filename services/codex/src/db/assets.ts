@@ -1,8 +1,8 @@
 /** Queries on assets: filtered search with paging, detail, and the billing-type override. */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, isNotNull, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { BillingType } from '../domain/billing-type.js';
 import type { CompanyScope } from '../domain/permissions.js';
-import { assetContacts, assets, companies, contacts, secrets, type Asset, type Contact } from './schema.js';
+import { assetContacts, assets, companies, contactCompanies, contacts, secrets, type Asset, type Contact } from './schema.js';
 import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 
@@ -74,8 +74,8 @@ export interface AssetDetail {
   secrets: { id: number; kind: string; updatedAt: Date }[];
 }
 
-/** One asset by id, or undefined. */
-export async function findAsset(db: CodexDb, id: number): Promise<AssetDetail | undefined> {
+/** One asset by id, or undefined; its contacts limited to those of companies `scope` sees. */
+export async function findAsset(db: CodexDb, id: number, scope: CompanyScope): Promise<AssetDetail | undefined> {
   const [row] = await db
     .select({ asset: assets, accountNumber: companies.accountNumber, companyName: companies.name })
     .from(assets)
@@ -83,7 +83,19 @@ export async function findAsset(db: CodexDb, id: number): Promise<AssetDetail | 
     .where(eq(assets.id, id));
   if (row === undefined) return undefined;
   const [linked, held] = await Promise.all([
-    db.select({ contact: contacts }).from(assetContacts).innerJoin(contacts, eq(contacts.id, assetContacts.contactId)).where(eq(assetContacts.assetId, id)).orderBy(asc(contacts.name)),
+    db
+      .select({ contact: contacts })
+      .from(assetContacts)
+      .innerJoin(contacts, eq(contacts.id, assetContacts.contactId))
+      .where(
+        and(
+          eq(assetContacts.assetId, id),
+          scope.kind === 'all'
+            ? undefined
+            : exists(db.select({ one: sql`1` }).from(contactCompanies).where(and(eq(contactCompanies.contactId, contacts.id), scopeCondition(scope, contactCompanies.companyId)))),
+        ),
+      )
+      .orderBy(asc(contacts.name)),
     db.select({ id: secrets.id, kind: secrets.kind, updatedAt: secrets.updatedAt }).from(secrets).where(eq(secrets.assetId, id)).orderBy(asc(secrets.kind)),
   ]);
   return {

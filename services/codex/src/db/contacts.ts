@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, exists, ilike, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { CompanyScope } from '../domain/permissions.js';
 import { assetContacts, assets, companies, contactCompanies, contacts, type Asset, type Contact } from './schema.js';
-import { containsPattern, countOf, offsetOf, type Page, type PageRequest } from './query-helpers.js';
+import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 
 /** The company of a contact, as lists show it. */
@@ -45,15 +45,19 @@ function listConditions(query: ContactListQuery): SQL | undefined {
   );
 }
 
-/** The companies of the given contacts, keyed by contact id. */
-export async function companiesOfContacts(db: CodexDb, contactIds: readonly number[]): Promise<Map<number, CompanyRef[]>> {
+/**
+ * The companies of the given contacts that `scope` sees, keyed by contact id. A contact shared
+ * with another company shows a client only the client's own companies (it used to show the other
+ * company's name and account number too).
+ */
+export async function companiesOfContacts(db: CodexDb, contactIds: readonly number[], scope: CompanyScope): Promise<Map<number, CompanyRef[]>> {
   const byContact = new Map<number, CompanyRef[]>();
   if (contactIds.length === 0) return byContact;
   const rows = await db
     .select({ contactId: contactCompanies.contactId, id: companies.id, accountNumber: companies.accountNumber, name: companies.name })
     .from(contactCompanies)
     .innerJoin(companies, eq(companies.id, contactCompanies.companyId))
-    .where(inArray(contactCompanies.contactId, [...contactIds]))
+    .where(and(inArray(contactCompanies.contactId, [...contactIds]), scopeCondition(scope, contactCompanies.companyId)))
     .orderBy(asc(companies.name));
   for (const { contactId, ...company } of rows) byContact.set(contactId, [...(byContact.get(contactId) ?? []), company]);
   return byContact;
@@ -73,17 +77,21 @@ export async function listContacts(db: CodexDb, query: ContactListQuery): Promis
       .offset(offsetOf(query)),
     db.select({ count: sql<number>`count(*)` }).from(contacts).where(where),
   ]);
-  const byContact = await companiesOfContacts(db, rows.map((row) => row.id));
+  const byContact = await companiesOfContacts(db, rows.map((row) => row.id), query.scope);
   return { items: rows.map((row) => ({ ...row, companies: byContact.get(row.id) ?? [] })), total: countOf(counted), page: query.page, perPage: query.perPage };
 }
 
-/** A contact with its companies and the assets linked to it. */
-export async function findContact(db: CodexDb, id: number): Promise<{ contact: ContactWithCompanies; assets: Asset[] } | undefined> {
+/** A contact with the companies and linked assets `scope` sees. */
+export async function findContact(db: CodexDb, id: number, scope: CompanyScope): Promise<{ contact: ContactWithCompanies; assets: Asset[] } | undefined> {
   const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
   if (row === undefined) return undefined;
   const [byContact, linked] = await Promise.all([
-    companiesOfContacts(db, [id]),
-    db.select({ asset: assets }).from(assetContacts).innerJoin(assets, eq(assets.id, assetContacts.assetId)).where(eq(assetContacts.contactId, id)),
+    companiesOfContacts(db, [id], scope),
+    db
+      .select({ asset: assets })
+      .from(assetContacts)
+      .innerJoin(assets, eq(assets.id, assetContacts.assetId))
+      .where(and(eq(assetContacts.contactId, id), scopeCondition(scope, assets.companyId))),
   ]);
   return { contact: { ...row, companies: byContact.get(id) ?? [] }, assets: linked.map((entry) => entry.asset) };
 }

@@ -33,7 +33,7 @@ const detailSchema = z.object({
 
 /** Loads an asset the caller may see, or 404. */
 export async function visibleAsset(request: FastifyRequest, db: CodexDb, id: number): Promise<AssetDetail> {
-  const detail = await findAsset(db, id);
+  const detail = await findAsset(db, id, await scopeOf(request, db));
   if (detail === undefined) throw new AppError('not_found', 'Asset not found');
   await assertVisible(request, db, detail.asset.companyId, 'Asset');
   return detail;

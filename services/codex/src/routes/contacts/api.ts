@@ -26,8 +26,9 @@ export const CONTACT_ROLES = ['primary', 'billing', 'technical', 'decision_maker
 
 /** Loads a contact the caller may see (a client: a contact of one of its companies), or 404. */
 export async function visibleContact(request: FastifyRequest, db: CodexDb, id: number): Promise<{ contact: ContactWithCompanies; assets: Asset[] }> {
-  const found = await findContact(db, id);
   const scope = await scopeOf(request, db);
+  // The companies and assets come back already limited to the caller's scope.
+  const found = await findContact(db, id, scope);
   if (found === undefined || (scope.kind === 'only' && !found.contact.companies.some((company) => inScope(scope, company.id)))) {
     throw new AppError('not_found', 'Contact not found');
   }
