@@ -14,6 +14,7 @@ import { createRequestVerifier } from './domain/request-verifier.js';
 import type { ServiceDirectory } from './domain/service-secrets.js';
 import type { SessionStore } from './domain/sessions/types.js';
 import { createTokenIssuer } from './domain/tokens.js';
+import type { UserStatusClient } from './domain/user-status.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { jwksRoutes } from './routes/jwks/index.js';
 import type { RouteLimits } from './routes/limits.js';
@@ -30,6 +31,8 @@ export interface CoreDeps {
   keys: KeyRing;
   store: SessionStore;
   identity: IdentityClient;
+  /** Reads users at identity's admin API on refresh; absent when no admin client is configured. */
+  userStatus?: UserStatusClient | undefined;
   services: ServiceDirectory;
   /** Clock in milliseconds. */
   now: () => number;
@@ -51,6 +54,7 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
     store,
     issuer,
     identity: deps.identity,
+    userStatus: deps.userStatus,
     now,
     newSessionId: newId,
     policy: {

@@ -33,6 +33,15 @@ export const coreEnvSchema = z.object({
     .default('https://localhost:8443/keycloak/realms/hivematrix')
     .describe('The `iss` of identity tokens: the realm as the browser sees it through the gateway'),
   IDENTITY_CLIENT_ID: z.string().trim().min(1).default('core-client').describe('The gateway\'s client id: the `aud` of id tokens'),
+  IDENTITY_ADMIN_CLIENT_ID: z.string().trim().min(1).default('hivematrix-admin').describe('Client (client_credentials) core reads users with at the admin API'),
+  IDENTITY_ADMIN_CLIENT_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Its secret; when set, every refresh checks the user (enabled, groups, identity session) at identity'),
+  DATABASE_URL: zUrl.optional().describe('Core\'s own PostgreSQL database for sessions and revocations (kept across restarts) when REDIS_URL is unset'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5).describe('Largest number of database connections'),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
   IDENTITY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000).describe('Timeout of one call to identity'),
   EXCHANGE_CALLERS: zCsvOf('service names', isSlug)
     .default(['nexus'])
@@ -43,10 +52,10 @@ export const coreEnvSchema = z.object({
   KEYS_DIR: optionalPath('Directory of the signing keys (default <instance>/keys)'),
   KEYS_SYNC_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('How often the key directory is re-read (rotation by another instance)'),
   SERVICE_SECRETS_FILE: optionalPath('JSON file {service: hex sha256 of its secret} (default <instance>/core/service-secrets.json)'),
-  REDIS_URL: zUrl.optional().describe('Redis for sessions and revocations shared by several core instances; in memory when unset'),
+  REDIS_URL: zUrl.optional().describe('Redis for sessions and revocations shared by several core instances; else DATABASE_URL, else memory'),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('hivematrix:core:').describe('Prefix of every Redis key and channel core uses'),
   REVOCATION_HEARTBEAT_MS: z.coerce.number().int().min(10).max(300_000).default(15_000).describe('Interval of `: ping` comments on revocation streams'),
-  SESSION_CLEANUP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000).describe('How often the in-memory store drops expired sessions'),
+  SESSION_CLEANUP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000).describe('How often the in-memory or PostgreSQL store drops expired sessions'),
   RATE_LIMIT_PER_MINUTE: perMinute(600, 'Requests per user (or address) per minute'),
   SERVICE_RATE_LIMIT_PER_MINUTE: perMinute(60_000, 'Requests per calling service per minute on the routes services call (the gateway speaks for every user)'),
   VALIDATE_RATE_LIMIT_PER_MINUTE: perMinute(6_000, 'Requests per client address per minute to /api/token/validate'),

@@ -8,14 +8,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createLogDestination, createLogger, createLogShipper, runService } from '@hivematrix/sdk';
+import { migrationsDir, openServiceDatabase, type Database } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadCoreConfig } from './config.js';
 import { createIdentityClient } from './domain/identity-client.js';
 import { keyRetirementSec, openKeyRing, type KeyRing } from './domain/keys/key-ring.js';
 import { createServiceDirectory } from './domain/service-secrets.js';
+import { schema } from './db/schema.js';
 import { createMemorySessionStore } from './domain/sessions/memory-store.js';
+import { createPostgresSessionStore } from './domain/sessions/postgres-store.js';
 import { createRedisSessionStore } from './domain/sessions/redis-store.js';
+import type { SessionStore } from './domain/sessions/types.js';
 import { createTokenIssuer } from './domain/tokens.js';
+import { createUserStatusClient } from './domain/user-status.js';
 
 await runService({
   async start() {
@@ -49,11 +54,28 @@ await runService({
       syncIntervalMs: config.KEYS_SYNC_MS,
       logger,
     });
-    const store = config.REDIS_URL
-      ? await createRedisSessionStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, now, logger })
-      : createMemorySessionStore({ now, cleanupIntervalMs: config.SESSION_CLEANUP_MS });
+    // Redis when shared by several instances; else core's own database, so sessions and
+    // revocations survive a restart; memory only without either (tests, a bare checkout).
+    let database: Database<typeof schema> | undefined;
+    let store: SessionStore;
+    if (config.REDIS_URL !== undefined) {
+      store = await createRedisSessionStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, now, logger });
+    } else if (config.DATABASE_URL !== undefined) {
+      database = await openServiceDatabase(
+        { SERVICE_NAME: config.SERVICE_NAME, DATABASE_URL: config.DATABASE_URL, DB_POOL_MAX: config.DB_POOL_MAX, DB_STATEMENT_TIMEOUT_MS: config.DB_STATEMENT_TIMEOUT_MS },
+        { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger },
+      );
+      store = createPostgresSessionStore({ pool: database.pool, now, cleanupIntervalMs: config.SESSION_CLEANUP_MS, logger });
+    } else {
+      store = createMemorySessionStore({ now, cleanupIntervalMs: config.SESSION_CLEANUP_MS });
+    }
     ring.keys = keys;
-    logger.info({ kid: keys.signer().kid, store: config.REDIS_URL ? 'redis' : 'memory' }, 'core ready');
+    const storeType = (await store.health()).type;
+    logger.info({ kid: keys.signer().kid, store: storeType }, 'core ready');
+    if (storeType === 'memory') logger.warn('sessions and revocations are kept in memory only: a restart forgets them (set DATABASE_URL or REDIS_URL)');
+    if (config.IDENTITY_ADMIN_CLIENT_SECRET === undefined) {
+      logger.warn('IDENTITY_ADMIN_CLIENT_SECRET is unset: refreshes do not re-check users at identity');
+    }
 
     const app = await buildApp({
       config,
@@ -67,6 +89,16 @@ await runService({
         timeoutMs: config.IDENTITY_TIMEOUT_MS,
         now,
       }),
+      userStatus:
+        config.IDENTITY_ADMIN_CLIENT_SECRET === undefined
+          ? undefined
+          : createUserStatusClient({
+              internalUrl: config.IDENTITY_INTERNAL_URL,
+              clientId: config.IDENTITY_ADMIN_CLIENT_ID,
+              clientSecret: config.IDENTITY_ADMIN_CLIENT_SECRET,
+              timeoutMs: config.IDENTITY_TIMEOUT_MS,
+              now,
+            }),
       services: createServiceDirectory({
         secretsFile: paths.serviceSecretsFile,
         servicesFile: paths.servicesFile,
@@ -83,6 +115,7 @@ await runService({
       close: async () => {
         keys.close();
         await store.close();
+        await database?.close();
         await shipper?.close();
       },
     };

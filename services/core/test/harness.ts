@@ -19,6 +19,8 @@ import { createServiceDirectory, hashServiceSecret } from '../src/domain/service
 import { createMemorySessionStore } from '../src/domain/sessions/memory-store.js';
 import { createRedisSessionStore } from '../src/domain/sessions/redis-store.js';
 import type { SessionStore } from '../src/domain/sessions/types.js';
+import { createUserStatusClient } from '../src/domain/user-status.js';
+import type { CoreTestDatabase } from './database.js';
 import { IDENTITY_CLIENT_ID, IDENTITY_ISSUER, startFakeIdentity, type FakeIdentity, type FakeUser } from './fake-identity.js';
 
 /** A clock tests can move forward. */
@@ -34,7 +36,7 @@ export function manualClock(start = Date.now()): TestClock {
 }
 
 /** Services the test secrets file knows, each with a fresh random secret. */
-export const TEST_SERVICES = ['nexus', 'codex', 'helm', 'template', 'ledger'] as const;
+export const TEST_SERVICES = ['nexus', 'codex', 'helm', 'template', 'ledger', 'identity'] as const;
 
 export interface CoreHarness {
   url: string;
@@ -65,6 +67,8 @@ export interface CoreOptions {
   secrets?: Record<string, string>;
   /** Use Redis at this URL under this prefix instead of the in-memory store. */
   redis?: { url: string; prefix: string };
+  /** Use core's PostgreSQL store on this database (a restart reopens the same one). */
+  database?: CoreTestDatabase;
 }
 
 /** Starts core; `close()` it at the end. */
@@ -98,7 +102,9 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
   });
   const store = options.redis
     ? await createRedisSessionStore({ url: options.redis.url, prefix: options.redis.prefix, now })
-    : createMemorySessionStore({ now, cleanupIntervalMs: 0 });
+    : options.database
+      ? await options.database.store(now)
+      : createMemorySessionStore({ now, cleanupIntervalMs: 0 });
   const app = await buildApp({
     config,
     logger,
@@ -111,6 +117,16 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
       timeoutMs: config.IDENTITY_TIMEOUT_MS,
       now,
     }),
+    userStatus:
+      config.IDENTITY_ADMIN_CLIENT_SECRET === undefined
+        ? undefined
+        : createUserStatusClient({
+            internalUrl: config.IDENTITY_INTERNAL_URL,
+            clientId: config.IDENTITY_ADMIN_CLIENT_ID,
+            clientSecret: config.IDENTITY_ADMIN_CLIENT_SECRET,
+            timeoutMs: config.IDENTITY_TIMEOUT_MS,
+            now,
+          }),
     services: createServiceDirectory({ secretsFile }),
     now,
   });

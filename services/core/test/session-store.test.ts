@@ -1,12 +1,14 @@
 /**
- * The session store contract, run against both implementations: the in-memory store always, the
- * Redis store when TEST_REDIS_URL is set (each run under its own key prefix).
+ * The session store contract, run against every implementation: the in-memory store and the
+ * PostgreSQL store (a throwaway database) always, the Redis store when TEST_REDIS_URL is set (each
+ * run under its own key prefix).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createMemorySessionStore, type MemorySessionStore } from '../src/domain/sessions/memory-store.js';
 import { createRedisSessionStore } from '../src/domain/sessions/redis-store.js';
+import { openCoreTestDatabase } from './database.js';
 import { isLive, type Revocation, type Session, type SessionStore } from '../src/domain/sessions/types.js';
 import { NO_REDIS, TEST_REDIS_URL, dropRedisPrefix, manualClock, uniqueRedisPrefix, type TestClock } from './harness.js';
 
@@ -99,6 +101,17 @@ function contract(kind: string, skip: string | false, open: (clock: TestClock) =
       assert.deepEqual((await store.revocationsSince(start + 1)).revocations.map((r) => r.jti), [b.id]);
     });
 
+    it('re-derives the permission level and groups on a refresh when told to', async () => {
+      const session = newSession(clock, { permissionLevel: 'admin', groups: ['admins'] });
+      await store.create(session);
+      const kept = await store.recordRefresh(session.id, clock.now(), session.tokenExp);
+      assert.equal(kept?.permissionLevel, 'admin');
+      const demoted = await store.recordRefresh(session.id, clock.now(), session.tokenExp, { permissionLevel: 'technician', groups: ['technicians'] });
+      assert.equal(demoted?.permissionLevel, 'technician');
+      assert.deepEqual(demoted?.groups, ['technicians']);
+      assert.equal((await store.get(session.id))?.permissionLevel, 'technician');
+    });
+
     it('lets only one of several concurrent revocations of a session win', async () => {
       const session = newSession(clock);
       await store.create(session);
@@ -150,6 +163,12 @@ function contract(kind: string, skip: string | false, open: (clock: TestClock) =
 }
 
 contract('memory', false, async (clock) => createMemorySessionStore({ now: clock.now, cleanupIntervalMs: 0 }));
+
+contract('postgres', false, async (clock) => {
+  const database = await openCoreTestDatabase('store');
+  const store = await database.store(clock.now);
+  return { ...store, close: () => database.drop() };
+});
 
 const prefix = uniqueRedisPrefix();
 contract('redis', NO_REDIS, async (clock) => createRedisSessionStore({ url: TEST_REDIS_URL ?? '', prefix, now: clock.now }));

@@ -47,7 +47,7 @@ describe('master configuration', () => {
     assert.equal(new Set(secrets).size, secrets.length, 'every secret is different');
     for (const secret of secrets) assert.match(secret, /^[0-9a-f]{64}$/);
     assert.equal(config.databases.embedded.port, 54321);
-    assert.deepEqual(Object.keys(config.databases.apps).sort(), ['helm', 'identity', 'template'], 'core and nexus have no database');
+    assert.deepEqual(Object.keys(config.databases.apps).sort(), ['core', 'helm', 'identity', 'template'], 'nexus has no database; core keeps sessions and revocations in its own');
 
     const text = await readFile(paths.masterConfig, 'utf8');
     const again = await loadPlatform(paths, { randomBytes: () => Buffer.alloc(32, 0xee), freePort: async () => 1 });

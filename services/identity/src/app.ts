@@ -11,6 +11,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import {
+  type ServiceClient,
   createHealthCheck,
   createLocalKeySet,
   createServiceApp,
@@ -22,12 +23,14 @@ import { ADMIN_CLIENT_ID, GATEWAY_CLIENT_ID, realmOf, type IdentityConfig } from
 import { pruneExpired } from './db/oidc-store.js';
 import type { IdentityDb } from './db/schema.js';
 import type { PasswordHasher } from './domain/passwords.js';
-import { createBackchannelFetch } from './oidc/backchannel-fetch.js';
+import { createBackchannelFetch, type ProviderFetch } from './oidc/backchannel-fetch.js';
+import { createRetryingDelivery, DeliveryError, isTransientStatus, type RetryPolicy } from './oidc/retrying-delivery.js';
+import { createPlatformSessions } from './platform/core-sessions.js';
 import { providerBridge } from './oidc/bridge.js';
 import { adminClient, gatewayClient, pageContentSecurityPolicy } from './oidc/clients.js';
 import { loadProviderKeys } from './oidc/keys.js';
 import { createIdentityProvider } from './oidc/provider.js';
-import { endUserSessions } from './oidc/sessions.js';
+import { endUserSessions, sweepEndedSessions, userSessions } from './oidc/sessions.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { autoSubmitScriptPath, interactionRoutes } from './routes/interaction/index.js';
 
@@ -44,6 +47,26 @@ export interface IdentityDeps {
   backchannelCa?: string | undefined;
   /** Source of new correlation ids; tests freeze it. */
   randomId?: () => string;
+  /**
+   * Calls core with identity's service token (`createServiceClient`); absent without a service
+   * secret, and then core is not told of access changes (back-channel logout still is).
+   */
+  coreClient?: Pick<ServiceClient, 'call'> | undefined;
+  /** Backoff of back-channel logout and core notification retries (tests shorten it). */
+  retryPolicy?: RetryPolicy;
+}
+
+/**
+ * The provider's fetch with background retries: a non-2xx answer is a failure, transient or not
+ * by its status, so the provider still sees the first attempt fail and logs it.
+ */
+function retryingProviderFetch(fetch: ProviderFetch, run: ReturnType<typeof createRetryingDelivery>['run']): ProviderFetch {
+  return (url, init) =>
+    run({ event: 'backchannel_logout', message: 'back-channel logout', fields: { target: new URL(url).origin } }, async () => {
+      const response = await fetch(url, init);
+      if (response.status !== 200 && response.status !== 204) throw new DeliveryError(`HTTP ${response.status}`, isTransientStatus(response.status));
+      return response;
+    });
 }
 
 /** Builds the identity app without listening; loads (or on first start creates) the provider's keys. */
@@ -63,12 +86,22 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
   const csp = pageContentSecurityPolicy(clients);
   const homeUrl = `${realm.origin}/`;
 
+  const shutdown = new AbortController();
+  const delivery = createRetryingDelivery({ logger, signal: shutdown.signal, ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}) });
+  const backchannelFetch = createBackchannelFetch({
+    ca: deps.backchannelCa,
+    caFile: config.IDENTITY_BACKCHANNEL_CA_FILE,
+    connectAddress: config.IDENTITY_BACKCHANNEL_CONNECT_ADDRESS,
+    insecureLocal: config.IDENTITY_BACKCHANNEL_INSECURE_LOCAL,
+  });
+  const platformSessions = createPlatformSessions({ client: deps.coreClient, delivery, logger });
+
   const provider = createIdentityProvider({
     realm,
     clients,
     db,
     keys: await loadProviderKeys(db),
-    fetch: createBackchannelFetch({ ca: deps.backchannelCa, insecureLocal: config.IDENTITY_BACKCHANNEL_INSECURE_LOCAL }),
+    fetch: retryingProviderFetch(backchannelFetch, delivery.run),
     ttl: {
       accessTokenSec: Math.max(1, Math.round(config.IDENTITY_ACCESS_TOKEN_TTL / 1000)),
       adminTokenSec: Math.max(1, Math.round(config.IDENTITY_ADMIN_TOKEN_TTL / 1000)),
@@ -111,6 +144,8 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
     passwords: deps.passwords,
     adminClientId: ADMIN_CLIENT_ID,
     endSessions: (userId) => endUserSessions({ db, provider, logger }, userId),
+    accessChanged: (userId, reason) => platformSessions.endUserSessions(userId, reason),
+    listSessions: (userId) => userSessions(db, userId, new Date()),
     now: deps.now,
   });
 
@@ -122,6 +157,20 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
     );
   }, config.IDENTITY_PRUNE_INTERVAL);
   pruner.unref();
-  app.addHook('onClose', async () => clearInterval(pruner));
+  // Sessions that reached their end get their back-channel logout, so the gateway's session ends too.
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    void sweepEndedSessions({ db, provider, logger }, new Date())
+      .catch((error: unknown) => logger.warn({ err: error }, 'announcing ended identity sessions failed'))
+      .finally(() => (sweeping = false));
+  }, config.IDENTITY_SESSION_SWEEP_INTERVAL);
+  sweeper.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(pruner);
+    clearInterval(sweeper);
+    shutdown.abort();
+  });
   return app;
 }

@@ -3,6 +3,7 @@
  * policy and token lifetimes. This is the only file of the service that reads the environment.
  */
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zCsvOf, zDurationMs } from '@hivematrix/sdk';
 import { databaseEnv } from '@hivematrix/sdk/db';
@@ -60,7 +61,18 @@ export const identityEnvSchema = z.object({
     .describe('OIDC Back-Channel Logout URI of the gateway, or "none"'),
   IDENTITY_ADMIN_CLIENT_SECRET: zClientSecret.describe(`Secret of the admin API client "${ADMIN_CLIENT_ID}" (client_credentials)`),
 
-  IDENTITY_BACKCHANNEL_CA_FILE: z.string().trim().min(1).optional().describe('PEM file of a CA to trust for back-channel logout requests'),
+  IDENTITY_BACKCHANNEL_CA_FILE: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe('PEM file of a CA (or the gateway\'s self-signed certificate) trusted for back-channel logout; read at each delivery'),
+  IDENTITY_BACKCHANNEL_CONNECT_ADDRESS: z
+    .string()
+    .trim()
+    .refine((value) => isIP(value) !== 0, 'an IP address')
+    .optional()
+    .describe('Deliver back-channel logout to this address (the gateway on this machine), verifying the certificate for the URI\'s name'),
   IDENTITY_BACKCHANNEL_INSECURE_LOCAL: zBoolean
     .default(false)
     .describe('Skip TLS verification of back-channel logout requests to loopback addresses (self-signed development gateway)'),
@@ -72,6 +84,9 @@ export const identityEnvSchema = z.object({
   IDENTITY_ACCESS_TOKEN_TTL: zDurationMs.default(5 * 60_000).describe('Lifetime of access and ID tokens'),
   IDENTITY_ADMIN_TOKEN_TTL: zDurationMs.default(5 * 60_000).describe('Lifetime of admin API tokens (client_credentials)'),
   IDENTITY_PRUNE_INTERVAL: zDurationMs.default(10 * 60_000).describe('How often expired sessions, codes and tokens are deleted'),
+  IDENTITY_SESSION_SWEEP_INTERVAL: zDurationMs
+    .default(15_000)
+    .describe('How often sessions that reached their end are looked for, so their back-channel logout is sent (no platform session outlives them)'),
 });
 
 export type IdentityConfig = z.infer<typeof identityEnvSchema>;

@@ -6,9 +6,8 @@
  * Unlike other services it does not subscribe to core's revocation feed: it accepts no platform
  * tokens, so it has no use for it.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, createLogDestination, createLogShipper, createLogger, createServiceClient, runService } from '@hivematrix/sdk';
+import { createLogDestination, createLogShipper, createLogger, createServiceClient, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { instanceDirFrom, loadIdentityConfig, type IdentityConfig } from './config.js';
@@ -39,21 +38,9 @@ function createIdentityLogger(config: IdentityConfig) {
   return { logger, close: async () => shipper?.close() };
 }
 
-/** The CA file's PEM text; an unreadable file refuses the boot like any bad setting. */
-async function readBackchannelCa(file: string | undefined): Promise<string | undefined> {
-  if (file === undefined) return undefined;
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError([{ variable: 'IDENTITY_BACKCHANNEL_CA_FILE', message: `cannot read the CA file: ${reason}` }]);
-  }
-}
-
 await runService({
   async start() {
     const config = loadIdentityConfig(process.env);
-    const backchannelCa = await readBackchannelCa(config.IDENTITY_BACKCHANNEL_CA_FILE);
     const logging = createIdentityLogger(config);
     const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: logging.logger });
     const passwords = await createPasswordHasher();
@@ -67,7 +54,12 @@ await runService({
     });
     if (initial.created) logging.logger.info({ file: initial.file }, 'created the first admin user');
 
-    const app = await buildApp({ config, logger: logging.logger, db: database.db, ping: database.ping, now: () => new Date(), passwords, backchannelCa });
+    // Identity tells core when a user's access changes, with its own service token.
+    const coreClient =
+      config.SERVICE_SECRET === undefined
+        ? undefined
+        : createServiceClient({ serviceName: config.SERVICE_NAME, secret: config.SERVICE_SECRET, coreUrl: config.CORE_SERVICE_URL, services: {} });
+    const app = await buildApp({ config, logger: logging.logger, db: database.db, ping: database.ping, now: () => new Date(), passwords, coreClient });
     return {
       app,
       host: config.HOST,

@@ -18,12 +18,13 @@ import path from 'node:path';
 import { createLogger, type ServiceApp } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { createTestDatabase } from '@hivematrix/sdk/testing';
-import { buildApp } from '../src/app.js';
+import { buildApp, type IdentityDeps } from '../src/app.js';
 import { ADMIN_CLIENT_ID, GATEWAY_CLIENT_ID, identityEnvSchema, type IdentityConfig } from '../src/config.js';
 import { schema, type IdentityDb } from '../src/db/schema.js';
 import { ensureInitialAdmin } from '../src/domain/initial-admin.js';
 import { createPasswordHasher, generatePassword, type PasswordHasher } from '../src/domain/passwords.js';
 import { createUser } from '../src/domain/users.js';
+import type { RetryPolicy } from '../src/oidc/retrying-delivery.js';
 import { createBrowser, type TestBrowser } from './http-browser.js';
 
 export { createBrowser, decodeHtml, formAction, hiddenValue, redirectTarget, type TestBrowser } from './http-browser.js';
@@ -51,6 +52,10 @@ export interface StartIdentityOptions {
   env?: Record<string, string>;
   /** PEM of a CA trusted for back-channel logout. */
   backchannelCa?: string;
+  /** Identity's client for core (with a service token), to tell it of access changes. */
+  coreClient?: IdentityDeps['coreClient'];
+  /** Backoff of delivery retries; default a few quick ones, so tests do not wait a minute. */
+  retryPolicy?: RetryPolicy;
   logLevel?: string;
   /**
    * Another running identity whose database (and client secrets) this one uses, as a second
@@ -171,6 +176,8 @@ export async function startIdentity(options: StartIdentityOptions = {}): Promise
       now: options.now ?? (() => new Date()),
       passwords,
       backchannelCa: options.backchannelCa,
+      coreClient: options.coreClient,
+      retryPolicy: options.retryPolicy ?? { retries: 2, minTimeoutMs: 50, maxTimeoutMs: 200, maxRetryTimeMs: 2_000 },
     });
     await app.ready();
     server.on('request', (request, response) => app.routing(request, response));

@@ -7,7 +7,8 @@ import { AppError, type UserClaims } from '@hivematrix/sdk';
 import type { IdentityClient } from './identity-client.js';
 import { permissionLevelFor } from './permissions.js';
 import type { TokenIssuer } from './tokens.js';
-import type { Session, SessionStore } from './sessions/types.js';
+import type { Session, SessionClaims, SessionStore } from './sessions/types.js';
+import type { UserStatusClient } from './user-status.js';
 
 /** Lifetimes that shape sessions. */
 export interface TokenPolicy {
@@ -23,6 +24,11 @@ export interface TokenContext {
   store: SessionStore;
   issuer: TokenIssuer;
   identity: IdentityClient;
+  /**
+   * The user's current state at the identity provider, asked on every refresh; absent when core
+   * has no admin client (then a refresh keeps the claims of the login, as before).
+   */
+  userStatus?: UserStatusClient | undefined;
   /** Clock in milliseconds. */
   now: () => number;
   /** Source of session ids (unguessable: they are the tokens' `jti`). */
@@ -110,12 +116,37 @@ export async function refreshUserToken(ctx: TokenContext, token: string): Promis
   if (session.sub !== claims.sub) throw new AppError('token_invalid', 'The token does not match its session');
   const at = ctx.now();
   if (at >= session.expiresAt) throw new AppError('token_expired', 'The session has reached its maximum age');
+  const claimsNow = await checkUserAtIdentity(ctx, session);
   const exp = tokenExpiry(ctx, session);
   // Recorded before minting: a revocation racing this refresh then covers the new token's exp.
-  const updated = await ctx.store.recordRefresh(session.id, at, exp);
+  const updated = await ctx.store.recordRefresh(session.id, at, exp, claimsNow);
   if (updated === null) throw new AppError('token_revoked', 'The session has ended');
   const minted = await ctx.issuer.mintUserToken(updated, exp);
   return { token: minted.token, expires_in: exp - seconds(at) };
+}
+
+const sameGroups = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/**
+ * Asks the identity provider about the session's user before a refresh. A deleted or disabled
+ * user, or an identity session that has ended, ends the platform session (revoked, so every
+ * service drops its token at once) and refuses the refresh; changed groups are re-derived into
+ * the new token. When identity cannot answer the refresh fails (503): a token is never extended
+ * without the check, and the gateway keeps the current one until it expires.
+ */
+async function checkUserAtIdentity(ctx: TokenContext, session: Session): Promise<SessionClaims | undefined> {
+  if (ctx.userStatus === undefined) return undefined;
+  const status = await ctx.userStatus.status(session.sub);
+  const end = async (why: string): Promise<never> => {
+    await ctx.store.revoke(session.id, ctx.now());
+    throw new AppError('token_revoked', why);
+  };
+  if (!status.exists) return end('The user no longer exists');
+  if (!status.enabled) return end('The user is disabled');
+  if (session.identitySid !== null && !status.sessions.includes(session.identitySid)) return end('The identity session has ended');
+  if (sameGroups(status.groups, session.groups)) return undefined;
+  return { groups: status.groups, permissionLevel: permissionLevelFor(status.groups) };
 }
 
 /** Whether a user token is genuine, unexpired and its session still live. */

@@ -35,6 +35,9 @@ function platformVariables(app: AppDefinition, context: GenerationContext): EnvE
         ['IDENTITY_ISSUER', derived.issuer],
         ['IDENTITY_CLIENT_ID', config.keycloak.gateway_client_id],
         ['EXCHANGE_CALLERS', 'nexus'],
+        // Core reads users at identity's admin API on every refresh (disabled, groups, sessions).
+        ['IDENTITY_ADMIN_CLIENT_ID', config.keycloak.admin_client_id],
+        ['IDENTITY_ADMIN_CLIENT_SECRET', config.keycloak.admin_client_secret],
         ...redis,
       ];
     case 'identity':

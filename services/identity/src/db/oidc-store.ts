@@ -86,6 +86,54 @@ export async function sessionIdsOf(db: IdentityDb, accountId: string, now: Date)
   return rows.map((row) => row.id);
 }
 
+/** A session record's fields identity reads itself (the provider's Session payload). */
+export interface SessionPayload {
+  id: string;
+  accountId: string;
+  loginTs: number | null;
+  /** Client id → that client's `sid` for this session. */
+  authorizations: Record<string, { sid: string }>;
+}
+
+function sessionPayload(id: string, raw: unknown): SessionPayload | undefined {
+  const payload = raw as { accountId?: unknown; loginTs?: unknown; authorizations?: unknown };
+  if (typeof payload.accountId !== 'string') return undefined;
+  const authorizations: Record<string, { sid: string }> = {};
+  if (typeof payload.authorizations === 'object' && payload.authorizations !== null) {
+    for (const [clientId, value] of Object.entries(payload.authorizations as Record<string, { sid?: unknown }>)) {
+      if (typeof value?.sid === 'string') authorizations[clientId] = { sid: value.sid };
+    }
+  }
+  return { id, accountId: payload.accountId, loginTs: typeof payload.loginTs === 'number' ? payload.loginTs : null, authorizations };
+}
+
+/** The live sessions of an account, with each client's `sid`. */
+export async function liveSessionsOf(db: IdentityDb, accountId: string, now: Date): Promise<SessionPayload[]> {
+  const rows = await db
+    .select({ id: oidcPayloads.id, payload: oidcPayloads.payload })
+    .from(oidcPayloads)
+    .where(
+      and(
+        eq(oidcPayloads.kind, 'Session'),
+        sql`${oidcPayloads.payload} ->> 'accountId' = ${accountId}`,
+        or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, now)),
+      ),
+    );
+  return rows.map((row) => sessionPayload(row.id, row.payload)).filter((row): row is SessionPayload => row !== undefined);
+}
+
+/**
+ * Deletes sessions that reached their end and returns them, so their back-channel logout can be
+ * sent. The DELETE … RETURNING claims each one for exactly one instance.
+ */
+export async function claimEndedSessions(db: IdentityDb, now: Date, limit = 500): Promise<SessionPayload[]> {
+  const rows = await db.execute<{ id: string; payload: unknown }>(sql`
+    DELETE FROM oidc_payloads WHERE kind = 'Session' AND id IN (
+      SELECT id FROM oidc_payloads WHERE kind = 'Session' AND expires_at <= ${now} LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ) RETURNING id, payload`);
+  return rows.rows.map((row) => sessionPayload(row.id, row.payload)).filter((row): row is SessionPayload => row !== undefined);
+}
+
 /**
  * Deletes every provider record that belongs to an account: sessions, grants, codes and tokens.
  * After it, no token of the user works anywhere the provider is asked (userinfo, introspection,
@@ -107,9 +155,10 @@ const FAILURE_RECORD_RETENTION_MS = 24 * 3_600_000;
  * periodically; correctness never depends on it (expired rows are already invisible).
  */
 export async function pruneExpired(db: IdentityDb, now: Date): Promise<{ records: number; failures: number }> {
+  // Sessions are left to `claimEndedSessions`, which sends their back-channel logout first.
   const records = await db
     .delete(oidcPayloads)
-    .where(lt(oidcPayloads.expiresAt, now))
+    .where(and(lt(oidcPayloads.expiresAt, now), sql`${oidcPayloads.kind} <> 'Session'`))
     .returning({ id: oidcPayloads.id });
   const staleBefore = new Date(now.getTime() - FAILURE_RECORD_RETENTION_MS);
   const failures = await db

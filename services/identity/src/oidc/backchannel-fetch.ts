@@ -2,8 +2,11 @@
  * The HTTP client the provider uses for outgoing requests (in practice: OIDC Back-Channel Logout
  * POSTs to the gateway). It replaces oidc-provider's default fetch for two reasons:
  *
- * - the development gateway is HTTPS with a self-signed certificate, so the client can trust an
- *   extra CA (`IDENTITY_BACKCHANNEL_CA_FILE`) or, when explicitly allowed, skip verification for
+ * - the gateway is HTTPS with a self-signed certificate unless the operator gave one, so the client
+ *   trusts an extra CA or certificate (`IDENTITY_BACKCHANNEL_CA_FILE`, which helm points at the
+ *   gateway's certificate), can connect to a fixed internal address
+ *   (`IDENTITY_BACKCHANNEL_CONNECT_ADDRESS`) while verifying the public name, or, when explicitly
+ *   allowed, skip verification for
  *   loopback targets only (`IDENTITY_BACKCHANNEL_INSECURE_LOCAL`); a name that resolves to a
  *   non-loopback address is then refused, so the exception cannot leak to a real host;
  * - the default dispatcher refuses special-use addresses (loopback included) as SSRF protection,
@@ -14,11 +17,23 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { readFile } from 'node:fs/promises';
+import { rootCertificates, checkServerIdentity } from 'node:tls';
 
 export interface BackchannelFetchOptions {
   /** PEM text of an extra CA to trust (besides the system's). */
   ca?: string | undefined;
+  /**
+   * A PEM file of an extra CA (or the gateway's self-signed certificate) to trust, read at each
+   * delivery: the gateway may create its certificate after identity has started.
+   */
+  caFile?: string | undefined;
+  /**
+   * Connect to this address instead of resolving the target's name (the gateway on this
+   * machine), still sending its name as SNI and Host and verifying the certificate for it. The
+   * public name may not resolve from the server itself (split DNS, NAT), while 127.0.0.1 does.
+   */
+  connectAddress?: string | undefined;
   /** Skip certificate verification for loopback targets only. */
   insecureLocal: boolean;
   /** Bound on one request when the caller gives no signal. */
@@ -68,10 +83,15 @@ function bodyText(body: RequestInit['body']): string | undefined {
 
 /** Builds the provider's fetch with the TLS trust described in `options`. */
 export function createBackchannelFetch(options: BackchannelFetchOptions): ProviderFetch {
-  const ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca];
   const timeoutMs = options.timeoutMs ?? 5_000;
 
-  return (url, init) => {
+  async function trusted(): Promise<string[] | undefined> {
+    const extra = [...(options.ca === undefined ? [] : [options.ca]), ...(options.caFile === undefined ? [] : [await readFile(options.caFile, 'utf8')])];
+    return extra.length === 0 ? undefined : [...rootCertificates, ...extra];
+  }
+
+  return async (url, init) => {
+    const ca = await trusted();
     const target = new URL(url);
     const body = bodyText(init.body);
     const headers: Record<string, string> = {};
@@ -83,8 +103,19 @@ export function createBackchannelFetch(options: BackchannelFetchOptions): Provid
     const requestOptions: https.RequestOptions = {
       method: init.method ?? 'GET',
       headers,
-      signal: init.signal ?? AbortSignal.timeout(timeoutMs),
+      // Each attempt gets its own timeout: a retry must not inherit an earlier attempt's signal.
+      signal: AbortSignal.timeout(timeoutMs),
     };
+    if (options.connectAddress !== undefined) {
+      requestOptions.hostname = options.connectAddress;
+      headers['host'] = target.host;
+      if (target.protocol === 'https:') {
+        if (isIP(target.hostname) === 0) requestOptions.servername = target.hostname;
+        // The certificate must name the target, not the address we connected to.
+        const expected = target.hostname.replace(/^\[|\]$/g, '');
+        requestOptions.checkServerIdentity = (_host, certificate) => checkServerIdentity(expected, certificate);
+      }
+    }
     if (target.protocol === 'https:') {
       if (ca !== undefined) requestOptions.ca = ca;
       if (options.insecureLocal && isLoopbackHost(target.hostname)) {

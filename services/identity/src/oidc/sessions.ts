@@ -6,7 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Provider } from 'oidc-provider';
-import { deleteAccountRecords, sessionIdsOf } from '../db/oidc-store.js';
+import { claimEndedSessions, deleteAccountRecords, liveSessionsOf, sessionIdsOf } from '../db/oidc-store.js';
 import type { IdentityDb } from '../db/schema.js';
 
 export interface EndSessionsResult {
@@ -46,4 +46,53 @@ export async function endUserSessions(
   await deleteAccountRecords(db, accountId);
   const notified = outcomes.filter(Boolean).length;
   return { sessions: ids.length, notified, failed: outcomes.length - notified };
+}
+
+/** Keycloak's UserSessionRepresentation, one per client session (its `id` is that client's `sid`). */
+export interface UserSessionRepresentation {
+  id: string;
+  userId: string;
+  start: number;
+  lastAccess: number;
+  clients: Record<string, string>;
+}
+
+/**
+ * The user's live sessions as Keycloak's `GET /users/{id}/sessions` lists them. Keycloak's
+ * session id is the `sid` of its tokens; oidc-provider gives each client of a session its own
+ * `sid`, so each (session, client) pair is listed with that `sid` as its id: a relying party finds
+ * its own `sid` there exactly while the session lives.
+ */
+export async function userSessions(db: IdentityDb, accountId: string, now: Date): Promise<UserSessionRepresentation[]> {
+  const sessions = await liveSessionsOf(db, accountId, now);
+  return sessions.flatMap((session) =>
+    Object.entries(session.authorizations).map(([clientId, { sid }]) => ({
+      id: sid,
+      userId: accountId,
+      start: (session.loginTs ?? 0) * 1000,
+      lastAccess: (session.loginTs ?? 0) * 1000,
+      clients: { [clientId]: clientId },
+    })),
+  );
+}
+
+/**
+ * Sends the back-channel logout of every session that reached its end (OIDC Back-Channel Logout
+ * 1.0 §2.5 lets an OP notify on any session end, expiry included), so no session of a relying
+ * party outlives the identity session it came from. Run every few seconds.
+ */
+export async function sweepEndedSessions(deps: { db: IdentityDb; provider: Provider; logger: FastifyBaseLogger }, now: Date): Promise<number> {
+  const ended = await claimEndedSessions(deps.db, now);
+  const deliveries: Promise<unknown>[] = [];
+  for (const session of ended) {
+    for (const [clientId, { sid }] of Object.entries(session.authorizations)) {
+      const client = await deps.provider.Client.find(clientId);
+      if (client?.backchannelLogoutUri === undefined) continue;
+      // Failures are logged and retried by the delivery; the session is over either way.
+      deliveries.push(client.backchannelLogout(session.accountId, sid).catch(() => undefined));
+    }
+  }
+  await Promise.all(deliveries);
+  if (ended.length > 0) deps.logger.info({ sessions: ended.length }, 'ended identity sessions announced by back-channel logout');
+  return ended.length;
 }

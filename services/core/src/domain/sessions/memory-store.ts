@@ -118,10 +118,14 @@ export function createMemorySessionStore(options: MemoryStoreOptions): MemorySes
       const session = current(id);
       return session === undefined ? null : copy(session);
     },
-    async recordRefresh(id, at, tokenExp) {
+    async recordRefresh(id, at, tokenExp, claims) {
       const session = current(id);
       if (session === undefined || session.revokedAt !== null) return null;
       session.lastRefreshAt = at;
+      if (claims !== undefined) {
+        session.permissionLevel = claims.permissionLevel;
+        session.groups = [...claims.groups];
+      }
       session.tokenExp = Math.max(session.tokenExp, tokenExp);
       return copy(session);
     },

@@ -38,7 +38,8 @@ return {1, seq, exp}
 `;
 
 /**
- * KEYS: session hash. ARGV: refreshedAt (ms), tokenExp (s).
+ * KEYS: session hash. ARGV: refreshedAt (ms), tokenExp (s), permission level and groups JSON
+ * ('' each to keep them).
  * Returns the session's fields (HGETALL) after the update, or nil when it is gone or revoked.
  */
 const REFRESH = `
@@ -47,6 +48,7 @@ if redis.call('HEXISTS', KEYS[1], 'revokedAt') == 1 then return nil end
 local current = tonumber(redis.call('HGET', KEYS[1], 'tokenExp'))
 if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], 'tokenExp', ARGV[2]) end
 redis.call('HSET', KEYS[1], 'lastRefreshAt', ARGV[1])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'level', ARGV[3], 'groups', ARGV[4]) end
 return redis.call('HGETALL', KEYS[1])
 `;
 

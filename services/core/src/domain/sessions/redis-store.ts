@@ -161,9 +161,10 @@ export async function createRedisSessionStore(options: RedisStoreOptions): Promi
         await multi.exec();
       }),
     get: (id) => guarded(async () => (await load([id]))[0] ?? null),
-    recordRefresh: (id, at, tokenExp) =>
+    recordRefresh: (id, at, tokenExp, claims) =>
       guarded(async () => {
-        const fields = (await refreshScript.run(redis, [key.session(id)], [at, tokenExp])) as string[] | null;
+        const args = [at, tokenExp, claims?.permissionLevel ?? '', claims === undefined ? '' : JSON.stringify(claims.groups)];
+        const fields = (await refreshScript.run(redis, [key.session(id)], args)) as string[] | null;
         if (fields === null) return null;
         const hash: Record<string, string> = {};
         for (let i = 0; i + 1 < fields.length; i += 2) hash[fields[i] ?? ''] = fields[i + 1] ?? '';

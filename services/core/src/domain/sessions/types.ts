@@ -31,6 +31,9 @@ export interface Session {
   revokedAt: number | null;
 }
 
+/** What a refresh may re-derive from the identity provider. */
+export type SessionClaims = Pick<Session, 'permissionLevel' | 'groups'>;
+
 /** One entry of the revocation log (the feed's wire shape). */
 export interface Revocation {
   seq: number;
@@ -64,7 +67,7 @@ export interface RevokeFallback {
 /** Health of a store, in the shape of `/health` checks. */
 export interface StoreHealth {
   status: 'healthy' | 'unhealthy';
-  type: 'memory' | 'redis';
+  type: 'memory' | 'redis' | 'postgres';
   error?: string;
 }
 
@@ -74,10 +77,11 @@ export interface SessionStore {
   /** The session (revoked or not) while it has not reached `expiresAt`; otherwise null. */
   get(id: string): Promise<Session | null>;
   /**
-   * Records a refresh: sets `lastRefreshAt` and raises `tokenExp`. Null when the session is gone
-   * or revoked, so a refresh never races a revocation into a token nobody can revoke.
+   * Records a refresh: sets `lastRefreshAt` and raises `tokenExp`, and with `claims` replaces the
+   * permission level and groups (re-derived from the identity provider). Null when the session is
+   * gone or revoked, so a refresh never races a revocation into a token nobody can revoke.
    */
-  recordRefresh(id: string, at: number, tokenExp: number): Promise<Session | null>;
+  recordRefresh(id: string, at: number, tokenExp: number, claims?: SessionClaims): Promise<Session | null>;
   /** Sessions of a user that have not reached `expiresAt` (revoked ones included). */
   listByUser(sub: string): Promise<Session[]>;
   /** Sessions that have not reached `expiresAt`, oldest first, at most `limit`. */

@@ -78,9 +78,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
     },
   );
 
+  // Identity calls this when a user is disabled, deleted, given a new password or moved between
+  // groups through its admin API, and helm after each of its user actions, so the user's tokens
+  // die everywhere within the revocation feed's delay rather than at their next refresh.
   app.post(
     '/api/admin/users/:sub/revoke-sessions',
-    { preHandler: adminOnly, schema: { params: subParams, response: { 200: z.object({ revoked: z.number().int() }) } } },
+    { preHandler: requireRole(['admin'], { services: ['helm', 'identity'] }), schema: { params: subParams, response: { 200: z.object({ revoked: z.number().int() }) } } },
     async (request) => ({ revoked: await store.revokeUser(request.params.sub, now()) }),
   );
 

@@ -11,7 +11,7 @@ import { attackDetectionRoutes } from './attack-detection.js';
 import { authenticateAdmin } from './auth.js';
 import { keycloakErrorHandler } from './errors.js';
 import { groupRoutes } from './groups.js';
-import { userRoutes } from './users.js';
+import { userRoutes, type UserRoutesOptions } from './users.js';
 
 export interface AdminRoutesOptions {
   provider: Provider;
@@ -19,6 +19,8 @@ export interface AdminRoutesOptions {
   passwords: PasswordHasher;
   adminClientId: string;
   endSessions: (userId: string) => Promise<unknown>;
+  accessChanged: UserRoutesOptions['accessChanged'];
+  listSessions: UserRoutesOptions['listSessions'];
   /** Clock of the lockout rules. */
   now: () => Date;
 }
@@ -31,7 +33,13 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     const caller = await authenticateAdmin(options, request.headers.authorization);
     request.log.debug({ caller }, 'admin API caller');
   });
-  await app.register(userRoutes, { db: options.db, passwords: options.passwords, endSessions: options.endSessions });
+  await app.register(userRoutes, {
+    db: options.db,
+    passwords: options.passwords,
+    endSessions: options.endSessions,
+    accessChanged: options.accessChanged,
+    listSessions: options.listSessions,
+  });
   await app.register(groupRoutes, { db: options.db });
   await app.register(attackDetectionRoutes, { db: options.db, now: options.now });
 };

@@ -9,6 +9,7 @@ import { addMembership, findGroupById, groupsOfUser, removeMembership } from '..
 import type { IdentityDb, UserRow } from '../../db/schema.js';
 import { countUsers, deleteUser, findUserById, listUsers, setPasswordHash, uniqueViolation, updateUser, type UserPatch } from '../../db/users.js';
 import type { PasswordHasher } from '../../domain/passwords.js';
+import type { AccessChange } from '../../platform/core-sessions.js';
 import { UPDATE_PASSWORD_ACTION, groupNameFromReference, toGroupRepresentation, toUserRepresentation } from '../../domain/representations.js';
 import { checkEmail, checkName, checkPassword, createUser, duplicateMessage } from '../../domain/users.js';
 import { booleanParam, credentialBody, idParams, membershipParams, pageParams, parseRequest, userBody, type UserBody } from './params.js';
@@ -18,6 +19,10 @@ export interface UserRoutesOptions {
   passwords: PasswordHasher;
   /** Ends every session of a user, with back-channel logout (see `endUserSessions`). */
   endSessions: (userId: string) => Promise<unknown>;
+  /** Tells core to end the user's platform sessions (see `createPlatformSessions`). */
+  accessChanged: (userId: string, reason: AccessChange) => Promise<unknown>;
+  /** The user's live sessions in Keycloak's shape (see `userSessions`). */
+  listSessions: (userId: string) => Promise<unknown[]>;
 }
 
 const COLLECTION_URLS = ['/users', '/users/'] as const;
@@ -50,7 +55,16 @@ function passwordCredential(body: UserBody): { value: string; temporary: boolean
   return credential === undefined ? undefined : { value: credential.value, temporary: credential.temporary ?? false };
 }
 
-export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { db, passwords, endSessions }) => {
+export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { db, passwords, endSessions, accessChanged, listSessions }) => {
+  /**
+   * Takes access away everywhere: core ends the platform sessions (the fast path, revocation feed
+   * within a second) and, when `endIdentity`, the identity sessions end too, with back-channel
+   * logout to the gateway (the path that also works when core cannot be told).
+   */
+  async function takeAccess(userId: string, reason: AccessChange, endIdentity: boolean): Promise<void> {
+    await Promise.all([accessChanged(userId, reason), endIdentity ? endSessions(userId) : undefined]);
+  }
+
   async function loadUser(rawParams: unknown): Promise<UserRow> {
     const { id } = parseRequest(idParams, rawParams);
     const user = await findUserById(db, id);
@@ -125,14 +139,16 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
       throw error;
     }
     if (password !== undefined) await setPasswordHash(db, user.id, await passwords.hash(password.value), password.temporary);
-    // A disabled user is signed out everywhere at once, not at their next token refresh.
-    if (body.enabled === false && user.enabled) await endSessions(user.id);
+    // A disabled user, or one whose password was replaced, is signed out everywhere at once, not
+    // at their next token refresh.
+    if (body.enabled === false && user.enabled) await takeAccess(user.id, 'disabled', true);
+    else if (password !== undefined) await takeAccess(user.id, 'password_reset', true);
     return reply.code(204).send();
   });
 
   app.delete('/users/:id', async (request, reply) => {
     const user = await loadUser(request.params);
-    await endSessions(user.id);
+    await takeAccess(user.id, 'deleted', true);
     await deleteUser(db, user.id);
     request.log.info({ user: user.id }, 'user deleted');
     return reply.code(204).send();
@@ -147,9 +163,14 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
     checkPassword(credential.value);
     // As Keycloak: temporary only when the request says so explicitly.
     await setPasswordHash(db, user.id, await passwords.hash(credential.value), credential.temporary === true);
+    // Whoever held the old password is signed out (a reset usually answers a leak).
+    await takeAccess(user.id, 'password_reset', true);
     request.log.info({ user: user.id }, 'password reset by an admin');
     return reply.code(204).send();
   });
+
+  // Keycloak's list of the user's sessions; core checks at refresh that its `sid` is still there.
+  app.get('/users/:id/sessions', async (request) => listSessions((await loadUser(request.params)).id));
 
   app.get('/users/:id/groups', async (request) => {
     const user = await loadUser(request.params);
@@ -176,6 +197,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
   app.put('/users/:id/groups/:groupId', async (request, reply) => {
     const { user, group } = await membership(request.params);
     await addMembership(db, user.id, group.id);
+    // The user's platform tokens carry their groups: they are revoked and re-issued at the new
+    // level by the gateway's next sign-in, which the identity session completes without a password.
+    await takeAccess(user.id, 'groups_changed', false);
     request.log.info({ user: user.id, group: group.name }, 'user added to group');
     return reply.code(204).send();
   });
@@ -183,13 +207,14 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
   app.delete('/users/:id/groups/:groupId', async (request, reply) => {
     const { user, group } = await membership(request.params);
     await removeMembership(db, user.id, group.id);
+    await takeAccess(user.id, 'groups_changed', false);
     request.log.info({ user: user.id, group: group.name }, 'user removed from group');
     return reply.code(204).send();
   });
 
   app.post('/users/:id/logout', async (request, reply) => {
     const user = await loadUser(request.params);
-    const result = await endSessions(user.id);
+    const [, result] = await Promise.all([accessChanged(user.id, 'logged_out'), endSessions(user.id)]);
     request.log.info({ user: user.id, result }, 'user logged out by an admin');
     return reply.code(204).send();
   });
