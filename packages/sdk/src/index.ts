@@ -8,6 +8,7 @@ export * from './config/index.js';
 export * from './logging/index.js';
 export * from './auth/index.js';
 export * from './service-client.js';
+export { ON_BEHALF_OF_HEADER, currentCallUser, requestUser, runAsUser, runForRequest } from './call-context.js';
 export * from './health.js';
 export * from './urls.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions, type RateLimitOptions } from './http/create-app.js';

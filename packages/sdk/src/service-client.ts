@@ -10,6 +10,7 @@
 import { encodeQuery, type Query } from './urls.js';
 import type { z } from 'zod';
 import { AppError } from './errors.js';
+import { ON_BEHALF_OF_HEADER, currentCallUser, isValidSubject } from './call-context.js';
 
 /** Options of `createServiceClient`. */
 export interface ServiceClientOptions {
@@ -38,6 +39,12 @@ export interface CallOptions {
   correlationId?: string;
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /**
+   * The user (`sub`) this call is made for, sent as `X-On-Behalf-Of` so the receiver counts it
+   * against that user's budget. Default: the user of the request being handled (see
+   * `call-context.ts`); null sends no user (the call counts against this service).
+   */
+  onBehalfOf?: string | null;
 }
 
 /** A client for the platform's service-to-service calls. */
@@ -60,8 +67,14 @@ export class ServiceCallError extends AppError {
   /** The `code` of the other service's problem+json body, if it sent one. */
   readonly upstreamCode: string | undefined;
 
-  constructor(target: string, upstreamStatus: number, upstreamCode: string | undefined) {
-    super('bad_gateway', `${target} answered HTTP ${upstreamStatus}${upstreamCode === undefined ? '' : ` (${upstreamCode})`}`);
+  constructor(target: string, upstreamStatus: number, upstreamCode: string | undefined, retryAfter?: number) {
+    // A 429 stays a 429: the caller's own budget at the other service is spent (it is counted
+    // per user there), which is not a broken gateway and should tell the client to wait.
+    super(
+      upstreamStatus === 429 ? 'rate_limited' : 'bad_gateway',
+      `${target} answered HTTP ${upstreamStatus}${upstreamCode === undefined ? '' : ` (${upstreamCode})`}`,
+      upstreamStatus === 429 ? { retryAfter: retryAfter ?? 60 } : {},
+    );
     this.name = 'ServiceCallError';
     this.target = target;
     this.upstreamStatus = upstreamStatus;
@@ -127,6 +140,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const headers: Record<string, string> = { accept: 'application/json', ...callOptions.headers };
       headers['authorization'] = `Bearer ${await getServiceToken(target)}`;
       if (callOptions.correlationId !== undefined) headers['x-correlation-id'] = callOptions.correlationId;
+      const user = callOptions.onBehalfOf === undefined ? currentCallUser() : callOptions.onBehalfOf;
+      if (isValidSubject(user)) headers[ON_BEHALF_OF_HEADER] = user;
       const init: RequestInit = { method: callOptions.method ?? 'GET', headers };
       if (callOptions.body !== undefined) {
         headers['content-type'] = 'application/json';
@@ -208,7 +223,8 @@ async function upstreamError(target: string, response: Response): Promise<Servic
   } else {
     await response.body?.cancel().catch(() => undefined);
   }
-  return new ServiceCallError(target, response.status, code);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ServiceCallError(target, response.status, code, Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
 }
 
 function trimSlash(url: string): string {

@@ -23,6 +23,7 @@ import { urlsPlugin, loginUrl } from '../urls.js';
 import { htmlPlugin } from '../html/render.js';
 import { authPlugin, authenticate } from '../auth/guards.js';
 import type { TokenVerifier } from '../auth/verify.js';
+import { requestUser, runForRequest } from '../call-context.js';
 
 /** A Fastify app whose route schemas are zod schemas (handler types are inferred from them). */
 export type ServiceApp = FastifyInstance<
@@ -78,6 +79,14 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installTextGuard(app);
+  // Every handler runs in its request's call context, so the service client names the user a
+  // call to another service is made for (see call-context.ts).
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function withCallContext(this: unknown, request, reply) {
+      return runForRequest(request, () => handler.call(this as FastifyInstance, request, reply));
+    };
+  });
   if (options.publicUrl !== undefined) installSameOriginCheck(app, options.publicUrl);
 
   await app.register(correlationPlugin);
@@ -94,12 +103,17 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       timeWindow: limit.windowMs,
       // Counted after the token is read, so the key is the user or calling service; behind the
       // gateway every request shares one address, so keying by IP would throttle everybody at
-      // once (the original's limiter did exactly that).
+      // once (the original's limiter did exactly that). A service call made for a user
+      // (`X-On-Behalf-Of`, believed only with a valid service token) counts against that user,
+      // so one busy user of ledger cannot spend codex's budget for every other user of ledger.
       hook: 'preHandler',
       keyGenerator: async (request) => {
         const principal = await authenticate(request).catch(() => null);
         if (principal?.kind === 'user') return `user:${principal.user.sub}`;
-        if (principal?.kind === 'service') return `service:${principal.service}`;
+        if (principal?.kind === 'service') {
+          const user = requestUser(request);
+          return user === null ? `service:${principal.service}` : `user:${user}`;
+        }
         return `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) =>
