@@ -1,15 +1,19 @@
 /**
  * The beacon service's composition root: everything it needs comes in through `deps`, so
- * tests build it with a test database, a fake core's keys and a frozen clock.
+ * tests build it with a test database, a fake codex, a fake core's keys and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
-import type { BeaconConfig } from './config.js';
-import type { BeaconDb } from './db/notes.js';
-import { homeRoutes } from './routes/home/index.js';
-import { dataRoutes } from './routes/data/index.js';
+import { boardSettings, type BeaconConfig } from './config.js';
+import type { CodexClient } from './codex/client.js';
+import type { BeaconDb } from './db/links.js';
+import { BoardSource } from './live/board-source.js';
 import { adminRoutes } from './routes/admin/index.js';
-import { styleGuideRoutes } from './routes/style-guide/index.js';
+import { assetRoutes } from './routes/assets/index.js';
+import { boardApiRoutes } from './routes/board/api.js';
+import { boardPageRoutes } from './routes/board/page.js';
+import { displayRoutes } from './routes/display/index.js';
+import { linkRoutes } from './routes/links/index.js';
 
 export interface BeaconDeps {
   config: BeaconConfig;
@@ -18,14 +22,16 @@ export interface BeaconDeps {
   /** Answers `SELECT 1`; the health check's database probe. */
   ping: () => Promise<void>;
   verifier: TokenVerifier;
+  codex: CodexClient;
   now: () => Date;
   /** Source of new correlation ids; tests freeze it. */
   randomId?: () => string;
 }
 
-/** Builds the beacon app without listening. */
-export async function buildApp(deps: BeaconDeps): Promise<ServiceApp> {
-  const { config } = deps;
+/** Builds the beacon app without listening; `app.board` is the shared board (tests and benchmarks read it). */
+export async function buildApp(deps: BeaconDeps): Promise<ServiceApp & { board: BoardSource }> {
+  const { config, now } = deps;
+  const settings = boardSettings(config);
   const app = await createServiceApp({
     service: config.SERVICE_NAME,
     logger: deps.logger,
@@ -35,18 +41,22 @@ export async function buildApp(deps: BeaconDeps): Promise<ServiceApp> {
     publicUrl: config.NEXUS_URL,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
+  const source = new BoardSource({ codex: deps.codex, settings, ticketLimit: config.TICKET_LIMIT, now, logger: deps.logger });
+  app.addHook('onClose', async () => source.stop());
 
   registerHealthRoute(
     app,
     createHealthCheck({
       service: config.SERVICE_NAME,
       database: { ping: deps.ping },
-      dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }],
+      dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }, { name: 'codex', url: config.CODEX_SERVICE_URL }],
     }),
   );
-  await app.register(homeRoutes, { db: deps.db, config });
-  await app.register(dataRoutes, { db: deps.db, now: deps.now });
+  await app.register(assetRoutes);
+  await app.register(boardPageRoutes, { settings, source });
+  await app.register(boardApiRoutes, { config, settings, source, codex: deps.codex, now });
+  await app.register(displayRoutes, { db: deps.db, settings, source, now, checkEveryMs: config.DISPLAY_CHECK_SECONDS * 1000 });
+  await app.register(linkRoutes, { db: deps.db, config, settings, now });
   await app.register(adminRoutes, { config });
-  await app.register(styleGuideRoutes);
-  return app;
+  return Object.assign(app, { board: source });
 }

@@ -1,6 +1,6 @@
 /**
- * Runs the beacon in-process for tests: its own throwaway database (migrated), platform keys
- * from a test key pair, a frozen clock. Nothing listens on a port unless a test asks.
+ * Runs beacon in-process for tests: its own throwaway database (migrated), platform keys from a
+ * test key pair, a fake codex and a clock the test moves. Nothing listens unless a test asks.
  */
 import { createTokenVerifier, createLocalKeySet, createLogger } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
@@ -8,47 +8,55 @@ import { createTestDatabase, createTestKeys, type TestKeys } from '@hivematrix/s
 import type { ServiceApp } from '@hivematrix/sdk';
 import { buildApp } from '../src/app.js';
 import { beaconEnvSchema } from '../src/config.js';
+import type { BeaconDb } from '../src/db/links.js';
 import { schema } from '../src/db/schema.js';
+import type { BoardSource } from '../src/live/board-source.js';
+import { fakeCodex, type FakeCodex } from './fake-codex.js';
+import type { CodexTicket } from '../src/domain/rows.js';
 
 export interface BeaconHarness {
-  app: ServiceApp;
+  app: ServiceApp & { board: BoardSource };
   keys: TestKeys;
+  codex: FakeCodex;
+  db: BeaconDb;
+  /** Moves the clock on. */
+  advance(ms: number): void;
+  now(): Date;
+  token(level: 'admin' | 'technician' | 'billing' | 'client', username?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
 
-/** Starts the beacon on a fresh database. `isRevoked` plugs in a revocation feed. */
-export async function startBeacon(
-  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean } = {},
-): Promise<BeaconHarness> {
+/** Starts beacon on a fresh database with a fake codex holding `tickets`. */
+export async function startBeacon(options: { tickets?: CodexTicket[]; env?: Record<string, string> } = {}): Promise<BeaconHarness> {
   const testDb = await createTestDatabase('beacon');
   const database = openDatabase({ url: testDb.url, applicationName: 'beacon-test', schema });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
   const keys = await createTestKeys();
-  const config = beaconEnvSchema.parse({
-    SERVICE_NAME: 'beacon',
-    DATABASE_URL: testDb.url,
-    RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1000),
-    LOG_LEVEL: 'warn',
-  });
+  let current = FROZEN_NOW.getTime();
+  const config = beaconEnvSchema.parse({ SERVICE_NAME: 'beacon', DATABASE_URL: testDb.url, RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'warn', ...options.env });
+  const codex = fakeCodex(options.tickets ?? []);
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'beacon', level: 'silent' }),
     db: database.db,
     ping: database.ping,
-    verifier: createTokenVerifier({
-      keySet: createLocalKeySet(keys.jwks),
-      serviceName: 'beacon',
-      now: () => FROZEN_NOW.getTime(),
-      ...(options.isRevoked ? { isRevoked: options.isRevoked } : {}),
-    }),
-    now: () => FROZEN_NOW,
+    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'beacon', now: () => current }),
+    codex,
+    now: () => new Date(current),
   });
   await app.ready();
   return {
     app,
     keys,
+    codex,
+    db: database.db,
+    advance(ms) {
+      current += ms;
+    },
+    now: () => new Date(current),
+    token: (level, username = level) => keys.mintUserToken({ permission_level: level, preferred_username: username }, { now: current }),
     async close() {
       await app.close();
       await database.close();

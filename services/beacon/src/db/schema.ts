@@ -1,17 +1,23 @@
 /** Drizzle table definitions, mirroring the committed SQL migrations in ./migrations. */
-import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const notes = pgTable(
-  'notes',
-  {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    authorSub: text('author_sub').notNull(),
-    authorName: text('author_name').notNull(),
-    body: text('body').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (table) => [index('notes_created_at_idx').on(table.createdAt)],
-);
+export const displayLinks = pgTable('display_links', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  viewSlug: text('view_slug').notNull(),
+  agent: text('agent'),
+  company: text('company'),
+  priority: text('priority', { enum: ['low', 'medium', 'high', 'urgent'] }),
+  fields: text('fields').array().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  revokedBy: text('revoked_by'),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  lastUsedFrom: text('last_used_from'),
+});
 
-export const schema = { notes };
-export type Note = typeof notes.$inferSelect;
+export const schema = { displayLinks };
+export type DisplayLink = typeof displayLinks.$inferSelect;

@@ -1,0 +1,114 @@
+/**
+ * What beacon asks codex. The shared board is read with beacon's service token (codex names
+ * beacon on these routes); everything a person does (open a ticket, start a sync) goes with that
+ * person's own token, so codex applies its own rules to them (reference §4.5 item 3: the original
+ * started syncs with its service token, so any signed-in user could).
+ */
+import { z } from 'zod';
+import { AppError, ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
+import { PRIORITIES } from '../domain/sla.js';
+
+const instant = z.string();
+export const codexTicketSchema = z.object({
+  id: z.number().int(),
+  provider: z.string(),
+  external_id: z.string(),
+  ticket_number: z.string(),
+  subject: z.string(),
+  status: z.string(),
+  priority: z.enum(PRIORITIES),
+  priority_id: z.number().int().nullable(),
+  ticket_type: z.string().nullable(),
+  account_number: z.string().nullable(),
+  company_name: z.string().nullable(),
+  requester_name: z.string().nullable(),
+  requester_email: z.string().nullable(),
+  responder_external_id: z.string().nullable(),
+  agent_name: z.string().nullable(),
+  group_external_id: z.string().nullable(),
+  created_at: instant,
+  updated_at: instant,
+  due_by: instant.nullable(),
+  fr_due_by: instant.nullable(),
+  first_responded_at: instant.nullable(),
+});
+
+export const activeTicketsSchema = z.object({ tickets: z.array(codexTicketSchema), total: z.number().int(), last_sync_at: instant.nullable() });
+export type ActiveTickets = z.infer<typeof activeTicketsSchema>;
+
+export const agentsSchema = z.array(z.object({ provider: z.string(), external_id: z.string(), name: z.string(), active: z.boolean() }));
+export type PsaAgent = z.infer<typeof agentsSchema>[number];
+
+export const psaConfigSchema = z.object({ providers: z.array(z.object({ provider: z.string(), ticket_url_template: z.string().nullable() })) });
+export type PsaConfig = z.infer<typeof psaConfigSchema>;
+
+export const ticketDetailSchema = z.object({
+  ticket: codexTicketSchema.extend({ description_text: z.string().nullable().optional() }),
+  conversations: z.array(z.object({ id: z.number().int(), body_text: z.string(), private: z.boolean(), incoming: z.boolean(), from_email: z.string().nullable(), created_at: instant })),
+});
+export type TicketDetail = z.infer<typeof ticketDetailSchema>;
+
+export const syncRunSchema = z.object({
+  id: z.number().int(),
+  job: z.string(),
+  status: z.enum(['running', 'succeeded', 'partial', 'failed']),
+  phase: z.string().nullable(),
+  started_at: instant,
+  finished_at: instant.nullable(),
+  fetched: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  errors: z.array(z.string()),
+});
+export type SyncRun = z.infer<typeof syncRunSchema>;
+
+/** Codex as beacon uses it. */
+export interface CodexClient {
+  /** Every active ticket (service token; the shared cache is the only caller). */
+  activeTickets(limit: number): Promise<ActiveTickets>;
+  agents(): Promise<PsaAgent[]>;
+  psaConfig(): Promise<PsaConfig>;
+  /** One ticket with its conversation, as `userToken`'s owner may see it. */
+  ticket(id: number, userToken: string): Promise<TicketDetail>;
+  /** Starts `job` with the user's authority. */
+  startSync(job: string, userToken: string): Promise<SyncRun>;
+  syncRun(id: number, userToken: string): Promise<SyncRun>;
+}
+
+/** Codex over HTTP: service calls through the SDK's client, user calls with the user's bearer token. */
+export function httpCodexClient(options: { client: ServiceClient; codexUrl: string; fetch?: typeof globalThis.fetch; timeoutMs?: number }): CodexClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const base = options.codexUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function asUser<S extends z.ZodType>(path: string, token: string, schema: S, method = 'GET'): Promise<z.output<S>> {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}${path}`, { method, headers: { accept: 'application/json', authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      throw new AppError('bad_gateway', 'codex could not be reached', { cause: error });
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const code = typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string' ? body.code : undefined;
+      // Codex's own refusals are the user's: pass 403/404/409 through as ours.
+      if (response.status === 404) throw new AppError('not_found', 'Ticket not found in codex');
+      if (response.status === 403) throw new AppError('forbidden', 'Codex does not allow this for your account');
+      if (response.status === 409) throw new AppError('conflict', 'A ticket sync is already running');
+      if (response.status === 422) throw new AppError('unprocessable_entity', 'Codex has no ticket sync configured for this PSA');
+      throw new ServiceCallError('codex', response.status, code);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new AppError('bad_gateway', 'codex answered an unexpected shape');
+    return parsed.data;
+  }
+
+  return {
+    activeTickets: (limit) => options.client.call('codex', '/api/tickets/active', { query: { limit: String(limit) }, schema: activeTicketsSchema, timeoutMs: 30_000 }),
+    agents: () => options.client.call('codex', '/api/psa/agents', { schema: agentsSchema }),
+    psaConfig: () => options.client.call('codex', '/api/psa/config', { schema: psaConfigSchema }),
+    ticket: (id, token) => asUser(`/api/tickets/${id}`, token, ticketDetailSchema),
+    startSync: (job, token) => asUser(`/api/sync/${encodeURIComponent(job)}`, token, syncRunSchema, 'POST'),
+    syncRun: (id, token) => asUser(`/api/sync/runs/${id}`, token, syncRunSchema),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The one shared board: every open screen (boards, wall screens) reads this cache, and only it
+ * asks codex, at most once per refresh interval whatever the number of screens (single flight:
+ * concurrent askers share the request in progress). Each refresh places every ticket (sections
+ * and SLA states also move with the clock), compares the rows with the previous ones and tells
+ * the subscribers what changed, so a live connection sends a small patch, not the whole board.
+ * The original asked codex for the whole board on every screen's every refresh (reference §4.5 item 8).
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { BoardSettings } from '../config.js';
+import type { CodexClient, PsaAgent, PsaConfig } from '../codex/client.js';
+import { toRow, type BoardRow } from '../domain/rows.js';
+
+export interface BoardMeta {
+  last_sync_at: string | null;
+  /** Codex's last ticket sync is older than the configured age (or never ran). */
+  stale: boolean;
+  fetched_at: string | null;
+  /** Why the last refresh failed, while the rows shown are older. */
+  error: string | null;
+}
+
+export interface BoardChange {
+  version: number;
+  /** The version this change applies to. */
+  base: number;
+  meta: BoardMeta;
+  upserts: BoardRow[];
+  removed: number[];
+}
+
+export type BoardListener = (change: BoardChange) => void;
+
+/** Agents and PSA links change rarely: kept this long. */
+const DIRECTORY_TTL_MS = 5 * 60_000;
+
+export interface BoardSourceOptions {
+  codex: CodexClient;
+  settings: BoardSettings;
+  ticketLimit: number;
+  now: () => Date;
+  logger: FastifyBaseLogger;
+}
+
+export class BoardSource {
+  private readonly options: BoardSourceOptions;
+  private rows = new Map<number, BoardRow>();
+  private serialized = new Map<number, string>();
+  private version = 0;
+  private meta: BoardMeta = { last_sync_at: null, stale: true, fetched_at: null, error: null };
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private inFlight: Promise<void> | undefined;
+  private readonly listeners = new Set<BoardListener>();
+  private timer: NodeJS.Timeout | undefined;
+  private psa: { at: number; value: Promise<PsaConfig> } | undefined;
+  private agentList: { at: number; value: Promise<PsaAgent[]> } | undefined;
+  /** How many times codex was asked for the tickets (benchmarks and tests read it). */
+  fetches = 0;
+
+  constructor(options: BoardSourceOptions) {
+    this.options = options;
+  }
+
+  /** The rows, version and meta now (possibly empty before the first refresh). */
+  snapshot(): { version: number; rows: BoardRow[]; meta: BoardMeta } {
+    return { version: this.version, rows: [...this.rows.values()], meta: this.meta };
+  }
+
+  /** Refreshes when the data is older than the interval (one request shared by every caller). */
+  async ensureFresh(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.options.now().getTime() - this.lastStart < this.options.settings.refreshMs) return;
+    this.lastStart = this.options.now().getTime();
+    this.inFlight = this.refresh().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Calls `listener` with every change until the returned function is called; the refresh loop runs while anyone listens. */
+  subscribe(listener: BoardListener): () => void {
+    this.listeners.add(listener);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => {
+        this.ensureFresh().catch((error: unknown) => this.options.logger.warn({ err: error }, 'board refresh failed'));
+      }, Math.min(1000, this.options.settings.refreshMs));
+      this.timer.unref();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Active PSA agents, for the agent filter. */
+  async agents(): Promise<PsaAgent[]> {
+    const now = this.options.now().getTime();
+    if (this.agentList === undefined || now - this.agentList.at > DIRECTORY_TTL_MS) {
+      const value = this.options.codex.agents();
+      this.agentList = { at: now, value };
+      value.catch(() => {
+        this.agentList = undefined;
+      });
+    }
+    return (await this.agentList.value).filter((agent) => agent.active);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async psaConfig(): Promise<PsaConfig> {
+    const now = this.options.now().getTime();
+    if (this.psa === undefined || now - this.psa.at > DIRECTORY_TTL_MS) {
+      const value = this.options.codex.psaConfig();
+      this.psa = { at: now, value };
+      value.catch(() => {
+        this.psa = undefined;
+      });
+    }
+    return this.psa.value;
+  }
+
+  private async refresh(): Promise<void> {
+    const { codex, settings, ticketLimit, now } = this.options;
+    this.fetches += 1;
+    let meta: BoardMeta;
+    const upserts: BoardRow[] = [];
+    const removed: number[] = [];
+    try {
+      const [active, psa] = await Promise.all([codex.activeTickets(ticketLimit), this.psaConfig().catch(() => ({ providers: [] }))]);
+      const at = now();
+      const templates = new Map(psa.providers.map((provider) => [provider.provider, provider.ticket_url_template]));
+      const psaUrl = (provider: string, externalId: string): string | null => templates.get(provider)?.replaceAll('{ticket_id}', encodeURIComponent(externalId)) ?? null;
+      const next = new Map<number, BoardRow>();
+      const nextText = new Map<number, string>();
+      for (const ticket of active.tickets) {
+        const row = toRow(ticket, at, settings.sla, psaUrl);
+        if (row === null) continue;
+        const text = JSON.stringify(row);
+        next.set(row.id, row);
+        nextText.set(row.id, text);
+        if (this.serialized.get(row.id) !== text) upserts.push(row);
+      }
+      for (const id of this.rows.keys()) if (!next.has(id)) removed.push(id);
+      this.rows = next;
+      this.serialized = nextText;
+      const lastSync = active.last_sync_at === null ? null : new Date(active.last_sync_at);
+      meta = {
+        last_sync_at: active.last_sync_at,
+        stale: lastSync === null || at.getTime() - lastSync.getTime() > settings.staleSyncMs,
+        fetched_at: at.toISOString(),
+        error: null,
+      };
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'codex did not give the active tickets');
+      meta = { ...this.meta, error: 'Codex could not be reached; the board shows the last tickets it gave.' };
+    }
+    const metaChanged = JSON.stringify({ ...meta, fetched_at: null }) !== JSON.stringify({ ...this.meta, fetched_at: null });
+    this.meta = meta;
+    if (upserts.length === 0 && removed.length === 0 && !metaChanged) return;
+    const change: BoardChange = { version: this.version + 1, base: this.version, meta, upserts, removed };
+    this.version = change.version;
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'a board listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The board's JSON API and live stream, for technicians and admins (a client user gets 403; a
+ * service token gets 403 too). Reads come from the shared board; opening a ticket and "Sync now"
+ * go to codex with the user's own token.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, requireRole } from '@hivematrix/sdk';
+import type { BoardSettings, BeaconConfig } from '../../config.js';
+import type { CodexClient } from '../../codex/client.js';
+import { matches } from '../../domain/rows.js';
+import type { BoardSource } from '../../live/board-source.js';
+import { streamBoard } from '../../live/stream.js';
+import { boardQuery, filterOf } from '../filters.js';
+import { presentTicketDetail } from './ticket-detail.js';
+
+const STAFF = ['admin', 'technician'] as const;
+
+export interface BoardRouteOptions {
+  config: BeaconConfig;
+  settings: BoardSettings;
+  source: BoardSource;
+  codex: CodexClient;
+  now: () => Date;
+}
+
+/** The user's own bearer token (already verified by the guard), to act at codex with their authority. */
+function userToken(request: FastifyRequest): string {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (match?.[1] === undefined) throw new AppError('unauthorized', 'A bearer token is required');
+  return match[1];
+}
+
+export const boardApiRoutes: FastifyPluginAsync<BoardRouteOptions> = async (base, { config, settings, source, codex, now }) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/api/board', { preHandler: requireRole(STAFF), schema: { querystring: boardQuery } }, async (request) => {
+    const filter = filterOf(request.query, settings);
+    await source.ensureFresh();
+    const state = source.snapshot();
+    return { version: state.version, view: filter.view.slug, meta: state.meta, rows: state.rows.filter((row) => matches(row, filter)) };
+  });
+
+  app.get('/api/board/events', { preHandler: requireRole(STAFF), schema: { querystring: boardQuery } }, async (request, reply) => {
+    const filter = filterOf(request.query, settings);
+    // The stream ends when the token does; the browser reconnects through the gateway with a fresh one.
+    const endAt = (request.user?.exp ?? 0) * 1000;
+    await streamBoard(request, reply, { source, filter, present: (row) => row, endAt, now });
+  });
+
+  app.get('/api/tickets/:id', { preHandler: requireRole(STAFF), schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
+    const detail = await codex.ticket(request.params.id, userToken(request));
+    const row = source.snapshot().rows.find((candidate) => candidate.id === request.params.id);
+    return presentTicketDetail(detail, row?.psa_url ?? null, now());
+  });
+
+  app.post('/api/sync', { preHandler: requireRole(STAFF) }, async (request, reply) => {
+    const run = await codex.startSync(config.SYNC_JOB, userToken(request));
+    return reply.code(202).send(run);
+  });
+
+  app.get('/api/sync/runs/:id', { preHandler: requireRole(STAFF), schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
+    return codex.syncRun(request.params.id, userToken(request));
+  });
+};
