@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { databaseUrl, dropDatabase, dropRole, ensureDatabase, migrate } from '@hivematrix/sdk/db';
 import { testServerUrl } from '@hivematrix/sdk/testing';
-import { readContainer } from '../src/backup/container.js';
+import { readArchive } from '../src/backup/archive.js';
 import { createBackup } from '../src/backup/create.js';
 import { BackupError } from '../src/backup/errors.js';
 import { listBackups } from '../src/backup/list.js';
@@ -50,7 +50,8 @@ describe('archive integrity', () => {
   before(async () => {
     paths = await instance();
     plain = (await createBackup({ paths, targets: [], trigger: 'manual' })).file;
-    sealed = (await createBackup({ paths, targets: [], trigger: 'manual', passphrase: 'pass phrase', output: path.join(paths.backupsDir, 'sealed.hmbak') })).file;
+    // A low scrypt cost keeps the decryptions below fast; the default is exercised by the schedule's tests.
+    sealed = (await createBackup({ paths, targets: [], trigger: 'manual', passphrase: 'pass phrase', scryptWorkFactor: 10, output: path.join(paths.backupsDir, 'sealed.tar.gz.age') })).file;
   });
   after(() => rm(paths.instance, { recursive: true, force: true }));
 
@@ -62,25 +63,25 @@ describe('archive integrity', () => {
     await restoreBackup({ paths, file: sealed, passphrase: 'pass phrase', targets: noTargets });
     assert.equal(await readFile(path.join(paths.secretsDir, 'admin-password'), 'utf8'), 'secret-one\n');
     const listed = await listBackups(paths.backupsDir);
-    assert.deepEqual(listed.map((item) => [item.name, item.encrypted]).sort(), [[path.basename(plain), false], ['sealed.hmbak', true]].sort());
+    assert.deepEqual(listed.map((item) => [item.name, item.encrypted]).sort(), [[path.basename(plain), false], ['sealed.tar.gz.age', true]].sort());
     assert.ok(listed.every((item) => item.size > 0));
   });
 
   it('refuses a file that is not a backup', async () => {
-    const foreign = path.join(paths.instance, 'foreign.hmbak');
+    const foreign = path.join(paths.instance, 'foreign.tar.gz');
     await writeFile(foreign, 'PK\x03\x04 this is a zip file, not ours');
     await refused(restoreBackup({ paths, file: foreign, targets: noTargets }), /not a HiveMatrix backup/);
   });
 
   it('refuses a truncated archive', async () => {
-    const copy = path.join(paths.instance, 'truncated.hmbak');
+    const copy = path.join(paths.instance, 'truncated.tar.gz');
     await writeFile(copy, await readFile(plain));
     await truncate(copy, (await stat(copy)).size - 40);
     await refused(restoreBackup({ paths, file: copy, targets: noTargets }), /truncated|corrupt/);
   });
 
   it('refuses a corrupted archive and touches nothing', async () => {
-    const copy = path.join(paths.instance, 'corrupt.hmbak');
+    const copy = path.join(paths.instance, 'corrupt.tar.gz');
     const bytes = await readFile(plain);
     const at = bytes.length - 30;
     bytes[at] = (bytes[at] ?? 0) ^ 0xff;
@@ -91,7 +92,7 @@ describe('archive integrity', () => {
   });
 
   it('refuses a tampered encrypted archive, a wrong and a missing passphrase', async () => {
-    const copy = path.join(paths.instance, 'tampered.hmbak');
+    const copy = path.join(paths.instance, 'tampered.tar.gz.age');
     const bytes = await readFile(sealed);
     const at = bytes.length - 60;
     bytes[at] = (bytes[at] ?? 0) ^ 0x01;
@@ -205,7 +206,7 @@ describe('retention', () => {
 });
 
 describe('scheduled backups', () => {
-  const settings = { schedule: true, hour_utc: 2, keep_daily: 2, keep_weekly: 0, keep_monthly: 0 };
+  const settings = { schedule: true, hour_utc: 2, keep_daily: 2, keep_weekly: 0, keep_monthly: 0, encrypt: false };
   it('makes one a day after the hour, and prunes the scheduled ones only', async () => {
     const paths = await instance();
     try {
@@ -250,7 +251,7 @@ describe('scheduled backups', () => {
       const blocked = path.join(offsite, 'notes.txt');
       await assert.rejects(
         runScheduledBackup(paths, { ...copying, copy_to: blocked }, () => [], new Date('2026-11-23T03:00:00Z')),
-        (error: Error) => error instanceof BackupError && /^the backup hivematrix-2026-11-23T03-00-00Z-scheduled\.hmbak was made but not copied to /.test(error.message),
+        (error: Error) => error instanceof BackupError && /^the backup hivematrix-2026-11-23T03-00-00Z-scheduled\.tar\.gz was made but not copied to /.test(error.message),
       );
       assert.ok((await listBackups(paths.backupsDir)).some((backup) => backup.name.startsWith('hivematrix-2026-11-23')));
       assert.ok(!(await readdir(offsite)).some((name) => name.endsWith('.partial')));
@@ -263,7 +264,7 @@ describe('scheduled backups', () => {
   it('encrypts them with the passphrase file, and makes none rather than an unencrypted one when that file is unsafe', async () => {
     const paths = await instance();
     try {
-      const encrypted = { ...settings, passphrase_file: 'secrets/backup-passphrase' };
+      const encrypted = { ...settings, encrypt: true, passphrase_file: 'secrets/backup-passphrase' };
       await mkdir(path.join(paths.instance, 'secrets'), { recursive: true });
       await writeFile(path.join(paths.instance, 'secrets/backup-passphrase'), 'short\n', { mode: 0o600 });
       await assert.rejects(runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')), /at least 8 characters/);
@@ -278,13 +279,35 @@ describe('scheduled backups', () => {
       assert.equal((await listBackups(paths.backupsDir))[0]?.encrypted, true);
       // The trailing newline of the file is not part of the passphrase.
       const names: string[] = [];
-      const drain = async (name: string, _size: number, content: AsyncIterable<Buffer>) => {
+      const drain = async (name: string, _size: number, content: AsyncIterable<Uint8Array>) => {
         names.push(name);
         for await (const chunk of content) void chunk;
       };
-      await assert.rejects(readContainer(made.created.file, 'a long enough passphrase\n', drain), /wrong passphrase/);
-      await readContainer(made.created.file, 'a long enough passphrase', drain);
-      assert.ok(names.includes('manifest.json'), names.join(', '));
+      await assert.rejects(readArchive(made.created.file, 'a long enough passphrase\n', drain), /wrong passphrase/);
+      await readArchive(made.created.file, 'a long enough passphrase', drain);
+      assert.deepEqual(names.slice(0, 2), ['manifest.json', 'SHA256SUMS']);
+      assert.match(path.basename(made.created.file), /-scheduled\.tar\.gz\.age$/);
+    } finally {
+      await rm(paths.instance, { recursive: true, force: true });
+    }
+  });
+
+  it('by default generates a passphrase file (0600) at the first backup and encrypts with it', async () => {
+    const paths = await instance();
+    try {
+      const defaults = { schedule: true, hour_utc: 2, keep_daily: 2, keep_weekly: 0, keep_monthly: 0, encrypt: true };
+      const made = await runScheduledBackup(paths, defaults, () => [], new Date('2026-11-20T03:00:00Z'));
+      assert.ok(made.created !== undefined);
+      const file = path.join(paths.secretsDir, 'backup-passphrase');
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
+      const passphrase = (await readFile(file, 'utf8')).trim();
+      assert.ok(passphrase.length >= 32, 'a long random passphrase');
+      assert.equal((await listBackups(paths.backupsDir))[0]?.encrypted, true);
+      await refused(restoreBackup({ paths, file: made.created.file, targets: noTargets }), /encrypted: give its passphrase/);
+      await restoreBackup({ paths, file: made.created.file, passphrase, targets: noTargets });
+      const again = await runScheduledBackup(paths, defaults, () => [], new Date('2026-11-21T03:00:00Z'));
+      assert.ok(again.created !== undefined);
+      assert.equal((await readFile(file, 'utf8')).trim(), passphrase, 'made once, then kept');
     } finally {
       await rm(paths.instance, { recursive: true, force: true });
     }

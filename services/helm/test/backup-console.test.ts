@@ -91,5 +91,5 @@ describe('backups console', () => {
 
 async function readdirBackups(paths: HelmPaths): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
-  return (await readdir(paths.backupsDir)).filter((name) => name.endsWith('.hmbak'));
+  return (await readdir(paths.backupsDir)).filter((name) => name.endsWith('.tar.gz'));
 }

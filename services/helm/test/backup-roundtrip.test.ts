@@ -93,7 +93,7 @@ async function adminLogsIn(url: string, password: string): Promise<string> {
 
 describe('backup → wipe → restore', { timeout: 240_000 }, () => {
   let platform: Awaited<ReturnType<typeof testPlatform>>;
-  const outside = path.join(tmpdir(), `hm-backup-copy-${randomBytes(4).toString('hex')}.hmbak`);
+  const outside = path.join(tmpdir(), `hm-backup-copy-${randomBytes(4).toString('hex')}.tar.gz.age`);
 
   before(async () => {
     platform = await testPlatform();
@@ -153,7 +153,9 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     const backup = await backupPlatform(paths, { trigger: 'manual', passphrase: 'correct horse battery staple', onProgress: (text) => lines.push(text) });
     assert.equal((await stat(backup.file)).mode & 0o777, 0o600);
     assert.equal((await stat(paths.backupsDir)).mode & 0o777, 0o700);
-    assert.deepEqual(backup.manifest.components.map((component) => component.name).sort(), ['codex', 'files', 'helm', 'identity', 'ledger', 'template']);
+    const everything = ['files', ...targets.map((target) => target.component)].sort();
+    assert.ok(['codex', 'helm', 'identity', 'ledger', 'template'].every((name) => everything.includes(name)), everything.join(', '));
+    assert.deepEqual(backup.manifest.components.map((component) => component.name).sort(), everything);
     assert.ok(lines.some((line) => line.includes('database identity')));
     await copyFile(backup.file, outside);
 
@@ -165,7 +167,7 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     await rm(paths.instance, { recursive: true, force: true });
 
     const restored = await restorePlatform(paths, { file: outside, passphrase: 'correct horse battery staple' });
-    assert.deepEqual(restored.restored.sort(), ['codex', 'files', 'helm', 'identity', 'ledger', 'template']);
+    assert.deepEqual(restored.restored.sort(), everything);
 
     // The secrets are back, with their modes, and the admin logs in with the restored password file.
     const passwordFile = path.join(paths.secretsDir, 'admin-password');
@@ -201,11 +203,11 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     const made = await run(['backup', '--passphrase-stdin'], 'a long passphrase\n');
     assert.equal(made.code, 0, made.err);
     assert.match(made.out, /… database template/);
-    assert.match(made.out, /✓ backup written: .*\.hmbak/);
+    assert.match(made.out, /✓ backup written: .*\.tar\.gz\.age/);
     const listed = await run(['backups']);
     assert.equal(listed.code, 0);
     assert.match(listed.out, /FILE +CREATED +SIZE +MADE +ENCRYPTED/);
-    const file = path.join(paths.backupsDir, /(hivematrix-\S+\.hmbak)/.exec(listed.out)?.[1] ?? '');
+    const file = path.join(paths.backupsDir, /(hivematrix-\S+\.tar\.gz\.age)/.exec(listed.out)?.[1] ?? '');
 
     await query(templateUrl, 'DELETE FROM notes');
     const wrong = await run(['restore', file, '--only', 'template', '--passphrase-stdin'], 'not the passphrase\n');
@@ -216,7 +218,7 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     assert.match(restored.out, /✓ restored template/);
     assert.equal((await query<{ n: number }>(templateUrl, 'SELECT count(*)::int AS n FROM notes'))[0]?.n, 3);
 
-    const junk = path.join(paths.instance, 'junk.hmbak');
+    const junk = path.join(paths.instance, 'junk.tar.gz');
     await writeFile(junk, 'not a backup');
     const refused = await run(['restore', junk]);
     assert.equal(refused.code, 1);

@@ -5,6 +5,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
+import { ensureBackupPassphrase } from '../src/backup/passphrase.js';
 import { main } from '../src/cli/main.js';
 import { loadPlatform, type LoadedPlatform } from '../src/generate/sync.js';
 import { runSecurityAudit } from '../src/security/audit.js';
@@ -91,13 +92,20 @@ describe('security audit', () => {
     assert.equal(report.findings[0]?.severity, 'high', 'most severe first');
   });
 
-  it('judges scheduled backups: unencrypted low, a passphrase file that stops them high, off medium', async () => {
+  it('judges scheduled backups: unencrypted and copied off the machine high, a passphrase file that stops them high, off medium', async () => {
     const backupsFinding = async (backups: Partial<LoadedPlatform['config']['backups']>) => {
       const withBackups = { ...loaded, config: { ...loaded.config, backups: { ...loaded.config.backups, ...backups } } };
       return (await runSecurityAudit(withBackups)).findings.filter((finding) => finding.check === 'backups').map((finding) => [finding.severity, finding.title]);
     };
-    assert.deepEqual(await backupsFinding({}), [['low', 'Scheduled backups are not encrypted'], ['low', 'Backups stay on this machine']]);
-    assert.deepEqual(await backupsFinding({ copy_to: '/mnt/nas/hivematrix' }), [['low', 'Scheduled backups are not encrypted']]);
+    // Encrypted by default: until helm's start has generated the passphrase file, none can be made.
+    assert.deepEqual(await backupsFinding({}), [['high', 'Scheduled backups cannot be made']]);
+    const generated = await ensureBackupPassphrase(loaded.config.backups, loaded.paths.instance);
+    assert.equal(generated.created, true);
+    assert.equal(generated.file, path.join(loaded.paths.secretsDir, 'backup-passphrase'));
+    assert.deepEqual(await backupsFinding({}), [['low', 'Backups stay on this machine']]);
+    assert.deepEqual(await backupsFinding({ copy_to: '/mnt/nas/hivematrix' }), []);
+    assert.deepEqual(await backupsFinding({ encrypt: false }), [['low', 'Scheduled backups are not encrypted'], ['low', 'Backups stay on this machine']]);
+    assert.deepEqual(await backupsFinding({ encrypt: false, copy_to: '/mnt/nas/hivematrix' }), [['high', 'Unencrypted backups are copied off this machine']]);
     const file = path.join(loaded.paths.instance, 'backup-passphrase');
     await writeFile(file, 'correct horse battery staple\n', { mode: 0o600 });
     assert.deepEqual(await backupsFinding({ passphrase_file: 'backup-passphrase', copy_to: '/mnt/nas' }), [], 'a relative path is read from the instance folder');

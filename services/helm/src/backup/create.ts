@@ -1,22 +1,22 @@
 /**
  * Making a backup: the instance files (master configuration, secrets, signing keys,
- * certificates) and a logical dump of every service database, staged in a private folder under
- * instance/backups, then written as one archive (container.ts) with the manifest first.
+ * certificates) and a logical dump of every service database, laid out in a private folder under
+ * instance/backups as they will be in the archive, then written as one tar.gz (archive.ts),
+ * age-encrypted with a passphrase, the manifest first.
  */
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { HelmPaths } from '../paths.js';
-import { writeContainer, type SourceEntry } from './container.js';
+import { AGE_EXTENSION, TAR_GZ_EXTENSION, writeArchive } from './archive.js';
 import { dumpDatabase } from './db-dump.js';
 import { BackupError } from './errors.js';
 import { sha256File } from './file-hash.js';
 import { copyOffsite } from './offsite.js';
-import { FILES_COMPONENT, MANIFEST_ENTRY, type BackupComponent, type BackupManifest } from './manifest.js';
+import { FILES_COMPONENT, MANIFEST_ENTRY, SUMS_ENTRY, type BackupComponent, type BackupManifest } from './manifest.js';
 import { ensurePlatformId, type DatabaseTarget } from './targets.js';
 
-export const BACKUP_EXTENSION = '.hmbak';
 /** Instance folders that hold what cannot be regenerated (everything else helm writes from these). */
 const INSTANCE_FOLDERS = ['configs', 'secrets', 'keys', 'certs'] as const;
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -32,6 +32,8 @@ export interface CreateBackupOptions {
   onProgress?: (text: string) => void;
   /** A folder to copy the finished backup to (see offsite.ts). */
   copyTo?: string;
+  /** log2 of scrypt's N for the passphrase (archive.ts); tests lower it to stay fast. */
+  scryptWorkFactor?: number;
 }
 
 export interface CreatedBackup {
@@ -42,10 +44,10 @@ export interface CreatedBackup {
   copy?: string;
 }
 
-/** `hivematrix-2026-11-25T02-00-00Z-scheduled.hmbak`: sortable, and tells a scheduled backup apart. */
-export function backupFileName(at: Date, trigger: 'manual' | 'scheduled'): string {
+/** `hivematrix-2026-11-25T02-00-00Z-scheduled.tar.gz[.age]`: sortable, and tells a scheduled backup apart. */
+export function backupFileName(at: Date, trigger: 'manual' | 'scheduled', encrypted: boolean): string {
   const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
-  return `hivematrix-${stamp}-${trigger}${BACKUP_EXTENSION}`;
+  return `hivematrix-${stamp}-${trigger}${encrypted ? AGE_EXTENSION : TAR_GZ_EXTENSION}`;
 }
 
 /** Regular files under `dir`, relative to `base`; symlinks and sockets are not followed or kept. */
@@ -75,12 +77,13 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
   await mkdir(paths.backupsDir, { recursive: true, mode: 0o700 });
   await chmod(paths.backupsDir, 0o700);
   const platformId = await ensurePlatformId(paths);
-  const output = path.resolve(options.output ?? path.join(paths.backupsDir, backupFileName(now, options.trigger)));
+  const output = path.resolve(options.output ?? path.join(paths.backupsDir, backupFileName(now, options.trigger, options.passphrase !== undefined)));
   if (await stat(output).then(() => true, () => false)) throw new BackupError(`${output} already exists`);
 
+  // The staging folder is laid out as the archive: its paths are the entry names.
   const staging = await mkdtemp(path.join(paths.backupsDir, '.staging-'));
   try {
-    const sources: SourceEntry[] = [];
+    const names: string[] = [];
     const entries: BackupManifest['entries'] = {};
     const components: BackupComponent[] = [];
 
@@ -93,8 +96,14 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
         if (info.size > MAX_FILE_BYTES) throw new BackupError(`${full} is larger than ${MAX_FILE_BYTES} bytes; it does not belong in the instance folders`);
         const bytes = await readFile(full);
         const name = `${FILES_COMPONENT}/${relative}`;
-        entries[name] = { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, mode: info.mode & 0o7777 };
-        sources.push({ name, bytes });
+        const mode = info.mode & 0o7777;
+        entries[name] = { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, mode };
+        const copy = path.join(staging, name);
+        await mkdir(path.dirname(copy), { recursive: true, mode: 0o700 });
+        // Written with its own mode, so that an archive extracted by hand holds the modes too.
+        await writeFile(copy, bytes, { mode: 0o600 });
+        await chmod(copy, (mode & 0o777) | 0o400);
+        names.push(name);
         fileEntries.push(name);
       }
     }
@@ -102,12 +111,14 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
 
     for (const target of options.targets) {
       progress(`database ${target.component} (${target.database})`);
-      const dump = await dumpDatabase(target.url, `db/${target.component}`, (entry) => path.join(staging, entry.replace(/\//g, '__')), (table, rows) =>
+      const prefix = `db/${target.component}`;
+      await mkdir(path.join(staging, prefix), { recursive: true, mode: 0o700 });
+      const dump = await dumpDatabase(target.url, prefix, (entry) => path.join(staging, entry), (table, rows) =>
         progress(`  ${target.component}: ${table} ${rows} rows`),
       );
       for (const { entry, file } of dump.files) {
         entries[entry] = { sha256: await sha256File(file), size: (await stat(file)).size, mode: 0o600 };
-        sources.push({ name: entry, file });
+        names.push(entry);
       }
       components.push({
         name: target.component,
@@ -130,11 +141,19 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       components,
       entries,
     };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
+    await writeFile(path.join(staging, MANIFEST_ENTRY), manifestBytes, { mode: 0o600 });
+    await writeFile(path.join(staging, SUMS_ENTRY), sha256Sums(manifestBytes, manifest), { mode: 0o600 });
+
     progress(`writing ${path.basename(output)}${options.passphrase === undefined ? '' : ' (encrypted)'}`);
     const partial = `${output}.partial`;
     await rm(partial, { force: true });
     try {
-      await writeContainer(partial, [{ name: MANIFEST_ENTRY, bytes: Buffer.from(JSON.stringify(manifest)) }, ...sources], options.passphrase);
+      await writeArchive(partial, staging, [MANIFEST_ENTRY, SUMS_ENTRY, ...names], {
+        passphrase: options.passphrase,
+        mtime: now,
+        ...(options.scryptWorkFactor === undefined ? {} : { scryptWorkFactor: options.scryptWorkFactor }),
+      });
       await chmod(partial, 0o600);
       await rename(partial, output);
     } catch (error) {
@@ -148,4 +167,11 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** `SHA256SUMS`: the manifest's and every entry's sha256, in `sha256sum` format (two spaces). */
+export function sha256Sums(manifestBytes: Buffer, manifest: BackupManifest): string {
+  const lines = [`${createHash('sha256').update(manifestBytes).digest('hex')}  ${MANIFEST_ENTRY}`];
+  for (const [name, info] of Object.entries(manifest.entries)) lines.push(`${info.sha256}  ${name}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
  *
  * 1. the migrations recorded in the dump must be the service's committed files, unchanged (else
  *    the archive belongs to other code and is refused);
- * 2. the database is dropped and provisioned again as helm does at start (role, owner, UTF-8);
+ * 2. a new database is made beside the live one (`<name>_rs_<random>`, same role, owner, UTF-8),
+ *    and everything below happens there, so the live database is untouched until the end;
  * 3. as the service's role, only the migrations applied at backup time are run, so the rows meet
  *    the schema they were written in, whatever seed rows those migrations insert are removed;
  * 4. the rows are loaded with triggers and foreign-key checks off (session_replication_role =
@@ -11,12 +12,15 @@
  *    not judge rows that were already valid in one snapshot), identity columns with OVERRIDING
  *    SYSTEM VALUE, and every sequence is set back to where it was;
  * 5. the remaining, newer migrations run, exactly as they would on the live database;
- * Each table's row count is checked against the manifest as it is loaded.
+ * 6. the two are swapped in one transaction (the live one renamed aside, the new one renamed to
+ *    the live name), then the old one is dropped.
+ * Each table's row count is checked against the manifest as it is loaded. A failure anywhere
+ * before the swap drops the new database and leaves the old data in place.
  *
  * Without a superuser admin (an external server) the rows are loaded as the owner instead, tables
  * in foreign-key order with their user triggers disabled.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -137,10 +141,39 @@ export async function restoreDatabase(
     throw new BackupError(`${target.component}: its database URL is set by hand in the master configuration, so helm cannot recreate it; restore it with that server's own tools`);
   }
 
-  onStep?.('recreating the database');
-  await dropDatabase(target.adminUrl, target.database);
-  await ensureDatabase(target.adminUrl, { database: target.database, role: target.role, password: target.password });
+  const adminUrl = target.adminUrl;
+  const staging = stagingName(target.database);
+  onStep?.('creating a new database to load into');
+  await ensureDatabase(adminUrl, { database: staging, role: target.role, password: target.password });
+  let rows: number;
+  try {
+    rows = await loadInto(staging, target, adminUrl, dump, committed, fileOf, onStep);
+  } catch (error) {
+    // The live database was never touched: drop what was loaded and report the cause.
+    await dropDatabase(adminUrl, staging).catch(() => undefined);
+    throw error;
+  }
+  onStep?.('swapping the restored database in');
+  await swapIn(adminUrl, target.database, staging);
+  return { tables: dump.tables.length, rows };
+}
 
+/** `<database>_rs_<8 hex>`, within PostgreSQL's 63 bytes. */
+function stagingName(database: string): string {
+  return `${database.slice(0, 50)}_rs_${randomBytes(4).toString('hex')}`;
+}
+
+/** Steps 3 to 5 of the file comment, in `database`; returns the rows loaded. */
+async function loadInto(
+  database: string,
+  target: DatabaseTarget,
+  adminUrl: string,
+  dump: DatabaseComponent,
+  committed: Map<string, { file: string; checksum: string }>,
+  fileOf: (entry: string) => string,
+  onStep?: (step: string) => void,
+): Promise<number> {
+  const ownerUrl = databaseUrl(target.url, { database });
   onStep?.('building the schema of the backup');
   const subset = await mkdtemp(path.join(tmpdir(), 'hivematrix-restore-migrations-'));
   try {
@@ -148,19 +181,19 @@ export async function restoreDatabase(
       const file = committed.get(recorded.name);
       if (file !== undefined) await copyFile(file.file, path.join(subset, recorded.name));
     }
-    await runMigrations(target.url, subset);
+    await runMigrations(ownerUrl, subset);
   } finally {
     await rm(subset, { recursive: true, force: true });
   }
 
   onStep?.('loading rows');
-  const adminInDatabase = databaseUrl(target.adminUrl, { database: target.database });
+  const adminInDatabase = databaseUrl(adminUrl, { database });
   const superuser = await withClient(adminInDatabase, async (client) => {
     const result = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
     return result.rows[0]?.rolsuper === true;
   });
   let rows = 0;
-  await withClient(superuser ? adminInDatabase : target.url, async (client) => {
+  await withClient(superuser ? adminInDatabase : ownerUrl, async (client) => {
     await client.query('BEGIN');
     try {
       const tables = superuser ? dump.tables : await foreignKeyOrder(client, dump.tables);
@@ -188,7 +221,39 @@ export async function restoreDatabase(
   });
 
   onStep?.('applying newer migrations');
-  await runMigrations(target.url, target.migrationsDir);
+  await runMigrations(ownerUrl, target.migrationsDir);
+  return rows;
+}
 
-  return { tables: dump.tables.length, rows };
+/**
+ * Puts `staging` in the place of `live` in one transaction (renames are transactional in
+ * PostgreSQL), then drops the old data. Connections to the live database are ended first (its
+ * service is stopped for a restore; this ends stragglers such as a psql session); one that
+ * reconnects in between makes the rename fail, so it is tried a few times.
+ */
+async function swapIn(adminUrl: string, live: string, staging: string): Promise<void> {
+  const aside = `${live.slice(0, 50)}_old_${randomBytes(4).toString('hex')}`;
+  const serverUrl = databaseUrl(adminUrl, { database: 'postgres' });
+  await withClient(serverUrl, async (client) => {
+    for (let attempt = 1; ; attempt++) {
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [live]);
+      try {
+        await client.query('BEGIN');
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [live]);
+        if (exists.rowCount !== 0) await client.query(`ALTER DATABASE ${q(live)} RENAME TO ${q(aside)}`);
+        await client.query(`ALTER DATABASE ${q(staging)} RENAME TO ${q(live)}`);
+        await client.query('COMMIT');
+        return;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // 55006: the database is being accessed by other users.
+        if ((error as { code?: unknown }).code !== '55006' || attempt >= 5) {
+          await dropDatabase(adminUrl, staging).catch(() => undefined);
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  });
+  await dropDatabase(adminUrl, aside);
 }

@@ -4,8 +4,11 @@
  * every entry, so a restore can check each byte it is about to use.
  */
 import { z } from 'zod';
+import { BackupError } from './errors.js';
 
 export const MANIFEST_ENTRY = 'manifest.json';
+/** The sha256 of every other entry, as `sha256sum -c` reads them: for an operator checking a backup by hand. */
+export const SUMS_ENTRY = 'SHA256SUMS';
 /** The component holding configuration, secrets, keys and certificates. */
 export const FILES_COMPONENT = 'files';
 
@@ -66,3 +69,12 @@ export const manifestSchema = z.object({
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 export type BackupComponent = BackupManifest['components'][number];
+
+const ENTRY_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/** Throws unless `name` is a plain relative path without `..` (an archive must not write outside its folder). */
+export function assertEntryName(name: string): void {
+  if (!ENTRY_NAME.test(name) || name.split('/').some((part) => part === '..' || part === '.') || Buffer.byteLength(name) > 1000) {
+    throw new BackupError(`the archive holds an invalid entry name ${JSON.stringify(name.slice(0, 80))}`);
+  }
+}

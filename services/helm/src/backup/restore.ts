@@ -1,9 +1,11 @@
 /**
- * Restoring an archive, all of it or one component. Everything is extracted to a private folder
- * and checked first (format, passphrase, authentication tag, every entry's sha256 and size, the
- * manifest's own shape, the platform it came from), so a bad archive is refused before anything
- * on disk or in a database is touched. Then the instance files are put back (they hold the
- * passwords the databases are recreated with), then each database.
+ * Restoring an archive (an age-encrypted or plain tar.gz, or the first `.hmbak` format), all of it
+ * or one component. Everything is extracted to a private folder and checked first (format,
+ * passphrase, authentication, every entry's sha256 and size, the manifest's own shape and its
+ * SHA256SUMS, the platform it came from), so a bad archive is refused before anything on disk or
+ * in a database is touched. Then the instance files are put back (they hold the passwords the
+ * databases are recreated with), then each database, loaded into a new database and swapped in
+ * (db-restore.ts).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -12,10 +14,10 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'no
 import path from 'node:path';
 import { prepareInstance } from '../generate/sync.js';
 import type { HelmPaths } from '../paths.js';
-import { readContainer } from './container.js';
+import { readArchive } from './archive.js';
 import { restoreDatabase } from './db-restore.js';
 import { BackupError } from './errors.js';
-import { FILES_COMPONENT, MANIFEST_ENTRY, manifestSchema, type BackupManifest } from './manifest.js';
+import { FILES_COMPONENT, MANIFEST_ENTRY, manifestSchema, SUMS_ENTRY, type BackupManifest } from './manifest.js';
 import { readPlatformId, type DatabaseTarget } from './targets.js';
 
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -51,13 +53,15 @@ export async function extractVerified(file: string, passphrase: string | undefin
   const dir = await mkdtemp(path.join(parent, '.restore-'));
   const fileOf = (entry: string): string => path.join(dir, entry.replace(/\//g, '__'));
   let manifest: BackupManifest | undefined;
+  let manifestSha256 = '';
   const seen = new Set<string>();
   try {
-    await readContainer(file, passphrase, async (name, size, content) => {
+    await readArchive(file, passphrase, async (name, size, content) => {
       if (manifest === undefined) {
         if (name !== MANIFEST_ENTRY || size > MAX_MANIFEST_BYTES) throw new BackupError('the backup is corrupt (it does not start with its manifest)');
         const chunks: Buffer[] = [];
         for await (const chunk of content) chunks.push(Buffer.from(chunk));
+        manifestSha256 = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
         let raw: unknown;
         try {
           raw = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -67,6 +71,11 @@ export async function extractVerified(file: string, passphrase: string | undefin
         const parsed = manifestSchema.safeParse(raw);
         if (!parsed.success) throw new BackupError('the backup is not a HiveMatrix backup of a supported version (manifest not recognised)');
         manifest = parsed.data;
+        return;
+      }
+      if (name === SUMS_ENTRY && !seen.has(name)) {
+        seen.add(name);
+        checkSums(await text(content, size), manifest, manifestSha256);
         return;
       }
       const expected = manifest.entries[name];
@@ -94,6 +103,24 @@ export async function extractVerified(file: string, passphrase: string | undefin
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+async function text(content: AsyncIterable<Uint8Array>, size: number): Promise<string> {
+  if (size > MAX_MANIFEST_BYTES) throw new BackupError(`the backup is corrupt (${SUMS_ENTRY} is too large)`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** SHA256SUMS (for operators) must agree with the manifest (what restore checks), line for line. */
+function checkSums(sums: string, manifest: BackupManifest, manifestSha256: string): void {
+  const expected = new Map<string, string>([[MANIFEST_ENTRY, manifestSha256], ...Object.entries(manifest.entries).map(([name, info]): [string, string] => [name, info.sha256])]);
+  const lines = sums.split('\n').filter((line) => line !== '');
+  const agrees = lines.length === expected.size && lines.every((line) => {
+    const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+    return match !== null && expected.get(match[2] ?? '') === match[1];
+  });
+  if (!agrees) throw new BackupError(`the backup is corrupt (${SUMS_ENTRY} does not match its manifest)`);
 }
 
 /** Writes one instance file back with its recorded mode, atomically. */

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlatform } from '../generate/sync.js';
 import { isLoopback, type Listener } from './listeners.js';
-import { scheduledPassphrase } from '../backup/scheduler.js';
+import { passphraseFile, scheduledPassphrase } from '../backup/passphrase.js';
 import type { Finding } from './findings.js';
 
 /** The one service allowed to listen beyond loopback. */
@@ -149,26 +149,38 @@ export async function checkFirewall(ufwConf: string): Promise<Finding[]> {
 
 /**
  * Scheduled backups: off is medium (nothing to restore after a disk loss); a passphrase file that
- * stops them (missing, readable by others, too short) is high; unencrypted is low (a backup holds
- * every secret and all client data, but sits 0600 in a 0700 folder), and so is no copy elsewhere.
+ * stops them (missing, readable by others, too short) is high; unencrypted while copied off the
+ * machine (`backups.copy_to`) is high (every secret and all client data, readable by whoever
+ * holds the copy), unencrypted and local is low (0600 in a 0700 folder), and so is no copy
+ * elsewhere.
  */
 export async function checkBackups(loaded: LoadedPlatform): Promise<Finding[]> {
   const settings = loaded.config.backups;
   if (!settings.schedule) {
     return [{ check: 'backups', severity: 'medium', title: 'Scheduled backups are off', detail: 'backups.schedule is false: only backups made by hand exist.', fix: 'Turn on "Back up every day" in the settings, or run `hivematrix backup` from cron.' }];
   }
-  let encrypted: boolean;
   try {
-    encrypted = await scheduledPassphrase(settings, loaded.paths.instance) !== undefined;
+    await scheduledPassphrase(settings, loaded.paths.instance);
   } catch (error) {
-    return [{ check: 'backups', severity: 'high', title: 'Scheduled backups cannot be made', detail: error instanceof Error ? error.message : String(error), fix: 'Fix the passphrase file named by backups.passphrase_file (mode 600, at least 8 characters), or clear that setting.' }];
+    return [{
+      check: 'backups', severity: 'high', title: 'Scheduled backups cannot be made', detail: error instanceof Error ? error.message : String(error),
+      fix: settings.passphrase_file === undefined
+        ? `Restart helm: it generates ${passphraseFile(settings, loaded.paths.instance) ?? 'the passphrase file'} at start (or set backups.passphrase_file to a file of your own, mode 600, at least 8 characters).`
+        : 'Fix the passphrase file named by backups.passphrase_file (mode 600, at least 8 characters), or clear that setting to use a generated one.',
+    }];
   }
   const findings: Finding[] = [];
-  if (!encrypted) {
+  if (!settings.encrypt && settings.copy_to !== undefined) {
+    findings.push({
+      check: 'backups', severity: 'high', title: 'Unencrypted backups are copied off this machine',
+      detail: `backups.encrypt is off and every backup is copied to ${settings.copy_to}: each holds every secret of the platform and all client data, readable by whoever can read that folder or the disk or share behind it.`,
+      fix: 'Turn "Encrypt scheduled backups" back on in the settings (helm generates a passphrase file at its next start), and keep a copy of the passphrase off this machine.',
+    });
+  } else if (!settings.encrypt) {
     findings.push({
       check: 'backups', severity: 'low', title: 'Scheduled backups are not encrypted',
       detail: 'Each backup holds every secret of the platform and all client data; copied off this machine, it is readable by whoever holds the copy.',
-      fix: 'Write a passphrase to a file (chmod 600), set backups.passphrase_file to it in the settings, and keep a copy of the passphrase off this machine.',
+      fix: 'Turn "Encrypt scheduled backups" back on in the settings, and keep a copy of the passphrase off this machine.',
     });
   }
   if (settings.copy_to === undefined) {

@@ -116,9 +116,12 @@ export const backupSettingsSchema = z.object({
   keep_daily: z.number().int().min(0).max(366).default(7),
   keep_weekly: z.number().int().min(0).max(520).default(4),
   keep_monthly: z.number().int().min(0).max(1200).default(12),
+  /** Scheduled backups are encrypted (age, with the passphrase file below). False: plain tar.gz. */
+  encrypt: z.boolean().default(true),
   /**
    * A file holding the passphrase scheduled backups are encrypted with (a path relative to the
-   * instance folder, or absolute; 0600). Unset: scheduled backups are not encrypted.
+   * instance folder, or absolute; 0600). Unset: secrets/backup-passphrase, generated at helm's
+   * first start (backup/passphrase.ts).
    */
   passphrase_file: z.string().trim().min(1).max(4096).optional(),
   /**

@@ -16,7 +16,7 @@ export function BackupsPage(props: { backups: BackupListing[]; components: strin
       {notice === undefined ? null : <Alert variant="success">{notice}</Alert>}
       <Card title="Create a backup">
         <form method="post" action={urlFor('/backups')}>
-          <TextField name="passphrase" type="password" label="Passphrase (optional)" autocomplete="new-password" minLength={8} hint="Encrypts the archive (AES-256-GCM). Without it, anyone holding the file has every secret." />
+          <TextField name="passphrase" type="password" label="Passphrase (optional)" autocomplete="new-password" minLength={8} hint="Encrypts the archive with age (open it by hand with age -d, then tar -xzf). Without it, anyone holding the file has every secret." />
           <Button type="submit">Create backup</Button>
         </form>
       </Card>

@@ -7,7 +7,7 @@
  */
 import { daemonPid, controlRequest, problemMessage } from '../control-client.js';
 import { CliError, shortPath, table, type CliContext } from '../io.js';
-import { MIN_PASSPHRASE_LENGTH } from '../../backup/container.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
 import { BackupError } from '../../backup/errors.js';
 import { listBackups } from '../../backup/list.js';
 import { backupPlatform } from '../../backup/operations.js';

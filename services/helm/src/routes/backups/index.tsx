@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
-import { MIN_PASSPHRASE_LENGTH } from '../../backup/container.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
 import { BackupError } from '../../backup/errors.js';
 import { isBackupName, listBackups } from '../../backup/list.js';
 import { recordAudit } from '../../db/audit.js';

@@ -1,7 +1,6 @@
 /**
- * The backup file format: a small container of our own rather than tar or zip, because all it
- * needs is named byte entries in one stream, and owning it lets the header carry what a restore
- * must check before trusting a single byte (format version, encryption parameters, a key check).
+ * The first backup format (`.hmbak`, written by helm until backups became age-encrypted tar.gz
+ * files, archive.ts), kept read-only so that every backup made before can still be restored.
  *
  *   "HIVEMATRIX-BACKUP\n" | u32 header length | header JSON | payload [| 16-byte GCM tag]
  *
@@ -15,23 +14,18 @@
  * gzip CRC error or an entry whose sha256 differs from the manifest; tampering with an encrypted
  * file as a failed GCM tag; a wrong passphrase as a key-check mismatch, before any decryption.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual, type CipherGCM, type DecipherGCM, type ScryptOptions } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { appendFile, open } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createDecipheriv, createHmac, scrypt, timingSafeEqual, type DecipherGCM, type ScryptOptions } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import { BackupError } from './errors.js';
+import { assertEntryName } from './manifest.js';
 
 export const MAGIC = Buffer.from('HIVEMATRIX-BACKUP\n', 'ascii');
 const TAG_BYTES = 16;
 const MAX_HEADER_BYTES = 64 * 1024;
-/** The shortest passphrase a backup is encrypted with (the CLI, the console and the schedule). */
-export const MIN_PASSPHRASE_LENGTH = 8;
-
-/** scrypt cost: about 0.1 s and 32 MiB, enough that guessing a passphrase is slow. */
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_CHECK_LABEL = 'hivematrix-backup key check';
 
 const encryptionSchema = z.object({
@@ -52,22 +46,6 @@ export const headerSchema = z.object({
 });
 export type ContainerHeader = z.infer<typeof headerSchema>;
 
-/** One entry to write: its name in the archive and where its bytes are now. */
-export interface SourceEntry {
-  name: string;
-  file?: string;
-  bytes?: Buffer;
-}
-
-const ENTRY_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
-
-/** Throws unless `name` is a plain relative path without `..` (an archive must not write outside its folder). */
-export function assertEntryName(name: string): void {
-  if (!ENTRY_NAME.test(name) || name.split('/').some((part) => part === '..' || part === '.') || Buffer.byteLength(name) > 1000) {
-    throw new BackupError(`the archive holds an invalid entry name ${JSON.stringify(name.slice(0, 80))}`);
-  }
-}
-
 function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
   return new Promise((resolve, reject) => {
@@ -77,67 +55,6 @@ function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: num
 
 function keyCheck(key: Buffer): string {
   return createHmac('sha256', key).update(KEY_CHECK_LABEL).digest('hex');
-}
-
-function headerBytes(header: ContainerHeader): Buffer {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(json.length);
-  return Buffer.concat([MAGIC, length, json]);
-}
-
-async function* records(entries: readonly SourceEntry[]): AsyncGenerator<Buffer> {
-  for (const entry of entries) {
-    assertEntryName(entry.name);
-    const name = Buffer.from(entry.name, 'utf8');
-    let size: number;
-    if (entry.bytes !== undefined) size = entry.bytes.length;
-    else if (entry.file !== undefined) {
-      const handle = await open(entry.file, 'r');
-      try {
-        size = (await handle.stat()).size;
-      } finally {
-        await handle.close();
-      }
-    } else throw new Error(`entry ${entry.name} has no content`);
-    const head = Buffer.alloc(1 + 2 + name.length + 8);
-    head.writeUInt8(1, 0);
-    head.writeUInt16BE(name.length, 1);
-    name.copy(head, 3);
-    head.writeBigUInt64BE(BigInt(size), 3 + name.length);
-    yield head;
-    if (entry.bytes !== undefined) yield entry.bytes;
-    else if (entry.file !== undefined) {
-      let written = 0;
-      for await (const chunk of createReadStream(entry.file)) {
-        written += (chunk as Buffer).length;
-        yield chunk as Buffer;
-      }
-      if (written !== size) throw new Error(`${entry.file} changed while it was being archived`);
-    }
-  }
-  yield Buffer.from([0]);
-}
-
-/** Writes `entries` to `file` (created 0600, must not exist), encrypted when `passphrase` is given. */
-export async function writeContainer(file: string, entries: readonly SourceEntry[], passphrase?: string): Promise<void> {
-  let header: ContainerHeader = { format: 1, encryption: null };
-  let cipher: CipherGCM | undefined;
-  if (passphrase !== undefined) {
-    const salt = randomBytes(16);
-    const iv = randomBytes(12);
-    const key = await deriveKey(passphrase, salt, SCRYPT);
-    header = { format: 1, encryption: { cipher: 'aes-256-gcm', kdf: 'scrypt', ...SCRYPT, salt: salt.toString('hex'), iv: iv.toString('hex'), check: keyCheck(key) } };
-    cipher = createCipheriv('aes-256-gcm', key, iv);
-  }
-  const head = headerBytes(header);
-  cipher?.setAAD(head);
-  const output = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-  output.write(head);
-  const source = Readable.from(records(entries));
-  if (cipher === undefined) await pipeline(source, createGzip({ level: 6 }), output);
-  else await pipeline(source, createGzip({ level: 6 }), cipher, output);
-  if (cipher !== undefined) await appendFile(file, cipher.getAuthTag());
 }
 
 /** The header and where the payload lies in the file. */
