@@ -47,7 +47,8 @@ describe('master configuration', () => {
     assert.equal(new Set(secrets).size, secrets.length, 'every secret is different');
     for (const secret of secrets) assert.match(secret, /^[0-9a-f]{64}$/);
     assert.equal(config.databases.embedded.port, 54321);
-    assert.deepEqual(Object.keys(config.databases.apps).sort(), ['core', 'helm', 'identity', 'template'], 'nexus has no database; core keeps sessions and revocations in its own');
+    // The fixture's registry gives core no database (the platform's own registry does).
+    assert.deepEqual(Object.keys(config.databases.apps).sort(), ['helm', 'identity', 'template'], 'the fixture\'s core and nexus have no database');
 
     const text = await readFile(paths.masterConfig, 'utf8');
     const again = await loadPlatform(paths, { randomBytes: () => Buffer.alloc(32, 0xee), freePort: async () => 1 });
@@ -119,6 +120,8 @@ describe('env and conf files', () => {
     assert.equal(core.KEYS_DIR, paths.keysDir);
     assert.equal(core.EXCHANGE_CALLERS, 'nexus');
     assert.equal(core.REDIS_URL, undefined);
+    assert.equal(core.IDENTITY_ADMIN_CLIENT_ID, 'hivematrix-admin');
+    assert.equal(core.IDENTITY_ADMIN_CLIENT_SECRET, config.keycloak.admin_client_secret);
     const hashes = JSON.parse(await readFile(core.SERVICE_SECRETS_FILE ?? '', 'utf8')) as Record<string, string>;
     assert.deepEqual(Object.keys(hashes).sort(), ['core', 'helm', 'identity', 'nexus', 'template']);
     assert.equal(hashes.nexus, createHash('sha256').update(config.apps.nexus?.secret ?? '').digest('hex'));
@@ -129,6 +132,9 @@ describe('env and conf files', () => {
     assert.equal(identity.IDENTITY_ADMIN_CLIENT_SECRET, config.keycloak.admin_client_secret);
     assert.equal(identity.IDENTITY_GATEWAY_REDIRECT_URIS, 'https://localhost:8443/keycloak-callback');
     assert.equal(identity.IDENTITY_BACKCHANNEL_INSECURE_LOCAL, 'true');
+    // Back-channel logout reaches the gateway whatever hostname it is served under.
+    assert.equal(identity.IDENTITY_BACKCHANNEL_CA_FILE, path.join(paths.certsDir, 'nexus.crt'));
+    assert.equal(identity.IDENTITY_BACKCHANNEL_CONNECT_ADDRESS, '127.0.0.1');
     assert.equal(identity.LOGIN_MAX_FAILURES, '5');
 
     const nexus = await envOf(paths, 'nexus');

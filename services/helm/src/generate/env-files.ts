@@ -5,6 +5,8 @@
  * Helm also passes these values in the process environment when it starts the service.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import path from 'node:path';
 import type { AppDefinition } from '../registry/load.js';
 import { activeApp, activeApps, type GenerationContext } from './context.js';
 
@@ -20,6 +22,15 @@ const HEADER = [
 function urlOf(context: GenerationContext, name: string, fallback: string): string {
   const app = activeApp(context, name) ?? context.platform.apps.find((candidate) => candidate.name === name);
   return app === undefined ? fallback : context.derived.serviceUrl(app);
+}
+
+/** Where this machine reaches the gateway: its listening address, loopback for a wildcard. */
+function gatewayAddress(context: GenerationContext): string {
+  const nexus = activeApp(context, 'nexus') ?? context.platform.apps.find((candidate) => candidate.name === 'nexus');
+  const host = nexus === undefined ? '0.0.0.0' : context.derived.listenHost(nexus);
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return isIP(host) === 0 ? '127.0.0.1' : host;
 }
 
 /** The variables of the platform's own services. */
@@ -49,7 +60,11 @@ function platformVariables(app: AppDefinition, context: GenerationContext): EnvE
         ['IDENTITY_GATEWAY_POST_LOGOUT_REDIRECT_URIS', `${derived.publicUrl}/`],
         ['IDENTITY_GATEWAY_BACKCHANNEL_LOGOUT_URI', `${derived.publicUrl}/backchannel-logout`],
         ['IDENTITY_ADMIN_CLIENT_SECRET', config.keycloak.admin_client_secret],
-        // The gateway's certificate is self-signed in development; back-channel calls go to it.
+        // Back-channel logout goes to the gateway on this machine: to its listening address (the
+        // public name may not resolve here), trusting its certificate (self-signed unless the
+        // operator gave one), whatever hostname the platform is served under.
+        ['IDENTITY_BACKCHANNEL_CA_FILE', config.system.tls_cert_file ?? path.join(paths.certsDir, 'nexus.crt')],
+        ['IDENTITY_BACKCHANNEL_CONNECT_ADDRESS', gatewayAddress(context)],
         ['IDENTITY_BACKCHANNEL_INSECURE_LOCAL', config.system.environment === 'development' ? 'true' : 'false'],
         ['LOGIN_MAX_FAILURES', String(config.keycloak.login_max_failures)],
         ['LOGIN_LOCKOUT_MINUTES', String(config.keycloak.login_lockout_minutes)],
