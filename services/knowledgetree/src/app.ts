@@ -8,6 +8,8 @@ import type { KnowledgetreeConfig } from './config.js';
 import type { KnowledgetreeDb } from './db/schema.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { articleApiRoutes } from './routes/api/articles.js';
+import { attachmentRoutes } from './routes/api/attachments.js';
+import { contextRoutes } from './routes/api/context.js';
 import { nodeApiRoutes } from './routes/api/nodes.js';
 import { searchRoutes } from './routes/api/search.js';
 import type { CompaniesOf } from './routes/viewer.js';
@@ -53,6 +55,8 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   await app.register(nodeApiRoutes, { db, now, companiesOf });
   await app.register(articleApiRoutes, { db, now, companiesOf });
   await app.register(searchRoutes, { db, companiesOf });
+  await app.register(attachmentRoutes, { db, now, companiesOf, maxBytes: config.ATTACHMENT_MAX_BYTES });
+  await app.register(contextRoutes, { db, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
   await app.register(adminRoutes, { config });
   return app;
 }
