@@ -145,6 +145,6 @@ export function sameOrigin(target: string, base: string): string {
  */
 export function apiRoot(configured: string): string {
   const url = new URL(configured);
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/api(?:\/v2)?$/i, '');
+  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '').replace(/\/api(?:\/v2)?$/i, '');
   return `${url.origin}${path}`;
 }
