@@ -4,9 +4,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
 import { bearer, startCodex, type CodexHarness } from './harness.js';
 import { addAsset, addCompany, addContact, addPlan, addTicket } from './fixtures.js';
-import { auditEvents } from '../src/db/schema.js';
+import { auditEvents, tickets } from '../src/db/schema.js';
 
 interface CompanyPage {
   items: { account_number: string; name: string; plan_name: string | null; support_level: string | null; contract_end: string | null }[];
@@ -108,10 +109,13 @@ describe('codex API', () => {
 
   it('serves active tickets for a board and the time entries of a month', async () => {
     const company = await addCompany(t.db, { accountNumber: 'TIX-1', name: 'Ticket Co' });
-    await addTicket(t.db, { companyId: company, externalId: '900', subject: 'Open one', priority: 'urgent' });
+    const open = await addTicket(t.db, { companyId: company, externalId: '900', subject: 'Open one', priority: 'urgent' });
+    await t.db.update(tickets).set({ descriptionText: 'The printer is <b>on fire</b>' }).where(eq(tickets.id, open));
     await addTicket(t.db, { companyId: company, externalId: '901', subject: 'Closed one', status: 'closed' });
     const board = await get<{ tickets: { subject: string; account_number: string }[]; total: number }>('/api/tickets/active', await t.serviceToken('beacon'));
     assert.deepEqual(board.tickets.map((ticket) => [ticket.subject, ticket.account_number]), [['Open one', 'TIX-1']]);
+    const detail = await get<{ ticket: { subject: string; description_text: string | null } }>(`/api/tickets/${open}`, await t.serviceToken('beacon'));
+    assert.deepEqual([detail.ticket.subject, detail.ticket.description_text], ['Open one', 'The printer is <b>on fire</b>'], 'the description as text, for the board\'s panel');
     const bad = await t.app.inject({ url: '/api/tickets/time-entries?month=2026-13', headers: bearer(admin) });
     assert.equal(bad.statusCode, 400);
   });

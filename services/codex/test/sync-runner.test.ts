@@ -93,12 +93,16 @@ describe('sync runs in the background', () => {
     assert.match(stale?.errors.join(' ') ?? '', /interrupted/);
   });
 
-  it('lets Beacon start a ticket sync with its service token, but nothing else', async () => {
+  it('refuses every service token, beacon\'s too (beacon syncs with its user\'s token); a technician starts a ticket sync', async () => {
     const beacon = await t.serviceToken('beacon');
-    const tickets = await t.app.inject({ method: 'POST', url: '/api/sync/freshservice-tickets', headers: bearer(beacon) });
+    for (const job of ['freshservice-tickets', 'freshservice']) {
+      const refused = await t.app.inject({ method: 'POST', url: `/api/sync/${job}`, headers: bearer(beacon) });
+      assert.equal(refused.statusCode, 403, refused.body);
+    }
+    const client = await t.app.inject({ method: 'POST', url: '/api/sync/freshservice-tickets', headers: bearer(await t.token('client')) });
+    assert.equal(client.statusCode, 403);
+    const tickets = await t.app.inject({ method: 'POST', url: '/api/sync/freshservice-tickets', headers: bearer(await t.token('technician')) });
     assert.equal(tickets.statusCode, 202, tickets.body);
-    const directory = await t.app.inject({ method: 'POST', url: '/api/sync/freshservice', headers: bearer(beacon) });
-    assert.equal(directory.statusCode, 403);
     const unconfigured = await t.app.inject({ method: 'POST', url: '/api/sync/datto', headers: bearer(await t.token('admin')) });
     assert.equal(unconfigured.statusCode, 422);
     await t.runner.idle();

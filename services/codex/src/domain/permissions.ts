@@ -81,5 +81,7 @@ export const SERVICE_ACCESS = {
   psaConfig: ['beacon', 'brainhair'],
   userSettings: ['nexus'],
   syncRuns: ['helm', 'beacon'],
-  syncTickets: ['beacon'],
+  // No service starts a sync: beacon's "Sync now" goes with the user's own token, so a client
+  // user cannot start one through it (the original's confused deputy, reference kt-brainhair-beacon §4.5 item 3).
+  syncTickets: [],
 } as const satisfies Record<string, readonly string[]>;

@@ -28,10 +28,10 @@ export const syncApiRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; r
   const jobParams = z.object({ job: z.enum(SYNC_JOBS) });
 
   app.post('/api/sync/:job', {
-    // Beacon's "sync tickets" button asks with its service token; people need the sync:run right.
+    // People with the sync:run right only: beacon's "Sync now" forwards its user's own token.
     preHandler: requireAuth({ services: SERVICE_ACCESS.syncTickets }),
     schema: { params: jobParams, response: { 202: syncRunSchema } },
-    config: { summary: 'Start a sync run in the background; answers at once with the run to poll', access: 'admin, technician; services: beacon (ticket jobs only)' },
+    config: { summary: 'Start a sync run in the background; answers at once with the run to poll', access: 'admin, technician' },
   }, async (request, reply) => {
     const job = request.params.job;
     if (request.user !== null && !can(request.user.permission_level, 'sync:run')) throw new AppError('forbidden', 'Your permission level does not allow this');

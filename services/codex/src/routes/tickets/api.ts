@@ -116,13 +116,14 @@ export const ticketApiRoutes: FastifyPluginAsync<{ db: CodexDb; config: CodexCon
     preHandler: allow('ticket:read', { services: SERVICE_ACCESS.tickets }),
     schema: {
       params: z.object({ id: z.coerce.number().int().positive() }),
-      response: { 200: z.object({ ticket: ticketSchema, conversations: z.array(conversationSchema), time_entries: z.array(timeEntrySchema.omit({ ticket_number: true, subject: true, account_number: true, company_name: true })) }) },
+      response: { 200: z.object({ ticket: ticketSchema.extend({ description_text: z.string().nullable() }), conversations: z.array(conversationSchema), time_entries: z.array(timeEntrySchema.omit({ ticket_number: true, subject: true, account_number: true, company_name: true })) }) },
     },
     config: { summary: 'One ticket (Codex id) with its conversations and time entries', access: 'users (clients: their own, without private notes); services: ' + SERVICE_ACCESS.tickets.join(', ') },
   }, async (request) => {
     const found = await visibleTicket(request, db, request.params.id);
     return {
-      ticket: presentTicket(found.ticket),
+      // The description as text (the sync keeps the PSA's HTML out): beacon's ticket panel shows it.
+      ticket: { ...presentTicket(found.ticket), description_text: found.ticket.descriptionText },
       conversations: found.conversations.map((entry) => ({ id: entry.id, body_text: entry.bodyText, private: entry.private, incoming: entry.incoming, from_email: entry.fromEmail, created_at: entry.createdAt.toISOString() })),
       time_entries: found.timeEntries.map((entry) => ({ id: entry.id, ticket_id: entry.ticketId, entry_date: entry.entryDate, minutes: entry.minutes, billable: entry.billable, agent_external_id: entry.agentExternalId, agent_name: entry.agentName, note: entry.note })),
     };
