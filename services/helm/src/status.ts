@@ -41,6 +41,8 @@ export const platformStatusSchema = z.object({
     started_at: z.string(),
     public_url: z.string(),
     admin_password_file: z.string(),
+    /** The passphrase file of scheduled backups; null when they are not encrypted. */
+    backup_passphrase_file: z.string().nullable().optional(),
     steps: z.array(stepSchema),
     /** Set when the start sequence could not complete. */
     error: z.string().nullable(),

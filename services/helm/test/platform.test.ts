@@ -61,6 +61,10 @@ describe('./start.sh, hivematrix status and stop', () => {
       assert.match(started.stdout, /[✓!] template/);
       assert.match(started.stdout, /- core +disabled/);
       assert.match(started.stdout, /HiveMatrix is running at https:\/\/localhost:8443/);
+      // The first start generates the passphrase of scheduled backups and says where it is.
+      assert.match(started.stdout, /generated the backup passphrase in secrets\/backup-passphrase/);
+      assert.match(started.stdout, /backup passphrase: .*secrets\/backup-passphrase \(scheduled backups are encrypted with it/);
+      assert.equal((await stat(path.join(instance, 'secrets', 'backup-passphrase'))).mode & 0o777, 0o600);
 
       const status = await run(process.execPath, [HIVEMATRIX, 'status', '--json'], env);
       assert.equal(status.code, 0, status.stderr);

@@ -5,6 +5,7 @@
  * service in dependency order, each ready before its dependants. Then it supervises until told
  * to stop, and stops everything it started.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { inheritedEnv } from '../config.js';
 import type { ActionResult, ServiceControl } from '../control.js';
@@ -20,6 +21,7 @@ import { rotateInPlace } from '../supervisor/log-file.js';
 import { policyFromSettings, systemClock, type Clock } from '../supervisor/policy.js';
 import { residentMemoryMb } from '../supervisor/process-group.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { ensureBackupPassphrase, passphraseFile } from '../backup/passphrase.js';
 import { runScheduledBackup } from '../backup/scheduler.js';
 import { setAppEnabled } from '../settings/app-enabled.js';
 import { BACKUP_ALERT_KEY, backupFailedAlert } from '../alerts/rules.js';
@@ -87,6 +89,12 @@ export class Daemon {
     const updated = written === 0 ? 'generated files up to date' : `${written} generated file${written === 1 ? '' : 's'} updated`;
     const parts = [loaded.created ? 'created configs/master_config.json with new secrets' : updated];
     if (edited.length > 0) parts.push(`${edited.length} hand-edited file(s) replaced, saved under backups/config/`);
+    // Like the first admin password: made once, and said where, so scheduled backups are never unencrypted by default.
+    const passphrase = await ensureBackupPassphrase(loaded.config.backups, this.options.paths.instance);
+    if (passphrase.created && passphrase.file !== undefined) {
+      this.logger.warn({ file: passphrase.file }, 'generated the passphrase scheduled backups are encrypted with; keep a copy of it off this machine');
+      parts.push(`generated the backup passphrase in ${path.relative(this.options.paths.instance, passphrase.file)}`);
+    }
     return { loaded, detail: parts.join('; ') };
   }
 
@@ -275,6 +283,7 @@ export class Daemon {
         started_at: new Date(this.startedAt).toISOString(),
         public_url: loaded?.context.derived.publicUrl ?? '',
         admin_password_file: this.options.paths.adminPasswordFile,
+        backup_passphrase_file: loaded === undefined ? null : (passphraseFile(loaded.config.backups, this.options.paths.instance) ?? null),
         steps: this.steps.view(),
         error: this.error,
       },

@@ -67,6 +67,10 @@ function summary(context: CliContext, status: PlatformStatus): number {
   if (existsSync(status.daemon.admin_password_file)) {
     io.out(`  admin login: user "admin", password in ${shortPath(status.daemon.admin_password_file)}\n`);
   }
+  const passphrase = status.daemon.backup_passphrase_file;
+  if (passphrase !== undefined && passphrase !== null && existsSync(passphrase)) {
+    io.out(`  backup passphrase: ${shortPath(passphrase)} (scheduled backups are encrypted with it; keep a copy off this machine)\n`);
+  }
   io.out('  status: npx hivematrix status   logs: npx hivematrix logs -f   stop: npx hivematrix stop\n');
   if (degraded.length > 0) io.out(`  degraded: ${degraded.map((step) => step.name).join(', ')} (they answer but report problems; see npx hivematrix status)\n`);
   if (failed.length === 0) return 0;
