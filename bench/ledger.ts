@@ -86,19 +86,14 @@ for (let run = 0; run < Math.max(3, RUNS); run += 1) {
 const engineMs = median(engineRuns);
 console.log(`==> Engine: ${CLIENTS} clients (10–50 users, 5–50 devices, ${ENTRIES} time entries each, total $${(engineTotal / 100).toFixed(2)}), median of ${engineRuns.length} runs ${ms(engineMs)} (runs ${engineRuns.map(ms).join(', ')}); target < ${ms(ENGINE_TARGET_MS)}, ratio ${(engineMs / ENGINE_TARGET_MS).toFixed(3)}`);
 
-/** Logs each codex call's time (PROBE=1). */
+/** Logs each codex read's time (PROBE=1). */
 function timed(source: CodexSource): CodexSource {
   if (process.env.PROBE !== '1') return source;
-  const wrap = <A extends unknown[], R>(name: string, f: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    const started = performance.now();
-    try { return await f(...args); } finally { console.log(`   codex ${name}(${args.join(',')}) ${ms(performance.now() - started)}`); }
-  };
   return {
-    clients: wrap('clients', () => source.clients()),
-    plan: wrap('plan', (name: string, term: string | null) => source.plan(name, term)),
-    timeEntries: wrap('timeEntries', (month: string) => source.timeEntries(month)),
-    monthTotals: wrap('monthTotals', (month: string) => source.monthTotals?.(month) ?? source.timeEntries(month).then((answer) => answer.totals)),
-    agentEmails: wrap('agentEmails', () => source.agentEmails()),
+    async month(request) {
+      const started = performance.now();
+      try { return await source.month(request); } finally { console.log(`   codex month(${JSON.stringify(request)}) ${ms(performance.now() - started)}`); }
+    },
   };
 }
 

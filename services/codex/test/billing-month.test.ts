@@ -1,5 +1,5 @@
 /**
- * `GET /api/billing/month`: the companies active at any time in a month (archived ones included
+ * `POST /api/billing/month`: the companies active at any time in a month (archived ones included
  * when they were archived during or after it, by the business time zone), keyset-paged so a
  * company archived while a caller pages is never skipped, with the parts billing reads.
  */
@@ -66,26 +66,27 @@ describe('codex billing month', () => {
   });
   after(() => t.close());
 
-  const get = async (url: string, token = ledger): Promise<MonthAnswer> => {
-    const res = await t.app.inject({ url, headers: bearer(token) });
-    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  const ask = (payload: object, token = ledger) => t.app.inject({ method: 'POST', url: '/api/billing/month', payload, headers: bearer(token) });
+  const read = async (payload: object): Promise<MonthAnswer> => {
+    const res = await ask(payload);
+    assert.equal(res.statusCode, 200, `${JSON.stringify(payload)}: ${res.body}`);
     return JSON.parse(res.body) as MonthAnswer;
   };
 
   it('lists every company active at any time in the month, by the business time zone', async () => {
-    const answer = await get('/api/billing/month?month=2025-10');
+    const answer = await read({ month: '2025-10' });
     assert.equal(answer.time_zone, 'America/Chicago');
     assert.deepEqual(answer.companies.map((entry) => entry.company.account_number), ['A-ACTIVE', 'B-MID', 'C-LATER', 'E-EDGE']);
     assert.equal(answer.companies[1]?.company.archived_at, '2025-10-15T12:00:00.000Z');
     assert.equal(answer.next_after, null);
-    const september = await get('/api/billing/month?month=2025-09');
+    const september = await read({ month: '2025-09' });
     assert.deepEqual(september.companies.map((entry) => entry.company.account_number), ['A-ACTIVE', 'B-MID', 'C-LATER', 'D-BEFORE', 'E-EDGE']);
-    const december = await get('/api/billing/month?month=2025-12');
+    const december = await read({ month: '2025-12' });
     assert.deepEqual(december.companies.map((entry) => entry.company.account_number), ['A-ACTIVE']);
   });
 
   it("gives each company's assets and contacts present in the month, its entries of the month and earlier months' billable minutes", async () => {
-    const answer = await get('/api/billing/month?month=2025-10&account=A-ACTIVE&prior_from=2025-01');
+    const answer = await read({ month: '2025-10', account: 'A-ACTIVE', prior: { from: '2025-01', accounts: ['A-ACTIVE'] } });
     assert.equal(answer.companies.length, 1);
     const [entry] = answer.companies;
     assert.equal(entry?.company.support_level, 'Unlimited');
@@ -95,34 +96,37 @@ describe('codex billing month', () => {
     assert.deepEqual(entry?.prior_months, [{ month: '2025-07', billable_minutes: 30 }, { month: '2025-09', billable_minutes: 45 }]);
     assert.deepEqual(answer.plans.map((plan) => [plan.plan_name, plan.term, plan.prices_cents.per_user]), [['Basic', '1 Year', 5000]]);
     assert.deepEqual(answer.agent_emails, ['tech@msp.test']);
-    const without = await get('/api/billing/month?month=2025-10&account=A-ACTIVE');
+    const without = await read({ month: '2025-10', account: 'A-ACTIVE' });
     assert.deepEqual(without.companies[0]?.prior_months, [], 'earlier months only when asked');
+    const others = await read({ month: '2025-10', prior: { from: '2025-01', accounts: ['B-MID'] } });
+    assert.deepEqual(others.companies.map((entry) => entry.prior_months.length), [0, 0, 0, 0], 'and only for the companies named');
   });
 
   it('pages with a keyset: a company archived or added while paging neither shifts nor skips a page', async () => {
-    const first = await get('/api/billing/month?month=2025-10&limit=2');
+    const first = await read({ month: '2025-10', limit: 2 });
     assert.deepEqual(first.companies.map((entry) => entry.company.account_number), ['A-ACTIVE', 'B-MID']);
     assert.equal(first.next_after, 'B-MID');
     // Between the pages, the first company is archived and a company sorting first is added.
     await archive('A-ACTIVE', '2025-11-03T08:00:00Z');
     await addCompany(t.db, { accountNumber: 'A-AARDVARK', name: 'Added while paging' });
-    const second = await get(`/api/billing/month?month=2025-10&limit=2&after=${first.next_after}`);
+    const second = await read({ month: '2025-10', limit: 2, after: first.next_after });
     assert.deepEqual(second.companies.map((entry) => entry.company.account_number), ['C-LATER', 'E-EDGE']);
     assert.equal(second.next_after, null, 'the last page says so: no empty page to ask for');
-    const fromAfterEnd = await get('/api/billing/month?month=2025-10&limit=2&after=E-EDGE');
+    const fromAfterEnd = await read({ month: '2025-10', limit: 2, after: 'E-EDGE' });
     assert.deepEqual([fromAfterEnd.companies, fromAfterEnd.next_after], [[], null]);
     await t.db.update(companies).set({ archivedAt: null }).where(eq(companies.accountNumber, 'A-ACTIVE'));
     await t.db.delete(companies).where(eq(companies.accountNumber, 'A-AARDVARK'));
   });
 
   it('is for ledger and billing staff only, and validates its query', async () => {
-    const ask = async (url: string, token: string) => (await t.app.inject({ url, headers: bearer(token) })).statusCode;
-    assert.equal(await ask('/api/billing/month?month=2025-10', await t.token('billing')), 200);
-    assert.equal(await ask('/api/billing/month?month=2025-10', await t.token('client', { email: 'jane@a.test' })), 403);
-    assert.equal(await ask('/api/billing/month?month=2025-10', await t.serviceToken('beacon')), 403);
-    assert.equal(await ask('/api/billing/month?month=2025-13', ledger), 400);
-    assert.equal(await ask('/api/billing/month?month=2025-10&prior_from=2024-09', ledger), 400, 'more than 12 months back');
-    assert.equal(await ask('/api/billing/month?month=2025-10&prior_from=2025-11', ledger), 400, 'after the month');
-    assert.equal(await ask('/api/billing/month?month=2025-10&limit=1001', ledger), 400);
+    const status = async (payload: object, token = ledger) => (await ask(payload, token)).statusCode;
+    assert.equal(await status({ month: '2025-10' }, await t.token('billing')), 200);
+    assert.equal(await status({ month: '2025-10' }, await t.token('client', { email: 'jane@a.test' })), 403);
+    assert.equal(await status({ month: '2025-10' }, await t.serviceToken('beacon')), 403);
+    assert.equal(await status({ month: '2025-13' }), 400);
+    assert.equal(await status({ month: '2025-10', prior: { from: '2024-09', accounts: [] } }), 400, 'more than 12 months back');
+    assert.equal(await status({ month: '2025-10', prior: { from: '2025-11', accounts: [] } }), 400, 'after the month');
+    assert.equal(await status({ month: '2025-10', limit: 1001 }), 400);
+    assert.equal(await status({ month: '2025-10', after: '' }), 400);
   });
 });

@@ -1,6 +1,9 @@
 /** An in-memory codex for ledger's tests: the same shapes codex's API answers. */
 import type { CodexSource } from '../src/codex/source.js';
-import type { CodexClient, CodexPlan, TimeEntriesAnswer } from '../src/codex/schemas.js';
+import type { CodexClient, CodexPlan } from '../src/codex/schemas.js';
+
+/** A time entry as the tests write it: the month read groups them by company. */
+export interface FakeEntry { id: number; ticket_number: string; account_number: string | null; entry_date: string; minutes: number; billable: boolean }
 
 /** The example plan of reference §3.5 as codex serves it. */
 export const BASIC_PLAN: CodexPlan = {
@@ -18,30 +21,50 @@ export function fakeClient(account: string, name: string, options: { plan?: stri
   return {
     company: {
       account_number: account, name, plan_name: options.plan === undefined ? 'Basic Support' : options.plan, contract_term: '1 Year',
-      contract_start: null, support_level: null, managed_users: null, managed_devices: null,
+      contract_start: null, support_level: null, managed_users: null, managed_devices: null, archived_at: null,
     },
     contacts: Array.from({ length: options.users ?? 2 }, (_, i) => ({ id: base + i, name: `Person ${i}`, email: null, active: true, archived_at: null })),
     assets: Array.from({ length: options.workstations ?? 1 }, (_, i) => ({ id: base + i, hostname: `WS${i}`, billing_type: 'workstation' as const, backup_usage_bytes: null, archived_at: null })),
+    entries: [],
+    prior_months: [],
   };
 }
 
-/** A codex source over fixed data; `entries` maps `YYYY-MM` to that month's answer. */
-export function fakeCodex(clients: CodexClient[], entries: Record<string, TimeEntriesAnswer['entries']> = {}, plans: CodexPlan[] = [BASIC_PLAN], agents: string[] = []): CodexSource & { calls: string[] } {
+/** Whether a record archived at `archivedAt` was present at some time in `month` (the fake's zone is UTC, as codex's rule). */
+const presentIn = (archivedAt: string | null, month: string): boolean => archivedAt === null || archivedAt >= `${month}-01T00:00:00.000Z`;
+
+/**
+ * A codex source over fixed data, answering the month read as codex does: companies (and their
+ * contacts and assets) present at some time in the month, each with its entries of the month and,
+ * when asked, its billable minutes of earlier months. `entries` maps `YYYY-MM` to that month's
+ * entries; `calls` records each read as `month:<YYYY-MM>[ account:<acct>][ prior:<YYYY-MM>:<accounts>]`.
+ */
+export function fakeCodex(clients: CodexClient[], entries: Record<string, FakeEntry[]> = {}, plans: CodexPlan[] = [BASIC_PLAN], agents: string[] = []): CodexSource & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    async clients() { calls.push('clients'); return clients; },
-    async plan(name, term) {
-      calls.push(`plan:${name}:${term ?? ''}`);
-      return plans.find((plan) => plan.plan_name === name && plan.term === (term ?? 'Month to Month')) ?? null;
-    },
-    async agentEmails() { return new Set(agents); },
-    async timeEntries(month) {
-      calls.push(`time:${month}`);
-      const list = entries[month] ?? [];
-      const totals = new Map<string | null, number>();
-      for (const entry of list) if (entry.billable) totals.set(entry.account_number, (totals.get(entry.account_number) ?? 0) + entry.minutes);
-      return { month, time_zone: 'UTC', entries: list, totals: [...totals].map(([account_number, billable_minutes]) => ({ account_number, billable_minutes })) };
+    async month(request) {
+      calls.push(`month:${request.month}${request.account === undefined ? '' : ` account:${request.account}`}${request.prior === undefined ? '' : ` prior:${request.prior.from}:${request.prior.accounts.join(',')}`}`);
+      const listed = clients.filter((client) => presentIn(client.company.archived_at, request.month) && (request.account === undefined || client.company.account_number === request.account));
+      return {
+        plans,
+        agentEmails: new Set(agents.map((email) => email.toLowerCase())),
+        clients: listed.map((client) => {
+          const account = client.company.account_number;
+          const prior = request.prior === undefined || !request.prior.accounts.includes(account) ? [] : Object.keys(entries).filter((key) => key >= (request.prior?.from ?? '') && key < request.month).sort().flatMap((key) => {
+            const minutes = (entries[key] ?? []).filter((entry) => entry.account_number === account && entry.billable).reduce((sum, entry) => sum + entry.minutes, 0);
+            return minutes === 0 ? [] : [{ month: key, billable_minutes: minutes }];
+          });
+          return {
+            ...client,
+            contacts: client.contacts.filter((contact) => presentIn(contact.archived_at, request.month)),
+            assets: client.assets.filter((asset) => presentIn(asset.archived_at, request.month)),
+            entries: (entries[request.month] ?? []).filter((entry) => entry.account_number === account)
+              .map(({ id, ticket_number, entry_date, minutes, billable }) => ({ id, ticket_number, entry_date, minutes, billable })),
+            prior_months: prior,
+          };
+        }),
+      };
     },
   };
 }

@@ -10,8 +10,8 @@ import type { CodexHarness } from '../../codex/test/harness.js';
 
 const CORE = 'http://core.invalid';
 
-/** Starts codex listening and returns ledger's HTTP source for it. */
-export async function codexOverHttp(codex: CodexHarness): Promise<CodexSource> {
+/** Starts codex listening and returns ledger's HTTP source for it; `seen` collects the bodies of ledger's month reads. */
+export async function codexOverHttp(codex: CodexHarness, options: { pageSize?: number; seen?: string[] } = {}): Promise<CodexSource> {
   await codex.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = codex.app.server.address() as AddressInfo;
   const client = createServiceClient({
@@ -22,8 +22,9 @@ export async function codexOverHttp(codex: CodexHarness): Promise<CodexSource> {
     fetch: async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       if (url === `${CORE}/service-token`) return Response.json({ token: await codex.serviceToken('ledger') });
+      if (new URL(url).pathname === '/api/billing/month' && typeof init?.body === 'string') options.seen?.push(init.body);
       return globalThis.fetch(input, init);
     },
   });
-  return httpCodexSource(client);
+  return httpCodexSource(client, { ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) });
 }

@@ -10,8 +10,8 @@ function bill(managed: { users: number | null; devices: number | null }): Client
   const input = baseInput({ users: [user(1), user(2)], devices: [device(1), device(2, { billingType: 'not_billed' })] });
   return {
     client: {
-      company: { account_number: '620547', name: 'Acme', plan_name: 'Basic Support', contract_term: '1 Year', contract_start: null, support_level: null, managed_users: managed.users, managed_devices: managed.devices },
-      assets: [], contacts: [],
+      company: { account_number: '620547', name: 'Acme', plan_name: 'Basic Support', contract_term: '1 Year', contract_start: null, support_level: null, managed_users: managed.users, managed_devices: managed.devices, archived_at: null },
+      assets: [], contacts: [], entries: [], prior_months: [],
     },
     supportLevel: null, input, result: computeBill(input),
   };

@@ -25,8 +25,8 @@ export interface BillingMonthRequest {
   after?: string | undefined;
   /** Only this company. */
   account?: string | undefined;
-  /** Also the billable minutes of each month from this `YYYY-MM` up to the month before `month`. */
-  priorFrom?: string | undefined;
+  /** Also the billable minutes of each month from `from` (`YYYY-MM`) up to the month before `month`, of these companies only. */
+  prior?: { from: string; accounts: readonly string[] } | undefined;
   limit: number;
 }
 
@@ -75,6 +75,10 @@ export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest
   const page = rows.slice(0, request.limit);
   const ids = page.map((row) => row.id);
   if (ids.length === 0) return { companies: [], nextAfter: null };
+  // Earlier months are summed only for the companies the caller names (ledger: those with yearly
+  // prepaid hours): summing a year of every company's entries was most of the read's cost.
+  const priorAccounts = new Set(request.prior?.accounts ?? []);
+  const priorIds = page.filter((row) => priorAccounts.has(row.accountNumber)).map((row) => row.id);
   const [assetRows, contactRows, entryRows, priorRows] = await Promise.all([
     db.select({ companyId: assets.companyId, id: assets.id, hostname: assets.hostname, billingType: sql<BillingType>`coalesce(${assets.billingTypeOverride}, ${assets.billingTypeDerived})`, backupUsageBytes: assets.backupUsageBytes, archivedAt: assets.archivedAt })
       .from(assets)
@@ -91,7 +95,7 @@ export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest
       .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
       .where(and(inArray(tickets.companyId, ids), isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, from), lt(timeEntries.entryDate, to)))
       .orderBy(asc(tickets.companyId), asc(timeEntries.entryDate), asc(timeEntries.id)),
-    request.priorFrom === undefined || request.priorFrom >= request.month
+    request.prior === undefined || request.prior.from >= request.month || priorIds.length === 0
       ? Promise.resolve([])
       : db.select({
           companyId: tickets.companyId,
@@ -101,7 +105,7 @@ export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest
         })
           .from(timeEntries)
           .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
-          .where(and(inArray(tickets.companyId, ids), isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, `${request.priorFrom}-01`), lt(timeEntries.entryDate, from)))
+          .where(and(inArray(tickets.companyId, priorIds), isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, `${request.prior.from}-01`), lt(timeEntries.entryDate, from)))
           .groupBy(tickets.companyId, sql`2`)
           .orderBy(asc(tickets.companyId), sql`2`),
   ]);

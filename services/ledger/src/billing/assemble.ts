@@ -53,10 +53,12 @@ export function assembleInput(args: {
   const { client, ledger } = args;
   const account = client.company.account_number;
   const overrides = ledger.clients.get(account);
+  // Codex lists the contacts and assets present at some time in the month: one archived during
+  // the month (or since) was active in it and counts, like a company archived during the month.
   const users: BillableUser[] = client.contacts.map((contact) => {
     const override = ledger.users.get(contact.id);
     return {
-      id: `contact:${contact.id}`, name: contact.name, source: 'codex', active: contact.active && contact.archived_at === null,
+      id: `contact:${contact.id}`, name: contact.name, source: 'codex', active: contact.active,
       isAgent: contact.email !== null && args.agentEmails.has(contact.email.toLowerCase()), billingType: (override?.billingType ?? 'paid') as UserBillingType, customCents: override?.customCents ?? null,
     };
   });
@@ -66,7 +68,7 @@ export function assembleInput(args: {
   const devices: BillableDevice[] = client.assets.map((asset) => {
     const override = ledger.devices.get(asset.id);
     return {
-      id: `asset:${asset.id}`, hostname: asset.hostname, source: 'codex', active: asset.archived_at === null,
+      id: `asset:${asset.id}`, hostname: asset.hostname, source: 'codex', active: true,
       billingType: (override?.billingType ?? asset.billing_type) as DeviceBillingType, customCents: override?.customCents ?? null,
       backupBytes: asset.backup_usage_bytes ?? 0,
     };

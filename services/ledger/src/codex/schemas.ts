@@ -15,6 +15,8 @@ export const codexCompany = z.object({
   support_level: z.string().nullable(),
   managed_users: z.number().int().nullable(),
   managed_devices: z.number().int().nullable(),
+  /** Set when codex archived the company; it is still listed for a month it was active in. */
+  archived_at: z.string().nullable(),
 });
 
 export const codexAsset = z.object({
@@ -33,12 +35,7 @@ export const codexContact = z.object({
   archived_at: z.string().nullable(),
 });
 
-export const bulkPage = z.object({
-  items: z.array(z.object({ company: codexCompany, assets: z.array(codexAsset), contacts: z.array(codexContact) })),
-  page: z.number().int(),
-  per_page: z.number().int(),
-  total: z.number().int(),
-});
+export const codexEntry = z.object({ id: z.number().int(), ticket_number: z.string(), entry_date: z.string(), minutes: z.number().int(), billable: z.boolean() });
 
 export const codexPlan = z.object({
   plan_name: z.string(),
@@ -52,25 +49,31 @@ export const codexPlan = z.object({
   backup_included_tb: z.number(),
 });
 
-export const timeEntriesAnswer = z.object({
+/**
+ * One page of codex's `GET /api/billing/month`: the companies active at any time in the month
+ * (keyset-paged by account number), each with its assets and contacts present in the month, its
+ * time entries of the month and, when asked, its billable minutes of earlier months; the plan
+ * catalogue and the PSA agents' e-mail addresses come with every page.
+ */
+export const monthPage = z.object({
   month: z.string(),
   time_zone: z.string(),
-  entries: z.array(z.object({
-    id: z.number().int(), ticket_number: z.string(), account_number: z.string().nullable(),
-    entry_date: z.string(), minutes: z.number().int(), billable: z.boolean(),
+  plans: z.array(codexPlan),
+  agent_emails: z.array(z.string()),
+  companies: z.array(z.object({
+    company: codexCompany,
+    assets: z.array(codexAsset),
+    contacts: z.array(codexContact),
+    entries: z.array(codexEntry),
+    prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
   })),
-  totals: z.array(z.object({ account_number: z.string().nullable(), billable_minutes: z.number().int() })),
+  next_after: z.string().nullable(),
 });
-
-/** The same answer read for its totals only (zod drops the entries unvalidated). */
-export const monthTotalsAnswer = timeEntriesAnswer.pick({ totals: true });
-
-export const agentsAnswer = z.array(z.object({ email: z.string().nullable(), active: z.boolean() }));
 
 export type CodexCompany = z.infer<typeof codexCompany>;
 export type CodexAsset = z.infer<typeof codexAsset>;
 export type CodexContact = z.infer<typeof codexContact>;
 export type CodexPlan = z.infer<typeof codexPlan>;
-export type TimeEntriesAnswer = z.infer<typeof timeEntriesAnswer>;
-/** One company as the bulk read gives it. */
-export type CodexClient = z.infer<typeof bulkPage>['items'][number];
+export type MonthPage = z.infer<typeof monthPage>;
+/** One company as the month's read gives it. */
+export type CodexClient = MonthPage['companies'][number];

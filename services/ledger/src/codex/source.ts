@@ -1,95 +1,69 @@
 /**
  * Where ledger reads codex: an interface (tests pass an in-memory one) and its implementation over
- * the SDK's service client. Plans are looked up once per (plan, term) per computation.
+ * the SDK's service client. A month's bills need one read: codex's `GET /api/billing/month` gives
+ * the companies active at any time in the month with everything billed about them, the plan
+ * catalogue and the agents, so a page costs one codex call per thousand companies (it cost six or
+ * more: companies, agents, the month's entries, each plan, each earlier month).
  */
-import { ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
-import { agentsAnswer, bulkPage, codexPlan, monthTotalsAnswer, timeEntriesAnswer, type CodexClient, type CodexPlan, type TimeEntriesAnswer } from './schemas.js';
+import type { ServiceClient } from '@hivematrix/sdk';
+import { monthPage, type CodexClient, type CodexPlan, type MonthPage } from './schemas.js';
+
+/** What a month's bills read from codex. */
+export interface MonthRequest {
+  /** `YYYY-MM`. */
+  month: string;
+  /** Only this client (a client page, one invoice); otherwise every client. */
+  account?: string | undefined;
+  /** Also the billable minutes of every month from `from` (`YYYY-MM`) up to `month`, for these clients (the yearly drawdown). */
+  prior?: { from: string; accounts: readonly string[] } | undefined;
+}
+
+/** The month as codex knows it. */
+export interface CodexMonth {
+  /** Every company active at any time in the month (archived ones included when archived during or after it). */
+  clients: CodexClient[];
+  /** The whole plan catalogue. */
+  plans: CodexPlan[];
+  /** Lower-cased e-mail addresses of the MSP's own PSA agents (their contacts are never billed). */
+  agentEmails: Set<string>;
+}
 
 /** What ledger needs from codex. */
 export interface CodexSource {
-  /** Every active company with its assets and contacts. */
-  clients(): Promise<CodexClient[]>;
-  /** The plan's prices for a plan and term, or null when codex knows no such plan. */
-  plan(planName: string, term: string | null): Promise<CodexPlan | null>;
-  /** The time entries worked in a month (`YYYY-MM`) with per-company totals. */
-  timeEntries(month: string): Promise<TimeEntriesAnswer>;
-  /**
-   * Only the per-company totals of a month (the yearly drawdown needs no entries). Optional: a
-   * source without it is asked for `timeEntries`. Over HTTP codex sums them in the database
-   * (`/api/tickets/time-entries/totals`), so no entry list is built, sent or parsed.
-   */
-  monthTotals?(month: string): Promise<TimeEntriesAnswer['totals']>;
-  /** Lower-cased e-mail addresses of the MSP's own PSA agents (their contacts are never billed). */
-  agentEmails(): Promise<Set<string>>;
+  month(request: MonthRequest): Promise<CodexMonth>;
 }
 
-const PAGE_SIZE = 500;
+/** Companies per page: a thousand clients are one call. */
+const PAGE_SIZE = 1000;
 
-/** The codex source over HTTP with service tokens. */
-export function httpCodexSource(client: ServiceClient): CodexSource {
+/** The codex source over HTTP with service tokens (`pageSize` companies per call; tests use small pages). */
+export function httpCodexSource(client: ServiceClient, options: { pageSize?: number } = {}): CodexSource {
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  /** The one place ledger calls codex. A read, posted because it can name thousands of accounts. */
+  const page = (body: Record<string, unknown>): Promise<MonthPage> => client.call('codex', '/api/billing/month', { method: 'POST', body, schema: monthPage });
   return {
-    async clients() {
-      const all: CodexClient[] = [];
-      for (let page = 1; ; page += 1) {
-        const answer = await client.call('codex', '/api/companies/bulk', { query: { page: String(page), per_page: String(PAGE_SIZE) }, schema: bulkPage });
-        all.push(...answer.items);
-        if (answer.items.length === 0 || page * PAGE_SIZE >= answer.total) return all;
+    async month(request) {
+      const base = {
+        month: request.month,
+        limit: pageSize,
+        ...(request.account === undefined ? {} : { account: request.account }),
+        ...(request.prior === undefined ? {} : { prior: request.prior }),
+      };
+      // Keyset paging: each page starts after the last account number of the one before, so a
+      // company archived or added while paging shifts nothing (offset pages skipped one).
+      let answer = await page(base);
+      const clients = [...answer.companies];
+      while (answer.next_after !== null) {
+        answer = await page({ ...base, after: answer.next_after });
+        clients.push(...answer.companies);
       }
-    },
-    async plan(planName, term) {
-      try {
-        return await client.call('codex', '/api/billing-plans/lookup', { query: { plan_name: planName, ...(term === null ? {} : { term }) }, schema: codexPlan });
-      } catch (error) {
-        // Unknown plan (404) or term (422): the client is flagged "cannot bill: no plan", never dropped.
-        if (error instanceof ServiceCallError && (error.upstreamStatus === 404 || error.upstreamStatus === 422)) return null;
-        throw error;
-      }
-    },
-    async timeEntries(month) {
-      return client.call('codex', '/api/tickets/time-entries', { query: { month }, schema: timeEntriesAnswer });
-    },
-    async monthTotals(month) {
-      return (await client.call('codex', '/api/tickets/time-entries/totals', { query: { month }, schema: monthTotalsAnswer })).totals;
-    },
-    async agentEmails() {
-      const agents = await client.call('codex', '/api/psa/agents', { schema: agentsAnswer });
-      return new Set(agents.flatMap((agent) => (agent.email === null ? [] : [agent.email.toLowerCase()])));
+      return { clients, plans: answer.plans, agentEmails: new Set(answer.agent_emails) };
     },
   };
 }
 
-/** Wraps a source so each (plan, term) and month is fetched once for the wrapper's lifetime. */
-export function cachedCodexSource(source: CodexSource): CodexSource {
-  const plans = new Map<string, Promise<CodexPlan | null>>();
-  const months = new Map<string, Promise<TimeEntriesAnswer>>();
-  const totals = new Map<string, Promise<TimeEntriesAnswer['totals']>>();
-  let clients: Promise<CodexClient[]> | undefined;
-  let agents: Promise<Set<string>> | undefined;
-  const timeEntries = (month: string): Promise<TimeEntriesAnswer> => {
-    let found = months.get(month);
-    if (found === undefined) { found = source.timeEntries(month); months.set(month, found); }
-    return found;
-  };
-  return {
-    clients: () => (clients ??= source.clients()),
-    agentEmails: () => (agents ??= source.agentEmails()),
-    plan(planName, term) {
-      const key = JSON.stringify([planName, term]);
-      let found = plans.get(key);
-      if (found === undefined) { found = source.plan(planName, term); plans.set(key, found); }
-      return found;
-    },
-    timeEntries,
-    monthTotals(month) {
-      // A month already read in full answers from its totals; otherwise the lighter read when the source has one.
-      const full = months.get(month);
-      if (full !== undefined) return full.then((answer) => answer.totals);
-      let found = totals.get(month);
-      if (found === undefined) {
-        found = source.monthTotals === undefined ? timeEntries(month).then((answer) => answer.totals) : source.monthTotals(month);
-        totals.set(month, found);
-      }
-      return found;
-    },
-  };
+/** The plan of `name` for `term` (no term means month-to-month, as codex prices it), or null. */
+export function findPlan(plans: readonly CodexPlan[], name: string, term: string | null): CodexPlan | null {
+  const wanted = term ?? 'Month to Month';
+  return plans.find((plan) => plan.plan_name === name && plan.term === wanted) ?? null;
 }

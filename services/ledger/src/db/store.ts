@@ -1,6 +1,7 @@
 /** Ledger's own billing data (overrides, manual users and devices, line items), read in bulk. */
 import { inArray } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { schema} from './schema.js';
 import { clientOverrides, deviceOverrides, lineItems, manualDevices, manualUsers, userOverrides } from './schema.js';
 
@@ -16,16 +17,18 @@ export interface LedgerData {
   lineItems: (typeof lineItems.$inferSelect)[];
 }
 
-/** Loads ledger's data for the given accounts (five queries, whatever the number of clients). */
-export async function loadLedgerData(db: LedgerDb, accounts: readonly string[]): Promise<LedgerData> {
-  const list = accounts.length === 0 ? [''] : [...accounts];
+/** Loads ledger's data for the given accounts, or every client's (six queries, whatever the number of clients). */
+export async function loadLedgerData(db: LedgerDb, accounts: readonly string[] | 'all'): Promise<LedgerData> {
+  const list = accounts === 'all' ? [] : accounts.length === 0 ? [''] : [...accounts];
+  // 'all': every client's rows, read before codex says which clients the month has.
+  const of = (column: AnyPgColumn) => (accounts === 'all' ? undefined : inArray(column, list));
   const [clients, users, devices, mUsers, mDevices, items] = await Promise.all([
-    db.select().from(clientOverrides).where(inArray(clientOverrides.accountNumber, list)),
+    db.select().from(clientOverrides).where(of(clientOverrides.accountNumber)),
     db.select().from(userOverrides),
     db.select().from(deviceOverrides),
-    db.select().from(manualUsers).where(inArray(manualUsers.accountNumber, list)),
-    db.select().from(manualDevices).where(inArray(manualDevices.accountNumber, list)),
-    db.select().from(lineItems).where(inArray(lineItems.accountNumber, list)),
+    db.select().from(manualUsers).where(of(manualUsers.accountNumber)),
+    db.select().from(manualDevices).where(of(manualDevices.accountNumber)),
+    db.select().from(lineItems).where(of(lineItems.accountNumber)),
   ]);
   return {
     clients: new Map(clients.map((row) => [row.accountNumber, row])),

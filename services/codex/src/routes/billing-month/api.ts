@@ -1,7 +1,9 @@
 /**
- * `GET /api/billing/month`: what ledger needs to bill a month, in one call per page of companies
- * (see `db/billing-month.ts`). The answer carries only the fields billing reads, so a thousand
- * companies with their contacts, assets and entries stay one modest answer.
+ * `POST /api/billing/month`: what ledger needs to bill a month, in one call per page of companies
+ * (see `db/billing-month.ts`). A read, but POST: the body names the companies whose earlier months
+ * are wanted (ledger's clients with yearly prepaid hours, possibly thousands of account numbers,
+ * too many for a URL). It changes nothing, so a retry is harmless. The answer carries only the
+ * fields billing reads.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -20,12 +22,15 @@ const monthText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month like 2026
 const account = z.string().min(1).max(50);
 const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
 
-const query = z.object({
+const body = z.object({
   month: monthText,
   after: account.optional().describe('keyset cursor: the next_after of the previous page'),
   account: account.optional().describe('only this company'),
-  prior_from: monthText.optional().describe('also billable minutes per company for each month from this one up to the month before `month` (at most 12 months back)'),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  prior: z.object({
+    from: monthText.describe('the first earlier month, at most 12 months before `month`'),
+    accounts: z.array(account).max(100_000).describe('the companies whose earlier months are wanted'),
+  }).optional().describe("also billable minutes per month from `from` up to the month before `month`, for these companies"),
+  limit: z.number().int().min(1).max(1000).default(500),
 });
 
 const answer = z.object({
@@ -54,20 +59,20 @@ function monthsApart(from: string, to: string): number {
 
 export const billingMonthApiRoutes: FastifyPluginAsync<{ db: CodexDb; timeZone: string }> = async (base, { db, timeZone }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  app.get('/api/billing/month', {
+  app.post('/api/billing/month', {
     preHandler: allow('time:read', { services: SERVICE_ACCESS.billingMonth }),
-    schema: { querystring: query, response: { 200: answer } },
+    schema: { body, response: { 200: answer } },
     config: {
       summary: "A month's billing data: companies active at any time in the month (keyset-paged by account number) with their assets, contacts, time entries and earlier months' billable minutes, the plan catalogue and the PSA agents' e-mails",
       access: 'admin, technician, billing; services: ' + SERVICE_ACCESS.billingMonth.join(', '),
     },
   }, async (request) => {
-    const { month, after, account: only, prior_from: priorFrom, limit } = request.query;
-    if (priorFrom !== undefined && (priorFrom > month || monthsApart(priorFrom, month) > 12)) {
-      throw new AppError('validation_failed', 'prior_from must be a month at most 12 months before month');
+    const { month, after, account: only, prior, limit } = request.body;
+    if (prior !== undefined && (prior.from > month || monthsApart(prior.from, month) > 12)) {
+      throw new AppError('validation_failed', 'prior.from must be a month at most 12 months before month');
     }
     const [page, plans, agents] = await Promise.all([
-      billingMonthPage(db, { month, timeZone, after, account: only, priorFrom, limit }),
+      billingMonthPage(db, { month, timeZone, after, account: only, prior, limit }),
       planCatalogue(db),
       agentEmails(db),
     ]);
