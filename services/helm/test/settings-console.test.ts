@@ -98,11 +98,11 @@ describe('helm console: settings', () => {
   });
 
   it('saves the backup schedule (a yes/no choice) and its passphrase file, with no service to restart', async () => {
-    const res = await post('/settings', [['backups.schedule', 'false'], ['backups.passphrase_file', 'secrets/backup-passphrase'], ['backups.keep_daily', '3']]);
+    const res = await post('/settings', [['backups.schedule', 'false'], ['backups.passphrase_file', 'secrets/backup-passphrase'], ['backups.keep_daily', '3'], ['backups.encrypt', 'false']]);
     assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/settings?done=saved&changed=3');
+    assert.equal(res.headers.location, '/settings?done=saved&changed=4');
     const saved = (await readMasterConfig(paths.masterConfig))?.backups;
-    assert.deepEqual([saved?.schedule, saved?.passphrase_file, saved?.keep_daily], [false, 'secrets/backup-passphrase', 3]);
+    assert.deepEqual([saved?.schedule, saved?.passphrase_file, saved?.keep_daily, saved?.encrypt], [false, 'secrets/backup-passphrase', 3, false]);
     const page = await c.app.inject({ url: '/settings', headers: as(c.admin) });
     assert.match(page.body, /name="backups\.schedule"[\s\S]*?<option value="false" selected/);
     const bad = await post('/settings', [['backups.schedule', 'maybe'], ['backups.hour_utc', '24']]);
@@ -115,9 +115,10 @@ describe('helm console: settings', () => {
     assert.match(mail.body, /alerts\.webhook_url/);
     assert.equal((await post('/settings', [['alerts.email_to', 'ops@msp.test, boss@msp.test']])).statusCode, 303);
     assert.equal((await readMasterConfig(paths.masterConfig))?.alerts.email_to, 'ops@msp.test, boss@msp.test');
-    const cleared = await post('/settings', [['backups.schedule', 'true'], ['backups.passphrase_file', '']]);
+    const cleared = await post('/settings', [['backups.schedule', 'true'], ['backups.passphrase_file', ''], ['backups.encrypt', 'true']]);
     assert.equal(cleared.statusCode, 303);
     assert.equal((await readMasterConfig(paths.masterConfig))?.backups.passphrase_file, undefined);
+    assert.equal((await readMasterConfig(paths.masterConfig))?.backups.encrypt, true);
   });
 
   it('restarts the named services (not helm; the gateway after answering), each in the audit trail', async () => {

@@ -94,8 +94,12 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
       { name: 'backups.keep_weekly', label: 'Weekly backups kept', kind: 'number' },
       { name: 'backups.keep_monthly', label: 'Monthly backups kept', kind: 'number' },
       {
+        name: 'backups.encrypt', label: 'Encrypt scheduled backups', kind: 'boolean',
+        hint: 'With age and the passphrase file below. Off: plain tar.gz files holding every secret (the audit rates that high when they are copied off this machine).',
+      },
+      {
         name: 'backups.passphrase_file', label: 'Passphrase file', kind: 'text', optional: true,
-        hint: 'A file (mode 600) holding the passphrase scheduled backups are encrypted with; relative to the instance folder or absolute. Keep a copy of the passphrase off this machine. Empty: not encrypted.',
+        hint: 'A file (mode 600) holding the passphrase scheduled backups are encrypted with; relative to the instance folder or absolute. Keep a copy of the passphrase off this machine. Empty: secrets/backup-passphrase, generated at the first start.',
       },
       {
         name: 'backups.copy_to', label: 'Copy every backup to', kind: 'text', optional: true,
