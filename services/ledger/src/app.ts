@@ -8,7 +8,7 @@ import type { CodexSource } from './codex/source.js';
 import type { LedgerConfig } from './config.js';
 import type { LedgerDb } from './db/store.js';
 import { monthEndRunner } from './archive/month-end.js';
-import { issuerFromConfig } from './invoice/render.js';
+import { issuerFromConfig } from './invoicing/index.js';
 import { archiveRoutes } from './routes/archive/index.js';
 import { archivePages } from './routes/archive/pages.js';
 import { invoiceRoutes } from './routes/invoices/index.js';

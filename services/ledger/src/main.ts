@@ -7,7 +7,7 @@ import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { monthEndRunner } from './archive/month-end.js';
 import { startMonthEndScheduler } from './archive/scheduler.js';
-import { issuerFromConfig } from './invoice/render.js';
+import { issuerFromConfig } from './invoicing/index.js';
 import { httpCodexSource } from './codex/source.js';
 import { loadLedgerConfig } from './config.js';
 import { schema } from './db/schema.js';

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { findSnapshot, verifySnapshot } from '../src/archive/snapshots.js';
 import type { BillInput, BillResult } from '../src/engine/index.js';
-import { billCsv, billPdf, issuerFromConfig } from '../src/invoice/render.js';
+import { billCsv, billPdf, issuerFromConfig } from '../src/invoicing/render.js';
 import { pdfText } from './pdf-tools.js';
 import { readZip } from './read-zip.js';
 import { addAsset, addCompany, addContact, addPlan, addTicket, addTimeEntry } from '../../codex/test/fixtures.js';

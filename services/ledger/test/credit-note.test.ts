@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { creditNoteDocuments, creditNoteNumber, negatedResult } from '../src/archive/credit-notes.js';
 import { computeBill } from '../src/engine/index.js';
-import { issuerFromConfig } from '../src/invoice/render.js';
+import { issuerFromConfig } from '../src/invoicing/render.js';
 import { baseInput, device, user } from './engine/fixtures.js';
 import { pdfInfo, pdfText, saveArtifacts } from './pdf-tools.js';
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computeBill } from '../src/engine/index.js';
-import { quickBooksCsv, quickBooksRows } from '../src/invoice/quickbooks.js';
-import { invoiceDates } from '../src/invoice/dates.js';
+import { quickBooksCsv, quickBooksRows } from '../src/invoicing/quickbooks.js';
+import { invoiceDates } from '../src/invoicing/dates.js';
 import { baseInput, device, tb, user } from './engine/fixtures.js';
 
 describe('QuickBooks variant', () => {

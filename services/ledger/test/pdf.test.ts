@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { computeBill, formatMoney } from '../src/engine/index.js';
-import { renderInvoicePdf, wrap, type InvoiceContent } from '../src/invoice/layout.js';
-import { measure, PdfDocument } from '../src/invoice/pdf/document.js';
-import { printable } from '../src/invoice/pdf/fonts.js';
+import { renderInvoicePdf, wrap, type InvoiceContent } from '../src/invoicing/layout.js';
+import { measure, PdfDocument } from '../src/invoicing/pdf/document.js';
+import { printable } from '../src/invoicing/pdf/fonts.js';
 import { baseInput, device, tb, user } from './engine/fixtures.js';
 import { pdfFonts, pdfInfo, pdfText, saveArtifacts } from './pdf-tools.js';
 

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createZip, fileNamePart, zipDay, zipEntryName } from '../src/invoice/zip.js';
+import { createZip, fileNamePart, zipDay, zipEntryName } from '../src/invoicing/zip.js';
 import { fakeClient, fakeCodex } from './fake-codex.js';
 import { startLedger, type LedgerHarness } from './harness.js';
 import { pdfText } from './pdf-tools.js';

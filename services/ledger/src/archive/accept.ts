@@ -7,7 +7,7 @@ import type { ClientBill } from '../billing/month.js';
 import type { LedgerDb } from '../db/store.js';
 import type { Snapshot } from '../db/schema.js';
 import { localDate, type Period } from '../engine/index.js';
-import type { InvoiceIssuer } from '../invoice/layout.js';
+import type { InvoiceIssuer } from '../invoicing/index.js';
 import { previousTotals, reviewFlags } from './review.js';
 import { acceptBill } from './snapshots.js';
 

@@ -13,7 +13,7 @@ import type { CodexSource } from '../codex/source.js';
 import { monthEndRuns } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { addMonths, localDate, parsePeriod, periodKey, type Period } from '../engine/index.js';
-import type { InvoiceIssuer } from '../invoice/layout.js';
+import type { InvoiceIssuer } from '../invoicing/index.js';
 import { reviewMonth, type ReviewFlag } from './review.js';
 import { acceptBill } from './snapshots.js';
 

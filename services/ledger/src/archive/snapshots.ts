@@ -11,11 +11,9 @@ import type { ClientBill } from '../billing/month.js';
 import { snapshots, type Snapshot } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { periodKey } from '../engine/index.js';
-import type { InvoiceIssuer } from '../invoice/layout.js';
-import { billCsv, billPdf } from '../invoice/render.js';
+import { billCsv, billPdf, invoiceNumber, latestSnapshot, type InvoiceIssuer } from '../invoicing/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { issueCreditNote } from './credit-notes.js';
-import { invoiceNumber } from './csv.js';
 
 /** What a snapshot's hash covers (scheme 2); scheme 1 rows (before the PDF) lack the last three. */
 export interface FrozenContent {
@@ -39,11 +37,8 @@ export function contentHash(content: FrozenContent): string {
   return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
 }
 
-/** Latest version of a client's month, if any. */
-export async function latestSnapshot(db: LedgerDb, accountNumber: string, period: string): Promise<Snapshot | undefined> {
-  const [row] = await db.select().from(snapshots).where(and(eq(snapshots.accountNumber, accountNumber), eq(snapshots.period, period))).orderBy(desc(snapshots.version)).limit(1);
-  return row;
-}
+/** Latest version of a client's month, if any (a read that invoicing, below this module, owns). */
+export { latestSnapshot };
 
 /** Snapshots matching the filters, newest first (at most `limit`). */
 export async function searchSnapshots(db: LedgerDb, filters: { account?: string | undefined; client?: string | undefined; period?: string | undefined; invoice?: string | undefined; limit: number }): Promise<Snapshot[]> {

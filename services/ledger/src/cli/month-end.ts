@@ -13,7 +13,7 @@ import { httpCodexSource } from '../codex/source.js';
 import { loadLedgerConfig } from '../config.js';
 import { schema } from '../db/schema.js';
 import { parsePeriod } from '../engine/index.js';
-import { issuerFromConfig } from '../invoice/render.js';
+import { issuerFromConfig } from '../invoicing/index.js';
 
 const { values } = parseArgs({ options: { month: { type: 'string' }, force: { type: 'boolean', default: false }, 'database-url': { type: 'string' } } });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { invoiceCsv, invoiceNumber } from '../../src/archive/csv.js';
+import { invoiceCsv, invoiceNumber } from '../../src/invoicing/csv.js';
 import { computeBill } from '../../src/engine/index.js';
 import { baseInput, user } from './fixtures.js';
 

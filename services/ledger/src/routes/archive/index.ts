@@ -11,7 +11,7 @@ import { creditNoteOf, findCreditNote, verifyCreditNote } from '../../archive/cr
 import { findSnapshot, findSnapshotById, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
 import type { CreditNote, Snapshot } from '../../db/schema.js';
 import { parsePeriod } from '../../engine/index.js';
-import { safeFileName } from '../../invoice/render.js';
+import { safeFileName } from '../../invoicing/index.js';
 import { clientBill } from '../clients/index.js';
 import type { LedgerRouteOptions } from '../invoices/options.js';
 import { billingOnly } from '../access.js';

@@ -1,7 +1,7 @@
 /** What the invoice, archive, review and month-end routes receive from the composition root. */
 import type { MonthEndReport } from '../../archive/month-end.js';
 import type { Period } from '../../engine/index.js';
-import type { InvoiceIssuer } from '../../invoice/layout.js';
+import type { InvoiceIssuer } from '../../invoicing/index.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
 
 export interface LedgerRouteOptions extends BillingRouteOptions {

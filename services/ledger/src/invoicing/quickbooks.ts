@@ -5,7 +5,7 @@
  * overage. Unlike the original it is dated and numbered by the billing period, never by today.
  */
 import { formatCsv } from '@hivematrix/sdk';
-import { CSV_HEADER } from '../archive/csv.js';
+import { CSV_HEADER } from './csv.js';
 import { formatCents, type BillResult, type InvoiceLine, type Period } from '../engine/index.js';
 import { invoiceDates } from './dates.js';
 

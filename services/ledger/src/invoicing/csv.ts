@@ -5,7 +5,7 @@
  */
 import { formatCsv } from '@hivematrix/sdk';
 import { formatCents, periodKey, type BillResult, type Period } from '../engine/index.js';
-import { invoiceDates } from '../invoice/dates.js';
+import { invoiceDates } from './dates.js';
 
 export const CSV_HEADER = ['InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Item(Product/Service)', 'Description', 'Qty', 'Rate', 'Amount'] as const;
 

@@ -3,7 +3,7 @@
  * engine's input and result (plus the invoice number, issuer and notes). A snapshot stores exactly
  * these inputs, so its documents can be rendered again and compared with what was frozen.
  */
-import { invoiceCsv } from '../archive/csv.js';
+import { invoiceCsv } from './csv.js';
 import type { BillInput, BillResult } from '../engine/index.js';
 import { renderInvoicePdf, type InvoiceIssuer } from './layout.js';
 import { quickBooksCsv } from './quickbooks.js';
