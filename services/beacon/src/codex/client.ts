@@ -104,9 +104,10 @@ export function httpCodexClient(options: { client: ServiceClient; codexUrl: stri
   }
 
   return {
-    activeTickets: (limit) => options.client.call('codex', '/api/tickets/active', { query: { limit: String(limit) }, schema: activeTicketsSchema, timeoutMs: 30_000 }),
-    agents: () => options.client.call('codex', '/api/psa/agents', { schema: agentsSchema }),
-    psaConfig: () => options.client.call('codex', '/api/psa/config', { schema: psaConfigSchema }),
+    // The shared board is nobody's in particular: not counted against whichever user's request set it off.
+    activeTickets: (limit) => options.client.call('codex', '/api/tickets/active', { query: { limit: String(limit) }, schema: activeTicketsSchema, timeoutMs: 30_000, onBehalfOf: null }),
+    agents: () => options.client.call('codex', '/api/psa/agents', { schema: agentsSchema, onBehalfOf: null }),
+    psaConfig: () => options.client.call('codex', '/api/psa/config', { schema: psaConfigSchema, onBehalfOf: null }),
     ticket: (id, token) => asUser(`/api/tickets/${id}`, token, ticketDetailSchema),
     startSync: (job, token) => asUser(`/api/sync/${encodeURIComponent(job)}`, token, syncRunSchema, 'POST'),
     syncRun: (id, token) => asUser(`/api/sync/runs/${id}`, token, syncRunSchema),
