@@ -177,7 +177,7 @@ describe('helm console through the gateway', () => {
     assert.equal(backup.code, 0, backup.out);
     const file = /backup written: (\S+)/.exec(backup.out)?.[1];
     assert.ok(file, backup.out);
-    const saved = path.join(path.dirname(clone), 'saved.hmbak');
+    const saved = path.join(path.dirname(clone), 'saved.tar.gz');
     await copyFile(path.resolve(clone, file), saved);
     assert.equal((await platform.cli(['stop'])).code, 0);
     await rm(path.join(clone, 'instance'), { recursive: true, force: true });
