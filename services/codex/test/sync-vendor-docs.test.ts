@@ -197,6 +197,30 @@ describe('sync: Datto API base as Datto prints it', () => {
     });
   }
 
+  it('skips a device the database refuses, names it, and stores the rest of the page', async () => {
+    const long = `WS-${'X'.repeat(300)}`;
+    const fake = await startFakeDatto({
+      sites: [{ uid: 'site-a', name: 'Acme HQ', accountNumber: '620547', devices: [
+        { uid: 'dev-1', hostname: long, deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
+        { uid: 'dev-2', hostname: 'ACME-WS02', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
+      ] }],
+    });
+    const t = await startCodex({ env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET } });
+    try {
+      await addCompany(t.db, { accountNumber: '620547', name: 'Acme' });
+      const started = await t.runner.start('datto', 'manual', 'test');
+      await t.runner.idle();
+      const result = await findRun(t.db, started?.id ?? 0);
+      assert.equal(result?.status, 'succeeded', JSON.stringify(result?.errors));
+      assert.equal(result?.created, 1);
+      assert.deepEqual(result?.skipped.map((record) => [record.collection, record.externalId]), [['assets', 'dev-1']]);
+      assert.match(result?.skipped[0]?.reason ?? '', /database refused/);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+
   it('skips a site whose account number variable cannot be stored, and says why', async () => {
     const fake = await startFakeDatto({ sites: [{ uid: 'site-x', name: 'Sneaky Site', accountNumber: '../../etc', devices: [{ uid: 'dev-9', hostname: 'SNEAKY', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true }] }] });
     const t = await startCodex({ env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET } });

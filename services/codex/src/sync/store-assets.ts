@@ -11,13 +11,14 @@ import type { CodexDb } from '../db/types.js';
 import type { SecretKeyring } from '../domain/secret-box.js';
 import { deriveBillingType, describeRmmDeviceType } from '../domain/billing-type.js';
 import type { ExtAsset } from './provider.js';
-import { differs, emptyBatch, type BatchResult } from './store-directory.js';
+import { differs, emptyBatch, storeEach, type BatchResult } from './store-directory.js';
 
 /** Upserts the devices of one vendor page. Devices whose site or client maps to no company are skipped (and so archived). */
 export async function storeAssets(db: CodexDb, provider: string, items: readonly ExtAsset[], secretKey: SecretKeyring | undefined, now: Date): Promise<BatchResult> {
   const result = emptyBatch();
   const companyOf = new Map<string, number | undefined>();
   let secretsSkipped = 0;
+  const placed: { item: ExtAsset; companyId: number }[] = [];
   for (const item of items) {
     if (!companyOf.has(item.companyExternalId)) {
       const [link] = await db
@@ -27,7 +28,10 @@ export async function storeAssets(db: CodexDb, provider: string, items: readonly
       companyOf.set(item.companyExternalId, link?.companyId);
     }
     const companyId = companyOf.get(item.companyExternalId);
-    if (companyId === undefined) continue;
+    if (companyId !== undefined) placed.push({ item, companyId });
+  }
+  // Each device in its own savepoint: one the database refuses is skipped and named, the page goes on.
+  await storeEach(db, placed, result, ({ item }) => ({ collection: 'assets', externalId: item.externalId, name: item.hostname }), async (db, { item, companyId }) => {
     const kind = { declared: item.declaredType, category: item.category, subtype: item.subtype };
     const values = {
       companyId,
@@ -57,7 +61,7 @@ export async function storeAssets(db: CodexDb, provider: string, items: readonly
     let assetId = link?.assetId;
     if (assetId === undefined) {
       const [inserted] = await db.insert(assets).values({ ...values, createdAt: now, updatedAt: now }).returning({ id: assets.id });
-      if (inserted === undefined) continue;
+      if (inserted === undefined) return;
       assetId = inserted.id;
       await db.insert(assetLinks).values({ assetId, provider, externalId: item.externalId });
       result.created += 1;
@@ -104,7 +108,7 @@ export async function storeAssets(db: CodexDb, provider: string, items: readonly
         result.warnings.push(`The stored ${secretKind} of ${item.hostname} could not be decrypted with any configured key; it was replaced with the RMM's current value`);
       }
     }
-  }
+  });
   if (secretsSkipped > 0) result.warnings.push(`${secretsSkipped} secret values were not stored: CODEX_SECRET_KEY is not configured`);
   return result;
 }
