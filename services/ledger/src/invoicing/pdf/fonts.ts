@@ -29,6 +29,8 @@ export const SUBSET_NAMES: Record<FontFace, string> = { regular: 'HMLDGR+DejaVuS
 interface LoadedFont {
   bytes: Uint8Array;
   font: Font;
+  /** The same font whose `layout` maps characters to glyphs through the cmap only (see `unshaped`). */
+  unshaped: Font;
 }
 
 const loaded = new Map<FontFace, LoadedFont>();
@@ -38,10 +40,26 @@ function load(face: FontFace): LoadedFont {
   let entry = loaded.get(face);
   if (entry === undefined) {
     const bytes = new Uint8Array(readFileSync(require.resolve(FILES[face])));
-    entry = { bytes, font: fontkit.create(bytes) };
+    const font = fontkit.create(bytes);
+    entry = { bytes, font, unshaped: unshaped(font) };
     loaded.set(face, entry);
   }
   return entry;
+}
+
+/**
+ * `font` with a `layout` that maps each character to its glyph through the cmap, without OpenType
+ * shaping. pdf-lib lays out every string it draws; fontkit's shaping (GSUB lookups) was most of a
+ * render's time, and the scripts an invoice prints (Latin, Greek, Cyrillic, after NFC) need none of
+ * it: with ligatures and positioning off, shaping gives the cmap's glyphs. Everything else (subset,
+ * metrics) is the font's own, through the prototype.
+ */
+function unshaped(font: Font): Font {
+  const fast = Object.create(font) as Font;
+  // pdf-lib reads only `glyphs` of a layout; the rest is an empty run's.
+  const empty = font.layout('', FONT_FEATURES);
+  fast.layout = (text: string) => ({ ...empty, glyphs: font.glyphsForString(text) });
+  return fast;
 }
 
 /** The TrueType file of a face (for embedding). */
@@ -56,7 +74,7 @@ export function fontBytes(face: FontFace): Uint8Array {
  */
 export const cachedFontkit = {
   create(bytes: Uint8Array, postscriptName?: string): Font {
-    for (const entry of loaded.values()) if (entry.bytes === bytes) return entry.font;
+    for (const entry of loaded.values()) if (entry.bytes === bytes) return entry.unshaped;
     return fontkit.create(bytes, postscriptName);
   },
 };
