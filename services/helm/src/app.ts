@@ -17,6 +17,7 @@ import { securityRoutes, type SecurityDeps } from './routes/security/index.js';
 import { servicePages } from './routes/services/pages.js';
 import type { PlatformStatus } from './status.js';
 import type { IdentityAdmin } from './identity/admin-client.js';
+import type { PlatformSessions } from './identity/platform-sessions.js';
 import type { HelmPaths } from './paths.js';
 import { userPages } from './routes/users/index.js';
 import { settingsPages } from './routes/settings/index.js';
@@ -48,6 +49,8 @@ export interface HelmDeps {
   logPollMs?: number;
   /** The identity provider's admin API (users pages); absent: those pages answer 503. */
   identity?: IdentityAdmin;
+  /** Core's revoke-sessions, asked after user actions that take access away. */
+  sessions?: PlatformSessions;
   /** Where the master configuration is, and how to tell the daemon it changed (settings pages; absent: 503). */
   settings?: { paths: HelmPaths; reload?: () => Promise<void> };
   /** The alert monitor's channels (absent: alerts are listed, nothing can be tested). */
@@ -79,7 +82,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   await app.register(securityRoutes, deps.security);
   if (deps.backups !== undefined) await app.register(backupRoutes, { ...deps.backups, db: deps.db, now: deps.now });
   await app.register(logRoutes, { db: deps.db, status: deps.status, pollMs: deps.logPollMs ?? 1000 });
-  await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now });
+  await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now, sessions: deps.sessions });
   await app.register(settingsPages, { settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now }, actions });
   await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
   await app.register(alertRoutes, {

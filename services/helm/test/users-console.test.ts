@@ -10,7 +10,10 @@ import { loginWithPassword, startIdentity, type IdentityHarness } from '../../id
 import { eq } from 'drizzle-orm';
 import { users } from '../../identity/src/db/schema.js';
 import { auditTrail } from '../src/db/schema.js';
+import { createServiceClient } from '@hivematrix/sdk';
+import { startCore, type CoreHarness } from '../../core/test/harness.js';
 import { createIdentityAdmin, type IdentityAdmin } from '../src/identity/admin-client.js';
+import { platformSessionsVia } from '../src/identity/platform-sessions.js';
 import { startConsole, type Console } from './console-harness.js';
 
 const form = (fields: [string, string][]): string => new URLSearchParams(fields).toString();
@@ -19,18 +22,23 @@ describe('helm console: users and groups', () => {
   let identity: IdentityHarness;
   let admin: IdentityAdmin;
   let c: Console;
+  let core: CoreHarness;
   before(async () => {
     identity = await startIdentity({ logLevel: 'silent' });
+    // The real core: helm asks it, with helm's service token, to end a user's platform sessions.
+    core = await startCore();
     admin = createIdentityAdmin({
       tokenUrl: `${identity.internalIssuer}/protocol/openid-connect/token`,
       adminUrl: `${identity.baseUrl}/admin/realms/hivematrix`,
       clientId: identity.admin.clientId,
       clientSecret: identity.admin.clientSecret,
     });
-    c = await startConsole(undefined, { identity: admin });
+    const helmClient = createServiceClient({ serviceName: 'helm', secret: core.secrets.helm ?? '', coreUrl: core.url, services: {} });
+    c = await startConsole(undefined, { identity: admin, sessions: platformSessionsVia(helmClient) });
   });
   after(async () => {
     await c.close();
+    await core.close();
     await identity.close();
   });
 
@@ -115,7 +123,13 @@ describe('helm console: users and groups', () => {
     const fresh = await admin.getUser(user.id);
     assert.deepEqual([fresh.email, fresh.firstName, fresh.lastName], ['tess@new.example', 'Tess', 'Tester']);
 
-    assert.equal((await post(`/users/${user.id}/groups`, form([['group', 'admins'], ['op', 'add']]))).headers.location, `/users/${user.id}?done=group_added`);
+    // A platform session of the user (signed in through the gateway) is revoked by the group change.
+    const signedIn = await core.login({ sub: user.id, groups: ['/technicians'] });
+    const added = await post(`/users/${user.id}/groups`, form([['group', 'admins'], ['op', 'add']]));
+    assert.equal(added.headers.location, `/users/${user.id}?done=group_added&sessions=1`);
+    assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: signedIn.token })).body), { valid: false, reason: 'revoked' });
+    const shown = await c.app.inject({ url: added.headers.location ?? '', headers: as(c.admin) });
+    assert.match(shown.body, /Core ended 1 platform session\(s\) of the user/);
     assert.equal((await post(`/users/${user.id}/groups`, form([['group', 'billing'], ['op', 'remove']]))).statusCode, 303);
     assert.deepEqual((await admin.userGroups(user.id)).map((group) => group.name).sort(), ['admins', 'technicians']);
     const refused = await post(`/users/${user.id}/groups`, form([['group', 'nope'], ['op', 'add']]));
@@ -126,15 +140,15 @@ describe('helm console: users and groups', () => {
   it('resets the password (permanent), ends every session, then disables and enables the user', async () => {
     const user = await admin.findUser('tess.tech');
     const reset = await post(`/users/${user.id}/password`, form([['password', 'a brand new password 9']]));
-    assert.equal(reset.headers.location, `/users/${user.id}?done=password`);
+    assert.equal(reset.headers.location, `/users/${user.id}?done=password&sessions=0`);
     const session = await login('tess.tech', 'a brand new password 9');
     const userinfo = () => fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${session.access_token}` } });
     assert.equal((await userinfo()).status, 200);
     const ended = await post(`/users/${user.id}/logout`, '');
-    assert.equal(ended.headers.location, `/users/${user.id}?done=logged_out`);
+    assert.equal(ended.headers.location, `/users/${user.id}?done=logged_out&sessions=0`);
     assert.equal((await userinfo()).status, 401);
 
-    assert.equal((await post(`/users/${user.id}/disable`, '')).headers.location, `/users/${user.id}?done=disabled`);
+    assert.equal((await post(`/users/${user.id}/disable`, '')).headers.location, `/users/${user.id}?done=disabled&sessions=0`);
     assert.equal((await admin.getUser(user.id)).enabled, false);
     const page = await c.app.inject({ url: `/users/${user.id}`, headers: as(c.admin) });
     assert.match(page.body, />disabled</);
@@ -147,8 +161,27 @@ describe('helm console: users and groups', () => {
     assert.match(weak.body, /Invalid password/);
 
     const actions = (await c.database.db.select().from(auditTrail).orderBy(auditTrail.id)).map((row) => `${row.action}:${row.result}`);
-    for (const expected of ['user.update:success', 'user.group_add:success', 'user.group_remove:success', 'user.group_add:failure', 'user.password:success', 'user.logout:success', 'user.disable:success', 'user.enable:success', 'user.password:failure']) {
+    for (const expected of ['user.update:success', 'user.end_platform_sessions:success', 'user.group_add:success', 'user.group_remove:success', 'user.group_add:failure', 'user.password:success', 'user.logout:success', 'user.disable:success', 'user.enable:success', 'user.password:failure']) {
       assert.ok(actions.includes(expected), expected);
+    }
+  });
+
+  it('says so when core cannot be asked to end the platform sessions', async () => {
+    const user = await admin.findUser('tess.tech');
+    const down = createServiceClient({ serviceName: 'helm', secret: 'x'.repeat(32), coreUrl: 'http://127.0.0.1:9', services: {} });
+    const isolated = await startConsole(undefined, { identity: admin, sessions: platformSessionsVia(down) });
+    try {
+      const moved = await isolated.app.inject({
+        method: 'POST', url: `/users/${user.id}/groups`, payload: form([['group', 'billing'], ['op', 'add']]),
+        headers: { ...as(isolated.admin), origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(moved.headers.location, `/users/${user.id}?done=group_added&sessions=failed`);
+      const page = await isolated.app.inject({ url: moved.headers.location ?? '', headers: as(isolated.admin) });
+      assert.match(page.body, /Platform sessions not confirmed ended/);
+      const audit = await isolated.database.db.select().from(auditTrail);
+      assert.ok(audit.some((row) => row.action === 'user.end_platform_sessions' && row.result === 'failure'));
+    } finally {
+      await isolated.close();
     }
   });
 

@@ -16,6 +16,7 @@ import { runSecurityAudit } from '../security/audit.js';
 import { iptablesScript, ufwScript } from '../security/firewall.js';
 import type { PlatformStatus } from '../status.js';
 import { createIdentityAdmin } from '../identity/admin-client.js';
+import { platformSessionsVia } from '../identity/platform-sessions.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { AlertMonitor } from '../alerts/monitor.js';
 
@@ -80,6 +81,7 @@ export async function startHelmHttp(
         clientId: loaded.config.keycloak.admin_client_id,
         clientSecret: loaded.config.keycloak.admin_client_secret,
       }),
+      ...(platform.serviceClient === undefined ? {} : { sessions: platformSessionsVia(platform.serviceClient) }),
       settings: { paths: loaded.paths, ...(hooks.reload === undefined ? {} : { reload: hooks.reload }) },
       alerts: { channels: () => monitor.channels(), sendTest: (actor) => monitor.test(actor) },
     });

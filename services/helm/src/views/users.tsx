@@ -9,11 +9,11 @@ import type { UrlFor } from './services.js';
 export const USER_FLASH = {
   created: 'User created.',
   updated: 'User saved.',
-  disabled: 'User disabled; their sessions were ended.',
+  disabled: 'User disabled; their identity sessions were ended.',
   enabled: 'User enabled.',
   password: 'Password set.',
-  group_added: 'Added to the group.',
-  group_removed: 'Removed from the group.',
+  group_added: 'Added to the group; their next page load signs them in again at the new level.',
+  group_removed: 'Removed from the group; their next page load signs them in again at the new level.',
   logged_out: 'Every session of the user was ended.',
   unlocked: 'The lockout was ended: the user can sign in again.',
 } as const;
@@ -23,12 +23,27 @@ export type UserFlash = keyof typeof USER_FLASH;
 export interface Notice {
   done?: UserFlash | undefined;
   error?: string | undefined;
+  /** What core said when asked to end the user's platform sessions: a count, or `failed`. */
+  sessions?: string | undefined;
 }
 
-function Notices({ done, error }: Notice): JSX.Element {
+function SessionsNotice({ sessions }: { sessions: string }): JSX.Element {
+  if (sessions === 'failed') {
+    return (
+      <Alert variant="warning" title="Platform sessions not confirmed ended">
+        Core could not be asked to end this user's platform sessions (the audit trail has the reason). Identity also tells core, and
+        every session is checked again at its next token refresh, within the hour.
+      </Alert>
+    );
+  }
+  return <Alert variant="info">{`Core ended ${sessions} platform session(s) of the user; they are refused everywhere within a second.`}</Alert>;
+}
+
+function Notices({ done, error, sessions }: Notice): JSX.Element {
   return (
     <>
       {done === undefined ? null : <Alert variant="success">{USER_FLASH[done]}</Alert>}
+      {sessions === undefined ? null : <SessionsNotice sessions={sessions} />}
       {error === undefined ? null : <Alert variant="error" title="The identity provider refused">{error}</Alert>}
     </>
   );

@@ -6,9 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { createIdentityAdmin, type IdentityAdmin } from '../../identity/admin-client.js';
+import { createIdentityAdmin, type IdentityAdmin, type IdentityUser } from '../../identity/admin-client.js';
+import { platformSessionsAt } from '../../identity/platform-sessions.js';
 import { CliError, table, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
+import { mintServiceToken } from './tokens.js';
 
 /** The admin client for this platform. */
 export async function identityAdminFor(context: CliContext): Promise<IdentityAdmin> {
@@ -20,6 +22,20 @@ export async function identityAdminFor(context: CliContext): Promise<IdentityAdm
     clientSecret: settings.config.keycloak.admin_client_secret,
     ...(context.io.fetch === undefined ? {} : { fetch: context.io.fetch }),
   });
+}
+
+/**
+ * Asks core to end the user's platform sessions after a change that takes access away, and says
+ * whether it worked (identity tells core too; a refresh re-checks the user within the hour).
+ */
+async function endPlatformSessions(context: CliContext, user: IdentityUser): Promise<void> {
+  const settings = await existingSettings(context);
+  const core = settings.platform.apps.find((app) => app.name === 'core');
+  const url = core === undefined ? 'http://127.0.0.1:5000' : settings.derived.serviceUrl(core);
+  const sessions = platformSessionsAt(url, () => mintServiceToken(context, settings, 'helm', 'core'), context.io.fetch ?? globalThis.fetch);
+  const outcome = await sessions.endUserSessions(user.id);
+  if (outcome.ended) context.io.out(`platform sessions of ${user.username} ended at core: ${outcome.revoked} revoked\n`);
+  else context.io.err(`warning: core could not be asked to end the platform sessions of ${user.username} (${outcome.error}); they are checked again at their next token refresh\n`);
 }
 
 async function passwordFrom(context: CliContext, fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
@@ -80,6 +96,7 @@ export async function usersPasswdCommand(context: CliContext, username: string, 
   const temporary = options.permanent !== true;
   await admin.setPassword(user.id, password, temporary);
   context.io.out(`password of ${user.username} set${temporary ? ' (temporary: to be changed at next login)' : ''}\n`);
+  await endPlatformSessions(context, user);
   if (generated) context.io.out(`new password (shown once): ${password}\n`);
   return 0;
 }
@@ -92,6 +109,7 @@ export async function usersGroupsCommand(context: CliContext, username: string, 
   for (const group of options.remove ?? []) await admin.removeFromGroup(user.id, group);
   const groups = (await admin.userGroups(user.id)).map((group) => group.name).sort();
   context.io.out(`${user.username}: ${groups.length === 0 ? '(no groups: client level)' : groups.join(', ')}\n`);
+  if ((options.add ?? []).length + (options.remove ?? []).length > 0) await endPlatformSessions(context, user);
   return 0;
 }
 
@@ -100,7 +118,8 @@ export async function usersEnableCommand(context: CliContext, username: string, 
   const admin = await identityAdminFor(context);
   const user = await admin.findUser(username);
   await admin.updateUser(user.id, { enabled });
-  context.io.out(`${user.username} ${enabled ? 'enabled' : 'disabled (their sessions were ended)'}\n`);
+  context.io.out(`${user.username} ${enabled ? 'enabled' : 'disabled (their identity sessions were ended)'}\n`);
+  if (!enabled) await endPlatformSessions(context, user);
   return 0;
 }
 
@@ -110,6 +129,7 @@ export async function usersLogoutCommand(context: CliContext, username: string):
   const user = await admin.findUser(username);
   await admin.logout(user.id);
   context.io.out(`every session of ${user.username} ended\n`);
+  await endPlatformSessions(context, user);
   return 0;
 }
 

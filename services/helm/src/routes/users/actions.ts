@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '@hivematrix/sdk';
 import { recordAudit } from '../../db/audit.js';
 import type { HelmDb } from '../../db/logs.js';
 import { IdentityAdminError, type IdentityAdmin, type IdentityGroup, type IdentityUser, type NewUser, type UserPatch } from '../../identity/admin-client.js';
+import type { PlatformSessions, SessionsOutcome } from '../../identity/platform-sessions.js';
 
 /** What the users pages need. */
 export interface UsersDeps {
@@ -14,6 +15,24 @@ export interface UsersDeps {
   identity: IdentityAdmin | undefined;
   db: HelmDb;
   now: () => Date;
+  /** Core's revoke-sessions for a user; absent: nothing is asked of core (the page says so). */
+  sessions?: PlatformSessions | undefined;
+}
+
+/** What became of the user's platform sessions after an action that takes access away. */
+export type SessionsResult = SessionsOutcome | { ended: false; error: 'core is not configured' };
+
+/**
+ * Asks core to end the user's platform sessions (their tokens carry the old state), and records
+ * the answer in the audit trail so a failure is visible later too.
+ */
+async function endPlatformSessions(deps: UsersDeps, actor: string, user: IdentityUser): Promise<SessionsResult> {
+  const outcome: SessionsResult = deps.sessions === undefined ? { ended: false, error: 'core is not configured' } : await deps.sessions.endUserSessions(user.id);
+  await recordAudit(deps.db, {
+    at: deps.now(), actor, action: 'user.end_platform_sessions', target: user.username,
+    result: outcome.ended ? 'success' : 'failure', detail: outcome.ended ? `${outcome.revoked} session(s) revoked` : outcome.error,
+  });
+  return outcome;
 }
 
 /** One row of the users list. */
@@ -103,22 +122,27 @@ export async function createUserAction(deps: UsersDeps, actor: string, user: New
 }
 
 /** Changes names, e-mail or the enabled flag (disabling ends the user's sessions at the provider). */
-export async function updateUserAction(deps: UsersDeps, actor: string, user: IdentityUser, patch: UserPatch): Promise<void> {
+export async function updateUserAction(deps: UsersDeps, actor: string, user: IdentityUser, patch: UserPatch): Promise<SessionsResult | undefined> {
   const identity = identityOf(deps);
   const action = patch.enabled === false && user.enabled !== false ? 'user.disable' : patch.enabled === true && user.enabled === false ? 'user.enable' : 'user.update';
   await audited(deps, actor, action, user.username, () => identity.updateUser(user.id, patch));
+  return action === 'user.disable' ? endPlatformSessions(deps, actor, user) : undefined;
 }
 
 /** Sets a new password, temporary (to be changed at next login) or not. */
-export async function resetPasswordAction(deps: UsersDeps, actor: string, user: IdentityUser, password: string, temporary: boolean): Promise<void> {
+export async function resetPasswordAction(deps: UsersDeps, actor: string, user: IdentityUser, password: string, temporary: boolean): Promise<SessionsResult> {
   const identity = identityOf(deps);
   await audited(deps, actor, 'user.password', user.username, () => identity.setPassword(user.id, password, temporary), temporary ? 'temporary' : 'permanent');
+  return endPlatformSessions(deps, actor, user);
 }
 
 /** Adds the user to `group` or removes them from it. */
-export async function membershipAction(deps: UsersDeps, actor: string, user: IdentityUser, group: string, add: boolean): Promise<void> {
+export async function membershipAction(deps: UsersDeps, actor: string, user: IdentityUser, group: string, add: boolean): Promise<SessionsResult> {
   const identity = identityOf(deps);
   await audited(deps, actor, add ? 'user.group_add' : 'user.group_remove', user.username, () => (add ? identity.addToGroup(user.id, group) : identity.removeFromGroup(user.id, group)), group);
+  // Platform tokens carry the groups: they are revoked, and the gateway's next sign-in (silent
+  // while the identity session lasts) issues one at the new level.
+  return endPlatformSessions(deps, actor, user);
 }
 
 /** Ends the user's lockout after failed logins. */
@@ -128,7 +152,8 @@ export async function unlockAction(deps: UsersDeps, actor: string, user: Identit
 }
 
 /** Ends every session of the user. */
-export async function logoutAction(deps: UsersDeps, actor: string, user: IdentityUser): Promise<void> {
+export async function logoutAction(deps: UsersDeps, actor: string, user: IdentityUser): Promise<SessionsResult> {
   const identity = identityOf(deps);
   await audited(deps, actor, 'user.logout', user.username, () => identity.logout(user.id));
+  return endPlatformSessions(deps, actor, user);
 }

@@ -12,7 +12,7 @@ import { EMPTY_NEW_USER, NewUserPage, USER_FLASH, UserEditPage, UsersPage, type 
 import type { UrlFor } from '../../views/services.js';
 import { actorOf } from '../services/actions.js';
 import {
-  USERS_PER_PAGE, allGroups, createUserAction, listUserPage, loadUser, logoutAction, membershipAction, resetPasswordAction, unlockAction, updateUserAction, type UsersDeps,
+  USERS_PER_PAGE, allGroups, type SessionsResult, createUserAction, listUserPage, loadUser, logoutAction, membershipAction, resetPasswordAction, unlockAction, updateUserAction, type UsersDeps,
 } from './actions.js';
 
 const adminPage = requireRole(['admin'], { page: true });
@@ -23,7 +23,9 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
   done: flash,
 });
-const pageQuery = z.object({ done: flash });
+/** Core's answer to ending the user's platform sessions: how many, or `failed`. */
+const sessionsParam = z.union([z.literal('failed'), z.string().regex(/^\d{1,6}$/)]).optional().catch(undefined);
+const pageQuery = z.object({ done: flash, sessions: sessionsParam });
 
 const text = (max: number) => z.string().trim().max(max).default('');
 /** Checkboxes send `on` when ticked and nothing otherwise. */
@@ -41,6 +43,12 @@ const createBody = z.object({
 const detailsBody = z.object({ email: text(255), first_name: text(255), last_name: text(255) });
 const passwordBody = z.object({ password: z.string().min(1, 'a password is required').max(1024), temporary: checkbox });
 const groupBody = z.object({ group: z.string().min(1).max(255), op: z.enum(['add', 'remove']) });
+
+/** A finished action: what it did, and what core said about the user's platform sessions. */
+interface Done {
+  done: UserFlash;
+  sessions: SessionsResult | undefined;
+}
 
 /** `undefined` for an empty field, so the provider keeps it unset. */
 const optional = (value: string): string | undefined => (value === '' ? undefined : value);
@@ -92,11 +100,11 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
 
   app.get('/users/:id', { preHandler: adminPage, schema: { params: idParams, querystring: pageQuery } }, async (request, reply) => {
     const [user, groups] = await Promise.all([loadUser(deps, request.params.id), allGroups(deps)]);
-    return reply.html(<UserEditPage user={user} groups={groups} notice={{ done: request.query.done }} urlFor={urlFor(request)} />);
+    return reply.html(<UserEditPage user={user} groups={groups} notice={{ done: request.query.done, sessions: request.query.sessions }} urlFor={urlFor(request)} />);
   });
 
   /** Loads the user, runs `work`, and answers 303 with `done`, or the page with the refusal. */
-  const act = <S extends z.ZodType>(suffix: string, body: S, work: (request: FastifyRequest, user: Awaited<ReturnType<typeof loadUser>>, input: z.infer<S>) => Promise<UserFlash>) => {
+  const act = <S extends z.ZodType>(suffix: string, body: S, work: (request: FastifyRequest, user: Awaited<ReturnType<typeof loadUser>>, input: z.infer<S>) => Promise<UserFlash | Done>) => {
     app.post(`/users/:id${suffix}`, { preHandler: adminPage, schema: { params: idParams } }, async (request: FastifyRequest, reply: FastifyReply) => {
       const { id } = idParams.parse(request.params);
       const user = await loadUser(deps, id);
@@ -104,8 +112,9 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
       let failure: AppError;
       if (parsed.success) {
         try {
-          const done = await work(request, user, parsed.data);
-          return reply.redirectTo(`/users/${id}`, { done });
+          const outcome = await work(request, user, parsed.data);
+          const { done, sessions } = typeof outcome === 'string' ? { done: outcome, sessions: undefined } : outcome;
+          return reply.redirectTo(`/users/${id}`, { done, ...(sessions === undefined ? {} : { sessions: sessions.ended ? String(sessions.revoked) : 'failed' }) });
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) throw error;
           failure = error;
@@ -123,28 +132,22 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
     await updateUserAction(deps, actor(request), user, { email: input.email, firstName: input.first_name, lastName: input.last_name });
     return 'updated';
   });
-  act('/disable', z.object({}).passthrough(), async (request, user) => {
-    await updateUserAction(deps, actor(request), user, { enabled: false });
-    return 'disabled';
-  });
+  act('/disable', z.object({}).passthrough(), async (request, user) => ({ done: 'disabled', sessions: await updateUserAction(deps, actor(request), user, { enabled: false }) }));
   act('/enable', z.object({}).passthrough(), async (request, user) => {
     await updateUserAction(deps, actor(request), user, { enabled: true });
     return 'enabled';
   });
-  act('/password', passwordBody, async (request, user, input) => {
-    await resetPasswordAction(deps, actor(request), user, input.password, input.temporary);
-    return 'password';
-  });
-  act('/groups', groupBody, async (request, user, input) => {
-    await membershipAction(deps, actor(request), user, input.group, input.op === 'add');
-    return input.op === 'add' ? 'group_added' : 'group_removed';
-  });
+  act('/password', passwordBody, async (request, user, input) => ({
+    done: 'password',
+    sessions: await resetPasswordAction(deps, actor(request), user, input.password, input.temporary),
+  }));
+  act('/groups', groupBody, async (request, user, input) => ({
+    done: input.op === 'add' ? 'group_added' : 'group_removed',
+    sessions: await membershipAction(deps, actor(request), user, input.group, input.op === 'add'),
+  }));
   act('/unlock', z.object({}).passthrough(), async (request, user) => {
     await unlockAction(deps, actor(request), user);
     return 'unlocked';
   });
-  act('/logout', z.object({}).passthrough(), async (request, user) => {
-    await logoutAction(deps, actor(request), user);
-    return 'logged_out';
-  });
+  act('/logout', z.object({}).passthrough(), async (request, user) => ({ done: 'logged_out', sessions: await logoutAction(deps, actor(request), user) }));
 }
