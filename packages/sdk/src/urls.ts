@@ -66,6 +66,33 @@ function isLocalPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('//') && !/[\\\u0000-\u001f\u007f]/.test(path);
 }
 
+/** Characters a URI may hold as they are (RFC 3986 §2: unreserved, reserved, and `%` of a `%XX`). */
+const URI_CHAR = /[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]/;
+
+/**
+ * `target` as a valid `Location` value: every character a URI may not hold is percent-encoded as
+ * its UTF-8 bytes (RFC 3986 §2.5), and a `%` that does not start a `%XX` becomes `%25`; what is
+ * already encoded stays as it is. Without it, a non-Latin-1 character made Node refuse the header
+ * (a malformed 500) and U+0080–U+00FF went out as raw bytes.
+ */
+export function encodeLocation(target: string): string {
+  let out = '';
+  const encoder = new TextEncoder();
+  for (let index = 0; index < target.length; index += 1) {
+    const char = target[index] ?? '';
+    if (char === '%' && /^[0-9A-Fa-f]{2}$/.test(target.slice(index + 1, index + 3))) out += char;
+    else if (char !== '%' && URI_CHAR.test(char)) out += char;
+    else {
+      // A surrogate pair is one character: take both halves (a lone one encodes as U+FFFD).
+      const code = target.codePointAt(index) ?? 0;
+      const whole = code > 0xffff ? target.slice(index, index + 2) : char;
+      if (code > 0xffff) index += 1;
+      for (const byte of encoder.encode(whole)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+  }
+  return out;
+}
+
 /** Encodes a query record as `a=1&a=2&b=x` (arrays repeat the key; null/undefined are left out). */
 export function encodeQuery(query: Query): string {
   const params = new URLSearchParams();
@@ -142,7 +169,8 @@ function staysOnSite(candidate: string): boolean {
 }
 
 /**
- * `value` when it is a path of this site to send the browser to after login, else '/'.
+ * `value` when it is a path of this site to send the browser to after login, else '/'; percent-
+ * encoded (`encodeLocation`) so it can go into a `Location` header as it is.
  *
  * Refuses protocol-relative (`//x`), backslash (`/\x`, which browsers read as `//x`), any scheme
  * (`javascript:`, `https:`), control characters and whitespace (browsers drop tabs and newlines, so
@@ -157,7 +185,7 @@ export function safeNextPath(value: unknown): string {
   for (let round = 0; round <= 5; round += 1) {
     if (!staysOnSite(candidate)) return '/';
     const decoded = decodeOnce(candidate);
-    if (decoded === candidate) return value;
+    if (decoded === candidate) return encodeLocation(value);
     candidate = decoded;
   }
   return '/'; // still encoded after five levels: nobody needs that
@@ -183,7 +211,7 @@ export const urlsPlugin = fp<UrlsPluginOptions>(
       return urlFor(this.prefix, path, query);
     });
     app.decorateReply('redirectTo', function redirectTo(this: FastifyReply, path: string, query?: Query): FastifyReply {
-      const target = this.request.urlFor(path, query);
+      const target = encodeLocation(this.request.urlFor(path, query));
       return this.redirect(target, SAFE_METHODS.has(this.request.method) ? 302 : 303);
     });
     app.addHook('onRequest', (request, _reply, next) => {

@@ -37,6 +37,7 @@ import { proxyRoutes } from './routes/proxy.js';
 import { rootRoutes } from './routes/root.js';
 import { staticRoutes, type StaticAssets } from './routes/static.js';
 import { createSessionManager } from './session/manager.js';
+import { tlsServerOptions } from './tls.js';
 import type { SessionStore } from './session/types.js';
 
 /** What the gateway is built from. */
@@ -81,7 +82,7 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: deps.logger,
-    ...(deps.tls === null ? {} : { https: { key: deps.tls.key, cert: deps.tls.cert } }),
+    ...(deps.tls === null ? {} : { https: { key: deps.tls.key, cert: deps.tls.cert, ...tlsServerOptions(config.TLS_PROFILE) } }),
     bodyLimit: config.API_MAX_BODY,
     trustProxy: config.TRUSTED_PROXIES.length === 0 ? false : config.TRUSTED_PROXIES,
     return503OnClosing: true,

@@ -37,6 +37,10 @@ export const nexusEnvSchema = z.object({
   HTTP_REDIRECT_PORT: zPort.optional().describe('A plain-HTTP port that only redirects to HTTPS (unset: none)'),
   TLS_CERT_FILE: z.string().trim().min(1).optional().describe('PEM certificate (chain); unset: a self-signed one under <instance>/certs/'),
   TLS_KEY_FILE: z.string().trim().min(1).optional().describe('PEM private key of TLS_CERT_FILE'),
+  TLS_PROFILE: z
+    .enum(['intermediate', 'modern'])
+    .default('intermediate')
+    .describe('Mozilla server-side TLS profile: intermediate (TLS 1.2 with AEAD ECDHE suites, and TLS 1.3) or modern (TLS 1.3 only)'),
   IDENTITY_ISSUER: zHttpUrl.default('https://localhost:8443/keycloak/realms/hivematrix').describe('Public issuer URL of the identity provider (as browsers see it, through nexus)'),
   IDENTITY_UPSTREAM_URL: zHttpUrl.default('http://127.0.0.1:8080').describe('Where nexus reaches the identity provider; /keycloak/* is proxied there unchanged'),
   OIDC_CLIENT_ID: z.string().trim().min(1).default('core-client').describe('The gateway\'s OIDC client id'),

@@ -11,6 +11,35 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generate } from 'selfsigned';
 
+/** The server-side TLS profiles offered (Mozilla's Server Side TLS recommendations, version 5.7). */
+export type TlsProfile = 'intermediate' | 'modern';
+
+/**
+ * TLS 1.3 suites (all AEAD), and for TLS 1.2 only ECDHE key exchange with AEAD ciphers (GCM,
+ * ChaCha20-Poly1305): Mozilla's "intermediate" list without its finite-field DHE suites. No CBC
+ * suite is offered (Lucky13-style padding oracles; scanners flag them).
+ */
+const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+const TLS12_AEAD_ECDHE = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+];
+
+/** The options of `https.createServer` for a profile: versions, suites, curves. */
+export function tlsServerOptions(profile: TlsProfile): { minVersion: 'TLSv1.2' | 'TLSv1.3'; ciphers: string; ecdhCurve: string; honorCipherOrder: boolean } {
+  return {
+    minVersion: profile === 'modern' ? 'TLSv1.3' : 'TLSv1.2',
+    ciphers: [...TLS13_SUITES, ...(profile === 'modern' ? [] : TLS12_AEAD_ECDHE)].join(':'),
+    ecdhCurve: 'X25519:prime256v1:secp384r1',
+    // Every suite offered is strong, so the client's preference (e.g. ChaCha20 on phones) wins.
+    honorCipherOrder: false,
+  };
+}
+
 /** PEM key and certificate. */
 export interface TlsMaterial {
   key: string;

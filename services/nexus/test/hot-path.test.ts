@@ -117,4 +117,23 @@ describe('nexus: access log', () => {
     const text = JSON.stringify(lines);
     assert.ok(!text.includes(cookie.split('=')[1] ?? 'unused'), 'the session cookie is never logged');
   });
+
+  it('logs the path and a redacted query: no authorization code, state or token', async () => {
+    lines.length = 0;
+    const { cookie } = await h.login(TECH);
+    const res = await h.fetch('/echo-svc/echo?access_token=abc123secret&x=1&id_token_hint=eyJhint', { headers: { cookie, accept: 'application/json' } });
+    await res.body.dump();
+    const req = (line: Record<string, unknown>) => ({ ...(line['req'] as { url?: string }), path: line['path'] as string | undefined, query: line['query'] as string | undefined });
+    const completed = () => lines.filter((line) => line['msg'] === 'request completed');
+    const deadline = Date.now() + 5000;
+    while (!completed().some((line) => req(line).path === '/echo-svc/echo') && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    const callback = completed().find((line) => req(line).path === '/keycloak-callback');
+    assert.ok(callback, `the callback was logged: ${JSON.stringify(completed().map(req))}`);
+    assert.match(req(callback).query ?? '', /^(?=.*\bcode=REDACTED\b)(?=.*\bstate=REDACTED\b)/);
+    const proxied = completed().find((line) => req(line).path === '/echo-svc/echo');
+    assert.equal(req(proxied ?? {}).url, '/echo-svc/echo?access_token=REDACTED&x=1&id_token_hint=REDACTED');
+    const text = JSON.stringify(lines);
+    assert.ok(!/\b(code|state)=(?!REDACTED)/.test(text), 'no code or state value in any line');
+    assert.ok(!text.includes('abc123secret') && !text.includes('eyJhint'));
+  });
 });

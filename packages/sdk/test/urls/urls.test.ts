@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from '../../src/errors.js';
-import { isValidPrefix, loginUrl, safeNextPath, urlFor, urlsPlugin } from '../../src/urls.js';
+import { encodeLocation, isValidPrefix, loginUrl, safeNextPath, urlFor, urlsPlugin } from '../../src/urls.js';
 
 const GATEWAY = '127.0.0.1';
 
@@ -15,6 +15,7 @@ async function buildApp(trustedProxies: string[] = [GATEWAY]): Promise<FastifyIn
   app.get('/go', (_request, reply) => reply.redirectTo('/companies', { sort: 'name' }));
   app.post('/go', (_request, reply) => reply.redirectTo('/companies/7'));
   app.get('/evil', (_request, reply) => reply.redirectTo('//evil.example/'));
+  app.get('/unicode', (_request, reply) => reply.redirectTo('/companies/€ é', { q: 'Müller' }));
   return app;
 }
 
@@ -171,6 +172,31 @@ describe('reply.redirectTo', () => {
     assert.equal(response.statusCode, 400);
     assert.equal(response.headers.location, undefined);
     await app.close();
+  });
+});
+
+describe('redirect targets are percent-encoded', () => {
+  it('redirectTo sends non-ASCII and Latin-1 characters percent-encoded, never raw', async () => {
+    const app = await buildApp();
+    const response = await app.inject({ method: 'GET', url: '/unicode', remoteAddress: GATEWAY, headers: { 'x-forwarded-prefix': '/codex' } });
+    assert.equal(response.statusCode, 302);
+    assert.equal(response.headers.location, '/codex/companies/%E2%82%AC%20%C3%A9?q=M%C3%BCller');
+    await app.close();
+  });
+
+  it('safeNextPath answers a value that is valid in a Location header', () => {
+    assert.equal(safeNextPath('/codex/€'), '/codex/%E2%82%AC');
+    assert.equal(safeNextPath('/codex/é?q=ü'), '/codex/%C3%A9?q=%C3%BC');
+    assert.equal(safeNextPath('/codex/%E2%82%AC'), '/codex/%E2%82%AC', 'already encoded stays as it is');
+    assert.equal(safeNextPath('/a/😀'), '/a/%F0%9F%98%80');
+    assert.equal(safeNextPath('/a"<b>'), '/a%22%3Cb%3E');
+  });
+
+  it('encodeLocation keeps valid %XX, encodes a stray %, and never throws on a lone surrogate', () => {
+    assert.equal(encodeLocation('/x?a=100%25&b=5%'), '/x?a=100%25&b=5%25');
+    assert.equal(encodeLocation('/x\ud800'), '/x%EF%BF%BD');
+    assert.equal(encodeLocation("/k/a-b_c.d~e:f@g!$&'()*+,;=?#[]"), "/k/a-b_c.d~e:f@g!$&'()*+,;=?#[]");
+    for (let code = 0x80; code <= 0xff; code += 1) assert.match(encodeLocation(`/${String.fromCharCode(code)}`), /^\/(%[0-9A-F]{2})+$/);
   });
 });
 

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { correlationIdFrom } from '@hivematrix/sdk';
 import type { Gateway } from '../gateway.js';
+import { redactUrl } from '../http/access-log.js';
 import { ownOriginsOf } from '../http/csrf.js';
 import { mayOpen } from '../registry/access.js';
 import { upstreamRequestHeaders } from './headers.js';
@@ -96,7 +97,7 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
         response.pipe(socket);
       });
       upstream.on('error', (error) => {
-        options.logger.warn({ err: error.message, url: request.url }, 'websocket upstream failed');
+        options.logger.warn({ err: error.message, url: redactUrl(request.url ?? '/').url }, 'websocket upstream failed');
         if (socket.writable) refuse(socket, /timeout/i.test(error.message) ? 504 : 502);
       });
       upstream.end();
