@@ -10,7 +10,7 @@ import { companyLinks, contactLinks, contacts, psaAgents, ticketConversations, t
 import type { CodexDb } from '../db/types.js';
 import { DISCARDED_STATUSES } from '../domain/ticket-status.js';
 import type { ExtTicket } from './provider.js';
-import { differs, emptyBatch, type BatchResult } from './store-directory.js';
+import { differs, emptyBatch, storeEach, type BatchResult } from './store-directory.js';
 
 async function companyIdOf(db: CodexDb, provider: string, externalId: string | null): Promise<number | null> {
   if (externalId === null) return null;
@@ -33,7 +33,8 @@ async function requesterOf(db: CodexDb, provider: string, ticket: ExtTicket): Pr
 export async function storeTickets(db: CodexDb, provider: string, items: readonly ExtTicket[], now: Date): Promise<BatchResult> {
   const result = emptyBatch();
   const agentNames = new Map<string, string>();
-  for (const item of items) {
+  // Each ticket in its own savepoint: one the database refuses is skipped and named, the page goes on.
+  await storeEach(db, items, result, (item) => ({ collection: 'tickets', externalId: item.externalId, name: `#${item.ticketNumber} ${item.subject}`.trim() }), async (db, item) => {
     const requester = await requesterOf(db, provider, item);
     const values = {
       companyId: await companyIdOf(db, provider, item.companyExternalId),
@@ -77,7 +78,7 @@ export async function storeTickets(db: CodexDb, provider: string, items: readonl
     if (rows[0]?.inserted === true) result.created += 1;
     else if (rows[0] !== undefined) result.updated += 1;
     const ticketId = rows[0]?.id ?? (await db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.provider, provider), eq(tickets.externalId, item.externalId))))[0]?.id;
-    if (ticketId === undefined) continue;
+    if (ticketId === undefined) return;
     for (const conversation of item.conversations ?? []) {
       const { externalId, ...fields } = conversation;
       await db
@@ -86,7 +87,7 @@ export async function storeTickets(db: CodexDb, provider: string, items: readonl
         .onConflictDoUpdate({ target: [ticketConversations.ticketId, ticketConversations.externalId], set: fields });
     }
     if (item.timeEntries !== undefined) await storeTimeEntries(db, provider, ticketId, item.timeEntries, agentNames, now);
-  }
+  });
   return result;
 }
 
