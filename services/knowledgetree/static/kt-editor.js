@@ -1,0 +1,130 @@
+// KnowledgeTree Markdown editor: toolbar, live preview (rendered and sanitised by the server, the
+// same renderer as a save), image paste and drop uploaded as attachments, and a guard against
+// leaving with unsaved changes. Plain module, no CDN (the gateway's CSP is script-src 'self').
+/* global document, window, fetch, FormData, setTimeout, clearTimeout */
+import { applySafeStyles } from './kt-article.js';
+
+const form = document.getElementById('kt-editor');
+const textarea = document.getElementById('markdown');
+const preview = document.getElementById('preview');
+
+const WRAP = {
+  bold: ['**', '**', 'bold text'],
+  italic: ['_', '_', 'italic text'],
+  strike: ['~~', '~~', 'struck text'],
+  code: ['`', '`', 'code'],
+  link: ['[', '](https://)', 'link text'],
+};
+const LINE = { heading: '## ', quote: '> ', ul: '- ', ol: '1. ', task: '- [ ] ' };
+const BLOCK = {
+  codeblock: '\n```\ncode\n```\n',
+  table: '\n| Column | Column |\n| --- | --- |\n| Cell | Cell |\n',
+  hr: '\n---\n',
+};
+
+function replaceSelection(before, after, placeholder) {
+  const { selectionStart: start, selectionEnd: end, value } = textarea;
+  const selected = value.slice(start, end) || placeholder;
+  textarea.setRangeText(before + selected + after, start, end, 'end');
+  textarea.setSelectionRange(start + before.length, start + before.length + selected.length);
+}
+
+function prefixLines(prefix) {
+  const { selectionStart: start, selectionEnd: end, value } = textarea;
+  const lineStart = value.lastIndexOf('\n', start - 1) + 1;
+  const block = value.slice(lineStart, end);
+  textarea.setRangeText(block.split('\n').map((line) => prefix + line).join('\n'), lineStart, end, 'end');
+}
+
+export function insertText(text) {
+  textarea.setRangeText(text, textarea.selectionStart, textarea.selectionEnd, 'end');
+  changed();
+}
+
+let dirty = false;
+let timer;
+let sequence = 0;
+
+async function renderPreview() {
+  const mine = ++sequence;
+  try {
+    const response = await fetch(form.dataset.renderUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ markdown: textarea.value }),
+    });
+    if (!response.ok || mine !== sequence) return;
+    const { html } = await response.json();
+    // The server sanitised this HTML with the article allow-list.
+    preview.innerHTML = html;
+    applySafeStyles(preview);
+  } catch {
+    // The preview is a convenience; the text is still in the textarea.
+  }
+}
+
+function changed() {
+  dirty = true;
+  clearTimeout(timer);
+  timer = setTimeout(renderPreview, 250);
+}
+
+async function upload(files) {
+  const images = [...files].filter((file) => file.type.startsWith('image/'));
+  if (images.length === 0) return false;
+  const body = new FormData();
+  for (const file of images) {
+    const extension = file.type.split('/')[1] === 'jpeg' ? 'jpg' : file.type.split('/')[1];
+    const name = file.name && file.name.includes('.') ? file.name : `pasted-image.${extension}`;
+    body.append('file', file, name);
+  }
+  const placeholder = `![Uploading…]()`;
+  insertText(placeholder);
+  const response = await fetch(form.dataset.uploadUrl, { method: 'POST', body, headers: { accept: 'application/json' } });
+  const value = textarea.value;
+  const at = value.indexOf(placeholder);
+  let replacement = '';
+  if (response.ok) {
+    const { attachments } = await response.json();
+    replacement = attachments.map((a) => `![${a.filename.replace(/[[\]]/g, '')}](${a.url})`).join('\n');
+  } else {
+    const problem = await response.json().catch(() => ({}));
+    window.alert(`The image was not uploaded: ${problem.detail || response.status}`);
+  }
+  if (at >= 0) textarea.setRangeText(replacement, at, at + placeholder.length, 'end');
+  changed();
+  return true;
+}
+
+if (form && textarea && preview) {
+  for (const button of form.querySelectorAll('[data-md]')) {
+    button.addEventListener('click', () => {
+      const action = button.dataset.md;
+      if (WRAP[action]) replaceSelection(...WRAP[action]);
+      else if (LINE[action]) prefixLines(LINE[action]);
+      else if (BLOCK[action]) insertText(BLOCK[action]);
+      textarea.focus();
+      changed();
+    });
+  }
+  textarea.addEventListener('input', changed);
+  textarea.addEventListener('paste', (event) => {
+    const files = event.clipboardData ? event.clipboardData.files : [];
+    if (files.length > 0 && [...files].some((f) => f.type.startsWith('image/'))) {
+      event.preventDefault();
+      void upload(files);
+    }
+  });
+  textarea.addEventListener('dragover', (event) => event.preventDefault());
+  textarea.addEventListener('drop', (event) => {
+    if (event.dataTransfer && event.dataTransfer.files.length > 0) {
+      event.preventDefault();
+      void upload(event.dataTransfer.files);
+    }
+  });
+  form.addEventListener('submit', () => { dirty = false; });
+  window.addEventListener('beforeunload', (event) => {
+    if (dirty) event.preventDefault();
+  });
+  void renderPreview();
+}
