@@ -305,6 +305,12 @@ describe('scheduled backups', () => {
       assert.equal((await listBackups(paths.backupsDir))[0]?.encrypted, true);
       await refused(restoreBackup({ paths, file: made.created.file, targets: noTargets }), /encrypted: give its passphrase/);
       await restoreBackup({ paths, file: made.created.file, passphrase, targets: noTargets });
+      // On its own machine a scheduled backup opens with the passphrase file (the console and the CLI pass it).
+      await restoreBackup({ paths, file: made.created.file, defaultPassphrase: passphrase, targets: noTargets });
+      await refused(
+        restoreBackup({ paths, file: made.created.file, defaultPassphrase: 'another passphrase', targets: noTargets }),
+        /encrypted, but not with the passphrase of scheduled backups: give its passphrase/,
+      );
       const again = await runScheduledBackup(paths, defaults, () => [], new Date('2026-11-21T03:00:00Z'));
       assert.ok(again.created !== undefined);
       assert.equal((await readFile(file, 'utf8')).trim(), passphrase, 'made once, then kept');

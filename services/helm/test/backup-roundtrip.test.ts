@@ -218,6 +218,13 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     assert.match(restored.out, /✓ restored template/);
     assert.equal((await query<{ n: number }>(templateUrl, 'SELECT count(*)::int AS n FROM notes'))[0]?.n, 3);
 
+    // Without --passphrase-stdin the passphrase of scheduled backups (backups.passphrase_file) is tried.
+    await query(templateUrl, 'DELETE FROM notes');
+    await writeFile(path.join(paths.secretsDir, 'backup-passphrase'), 'a long passphrase\n', { mode: 0o600 });
+    const unattended = await run(['restore', file, '--only', 'template']);
+    assert.equal(unattended.code, 0, unattended.err);
+    assert.equal((await query<{ n: number }>(templateUrl, 'SELECT count(*)::int AS n FROM notes'))[0]?.n, 3);
+
     const junk = path.join(paths.instance, 'junk.tar.gz');
     await writeFile(junk, 'not a backup');
     const refused = await run(['restore', junk]);

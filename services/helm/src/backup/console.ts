@@ -5,6 +5,7 @@ import type { BackupDeps } from '../routes/backups/index.js';
 import { createBackup } from './create.js';
 import { FILES_COMPONENT } from './manifest.js';
 import { copyToOption } from './offsite.js';
+import { scheduledPassphrase } from './passphrase.js';
 import { restoreBackup } from './restore.js';
 import { databaseTargets } from './targets.js';
 
@@ -22,7 +23,12 @@ export function backupConsole(current: () => LoadedPlatform, control: ServiceCon
       const service = only !== FILES_COMPONENT;
       if (service) await control.stop(only);
       try {
-        return await restoreBackup({ paths, file, only, ...(passphrase === undefined ? {} : { passphrase }), targets: () => Promise.resolve(databaseTargets(current())) });
+        return await restoreBackup({
+          paths, file, only, ...(passphrase === undefined ? {} : { passphrase }),
+          // An admin without shell access restores a scheduled backup without its passphrase file's content.
+          defaultPassphrase: await scheduledPassphrase(current().config.backups, paths.instance).catch(() => undefined),
+          targets: () => Promise.resolve(databaseTargets(current())),
+        });
       } finally {
         if (service) await control.start(only);
       }

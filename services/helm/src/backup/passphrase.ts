@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readMasterConfig } from '../settings/master-config.js';
 import type { BackupSettings } from '../settings/schema.js';
 import { BackupError } from './errors.js';
 
@@ -58,4 +59,15 @@ export async function scheduledPassphrase(settings: BackupSettings, instanceDir:
   const passphrase = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new BackupError(`backups.passphrase_file: the passphrase in ${file} must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
   return passphrase;
+}
+
+/**
+ * The passphrase of scheduled backups as the master configuration on disk names it, or undefined
+ * (no configuration yet, as after a wipe; encryption off; an unusable file). Read only: a restore
+ * must not create a configuration it is about to replace.
+ */
+export async function configuredPassphrase(masterConfigFile: string, instanceDir: string): Promise<string | undefined> {
+  const config = await readMasterConfig(masterConfigFile).catch(() => undefined);
+  if (config === undefined) return undefined;
+  return scheduledPassphrase(config.backups, instanceDir).catch(() => undefined);
 }

@@ -14,7 +14,7 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'no
 import path from 'node:path';
 import { prepareInstance } from '../generate/sync.js';
 import type { HelmPaths } from '../paths.js';
-import { readArchive } from './archive.js';
+import { isEncrypted, readArchive } from './archive.js';
 import { restoreDatabase } from './db-restore.js';
 import { BackupError } from './errors.js';
 import { FILES_COMPONENT, MANIFEST_ENTRY, manifestSchema, SUMS_ENTRY, type BackupManifest } from './manifest.js';
@@ -30,6 +30,11 @@ export interface RestoreOptions {
   only?: string;
   /** Accept a backup made by another installation (moving to a new machine). */
   allowOtherPlatform?: boolean;
+  /**
+   * The passphrase of scheduled backups (passphrase.ts), tried when the archive is encrypted and
+   * no passphrase was given: a scheduled backup restores on its own machine without typing it.
+   */
+  defaultPassphrase?: string | undefined;
   /** The databases as configured once the instance files are back (loads the restored master configuration). */
   targets: () => Promise<DatabaseTarget[]>;
   onProgress?: (text: string) => void;
@@ -150,7 +155,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   // After a wipe the instance folder is gone: recreate it with the modes the platform needs
   // (searchable by the embedded server's user when helm runs as root).
   await prepareInstance(paths);
-  const archive = await extractVerified(options.file, options.passphrase, paths.backupsDir);
+  const fallback = options.passphrase === undefined && options.defaultPassphrase !== undefined && (await isEncrypted(options.file)) === true;
+  const archive = await extractVerified(options.file, fallback ? options.defaultPassphrase : options.passphrase, paths.backupsDir).catch((error: unknown) => {
+    if (fallback && error instanceof BackupError && /wrong passphrase/.test(error.message)) {
+      throw new BackupError('this backup is encrypted, but not with the passphrase of scheduled backups: give its passphrase (--passphrase-stdin)');
+    }
+    throw error;
+  });
   try {
     const { manifest } = archive;
     const current = await readPlatformId(paths);

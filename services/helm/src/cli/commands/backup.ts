@@ -7,7 +7,7 @@
  */
 import { daemonPid, controlRequest, problemMessage } from '../control-client.js';
 import { CliError, shortPath, table, type CliContext } from '../io.js';
-import { MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
+import { configuredPassphrase, MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
 import { BackupError } from '../../backup/errors.js';
 import { listBackups } from '../../backup/list.js';
 import { backupPlatform } from '../../backup/operations.js';
@@ -114,6 +114,8 @@ export async function restoreCommand(
     );
   }
   const stopFirst = running && only !== undefined && only !== FILES_COMPONENT;
+  // Without --passphrase-stdin, an encrypted scheduled backup is opened with backups.passphrase_file's passphrase.
+  const defaultPassphrase = passphrase === undefined ? await configuredPassphrase(context.paths.masterConfig, context.paths.instance) : undefined;
   const progress = (text: string): void => context.io.out(`  … ${text}\n`);
   try {
     if (stopFirst) {
@@ -127,6 +129,7 @@ export async function restoreCommand(
         ...(passphrase === undefined ? {} : { passphrase }),
         ...(only === undefined ? {} : { only }),
         ...(options.otherPlatform === true ? { allowOtherPlatform: true } : {}),
+        ...(passphrase === undefined ? { defaultPassphrase } : {}),
         targets: async () => {
           await ensure();
           return databaseTargets(await loadPlatform(context.paths));
