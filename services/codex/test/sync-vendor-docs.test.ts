@@ -146,13 +146,18 @@ describe('sync: the vendors as documented', () => {
     assert.equal(again.updated, 0, 'a rerun changes nothing');
   });
 
-  it('restores a ticket taken out of the trash', async () => {
-    state.tickets[0]!.deleted = false;
-    state.tickets[0]!.updated_at = new Date(clock.getTime() - 60_000).toISOString();
-    await run(t, 'freshservice-tickets');
+  it('restores a ticket taken out of the trash (looked up by id once it leaves the deleted list), and keeps a purged one archived', async () => {
+    state.tickets[0]!.deleted = false; // restored; updated_at unchanged
+    state.tickets = state.tickets.filter((entry) => entry.id !== 5002); // the spam one purged for good
+    const result = await run(t, 'freshservice-tickets');
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
+    assert.ok(fake.log.includes('GET /api/v2/tickets/5001?include=requester,stats'), 'the restored ticket is looked up by id');
     const [restored] = await t.db.select().from(tickets).where(eq(tickets.externalId, '5001'));
     assert.equal(restored?.archivedAt, null);
     assert.equal(restored?.discardedAs, null);
+    assert.equal(restored?.workspaceName, 'IT');
+    const [purged] = await t.db.select().from(tickets).where(eq(tickets.externalId, '5002'));
+    assert.notEqual(purged?.archivedAt, null, 'a purged ticket stays archived');
     assert.equal(await billableMinutes('2026-11'), 240);
   });
 

@@ -144,3 +144,9 @@ export async function ticketsOfCompany(db: CodexDb, companyId: number, limit: nu
     .limit(limit);
   return rows.map(flatten);
 }
+
+/** Vendor ids of a provider's tickets archived because the PSA deleted them or marked them spam. */
+export async function discardedTicketIds(db: CodexDb, provider: string): Promise<string[]> {
+  const rows = await db.select({ externalId: tickets.externalId }).from(tickets).where(and(eq(tickets.provider, provider), sql`${tickets.discardedAs} IS NOT NULL`));
+  return rows.map((row) => row.externalId);
+}

@@ -49,6 +49,8 @@ export const ticketSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   workspace_id: id.nullish(),
+  deleted: z.boolean().nullish(),
+  spam: z.boolean().nullish(),
   due_by: z.string().nullish(),
   fr_due_by: z.string().nullish(),
   requester: z.object({ email: text, name: text }).nullish(),

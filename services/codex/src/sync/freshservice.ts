@@ -118,31 +118,59 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
     return listed.filter((workspace) => wanted.includes(workspace.id));
   }
 
+  /** A ticket with its complete conversation and time-entry lists. */
+  async function detailed(raw: z.output<typeof ticketSchema>, workspace: Workspace, signal: AbortSignal): Promise<ExtTicket> {
+    const ticket: ExtTicket = { ...mapTicket(raw, options.statusMap), workspaceId: workspace.id ?? raw.workspace_id ?? null, workspaceName: workspace.name };
+    const conversations = await all(`/tickets/${raw.id}/conversations`, 'conversations', conversationSchema, signal);
+    const entries = await all(`/tickets/${raw.id}/time_entries`, 'time_entries', timeEntrySchema, signal);
+    ticket.conversations = conversations.map(mapConversation);
+    ticket.timeEntries = entries.flatMap((entry) => mapTimeEntry(entry, options.timeZone) ?? []);
+    return ticket;
+  }
+
+  /** One ticket by id; undefined when Freshservice no longer has it (purged from the trash). */
+  async function oneTicket(id: string, signal: AbortSignal): Promise<z.output<typeof ticketSchema> | undefined> {
+    try {
+      const { body } = await vendorJson(options.http, retry, sameOrigin(`${base}/api/v2/tickets/${encodeURIComponent(id)}?include=requester,stats`, base), () => ({ headers: { authorization, accept: 'application/json' } }), signal);
+      const parsed = ticketSchema.safeParse((body as Record<string, unknown> | null)?.ticket);
+      if (!parsed.success) throw new VendorError(`Freshservice /tickets/${id}: the ticket is not as documented`);
+      return parsed.data;
+    } catch (error) {
+      if (error instanceof VendorError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async function* ticketEvents(context: FetchContext): AsyncGenerator<SyncEvent> {
     const since = encodeURIComponent((context.since ?? EPOCH).toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    for (const workspace of await workspaces(context.signal)) {
+    const read = await workspaces(context.signal);
+    const stillDiscarded = new Set<string>();
+    for (const workspace of read) {
       const scope = workspace.id === null ? '' : `&workspace_id=${encodeURIComponent(workspace.id)}`;
-      const place = (ticket: ExtTicket): ExtTicket => ({ ...ticket, workspaceId: workspace.id ?? ticket.workspaceId ?? null, workspaceName: workspace.name });
       for await (const page of pages(`/tickets?updated_since=${since}&include=requester,stats&order_type=asc${scope}`, 'tickets', ticketSchema, context.signal)) {
-        const detailed: ExtTicket[] = [];
-        for (const raw of page) {
-          const ticket = place(mapTicket(raw, options.statusMap));
-          const [conversations, entries] = [
-            await all(`/tickets/${raw.id}/conversations`, 'conversations', conversationSchema, context.signal),
-            await all(`/tickets/${raw.id}/time_entries`, 'time_entries', timeEntrySchema, context.signal),
-          ];
-          ticket.conversations = conversations.map(mapConversation);
-          ticket.timeEntries = entries.flatMap((entry) => mapTimeEntry(entry, options.timeZone) ?? []);
-          detailed.push(ticket);
-        }
-        yield { kind: 'tickets', items: detailed };
+        const items: ExtTicket[] = [];
+        for (const raw of page) items.push(await detailed(raw, workspace, context.signal));
+        yield { kind: 'tickets', items };
       }
       // Deleted and spam tickets: archived with their time; their conversations and entries are not re-read.
       for (const filter of DISCARDED_FILTERS) {
         for await (const page of pages(`/tickets?filter=${filter}${scope}`, 'tickets', ticketSchema, context.signal)) {
-          yield { kind: 'tickets', items: page.map((raw) => ({ ...place(mapTicket(raw, options.statusMap)), discardedAs: filter })) };
+          for (const raw of page) stillDiscarded.add(raw.id);
+          yield {
+            kind: 'tickets',
+            items: page.map((raw) => ({ ...mapTicket(raw, options.statusMap), workspaceId: workspace.id ?? raw.workspace_id ?? null, workspaceName: workspace.name, discardedAs: filter })),
+          };
         }
       }
+    }
+    // A ticket codex holds as deleted or spam that left both lists was restored (or purged): look it up.
+    const left = (await context.discardedTickets?.()) ?? [];
+    for (const id of left.filter((entry) => !stillDiscarded.has(entry))) {
+      const raw = await oneTicket(id, context.signal);
+      if (raw === undefined || raw.deleted === true || raw.spam === true) continue;
+      const workspace = read.find((entry) => entry.id === null || entry.id === (raw.workspace_id ?? null));
+      if (workspace === undefined) continue; // restored into a workspace this job does not read
+      yield { kind: 'tickets', items: [await detailed(raw, workspace, context.signal)] };
     }
     yield { kind: 'complete', collection: 'tickets' };
   }

@@ -162,6 +162,11 @@ export interface FetchContext {
   since: Date | null;
   /** Aborted when the service shuts down. */
   signal: AbortSignal;
+  /**
+   * Vendor ids of tickets codex holds as deleted or spam, so an adapter can notice one that left
+   * the vendor's deleted/spam lists (restored, or purged) without waiting for it to be updated.
+   */
+  discardedTickets?: () => Promise<string[]>;
 }
 
 /** A vendor adapter. */

@@ -10,6 +10,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createRun, failStaleRuns, finishRun, lastRun, pausedJobs, recordProgress } from '../db/sync-runs.js';
 import type { SyncRun } from '../db/schema.js';
+import { discardedTicketIds } from '../db/tickets.js';
 import type { CodexDb } from '../db/types.js';
 import { runSyncJob } from './engine.js';
 import { SYNC_JOBS, type SyncJobName } from './jobs.js';
@@ -62,7 +63,7 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
         { db: options.db, now: options.now, secretKey: options.secretKey },
         provider,
         job,
-        { since, signal: controller.signal },
+        { since, signal: controller.signal, discardedTickets: () => discardedTicketIds(options.db, provider.name) },
         (progress) => recordProgress(options.db, run.id, progress, options.now()),
       );
       await finishRun(options.db, run.id, outcome, options.now());

@@ -85,6 +85,21 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
       next.set('page', String(page + 1));
       return { json: { [key]: slice }, headers: hasMore ? { link: `<${self.url}${request.path}?${next.toString()}>; rel="next"` } : {} };
     };
+    const shape = ({ conversations: _c, time_entries: _t, ...ticket }: FsTicket) => ({
+      ...ticket,
+      deleted: ticket.deleted === true,
+      spam: ticket.spam === true,
+      workspace_id: ticket.workspace_id ?? state.workspaces?.find((workspace) => workspace.primary)?.id ?? null,
+      type: 'Incident',
+      requester: null,
+      stats: { first_responded_at: null },
+    });
+    // View a ticket: any workspace's, deleted or spam ones included (a purged ticket is gone: 404).
+    const single = /^\/api\/v2\/tickets\/(\d+)$/.exec(request.path);
+    if (single !== null) {
+      const found = state.tickets.find((entry) => entry.id === Number(single[1]));
+      return found === undefined ? { status: 404, json: { message: 'not found' } } : { json: { ticket: shape(found) } };
+    }
     const ticketPath = /^\/api\/v2\/tickets\/(\d+)\/(conversations|time_entries)$/.exec(request.path);
     if (ticketPath !== null) {
       const ticket = state.tickets.find((entry) => entry.id === Number(ticketPath[1]));
@@ -114,18 +129,7 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
           if (filter === 'spam') return ticket.spam === true && ticket.deleted !== true;
           return ticket.deleted !== true && ticket.spam !== true;
         });
-        return list(
-          'tickets',
-          shown.map(({ conversations: _c, time_entries: _t, ...ticket }) => ({
-            ...ticket,
-            deleted: ticket.deleted === true,
-            spam: ticket.spam === true,
-            workspace_id: workspaceOf(ticket as FsTicket) ?? null,
-            type: 'Incident',
-            requester: null,
-            stats: { first_responded_at: null },
-          })),
-        );
+        return list('tickets', shown.map(shape));
       }
       default:
         return { status: 404, json: { message: 'not found' } };
