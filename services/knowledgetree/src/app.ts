@@ -13,6 +13,8 @@ import { contextRoutes } from './routes/api/context.js';
 import { nodeApiRoutes } from './routes/api/nodes.js';
 import { searchRoutes } from './routes/api/search.js';
 import type { CompaniesOf } from './routes/viewer.js';
+import { pageRoutes } from './routes/pages/index.js';
+import { staticRoutes } from './routes/static.js';
 
 export interface KnowledgetreeDeps {
   config: KnowledgetreeConfig;
@@ -57,6 +59,8 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   await app.register(searchRoutes, { db, companiesOf });
   await app.register(attachmentRoutes, { db, now, companiesOf, maxBytes: config.ATTACHMENT_MAX_BYTES });
   await app.register(contextRoutes, { db, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
+  await app.register(pageRoutes, { db, now, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
+  await app.register(staticRoutes);
   await app.register(adminRoutes, { config });
   return app;
 }

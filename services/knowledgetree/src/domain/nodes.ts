@@ -143,3 +143,18 @@ export function uuidArray(ids: readonly string[]): SQL {
   if (ids.length === 0) return sql`ARRAY[]::uuid[]`;
   return sql`ARRAY[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
 }
+
+/**
+ * For a client user at the root: the top-most folders shared with their companies (they cannot
+ * list the folders above them, so these are their starting points).
+ */
+export async function sharedRoots(db: Executor, viewer: Viewer): Promise<ChildSummary[]> {
+  if (viewer.kind !== 'user' || viewer.level !== 'client' || viewer.companies.length === 0) return [];
+  return rows<ChildSummary>(
+    db,
+    sql`SELECT n.id, n.type, n.title, n.attached, n.read_only, n.updated_at FROM nodes n
+        WHERE n.share_company IS NOT NULL AND ${visibleTo(viewer)}
+          AND NOT EXISTS (SELECT 1 FROM nodes a WHERE a.id = ANY (n.ancestors) AND a.share_company IS NOT NULL)
+        ORDER BY lower(n.title) LIMIT 500`,
+  );
+}
