@@ -70,6 +70,8 @@ export interface NexusHarnessOptions {
   extraServices?: Record<string, string>;
   /** Applies the SDK's fail-closed revocation policy (as main.ts does) with this grace. */
   revocationGraceMs?: number;
+  /** Core's revocation feed is down when the gateway starts (the harness does not wait for it). */
+  feedDownAtStart?: boolean;
 }
 
 /** A running gateway and its neighbours. */
@@ -139,8 +141,9 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
   const logger = options.logger ?? createLogger({ service: 'nexus', level: 'silent' });
   const serviceClient = createServiceClient({ serviceName: 'nexus', secret: NEXUS_SECRET, coreUrl: core.url, services: {} });
   const feed = createRevocationFeed({ coreUrl: core.url, getToken: () => serviceClient.getServiceToken('core'), reconnectDelayMs: 50 });
+  if (options.feedDownAtStart === true) core.core.setFeedDown(true);
   feed.start();
-  await feed.ready();
+  if (options.feedDownAtStart !== true) await feed.ready();
   const isRevoked = (jti: string): boolean => feed.isRevoked(jti);
   const revocationPolicy =
     options.revocationGraceMs === undefined

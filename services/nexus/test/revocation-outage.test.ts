@@ -12,7 +12,8 @@ const JSON_FETCH = { accept: 'application/json', 'sec-fetch-mode': 'cors' };
 
 describe('gateway during a revocation feed outage', () => {
   it('keeps sessions within the grace, then drops one core revoked meanwhile and keeps one core confirms', { timeout: 20_000 }, async () => {
-    const h = await startNexus({ revocationGraceMs: 300 });
+    // The grace counts from the last byte core sent (its pings come every second here).
+    const h = await startNexus({ revocationGraceMs: 2000 });
     try {
       const tech = await h.login(TECH);
       const admin = await h.login(ADMIN);
@@ -35,7 +36,7 @@ describe('gateway during a revocation feed outage', () => {
       await within.body.dump();
       assert.equal(within.statusCode, 200);
 
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      await new Promise((resolve) => setTimeout(resolve, 2100));
       const refused = await get(tech.cookie);
       const problem = (await refused.body.json()) as { code: string };
       assert.equal(refused.statusCode, 401);
@@ -49,6 +50,26 @@ describe('gateway during a revocation feed outage', () => {
       assert.equal(body.checks.revocation_feed.state, 'down');
       assert.equal(body.checks.revocation_feed.strict, true);
       assert.notEqual(body.status, 'healthy');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('serves no session until the feed has caught up once, and says so in /health', { timeout: 20_000 }, async () => {
+    const h = await startNexus({ revocationGraceMs: 300, feedDownAtStart: true });
+    try {
+      await assert.rejects(h.login(TECH), /callback answered 503/);
+      const health = await h.fetch('/health');
+      const body = (await health.body.json()) as { status: string; checks: { revocation_feed: { status: string; state: string } } };
+      assert.equal(health.statusCode, 503);
+      assert.deepEqual([body.status, body.checks.revocation_feed.status, body.checks.revocation_feed.state], ['unhealthy', 'unhealthy', 'starting']);
+
+      h.core.core.setFeedDown(false);
+      await h.feed.ready();
+      const { cookie } = await h.login(TECH);
+      const ok = await h.fetch('/echo-svc/echo', { headers: { cookie, ...JSON_FETCH } });
+      await ok.body.dump();
+      assert.equal(ok.statusCode, 200);
     } finally {
       await h.close();
     }
