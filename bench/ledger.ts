@@ -102,7 +102,8 @@ const keys = await createTestKeys();
 const logger = createLogger({ service: 'bench', level: 'silent' });
 const codexDb = await createTestDatabase('codex_bench_ledger');
 const ledgerDb = await createTestDatabase('ledger_bench');
-const codexDatabase = openDatabase({ url: codexDb.url, applicationName: 'codex-bench', schema: codexSchema, poolMax: 10 });
+// The seed's 400,000-entry insert can outlast the default 15 s statement timeout on a loaded machine.
+const codexDatabase = openDatabase({ url: codexDb.url, applicationName: 'codex-bench', schema: codexSchema, poolMax: 10, statementTimeoutMs: 300_000 });
 const ledgerDatabase = openDatabase({ url: ledgerDb.url, applicationName: 'ledger-bench', schema: ledgerSchema, poolMax: 10 });
 try {
   await migrate(codexDatabase.pool, { dir: migrationsDir(import.meta.url, '../services/codex/src/db/migrations') });
