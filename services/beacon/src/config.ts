@@ -26,16 +26,16 @@ function isTimeZone(zone: string): boolean {
 const csv = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 const priorityMinutes = z.string().transform((raw, context) => {
-  const result: Record<string, number> = { ...DEFAULT_SLA_SETTINGS.updateOverdueMinutes };
+  const result: Record<Priority, number> = { ...DEFAULT_SLA_SETTINGS.updateOverdueMinutes };
   for (const pair of csv(raw)) {
     const [name = '', value = ''] = pair.split('=').map((part) => part.trim());
     if (!(PRIORITIES as readonly string[]).includes(name) || !/^\d+$/.test(value) || Number(value) < 1) {
       context.addIssue({ code: 'custom', message: 'expected priority=minutes pairs, e.g. "urgent=30,high=2880"' });
       return z.NEVER;
     }
-    result[name] = Number(value);
+    result[name as Priority] = Number(value);
   }
-  return result as Record<Priority, number>;
+  return result;
 });
 
 const viewSchema = z.object({

@@ -4,6 +4,7 @@
  * events: a `snapshot`, then `patch`es. Every ticket field is put in the page as a text node
  * (textContent), never as HTML.
  */
+/* global document, window, localStorage, fetch, history, setTimeout, setInterval, EventSource, AudioContext, URL, HTMLElement */
 (function () {
   'use strict';
   var config = JSON.parse(document.getElementById('beacon-config').textContent);
@@ -57,7 +58,7 @@
       oscillator.connect(context.destination);
       oscillator.start();
       oscillator.stop(context.currentTime + 0.2);
-    } catch (e) { /* audio not allowed yet */ }
+    } catch { /* audio not allowed yet */ }
   }
 
   function value(row, column) {

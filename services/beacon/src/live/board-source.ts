@@ -83,7 +83,8 @@ export class BoardSource {
     if (this.timer === undefined) {
       this.timer = setInterval(() => {
         this.ensureFresh().catch((error: unknown) => this.options.logger.warn({ err: error }, 'board refresh failed'));
-      }, Math.min(1000, this.options.settings.refreshMs));
+        // Ticks at a quarter of the interval, so a refresh starts at most a quarter late.
+      }, Math.max(100, this.options.settings.refreshMs / 4));
       this.timer.unref();
     }
     return () => {

@@ -9,6 +9,7 @@ import { matches, type BoardFilter, type BoardRow } from '../domain/rows.js';
 import type { BoardChange, BoardMeta, BoardSource } from './board-source.js';
 
 const HEARTBEAT_MS = 15_000;
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface StreamOptions {
   source: BoardSource;
@@ -45,7 +46,10 @@ export async function streamBoard(request: FastifyRequest, reply: FastifyReply, 
   let ended = false;
   const timers: NodeJS.Timeout[] = [];
   const send = (text: string) => {
-    if (!ended) res.write(text);
+    if (ended) return;
+    // A screen that stops reading is dropped rather than buffered without bound; it reconnects and gets a snapshot.
+    if (res.writableLength > MAX_BUFFERED_BYTES) return end();
+    res.write(text);
   };
   const snapshot = () => {
     const state = source.snapshot();
