@@ -35,7 +35,8 @@ async function pasteImage(page: Page): Promise<void> {
   });
 }
 
-describe('knowledgetree through the gateway', () => {
+// Cloning, installing and starting the platform alone can take minutes on a loaded machine.
+describe('knowledgetree through the gateway', { timeout: 900_000 }, () => {
   const suite = withStartedPlatform();
 
   it('lets a technician write, version, find and export an article; shows a client only their shared folder', async (context) => {
