@@ -12,6 +12,7 @@ import type { AuditReport } from '../security/findings.js';
 import type { AlertSettings } from '../settings/schema.js';
 import type { PlatformStatus } from '../status.js';
 import { auditAlerts, serviceAlerts, type AlertDecision } from './rules.js';
+import { ACCESS_ALERT_KEY, ACCESS_ALERT_WINDOW_MS, accessAlert, undeliveredSince } from '../identity/access-alert.js';
 import { emailSettings, sendAlertEmail } from './email.js';
 import { alertPayload, deliver, type DeliveryOptions, type WebhookPayload } from './webhook.js';
 
@@ -45,6 +46,15 @@ export class AlertMonitor {
     // Every answering service "resolves" its keys each round: only those open cost a query.
     const open = new Set(await openAlertKeys(this.deps.db, 'service:'));
     await this.apply({ raise: decision.raise.filter((alert) => !open.has(alert.key)), resolve: decision.resolve.filter((key) => open.has(key)) });
+    await this.accessRound();
+  }
+
+  /** Opens or resolves the alert of identity's undelivered access notices (see `identity/access-alert.ts`). */
+  async accessRound(): Promise<void> {
+    const since = new Date(this.deps.now().getTime() - ACCESS_ALERT_WINDOW_MS);
+    const alert = accessAlert(await undeliveredSince(this.deps.db, since));
+    if (alert === null) await this.resolve(ACCESS_ALERT_KEY);
+    else await this.raise(alert);
   }
 
   /** Runs the security audit once, and prunes old resolved alerts. */
