@@ -116,6 +116,15 @@ describe('codex API', () => {
     assert.deepEqual(board.tickets.map((ticket) => [ticket.subject, ticket.account_number]), [['Open one', 'TIX-1']]);
     const detail = await get<{ ticket: { subject: string; description_text: string | null } }>(`/api/tickets/${open}`, await t.serviceToken('beacon'));
     assert.deepEqual([detail.ticket.subject, detail.ticket.description_text], ['Open one', 'The printer is <b>on fire</b>'], 'the description as text, for the board\'s panel');
+    // The cheap change signal moves when a ticket is written, and only then.
+    const signature = async () => (await get<{ signature: string }>('/api/tickets/active/signature', await t.serviceToken('beacon'))).signature;
+    const first = await signature();
+    assert.equal(await signature(), first);
+    await t.db.update(tickets).set({ subject: 'Open one, edited', syncedAt: new Date('2026-11-26T10:00:00Z') }).where(eq(tickets.id, open));
+    const second = await signature();
+    assert.notEqual(second, first);
+    await addTicket(t.db, { companyId: company, externalId: '902', subject: 'Another', status: 'closed' });
+    assert.notEqual(await signature(), second);
     const bad = await t.app.inject({ url: '/api/tickets/time-entries?month=2026-13', headers: bearer(admin) });
     assert.equal(bad.statusCode, 400);
   });

@@ -69,6 +69,23 @@ export async function activeTickets(db: CodexDb, scope: CompanyScope, limit: num
   return rows.map(flatten);
 }
 
+/**
+ * Aggregates that change whenever any ticket row is written: the sync sets `synced_at` on every
+ * row it stores (and archives by setting `archived_at`), so a board can ask this cheap question
+ * every second and read the whole active list only when the answer moves.
+ */
+export async function ticketsFingerprint(db: CodexDb): Promise<string> {
+  const [row] = await db
+    .select({
+      count: sql<string>`count(*)`,
+      archived: sql<string>`count(${tickets.archivedAt})`,
+      synced: sql<string>`coalesce(sum(extract(epoch from ${tickets.syncedAt})), 0)`,
+      updated: sql<string>`coalesce(sum(extract(epoch from ${tickets.updatedAt})), 0)`,
+    })
+    .from(tickets);
+  return row === undefined ? '' : `${row.count}:${row.archived}:${row.synced}:${row.updated}`;
+}
+
 /** A ticket with its conversations and time entries, or undefined. */
 export async function findTicket(db: CodexDb, id: number) {
   const [row] = await baseQuery(db).where(eq(tickets.id, id));

@@ -1,4 +1,5 @@
 /** `/api/tickets…` and `/api/psa/…`: tickets, the active board, time entries by month, agents, PSA links. */
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
 import { psaAgents } from '../../db/schema.js';
 import { lastRun } from '../../db/sync-runs.js';
-import { activeTickets, findTicket, listTickets, timeEntriesForMonth, timeTotalsForMonth } from '../../db/tickets.js';
+import { activeTickets, findTicket, listTickets, ticketsFingerprint, timeEntriesForMonth, timeTotalsForMonth } from '../../db/tickets.js';
 import type { CodexDb } from '../../db/types.js';
 import { SERVICE_ACCESS } from '../../domain/permissions.js';
 import { allow, assertVisible, scopeOf } from '../access.js';
@@ -62,6 +63,15 @@ export const ticketApiRoutes: FastifyPluginAsync<{ db: CodexDb; config: CodexCon
   }, async (request) => {
     const tickets = await activeTickets(db, await scopeOf(request, db), request.query.limit);
     return { tickets: tickets.map(presentTicket), total: tickets.length, last_sync_at: await lastTicketSync(db) };
+  });
+
+  app.get('/api/tickets/active/signature', {
+    preHandler: allow('ticket:read', { services: SERVICE_ACCESS.ticketsActive }),
+    schema: { response: { 200: z.object({ signature: z.string() }) } },
+    config: { summary: 'A value that changes whenever a ticket is stored or a ticket sync finishes: ask it often, read /api/tickets/active when it moves', access: 'users; services: ' + SERVICE_ACCESS.ticketsActive.join(', ') },
+  }, async () => {
+    const [fingerprint, lastSync] = await Promise.all([ticketsFingerprint(db), lastTicketSync(db)]);
+    return { signature: createHash('sha256').update(`${fingerprint}|${lastSync ?? ''}`).digest('base64url').slice(0, 22) };
   });
 
   app.get('/api/tickets/time-entries', {
