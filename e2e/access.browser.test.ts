@@ -123,7 +123,8 @@ async function templateStatus(ports: Ports, token: string): Promise<number> {
   return response.status;
 }
 
-describe('taking access away on the started platform', () => {
+// Cloning, installing and starting the platform (twice here) can take minutes on a loaded machine.
+describe('taking access away on the started platform', { timeout: 900_000 }, () => {
   const suite = withStartedPlatform();
 
   it('disables a signed-in technician from helm\'s console: their next request through the gateway is refused within 1 s', async (context) => {
