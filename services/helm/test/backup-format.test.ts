@@ -17,6 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { databaseUrl, dropDatabase, dropRole, ensureDatabase, migrate } from '@hivematrix/sdk/db';
 import { testServerUrl } from '@hivematrix/sdk/testing';
+import { Decrypter, Encrypter } from 'age-encryption';
+import { ScryptIdentity, ScryptRecipient } from '../src/backup/age-scrypt.js';
 import { createBackup } from '../src/backup/create.js';
 import { restoreDatabase } from '../src/backup/db-restore.js';
 import { BackupError } from '../src/backup/errors.js';
@@ -86,17 +88,15 @@ async function dropTarget(adminUrl: string, target: DatabaseTarget): Promise<voi
   await dropRole(adminUrl, target.role);
 }
 
-/** Runs `age -d` as an operator would, typing the passphrase at its prompt (age reads it from a terminal only, so through script(1)'s pseudo-terminal). */
-async function ageDecrypt(input: string, output: string, passphrase: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn('script', ['-qec', `age -d -o '${output}' '${input}'`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Runs the `age` command as an operator would, typing the passphrase at each prompt (age reads it from a terminal only, so through script(1)'s pseudo-terminal). */
+async function age(args: string, passphrase: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn('script', ['-qec', `age ${args}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
-  let typed = false;
+  let typed = 0;
   const onOutput = (chunk: Buffer): void => {
     out += chunk.toString('utf8');
-    if (!typed && /passphrase/i.test(out)) {
-      typed = true;
-      child.stdin.write(`${passphrase}\n`);
-    }
+    const prompts = (out.match(/passphrase/gi) ?? []).length;
+    for (; typed < prompts; typed++) child.stdin.write(`${passphrase}\n`);
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
@@ -129,9 +129,9 @@ describe('a backup an operator opens with standard tools', { timeout: 180_000 },
     assert.equal((await readFile(made.file)).subarray(0, 22).toString('ascii'), 'age-encryption.org/v1\n');
 
     const plain = path.join(work, 'backup.tar.gz');
-    const wrong = await ageDecrypt(made.file, path.join(work, 'wrong.tar.gz'), 'not the passphrase');
+    const wrong = await age(`-d -o '${path.join(work, 'wrong.tar.gz')}' '${made.file}'`, 'not the passphrase');
     assert.notEqual(wrong.code, 0, 'age refuses a wrong passphrase');
-    const decrypted = await ageDecrypt(made.file, plain, 'operator passphrase');
+    const decrypted = await age(`-d -o '${plain}' '${made.file}'`, 'operator passphrase');
     assert.equal(decrypted.code, 0, decrypted.out);
 
     const listed = spawnSync('tar', ['-tzf', plain], { encoding: 'utf8' });
@@ -267,5 +267,51 @@ describe('a database restore loads beside the live database and swaps', { timeou
     assert.deepEqual(await leftovers(), []);
     const owner = await adminQuery<{ owner: string }>(adminUrl, 'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [target.database]);
     assert.equal(owner[0]?.owner, target.role);
+  });
+});
+
+describe("age's passphrase stanza with scrypt on the thread pool", { timeout: 120_000 }, () => {
+  const text = 'the same bytes either way\n';
+  const decryptWith = async (identity: ScryptIdentity | string, ciphertext: Uint8Array): Promise<string> => {
+    const decrypter = new Decrypter();
+    if (typeof identity === 'string') decrypter.addPassphrase(identity);
+    else decrypter.addIdentity(identity);
+    return decrypter.decrypt(ciphertext, 'text');
+  };
+
+  it("is read by the package's own passphrase decrypter, and reads what the package writes", async () => {
+    const ours = new Encrypter();
+    ours.addRecipient(new ScryptRecipient('pass phrase', 10));
+    assert.equal(await decryptWith('pass phrase', await ours.encrypt(text)), text);
+    const theirs = new Encrypter();
+    theirs.setScryptWorkFactor(10);
+    theirs.setPassphrase('pass phrase');
+    const sealed = await theirs.encrypt(text);
+    assert.equal(await decryptWith(new ScryptIdentity('pass phrase'), sealed), text);
+    await assert.rejects(decryptWith(new ScryptIdentity('another phrase'), sealed), /no identity matched/);
+  });
+
+  it('reads a file the age command encrypted with a passphrase', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hm-age-cli-'));
+    try {
+      await writeFile(path.join(dir, 'plain.txt'), text);
+      const sealed = await age(`-p -o '${path.join(dir, 'sealed.age')}' '${path.join(dir, 'plain.txt')}'`, 'typed by an operator');
+      assert.equal(sealed.code, 0, sealed.out);
+      assert.equal(await decryptWith(new ScryptIdentity('typed by an operator'), await readFile(path.join(dir, 'sealed.age'))), text);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the event loop free while the key is derived at the default cost', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      const stanzas = await new ScryptRecipient('pass phrase', 18).wrapFileKey(new Uint8Array(16));
+      assert.equal(stanzas[0]?.args[0], 'scrypt');
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(ticks >= 2, `timers ran ${ticks} times during the derivation (a synchronous scrypt lets none run)`);
   });
 });

@@ -35,7 +35,10 @@ async function testPlatform(): Promise<{ paths: HelmPaths; targets: DatabaseTarg
   await loadPlatform(paths);
   const config = JSON.parse(await readFile(paths.masterConfig, 'utf8')) as {
     databases: { mode: string; admin_url?: string; apps: Record<string, { database: string; role: string }> };
+    apps?: Record<string, Record<string, unknown>>;
   };
+  // The template's notes are the simplest records to follow through; it may be off by default.
+  config.apps = { ...config.apps, template: { ...config.apps?.template, enabled: true } };
   const adminUrl = await testServerUrl();
   const suffix = randomBytes(4).toString('hex');
   config.databases.mode = 'external';

@@ -23,6 +23,7 @@ import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { create, entries } from 'tar';
+import { ScryptIdentity, ScryptRecipient } from './age-scrypt.js';
 import { BackupError } from './errors.js';
 import { readContainer, readContainerHeader, MAGIC as HMBAK_MAGIC } from './hmbak.js';
 import { assertEntryName } from './manifest.js';
@@ -36,7 +37,7 @@ export const BACKUP_EXTENSIONS = [AGE_EXTENSION, TAR_GZ_EXTENSION, HMBAK_EXTENSI
 
 const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n', 'ascii');
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
-/** age's own default (the `age` command uses the same): about a second and 256 MiB to derive the key. */
+/** age's own default (the `age` command uses the same): about a second and 256 MiB to derive the key, on the thread pool. */
 export const DEFAULT_SCRYPT_WORK_FACTOR = 18;
 
 export type ArchiveFormat = 'age' | 'tar.gz' | 'hmbak';
@@ -88,9 +89,9 @@ export async function writeArchive(file: string, dir: string, names: readonly st
   // portable: no user or host names in the headers; strict: a file that vanishes or changes fails.
   let stream: ReadableStream<Uint8Array> = create({ cwd: dir, gzip: { level: 6 }, portable: true, strict: true, mtime: options.mtime }, [...names]);
   if (options.passphrase !== undefined) {
+    // The package's own passphrase stanza, with scrypt off the event loop (age-scrypt.ts).
     const encrypter = new Encrypter();
-    encrypter.setScryptWorkFactor(options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR);
-    encrypter.setPassphrase(options.passphrase);
+    encrypter.addRecipient(new ScryptRecipient(options.passphrase, options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR));
     stream = await encrypter.encrypt(stream);
   }
   await stream.pipeTo(Writable.toWeb(createWriteStream(file, { flags: 'wx', mode: 0o600 })));
@@ -102,7 +103,7 @@ export type EntryHandler = (name: string, size: number, content: AsyncIterable<U
 /** The decrypted bytes of an age file; a failure while reading them is the file's, not ours. */
 async function* decrypted(file: string, passphrase: string): AsyncGenerator<Uint8Array> {
   const decrypter = new Decrypter();
-  decrypter.addPassphrase(passphrase);
+  decrypter.addIdentity(new ScryptIdentity(passphrase));
   let plain: ReadableStream<Uint8Array>;
   try {
     plain = await decrypter.decrypt(Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>);
