@@ -74,8 +74,18 @@ export interface Platform {
   dispose(): Promise<void>;
 }
 
+/** Options of `clonePlatform`. */
+export interface CloneOptions {
+  /**
+   * Apps turned on before the first start although a new installation leaves them off. Default
+   * `['template']`: most journeys sign in at the template's page (a new install does not enable
+   * it, see `enabled_by_default` in apps_registry.json); `[]` gives a new installation as shipped.
+   */
+  enable?: readonly string[];
+}
+
 /** Clones the repository and configures free ports; `start()` brings it up. */
-export async function clonePlatform(): Promise<Platform> {
+export async function clonePlatform(options: CloneOptions = {}): Promise<Platform> {
   const base = await mkdtemp(path.join(tmpdir(), 'hm-e2e-'));
   // When tests run as root, the embedded server runs as `postgres` and must reach instance/.
   await chmod(base, 0o755);
@@ -89,8 +99,9 @@ export async function clonePlatform(): Promise<Platform> {
   const cli = (args: string[], input?: string) => run(clone, process.execPath, ['services/helm/bin/hivematrix.js', ...args], env, input);
   assert.equal((await cli(['update-config'])).code, 0);
   const configFile = path.join(clone, 'instance', 'configs', 'master_config.json');
-  const config = JSON.parse(await readFile(configFile, 'utf8')) as { apps: Record<string, { port?: number }>; keycloak: { upstream_url: string } };
+  const config = JSON.parse(await readFile(configFile, 'utf8')) as { apps: Record<string, { port?: number; enabled?: boolean }>; keycloak: { upstream_url: string } };
   for (const name of Object.keys(config.apps)) config.apps[name] = { ...config.apps[name], port: await freePort() };
+  for (const name of options.enable ?? ['template']) config.apps[name] = { ...config.apps[name], enabled: true };
   config.keycloak.upstream_url = `http://127.0.0.1:${config.apps.identity?.port ?? 0}`;
   await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
 

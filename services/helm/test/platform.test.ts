@@ -47,7 +47,8 @@ describe('./start.sh, hivematrix status and stop', () => {
     const helmPort = await freePort();
     const templatePort = await freePort();
     config.apps.helm = { ...config.apps.helm, port: helmPort };
-    config.apps.template = { ...config.apps.template, port: templatePort };
+    // A new installation leaves the template off (enabled_by_default: false); this run turns it on.
+    config.apps.template = { ...config.apps.template, port: templatePort, enabled: true };
     // Without core the template reports itself degraded; do not wait long for it to recover.
     config.supervisor = { ...config.supervisor, ready_timeout_s: 1, stop_grace_s: 5 };
     await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });

@@ -142,7 +142,8 @@ describe('generated service tables', () => {
     const services = await loadServicesFile(paths.servicesFile);
     const master = JSON.parse(await readFile(paths.masterServicesFile, 'utf8')) as Record<string, { url: string; port: number }>;
     assert.deepEqual(services.helm && { url: services.helm.url, admin_only: services.helm.admin_only, visible: services.helm.visible }, { url: 'http://127.0.0.1:5004', admin_only: true, visible: true });
-    assert.deepEqual(services.template && { port: services.template.port, strip_prefix: services.template.strip_prefix }, { port: 5040, strip_prefix: true });
+    assert.deepEqual(services.codex && { port: services.codex.port, strip_prefix: services.codex.strip_prefix }, { port: 5010, strip_prefix: true });
+    assert.equal(services.template, undefined, 'the template (a scaffold for developers) is off on a new installation');
     if (services.identity !== undefined) assert.equal(services.identity.strip_prefix, false);
     if (services.nexus !== undefined) assert.equal(services.nexus.url, 'https://127.0.0.1:8443');
     assert.deepEqual(Object.keys(master), Object.keys(services));

@@ -46,7 +46,7 @@ export async function loadPlatform(paths: HelmPaths, sources: SecretSources = {}
   await prepareInstance(paths);
   const { config, created } = await ensureMasterConfig(
     paths.masterConfig,
-    platform.apps.map((app) => ({ name: app.name, database: app.database })),
+    platform.apps.map((app) => ({ name: app.name, database: app.database, enabledByDefault: app.enabledByDefault })),
     sources,
   );
   return { paths, platform, config, created, context: generationContext(platform, config, paths) };

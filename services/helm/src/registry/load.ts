@@ -38,6 +38,8 @@ export interface AppDefinition {
   publicPaths: string[];
   stripPrefix: boolean;
   database: boolean;
+  /** Whether a new installation turns it on (registry `enabled_by_default`, default true). */
+  enabledByDefault: boolean;
   gitUrl: string | undefined;
   install: string | undefined;
 }
@@ -169,6 +171,7 @@ export async function loadPlatformApps(paths: HelmPaths, options: LoadOptions = 
       publicPaths: fields.public_paths ?? [],
       stripPrefix: fields.strip_prefix ?? true,
       database,
+      enabledByDefault: fields.enabled_by_default ?? true,
       gitUrl: fields.git_url,
       install: fields.install,
     });

@@ -44,6 +44,13 @@ export const registryAppSchema = z.strictObject({
   /** Where `hivematrix install <name>` clones the app from. */
   git_url: z.string().min(1).optional(),
   required: z.boolean().optional(),
+  /**
+   * `false`: a new installation writes the app as `enabled: false` (the template is a scaffold for
+   * developers, not a product page); `hivematrix enable <name>` turns it on. Existing
+   * installations keep their setting. Only the registry can say this, so services copied from the
+   * template by `hivematrix new-service` start enabled.
+   */
+  enabled_by_default: z.boolean().optional(),
 });
 export type RegistryApp = z.infer<typeof registryAppSchema>;
 

@@ -29,6 +29,8 @@ export function sqlName(app: string): string {
 export interface ConfigApp {
   name: string;
   database: boolean;
+  /** `false`: written as `enabled: false` when the app first enters the configuration. */
+  enabledByDefault?: boolean;
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -119,7 +121,11 @@ export async function ensureMasterConfig(
   const appSettings = section('apps');
   for (const app of apps) {
     const settings = (appSettings[app.name] ?? {}) as Record<string, unknown>;
-    if (appSettings[app.name] === undefined) appSettings[app.name] = settings;
+    if (appSettings[app.name] === undefined) {
+      appSettings[app.name] = settings;
+      // Decided once, when the app first appears; the operator's later choice is never undone.
+      if (app.enabledByDefault === false) settings.enabled = false;
+    }
     fill(settings, 'secret', secret);
     if (app.database && dbApps[app.name] === undefined) {
       dbApps[app.name] = { database: sqlName(app.name), role: sqlName(app.name), password: secret() };
