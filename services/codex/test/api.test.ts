@@ -116,15 +116,22 @@ describe('codex API', () => {
     assert.deepEqual(board.tickets.map((ticket) => [ticket.subject, ticket.account_number]), [['Open one', 'TIX-1']]);
     const detail = await get<{ ticket: { subject: string; description_text: string | null } }>(`/api/tickets/${open}`, await t.serviceToken('beacon'));
     assert.deepEqual([detail.ticket.subject, detail.ticket.description_text], ['Open one', 'The printer is <b>on fire</b>'], 'the description as text, for the board\'s panel');
-    // The cheap change signal moves when a ticket is written, and only then.
-    const signature = async () => (await get<{ signature: string }>('/api/tickets/active/signature', await t.serviceToken('beacon'))).signature;
-    const first = await signature();
-    assert.equal(await signature(), first);
+    // An ETag that holds while no ticket is written: a board asking often gets 304s.
+    const beacon = await t.serviceToken('beacon');
+    const ask = (etag?: string) => t.app.inject({ url: '/api/tickets/active', headers: { ...bearer(beacon), ...(etag === undefined ? {} : { 'if-none-match': etag }) } });
+    const first = (await ask()).headers.etag as string;
+    assert.match(first, /^"[A-Za-z0-9_-]{27}"$/);
+    const unchanged = await ask(first);
+    assert.equal(unchanged.statusCode, 304);
+    assert.equal(unchanged.body, '');
     await t.db.update(tickets).set({ subject: 'Open one, edited', syncedAt: new Date('2026-11-26T10:00:00Z') }).where(eq(tickets.id, open));
-    const second = await signature();
-    assert.notEqual(second, first);
+    const changed = await ask(first);
+    assert.equal(changed.statusCode, 200);
+    assert.notEqual(changed.headers.etag, first);
     await addTicket(t.db, { companyId: company, externalId: '902', subject: 'Another', status: 'closed' });
-    assert.notEqual(await signature(), second);
+    assert.equal((await ask(changed.headers.etag as string)).statusCode, 200, 'a new ticket, even a closed one, moves it');
+    const client = await t.app.inject({ url: '/api/tickets/active', headers: { ...bearer(await t.token('client')), 'if-none-match': changed.headers.etag as string } });
+    assert.equal(client.statusCode, 200, 'the tag depends on the caller\'s scope');
     const bad = await t.app.inject({ url: '/api/tickets/time-entries?month=2026-13', headers: bearer(admin) });
     assert.equal(bad.statusCode, 400);
   });

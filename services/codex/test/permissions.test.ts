@@ -76,7 +76,6 @@ describe('permission matrix over HTTP', () => {
     { url: `/api/tickets/${ticketId}`, allowed: { client: 200, ...staff, 'svc:ledger': 200, 'svc:beacon': 200, 'svc:brainhair': 200 } },
     { url: `/api/tickets/${otherTicketId}`, allowed: { client: 404, ...staff, 'svc:ledger': 200, 'svc:beacon': 200, 'svc:brainhair': 200 } },
     { url: '/api/tickets/active', allowed: { client: 200, ...staff, 'svc:beacon': 200, 'svc:brainhair': 200 } },
-    { url: '/api/tickets/active/signature', allowed: { client: 200, ...staff, 'svc:beacon': 200, 'svc:brainhair': 200 } },
     { url: '/api/tickets/time-entries?month=2026-11', allowed: { ...staff, 'svc:ledger': 200 } },
     { url: '/api/tickets/time-entries/totals?month=2026-11', allowed: { ...staff, 'svc:ledger': 200 } },
     { url: '/api/psa/agents', allowed: { ...staff, 'svc:beacon': 200, 'svc:ledger': 200 } },

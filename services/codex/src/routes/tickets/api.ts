@@ -57,21 +57,19 @@ export const ticketApiRoutes: FastifyPluginAsync<{ db: CodexDb; config: CodexCon
     preHandler: allow('ticket:read', { services: SERVICE_ACCESS.ticketsActive }),
     schema: {
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
-      response: { 200: z.object({ tickets: z.array(ticketSchema), total: z.number().int(), last_sync_at: z.string().nullable() }) },
+      response: { 200: z.object({ tickets: z.array(ticketSchema), total: z.number().int(), last_sync_at: z.string().nullable() }), 304: z.undefined() },
     },
-    config: { summary: 'Every active ticket with what a ticket board needs (priority first, oldest update first)', access: 'users (clients: their own); services: ' + SERVICE_ACCESS.ticketsActive.join(', ') },
-  }, async (request) => {
-    const tickets = await activeTickets(db, await scopeOf(request, db), request.query.limit);
-    return { tickets: tickets.map(presentTicket), total: tickets.length, last_sync_at: await lastTicketSync(db) };
-  });
-
-  app.get('/api/tickets/active/signature', {
-    preHandler: allow('ticket:read', { services: SERVICE_ACCESS.ticketsActive }),
-    schema: { response: { 200: z.object({ signature: z.string() }) } },
-    config: { summary: 'A value that changes whenever a ticket is stored or a ticket sync finishes: ask it often, read /api/tickets/active when it moves', access: 'users; services: ' + SERVICE_ACCESS.ticketsActive.join(', ') },
-  }, async () => {
+    config: { summary: 'Every active ticket with what a ticket board needs (priority first, oldest update first); an ETag, and 304 to If-None-Match while no ticket was stored and no ticket sync finished', access: 'users (clients: their own); services: ' + SERVICE_ACCESS.ticketsActive.join(', ') },
+  }, async (request, reply) => {
+    const scope = await scopeOf(request, db);
+    // A board asks every second or so: while nothing was written, a few aggregates answer it (RFC 9110 §13.1.2).
     const [fingerprint, lastSync] = await Promise.all([ticketsFingerprint(db), lastTicketSync(db)]);
-    return { signature: createHash('sha256').update(`${fingerprint}|${lastSync ?? ''}`).digest('base64url').slice(0, 22) };
+    const etag = `"${createHash('sha256').update(JSON.stringify([fingerprint, lastSync, request.query.limit, scope])).digest('base64url').slice(0, 27)}"`;
+    reply.header('etag', etag).header('cache-control', 'private, no-cache');
+    const wanted = request.headers['if-none-match'];
+    if (wanted !== undefined && wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.code(304).send(undefined);
+    const tickets = await activeTickets(db, scope, request.query.limit);
+    return { tickets: tickets.map(presentTicket), total: tickets.length, last_sync_at: lastSync };
   });
 
   app.get('/api/tickets/time-entries', {
