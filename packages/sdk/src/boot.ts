@@ -13,6 +13,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/verify.js';
 import { createRevocationFeed, type RevocationFeed } from './auth/revocation.js';
 import { confirmWithCore, createRevocationPolicy, type RevocationPolicy } from './auth/revocation-policy.js';
 import { createServiceClient, type ServiceClient } from './service-client.js';
+import { drainStateOf } from './http/drain.js';
 
 /** The platform variables every service has (see `baseServiceEnv`). */
 export interface PlatformSettings {
@@ -111,12 +112,25 @@ export function connectPlatform(
 export interface RunServiceOptions {
   /** Builds the app and everything it holds; called once the configuration is valid. */
   start: () => Promise<{ app: FastifyInstance; host: string; port: number; logger: FastifyBaseLogger; close: () => Promise<void> }>;
+  /**
+   * Milliseconds between SIGTERM and closing the listener, while `/health` already answers 503
+   * "draining" and requests are still served, so a load balancer that polls health notices first.
+   * Default 0 (Kubernetes gets the same pause from the pod's preStop hook).
+   */
+  drainDelayMs?: number;
+  /**
+   * Longest wait for requests and streams in flight once the listener is closed; past it the
+   * remaining connections are cut and the process exits anyway. Default 10 s.
+   */
+  drainTimeoutMs?: number;
 }
 
 /**
- * Runs a service: starts it, listens, and on SIGTERM/SIGINT stops accepting requests, lets the
- * ones in flight finish, then closes its resources. A ConfigError is printed (every bad variable)
- * and the process exits with status 78 (EX_CONFIG) before anything is opened.
+ * Runs a service: starts it, listens, and on SIGTERM/SIGINT drains: `/health` answers 503 with a
+ * `draining` check, event streams are ended politely (clients reconnect elsewhere), the listener
+ * closes and requests in flight finish (bounded by `drainTimeoutMs`), then its resources close
+ * and the process exits 0. A ConfigError is printed (every bad variable) and the process exits
+ * with status 78 (EX_CONFIG) before anything is opened.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   let started;
@@ -130,6 +144,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     throw error;
   }
   const { app, host, port, logger, close } = started;
+  const drainDelayMs = options.drainDelayMs ?? 0;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
 
   // Signal handlers go in before `listen`, so a stop that arrives while the port is being bound
   // still closes the database pool and flushes the logs instead of killing the process outright.
@@ -137,14 +153,37 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    void app
-      .close()
+    logger.info({ signal, drainDelayMs, drainTimeoutMs }, 'draining');
+    // A last resort: whatever hangs in closing resources, the process is gone past the bound.
+    setTimeout(() => process.exit(1), drainDelayMs + drainTimeoutMs + 5_000).unref();
+    void drain(app, { delayMs: drainDelayMs, timeoutMs: drainTimeoutMs, logger })
       .then(close)
+      .then(() => logger.info('stopped'))
       .catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'))
       .finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   await app.listen({ host, port });
+}
+
+/** Not ready, pause, end event streams, close the listener and wait for requests (bounded). */
+async function drain(app: FastifyInstance, options: { delayMs: number; timeoutMs: number; logger: FastifyBaseLogger }): Promise<void> {
+  const state = drainStateOf(app);
+  state?.begin();
+  if (options.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+  const streams = state?.endStreams() ?? 0;
+  if (streams > 0) options.logger.info({ streams }, 'event streams ended for the drain');
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+  });
+  const closing = app.close().then(() => 'closed' as const);
+  const outcome = await Promise.race([closing, bound]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    options.logger.warn({ timeoutMs: options.timeoutMs }, 'requests still in flight after the drain bound: connections cut');
+    app.server.closeAllConnections();
+    await closing;
+  }
 }

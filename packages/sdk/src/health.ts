@@ -8,6 +8,7 @@
  */
 import { promises as fsPromises } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { drainStateOf } from './http/drain.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -273,14 +274,19 @@ export function addCheck(report: HealthReport, name: string, result: CheckResult
  * When the app's verifier (see `createServiceApp`) has a revocation policy, its state is the
  * `revocation_feed` check: `unhealthy` until the feed has caught up once (no user token is
  * accepted then), `degraded` while it is down (with `down_since` and `strict` once past the grace).
+ * From SIGTERM on (an app built by `createServiceApp`), `draining` is an `unhealthy` check.
  */
 export function registerHealthRoute(app: FastifyInstance, check: HealthCheck): void {
   const auth = (app as { hivematrixAuth?: { verifier?: { revocationHealth?: () => CheckResult } } }).hivematrixAuth;
+  const drain = drainStateOf(app);
   // Probed every few seconds by helm and load balancers: not worth a log line each.
   app.get('/health', { config: { rateLimit: false }, logLevel: 'warn' }, async (_request, reply) => {
     let report = await check.run();
     const feed = auth?.verifier?.revocationHealth?.();
     if (feed !== undefined) report = addCheck(report, 'revocation_feed', feed);
+    // An instance that received SIGTERM is not ready: 503 with `checks.draining` (see runService).
+    const draining = drain?.health();
+    if (draining !== undefined) report = addCheck(report, 'draining', draining);
     return reply.code(report.statusCode).header('Cache-Control', 'no-store').send(report.body);
   });
 }

@@ -17,6 +17,7 @@ export { securityHeaders, SERVICE_CSP } from './http/security-headers.js';
 export { crossSiteReason, installSameOriginCheck } from './http/same-origin.js';
 export { installFormParser, parseForm, type FormFields } from './http/forms.js';
 export { findInvalidText, installTextGuard, invalidTextReason } from './http/text-guard.js';
+export { drainStateOf, installDrain, type DrainState } from './http/drain.js';
 export { CSV_FORMULA_START, formatCell, formatCsv, formatCsvRow } from './csv.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';
 export * from './registry.js';

@@ -18,6 +18,7 @@ import { installErrorHandling } from './error-handler.js';
 import { securityHeaders } from './security-headers.js';
 import { installSameOriginCheck } from './same-origin.js';
 import { installTextGuard } from './text-guard.js';
+import { installDrain } from './drain.js';
 import { correlationFastifyOptions, correlationPlugin } from '../logging/correlation.js';
 import { urlsPlugin, loginUrl } from '../urls.js';
 import { htmlPlugin } from '../html/render.js';
@@ -79,6 +80,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installTextGuard(app);
+  // SIGTERM (runService) makes /health answer 503 "draining" and ends event streams politely.
+  installDrain(app);
   // Every handler runs in its request's call context, so the service client names the user a
   // call to another service is made for (see call-context.ts).
   app.addHook('onRoute', (route) => {
