@@ -1,0 +1,124 @@
+/**
+ * `npm run build`: the production build. Each service's entry points (and the SDK's) are bundled
+ * by esbuild into `<package>/dist/` (ESM, Node 24), with the SDK compiled into each bundle and every
+ * other package left in node_modules (external), so plain `node dist/main.js` runs a service
+ * without tsx.
+ *
+ * Files read at run time (migrations, nexus's design system, client scripts, ledger's fonts) are
+ * found the same way as from the sources: every `import.meta.dirname` / `import.meta.url` of a
+ * source file is rewritten to that file's own folder, so `path.resolve(import.meta.dirname,
+ * '../static')` still names the folder beside `src/`. The sources' paths stay valid; the build
+ * only removes the loader.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { build, type Plugin } from 'esbuild';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** A package to build: its folder and its entry points (relative to the folder). */
+interface Target {
+  dir: string;
+  entries: string[];
+}
+
+/** Every service's `src/main.ts`, its `src/cli/*.ts` scripts, and the SDK's exported entries. */
+export function buildTargets(root = ROOT): Target[] {
+  const targets: Target[] = [];
+  const sdk = path.join(root, 'packages', 'sdk');
+  targets.push({ dir: sdk, entries: ['src/index.ts', 'src/html/index.ts', 'src/db/index.ts'] });
+  const servicesDir = path.join(root, 'services');
+  for (const name of readdirSync(servicesDir).sort()) {
+    const dir = path.join(servicesDir, name);
+    if (!existsSync(path.join(dir, 'src', 'main.ts'))) continue;
+    const entries = ['src/main.ts'];
+    const cliDir = path.join(dir, 'src', 'cli');
+    if (name === 'helm') entries.push('src/cli/main.ts');
+    else if (existsSync(cliDir)) {
+      for (const file of readdirSync(cliDir).sort()) if (file.endsWith('.ts') && !file.endsWith('.d.ts')) entries.push(`src/cli/${file}`);
+    }
+    targets.push({ dir, entries });
+  }
+  return targets;
+}
+
+/** Keeps every bare import external except our own workspace packages, which are compiled in. */
+const externalDependencies: Plugin = {
+  name: 'external-dependencies',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@hivematrix/')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * Rewrites `import.meta.dirname` and `import.meta.url` in each source file to that file's folder
+ * and URL, computed from the bundle's own location at run time (so the built tree can move, as
+ * long as `dist/` keeps its place beside `src/`).
+ */
+function sourceLocations(outdir: string): Plugin {
+  return {
+    name: 'source-locations',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /\.tsx?$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.dirname') && !text.includes('import.meta.url')) return undefined;
+        const fromOut = path.relative(outdir, args.path).split(path.sep).join('/');
+        const fileUrl = `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`;
+        const replaced = text
+          .replaceAll('import.meta.dirname', `decodeURIComponent(new URL(".", ${fileUrl}).pathname).replace(/\\/$/, "")`)
+          .replaceAll('import.meta.url', fileUrl);
+        return { contents: replaced, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts' };
+      });
+    },
+  };
+}
+
+/** Builds one package into `<dir>/dist`. */
+async function buildTarget(target: Target): Promise<void> {
+  const outdir = path.join(target.dir, 'dist');
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: target.dir,
+    entryPoints: target.entries,
+    outbase: 'src',
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [externalDependencies, sourceLocations(outdir)],
+  });
+}
+
+/** Builds every target, carrying on past a failing one; returns what was built and what failed. */
+export async function buildAll(root = ROOT): Promise<{ built: string[]; failed: { name: string; error: string }[] }> {
+  const built: string[] = [];
+  const failed: { name: string; error: string }[] = [];
+  for (const target of buildTargets(root)) {
+    const name = path.relative(root, target.dir);
+    try {
+      await buildTarget(target);
+      built.push(name);
+    } catch (error) {
+      failed.push({ name, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { built, failed };
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const started = performance.now();
+  const { built, failed } = await buildAll();
+  process.stdout.write(`built ${built.length} packages into <package>/dist in ${Math.round(performance.now() - started)} ms: ${built.join(', ')}\n`);
+  for (const failure of failed) process.stderr.write(`FAILED ${failure.name}: ${failure.error}\n`);
+  if (failed.length > 0) process.exitCode = 1;
+}
