@@ -48,7 +48,7 @@ export function BackupsPage(props: { backups: BackupListing[]; components: strin
           <form method="post" action={urlFor('/backups/restore')}>
             <SelectField name="file" label="Backup" required options={backups.map((backup) => ({ value: backup.name, label: `${backup.name} (${size(backup.size)})` }))} />
             <SelectField name="component" label="Component" required options={components.map((name) => ({ value: name, label: name }))} />
-            <TextField name="passphrase" type="password" label="Passphrase (encrypted backups)" autocomplete="off" />
+            <TextField name="passphrase" type="password" label="Passphrase (encrypted backups)" autocomplete="off" hint="Empty: the passphrase file of scheduled backups is tried." />
             <input type="hidden" name="confirm" value="yes" />
             <Button type="submit" variant="danger">Restore</Button>
           </form>
