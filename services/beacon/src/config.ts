@@ -69,7 +69,7 @@ export const beaconEnvSchema = z.object({
   ...databaseEnv,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
   CODEX_SERVICE_URL: z.url().default('http://127.0.0.1:5010').describe('Base URL of codex (services.json wins when helm runs beacon)'),
-  REFRESH_SECONDS: z.coerce.number().int().min(1).max(30).default(10).describe('How often the shared board asks codex for the active tickets (at most 30 s)'),
+  REFRESH_SECONDS: z.coerce.number().int().min(1).max(30).default(1).describe("How often the shared board asks codex whether the active tickets changed (a conditional GET: 304 while nothing did); at most 30 s"),
   TICKET_LIMIT: z.coerce.number().int().min(1).max(5000).default(5000).describe('Most active tickets read from codex per refresh'),
   STALE_SYNC_MINUTES: z.coerce.number().int().min(1).default(30).describe("Show a banner when codex's last ticket sync is older than this"),
   SYNC_JOB: z.enum(['freshservice-tickets', 'superops-tickets']).default('freshservice-tickets').describe('The codex job "Sync now" starts'),

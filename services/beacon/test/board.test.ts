@@ -89,8 +89,19 @@ describe('beacon board', () => {
     await get('/api/board', token);
     assert.equal(t.codex.calls.active - before, 1, 'inside the interval the cache answers');
     t.advance(10_000);
+    const reads = t.app.board.fullReads;
     await get('/api/board', token);
     assert.equal(t.codex.calls.active - before, 2);
+    assert.equal(t.app.board.fullReads, reads, 'nothing changed: codex answered 304 and no tickets travelled');
+    const version = t.app.board.snapshot().version;
+    const first = t.codex.tickets[0];
+    assert.ok(first);
+    t.codex.tickets[0] = { ...first, subject: 'Changed in codex' };
+    t.advance(10_000);
+    const changed = JSON.parse((await get('/api/board', token)).body) as { version: number; rows: BoardRow[] };
+    assert.equal(t.app.board.fullReads, reads + 1);
+    assert.ok(changed.version > version);
+    assert.ok(changed.rows.some((row) => row.subject === 'Changed in codex'));
   });
 
   it('opens a ticket with the user\'s own token: text, PSA link and time since the last agent reply', async () => {

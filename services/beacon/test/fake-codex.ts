@@ -2,6 +2,7 @@
  * An in-memory codex for beacon's tests, answering in codex's shapes (parsed by the same schemas
  * beacon applies to the real one) and recording who asked what with which token.
  */
+import { createHash } from 'node:crypto';
 import { activeTicketsSchema, syncRunSchema, ticketDetailSchema, type CodexClient } from '../src/codex/client.js';
 import type { CodexTicket } from '../src/domain/rows.js';
 
@@ -51,10 +52,13 @@ export function fakeCodex(initial: CodexTicket[]): FakeCodex {
     release() {
       for (const resolve of waiting.splice(0)) resolve();
     },
-    async activeTickets() {
+    async activeTickets(_limit, etag) {
       fake.calls.active += 1;
       if (fake.hold) await new Promise<void>((resolve) => waiting.push(resolve));
-      return activeTicketsSchema.parse({ tickets: fake.tickets, total: fake.tickets.length, last_sync_at: '2026-11-25T11:55:00.000Z' });
+      // The ETag as codex makes it: it moves whenever the tickets do.
+      const current = `"${createHash('sha256').update(JSON.stringify(fake.tickets)).digest('base64url')}"`;
+      if (etag === current) return { unchanged: true };
+      return { unchanged: false, etag: current, data: activeTicketsSchema.parse({ tickets: fake.tickets, total: fake.tickets.length, last_sync_at: '2026-11-25T11:55:00.000Z' }) };
     },
     async agents() {
       return [{ provider: 'freshservice', external_id: '7', name: 'Alice Agent', active: true }, { provider: 'freshservice', external_id: '8', name: 'Bob Agent', active: true }];

@@ -64,8 +64,11 @@ export type SyncRun = z.infer<typeof syncRunSchema>;
 
 /** Codex as beacon uses it. */
 export interface CodexClient {
-  /** Every active ticket (service token; the shared cache is the only caller). */
-  activeTickets(limit: number): Promise<ActiveTickets>;
+  /**
+   * Every active ticket (service token; the shared cache is the only caller), or `unchanged`
+   * when codex's ETag still equals `etag` (a 304: codex answered from a few aggregates).
+   */
+  activeTickets(limit: number, etag?: string): Promise<{ unchanged: true } | { unchanged: false; data: ActiveTickets; etag: string | undefined }>;
   agents(): Promise<PsaAgent[]>;
   psaConfig(): Promise<PsaConfig>;
   /** One ticket with its conversation, as `userToken`'s owner may see it. */
@@ -104,8 +107,33 @@ export function httpCodexClient(options: { client: ServiceClient; codexUrl: stri
   }
 
   return {
-    // The shared board is nobody's in particular: not counted against whichever user's request set it off.
-    activeTickets: (limit) => options.client.call('codex', '/api/tickets/active', { query: { limit: String(limit) }, schema: activeTicketsSchema, timeoutMs: 30_000, onBehalfOf: null }),
+    activeTickets: async (limit, etag) => {
+      // A conditional GET (RFC 9110 §13.1.2), so the SDK's call (which treats 304 as a failure) is not used;
+      // the shared board is nobody's in particular, so no X-On-Behalf-Of.
+      const send = async () => {
+        const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${await options.client.getServiceToken('codex')}` };
+        if (etag !== undefined) headers['if-none-match'] = etag;
+        try {
+          return await fetchImpl(`${base}/api/tickets/active?limit=${limit}`, { headers, signal: AbortSignal.timeout(30_000) });
+        } catch (error) {
+          throw new AppError('bad_gateway', 'codex could not be reached', { cause: error });
+        }
+      };
+      let response = await send();
+      if (response.status === 401) {
+        await response.body?.cancel();
+        options.client.invalidateToken('codex');
+        response = await send();
+      }
+      if (response.status === 304) return { unchanged: true };
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new ServiceCallError('codex', response.status, undefined);
+      }
+      const parsed = activeTicketsSchema.safeParse(await response.json().catch(() => null));
+      if (!parsed.success) throw new AppError('bad_gateway', 'codex answered an unexpected shape for the active tickets');
+      return { unchanged: false, data: parsed.data, etag: response.headers.get('etag') ?? undefined };
+    },
     agents: () => options.client.call('codex', '/api/psa/agents', { schema: agentsSchema, onBehalfOf: null }),
     psaConfig: () => options.client.call('codex', '/api/psa/config', { schema: psaConfigSchema, onBehalfOf: null }),
     ticket: (id, token) => asUser(`/api/tickets/${id}`, token, ticketDetailSchema),

@@ -1,7 +1,8 @@
 /**
  * The one shared board: every open screen (boards, wall screens) reads this cache, and only it
  * asks codex, at most once per refresh interval whatever the number of screens (single flight:
- * concurrent askers share the request in progress). Each refresh places every ticket (sections
+ * concurrent askers share the request in progress). The request is conditional (codex's ETag):
+ * while no ticket was written, codex answers 304 from a few aggregates instead of 5,000 tickets. Each refresh places every ticket (sections
  * and SLA states also move with the clock), compares the rows with the previous ones and tells
  * the subscribers what changed, so a live connection sends a small patch, not the whole board.
  * The original asked codex for the whole board on every screen's every refresh (reference §4.5 item 8).
@@ -9,7 +10,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { BoardSettings } from '../config.js';
 import type { CodexClient, PsaAgent, PsaConfig } from '../codex/client.js';
-import { toRow, type BoardRow } from '../domain/rows.js';
+import { toRow, type BoardRow, type CodexTicket } from '../domain/rows.js';
 
 export interface BoardMeta {
   last_sync_at: string | null;
@@ -31,6 +32,8 @@ export interface BoardChange {
 
 export type BoardListener = (change: BoardChange) => void;
 
+/** Unchanged tickets are placed again this often, as their SLA states move with the clock. */
+const PLACE_AGAIN_MS = 10_000;
 /** Agents and PSA links change rarely: kept this long. */
 const DIRECTORY_TTL_MS = 5 * 60_000;
 
@@ -54,8 +57,14 @@ export class BoardSource {
   private timer: NodeJS.Timeout | undefined;
   private psa: { at: number; value: Promise<PsaConfig> } | undefined;
   private agentList: { at: number; value: Promise<PsaAgent[]> } | undefined;
+  private tickets: CodexTicket[] = [];
+  private lastSyncAt: string | null = null;
+  private etag: string | undefined;
+  private placedAt = Number.NEGATIVE_INFINITY;
   /** How many times codex was asked for the tickets (benchmarks and tests read it). */
   fetches = 0;
+  /** How many of those answers carried the tickets (the others were 304: nothing changed). */
+  fullReads = 0;
 
   constructor(options: BoardSourceOptions) {
     this.options = options;
@@ -134,26 +143,36 @@ export class BoardSource {
     const upserts: BoardRow[] = [];
     const removed: number[] = [];
     try {
-      const [active, psa] = await Promise.all([codex.activeTickets(ticketLimit), this.psaConfig().catch(() => ({ providers: [] }))]);
+      const [answer, psa] = await Promise.all([codex.activeTickets(ticketLimit, this.etag), this.psaConfig().catch(() => ({ providers: [] }))]);
       const at = now();
-      const templates = new Map(psa.providers.map((provider) => [provider.provider, provider.ticket_url_template]));
-      const psaUrl = (provider: string, externalId: string): string | null => templates.get(provider)?.replaceAll('{ticket_id}', encodeURIComponent(externalId)) ?? null;
-      const next = new Map<number, BoardRow>();
-      const nextText = new Map<number, string>();
-      for (const ticket of active.tickets) {
-        const row = toRow(ticket, at, settings.sla, psaUrl);
-        if (row === null) continue;
-        const text = JSON.stringify(row);
-        next.set(row.id, row);
-        nextText.set(row.id, text);
-        if (this.serialized.get(row.id) !== text) upserts.push(row);
+      if (!answer.unchanged) {
+        this.fullReads += 1;
+        this.tickets = answer.data.tickets;
+        this.lastSyncAt = answer.data.last_sync_at;
+        this.etag = answer.etag;
       }
-      for (const id of this.rows.keys()) if (!next.has(id)) removed.push(id);
-      this.rows = next;
-      this.serialized = nextText;
-      const lastSync = active.last_sync_at === null ? null : new Date(active.last_sync_at);
+      // Unchanged data still moves with the clock (SLA states); placed again at most every PLACE_AGAIN_MS.
+      if (!answer.unchanged || at.getTime() - this.placedAt >= PLACE_AGAIN_MS) {
+        this.placedAt = at.getTime();
+        const templates = new Map(psa.providers.map((provider) => [provider.provider, provider.ticket_url_template]));
+        const psaUrl = (provider: string, externalId: string): string | null => templates.get(provider)?.replaceAll('{ticket_id}', encodeURIComponent(externalId)) ?? null;
+        const next = new Map<number, BoardRow>();
+        const nextText = new Map<number, string>();
+        for (const ticket of this.tickets) {
+          const row = toRow(ticket, at, settings.sla, psaUrl);
+          if (row === null) continue;
+          const text = JSON.stringify(row);
+          next.set(row.id, row);
+          nextText.set(row.id, text);
+          if (this.serialized.get(row.id) !== text) upserts.push(row);
+        }
+        for (const id of this.rows.keys()) if (!next.has(id)) removed.push(id);
+        this.rows = next;
+        this.serialized = nextText;
+      }
+      const lastSync = this.lastSyncAt === null ? null : new Date(this.lastSyncAt);
       meta = {
-        last_sync_at: active.last_sync_at,
+        last_sync_at: this.lastSyncAt,
         stale: lastSync === null || at.getTime() - lastSync.getTime() > settings.staleSyncMs,
         fetched_at: at.toISOString(),
         error: null,
