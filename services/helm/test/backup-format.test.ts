@@ -95,9 +95,11 @@ async function age(args: string, passphrase: string): Promise<{ code: number | n
   let typed = 0;
   const onOutput = (chunk: Buffer): void => {
     out += chunk.toString('utf8');
-    const prompts = (out.match(/passphrase/gi) ?? []).length;
-    for (; typed < prompts; typed++) child.stdin.write(`${passphrase}\n`);
+    // Only the prompts ("Enter passphrase", "Confirm passphrase"), not an error that names the passphrase.
+    const prompts = (out.match(/(enter|confirm) passphrase/gi) ?? []).length;
+    for (; typed < prompts; typed++) if (child.stdin.writable) child.stdin.write(`${passphrase}\n`);
   };
+  child.stdin.on('error', () => undefined); // age may have exited already
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
   const timer = setTimeout(() => child.kill(), 60_000);
