@@ -10,7 +10,7 @@
  * never shifts a later page (offsets did, and month-end skipped companies).
  */
 import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { billingPlans, companies, contactCompanies, contacts, assets, psaAgents, tickets, timeEntries, type BillingPlan, type Company } from './schema.js';
+import { billingPlans, companies, psaAgents, tickets, timeEntries, type BillingPlan, type Company } from './schema.js';
 import { groupBy } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 import type { BillingType } from '../domain/billing-type.js';
@@ -63,11 +63,11 @@ function isoOf(column: SQL): SQL {
 }
 
 /** "Present at some time since `start`": never archived, or archived at or after it. */
-function presentSince(archivedAt: typeof companies.archivedAt | typeof assets.archivedAt | typeof contacts.archivedAt, start: SQL): SQL | undefined {
+function presentSince(archivedAt: typeof companies.archivedAt, start: SQL): SQL | undefined {
   return or(isNull(archivedAt), gte(archivedAt, start));
 }
 
-/** One keyset page of the month's companies with their parts (five queries whatever the page size). */
+/** One keyset page of the month's companies with their parts (five queries whatever the page size; four when no earlier months are asked for). */
 export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest): Promise<BillingMonthPage> {
   const { from, to } = monthRange(request.month);
   // Local midnight of the 1st in the business time zone, as an instant (PostgreSQL knows the zone rules).
