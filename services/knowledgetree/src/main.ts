@@ -4,6 +4,7 @@
  */
 import { connectPlatform, loadServicesFile, runService } from '@hivematrix/sdk';
 import { codexCompanies } from './codex-companies.js';
+import { purgeTrash } from './domain/tree.js';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadKnowledgetreeConfig } from './config.js';
@@ -26,12 +27,23 @@ await runService({
       now: () => new Date(),
       companiesOf: codexCompanies(config.CODEX_SERVICE_URL),
     });
+    // Trash older than TRASH_RETENTION_DAYS is purged hourly (and at start). The delete is
+    // idempotent, so several instances may all run it.
+    const purge = () => {
+      purgeTrash(database.db, new Date(), config.TRASH_RETENTION_DAYS)
+        .then((count) => { if (count > 0) platform.logger.info({ count }, 'purged trash'); })
+        .catch((error: unknown) => platform.logger.error({ err: error }, 'trash purge failed'));
+    };
+    purge();
+    const purgeTimer = setInterval(purge, 3_600_000);
+    purgeTimer.unref();
     return {
       app,
       host: config.HOST,
       port: config.PORT,
       logger: platform.logger,
       close: async () => {
+        clearInterval(purgeTimer);
         await database.close();
         await platform.close();
       },

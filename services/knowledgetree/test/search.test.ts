@@ -1,7 +1,7 @@
 /** Search: ranking (title over body), escaped highlighted snippets, prefixes, typos, filters, markup. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKnowledgetree, type KnowledgetreeHarness } from './harness.js';
+import { FROZEN_NOW, startKnowledgetree, type KnowledgetreeHarness } from './harness.js';
 import { client, ok, type NodeJson } from './api.js';
 
 interface Hit { id: string; title: string; path: string; snippet: string }
@@ -54,6 +54,9 @@ describe('knowledgetree: search', () => {
     assert.deepEqual((await find(`q=nightly&folder_id=${a.id}`)).results.map((r) => r.id), [inA.id]);
     assert.deepEqual((await find('q=nightly&tag=backup')).results.map((r) => r.id), [inA.id]);
     assert.deepEqual((await find('q=nightly&company=ACME')).results.map((r) => r.id), [outside.id]);
+    // Codex lists a company's articles with its service token.
+    const codex = client(t, await t.keys.mintServiceToken('codex', 'knowledgetree', { now: FROZEN_NOW.getTime() }));
+    assert.deepEqual(ok<{ articles: { id: string }[] }>(await codex.get('/api/companies/ACME/articles')).articles.map((a) => a.id), [outside.id]);
     // Deleted articles leave the results.
     await tech.call('DELETE', `/api/nodes/${inA.id}`);
     assert.deepEqual((await find('q=nightly')).results.map((r) => r.id), [outside.id]);

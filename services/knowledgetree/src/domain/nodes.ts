@@ -158,3 +158,14 @@ export async function sharedRoots(db: Executor, viewer: Viewer): Promise<ChildSu
         ORDER BY lower(n.title) LIMIT 500`,
   );
 }
+
+/** Visible articles linked to a company or shared with it, newest first (codex's company page). */
+export async function companyArticles(db: Executor, viewer: Viewer, account: string, limit = 200): Promise<NodeRecord[]> {
+  const raw = await rows<RawNode>(
+    db,
+    sql`SELECT ${NODE_COLUMNS} FROM nodes n
+        WHERE n.type = 'article' AND (n.linked_company = ${account} OR n.eff_company = ${account}) AND ${visibleTo(viewer)}
+        ORDER BY n.updated_at DESC LIMIT ${limit}`,
+  );
+  return raw.map(present);
+}

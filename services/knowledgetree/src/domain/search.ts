@@ -35,6 +35,14 @@ export interface SearchResult {
   corrected?: string;
 }
 
+/**
+ * Ranking reads every candidate's tsvector, so candidates are bounded: every title match (up to
+ * TITLE_CANDIDATES) plus the first BODY_CANDIDATES body matches. A word that occurs in more
+ * articles than that is ranked within a sample of its body matches; titles are never missed.
+ */
+const TITLE_CANDIDATES = 1000;
+const BODY_CANDIDATES = 2000;
+
 const START = '\u0002';
 const STOP = '\u0003';
 
@@ -66,12 +74,19 @@ async function run(db: Executor, viewer: Viewer, tsquery: string, filters: Searc
   if (filters.folderId !== undefined) conditions.push(sql`${filters.folderId}::uuid = ANY (n.ancestors)`);
   if (filters.tag !== undefined) conditions.push(sql`n.tags @> ARRAY[${filters.tag.toLowerCase()}]::text[]`);
   if (filters.company !== undefined) conditions.push(sql`(n.linked_company = ${filters.company} OR n.eff_company = ${filters.company})`);
+  const where = sql.join(conditions, sql` AND `);
+  const titleWhere = sql.join([...conditions.slice(0, 1), sql`n.title_search @@ q.query`, ...conditions.slice(2)], sql` AND `);
   return rows<SearchHit>(
     db,
     sql`WITH q AS (SELECT to_tsquery('english', ${tsquery}) AS query),
+        candidates AS (
+          (SELECT n.id FROM nodes n, q WHERE ${titleWhere} LIMIT ${TITLE_CANDIDATES})
+          UNION
+          (SELECT n.id FROM nodes n, q WHERE ${where} LIMIT ${BODY_CANDIDATES})
+        ),
         hits AS (
           SELECT n.id, n.type, n.title, n.ancestors, n.plain, ts_rank_cd('{0.02, 0.05, 0.1, 1.0}', n.search, q.query, 1) AS rank
-          FROM nodes n, q WHERE ${sql.join(conditions, sql` AND `)}
+          FROM nodes n JOIN candidates c ON c.id = n.id, q
           ORDER BY rank DESC, n.updated_at DESC LIMIT ${limit}
         )
         SELECT h.id, h.type, h.title, h.rank,

@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, PROBLEM_CONTENT_TYPE, requireAuth, requireUser, toProblem } from '@hivematrix/sdk';
 import type { KnowledgetreeDb } from '../../db/schema.js';
-import { childrenOf, getNode, nodeAtPath, type NodeRecord } from '../../domain/nodes.js';
+import { childrenOf, companyArticles, getNode, nodeAtPath, type NodeRecord } from '../../domain/nodes.js';
 import { RevisionConflict, saveArticle } from '../../domain/revisions.js';
 import { changeSettings, createNode, listTrash, moveNode, renameNode, restoreNode, setTags, trashNode } from '../../domain/tree.js';
 import type { Executor } from '../../domain/sql.js';
@@ -106,6 +106,18 @@ export const nodeApiRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () =>
   app.get('/api/nodes/:id', { preHandler: readers, schema: { params: idParams, response: { 200: nodeSchema } } }, async (request) => {
     const v = await viewer(request);
     return presentNode(db, v, await getNode(db, v, request.params.id));
+  });
+
+  // Codex's company page lists the articles linked to (or shared with) a company.
+  app.get('/api/companies/:account/articles', {
+    preHandler: readers,
+    schema: {
+      params: z.object({ account: z.string().trim().min(1).max(50) }),
+      response: { 200: z.object({ articles: z.array(z.object({ id: z.string(), title: z.string(), path: z.string(), updated_at: z.string() })) }) },
+    },
+  }, async (request) => {
+    const list = await companyArticles(db, await viewer(request), request.params.account);
+    return { articles: list.map((a) => ({ id: a.id, title: a.title, path: a.path, updated_at: a.updated_at.toISOString() })) };
   });
 
   app.get('/api/browse', {
