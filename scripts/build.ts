@@ -26,7 +26,7 @@ interface Target {
 export function buildTargets(root = ROOT): Target[] {
   const targets: Target[] = [];
   const sdk = path.join(root, 'packages', 'sdk');
-  targets.push({ dir: sdk, entries: ['src/index.ts', 'src/html/index.ts', 'src/db/index.ts'] });
+  targets.push({ dir: sdk, entries: ['src/index.ts', 'src/html/index.ts', 'src/db/index.ts', 'src/cli/migrate.ts'] });
   const servicesDir = path.join(root, 'services');
   for (const name of readdirSync(servicesDir).sort()) {
     const dir = path.join(servicesDir, name);

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { platformPaths } from '../config.js';
 import { auditCommand } from './commands/audit.js';
 import { registerBackupCommands } from './commands/backup.js';
+import { registerDeployCommands } from './commands/deploy.js';
 import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
 import { enableCommand } from './commands/enable.js';
@@ -64,6 +65,7 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     .option('--all', 'also the recently resolved ones')
     .option('--json', 'machine-readable output')
     .action((options: { all?: boolean; json?: boolean }) => run(() => alertsCommand(context, options))());
+  registerDeployCommands(program, context, run);
   return program;
 }
 

@@ -1,0 +1,126 @@
+/**
+ * `hivematrix deploy kubernetes` for the default registry: the manifests type-check (they are
+ * typed against kubernetes-types), and here we check what no compiler sees: every Service selects
+ * a Deployment's pods, every probe asks /health, no secret sits in a ConfigMap, every Secret and
+ * ConfigMap referred to exists; and the checker itself catches each kind of mistake.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import type { ConfigMap, Secret, Service } from 'kubernetes-types/core/v1.js';
+import { platformPaths } from '../src/config.js';
+import { main } from '../src/cli/main.js';
+import { activeApps, type GenerationContext } from '../src/generate/context.js';
+import { loadPlatform } from '../src/generate/sync.js';
+import { checkManifests } from '../src/deploy/kubernetes/check.js';
+import { allObjects } from '../src/deploy/kubernetes/render.js';
+import type { KubeObject } from '../src/deploy/kubernetes/objects.js';
+
+describe('hivematrix deploy kubernetes (default registry)', () => {
+  let instance: string;
+  let context: GenerationContext;
+  let objects: KubeObject[];
+  const env: Record<string, string> = {};
+
+  before(async () => {
+    instance = await mkdtemp(path.join(tmpdir(), 'hm-k8s-'));
+    env.HIVEMATRIX_INSTANCE_DIR = instance;
+    const loaded = await loadPlatform(platformPaths(env));
+    context = loaded.context;
+    objects = allObjects(context);
+  });
+  after(() => rm(instance, { recursive: true, force: true }));
+
+  const of = <K extends KubeObject['kind']>(kind: K) => objects.filter((object): object is Extract<KubeObject, { kind?: K }> => object.kind === kind);
+
+  it('passes every consistency check', () => {
+    assert.deepEqual(checkManifests(objects), []);
+  });
+
+  it('has a Deployment, Service and PodDisruptionBudget per active service but helm; autoscalers for nexus and core; an Ingress for nexus only', () => {
+    const expected = activeApps(context).map((app) => app.name).filter((name) => name !== 'helm').sort();
+    assert.ok(expected.includes('nexus') && expected.includes('core') && expected.includes('codex'), expected.join(','));
+    const names = (kind: KubeObject['kind']) => objects.filter((object) => object.kind === kind).map((object) => object.metadata?.name ?? '').sort();
+    assert.deepEqual(names('Deployment'), expected);
+    assert.deepEqual(names('Service'), expected);
+    assert.deepEqual(names('PodDisruptionBudget'), expected);
+    assert.deepEqual(names('HorizontalPodAutoscaler'), ['core', 'nexus']);
+    assert.deepEqual(names('Ingress'), ['nexus']);
+    assert.deepEqual(names('Job'), ['hivematrix-migrate']);
+  });
+
+  it('keeps database URLs and service secrets in Secrets, reaching PostgreSQL and the other services by name', () => {
+    const codexSecret = of('Secret').find((secret: Secret) => secret.metadata?.name === 'codex-secrets');
+    const codexConfig = of('ConfigMap').find((config: ConfigMap) => config.metadata?.name === 'codex-config');
+    assert.match(codexSecret?.stringData?.DATABASE_URL ?? '', /^postgres(ql)?:\/\/[^@]+@postgresql:5432\//);
+    assert.equal(codexSecret?.stringData?.SERVICE_SECRET, context.config.apps.codex?.secret);
+    assert.equal(codexConfig?.data?.DATABASE_URL, undefined);
+    assert.equal(codexConfig?.data?.CORE_SERVICE_URL, `http://core:${context.platform.apps.find((app) => app.name === 'core')?.port}`);
+    assert.equal(codexConfig?.data?.HOST, '0.0.0.0');
+    for (const config of of('ConfigMap')) {
+      assert.doesNotMatch(JSON.stringify(config.data), /127\.0\.0\.1/, `${config.metadata?.name} still points at this machine`);
+    }
+    assert.equal(codexConfig?.data?.NEXUS_URL, context.derived.publicUrl, 'the public URL stays public');
+    const nexusSecret = of('Secret').find((secret: Secret) => secret.metadata?.name === 'nexus-secrets');
+    assert.ok(nexusSecret?.stringData?.REDIS_URL !== undefined, 'several gateways share sessions through Redis');
+  });
+
+  it('probes /health on the named container port, over HTTPS for the gateway', () => {
+    for (const deployment of of('Deployment')) {
+      const container = deployment.spec?.template.spec?.containers[0];
+      assert.equal(container?.readinessProbe?.httpGet?.path, '/health');
+      assert.equal(container?.livenessProbe?.httpGet?.path, '/health');
+      assert.equal(container?.readinessProbe?.httpGet?.scheme, deployment.metadata?.name === 'nexus' ? 'HTTPS' : 'HTTP');
+      assert.ok(container?.resources?.requests?.memory !== undefined && container.resources.requests.cpu !== undefined);
+    }
+  });
+
+  it('the checker catches a Service selecting nothing, a secret in a ConfigMap, a missing Secret and a wrong probe path', () => {
+    const broken = structuredClone(objects);
+    const service = broken.find((object): object is Service => object.kind === 'Service' && object.metadata?.name === 'codex');
+    if (service?.spec) service.spec.selector = { 'app.kubernetes.io/name': 'kodex' };
+    const config = broken.find((object): object is ConfigMap => object.kind === 'ConfigMap' && object.metadata?.name === 'ledger-config');
+    const ledgerUrl = of('Secret').find((secret) => secret.metadata?.name === 'ledger-secrets')?.stringData?.DATABASE_URL ?? '';
+    if (config?.data) config.data.NOTE = `copy of ${ledgerUrl}`;
+    const deployment = broken.find((object): object is Deployment => object.kind === 'Deployment' && object.metadata?.name === 'beacon');
+    const container = deployment?.spec?.template.spec?.containers[0];
+    if (container?.readinessProbe?.httpGet) container.readinessProbe.httpGet.path = '/healthz';
+    if (container?.envFrom?.[1]?.secretRef) container.envFrom[1].secretRef.name = 'beacon-secret';
+    const problems = checkManifests(broken);
+    assert.ok(problems.some((problem) => problem.startsWith('Service/codex selects no')), problems.join('\n'));
+    assert.ok(problems.some((problem) => problem.includes("ConfigMap/ledger-config NOTE holds a Secret's value")), problems.join('\n'));
+    assert.ok(problems.some((problem) => problem.includes('/healthz')), problems.join('\n'));
+    assert.ok(problems.some((problem) => problem.includes('Secret beacon-secret does not exist')), problems.join('\n'));
+  });
+
+  it('writes a kustomize base and an overlay per environment, owner-only, as YAML kubectl reads', async () => {
+    const out = path.join(instance, 'k8s');
+    const err: string[] = [];
+    const printed: string[] = [];
+    const code = await main(['deploy', 'kubernetes', '--out', out, '--env', 'staging', '--env', 'production', '--tag', '1.2.3'], {
+      out: (text) => printed.push(text),
+      err: (text) => err.push(text),
+      isTTY: false,
+      env,
+      readStdin: async () => '',
+    });
+    assert.equal(code, 0, err.join(''));
+    assert.match(printed.join(''), /kubectl apply -k/);
+    const base = parse(await readFile(path.join(out, 'base', 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+    for (const file of base.resources) {
+      const documents = parseAllDocuments(await readFile(path.join(out, 'base', file), 'utf8'));
+      assert.ok(documents.length > 0);
+      for (const document of documents) assert.deepEqual(document.errors, [], file);
+    }
+    assert.deepEqual((await readdir(path.join(out, 'overlays'))).sort(), ['production', 'staging']);
+    const overlay = parse(await readFile(path.join(out, 'overlays', 'production', 'kustomization.yaml'), 'utf8')) as { namespace: string; images: { newTag: string }[]; resources: string[] };
+    assert.equal(overlay.namespace, 'hivematrix-production');
+    assert.equal(overlay.images[0]?.newTag, '1.2.3');
+    assert.deepEqual(overlay.resources, ['../../base']);
+    assert.equal((await stat(path.join(out, 'base', 'codex.yaml'))).mode & 0o077, 0, 'secrets are not readable by others');
+  });
+});
