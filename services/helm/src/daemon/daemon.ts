@@ -31,7 +31,7 @@ import { startHelmHttp, type HelmHttp } from './helm-http.js';
 import { recordChildren, stopLeftoverChildren, stopLeftoverPostgres, type ChildRecord } from './leftovers.js';
 import { isPortOpen } from './ports.js';
 import { provisionDatabases, startPostgres, type PostgresHandle } from './postgres.js';
-import { processMarker, unitSpecFor, type RunContext } from './service-specs.js';
+import { chosenRuntime, entryArgs, processMarker, runtimeFromEnv, unitSpecFor, type RunContext } from './service-specs.js';
 import { releaseForeignSignalHandlers } from './signals.js';
 import { serviceView } from './status-view.js';
 import { Steps } from './steps.js';
@@ -69,7 +69,7 @@ export class Daemon {
     this.probe = options.probe ?? httpHealthProbe;
     this.steps = new Steps(() => this.clock.now());
     this.startedAt = this.clock.now();
-    this.run = { nodePath: options.nodePath, baseEnv: inheritedEnv(options.env) };
+    this.run = { nodePath: options.nodePath, baseEnv: inheritedEnv(options.env), runtime: runtimeFromEnv(options.env.HIVEMATRIX_RUNTIME) };
   }
 
   private get logger(): Logger {
@@ -204,7 +204,7 @@ export class Daemon {
     const children: Record<string, ChildRecord> = {};
     for (const status of this.supervisor.statuses()) {
       const app = loaded.platform.apps.find((candidate) => candidate.name === status.name);
-      if (status.pid !== null && app !== undefined) children[status.name] = { pid: status.pid, marker: processMarker(app) };
+      if (status.pid !== null && app !== undefined) children[status.name] = { pid: status.pid, marker: processMarker(app, entryArgs(app, chosenRuntime(loaded, this.run))) };
     }
     recordChildren(this.options.paths.childrenFile, children);
   }

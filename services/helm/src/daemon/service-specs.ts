@@ -1,4 +1,8 @@
-/** How helm runs each app: the project's Node with tsx, its generated environment, its log file. */
+/**
+ * How helm runs each app: the project's Node, with tsx over the sources or plain on the
+ * production build (`system.runtime`, HIVEMATRIX_RUNTIME), its generated environment, its log file.
+ */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -15,6 +19,35 @@ export interface RunContext {
   nodePath: string;
   /** Inherited variables (see `inheritedEnv`). */
   baseEnv: Record<string, string>;
+  /** HIVEMATRIX_RUNTIME, when set: wins over the master configuration's `system.runtime`. */
+  runtime?: Runtime | undefined;
+}
+
+export type Runtime = 'source' | 'build';
+
+/** HIVEMATRIX_RUNTIME read leniently: anything but `build`/`source` is ignored. */
+export function runtimeFromEnv(value: string | undefined): Runtime | undefined {
+  return value === 'build' || value === 'source' ? value : undefined;
+}
+
+/** Where `npm run build` puts an app's entry: `src/main.ts` → `dist/main.js`. */
+export function builtEntry(app: AppDefinition): string {
+  const relative = app.entry.replace(/^src\//, '').replace(/\.(ts|tsx|mjs)$/, '.js');
+  return path.join(app.dir, 'dist', relative);
+}
+
+/** The command-line arguments that run `app`: its build when chosen and present, else tsx over its sources. */
+export function entryArgs(app: AppDefinition, runtime: Runtime): string[] {
+  if (runtime === 'build') {
+    const built = builtEntry(app);
+    if (existsSync(built)) return [built];
+  }
+  return ['--import', TSX_LOADER, path.join(app.dir, app.entry)];
+}
+
+/** The runtime `run` asks for, else the master configuration's. */
+export function chosenRuntime(loaded: LoadedPlatform, run: RunContext): Runtime {
+  return run.runtime ?? loaded.config.system.runtime;
 }
 
 async function readEnvFile(file: string): Promise<Record<string, string>> {
@@ -30,7 +63,7 @@ export function unitSpecFor(app: AppDefinition, loaded: LoadedPlatform, run: Run
     url: loaded.context.derived.serviceUrl(app),
     port: app.port,
     command: run.nodePath,
-    args: ['--import', TSX_LOADER, path.join(app.dir, app.entry)],
+    args: entryArgs(app, chosenRuntime(loaded, run)),
     cwd: paths.root,
     env: async () => ({
       ...run.baseEnv,
@@ -44,6 +77,6 @@ export function unitSpecFor(app: AppDefinition, loaded: LoadedPlatform, run: Run
 }
 
 /** The part of an app's command line that identifies its process (to recognise leftovers). */
-export function processMarker(app: AppDefinition): string {
-  return path.join(app.dir, app.entry);
+export function processMarker(app: AppDefinition, args?: readonly string[]): string {
+  return args?.at(-1) ?? path.join(app.dir, app.entry);
 }

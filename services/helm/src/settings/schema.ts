@@ -20,6 +20,12 @@ export const systemSchema = z.object({
   /** The gateway's public URL; default `https://<hostname>:<nexus port>` (no port for 443). */
   public_url: url.optional(),
   environment: z.enum(['development', 'production']).default('development'),
+  /**
+   * `source` runs each service's TypeScript through tsx (a checkout); `build` runs the output of
+   * `npm run build` (`<service>/dist/`) with plain node, less memory and a faster start, falling
+   * back to the sources for a service that has no build. HIVEMATRIX_RUNTIME overrides it.
+   */
+  runtime: z.enum(['source', 'build']).default('source'),
   log_level: z.enum(LOG_LEVELS).default('info'),
   timezone: z.string().min(1).default('UTC'),
   /** The gateway's certificate and key (PEM); unset, nexus makes a self-signed one under instance/certs/. */

@@ -23,6 +23,13 @@ import { logTail, ProgressPrinter } from '../progress.js';
 import { collectStatus, renderStatus } from './status.js';
 
 const DAEMON_ENTRY = path.resolve(import.meta.dirname, '../../main.ts');
+/** The daemon as `npm run build` leaves it; run with plain node when HIVEMATRIX_RUNTIME=build. */
+const BUILT_DAEMON = path.resolve(import.meta.dirname, '../../../dist/main.js');
+
+/** How the daemon is started: from the build when it is chosen and present, else through tsx. */
+function daemonArgs(env: Record<string, string | undefined>): string[] {
+  return env.HIVEMATRIX_RUNTIME === 'build' && existsSync(BUILT_DAEMON) ? [BUILT_DAEMON] : ['--import', TSX_LOADER, DAEMON_ENTRY];
+}
 
 /** A daemon being followed: its pid, whether it is gone, and where its output of this run starts. */
 interface Launched {
@@ -37,7 +44,7 @@ async function launchDaemon(context: CliContext): Promise<Launched> {
   await prepareInstance(paths);
   const log = openSync(paths.logFile('helm'), 'a', 0o640);
   const logOffset = fstatSync(log).size;
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, DAEMON_ENTRY], {
+  const child = spawn(process.execPath, daemonArgs(io.env), {
     cwd: paths.root,
     detached: true,
     stdio: ['ignore', log, log],

@@ -13,8 +13,9 @@ import { shortPath, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
 
 /** The unit file's text. */
-export function systemdUnit(options: { root: string; instance: string; nodePath: string; user: string; lowPort: boolean; appsDir: string }): string {
-  const entry = path.join(options.root, 'services', 'helm', 'src', 'main.ts');
+export function systemdUnit(options: { root: string; instance: string; nodePath: string; user: string; lowPort: boolean; appsDir: string; build?: boolean }): string {
+  // The production build (npm run build) runs with plain node, and helm then runs every service's build too.
+  const entry = options.build === true ? path.join(options.root, 'services', 'helm', 'dist', 'main.js') : path.join(options.root, 'services', 'helm', 'src', 'main.ts');
   return [
     '[Unit]',
     'Description=HiveMatrix (helm supervising every service)',
@@ -27,7 +28,7 @@ export function systemdUnit(options: { root: string; instance: string; nodePath:
     `WorkingDirectory=${options.root}`,
     `Environment=HIVEMATRIX_INSTANCE_DIR=${options.instance}`,
     `Environment=HIVEMATRIX_APPS_DIR=${options.appsDir}`,
-    `ExecStart=${options.nodePath} --import ${TSX_LOADER} ${entry}`,
+    ...(options.build === true ? ['Environment=HIVEMATRIX_RUNTIME=build', `ExecStart=${options.nodePath} ${entry}`] : [`ExecStart=${options.nodePath} --import ${TSX_LOADER} ${entry}`]),
     'ExecReload=/bin/kill -HUP $MAINPID',
     'KillMode=mixed',
     'TimeoutStopSec=180',
@@ -55,6 +56,7 @@ export async function systemdCommand(context: CliContext, options: { output?: st
     nodePath: process.execPath,
     user: userInfo().username,
     lowPort: (nexus?.port ?? 8443) < 1024,
+    build: (context.io.env.HIVEMATRIX_RUNTIME ?? settings.config.system.runtime) === 'build',
   });
   await writeFile(file, text, { mode: 0o644 });
   context.io.out(
