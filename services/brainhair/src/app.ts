@@ -1,15 +1,20 @@
 /**
  * The brainhair service's composition root: everything it needs comes in through `deps`, so
- * tests build it with a test database, a fake core's keys and a frozen clock.
+ * tests build it with a test database, a fake core's keys, a scripted model and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { LanguageModel } from 'ai';
 import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
 import type { BrainhairConfig } from './config.js';
-import type { BrainhairDb } from './db/notes.js';
-import { homeRoutes } from './routes/home/index.js';
-import { dataRoutes } from './routes/data/index.js';
-import { adminRoutes } from './routes/admin/index.js';
-import { styleGuideRoutes } from './routes/style-guide/index.js';
+import type { BrainhairDb } from './db/schema.js';
+import type { PlatformClient } from './platform/client.js';
+import { RunRegistry } from './chat/runs.js';
+import { READ_TOOLS } from './tools/read-tools.js';
+import { WRITE_TOOLS } from './tools/write-tools.js';
+import type { AnyTool, WriteTool } from './tools/registry.js';
+import { chatApiRoutes } from './routes/chats-api.js';
+import { approvalApiRoutes } from './routes/approvals-api.js';
+import { pageRoutes } from './routes/pages.js';
 
 export interface BrainhairDeps {
   config: BrainhairConfig;
@@ -18,13 +23,18 @@ export interface BrainhairDeps {
   /** Answers `SELECT 1`; the health check's database probe. */
   ping: () => Promise<void>;
   verifier: TokenVerifier;
+  platform: PlatformClient;
+  /** The language model; undefined runs search mode. */
+  model: LanguageModel | undefined;
+  /** Key of the stable redaction placeholders (the service secret in production). */
+  redactionKey: string;
   now: () => Date;
   /** Source of new correlation ids; tests freeze it. */
   randomId?: () => string;
 }
 
 /** Builds the brainhair app without listening. */
-export async function buildApp(deps: BrainhairDeps): Promise<ServiceApp> {
+export async function buildApp(deps: BrainhairDeps): Promise<ServiceApp & { runs: RunRegistry }> {
   const { config } = deps;
   const app = await createServiceApp({
     service: config.SERVICE_NAME,
@@ -44,9 +54,12 @@ export async function buildApp(deps: BrainhairDeps): Promise<ServiceApp> {
       dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }],
     }),
   );
-  await app.register(homeRoutes, { db: deps.db, config });
-  await app.register(dataRoutes, { db: deps.db, now: deps.now });
-  await app.register(adminRoutes, { config });
-  await app.register(styleGuideRoutes);
-  return app;
+  const tools = new Map<string, AnyTool>([...READ_TOOLS, ...WRITE_TOOLS].map((t) => [t.name, t]));
+  const writeTools = new Map<string, WriteTool<never>>(WRITE_TOOLS.map((t) => [t.name, t]));
+  const runs = new RunRegistry();
+  const routeDeps = { config, db: deps.db, platform: deps.platform, tools, writeTools, model: deps.model, runs, now: deps.now, redactionKey: deps.redactionKey };
+  await app.register(chatApiRoutes, routeDeps);
+  await app.register(approvalApiRoutes, routeDeps);
+  await app.register(pageRoutes, routeDeps);
+  return Object.assign(app, { runs });
 }

@@ -1,27 +1,58 @@
 /**
- * Runs the brainhair in-process for tests: its own throwaway database (migrated), platform keys
- * from a test key pair, a frozen clock. Nothing listens on a port unless a test asks.
+ * Runs brainhair for tests on a fresh database, listening on port 0, with the real codex and
+ * ledger (their own test harnesses, over real HTTP) and a scripted OpenAI-compatible model.
+ *
+ * Each harness signs tokens with its own test keys, whereas on the platform one core signs for
+ * all. So the platform client's fetch re-signs the user's token, claim for claim, with the
+ * target's keys: the upstream still receives that user's own identity and permission level
+ * (a stand-in for the shared key set, nothing more).
  */
-import { createTokenVerifier, createLocalKeySet, createLogger } from '@hivematrix/sdk';
+import type { AddressInfo } from 'node:net';
+import { createTokenVerifier, createLocalKeySet, createLogger, type PermissionLevel } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys, type TestKeys } from '@hivematrix/sdk/testing';
-import type { ServiceApp } from '@hivematrix/sdk';
+import { decodeJwt } from 'jose';
+import type pg from 'pg';
 import { buildApp } from '../src/app.js';
+import { createModel } from '../src/chat/model.js';
 import { brainhairEnvSchema } from '../src/config.js';
-import { schema } from '../src/db/schema.js';
+import { schema, type BrainhairDb } from '../src/db/schema.js';
+import { createPlatformClient } from '../src/platform/client.js';
+import type { RunRegistry } from '../src/chat/runs.js';
+import { startCodex, type CodexHarness } from '../../codex/test/harness.js';
+import { startLedger, type LedgerHarness } from '../../ledger/test/harness.js';
+import { codexOverHttp } from '../../ledger/test/real-codex.js';
+import { startFakeModel, type FakeModel } from './fake-model.js';
+
+export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
+const GROUPS: Record<PermissionLevel, string[]> = { admin: ['admins'], technician: ['technicians'], billing: ['billing'], client: [] };
 
 export interface BrainhairHarness {
-  app: ServiceApp;
+  url: string;
   keys: TestKeys;
+  db: BrainhairDb;
+  pool: pg.Pool;
+  runs: RunRegistry;
+  codex: CodexHarness;
+  ledger: LedgerHarness;
+  model: FakeModel | undefined;
+  /** A user token; `claims` override (sub, email, name…). */
+  token(level?: PermissionLevel, claims?: Record<string, unknown>): Promise<string>;
+  /** JSON request to brainhair with a token. */
+  api(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> & { [k: string]: unknown } }>;
   close(): Promise<void>;
 }
 
-export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
+export interface HarnessOptions { withModel?: boolean; env?: Record<string, string> }
 
-/** Starts the brainhair on a fresh database. `isRevoked` plugs in a revocation feed. */
-export async function startBrainhair(
-  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean } = {},
-): Promise<BrainhairHarness> {
+export async function startBrainhair(options: HarnessOptions = {}): Promise<BrainhairHarness> {
+  const codex = await startCodex();
+  const ledger = await startLedger(await codexOverHttp(codex));
+  await ledger.app.listen({ host: '127.0.0.1', port: 0 });
+  const codexUrl = `http://127.0.0.1:${(codex.app.server.address() as AddressInfo).port}`;
+  const ledgerUrl = `http://127.0.0.1:${(ledger.app.server.address() as AddressInfo).port}`;
+  const model = options.withModel === false ? undefined : await startFakeModel();
+
   const testDb = await createTestDatabase('brainhair');
   const database = openDatabase({ url: testDb.url, applicationName: 'brainhair-test', schema });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
@@ -29,30 +60,103 @@ export async function startBrainhair(
   const config = brainhairEnvSchema.parse({
     SERVICE_NAME: 'brainhair',
     DATABASE_URL: testDb.url,
-    RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1000),
+    RATE_LIMIT_PER_MINUTE: '10000',
     LOG_LEVEL: 'warn',
+    CODEX_SERVICE_URL: codexUrl,
+    LEDGER_SERVICE_URL: ledgerUrl,
+    KNOWLEDGETREE_SERVICE_URL: 'http://127.0.0.1:9',
+    ...(model ? { BRAINHAIR_MODEL_PROVIDER: 'openai-compatible', BRAINHAIR_MODEL: 'fake-model', BRAINHAIR_MODEL_BASE_URL: model.url } : {}),
+    ...options.env,
   });
+  const reSign = async (url: string, token: string): Promise<string> => {
+    const claims = decodeJwt(token);
+    const { iat: _iat, exp: _exp, nbf: _nbf, iss: _iss, aud: _aud, ...rest } = claims;
+    const port = Number(new URL(url).port);
+    if (url.startsWith(codexUrl) || port === Number(new URL(codexUrl).port)) return codex.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
+    return ledger.keys.mintUserToken(rest, { now: new Date('2025-11-03T12:00:00Z').getTime() });
+  };
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'brainhair', level: 'silent' }),
     db: database.db,
     ping: database.ping,
-    verifier: createTokenVerifier({
-      keySet: createLocalKeySet(keys.jwks),
-      serviceName: 'brainhair',
-      now: () => FROZEN_NOW.getTime(),
-      ...(options.isRevoked ? { isRevoked: options.isRevoked } : {}),
+    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'brainhair', now: () => FROZEN_NOW.getTime() }),
+    platform: createPlatformClient({
+      urls: { codex: codexUrl, ledger: ledgerUrl, knowledgetree: 'http://127.0.0.1:9' },
+      timeoutMs: 5000,
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const headers = new Headers(init?.headers);
+        const auth = headers.get('authorization');
+        if (auth?.startsWith('Bearer ')) headers.set('authorization', `Bearer ${await reSign(url, auth.slice(7))}`);
+        return globalThis.fetch(input, { ...init, headers });
+      },
     }),
+    model: createModel(config, undefined),
+    redactionKey: 'test-redaction-key',
     now: () => FROZEN_NOW,
   });
-  await app.ready();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
-    app,
-    keys,
+    url, keys, db: database.db, pool: database.pool, runs: app.runs, codex, ledger, model,
+    token: (level = 'technician', claims = {}) => keys.mintUserToken({ permission_level: level, groups: GROUPS[level], ...claims }, { now: FROZEN_NOW.getTime() }),
+    async api(token, method, path, body) {
+      const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const text = await res.text();
+      return { status: res.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+    },
     async close() {
       await app.close();
       await database.close();
       await testDb.drop();
+      await model?.close();
+      await ledger.close();
+      await codex.close();
     },
   };
+}
+
+export interface StreamedEvent { type: string; [key: string]: unknown }
+
+/** Sends a message and reads the whole SSE answer (or until `until` returns true, then aborts). */
+export async function ask(t: BrainhairHarness, token: string, chatId: string, text: string, until?: (e: StreamedEvent) => boolean): Promise<{ status: number; events: StreamedEvent[]; contentType: string }> {
+  const controller = new AbortController();
+  const res = await fetch(`${t.url}/api/chats/${chatId}/messages`, { method: 'POST', signal: controller.signal, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const events: StreamedEvent[] = [];
+  if (!res.ok || res.body === null) return { status: res.status, events, contentType: res.headers.get('content-type') ?? '' };
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) !== -1) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const data = block.split('\n').find((l) => l.startsWith('data: '));
+        if (data) {
+          const event = JSON.parse(data.slice(6)) as StreamedEvent;
+          events.push(event);
+          if (until?.(event)) {
+            controller.abort();
+            return { status: res.status, events, contentType: res.headers.get('content-type') ?? '' };
+          }
+        }
+      }
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  }
+  return { status: res.status, events, contentType: res.headers.get('content-type') ?? '' };
+}
+
+/** The first event of `type` (fails the test when there is none), typed as the test expects. */
+export function eventOf<T>(events: StreamedEvent[], type: string): T {
+  const found = events.find((e) => e.type === type);
+  if (found === undefined) throw new Error(`no ${type} event in ${JSON.stringify(events.map((e) => e.type))}`);
+  return found as unknown as T;
 }
