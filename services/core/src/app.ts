@@ -15,6 +15,7 @@ import type { ServiceDirectory } from './domain/service-secrets.js';
 import type { SessionStore } from './domain/sessions/types.js';
 import { createTokenIssuer } from './domain/tokens.js';
 import type { UserStatusClient } from './domain/user-status.js';
+import { recheckSessions } from './domain/user-recheck.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { jwksRoutes } from './routes/jwks/index.js';
 import type { RouteLimits } from './routes/limits.js';
@@ -101,6 +102,21 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
   const hub = createStreamHub({ store, heartbeatMs: config.REVOCATION_HEARTBEAT_MS, logger: deps.logger });
   // Open streams would keep the server from closing.
   app.addHook('preClose', async () => hub.closeAll());
+
+  const recheckMs = config.IDENTITY_RECHECK_MS;
+  const userStatus = deps.userStatus;
+  if (userStatus !== undefined && recheckMs > 0) {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      void recheckSessions({ store, userStatus, now, refreshGraceSec: config.REFRESH_GRACE_SEC, logger: deps.logger })
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'user re-check failed'))
+        .finally(() => (running = false));
+    }, recheckMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   await app.register(jwksRoutes, { keys });
   await app.register(serviceTokenRoutes, { directory: deps.services, issuer, perAddressLimit: limits.serviceTokenPerIp });

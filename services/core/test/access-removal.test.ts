@@ -13,6 +13,9 @@ import { addMembership, findGroupsByName, removeMembership } from '../../identit
 import { oidcPayloads } from '../../identity/src/db/schema.js';
 import { updateUser } from '../../identity/src/db/users.js';
 import { loginWithPassword, startIdentity, type IdentityHarness } from '../../identity/test/harness.js';
+import { createLogger } from '@hivematrix/sdk';
+import { recheckSessions } from '../src/domain/user-recheck.js';
+import { createUserStatusClient } from '../src/domain/user-status.js';
 import { openCoreTestDatabase, type CoreTestDatabase } from './database.js';
 import { peekClaims, startCore, type CoreHarness } from './harness.js';
 import { startProtectedService, type ProtectedService } from './protected-service.js';
@@ -47,6 +50,8 @@ describe('taking access away reaches platform sessions', () => {
         IDENTITY_CLIENT_ID: identity.gateway.clientId,
         IDENTITY_ADMIN_CLIENT_ID: identity.admin.clientId,
         IDENTITY_ADMIN_CLIENT_SECRET: identity.admin.clientSecret,
+        // Rounds are run by hand below, so none races a test's own steps.
+        IDENTITY_RECHECK_MS: '0',
       },
     });
     coreClient = createServiceClient({ serviceName: 'identity', secret: core.secrets.identity ?? '', coreUrl: core.url, services: {} });
@@ -145,6 +150,31 @@ describe('taking access away reaches platform sessions', () => {
     const refused = await refresh(user.token);
     assert.equal(refused.statusCode, 401, refused.body);
     assert.ok((await service.revokedWithin(user.session, 1000)) < 1000);
+  });
+
+  it('a re-check round ends the sessions of users changed behind core\'s back (a real Keycloak\'s console)', async () => {
+    const demoted = await signedIn(['admins']);
+    const regrouped = await signedIn(['technicians']);
+    const unchanged = await signedIn(['technicians']);
+    const disabled = await signedIn(['billing']);
+    await removeMembership(identity.db, demoted.id, await groupId('admins'));
+    // A group that grants no other level leaves the token as it is.
+    await addMembership(identity.db, regrouped.id, await groupId('billing'));
+    await updateUser(identity.db, disabled.id, { enabled: false });
+    const revoked = await recheckSessions({
+      store: core.store,
+      userStatus: createUserStatusClient({
+        internalUrl: identity.internalIssuer, clientId: identity.admin.clientId, clientSecret: identity.admin.clientSecret, timeoutMs: 2000, now: Date.now,
+      }),
+      now: Date.now,
+      refreshGraceSec: 300,
+      logger: createLogger({ service: 'core', level: 'silent' }),
+    });
+    assert.ok(revoked >= 2);
+    assert.ok((await service.revokedWithin(demoted.session, 1000)) < 1000);
+    assert.ok((await service.revokedWithin(disabled.session, 1000)) < 1000);
+    assert.equal((await service.call(regrouped.token)).status, 200);
+    assert.equal((await service.call(unchanged.token)).status, 200);
   });
 
   it('a refresh refuses a session whose identity session has ended', async () => {
