@@ -29,6 +29,9 @@ import { settingsPageRoutes } from './routes/settings/pages.js';
 import { syncApiRoutes } from './routes/sync/api.js';
 import { adminPageRoutes } from './routes/sync/pages.js';
 import { keyringFrom } from './domain/secret-box.js';
+import { integrationKeyring } from './domain/integrations.js';
+import { integrationPageRoutes } from './routes/integrations/pages.js';
+import { demoRoutes } from './routes/demo/api.js';
 
 export interface CodexDeps {
   config: CodexConfig;
@@ -41,6 +44,8 @@ export interface CodexDeps {
   now: () => Date;
   /** Source of new correlation ids; tests freeze it. */
   randomId?: () => string;
+  /** How "Test connection" reaches vendors; globalThis.fetch by default. */
+  vendorFetch?: typeof globalThis.fetch;
 }
 
 export const CODEX_VERSION = '0.1.0';
@@ -76,6 +81,7 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   await app.register(billingMonthApiRoutes, { db, timeZone: config.BUSINESS_TIMEZONE });
   await app.register(settingsApiRoutes, { db, now });
   await app.register(syncApiRoutes, { db, now, runner });
+  await app.register(demoRoutes, { db, now, timeZone: config.BUSINESS_TIMEZONE });
   await app.register(dashboardRoutes, { db });
   await app.register(companyPageRoutes, { db, now });
   await app.register(assetPageRoutes, { db, now, secretKey });
@@ -83,7 +89,9 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   await app.register(planPageRoutes, { db, now });
   await app.register(ticketPageRoutes, { db });
   await app.register(settingsPageRoutes, { db, now });
-  await app.register(adminPageRoutes, { db, now, runner, config });
+  const integrationRing = integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET);
+  await app.register(adminPageRoutes, { db, now, runner, config, ring: integrationRing });
+  await app.register(integrationPageRoutes, { db, now, runner, config, ring: integrationRing, fetch: deps.vendorFetch ?? globalThis.fetch });
   await app.register(docsRoutes, { routes: apiRoutes, version: CODEX_VERSION });
   return app;
 }

@@ -10,6 +10,8 @@ import { loadCodexConfig } from './config.js';
 import { schema } from './db/schema.js';
 import { resealSecrets } from './db/secrets.js';
 import { keyringFrom } from './domain/secret-box.js';
+import { integrationKeyring } from './domain/integrations.js';
+import { resolveSync } from './sync/connections.js';
 import { providersFromConfig } from './sync/providers.js';
 import { createSyncRunner } from './sync/runner.js';
 
@@ -20,14 +22,18 @@ await runService({
     const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
     const now = () => new Date();
     const keyring = keyringFrom(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS);
+    const http = { fetch: globalThis.fetch, sleep: (ms: number) => sleep(ms), now: Date.now };
+    const integrationRing = integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET);
     const runner = createSyncRunner({
       db: database.db,
       now,
       logger: platform.logger,
       secretKey: keyring,
-      providers: providersFromConfig(config, { fetch: globalThis.fetch, sleep: (ms) => sleep(ms), now: Date.now }),
+      providers: providersFromConfig(config, http),
       schedule: config.SYNC_SCHEDULE,
       staleAfterMs: config.SYNC_STALE_AFTER,
+      // The integrations page's settings are read when a run starts: saving them needs no restart.
+      resolve: () => resolveSync(database.db, integrationRing, config, http),
     });
     if (config.SYNC_SCHEDULER) runner.startScheduler(60_000);
     if (config.CODEX_SECRET_KEY === undefined) platform.logger.warn('CODEX_SECRET_KEY is not set: secrets from the RMM are neither stored nor revealed');

@@ -14,6 +14,8 @@ import { schema } from '../src/db/schema.js';
 import type { CodexDb } from '../src/db/types.js';
 import type { VendorHttpDeps } from '../src/sync/http.js';
 import { providersFromConfig } from '../src/sync/providers.js';
+import { resolveSync } from '../src/sync/connections.js';
+import { integrationKeyring } from '../src/domain/integrations.js';
 import { keyringFrom } from '../src/domain/secret-box.js';
 import { createSyncRunner, type SyncRunner } from '../src/sync/runner.js';
 
@@ -79,6 +81,7 @@ export async function startCodex(options: HarnessOptions = {}): Promise<CodexHar
     providers: providersFromConfig(config, http),
     schedule: config.SYNC_SCHEDULE,
     staleAfterMs: config.SYNC_STALE_AFTER,
+    resolve: () => resolveSync(database.db, integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET), config, http),
   });
   const app = await buildApp({
     config,

@@ -38,6 +38,8 @@ export const billingPlans = pgTable(
     backupBaseServerCents: integer('backup_base_server_cents').notNull().default(0),
     backupIncludedTb: numeric('backup_included_tb', { precision: 12, scale: 2 }).notNull().default('1.00'),
     backupPerTbCents: integer('backup_per_tb_cents').notNull().default(0),
+    /** Created by the demo loader (migration 0004); only these are removed with the demo. */
+    demo: boolean('demo').notNull().default(false),
     createdAt: tsz('created_at').notNull().defaultNow(),
     updatedAt: tsz('updated_at').notNull().defaultNow(),
   },

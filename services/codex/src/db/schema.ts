@@ -1,9 +1,11 @@
 /** Drizzle table definitions, mirroring the committed SQL migrations in ./migrations. */
 import * as master from './schema-master.js';
 import * as platform from './schema-platform.js';
+import * as integration from './schema-integrations.js';
 
 export * from './schema-master.js';
 export * from './schema-platform.js';
+export * from './schema-integrations.js';
 
 export const schema = {
   companies: master.companies,
@@ -29,4 +31,5 @@ export const schema = {
   auditEvents: platform.auditEvents,
   syncRuns: platform.syncRuns,
   syncSchedules: platform.syncSchedules,
+  integrations: integration.integrations,
 };

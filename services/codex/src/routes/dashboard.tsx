@@ -8,6 +8,7 @@ import { DashboardPage } from '../views/dashboard.js';
 import { allow, scopeOf, userOf } from './access.js';
 import { flashOf, viewContext } from './page-context.js';
 import { listCompanies } from '../db/companies.js';
+import { demoStatus } from '../db/demo.js';
 
 /** The dashboard route. */
 export const dashboardRoutes: FastifyPluginAsync<{ db: CodexDb }> = async (app, { db }) => {
@@ -19,7 +20,11 @@ export const dashboardRoutes: FastifyPluginAsync<{ db: CodexDb }> = async (app, 
       const first = own.items[0];
       return own.total === 1 && first !== undefined ? reply.redirectTo(`/companies/${encodeURIComponent(first.accountNumber)}`) : reply.redirectTo('/companies');
     }
-    const [counts, runs] = await Promise.all([dashboardCounts(db), can(level, 'sync:read') ? listRuns(db, { limit: 8 }) : Promise.resolve(undefined)]);
-    return reply.html(<DashboardPage ctx={viewContext(request)} flash={flashOf(request)} counts={counts} runs={runs} />);
+    const [counts, runs, demo] = await Promise.all([
+      dashboardCounts(db),
+      can(level, 'sync:read') ? listRuns(db, { limit: 8 }) : Promise.resolve(undefined),
+      can(level, 'integration:manage') ? demoStatus(db) : Promise.resolve(undefined),
+    ]);
+    return reply.html(<DashboardPage ctx={viewContext(request)} flash={flashOf(request)} counts={counts} runs={runs} demoCompanies={demo?.companies} />);
   });
 };

@@ -30,11 +30,21 @@ export interface SyncRunnerOptions {
   staleAfterMs: number;
   /** Overlap subtracted from the last successful run's start for incremental fetches. */
   overlapMs?: number;
+  /**
+   * Adapters and schedules as they are when a run starts (the integrations page's settings over
+   * the configuration's); when given it replaces `providers` and `schedule`, so a saved
+   * integration applies without a restart.
+   */
+  resolve?: () => Promise<{ providers: Partial<Record<SyncJobName, SyncProvider>>; schedule: Partial<Record<SyncJobName, number>> }>;
 }
 
 export interface SyncRunner {
-  /** Jobs that have an adapter configured. */
+  /** Jobs that have an adapter in the configuration given at start. */
   readonly jobs: readonly SyncJobName[];
+  /** Jobs that have an adapter now (stored integrations included). */
+  configuredJobs(): Promise<SyncJobName[]>;
+  /** Each job's interval now (0 = manual only). */
+  schedule(): Promise<Partial<Record<SyncJobName, number>>>;
   /** Starts a run; undefined when the job is already running. Throws when the job has no adapter. */
   start(job: SyncJobName, trigger: 'schedule' | 'manual', requestedBy: string | null): Promise<SyncRun | undefined>;
   /** Starts every scheduled job that is due; returns the runs started. */
@@ -53,6 +63,7 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
   const controller = new AbortController();
   const jobs = SYNC_JOBS.filter((job) => options.providers[job] !== undefined);
   let timer: NodeJS.Timeout | undefined;
+  const current = async () => (options.resolve === undefined ? { providers: options.providers, schedule: options.schedule } : options.resolve());
 
   async function execute(run: SyncRun, provider: SyncProvider): Promise<void> {
     const job = run.job as SyncJobName;
@@ -77,7 +88,7 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
   }
 
   async function start(job: SyncJobName, trigger: 'schedule' | 'manual', requestedBy: string | null): Promise<SyncRun | undefined> {
-    const provider = options.providers[job];
+    const provider = (await current()).providers[job];
     if (provider === undefined) throw new Error(`no adapter is configured for ${job}`);
     await failStaleRuns(options.db, new Date(options.now().getTime() - options.staleAfterMs), options.now());
     const run = await createRun(options.db, { job, trigger, requestedBy }, options.now());
@@ -89,9 +100,11 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
 
   async function tick(): Promise<SyncRun[]> {
     const paused = await pausedJobs(options.db);
+    const { providers, schedule } = await current();
     const started: SyncRun[] = [];
-    for (const job of jobs) {
-      const every = options.schedule[job] ?? 0;
+    for (const job of SYNC_JOBS) {
+      if (providers[job] === undefined) continue;
+      const every = schedule[job] ?? 0;
       if (every <= 0 || paused.has(job)) continue;
       const last = await lastRun(options.db, job);
       if (last !== undefined && options.now().getTime() - last.startedAt.getTime() < every) continue;
@@ -103,6 +116,13 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
 
   return {
     jobs,
+    async configuredJobs() {
+      const { providers } = await current();
+      return SYNC_JOBS.filter((job) => providers[job] !== undefined);
+    },
+    async schedule() {
+      return (await current()).schedule;
+    },
     start,
     tick,
     startScheduler(everyMs) {

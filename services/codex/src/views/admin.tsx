@@ -16,7 +16,7 @@ export interface JobRow {
 export interface AdminView {
   ctx: ViewContext;
   flash?: Flash | undefined;
-  integrations: { provider: string; configured: boolean; endpoint: string | null }[];
+  integrations: { provider: string; source: 'page' | 'configuration' | 'none' }[];
   jobs: JobRow[];
   runs: SyncRun[];
   canRun: boolean;
@@ -38,18 +38,22 @@ export function AdminPage(view: AdminView): JSX.Element {
   const { ctx } = view;
   return (
     <CodexPage title="Sync and integrations" ctx={ctx} flash={view.flash}>
-      <PageHeader title="Sync and integrations" description="Vendors, schedules and the history of every sync. Credentials live in the service configuration and are never shown." />
+      <PageHeader title="Sync and integrations" description="Vendors, schedules and the history of every sync. Credentials are never shown." />
       <div class="u-grid u-grid-2 u-mb-3">
         <Card title="Integrations">
           <Table
             label="Integrations"
-            columns={[{ key: 'provider', label: 'Vendor' }, { key: 'state', label: 'State' }, { key: 'endpoint', label: 'Endpoint', truncate: true }]}
+            columns={[{ key: 'provider', label: 'Vendor' }, { key: 'state', label: 'State' }]}
             rows={view.integrations.map((entry) => ({
               provider: entry.provider,
-              state: <StatusBadge status={entry.configured ? 'success' : 'inactive'}>{entry.configured ? 'configured' : 'not configured'}</StatusBadge>,
-              endpoint: entry.endpoint ?? '—',
+              state: (
+                <StatusBadge status={entry.source === 'none' ? 'inactive' : 'success'}>
+                  {entry.source === 'none' ? 'not configured' : entry.source === 'page' ? 'configured on the integrations page' : 'configured in the service configuration'}
+                </StatusBadge>
+              ),
             }))}
           />
+          {view.canManage && <p class="u-mt-2"><Button small href={ctx.urlFor('/admin/integrations')}>Connect or change integrations</Button></p>}
           <p class="u-text-sm u-text-secondary u-mt-2">{view.schedulerEnabled ? 'Scheduled runs are on in this instance.' : 'Scheduled runs are off in this instance (SYNC_SCHEDULER).'}</p>
         </Card>
         <Card title="Jobs">

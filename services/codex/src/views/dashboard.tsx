@@ -1,6 +1,6 @@
 /** The dashboard: counts of what Codex holds and how the last syncs went. */
 import type { JSX } from 'preact';
-import { Card, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Button, Card, EmptyState, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { DashboardCounts } from '../db/dashboard.js';
 import type { SyncRun } from '../db/schema.js';
 import { BILLING_TYPES, BILLING_TYPE_LABELS } from '../domain/billing-type.js';
@@ -12,13 +12,47 @@ export interface DashboardView {
   flash?: Flash | undefined;
   counts: DashboardCounts;
   runs: SyncRun[] | undefined;
+  /** Admins only: how many demo companies are loaded (the page offers to load or remove the demo). */
+  demoCompanies?: number | undefined;
+}
+
+/** For admins: load the demo MSP into an empty codex, or take it away again. */
+function DemoCard({ ctx, companies, demoCompanies }: { ctx: ViewContext; companies: number; demoCompanies: number }): JSX.Element | null {
+  if (demoCompanies > 0) {
+    return (
+      <Card title="Demo data" class="u-mb-3">
+        <p>{`${demoCompanies} demo companies (account numbers DEMO-…) are loaded. Removing them touches nothing else.`}</p>
+        <form method="post" action={ctx.urlFor('/admin/demo/remove')}>
+          <Button type="submit" variant="danger" small>Remove demo data</Button>
+        </form>
+      </Card>
+    );
+  }
+  if (companies > 0) return null;
+  return (
+    <Card title="Nothing here yet" class="u-mb-3">
+      <EmptyState
+        title="Codex is empty"
+        message="Connect your PSA and RMM on the integrations page and run a first sync, or load a demo MSP to try every page and a month of bills (npx hivematrix demo does the same; npx hivematrix demo --remove takes it away)."
+        action={
+          <div class="btn-group">
+            <Button href={ctx.urlFor('/admin/integrations')}>Connect integrations</Button>
+            <form method="post" action={ctx.urlFor('/admin/demo')}>
+              <Button type="submit" variant="secondary">Load demo data</Button>
+            </form>
+          </div>
+        }
+      />
+    </Card>
+  );
 }
 
 /** `/`. */
-export function DashboardPage({ ctx, flash, counts, runs }: DashboardView): JSX.Element {
+export function DashboardPage({ ctx, flash, counts, runs, demoCompanies }: DashboardView): JSX.Element {
   return (
     <CodexPage title="Dashboard" ctx={ctx} flash={flash}>
       <PageHeader title="Codex" description={`Companies, contacts, assets, plans and tickets in one place. Signed in as ${ctx.userName}.`} />
+      {demoCompanies !== undefined && <DemoCard ctx={ctx} companies={counts.companies} demoCompanies={demoCompanies} />}
       <div class="dashboard-grid u-mb-3">
         <StatCard title="Companies" count={counts.companies} href={ctx.urlFor('/companies')} />
         <StatCard title="Contacts" count={counts.contacts} href={ctx.urlFor('/contacts')} />

@@ -16,7 +16,7 @@ import { presentRun, syncRunSchema } from '../api-schemas.js';
  * a job without a configured adapter is unprocessable.
  */
 export async function startJob(runner: SyncRunner, job: SyncJobName, requestedBy: string) {
-  if (!runner.jobs.includes(job)) throw new AppError('unprocessable_entity', `${job} is not configured`);
+  if (!(await runner.configuredJobs()).includes(job)) throw new AppError('unprocessable_entity', `${job} is not configured`);
   const run = await runner.start(job, 'manual', requestedBy);
   if (run === undefined) throw new AppError('conflict', `${job} is already running`);
   return run;

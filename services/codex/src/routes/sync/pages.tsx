@@ -6,7 +6,9 @@ import { findRun, lastRun, listRuns, pausedJobs, setPaused } from '../../db/sync
 import type { CodexDb } from '../../db/types.js';
 import { can } from '../../domain/permissions.js';
 import { SYNC_JOBS, isSyncJob } from '../../sync/jobs.js';
-import { integrationStatus } from '../../sync/providers.js';
+import type { SecretKeyring } from '../../domain/secret-box.js';
+import { resolveSync } from '../../sync/connections.js';
+import { PROVIDERS } from '../../sync/jobs.js';
 import type { SyncRunner } from '../../sync/runner.js';
 import { AdminPage, RunPage } from '../../views/admin.js';
 import { actorOf, allow, userOf } from '../access.js';
@@ -14,16 +16,25 @@ import { field } from '../forms.js';
 import { flashOf, paramId, paramText, viewContext } from '../page-context.js';
 
 /** The sync and integrations pages and their buttons. */
-export const adminPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; runner: SyncRunner; config: CodexConfig }> = async (app, { db, now, runner, config }) => {
+export const adminPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; runner: SyncRunner; config: CodexConfig; ring: SecretKeyring | undefined }> = async (app, { db, now, runner, config, ring }) => {
+  // Only the sources and addresses are read here; no vendor request is made.
+  const http = { fetch: globalThis.fetch, sleep: async () => undefined, now: () => now().getTime() };
   app.get('/admin', { preHandler: allow('sync:read', { page: true }) }, async (request, reply) => {
     const level = userOf(request).permission_level;
-    const [runs, paused, lasts] = await Promise.all([listRuns(db, { limit: 30 }), pausedJobs(db), Promise.all(SYNC_JOBS.map((job) => lastRun(db, job)))]);
-    const jobs = SYNC_JOBS.map((job, index) => ({ job, configured: runner.jobs.includes(job), everyMs: config.SYNC_SCHEDULE[job] ?? 0, paused: paused.has(job), last: lasts[index] }));
+    const [runs, paused, lasts, configured, schedule, resolved] = await Promise.all([
+      listRuns(db, { limit: 30 }),
+      pausedJobs(db),
+      Promise.all(SYNC_JOBS.map((job) => lastRun(db, job))),
+      runner.configuredJobs(),
+      runner.schedule(),
+      resolveSync(db, ring, config, http),
+    ]);
+    const jobs = SYNC_JOBS.map((job, index) => ({ job, configured: configured.includes(job), everyMs: schedule[job] ?? 0, paused: paused.has(job), last: lasts[index] }));
     return reply.html(
       <AdminPage
         ctx={viewContext(request)}
         flash={flashOf(request)}
-        integrations={integrationStatus(config)}
+        integrations={PROVIDERS.map((provider) => ({ provider, source: resolved.sources[provider] }))}
         jobs={jobs}
         runs={runs}
         canRun={can(level, 'sync:run')}
@@ -41,7 +52,7 @@ export const adminPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date;
 
   app.post('/admin/sync/:job', { preHandler: allow('sync:run', { page: true }) }, async (request, reply) => {
     const job = paramText(request, 'job', 40);
-    if (!isSyncJob(job) || !runner.jobs.includes(job)) throw new AppError('not_found', 'No such configured job');
+    if (!isSyncJob(job) || !(await runner.configuredJobs()).includes(job)) throw new AppError('not_found', 'No such configured job');
     const run = await runner.start(job, 'manual', userOf(request).preferred_username);
     if (run === undefined) return reply.redirectTo('/admin', { done: 'sync-running' });
     return reply.redirectTo(`/admin/runs/${run.id}`, { done: 'sync-started' });

@@ -1,0 +1,100 @@
+/**
+ * `/admin/integrations` (admins only; unsafe methods pass the SDK's same-origin check like every
+ * codex form): enter a vendor's address and credentials, save them sealed, test the connection
+ * with a real request, choose schedules; the run buttons post to `/admin/sync/:job`, whose page
+ * shows the run's progress.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '@hivematrix/sdk';
+import type { CodexConfig } from '../../config.js';
+import { hasIntegration, listIntegrations, openIntegrations, recordConnectionTest, removeIntegration, saveIntegration } from '../../db/integrations.js';
+import { lastRun } from '../../db/sync-runs.js';
+import type { CodexDb } from '../../db/types.js';
+import { INTEGRATION_KINDS, jobsOf, parseIntegrationInput } from '../../domain/integrations.js';
+import type { SecretKeyring } from '../../domain/secret-box.js';
+import { testConnection } from '../../sync/connection-test.js';
+import { configConnections, resolveSync } from '../../sync/connections.js';
+import { PROVIDERS, type ProviderName } from '../../sync/jobs.js';
+import type { SyncRunner } from '../../sync/runner.js';
+import { IntegrationsPage, type IntegrationCardView } from '../../views/integrations.js';
+import { actorOf, allow } from '../access.js';
+import { flashOf, paramText, viewContext } from '../page-context.js';
+
+export interface IntegrationRoutesOptions {
+  db: CodexDb;
+  now: () => Date;
+  runner: SyncRunner;
+  config: CodexConfig;
+  /** Seals and opens stored credentials; undefined when no key is available. */
+  ring: SecretKeyring | undefined;
+  /** How vendor requests are made (tests count them). */
+  fetch: typeof globalThis.fetch;
+}
+
+function providerParam(request: FastifyRequest): ProviderName {
+  const raw = paramText(request, 'provider', 20);
+  const provider = PROVIDERS.find((name) => name === raw);
+  if (provider === undefined) throw new AppError('not_found', 'There is no such integration');
+  return provider;
+}
+
+function bodyOf(request: FastifyRequest): Record<string, unknown> {
+  return typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+}
+
+/** The integrations page and its forms. */
+export const integrationPageRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = async (app, options) => {
+  const { db, now, runner, config, ring } = options;
+  const http = { fetch: options.fetch, sleep: async () => undefined, now: () => now().getTime() };
+
+  async function cards(failed?: { provider: ProviderName; entered: Record<string, string>; errors: Record<string, string> }): Promise<IntegrationCardView[]> {
+    const [stored, resolved, configured] = await Promise.all([listIntegrations(db), resolveSync(db, ring, config, http), runner.configuredJobs()]);
+    const fromConfig = configConnections(config);
+    return Promise.all(
+      PROVIDERS.map(async (provider) => ({
+        kind: INTEGRATION_KINDS[provider],
+        source: resolved.sources[provider],
+        stored: stored.find((row) => row.provider === provider),
+        problem: resolved.problems[provider],
+        configEndpoint: fromConfig[provider]?.baseUrl ?? null,
+        jobs: await Promise.all(jobsOf(provider).map(async (job) => ({ job, everyMs: resolved.schedule[job] ?? 0, configured: configured.includes(job), last: await lastRun(db, job) }))),
+        ...(failed?.provider === provider ? { entered: failed.entered, errors: failed.errors } : {}),
+      })),
+    );
+  }
+
+  async function page(request: FastifyRequest, reply: FastifyReply, failed?: { provider: ProviderName; entered: Record<string, string>; errors: Record<string, string> }) {
+    return reply
+      .code(failed === undefined ? 200 : 422)
+      .html(<IntegrationsPage ctx={viewContext(request)} flash={failed === undefined ? flashOf(request) : { variant: 'error', message: 'The integration was not saved: see the fields marked below.' }} cards={await cards(failed)} canStore={ring !== undefined} />);
+  }
+
+  app.get('/admin/integrations', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => page(request, reply));
+
+  app.post('/admin/integrations/:provider', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
+    const provider = providerParam(request);
+    if (ring === undefined) throw new AppError('service_unavailable', 'No key can seal credentials: set CODEX_SECRET_KEY');
+    const body = bodyOf(request);
+    const parsed = parseIntegrationInput(provider, body, await hasIntegration(db, provider));
+    if (!parsed.ok) {
+      // Secrets are never echoed back, not even the ones just typed.
+      const secretNames = new Set(INTEGRATION_KINDS[provider].secrets.map((field) => field.name));
+      const entered = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !secretNames.has(entry[0])));
+      return page(request, reply, { provider, entered, errors: parsed.errors });
+    }
+    await saveIntegration(db, ring, parsed.value, actorOf(request).name, now());
+    if (body.action !== 'test') return reply.redirectTo('/admin/integrations', { done: 'integration-saved' });
+    const [opened] = await openIntegrations(db, ring, provider);
+    if (opened === undefined || !('connection' in opened)) throw new AppError('internal', 'The saved integration could not be read back');
+    const outcome = await testConnection(opened.connection, { fetch: options.fetch, timeoutMs: Math.min(config.VENDOR_TIMEOUT, 15_000) });
+    await recordConnectionTest(db, provider, outcome, now());
+    request.log.info({ provider, ok: outcome.ok, code: outcome.code }, 'integration connection tested');
+    return reply.redirectTo('/admin/integrations', { done: outcome.ok ? 'integration-test-passed' : 'integration-test-failed' });
+  });
+
+  app.post('/admin/integrations/:provider/remove', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
+    const provider = providerParam(request);
+    await removeIntegration(db, provider);
+    return reply.redirectTo('/admin/integrations', { done: 'integration-removed' });
+  });
+};
