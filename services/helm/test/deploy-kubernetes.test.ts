@@ -51,6 +51,11 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.deepEqual(names('HorizontalPodAutoscaler'), ['core', 'nexus']);
     assert.deepEqual(names('Ingress'), ['nexus']);
     assert.deepEqual(names('Job'), ['hivematrix-migrate']);
+    // Core's instances sign with the same keys, kept on one shared volume.
+    assert.deepEqual(names('PersistentVolumeClaim'), ['core-keys']);
+    const core = of('Deployment').find((deployment) => deployment.metadata?.name === 'core');
+    const keysDir = of('ConfigMap').find((config) => config.metadata?.name === 'core-config')?.data?.KEYS_DIR;
+    assert.ok(core?.spec?.template.spec?.containers[0]?.volumeMounts?.some((mount) => mount.name === 'core-keys' && mount.mountPath === keysDir));
   });
 
   it('keeps database URLs and service secrets in Secrets, reaching PostgreSQL and the other services by name', () => {

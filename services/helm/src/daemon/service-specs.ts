@@ -10,8 +10,19 @@ import type { LoadedPlatform } from '../generate/sync.js';
 import type { AppDefinition } from '../registry/load.js';
 import type { UnitSpec } from '../supervisor/unit.js';
 
-/** The tsx loader, as a file URL, so it resolves whatever the service's working folder is. */
-export const TSX_LOADER = import.meta.resolve('tsx');
+/**
+ * The tsx loader, as a file URL, so it resolves whatever the service's working folder is. A
+ * production install (`npm ci --omit=dev`, the container image) has no tsx: only built services run.
+ */
+export const TSX_LOADER = resolveTsx();
+
+function resolveTsx(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
 
 /** What every service process is started with. */
 export interface RunContext {

@@ -54,6 +54,7 @@ export function checkManifests(objects: readonly KubeObject[]): string[] {
   const configMaps: ConfigMap[] = byKind(objects, 'ConfigMap');
   const secretKeys = new Map(secrets.map((secret) => [nameOf(secret), new Set([...Object.keys(secret.stringData ?? {}), ...Object.keys(secret.data ?? {})])]));
   const configMapNames = new Set(configMaps.map(nameOf));
+  const claimNames = new Set(byKind(objects, 'PersistentVolumeClaim').map(nameOf));
 
   for (const service of services) {
     const selector = service.spec?.selector ?? {};
@@ -98,6 +99,7 @@ export function checkManifests(objects: readonly KubeObject[]): string[] {
     for (const volume of spec.volumes ?? []) {
       if (volume.secret !== undefined && !secretKeys.has(volume.secret.secretName ?? '')) problems.push(`${owner}: volume ${volume.name} names a missing Secret`);
       if (volume.configMap !== undefined && !configMapNames.has(volume.configMap.name ?? '')) problems.push(`${owner}: volume ${volume.name} names a missing ConfigMap`);
+      if (volume.persistentVolumeClaim !== undefined && !claimNames.has(volume.persistentVolumeClaim.claimName)) problems.push(`${owner}: volume ${volume.name} names a missing PersistentVolumeClaim`);
     }
   }
 

@@ -16,6 +16,9 @@ export const SERVICES_FILE = '/etc/hivematrix/services.json';
 /** Where core's table of service-secret hashes (Secret `core-files`) is mounted. */
 export const SERVICE_SECRETS_FILE = '/etc/hivematrix/core/service-secrets.json';
 
+/** Where core's instances share their signing keys (a ReadWriteMany volume, see objects.ts). */
+export const CORE_KEYS_DIR = `${STATE_DIR}/keys`;
+
 /** What the cluster provides besides the platform's own services. */
 export interface ClusterSettings {
   /** PostgreSQL as `host:port` for databases the master configuration keeps embedded. */
@@ -88,6 +91,7 @@ export function clusterServiceEnv(app: AppDefinition, context: GenerationContext
   entries.set('HIVEMATRIX_INSTANCE_DIR', STATE_DIR);
   entries.set('SERVICES_FILE', SERVICES_FILE);
   if (entries.has('SERVICE_SECRETS_FILE')) entries.set('SERVICE_SECRETS_FILE', SERVICE_SECRETS_FILE);
+  if (entries.has('KEYS_DIR')) entries.set('KEYS_DIR', CORE_KEYS_DIR);
   if (entries.has('IDENTITY_BACKCHANNEL_CONNECT_ADDRESS')) entries.set('IDENTITY_BACKCHANNEL_CONNECT_ADDRESS', 'nexus');
   // Several core and nexus instances share sessions, revocations and rate limits only through Redis.
   if (app.name === 'core' || app.name === 'nexus') entries.set('REDIS_URL', context.config.redis.url ?? cluster.redisUrl);

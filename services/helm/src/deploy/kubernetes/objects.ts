@@ -7,14 +7,14 @@
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.js';
 import type { Job } from 'kubernetes-types/batch/v1.js';
-import type { ConfigMap, Container, Probe, Secret, Service, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type { ConfigMap, Container, PersistentVolumeClaim, Probe, Secret, Service, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { AppDefinition } from '../../registry/load.js';
-import { SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
+import { CORE_KEYS_DIR, SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
 
 /** Every object this generator writes. */
-export type KubeObject = ConfigMap | Secret | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | Ingress | Job;
+export type KubeObject = ConfigMap | Secret | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | Ingress | Job | PersistentVolumeClaim;
 
 /** The image every service runs from; the overlays set its registry and tag (kustomize `images`). */
 export const IMAGE = 'hivematrix';
@@ -49,15 +49,22 @@ export function secretFor(app: AppDefinition, env: ClusterEnv): Secret {
 export function deploymentFor(app: AppDefinition, replicas: number): Deployment {
   const volumes: Volume[] = [
     { name: 'state', emptyDir: {} },
+    { name: 'tmp', emptyDir: {} },
     { name: 'services', configMap: { name: 'hivematrix-services' } },
   ];
+  // The root filesystem is read-only: what a service writes goes to its state folder or /tmp.
   const mounts: VolumeMount[] = [
     { name: 'state', mountPath: STATE_DIR },
+    { name: 'tmp', mountPath: '/tmp' },
     { name: 'services', mountPath: SERVICES_FILE, subPath: 'services.json', readOnly: true },
   ];
   if (app.name === 'core') {
     volumes.push({ name: 'core-files', secret: { secretName: 'core-files' } });
     mounts.push({ name: 'core-files', mountPath: SERVICE_SECRETS_FILE, subPath: 'service-secrets.json', readOnly: true });
+    // Every core instance must sign with the same keys: today they are files (a manifest and
+    // PKCS#8 keys, re-read when the manifest changes), so the key folder is one shared volume.
+    volumes.push({ name: 'core-keys', persistentVolumeClaim: { claimName: 'core-keys' } });
+    mounts.push({ name: 'core-keys', mountPath: CORE_KEYS_DIR });
   }
   const container: Container = {
     name: app.name,
@@ -126,6 +133,16 @@ export function autoscalerFor(app: AppDefinition, minReplicas: number): Horizont
       maxReplicas: Math.max(minReplicas, 6),
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     },
+  };
+}
+
+/** The volume core's instances share their signing keys on (ReadWriteMany: every pod mounts it). */
+export function coreKeysClaim(core: AppDefinition): PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'core-keys', labels: podLabels(core) },
+    spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '16Mi' } } },
   };
 }
 

@@ -14,6 +14,7 @@ import {
   AUTOSCALED,
   IMAGE,
   autoscalerFor,
+  coreKeysClaim,
   configMapFor,
   deploymentFor,
   disruptionBudgetFor,
@@ -53,6 +54,7 @@ export function baseObjects(context: GenerationContext, options: KubernetesOptio
     const objects: KubeObject[] = [configMapFor(app, env), secretFor(app, env), deploymentFor(app, options.replicas), serviceFor(app), disruptionBudgetFor(app)];
     if (AUTOSCALED.has(app.name)) objects.push(autoscalerFor(app, options.replicas));
     if (app.name === 'nexus') objects.push(ingressFor(app, context.derived.publicUrl));
+    if (app.name === 'core') objects.push(coreKeysClaim(app));
     files.set(`${app.name}.yaml`, objects);
   }
   const rewrite = clusterUrlRewriter(context);
