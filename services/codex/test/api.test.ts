@@ -130,6 +130,14 @@ describe('codex API', () => {
     assert.notEqual(changed.headers.etag, first);
     await addTicket(t.db, { companyId: company, externalId: '902', subject: 'Another', status: 'closed' });
     assert.equal((await ask(changed.headers.etag as string)).statusCode, 200, 'a new ticket, even a closed one, moves it');
+    // Only what changed since a moment: active ones in full, closed or archived ones by id.
+    const full = JSON.parse(changed.body) as { as_of: string };
+    await t.db.update(tickets).set({ status: 'closed', syncedAt: new Date(Date.parse(full.as_of) + 60_000) }).where(eq(tickets.externalId, '901'));
+    await t.db.update(tickets).set({ subject: 'Open one, again', syncedAt: new Date(Date.parse(full.as_of) + 60_000) }).where(eq(tickets.id, open));
+    const delta = JSON.parse((await t.app.inject({ url: `/api/tickets/active?changed_since=${encodeURIComponent(full.as_of)}`, headers: bearer(beacon) })).body) as { tickets: { subject: string }[]; removed: number[]; changes_since: string };
+    assert.deepEqual(delta.tickets.map((ticket) => ticket.subject), ['Open one, again']);
+    assert.equal(delta.removed.length, 2, 'the ticket closed since, and the closed one added since');
+    assert.equal(delta.changes_since, full.as_of);
     const client = await t.app.inject({ url: '/api/tickets/active', headers: { ...bearer(await t.token('client')), 'if-none-match': changed.headers.etag as string } });
     assert.equal(client.statusCode, 200, 'the tag depends on the caller\'s scope');
     const bad = await t.app.inject({ url: '/api/tickets/time-entries?month=2026-13', headers: bearer(admin) });

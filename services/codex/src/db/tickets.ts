@@ -1,5 +1,5 @@
 /** Queries on tickets, their conversations and dated time entries. */
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { CLOSED_STATUSES } from '../domain/ticket-status.js';
 import type { CompanyScope } from '../domain/permissions.js';
 import { monthRange } from '../domain/time.js';
@@ -70,20 +70,39 @@ export async function activeTickets(db: CodexDb, scope: CompanyScope, limit: num
 }
 
 /**
+ * The tickets stored or updated after `since` (every store sets `synced_at`): those still active
+ * in full, and the ids of those now closed or archived, so a board holding the rest can apply
+ * the difference. Undefined when more than `limit` changed (read the whole list then).
+ */
+export async function ticketsChangedSince(db: CodexDb, scope: CompanyScope, since: Date, limit: number): Promise<{ active: TicketWithCompany[]; gone: number[] } | undefined> {
+  const rows = await baseQuery(db)
+    .where(and(or(gt(tickets.syncedAt, since), gt(tickets.updatedAt, since)), scopeCondition(scope, tickets.companyId)))
+    .orderBy(asc(tickets.id))
+    .limit(limit + 1);
+  if (rows.length > limit) return undefined;
+  const changed = rows.map(flatten);
+  const isActive = (ticket: TicketWithCompany) => ticket.archivedAt === null && !CLOSED_STATUSES.includes(ticket.status);
+  return { active: changed.filter(isActive), gone: changed.filter((ticket) => !isActive(ticket)).map((ticket) => ticket.id) };
+}
+
+/**
  * Aggregates that change whenever any ticket row is written: the sync sets `synced_at` on every
  * row it stores (and archives by setting `archived_at`), so a board can ask this cheap question
  * every second and read the whole active list only when the answer moves.
  */
-export async function ticketsFingerprint(db: CodexDb): Promise<string> {
+export async function ticketsFingerprint(db: CodexDb): Promise<{ fingerprint: string; asOf: Date }> {
   const [row] = await db
     .select({
+      // The database's clock: when this was read, for a reader's next `ticketsChangedSince`.
+      asOf: sql<Date>`now()`.mapWith((value: string | Date) => new Date(value)),
       count: sql<string>`count(*)`,
       archived: sql<string>`count(${tickets.archivedAt})`,
       synced: sql<string>`coalesce(sum(extract(epoch from ${tickets.syncedAt})), 0)`,
       updated: sql<string>`coalesce(sum(extract(epoch from ${tickets.updatedAt})), 0)`,
     })
     .from(tickets);
-  return row === undefined ? '' : `${row.count}:${row.archived}:${row.synced}:${row.updated}`;
+  if (row === undefined) throw new Error('an aggregate returned no row');
+  return { fingerprint: `${row.count}:${row.archived}:${row.synced}:${row.updated}`, asOf: row.asOf };
 }
 
 /** A ticket with its conversations and time entries, or undefined. */

@@ -8,7 +8,7 @@ import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
 import { psaAgents } from '../../db/schema.js';
 import { lastRun } from '../../db/sync-runs.js';
-import { activeTickets, findTicket, listTickets, ticketsFingerprint, timeEntriesForMonth, timeTotalsForMonth } from '../../db/tickets.js';
+import { activeTickets, findTicket, listTickets, ticketsChangedSince, ticketsFingerprint, timeEntriesForMonth, timeTotalsForMonth } from '../../db/tickets.js';
 import type { CodexDb } from '../../db/types.js';
 import { SERVICE_ACCESS } from '../../domain/permissions.js';
 import { allow, assertVisible, scopeOf } from '../access.js';
@@ -56,20 +56,37 @@ export const ticketApiRoutes: FastifyPluginAsync<{ db: CodexDb; config: CodexCon
   app.get('/api/tickets/active', {
     preHandler: allow('ticket:read', { services: SERVICE_ACCESS.ticketsActive }),
     schema: {
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
-      response: { 200: z.object({ tickets: z.array(ticketSchema), total: z.number().int(), last_sync_at: z.string().nullable() }), 304: z.undefined() },
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000), changed_since: z.iso.datetime({ offset: true }).optional() }),
+      response: {
+        200: z.object({
+          tickets: z.array(ticketSchema),
+          total: z.number().int(),
+          last_sync_at: z.string().nullable(),
+          /** With changed_since: only the changes (`tickets` still active, `removed` ids now closed or archived). */
+          changes_since: z.string().optional(),
+          removed: z.array(z.number().int()).optional(),
+          /** When this answer was read: the next `changed_since`, less a margin for transactions still open. */
+          as_of: z.string(),
+        }),
+        304: z.undefined(),
+      },
     },
     config: { summary: 'Every active ticket with what a ticket board needs (priority first, oldest update first); an ETag, and 304 to If-None-Match while no ticket was stored and no ticket sync finished', access: 'users (clients: their own); services: ' + SERVICE_ACCESS.ticketsActive.join(', ') },
   }, async (request, reply) => {
     const scope = await scopeOf(request, db);
     // A board asks every second or so: while nothing was written, a few aggregates answer it (RFC 9110 §13.1.2).
-    const [fingerprint, lastSync] = await Promise.all([ticketsFingerprint(db), lastTicketSync(db)]);
+    const [{ fingerprint, asOf }, lastSync] = await Promise.all([ticketsFingerprint(db), lastTicketSync(db)]);
     const etag = `"${createHash('sha256').update(JSON.stringify([fingerprint, lastSync, request.query.limit, scope])).digest('base64url').slice(0, 27)}"`;
     reply.header('etag', etag).header('cache-control', 'private, no-cache');
     const wanted = request.headers['if-none-match'];
     if (wanted !== undefined && wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.code(304).send(undefined);
+    const since = request.query.changed_since;
+    const changes = since === undefined ? undefined : await ticketsChangedSince(db, scope, new Date(since), request.query.limit);
+    if (since !== undefined && changes !== undefined) {
+      return { tickets: changes.active.map(presentTicket), total: changes.active.length, last_sync_at: lastSync, changes_since: since, removed: changes.gone, as_of: asOf.toISOString() };
+    }
     const tickets = await activeTickets(db, scope, request.query.limit);
-    return { tickets: tickets.map(presentTicket), total: tickets.length, last_sync_at: lastSync };
+    return { tickets: tickets.map(presentTicket), total: tickets.length, last_sync_at: lastSync, as_of: asOf.toISOString() };
   });
 
   app.get('/api/tickets/time-entries', {
