@@ -77,7 +77,7 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
   };
   const app = await buildApp({
     config,
-    logger: createLogger({ service: 'brainhair', level: 'silent' }),
+    logger: createLogger({ service: 'brainhair', level: process.env.BH_TEST_LOG === '1' ? 'error' : 'silent' }),
     db: database.db,
     ping: database.ping,
     verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'brainhair', now: () => FROZEN_NOW.getTime() }),
@@ -119,8 +119,12 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
 
 export interface StreamedEvent { type: string; [key: string]: unknown }
 
-/** Sends a message and reads the whole SSE answer (or until `until` returns true, then aborts). */
-export async function ask(t: BrainhairHarness, token: string, chatId: string, text: string, until?: (e: StreamedEvent) => boolean): Promise<{ status: number; events: StreamedEvent[]; contentType: string }> {
+/**
+ * Sends a message and reads the whole SSE answer; `onEvent` sees each event as it arrives, and
+ * when `until` returns true the client aborts the request (the browser going away).
+ */
+export async function ask(t: BrainhairHarness, token: string, chatId: string, text: string, options: { until?: (e: StreamedEvent) => boolean; onEvent?: (e: StreamedEvent) => void } = {}): Promise<{ status: number; events: StreamedEvent[]; contentType: string }> {
+  const { until, onEvent } = options;
   const controller = new AbortController();
   const res = await fetch(`${t.url}/api/chats/${chatId}/messages`, { method: 'POST', signal: controller.signal, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
   const events: StreamedEvent[] = [];
@@ -141,6 +145,7 @@ export async function ask(t: BrainhairHarness, token: string, chatId: string, te
         if (data) {
           const event = JSON.parse(data.slice(6)) as StreamedEvent;
           events.push(event);
+          onEvent?.(event);
           if (until?.(event)) {
             controller.abort();
             return { status: res.status, events, contentType: res.headers.get('content-type') ?? '' };

@@ -30,7 +30,7 @@ export async function listChats(db: BrainhairDb, sub: string, options: { q?: str
     ilike(chats.title, pattern),
     inArray(chats.id, db.select({ id: messages.chatId }).from(messages).where(ilike(messages.content, pattern))),
   );
-  const rows = await db.select({ chat: chats, count: sql<number>`(select count(*)::int from messages m where m.chat_id = ${chats.id})` })
+  const rows = await db.select({ chat: chats, count: sql<number>`(select count(*)::int from messages m where m.chat_id = "chats"."id")` })
     .from(chats).where(and(eq(chats.ownerSub, sub), matching)).orderBy(desc(chats.updatedAt)).limit(options.limit).offset(options.offset);
   return rows;
 }
