@@ -9,6 +9,7 @@ import { auditCommand } from './commands/audit.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { configSyncCommand, configWriteCommand, updateConfigCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle.js';
 import { enableCommand } from './commands/enable.js';
 import { metricsCommand } from './commands/metrics.js';
@@ -43,6 +44,11 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     .description('security audit: exposed ports, readable secrets, certificate, admin password, identity, firewall (exit 2 on high)')
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) => run(() => auditCommand(context, options))());
+  program
+    .command('demo')
+    .description('load a demo MSP into codex (companies DEMO-…, people, devices, plans, months of tickets), or --remove it')
+    .option('--remove', 'take the demo data away again (nothing else is touched)')
+    .action((options: { remove?: boolean }) => run(() => demoCommand(context, options))());
   program.command('update-config').description('regenerate services.json and master_services.json from apps_registry.json').action(run(() => updateConfigCommand(context)));
 
   const config = program.command('config').description('generated configuration files');
