@@ -146,5 +146,11 @@ describe('demo data', () => {
     assert.equal((JSON.parse((await api('GET')).body) as { companies: number }).companies, 6);
     assert.match((await run(['--remove'])).stdout, /removed the demo: 6 companies/);
     assert.equal(await count('companies'), 1);
+
+    // An empty codex offers the demo and the integrations page to admins.
+    await t.db.delete(companies);
+    const empty = (await t.app.inject({ url: '/', headers: bearer(admin) })).body;
+    assert.match(empty, /Load demo data/);
+    assert.match(empty, /Connect integrations/);
   });
 });

@@ -151,8 +151,9 @@ describe('integrations page', () => {
   });
 
   it('refuses a bad form with 422 and never echoes a secret', async () => {
-    const answer = await post('/admin/integrations/datto', { baseUrl: 'ftp://example.test', apiKey: 'typed-secret-123', apiSecret: 'x', action: 'save' });
+    const answer = await post('/admin/integrations/datto', { baseUrl: 'ftp://example.test', apiKey: 'typed-secret-123', apiSecret: 'x', schedule_datto: '5', action: 'save' });
     assert.equal(answer.statusCode, 422);
+    assert.match(answer.body, /choose one of the listed schedules/);
     assert.match(answer.body, /must be an http\(s\) address/);
     assert.match(answer.body, /ftp:\/\/example\.test/, 'the address is kept in the form');
     assert.doesNotMatch(answer.body, /typed-secret-123/);
@@ -197,6 +198,8 @@ describe('integrations page with a vendor in the configuration', () => {
     assert.match(await html(), /In use: the service configuration/);
     assert.match(await html(), /configured\.freshservice\.example/);
     assert.doesNotMatch(await html(), /configured-key-123/);
+    // The configuration's interval (SYNC_SCHEDULE default: 24 h and 15 min) is preselected.
+    assert.match(await html(), /<option value="86400000" selected/);
     const headers = { ...bearer(admin), 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN };
     const saved = await t.app.inject({ method: 'POST', url: '/admin/integrations/freshservice', headers, payload: new URLSearchParams({ baseUrl: freshservice.url, apiKey: FRESHSERVICE_KEY, action: 'test' }).toString() });
     assert.match(saved.headers.location ?? '', /done=integration-test-passed/);

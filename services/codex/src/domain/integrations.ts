@@ -134,7 +134,8 @@ export function parseIntegrationInput(
     const raw = text(`schedule_${job}`);
     if (raw === '') continue;
     const ms = Number(raw);
-    if (!SCHEDULE_CHOICES.some((choice) => choice.ms === ms)) errors[`schedule_${job}`] = 'choose one of the listed schedules';
+    // The listed choices, or the configuration's own interval (offered when it is not among them).
+    if (!Number.isInteger(ms) || (ms !== 0 && (ms < 60_000 || ms > 30 * 86_400_000))) errors[`schedule_${job}`] = 'choose one of the listed schedules';
     else schedule[job] = ms;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -83,17 +83,22 @@ function IntegrationCard({ ctx, card, canStore }: { ctx: ViewContext; card: Inte
             disabled={!canStore}
           />
         ))}
-        {card.jobs.map((row) => (
-          <SelectField
-            name={`schedule_${row.job}`}
-            id={id(`schedule-${row.job}`)}
-            label={`Schedule: ${JOB_LABEL[row.job]}`}
-            options={SCHEDULE_CHOICES.map((choice) => ({ value: String(choice.ms), label: choice.label }))}
-            value={value(`schedule_${row.job}`, String(stored?.schedule[row.job] ?? row.everyMs))}
-            error={errors[`schedule_${row.job}`]}
-            disabled={!canStore}
-          />
-        ))}
+        {card.jobs.map((row) => {
+          const current = value(`schedule_${row.job}`, String(stored?.schedule[row.job] ?? row.everyMs));
+          // An interval from the configuration that is not a listed choice stays selectable, so saving does not change it.
+          const extra = SCHEDULE_CHOICES.some((choice) => String(choice.ms) === current) || !/^\d+$/.test(current) ? [] : [{ value: current, label: `${scheduleLabel(Number(current))} (current)` }];
+          return (
+            <SelectField
+              name={`schedule_${row.job}`}
+              id={id(`schedule-${row.job}`)}
+              label={`Schedule: ${JOB_LABEL[row.job]}`}
+              options={[...SCHEDULE_CHOICES.map((choice) => ({ value: String(choice.ms), label: choice.label })), ...extra]}
+              value={current}
+              error={errors[`schedule_${row.job}`]}
+              disabled={!canStore}
+            />
+          );
+        })}
         <div class="btn-group u-mt-2">
           <Button type="submit" name="action" value="test" disabled={!canStore}>Save and test connection</Button>
           <Button type="submit" name="action" value="save" variant="secondary" disabled={!canStore}>Save</Button>
