@@ -31,13 +31,13 @@ describe('beacon through the gateway', () => {
     config.apps.beacon = { ...config.apps.beacon, env: { ...config.apps.beacon?.env, REFRESH_SECONDS: '2', DISPLAY_CHECK_SECONDS: '1' } };
     await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
     await platform.start();
-  });
+  }, { timeout: 600_000 });
   after(async () => {
     await browser?.close();
     await platform?.dispose();
-  });
+  }, { timeout: 300_000 });
 
-  it('shows the live board to a technician and a revocable wall screen without a session', async (context) => {
+  it('shows the live board to a technician and a revocable wall screen without a session', { timeout: 300_000 }, async (context) => {
     if (browser === undefined || platform === undefined) {
       context.skip('no Chromium (.ci/run installs it)');
       return;

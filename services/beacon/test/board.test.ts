@@ -99,9 +99,20 @@ describe('beacon board', () => {
     t.codex.tickets[0] = { ...first, subject: 'Changed in codex' };
     t.advance(10_000);
     const changed = JSON.parse((await get('/api/board', token)).body) as { version: number; rows: BoardRow[] };
-    assert.equal(t.app.board.fullReads, reads + 1);
     assert.ok(changed.version > version);
     assert.ok(changed.rows.some((row) => row.subject === 'Changed in codex'));
+    assert.equal(t.app.board.fullReads, reads, 'only the changes travelled');
+    assert.equal(t.codex.calls.changedSince.at(-1), '2026-11-25T11:58:00.000Z', 'asked since codex\'s last answer, less two minutes');
+    // A ticket that leaves codex's active list leaves the board.
+    const index = t.codex.tickets.findIndex((candidate) => candidate.subject === 'Waiting');
+    const [gone] = t.codex.tickets.splice(index, 1);
+    assert.ok(gone);
+    const beforeRows = JSON.parse((await get('/api/board', token)).body) as { rows: BoardRow[] };
+    assert.ok(beforeRows.rows.some((row) => row.id === gone.id), 'still there inside the interval');
+    t.advance(10_000);
+    const after = JSON.parse((await get('/api/board', token)).body) as { rows: BoardRow[] };
+    assert.ok(!after.rows.some((row) => row.id === gone.id));
+    t.codex.tickets.splice(index, 0, gone);
   });
 
   it('opens a ticket with the user\'s own token: text, PSA link and time since the last agent reply', async () => {

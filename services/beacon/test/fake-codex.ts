@@ -8,7 +8,7 @@ import type { CodexTicket } from '../src/domain/rows.js';
 
 export interface FakeCodex extends CodexClient {
   tickets: CodexTicket[];
-  calls: { active: number; userTokens: string[] };
+  calls: { active: number; userTokens: string[]; changedSince: (string | undefined)[] };
   /** Resolves the pending active-tickets answers (when `hold` is on). */
   hold: boolean;
   release(): void;
@@ -45,20 +45,30 @@ export function ticket(overrides: Partial<CodexTicket> = {}): CodexTicket {
 
 export function fakeCodex(initial: CodexTicket[]): FakeCodex {
   const waiting: (() => void)[] = [];
+  let served = new Map<number, string>();
   const fake: FakeCodex = {
     tickets: initial,
-    calls: { active: 0, userTokens: [] },
+    calls: { active: 0, userTokens: [], changedSince: [] },
     hold: false,
     release() {
       for (const resolve of waiting.splice(0)) resolve();
     },
-    async activeTickets(_limit, etag) {
+    async activeTickets(_limit, etag, changedSince) {
       fake.calls.active += 1;
+      fake.calls.changedSince.push(changedSince);
       if (fake.hold) await new Promise<void>((resolve) => waiting.push(resolve));
       // The ETag as codex makes it: it moves whenever the tickets do.
       const current = `"${createHash('sha256').update(JSON.stringify(fake.tickets)).digest('base64url')}"`;
       if (etag === current) return { unchanged: true };
-      return { unchanged: false, etag: current, data: activeTicketsSchema.parse({ tickets: fake.tickets, total: fake.tickets.length, last_sync_at: '2026-11-25T11:55:00.000Z' }) };
+      const base = { last_sync_at: '2026-11-25T11:55:00.000Z', as_of: '2026-11-25T12:00:00.000Z' };
+      const now = new Map(fake.tickets.map((ticket) => [ticket.id, JSON.stringify(ticket)]));
+      const before = served;
+      served = now;
+      if (changedSince === undefined) return { unchanged: false, etag: current, data: activeTicketsSchema.parse({ ...base, tickets: fake.tickets, total: fake.tickets.length }) };
+      // As codex: only what changed since the last answer, and the ids of what left.
+      const changed = fake.tickets.filter((ticket) => before.get(ticket.id) !== now.get(ticket.id));
+      const removed = [...before.keys()].filter((id) => !now.has(id));
+      return { unchanged: false, etag: current, data: activeTicketsSchema.parse({ ...base, tickets: changed, total: changed.length, changes_since: changedSince, removed }) };
     },
     async agents() {
       return [{ provider: 'freshservice', external_id: '7', name: 'Alice Agent', active: true }, { provider: 'freshservice', external_id: '8', name: 'Bob Agent', active: true }];

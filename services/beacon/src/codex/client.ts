@@ -33,7 +33,16 @@ export const codexTicketSchema = z.object({
   first_responded_at: instant.nullable(),
 });
 
-export const activeTicketsSchema = z.object({ tickets: z.array(codexTicketSchema), total: z.number().int(), last_sync_at: instant.nullable() });
+export const activeTicketsSchema = z.object({
+  tickets: z.array(codexTicketSchema),
+  total: z.number().int(),
+  last_sync_at: instant.nullable(),
+  /** Present when the answer holds only the changes since that instant (then `removed` too). */
+  changes_since: instant.optional(),
+  removed: z.array(z.number().int()).optional(),
+  /** Codex's clock when it read this: the base of the next `changed_since`. */
+  as_of: instant.optional(),
+});
 export type ActiveTickets = z.infer<typeof activeTicketsSchema>;
 
 export const agentsSchema = z.array(z.object({ provider: z.string(), external_id: z.string(), name: z.string(), active: z.boolean() }));
@@ -68,7 +77,7 @@ export interface CodexClient {
    * Every active ticket (service token; the shared cache is the only caller), or `unchanged`
    * when codex's ETag still equals `etag` (a 304: codex answered from a few aggregates).
    */
-  activeTickets(limit: number, etag?: string): Promise<{ unchanged: true } | { unchanged: false; data: ActiveTickets; etag: string | undefined }>;
+  activeTickets(limit: number, etag?: string, changedSince?: string): Promise<{ unchanged: true } | { unchanged: false; data: ActiveTickets; etag: string | undefined }>;
   agents(): Promise<PsaAgent[]>;
   psaConfig(): Promise<PsaConfig>;
   /** One ticket with its conversation, as `userToken`'s owner may see it. */
@@ -107,14 +116,15 @@ export function httpCodexClient(options: { client: ServiceClient; codexUrl: stri
   }
 
   return {
-    activeTickets: async (limit, etag) => {
+    activeTickets: async (limit, etag, changedSince) => {
       // A conditional GET (RFC 9110 §13.1.2), so the SDK's call (which treats 304 as a failure) is not used;
       // the shared board is nobody's in particular, so no X-On-Behalf-Of.
       const send = async () => {
         const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${await options.client.getServiceToken('codex')}` };
         if (etag !== undefined) headers['if-none-match'] = etag;
         try {
-          return await fetchImpl(`${base}/api/tickets/active?limit=${limit}`, { headers, signal: AbortSignal.timeout(30_000) });
+          const query = new URLSearchParams({ limit: String(limit), ...(changedSince === undefined ? {} : { changed_since: changedSince }) });
+          return await fetchImpl(`${base}/api/tickets/active?${query.toString()}`, { headers, signal: AbortSignal.timeout(30_000) });
         } catch (error) {
           throw new AppError('bad_gateway', 'codex could not be reached', { cause: error });
         }

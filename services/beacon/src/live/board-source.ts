@@ -2,7 +2,8 @@
  * The one shared board: every open screen (boards, wall screens) reads this cache, and only it
  * asks codex, at most once per refresh interval whatever the number of screens (single flight:
  * concurrent askers share the request in progress). The request is conditional (codex's ETag):
- * while no ticket was written, codex answers 304 from a few aggregates instead of 5,000 tickets. Each refresh places every ticket (sections
+ * while no ticket was written, codex answers 304 from a few aggregates; when some were, it sends
+ * only those (`changed_since`), and every 5 minutes the whole active list. Each refresh places every ticket (sections
  * and SLA states also move with the clock), compares the rows with the previous ones and tells
  * the subscribers what changed, so a live connection sends a small patch, not the whole board.
  * The original asked codex for the whole board on every screen's every refresh (reference §4.5 item 8).
@@ -32,6 +33,10 @@ export interface BoardChange {
 
 export type BoardListener = (change: BoardChange) => void;
 
+/** A full read of the active tickets at least this often; in between, only the changes. */
+const FULL_READ_MS = 5 * 60_000;
+/** Changes are asked from this long before codex's last answer, for stores whose transaction was still open. */
+const OVERLAP_MS = 2 * 60_000;
 /** Unchanged tickets are placed again this often, as their SLA states move with the clock. */
 const PLACE_AGAIN_MS = 10_000;
 /** Agents and PSA links change rarely: kept this long. */
@@ -57,13 +62,15 @@ export class BoardSource {
   private timer: NodeJS.Timeout | undefined;
   private psa: { at: number; value: Promise<PsaConfig> } | undefined;
   private agentList: { at: number; value: Promise<PsaAgent[]> } | undefined;
-  private tickets: CodexTicket[] = [];
+  private tickets = new Map<number, CodexTicket>();
+  private asOf: string | undefined;
+  private fullAt = Number.NEGATIVE_INFINITY;
   private lastSyncAt: string | null = null;
   private etag: string | undefined;
   private placedAt = Number.NEGATIVE_INFINITY;
   /** How many times codex was asked for the tickets (benchmarks and tests read it). */
   fetches = 0;
-  /** How many of those answers carried the tickets (the others were 304: nothing changed). */
+  /** How many of those answers carried every active ticket (the others were changes only, or 304: nothing changed). */
   fullReads = 0;
 
   constructor(options: BoardSourceOptions) {
@@ -143,13 +150,26 @@ export class BoardSource {
     const upserts: BoardRow[] = [];
     const removed: number[] = [];
     try {
-      const [answer, psa] = await Promise.all([codex.activeTickets(ticketLimit, this.etag), this.psaConfig().catch(() => ({ providers: [] }))]);
+      // Only the changes since the last answer (less a margin for transactions that were still
+      // open), except every FULL_READ_MS, which also catches what no store marked.
+      const started = now().getTime();
+      const incremental = this.asOf !== undefined && started - this.fullAt < FULL_READ_MS;
+      const since = incremental && this.asOf !== undefined ? new Date(Date.parse(this.asOf) - OVERLAP_MS).toISOString() : undefined;
+      const [answer, psa] = await Promise.all([codex.activeTickets(ticketLimit, this.etag, since), this.psaConfig().catch(() => ({ providers: [] }))]);
       const at = now();
       if (!answer.unchanged) {
-        this.fullReads += 1;
-        this.tickets = answer.data.tickets;
-        this.lastSyncAt = answer.data.last_sync_at;
+        const data = answer.data;
+        if (data.changes_since === undefined) {
+          this.fullReads += 1;
+          this.fullAt = started;
+          this.tickets = new Map(data.tickets.map((ticket) => [ticket.id, ticket]));
+        } else {
+          for (const ticket of data.tickets) this.tickets.set(ticket.id, ticket);
+          for (const id of data.removed ?? []) this.tickets.delete(id);
+        }
+        this.lastSyncAt = data.last_sync_at;
         this.etag = answer.etag;
+        this.asOf = data.as_of;
       }
       // Unchanged data still moves with the clock (SLA states); placed again at most every PLACE_AGAIN_MS.
       if (!answer.unchanged || at.getTime() - this.placedAt >= PLACE_AGAIN_MS) {
@@ -158,7 +178,7 @@ export class BoardSource {
         const psaUrl = (provider: string, externalId: string): string | null => templates.get(provider)?.replaceAll('{ticket_id}', encodeURIComponent(externalId)) ?? null;
         const next = new Map<number, BoardRow>();
         const nextText = new Map<number, string>();
-        for (const ticket of this.tickets) {
+        for (const ticket of this.tickets.values()) {
           const row = toRow(ticket, at, settings.sla, psaUrl);
           if (row === null) continue;
           const text = JSON.stringify(row);
