@@ -169,11 +169,13 @@ export function withStartedPlatform(): { ready(context: TestContext): { browser:
     if (!browser) return;
     platform = await clonePlatform();
     await platform.start();
-  });
+    // A hook does not inherit its suite's timeout: cloning, installing and starting take minutes
+    // on a loaded machine, past the runner's 120 s default.
+  }, { timeout: 900_000 });
   after(async () => {
     await browser?.close();
     await platform?.dispose();
-  });
+  }, { timeout: 300_000 });
   return {
     ready(context) {
       if (browser !== undefined && platform !== undefined) return { browser, platform };

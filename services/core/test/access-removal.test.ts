@@ -39,7 +39,7 @@ describe('taking access away reaches platform sessions', () => {
         call: ((...args: Parameters<ServiceClient['call']>) => {
           if (coreClient === undefined) throw new Error('core is not started yet');
           return coreClient.call(...args);
-        }) as ServiceClient['call'],
+        }),
       },
     });
     core = await startCore({

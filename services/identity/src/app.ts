@@ -24,7 +24,7 @@ import { pruneExpired } from './db/oidc-store.js';
 import type { IdentityDb } from './db/schema.js';
 import type { PasswordHasher } from './domain/passwords.js';
 import { createBackchannelFetch, type ProviderFetch } from './oidc/backchannel-fetch.js';
-import { createRetryingDelivery, DeliveryError, isTransientStatus, type RetryPolicy } from './oidc/retrying-delivery.js';
+import { createRetryingDelivery, DeliveryError, isTransientStatus, type RetryingDelivery, type RetryPolicy } from './oidc/retrying-delivery.js';
 import { createPlatformSessions } from './platform/core-sessions.js';
 import { providerBridge } from './oidc/bridge.js';
 import { adminClient, gatewayClient, pageContentSecurityPolicy } from './oidc/clients.js';
@@ -60,9 +60,9 @@ export interface IdentityDeps {
  * The provider's fetch with background retries: a non-2xx answer is a failure, transient or not
  * by its status, so the provider still sees the first attempt fail and logs it.
  */
-function retryingProviderFetch(fetch: ProviderFetch, run: ReturnType<typeof createRetryingDelivery>['run']): ProviderFetch {
+function retryingProviderFetch(fetch: ProviderFetch, delivery: RetryingDelivery): ProviderFetch {
   return (url, init) =>
-    run({ event: 'backchannel_logout', message: 'back-channel logout', fields: { target: new URL(url).origin } }, async () => {
+    delivery.run({ event: 'backchannel_logout', message: 'back-channel logout', fields: { target: new URL(url).origin } }, async () => {
       const response = await fetch(url, init);
       if (response.status !== 200 && response.status !== 204) throw new DeliveryError(`HTTP ${response.status}`, isTransientStatus(response.status));
       return response;
@@ -101,7 +101,7 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
     clients,
     db,
     keys: await loadProviderKeys(db),
-    fetch: retryingProviderFetch(backchannelFetch, delivery.run),
+    fetch: retryingProviderFetch(backchannelFetch, delivery),
     ttl: {
       accessTokenSec: Math.max(1, Math.round(config.IDENTITY_ACCESS_TOKEN_TTL / 1000)),
       adminTokenSec: Math.max(1, Math.round(config.IDENTITY_ADMIN_TOKEN_TTL / 1000)),

@@ -125,7 +125,7 @@ export function createRetryingDelivery(options: RetryingDeliveryOptions): Retryi
           const permanent = error instanceof DeliveryError && !error.transient;
           if (waiting) {
             waiting = false;
-            reject(error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
           if (options.signal?.aborted === true) return;
           // The operator must hear of this: helm raises an alert for it.
