@@ -102,7 +102,8 @@ describe('knowledgetree through the gateway', () => {
       pwned = dialog.type() === 'alert';
       void dialog.accept();
     });
-    await signIn(tech, `${kt}/`, 'terry', password);
+    // Signed in on the root folder's page (`/` itself redirects there).
+    await signIn(tech, `${kt}/view/${root.id}`, 'terry', password);
     await tech.fill('#new-title', 'Runbooks');
     await tech.selectOption('select[name="type"]', 'folder');
     await Promise.all([tech.waitForURL(/\/knowledgetree\/view\/[0-9a-f-]+$/), tech.getByRole('button', { name: 'Create' }).click()]);
@@ -153,7 +154,7 @@ describe('knowledgetree through the gateway', () => {
 
     // The client user: only the shared folder, by listing, by URL and in search.
     const client = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
-    await signIn(client, `${kt}/`, 'carol', password);
+    await signIn(client, `${kt}/view/${root.id}`, 'carol', password);
     const listed = await client.locator('[data-testid="children"] .file-item__name').allInnerTexts();
     assert.deepEqual(listed, ['Shared docs']);
     await client.getByRole('link', { name: 'Shared docs' }).first().click();
