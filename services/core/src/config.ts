@@ -44,8 +44,8 @@ export const coreEnvSchema = z.object({
     .int()
     .min(0)
     .max(3_600_000)
-    .default(15_000)
-    .describe('How often users with live sessions are re-checked at identity (changes made in a real Keycloak\'s console); 0 turns it off'),
+    .default(60_000)
+    .describe('How often users with live sessions are re-checked at identity (changes made in a real Keycloak\'s console; three admin API calls per user); 0 turns it off'),
   DATABASE_URL: zUrl.optional().describe('Core\'s own PostgreSQL database for sessions and revocations (kept across restarts) when REDIS_URL is unset'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5).describe('Largest number of database connections'),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
