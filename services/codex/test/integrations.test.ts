@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
-import { companies, integrations } from '../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { auditEvents, companies, integrations } from '../src/db/schema.js';
 import { findRun } from '../src/db/sync-runs.js';
 import { startFakeDatto, DATTO_KEY, DATTO_SECRET } from './fakes/datto.js';
 import { startFakeFreshservice, FRESHSERVICE_KEY } from './fakes/freshservice.js';
@@ -99,6 +100,10 @@ describe('integrations page', () => {
     const [row] = await t.db.select().from(integrations);
     assert.ok(row !== undefined && !row.ciphertext.toString('latin1').includes(FRESHSERVICE_KEY));
     assert.deepEqual(row.schedule, { freshservice: 86_400_000, 'freshservice-tickets': 900_000 });
+    const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.entity, 'integration'));
+    assert.equal(audit.length, 2);
+    assert.deepEqual(audit.map((event) => [event.actorName, event.action, event.detail.credentialsReplaced]), [['Alice Admin', 'integration.save', true], ['Alice Admin', 'integration.save', true]]);
+    assert.ok(!JSON.stringify(audit).includes(FRESHSERVICE_KEY));
 
     // The runner was built before the integration existed; the run reads it when it starts.
     assert.deepEqual(await t.runner.configuredJobs(), ['freshservice', 'freshservice-tickets']);

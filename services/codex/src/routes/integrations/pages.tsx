@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
+import { recordAudit } from '../../db/audit.js';
 import { hasIntegration, listIntegrations, openIntegrations, recordConnectionTest, removeIntegration, saveIntegration } from '../../db/integrations.js';
 import { lastRun } from '../../db/sync-runs.js';
 import type { CodexDb } from '../../db/types.js';
@@ -82,7 +83,10 @@ export const integrationPageRoutes: FastifyPluginAsync<IntegrationRoutesOptions>
       const entered = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !secretNames.has(entry[0])));
       return page(request, reply, { provider, entered, errors: parsed.errors });
     }
-    await saveIntegration(db, ring, parsed.value, actorOf(request).name, now());
+    const actor = actorOf(request);
+    await saveIntegration(db, ring, parsed.value, actor.name, now());
+    // Who pointed the sync elsewhere or changed its credentials; never the credentials themselves.
+    await recordAudit(db, { actor, action: 'integration.save', entity: 'integration', entityId: provider, detail: { baseUrl: parsed.value.baseUrl, credentialsReplaced: parsed.value.credentials !== undefined, schedule: parsed.value.schedule } }, now());
     if (body.action !== 'test') return reply.redirectTo('/admin/integrations', { done: 'integration-saved' });
     const [opened] = await openIntegrations(db, ring, provider);
     if (opened === undefined || !('connection' in opened)) throw new AppError('internal', 'The saved integration could not be read back');
@@ -94,7 +98,7 @@ export const integrationPageRoutes: FastifyPluginAsync<IntegrationRoutesOptions>
 
   app.post('/admin/integrations/:provider/remove', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
     const provider = providerParam(request);
-    await removeIntegration(db, provider);
+    if (await removeIntegration(db, provider)) await recordAudit(db, { actor: actorOf(request), action: 'integration.remove', entity: 'integration', entityId: provider }, now());
     return reply.redirectTo('/admin/integrations', { done: 'integration-removed' });
   });
 };
