@@ -99,12 +99,14 @@ export class Redactor {
   }
 
   /**
-   * Masks a JSON value. An object carrying `compliance_level: hipaa|cjis` makes its own subtree
-   * strict; `strictness` is the level inherited from the chat's client or the tool's company.
+   * Masks a JSON value. Any object carrying `compliance_level: hipaa|cjis` makes the whole value
+   * strict, as does `strictness` (from the chat's client or the tool's company).
    */
   value(input: unknown, strictness: Strictness): unknown {
-    const names = strictness === 'strict' || hasStrictCompliance(input) ? collectNames(input) : [];
-    return this.walk(input, strictness, names);
+    // One hipaa/cjis record makes the whole result strict: its conversations, contacts or
+    // assets often sit beside it, not under it, and over-masking is the safe side.
+    const level: Strictness = strictness === 'strict' || hasStrictCompliance(input) ? 'strict' : 'standard';
+    return this.walk(input, level, level === 'strict' ? collectNames(input) : []);
   }
 
   private walk(input: unknown, inherited: Strictness, names: string[]): unknown {
