@@ -53,7 +53,6 @@ try {
   const db = database.db;
   const started = performance.now();
   const now = new Date();
-  await db.execute(sql`CREATE TEMP TABLE vocab AS SELECT row_number() OVER () AS i, w FROM unnest(${sql.raw(`ARRAY[${VOCABULARY.map((w) => `'${w}'`).join(',')}]`)}::text[]) w`);
   // Folders: TOP top-level folders, the rest spread beneath them; ancestors and visibility as the domain keeps them.
   await db.execute(sql`
     INSERT INTO nodes (parent_id, type, title, ancestors, created_by, created_at, updated_at)
@@ -69,26 +68,34 @@ try {
   // Articles: spread over the folders, each WORDS words drawn with a Zipf-like law over 20,000
   // terms (rank r has frequency ∝ 1/r, as in natural text); the IT vocabulary sits at ranks 20 to
   // ~9,000, so a query word occurs in anything from about half of the articles to a few hundred.
-  await db.execute(sql`CREATE TEMP TABLE terms AS
-      SELECT r, coalesce((SELECT w FROM vocab WHERE 20 + (vocab.i - 1) * 60 = r), 'term' || r) AS w FROM generate_series(1, 20000) r`);
-  await db.execute(sql`CREATE TEMP TABLE term_array AS SELECT array_agg(w ORDER BY r) AS arr FROM terms`);
-  const batch = 2_000;
+  // The text is made here (fast) and inserted in multi-row statements.
+  const TERMS = 20_000;
+  const terms = Array.from({ length: TERMS }, (_, i) => `term${i + 1}`);
+  VOCABULARY.forEach((word, i) => { terms[19 + i * 60] = word; });
+  let state = 12345;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const text = () => Array.from({ length: WORDS }, () => terms[Math.min(TERMS, Math.floor(Math.exp(random() * Math.log(TERMS)))) - 1] ?? 'term').join(' ');
+  const folders = (await db.execute(sql`SELECT id, (ancestors || id)::text AS path FROM nodes WHERE type = 'folder' AND NOT is_root ORDER BY id`)).rows as { id: string; path: string }[];
+  // Bulk load as PostgreSQL advises: the GIN indexes are built once after the load, not row by row.
+  const GIN = ['nodes_search', 'nodes_title_search', 'nodes_title_trgm', 'nodes_ancestors', 'nodes_tags'];
+  const definitions = (await db.execute(sql`SELECT indexdef FROM pg_indexes WHERE indexname IN (${sql.join(GIN.map((g) => sql`${g}`), sql`, `)})`)).rows as { indexdef: string }[];
+  for (const name of GIN) await db.execute(sql.raw(`DROP INDEX ${name}`));
+  const batch = 500;
   for (let offset = 0; offset < ARTICLES; offset += batch) {
-    await db.execute(sql`
-      WITH f AS (SELECT id, ancestors, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM nodes WHERE type = 'folder' AND NOT is_root),
-      a AS (SELECT n FROM generate_series(${offset + 1}::int, ${Math.min(ARTICLES, offset + batch)}::int) n)
-      INSERT INTO nodes (parent_id, type, title, ancestors, markdown, plain, created_by, created_at, updated_at)
-      SELECT f.id, 'article', 'Article ' || a.n || ' ' || (SELECT w FROM vocab WHERE i = 1 + a.n % ${VOCABULARY.length}),
-             f.ancestors || f.id, b.text, b.text, 'bench', ${now}, ${now}
-      FROM a JOIN f ON f.k = a.n % f.total CROSS JOIN term_array ta
-      CROSS JOIN LATERAL (
-        SELECT string_agg(ta.arr[x.idx], ' ') AS text
-        FROM (SELECT least(20000, greatest(1, floor(exp(random() * ln(20000)))::int)) AS idx FROM generate_series(1, ${WORDS}::int + a.n * 0)) x
-      ) b`);
-    process.stdout.write(`\rarticles: ${Math.min(ARTICLES, offset + batch)}`);
+    const values = [];
+    for (let n = offset + 1; n <= Math.min(ARTICLES, offset + batch); n += 1) {
+      const folder = folders[n % folders.length];
+      if (folder === undefined) throw new Error('no folders');
+      const body = text();
+      values.push(sql`(${folder.id}::uuid, 'article', ${`Article ${n} ${VOCABULARY[n % VOCABULARY.length] ?? ''}`}, ${folder.path}::uuid[], ${body}, ${body}, 'bench', ${now}, ${now})`);
+    }
+    await db.execute(sql`INSERT INTO nodes (parent_id, type, title, ancestors, markdown, plain, created_by, created_at, updated_at) VALUES ${sql.join(values, sql`, `)}`);
+    if (offset % 10_000 === 0) process.stdout.write(`\rarticles: ${Math.min(ARTICLES, offset + batch)}`);
   }
-  console.log(` in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await db.execute(sql`INSERT INTO lexicon (word) SELECT w FROM terms ON CONFLICT DO NOTHING`);
+  console.log(`\rarticles: ${ARTICLES} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const { indexdef } of definitions) await db.execute(sql.raw(indexdef));
+  await db.execute(sql`INSERT INTO lexicon (word) SELECT DISTINCT w FROM unnest(${`{${terms.join(',')}}`}::text[]) w ON CONFLICT DO NOTHING`);
+
   // The 1,000-child folder and the 1,000-revision article.
   const big = (await db.execute(sql`INSERT INTO nodes (parent_id, type, title, ancestors, created_by, created_at, updated_at)
       SELECT id, 'folder', 'Big folder', ARRAY[id], 'bench', ${now}, ${now} FROM nodes WHERE is_root RETURNING id`)).rows[0] as { id: string };
