@@ -72,6 +72,8 @@ export class BoardSource {
   fetches = 0;
   /** How many of those answers carried every active ticket (the others were changes only, or 304: nothing changed). */
   fullReads = 0;
+  /** How many answers carried only the changes since the previous one. */
+  changeReads = 0;
 
   constructor(options: BoardSourceOptions) {
     this.options = options;
@@ -164,6 +166,7 @@ export class BoardSource {
           this.fullAt = started;
           this.tickets = new Map(data.tickets.map((ticket) => [ticket.id, ticket]));
         } else {
+          this.changeReads += 1;
           for (const ticket of data.tickets) this.tickets.set(ticket.id, ticket);
           for (const id of data.removed ?? []) this.tickets.delete(id);
         }
