@@ -7,10 +7,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import { createBrowser } from '../services/identity/test/http-browser.js';
+import { loginWithPassword } from '../services/identity/test/login-flow.js';
 import { signIn, withStartedPlatform, type Platform } from './platform.js';
 
 const PASSWORD = `Pw-${randomUUID()}`;
@@ -71,45 +73,25 @@ async function portsOf(platform: Platform): Promise<Ports> {
 }
 
 /**
- * A platform JWT as the gateway gets one: the authorization code flow in the browser (the code
- * caught at the callback before the gateway sees it), the code redeemed at identity with the
- * gateway's client secret, the identity tokens exchanged at core with the gateway's service token.
+ * A platform JWT as the gateway gets one: the authorization code flow driven over HTTP as a browser
+ * would (identity's test client, at identity's own address while the URLs stay public), the code
+ * redeemed with the gateway's client secret, the identity tokens exchanged at core with the
+ * gateway's service token. (A real browser would hand the code to the gateway first.)
  */
-async function platformToken(browser: Browser, platform: Platform, ports: Ports, username: string): Promise<{ token: string; jti: string }> {
-  const verifier = randomBytes(32).toString('base64url');
-  const redirectUri = `${platform.publicUrl}/keycloak-callback`;
-  const query = new URLSearchParams({
-    client_id: 'core-client', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile email groups',
-    state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+async function platformToken(platform: Platform, ports: Ports, username: string): Promise<{ token: string; jti: string }> {
+  const publicOrigin = new URL(platform.publicUrl).origin;
+  const internal = `http://127.0.0.1:${ports.identity}`;
+  const toInternal = (url: string): string => (url.startsWith(publicOrigin) ? `${internal}${url.slice(publicOrigin.length)}` : url);
+  const login = await loginWithPassword({
+    identity: { issuer: `${platform.publicUrl}${REALM}`, internalIssuer: `${internal}${REALM}`, toInternal, browser: () => createBrowser({ toInternal, origin: publicOrigin }) },
+    clientId: 'core-client', clientSecret: ports.gatewaySecret, redirectUri: `${platform.publicUrl}/keycloak-callback`, username, password: PASSWORD,
   });
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  const page = await context.newPage();
-  let code: string | undefined;
-  await page.route(`${redirectUri}**`, async (route) => {
-    code = new URL(route.request().url()).searchParams.get('code') ?? undefined;
-    await route.fulfill({ status: 200, contentType: 'text/plain', body: 'caught' });
-  });
-  await page.goto(`${platform.publicUrl}${REALM}/protocol/openid-connect/auth?${query.toString()}`);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', PASSWORD);
-  await Promise.all([page.waitForURL(`${redirectUri}**`), page.click('button[type="submit"]')]);
-  await context.close();
-  assert.ok(code, 'the authorization code reached the callback');
-
-  const tokens = await fetch(`http://127.0.0.1:${ports.identity}${REALM}/protocol/openid-connect/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`core-client:${ports.gatewaySecret}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
-  });
-  assert.equal(tokens.status, 200, await tokens.clone().text());
-  const { access_token, id_token } = (await tokens.json()) as { access_token: string; id_token: string };
   const minted = await platform.cli(['token', '--service', 'nexus', '--target', 'core']);
   assert.equal(minted.code, 0, minted.out);
   const exchanged = await fetch(`http://127.0.0.1:${ports.core}/api/token/exchange`, {
     method: 'POST',
     headers: { authorization: `Bearer ${/^[\w-]+\.[\w-]+\.[\w-]+$/m.exec(minted.out)?.[0] ?? ''}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ access_token, id_token }),
+    body: JSON.stringify({ access_token: login.access_token, id_token: login.id_token }),
   });
   assert.equal(exchanged.status, 200, await exchanged.clone().text());
   const answer = (await exchanged.json()) as { token: string; session_id: string };
@@ -145,7 +127,8 @@ describe('taking access away on the started platform', { timeout: 900_000 }, () 
     const outcome = await submit(admin, admin.getByRole('button', { name: 'Disable' }));
     const done = Date.now();
     assert.equal(outcome.searchParams.get('done'), 'disabled');
-    assert.match(outcome.searchParams.get('sessions') ?? '', /^[1-9]\d*$/, 'core confirmed it ended the session');
+    // Identity told core before answering helm, so helm's own request may find nothing left to end.
+    assert.match(outcome.searchParams.get('sessions') ?? '', /^\d+$/, 'core confirmed the user has no live session');
     const elapsed = await refusedWithin(() => statusOf(tech.request, `${publicUrl}/template/api/data`), done, 1000);
     assert.ok(elapsed < 1000, `the disabled technician was refused after ${elapsed} ms`);
     // And signing in again is impossible.
@@ -167,14 +150,15 @@ describe('taking access away on the started platform', { timeout: 900_000 }, () 
     const demotedContext = await browser.newContext({ ignoreHTTPSErrors: true });
     const demoted = await demotedContext.newPage();
     await signIn(demoted, `${publicUrl}/helm/`, username, PASSWORD);
-    assert.equal(await statusOf(demoted.request, `${publicUrl}/helm/api/status`), 200);
+    assert.equal(await statusOf(demoted.request, `${publicUrl}/helm/api/services`), 200);
 
     const admin = await adminConsole(browser, platform);
     await admin.goto(`${publicUrl}/helm/users/${id}`);
     const outcome = await submit(admin, admin.getByRole('button', { name: 'Remove from admins' }));
     const done = Date.now();
     assert.equal(outcome.searchParams.get('done'), 'group_removed');
-    const elapsed = await refusedWithin(() => statusOf(demoted.request, `${publicUrl}/helm/api/status`), done, 1000);
+    assert.match(outcome.searchParams.get('sessions') ?? '', /^\d+$/, 'core confirmed');
+    const elapsed = await refusedWithin(() => statusOf(demoted.request, `${publicUrl}/helm/api/services`), done, 1000);
     assert.ok(elapsed < 1000, `helm refused the demoted admin after ${elapsed} ms`);
 
     // The identity session lives on: the gateway signs them in again without a password, as a technician.
@@ -189,12 +173,12 @@ describe('taking access away on the started platform', { timeout: 900_000 }, () 
   it('restarts the platform without Redis: a token revoked before the restart is still refused', async (context) => {
     const ready = suite.ready(context);
     if (!ready) return;
-    const { browser, platform } = ready;
+    const { platform } = ready;
     const ports = await portsOf(platform);
     const username = `rita${Date.now() % 100000}`;
     await addUser(platform, username, 'technicians');
-    const revoked = await platformToken(browser, platform, ports, username);
-    const kept = await platformToken(browser, platform, ports, username);
+    const revoked = await platformToken(platform, ports, username);
+    const kept = await platformToken(platform, ports, username);
     assert.equal(await templateStatus(ports, revoked.token), 200);
 
     const revoke = await fetch(`http://127.0.0.1:${ports.core}/api/token/revoke`, {
