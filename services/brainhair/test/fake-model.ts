@@ -28,6 +28,8 @@ export interface FakeModel {
   aborted: number;
   /** Sets the script: called with each request and its step within the turn (0 = first call after the user's message). */
   script(fn: (body: ChatRequestBody, index: number) => ScriptedStep): void;
+  /** Called when the first text piece of an answer is written (benchmarks time the hop from here). */
+  onFirstText(fn: ((body: ChatRequestBody, at: number) => void) | undefined): void;
   /** Every message text the model received, joined (for "what the model saw" assertions). */
   seen(): string;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeModel(): Promise<FakeModel> {
   let scriptFn: (body: ChatRequestBody, index: number) => ScriptedStep = () => ({ text: ['ok'] });
+  let firstText: ((body: ChatRequestBody, at: number) => void) | undefined;
   const requests: ChatRequestBody[] = [];
   const state = { aborted: 0 };
   const server: Server = createServer((req, res) => {
@@ -62,10 +65,13 @@ export async function startFakeModel(): Promise<FakeModel> {
         });
         const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ id: `chatcmpl-${index}`, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
         res.write(chunk({ role: 'assistant', content: '' }));
+        let first = true;
         for (const piece of step.text ?? []) {
-          if (step.delayMs) await sleep(step.delayMs);
+          if (step.delayMs && !first) await sleep(step.delayMs);
           if (closed) return;
           res.write(chunk({ content: piece }));
+          if (first) firstText?.(body, performance.now());
+          first = false;
         }
         (step.toolCalls ?? []).forEach((call, i) => {
           res.write(chunk({ tool_calls: [{ index: i, id: `call_${index}_${i}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }] }));
@@ -86,6 +92,9 @@ export async function startFakeModel(): Promise<FakeModel> {
     },
     script(fn) {
       scriptFn = fn;
+    },
+    onFirstText(fn) {
+      firstText = fn;
     },
     seen() {
       return requests.map((r) => JSON.stringify(r.messages)).join('\n');
