@@ -31,6 +31,7 @@ import { adminPageRoutes } from './routes/sync/pages.js';
 import { keyringFrom } from './domain/secret-box.js';
 import { integrationKeyring } from './domain/integrations.js';
 import { integrationPageRoutes } from './routes/integrations/pages.js';
+import { integrationApiRoutes } from './routes/integrations/api.js';
 import { demoRoutes } from './routes/demo/api.js';
 
 export interface CodexDeps {
@@ -92,6 +93,7 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   const integrationRing = integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET);
   await app.register(adminPageRoutes, { db, now, runner, config, ring: integrationRing });
   await app.register(integrationPageRoutes, { db, now, runner, config, ring: integrationRing, fetch: deps.vendorFetch ?? globalThis.fetch });
+  await app.register(integrationApiRoutes, { db, now, config, ring: integrationRing, fetch: deps.vendorFetch ?? globalThis.fetch });
   await app.register(docsRoutes, { routes: apiRoutes, version: CODEX_VERSION });
   return app;
 }

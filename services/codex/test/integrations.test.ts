@@ -213,4 +213,34 @@ describe('integrations page with a vendor in the configuration', () => {
     assert.match(await html(), /In use: the service configuration/);
     assert.deepEqual(await t.runner.configuredJobs(), ['freshservice', 'freshservice-tickets']);
   });
+
+  it('does the same over /api/integrations for admins', async () => {
+    const plain = { ...bearer(admin), origin: ORIGIN, accept: 'application/json' };
+    const json = { ...plain, 'content-type': 'application/json' };
+    const list = async () => JSON.parse((await t.app.inject({ url: '/api/integrations', headers: plain })).body) as { provider: string; source: string; credentials_stored: boolean; last_test: { ok: boolean; message: string } | null }[];
+    assert.deepEqual((await list()).map((entry) => [entry.provider, entry.source, entry.credentials_stored]), [['freshservice', 'configuration', false], ['datto', 'none', false], ['superops', 'none', false]]);
+
+    const put = (body: unknown) => t.app.inject({ method: 'PUT', url: '/api/integrations/freshservice', headers: json, payload: JSON.stringify(body) });
+    assert.equal((await put({ baseUrl: freshservice.url, credentials: { apiKey: 'wrong-key-value' }, schedule: { 'freshservice-tickets': 3_600_000 } })).statusCode, 204);
+    const failed = await t.app.inject({ method: 'POST', url: '/api/integrations/freshservice/test', headers: plain });
+    assert.deepEqual(JSON.parse(failed.body), { ok: false, code: 'unauthorized', message: 'Freshservice refused the credentials (401 Unauthorized). Check the API key; it may have been regenerated or revoked.' });
+    assert.equal((await put({ baseUrl: freshservice.url, credentials: { apiKey: FRESHSERVICE_KEY } })).statusCode, 204);
+    // Absent credentials keep the stored ones.
+    assert.equal((await put({ baseUrl: `${freshservice.url}/` })).statusCode, 204);
+    const passed = await t.app.inject({ method: 'POST', url: '/api/integrations/freshservice/test', headers: plain });
+    assert.equal((JSON.parse(passed.body) as { ok: boolean }).ok, true);
+    const listed = await list();
+    assert.equal(listed[0]?.source, 'page');
+    assert.equal(listed[0]?.last_test?.ok, true);
+    assert.doesNotMatch(JSON.stringify(listed), new RegExp(FRESHSERVICE_KEY));
+
+    const bad = await put({ baseUrl: 'not a url' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /baseUrl: must be an http\(s\) address/);
+    assert.equal((await t.app.inject({ method: 'POST', url: '/api/integrations/datto/test', headers: plain })).statusCode, 404);
+    assert.equal((await t.app.inject({ url: '/api/integrations', headers: { ...bearer(await t.token('technician')), accept: 'application/json' } })).statusCode, 403);
+    assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/integrations/freshservice', headers: plain })).statusCode, 204);
+    assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/integrations/freshservice', headers: plain })).statusCode, 404);
+    assert.equal((await list())[0]?.source, 'configuration');
+  });
 });

@@ -8,17 +8,17 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
 import { recordAudit } from '../../db/audit.js';
-import { hasIntegration, listIntegrations, openIntegrations, recordConnectionTest, removeIntegration, saveIntegration } from '../../db/integrations.js';
+import { listIntegrations, removeIntegration } from '../../db/integrations.js';
 import { lastRun } from '../../db/sync-runs.js';
 import type { CodexDb } from '../../db/types.js';
-import { INTEGRATION_KINDS, jobsOf, parseIntegrationInput } from '../../domain/integrations.js';
+import { INTEGRATION_KINDS, jobsOf } from '../../domain/integrations.js';
 import type { SecretKeyring } from '../../domain/secret-box.js';
-import { testConnection } from '../../sync/connection-test.js';
 import { configConnections, resolveSync } from '../../sync/connections.js';
 import { PROVIDERS, type ProviderName } from '../../sync/jobs.js';
 import type { SyncRunner } from '../../sync/runner.js';
 import { IntegrationsPage, type IntegrationCardView } from '../../views/integrations.js';
 import { actorOf, allow } from '../access.js';
+import { submitIntegration, testSavedIntegration } from './actions.js';
 import { flashOf, paramText, viewContext } from '../page-context.js';
 
 export interface IntegrationRoutesOptions {
@@ -47,6 +47,7 @@ function bodyOf(request: FastifyRequest): Record<string, unknown> {
 export const integrationPageRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = async (app, options) => {
   const { db, now, runner, config, ring } = options;
   const http = { fetch: options.fetch, sleep: async () => undefined, now: () => now().getTime() };
+  const actions = { db, now, ring, fetch: options.fetch, timeoutMs: Math.min(config.VENDOR_TIMEOUT, 15_000) };
 
   async function cards(failed?: { provider: ProviderName; entered: Record<string, string>; errors: Record<string, string> }): Promise<IntegrationCardView[]> {
     const [stored, resolved, configured] = await Promise.all([listIntegrations(db), resolveSync(db, ring, config, http), runner.configuredJobs()]);
@@ -74,24 +75,16 @@ export const integrationPageRoutes: FastifyPluginAsync<IntegrationRoutesOptions>
 
   app.post('/admin/integrations/:provider', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
     const provider = providerParam(request);
-    if (ring === undefined) throw new AppError('service_unavailable', 'No key can seal credentials: set CODEX_SECRET_KEY');
     const body = bodyOf(request);
-    const parsed = parseIntegrationInput(provider, body, await hasIntegration(db, provider));
-    if (!parsed.ok) {
+    const saved = await submitIntegration(actions, provider, body, actorOf(request));
+    if (!saved.ok) {
       // Secrets are never echoed back, not even the ones just typed.
       const secretNames = new Set(INTEGRATION_KINDS[provider].secrets.map((field) => field.name));
       const entered = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !secretNames.has(entry[0])));
-      return page(request, reply, { provider, entered, errors: parsed.errors });
+      return page(request, reply, { provider, entered, errors: saved.errors });
     }
-    const actor = actorOf(request);
-    await saveIntegration(db, ring, parsed.value, actor.name, now());
-    // Who pointed the sync elsewhere or changed its credentials; never the credentials themselves.
-    await recordAudit(db, { actor, action: 'integration.save', entity: 'integration', entityId: provider, detail: { baseUrl: parsed.value.baseUrl, credentialsReplaced: parsed.value.credentials !== undefined, schedule: parsed.value.schedule } }, now());
     if (body.action !== 'test') return reply.redirectTo('/admin/integrations', { done: 'integration-saved' });
-    const [opened] = await openIntegrations(db, ring, provider);
-    if (opened === undefined || !('connection' in opened)) throw new AppError('internal', 'The saved integration could not be read back');
-    const outcome = await testConnection(opened.connection, { fetch: options.fetch, timeoutMs: Math.min(config.VENDOR_TIMEOUT, 15_000) });
-    await recordConnectionTest(db, provider, outcome, now());
+    const outcome = await testSavedIntegration(actions, provider);
     request.log.info({ provider, ok: outcome.ok, code: outcome.code }, 'integration connection tested');
     return reply.redirectTo('/admin/integrations', { done: outcome.ok ? 'integration-test-passed' : 'integration-test-failed' });
   });
