@@ -13,7 +13,7 @@
  * of each service's whole process group is read from /proc (tsx's esbuild helper included); helm
  * is its daemon process (it runs its console in-process and supervises PostgreSQL, not counted).
  *
- *   npx tsx bench/footprint.ts [--idle 10] [--no-build]
+ *   npx tsx bench/footprint.ts [--idle 10] [--no-build] [--only source|build]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +31,9 @@ const CLI = path.join(ROOT, 'services', 'helm', 'bin', 'hivematrix.js');
 const TSX = import.meta.resolve('tsx');
 const READY_TIMEOUT_MS = 30_000;
 
-const { values: args } = parseArgs({ options: { idle: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { idle: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false }, only: { type: 'string' }, 'node-flags': { type: 'string', default: '' } },
+});
 const idleMs = Number(args.idle) * 1000;
 
 type Runtime = 'source' | 'build';
@@ -118,7 +120,8 @@ function healthStatus(base: string): Promise<number> {
 function commandFor(name: string, runtime: Runtime): { args: string[]; ran: string } {
   const dir = path.join(ROOT, 'services', name);
   const built = path.join(dir, 'dist', 'main.js');
-  if (runtime === 'build' && existsSync(built)) return { args: [built], ran: 'build' };
+  const flags = (args['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
+  if (runtime === 'build' && existsSync(built)) return { args: [...flags, built], ran: flags.length > 0 ? `build ${flags.join(' ')}` : 'build' };
   return { args: ['--import', TSX, path.join(dir, 'src', 'main.ts')], ran: runtime === 'build' ? 'source (no build)' : 'source' };
 }
 
@@ -139,13 +142,19 @@ async function startTimed(service: ServiceView, runtime: Runtime, env: NodeJS.Pr
   });
   let exited = false;
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-600)));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   child.once('exit', () => (exited = true));
   while (performance.now() - started < READY_TIMEOUT_MS && !exited) {
     if ((await healthStatus(service.url)) === 200) return { child, figure: { name: service.name, rssMb: undefined, readyMs: performance.now() - started, ran } };
     await sleep(20);
   }
-  return { child, figure: { name: service.name, rssMb: undefined, readyMs: undefined, ran, error: exited ? `exited: ${stderr.trim().split('\n').at(-1) ?? ''}` : 'not ready in 30 s' } };
+  if (exited) log(`[${runtime}] ${service.name} exited:\n${firstLines(stderr)}`);
+  return { child, figure: { name: service.name, rssMb: undefined, readyMs: undefined, ran, error: exited ? 'exited' : 'not ready in 30 s' } };
+}
+
+/** The first lines of an exited service's error output (its stack), for the log. */
+function firstLines(text: string): string {
+  return text.trim().split('\n').slice(0, 8).join('\n');
 }
 
 /** Brings the platform up in a fresh instance, swaps every service for a timed start, measures, stops. */
@@ -229,8 +238,10 @@ if (!args['no-build']) {
   const { built, failed } = await buildAll(ROOT);
   log(`built ${built.length} packages in ${Math.round(performance.now() - started)} ms${failed.length > 0 ? `; failed: ${failed.map((entry) => entry.name).join(', ')}` : ''}`);
 }
-const source = await measure('source');
-const build = await measure('build');
+const only = args.only === 'source' || args.only === 'build' ? args.only : undefined;
+const empty = { figures: [] as ServiceFigure[], platformStartMs: 0 };
+const source = only === 'build' ? empty : await measure('source');
+const build = only === 'source' ? empty : await measure('build');
 
 const lines: string[] = [];
 lines.push(`| service | RSS source (MB) | RSS build (MB) | ratio | ready source (ms) | ready build (ms) | ratio | build ran |`);

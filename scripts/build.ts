@@ -17,7 +17,7 @@ import { build, type Plugin } from 'esbuild';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** A package to build: its folder and its entry points (relative to the folder). */
-interface Target {
+export interface Target {
   dir: string;
   entries: string[];
 }
@@ -81,9 +81,10 @@ function sourceLocations(outdir: string): Plugin {
         if (!text.includes('import.meta.dirname') && !text.includes('import.meta.url')) return undefined;
         const fromOut = path.relative(outdir, args.path).split(path.sep).join('/');
         const fileUrl = `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`;
-        const replaced = text
-          .replaceAll('import.meta.dirname', `decodeURIComponent(new URL(".", ${fileUrl}).pathname).replace(/\\/$/, "")`)
-          .replaceAll('import.meta.url', fileUrl);
+        // One pass, so the URL put in for `import.meta.dirname` is not rewritten a second time.
+        const replaced = text.replace(/import\.meta\.(dirname|url)\b/g, (_match, which: string) =>
+          which === 'url' ? fileUrl : `decodeURIComponent(new URL(".", ${fileUrl}).pathname).replace(/\\/$/, "")`,
+        );
         return { contents: replaced, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts' };
       });
     },
@@ -91,7 +92,7 @@ function sourceLocations(outdir: string): Plugin {
 }
 
 /** Builds one package into `<dir>/dist`. */
-async function buildTarget(target: Target): Promise<void> {
+export async function buildTarget(target: Target): Promise<void> {
   const outdir = path.join(target.dir, 'dist');
   rmSync(outdir, { recursive: true, force: true });
   await build({
