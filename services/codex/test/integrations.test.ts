@@ -29,6 +29,7 @@ describe('integrations page', () => {
   let datto: FakeServer;
   let superops: FakeServer;
   let notFound: FakeServer;
+  let redirecting: FakeServer;
   let silent: FakeServer;
   let tls: HttpsServer;
   let release: () => void = () => undefined;
@@ -58,6 +59,7 @@ describe('integrations page', () => {
     superops = await startFakeSuperOps({ clients: [], assets: [], tickets: [] });
     // A web server at the address that is not the vendor's API: 404 for every path.
     notFound = await startFakeServer(() => ({ status: 404, json: { message: 'Not Found' } }));
+    redirecting = await startFakeServer(() => ({ status: 301, headers: { location: 'https://elsewhere.example/' } }));
     silent = await startFakeServer(() => ({ json: {} }));
     silent.gate = () => new Promise<void>((resolve) => (release = resolve));
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
@@ -67,7 +69,7 @@ describe('integrations page', () => {
 
   after(async () => {
     release();
-    await Promise.all([freshservice.close(), datto.close(), superops.close(), notFound.close(), silent.close(), new Promise((resolve) => tls.close(resolve))]);
+    await Promise.all([freshservice.close(), datto.close(), superops.close(), notFound.close(), redirecting.close(), silent.close(), new Promise((resolve) => tls.close(resolve))]);
     await t.close();
   });
 
@@ -130,6 +132,7 @@ describe('integrations page', () => {
     const cases: [string, RegExp][] = [
       ['https://no-such-tenant.invalid', /could not be found \(DNS lookup failed\)/],
       [notFound.url, /There is no Freshservice API at .* \(404 Not Found\)/],
+      [redirecting.url, /answered with a redirect, which is not followed/],
       [silent.url, /did not answer within 400 ms \(timeout\)/],
       [`https://localhost:${(tls.address() as AddressInfo).port}`, /certificate of localhost:\d+ could not be verified/],
     ];

@@ -53,6 +53,11 @@ export function describeFailure(error: unknown, url: string, timeoutMs: number):
     return { ok: false, code: 'tls', message: `The certificate of ${host} could not be verified (${code}), so no credentials were sent. Use the vendor's own https address; certificates are always verified.` };
   }
   const detail = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  // Redirects are not followed (the credentials would go along): say so instead of "fetch failed".
+  if (/redirect/i.test(cause)) {
+    return { ok: false, code: 'unexpected', message: `${host} answered with a redirect, which is not followed (the credentials would go along). Enter the address the vendor gives, e.g. with https://.` };
+  }
   return { ok: false, code: 'unexpected', message: `The request to ${host} failed: ${code === '' ? detail : `${detail} (${code})`}.` };
 }
 
