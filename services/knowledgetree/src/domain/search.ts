@@ -5,7 +5,7 @@
  * Markdown (weight B), so markup never matches. Every word typed is a prefix (`serv` finds
  * `server` while typing). When nothing matches, each word is replaced by its nearest word in
  * the lexicon by trigram similarity (typo tolerance) and the search runs once more. Visibility and
- * the filters are conditions of the same query. Title words weigh ten times body words, and rank is
+ * the filters are conditions of the same query. Title words weigh ten times body words (ts_rank), and rank is
  * divided by document length, so a long page that mentions a word often does not bury its title. Snippets come from ts_headline on the plain text
  * with control-character markers, then the text is HTML-escaped and the markers become <mark>.
  */
@@ -40,8 +40,8 @@ export interface SearchResult {
  * TITLE_CANDIDATES) plus the first BODY_CANDIDATES body matches. A word that occurs in more
  * articles than that is ranked within a sample of its body matches; titles are never missed.
  */
-const TITLE_CANDIDATES = 1000;
-const BODY_CANDIDATES = 2000;
+const TITLE_CANDIDATES = 500;
+const BODY_CANDIDATES = 500;
 
 const START = '\u0002';
 const STOP = '\u0003';
@@ -85,7 +85,7 @@ async function run(db: Executor, viewer: Viewer, tsquery: string, filters: Searc
           (SELECT n.id FROM nodes n, q WHERE ${where} LIMIT ${BODY_CANDIDATES})
         ),
         hits AS (
-          SELECT n.id, n.type, n.title, n.ancestors, n.plain, ts_rank_cd('{0.02, 0.05, 0.1, 1.0}', n.search, q.query, 1) AS rank
+          SELECT n.id, n.type, n.title, n.ancestors, n.plain, ts_rank('{0.02, 0.05, 0.1, 1.0}', n.search, q.query, 1) AS rank
           FROM nodes n JOIN candidates c ON c.id = n.id, q
           ORDER BY rank DESC, n.updated_at DESC LIMIT ${limit}
         )
@@ -93,7 +93,7 @@ async function run(db: Executor, viewer: Viewer, tsquery: string, filters: Searc
           '/' || coalesce((SELECT string_agg(a.title, '/' ORDER BY o.ord) FROM unnest(h.ancestors) WITH ORDINALITY o(aid, ord)
                            JOIN nodes a ON a.id = o.aid WHERE NOT a.is_root) || '/', '') || h.title AS path,
           ts_headline('english', left(h.plain, 20000), q.query,
-                      ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) AS snippet
+                      ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12`}) AS snippet
         FROM hits h, q ORDER BY h.rank DESC`,
   );
 }
