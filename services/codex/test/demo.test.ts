@@ -71,6 +71,15 @@ describe('demo data', () => {
     const month = await t.app.inject({ url: '/api/tickets/time-entries?month=2026-11', headers: bearer(admin) });
     assert.equal(month.statusCode, 200);
     assert.match(month.body, /DEMO-100\d/);
+    // Ledger's read of the month: every demo client with devices and people, this month's hours, the plans.
+    const billing = await t.app.inject({ method: 'POST', url: '/api/billing/month', payload: { month: '2026-11' }, headers: bearer(await t.serviceToken('ledger')) });
+    assert.equal(billing.statusCode, 200, billing.body);
+    const answer = JSON.parse(billing.body) as { companies: { company: { account_number: string }; assets: unknown[]; contacts: unknown[]; entries: unknown[] }[]; plans: { plan_name: string }[] };
+    const demoItems = answer.companies.filter((item) => item.company.account_number.startsWith('DEMO-'));
+    assert.equal(demoItems.length, 6);
+    assert.ok(demoItems.every((item) => item.assets.length > 0 && item.contacts.length > 0));
+    assert.ok(demoItems.filter((item) => item.entries.length > 0).length >= 3, 'most clients have hours this month');
+    assert.ok(answer.plans.some((plan) => plan.plan_name === 'Demo Complete'));
     // Every list page has rows.
     for (const url of ['/companies', '/contacts', '/assets', '/tickets', '/billing-plans', '/companies/DEMO-1001']) {
       const page = await t.app.inject({ url, headers: bearer(admin) });
