@@ -19,7 +19,7 @@ describe('knowledgetree: revisions and conflicts', () => {
     const root = await tech.root();
     const article = await tech.create(root.id, 'article', 'VPN setup', { markdown: 'line one\nline two\n' });
     const second = ok<NodeJson>(await tech.call('PUT', `/api/nodes/${article.id}`, { markdown: 'line one\nline 2\n', base_revision_id: article.revision_id, message: 'fix' }));
-    const third = ok<NodeJson>(await other.call('PUT', `/api/nodes/${article.id}`, { markdown: 'line one\nline 2\nline three\n', title: 'VPN', base_revision_id: second.revision_id }));
+    const third = ok<NodeJson>(await other.call('PUT', `/api/nodes/${article.id}`, { markdown: 'line one\nline 2\nline three\n', title: 'VPN', base_revision_id: Number(second.revision_id) }));
     assert.equal(third.title, 'VPN');
     const { revisions } = ok<{ revisions: { id: string; number: number; author_name: string; message: string }[] }>(await tech.get(`/api/nodes/${article.id}/revisions`));
     assert.deepEqual(revisions.map((r) => [r.number, r.author_name, r.message]), [[3, 'tech-2', ''], [2, 'tech-1', 'fix'], [1, 'tech-1', 'Created']]);

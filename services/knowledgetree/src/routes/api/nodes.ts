@@ -69,7 +69,7 @@ const createBody = z.object({
 const updateBody = z.object({
   markdown: z.string().max(2_000_000),
   title: titleSchema.optional(),
-  base_revision_id: z.string().min(1).max(20),
+  base_revision_id: z.union([z.string().min(1).max(20), z.number().int().nonnegative()]).transform(String),
   message: z.string().max(500).optional(),
   tags: tagsSchema.optional(),
 });
