@@ -41,6 +41,8 @@ type Runtime = 'source' | 'build';
 interface ServiceFigure {
   name: string;
   rssMb: number | undefined;
+  /** Proportional set size: shared pages (node's own code, mapped once for every process) divided among their users. */
+  pssMb?: number | undefined;
   readyMs: number | undefined;
   /** How it ran: `build`, `source`, or `source (no build)`. */
   ran: string;
@@ -87,6 +89,15 @@ function groupMembers(pgid: number): number[] {
 function rssKb(pid: number): number {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? 0 : Number(match[1]);
+  } catch {
+    return 0;
+  }
+}
+
+function pssKb(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
     return match?.[1] === undefined ? 0 : Number(match[1]);
   } catch {
     return 0;
@@ -198,12 +209,21 @@ async function measure(runtime: Runtime): Promise<{ figures: ServiceFigure[]; pl
     await sleep(idleMs);
     for (const figure of figures) {
       const pid = owned.get(figure.name)?.pid;
-      if (pid !== undefined) figure.rssMb = groupMembers(pid).reduce((sum, member) => sum + rssKb(member), 0) / 1024;
+      if (pid === undefined) continue;
+      const members = groupMembers(pid);
+      figure.rssMb = members.reduce((sum, member) => sum + rssKb(member), 0) / 1024;
+      figure.pssMb = members.reduce((sum, member) => sum + pssKb(member), 0) / 1024;
     }
     // Helm: its daemon and, from sources, tsx's esbuild helper; not the PostgreSQL it supervises.
     const daemon = status.daemon.pid;
     const helmPids = [daemon, ...groupMembers(daemon).filter((pid) => pid !== daemon && commandOf(pid).includes('esbuild'))];
-    figures.unshift({ name: 'helm', rssMb: helmPids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024, readyMs: undefined, ran: runtime });
+    figures.unshift({
+      name: 'helm',
+      rssMb: helmPids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024,
+      pssMb: helmPids.reduce((sum, pid) => sum + pssKb(pid), 0) / 1024,
+      readyMs: undefined,
+      ran: runtime,
+    });
     return { figures, platformStartMs };
   } finally {
     for (const child of children) {
@@ -251,9 +271,11 @@ for (const figure of build.figures) {
   lines.push(`| ${figure.name} | ${mb(before?.rssMb)} | ${mb(figure.rssMb)} | ${ratio(figure.rssMb, before?.rssMb)} | ${ms(before?.readyMs)} | ${ms(figure.readyMs)} | ${ratio(figure.readyMs, before?.readyMs)} | ${figure.error ?? figure.ran} |`);
 }
 const total = (figures: ServiceFigure[]) => figures.reduce((sum, figure) => sum + (figure.rssMb ?? 0), 0);
+const totalPss = (figures: ServiceFigure[]) => figures.reduce((sum, figure) => sum + (figure.pssMb ?? 0), 0);
 const slowest = (figures: ServiceFigure[]) => Math.max(...figures.map((figure) => figure.readyMs ?? 0));
 lines.push(`| **total** | ${mb(total(source.figures))} | ${mb(total(build.figures))} | ${ratio(total(build.figures), total(source.figures))} | slowest ${ms(slowest(source.figures))} | slowest ${ms(slowest(build.figures))} | ${ratio(slowest(build.figures), slowest(source.figures))} | |`);
 lines.push('');
+lines.push(`proportional set size (shared pages divided among the processes that map them): source ${totalPss(source.figures).toFixed(0)} MB, build ${totalPss(build.figures).toFixed(0)} MB`);
 lines.push(`whole start (helm, PostgreSQL, every service): source ${(source.platformStartMs / 1000).toFixed(1)} s, build ${(build.platformStartMs / 1000).toFixed(1)} s`);
 const buildTotal = total(build.figures);
 const notReady = build.figures.filter((figure) => figure.name !== 'helm' && (figure.readyMs === undefined || figure.readyMs >= 1500)).map((figure) => figure.name);
