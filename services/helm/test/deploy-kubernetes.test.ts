@@ -70,6 +70,17 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
       assert.doesNotMatch(JSON.stringify(config.data), /127\.0\.0\.1/, `${config.metadata?.name} still points at this machine`);
     }
     assert.equal(codexConfig?.data?.NEXUS_URL, context.derived.publicUrl, 'the public URL stays public');
+    // No path of this machine: every file a service is told about is in its pod.
+    const named: [string, string][] = [
+      ...of('ConfigMap').flatMap((config): [string, string][] => Object.values(config.data ?? {}).map((value) => [config.metadata?.name ?? '', value])),
+      ...of('Secret').flatMap((secret): [string, string][] => Object.values(secret.stringData ?? {}).map((value) => [secret.metadata?.name ?? '', value])),
+    ];
+    for (const [name, value] of named.filter(([, entry]) => entry.startsWith('/'))) {
+      assert.match(value, /^\/(var\/lib|etc)\/hivematrix(\/|$)/, `${name}: ${value}`);
+    }
+    const identityConfig = of('ConfigMap').find((config) => config.metadata?.name === 'identity-config')?.data ?? {};
+    assert.equal(identityConfig.IDENTITY_BACKCHANNEL_CONNECT_ADDRESS, undefined, 'identity accepts only an IP address there');
+    assert.equal(identityConfig.IDENTITY_BACKCHANNEL_INSECURE_LOCAL, 'false');
     const nexusSecret = of('Secret').find((secret: Secret) => secret.metadata?.name === 'nexus-secrets');
     assert.ok(nexusSecret?.stringData?.REDIS_URL !== undefined, 'several gateways share sessions through Redis');
   });

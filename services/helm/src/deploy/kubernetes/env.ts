@@ -92,7 +92,13 @@ export function clusterServiceEnv(app: AppDefinition, context: GenerationContext
   entries.set('SERVICES_FILE', SERVICES_FILE);
   if (entries.has('SERVICE_SECRETS_FILE')) entries.set('SERVICE_SECRETS_FILE', SERVICE_SECRETS_FILE);
   if (entries.has('KEYS_DIR')) entries.set('KEYS_DIR', CORE_KEYS_DIR);
-  if (entries.has('IDENTITY_BACKCHANNEL_CONNECT_ADDRESS')) entries.set('IDENTITY_BACKCHANNEL_CONNECT_ADDRESS', 'nexus');
+  // Back-channel logout goes to the gateway's public URL, served by the Ingress with a certificate
+  // from a public CA: none of the one-machine shortcuts (loopback address, its self-signed file).
+  for (const name of ['IDENTITY_BACKCHANNEL_CONNECT_ADDRESS', 'IDENTITY_BACKCHANNEL_CA_FILE']) entries.delete(name);
+  if (entries.has('IDENTITY_BACKCHANNEL_INSECURE_LOCAL')) entries.set('IDENTITY_BACKCHANNEL_INSECURE_LOCAL', 'false');
+  // Files of this machine do not exist in a pod: the gateway makes its own certificate for the
+  // Ingress to talk to (the public one is the Ingress's, Secret hivematrix-tls).
+  for (const name of ['TLS_CERT_FILE', 'TLS_KEY_FILE']) entries.delete(name);
   // Several core and nexus instances share sessions, revocations and rate limits only through Redis.
   if (app.name === 'core' || app.name === 'nexus') entries.set('REDIS_URL', context.config.redis.url ?? cluster.redisUrl);
   const database = entries.get('DATABASE_URL');
