@@ -13,6 +13,7 @@ import type { AnyTool, ResultLink } from '../tools/registry.js';
 import { renderMarkdown } from './markdown.js';
 import { addMessage, attachToolCalls, messagesOf, titleFrom, updateChat } from './store.js';
 import { runToolCall, type ToolRunScope } from './tool-runner.js';
+import { inputSchemaOf } from './tool-schemas.js';
 import { recordUsage } from './usage.js';
 
 export type TurnEvent =
@@ -88,7 +89,7 @@ async function chatStrictness(deps: EngineDeps, scope: ToolRunScope): Promise<St
 async function modelMode(deps: EngineDeps, model: LanguageModel, scope: ToolRunScope, input: TurnInput, history: { role: 'user' | 'assistant'; content: string }[], callIds: string[]): Promise<{ text: string; status: 'complete' | 'stopped' | 'error' }> {
   const tools = Object.fromEntries([...deps.tools.values()].map((t) => [t.name, aiTool({
     description: t.description,
-    inputSchema: t.input,
+    inputSchema: inputSchemaOf(t),
     execute: async (args: unknown, options: { toolCallId: string }) => {
       callIds.push(options.toolCallId);
       const outcome = await runToolCall(deps, scope, { callId: options.toolCallId, tool: t.name, input: args });
