@@ -174,11 +174,10 @@ describe('nexus: proxy', () => {
     assert.match(problem.detail, /"down"/);
   });
 
-  it('redirects / to the first service the user may open', async () => {
+  it('shows the platform home at / to a user without a saved home page', async () => {
     const res = await h.fetch('/', { headers: { cookie: tech, ...NAVIGATE } });
-    await res.body.dump();
-    assert.equal(res.statusCode, 302);
-    assert.equal(res.headers.location, '/echo-svc/');
+    assert.equal(res.statusCode, 200);
+    assert.match(await res.body.text(), /<h1 class="page-header__title">Welcome, /);
     const anonymous = await h.fetch('/', { headers: NAVIGATE });
     await anonymous.body.dump();
     assert.equal(anonymous.headers.location, '/login');
