@@ -174,9 +174,12 @@ async function drain(app: FastifyInstance, options: { delayMs: number; timeoutMs
   if (options.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
   const streams = state?.endStreams() ?? 0;
   if (streams > 0) options.logger.info({ streams }, 'event streams ended for the drain');
+  // Requests being answered finish first, whatever the app's close does to open connections.
+  const started = Date.now();
+  if (state !== undefined && !(await state.idle(options.timeoutMs))) options.logger.warn({ timeoutMs: options.timeoutMs }, 'requests still in flight after the drain bound');
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+    timer = setTimeout(() => resolve('timeout'), Math.max(0, options.timeoutMs - (Date.now() - started)));
   });
   const closing = app.close().then(() => 'closed' as const);
   const outcome = await Promise.race([closing, bound]);

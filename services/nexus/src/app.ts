@@ -11,6 +11,7 @@ import {
   correlationFastifyOptions,
   correlationPlugin,
   createHealthCheck,
+  installDrain,
   registerHealthRoute,
   toAppError,
   type RevocationPolicy,
@@ -93,6 +94,9 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
     // replaces the SDK's controller, so it repeats the SDK's `correlation_id` label.
     logController: new AccessLogController({ requestIdLogLabel: 'correlation_id' }),
   }) as unknown as FastifyInstance;
+  // SIGTERM (the SDK's runService): /health answers 503 "draining", event streams end, requests
+  // being proxied finish before the close above cuts the remaining connections.
+  installDrain(app);
 
   const gw: Gateway = {
     settings: {

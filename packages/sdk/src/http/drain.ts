@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import type { CheckResult } from '../health.js';
+import type { CheckResult } from '../health-check.js';
 
 /** The draining state of one app (decorated on it as `hivematrixDrain`). */
 export interface DrainState {
@@ -19,6 +19,12 @@ export interface DrainState {
   begin(now?: Date): void;
   /** Ends every open event stream politely; returns how many were ended. */
   endStreams(): number;
+  /**
+   * Resolves true once no request is in flight (event streams aside), false after `timeoutMs`.
+   * Lets an app whose close cuts connections at once (the gateway's `forceCloseConnections`)
+   * still finish what it is answering.
+   */
+  idle(timeoutMs: number): Promise<boolean>;
   /** The `draining` health check while draining, else undefined. */
   health(): CheckResult | undefined;
 }
@@ -42,6 +48,8 @@ function endPolitely(res: ServerResponse): void {
 /** Decorates `app` with its drain state and tracks its open event streams. */
 export function installDrain(app: FastifyInstance): DrainState {
   const streams = new Set<ServerResponse>();
+  const inFlight = new Set<ServerResponse>();
+  const waiters = new Set<() => void>();
   let since: string | undefined;
   const state: DrainState = {
     get draining() {
@@ -56,16 +64,36 @@ export function installDrain(app: FastifyInstance): DrainState {
       for (const res of open) endPolitely(res);
       return open.length;
     },
+    idle(timeoutMs) {
+      if (inFlight.size === 0) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (result: boolean) => {
+          clearTimeout(timer);
+          waiters.delete(onIdle);
+          resolve(result);
+        };
+        const onIdle = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        waiters.add(onIdle);
+      });
+    },
     health() {
       return since === undefined ? undefined : { status: 'unhealthy', state: 'draining', since };
     },
   };
   app.decorate('hivematrixDrain', state);
   app.addHook('onRequest', async (request, reply) => {
-    if (!asksForEvents(request.headers.accept)) return;
     const res = reply.raw;
-    streams.add(res);
-    res.once('close', () => streams.delete(res));
+    if (asksForEvents(request.headers.accept)) {
+      streams.add(res);
+      res.once('close', () => streams.delete(res));
+      return;
+    }
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) for (const waiter of [...waiters]) waiter();
+    });
   });
   return state;
 }

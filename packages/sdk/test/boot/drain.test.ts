@@ -107,6 +107,17 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
     assert.ok(exit.at - signalled < 5_000, `exited ${exit.at - signalled} ms after SIGTERM`);
   });
 
+  it('finishes the request in flight even when the app closes connections forcibly (as the gateway does)', async () => {
+    const running = await startFixture({ SLOW_MS: '1200', FORCE_CLOSE: '1' });
+    const slow = get(running.port, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    running.child.kill('SIGTERM');
+    const finished = await slow;
+    assert.equal(finished.status, 200);
+    assert.ok(finished.clean);
+    assert.equal((await running.exited).code, 0);
+  });
+
   it('cuts a request that outlives the bound and still exits', async () => {
     const running = await startFixture({ DRAIN_TIMEOUT_MS: '800' });
     const hanging = get(running.port, '/hang').catch(() => ({ status: 0, body: '', clean: false }));
