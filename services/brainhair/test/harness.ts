@@ -1,6 +1,7 @@
 /**
  * Runs brainhair for tests on a fresh database, listening on port 0, with the real codex and
- * ledger (their own test harnesses, over real HTTP) and a scripted OpenAI-compatible model.
+ * ledger (and, on request, knowledgetree: their own test harnesses, over real HTTP) and a
+ * scripted OpenAI-compatible model.
  *
  * Each harness signs tokens with its own test keys, whereas on the platform one core signs for
  * all. So the platform client's fetch re-signs the user's token, claim for claim, with the
@@ -22,6 +23,7 @@ import type { RunRegistry } from '../src/chat/runs.js';
 import { startCodex, type CodexHarness } from '../../codex/test/harness.js';
 import { startLedger, type LedgerHarness } from '../../ledger/test/harness.js';
 import { codexOverHttp } from '../../ledger/test/real-codex.js';
+import { startKnowledgetree, type KnowledgetreeHarness } from '../../knowledgetree/test/harness.js';
 import { startFakeModel, type FakeModel } from './fake-model.js';
 
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
@@ -35,6 +37,8 @@ export interface BrainhairHarness {
   runs: RunRegistry;
   codex: CodexHarness;
   ledger: LedgerHarness;
+  /** The real knowledgetree, when `withKnowledge` was asked. */
+  knowledge: KnowledgetreeHarness | undefined;
   model: FakeModel | undefined;
   /** A user token; `claims` override (sub, email, name…). */
   token(level?: PermissionLevel, claims?: Record<string, unknown>): Promise<string>;
@@ -43,7 +47,7 @@ export interface BrainhairHarness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions { withModel?: boolean; env?: Record<string, string> }
+export interface HarnessOptions { withModel?: boolean; withKnowledge?: boolean; env?: Record<string, string> }
 
 export async function startBrainhair(options: HarnessOptions = {}): Promise<BrainhairHarness> {
   const codex = await startCodex();
@@ -52,6 +56,9 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
   const codexUrl = `http://127.0.0.1:${(codex.app.server.address() as AddressInfo).port}`;
   const ledgerUrl = `http://127.0.0.1:${(ledger.app.server.address() as AddressInfo).port}`;
   const model = options.withModel === false ? undefined : await startFakeModel();
+  const knowledge = options.withKnowledge === true ? await startKnowledgetree() : undefined;
+  await knowledge?.app.listen({ host: '127.0.0.1', port: 0 });
+  const knowledgeUrl = knowledge ? `http://127.0.0.1:${(knowledge.app.server.address() as AddressInfo).port}` : 'http://127.0.0.1:9';
 
   const testDb = await createTestDatabase('brainhair');
   const database = openDatabase({ url: testDb.url, applicationName: 'brainhair-test', schema });
@@ -64,7 +71,7 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
     LOG_LEVEL: 'warn',
     CODEX_SERVICE_URL: codexUrl,
     LEDGER_SERVICE_URL: ledgerUrl,
-    KNOWLEDGETREE_SERVICE_URL: 'http://127.0.0.1:9',
+    KNOWLEDGETREE_SERVICE_URL: knowledgeUrl,
     ...(model ? { BRAINHAIR_MODEL_PROVIDER: 'openai-compatible', BRAINHAIR_MODEL: 'fake-model', BRAINHAIR_MODEL_BASE_URL: model.url } : {}),
     ...options.env,
   });
@@ -72,7 +79,8 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
     const claims = decodeJwt(token);
     const { iat: _iat, exp: _exp, nbf: _nbf, iss: _iss, aud: _aud, ...rest } = claims;
     const port = Number(new URL(url).port);
-    if (url.startsWith(codexUrl) || port === Number(new URL(codexUrl).port)) return codex.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
+    if (port === Number(new URL(codexUrl).port)) return codex.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
+    if (knowledge && port === Number(new URL(knowledgeUrl).port)) return knowledge.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
     return ledger.keys.mintUserToken(rest, { now: new Date('2025-11-03T12:00:00Z').getTime() });
   };
   const app = await buildApp({
@@ -82,7 +90,7 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
     ping: database.ping,
     verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'brainhair', now: () => FROZEN_NOW.getTime() }),
     platform: createPlatformClient({
-      urls: { codex: codexUrl, ledger: ledgerUrl, knowledgetree: 'http://127.0.0.1:9' },
+      urls: { codex: codexUrl, ledger: ledgerUrl, knowledgetree: knowledgeUrl },
       timeoutMs: 5000,
       fetch: async (input, init) => {
         const url = input instanceof Request ? input.url : String(input);
@@ -99,7 +107,7 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
-    url, keys, db: database.db, pool: database.pool, runs: app.runs, codex, ledger, model,
+    url, keys, db: database.db, pool: database.pool, runs: app.runs, codex, ledger, knowledge, model,
     token: (level = 'technician', claims = {}) => keys.mintUserToken({ permission_level: level, groups: GROUPS[level], ...claims }, { now: FROZEN_NOW.getTime() }),
     async api(token, method, path, body) {
       const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -111,6 +119,7 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
       await database.close();
       await testDb.drop();
       await model?.close();
+      await knowledge?.close();
       await ledger.close();
       await codex.close();
     },
