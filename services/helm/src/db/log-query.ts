@@ -41,7 +41,8 @@ function likeLiteral(text: string): string {
 /** The columns the filters read: the table's, or the same columns of a subquery over it. */
 type LogColumns = Record<'id' | 'timestamp' | 'serviceName' | 'level' | 'message' | 'traceId', PgColumn>;
 
-function conditions(filter: LogFilter, ascending: boolean, columns: LogColumns = logEntries): SQL[] {
+/** The WHERE conditions of `filter` (shared with the histogram, log-histogram.ts). */
+export function conditions(filter: LogFilter, ascending: boolean, columns: LogColumns = logEntries): SQL[] {
   const where: (SQL | undefined)[] = [];
   if (filter.service !== undefined) where.push(eq(columns.serviceName, filter.service));
   if (filter.level !== undefined) where.push(inArray(columns.level, LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.level))));

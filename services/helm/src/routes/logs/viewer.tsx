@@ -3,9 +3,13 @@
  * JSON: `{ entries, next }`, `next` being the `after` cursor of the following page or null) and
  * `GET /api/logs/stream` (server-sent events, one `log` event per new entry matching the same
  * filters, its `id` the entry's id so a reconnecting browser resumes with `Last-Event-ID`), and
- * `GET /api/logs/export` (the same filters as a download, NDJSON or CSV; see export.ts).
+ * `GET /api/logs/export` (the same filters as a download, NDJSON or CSV; see export.ts). The page's
+ * live follow script is `GET /static/helm-logs.js`.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { requireRole, type ServiceApp } from '@hivematrix/sdk';
+import { logHistogram } from '../../db/log-histogram.js';
 import { encodeCursor, queryLogs } from '../../db/log-query.js';
 import type { HelmDb } from '../../db/logs.js';
 import type { PlatformStatus } from '../../status.js';
@@ -13,7 +17,7 @@ import { LogsPage } from '../../views/logs.js';
 import { z } from 'zod';
 import { entryJson } from './entry-json.js';
 import { exportLogs } from './export.js';
-import { filterOf, linkQuery, logQuerySchema } from './filter.js';
+import { filterOf, linkQuery, logQuerySchema, RANGE_PRESETS } from './filter.js';
 import { streamLogs } from './stream.js';
 
 /** What the viewer needs. */
@@ -21,7 +25,11 @@ export interface LogRoutesOptions {
   db: HelmDb;
   status: () => PlatformStatus;
   pollMs: number;
+  /** The clock of the range presets; default the system's. */
+  now?: () => Date;
 }
+
+const SCRIPT = path.resolve(import.meta.dirname, '../../../static/helm-logs.js');
 
 /** Registers the viewer's routes. */
 export async function logRoutes(app: ServiceApp, options: LogRoutesOptions): Promise<void> {
@@ -33,13 +41,26 @@ export async function logRoutes(app: ServiceApp, options: LogRoutesOptions): Pro
   });
 
   app.get('/logs', { preHandler: requireRole(['admin'], { page: true }), schema: { querystring: logQuerySchema } }, async (request, reply) => {
-    const page = await queryLogs(options.db, filterOf(request.query), request.query.limit);
+    const now = (options.now ?? (() => new Date()))();
+    const filter = filterOf(request.query, now);
+    // Without a lower bound the histogram shows the last 24 hours (the table still lists everything).
+    const from = filter.from ?? new Date(now.getTime() - RANGE_PRESETS['24h']);
+    const [page, histogram] = await Promise.all([
+      queryLogs(options.db, filter, request.query.limit),
+      logHistogram(options.db, filter, from, filter.to ?? now),
+    ]);
     const services = options.status().services.map((service) => service.name);
-    return reply.html(<LogsPage page={page} services={services} query={linkQuery(request.query)} urlFor={(path, query) => request.urlFor(path, query)} />);
+    return reply.html(<LogsPage page={page} services={services} query={linkQuery(request.query)} histogram={histogram} urlFor={(target, query) => request.urlFor(target, query)} />);
+  });
+
+  let script: Buffer | undefined;
+  app.get('/static/helm-logs.js', async (_request, reply) => {
+    script ??= await readFile(SCRIPT);
+    return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script);
   });
 
   app.get('/api/logs', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request) => {
-    const page = await queryLogs(options.db, filterOf(request.query), request.query.limit);
+    const page = await queryLogs(options.db, filterOf(request.query, (options.now ?? (() => new Date()))()), request.query.limit);
     return { entries: page.entries.map(entryJson), next: page.next === null ? null : encodeCursor(page.next) };
   });
 
