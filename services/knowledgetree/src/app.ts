@@ -6,7 +6,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createHealthCheck, createServiceApp, installFormParser, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
 import type { KnowledgetreeConfig } from './config.js';
 import type { KnowledgetreeDb } from './db/schema.js';
+import type { CodexSyncRunner } from './domain/codex-sync.js';
 import { adminRoutes } from './routes/admin/index.js';
+import { codexSyncRoutes } from './routes/admin/codex-sync.js';
 import { articleApiRoutes } from './routes/api/articles.js';
 import { attachmentRoutes } from './routes/api/attachments.js';
 import { contextRoutes } from './routes/api/context.js';
@@ -26,6 +28,8 @@ export interface KnowledgetreeDeps {
   now: () => Date;
   /** The company accounts of a client user's request (codex, called with the user's own token). */
   companiesOf: CompaniesOf;
+  /** The codex job (absent when the service has no SERVICE_SECRET to read codex with). */
+  codexSync?: CodexSyncRunner;
   /** Source of new correlation ids; tests freeze it. */
   randomId?: () => string;
 }
@@ -62,5 +66,6 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   await app.register(pageRoutes, { db, now, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
   await app.register(staticRoutes);
   await app.register(adminRoutes, { config });
+  await app.register(codexSyncRoutes, { db, runner: deps.codexSync });
   return app;
 }

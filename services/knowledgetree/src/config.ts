@@ -18,6 +18,7 @@ export const knowledgetreeEnvSchema = z.object({
   CODEX_SERVICE_URL: z.url().default('http://127.0.0.1:5010').describe('Base URL of codex (client users\' companies)'),
   TRASH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30).describe('Days a deleted folder or article stays restorable before it is purged'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024).describe('Largest attachment accepted, in bytes (413 beyond)'),
+  CODEX_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60).describe('Minutes between scheduled codex syncs (0: only on demand)'),
   CONTEXT_DEFAULT_BUDGET: z.coerce.number().int().min(1000).default(60_000).describe('Default size budget of a context export, in characters'),
 });
 

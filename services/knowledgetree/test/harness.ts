@@ -10,11 +10,15 @@ import type { KnowledgetreeDb } from '../src/db/schema.js';
 import { buildApp } from '../src/app.js';
 import { knowledgetreeEnvSchema } from '../src/config.js';
 import { schema } from '../src/db/schema.js';
+import { codexSyncRunner, type CodexSyncRunner } from '../src/domain/codex-sync.js';
+import type { CodexSource } from '../src/codex/source.js';
 
 export interface KnowledgetreeHarness {
   app: ServiceApp;
   keys: TestKeys;
   db: KnowledgetreeDb;
+  /** The codex job, when the test passed a codex source. */
+  codexSync: CodexSyncRunner | undefined;
   /** A bearer token of a user at `level` (client users: `email` decides their company). */
   token(level: PermissionLevel, sub?: string, email?: string): Promise<string>;
   close(): Promise<void>;
@@ -27,7 +31,7 @@ export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Starts the knowledgetree on a fresh database. `isRevoked` plugs in a revocation feed. */
 export async function startKnowledgetree(
-  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean; maxAttachmentBytes?: number } = {},
+  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean; maxAttachmentBytes?: number; codexSource?: CodexSource } = {},
 ): Promise<KnowledgetreeHarness> {
   const testDb = await createTestDatabase('knowledgetree');
   const database = openDatabase({ url: testDb.url, applicationName: 'knowledgetree-test', schema });
@@ -40,6 +44,8 @@ export async function startKnowledgetree(
     LOG_LEVEL: 'warn',
     ...(options.maxAttachmentBytes !== undefined ? { ATTACHMENT_MAX_BYTES: String(options.maxAttachmentBytes) } : {}),
   });
+  const codexSync: CodexSyncRunner | undefined = options.codexSource === undefined ? undefined
+    : codexSyncRunner({ db: database.db, source: options.codexSource, now: () => new Date(), onError: (error) => { throw error; } });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'knowledgetree', level: 'silent' }),
@@ -54,12 +60,14 @@ export async function startKnowledgetree(
     now: () => FROZEN_NOW,
     // Stands in for codex: a client user's companies by e-mail, as codex matches contacts.
     companiesOf: (request) => Promise.resolve(CLIENT_COMPANIES[request.user?.email ?? ''] ?? []),
+    ...(codexSync === undefined ? {} : { codexSync }),
   });
   await app.ready();
   return {
     app,
     keys,
     db: database.db,
+    codexSync,
     token: (level, sub = `${level}-1`, email = `${sub}@msp.test`) =>
       keys.mintUserToken({ sub, permission_level: level, email, name: sub, groups: [] }, { now: FROZEN_NOW.getTime() }),
     async close() {

@@ -70,10 +70,10 @@ export function inScope(scope: CompanyScope, companyId: number | null): boolean 
 export const SERVICE_ACCESS = {
   companies: ['ledger', 'beacon', 'brainhair', 'helm', 'knowledgetree'],
   companiesBulk: ['ledger'],
-  assets: ['ledger', 'brainhair', 'beacon'],
-  contacts: ['ledger', 'brainhair', 'beacon'],
+  assets: ['ledger', 'brainhair', 'beacon', 'knowledgetree'],
+  contacts: ['ledger', 'brainhair', 'beacon', 'knowledgetree'],
   plans: ['ledger', 'brainhair'],
-  tickets: ['ledger', 'beacon', 'brainhair'],
+  tickets: ['ledger', 'beacon', 'brainhair', 'knowledgetree'],
   ticketsActive: ['beacon', 'brainhair'],
   timeEntries: ['ledger'],
   billingMonth: ['ledger'],

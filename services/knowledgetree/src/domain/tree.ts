@@ -127,7 +127,7 @@ export async function refreshSubtree(tx: Executor, id: string): Promise<void> {
 }
 
 /** Moves a node into another folder, refusing the root, cycles and duplicate names. */
-export async function moveNode(db: KnowledgetreeDb, viewer: Viewer, id: string, newParentId: string, now: Date): Promise<void> {
+export async function moveNode(db: KnowledgetreeDb, viewer: Viewer, id: string, newParentId: string, now: Date, options: WriteOptions = {}): Promise<void> {
   let title = '';
   try {
     await db.transaction(async (tx) => {
@@ -135,13 +135,13 @@ export async function moveNode(db: KnowledgetreeDb, viewer: Viewer, id: string, 
       const node = await getNode(tx, viewer, id, 'update');
       title = node.title;
       if (node.is_root) throw new AppError('forbidden', 'The root folder cannot be moved');
-      assertWritable(viewer, node);
+      assertWritable(viewer, node, options);
       const target = await getNode(tx, viewer, newParentId, 'share');
       if (target.type !== 'folder') throw new AppError('validation_failed', 'Articles can only be moved into a folder');
       if (target.id === node.id || target.ancestors.includes(node.id)) {
         throw new AppError('conflict', 'A folder cannot be moved into itself or one of its subfolders');
       }
-      assertWritable(viewer, target);
+      assertWritable(viewer, target, options);
       if (node.parent_id === target.id) return;
       await tx.execute(sql`UPDATE nodes SET parent_id = ${target.id}, updated_at = ${now} WHERE id = ${id}`);
       await refreshSubtree(tx, id);
