@@ -7,7 +7,8 @@ cd "$HM_ROOT"
 
 echo "==> Type-check (tsc)"
 tsc -p tsconfig.json
-echo "==> Lint (eslint)"
+echo "==> Lint (eslint, layers)"
 eslint --max-warnings 0 .
+npm run --silent lint:layers
 echo "==> Tests"
 exec tsx scripts/run-tests.ts "$@"

@@ -35,7 +35,7 @@ async function findTests(dir: string): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const roots = ['packages', 'services', 'e2e'].map((d) => path.join(root, d));
+  const roots = ['packages', 'services', 'e2e', 'scripts'].map((d) => path.join(root, d));
   const files = (await Promise.all(roots.map(findTests)))
     .flat()
     .map((f) => path.relative(root, f))

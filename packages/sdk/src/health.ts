@@ -8,15 +8,10 @@
  */
 import { promises as fsPromises } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import type { CheckResult, HealthStatus } from './health-check.js';
 import { drainStateOf } from './http/drain.js';
 
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
-
-/** What one check reports; `unknown` means it could not tell (counted as degraded). */
-export interface CheckResult {
-  status: HealthStatus | 'unknown';
-  [detail: string]: unknown;
-}
+export type { CheckResult, HealthStatus } from './health-check.js';
 
 export type DatabaseCheck =
   | { status: 'healthy'; latency_ms: number; type: 'postgresql' }

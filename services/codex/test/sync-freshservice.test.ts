@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { companies, contacts, tickets, timeEntries } from '../src/db/schema.js';
 import { findRun } from '../src/db/sync-runs.js';
-import type { SyncJobName } from '../src/sync/jobs.js';
+import type { SyncJobName } from '../src/domain/sync-jobs.js';
 import { startFakeFreshservice, FRESHSERVICE_KEY, type FreshserviceState } from './fakes/freshservice.js';
 import type { FakeServer } from './fakes/server.js';
 import { bearer, startCodex, type CodexHarness } from './harness.js';

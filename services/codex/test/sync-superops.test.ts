@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { assets, companies, tickets } from '../src/db/schema.js';
 import { findRun } from '../src/db/sync-runs.js';
-import type { SyncJobName } from '../src/sync/jobs.js';
+import type { SyncJobName } from '../src/domain/sync-jobs.js';
 import { startFakeSuperOps, SUPEROPS_SUBDOMAIN, SUPEROPS_TOKEN, type SuperOpsState } from './fakes/superops.js';
 import { startCodex, type CodexHarness } from './harness.js';
 

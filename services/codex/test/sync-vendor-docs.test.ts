@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { companies, contacts, psaAgents, tickets } from '../src/db/schema.js';
 import { findRun } from '../src/db/sync-runs.js';
-import type { SyncJobName } from '../src/sync/jobs.js';
+import type { SyncJobName } from '../src/domain/sync-jobs.js';
 import { startFakeDatto, DATTO_KEY, DATTO_SECRET } from './fakes/datto.js';
 import { startFakeFreshservice, FRESHSERVICE_KEY, type FreshserviceState, type FsTicket } from './fakes/freshservice.js';
 import type { FakeServer } from './fakes/server.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findRun } from '../../codex/src/db/sync-runs.js';
-import type { SyncJobName } from '../../codex/src/sync/jobs.js';
+import type { SyncJobName } from '../../codex/src/domain/sync-jobs.js';
 import { startFakeFreshservice, FRESHSERVICE_KEY, type FreshserviceState, type FsTicket } from '../../codex/test/fakes/freshservice.js';
 import type { FakeServer } from '../../codex/test/fakes/server.js';
 import { addPlan } from '../../codex/test/fixtures.js';

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { integrationContext, type Connection, type IntegrationInput } from '../domain/integrations.js';
 import { keyIdOf, openWithKeyring, sealSecret, type SecretKeyring } from '../domain/secret-box.js';
-import type { ProviderName } from '../sync/jobs.js';
+import type { ProviderName } from '../domain/sync-jobs.js';
 import { integrations, type IntegrationRow } from './schema.js';
 import type { CodexDb } from './types.js';
 

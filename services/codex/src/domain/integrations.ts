@@ -5,7 +5,7 @@
  */
 import { createHash, hkdfSync } from 'node:crypto';
 import { z } from 'zod';
-import { JOB_PROVIDER, SYNC_JOBS, type ProviderName, type SyncJobName } from '../sync/jobs.js';
+import { JOB_PROVIDER, SYNC_JOBS, type ProviderName, type SyncJobName } from './sync-jobs.js';
 import { keyringFrom, type SecretKeyring } from './secret-box.js';
 
 export interface IntegrationField {

@@ -12,7 +12,7 @@ import type { SecretKeyring } from '../domain/secret-box.js';
 import { createDattoProvider } from './datto.js';
 import { createFreshserviceProvider } from './freshservice.js';
 import { DEFAULT_RETRY, type VendorHttpDeps } from './http.js';
-import { PROVIDERS, type ProviderName, type SyncJobName } from './jobs.js';
+import { PROVIDERS, type ProviderName, type SyncJobName } from '../domain/sync-jobs.js';
 import type { SyncProvider } from './provider.js';
 import { createSuperOpsProvider } from './superops.js';
 

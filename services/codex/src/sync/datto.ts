@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { toInstant } from '../domain/time.js';
 import { apiRoot, DEFAULT_RETRY, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
-import type { SyncJobName } from './jobs.js';
+import type { SyncJobName } from '../domain/sync-jobs.js';
 import type { ExtAsset, ExtSiteLink, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 
 export interface DattoOptions {

@@ -9,7 +9,7 @@ import { companies, companyLinks, contactLinks, contacts, psaAgents, assets, typ
 import type { CodexDb } from '../db/types.js';
 import type { RunCounts } from '../db/sync-runs.js';
 import { planArchival, type KnownRecord } from '../domain/archival.js';
-import type { SyncJobName } from './jobs.js';
+import type { SyncJobName } from '../domain/sync-jobs.js';
 import type { Collection, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 import { storeAgents, storeCompanies, storeContacts, storeSites, type BatchResult } from './store-directory.js';
 import { knownAssets, storeAssets } from './store-assets.js';

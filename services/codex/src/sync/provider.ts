@@ -9,7 +9,7 @@
  * nothing is archived.
  */
 import type { ContractTerm } from '../domain/contract.js';
-import type { ProviderName, SyncJobName } from './jobs.js';
+import type { ProviderName, SyncJobName } from '../domain/sync-jobs.js';
 
 export interface ExtCompany {
   externalId: string;

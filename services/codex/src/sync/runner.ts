@@ -13,7 +13,7 @@ import type { SyncRun } from '../db/schema.js';
 import { discardedTicketIds } from '../db/tickets.js';
 import type { CodexDb } from '../db/types.js';
 import { runSyncJob } from './engine.js';
-import { SYNC_JOBS, type SyncJobName } from './jobs.js';
+import { SYNC_JOBS, type SyncJobName } from '../domain/sync-jobs.js';
 import type { SyncProvider } from './provider.js';
 import type { SecretKeyring } from '../domain/secret-box.js';
 

@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { Button, Card, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { SyncRun } from '../db/schema.js';
-import { JOB_LABEL, isSyncJob, type SyncJobName } from '../sync/jobs.js';
+import { JOB_LABEL, isSyncJob, type SyncJobName } from '../domain/sync-jobs.js';
 import { CodexPage, Info, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
 
 export interface JobRow {

@@ -1,30 +1,10 @@
 /** A company: overview, plan and features, compliance, locations, contacts, assets and tickets. */
 import type { JSX } from 'preact';
 import { Button, Card, PageHeader, Table } from '@hivematrix/sdk/html';
-import type { CompanyWithPlan } from '../db/companies.js';
-import type { EffectiveFeature } from '../db/company-parts.js';
-import type { FeatureCategory } from '../db/plans.js';
-import type { Asset, Contact, Location } from '../db/schema.js';
-import type { TicketWithCompany } from '../db/tickets.js';
 import { BILLING_TYPE_LABELS } from '../domain/billing-type.js';
-import { CodexPage, Info, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+import type { CompanyDetailView } from './company-detail-view.js';
+import { CodexPage, Info, StatusBadge, when } from './layout.js';
 import { CompanyEditForms, PlanForm } from './company-forms.js';
-
-export interface CompanyDetailView {
-  ctx: ViewContext;
-  flash?: Flash | undefined;
-  company: CompanyWithPlan;
-  locations: Location[];
-  features: EffectiveFeature[];
-  catalogue: FeatureCategory[];
-  planNames: string[];
-  contacts: Contact[];
-  assets: { items: Asset[]; total: number };
-  tickets: TicketWithCompany[];
-  audit: { at: Date; actorName: string; action: string }[];
-  canEditDetails: boolean;
-  canEditPlan: boolean;
-}
 
 /** `/companies/:account`. */
 export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {

@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { Button, Card, SelectField, TextArea, TextField } from '@hivematrix/sdk/html';
 import { TERMS } from '../domain/contract.js';
-import type { CompanyDetailView } from './company-detail.js';
+import type { CompanyDetailView } from './company-detail-view.js';
 
 /** The plan, term and start of a company (billing and admins). */
 export function PlanForm({ view }: { view: CompanyDetailView }): JSX.Element {

@@ -4,7 +4,7 @@ import { Button, Card, EmptyState, PageHeader, Table } from '@hivematrix/sdk/htm
 import type { DashboardCounts } from '../db/dashboard.js';
 import type { SyncRun } from '../db/schema.js';
 import { BILLING_TYPES, BILLING_TYPE_LABELS } from '../domain/billing-type.js';
-import { JOB_LABEL, isSyncJob } from '../sync/jobs.js';
+import { JOB_LABEL, isSyncJob } from '../domain/sync-jobs.js';
 import { CodexPage, StatCard, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
 
 export interface DashboardView {

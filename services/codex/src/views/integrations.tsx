@@ -10,7 +10,7 @@ import type { SyncRun } from '../db/schema.js';
 import type { IntegrationSummary } from '../db/integrations.js';
 import { SCHEDULE_CHOICES, type IntegrationKind } from '../domain/integrations.js';
 import type { ConnectionSource } from '../sync/connections.js';
-import { JOB_LABEL, type SyncJobName } from '../sync/jobs.js';
+import { JOB_LABEL, type SyncJobName } from '../domain/sync-jobs.js';
 import { CodexPage, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
 
 export interface IntegrationCardView {

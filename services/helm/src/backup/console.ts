@@ -1,7 +1,6 @@
 /** The console's backup actions as the daemon provides them (routes/backups). */
 import type { ServiceControl } from '../control.js';
 import type { LoadedPlatform } from '../generate/sync.js';
-import type { BackupDeps } from '../routes/backups/index.js';
 import { createBackup } from './create.js';
 import { FILES_COMPONENT } from './manifest.js';
 import { copyToOption } from './offsite.js';
@@ -9,8 +8,18 @@ import { scheduledPassphrase } from './passphrase.js';
 import { restoreBackup } from './restore.js';
 import { databaseTargets } from './targets.js';
 
+/** What the console's backup pages (routes/backups) may do. */
+export interface BackupConsole {
+  backupsDir: string;
+  /** Components the console may restore (the files and every service database but helm's). */
+  components: () => string[];
+  create: (passphrase: string | undefined) => Promise<{ file: string; size: number; copy?: string }>;
+  /** Restores one component of `file`, stopping and starting its service around it. */
+  restore: (file: string, only: string, passphrase: string | undefined) => Promise<{ restored: string[] }>;
+}
+
 /** Backup, list and one-component restore for the running platform. */
-export function backupConsole(current: () => LoadedPlatform, control: ServiceControl): Omit<BackupDeps, 'db' | 'now'> {
+export function backupConsole(current: () => LoadedPlatform, control: ServiceControl): BackupConsole {
   const { paths } = current();
   return {
     backupsDir: paths.backupsDir,

@@ -4,10 +4,10 @@
  * typed errors (its 4xx keep their meaning; anything else is a bad gateway).
  */
 import { AppError, type ErrorCode } from '@hivematrix/sdk';
-import { recordAudit } from '../../db/audit.js';
-import type { HelmDb } from '../../db/logs.js';
-import { IdentityAdminError, type IdentityAdmin, type IdentityGroup, type IdentityUser, type NewUser, type UserPatch } from '../../identity/admin-client.js';
-import type { PlatformSessions, SessionsOutcome } from '../../identity/platform-sessions.js';
+import { recordAudit } from '../db/audit.js';
+import type { HelmDb } from '../db/logs.js';
+import { IdentityAdminError, type IdentityAdmin, type IdentityGroup, type IdentityUser, type NewUser, type UserPatch } from './admin-client.js';
+import type { PlatformSessions, SessionsOutcome } from './platform-sessions.js';
 
 /** What the users pages need. */
 export interface UsersDeps {

@@ -5,7 +5,7 @@
  * and shown masked.
  */
 import { LOG_LEVELS } from '@hivematrix/sdk';
-import type { MasterConfig } from '../../settings/schema.js';
+import type { MasterConfig } from './schema.js';
 
 /** One editable field. */
 export interface SettingField {

@@ -1,7 +1,7 @@
 /** The settings page: the editable fields of the master configuration, and the whole of it with secrets masked. */
 import type { JSX } from 'preact';
 import { Alert, Button, Card, Page, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
-import { SETTING_SECTIONS, fieldValue, maskSecrets } from '../routes/settings/fields.js';
+import { SETTING_SECTIONS, fieldValue, maskSecrets } from '../settings/fields.js';
 import type { MasterConfig } from '../settings/schema.js';
 import type { UrlFor } from './services.js';
 

@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { Alert, Badge, Button, Card, Checkbox, Page, PageHeader, Pagination, Table, TextField } from '@hivematrix/sdk/html';
 import type { IdentityGroup } from '../identity/admin-client.js';
-import type { UserRow } from '../routes/users/actions.js';
+import type { UserRow } from '../identity/user-actions.js';
 import type { UrlFor } from './services.js';
 
 /** What a finished action says on the page it returns to (`?done=`). */

@@ -1,11 +1,26 @@
 /**
  * The client page's "Accept bill" section: a form that freezes the month's bill into the archive
  * (POST /clients/:account/accept), or, once accepted, the invoice with its PDF and CSV. A bill in the
- * review queue needs a ticked confirmation. Its state: routes/archive/accept-state.ts.
+ * review queue needs a ticked confirmation. Its state is loaded by routes/archive/accept-state.ts.
  */
 import { Alert, Button, Card, Checkbox, TextArea } from '@hivematrix/sdk/html';
 import type { ClientBill } from '../billing/month.js';
-import { ACCEPT_OUTCOMES, type AcceptState } from '../routes/archive/accept-state.js';
+import type { ReviewFlag } from '../archive/review.js';
+
+/** Outcomes a redirect may report (`?accept=<key>`): a key, so no text is reflected from the URL. */
+export const ACCEPT_OUTCOMES = {
+  accepted: { variant: 'success', message: 'The bill was accepted.' },
+  review: { variant: 'error', message: 'This bill is flagged for review: tick the confirmation to accept it anyway.' },
+  conflict: { variant: 'error', message: 'This month was already accepted; issue a correction instead.' },
+  'cannot-bill': { variant: 'error', message: 'This client cannot be billed for this month.' },
+} as const;
+export type AcceptOutcome = keyof typeof ACCEPT_OUTCOMES;
+
+export interface AcceptState {
+  accepted: { invoiceNumber: string; acceptedBy: string; acceptedAt: string } | null;
+  flags: ReviewFlag[];
+  outcome: AcceptOutcome | null;
+}
 
 export interface AcceptSectionProps {
   period: string;

@@ -7,7 +7,7 @@ import type { ClientBill } from '../billing/month.js';
 import type { storedClientOverrides } from '../billing/edit.js';
 import { formatMoney, type DeviceBillingType } from '../engine/index.js';
 import { DEVICE_LABEL } from '../engine/rates.js';
-import type { AcceptState } from '../routes/archive/accept-state.js';
+import type { AcceptState } from './accept-section.js';
 import { AcceptSection } from './accept-section.js';
 import { ClientOverrideForms } from './forms/client-overrides.js';
 import { DevicesCard, LineItemsCard, TimeAndBackupCards, UsersCard } from './forms/inputs.js';

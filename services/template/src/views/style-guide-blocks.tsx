@@ -5,7 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { Card } from '@hivematrix/sdk/html';
-import { ACCENT_OPTIONS } from './sample-data.js';
+import { ACCENT_OPTIONS } from './style-guide-data.js';
 
 /** An icon of the gateway's sprite (`/static/icons.svg`), decorative. */
 export function Icon({ name }: { name: string }): JSX.Element {

@@ -9,8 +9,8 @@ import {
   type ButtonVariant,
 } from '@hivematrix/sdk/html';
 import type { Query } from '@hivematrix/sdk';
-import { CODE_SAMPLE, COMPANIES, LOGS, SERVICES } from '../routes/style-guide/sample-data.js';
-import { Appearance, Chat, Icon, ServiceBlocks } from '../routes/style-guide/domain-blocks.js';
+import { CODE_SAMPLE, COMPANIES, LOGS, SERVICES } from './style-guide-data.js';
+import { Appearance, Chat, Icon, ServiceBlocks } from './style-guide-blocks.js';
 
 export interface StyleGuideProps {
   /** The sample pagination's current page. */

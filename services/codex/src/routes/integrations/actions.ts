@@ -6,7 +6,7 @@ import type { CodexDb } from '../../db/types.js';
 import { parseIntegrationInput } from '../../domain/integrations.js';
 import type { SecretKeyring } from '../../domain/secret-box.js';
 import { testConnection, type ConnectionTestResult } from '../../sync/connection-test.js';
-import type { ProviderName } from '../../sync/jobs.js';
+import type { ProviderName } from '../../domain/sync-jobs.js';
 
 export interface IntegrationActionDeps {
   db: CodexDb;

@@ -13,7 +13,7 @@ import { listIntegrations, removeIntegration } from '../../db/integrations.js';
 import type { CodexDb } from '../../db/types.js';
 import type { SecretKeyring } from '../../domain/secret-box.js';
 import { resolveSync } from '../../sync/connections.js';
-import { PROVIDERS } from '../../sync/jobs.js';
+import { PROVIDERS } from '../../domain/sync-jobs.js';
 import { actorOf, allow } from '../access.js';
 import { submitIntegration, testSavedIntegration } from './actions.js';
 

@@ -14,7 +14,7 @@ import type { CodexDb } from '../../db/types.js';
 import { INTEGRATION_KINDS, jobsOf } from '../../domain/integrations.js';
 import type { SecretKeyring } from '../../domain/secret-box.js';
 import { configConnections, resolveSync } from '../../sync/connections.js';
-import { PROVIDERS, type ProviderName } from '../../sync/jobs.js';
+import { PROVIDERS, type ProviderName } from '../../domain/sync-jobs.js';
 import type { SyncRunner } from '../../sync/runner.js';
 import { IntegrationsPage, type IntegrationCardView } from '../../views/integrations.js';
 import { actorOf, allow } from '../access.js';

@@ -6,7 +6,7 @@ import { AppError, requireAuth } from '@hivematrix/sdk';
 import { findRun, listRuns, setPaused } from '../../db/sync-runs.js';
 import type { CodexDb } from '../../db/types.js';
 import { can, SERVICE_ACCESS } from '../../domain/permissions.js';
-import { SYNC_JOBS, type SyncJobName } from '../../sync/jobs.js';
+import { SYNC_JOBS, type SyncJobName } from '../../domain/sync-jobs.js';
 import type { SyncRunner } from '../../sync/runner.js';
 import { actorOf, allow } from '../access.js';
 import { presentRun, syncRunSchema } from '../api-schemas.js';

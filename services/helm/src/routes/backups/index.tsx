@@ -13,6 +13,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
+import type { BackupConsole } from '../../backup/console.js';
 import { MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
 import { BackupError } from '../../backup/errors.js';
 import { isBackupName, listBackups } from '../../backup/list.js';
@@ -22,15 +23,9 @@ import { BackupsPage } from '../../views/backups.js';
 import { actorOf } from '../services/actions.js';
 
 /** What the console needs from the daemon. */
-export interface BackupDeps {
+export interface BackupDeps extends BackupConsole {
   db: HelmDb;
   now: () => Date;
-  backupsDir: string;
-  /** Components the console may restore (the files and every service database but helm's). */
-  components: () => string[];
-  create: (passphrase: string | undefined) => Promise<{ file: string; size: number; copy?: string }>;
-  /** Restores one component of `file`, stopping and starting its service around it. */
-  restore: (file: string, only: string, passphrase: string | undefined) => Promise<{ restored: string[] }>;
 }
 
 const adminPage = requireRole(['admin'], { page: true });

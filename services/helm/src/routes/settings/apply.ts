@@ -12,7 +12,7 @@ import { GeneratedWriter, type WriteResult } from '../../generate/writer.js';
 import type { HelmPaths } from '../../paths.js';
 import { readMasterConfig, writeJsonAtomic } from '../../settings/master-config.js';
 import { masterConfigSchema, type MasterConfig } from '../../settings/schema.js';
-import { applyForm, changedFields } from './fields.js';
+import { applyForm, changedFields } from '../../settings/fields.js';
 
 /** What saving needs. */
 export interface SettingsDeps {

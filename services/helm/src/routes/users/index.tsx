@@ -13,7 +13,7 @@ import type { UrlFor } from '../../views/services.js';
 import { actorOf } from '../services/actions.js';
 import {
   USERS_PER_PAGE, allGroups, type SessionsResult, createUserAction, listUserPage, loadUser, logoutAction, membershipAction, resetPasswordAction, unlockAction, updateUserAction, type UsersDeps,
-} from './actions.js';
+} from '../../identity/user-actions.js';
 
 const adminPage = requireRole(['admin'], { page: true });
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) });

@@ -4,24 +4,10 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { ClientBill } from '../../billing/month.js';
-import { previousTotals, reviewFlags, type ReviewFlag } from '../../archive/review.js';
+import { previousTotals, reviewFlags } from '../../archive/review.js';
 import { latestSnapshot } from '../../archive/snapshots.js';
 import type { LedgerDb } from '../../db/store.js';
-
-/** Outcomes a redirect may report (`?accept=<key>`): a key, so no text is reflected from the URL. */
-export const ACCEPT_OUTCOMES = {
-  accepted: { variant: 'success', message: 'The bill was accepted.' },
-  review: { variant: 'error', message: 'This bill is flagged for review: tick the confirmation to accept it anyway.' },
-  conflict: { variant: 'error', message: 'This month was already accepted; issue a correction instead.' },
-  'cannot-bill': { variant: 'error', message: 'This client cannot be billed for this month.' },
-} as const;
-export type AcceptOutcome = keyof typeof ACCEPT_OUTCOMES;
-
-export interface AcceptState {
-  accepted: { invoiceNumber: string; acceptedBy: string; acceptedAt: string } | null;
-  flags: ReviewFlag[];
-  outcome: AcceptOutcome | null;
-}
+import { ACCEPT_OUTCOMES, type AcceptOutcome, type AcceptState } from '../../views/accept-section.js';
 
 /** Loads the state of a client's month. */
 export async function loadAcceptState(options: { db: LedgerDb; reviewThresholdPercent: number }, bill: ClientBill, outcome: AcceptOutcome | null): Promise<AcceptState> {

@@ -12,7 +12,7 @@ import { findSnapshot, findSnapshotById, searchSnapshots, verifySnapshot } from 
 import type { CreditNote, Snapshot } from '../../db/schema.js';
 import { parsePeriod } from '../../engine/index.js';
 import { safeFileName } from '../../invoicing/index.js';
-import { clientBill } from '../clients/index.js';
+import { clientBill } from '../../billing/client-bill.js';
 import type { LedgerRouteOptions } from '../invoices/options.js';
 import { billingOnly } from '../access.js';
 

@@ -14,9 +14,9 @@ import { parsePeriod } from '../../engine/index.js';
 import { ArchiveDetailPage } from '../../views/archive-detail.js';
 import { ArchivePage } from '../../views/archive.js';
 import { billingOnly } from '../access.js';
-import { clientBill } from '../clients/index.js';
+import { clientBill } from '../../billing/client-bill.js';
 import type { LedgerRouteOptions } from '../invoices/options.js';
-import type { AcceptOutcome } from './accept-state.js';
+import type { AcceptOutcome } from '../../views/accept-section.js';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);

@@ -2,22 +2,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '@hivematrix/sdk';
-import { billMonth, type ClientBill } from '../../billing/month.js';
+import { clientBill } from '../../billing/client-bill.js';
 import { billDetail } from '../../billing/present.js';
-import { periodKey, type Period } from '../../engine/index.js';
+import { periodKey } from '../../engine/index.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
-import type { BillingRouteOptions } from '../dashboard/index.js';
 import { renderClient, type ClientPageOptions } from './render.js';
 
 export const accountParams = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });
-
-/** The bill of one client, or 404 when codex has no such active company. */
-export async function clientBill(options: BillingRouteOptions, period: Period, account: string): Promise<ClientBill> {
-  const [bill] = await billMonth({ codex: options.codex, db: options.db }, period, account);
-  if (bill === undefined) throw new AppError('not_found', `No active client ${account} in codex`);
-  return bill;
-}
 
 export const clientRoutes: FastifyPluginAsync<ClientPageOptions> = async (base, options) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

@@ -6,7 +6,7 @@ import { ClientPage } from '../../views/client.js';
 import { loadAcceptState, outcomeOf } from '../archive/accept-state.js';
 import type { Flash, FormState } from '../../views/forms/state.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
-import { clientBill } from './index.js';
+import { clientBill } from '../../billing/client-bill.js';
 
 /** Messages a form's redirect may ask for (`?done=<key>`): a key, so no text is reflected from the URL. */
 const FLASHES: Readonly<Record<string, string>> = {

@@ -13,7 +13,7 @@ import {
 } from '../../billing/override-forms.js';
 import { periodKey, type Period } from '../../engine/index.js';
 import { billingOnly, periodOf } from '../access.js';
-import { clientBill } from '../clients/index.js';
+import { clientBill } from '../../billing/client-bill.js';
 import { renderClient, type ClientPageOptions } from '../clients/render.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
 import { formValues, type FormValues } from './body.js';

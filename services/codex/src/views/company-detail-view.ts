@@ -1,0 +1,23 @@
+/** What a company page shows (the page and its forms, company-forms.tsx, both read it). */
+import type { CompanyWithPlan } from '../db/companies.js';
+import type { EffectiveFeature } from '../db/company-parts.js';
+import type { FeatureCategory } from '../db/plans.js';
+import type { Asset, Contact, Location } from '../db/schema.js';
+import type { TicketWithCompany } from '../db/tickets.js';
+import type { Flash, ViewContext } from './layout.js';
+
+export interface CompanyDetailView {
+  ctx: ViewContext;
+  flash?: Flash | undefined;
+  company: CompanyWithPlan;
+  locations: Location[];
+  features: EffectiveFeature[];
+  catalogue: FeatureCategory[];
+  planNames: string[];
+  contacts: Contact[];
+  assets: { items: Asset[]; total: number };
+  tickets: TicketWithCompany[];
+  audit: { at: Date; actorName: string; action: string }[];
+  canEditDetails: boolean;
+  canEditPlan: boolean;
+}
