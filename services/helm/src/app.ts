@@ -13,6 +13,7 @@ import { backupRoutes, type BackupDeps } from './routes/backups/index.js';
 import { servicesRoutes } from './routes/services/index.js';
 import type { ServiceControl } from './control.js';
 import { logRoutes } from './routes/logs/viewer.js';
+import { setupRoutes } from './routes/setup/index.js';
 import { securityRoutes, type SecurityDeps } from './routes/security/index.js';
 import { servicePages } from './routes/services/pages.js';
 import type { PlatformStatus } from './status.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   if (deps.backups !== undefined) await app.register(backupRoutes, { ...deps.backups, db: deps.db, now: deps.now });
   await app.register(logRoutes, { db: deps.db, status: deps.status, pollMs: deps.logPollMs ?? 1000 });
   await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now, sessions: deps.sessions });
+  await app.register(setupRoutes, { db: deps.db, now: deps.now, status: deps.status, identity: deps.identity });
   await app.register(settingsPages, { settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now }, actions });
   await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
   await app.register(alertRoutes, {

@@ -1,0 +1,109 @@
+/**
+ * The admin's setup checklist against the real identity service (in-process, its own database and
+ * instance directory with the generated `secrets/admin-password`): the password step changes the
+ * `admin` account's password through the admin API and deletes the file (so the audit finding
+ * clears), the other steps can be marked done, skipped and reopened, and only admins get any of it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { loginWithPassword, startIdentity, type IdentityHarness } from '../../identity/test/harness.js';
+import { auditTrail } from '../src/db/schema.js';
+import { createIdentityAdmin } from '../src/identity/admin-client.js';
+import { checkAdminPassword } from '../src/security/checks.js';
+import type { LoadedPlatform } from '../src/generate/sync.js';
+import { startConsole, STATUS, type Console } from './console-harness.js';
+
+const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
+
+describe('helm console: setup checklist', () => {
+  let identity: IdentityHarness;
+  let c: Console;
+  let passwordFile: string;
+  before(async () => {
+    identity = await startIdentity({ logLevel: 'silent' });
+    passwordFile = path.join(identity.instanceDir, 'secrets', 'admin-password');
+    const admin = createIdentityAdmin({
+      tokenUrl: `${identity.internalIssuer}/protocol/openid-connect/token`,
+      adminUrl: `${identity.baseUrl}/admin/realms/hivematrix`,
+      clientId: identity.admin.clientId,
+      clientSecret: identity.admin.clientSecret,
+    });
+    c = await startConsole(undefined, { identity: admin, status: () => ({ ...STATUS, daemon: { ...STATUS.daemon, admin_password_file: passwordFile } }) });
+  });
+  after(async () => {
+    await c.close();
+    await identity.close();
+  });
+
+  const as = (token: string) => ({ authorization: `Bearer ${token}`, 'x-forwarded-prefix': '/helm' });
+  const post = (url: string, payload: string, token = c.admin) =>
+    c.app.inject({ method: 'POST', url, payload, headers: { ...as(token), origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' } });
+  const api = async () => (await c.app.inject({ url: '/api/setup', headers: as(c.admin) })).json<{ steps: { step: string; state: string }[]; pending: number }>();
+  const login = (password: string) => loginWithPassword({
+    identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
+    redirectUri: identity.gateway.redirectUris[0] ?? '', username: 'admin', password,
+  });
+  const finding = () => checkAdminPassword({ paths: { adminPasswordFile: passwordFile } } as unknown as LoadedPlatform);
+
+  it('is for admins only', async () => {
+    assert.equal((await c.app.inject({ url: '/setup', headers: as(c.tech) })).statusCode, 403);
+    assert.equal((await c.app.inject({ url: '/api/setup', headers: as(c.tech) })).statusCode, 403);
+    assert.equal((await post('/setup/users/mark', 'state=skipped', c.tech)).statusCode, 403);
+    assert.equal((await post('/setup/password', form({ password: 'x'.repeat(12), confirm: 'x'.repeat(12) }), c.tech)).statusCode, 403);
+  });
+
+  it('starts with every step open, the password file named, links to integrations and users', async () => {
+    assert.deepEqual(await api(), { steps: ['password', 'hostname', 'integrations', 'users'].map((step) => ({ step, state: 'open' })), pending: 4 });
+    const page = await c.app.inject({ url: '/setup', headers: as(c.admin) });
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes(passwordFile));
+    assert.match(page.body, /action="\/helm\/setup\/password"/);
+    assert.match(page.body, /href="\/codex\/admin\/integrations"/);
+    assert.match(page.body, /href="\/helm\/users"/);
+    assert.match(page.body, /self-signed certificate/);
+    assert.match(page.body, /https:\/\/hive\.example|<code>/);
+  });
+
+  it('refuses a short or mismatched password and keeps the file', async () => {
+    const short = await post('/setup/password', form({ password: 'short', confirm: 'short' }));
+    assert.equal(short.statusCode, 400);
+    assert.match(short.body, /at least 12 characters/);
+    const differ = await post('/setup/password', form({ password: 'a long new password 1', confirm: 'a long new password 2' }));
+    assert.equal(differ.statusCode, 400);
+    assert.match(differ.body, /the two passwords differ/);
+    assert.ok(existsSync(passwordFile));
+    assert.equal((await post('/setup/password/mark', 'state=done')).statusCode, 409, 'the password step is done only by changing it');
+  });
+
+  it('changes the admin password through identity, deletes the file, and the audit finding clears', async () => {
+    assert.equal((await finding()).length, 1);
+    const res = await post('/setup/password', form({ password: 'my own admin password 7', confirm: 'my own admin password 7' }));
+    assert.equal(res.statusCode, 303, res.body);
+    assert.equal(res.headers.location, '/helm/setup?done=password');
+    assert.ok(!existsSync(passwordFile), 'the generated password file is deleted');
+    assert.deepEqual(await finding(), []);
+    assert.ok((await login('my own admin password 7')).access_token.length > 0, 'admin signs in with the new password');
+    await assert.rejects(login(identity.adminPassword), 'the generated password no longer works');
+    const audit = await c.database.db.select().from(auditTrail).where(eq(auditTrail.target, 'admin'));
+    assert.deepEqual(audit.map((row) => `${row.action}:${row.result}`).sort(), ['setup.password:success', 'setup.password_file:success']);
+    assert.equal((await api()).steps[0]?.state, 'done');
+  });
+
+  it('skips, marks done and reopens the other steps', async () => {
+    assert.equal((await post('/setup/hostname/mark', 'state=done')).statusCode, 303);
+    assert.equal((await post('/setup/integrations/mark', 'state=skipped')).statusCode, 303);
+    assert.deepEqual((await api()).steps.map((step) => step.state), ['done', 'done', 'skipped', 'open']);
+    assert.equal((await api()).pending, 1);
+    assert.equal((await post('/setup/users/mark', 'state=skipped')).statusCode, 303);
+    assert.equal((await api()).pending, 0);
+    assert.equal((await post('/setup/integrations/mark', 'state=open')).statusCode, 303);
+    assert.deepEqual((await api()).steps.map((step) => step.state), ['done', 'done', 'open', 'skipped']);
+    const page = await c.app.inject({ url: '/setup', headers: as(c.admin) });
+    assert.match(page.body, /data-step="users" data-mark="open"/, 'a skipped step offers Reopen');
+    assert.equal((await post('/setup/nonsense/mark', 'state=done')).statusCode, 400);
+    assert.equal((await post('/setup/users/mark', 'state=maybe')).statusCode, 400);
+  });
+});
