@@ -37,6 +37,7 @@ async function startFake(routes: Record<string, Route>) {
 }
 
 const helmRoutes: Record<string, Route> = {
+  '/api/setup': { levels: ['admin'], body: { steps: [{ step: 'password', state: 'done' }, { step: 'hostname', state: 'skipped' }, { step: 'integrations', state: 'open' }, { step: 'users', state: 'open' }], pending: 2 } },
   '/api/alerts': { levels: ['admin'], body: { open: [{ key: 'disk', severity: 'critical', title: 'Disk <almost> full', detail: null, opened_at: '2026-12-06T00:00:00.000Z' }], resolved: [] } },
   '/api/services': {
     levels: ['admin'],
@@ -119,6 +120,7 @@ describe('nexus: the platform home', () => {
     assert.doesNotMatch(html, /Beta LLC/, 'an accepted bill is not waiting');
     assert.match(html, /id="home-overdue"[\s\S]*T-101[\s\S]*Printer on fire/);
     assert.doesNotMatch(html, /T-102/);
+    assert.match(html, /id="home-setup"[\s\S]*Finish setting up: 2 step\(s\) left[\s\S]*connect your PSA and RMM; create the first users/);
     assert.match(html, /href="\/helm\/setup"/);
     assert.match(html, /href="\/codex\/admin\/integrations"/);
   });
@@ -127,7 +129,7 @@ describe('nexus: the platform home', () => {
     const [helm, , ledger] = fakes;
     const before = { helm: helm!.calls.length, ledger: ledger!.calls.length };
     const html = await home(TECH);
-    assert.doesNotMatch(html, /id="home-alerts"|id="home-health"|id="home-review"/);
+    assert.doesNotMatch(html, /id="home-setup"|id="home-alerts"|id="home-health"|id="home-review"/);
     assert.match(html, /id="home-syncs"/);
     assert.match(html, /id="home-overdue"[\s\S]*T-101/);
     assert.match(html, /Ticket board/);

@@ -4,7 +4,7 @@
  * by the gateway like any page. A panel whose service is down says so; the rest of the page stands.
  */
 import type { ComponentChildren, JSX } from 'preact';
-import { Badge, Card, EmptyState, Page, PageHeader, renderDocument, Table } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, EmptyState, Page, PageHeader, renderDocument, Table } from '@hivematrix/sdk/html';
 import type { Fetched } from './fetch-upstream.js';
 import type { HomeData } from './panels.js';
 import type { Shortcut } from './shortcuts.js';
@@ -16,6 +16,27 @@ export interface HomePageProps {
 }
 
 const count = new Intl.NumberFormat('en-US');
+const STEP_NAMES: Record<string, string> = {
+  password: 'change the generated admin password',
+  hostname: 'set the hostname and certificate',
+  integrations: 'connect your PSA and RMM',
+  users: 'create the first users',
+};
+
+/** The setup reminder: shown to an admin while a step of helm's checklist is neither done nor skipped. */
+function SetupReminder({ setup }: { setup: HomeData['setup'] }): JSX.Element | null {
+  if (setup.kind !== 'ok' || setup.data.pending === 0) return null;
+  const open = setup.data.steps.filter((step) => step.state === 'open').map((step) => STEP_NAMES[step.step] ?? step.step);
+  return (
+    <div id="home-setup">
+      <Alert variant="info" title={`Finish setting up: ${count.format(setup.data.pending)} step(s) left`}>
+        <p>Still to do: {open.join('; ')}. Each step can be skipped and reopened later.</p>
+        <Button href="/helm/setup" small>Open the setup checklist</Button>
+      </Alert>
+    </div>
+  );
+}
+
 const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 function Time({ iso }: { iso: string }): JSX.Element {
@@ -54,6 +75,7 @@ export function renderHomePage({ userName, data, shortcuts }: HomePageProps): st
   return renderDocument(
     <Page title="Home" service="nexus" description="What needs attention across the platform">
       <PageHeader title={`Welcome, ${userName}`} description="What needs attention across the platform, and where to start." />
+      <SetupReminder setup={data.setup} />
       <div class="dashboard-grid dashboard-grid--two-col">
         <Panel id="home-alerts" title="Open alerts" href="/helm/alerts" fetched={data.alerts} service="helm">
           {(alerts) => alerts.length === 0

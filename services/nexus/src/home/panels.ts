@@ -10,6 +10,7 @@ import type { PermissionLevel, ServicesFile } from '@hivematrix/sdk';
 import { isRoutable, mayOpen } from '../registry/access.js';
 import { fetchUpstream, type Fetched, type UpstreamReader } from './fetch-upstream.js';
 
+const setupSchema = z.object({ steps: z.array(z.object({ step: z.string(), state: z.string() })), pending: z.number() });
 const alertsSchema = z.object({
   open: z.array(z.object({ key: z.string(), severity: z.string(), title: z.string(), detail: z.string().nullable(), opened_at: z.string() })),
 });
@@ -27,6 +28,7 @@ const boardSchema = z.object({
   rows: z.array(z.object({ id: z.number(), number: z.string(), subject: z.string(), company: z.string().nullable(), sla: z.string(), reason: z.string() })),
 });
 
+export type SetupProgress = z.infer<typeof setupSchema>;
 export type OpenAlert = z.infer<typeof alertsSchema>['open'][number];
 export type ServiceHealth = z.infer<typeof servicesSchema>['services'][number];
 export type SyncRun = z.infer<typeof runsSchema>[number];
@@ -35,6 +37,8 @@ export type OverdueTicket = z.infer<typeof boardSchema>['rows'][number];
 
 /** Everything the home page shows; a panel the user may not see is `absent` or `forbidden`. */
 export interface HomeData {
+  /** helm's setup checklist (admins), shown until every step is done or skipped. */
+  setup: Fetched<SetupProgress>;
   alerts: Fetched<OpenAlert[]>;
   unhealthy: Fetched<ServiceHealth[]>;
   /** The newest run of each integration's job. */
@@ -79,7 +83,8 @@ export async function loadHome(reader: UpstreamReader, level: PermissionLevel): 
   const absent = Promise.resolve({ kind: 'absent' } as const);
   const read = <T>(service: PanelService, path: string, schema: z.ZodType<T>): Promise<Fetched<T>> =>
     mayRead(reader.services, level, service) ? fetchUpstream(reader, service, path, schema) : absent;
-  const [alerts, unhealthy, syncs, review, overdue] = await Promise.all([
+  const [setup, alerts, unhealthy, syncs, review, overdue] = await Promise.all([
+    read('helm', '/api/setup', setupSchema),
     map(read('helm', '/api/alerts', alertsSchema), (data) => data.open),
     map(read('helm', '/api/services', servicesSchema), (data) =>
       data.services.filter((service) => service.health !== 'healthy' && !NOT_RUNNING_ON_PURPOSE.has(service.state))),
@@ -87,5 +92,5 @@ export async function loadHome(reader: UpstreamReader, level: PermissionLevel): 
     map(read('ledger', '/api/review', reviewSchema), (data) => ({ period: data.period, bills: data.flagged.filter((bill) => bill.accepted_invoice === null) })),
     map(read('beacon', '/api/board', boardSchema), (data) => data.rows.filter((row) => row.sla === 'overdue')),
   ]);
-  return { alerts, unhealthy, syncs, review, overdue };
+  return { setup, alerts, unhealthy, syncs, review, overdue };
 }
