@@ -107,3 +107,21 @@ describe('helm console: setup checklist', () => {
     assert.equal((await post('/setup/users/mark', 'state=maybe')).statusCode, 400);
   });
 });
+
+describe('helm console: the setup reminder on the services page', () => {
+  let c: Console;
+  before(async () => {
+    c = await startConsole(undefined, { status: () => ({ ...STATUS, daemon: { ...STATUS.daemon, admin_password_file: '/nonexistent/admin-password' } }) });
+  });
+  after(async () => c.close());
+
+  it('shows the reminder until every step is done or skipped', async () => {
+    const home = () => c.app.inject({ url: '/', headers: { authorization: `Bearer ${c.admin}`, 'x-forwarded-prefix': '/helm' } });
+    assert.match((await home()).body, /Finish setting up: 3 step\(s\) left[\s\S]*href="\/helm\/setup" id="setup-reminder"/, 'the password file is absent: that step is done');
+    for (const step of ['hostname', 'integrations', 'users']) {
+      const res = await c.app.inject({ method: 'POST', url: `/setup/${step}/mark`, payload: 'state=skipped', headers: { authorization: `Bearer ${c.admin}`, origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(res.statusCode, 303);
+    }
+    assert.doesNotMatch((await home()).body, /Finish setting up/);
+  });
+});

@@ -57,11 +57,13 @@ function memoryText(service: ServiceStatusView, sample: MetricSample | undefined
 }
 
 /** Every service with its state and controls; `usage` holds each service's newest metrics sample. */
-export function ServicesPage({ services, usage, alerts, urlFor }: {
+export function ServicesPage({ services, usage, alerts, setupPending = 0, urlFor }: {
   services: readonly ServiceStatusView[];
   usage?: ReadonlyMap<string, MetricSample>;
   /** Open alerts, and how many of them are high. */
   alerts?: { open: number; high: number };
+  /** Steps of the setup checklist neither done nor skipped (a reminder until there are none). */
+  setupPending?: number;
   urlFor: UrlFor;
 }): JSX.Element {
   const open = alerts?.open ?? 0;
@@ -77,9 +79,15 @@ export function ServicesPage({ services, usage, alerts, urlFor }: {
             <Button href={urlFor('/audit-trail')} variant="secondary">Audit trail</Button>
             <Button href={urlFor('/users')} variant="secondary">Users</Button>
             <Button href={urlFor('/settings')} variant="secondary">Settings</Button>
+            <Button href={urlFor('/setup')} variant="secondary">Setup</Button>
           </span>
         }
       />
+      {setupPending > 0 ? (
+        <Alert variant="info" title={`Finish setting up: ${setupPending} step(s) left`}>
+          <a href={urlFor('/setup')} id="setup-reminder">Open the setup checklist</a>: change the generated password, set the hostname, connect integrations, create users. Each step can be skipped.
+        </Alert>
+      ) : null}
       {(alerts?.high ?? 0) > 0 ? (
         <Alert variant="error" title={`${alerts?.high ?? 0} high alert(s) open`}>
           <a href={urlFor('/alerts')}>See the alerts</a> for what failed and how to fix it.

@@ -10,6 +10,8 @@ import { listAudit } from '../../db/audit.js';
 import { latestSamples, serviceSamples } from '../../db/metrics.js';
 import { openAlertCounts } from '../../db/alerts.js';
 import { queryLogs } from '../../db/log-query.js';
+import { readMarks } from '../../db/setup-steps.js';
+import { checklist, fileExists, pending } from '../../setup/checklist.js';
 import { AuditPage } from '../../views/audit.js';
 import { UsageCards } from '../../views/metrics.js';
 import { ServiceDetailPage, ServicesPage } from '../../views/services.js';
@@ -22,7 +24,8 @@ const nameParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$
 export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<void> {
   for (const url of ['/', '/services']) {
     app.get(url, { preHandler: adminPage }, async (request, reply) =>
-      reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} alerts={await openAlertCounts(deps.db)} urlFor={(path, query) => request.urlFor(path, query)} />),
+      reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} alerts={await openAlertCounts(deps.db)}
+        setupPending={pending(checklist(await readMarks(deps.db), await fileExists(deps.status().daemon.admin_password_file)))} urlFor={(path, query) => request.urlFor(path, query)} />),
     );
   }
 
