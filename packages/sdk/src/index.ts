@@ -21,3 +21,4 @@ export { drainStateOf, installDrain, type DrainState } from './http/drain.js';
 export { CSV_FORMULA_START, formatCell, formatCsv, formatCsvRow } from './csv.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';
 export * from './registry.js';
+export { exponentialDelay, listedDelays, retry, type FailedAttempt, type RetryOptions } from './retry.js';

@@ -10,6 +10,7 @@
  */
 import { pino, type DestinationStream, type StreamEntry } from 'pino';
 
+import { exponentialDelay } from '../retry.js';
 import { toHelmEntry, type HelmLogEntry } from './helm-entry.js';
 
 export interface LogShipperOptions {
@@ -77,6 +78,7 @@ export function createLogShipper(options: LogShipperOptions): LogShipper {
   const maxQueue = Math.max(1, options.maxQueue ?? 5000);
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const backoff = exponentialDelay(Math.max(flushIntervalMs, 1000), maxBackoffMs);
   const setTimer =
     options.setTimer ??
     ((callback: () => void, ms: number): unknown => {
@@ -202,8 +204,8 @@ export function createLogShipper(options: LogShipperOptions): LogShipper {
     if (lastFlushFailed) {
       cancelTimer();
       backingOff = true;
-      const delay = Math.min(Math.max(flushIntervalMs, 1000) * 2 ** (failures - 1), maxBackoffMs);
-      schedule(delay);
+      // Not `retry()`: the shipper keeps queueing while it waits, and a flush that gets through ends the wait.
+      schedule(backoff(failures));
       return;
     }
     if (backingOff) {

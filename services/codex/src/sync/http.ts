@@ -6,6 +6,7 @@
  *
  * Credentials travel only in headers, never in URLs, so no error message or log line holds one.
  */
+import { retry } from '@hivematrix/sdk';
 
 /** What the client needs from the outside world. */
 export interface VendorHttpDeps {
@@ -75,19 +76,22 @@ export async function vendorJson(
   signal?: AbortSignal,
 ): Promise<{ body: unknown; headers: Headers }> {
   const label = `${init().method ?? 'GET'} ${describe(url)}`;
+  // Transient failures and 429s are counted apart: each has its own limit and its own wait.
   let failures = 0;
   let rateLimited = 0;
-  for (;;) {
+  const transient = (failure: VendorError): RetryLater => {
+    failures += 1;
+    if (failures >= policy.maxAttempts) throw failure;
+    return new RetryLater(policy.baseDelayMs * 2 ** (failures - 1));
+  };
+  return retry(async () => {
     let response: Response;
     try {
       const timeout = AbortSignal.timeout(policy.timeoutMs);
       response = await deps.fetch(url, { ...init(), signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
     } catch (error) {
       if (signal?.aborted === true) throw new VendorError(`${label}: cancelled`, undefined, { cause: error });
-      failures += 1;
-      if (failures >= policy.maxAttempts) throw new VendorError(`${label}: ${failures} attempts failed (${errorText(error)})`, undefined, { cause: error });
-      await deps.sleep(policy.baseDelayMs * 2 ** (failures - 1));
-      continue;
+      throw transient(new VendorError(`${label}: ${failures + 1} attempts failed (${errorText(error)})`, undefined, { cause: error }));
     }
     if (response.ok) return { body: await readJson(response, label), headers: response.headers };
     await response.body?.cancel();
@@ -97,16 +101,24 @@ export async function vendorJson(
       if (rateLimited > policy.maxRateLimitWaits || wait > policy.maxRetryAfterMs) {
         throw new VendorError(`${label}: still rate limited after ${rateLimited} waits`, 429);
       }
-      await deps.sleep(wait);
-      continue;
+      throw new RetryLater(wait);
     }
     if (response.status >= 500 || response.status === 408) {
-      failures += 1;
-      if (failures >= policy.maxAttempts) throw new VendorError(`${label}: answered ${response.status} ${failures} times`, response.status);
-      await deps.sleep(policy.baseDelayMs * 2 ** (failures - 1));
-      continue;
+      throw transient(new VendorError(`${label}: answered ${response.status} ${failures + 1} times`, response.status));
     }
     throw new VendorError(`${label}: answered ${response.status}`, response.status);
+  }, {
+    attempts: Number.POSITIVE_INFINITY,
+    retryable: (error) => error instanceof RetryLater,
+    delayMs: (_, error) => (error as RetryLater).waitMs,
+    sleep: deps.sleep,
+  });
+}
+
+/** An attempt that may pass after `waitMs` (the limits are checked before one is thrown). */
+class RetryLater extends Error {
+  constructor(readonly waitMs: number) {
+    super(`retry in ${waitMs} ms`);
   }
 }
 

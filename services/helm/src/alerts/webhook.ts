@@ -4,6 +4,7 @@
  * reads the structure. A delivery is tried three times (1 s, then 4 s apart) unless the receiver
  * refuses the request itself (4xx other than 408 and 429), with a 5 s timeout per try.
  */
+import { listedDelays, retry } from '@hivematrix/sdk';
 import type { AlertRow } from '../db/alerts.js';
 
 export interface WebhookPayload {
@@ -30,27 +31,29 @@ export function alertPayload(row: AlertRow, event: 'opened' | 'resolved', platfo
   };
 }
 
+/** The receiver refused the request itself (a 4xx other than 408 and 429): trying again would not help. */
+class Refused extends Error {}
+
 /** POSTs the payload; resolves when the receiver answered 2xx, else throws the last failure. */
 export async function deliver(url: string, payload: WebhookPayload, options: DeliveryOptions = {}): Promise<void> {
   const delays = options.retryDelaysMs ?? [1000, 4000];
-  let failure = 'not sent';
-  for (let attempt = 0; attempt <= delays.length; attempt += 1) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+  await retry(async () => {
+    let response: Response;
     try {
-      const response = await fetch(url, {
+      response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'hivematrix-helm' },
         body: JSON.stringify(payload),
         redirect: 'error',
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });
-      await response.body?.cancel();
-      if (response.ok) return;
-      failure = `the webhook answered ${response.status}`;
-      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) break;
     } catch (error) {
-      failure = `the webhook could not be reached: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
+      throw new Error(`the webhook could not be reached: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`, { cause: error });
     }
-  }
-  throw new Error(failure);
+    await response.body?.cancel();
+    if (response.ok) return;
+    const failure = `the webhook answered ${response.status}`;
+    if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) throw new Refused(failure);
+    throw new Error(failure);
+  }, { attempts: delays.length + 1, delayMs: listedDelays(delays), retryable: (error) => !(error instanceof Refused) });
 }

@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { retry } from '@hivematrix/sdk';
 import { databaseUrl, dropDatabase, ensureDatabase, migrate } from '@hivematrix/sdk/db';
 import { MIGRATIONS_TABLE, q } from './db-dump.js';
 import { BackupError } from './errors.js';
@@ -235,26 +236,25 @@ async function swapIn(adminUrl: string, live: string, staging: string): Promise<
   const aside = `${live.slice(0, 50)}_old_${randomBytes(4).toString('hex')}`;
   const serverUrl = databaseUrl(adminUrl, { database: 'postgres' });
   try {
-    await withClient(serverUrl, async (client) => {
-      for (let attempt = 1; ; attempt++) {
-        // Without the right to end other roles' sessions (an external server's admin) the rename below says why.
-        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [live]).catch(() => undefined);
-        try {
-          await client.query('BEGIN');
-          const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [live]);
-          if (exists.rowCount !== 0) await client.query(`ALTER DATABASE ${q(live)} RENAME TO ${q(aside)}`);
-          await client.query(`ALTER DATABASE ${q(staging)} RENAME TO ${q(live)}`);
-          await client.query('COMMIT');
-          return;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          // 55006: the database is being accessed by other users.
-          if ((error as { code?: unknown }).code !== '55006') throw error;
-          if (attempt >= 5) throw new BackupError(`${live} is still in use by other connections, so the restored copy was not swapped in (the data is unchanged); stop what connects to it and restore again`);
-          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-        }
+    // 55006: the database is being accessed by other users (a client reconnected in between).
+    const inUse = (error: unknown): boolean => (error as { code?: unknown }).code === '55006';
+    await withClient(serverUrl, (client) => retry(async () => {
+      // Without the right to end other roles' sessions (an external server's admin) the rename below says why.
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [live]).catch(() => undefined);
+      try {
+        await client.query('BEGIN');
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [live]);
+        if (exists.rowCount !== 0) await client.query(`ALTER DATABASE ${q(live)} RENAME TO ${q(aside)}`);
+        await client.query(`ALTER DATABASE ${q(staging)} RENAME TO ${q(live)}`);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-    });
+    }, { attempts: 5, delayMs: (retry) => 200 * retry, retryable: inUse }).catch((error: unknown) => {
+      if (!inUse(error)) throw error;
+      throw new BackupError(`${live} is still in use by other connections, so the restored copy was not swapped in (the data is unchanged); stop what connects to it and restore again`, { cause: error });
+    }));
   } catch (error) {
     await dropDatabase(adminUrl, staging).catch(() => undefined);
     throw error;

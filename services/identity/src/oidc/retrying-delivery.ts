@@ -5,10 +5,10 @@
  * The first attempt is made at once and its outcome returned to the caller, so a logout page or
  * an admin call never waits for a peer that is down. When it fails for a reason that may pass
  * (network error, timeout, 408/429/5xx), the same request is repeated in the background with
- * exponential backoff (p-retry), bounded in count and total time. A delivery still failing after
+ * exponential backoff (the SDK's `retry`), bounded in count and total time. A delivery still failing after
  * that is logged as an error with `event` set, which helm turns into an alert for the operator.
  */
-import pRetry, { AbortError } from 'p-retry';
+import { exponentialDelay, retry } from '@hivematrix/sdk';
 
 /** Backoff of the background retries. */
 export interface RetryPolicy {
@@ -87,32 +87,22 @@ export function createRetryingDelivery(options: RetryingDeliveryOptions): Retryi
     return new Promise<T>((resolve, reject) => {
       // The caller hears the first attempt's outcome; later ones only reach the log.
       let waiting = true;
-      const retrying = pRetry(
-        async () => {
-          try {
-            return await attempt();
-          } catch (error) {
-            // A permanent refusal (the peer says the request itself is wrong) is not repeated.
-            if (!transient(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-            throw error;
+      const retrying = retry(attempt, {
+        attempts: policy.retries + 1,
+        delayMs: exponentialDelay(policy.minTimeoutMs, policy.maxTimeoutMs, true),
+        maxTimeMs: policy.maxRetryTimeMs,
+        // A permanent refusal (the peer says the request itself is wrong) is not repeated.
+        retryable: transient,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onFailedAttempt: ({ error, attempt: attemptNumber, retriesLeft }) => {
+          if (!transient(error)) return;
+          if (waiting) {
+            waiting = false;
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
+          logger.warn({ ...what.fields, event: what.event, attempt: attemptNumber, retriesLeft, err: error instanceof Error ? error.message : String(error) }, `${what.message}: attempt failed`);
         },
-        {
-          retries: policy.retries,
-          minTimeout: policy.minTimeoutMs,
-          maxTimeout: policy.maxTimeoutMs,
-          maxRetryTime: policy.maxRetryTimeMs,
-          randomize: true,
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-            if (waiting) {
-              waiting = false;
-              reject(error);
-            }
-            logger.warn({ ...what.fields, event: what.event, attempt: attemptNumber, retriesLeft, err: error.message }, `${what.message}: attempt failed`);
-          },
-        },
-      ).then(
+      }).then(
         (value) => {
           if (waiting) {
             waiting = false;
