@@ -14,6 +14,7 @@ import { attachmentRoutes } from './routes/api/attachments.js';
 import { contextRoutes } from './routes/api/context.js';
 import { nodeApiRoutes } from './routes/api/nodes.js';
 import { searchRoutes } from './routes/api/search.js';
+import { zipRoutes } from './routes/api/zip.js';
 import type { CompaniesOf } from './routes/viewer.js';
 import { pageRoutes } from './routes/pages/index.js';
 import { staticRoutes } from './routes/static.js';
@@ -62,6 +63,10 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   await app.register(articleApiRoutes, { db, now, companiesOf });
   await app.register(searchRoutes, { db, companiesOf });
   await app.register(attachmentRoutes, { db, now, companiesOf, maxBytes: config.ATTACHMENT_MAX_BYTES });
+  await app.register(zipRoutes, {
+    db, now, companiesOf, maxBytes: config.IMPORT_MAX_BYTES,
+    limits: { maxEntries: config.IMPORT_MAX_ENTRIES, maxUncompressed: config.IMPORT_MAX_UNCOMPRESSED, maxAttachment: config.ATTACHMENT_MAX_BYTES },
+  });
   await app.register(contextRoutes, { db, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
   await app.register(pageRoutes, { db, now, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
   await app.register(staticRoutes);

@@ -19,6 +19,9 @@ export const knowledgetreeEnvSchema = z.object({
   TRASH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30).describe('Days a deleted folder or article stays restorable before it is purged'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024).describe('Largest attachment accepted, in bytes (413 beyond)'),
   CODEX_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60).describe('Minutes between scheduled codex syncs (0: only on demand)'),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(500 * 1024 * 1024).describe('Largest ZIP accepted for import, in bytes (413 beyond)'),
+  IMPORT_MAX_ENTRIES: z.coerce.number().int().min(1).default(20_000).describe('Most files a ZIP import may hold'),
+  IMPORT_MAX_UNCOMPRESSED: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024).describe('Largest total size a ZIP import may expand to, in bytes'),
   CONTEXT_DEFAULT_BUDGET: z.coerce.number().int().min(1000).default(60_000).describe('Default size budget of a context export, in characters'),
 });
 

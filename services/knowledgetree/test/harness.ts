@@ -31,7 +31,7 @@ export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Starts the knowledgetree on a fresh database. `isRevoked` plugs in a revocation feed. */
 export async function startKnowledgetree(
-  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean; maxAttachmentBytes?: number; codexSource?: CodexSource } = {},
+  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean; maxAttachmentBytes?: number; codexSource?: CodexSource; env?: Record<string, string> } = {},
 ): Promise<KnowledgetreeHarness> {
   const testDb = await createTestDatabase('knowledgetree');
   const database = openDatabase({ url: testDb.url, applicationName: 'knowledgetree-test', schema });
@@ -43,6 +43,7 @@ export async function startKnowledgetree(
     RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1000),
     LOG_LEVEL: 'warn',
     ...(options.maxAttachmentBytes !== undefined ? { ATTACHMENT_MAX_BYTES: String(options.maxAttachmentBytes) } : {}),
+    ...options.env,
   });
   const codexSync: CodexSyncRunner | undefined = options.codexSource === undefined ? undefined
     : codexSyncRunner({ db: database.db, source: options.codexSource, now: () => new Date(), onError: (error) => { throw error; } });

@@ -103,7 +103,7 @@ export async function storeAttachment(
   db: KnowledgetreeDb,
   viewer: Viewer,
   nodeId: string,
-  file: { filename: string; stream: AsyncIterable<Buffer> },
+  file: { filename: string; stream: AsyncIterable<Buffer>; id?: string },
   now: Date,
 ): Promise<AttachmentInfo> {
   const filename = safeFilename(file.filename);
@@ -115,8 +115,8 @@ export async function storeAttachment(
     assertWritable(viewer, node);
     const created = await one<{ id: string }>(
       tx,
-      sql`INSERT INTO attachments (node_id, filename, content_type, created_by, created_at)
-          VALUES (${node.id}, ${filename}, 'application/octet-stream', ${actorSub(viewer)}, ${now}) RETURNING id`,
+      sql`INSERT INTO attachments (id, node_id, filename, content_type, created_by, created_at)
+          VALUES (coalesce(${file.id ?? null}::uuid, gen_random_uuid()), ${node.id}, ${filename}, 'application/octet-stream', ${actorSub(viewer)}, ${now}) RETURNING id`,
     );
     if (created === undefined) throw new AppError('internal', 'insert returned no row');
     const hash = createHash('sha256');

@@ -45,6 +45,8 @@ export interface CreateInput {
   readOnly?: boolean;
   codexKey?: string;
   message?: string;
+  /** A chosen id (an import keeps the exported one when it is free); otherwise a new one. */
+  id?: string;
 }
 
 /** Creates a folder or an article (with its first revision) under a visible, writable folder. */
@@ -57,9 +59,9 @@ export async function createNode(db: KnowledgetreeDb, viewer: Viewer, input: Cre
       assertWritable(viewer, parent, options);
       const created = await one<{ id: string }>(
         tx,
-        sql`INSERT INTO nodes (parent_id, type, title, attached, read_only, tags, ancestors, eff_level, eff_company, codex_key,
+        sql`INSERT INTO nodes (id, parent_id, type, title, attached, read_only, tags, ancestors, eff_level, eff_company, codex_key,
                                created_by, created_by_name, created_at, updated_at)
-            SELECT ${parent.id}, ${input.type}, ${input.title}, ${input.attached ?? false}, ${input.readOnly ?? false},
+            SELECT coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${parent.id}, ${input.type}, ${input.title}, ${input.attached ?? false}, ${input.readOnly ?? false},
                    ${tagsArray(input.tags ?? [])}, p.ancestors || p.id, p.eff_level, p.eff_company, ${input.codexKey ?? null},
                    ${actorSub(viewer)}, ${actorName(viewer)}, ${now}, ${now}
             FROM nodes p WHERE p.id = ${parent.id}

@@ -1,0 +1,76 @@
+/**
+ * ZIP export and import. Export streams the ZIP as it is built; import streams the upload to a
+ * temporary file (yauzl reads a ZIP's central directory at its end, so it needs the whole file),
+ * bounded by IMPORT_MAX_BYTES, and removes it afterwards.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import multipart from '@fastify/multipart';
+import { z } from 'zod';
+import { AppError, requireUser } from '@hivematrix/sdk';
+import type { KnowledgetreeDb } from '../../db/schema.js';
+import { contentDisposition } from '../../domain/attachments.js';
+import { rootNode } from '../../domain/nodes.js';
+import { exportZip } from '../../domain/zip-export.js';
+import { importZip, type ImportLimits } from '../../domain/zip-import.js';
+import { viewerOf, type CompaniesOf } from '../viewer.js';
+
+const folderQuery = z.object({ folder_id: z.string().min(1).max(64).optional() });
+const importQuery = z.object({ parent_id: z.string().min(1).max(64) });
+export const importResultSchema = z.object({ folders: z.number().int(), articles: z.number().int(), attachments: z.number().int(), skipped: z.array(z.string()) });
+
+export const zipRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Date; companiesOf: CompaniesOf; maxBytes: number; limits: ImportLimits }> = async (base, { db, now, companiesOf, maxBytes, limits }) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 1024, parts: 6 } });
+
+  app.get('/api/export', {
+    preHandler: requireUser(),
+    schema: { querystring: folderQuery },
+    config: { summary: 'A folder (default: everything) as a ZIP of Markdown files with front matter and attachments, streamed; only what the caller can see' },
+  }, async (request, reply) => {
+    const viewer = await viewerOf(request, companiesOf);
+    const folderId = request.query.folder_id ?? (await rootNode(db, viewer)).id;
+    const zip = await exportZip(db, viewer, folderId);
+    return reply
+      .header('content-type', 'application/zip')
+      .header('content-disposition', contentDisposition('attachment', zip.filename))
+      .header('cache-control', 'no-store')
+      .send(zip.stream);
+  });
+
+  app.post('/api/import', {
+    preHandler: requireUser(),
+    schema: { querystring: importQuery, response: { 201: importResultSchema } },
+    config: { summary: 'Import a ZIP (multipart part `file`): a KnowledgeTree export or plain Markdown folders, into folder `parent_id`' },
+  }, async (request, reply) => {
+    if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the ZIP as multipart/form-data');
+    const viewer = await viewerOf(request, companiesOf);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kt-import-'));
+    try {
+      const file = path.join(dir, 'upload.zip');
+      let received = false;
+      for await (const part of request.files()) {
+        if (received) {
+          part.file.resume();
+          continue;
+        }
+        await pipeline(part.file, createWriteStream(file));
+        if (part.file.truncated) throw new AppError('payload_too_large', `Imports are limited to ${maxBytes} bytes`);
+        received = true;
+      }
+      if (!received) throw new AppError('validation_failed', 'No file in the upload');
+      const result = await importZip(db, viewer, request.query.parent_id, file, limits, now(), (p) => request.urlFor(p));
+      return await reply.code(201).send(result);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `Imports are limited to ${maxBytes} bytes`);
+      throw error;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+};
