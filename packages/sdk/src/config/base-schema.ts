@@ -8,6 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { LOG_LEVELS, logLevelOf, type LogLevel } from '../logging/levels.js';
 
 /**
  * A schema for one environment variable: the raw string is trimmed and handed to `parse`, which
@@ -93,18 +94,10 @@ export const zDurationMs = envValue('a duration such as 1500, 1500ms, 30s, 5m or
   return Math.round(Number(match[1]) * unit);
 });
 
-/** The log levels a service accepts in LOG_LEVEL (pino's names). */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-// Helm's generated files and the original platform spell levels the Python way.
-const LEVEL_ALIASES: Record<string, LogLevel> = { warning: 'warn', critical: 'fatal' };
+export { LOG_LEVELS, type LogLevel } from '../logging/levels.js';
 
 /** A log level; case-insensitive, and Python's WARNING/CRITICAL are accepted as warn/fatal. */
-export const zLogLevel = envValue<LogLevel>(`one of ${LOG_LEVELS.join(', ')}`, (raw) => {
-  const word = raw.toLowerCase();
-  return LEVEL_ALIASES[word] ?? LOG_LEVELS.find((level) => level === word);
-});
+export const zLogLevel = envValue<LogLevel>(`one of ${LOG_LEVELS.join(', ')}`, (raw) => logLevelOf(raw));
 
 /** A service name: a lowercase slug (core's `/service-token` accepts the same shape). */
 export const zServiceName = envValue('a lowercase name of letters, digits, "-" or "_" (at most 50)', (raw) =>

@@ -2,9 +2,9 @@
  * Helm's log entry format, and the conversion from one pino JSON line to it. Kept apart from the
  * shipper so helm's ingest side can share the format.
  */
+import { helmLevel, type HelmLevel } from './levels.js';
 
-/** Helm's level names (the original's Python levels). */
-export type HelmLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+export { helmLevel, type HelmLevel } from './levels.js';
 
 /** One record as helm's ingest endpoint takes it. */
 export interface HelmLogEntry {
@@ -16,24 +16,10 @@ export interface HelmLogEntry {
   user_id: string | null;
 }
 
-
-const LABEL_LEVELS: Record<string, HelmLevel> = {
-  trace: 'DEBUG', debug: 'DEBUG', info: 'INFO', warn: 'WARNING', warning: 'WARNING',
-  error: 'ERROR', fatal: 'CRITICAL', critical: 'CRITICAL',
-};
-
-/** Maps a pino level (number or label) to helm's names; anything unknown is INFO. */
-export function helmLevel(level: unknown): HelmLevel {
-  if (typeof level === 'number') {
-    return level < 30 ? 'DEBUG' : level < 40 ? 'INFO' : level < 50 ? 'WARNING' : level < 60 ? 'ERROR' : 'CRITICAL';
-  }
-  return (typeof level === 'string' ? LABEL_LEVELS[level.toLowerCase()] : undefined) ?? 'INFO';
-}
-
 // Fields pino (or our logger's base) adds, or that have their own place in the entry.
 const NOT_CONTEXT = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'v', 'service', 'correlation_id', 'user_id']);
-// Helm cuts messages at this length anyway; cutting here keeps requests small.
-const MAX_MESSAGE = 10_000;
+/** The longest message helm keeps (its ingest cuts there too, for shippers other than ours); cutting here keeps requests small. */
+export const HELM_MESSAGE_LIMIT = 10_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -59,7 +45,7 @@ export function toHelmEntry(line: string, now: () => number = Date.now): HelmLog
   const userId = record.user_id;
   return {
     level: helmLevel(record.level),
-    message: message.slice(0, MAX_MESSAGE),
+    message: message.slice(0, HELM_MESSAGE_LIMIT),
     timestamp,
     context,
     trace_id: typeof record.correlation_id === 'string' ? record.correlation_id : null,

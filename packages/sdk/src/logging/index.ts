@@ -20,4 +20,5 @@ export {
   type LogShipperOptions,
   type LogShipperStats,
 } from './shipper.js';
-export { helmLevel, toHelmEntry, type HelmLevel, type HelmLogEntry } from './helm-entry.js';
+export { HELM_MESSAGE_LIMIT, toHelmEntry, type HelmLogEntry } from './helm-entry.js';
+export { HELM_LEVELS, LEVEL_TABLE, helmLevel, logLevelOf, severityOf, type HelmLevel } from './levels.js';

@@ -5,6 +5,7 @@
  */
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { LEVEL_TABLE, severityOf as levelSeverity } from '@hivematrix/sdk';
 
 /** One line of a log, parsed when it is JSON. */
 export interface LogLine {
@@ -25,12 +26,14 @@ export interface LogFilter {
   grep?: string;
 }
 
-const LABELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, warning: 40, error: 50, fatal: 60, critical: 60 };
-const NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-
 /** The severity of a level name (pino's or Python's); undefined when unknown. */
 export function severityOf(level: string): number | undefined {
-  return LABELS[level.toLowerCase()];
+  return levelSeverity(level);
+}
+
+/** The name shown for a severity: pino's nearest level, in capitals. */
+function nameOf(severity: number): string {
+  return LEVEL_TABLE.find((row) => row.severity === Math.round(severity / 10) * 10)?.name.toUpperCase() ?? 'INFO';
 }
 
 /** Parses `--since`: a duration back from now (30s, 10m, 2h, 1d) or an ISO date. */
@@ -62,7 +65,7 @@ export function parseLine(service: string, raw: string, previousTime: number | u
   const err = record.err as { message?: unknown } | undefined;
   const message = typeof record.msg === 'string' ? record.msg : '';
   const detail = typeof err?.message === 'string' && err.message !== message ? ` (${err.message})` : '';
-  return { service, raw, time, severity, level: NAMES[Math.round(severity / 10) * 10] ?? 'INFO', message: `${message}${detail}` };
+  return { service, raw, time, severity, level: nameOf(severity), message: `${message}${detail}` };
 }
 
 /** Whether `line` passes `filter`. */

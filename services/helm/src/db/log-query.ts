@@ -5,11 +5,13 @@
  */
 import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { HELM_LEVELS, type HelmLevel } from '@hivematrix/sdk';
 import type { HelmDb } from './logs.js';
 import { logEntries, type LogEntryRow } from './schema.js';
 
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** Helm's level names, lowest first (the SDK's table). */
+export const LOG_LEVELS = HELM_LEVELS;
+export type LogLevel = HelmLevel;
 
 /** A position in the listing: the last row shown. */
 export interface LogCursor {

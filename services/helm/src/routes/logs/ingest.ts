@@ -8,16 +8,15 @@
  * original contract; everything else is validated and a bad batch is refused whole.
  */
 import { z } from 'zod';
-import { AppError, authenticate, helmLevel, type ServiceApp } from '@hivematrix/sdk';
+import { AppError, authenticate, HELM_MESSAGE_LIMIT, helmLevel, type ServiceApp } from '@hivematrix/sdk';
 import { insertLogEntries, type HelmDb } from '../../db/logs.js';
 import type { NewLogEntry } from '../../db/schema.js';
 
 const MAX_ENTRIES = 10_000;
-const MAX_MESSAGE = 10_000;
 
 const entrySchema = z.object({
   level: z.string().max(20).transform((level) => helmLevel(level)),
-  message: z.string().transform((message) => message.slice(0, MAX_MESSAGE)),
+  message: z.string().transform((message) => message.slice(0, HELM_MESSAGE_LIMIT)),
   /** ISO 8601; without an offset it is taken as UTC. Absent: the time of arrival. */
   timestamp: z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ local: true })]).optional(),
   context: z.record(z.string(), z.unknown()).default({}),
