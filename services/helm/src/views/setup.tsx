@@ -53,7 +53,7 @@ export function SetupPage({ steps, publicUrl, passwordFile, generatedCertificate
     password: (step) => step.state === 'done'
       ? <p>The generated password file is gone: the admin account's password is your own.</p>
       : <>
-        <p>The first start gave the <code>admin</code> account a random password, written to <code>{passwordFile}</code>. Choose your own: it is set through the identity provider, then that file is deleted (the security audit stops reporting it).</p>
+        <p>The first start gave the <code>admin</code> account a random password, written to <code>{passwordFile}</code>. Choose your own: it is set through the identity provider, then that file is deleted (the security audit stops reporting it). The account's sessions end with the old password: you sign in again with the new one.</p>
         <form method="post" action={urlFor('/setup/password')} class="form-inline" id="setup-password-form">
           <label class="filter-group"><span class="form-group__label">New password</span><input class="form-group__input" type="password" name="password" autocomplete="new-password" minLength={12} maxLength={1024} required /></label>
           <label class="filter-group"><span class="form-group__label">Again</span><input class="form-group__input" type="password" name="confirm" autocomplete="new-password" minLength={12} maxLength={1024} required /></label>
