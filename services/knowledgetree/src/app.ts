@@ -17,7 +17,11 @@ import { searchRoutes } from './routes/api/search.js';
 import { zipRoutes } from './routes/api/zip.js';
 import type { CompaniesOf } from './routes/viewer.js';
 import { pageRoutes } from './routes/pages/index.js';
+import { docsRoutes } from './routes/docs/index.js';
+import { collectApiRoutes } from './routes/docs/openapi.js';
 import { staticRoutes } from './routes/static.js';
+
+export const KNOWLEDGETREE_VERSION = '0.1.0';
 
 export interface KnowledgetreeDeps {
   config: KnowledgetreeConfig;
@@ -59,6 +63,8 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
       dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }],
     }),
   );
+  // Registered before the API routes so the OpenAPI document sees every one of them.
+  const apiRoutes = collectApiRoutes(app);
   await app.register(nodeApiRoutes, { db, now, companiesOf });
   await app.register(articleApiRoutes, { db, now, companiesOf });
   await app.register(searchRoutes, { db, companiesOf });
@@ -72,5 +78,6 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   await app.register(staticRoutes);
   await app.register(adminRoutes, { config });
   await app.register(codexSyncRoutes, { db, runner: deps.codexSync });
+  await app.register(docsRoutes, { routes: apiRoutes, version: KNOWLEDGETREE_VERSION });
   return app;
 }

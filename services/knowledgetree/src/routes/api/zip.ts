@@ -31,7 +31,6 @@ export const zipRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Dat
   app.get('/api/export', {
     preHandler: requireUser(),
     schema: { querystring: folderQuery },
-    config: { summary: 'A folder (default: everything) as a ZIP of Markdown files with front matter and attachments, streamed; only what the caller can see' },
   }, async (request, reply) => {
     const viewer = await viewerOf(request, companiesOf);
     const folderId = request.query.folder_id ?? (await rootNode(db, viewer)).id;
@@ -46,7 +45,6 @@ export const zipRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Dat
   app.post('/api/import', {
     preHandler: requireUser(),
     schema: { querystring: importQuery, response: { 201: importResultSchema } },
-    config: { summary: 'Import a ZIP (multipart part `file`): a KnowledgeTree export or plain Markdown folders, into folder `parent_id`' },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the ZIP as multipart/form-data');
     const viewer = await viewerOf(request, companiesOf);
