@@ -23,6 +23,10 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   not_acceptable: { status: 406, title: 'Not Acceptable' },
   conflict: { status: 409, title: 'Conflict' },
+  // Conflicts a caller acts on differently each have their own code (never told apart by message).
+  already_accepted: { status: 409, title: 'Conflict' },
+  review_required: { status: 409, title: 'Conflict' },
+  not_latest_invoice: { status: 409, title: 'Conflict' },
   payload_too_large: { status: 413, title: 'Payload Too Large' },
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   unprocessable_entity: { status: 422, title: 'Unprocessable Entity' },

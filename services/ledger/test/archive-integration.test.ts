@@ -97,6 +97,7 @@ describe('archive, review, month-end and invoices with codex', () => {
     const again = await post('/api/bills/620547/accept', { month: '2025-10' });
     assert.equal(again.statusCode, 409);
     assert.match(String(again.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(again.json<{ code: string }>().code, 'already_accepted');
     assert.match(again.json<{ detail: string }>().detail, /already accepted as invoice 620547-202510/);
 
     const corrected = await post('/api/bills/620547/correct', { month: '2025-10', supersedes: '620547-202510', notes: 'Re-issued with the right address' });
@@ -166,7 +167,9 @@ describe('archive, review, month-end and invoices with codex', () => {
     const refused = await postForm('/clients/555/accept', { month: '2025-10' });
     assert.equal(refused.statusCode, 303);
     assert.equal(refused.headers.location, '/clients/555?month=2025-10&accept=review');
-    assert.equal((await post('/api/bills/555/accept', { month: '2025-10' })).statusCode, 409);
+    const flaggedApi = await post('/api/bills/555/accept', { month: '2025-10' });
+    assert.equal(flaggedApi.statusCode, 409);
+    assert.equal(flaggedApi.json<{ code: string }>().code, 'review_required');
   });
 
   it('runs the month-end job once: accepts the rest, reports what it could not or would not bill', async () => {

@@ -103,7 +103,7 @@ describe('ledger service', () => {
 
     const again = await post('/api/bills/100/accept', billing, { month: '2025-10' });
     assert.equal(again.statusCode, 409);
-    assert.equal(again.json<{ code: string }>().code, 'conflict');
+    assert.equal(again.json<{ code: string }>().code, 'already_accepted');
     assert.match(again.json<{ detail: string }>().detail, /already accepted as invoice 100-202510/);
 
     const stored = await get('/api/archive/100-202510', billing);
@@ -114,6 +114,7 @@ describe('ledger service', () => {
     await saveClientOverrides(t.db, '100', { planName: null, rateOverrides: { perUser: 4500 }, prepaidMonthly: 1, prepaidYearly: 0 }, FROZEN_NOW);
     const stale = await post('/api/bills/100/correct', billing, { month: '2025-10', supersedes: 'nope', notes: 'rate fix' });
     assert.equal(stale.statusCode, 409);
+    assert.equal(stale.json<{ code: string }>().code, 'not_latest_invoice');
     const corrected = await post('/api/bills/100/correct', billing, { month: '2025-10', supersedes: '100-202510', notes: 'rate fix' });
     assert.equal(corrected.statusCode, 201, corrected.body);
     const v2 = corrected.json<{ invoice_number: string; version: number; supersedes_id: number; total_cents: number }>();

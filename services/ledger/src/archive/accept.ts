@@ -28,7 +28,7 @@ export async function acceptReviewed(db: LedgerDb, settings: { issuer: InvoiceIs
     const previous = (await previousTotals(db, args.period, [account])).get(account);
     const flags = reviewFlags(args.bill, previous, settings.reviewThresholdPercent);
     if (flags.length > 0) {
-      throw new AppError('conflict', `The bill is flagged for review (${flags.map((flag) => flag.message).join('; ')}); confirm the review to accept it`);
+      throw new AppError('review_required', `The bill is flagged for review (${flags.map((flag) => flag.message).join('; ')}); confirm the review to accept it`);
     }
   }
   return acceptBill(db, {

@@ -92,7 +92,7 @@ async function acceptAll(deps: MonthEndDeps, period: Period, triggeredBy: string
       report.accepted.push({ ...who, invoice_number: row.invoiceNumber, total_cents: row.totalCents, flags: entry.flags });
     } catch (error) {
       // Someone accepted this client between the review read and now: already accepted, not a failure.
-      if (!(error instanceof AppError) || error.status !== 409) throw error;
+      if (!(error instanceof AppError) || error.code !== 'already_accepted') throw error;
       report.already_accepted.push({ ...who, invoice_number: '(accepted concurrently)' });
     }
   }

@@ -82,10 +82,10 @@ export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; accepte
   const latest = await latestSnapshot(db, account, period);
   const { correction } = args;
   if (correction === undefined && latest !== undefined) {
-    throw new AppError('conflict', `The bill of ${account} for ${period} was already accepted as invoice ${latest.invoiceNumber}; issue a correction instead`);
+    throw new AppError('already_accepted', `The bill of ${account} for ${period} was already accepted as invoice ${latest.invoiceNumber}; issue a correction instead`);
   }
   if (correction !== undefined && (latest === undefined || latest.invoiceNumber !== correction.supersedes)) {
-    throw new AppError('conflict', `Only the latest invoice of ${account} for ${period} (${latest?.invoiceNumber ?? 'none'}) can be corrected`);
+    throw new AppError('not_latest_invoice', `Only the latest invoice of ${account} for ${period} (${latest?.invoiceNumber ?? 'none'}) can be corrected`);
   }
   const version = latest === undefined ? 1 : latest.version + 1;
   const number = invoiceNumber(account, bill.input.period, version);
@@ -110,7 +110,7 @@ export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; accepte
     });
   } catch (error) {
     // Two accepts racing: the unique (account, period, version) index lets one win.
-    if (isUniqueViolation(error)) throw new AppError('conflict', `The bill of ${account} for ${period} was accepted concurrently`);
+    if (isUniqueViolation(error)) throw new AppError('already_accepted', `The bill of ${account} for ${period} was accepted concurrently`);
     throw error;
   }
 }

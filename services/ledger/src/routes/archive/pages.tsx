@@ -78,7 +78,7 @@ export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base,
       return reply.redirectTo(`/archive/${encodeURIComponent(issued.invoiceNumber)}`);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 409) throw error;
-      return refuse(error.message.includes('flagged for review') ? 'review' : 'conflict');
+      return refuse(error.code === 'review_required' ? 'review' : 'conflict');
     }
   });
 
@@ -96,7 +96,7 @@ export const archivePages: FastifyPluginAsync<LedgerRouteOptions> = async (base,
       });
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 409) throw error;
-      return back(error.message.includes('flagged for review') ? 'review' : 'conflict');
+      return back(error.code === 'review_required' ? 'review' : 'conflict');
     }
     return back('accepted');
   });
