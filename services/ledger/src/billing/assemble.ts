@@ -3,7 +3,7 @@
  * Codex's `billing_type` is what it derived from the RMM type (or its own override); a ledger
  * override wins over it. Users and devices are keyed by source so a contact is counted once.
  */
-import type { BillInput, BillableDevice, BillableUser, DeviceBillingType, LineItem, Period, PriorMonth, Rates, TimeEntry, UserBillingType } from '../engine/index.js';
+import type { BillInput, BillableDevice, BillableUser, LineItem, Period, PriorMonth, Rates, TimeEntry } from '../engine/index.js';
 import type { CodexClient, CodexPlan } from '../codex/schemas.js';
 import type { LedgerData } from '../db/store.js';
 
@@ -59,22 +59,22 @@ export function assembleInput(args: {
     const override = ledger.users.get(contact.id);
     return {
       id: `contact:${contact.id}`, name: contact.name, source: 'codex', active: contact.active,
-      isAgent: contact.email !== null && args.agentEmails.has(contact.email.toLowerCase()), billingType: (override?.billingType ?? 'paid') as UserBillingType, customCents: override?.customCents ?? null,
+      isAgent: contact.email !== null && args.agentEmails.has(contact.email.toLowerCase()), billingType: override?.billingType ?? 'paid', customCents: override?.customCents ?? null,
     };
   });
   for (const manual of ledger.manualUsers.filter((row) => row.accountNumber === account)) {
-    users.push({ id: `manual-user:${manual.id}`, name: manual.fullName, source: 'manual', active: manual.active, isAgent: false, billingType: manual.billingType as UserBillingType, customCents: manual.customCents });
+    users.push({ id: `manual-user:${manual.id}`, name: manual.fullName, source: 'manual', active: manual.active, isAgent: false, billingType: manual.billingType, customCents: manual.customCents });
   }
   const devices: BillableDevice[] = client.assets.map((asset) => {
     const override = ledger.devices.get(asset.id);
     return {
       id: `asset:${asset.id}`, hostname: asset.hostname, source: 'codex', active: true,
-      billingType: (override?.billingType ?? asset.billing_type) as DeviceBillingType, customCents: override?.customCents ?? null,
+      billingType: override?.billingType ?? asset.billing_type, customCents: override?.customCents ?? null,
       backupBytes: asset.backup_usage_bytes ?? 0,
     };
   });
   for (const manual of ledger.manualDevices.filter((row) => row.accountNumber === account)) {
-    devices.push({ id: `manual-device:${manual.id}`, hostname: manual.hostname, source: 'manual', active: manual.active, billingType: manual.billingType as DeviceBillingType, customCents: manual.customCents, backupBytes: manual.backupBytes });
+    devices.push({ id: `manual-device:${manual.id}`, hostname: manual.hostname, source: 'manual', active: manual.active, billingType: manual.billingType, customCents: manual.customCents, backupBytes: manual.backupBytes });
   }
   const items: LineItem[] = ledger.lineItems.filter((row) => row.accountNumber === account).map((row) => ({
     id: row.id,

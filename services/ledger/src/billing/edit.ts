@@ -5,6 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { deviceOverrides, lineItems, manualDevices, manualUsers, userOverrides } from '../db/schema.js';
 import { loadLedgerData, saveClientOverrides, type LedgerDb } from '../db/store.js';
+import type { DeviceBillingType, UserBillingType } from '../engine/index.js';
 import type { LineItemValues } from './override-forms.js';
 
 /** What one client has stored today (defaults when nothing is). */
@@ -36,24 +37,25 @@ export async function updateClientOverrides(
   }, now);
 }
 
-/** Sets (or with a null type, removes) the billing type override of a codex contact or asset. */
-export async function setBillingType(db: LedgerDb, target: 'contact' | 'asset', id: number, value: { billingType: string | null; customCents: number | null }): Promise<void> {
-  if (target === 'contact') {
-    if (value.billingType === null) { await db.delete(userOverrides).where(eq(userOverrides.contactId, id)); return; }
-    const row = { billingType: value.billingType, customCents: value.customCents };
-    await db.insert(userOverrides).values({ contactId: id, ...row }).onConflictDoUpdate({ target: userOverrides.contactId, set: row });
-    return;
-  }
+/** Sets (or with a null type, removes) the billing type override of a codex contact. */
+export async function setUserBillingType(db: LedgerDb, id: number, value: { billingType: UserBillingType | null; customCents: number | null }): Promise<void> {
+  if (value.billingType === null) { await db.delete(userOverrides).where(eq(userOverrides.contactId, id)); return; }
+  const row = { billingType: value.billingType, customCents: value.customCents };
+  await db.insert(userOverrides).values({ contactId: id, ...row }).onConflictDoUpdate({ target: userOverrides.contactId, set: row });
+}
+
+/** Sets (or with a null type, removes) the billing type override of a codex asset. */
+export async function setDeviceBillingType(db: LedgerDb, id: number, value: { billingType: DeviceBillingType | null; customCents: number | null }): Promise<void> {
   if (value.billingType === null) { await db.delete(deviceOverrides).where(eq(deviceOverrides.assetId, id)); return; }
   const row = { billingType: value.billingType, customCents: value.customCents };
   await db.insert(deviceOverrides).values({ assetId: id, ...row }).onConflictDoUpdate({ target: deviceOverrides.assetId, set: row });
 }
 
-export async function addManualUser(db: LedgerDb, account: string, user: { fullName: string; billingType: string; customCents: number | null }): Promise<void> {
+export async function addManualUser(db: LedgerDb, account: string, user: { fullName: string; billingType: UserBillingType; customCents: number | null }): Promise<void> {
   await db.insert(manualUsers).values({ accountNumber: account, ...user });
 }
 
-export async function addManualDevice(db: LedgerDb, account: string, device: { hostname: string; billingType: string; customCents: number | null; backupBytes: number }): Promise<void> {
+export async function addManualDevice(db: LedgerDb, account: string, device: { hostname: string; billingType: DeviceBillingType; customCents: number | null; backupBytes: number }): Promise<void> {
   await db.insert(manualDevices).values({ accountNumber: account, ...device });
 }
 

@@ -4,6 +4,10 @@ import { bigint, boolean, customType, integer, jsonb, numeric, pgTable, smallint
 /** PostgreSQL bytea as a Node Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
+/** The CHECK lists of the billing_type columns (0001_ledger.sql): rows read back typed, without casts. */
+export const USER_BILLING_TYPES = ['paid', 'free', 'custom'] as const;
+export const DEVICE_BILLING_TYPES = ['workstation', 'server', 'virtual_machine', 'switch', 'firewall', 'not_billed', 'custom'] as const;
+
 export const clientOverrides = pgTable('client_overrides', {
   accountNumber: text('account_number').primaryKey(),
   planName: text('plan_name'),
@@ -15,13 +19,13 @@ export const clientOverrides = pgTable('client_overrides', {
 
 export const userOverrides = pgTable('user_overrides', {
   contactId: bigint('contact_id', { mode: 'number' }).primaryKey(),
-  billingType: text('billing_type').notNull(),
+  billingType: text('billing_type', { enum: USER_BILLING_TYPES }).notNull(),
   customCents: bigint('custom_cents', { mode: 'number' }),
 });
 
 export const deviceOverrides = pgTable('device_overrides', {
   assetId: bigint('asset_id', { mode: 'number' }).primaryKey(),
-  billingType: text('billing_type').notNull(),
+  billingType: text('billing_type', { enum: DEVICE_BILLING_TYPES }).notNull(),
   customCents: bigint('custom_cents', { mode: 'number' }),
 });
 
@@ -29,7 +33,7 @@ export const manualUsers = pgTable('manual_users', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   accountNumber: text('account_number').notNull(),
   fullName: text('full_name').notNull(),
-  billingType: text('billing_type').notNull(),
+  billingType: text('billing_type', { enum: USER_BILLING_TYPES }).notNull(),
   customCents: bigint('custom_cents', { mode: 'number' }),
   active: boolean('active').notNull().default(true),
 });
@@ -38,7 +42,7 @@ export const manualDevices = pgTable('manual_devices', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   accountNumber: text('account_number').notNull(),
   hostname: text('hostname').notNull(),
-  billingType: text('billing_type').notNull(),
+  billingType: text('billing_type', { enum: DEVICE_BILLING_TYPES }).notNull(),
   customCents: bigint('custom_cents', { mode: 'number' }),
   backupBytes: bigint('backup_bytes', { mode: 'number' }).notNull().default(0),
   active: boolean('active').notNull().default(true),

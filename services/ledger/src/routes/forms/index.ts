@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
 import type { ClientBill } from '../../billing/month.js';
-import { addClientLineItem, addManualDevice, addManualUser, removeClientEntry, setBillingType, updateClientOverrides, type Removable } from '../../billing/edit.js';
+import { addClientLineItem, addManualDevice, addManualUser, removeClientEntry, setDeviceBillingType, setUserBillingType, updateClientOverrides, type Removable } from '../../billing/edit.js';
 import {
   overridesOnly, parseDeviceTypeForm, parseLineItemForm, parseManualDeviceForm, parseManualUserForm, parsePlanForm, parsePrepaidForm, parseRatesForm, parseUserTypeForm, type Parsed,
 } from '../../billing/override-forms.js';
@@ -62,8 +62,8 @@ export const formRoutes: FastifyPluginAsync<ClientPageOptions> = async (app, opt
   form('rates', () => 'rates', parseRatesForm, 'rates-saved', (t, rates, bill) => updateClientOverrides(db, t.account, { rates: overridesOnly(rates, bill.input.planRates) }, options.now()));
   form('plan', () => 'plan', parsePlanForm, 'plan-saved', (t, v) => updateClientOverrides(db, t.account, { planName: v.planName }, options.now()));
   form('prepaid', () => 'prepaid', parsePrepaidForm, 'prepaid-saved', (t, v) => updateClientOverrides(db, t.account, { prepaidMonthly: v.monthly, prepaidYearly: v.yearly }, options.now()));
-  form('users/:id/type', (id) => `user-type:${id}`, parseUserTypeForm, 'user-type-saved', async (t, v) => { await owned('contact', t); await setBillingType(db, 'contact', t.id, v); });
-  form('devices/:id/type', (id) => `device-type:${id}`, parseDeviceTypeForm, 'device-type-saved', async (t, v) => { await owned('asset', t); await setBillingType(db, 'asset', t.id, v); });
+  form('users/:id/type', (id) => `user-type:${id}`, parseUserTypeForm, 'user-type-saved', async (t, v) => { await owned('contact', t); await setUserBillingType(db, t.id, v); });
+  form('devices/:id/type', (id) => `device-type:${id}`, parseDeviceTypeForm, 'device-type-saved', async (t, v) => { await owned('asset', t); await setDeviceBillingType(db, t.id, v); });
   form('manual-users', () => 'manual-user', parseManualUserForm, 'manual-user-added', (t, v) => addManualUser(db, t.account, v));
   form('manual-devices', () => 'manual-device', parseManualDeviceForm, 'manual-device-added', (t, v) => addManualDevice(db, t.account, v));
   form('line-items', () => 'line-item', parseLineItemForm, 'line-item-added', (t, v) => addClientLineItem(db, t.account, v));
