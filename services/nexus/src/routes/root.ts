@@ -15,7 +15,7 @@ import { shortcutsFor } from '../home/shortcuts.js';
 import { homeFor } from '../registry/access.js';
 
 /** Each panel's read may take this long: the page waits for the slowest, so keep it short. */
-const PANEL_TIMEOUT_MS = 2000;
+const PANEL_TIMEOUT_MS = 3000;
 
 const NO_SERVICES_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>HiveMatrix</title></head>
 <body><main class="page"><div class="empty-state"><h1 class="empty-state__title">No services available</h1>
