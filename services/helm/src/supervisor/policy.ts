@@ -1,4 +1,5 @@
 /** The supervisor's tunables and clock, as inputs (tests shorten the times and freeze nothing else). */
+import { exponentialDelay } from '@hivematrix/sdk';
 import type { SupervisorSettings } from '../settings/schema.js';
 
 /** Timing and limits of supervision, in milliseconds. */
@@ -58,5 +59,5 @@ export function policyFromSettings(settings: SupervisorSettings): SupervisorPoli
 
 /** The delay before restart number `crashes` (1-based): doubling from the initial, capped. */
 export function backoffDelay(policy: SupervisorPolicy, crashes: number): number {
-  return Math.min(policy.backoffInitialMs * 2 ** Math.max(0, crashes - 1), policy.backoffMaxMs);
+  return exponentialDelay(policy.backoffInitialMs, policy.backoffMaxMs)(crashes);
 }
