@@ -28,6 +28,9 @@ const KNOWN = {
   circular: ['^services/knowledgetree/src/domain/(tree|revisions)\\.ts$'],
 };
 
+// Folders that already are modules with one entry point (index.ts); every folder is meant to join this list.
+const INDEXED_MODULES = ['ledger/src/engine', 'ledger/src/invoicing', 'nexus/src/compose'];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -52,6 +55,13 @@ export default {
       comment: 'The SDK is below every service.',
       from: { path: '^packages/' },
       to: { path: '^services/' },
+    },
+    {
+      name: 'module-entry-point',
+      severity: 'error',
+      comment: 'A folder with an index.ts is a module entered only through it; what else it holds is its own business.',
+      from: { path: `${SRC}([^/]+)` },
+      to: { path: `^services/(${INDEXED_MODULES.join('|')})/(?!index\\.tsx?$)`, pathNot: '^services/$1/src/$2/' },
     },
     {
       name: 'entry-is-top',

@@ -78,6 +78,18 @@ describe('layer rule', () => {
     });
   }
 
+  it("fails on a file of a module with an index.ts imported past its entry point (module-entry-point)", async () => {
+    const module = {
+      'services/ledger/src/engine/rates.ts': 'export const RATE = 1;\n',
+      'services/ledger/src/engine/index.ts': "export { RATE } from './rates.js';\n",
+    };
+    const through = await cruise({ ...module, 'services/ledger/src/main.ts': "import { RATE } from './engine/index.js';\nexport const rate = RATE;\n" });
+    assert.equal(through.ok, true, through.output);
+    const past = await cruise({ ...module, 'services/ledger/src/main.ts': "import { RATE } from './engine/rates.js';\nexport const rate = RATE;\n" });
+    assert.equal(past.ok, false, past.output);
+    assert.match(past.output, /error module-entry-point:/);
+  });
+
   it('fails on a circle inside one layer (no-circular)', async () => {
     const result = await cruise({
       'services/demo/src/domain/a.ts': "import { b } from './b.js';\nexport const a = () => b();\n",

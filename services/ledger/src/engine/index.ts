@@ -2,7 +2,7 @@
 export { computeBill, NO_PLAN_FLAG, totalText } from './compute.js';
 export { computeLabour, hoursText, isEarlierMonthOfPrepaidYear } from './labour.js';
 export { computeBackup } from './backup.js';
-export { effectiveRates, ZERO_RATES } from './rates.js';
+export { DEVICE_LABEL, effectiveRates, ZERO_RATES } from './rates.js';
 export { divRoundHalfUp, formatCents, formatMoney, toHundredths } from './money.js';
 export type { Cents } from './money.js';
 export { addMonths, dateInPeriod, lastDayOf, localDate, monthWindow, monthsBetween, parsePeriod, periodKey, prepaidYearStart } from './period.js';

@@ -5,8 +5,7 @@
 import { Alert, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { ClientBill } from '../billing/month.js';
 import type { storedClientOverrides } from '../billing/edit.js';
-import { formatMoney, type DeviceBillingType } from '../engine/index.js';
-import { DEVICE_LABEL } from '../engine/rates.js';
+import { DEVICE_LABEL, formatMoney, type DeviceBillingType } from '../engine/index.js';
 import type { AcceptState } from './accept-section.js';
 import { AcceptSection } from './accept-section.js';
 import { ClientOverrideForms } from './forms/client-overrides.js';

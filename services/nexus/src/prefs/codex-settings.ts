@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { LiveRegistry } from '../registry/live-registry.js';
 import type { Preferences } from '../session/types.js';
-import { isAccent, normalizeAccent } from '../compose/appearance.js';
+import { isAccent, normalizeAccent } from '../compose/index.js';
 
 const CodexSettings = z.object({
   theme: z.enum(['light', 'dark']),

@@ -1,6 +1,6 @@
 /** Small shared pieces of the client page's forms. */
 import { Button, SelectField, TextField } from '@hivematrix/sdk/html';
-import { DEVICE_LABEL } from '../../engine/rates.js';
+import { DEVICE_LABEL } from '../../engine/index.js';
 import type { DeviceBillingType, UserBillingType } from '../../engine/index.js';
 import { DEVICE_TYPES, USER_TYPES } from '../../billing/override-forms.js';
 import { centsText } from '../../billing/parse-input.js';

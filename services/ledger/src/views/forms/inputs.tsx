@@ -5,8 +5,7 @@
 import { Button, Card, SelectField, Table, TextField } from '@hivematrix/sdk/html';
 import type { LedgerData } from '../../db/store.js';
 import type { BillInput, BillResult } from '../../engine/index.js';
-import { formatMoney } from '../../engine/index.js';
-import { DEVICE_LABEL } from '../../engine/rates.js';
+import { DEVICE_LABEL, formatMoney } from '../../engine/index.js';
 import { deviceOptions, RemoveForm, TypeForm, USER_LABEL, userOptions } from './fields.js';
 import { errorOf, valueOf, type FormState } from './state.js';
 
