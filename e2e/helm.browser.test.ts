@@ -68,21 +68,22 @@ describe('helm console through the gateway', () => {
     await page.goto(`${publicUrl}/helm/audit-trail`);
     assert.match(await page.locator('main').innerText(), /restart/);
 
-    // Disable ledger from its page: it stops and leaves the gateway; enable it: it runs again.
+    // Disable beacon from its page (an app nothing depends on; turning off ledger is refused while
+    // brainhair, which depends on it, is on): it stops and leaves the gateway; enable it: it runs again.
     await page.goto(`${publicUrl}/helm/`);
-    await Promise.all([page.waitForURL(/\/helm\/services\/ledger/), page.getByRole('button', { name: 'disable ledger' }).click()]);
-    await eventually('ledger to be disabled and stopped', async () => {
-      const ledger = (await platform.status()).find((service) => service.name === 'ledger');
-      return ledger?.state === 'disabled' && ledger.pid === null;
+    await Promise.all([page.waitForURL(/\/helm\/services\/beacon/), page.getByRole('button', { name: 'disable beacon' }).click()]);
+    await eventually('beacon to be disabled and stopped', async () => {
+      const beacon = (await platform.status()).find((service) => service.name === 'beacon');
+      return beacon?.state === 'disabled' && beacon.pid === null;
     });
-    await eventually('the gateway to drop ledger', async () => (await page.request.get(`${publicUrl}/ledger/`, { headers: { accept: 'application/json' } })).status() === 404);
-    await page.goto(`${publicUrl}/helm/services/ledger`);
-    await Promise.all([page.waitForURL(/\/helm\/services\/ledger/), page.getByRole('button', { name: 'enable ledger' }).click()]);
-    await eventually('ledger to run again', async () => {
-      const ledger = (await platform.status()).find((service) => service.name === 'ledger');
-      return ledger?.state === 'running' && ledger.health === 'healthy';
+    await eventually('the gateway to drop beacon', async () => (await page.request.get(`${publicUrl}/beacon/`, { headers: { accept: 'application/json' } })).status() === 404);
+    await page.goto(`${publicUrl}/helm/services/beacon`);
+    await Promise.all([page.waitForURL(/\/helm\/services\/beacon/), page.getByRole('button', { name: 'enable beacon' }).click()]);
+    await eventually('beacon to run again', async () => {
+      const beacon = (await platform.status()).find((service) => service.name === 'beacon');
+      return beacon?.state === 'running' && beacon.health === 'healthy';
     });
-    await eventually('the gateway to route ledger again', async () => (await page.request.get(`${publicUrl}/ledger/`, { headers: { accept: 'application/json' } })).status() !== 404);
+    await eventually('the gateway to route beacon again', async () => (await page.request.get(`${publicUrl}/beacon/`, { headers: { accept: 'application/json' } })).status() !== 404);
 
     // Logs: a request with a known correlation id, followed across the gateway and the service.
     const traceId = `e2e-${randomUUID()}`;
