@@ -67,14 +67,14 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   const apiRoutes = collectApiRoutes(app);
   await app.register(nodeApiRoutes, { db, now, companiesOf });
   await app.register(articleApiRoutes, { db, now, companiesOf });
-  await app.register(searchRoutes, { db, companiesOf, fuzzyLimit: config.SEARCH_GIN_FUZZY_LIMIT });
+  await app.register(searchRoutes, { db, companiesOf });
   await app.register(attachmentRoutes, { db, now, companiesOf, maxBytes: config.ATTACHMENT_MAX_BYTES });
   await app.register(zipRoutes, {
     db, now, companiesOf, maxBytes: config.IMPORT_MAX_BYTES,
     limits: { maxEntries: config.IMPORT_MAX_ENTRIES, maxUncompressed: config.IMPORT_MAX_UNCOMPRESSED, maxAttachment: config.ATTACHMENT_MAX_BYTES },
   });
   await app.register(contextRoutes, { db, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
-  await app.register(pageRoutes, { db, now, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET, searchFuzzyLimit: config.SEARCH_GIN_FUZZY_LIMIT });
+  await app.register(pageRoutes, { db, now, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
   await app.register(staticRoutes);
   await app.register(adminRoutes, { config });
   await app.register(codexSyncRoutes, { db, runner: deps.codexSync });

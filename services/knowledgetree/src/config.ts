@@ -22,7 +22,6 @@ export const knowledgetreeEnvSchema = z.object({
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(500 * 1024 * 1024).describe('Largest ZIP accepted for import, in bytes (413 beyond)'),
   IMPORT_MAX_ENTRIES: z.coerce.number().int().min(1).default(20_000).describe('Most files a ZIP import may hold'),
   IMPORT_MAX_UNCOMPRESSED: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024).describe('Largest total size a ZIP import may expand to, in bytes'),
-  SEARCH_GIN_FUZZY_LIMIT: z.coerce.number().int().min(0).default(5000).describe('Soft limit of index matches a search ranks (gin_fuzzy_search_limit; 0: every match)'),
   CONTEXT_DEFAULT_BUDGET: z.coerce.number().int().min(1000).default(60_000).describe('Default size budget of a context export, in characters'),
 });
 

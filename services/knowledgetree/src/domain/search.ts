@@ -10,7 +10,6 @@
  * with control-character markers, then the text is HTML-escaped and the markers become <mark>.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { KnowledgetreeDb } from '../db/schema.js';
 import { one, rows, type Executor } from './sql.js';
 import { visibleTo, type Viewer } from './viewer.js';
 
@@ -44,16 +43,6 @@ export interface SearchResult {
 const TITLE_CANDIDATES = 500;
 const BODY_CANDIDATES = 500;
 
-/**
- * A bitmap scan of the GIN index builds the whole match set before any LIMIT applies, so a
- * frequent word (or a short prefix matching many words) cost a scan of tens of thousands of
- * postings per query: the p95 tail. PostgreSQL's `gin_fuzzy_search_limit` (documented for exactly
- * this, full-text search with very frequent words) lets the index return a random subset of about
- * that size instead. Ranking already worked on a sample of the body matches; this makes the
- * sample cheap. 0 turns it off.
- */
-export const DEFAULT_GIN_FUZZY_LIMIT = 5000;
-
 const START = '\u0002';
 const STOP = '\u0003';
 
@@ -80,15 +69,7 @@ export function markSnippet(raw: string): string {
   return escapeHtml(raw).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
 }
 
-async function run(db: KnowledgetreeDb, viewer: Viewer, tsquery: string, filters: SearchFilters, limit: number, fuzzyLimit: number): Promise<SearchHit[]> {
-  if (fuzzyLimit <= 0) return runQuery(db, viewer, tsquery, filters, limit);
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('gin_fuzzy_search_limit', ${String(fuzzyLimit)}, true)`);
-    return runQuery(tx, viewer, tsquery, filters, limit);
-  });
-}
-
-async function runQuery(db: Executor, viewer: Viewer, tsquery: string, filters: SearchFilters, limit: number): Promise<SearchHit[]> {
+async function run(db: Executor, viewer: Viewer, tsquery: string, filters: SearchFilters, limit: number): Promise<SearchHit[]> {
   const conditions: SQL[] = [visibleTo(viewer), sql`n.search @@ q.query`, sql`NOT n.is_root`];
   if (filters.folderId !== undefined) conditions.push(sql`${filters.folderId}::uuid = ANY (n.ancestors)`);
   if (filters.tag !== undefined) conditions.push(sql`n.tags @> ARRAY[${filters.tag.toLowerCase()}]::text[]`);
@@ -118,11 +99,11 @@ async function runQuery(db: Executor, viewer: Viewer, tsquery: string, filters: 
 }
 
 /** Searches what the viewer may read. An empty query finds nothing. */
-export async function search(db: KnowledgetreeDb, viewer: Viewer, q: string, filters: SearchFilters = {}, limit = 20, fuzzyLimit = DEFAULT_GIN_FUZZY_LIMIT): Promise<SearchResult> {
+export async function search(db: Executor, viewer: Viewer, q: string, filters: SearchFilters = {}, limit = 20): Promise<SearchResult> {
   const words = queryWords(q);
   if (words.length === 0) return { hits: [] };
   const present = (hits: SearchHit[]) => hits.map((h) => ({ ...h, snippet: markSnippet(h.snippet) }));
-  const hits = await run(db, viewer, prefixQuery(words), filters, limit, fuzzyLimit);
+  const hits = await run(db, viewer, prefixQuery(words), filters, limit);
   if (hits.length > 0) return { hits: present(hits) };
   // Typo fallback: nearest known word for each word (pg_trgm similarity over the lexicon index).
   const corrected: string[] = [];
@@ -134,6 +115,6 @@ export async function search(db: KnowledgetreeDb, viewer: Viewer, q: string, fil
     corrected.push(near?.word ?? word);
   }
   if (corrected.join(' ') === words.join(' ')) return { hits: [] };
-  const retry = await run(db, viewer, corrected.map((w) => `${w}:*`).join(' & '), filters, limit, fuzzyLimit);
+  const retry = await run(db, viewer, corrected.map((w) => `${w}:*`).join(' & '), filters, limit);
   return { hits: present(retry), corrected: corrected.join(' ') };
 }

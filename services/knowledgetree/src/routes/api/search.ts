@@ -17,7 +17,7 @@ export const searchQuery = z.object({
   company: z.string().trim().min(1).max(50).optional(),
 });
 
-export const searchRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; companiesOf: CompaniesOf; fuzzyLimit: number }> = async (base, { db, companiesOf, fuzzyLimit }) => {
+export const searchRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; companiesOf: CompaniesOf }> = async (base, { db, companiesOf }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get('/api/search', {
     preHandler: requireAuth({ services: [...TREE_READERS] }),
@@ -34,7 +34,7 @@ export const searchRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; companiesOf
     const { q, limit, folder_id: folderId, tag, company } = request.query;
     const result = await search(db, await viewerOf(request, companiesOf), q, {
       ...(folderId !== undefined ? { folderId } : {}), ...(tag !== undefined ? { tag } : {}), ...(company !== undefined ? { company } : {}),
-    }, limit, fuzzyLimit);
+    }, limit);
     return {
       results: result.hits.map((h) => ({ id: h.id, type: h.type, title: h.title, path: h.path, snippet: h.snippet })),
       ...(result.corrected !== undefined ? { corrected: result.corrected } : {}),

@@ -47,7 +47,7 @@ async function formAction(request: FastifyRequest, reply: FastifyReply, id: stri
   }
 }
 
-export const pageRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Date; companiesOf: CompaniesOf; defaultBudget: number; searchFuzzyLimit: number }> = async (base, { db, now, companiesOf, defaultBudget, searchFuzzyLimit }) => {
+export const pageRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Date; companiesOf: CompaniesOf; defaultBudget: number }> = async (base, { db, now, companiesOf, defaultBudget }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const page = requireUser({ page: true });
   const form = requireUser();
@@ -235,7 +235,7 @@ export const pageRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Da
 
   app.get('/search', { preHandler: page, schema: { querystring: z.object({ q: z.string().max(500).default('') }) } }, async (request, reply) => {
     const v = await viewer(request);
-    const result = await search(db, v, request.query.q, {}, 50, searchFuzzyLimit);
+    const result = await search(db, v, request.query.q, {}, 50);
     return reply.html(<SearchPage {...(await frame(request, v))} query={request.query.q} hits={result.hits} {...(result.corrected !== undefined ? { corrected: result.corrected } : {})} />);
   });
 
