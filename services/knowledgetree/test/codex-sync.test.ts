@@ -156,6 +156,8 @@ describe('codex job', () => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Codex sync/);
     assert.match(page.body, /succeeded/);
+    const settings = await t.app.inject({ method: 'GET', url: '/admin/settings', headers: { authorization: `Bearer ${await t.token('admin')}` } });
+    assert.match(settings.body, /href="\/admin\/codex-sync"/, 'the admin pages link to it');
     const history = ok<{ runs: { status: string }[] }>(await admin.get('/api/codex-sync/runs'));
     assert.equal(history.runs.length, 6);
   });

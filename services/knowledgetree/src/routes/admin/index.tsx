@@ -8,10 +8,10 @@ import { SettingsPage } from '../../views/settings.js';
 const SECRET = /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/;
 
 export const adminRoutes: FastifyPluginAsync<{ config: KnowledgetreeConfig }> = async (app, { config }) => {
-  app.get('/admin/settings', { preHandler: requireRole(['admin'], { page: true }) }, async (_request, reply) => {
+  app.get('/admin/settings', { preHandler: requireRole(['admin'], { page: true }) }, async (request, reply) => {
     const settings = Object.fromEntries(
       Object.entries(config).map(([name, value]) => [name, SECRET.test(name) ? '(hidden)' : String(value)]),
     );
-    return reply.html(<SettingsPage settings={settings} />);
+    return reply.html(<SettingsPage settings={settings} links={{ codexSync: request.urlFor('/admin/codex-sync'), docs: request.urlFor('/docs') }} />);
   });
 };
