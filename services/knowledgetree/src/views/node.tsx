@@ -83,6 +83,19 @@ function FolderBody({ node, urlFor, children, writable }: NodePageProps & { writ
           </form>
         </Card>
       ) : null}
+      <Card title="Export and import" headingLevel={2} class="u-mt-4" id="zip-controls">
+        <div class="form-inline">
+          <Button href={urlFor('/api/export', { folder_id: node.id })} variant="secondary" small>Export as ZIP</Button>
+          {writable ? (
+            // A plain multipart form (no script under the CSP): the page route imports and redirects back with a message.
+            <form method="post" action={urlFor(`/view/${node.id}/import`)} enctype="multipart/form-data" class="form-inline">
+              <label class="u-sr-only" for="import-file">ZIP file</label>
+              <input class="form-group__input" id="import-file" type="file" name="file" accept=".zip,application/zip" required />
+              <Button type="submit" variant="secondary" small>Import ZIP</Button>
+            </form>
+          ) : null}
+        </div>
+      </Card>
     </>
   );
 }
