@@ -146,7 +146,7 @@ describe('codex API', () => {
 
   it('keeps per-user settings by sub and shows them to nexus', async () => {
     const user = await t.token('technician', { sub: 'user-42' });
-    assert.deepEqual(await get('/api/my/settings', user), { theme: 'light', accent: 'purple', home_page: 'beacon', source: 'default' });
+    assert.deepEqual(await get('/api/my/settings', user), { theme: 'light', accent: 'purple', home_page: 'home', source: 'default' });
     const put = await t.app.inject({ method: 'PUT', url: '/api/my/settings', headers: bearer(user), payload: { theme: 'dark', home_page: 'codex' } });
     assert.equal(put.statusCode, 200, put.body);
     const seen = await get<{ theme: string; home_page: string; accent: string }>('/api/users/user-42/settings', await t.serviceToken('nexus'));

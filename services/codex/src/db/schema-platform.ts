@@ -174,13 +174,13 @@ export const timeEntries = pgTable(
 export const THEMES = ['light', 'dark'] as const;
 /** The gateway's accent palettes (nexus `compose/appearance.ts`). */
 export const ACCENTS = ['purple', 'blue', 'green', 'teal', 'orange', 'red', 'pink', 'gold', 'yellow', 'bee', 'matrix'] as const;
-export const HOME_PAGES = ['beacon', 'knowledgetree', 'brainhair', 'codex', 'ledger', 'archive', 'helm'] as const;
+export const HOME_PAGES = ['home', 'beacon', 'knowledgetree', 'brainhair', 'codex', 'ledger', 'archive', 'helm'] as const;
 
 export const userSettings = pgTable('user_settings', {
   userSub: text('user_sub').primaryKey(),
   theme: text('theme', { enum: THEMES }).notNull().default('light'),
   accent: text('accent', { enum: ACCENTS }).notNull().default('purple'),
-  homePage: text('home_page', { enum: HOME_PAGES }).notNull().default('beacon'),
+  homePage: text('home_page', { enum: HOME_PAGES }).notNull().default('home'),
   updatedAt: tsz('updated_at').notNull().defaultNow(),
 });
 

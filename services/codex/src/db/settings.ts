@@ -7,7 +7,7 @@ import type { CodexDb } from './types.js';
 export type SettingsPatch = Partial<Pick<UserSettings, 'theme' | 'accent' | 'homePage'>>;
 
 /** The defaults a user has before saving anything. */
-export const DEFAULT_SETTINGS: Pick<UserSettings, 'theme' | 'accent' | 'homePage'> = { theme: 'light', accent: 'purple', homePage: 'beacon' };
+export const DEFAULT_SETTINGS: Pick<UserSettings, 'theme' | 'accent' | 'homePage'> = { theme: 'light', accent: 'purple', homePage: 'home' };
 
 /** A user's settings and whether they were ever saved (`source`). */
 export async function settingsOf(db: CodexDb, sub: string): Promise<{ settings: Pick<UserSettings, 'theme' | 'accent' | 'homePage'>; source: 'saved' | 'default' }> {
