@@ -33,6 +33,7 @@ import { integrationKeyring } from './domain/integrations.js';
 import { integrationPageRoutes } from './routes/integrations/pages.js';
 import { integrationApiRoutes } from './routes/integrations/api.js';
 import { demoRoutes } from './routes/demo/api.js';
+import { companyKnowledgeClient } from './knowledge/company-articles.js';
 
 export interface CodexDeps {
   config: CodexConfig;
@@ -84,7 +85,7 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   await app.register(syncApiRoutes, { db, now, runner });
   await app.register(demoRoutes, { db, now, timeZone: config.BUSINESS_TIMEZONE });
   await app.register(dashboardRoutes, { db });
-  await app.register(companyPageRoutes, { db, now });
+  await app.register(companyPageRoutes, { db, now, knowledgeOf: companyKnowledgeClient({ baseUrl: config.KNOWLEDGETREE_SERVICE_URL, timeoutMs: config.KNOWLEDGETREE_TIMEOUT }) });
   await app.register(assetPageRoutes, { db, now, secretKey });
   await app.register(contactPageRoutes, { db, now });
   await app.register(planPageRoutes, { db, now });

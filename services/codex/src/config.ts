@@ -112,6 +112,8 @@ export const codexEnvSchema = z.object({
   SYNC_SCHEDULER: zBoolean.default(true).describe('Run scheduled syncs in this instance (runs are still single across instances)'),
   SYNC_STALE_AFTER: zDurationMs.default(900_000).describe('A running sync without progress for this long is marked interrupted'),
   VENDOR_TIMEOUT: zDurationMs.default(30_000).describe('Timeout of one request to a vendor API'),
+  KNOWLEDGETREE_SERVICE_URL: zHttpUrl.default('http://127.0.0.1:5020').describe("Base URL of knowledgetree (a company page's Knowledge card); services.json wins"),
+  KNOWLEDGETREE_TIMEOUT: zDurationMs.default(1500).describe('How long a company page waits for knowledgetree before showing the Knowledge card as unavailable'),
 });
 
 export type CodexConfig = z.infer<typeof codexEnvSchema>;

@@ -3,7 +3,7 @@
  * and its scheduler, then `buildApp` and listen. The only place that touches `process`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectPlatform, runService } from '@hivematrix/sdk';
+import { connectPlatform, loadServicesFile, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadCodexConfig } from './config.js';
@@ -17,7 +17,10 @@ import { createSyncRunner } from './sync/runner.js';
 
 await runService({
   async start() {
-    const config = loadCodexConfig(process.env);
+    const loaded = loadCodexConfig(process.env);
+    const services = loaded.SERVICES_FILE === undefined ? {} : await loadServicesFile(loaded.SERVICES_FILE);
+    // services.json (written by helm) names knowledgetree's URL; KNOWLEDGETREE_SERVICE_URL serves codex run on its own.
+    const config = { ...loaded, KNOWLEDGETREE_SERVICE_URL: services.knowledgetree?.url ?? loaded.KNOWLEDGETREE_SERVICE_URL };
     const platform = connectPlatform(config);
     const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
     const now = () => new Date();

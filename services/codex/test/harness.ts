@@ -62,6 +62,8 @@ export async function startCodex(options: HarnessOptions = {}): Promise<CodexHar
     LOG_LEVEL: 'warn',
     CODEX_SECRET_KEY: TEST_SECRET_KEY,
     NEXUS_URL: 'https://hive.example.test',
+    // Nothing listens on the discard port: company pages see knowledgetree as not installed unless a test starts a fake.
+    KNOWLEDGETREE_SERVICE_URL: 'http://127.0.0.1:9',
     ...options.env,
   });
   const logger = createLogger({ service: 'codex', level: 'silent' });

@@ -4,6 +4,7 @@ import type { EffectiveFeature } from '../db/company-parts.js';
 import type { FeatureCategory } from '../db/plans.js';
 import type { Asset, Contact, Location } from '../db/schema.js';
 import type { TicketWithCompany } from '../db/tickets.js';
+import type { CompanyKnowledge } from '../knowledge/company-articles.js';
 import type { Flash, ViewContext } from './layout.js';
 
 export interface CompanyDetailView {
@@ -18,6 +19,8 @@ export interface CompanyDetailView {
   assets: { items: Asset[]; total: number };
   tickets: TicketWithCompany[];
   audit: { at: Date; actorName: string; action: string }[];
+  /** Knowledgetree's articles of the company, or that it could not be asked. */
+  knowledge: CompanyKnowledge;
   canEditDetails: boolean;
   canEditPlan: boolean;
 }

@@ -110,6 +110,7 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
           empty="No tickets."
         />
       </Card>
+      <KnowledgeCard view={view} />
       {view.audit.length > 0 && (
         <Card title="Plan history">
           <Table
@@ -120,5 +121,28 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
         </Card>
       )}
     </CodexPage>
+  );
+}
+
+/** Knowledgetree's articles linked to or shared with the company; links go through the gateway. */
+function KnowledgeCard({ view }: { view: CompanyDetailView }): JSX.Element {
+  const { knowledge } = view;
+  return (
+    <Card title="Knowledge" class="u-mb-3" id="company-knowledge">
+      {knowledge.status === 'unavailable' ? (
+        <p class="u-text-muted">KnowledgeTree is unavailable; its articles cannot be listed right now.</p>
+      ) : (
+        <Table
+          label="Knowledge articles"
+          columns={[{ key: 'title', label: 'Article' }, { key: 'path', label: 'Folder', truncate: true }, { key: 'updated', label: 'Updated' }]}
+          rows={knowledge.articles.map((article) => ({
+            title: <a href={`/knowledgetree/view/${encodeURIComponent(article.id)}`}>{article.title}</a>,
+            path: article.path,
+            updated: when(new Date(article.updated_at)),
+          }))}
+          empty="No articles linked to this company."
+        />
+      )}
+    </Card>
   );
 }

@@ -19,6 +19,7 @@ import { field, values } from '../forms.js';
 import { flashOf, paramId, paramText, viewContext } from '../page-context.js';
 import { changeFeatures, changePlan, editDetails } from './actions.js';
 import { visibleCompany } from './api.js';
+import type { CompanyKnowledgeOf } from '../../knowledge/company-articles.js';
 
 const listQuery = z.object({
   q: z.string().trim().max(200).catch(''),
@@ -36,7 +37,7 @@ export function formFailure(error: unknown): { flash: Flash; status: number } {
 }
 
 /** The companies pages and the forms of a company. */
-export const companyPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }> = async (app, { db, now }) => {
+export const companyPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; knowledgeOf: CompanyKnowledgeOf }> = async (app, { db, now, knowledgeOf }) => {
   app.get('/companies', { preHandler: allow('directory:read', { page: true }) }, async (request, reply) => {
     const query = listQuery.parse(request.query);
     const result = await listCompanies(db, { ...query, perPage: 50, scope: await scopeOf(request, db) });
@@ -46,7 +47,9 @@ export const companyPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Dat
   async function renderDetail(request: FastifyRequest, reply: FastifyReply, account: string, flash?: Flash, status = 200): Promise<FastifyReply> {
     const company = await visibleCompany(request, db, account);
     const level = userOf(request).permission_level;
-    const [locations, features, catalogue, names, contacts, assets, tickets, audit] = await Promise.all([
+    // Knowledgetree is asked alongside the database reads (with the user's own token, a short timeout).
+    const knowledgePromise = knowledgeOf(request.headers.authorization, company.accountNumber);
+    const [locations, features, catalogue, names, contacts, assets, tickets, audit, knowledge] = await Promise.all([
       locationsOf(db, company.id),
       effectiveFeatures(db, company),
       featureCatalogue(db),
@@ -55,7 +58,9 @@ export const companyPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Dat
       listAssets(db, { accountNumber: company.accountNumber, archived: 'active', sort: 'hostname', dir: 'asc', page: 1, perPage: 100, scope: { kind: 'all' } }),
       ticketsOfCompany(db, company.id, 20),
       can(level, 'audit:read') ? auditOf(db, 'company', company.accountNumber, 10) : Promise.resolve([]),
+      knowledgePromise,
     ]);
+    if (knowledge.status === 'unavailable') request.log.warn({ reason: knowledge.reason }, 'knowledgetree articles of the company unavailable');
     return reply.html(
       <CompanyDetailPage
         ctx={viewContext(request)}
@@ -69,6 +74,7 @@ export const companyPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Dat
         assets={assets}
         tickets={tickets}
         audit={audit}
+        knowledge={knowledge}
         canEditDetails={can(level, 'company:edit')}
         canEditPlan={can(level, 'company:plan')}
       />,
