@@ -134,7 +134,9 @@ describe('knowledgetree: attachments', () => {
     } finally {
       clearInterval(sampler);
     }
-    // The whole file is 50 MB; the process grew by far less while taking it in.
-    assert.ok(peak < 16 * 1024 * 1024, `peak live growth ${Math.round(peak / 1048576)} MB`);
+    // The whole file is 50 MB; a handler that buffered it would grow by at least that. Streaming
+    // holds a few chunks plus socket and driver buffers the collector has not released yet (seen
+    // up to 16 MB on a loaded CI machine), so the bound is half the file.
+    assert.ok(peak < 25 * 1024 * 1024, `peak live growth ${Math.round(peak / 1048576)} MB`);
   });
 });
