@@ -19,6 +19,7 @@ export { installFormParser, parseForm, type FormFields } from './http/forms.js';
 export { findInvalidText, installTextGuard, invalidTextReason } from './http/text-guard.js';
 export { drainStateOf, installDrain, type DrainState } from './http/drain.js';
 export { CSV_FORMULA_START, formatCell, formatCsv, formatCsvRow } from './csv.js';
+export { canonicalJson } from './canonical-json.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';
 export * from './registry.js';
 export { exponentialDelay, listedDelays, retry, type FailedAttempt, type RetryOptions } from './retry.js';

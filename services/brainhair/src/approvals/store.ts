@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { AppError, type UserClaims } from '@hivematrix/sdk';
+import { AppError, canonicalJson, type UserClaims } from '@hivematrix/sdk';
 import { z } from 'zod';
 import { approvalEvents, approvals, type Approval, type BrainhairDb } from '../db/schema.js';
 import { UpstreamError, type PlatformClient } from '../platform/client.js';
 import type { ToolContext, WritePlan, WriteTool } from '../tools/registry.js';
-import { approvalHash, canonicalJson } from './hash.js';
+import { approvalHash } from './hash.js';
 
 type Actor = Pick<UserClaims, 'sub' | 'name' | 'preferred_username'>;
 const actorName = (user: Actor): string => user.name || user.preferred_username;

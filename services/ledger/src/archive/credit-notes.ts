@@ -6,12 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { formatCsv } from '@hivematrix/sdk';
+import { canonicalJson, formatCsv } from '@hivematrix/sdk';
 import { creditNotes, type CreditNote, type Snapshot } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { formatCents, type BillInput, type BillResult, type InvoiceLine, type LineKind } from '../engine/index.js';
 import { renderInvoicePdf, type InvoiceIssuer } from '../invoicing/index.js';
-import { canonicalJson } from './canonical-json.js';
 
 /** A database handle or an open transaction (a credit note is written with its re-issue). */
 export type LedgerTx = LedgerDb | Parameters<Parameters<LedgerDb['transaction']>[0]>[0];

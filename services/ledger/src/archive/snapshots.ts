@@ -6,13 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
-import { AppError } from '@hivematrix/sdk';
+import { AppError, canonicalJson } from '@hivematrix/sdk';
 import type { ClientBill } from '../billing/month.js';
 import { snapshots, type Snapshot } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { periodKey } from '../engine/index.js';
 import { billCsv, billPdf, invoiceNumber, latestSnapshot, type InvoiceIssuer } from '../invoicing/index.js';
-import { canonicalJson } from './canonical-json.js';
 import { issueCreditNote } from './credit-notes.js';
 
 /** What a snapshot's hash covers (scheme 2); scheme 1 rows (before the PDF) lack the last three. */

@@ -1,4 +1,4 @@
-/** JSON with object keys sorted, so the same frozen content always hashes the same. */
+/** JSON with object keys sorted at every level, so the same content always hashes the same (ledger's archived snapshots, brainhair's approvals). */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
