@@ -27,12 +27,23 @@ hm_ensure_node() {
   [ "$(hm_node_major)" -ge 22 ] || { echo "could not set up Node.js $HM_NODE_VERSION" >&2; return 1; }
 }
 
-hm_ensure_deps() {
+hm_deps_stale() {
   local stamp="$HM_ROOT/node_modules/.package-lock.json"
-  if [ ! -f "$stamp" ] || [ "$HM_ROOT/package-lock.json" -nt "$stamp" ]; then
+  [ ! -f "$stamp" ] || [ "$HM_ROOT/package-lock.json" -nt "$stamp" ]
+}
+
+hm_ensure_deps() {
+  hm_deps_stale || return 0
+  # Several shells sourcing this at once (parallel test runs, editors) must not run npm ci over
+  # each other: the first takes the lock and installs, the others wait and then find it fresh.
+  mkdir -p "$HM_ROOT/.tools"
+  exec 9>"$HM_ROOT/.tools/npm-ci.lock"
+  if command -v flock >/dev/null; then flock 9; fi
+  if hm_deps_stale; then
     echo "==> Installing dependencies (npm ci)"
     (cd "$HM_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  exec 9>&-
 }
 
 hm_ensure_node
