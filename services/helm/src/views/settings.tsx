@@ -1,8 +1,10 @@
 /** The settings page: the editable fields of the master configuration, and the whole of it with secrets masked. */
 import type { JSX } from 'preact';
 import { Alert, Button, Card, Page, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
+import { assistantView, hasAssistant } from '../settings/assistant.js';
 import { SETTING_SECTIONS, fieldValue, maskSecrets } from '../settings/fields.js';
 import type { MasterConfig } from '../settings/schema.js';
+import { AssistantSettings } from './settings-assistant.js';
 import type { UrlFor } from './services.js';
 
 const YES_NO = [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }];
@@ -84,6 +86,7 @@ export function SettingsPage(props: {
             })}
           </Card>
         ))}
+        {hasAssistant(config) ? <AssistantSettings current={assistantView(config)} values={props.values} errors={props.fieldErrors} /> : null}
         <Button type="submit">Save settings</Button>
       </form>
       <Card title="Whole configuration (secrets masked)">

@@ -13,6 +13,9 @@ import type { HelmPaths } from '../../paths.js';
 import { readMasterConfig, writeJsonAtomic } from '../../settings/master-config.js';
 import { masterConfigSchema, type MasterConfig } from '../../settings/schema.js';
 import { applyForm, changedFields } from '../../settings/fields.js';
+import {
+  applyAssistant, assistantChanges, ASSISTANT_FIELDS, assistantKeyFile, assistantView, ASSISTANT_APP, hasAssistant, readAssistantForm, removeAssistantKey, writeAssistantKey,
+} from '../../settings/assistant.js';
 
 /** What saving needs. */
 export interface SettingsDeps {
@@ -61,19 +64,32 @@ export interface SaveOutcome {
 /** Validates and saves `form` over the current configuration, regenerates, and records it. */
 export async function saveSettings(deps: SettingsDeps, actor: string, form: Record<string, unknown>): Promise<SaveOutcome> {
   const before = await currentConfig(deps.paths);
-  const parsed = masterConfigSchema.safeParse(applyForm(before, form));
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[issue.path.join('.')] ??= issue.message;
+  const draft = applyForm(before, form);
+  const keyFile = assistantKeyFile(deps.paths.secretsDir);
+  const assistantBefore = assistantView(before);
+  const assistant = hasAssistant(before) ? readAssistantForm(assistantBefore, form, keyFile) : { change: undefined, errors: {} };
+  if (assistant.change !== undefined) applyAssistant(draft, assistant.change.view);
+  const parsed = masterConfigSchema.safeParse(draft);
+  if (!parsed.success || Object.keys(assistant.errors).length > 0) {
+    const errors: Record<string, string> = { ...assistant.errors };
+    for (const issue of parsed.success ? [] : parsed.error.issues) errors[issue.path.join('.')] ??= issue.message;
     throw new SettingsInvalid(errors);
   }
-  const changed = changedFields(before, parsed.data);
+  const keyChange = assistant.change;
+  const changed = [...changedFields(before, parsed.data), ...(keyChange === undefined ? [] : assistantChanges(assistantBefore, keyChange))];
   try {
+    // The key first: the configuration written next points at it.
+    if (keyChange?.newKey !== undefined) await writeAssistantKey(keyFile, keyChange.newKey);
     await writeJsonAtomic(deps.paths.masterConfig, parsed.data);
+    if (keyChange?.removeKey === true && assistantBefore.keyFile === keyFile) await removeAssistantKey(keyFile);
     const loaded = await loadPlatform(deps.paths);
     // Every replaced file is backed up under backups/config/, as `hivematrix config sync` does.
     const results = await syncAll(loaded, new GeneratedWriter(deps.paths, { backupAll: true }));
-    const restart = servicesToRestart(deps.paths, results, loaded.platform.apps.map((app) => app.name));
+    const services = loaded.platform.apps.map((app) => app.name);
+    const affected = new Set(servicesToRestart(deps.paths, results, services));
+    // A replaced key keeps the same file, so the env file is unchanged, yet brainhair holds the old key.
+    if (changed.includes(ASSISTANT_FIELDS.apiKey)) affected.add(ASSISTANT_APP);
+    const restart = services.filter((name) => affected.has(name));
     await deps.reload?.();
     await recordAudit(deps.db, {
       at: deps.now(), actor, action: 'settings.save', target: 'master_config', result: 'success',
