@@ -175,19 +175,31 @@ export function PageHeader({ title, description, actions }: PageHeaderProps): JS
 
 export interface EmptyStateProps {
   title: ComponentChildren;
+  /** How to fill the list: where its items come from, or what to do first. */
   message?: ComponentChildren;
-  /** Usually a `Button` ("Add the first company"). */
+  /** Usually a `Button` ("Add the first company"); see `actionHref` for a plain link. */
   action?: ComponentChildren;
+  /** A link shown as a button under the message (with `actionLabel`); refused if unsafe. */
+  actionHref?: string;
+  actionLabel?: ComponentChildren;
   headingLevel?: HeadingLevel;
+  /** Less padding, for an empty list inside a card with other content. */
+  compact?: boolean;
 }
 
-/** `.empty-state`: what to show instead of an empty list. */
-export function EmptyState({ title, message, action, headingLevel = 2 }: EmptyStateProps): JSX.Element {
+/** `.empty-state`: what to show instead of an empty list, and how to fill it. */
+export function EmptyState({ title, message, action, actionHref, actionLabel, headingLevel = 2, compact = false }: EmptyStateProps): JSX.Element {
+  const link = actionHref !== undefined && actionLabel !== undefined ? <Button href={actionHref} variant="secondary" small>{actionLabel}</Button> : undefined;
   return (
-    <div class="empty-state">
+    <div class={classNames('empty-state', compact && 'empty-state--compact')}>
       <Heading level={headingLevel} class="empty-state__title">{title}</Heading>
       {message !== undefined && <p class="empty-state__message">{message}</p>}
-      {action !== undefined && <div class="empty-state__action">{action}</div>}
+      {(action !== undefined || link !== undefined) && (
+        <div class="empty-state__action">
+          {action}
+          {link}
+        </div>
+      )}
     </div>
   );
 }

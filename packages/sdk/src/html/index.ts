@@ -34,4 +34,18 @@ export {
   type SelectOption,
   type CheckboxProps,
 } from './forms.js';
-export { Table, Pagination, type TableColumn, type TableProps, type PaginationProps } from './table.js';
+export {
+  Num,
+  Money,
+  DateTime,
+  formatNumber,
+  formatCount,
+  formatMoney,
+  formatDateTime,
+  type NumProps,
+  type MoneyProps,
+  type DateTimeProps,
+  type DateTimeStyle,
+  type NumberFormatOptions,
+} from './format.js';
+export { Table, Pagination, STICKY_ROWS, type TableColumn, type TableProps, type PaginationProps } from './table.js';

@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { classNames, safeHref } from './components.js';
+import { formatNumber } from './format.js';
 
 export interface TableColumn<K extends string> {
   /** The row property shown in this column. */
@@ -21,7 +22,15 @@ export interface TableProps<K extends string> {
   empty?: ComponentChildren;
   /** The table's accessible name (`aria-label`). */
   label?: string;
+  /**
+   * Keeps the column headers in view while scrolling: the table scrolls inside a box at most
+   * about a screen tall. Default: on when there are more than `STICKY_ROWS` rows.
+   */
+  sticky?: boolean;
 }
+
+/** Above this many rows a table is long enough to lose its headers when scrolled. */
+export const STICKY_ROWS = 15;
 
 const ALIGN_CLASS = { left: 'u-text-left', center: 'text-center', right: 'u-text-right' } as const;
 
@@ -30,10 +39,15 @@ function cellClass(align: 'left' | 'center' | 'right' | undefined, truncate = fa
   return name === '' ? undefined : name;
 }
 
-/** A `data-table` with column headers (`scope="col"`) and one row per item. */
-export function Table<K extends string>({ columns, rows, empty, label }: TableProps<K>): JSX.Element {
+/**
+ * A `data-table` with column headers (`scope="col"`) and one row per item. A long table scrolls in
+ * its own box with sticky headers; the box is focusable (a named region) so keyboard users can
+ * scroll it too.
+ */
+export function Table<K extends string>({ columns, rows, empty, label, sticky }: TableProps<K>): JSX.Element {
+  const scroll = sticky ?? rows.length > STICKY_ROWS;
   return (
-    <div class="table-wrapper">
+    <div class={classNames('table-wrapper', scroll && 'table-wrapper--sticky')} tabIndex={scroll ? 0 : undefined} role={scroll ? 'region' : undefined} aria-label={scroll ? label : undefined}>
       <table class="data-table" aria-label={label}>
         <thead>
           <tr>
@@ -115,7 +129,7 @@ export function Pagination({ page, perPage, total, hrefFor, label = 'Pagination'
   const link = (target: number): string | undefined => safeHref(hrefFor(target));
   return (
     <nav class="pagination" aria-label={label}>
-      <p class="pagination__info">{count === 0 ? 'No results' : `Showing ${from}–${to} of ${count}`}</p>
+      <p class="pagination__info">{count === 0 ? 'No results' : `Showing ${formatNumber(from)}–${formatNumber(to)} of ${formatNumber(count)}`}</p>
       <div class="btn-group">
         <PageLink href={current > 1 ? link(current - 1) : undefined} rel="prev" label="Previous page">
           Previous

@@ -3,9 +3,11 @@
  * (the CSP allows only same-origin script files):
  *   modals  <button data-modal-open="id">, .modal#id.active, [data-modal-close], Escape, backdrop;
  *   tabs    .tabs [role=tab][aria-controls=panel] with .tab-content panels, arrow keys;
- *   toasts  .toast__close removes its toast.
+ *   toasts  .toast__close removes its toast;
+ *   dates   <time datetime data-hm-format="datetime|date|time"> (the SDK's DateTime) is rewritten
+ *           in the reader's locale and time zone; the server's UTC text moves to the title.
  */
-/* global document, window */
+/* global document, window, navigator */
 (() => {
   'use strict';
 
@@ -68,6 +70,61 @@
     const close = target.closest('.toast__close');
     if (close) close.closest('.toast')?.remove();
   });
+
+  // Intl.DateTimeFormat is built once per style; a locale the browser cannot use falls back to its
+  // default, and without Intl the server's UTC text simply stays.
+  const STYLES = {
+    datetime: { dateStyle: 'medium', timeStyle: 'short' },
+    date: { dateStyle: 'medium' },
+    time: { timeStyle: 'short' },
+  };
+  const formats = new Map();
+
+  function makeFormat(options) {
+    const locales = navigator.languages && navigator.languages.length ? navigator.languages : navigator.language;
+    try {
+      return new Intl.DateTimeFormat(locales, options);
+    } catch {
+      try { return new Intl.DateTimeFormat(undefined, options); } catch { return null; }
+    }
+  }
+
+  function formatFor(style, calendar) {
+    const key = style + (calendar ? ':utc' : '');
+    if (!formats.has(key)) {
+      // A calendar date (YYYY-MM-DD) has no zone: read in UTC so it is never shown a day early.
+      const options = calendar ? { ...STYLES[style], timeZone: 'UTC' } : STYLES[style];
+      formats.set(key, makeFormat(options));
+    }
+    return formats.get(key);
+  }
+
+  function localiseTime(element) {
+    if (element.hasAttribute('data-hm-localised')) return;
+    const style = element.getAttribute('data-hm-format');
+    if (!Object.prototype.hasOwnProperty.call(STYLES, style)) return;
+    const calendar = element.getAttribute('data-hm-calendar') === 'true';
+    const iso = element.getAttribute('datetime') || '';
+    const date = new Date(calendar ? iso + 'T00:00:00Z' : iso);
+    const format = typeof Intl === 'object' ? formatFor(style, calendar) : null;
+    if (!format || Number.isNaN(date.getTime())) return;
+    if (!element.title) element.title = element.textContent || '';
+    element.textContent = format.format(date);
+    element.setAttribute('data-hm-localised', '');
+  }
+
+  function localiseTimes(root) {
+    if (root instanceof window.Element && root.matches('time[data-hm-format]')) localiseTime(root);
+    if (root.querySelectorAll) for (const element of root.querySelectorAll('time[data-hm-format]')) localiseTime(element);
+  }
+
+  localiseTimes(document);
+  // Pages that add rows later (live logs, fetched panels) get their dates localised as well.
+  if (typeof window.MutationObserver === 'function') {
+    new window.MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (node instanceof window.Element) localiseTimes(node);
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
 
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
