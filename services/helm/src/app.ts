@@ -84,7 +84,7 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   if (deps.backups !== undefined) await app.register(backupRoutes, { ...deps.backups, db: deps.db, now: deps.now });
   await app.register(logRoutes, { db: deps.db, status: deps.status, pollMs: deps.logPollMs ?? 1000 });
   await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now, sessions: deps.sessions });
-  await app.register(setupRoutes, { db: deps.db, now: deps.now, status: deps.status, identity: deps.identity });
+  await app.register(setupRoutes, { db: deps.db, now: deps.now, status: deps.status, identity: deps.identity, masterConfigFile: deps.settings?.paths.masterConfig });
   await app.register(settingsPages, { settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now }, actions });
   await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
   await app.register(alertRoutes, {

@@ -13,8 +13,11 @@ import { loginWithPassword, startIdentity, type IdentityHarness } from '../../id
 import { auditTrail } from '../src/db/schema.js';
 import { createIdentityAdmin } from '../src/identity/admin-client.js';
 import { checkAdminPassword } from '../src/security/checks.js';
-import type { LoadedPlatform } from '../src/generate/sync.js';
+import { loadPlatform, type LoadedPlatform } from '../src/generate/sync.js';
+import { readMasterConfig, writeJsonAtomic } from '../src/settings/master-config.js';
+import type { HelmPaths } from '../src/paths.js';
 import { startConsole, STATUS, type Console } from './console-harness.js';
+import { createFixture } from './platform-fixture.js';
 
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 
@@ -56,7 +59,8 @@ describe('helm console: setup checklist', () => {
   });
 
   it('starts with every step open, the password file named, links to integrations and users', async () => {
-    assert.deepEqual(await api(), { steps: ['password', 'hostname', 'integrations', 'users'].map((step) => ({ step, state: 'open' })), pending: 4 });
+    // No master configuration to read: the safe answer, production (no demo offer on the home).
+    assert.deepEqual(await api(), { steps: ['password', 'hostname', 'integrations', 'users'].map((step) => ({ step, state: 'open' })), pending: 4, environment: 'production' });
     const page = await c.app.inject({ url: '/setup', headers: as(c.admin) });
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes(passwordFile));
@@ -123,5 +127,45 @@ describe('helm console: the setup reminder on the services page', () => {
       assert.equal(res.statusCode, 303);
     }
     assert.doesNotMatch((await home()).body, /Finish setting up/);
+  });
+});
+
+describe('helm console: the setup checklist reads the master configuration', () => {
+  let c: Console;
+  let paths: HelmPaths;
+  before(async () => {
+    ({ paths } = await createFixture());
+    await loadPlatform(paths); // writes the master configuration of a new installation
+    c = await startConsole(undefined, { settings: { paths } });
+  });
+  after(async () => c.close());
+
+  const setSystem = async (system: Record<string, unknown>) => {
+    const config = await readMasterConfig(paths.masterConfig);
+    assert.ok(config !== undefined);
+    await writeJsonAtomic(paths.masterConfig, { ...config, system: { ...config.system, ...system } });
+  };
+  const read = async () => {
+    const headers = { authorization: `Bearer ${c.admin}`, 'x-forwarded-prefix': '/helm' };
+    const api = (await c.app.inject({ url: '/api/setup', headers })).json<{ environment: string }>();
+    const page = (await c.app.inject({ url: '/setup', headers })).body;
+    return { environment: api.environment, page };
+  };
+
+  it('says development mode on the hostname step and in the API (the home then offers the demo)', async () => {
+    await setSystem({ environment: 'development' });
+    const { environment, page } = await read();
+    assert.equal(environment, 'development');
+    assert.match(page, /id="setup-environment"[\s\S]*<strong>development<\/strong> mode/);
+    assert.match(page, /self-signed certificate generated on the first start/);
+    assert.match(page, /load the demo data from the <a href="\/">home page<\/a>/);
+  });
+
+  it('says production and the operator certificate when configured so, read at each request', async () => {
+    await setSystem({ environment: 'production', tls_cert_file: '/etc/hive/cert.pem', tls_key_file: '/etc/hive/key.pem' });
+    const { environment, page } = await read();
+    assert.equal(environment, 'production');
+    assert.doesNotMatch(page, /id="setup-environment"|load the demo data/);
+    assert.match(page, /uses the certificate file set in Settings/);
   });
 });

@@ -13,6 +13,8 @@ export interface SetupPageProps {
   passwordFile: string;
   /** Whether the gateway runs on the certificate helm generated (no certificate file configured). */
   generatedCertificate: boolean;
+  /** `system.environment`: development mode is said on the hostname step, and offers the demo data. */
+  environment?: 'development' | 'production';
   notice?: { done?: string; error?: string };
   urlFor: UrlFor;
 }
@@ -48,7 +50,7 @@ function Marks({ step, urlFor }: { step: StepStatus; urlFor: UrlFor }): JSX.Elem
 }
 
 /** The checklist page. */
-export function SetupPage({ steps, publicUrl, passwordFile, generatedCertificate, notice, urlFor }: SetupPageProps): JSX.Element {
+export function SetupPage({ steps, publicUrl, passwordFile, generatedCertificate, environment = 'production', notice, urlFor }: SetupPageProps): JSX.Element {
   const body: Record<SetupStep, (step: StepStatus) => ComponentChildren> = {
     password: (step) => step.state === 'done'
       ? <p>The generated password file is gone: the admin account's password is your own.</p>
@@ -65,8 +67,11 @@ export function SetupPage({ steps, publicUrl, passwordFile, generatedCertificate
       <p>{generatedCertificate
         ? 'The gateway uses a self-signed certificate generated on the first start: traffic is encrypted, but browsers warn until they trust it. Keep it for a trial or a private network; for users on the internet, set a certificate file from your CA in Settings.'
         : 'The gateway uses the certificate file set in Settings.'}</p>
+      {environment === 'development'
+        ? <p id="setup-environment">The platform runs in <strong>development</strong> mode (<em>Environment</em> in <a href={urlFor('/settings')}>Settings</a>): fine for trying it out, and the home page offers demo data; the security audit reports it. Switch to production before others use it.</p>
+        : null}
     </>,
-    integrations: () => <p>Codex pulls companies, contacts, assets and tickets from Freshservice, SuperOps or Datto. Enter the vendor's address and key in <a href="/codex/admin/integrations">codex's integrations page</a>, press <em>Test connection</em>, then run the first sync. No restart is needed.</p>,
+    integrations: () => <p>Codex pulls companies, contacts, assets and tickets from Freshservice, SuperOps or Datto. Enter the vendor's address and key in <a href="/codex/admin/integrations">codex's integrations page</a>, press <em>Save and test connection</em>, then run the first sync and watch its progress. No restart is needed.{environment === 'development' ? <> To look around without a vendor first, load the demo data from the <a href="/">home page</a>.</> : null}</p>,
     users: () => <p>Give technicians, billing staff and other admins their own accounts (and groups) in <a href={urlFor('/users')}>Users</a> rather than sharing <code>admin</code>.</p>,
   };
   return (

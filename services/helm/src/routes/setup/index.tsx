@@ -1,8 +1,9 @@
 /**
  * The admin's setup checklist (admins only): `GET /setup` (the page), `POST /setup/password` (new
  * password for the `admin` account, then the generated password file deleted), `POST
- * /setup/:step/mark` (`state` = done | skipped | open) and `GET /api/setup` (`{ steps, pending }`,
- * read by the services page's banner and the platform home). A POST answers 303 back to the page;
+ * /setup/:step/mark` (`state` = done | skipped | open) and `GET /api/setup` (`{ steps, pending,
+ * environment }`, read by the services page's banner and the platform home, which offers the demo
+ * data in development mode only). A POST answers 303 back to the page;
  * a refusal re-renders it with the message and the refusal's status.
  */
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { markStep, readMarks, reopenStep } from '../../db/setup-steps.js';
 import type { IdentityAdmin } from '../../identity/admin-client.js';
 import { checklist, fileExists, pending, SETUP_STEPS } from '../../setup/checklist.js';
 import { changeInitialPassword } from '../../setup/password.js';
+import { readSetupSettings } from '../../setup/platform-settings.js';
 import type { PlatformStatus } from '../../status.js';
 import { SetupPage } from '../../views/setup.js';
 import { actorOf } from '../services/actions.js';
@@ -23,8 +25,11 @@ export interface SetupDeps {
   now: () => Date;
   status: () => PlatformStatus;
   identity: IdentityAdmin | undefined;
-  /** Whether a certificate file is configured (false: the generated self-signed one). */
-  certificateConfigured?: () => boolean;
+  /**
+   * The master configuration, read for `system.environment` and the certificate files (absent:
+   * production, generated certificate).
+   */
+  masterConfigFile?: string | undefined;
 }
 
 const adminPage = requireRole(['admin'], { page: true });
@@ -42,24 +47,27 @@ export async function setupRoutes(app: ServiceApp, deps: SetupDeps): Promise<voi
   const passwordFile = (): string => deps.status().daemon.admin_password_file;
   const steps = async () => checklist(await readMarks(deps.db), await fileExists(passwordFile()));
 
-  const render = async (request: FastifyRequest, reply: FastifyReply, notice: { done?: string; error?: string }) =>
-    reply.header('Cache-Control', 'no-store').html(
+  const render = async (request: FastifyRequest, reply: FastifyReply, notice: { done?: string; error?: string }) => {
+    const settings = await readSetupSettings(deps.masterConfigFile);
+    return reply.header('Cache-Control', 'no-store').html(
       <SetupPage
         steps={await steps()}
         publicUrl={deps.status().daemon.public_url}
         passwordFile={passwordFile()}
-        generatedCertificate={!(deps.certificateConfigured?.() ?? false)}
+        generatedCertificate={!settings.certificateConfigured}
+        environment={settings.environment}
         notice={notice}
         urlFor={(target, query) => request.urlFor(target, query)}
       />,
     );
+  };
 
   app.get('/setup', { preHandler: adminPage, schema: { querystring: pageQuery } }, async (request, reply) =>
     render(request, reply, request.query.done === undefined ? {} : { done: request.query.done }));
 
   app.get('/api/setup', { preValidation: adminApi }, async (_request, reply) => {
-    const list = await steps();
-    return reply.header('Cache-Control', 'no-store').send({ steps: list, pending: pending(list) });
+    const [list, settings] = await Promise.all([steps(), readSetupSettings(deps.masterConfigFile)]);
+    return reply.header('Cache-Control', 'no-store').send({ steps: list, pending: pending(list), environment: settings.environment });
   });
 
   app.post('/setup/password', { preHandler: adminPage }, async (request, reply) => {
