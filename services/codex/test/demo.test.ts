@@ -162,4 +162,19 @@ describe('demo data', () => {
     assert.match(empty, /Load demo data/);
     assert.match(empty, /Connect integrations/);
   });
+  it("the platform home's buttons (return=home) come back to the gateway's home; others and cross-site forms are refused", async () => {
+    const form = { ...bearer(admin), origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' };
+    const loaded = await t.app.inject({ method: 'POST', url: '/admin/demo', headers: form, payload: 'return=home' });
+    assert.equal(loaded.statusCode, 303, loaded.body);
+    assert.equal(loaded.headers.location, '/');
+    assert.equal((JSON.parse((await api('GET')).body) as { companies: number }).companies, 6);
+    const tech = await t.app.inject({ method: 'POST', url: '/admin/demo/remove', headers: { ...form, ...bearer(await t.token('technician')) }, payload: 'return=home' });
+    assert.equal(tech.statusCode, 403);
+    const evil = await t.app.inject({ method: 'POST', url: '/admin/demo/remove', headers: { ...form, origin: 'https://evil.example' }, payload: 'return=home' });
+    assert.equal(evil.statusCode, 403);
+    assert.equal((JSON.parse((await api('GET')).body) as { companies: number }).companies, 6, 'neither removed anything');
+    const removed = await t.app.inject({ method: 'POST', url: '/admin/demo/remove', headers: form, payload: 'return=home' });
+    assert.equal(removed.headers.location, '/');
+    assert.equal((JSON.parse((await api('GET')).body) as { companies: number }).companies, 0);
+  });
 });

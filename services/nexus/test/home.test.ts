@@ -169,3 +169,75 @@ describe('nexus: the platform home with a service down', () => {
     assert.match(html, /href="\/helm\/logs"/);
   });
 });
+
+describe('nexus: the platform home in development mode (the demo offer)', () => {
+  let h: NexusHarness;
+  let helm: Awaited<ReturnType<typeof startFake>>;
+  let codex: Awaited<ReturnType<typeof startFake>>;
+  const counts = { companies: 0, contacts: 0, assets: 0, tickets: 0, timeEntries: 0, plans: 0 };
+  before(async () => {
+    const setup = helmRoutes['/api/setup'];
+    helm = await startFake({ ...helmRoutes, '/api/setup': { levels: ['admin'], body: { ...(setup?.body as object), environment: 'development' } } });
+    // Codex's demo counts are for those who may load it (integration:manage, admins).
+    codex = await startFake({ ...codexRoutes, '/api/demo': { levels: ['admin'], body: counts } });
+    h = await startNexus({ extraServices: { helm: helm.url, codex: codex.url } });
+  });
+  after(async () => {
+    await h.close();
+    await helm.close();
+    await codex.close();
+  });
+
+  async function home(user: IdentityUser): Promise<string> {
+    const { cookie } = await h.login(user);
+    const res = await h.fetch('/', { headers: { cookie, ...NAVIGATE } });
+    assert.equal(res.statusCode, 200);
+    return res.body.text();
+  }
+
+  it("offers an admin to load the demo into an empty codex, through codex's own admin form, back to the home", async () => {
+    counts.companies = 0;
+    const html = await home(ADMIN);
+    assert.match(html, /id="home-demo"[\s\S]*<form method="post" action="\/codex\/admin\/demo">[\s\S]*name="return" value="home"[\s\S]*Load the demo data/);
+    assert.doesNotMatch(html, /Remove the demo data/);
+  });
+
+  it('offers removing it once loaded, with the counts', async () => {
+    Object.assign(counts, { companies: 6, contacts: 40, assets: 1234, tickets: 300 });
+    const html = await home(ADMIN);
+    assert.match(html, /id="home-demo"[\s\S]*The demo MSP is loaded: 6 companies, 40 contacts, 1,234 assets, 300 tickets[\s\S]*action="\/codex\/admin\/demo\/remove"[\s\S]*Remove the demo data/);
+  });
+
+  it('never asks codex for the demo on behalf of a technician', async () => {
+    const before = codex.calls.filter((call) => call === '/api/demo').length;
+    const html = await home(TECH);
+    assert.doesNotMatch(html, /id="home-demo"/);
+    assert.equal(codex.calls.filter((call) => call === '/api/demo').length, before);
+  });
+});
+
+describe('nexus: the platform home in production mode', () => {
+  let h: NexusHarness;
+  let helm: Awaited<ReturnType<typeof startFake>>;
+  let codex: Awaited<ReturnType<typeof startFake>>;
+  before(async () => {
+    const setup = helmRoutes['/api/setup'];
+    helm = await startFake({ ...helmRoutes, '/api/setup': { levels: ['admin'], body: { ...(setup?.body as object), environment: 'production' } } });
+    codex = await startFake({ ...codexRoutes, '/api/demo': { levels: ['admin'], body: { companies: 0, contacts: 0, assets: 0, tickets: 0, timeEntries: 0, plans: 0 } } });
+    h = await startNexus({ extraServices: { helm: helm.url, codex: codex.url } });
+  });
+  after(async () => {
+    await h.close();
+    await helm.close();
+    await codex.close();
+  });
+
+  it('offers no demo data to an admin, and does not ask codex for it', async () => {
+    const { cookie } = await h.login(ADMIN);
+    const res = await h.fetch('/', { headers: { cookie, ...NAVIGATE } });
+    const html = await res.body.text();
+    assert.match(html, /id="home-syncs"/);
+    assert.doesNotMatch(html, /id="home-demo"|Load the demo data/);
+    assert.deepEqual(codex.calls.filter((call) => call === '/api/demo'), []);
+  });
+});

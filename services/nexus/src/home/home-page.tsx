@@ -23,6 +23,38 @@ const STEP_NAMES: Record<string, string> = {
   users: 'create the first users',
 };
 
+/**
+ * Development mode only, for an admin: load codex's demo MSP when the platform holds none, so
+ * every page and a month of bills can be tried at once, or remove it again. The buttons are plain
+ * form posts to codex's own admin-only demo actions (codex checks the role and that the post comes
+ * from the platform's origin), which come back here.
+ */
+function DemoCard({ demo }: { demo: HomeData['demo'] }): JSX.Element | null {
+  if (demo.kind !== 'ok') return null;
+  const loaded = demo.data.companies > 0;
+  return (
+    <div id="home-demo">
+      <Card title="Demo data (development mode)" class="u-mb-3">
+        {loaded
+          ? <>
+            <p>The demo MSP is loaded: {count.format(demo.data.companies)} companies, {count.format(demo.data.contacts)} contacts, {count.format(demo.data.assets)} assets, {count.format(demo.data.tickets)} tickets. Removing it leaves every other record as it is.</p>
+            <form method="post" action="/codex/admin/demo/remove">
+              <input type="hidden" name="return" value="home" />
+              <Button type="submit" variant="danger" small>Remove the demo data</Button>
+            </form>
+          </>
+          : <>
+            <p>Nothing to look at yet? Load a realistic demo MSP into codex (companies DEMO-…, their people, assets of every billing type, plans, and months of tickets with time entries) to try every page and a month of bills. It can be removed again without touching real data.</p>
+            <form method="post" action="/codex/admin/demo">
+              <input type="hidden" name="return" value="home" />
+              <Button type="submit">Load the demo data</Button>
+            </form>
+          </>}
+      </Card>
+    </div>
+  );
+}
+
 /** The setup reminder: shown to an admin while a step of helm's checklist is neither done nor skipped. */
 function SetupReminder({ setup }: { setup: HomeData['setup'] }): JSX.Element | null {
   if (setup.kind !== 'ok' || setup.data.pending === 0) return null;
@@ -76,6 +108,7 @@ export function renderHomePage({ userName, data, shortcuts }: HomePageProps): st
     <Page title="Home" service="nexus" description="What needs attention across the platform">
       <PageHeader title={`Welcome, ${userName}`} description="What needs attention across the platform, and where to start." />
       <SetupReminder setup={data.setup} />
+      <DemoCard demo={data.demo} />
       <div class="dashboard-grid dashboard-grid--two-col">
         <Panel id="home-alerts" title="Open alerts" href="/helm/alerts" fetched={data.alerts} service="helm">
           {(alerts) => alerts.length === 0

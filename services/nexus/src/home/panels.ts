@@ -4,13 +4,23 @@
  * and beacon's board. A panel is asked for only when the user's level could see it and the gateway
  * would let them open the service; the service then applies its own rules to the user's token, and
  * a refusal leaves the panel out. All reads run in parallel under one short timeout each.
+ *
+ * In development mode (helm's `/api/setup` says `environment: development`, from the master
+ * configuration's `system.environment`) an admin's home also reads codex's demo counts, to offer
+ * loading the demo MSP when there is none and removing it when there is.
  */
 import { z } from 'zod';
 import type { PermissionLevel, ServicesFile } from '@hivematrix/sdk';
 import { isRoutable, mayOpen } from '../registry/access.js';
 import { fetchUpstream, type Fetched, type UpstreamReader } from './fetch-upstream.js';
 
-const setupSchema = z.object({ steps: z.array(z.object({ step: z.string(), state: z.string() })), pending: z.number() });
+const setupSchema = z.object({
+  steps: z.array(z.object({ step: z.string(), state: z.string() })),
+  pending: z.number(),
+  /** Absent from an older helm: treated as production (no demo offer). */
+  environment: z.enum(['development', 'production']).optional(),
+});
+const demoSchema = z.object({ companies: z.number(), contacts: z.number(), assets: z.number(), tickets: z.number(), timeEntries: z.number(), plans: z.number() });
 const alertsSchema = z.object({
   open: z.array(z.object({ key: z.string(), severity: z.string(), title: z.string(), detail: z.string().nullable(), opened_at: z.string() })),
 });
@@ -29,6 +39,7 @@ const boardSchema = z.object({
 });
 
 export type SetupProgress = z.infer<typeof setupSchema>;
+export type DemoCounts = z.infer<typeof demoSchema>;
 export type OpenAlert = z.infer<typeof alertsSchema>['open'][number];
 export type ServiceHealth = z.infer<typeof servicesSchema>['services'][number];
 export type SyncRun = z.infer<typeof runsSchema>[number];
@@ -45,6 +56,8 @@ export interface HomeData {
   syncs: Fetched<SyncRun[]>;
   review: Fetched<{ period: string; bills: ReviewBill[] }>;
   overdue: Fetched<OverdueTicket[]>;
+  /** Codex's demo data counts: read for an admin in development mode only, else `absent`. */
+  demo: Fetched<DemoCounts>;
 }
 
 /** States in which a service is not expected to answer (helm's status vocabulary). */
@@ -83,14 +96,17 @@ export async function loadHome(reader: UpstreamReader, level: PermissionLevel): 
   const absent = Promise.resolve({ kind: 'absent' } as const);
   const read = <T>(service: PanelService, path: string, schema: z.ZodType<T>): Promise<Fetched<T>> =>
     mayRead(reader.services, level, service) ? fetchUpstream(reader, service, path, schema) : absent;
-  const [setup, alerts, unhealthy, syncs, review, overdue] = await Promise.all([
-    read('helm', '/api/setup', setupSchema),
+  const setupRead = read('helm', '/api/setup', setupSchema);
+  const [setup, alerts, unhealthy, syncs, review, overdue, demo] = await Promise.all([
+    setupRead,
     map(read('helm', '/api/alerts', alertsSchema), (data) => data.open),
     map(read('helm', '/api/services', servicesSchema), (data) =>
       data.services.filter((service) => service.health !== 'healthy' && !NOT_RUNNING_ON_PURPOSE.has(service.state))),
     map(read('codex', '/api/sync/runs?limit=100', runsSchema), latestPerJob),
     map(read('ledger', '/api/review', reviewSchema), (data) => ({ period: data.period, bills: data.flagged.filter((bill) => bill.accepted_invoice === null) })),
     map(read('beacon', '/api/board', boardSchema), (data) => data.rows.filter((row) => row.sla === 'overdue')),
+    // Loading and removing the demo is codex's admin-only action: asked for admins only, after helm said development.
+    setupRead.then((fetched) => (level === 'admin' && fetched.kind === 'ok' && fetched.data.environment === 'development' ? read('codex', '/api/demo', demoSchema) : absent)),
   ]);
-  return { setup, alerts, unhealthy, syncs, review, overdue };
+  return { setup, alerts, unhealthy, syncs, review, overdue, demo };
 }

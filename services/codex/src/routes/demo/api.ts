@@ -4,12 +4,13 @@
  * post to `/admin/demo` and `/admin/demo/remove`; `npx hivematrix demo` does the same from the
  * command line through `src/cli/demo.ts`.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { demoStatus, loadDemo, removeDemo } from '../../db/demo.js';
 import type { CodexDb } from '../../db/types.js';
 import { actorOf, allow } from '../access.js';
+import { field } from '../forms.js';
 
 const countsSchema = z.object({
   companies: z.number().int(),
@@ -50,13 +51,19 @@ export const demoRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; time
     return removed;
   });
 
-  app.post('/admin/demo', { preHandler: allow('integration:manage', { page: true }) }, async (_request, reply) => {
-    await loadDemo(db, now(), timeZone);
-    return reply.redirectTo('/', { done: 'demo-loaded' });
+  // The platform home (the gateway's `/`, outside codex) is the one other page these buttons are on.
+  const backTo = (request: FastifyRequest, reply: FastifyReply, done: string) =>
+    field(request.body, 'return') === 'home' ? reply.redirect('/', 303) : reply.redirectTo('/', { done });
+
+  app.post('/admin/demo', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
+    const loaded = await loadDemo(db, now(), timeZone);
+    request.log.info({ actor: actorOf(request).name, ...loaded }, 'demo data loaded');
+    return backTo(request, reply, 'demo-loaded');
   });
 
-  app.post('/admin/demo/remove', { preHandler: allow('integration:manage', { page: true }) }, async (_request, reply) => {
-    await removeDemo(db);
-    return reply.redirectTo('/', { done: 'demo-removed' });
+  app.post('/admin/demo/remove', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
+    const removed = await removeDemo(db);
+    request.log.info({ actor: actorOf(request).name, ...removed }, 'demo data removed');
+    return backTo(request, reply, 'demo-removed');
   });
 };
