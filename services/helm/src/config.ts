@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { baseServiceEnv, loadConfig, servicePort, zUrl } from '@hivematrix/sdk';
+import { baseServiceEnv, ConfigError, loadConfig, servicePort, zDurationMs, zHttpUrl, zUrl } from '@hivematrix/sdk';
+import { databaseEnv } from '@hivematrix/sdk/db';
 import { helmPaths, type HelmPaths } from './paths.js';
 
 export const SERVICE_NAME = 'helm';
@@ -42,6 +43,49 @@ export type HelmServiceConfig = z.infer<typeof helmEnvSchema>;
 /** Reads helm's service configuration from the environment and its generated env file. */
 export function loadHelmServiceConfig(env: Record<string, string | undefined>, paths: HelmPaths): HelmServiceConfig {
   return loadConfig(helmEnvSchema, { env: { SERVICE_NAME, ...env }, envFile: paths.envFile(SERVICE_NAME) });
+}
+
+/**
+ * How helm runs: `local` (the default) starts and supervises every service on this machine;
+ * `external` starts none (Kubernetes, or another supervisor, runs them) and reads their state
+ * from their health endpoints. `HELM_MODE` chooses; the Kubernetes manifests set it.
+ */
+export const HELM_MODES = ['local', 'external'] as const;
+export type HelmMode = (typeof HELM_MODES)[number];
+
+/** The mode `env` asks for; an unknown value is a configuration error, never a silent default. */
+export function helmMode(env: Record<string, string | undefined>): HelmMode {
+  const raw = nonEmpty(env.HELM_MODE)?.trim().toLowerCase();
+  if (raw === undefined) return 'local';
+  const mode = HELM_MODES.find((candidate) => candidate === raw);
+  if (mode === undefined) throw new ConfigError([{ variable: 'HELM_MODE', message: `one of ${HELM_MODES.join(', ')}, not ${JSON.stringify(raw)}` }]);
+  return mode;
+}
+
+/**
+ * Helm's variables in external mode: everything comes from the environment (no instance folder,
+ * no master configuration), the services from `SERVICES_FILE`, and the alert settings the
+ * master configuration holds on one machine from `ALERT_*`.
+ */
+export const externalHelmEnvSchema = z.object({
+  ...helmEnvSchema.shape,
+  ...databaseEnv,
+  SERVICES_FILE: z.string().trim().min(1).describe('Path to services.json: the services helm watches, by URL'),
+  HELM_MANAGED_BY: z.string().trim().min(1).max(60).default('Kubernetes').describe('Who runs the services (named where helm refuses to start or stop one)'),
+  HELM_POLL_INTERVAL: zDurationMs.default(10_000).describe('How often every service\'s /health is asked'),
+  HELM_PROBE_TIMEOUT: zDurationMs.default(3_000).describe('How long one /health answer may take'),
+  ALERT_DOWN_AFTER_S: z.coerce.number().int().min(10).max(3600).default(60).describe('Seconds a service may go without a healthy answer before it is an alert'),
+  ALERT_WEBHOOK_URL: zHttpUrl.optional().describe('An http(s) URL alerts are POSTed to as JSON'),
+  ALERT_SMTP_URL: zUrl.optional().describe('The mail server alerts are e-mailed through (smtp:// or smtps://)'),
+  ALERT_EMAIL_TO: z.string().trim().min(1).max(1000).optional().describe('Who receives alert e-mails, comma-separated'),
+  ALERT_EMAIL_FROM: z.string().trim().min(1).max(254).optional().describe('The sender of alert e-mails'),
+});
+
+export type ExternalHelmConfig = z.infer<typeof externalHelmEnvSchema>;
+
+/** Reads helm's external-mode configuration from the environment alone. */
+export function loadExternalHelmConfig(env: Record<string, string | undefined>): ExternalHelmConfig {
+  return loadConfig(externalHelmEnvSchema, { env: { SERVICE_NAME, ...env } });
 }
 
 /**

@@ -46,6 +46,11 @@ export const platformStatusSchema = z.object({
     steps: z.array(stepSchema),
     /** Set when the start sequence could not complete. */
     error: z.string().nullable(),
+    /**
+     * Set when helm runs no process (external mode): who does, e.g. "Kubernetes". The console
+     * then shows no start/stop buttons and the actions answer 409.
+     */
+    managed_by: z.string().nullable().optional(),
   }),
   services: z.array(serviceStatusSchema),
 });

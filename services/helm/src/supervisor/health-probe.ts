@@ -1,7 +1,8 @@
 /**
  * Asking a service whether it is up: `GET <url>/health`. Any 200 or 503 JSON answer that names
  * the service counts as "up" (the process serves requests); its `status` says how well. The
- * gateway's self-signed certificate is accepted on loopback addresses only.
+ * gateway's self-signed certificate is accepted on loopback addresses only, or on the hosts a
+ * caller names (in a cluster, the gateway's Service name: its certificate is its own there too).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -17,9 +18,17 @@ export type HealthProbe = (baseUrl: string, service: string, timeoutMs: number) 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const STATUSES = new Set(['healthy', 'degraded', 'unhealthy']);
 
-/** Reads the answer of `GET <baseUrl>/health` and judges it. */
-export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) =>
-  new Promise<ProbeResult>((resolve) => {
+/** Reads the answer of `GET <baseUrl>/health` and judges it (self-signed certificates on loopback only). */
+export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) => probeHealth(baseUrl, service, timeoutMs, LOOPBACK);
+
+/** A probe that also accepts a self-signed certificate from `hosts` (besides loopback). */
+export function healthProbeTrusting(hosts: Iterable<string>): HealthProbe {
+  const accepted = new Set([...LOOPBACK, ...hosts]);
+  return (baseUrl, service, timeoutMs) => probeHealth(baseUrl, service, timeoutMs, accepted);
+}
+
+function probeHealth(baseUrl: string, service: string, timeoutMs: number, selfSignedHosts: ReadonlySet<string>): Promise<ProbeResult> {
+  return new Promise<ProbeResult>((resolve) => {
     const url = new URL('/health', baseUrl);
     const client = url.protocol === 'https:' ? https : http;
     const request = client.get(
@@ -27,7 +36,7 @@ export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) =>
       {
         headers: { accept: 'application/json', 'user-agent': 'hivematrix-helm' },
         timeout: timeoutMs,
-        ...(url.protocol === 'https:' ? { rejectUnauthorized: !LOOPBACK.has(url.hostname) } : {}),
+        ...(url.protocol === 'https:' ? { rejectUnauthorized: !selfSignedHosts.has(url.hostname) } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -56,3 +65,4 @@ export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) =>
     request.on('timeout', () => request.destroy(new Error('timeout')));
     request.on('error', (error: NodeJS.ErrnoException) => resolve({ up: false, error: error.code ?? error.message }));
   });
+}

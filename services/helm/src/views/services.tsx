@@ -27,10 +27,12 @@ function uptime(seconds: number | null): string {
 
 /**
  * Start, stop and restart as POST forms, and disable for an app (helm itself is not controlled
- * from its own page); a disabled app offers only enable.
+ * from its own page); a disabled app offers only enable. When another system runs the services
+ * (helm's external mode), none: it says who does.
  */
-function Controls({ service, urlFor }: { service: ServiceStatusView; urlFor: UrlFor }): JSX.Element | null {
+function Controls({ service, urlFor, managedBy }: { service: ServiceStatusView; urlFor: UrlFor; managedBy: string | null }): JSX.Element | null {
   if (service.name === 'helm' || service.state === 'not_installed') return null;
+  if (managedBy !== null) return <Badge variant="info">{`managed by ${managedBy}`}</Badge>;
   const actions: readonly ServiceAction[] = service.state === 'disabled' ? ['enable'] : service.kind === 'app' ? [...RUN_ACTIONS, 'disable'] : RUN_ACTIONS;
   return (
     <span class="u-flex u-gap-sm">
@@ -57,8 +59,10 @@ function memoryText(service: ServiceStatusView, sample: MetricSample | undefined
 }
 
 /** Every service with its state and controls; `usage` holds each service's newest metrics sample. */
-export function ServicesPage({ services, usage, alerts, setupPending = 0, urlFor }: {
+export function ServicesPage({ services, usage, alerts, setupPending = 0, managedBy = null, urlFor }: {
   services: readonly ServiceStatusView[];
+  /** Who runs the services when helm does not (external mode): no controls, and a note saying so. */
+  managedBy?: string | null;
   usage?: ReadonlyMap<string, MetricSample>;
   /** Open alerts, and how many of them are high. */
   alerts?: { open: number; high: number };
@@ -71,7 +75,7 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, urlFor
     <Page title="Services" service="helm">
       <PageHeader
         title="Services"
-        description="Every service helm knows, from the registry."
+        description={managedBy === null ? 'Every service helm knows, from the registry.' : `Every service in services.json, as its health endpoint answers; ${managedBy} runs them.`}
         actions={
           <span class="u-flex u-gap-sm">
             <Button href={urlFor('/alerts')} variant={(alerts?.high ?? 0) > 0 ? 'danger' : 'secondary'}>{open === 0 ? 'Alerts' : `Alerts (${open})`}</Button>
@@ -88,6 +92,11 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, urlFor
           <a href={urlFor('/setup')} id="setup-reminder">Open the setup checklist</a>: change the generated password, set the hostname, connect integrations, create users. Each step can be skipped.
         </Alert>
       ) : null}
+      {managedBy === null ? null : (
+        <Alert variant="info" title={`Managed by ${managedBy}`}>
+          Helm starts, stops and restarts nothing here: state and health come from each service&apos;s /health, logs are shipped to helm as usual, and alerts follow the health. Restart a service with {managedBy}{managedBy === 'Kubernetes' ? ' (kubectl rollout restart deployment/<name>)' : ''}.
+        </Alert>
+      )}
       {(alerts?.high ?? 0) > 0 ? (
         <Alert variant="error" title={`${alerts?.high ?? 0} high alert(s) open`}>
           <a href={urlFor('/alerts')}>See the alerts</a> for what failed and how to fix it.
@@ -116,7 +125,7 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, urlFor
             restarts: service.restarts,
             cpu: cpuText(service.pid === null ? undefined : usage?.get(service.name)),
             memory: memoryText(service, service.pid === null ? undefined : usage?.get(service.name)),
-            actions: <Controls service={service} urlFor={urlFor} />,
+            actions: <Controls service={service} urlFor={urlFor} managedBy={managedBy} />,
           }))}
         />
       </Card>
@@ -125,8 +134,9 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, urlFor
 }
 
 /** One service: its state, controls, usage charts and health history (`usage`), supervisor log tail and recent shipped log entries. */
-export function ServiceDetailPage(props: { service: ServiceStatusView; logs: readonly LogEntryRow[]; usage?: JSX.Element; urlFor: UrlFor }): JSX.Element {
+export function ServiceDetailPage(props: { service: ServiceStatusView; logs: readonly LogEntryRow[]; usage?: JSX.Element; managedBy?: string | null; urlFor: UrlFor }): JSX.Element {
   const { service, logs, urlFor } = props;
+  const managedBy = props.managedBy ?? null;
   return (
     <Page title={service.name} service="helm">
       <PageHeader
@@ -134,7 +144,7 @@ export function ServiceDetailPage(props: { service: ServiceStatusView; logs: rea
         description={`${service.kind} service on port ${service.port}`}
         actions={<Button href={urlFor('/services')} variant="secondary">All services</Button>}
       />
-      <Card title="State" actions={<Controls service={service} urlFor={urlFor} />}>
+      <Card title="State" actions={<Controls service={service} urlFor={urlFor} managedBy={managedBy} />}>
         <dl>
           <dt>State</dt><dd>{service.state}</dd>
           <dt>Health</dt><dd><HealthBadge health={service.health} /></dd>

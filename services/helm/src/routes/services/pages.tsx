@@ -25,7 +25,8 @@ export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<v
   for (const url of ['/', '/services']) {
     app.get(url, { preHandler: adminPage }, async (request, reply) =>
       reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} alerts={await openAlertCounts(deps.db)}
-        setupPending={pending(checklist(await readMarks(deps.db), await fileExists(deps.status().daemon.admin_password_file)))} urlFor={(path, query) => request.urlFor(path, query)} />),
+        setupPending={pending(checklist(await readMarks(deps.db), await fileExists(deps.status().daemon.admin_password_file)))}
+        managedBy={deps.status().daemon.managed_by ?? null} urlFor={(path, query) => request.urlFor(path, query)} />),
     );
   }
 
@@ -35,7 +36,7 @@ export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<v
     const to = deps.now().getTime();
     const from = to - 86_400_000;
     const usage = <UsageCards samples={await serviceSamples(deps.db, service.name, new Date(from))} from={from} to={to} />;
-    return reply.html(<ServiceDetailPage service={service} logs={entries} usage={usage} urlFor={(path, query) => request.urlFor(path, query)} />);
+    return reply.html(<ServiceDetailPage service={service} logs={entries} usage={usage} managedBy={deps.status().daemon.managed_by ?? null} urlFor={(path, query) => request.urlFor(path, query)} />);
   });
 
   app.post(
