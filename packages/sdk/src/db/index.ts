@@ -1,7 +1,7 @@
 /**
  * `@hivematrix/sdk/db`: PostgreSQL everywhere. Open a service's pool and Drizzle instance, apply
- * its committed migrations, provision a role and database per service, and run the embedded
- * server when no external one is configured.
+ * its committed migrations, provision a role and database per service, run the embedded server
+ * when no external one is configured, and run a scheduled job once across instances (advisory locks).
  */
 export { openDatabase, type Database, type DbLogger, type OpenDatabaseOptions } from './open.js';
 export { migrate, migrationsDir, MigrationError, type MigrateOptions, type MigrateResult } from './migrate.js';
@@ -16,3 +16,14 @@ export {
 } from './provision.js';
 export { freePort, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.js';
 export { databaseEnv, openServiceDatabase, type ServiceDatabaseSettings } from './service-database.js';
+export {
+  advisoryLockKey,
+  runExclusive,
+  runIfDue,
+  scheduleJob,
+  withTransactionLock,
+  type ExclusiveResult,
+  type JobTimer,
+  type PeriodicJob,
+  type PeriodicResult,
+} from './run-once.js';
