@@ -46,7 +46,9 @@ export const coreEnvSchema = z.object({
     .max(3_600_000)
     .default(60_000)
     .describe('How often users with live sessions are re-checked at identity (changes made in a real Keycloak\'s console; three admin API calls per user); 0 turns it off'),
-  DATABASE_URL: zUrl.optional().describe('Core\'s own PostgreSQL database for sessions and revocations (kept across restarts) when REDIS_URL is unset'),
+  DATABASE_URL: zUrl
+    .optional()
+    .describe('Core\'s own PostgreSQL database: the signing keys (shared by every core instance), and sessions and revocations when REDIS_URL is unset'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5).describe('Largest number of database connections'),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
   IDENTITY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000).describe('Timeout of one call to identity'),
@@ -56,8 +58,19 @@ export const coreEnvSchema = z.object({
   TOKEN_TTL_SEC: seconds(3600, 60, 86_400, 'Lifetime of a user token'),
   REFRESH_GRACE_SEC: seconds(300, 0, 3600, 'How long after its expiry a user token may still be refreshed'),
   SESSION_MAX_AGE_SEC: seconds(43_200, 300, 30 * 86_400, 'Longest a session lives after login, refreshes included'),
-  KEYS_DIR: optionalPath('Directory of the signing keys (default <instance>/keys)'),
-  KEYS_SYNC_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('How often the key directory is re-read (rotation by another instance)'),
+  KEYS_DIR: optionalPath('Directory of the signing key files of an older install, imported into the database on the first start (default <instance>/keys)'),
+  KEYS_SYNC_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(2_000)
+    .describe('How often the signing keys are re-read from the database (a rotation by another instance); a new key signs two intervals after it is published'),
+  KEYS_ENCRYPTION_SECRET: z
+    .string()
+    .min(32, { error: 'expected at least 32 characters' })
+    .optional()
+    .describe('Secret the private signing keys are sealed with in the database (AES-256-GCM); default SERVICE_SECRET. The same on every core instance'),
   SERVICE_SECRETS_FILE: optionalPath('JSON file {service: hex sha256 of its secret} (default <instance>/core/service-secrets.json)'),
   REDIS_URL: zUrl.optional().describe('Redis for sessions and revocations shared by several core instances; else DATABASE_URL, else memory'),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('hivematrix:core:').describe('Prefix of every Redis key and channel core uses'),
@@ -91,6 +104,16 @@ export function corePaths(config: CoreConfig, instanceDir: string): CorePaths {
     serviceSecretsFile: config.SERVICE_SECRETS_FILE ?? path.join(instanceDir, 'core', 'service-secrets.json'),
     servicesFile: config.SERVICES_FILE,
   };
+}
+
+/**
+ * The secret the private signing keys are sealed with: KEYS_ENCRYPTION_SECRET, else core's own
+ * SERVICE_SECRET (both the same on every core instance; the database never holds either).
+ */
+export function sealingSecret(config: CoreConfig): string {
+  const secret = config.KEYS_ENCRYPTION_SECRET ?? config.SERVICE_SECRET;
+  if (secret === undefined) throw new Error('core keeps its signing keys in its database sealed with SERVICE_SECRET (or KEYS_ENCRYPTION_SECRET): set one of them');
+  return secret;
 }
 
 /**

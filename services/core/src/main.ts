@@ -10,9 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { createLogDestination, createLogger, createLogShipper, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase, type Database } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
-import { loadCoreConfig } from './config.js';
+import { loadCoreConfig, sealingSecret } from './config.js';
 import { createIdentityClient } from './domain/identity-client.js';
-import { keyRetirementSec, openKeyRing, type KeyRing } from './domain/keys/key-ring.js';
+import { readLegacyKeys } from './domain/keys/key-files.js';
+import { keyActivationDelaySec, keyRetirementSec, openKeyRing, type KeyRing } from './domain/keys/key-ring.js';
+import { deriveSealingKey } from './domain/keys/key-sealing.js';
+import { createMemoryKeyStore } from './domain/keys/key-store.js';
+import { createPostgresKeyStore } from './domain/keys/postgres-key-store.js';
 import { createServiceDirectory } from './domain/service-secrets.js';
 import { schema } from './db/schema.js';
 import { createMemorySessionStore } from './domain/sessions/memory-store.js';
@@ -43,28 +47,36 @@ await runService({
       : undefined;
     const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, destination: createLogDestination(shipper) });
 
+    // Core's own database holds the signing keys (shared by every instance) and, without Redis,
+    // sessions and revocations; memory only without it (tests, a bare checkout: one instance).
+    const database: Database<typeof schema> | undefined =
+      config.DATABASE_URL === undefined
+        ? undefined
+        : await openServiceDatabase(
+            { SERVICE_NAME: config.SERVICE_NAME, DATABASE_URL: config.DATABASE_URL, DB_POOL_MAX: config.DB_POOL_MAX, DB_STATEMENT_TIMEOUT_MS: config.DB_STATEMENT_TIMEOUT_MS },
+            { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger },
+          );
     const keys = await openKeyRing({
-      dir: paths.keysDir,
+      store: database === undefined ? createMemoryKeyStore() : createPostgresKeyStore({ pool: database.pool, sealing: deriveSealingKey(sealingSecret(config)) }),
       now,
       retireAfterSec: keyRetirementSec({
         tokenTtlSec: config.TOKEN_TTL_SEC,
         refreshGraceSec: config.REFRESH_GRACE_SEC,
         syncIntervalMs: config.KEYS_SYNC_MS,
       }),
-      syncIntervalMs: config.KEYS_SYNC_MS,
+      activationDelaySec: database === undefined ? 0 : keyActivationDelaySec(config.KEYS_SYNC_MS),
+      syncIntervalMs: database === undefined ? 0 : config.KEYS_SYNC_MS,
+      // An install from before the keys moved into the database keeps its keys (and its tokens).
+      initialKeys: () => readLegacyKeys(paths.keysDir),
       logger,
     });
-    // Redis when shared by several instances; else core's own database, so sessions and
-    // revocations survive a restart; memory only without either (tests, a bare checkout).
-    let database: Database<typeof schema> | undefined;
+    if (database === undefined) logger.warn('DATABASE_URL is unset: the signing keys are kept in memory, so a restart signs every user out, and only one core instance may run');
+    // Redis when set (shared by several instances, fastest); else core's own database, so sessions
+    // and revocations survive a restart; memory only without either.
     let store: SessionStore;
     if (config.REDIS_URL !== undefined) {
       store = await createRedisSessionStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, now, logger });
-    } else if (config.DATABASE_URL !== undefined) {
-      database = await openServiceDatabase(
-        { SERVICE_NAME: config.SERVICE_NAME, DATABASE_URL: config.DATABASE_URL, DB_POOL_MAX: config.DB_POOL_MAX, DB_STATEMENT_TIMEOUT_MS: config.DB_STATEMENT_TIMEOUT_MS },
-        { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger },
-      );
+    } else if (database !== undefined) {
       store = createPostgresSessionStore({ pool: database.pool, now, cleanupIntervalMs: config.SESSION_CLEANUP_MS, logger });
     } else {
       store = createMemorySessionStore({ now, cleanupIntervalMs: config.SESSION_CLEANUP_MS });

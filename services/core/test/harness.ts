@@ -1,6 +1,7 @@
 /**
  * Runs core in-process for tests, listening on 127.0.0.1 port 0 (SDK consumers need real HTTP):
- * its own temporary key directory and secrets file, a fake identity provider, the in-memory
+ * its own temporary secrets file, signing keys in memory (or in a test database, or shared with
+ * another instance), a fake identity provider, the in-memory
  * store or Redis under a unique key prefix, and a clock tests may move.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { buildApp } from '../src/app.js';
 import { coreEnvSchema } from '../src/config.js';
 import { createIdentityClient } from '../src/domain/identity-client.js';
 import { keyRetirementSec, openKeyRing, type KeyRing } from '../src/domain/keys/key-ring.js';
+import { createMemoryKeyStore, type KeyStore } from '../src/domain/keys/key-store.js';
 import { createServiceDirectory, hashServiceSecret } from '../src/domain/service-secrets.js';
 import { createMemorySessionStore } from '../src/domain/sessions/memory-store.js';
 import { createRedisSessionStore } from '../src/domain/sessions/redis-store.js';
@@ -47,7 +49,10 @@ export interface CoreHarness {
   clock: TestClock;
   /** Each test service's secret (plain), as its env file would hold it. */
   secrets: Record<string, string>;
-  keysDir: string;
+  /** The key store the ring reads (pass it to another instance to share the keys). */
+  keyStore: KeyStore;
+  /** The instance's temporary folder (its service-secrets.json). */
+  dir: string;
   /** A service token from core's `/service-token` for `calling` → `target`. */
   serviceToken(calling: string, target?: string): Promise<string>;
   /** Logs a user in as the gateway would: identity access token (+ id token) → platform token. */
@@ -61,13 +66,15 @@ export interface CoreOptions {
   /** Configuration overrides (environment-variable form). */
   env?: Record<string, string>;
   clock?: TestClock;
-  /** Share an identity provider, keys directory and secrets with another instance. */
+  /** Share an identity provider, key store and secrets with another instance. */
   identity?: FakeIdentity;
-  keysDir?: string;
+  keyStore?: KeyStore;
+  /** How often the key ring re-reads its store (0: never); how long a new key waits before signing. */
+  keySync?: { intervalMs: number; activationDelaySec: number };
   secrets?: Record<string, string>;
   /** Use Redis at this URL under this prefix instead of the in-memory store. */
   redis?: { url: string; prefix: string };
-  /** Use core's PostgreSQL store on this database (a restart reopens the same one). */
+  /** Use core's PostgreSQL stores (sessions, and keys unless `keyStore` is given) on this database (a restart reopens the same one). */
   database?: CoreTestDatabase;
 }
 
@@ -76,7 +83,6 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
   const clock = options.clock ?? { now: () => Date.now(), advance: () => { throw new Error('this core runs on the real clock'); } };
   const dir = await mkdtemp(path.join(tmpdir(), 'hm-core-'));
   const identity = options.identity ?? (await startFakeIdentity());
-  const keysDir = options.keysDir ?? path.join(dir, 'keys');
   const secrets = options.secrets ?? Object.fromEntries(TEST_SERVICES.map((name) => [name, randomBytes(24).toString('base64url')]));
   const secretsFile = path.join(dir, 'service-secrets.json');
   await writeFile(secretsFile, JSON.stringify(Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, hashServiceSecret(secret)]))));
@@ -95,10 +101,13 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
   });
   const now = clock.now;
   const logger = createLogger({ service: 'core', level: 'silent' });
+  const keyStore = options.keyStore ?? (options.database ? await options.database.keyStore() : createMemoryKeyStore());
   const keys = await openKeyRing({
-    dir: keysDir,
+    store: keyStore,
     now,
     retireAfterSec: keyRetirementSec({ tokenTtlSec: config.TOKEN_TTL_SEC, refreshGraceSec: config.REFRESH_GRACE_SEC, syncIntervalMs: config.KEYS_SYNC_MS }),
+    activationDelaySec: options.keySync?.activationDelaySec ?? 0,
+    syncIntervalMs: options.keySync?.intervalMs ?? 0,
   });
   const store = options.redis
     ? await createRedisSessionStore({ url: options.redis.url, prefix: options.redis.prefix, now })
@@ -155,7 +164,8 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
     identity,
     clock,
     secrets,
-    keysDir,
+    keyStore,
+    dir,
     serviceToken,
     post,
     async login(user = {}, loginOptions = {}) {

@@ -1,5 +1,5 @@
 /**
- * Two core instances on one Redis (and one key directory): a token minted by one validates and
+ * Two core instances on one Redis (and one key store): a token minted by one validates and
  * refreshes on the other, and a revocation made on one reaches, within a second, a service whose
  * revocation feed is attached to the other. Skipped without TEST_REDIS_URL.
  */
@@ -19,7 +19,7 @@ describe('core: two instances sharing Redis', { skip: NO_REDIS }, () => {
   let service: ProtectedService;
   before(async () => {
     a = await startCore({ redis: { url, prefix } });
-    b = await startCore({ redis: { url, prefix }, identity: a.identity, keysDir: a.keysDir, secrets: a.secrets });
+    b = await startCore({ redis: { url, prefix }, identity: a.identity, keyStore: a.keyStore, secrets: a.secrets });
     service = await startProtectedService(b.url, 'template', a.secrets['template'] ?? '');
   });
   after(async () => {

@@ -6,9 +6,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { openCoreTestDatabase, type CoreTestDatabase } from './database.js';
 import { startCore, type CoreHarness } from './harness.js';
 import { startFakeIdentity, type FakeIdentity } from './fake-identity.js';
@@ -17,20 +14,17 @@ import { startProtectedService } from './protected-service.js';
 describe('core: revocations kept in PostgreSQL across restarts', () => {
   let database: CoreTestDatabase;
   let identity: FakeIdentity;
-  let keysDir: string;
   before(async () => {
     database = await openCoreTestDatabase('restart');
     identity = await startFakeIdentity();
-    keysDir = await mkdtemp(path.join(tmpdir(), 'hm-core-keys-'));
   });
   after(async () => {
     await identity.close();
     await database.drop();
-    await rm(keysDir, { recursive: true, force: true });
   });
 
   it('refuses a token revoked before the restart, at core and at a service that starts afresh', async () => {
-    const first: CoreHarness = await startCore({ database, identity, keysDir });
+    const first: CoreHarness = await startCore({ database, identity });
     const revoked = await first.login();
     const kept = await first.login();
     const nexus = await first.serviceToken('nexus');
@@ -39,7 +33,7 @@ describe('core: revocations kept in PostgreSQL across restarts', () => {
     await first.close();
 
     // The same database, keys and secrets: a restarted core.
-    const second = await startCore({ database, identity, keysDir, secrets: first.secrets });
+    const second = await startCore({ database, identity, secrets: first.secrets });
     try {
       const validate = async (token: string) => JSON.parse((await second.post('/api/token/validate', { token })).body) as { valid: boolean; reason?: string };
       assert.deepEqual(await validate(revoked.token), { valid: false, reason: 'revoked' });

@@ -1,27 +1,20 @@
 /**
  * Core's signing keys in memory: the current signer, the public keys still needed to verify
- * (published as the JWKS), and rotation.
+ * (published as the JWKS), and rotation, over a key store (`key-store.ts`) that every core
+ * instance shares.
  *
- * Rotation makes a new key the signer and gives the old one a `retire_after`: the moment the last
- * token it can have signed has expired (token lifetime + refresh grace + the time other instances
- * need to notice the rotation + verifiers' clock tolerance). Until then it stays in the JWKS, so
- * tokens signed before the rotation keep validating until they expire (RFC 7517 §5 key sets).
- * Several core instances may share the key directory: each re-reads the manifest when it changes.
+ * Each instance re-reads the store's key list every `syncIntervalMs` (and at once when a token
+ * names a kid it does not know), so a rotation made by one instance is served by all within that
+ * interval; the new key signs only after `activationDelaySec` (`key-schedule.ts`), when every
+ * instance publishes it.
  */
 import { errors as joseErrors, importJWK, importPKCS8, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
 import type { KeySet } from '@hivematrix/sdk';
-import {
-  ensureKeyDir,
-  generateKeyFile,
-  manifestStamp,
-  publicJwkOf,
-  readKeyFile,
-  readManifest,
-  removeKeyFile,
-  writeManifest,
-  type KeyEntry,
-  type Manifest,
-} from './key-files.js';
+import { generateSigningKey, publicJwkOf } from './key-material.js';
+import { isPublished, newestOf, planRotation, signerOf, type KeyEntry, type NewKeyEntry } from './key-schedule.js';
+import type { KeyStore } from './key-store.js';
+
+export { keyActivationDelaySec, keyRetirementSec } from './key-schedule.js';
 
 /** The only signature algorithm core uses (and verifiers accept). */
 export const SIGNING_ALG = 'RS256';
@@ -40,23 +33,33 @@ export interface RotationResult {
   kid: string;
   /** The former signer and when it leaves the JWKS (unix seconds). */
   previous: { kid: string; retire_after: number };
+  /** When the new key starts signing (unix seconds). */
+  signs_from: number;
 }
 
 /** The public state of one key, for the admin API and tests. */
-export interface KeyInfo extends KeyEntry {
+export interface KeyInfo {
+  kid: string;
+  created_at: number;
+  signs_from: number;
+  retire_after: number | null;
   signing: boolean;
 }
 
 /** Options of `openKeyRing`. */
 export interface KeyRingOptions {
-  dir: string;
+  store: KeyStore;
   /** Clock in milliseconds. */
   now: () => number;
   /** How long a key stays published after it stopped signing. */
   retireAfterSec: number;
-  /** How often the manifest is checked for changes made by another instance; 0 disables the timer. */
+  /** How long a new key is published before it signs; 0 for a single instance. */
+  activationDelaySec: number;
+  /** How often the store is re-read for changes made by another instance; 0 disables the timer. */
   syncIntervalMs?: number;
-  logger?: { warn(obj: object, msg?: string): void };
+  /** Keys to start with when the store is empty (the key files of an older install); else one is generated. */
+  initialKeys?: () => Promise<{ entry: NewKeyEntry; privatePem: string }[] | null>;
+  logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
 /** Core's signing keys. */
@@ -67,60 +70,56 @@ export interface KeyRing {
   jwks(): JSONWebKeySet;
   /** Resolves a token's verification key from its header (for jose's `jwtVerify`). */
   readonly keySet: KeySet;
-  /** Makes a freshly generated key the signer. */
+  /**
+   * Adds a freshly generated key that signs after the activation delay. When another instance
+   * rotated while this one was asked to (concurrent requests), that rotation is the answer: one
+   * new key, not two.
+   */
   rotate(): Promise<RotationResult>;
-  /** Re-reads the manifest if it changed on disk; true when it did. */
+  /** Re-reads the store's key list; true when it changed. */
   sync(): Promise<boolean>;
-  /** The manifest's keys, for inspection. */
+  /** Every key of the list, for inspection. */
   keys(): KeyInfo[];
   /** Stops the sync timer. */
   close(): void;
 }
 
-/** Minimum time between two manifest checks triggered by a token with an unknown kid. */
+/** Minimum time between two store reads triggered by a token with an unknown kid. */
 const UNKNOWN_KID_COOLDOWN_MS = 5_000;
 
-/**
- * Opens the key ring in `dir`, generating the first key on the very first start. Two instances
- * starting together on an empty directory agree on one manifest: the loser of the race adopts the
- * winner's and deletes its own key.
- */
+/** Opens the key ring on `store`, creating the first key (or importing `initialKeys`) on the very first start. */
 export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
-  const { dir, now } = options;
-  await ensureKeyDir(dir);
+  const { store, now } = options;
+  const nowSec = (): number => Math.floor(now() / 1000);
   const loaded = new Map<string, LoadedKey>();
-  let manifest = await readManifest(dir);
-  if (manifest === null) manifest = await createFirstKey(dir, Math.floor(now() / 1000));
-  let stamp = await manifestStamp(dir);
-  await load(manifest);
+  let entries = await store.entries();
+  if (entries.length === 0) entries = await createFirstKeys(options);
+  let stamp = stampOf(entries);
+  await load(entries);
   let lastUnknownKidSync = 0;
 
-  async function load(next: Manifest): Promise<void> {
-    const nowSec = Math.floor(now() / 1000);
-    for (const entry of next.keys) {
-      if (loaded.has(entry.kid) || !isPublished(entry, nowSec)) continue;
-      loaded.set(entry.kid, await loadKey(dir, entry.kid));
+  async function load(next: KeyEntry[]): Promise<void> {
+    const at = nowSec();
+    for (const entry of next) {
+      if (loaded.has(entry.kid) || !isPublished(entry, at)) continue;
+      loaded.set(entry.kid, await loadKey(entry.kid, await store.privateKey(entry.kid)));
     }
-    for (const kid of loaded.keys()) if (!next.keys.some((entry) => entry.kid === kid)) loaded.delete(kid);
-    manifest = next;
+    for (const kid of loaded.keys()) if (!next.some((entry) => entry.kid === kid)) loaded.delete(kid);
+    entries = next;
+    stamp = stampOf(next);
   }
 
   async function sync(): Promise<boolean> {
-    const current = await manifestStamp(dir);
-    if (current === stamp || current === null) return false;
-    const next = await readManifest(dir);
-    if (next === null) return false;
+    const next = await store.entries();
+    if (stampOf(next) === stamp) return false;
     await load(next);
-    stamp = current;
     return true;
   }
 
   function publishedKeys(): LoadedKey[] {
-    const nowSec = Math.floor(now() / 1000);
-    const current = manifest;
-    if (current === null) return [];
-    return current.keys
-      .filter((entry) => isPublished(entry, nowSec))
+    const at = nowSec();
+    return entries
+      .filter((entry) => isPublished(entry, at))
       .map((entry) => loaded.get(entry.kid))
       .filter((key): key is LoadedKey => key !== undefined);
   }
@@ -148,8 +147,8 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 
   return {
     signer() {
-      const kid = manifest?.signer;
-      const key = kid === undefined ? undefined : loaded.get(kid);
+      const entry = signerOf(entries, nowSec());
+      const key = entry === undefined ? undefined : loaded.get(entry.kid);
       if (key === undefined) throw new Error('no signing key is loaded');
       return key;
     },
@@ -157,56 +156,55 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     keySet,
     async rotate() {
       await sync();
-      const base = manifest;
-      if (base === null) throw new Error('no key manifest');
-      const kid = await generateKeyFile(dir);
-      const nowSec = Math.floor(now() / 1000);
-      const retireAfter = nowSec + options.retireAfterSec;
-      const keys: KeyEntry[] = [];
-      for (const entry of base.keys) {
-        const retire_after = entry.kid === base.signer ? retireAfter : entry.retire_after;
-        if (retire_after !== null && retire_after <= nowSec) await removeKeyFile(dir, entry.kid);
-        else keys.push({ ...entry, retire_after });
-      }
-      keys.push({ kid, created_at: nowSec, retire_after: null });
-      const next: Manifest = { version: 1, signer: kid, keys };
-      await writeManifest(dir, next);
-      stamp = await manifestStamp(dir);
-      await load(next);
-      return { kid, previous: { kid: base.signer, retire_after: retireAfter } };
+      const seen = newestOf(entries)?.kid;
+      const fresh = await generateSigningKey();
+      const after = await store.update(async (current) => {
+        // Another instance rotated since this one last read the list: its key is the answer.
+        if (newestOf(current)?.kid !== seen) return null;
+        return planRotation(current, fresh, nowSec(), { activationDelaySec: options.activationDelaySec, retireAfterSec: options.retireAfterSec });
+      });
+      await load(after);
+      const newest = newestOf(after);
+      const previous = newest === undefined ? undefined : newestOf(after.filter((entry) => entry.kid !== newest.kid));
+      if (newest === undefined || previous?.retire_after == null) throw new Error('the rotation left no previous key');
+      return { kid: newest.kid, signs_from: newest.signs_from, previous: { kid: previous.kid, retire_after: previous.retire_after } };
     },
     sync,
-    keys: () => (manifest?.keys ?? []).map((entry) => ({ ...entry, signing: entry.kid === manifest?.signer })),
+    keys: () => {
+      const signing = signerOf(entries, nowSec())?.kid;
+      return entries.map(({ serial: _serial, ...entry }) => ({ ...entry, signing: entry.kid === signing }));
+    },
     close() {
       clearInterval(timer);
     },
   };
 }
 
-function isPublished(entry: KeyEntry, nowSec: number): boolean {
-  return entry.retire_after === null || entry.retire_after > nowSec;
+/** A value that changes whenever the list does. */
+function stampOf(entries: readonly KeyEntry[]): string {
+  return entries
+    .map((entry) => `${entry.kid}:${entry.signs_from}:${entry.retire_after ?? ''}`)
+    .sort()
+    .join(',');
 }
 
-async function createFirstKey(dir: string, nowSec: number): Promise<Manifest> {
-  const kid = await generateKeyFile(dir);
-  const manifest: Manifest = { version: 1, signer: kid, keys: [{ kid, created_at: nowSec, retire_after: null }] };
-  try {
-    await writeManifest(dir, manifest, true);
-    return manifest;
-  } catch (error) {
-    if (!(typeof error === 'object' && error !== null && 'code' in error && error.code === 'EEXIST')) throw error;
-    // Another instance created the manifest first: use its key, drop ours.
-    await removeKeyFile(dir, kid);
-    const theirs = await readManifest(dir);
-    if (theirs === null) throw error;
-    return theirs;
-  }
+/** The first keys, under the store's lock: two instances starting on an empty store agree on one. */
+async function createFirstKeys(options: KeyRingOptions): Promise<KeyEntry[]> {
+  return options.store.update(async (current) => {
+    if (current.length > 0) return null;
+    const imported = (await options.initialKeys?.()) ?? null;
+    if (imported !== null && imported.length > 0) {
+      options.logger?.info({ kids: imported.map((key) => key.entry.kid) }, 'imported the signing keys from the key directory into the database');
+      return { add: imported, retire: [], remove: [] };
+    }
+    const key = await generateSigningKey();
+    const at = Math.floor(options.now() / 1000);
+    return { add: [{ entry: { kid: key.kid, created_at: at, signs_from: at, retire_after: null }, privatePem: key.privatePem }], retire: [], remove: [] };
+  });
 }
 
-async function loadKey(dir: string, kid: string): Promise<LoadedKey> {
-  const pem = await readKeyFile(dir, kid);
-  const bare = publicJwkOf(pem);
-  const publicJwk: JWK = { ...bare, kid, alg: SIGNING_ALG, use: 'sig' };
+async function loadKey(kid: string, pem: string): Promise<LoadedKey> {
+  const publicJwk: JWK = { ...publicJwkOf(pem), kid, alg: SIGNING_ALG, use: 'sig' };
   return {
     kid,
     privateKey: await importPKCS8(pem, SIGNING_ALG),
@@ -216,19 +214,9 @@ async function loadKey(dir: string, kid: string): Promise<LoadedKey> {
 }
 
 /**
- * Makes a freshly generated key the signer. The former signer stays published (and verifying)
- * until `retire_after`, when every token it signed has expired.
+ * Makes a freshly generated key the signer (after the activation delay). The former signer stays
+ * published (and verifying) until `retire_after`, when every token it signed has expired.
  */
 export function rotateSigningKey(ring: KeyRing): Promise<RotationResult> {
   return ring.rotate();
-}
-
-/**
- * How long a key must stay published after it stopped signing: the longest token lifetime, plus
- * the refresh grace (an expired token may still be refreshed), plus the time other instances
- * sharing the key directory take to notice the rotation, plus verifiers' clock tolerance (30 s)
- * with a margin.
- */
-export function keyRetirementSec(policy: { tokenTtlSec: number; refreshGraceSec: number; syncIntervalMs: number }): number {
-  return Math.max(policy.tokenTtlSec, 300) + policy.refreshGraceSec + Math.ceil(policy.syncIntervalMs / 1000) + 60;
 }

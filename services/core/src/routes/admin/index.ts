@@ -42,7 +42,12 @@ const revokeResponse = z.union([
   z.object({ revoked: z.literal(true) }),
   z.object({ revoked: z.literal(false), reason: z.literal('already_revoked') }),
 ]);
-const rotateResponse = z.object({ kid: z.string(), previous: z.object({ kid: z.string(), retire_after: z.number().int() }) });
+const rotateResponse = z.object({
+  kid: z.string(),
+  /** When the new key starts signing: once every core instance publishes it. */
+  signs_from: z.number().int(),
+  previous: z.object({ kid: z.string(), retire_after: z.number().int() }),
+});
 
 /** Options of `adminRoutes`. */
 export interface AdminRoutesOptions {
@@ -93,7 +98,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
       preHandler: adminOnly,
       schema: {
         response: {
-          200: z.object({ keys: z.array(z.object({ kid: z.string(), created_at: z.number(), retire_after: z.number().nullable(), signing: z.boolean() })) }),
+          200: z.object({ keys: z.array(z.object({ kid: z.string(), created_at: z.number(), signs_from: z.number(), retire_after: z.number().nullable(), signing: z.boolean() })) }),
         },
       },
     },
@@ -103,7 +108,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
   // helm's `hivematrix keys rotate` calls this with its service token.
   app.post('/api/admin/keys/rotate', { preHandler: requireRole(['admin'], { services: ['helm'] }), schema: { response: { 200: rotateResponse } } }, async (request) => {
     const result = await rotateSigningKey(keys);
-    request.log.info({ kid: result.kid, previous: result.previous.kid }, 'signing key rotated');
+    request.log.info({ kid: result.kid, signs_from: result.signs_from, previous: result.previous.kid }, 'signing key rotated');
     return result;
   });
 };
