@@ -21,6 +21,7 @@ import { buildApp } from '../services/core/src/app.js';
 import { coreEnvSchema } from '../services/core/src/config.js';
 import { createIdentityClient } from '../services/core/src/domain/identity-client.js';
 import { openKeyRing } from '../services/core/src/domain/keys/key-ring.js';
+import { createMemoryKeyStore } from '../services/core/src/domain/keys/key-store.js';
 import { createServiceDirectory, hashServiceSecret } from '../services/core/src/domain/service-secrets.js';
 import { createMemorySessionStore } from '../services/core/src/domain/sessions/memory-store.js';
 import { createRedisSessionStore } from '../services/core/src/domain/sessions/redis-store.js';
@@ -56,7 +57,7 @@ async function startCore(store: SessionStore, identityUrl: string, dir: string) 
     SERVICE_RATE_LIMIT_PER_MINUTE: '100000000',
     VALIDATE_RATE_LIMIT_PER_MINUTE: '100000000',
   });
-  const keys = await openKeyRing({ dir: path.join(dir, 'keys'), now: Date.now, retireAfterSec: 4000 });
+  const keys = await openKeyRing({ store: createMemoryKeyStore(), now: Date.now, retireAfterSec: 4000, activationDelaySec: 0 });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'core', level: 'silent' }),
