@@ -82,7 +82,7 @@ describe('integrations page', () => {
   it('a wrong key fails the test with a 401 message; the right one passes; the first sync runs without a restart', async () => {
     const wrong = await saveFreshservice(freshservice.url, 'not-the-right-key');
     assert.equal(wrong.statusCode, 303, wrong.body);
-    assert.match(wrong.headers.location ?? '', /done=integration-test-failed/);
+    assert.match(wrong.headers.location ?? '', /\/admin\/integrations\?done=integration-test-failed#integration-freshservice$/, 'back to the card with the message');
     const failed = await lastTest('freshservice');
     assert.equal(failed.ok, false);
     assert.match(failed.message, /refused the credentials \(401 Unauthorized\)/);
@@ -92,7 +92,7 @@ describe('integrations page', () => {
     assert.doesNotMatch(html, /not-the-right-key/, 'a stored credential is never shown');
 
     const right = await saveFreshservice(freshservice.url, FRESHSERVICE_KEY);
-    assert.match(right.headers.location ?? '', /done=integration-test-passed/);
+    assert.match(right.headers.location ?? '', /done=integration-test-passed#integration-freshservice$/);
     const passed = await lastTest('freshservice');
     assert.equal(passed.ok, true);
     assert.match(passed.message, /Connected to Freshservice/);

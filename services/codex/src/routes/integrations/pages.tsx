@@ -83,10 +83,12 @@ export const integrationPageRoutes: FastifyPluginAsync<IntegrationRoutesOptions>
       const entered = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !secretNames.has(entry[0])));
       return page(request, reply, { provider, entered, errors: saved.errors });
     }
-    if (body.action !== 'test') return reply.redirectTo('/admin/integrations', { done: 'integration-saved' });
+    // Back to the vendor's card: the test's message and the first sync's button are there, not at the top.
+    const backToCard = (done: string) => reply.redirect(`${request.urlFor('/admin/integrations', { done })}#integration-${provider}`, 303);
+    if (body.action !== 'test') return backToCard('integration-saved');
     const outcome = await testSavedIntegration(actions, provider);
     request.log.info({ provider, ok: outcome.ok, code: outcome.code }, 'integration connection tested');
-    return reply.redirectTo('/admin/integrations', { done: outcome.ok ? 'integration-test-passed' : 'integration-test-failed' });
+    return backToCard(outcome.ok ? 'integration-test-passed' : 'integration-test-failed');
   });
 
   app.post('/admin/integrations/:provider/remove', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
