@@ -41,8 +41,9 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.deepEqual(checkManifests(objects), []);
   });
 
-  it('has a Deployment, Service and PodDisruptionBudget per active service but helm; autoscalers for nexus and core; an Ingress for nexus only', () => {
-    const expected = activeApps(context).map((app) => app.name).filter((name) => name !== 'helm').sort();
+  it('has a Deployment, Service and PodDisruptionBudget per active service, helm included; autoscalers for nexus and core; an Ingress for nexus only', () => {
+    const expected = activeApps(context).map((app) => app.name).sort();
+    assert.ok(expected.includes('helm'));
     assert.ok(expected.includes('nexus') && expected.includes('core') && expected.includes('codex'), expected.join(','));
     const names = (kind: KubeObject['kind']) => objects.filter((object) => object.kind === kind).map((object) => object.metadata?.name ?? '').sort();
     assert.deepEqual(names('Deployment'), expected);
@@ -83,6 +84,59 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.equal(identityConfig.IDENTITY_BACKCHANNEL_INSECURE_LOCAL, 'false');
     const nexusSecret = of('Secret').find((secret: Secret) => secret.metadata?.name === 'nexus-secrets');
     assert.ok(nexusSecret?.stringData?.REDIS_URL !== undefined, 'several gateways share sessions through Redis');
+  });
+
+  it('runs helm as one pod in external mode, watching the services by their Service names, and changes nothing else', () => {
+    const deployments = of('Deployment');
+    const helm = deployments.find((deployment) => deployment.metadata?.name === 'helm');
+    assert.equal(helm?.spec?.replicas, 1);
+    assert.deepEqual(helm?.spec?.strategy, { type: 'Recreate' }, 'never two monitors, samplers or retention jobs at once');
+    assert.deepEqual(helm?.spec?.template.spec?.containers[0]?.args, ['helm']);
+    assert.equal(helm?.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.path, '/health');
+    // helm keeps its state in PostgreSQL: no claim of its own.
+    assert.ok(!(helm?.spec?.template.spec?.volumes ?? []).some((volume) => volume.persistentVolumeClaim !== undefined));
+    const helmConfig = of('ConfigMap').find((config) => config.metadata?.name === 'helm-config')?.data ?? {};
+    const helmSecret = of('Secret').find((secret) => secret.metadata?.name === 'helm-secrets')?.stringData ?? {};
+    assert.equal(helmConfig.HELM_MODE, 'external');
+    assert.equal(helmConfig.HELM_MANAGED_BY, 'Kubernetes');
+    assert.equal(helmConfig.ALERT_DOWN_AFTER_S, String(context.config.alerts.down_after_s));
+    assert.equal(helmConfig.SERVICES_FILE, '/etc/hivematrix/services.json');
+    assert.equal(helmConfig.HELM_SERVICE_URL, undefined, 'helm does not ship its logs to itself');
+    assert.match(helmSecret.DATABASE_URL ?? '', /@postgresql:5432\//);
+    assert.ok(helmSecret.SERVICE_SECRET !== undefined && helmSecret.SERVICE_SECRET.length >= 32);
+    const helmPort = context.platform.apps.find((app) => app.name === 'helm')?.port;
+    // Every other service ships its logs to helm's Service; no other Deployment is in external mode or changed shape.
+    for (const deployment of deployments.filter((candidate) => candidate.metadata?.name !== 'helm')) {
+      const name = deployment.metadata?.name ?? '';
+      const config = of('ConfigMap').find((candidate) => candidate.metadata?.name === `${name}-config`)?.data ?? {};
+      assert.equal(config.HELM_SERVICE_URL, `http://helm:${helmPort}`, name);
+      assert.equal(config.HELM_MODE, undefined, name);
+      assert.equal(deployment.spec?.strategy?.type, 'RollingUpdate', name);
+      assert.equal(deployment.spec?.replicas, ['nexus', 'core'].includes(name) ? undefined : 2, name);
+    }
+    // The services table helm reads names every service by its Service, helm included.
+    const table = JSON.parse(of('ConfigMap').find((config) => config.metadata?.name === 'hivematrix-services')?.data?.['services.json'] ?? '{}') as Record<string, { url: string }>;
+    assert.equal(table.helm?.url, `http://helm:${helmPort}`);
+    assert.equal(table.codex?.url, `http://codex:${context.platform.apps.find((app) => app.name === 'codex')?.port}`);
+    // Helm calls core (revoking sessions), so core knows its secret's hash.
+    const hashes = JSON.parse(of('Secret').find((secret) => secret.metadata?.name === 'core-files')?.stringData?.['service-secrets.json'] ?? '{}') as Record<string, string>;
+    assert.match(hashes.helm ?? '', /^[0-9a-f]{64}$/);
+    // Helm's migrations run in the migration Job with the others'.
+    const job = of('Job')[0];
+    assert.ok(job?.spec?.template.spec?.initContainers?.some((container) => container.name === 'migrate-helm'));
+  });
+
+  it('puts alert channels holding credentials in helm\'s Secret', () => {
+    const alerts = { ...context.config.alerts, webhook_url: 'https://hooks.example/T0/B0/s3cr3t-token', smtp_url: 'smtps://alerts:pw-123456@mail.example', email_to: 'ops@example.com' };
+    const configured: GenerationContext = { ...context, config: { ...context.config, alerts } };
+    const rendered = allObjects(configured);
+    const config = rendered.find((object): object is ConfigMap => object.kind === 'ConfigMap' && object.metadata?.name === 'helm-config')?.data ?? {};
+    const secret = rendered.find((object): object is Secret => object.kind === 'Secret' && object.metadata?.name === 'helm-secrets')?.stringData ?? {};
+    assert.equal(secret.ALERT_WEBHOOK_URL, 'https://hooks.example/T0/B0/s3cr3t-token');
+    assert.equal(secret.ALERT_SMTP_URL, 'smtps://alerts:pw-123456@mail.example');
+    assert.equal(config.ALERT_EMAIL_TO, 'ops@example.com');
+    assert.equal(config.ALERT_WEBHOOK_URL, undefined);
+    assert.deepEqual(checkManifests(rendered), []);
   });
 
   it('probes /health on the named container port, over HTTPS for the gateway', () => {

@@ -2,8 +2,8 @@
  * Each service's variables in a cluster, from the same generator as its env file on one machine
  * (`buildServiceEnv`), rewritten for Kubernetes: services reach each other by their Service's
  * name, listen on every address of their pod, keep their runtime state in the pod's own volume,
- * and reach PostgreSQL and Redis by URL. Variables holding a secret go to the service's Secret,
- * the rest to its ConfigMap.
+ * and reach PostgreSQL and Redis by URL; they ship their logs to helm, which runs in external
+ * mode there. Variables holding a secret go to the service's Secret, the rest to its ConfigMap.
  */
 import type { AppDefinition } from '../../registry/load.js';
 import { buildServiceEnv } from '../../generate/env-files.js';
@@ -41,8 +41,8 @@ export interface ClusterEnv {
   secret: Record<string, string>;
 }
 
-/** Names whose value is a credential (or carries one, as a database URL does). */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSPHRASE|TOKEN|PRIVATE|_KEY$|_KEY_|DATABASE_URL|REDIS_URL|API_KEY)/;
+/** Names whose value is a credential (or carries one, as a database, mail-server or webhook URL does). */
+const SECRET_NAME = /(SECRET|PASSWORD|PASSPHRASE|TOKEN|PRIVATE|_KEY$|_KEY_|DATABASE_URL|REDIS_URL|SMTP_URL|WEBHOOK_URL|API_KEY)/;
 
 /** True when `name` holds a secret: it goes to a Secret, never a ConfigMap. */
 export function isSecretVariable(name: string): boolean {
@@ -77,15 +77,41 @@ function clusterDatabaseUrl(value: string, context: GenerationContext, cluster: 
   return url.toString();
 }
 
+/** What Kubernetes's pods are managed by, as helm names it in its console and its 409 answers. */
+export const MANAGED_BY = 'Kubernetes';
+
+/**
+ * Helm's own variables in a cluster: external mode (it starts no process, watches the services'
+ * /health at their Service names from services.json) and the master configuration's alert
+ * settings, which helm reads from the environment in that mode.
+ */
+function externalHelmVariables(context: GenerationContext): [string, string][] {
+  const { alerts } = context.config;
+  const optional: [string, string | undefined][] = [
+    ['ALERT_WEBHOOK_URL', alerts.webhook_url],
+    ['ALERT_SMTP_URL', alerts.smtp_url],
+    ['ALERT_EMAIL_TO', alerts.email_to],
+    ['ALERT_EMAIL_FROM', alerts.email_from],
+  ];
+  return [
+    ['HELM_MODE', 'external'],
+    ['HELM_MANAGED_BY', MANAGED_BY],
+    ['ALERT_DOWN_AFTER_S', String(alerts.down_after_s)],
+    ...optional.filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ];
+}
+
 /** The variables of `app` in a cluster. */
 export function clusterServiceEnv(app: AppDefinition, context: GenerationContext, cluster: ClusterSettings = DEFAULT_CLUSTER): ClusterEnv {
   const rewrite = clusterUrlRewriter(context);
   const { paths } = context;
   const entries = new Map<string, string>();
   for (const [name, value] of buildServiceEnv(app, context)) {
-    if (name === 'HELM_SERVICE_URL') continue; // helm supervises one machine; in a cluster logs go to the pods' output
+    // Every service ships its logs to helm's Service, as on one machine; helm keeps its own in its pod's output.
+    if (name === 'HELM_SERVICE_URL' && app.name === 'helm') continue;
     entries.set(name, value);
   }
+  if (app.name === 'helm') for (const [name, value] of externalHelmVariables(context)) entries.set(name, value);
   entries.set('HOST', '0.0.0.0');
   entries.set('TRUSTED_PROXIES', cluster.trustedProxies);
   entries.set('HIVEMATRIX_INSTANCE_DIR', STATE_DIR);

@@ -2,7 +2,8 @@
  * The Kubernetes objects of one service, typed against the Kubernetes API (kubernetes-types), so
  * the compiler checks every field: its ConfigMap and Secret (variables), Deployment (probes on
  * /health, resources, a non-root read-only container, a pause before SIGTERM so endpoints drop
- * it first), Service, PodDisruptionBudget, and for the gateway and core an autoscaler.
+ * it first), Service, PodDisruptionBudget, and for the gateway and core an autoscaler; helm runs
+ * as one pod in external mode.
  */
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.js';
@@ -102,6 +103,19 @@ export function deploymentFor(app: AppDefinition, replicas: number): Deployment 
       },
     },
   };
+}
+
+/**
+ * Helm's Deployment: one pod, replaced (not rolled) on update, so its alert monitor, metrics
+ * sampler and log retention never run twice at once. It keeps everything in its PostgreSQL
+ * database, so the pod needs no volume beyond the others'; `HELM_MODE=external` (its ConfigMap)
+ * makes it watch the services instead of starting them.
+ */
+export function helmDeploymentFor(helm: AppDefinition): Deployment {
+  const deployment = deploymentFor(helm, 1);
+  const spec = deployment.spec;
+  if (spec === undefined) throw new Error('deploymentFor returned no spec');
+  return { ...deployment, spec: { ...spec, replicas: 1, strategy: { type: 'Recreate' } } };
 }
 
 export function serviceFor(app: AppDefinition): Service {

@@ -1,7 +1,7 @@
 /**
  * `hivematrix deploy kubernetes`: the platform as Kubernetes manifests, generated from the same
- * registry and master configuration as helm's files. A kustomize base (every active service but
- * helm, the shared services table, core's secret hashes, the migration Job) and an overlay per
+ * registry and master configuration as helm's files. A kustomize base (every active service, helm
+ * as one pod in external mode, the shared services table, core's secret hashes, the migration Job) and an overlay per
  * environment (namespace, image tag, replicas). PostgreSQL and Redis are outside, by URL.
  */
 import path from 'node:path';
@@ -18,6 +18,7 @@ import {
   configMapFor,
   deploymentFor,
   disruptionBudgetFor,
+  helmDeploymentFor,
   ingressFor,
   migrationJob,
   secretFor,
@@ -46,12 +47,12 @@ export const DEFAULT_OPTIONS: KubernetesOptions = {
 
 /** The base's objects, grouped by the file they are written to. */
 export function baseObjects(context: GenerationContext, options: KubernetesOptions = DEFAULT_OPTIONS): Map<string, KubeObject[]> {
-  // Helm supervises processes on one machine; in a cluster Kubernetes does, so helm is not deployed.
-  const apps = activeApps(context).filter((app) => app.name !== 'helm');
+  // Kubernetes runs every service; helm runs too, in external mode (one pod, watching health, keeping logs and alerts).
+  const apps = activeApps(context);
   const files = new Map<string, KubeObject[]>();
   for (const app of apps) {
     const env = clusterServiceEnv(app, context, options.cluster);
-    const objects: KubeObject[] = [configMapFor(app, env), secretFor(app, env), deploymentFor(app, options.replicas), serviceFor(app), disruptionBudgetFor(app)];
+    const objects: KubeObject[] = [configMapFor(app, env), secretFor(app, env), app.name === 'helm' ? helmDeploymentFor(app) : deploymentFor(app, options.replicas), serviceFor(app), disruptionBudgetFor(app)];
     if (AUTOSCALED.has(app.name)) objects.push(autoscalerFor(app, options.replicas));
     if (app.name === 'nexus') objects.push(ingressFor(app, context.derived.publicUrl));
     if (app.name === 'core') objects.push(coreKeysClaim(app));
@@ -59,7 +60,7 @@ export function baseObjects(context: GenerationContext, options: KubernetesOptio
   }
   const rewrite = clusterUrlRewriter(context);
   const servicesTable = JSON.parse(rewrite(JSON.stringify(buildServicesFile(context)))) as unknown;
-  const serviceHashes = Object.fromEntries(Object.entries(buildServiceSecrets(context)).filter(([name]) => name !== 'helm'));
+  const serviceHashes = buildServiceSecrets(context);
   files.set('shared.yaml', [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hivematrix-services' }, data: { 'services.json': `${JSON.stringify(servicesTable, null, 2)}\n` } },
     { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'core-files' }, stringData: { 'service-secrets.json': `${JSON.stringify(serviceHashes, null, 2)}\n` } },
