@@ -7,7 +7,7 @@ import { codexSource, serviceCodexGet } from './codex/source.js';
 import { codexSyncRunner } from './domain/codex-sync.js';
 import { codexCompanies } from './codex-companies.js';
 import { purgeTrash } from './domain/tree.js';
-import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
+import { migrationsDir, openServiceDatabase, scheduleJob } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadKnowledgetreeConfig } from './config.js';
 import { schema } from './db/schema.js';
@@ -43,31 +43,34 @@ await runService({
       companiesOf: codexCompanies(config.CODEX_SERVICE_URL),
       ...(codexSync === undefined ? {} : { codexSync }),
     });
-    // Trash older than TRASH_RETENTION_DAYS is purged hourly (and at start). The delete is
-    // idempotent, so several instances may all run it.
-    const purge = () => {
-      purgeTrash(database.db, new Date(), config.TRASH_RETENTION_DAYS)
-        .then((count) => { if (count > 0) platform.logger.info({ count }, 'purged trash'); })
-        .catch((error: unknown) => platform.logger.error({ err: error }, 'trash purge failed'));
-    };
-    purge();
-    const purgeTimer = setInterval(purge, 3_600_000);
-    purgeTimer.unref();
-    // The scheduled codex sync; a run already going (another instance, an admin's) is simply skipped.
-    const syncTimer = codexSync === undefined || config.CODEX_SYNC_INTERVAL_MINUTES === 0 ? undefined : setInterval(() => {
-      codexSync.start('schedule', 'schedule').catch((error: unknown) => {
+    // Trash older than TRASH_RETENTION_DAYS is purged hourly, and the codex sync started every
+    // CODEX_SYNC_INTERVAL_MINUTES: each once across all instances (an advisory lock and the
+    // job's last run in hivematrix_job_runs), every instance checking so one that dies is replaced.
+    const purgeJob = scheduleJob(database.pool, {
+      name: 'knowledgetree:trash-purge',
+      everyMs: 3_600_000,
+      runAtStart: true,
+      run: () => purgeTrash(database.db, new Date(), config.TRASH_RETENTION_DAYS),
+      onRun: (count) => { if (count > 0) platform.logger.info({ count }, 'purged trash'); },
+      onError: (error) => platform.logger.error({ err: error }, 'trash purge failed'),
+    });
+    const syncJob = codexSync === undefined || config.CODEX_SYNC_INTERVAL_MINUTES === 0 ? undefined : scheduleJob(database.pool, {
+      name: 'knowledgetree:codex-sync',
+      everyMs: config.CODEX_SYNC_INTERVAL_MINUTES * 60_000,
+      run: () => codexSync.start('schedule', 'schedule'),
+      // A run already going (an admin's) is skipped; the next check starts the scheduled one.
+      onError: (error) => {
         if (!(error instanceof AppError && error.code === 'conflict')) platform.logger.error({ err: error }, 'scheduled codex sync did not start');
-      });
-    }, config.CODEX_SYNC_INTERVAL_MINUTES * 60_000);
-    syncTimer?.unref();
+      },
+    });
     return {
       app,
       host: config.HOST,
       port: config.PORT,
       logger: platform.logger,
       close: async () => {
-        clearInterval(purgeTimer);
-        if (syncTimer !== undefined) clearInterval(syncTimer);
+        await purgeJob.stop();
+        await syncJob?.stop();
         await codexSync?.idle();
         await database.close();
         await platform.close();
