@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type pg from 'pg';
+import { scheduleJob } from '@hivematrix/sdk/db';
 import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp } from '@hivematrix/sdk';
 import type { CoreConfig } from './config.js';
 import type { IdentityClient } from './domain/identity-client.js';
@@ -37,6 +39,8 @@ export interface CoreDeps {
   services: ServiceDirectory;
   /** Clock in milliseconds. */
   now: () => number;
+  /** Core's database pool, shared by every instance: periodic jobs then run once across them. */
+  pool?: pg.Pool | undefined;
   /** Source of session and token ids; 256 random bits by default. */
   newId?: () => string;
   /** Source of new correlation ids; tests freeze it. */
@@ -106,16 +110,24 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
   const recheckMs = config.IDENTITY_RECHECK_MS;
   const userStatus = deps.userStatus;
   if (userStatus !== undefined && recheckMs > 0) {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      void recheckSessions({ store, userStatus, now, refreshGraceSec: config.REFRESH_GRACE_SEC, logger: deps.logger })
-        .catch((error: unknown) => deps.logger.warn({ err: error }, 'user re-check failed'))
-        .finally(() => (running = false));
-    }, recheckMs);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    const recheck = () => recheckSessions({ store, userStatus, now, refreshGraceSec: config.REFRESH_GRACE_SEC, logger: deps.logger });
+    const onError = (error: unknown) => deps.logger.warn({ err: error }, 'user re-check failed');
+    if (deps.pool !== undefined) {
+      // Several instances: one of them re-checks each interval (three admin API calls per user).
+      const job = scheduleJob(deps.pool, { name: 'core:user-recheck', everyMs: recheckMs, now, run: recheck, onError });
+      app.addHook('onClose', () => job.stop());
+    } else {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        void recheck()
+          .catch(onError)
+          .finally(() => (running = false));
+      }, recheckMs);
+      timer.unref();
+      app.addHook('onClose', async () => clearInterval(timer));
+    }
   }
 
   await app.register(jwksRoutes, { keys });

@@ -118,6 +118,7 @@ await runService({
         logger,
       }),
       now,
+      pool: database?.pool,
     });
     return {
       app,
