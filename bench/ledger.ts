@@ -89,11 +89,13 @@ console.log(`==> Engine: ${CLIENTS} clients (10–50 users, 5–50 devices, ${EN
 /** Logs each codex read's time (PROBE=1). */
 function timed(source: CodexSource): CodexSource {
   if (process.env.PROBE !== '1') return source;
+  const time = async <T,>(name: string, request: object, read: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try { return await read(); } finally { console.log(`   codex ${name}(${JSON.stringify(request).slice(0, 200)}) ${ms(performance.now() - started)}`); }
+  };
   return {
-    async month(request) {
-      const started = performance.now();
-      try { return await source.month(request); } finally { console.log(`   codex month(${JSON.stringify(request)}) ${ms(performance.now() - started)}`); }
-    },
+    month: (request) => time('month', request, () => source.month(request)),
+    totals: (request) => time('totals', request, () => source.totals(request)),
   };
 }
 

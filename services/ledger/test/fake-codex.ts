@@ -41,8 +41,37 @@ const presentIn = (archivedAt: string | null, month: string): boolean => archive
  */
 export function fakeCodex(clients: CodexClient[], entries: Record<string, FakeEntry[]> = {}, plans: CodexPlan[] = [BASIC_PLAN], agents: string[] = []): CodexSource & { calls: string[] } {
   const calls: string[] = [];
-  return {
+  const source: CodexSource & { calls: string[] } = {
     calls,
+    // Codex's totals read sums in SQL what its month read lists; the fake sums the same month read.
+    async totals(request) {
+      const month = await source.month(request);
+      calls[calls.length - 1] = `totals:${calls.at(-1) ?? ''}`;
+      const contacts = new Set(request.listed.contacts);
+      const assets = new Set(request.listed.assets);
+      return {
+        plans: month.plans,
+        agentEmails: month.agentEmails,
+        clients: month.clients.map((client) => {
+          const groups = new Map<string, { billing_type: CodexClient['assets'][number]['billing_type']; count: number; backed_up: number; backup_bytes: bigint }>();
+          for (const asset of client.assets.filter((row) => !assets.has(row.id))) {
+            const group = groups.get(asset.billing_type) ?? { billing_type: asset.billing_type, count: 0, backed_up: 0, backup_bytes: 0n };
+            group.count += 1;
+            if ((asset.backup_usage_bytes ?? 0) > 0) { group.backed_up += 1; group.backup_bytes += BigInt(asset.backup_usage_bytes ?? 0); }
+            groups.set(asset.billing_type, group);
+          }
+          return {
+            company: client.company,
+            paid_users: client.contacts.filter((row) => !contacts.has(row.id) && row.active && (row.email === null || !month.agentEmails.has(row.email.toLowerCase()))).length,
+            asset_groups: [...groups.values()].map((group) => ({ ...group, backup_bytes: String(group.backup_bytes) })),
+            billable_minutes: client.entries.filter((entry) => entry.billable && entry.minutes > 0).reduce((sum, entry) => sum + entry.minutes, 0),
+            listed_contacts: client.contacts.filter((row) => contacts.has(row.id)),
+            listed_assets: client.assets.filter((row) => assets.has(row.id)),
+            prior_months: client.prior_months,
+          };
+        }),
+      };
+    },
     async month(request) {
       calls.push(`month:${request.month}${request.account === undefined ? '' : ` account:${request.account}`}${request.prior === undefined ? '' : ` prior:${request.prior.from}:${request.prior.accounts.join(',')}`}`);
       const listed = clients.filter((client) => presentIn(client.company.archived_at, request.month) && (request.account === undefined || client.company.account_number === request.account));
@@ -67,4 +96,5 @@ export function fakeCodex(clients: CodexClient[], entries: Record<string, FakeEn
       };
     },
   };
+  return source;
 }

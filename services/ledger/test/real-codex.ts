@@ -10,7 +10,7 @@ import type { CodexHarness } from '../../codex/test/harness.js';
 
 const CORE = 'http://core.invalid';
 
-/** Starts codex listening and returns ledger's HTTP source for it; `seen` collects the bodies of ledger's month reads. */
+/** Starts codex listening and returns ledger's HTTP source for it; `seen` collects the bodies of ledger's month reads (items and totals). */
 export async function codexOverHttp(codex: CodexHarness, options: { pageSize?: number; seen?: string[] } = {}): Promise<CodexSource> {
   await codex.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = codex.app.server.address() as AddressInfo;
@@ -22,7 +22,7 @@ export async function codexOverHttp(codex: CodexHarness, options: { pageSize?: n
     fetch: async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       if (url === `${CORE}/service-token`) return Response.json({ token: await codex.serviceToken('ledger') });
-      if (new URL(url).pathname === '/api/billing/month' && typeof init?.body === 'string') options.seen?.push(init.body);
+      if (new URL(url).pathname.startsWith('/api/billing/month') && typeof init?.body === 'string') options.seen?.push(init.body);
       return globalThis.fetch(input, init);
     },
   });

@@ -62,7 +62,7 @@ describe('ledger service', () => {
     const res = await get('/api/billing/dashboard', billing);
     assert.equal(res.json<{ period: string }>().period, '2025-11');
     assert.equal(FROZEN_NOW.toISOString().slice(0, 7), '2025-11');
-    assert.deepEqual(codex.calls, ['month:2025-11 prior:2024-12:100'], 'one codex read per page');
+    assert.deepEqual(codex.calls, ['totals:month:2025-11 prior:2024-12:100'], 'one codex read (of totals) per page');
     await saveClientOverrides(t.db, '100', { planName: null, rateOverrides: {}, prepaidMonthly: 0, prepaidYearly: 0 }, FROZEN_NOW);
   });
 

@@ -55,7 +55,7 @@ export interface BillingMonthPage {
 }
 
 /** A row of a plain-SQL read, as pg hands it over. */
-type RawRow = Record<string, unknown>;
+export type RawRow = Record<string, unknown>;
 
 /** An instant as ISO 8601 UTC text with milliseconds (what `Date.toISOString` writes), formatted by the database. */
 function isoOf(column: SQL): SQL {
@@ -67,8 +67,11 @@ function presentSince(archivedAt: typeof companies.archivedAt, start: SQL): SQL 
   return or(isNull(archivedAt), gte(archivedAt, start));
 }
 
-/** One keyset page of the month's companies with their parts (five queries whatever the page size; four when no earlier months are asked for). */
-export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest): Promise<BillingMonthPage> {
+/** A company of a month's page as billing reads it. */
+export type MonthCompany = BillingMonthCompany['company'];
+
+/** A keyset page of the companies present at some time in the month, and the month's bounds. */
+export async function monthCompanies(db: CodexDb, request: Omit<BillingMonthRequest, 'prior'>): Promise<{ page: MonthCompany[]; nextAfter: string | null; start: SQL; from: string; to: string }> {
   const { from, to } = monthRange(request.month);
   // Local midnight of the 1st in the business time zone, as an instant (PostgreSQL knows the zone rules).
   const start = sql`(${from}::timestamp AT TIME ZONE ${request.timeZone})`;
@@ -88,23 +91,74 @@ export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest
     .orderBy(asc(companies.accountNumber))
     .limit(request.limit + 1);
   const page = rows.slice(0, request.limit);
+  const last = page.at(-1);
+  return { page, nextAfter: rows.length > request.limit && last !== undefined ? last.accountNumber : null, start, from, to };
+}
+
+/** A list of ids as one bound `bigint[]` parameter. */
+export function idArray(ids: readonly number[]): SQL {
+  return sql`${`{${ids.join(',')}}`}::bigint[]`;
+}
+
+/**
+ * The billable minutes of each month from `prior.from` up to the month before `from` (`YYYY-MM-DD`),
+ * for the page's companies the caller names (ledger: those with yearly prepaid hours): summing a
+ * year of every company's entries was most of the read's cost.
+ */
+export async function priorMinutes(db: CodexDb, page: readonly MonthCompany[], month: string, from: string, prior: BillingMonthRequest['prior']): Promise<Map<number, { month: string; billableMinutes: number }[]>> {
+  const priorAccounts = new Set(prior?.accounts ?? []);
+  const priorIds = page.filter((row) => priorAccounts.has(row.accountNumber)).map((row) => row.id);
+  if (prior === undefined || prior.from >= month || priorIds.length === 0) return new Map();
+  const rows = await db.select({
+    companyId: tickets.companyId,
+    month: sql<string>`to_char(${timeEntries.entryDate}, 'YYYY-MM')`,
+    // sum() of integers is bigint, which pg hands back as text.
+    billable: sql<string>`coalesce(sum(${timeEntries.minutes}) filter (where ${timeEntries.billable}), 0)`,
+  })
+    .from(timeEntries)
+    .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
+    .where(and(inArray(tickets.companyId, priorIds), isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, `${prior.from}-01`), lt(timeEntries.entryDate, from)))
+    .groupBy(tickets.companyId, sql`2`)
+    .orderBy(asc(tickets.companyId), sql`2`);
+  // Restricted to the page's companies, so a ticket's company is never null here.
+  const byCompany = groupBy(rows, (row) => row.companyId ?? 0);
+  return new Map([...byCompany].map(([id, list]) => [id, list.map((row) => ({ month: row.month, billableMinutes: Number(row.billable) }))]));
+}
+
+/** An asset row of a plain-SQL read as billing reads it (bigint columns come back as text; every id fits a JavaScript number). */
+export function monthAsset(row: RawRow): MonthAsset {
+  return {
+    id: Number(row.id), hostname: String(row.hostname), billing_type: row.billing_type as BillingType,
+    backup_usage_bytes: row.backup_usage_bytes === null ? null : Number(row.backup_usage_bytes), archived_at: row.archived_at as string | null,
+  };
+}
+
+/** A contact row of a plain-SQL read as billing reads it. */
+export function monthContact(row: RawRow): MonthContact {
+  return { id: Number(row.id), name: String(row.name), email: row.email as string | null, active: row.active === true, archived_at: row.archived_at as string | null };
+}
+
+/** The asset columns billing reads, instants formatted by the database. */
+export const ASSET_COLUMNS = sql`company_id, id, hostname, coalesce(billing_type_override, billing_type_derived) AS billing_type, backup_usage_bytes, ${isoOf(sql`archived_at`)} AS archived_at`;
+/** The contact columns billing reads (`c` is the contact, `cc` its company link). */
+export const CONTACT_COLUMNS = sql`cc.company_id, c.id, c.name, c.email, c.active, ${isoOf(sql`c.archived_at`)} AS archived_at`;
+
+/** One keyset page of the month's companies with their parts (five queries whatever the page size; four when no earlier months are asked for). */
+export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest): Promise<BillingMonthPage> {
+  const { page, nextAfter, start, from, to } = await monthCompanies(db, request);
   const ids = page.map((row) => row.id);
   if (ids.length === 0) return { companies: [], nextAfter: null };
-  // Earlier months are summed only for the companies the caller names (ledger: those with yearly
-  // prepaid hours): summing a year of every company's entries was most of the read's cost.
-  const priorAccounts = new Set(request.prior?.accounts ?? []);
-  const priorIds = page.filter((row) => priorAccounts.has(row.accountNumber)).map((row) => row.id);
   // The three large reads (tens of thousands of rows for a thousand companies) are plain SQL:
   // pg's rows are turned into the answer's items in one pass (the ORM's row mapping was the largest
   // share of codex's time), and instants are formatted by the database.
-  const idList = sql`${`{${ids.join(',')}}`}::bigint[]`;
-  const [assetRows, contactRows, entryRows, priorRows] = await Promise.all([
+  const idList = idArray(ids);
+  const [assetRows, contactRows, entryRows, priorBy] = await Promise.all([
     db.execute<RawRow>(sql`
-      SELECT company_id, id, hostname, coalesce(billing_type_override, billing_type_derived) AS billing_type, backup_usage_bytes, ${isoOf(sql`archived_at`)} AS archived_at
+      SELECT ${ASSET_COLUMNS}
       FROM assets WHERE company_id = ANY(${idList}) AND (archived_at IS NULL OR archived_at >= ${start})
       ORDER BY company_id, hostname_key, id`),
     db.execute<RawRow>(sql`
-      SELECT cc.company_id, c.id, c.name, c.email, c.active, ${isoOf(sql`c.archived_at`)} AS archived_at
+      SELECT ${CONTACT_COLUMNS}
       FROM contact_companies cc JOIN contacts c ON c.id = cc.contact_id
       WHERE cc.company_id = ANY(${idList}) AND (c.archived_at IS NULL OR c.archived_at >= ${start})
       ORDER BY cc.company_id, lower(c.name), c.id`),
@@ -114,42 +168,21 @@ export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest
       FROM time_entries e JOIN tickets t ON t.id = e.ticket_id
       WHERE t.company_id = ANY(${idList}) AND e.archived_at IS NULL AND t.archived_at IS NULL AND e.entry_date >= ${from}::date AND e.entry_date < ${to}::date
       ORDER BY t.company_id, e.entry_date, e.id`),
-    request.prior === undefined || request.prior.from >= request.month || priorIds.length === 0
-      ? Promise.resolve([])
-      : db.select({
-          companyId: tickets.companyId,
-          month: sql<string>`to_char(${timeEntries.entryDate}, 'YYYY-MM')`,
-          // sum() of integers is bigint, which pg hands back as text.
-          billable: sql<string>`coalesce(sum(${timeEntries.minutes}) filter (where ${timeEntries.billable}), 0)`,
-        })
-          .from(timeEntries)
-          .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
-          .where(and(inArray(tickets.companyId, priorIds), isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, `${request.prior.from}-01`), lt(timeEntries.entryDate, from)))
-          .groupBy(tickets.companyId, sql`2`)
-          .orderBy(asc(tickets.companyId), sql`2`),
+    priorMinutes(db, page, request.month, from, request.prior),
   ]);
-  // bigint columns come back as text; every id fits a JavaScript number.
   const assetsBy = groupBy(assetRows.rows, (row) => Number(row.company_id));
   const contactsBy = groupBy(contactRows.rows, (row) => Number(row.company_id));
   const entriesBy = groupBy(entryRows.rows, (row) => Number(row.company_id));
-  // Restricted to the page's companies, so a ticket's company is never null here.
-  const priorBy = groupBy(priorRows, (row) => row.companyId ?? 0);
-  const asset = (row: RawRow): MonthAsset => ({
-    id: Number(row.id), hostname: String(row.hostname), billing_type: row.billing_type as BillingType,
-    backup_usage_bytes: row.backup_usage_bytes === null ? null : Number(row.backup_usage_bytes), archived_at: row.archived_at as string | null,
-  });
-  const contact = (row: RawRow): MonthContact => ({ id: Number(row.id), name: String(row.name), email: row.email as string | null, active: row.active === true, archived_at: row.archived_at as string | null });
   const entry = (row: RawRow): MonthEntry => ({ id: Number(row.id), ticket_number: String(row.ticket_number), entry_date: String(row.entry_date), minutes: Number(row.minutes), billable: row.billable === true });
-  const last = page.at(-1);
   return {
     companies: page.map((company) => ({
       company,
-      assets: (assetsBy.get(company.id) ?? []).map(asset),
-      contacts: (contactsBy.get(company.id) ?? []).map(contact),
+      assets: (assetsBy.get(company.id) ?? []).map(monthAsset),
+      contacts: (contactsBy.get(company.id) ?? []).map(monthContact),
       entries: (entriesBy.get(company.id) ?? []).map(entry),
-      priorMonths: (priorBy.get(company.id) ?? []).map((row) => ({ month: row.month, billableMinutes: Number(row.billable) })),
+      priorMonths: priorBy.get(company.id) ?? [],
     })),
-    nextAfter: rows.length > request.limit && last !== undefined ? last.accountNumber : null,
+    nextAfter,
   };
 }
 

@@ -5,7 +5,10 @@
  * the previous month's accepted bill (its latest version).
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { ClientBill } from '../billing/month.js';
+import type { ClientTotals } from '../billing/month.js';
+
+/** What review reads of a bill: its company and its totals (a whole bill or the dashboard's totals). */
+type Reviewed = Pick<ClientTotals, 'client' | 'result'>;
 import { snapshots } from '../db/schema.js';
 import type { LedgerDb } from '../db/store.js';
 import { addMonths, formatCents, periodKey, type Period } from '../engine/index.js';
@@ -17,13 +20,13 @@ export interface ReviewFlag {
 }
 
 /** Devices a bill counts against the PSA's managed devices: every counted device but those not billed. */
-export function billedDeviceCount(bill: ClientBill): number {
+export function billedDeviceCount(bill: Reviewed): number {
   const counts = bill.result.counts.devices;
   return Object.entries(counts).reduce((sum, [type, n]) => (type === 'not_billed' ? sum : sum + n), 0);
 }
 
 /** The review flags of a bill given the previous month's accepted total (undefined when none). */
-export function reviewFlags(bill: ClientBill, previousTotalCents: number | undefined, thresholdPercent: number): ReviewFlag[] {
+export function reviewFlags(bill: Reviewed, previousTotalCents: number | undefined, thresholdPercent: number): ReviewFlag[] {
   const flags: ReviewFlag[] = [];
   const { managed_users: managedUsers, managed_devices: managedDevices } = bill.client.company;
   const users = bill.result.counts.users;
@@ -85,7 +88,7 @@ export interface ReviewEntry {
 }
 
 /** The review state of every client of a month (flagged or not). */
-export async function reviewMonth(db: LedgerDb, bills: readonly ClientBill[], period: Period, thresholdPercent: number): Promise<ReviewEntry[]> {
+export async function reviewMonth(db: LedgerDb, bills: readonly Reviewed[], period: Period, thresholdPercent: number): Promise<ReviewEntry[]> {
   const accounts = bills.map((bill) => bill.client.company.account_number);
   const [previous, accepted] = await Promise.all([previousTotals(db, period, accounts), acceptedInvoices(db, period, accounts)]);
   return bills.map((bill) => {

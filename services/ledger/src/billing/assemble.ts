@@ -3,8 +3,8 @@
  * Codex's `billing_type` is what it derived from the RMM type (or its own override); a ledger
  * override wins over it. Users and devices are keyed by source so a contact is counted once.
  */
-import type { BillInput, BillableDevice, BillableUser, LineItem, Period, PriorMonth, Rates, TimeEntry } from '../engine/index.js';
-import type { CodexClient, CodexPlan } from '../codex/schemas.js';
+import type { BillInput, BillableDevice, BillableUser, DeviceGroup, LineItem, Period, PriorMonth, Rates, TimeEntry, TotalsInput } from '../engine/index.js';
+import type { CodexAsset, CodexClientTotals, CodexCompany, CodexContact, CodexPlan } from '../codex/schemas.js';
 import type { LedgerData } from '../db/store.js';
 
 const RATE_KEYS: readonly (keyof Rates)[] = [
@@ -34,23 +34,47 @@ export function cleanRateOverrides(stored: Record<string, unknown>): Partial<Rat
 }
 
 /** The plan name a client is billed on: ledger's override when set, else codex's. */
-export function effectivePlanName(client: CodexClient, ledger: LedgerData): string | null {
+export function effectivePlanName(client: { company: CodexCompany }, ledger: LedgerData): string | null {
   const override = ledger.clients.get(client.company.account_number)?.planName ?? null;
   return override !== null && override !== '' ? override : client.company.plan_name;
 }
 
-/** Builds the engine input of one client for one month. */
-export function assembleInput(args: {
-  client: CodexClient;
+/** What a client's month is assembled from besides its codex items. */
+interface AssembleArgs {
   plan: CodexPlan | null;
   ledger: LedgerData;
   /** Lower-cased e-mails of the MSP's agents. */
   agentEmails: ReadonlySet<string>;
   period: Period;
-  timeEntries: readonly TimeEntry[];
   priorMonths: readonly PriorMonth[];
+}
+
+/** Builds the engine input of one client for one month. */
+export function assembleInput(args: AssembleArgs & {
+  client: { company: CodexCompany; contacts: readonly CodexContact[]; assets: readonly CodexAsset[] };
+  timeEntries: readonly TimeEntry[];
 }): BillInput {
-  const { client, ledger } = args;
+  return { ...assembleListed(args, args.client), timeEntries: args.timeEntries };
+}
+
+/**
+ * Builds the totals input of one client for one month: codex summed the contacts and assets ledger
+ * holds no override for, and listed the others, which are assembled as in `assembleInput`.
+ */
+export function assembleTotals(args: AssembleArgs & { client: CodexClientTotals }): TotalsInput {
+  const { client } = args;
+  const deviceGroups: DeviceGroup[] = client.asset_groups.map((group) => ({
+    billingType: group.billing_type, count: group.count, backedUp: group.backed_up, backupBytes: BigInt(group.backup_bytes),
+  }));
+  return {
+    ...assembleListed(args, { company: client.company, contacts: client.listed_contacts, assets: client.listed_assets }),
+    paidUsers: client.paid_users, deviceGroups, billableMinutes: client.billable_minutes,
+  };
+}
+
+/** Everything of the engine's input but the time entries, from the given codex contacts and assets. */
+function assembleListed(args: AssembleArgs, client: { company: CodexCompany; contacts: readonly CodexContact[]; assets: readonly CodexAsset[] }): Omit<BillInput, 'timeEntries'> {
+  const { ledger } = args;
   const account = client.company.account_number;
   const overrides = ledger.clients.get(account);
   // Codex lists the contacts and assets present at some time in the month: one archived during
@@ -94,7 +118,6 @@ export function assembleInput(args: {
     prepaidHours: { monthly: Number(overrides?.prepaidHoursMonthly ?? 0), yearly: Number(overrides?.prepaidHoursYearly ?? 0) },
     users,
     devices,
-    timeEntries: args.timeEntries,
     priorMonths: args.priorMonths,
     lineItems: items,
   };

@@ -6,15 +6,16 @@
  * flagged, never dropped; a company archived during (or after) the month is billed for it.
  *
  * Measured with bench/ledger.ts (1,000 clients, 40,000 time entries a month, bench/README.md):
- * one codex call per thousand clients instead of six or more calls per page.
+ * one codex call per thousand clients instead of six or more calls per page. The dashboard reads
+ * the month's totals instead (`totalsMonth`): codex sums per company, so no item travels.
  */
 import type { CodexSource } from '../codex/source.js';
 import { findPlan } from '../codex/source.js';
-import type { CodexClient } from '../codex/schemas.js';
+import type { CodexClient, CodexClientTotals, CodexCompany } from '../codex/schemas.js';
 import { loadLedgerData, type LedgerData, type LedgerDb } from '../db/store.js';
-import { addMonths, computeBill, monthsBetween, periodKey, prepaidYearStart } from '../engine/index.js';
-import type { BillInput, BillResult, Period, PriorMonth, TimeEntry } from '../engine/index.js';
-import { assembleInput, effectivePlanName } from './assemble.js';
+import { addMonths, computeBill, computeTotals, monthsBetween, periodKey, prepaidYearStart } from '../engine/index.js';
+import type { BillInput, BillResult, BillTotals, Period, PriorMonth, TimeEntry } from '../engine/index.js';
+import { assembleInput, assembleTotals, effectivePlanName } from './assemble.js';
 
 /** One client's bill with what it was computed from. */
 export interface ClientBill {
@@ -22,6 +23,15 @@ export interface ClientBill {
   supportLevel: string | null;
   input: BillInput;
   result: BillResult;
+}
+
+/** One client's month as totals (the dashboard's and the review queue's view of a bill). */
+export interface ClientTotals {
+  client: { company: CodexCompany };
+  /** The plan name billed on (ledger's override, else codex's). */
+  planName: string | null;
+  supportLevel: string | null;
+  result: BillTotals;
 }
 
 /** A prepaid year starts at most eleven months before the billed month. */
@@ -50,13 +60,38 @@ export async function billMonth(deps: { codex: CodexSource; db: LedgerDb }, peri
   });
 }
 
+/**
+ * Computes the totals of a month for every client codex lists for it: the same figures as
+ * `billMonth` gives in `result` (total, subtotals, counts, labour, backup, flags), from codex's
+ * per-company sums. The contacts and assets ledger holds an override for are read one by one.
+ */
+export async function totalsMonth(deps: { codex: CodexSource; db: LedgerDb }, period: Period): Promise<ClientTotals[]> {
+  const ledger = await loadLedgerData(deps.db, 'all');
+  const yearly = [...ledger.clients.keys()].filter((account) => hasYearly(ledger, account));
+  const month = await deps.codex.totals({
+    month: periodKey(period),
+    prior: yearly.length === 0 ? undefined : { from: periodKey(addMonths(period, -PREPAID_YEAR_MONTHS)), accounts: yearly },
+    listed: { contacts: [...ledger.users.keys()], assets: [...ledger.devices.keys()] },
+  });
+  return month.clients.map((client): ClientTotals => {
+    const account = client.company.account_number;
+    const planName = effectivePlanName(client, ledger);
+    const plan = planName === null || planName === '' ? null : findPlan(month.plans, planName, client.company.contract_term);
+    const input = assembleTotals({
+      client, plan, ledger, agentEmails: month.agentEmails, period,
+      priorMonths: hasYearly(ledger, account) ? priorMonthsOf(period, client) : [],
+    });
+    return { client, planName, supportLevel: plan?.support_level ?? null, result: computeTotals(input) };
+  });
+}
+
 /** Whether a client has yearly prepaid hours, the only use of the earlier months' minutes. */
 function hasYearly(ledger: LedgerData, account: string): boolean {
   return Number(ledger.clients.get(account)?.prepaidHoursYearly ?? 0) > 0;
 }
 
 /** The billable minutes of each earlier month of the client's prepaid year (contract year, else calendar year). */
-function priorMonthsOf(period: Period, client: CodexClient): PriorMonth[] {
+function priorMonthsOf(period: Period, client: CodexClient | CodexClientTotals): PriorMonth[] {
   const start = prepaidYearStart(period, client.company.contract_start);
   const minutes = new Map(client.prior_months.map((row) => [row.month, row.billable_minutes]));
   return Array.from({ length: monthsBetween(start, period) }, (_, i) => {

@@ -1,13 +1,13 @@
 /** JSON shapes of bills as ledger's API answers them (money as integer cents). */
-import type { ClientBill } from './month.js';
+import type { ClientBill, ClientTotals } from './month.js';
 
-/** One dashboard row. */
-export function dashboardRow(bill: ClientBill) {
+/** One dashboard row, from a client's totals or its whole bill. */
+export function dashboardRow(bill: ClientTotals | ClientBill) {
   const { result, client } = bill;
   return {
     account_number: client.company.account_number,
     name: client.company.name,
-    plan_name: bill.input.client.planName,
+    plan_name: 'planName' in bill ? bill.planName : bill.input.client.planName,
     contract_term: client.company.contract_term,
     support_level: bill.supportLevel,
     billable: result.billable,

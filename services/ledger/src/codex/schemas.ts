@@ -70,10 +70,37 @@ export const monthPage = z.object({
   next_after: z.string().nullable(),
 });
 
+/**
+ * One page of codex's `POST /api/billing/month/totals`: the same companies, each with its totals
+ * summed by codex (paid users, assets per billing type with backup usage, billable minutes) and,
+ * one by one, the contacts and assets ledger named (those with an override).
+ */
+export const totalsPage = z.object({
+  month: z.string(),
+  time_zone: z.string(),
+  plans: z.array(codexPlan),
+  agent_emails: z.array(z.string()),
+  companies: z.array(z.object({
+    company: codexCompany,
+    paid_users: z.number().int().nonnegative(),
+    asset_groups: z.array(z.object({
+      billing_type: billingType, count: z.number().int().nonnegative(), backed_up: z.number().int().nonnegative(), backup_bytes: z.string().regex(/^\d+$/),
+    })),
+    billable_minutes: z.number().int().nonnegative(),
+    listed_contacts: z.array(codexContact),
+    listed_assets: z.array(codexAsset),
+    prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
+  })),
+  next_after: z.string().nullable(),
+});
+
 export type CodexCompany = z.infer<typeof codexCompany>;
 export type CodexAsset = z.infer<typeof codexAsset>;
 export type CodexContact = z.infer<typeof codexContact>;
 export type CodexPlan = z.infer<typeof codexPlan>;
 export type MonthPage = z.infer<typeof monthPage>;
+export type TotalsPage = z.infer<typeof totalsPage>;
+/** One company as the month's totals read gives it. */
+export type CodexClientTotals = TotalsPage['companies'][number];
 /** One company as the month's read gives it. */
 export type CodexClient = MonthPage['companies'][number];

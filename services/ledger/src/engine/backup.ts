@@ -9,6 +9,13 @@ import type { BackupFigures, BillableDevice, Rates } from './types.js';
 
 const TIB = 1024n ** 4n;
 
+/** What backup is priced from: backed-up workstations, servers (and VMs), and all backed-up bytes. */
+export interface BackupUsage {
+  readonly workstations: number;
+  readonly servers: number;
+  readonly bytes: bigint;
+}
+
 /** The backup figures for the counted devices, and the ids of the backed-up devices. */
 export function computeBackup(devices: readonly BillableDevice[], rates: Rates): { figures: BackupFigures; counted: string[] } {
   let workstations = 0;
@@ -22,20 +29,23 @@ export function computeBackup(devices: readonly BillableDevice[], rates: Rates):
     if (device.billingType === 'workstation') workstations += 1;
     else if (device.billingType === 'server' || device.billingType === 'virtual_machine') servers += 1;
   }
-  const totalHundredths = toSafeNumber(divRoundHalfUp(bytes * 100n, TIB));
+  return { figures: backupFigures({ workstations, servers, bytes }, rates), counted };
+}
+
+/** The backup figures of a usage: the one pricing rule, whether the devices are listed or summed. */
+export function backupFigures(usage: BackupUsage, rates: Rates): BackupFigures {
+  const { workstations, servers } = usage;
+  const totalHundredths = toSafeNumber(divRoundHalfUp(usage.bytes * 100n, TIB));
   const includedHundredths = (workstations + servers) * Math.max(0, toHundredths(rates.backupIncludedTb));
   const overageHundredths = Math.max(0, totalHundredths - includedHundredths);
   const overageCents = toSafeNumber(divRoundHalfUp(BigInt(overageHundredths) * BigInt(rates.backupPerTb), 100n));
   const chargeCents = workstations * rates.backupBaseWorkstation + servers * rates.backupBaseServer + overageCents;
   return {
-    figures: {
-      workstations,
-      servers,
-      totalTb: formatHundredths(totalHundredths),
-      includedTb: formatHundredths(includedHundredths),
-      overageTb: formatHundredths(overageHundredths),
-      chargeCents,
-    },
-    counted,
+    workstations,
+    servers,
+    totalTb: formatHundredths(totalHundredths),
+    includedTb: formatHundredths(includedHundredths),
+    overageTb: formatHundredths(overageHundredths),
+    chargeCents,
   };
 }

@@ -8,3 +8,5 @@ export type { Cents } from './money.js';
 export { addMonths, dateInPeriod, lastDayOf, localDate, monthWindow, monthsBetween, parsePeriod, periodKey, prepaidYearStart } from './period.js';
 export type { Period } from './period.js';
 export type * from './types.js';
+export { computeTotals } from './totals.js';
+export type { BillTotals, DeviceGroup, TotalsInput } from './totals.js';

@@ -15,17 +15,24 @@ import type { LabourFigures, PriorMonth, TimeEntry } from './types.js';
 
 const UNITS_PER_HOUR = 6000;
 
+/** What labour is priced from besides the month's minutes. */
+export interface LabourTerms {
+  readonly period: Period;
+  readonly contractStart: string | null;
+  readonly prepaid: { readonly monthly: number; readonly yearly: number };
+  readonly priorMonths: readonly PriorMonth[];
+  readonly perHour: Cents;
+}
+
 /** The month's labour figures and the ids of the time entries counted. */
-export function computeLabour(args: {
-  period: Period;
-  contractStart: string | null;
-  prepaid: { monthly: number; yearly: number };
-  entries: readonly TimeEntry[];
-  priorMonths: readonly PriorMonth[];
-  perHour: Cents;
-}): { figures: LabourFigures; counted: number[] } {
+export function computeLabour(args: LabourTerms & { entries: readonly TimeEntry[] }): { figures: LabourFigures; counted: number[] } {
   const counted = args.entries.filter((entry) => entry.billable && entry.minutes > 0 && dateInPeriod(entry.entryDate, args.period));
   const minutes = counted.reduce((sum, entry) => sum + entry.minutes, 0);
+  return { figures: labourFigures(minutes, args), counted: counted.map((entry) => entry.id) };
+}
+
+/** The labour figures of a month's billable minutes: the one pricing rule, whether the entries are listed or summed. */
+export function labourFigures(minutes: number, args: LabourTerms): LabourFigures {
   const monthlyUnits = Math.max(0, toHundredths(args.prepaid.monthly)) * 60;
   const yearlyUnits = Math.max(0, toHundredths(args.prepaid.yearly)) * 60;
 
@@ -42,16 +49,13 @@ export function computeLabour(args: {
   const billableUnits = Math.max(0, Math.max(0, minutes * 100 - monthlyUnits) - leftUnits);
   const chargeCents = toSafeNumber(divRoundHalfUp(BigInt(billableUnits) * BigInt(args.perHour), BigInt(UNITS_PER_HOUR)));
   return {
-    figures: {
-      minutes,
-      prepaidMonthlyHours: hoursText(monthlyUnits),
-      prepaidYearlyHours: hoursText(yearlyUnits),
-      yearlyUsedBeforeHours: hoursText(usedUnits),
-      yearlyLeftHours: hoursText(leftUnits),
-      billableHours: hoursText(billableUnits),
-      chargeCents,
-    },
-    counted: counted.map((entry) => entry.id),
+    minutes,
+    prepaidMonthlyHours: hoursText(monthlyUnits),
+    prepaidYearlyHours: hoursText(yearlyUnits),
+    yearlyUsedBeforeHours: hoursText(usedUnits),
+    yearlyLeftHours: hoursText(leftUnits),
+    billableHours: hoursText(billableUnits),
+    chargeCents,
   };
 }
 

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatCsv } from '@hivematrix/sdk';
-import { billMonth } from '../../billing/month.js';
+import { totalsMonth } from '../../billing/month.js';
 import { dashboardRow } from '../../billing/present.js';
 import type { CodexSource } from '../../codex/source.js';
 import type { LedgerDb } from '../../db/store.js';
@@ -26,7 +26,7 @@ export const dashboardRoutes: FastifyPluginAsync<BillingRouteOptions> = async (b
 
   app.get('/api/billing/dashboard', { preHandler: billingOnly(), schema: { querystring: monthQuery } }, async (request) => {
     const period = periodOf(request.query.month, now(), timeZone);
-    const bills = await billMonth({ codex, db }, period);
+    const bills = await totalsMonth({ codex, db }, period);
     const clients = bills.map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
     return { period: periodKey(period), total_cents: clients.reduce((sum, row) => sum + row.total_cents, 0), clients };
   });
@@ -34,7 +34,7 @@ export const dashboardRoutes: FastifyPluginAsync<BillingRouteOptions> = async (b
   // Every client, including those flagged "cannot bill: no plan" (never silently left out).
   app.get('/api/billing/dashboard.csv', { preHandler: billingOnly(), schema: { querystring: monthQuery } }, async (request, reply) => {
     const period = periodOf(request.query.month, now(), timeZone);
-    const rows = (await billMonth({ codex, db }, period)).map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
+    const rows = (await totalsMonth({ codex, db }, period)).map(dashboardRow).sort((a, b) => a.name.localeCompare(b.name));
     const header = ['Company', 'Account #', 'Plan', 'Support Level', 'Term', 'Workstations', 'Servers', 'VMs', 'Users', 'Backup (TB)', 'Hours', 'Total Bill', 'Flags'];
     const lines = rows.map((r) => [
       r.name, r.account_number, r.plan_name ?? '', r.support_level ?? '', r.contract_term ?? '', String(r.devices.workstation), String(r.devices.server),
@@ -47,7 +47,7 @@ export const dashboardRoutes: FastifyPluginAsync<BillingRouteOptions> = async (b
   app.get('/', { preHandler: billingOnly(true), schema: { querystring: pageQuery } }, async (request, reply) => {
     const { sort, dir } = request.query;
     const period = periodOf(request.query.month, now(), timeZone);
-    const rows = sortRows((await billMonth({ codex, db }, period)).map(dashboardRow), sort, dir);
+    const rows = sortRows((await totalsMonth({ codex, db }, period)).map(dashboardRow), sort, dir);
     return reply.html(<DashboardPage period={periodKey(period)} rows={rows} sort={sort} dir={dir} urlFor={(p, q) => request.urlFor(p, q)} />);
   });
 };

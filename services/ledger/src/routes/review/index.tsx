@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser, requireRole } from '@hivematrix/sdk';
 import { reviewMonth } from '../../archive/review.js';
-import { billMonth } from '../../billing/month.js';
+import { totalsMonth } from '../../billing/month.js';
 import { parsePeriod, periodKey } from '../../engine/index.js';
 import { ReviewPage } from '../../views/review.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
@@ -17,7 +17,7 @@ export const reviewRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base,
 
   const review = async (month: string | undefined) => {
     const period = periodOf(month, options.now(), options.timeZone);
-    const bills = await billMonth({ codex: options.codex, db: options.db }, period);
+    const bills = await totalsMonth({ codex: options.codex, db: options.db }, period);
     const entries = (await reviewMonth(options.db, bills, period, options.reviewThresholdPercent)).sort((a, b) => a.name.localeCompare(b.name));
     return { period: periodKey(period), entries };
   };
