@@ -8,6 +8,7 @@ import type { storedClientOverrides } from '../billing/edit.js';
 import { DEVICE_LABEL, formatMoney, type DeviceBillingType } from '../engine/index.js';
 import type { AcceptState } from './accept-section.js';
 import { AcceptSection } from './accept-section.js';
+import { BillSummaryCard, type BillSummaryCardProps } from './bill-summary.js';
 import { ClientOverrideForms } from './forms/client-overrides.js';
 import { DevicesCard, LineItemsCard, TimeAndBackupCards, UsersCard } from './forms/inputs.js';
 import type { Flash, FormState } from './forms/state.js';
@@ -21,10 +22,12 @@ export interface ClientPageProps {
   accept: AcceptState;
   flash?: Flash | undefined;
   form?: FormState | undefined;
+  /** The summary card: this month against the previous one. */
+  summary: BillSummaryCardProps;
 }
 
 /** Renders one client's bill and its override forms. */
-export function ClientPage({ period, bill, stored, urlFor, accept, flash, form }: ClientPageProps) {
+export function ClientPage({ period, bill, stored, urlFor, accept, flash, form, summary }: ClientPageProps) {
   const { result, client, input } = bill;
   const labour = result.labour;
   const account = client.company.account_number;
@@ -44,6 +47,7 @@ export function ClientPage({ period, bill, stored, urlFor, accept, flash, form }
         </Alert>
       )}
       {result.flags.map((flag) => <Alert variant="warning">{flag}</Alert>)}
+      <BillSummaryCard {...summary} />
       <Card title="Bill" id="bill">
         <Table
           label="Invoice lines"

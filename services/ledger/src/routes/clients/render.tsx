@@ -1,7 +1,10 @@
 /** Renders a client's page: for a GET, and again (400) when one of its forms is refused. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { storedClientOverrides } from '../../billing/edit.js';
-import { periodKey, type Period } from '../../engine/index.js';
+import { AppError } from '@hivematrix/sdk';
+import { addMonths, periodKey, type Period } from '../../engine/index.js';
+import { latestSnapshot } from '../../archive/snapshots.js';
+import { billSummary } from '../../billing/summary.js';
 import { ClientPage } from '../../views/client.js';
 import { loadAcceptState, outcomeOf } from '../archive/accept-state.js';
 import type { Flash, FormState } from '../../views/forms/state.js';
@@ -43,8 +46,23 @@ export async function renderClient(
   reply: FastifyReply,
   args: { account: string; period: Period; form?: FormState; status?: number },
 ): Promise<FastifyReply> {
-  const [bill, stored] = await Promise.all([clientBill(options, args.period, args.account), storedClientOverrides(options.db, args.account)]);
+  const previousPeriod = addMonths(args.period, -1);
+  const [bill, previous, previousInvoice, stored] = await Promise.all([
+    clientBill(options, args.period, args.account),
+    // The month before, computed by the same rules; a client not active then has no bill to compare.
+    clientBill(options, previousPeriod, args.account).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return null;
+      throw error;
+    }),
+    latestSnapshot(options.db, args.account, periodKey(previousPeriod)),
+    storedClientOverrides(options.db, args.account),
+  ]);
   const accept = await loadAcceptState(options, bill, outcomeOf(request));
+  const summary = {
+    summary: billSummary(bill.result, previous?.result ?? null),
+    previousPeriod: periodKey(previousPeriod),
+    previousInvoice: previousInvoice === undefined ? null : { number: previousInvoice.invoiceNumber, totalCents: previousInvoice.totalCents },
+  };
   return reply.html(
     <ClientPage
       period={periodKey(args.period)}
@@ -54,6 +72,7 @@ export async function renderClient(
       urlFor={(p) => request.urlFor(p)}
       flash={args.form === undefined ? flashOf(request) : undefined}
       form={args.form}
+      summary={summary}
     />,
     args.status ?? 200,
   );
