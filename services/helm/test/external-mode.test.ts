@@ -139,6 +139,15 @@ describe('helm in external mode (services run by Kubernetes)', () => {
     assert.equal((await fetch(`${alpha.url}/health`)).status, 200);
   });
 
+  it('answers what needs one machine or the operator\'s configuration with a reason, not a broken page', async () => {
+    const audit = await get('/api/security/audit');
+    assert.equal(audit.status, 409);
+    assert.match(((await audit.json()) as { detail: string }).detail, /managed by Kubernetes/);
+    assert.equal((await get('/users')).status, 503, 'users: no identity admin client in this mode');
+    assert.equal((await get('/settings')).status, 503);
+    assert.equal((await get('/backups')).status, 404, 'no backups pages: the cluster\'s PostgreSQL is backed up by its operator');
+  });
+
   it('stores logs shipped by a service through the SDK\'s shipper', async () => {
     const shipper = createLogShipper({ service: 'alpha', helmUrl: base, getToken: () => keys.mintServiceToken('alpha', 'helm'), flushIntervalMs: 60_000 });
     const logger = createLogger({ service: 'alpha', level: 'info', destination: createLogDestination(shipper) });
