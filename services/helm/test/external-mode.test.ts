@@ -13,10 +13,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createLocalKeySet, createLogDestination, createLogger, createLogShipper, createTokenVerifier, loadServicesFile } from '@hivematrix/sdk';
+import { ConfigError, createLocalKeySet, createLogDestination, createLogger, createLogShipper, createTokenVerifier, loadServicesFile } from '@hivematrix/sdk';
 import { createTestDatabase, createTestKeys, type TestDatabase, type TestKeys } from '@hivematrix/sdk/testing';
 import { helmMode, loadExternalHelmConfig } from '../src/config.js';
-import { buildExternalHelm, type ExternalHelm } from '../src/daemon/external-helm.js';
+import { buildExternalHelm, externalAlertSettings, type ExternalHelm } from '../src/daemon/external-helm.js';
 import { watchedServices } from '../src/external/poller.js';
 import { platformStatusSchema } from '../src/status.js';
 import { json, startFakeHttp, type FakeHttp } from './fake-http.js';
@@ -167,5 +167,22 @@ describe('helm in external mode (services run by Kubernetes)', () => {
     const alerts = (await (await get('/api/alerts')).json()) as { open: { key: string; title: string }[] };
     assert.deepEqual(alerts.open.map((alert) => alert.key).sort(), ['service:beta:down', 'service:gamma:down']);
     assert.ok(alerts.open.some((alert) => alert.title === 'beta is down'), JSON.stringify(alerts.open));
+  });
+});
+
+describe('HELM_MODE and the external-mode configuration', () => {
+  it('is local unless external is asked for, and refuses an unknown mode instead of guessing', () => {
+    assert.equal(helmMode({}), 'local');
+    assert.equal(helmMode({ HELM_MODE: '' }), 'local');
+    assert.equal(helmMode({ HELM_MODE: ' External ' }), 'external');
+    assert.throws(() => helmMode({ HELM_MODE: 'k8s' }), (error: unknown) => error instanceof ConfigError && /HELM_MODE: one of local, external/.test(error.message));
+  });
+
+  it('needs a database and a services file, and names a bad alert channel by its variable', () => {
+    assert.throws(() => loadExternalHelmConfig({ HELM_MODE: 'external' }), (error: unknown) => error instanceof ConfigError && /DATABASE_URL/.test(error.message) && /SERVICES_FILE/.test(error.message));
+    const config = loadExternalHelmConfig({ DATABASE_URL: 'postgres://helm@db/helm', SERVICES_FILE: '/etc/hivematrix/services.json', ALERT_SMTP_URL: 'http://mail.example' });
+    assert.equal(config.HELM_MANAGED_BY, 'Kubernetes');
+    assert.equal(config.HELM_POLL_INTERVAL, 10_000);
+    assert.throws(() => externalAlertSettings(config), (error: unknown) => error instanceof ConfigError && /ALERT_SMTP_URL/.test(error.message));
   });
 });
