@@ -7,7 +7,11 @@
  *   - history of the 1,000-revision article (`GET /api/nodes/:id/revisions`), for information.
  *
  * Usage: tsx bench/knowledgetree.ts [--folders N] [--articles N] [--words N] [--requests N]
+ *        [--keep] [--reuse DATABASE_URL] [--explain]
  * Uses TEST_DATABASE_URL's server when set, else an embedded PostgreSQL started for the run.
+ * `--keep` leaves the loaded database in place and prints its URL; `--reuse` measures against such
+ * a database without loading again (profiling a query change takes seconds, not minutes).
+ * `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of the search query for three typical queries.
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +29,9 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '100000' },
     words: { type: 'string', default: '350' },
     requests: { type: 'string', default: '300' },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
+    explain: { type: 'boolean', default: false },
   },
 });
 const FOLDERS = Number(values.folders);
@@ -45,12 +52,14 @@ service account permission share folder drive mapping onboarding offboarding che
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const p = (list: number[], q: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? NaN;
 
-const testDb = await createTestDatabase('knowledgetree-bench');
+const testDb = values.reuse === undefined ? await createTestDatabase('knowledgetree-bench') : undefined;
+const databaseUrl = values.reuse ?? testDb?.url ?? '';
 // Loading is done in large statements; the service's 15 s statement timeout is for requests.
-const database = openDatabase({ url: testDb.url, applicationName: 'knowledgetree-bench', schema, statementTimeoutMs: 1_800_000 });
-try {
-  await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../services/knowledgetree/src/db/migrations') });
-  const db = database.db;
+const database = openDatabase({ url: databaseUrl, applicationName: 'knowledgetree-bench', schema, statementTimeoutMs: 1_800_000 });
+type Db = typeof database.db;
+
+/** Loads the data set; returns the 1,000-child folder and the 1,000-revision article. */
+async function load(db: Db): Promise<{ big: { id: string }; versioned: { id: string } }> {
   const started = performance.now();
   const now = new Date();
   // Folders: TOP top-level folders, the rest spread beneath them; ancestors and visibility as the domain keeps them.
@@ -109,9 +118,25 @@ try {
   await db.execute(sql`VACUUM ANALYZE nodes`);
   await db.execute(sql`VACUUM ANALYZE revisions`);
   console.log(`data ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { big, versioned };
+}
+
+/** A kept database's 1,000-child folder and 1,000-revision article, found by what `load` made. */
+async function find(db: Db): Promise<{ big: { id: string }; versioned: { id: string } }> {
+  const big = (await db.execute(sql`SELECT id FROM nodes WHERE title = 'Big folder' AND parent_id = (SELECT id FROM nodes WHERE is_root)`)).rows[0] as { id: string } | undefined;
+  const versioned = (await db.execute(sql`SELECT node_id AS id FROM revisions GROUP BY node_id ORDER BY count(*) DESC LIMIT 1`)).rows[0] as { id: string } | undefined;
+  if (big === undefined || versioned === undefined) throw new Error(`${databaseUrl} holds no bench data (made with --keep?)`);
+  return { big, versioned };
+}
+
+try {
+  await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../services/knowledgetree/src/db/migrations') });
+  const db = database.db;
+  const { big, versioned } = values.reuse === undefined ? await load(db) : await find(db);
+  if (values.reuse !== undefined) await db.execute(sql`ANALYZE nodes`);
 
   const keys = await createTestKeys();
-  const config = knowledgetreeEnvSchema.parse({ SERVICE_NAME: 'knowledgetree', DATABASE_URL: testDb.url, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' });
+  const config = knowledgetreeEnvSchema.parse({ SERVICE_NAME: 'knowledgetree', DATABASE_URL: databaseUrl, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'knowledgetree', level: 'silent' }),
@@ -153,5 +178,6 @@ try {
   report('history of 1,000 revisions', histories);
 } finally {
   await database.close();
-  await testDb.drop();
+  if (values.keep) console.log(`kept: --reuse ${databaseUrl}`);
+  else await testDb?.drop();
 }

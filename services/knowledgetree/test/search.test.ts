@@ -31,6 +31,20 @@ describe('knowledgetree: search', () => {
     assert.equal(results[1]?.path, '/Network/Office notes');
   });
 
+  it('lists title matches first, reads body matches only when the titles do not fill the page, and ranks them', async () => {
+    const folder = await tech.create(root.id, 'folder', 'Switching');
+    const titles: NodeJson[] = [];
+    for (const name of ['Vlan plan', 'Vlan trunks', 'Core vlan map']) titles.push(await tech.create(folder.id, 'article', name, { markdown: 'Ports and tags.' }));
+    const often = await tech.create(folder.id, 'article', 'Closet A', { markdown: 'vlan 10, vlan 20 and vlan 30 on the closet switch' });
+    const once = await tech.create(folder.id, 'article', 'Closet B', { markdown: 'The switch in closet B carries one vlan among a great many other things that are written down here for the record.' });
+    const page = (await find(`q=vlan&limit=2&folder_id=${folder.id}`)).results.map((r) => r.id);
+    assert.equal(page.length, 2);
+    assert.ok(page.every((id) => titles.some((a) => a.id === id)), 'a page the titles fill lists only titles');
+    const all = (await find(`q=vlan&limit=10&folder_id=${folder.id}`)).results.map((r) => r.id);
+    assert.deepEqual(new Set(all.slice(0, 3)), new Set(titles.map((a) => a.id)), 'the titles first');
+    assert.deepEqual(all.slice(3), [often.id, once.id], 'then body matches, the denser one first');
+  });
+
   it('matches prefixes while typing, forgives a typo, and never matches Markdown or HTML syntax', async () => {
     await tech.create(root.id, 'article', 'Printer fleet', { markdown: '## Toner\n\nReplace the **cartridge** every quarter. <span class="hint">see vendor</span>' });
     assert.equal((await find('q=cartr')).results[0]?.title, 'Printer fleet');
