@@ -3,6 +3,7 @@
 // leaving with unsaved changes. Plain module, no CDN (the gateway's CSP is script-src 'self').
 /* global document, window, fetch, FormData, setTimeout, clearTimeout */
 import { applySafeStyles } from './kt-article.js';
+import { emptyTable, fencedBlock, tableFromText, toggleTasks } from './kt-markdown.js';
 
 const form = document.getElementById('kt-editor');
 const textarea = document.getElementById('markdown');
@@ -15,12 +16,8 @@ const WRAP = {
   code: ['`', '`', 'code'],
   link: ['[', '](https://)', 'link text'],
 };
-const LINE = { heading: '## ', quote: '> ', ul: '- ', ol: '1. ', task: '- [ ] ' };
-const BLOCK = {
-  codeblock: '\n```\ncode\n```\n',
-  table: '\n| Column | Column |\n| --- | --- |\n| Cell | Cell |\n',
-  hr: '\n---\n',
-};
+const LINE = { heading: '## ', quote: '> ', ul: '- ', ol: '1. ' };
+const BLOCK = { hr: '---' };
 
 function replaceSelection(before, after, placeholder) {
   const { selectionStart: start, selectionEnd: end, value } = textarea;
@@ -35,6 +32,62 @@ function prefixLines(prefix) {
   const block = value.slice(lineStart, end);
   textarea.setRangeText(block.split('\n').map((line) => prefix + line).join('\n'), lineStart, end, 'end');
 }
+
+/** The selection widened to whole lines: [start, end]. */
+function selectedLines() {
+  const { selectionStart: start, selectionEnd: end, value } = textarea;
+  const lineStart = value.lastIndexOf('\n', start - 1) + 1;
+  const next = value.indexOf('\n', end > start && value[end - 1] === '\n' ? end - 1 : end);
+  return [lineStart, next === -1 ? value.length : next];
+}
+
+/**
+ * Replaces [start, end] by a block on lines of its own (a blank line before and after, as
+ * Markdown needs around tables and fences) and selects `select` within it ([offset, length]).
+ */
+function replaceWithBlock(block, start, end, select) {
+  const { value } = textarea;
+  const before = start === 0 ? '' : value.slice(0, start).endsWith('\n\n') ? '' : value.slice(0, start).endsWith('\n') ? '\n' : '\n\n';
+  const after = value.slice(end).startsWith('\n\n') ? '' : value.slice(end).startsWith('\n') ? '\n' : '\n\n';
+  textarea.setRangeText(before + block + after, start, end, 'end');
+  if (select) textarea.setSelectionRange(start + before.length + select[0], start + before.length + select[0] + select[1]);
+}
+
+/** Table: spreadsheet or CSV lines selected become a table; otherwise an empty one of the chosen size. */
+function insertTable() {
+  const { selectionStart: start, selectionEnd: end, value } = textarea;
+  const fromText = start === end ? undefined : tableFromText(value.slice(start, end));
+  if (fromText !== undefined) {
+    const [lineStart, lineEnd] = selectedLines();
+    replaceWithBlock(fromText, lineStart, lineEnd);
+    return;
+  }
+  const columns = document.getElementById('kt-table-columns');
+  const rows = document.getElementById('kt-table-rows');
+  const table = emptyTable(columns ? columns.value : 2, rows ? rows.value : 2);
+  // The first header cell is selected, ready to be typed over.
+  replaceWithBlock(table, start, end, [2, 'Column 1'.length]);
+}
+
+/** Code block: the selection (or a placeholder, selected) fenced in the chosen language. */
+function insertCodeBlock() {
+  const { selectionStart: start, selectionEnd: end, value } = textarea;
+  const language = document.getElementById('kt-code-language');
+  const code = value.slice(start, end) || 'code';
+  const block = fencedBlock(code, language ? language.value : '');
+  const firstLine = block.indexOf('\n') + 1;
+  replaceWithBlock(block, start, end, [firstLine, code.replace(/\n$/, '').length]);
+}
+
+/** Task list: the selected lines become tasks, or their boxes are ticked / cleared. */
+function toggleTaskLines() {
+  const [lineStart, lineEnd] = selectedLines();
+  const text = toggleTasks(textarea.value.slice(lineStart, lineEnd));
+  textarea.setRangeText(text, lineStart, lineEnd, 'end');
+  textarea.setSelectionRange(lineStart, lineStart + text.length);
+}
+
+const HELPERS = { table: insertTable, codeblock: insertCodeBlock, task: toggleTaskLines };
 
 export function insertText(text) {
   textarea.setRangeText(text, textarea.selectionStart, textarea.selectionEnd, 'end');
@@ -102,7 +155,8 @@ if (form && textarea && preview) {
       const action = button.dataset.md;
       if (WRAP[action]) replaceSelection(...WRAP[action]);
       else if (LINE[action]) prefixLines(LINE[action]);
-      else if (BLOCK[action]) insertText(BLOCK[action]);
+      else if (HELPERS[action]) HELPERS[action]();
+      else if (BLOCK[action]) replaceWithBlock(BLOCK[action], textarea.selectionStart, textarea.selectionEnd);
       textarea.focus();
       changed();
     });

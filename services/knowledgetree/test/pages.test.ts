@@ -66,7 +66,31 @@ describe('knowledgetree: pages', () => {
     assert.doesNotMatch(res.body, /<b>alarm/);
   });
 
+  it('moves by drag and drop (a folder id) or by a typed path, refusing a cycle either way', async () => {
+    const from = await tech.create(root.id, 'folder', 'Inbox');
+    const into = await tech.create(from.id, 'folder', 'Filed');
+    const note = await tech.create(from.id, 'article', 'Loose note');
+    const listing = await page(`/view/${from.id}`);
+    assert.match(listing.body, new RegExp(`data-kt-from="${from.id}"`));
+    assert.match(listing.body, new RegExp(`href="/view/${note.id}" data-kt-move="/view/${note.id}/move"`), 'items are draggable');
+    assert.match(listing.body, new RegExp(`data-kt-folder="${into.id}"`), 'folders take drops');
+    assert.match(listing.body, /src="\/static\/kt-tree.js"/);
+    const dropped = await post(`/view/${note.id}/move`, { parent_id: into.id, from: from.id });
+    assert.equal(dropped.statusCode, 303);
+    assert.match(String(dropped.headers.location), new RegExp(`^/view/${from.id}\\?notice=`), 'back to the folder the drag started in');
+    assert.equal(ok<NodeJson>(await tech.get(`/api/nodes/${note.id}`)).parent_id, into.id);
+    const cycle = await post(`/view/${from.id}/move`, { parent_id: into.id, from: root.id });
+    assert.match(new URL(String(cycle.headers.location), 'http://kt').searchParams.get('error') ?? '', /cannot be moved into itself/);
+    const typed = await post(`/view/${note.id}/move`, { path: '/Inbox' });
+    assert.equal(typed.headers.location, `/view/${note.id}`);
+    assert.equal(ok<NodeJson>(await tech.get(`/api/nodes/${note.id}`)).parent_id, from.id);
+    // A client reads the folder without the drag and drop script.
+    const reader = await t.token('client', 'client-1');
+    assert.doesNotMatch((await page(`/view/${root.id}`, reader)).body, /kt-tree\.js|data-kt-move/);
+  });
+
   it('serves its scripts and nothing else from /static', async () => {
+    for (const file of ['kt-tree.js', 'kt-markdown.js']) assert.equal((await t.app.inject({ url: `/static/${file}` })).statusCode, 200);
     const js = await t.app.inject({ url: '/static/kt-editor.js' });
     assert.equal(js.statusCode, 200);
     assert.match(String(js.headers['content-type']), /javascript/);

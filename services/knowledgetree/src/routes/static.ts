@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
 
-const FILES = ['kt-page.js', 'kt-article.js', 'kt-editor.js'] as const;
+const FILES = ['kt-page.js', 'kt-article.js', 'kt-editor.js', 'kt-markdown.js', 'kt-tree.js'] as const;
 const DIR = path.resolve(import.meta.dirname, '../../static');
 
 export const staticRoutes: FastifyPluginAsync = async (app) => {

@@ -28,7 +28,7 @@ export function NodePage(props: NodePageProps) {
   const writable = canWrite && !node.eff_read_only;
   return (
     <Shell title={node.is_root ? 'KnowledgeTree' : node.title} urlFor={urlFor} crumbs={props.crumbs} currentId={node.id} sidebar={props.sidebar} canWrite={canWrite}
-      scripts={node.type === 'article' ? ['kt-article.js'] : []}>
+      scripts={node.type === 'article' ? ['kt-article.js'] : writable ? ['kt-tree.js'] : []}>
       <div class="kt-toolbar">
         <div class="kt-toolbar__left">
           <h1 class="kt-toolbar__title u-m-0" data-testid="node-title">{node.is_root ? 'KnowledgeTree' : node.title}</h1>
@@ -59,9 +59,12 @@ function FolderBody({ node, urlFor, children, writable }: NodePageProps & { writ
       {children.length === 0 ? (
         <EmptyState title="This folder is empty" message={writable ? 'Create a folder or an article below.' : 'Nothing here yet.'} />
       ) : (
-        <div class="kt-files kt-files--list file-browser file-browser--tree" data-testid="children">
+        <div class="kt-files kt-files--list file-browser file-browser--tree" data-testid="children" {...(writable ? { 'data-kt-from': node.id } : {})}>
           {children.map((child) => (
-            <a class={child.read_only ? 'file-item file-item--read-only' : 'file-item'} href={urlFor(`/view/${child.id}`)}>
+            // Writable items can be dragged onto a folder (static/kt-tree.js); folders take drops.
+            <a class={child.read_only ? 'file-item file-item--read-only' : 'file-item'} href={urlFor(`/view/${child.id}`)}
+              {...(writable && !child.read_only ? { 'data-kt-move': urlFor(`/view/${child.id}/move`) } : {})}
+              {...(child.type === 'folder' ? { 'data-kt-folder': child.id } : {})}>
               <span class="file-item__icon" aria-hidden="true">{child.type === 'folder' ? '📁' : '📄'}</span>
               <span class="file-item__name">{child.title}</span>
               {child.attached ? <Badge variant="info">attached</Badge> : null}
@@ -69,6 +72,9 @@ function FolderBody({ node, urlFor, children, writable }: NodePageProps & { writ
           ))}
         </div>
       )}
+      {writable && children.length > 0 ? (
+        <p class="u-text-muted u-text-xs u-mt-1">Drag an item onto a folder (here, in the sidebar or in the path above) to move it, or use Move on its page.</p>
+      ) : null}
       {writable ? (
         <Card title="Create" headingLevel={2} class="u-mt-4">
           <form method="post" action={urlFor(`/view/${node.id}/new`)} class="form-inline">

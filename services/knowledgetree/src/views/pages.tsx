@@ -18,6 +18,12 @@ const TOOLBAR: [string, string][] = [
   ['codeblock', 'Code block'], ['quote', 'Quote'], ['ul', 'Bulleted list'], ['ol', 'Numbered list'], ['task', 'Task list'], ['table', 'Table'], ['hr', 'Rule'],
 ];
 
+/** Fence languages offered for code blocks (the usual ones of MSP runbooks). */
+const CODE_LANGUAGES: [string, string][] = [
+  ['', 'plain text'], ['powershell', 'PowerShell'], ['bash', 'Bash'], ['batch', 'Batch'], ['json', 'JSON'], ['yaml', 'YAML'],
+  ['xml', 'XML'], ['sql', 'SQL'], ['python', 'Python'], ['javascript', 'JavaScript'], ['ini', 'INI'],
+];
+
 export interface EditorProps extends Frame {
   node: NodeRecord;
   markdown: string;
@@ -48,6 +54,17 @@ export function EditorPage(props: EditorProps) {
         </div>
         <div class="btn-group u-mb-2" role="toolbar" aria-label="Formatting">
           {TOOLBAR.map(([action, label]) => <button type="button" class="btn btn--ghost btn--small" data-md={action} title={label}>{label}</button>)}
+        </div>
+        <div class="form-inline__controls u-mb-2 u-text-sm" data-testid="editor-options">
+          <label for="kt-table-columns">Table</label>
+          <input class="form-group__input form-inline__select" type="number" id="kt-table-columns" min="1" max="20" value="3" aria-label="Table columns" />
+          <span aria-hidden="true">×</span>
+          <input class="form-group__input form-inline__select" type="number" id="kt-table-rows" min="1" max="20" value="2" aria-label="Table rows" />
+          <span class="u-text-muted">(or select spreadsheet / CSV lines first)</span>
+          <label for="kt-code-language" class="u-ml-3">Code block language</label>
+          <select class="form-group__input form-inline__select" id="kt-code-language">
+            {CODE_LANGUAGES.map(([value, label]) => <option value={value}>{label}</option>)}
+          </select>
         </div>
         <div class="u-grid u-grid-2 u-flex-gap-2">
           <div>

@@ -37,7 +37,7 @@ export function Shell({ title, urlFor, crumbs, currentId, sidebar, query, canWri
             {crumbs.map((crumb, index) => (
               <>
                 {index > 0 ? <span class="kt-pathbar__separator" aria-hidden="true">/</span> : null}
-                <a class={crumb.id === currentId ? 'kt-pathbar__segment kt-pathbar__segment--current' : 'kt-pathbar__segment'} href={urlFor(`/view/${crumb.id}`)}>
+                <a class={crumb.id === currentId ? 'kt-pathbar__segment kt-pathbar__segment--current' : 'kt-pathbar__segment'} href={urlFor(`/view/${crumb.id}`)} data-kt-folder={crumb.id}>
                   {crumb.title}
                 </a>
               </>
@@ -56,7 +56,7 @@ export function Shell({ title, urlFor, crumbs, currentId, sidebar, query, canWri
             <div class="kt-sidebar__header"><h2 class="kt-sidebar__title">Folders</h2></div>
             <div class="kt-sidebar__tree file-browser file-browser--tree">
               {sidebar.map((folder) => (
-                <a class={folder.id === currentId ? 'file-item kt-tree-item--active' : 'file-item'} href={urlFor(`/view/${folder.id}`)}>
+                <a class={folder.id === currentId ? 'file-item kt-tree-item--active' : 'file-item'} href={urlFor(`/view/${folder.id}`)} data-kt-folder={folder.id}>
                   <span class="file-item__name">{folder.title}</span>
                 </a>
               ))}

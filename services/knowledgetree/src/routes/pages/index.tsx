@@ -118,13 +118,24 @@ export const pageRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Da
       return undefined;
     }));
 
-  app.post('/view/:id/move', { preHandler: form, schema: { params: idParams, body: z.object({ path: z.string().max(2000) }) } }, async (request, reply) =>
-    formAction(request, reply, request.params.id, async () => {
+  // Two ways to name the destination: a folder path typed in the form (keyboard), or the folder's
+  // id from a drag and drop in the tree (static/kt-tree.js), which comes back to the page it
+  // started on (`from`). The domain refuses cycles, read-only subtrees and the root either way.
+  const moveBody = z.union([
+    z.object({ path: z.string().max(2000) }),
+    z.object({ parent_id: z.string().min(1).max(64), from: z.string().min(1).max(64).optional() }),
+  ]);
+  app.post('/view/:id/move', { preHandler: form, schema: { params: idParams, body: moveBody } }, async (request, reply) => {
+    const body = request.body;
+    const from = 'parent_id' in body && body.from !== undefined ? body.from : request.params.id;
+    return formAction(request, reply, from, async () => {
       const v = await viewer(request);
-      const target = await nodeAtPath(db, v, request.body.path);
-      await moveNode(db, v, request.params.id, target.id, now());
-      return undefined;
-    }));
+      const target = 'parent_id' in body ? body.parent_id : (await nodeAtPath(db, v, body.path)).id;
+      const node = await getNode(db, v, request.params.id);
+      await moveNode(db, v, node.id, target, now());
+      return 'parent_id' in body ? back(request, from, { notice: `"${node.title}" moved` }) : undefined;
+    });
+  });
 
   app.post('/view/:id/settings', {
     preHandler: form,
