@@ -90,13 +90,17 @@ describe('integrations page', () => {
     assert.match(html, /refused the credentials \(401 Unauthorized\)/);
     assert.match(html, /In use: the settings saved on this page/);
     assert.doesNotMatch(html, /not-the-right-key/, 'a stored credential is never shown');
+    assert.doesNotMatch(html, /Run the first sync/, 'no run is offered while the test fails');
+    assert.match(html, /run it once the connection test passes/);
 
     const right = await saveFreshservice(freshservice.url, FRESHSERVICE_KEY);
     assert.match(right.headers.location ?? '', /done=integration-test-passed#integration-freshservice$/);
     const passed = await lastTest('freshservice');
     assert.equal(passed.ok, true);
     assert.match(passed.message, /Connected to Freshservice/);
-    assert.doesNotMatch(await page(), new RegExp(FRESHSERVICE_KEY));
+    const passedPage = await page();
+    assert.doesNotMatch(passedPage, new RegExp(FRESHSERVICE_KEY));
+    assert.match(passedPage, /aria-label="Run Freshservice: companies, contacts, agents now"[^>]*>Run the first sync/);
 
     // Sealed at rest: the key is nowhere in the row in the clear.
     const [row] = await t.db.select().from(integrations);

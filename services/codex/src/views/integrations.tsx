@@ -2,7 +2,7 @@
  * `/admin/integrations`: one card per vendor with the source in effect, the address, fields for
  * new credentials (never the stored ones), the schedule of each job, "Save", "Save and test
  * connection", the last test's message, and "Run now" for the first sync (its page shows the
- * progress).
+ * progress), offered once the saved settings' last test did not fail.
  */
 import type { JSX } from 'preact';
 import { Alert, Button, Card, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
@@ -51,6 +51,8 @@ function IntegrationCard({ ctx, card, canStore }: { ctx: ViewContext; card: Inte
   const errors = card.errors ?? {};
   const value = (name: string, fallback: string | undefined) => entered[name] ?? fallback ?? '';
   const id = (name: string) => `${kind.provider}-${name}`;
+  // The saved settings failed their last test: a run now only repeats the failure (sync history keeps "Run now").
+  const testFailed = card.source === 'page' && stored?.lastTestOk === false;
   return (
     <Card title={kind.label} class="u-mb-3" id={`integration-${kind.provider}`}>
       <p class="u-mb-2">
@@ -112,11 +114,13 @@ function IntegrationCard({ ctx, card, canStore }: { ctx: ViewContext; card: Inte
               <li class="u-mb-1">
                 {JOB_LABEL[row.job]}: {scheduleLabel(row.everyMs)}; last run{' '}
                 {row.last === undefined ? 'never' : <a href={ctx.urlFor(`/admin/runs/${row.last.id}`)}><StatusBadge status={row.last.status}>{row.last.status}</StatusBadge> {when(row.last.startedAt)}</a>}
-                {row.configured && (
-                  <form method="post" action={ctx.urlFor(`/admin/sync/${row.job}`)} class="u-inline-block u-ml-2">
-                    <Button type="submit" small aria-label={`Run ${JOB_LABEL[row.job]} now`}>{row.last === undefined ? 'Run the first sync' : 'Run now'}</Button>
-                  </form>
-                )}
+                {row.configured && (testFailed
+                  ? <span class="u-text-sm u-text-secondary u-ml-2">(run it once the connection test passes: it would fail the same way now)</span>
+                  : (
+                    <form method="post" action={ctx.urlFor(`/admin/sync/${row.job}`)} class="u-inline-block u-ml-2">
+                      <Button type="submit" small aria-label={`Run ${JOB_LABEL[row.job]} now`}>{row.last === undefined ? 'Run the first sync' : 'Run now'}</Button>
+                    </form>
+                  ))}
               </li>
             ))}
           </ul>
