@@ -19,6 +19,8 @@ export interface CoreTestDatabase {
   store(now: () => number): Promise<PostgresSessionStore>;
   /** A key store on the database with its own pool (closed by `drop()`), as another core instance has. */
   keyStore(secret?: string): Promise<KeyStore>;
+  /** A pool on the migrated database (closed by `drop()`): the one core's periodic jobs lock with. */
+  pool(): Promise<Database<typeof schema>['pool']>;
   /** Closes every pool still open and drops the database. */
   drop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function openCoreTestDatabase(label: string): Promise<CoreTestDatab
       await Promise.all(pools.map((pool) => pool.close()));
       await database.drop();
     },
+    pool: async () => (await open()).pool,
     async keyStore(secret = TEST_SEALING_SECRET) {
       const opened = await open();
       return createPostgresKeyStore({ pool: opened.pool, sealing: deriveSealingKey(secret) });

@@ -21,7 +21,7 @@ import { createServiceDirectory, hashServiceSecret } from '../src/domain/service
 import { createMemorySessionStore } from '../src/domain/sessions/memory-store.js';
 import { createRedisSessionStore } from '../src/domain/sessions/redis-store.js';
 import type { SessionStore } from '../src/domain/sessions/types.js';
-import { createUserStatusClient } from '../src/domain/user-status.js';
+import { createUserStatusClient, type UserStatusClient } from '../src/domain/user-status.js';
 import type { CoreTestDatabase } from './database.js';
 import { IDENTITY_CLIENT_ID, IDENTITY_ISSUER, startFakeIdentity, type FakeIdentity, type FakeUser } from './fake-identity.js';
 
@@ -74,6 +74,8 @@ export interface CoreOptions {
   secrets?: Record<string, string>;
   /** Use Redis at this URL under this prefix instead of the in-memory store. */
   redis?: { url: string; prefix: string };
+  /** Reads users at "identity" instead of the admin API client (IDENTITY_RECHECK_MS then re-checks through it). */
+  userStatus?: UserStatusClient;
   /** Use core's PostgreSQL stores (sessions, and keys unless `keyStore` is given) on this database (a restart reopens the same one). */
   database?: CoreTestDatabase;
 }
@@ -126,8 +128,10 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
       timeoutMs: config.IDENTITY_TIMEOUT_MS,
       now,
     }),
+    pool: options.database ? await options.database.pool() : undefined,
     userStatus:
-      config.IDENTITY_ADMIN_CLIENT_SECRET === undefined
+      options.userStatus ??
+      (config.IDENTITY_ADMIN_CLIENT_SECRET === undefined
         ? undefined
         : createUserStatusClient({
             internalUrl: config.IDENTITY_INTERNAL_URL,
@@ -135,7 +139,7 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
             clientSecret: config.IDENTITY_ADMIN_CLIENT_SECRET,
             timeoutMs: config.IDENTITY_TIMEOUT_MS,
             now,
-          }),
+          })),
     services: createServiceDirectory({ secretsFile }),
     now,
   });
