@@ -3,7 +3,7 @@
  * (POST /clients/:account/accept), or, once accepted, the invoice with its PDF and CSV. A bill in the
  * review queue needs a ticked confirmation. Its state is loaded by routes/archive/accept-state.ts.
  */
-import { Alert, Button, Card, Checkbox, TextArea } from '@hivematrix/sdk/html';
+import { Alert, Button, Card, Checkbox, DateTime, TextArea } from '@hivematrix/sdk/html';
 import type { ClientBill } from '../billing/month.js';
 import type { ReviewFlag } from '../archive/review.js';
 
@@ -45,7 +45,7 @@ export function AcceptSection({ period, bill, state, urlFor }: AcceptSectionProp
       ) : outcome !== null && state.outcome !== 'accepted' ? <Alert variant={outcome.variant}>{outcome.message}</Alert> : null}
       {accepted !== null ? (
         <p>
-          {`This month is accepted as invoice ${accepted.invoiceNumber} (by ${accepted.acceptedBy}, ${accepted.acceptedAt.slice(0, 16).replace('T', ' ')} UTC). `}
+          {`This month is accepted as invoice ${accepted.invoiceNumber} (by ${accepted.acceptedBy}, `}<DateTime value={accepted.acceptedAt} />{'). '}
           <a href={archived(accepted.invoiceNumber, 'pdf')}>PDF</a>{' · '}
           <a href={archived(accepted.invoiceNumber, 'csv')}>CSV</a>{' · '}
           <a href={urlFor(`/archive/${encodeURIComponent(accepted.invoiceNumber)}`)}>View in archive</a>

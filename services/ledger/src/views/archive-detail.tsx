@@ -1,5 +1,5 @@
 /** One archived invoice: its frozen lines, its documents, and the hash check. */
-import { Alert, Button, Card, Checkbox, Page, PageHeader, Table, TextArea } from '@hivematrix/sdk/html';
+import { Alert, Button, Card, Checkbox, DateTime, Page, PageHeader, Table, TextArea } from '@hivematrix/sdk/html';
 import type { CreditNote, Snapshot } from '../db/schema.js';
 import { formatMoney, type InvoiceLine } from '../engine/index.js';
 
@@ -33,7 +33,7 @@ export function ArchiveDetailPage({ row, supersedes, cancelledWith, credited, ve
     <Page title={`Invoice ${row.invoiceNumber}`} service="ledger">
       <PageHeader
         title={`Invoice ${row.invoiceNumber}`}
-        description={`${row.companyName} (${row.accountNumber}) · ${row.period} · version ${row.version} · accepted ${row.acceptedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by ${row.acceptedBy}`}
+        description={<>{`${row.companyName} (${row.accountNumber}) · ${row.period} · version ${row.version} · accepted `}<DateTime value={row.acceptedAt} />{` by ${row.acceptedBy}`}</>}
         actions={<Button href={urlFor('/archive')} variant="secondary" small>Archive</Button>}
       />
       {verified === true && <Alert variant="success" title="Hash verified">{`The stored content matches its sha256 ${row.sha256}.`}</Alert>}

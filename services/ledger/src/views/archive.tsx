@@ -1,5 +1,6 @@
 /** The archive of accepted bills: search by client, invoice number and period. */
-import { Button, Card, Page, PageHeader, Table, TextField } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, Page, PageHeader, Table, TextField } from '@hivematrix/sdk/html';
+import { formatCount } from './format.js';
 import type { Snapshot } from '../db/schema.js';
 import { formatMoney } from '../engine/index.js';
 
@@ -23,7 +24,7 @@ export function ArchivePage({ filters, rows, urlFor }: ArchivePageProps) {
           <Button type="submit">Search</Button>
         </form>
       </Card>
-      <Card title={`${rows.length} invoice(s)`}>
+      <Card title={`${formatCount(rows.length)} invoice(s)`}>
         <Table
           label="Archive"
           columns={[
@@ -35,7 +36,7 @@ export function ArchivePage({ filters, rows, urlFor }: ArchivePageProps) {
             client: `${row.companyName} (${row.accountNumber})`,
             period: row.period,
             total: `${formatMoney(row.totalCents)}`,
-            accepted: `${row.acceptedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by ${row.acceptedBy}`,
+            accepted: <><DateTime value={row.acceptedAt} />{` by ${row.acceptedBy}`}</>,
             files: (
               <>
                 {row.pdf !== null && <><a href={urlFor(`/api/archive/${encodeURIComponent(row.invoiceNumber)}/pdf`)}>PDF</a>{' · '}</>}
@@ -43,7 +44,7 @@ export function ArchivePage({ filters, rows, urlFor }: ArchivePageProps) {
               </>
             ),
           }))}
-          empty="No accepted bill matches."
+          empty="No accepted bill matches. Bills are archived when accepted: from a client's bill page (Accept bill), or for every client by the month-end job."
         />
       </Card>
     </Page>

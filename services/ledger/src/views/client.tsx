@@ -6,6 +6,10 @@ import { Alert, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/ht
 import type { ClientBill } from '../billing/month.js';
 import type { storedClientOverrides } from '../billing/edit.js';
 import { DEVICE_LABEL, formatMoney, type DeviceBillingType } from '../engine/index.js';
+import { formatCount } from './format.js';
+
+/** Device billing types in the order the bill prints them. */
+const DEVICE_TYPES: readonly DeviceBillingType[] = ['workstation', 'server', 'virtual_machine', 'switch', 'firewall', 'not_billed', 'custom'];
 import type { AcceptState } from './accept-section.js';
 import { AcceptSection } from './accept-section.js';
 import { BillSummaryCard, type BillSummaryCardProps } from './bill-summary.js';
@@ -65,13 +69,13 @@ export function ClientPage({ period, bill, stored, urlFor, accept, flash, form, 
           {`Users ${formatMoney(result.subtotals.user)} · devices ${formatMoney(result.subtotals.device)} · labour ${formatMoney(result.subtotals.labour)} · backup ${formatMoney(result.subtotals.backup)} · line items ${formatMoney(result.subtotals.line_item)}`}
         </p>
         <p>
-          {`Counted: ${result.counts.users} user(s); devices by type: ${Object.entries(result.counts.devices).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${DEVICE_LABEL[type as DeviceBillingType].toLowerCase()}`).join(', ') || 'none'}`}
+          {`Counted: ${formatCount(result.counts.users)} user(s); devices by type: ${DEVICE_TYPES.filter((type) => result.counts.devices[type] > 0).map((type) => `${formatCount(result.counts.devices[type])} ${DEVICE_LABEL[type].toLowerCase()}`).join(', ') || 'none'}`}
         </p>
         <p>Total <strong id="bill-total">{`${formatMoney(result.totalCents)}`}</strong></p>
       </Card>
       <AcceptSection period={period} bill={bill} state={accept} urlFor={urlFor} />
       <Card title="Labour">
-        <p>{`${labour.minutes} billable minutes this month; prepaid ${labour.prepaidMonthlyHours} h monthly, ${labour.yearlyLeftHours} h of ${labour.prepaidYearlyHours} h yearly left; billable ${labour.billableHours} h → ${formatMoney(labour.chargeCents)}`}</p>
+        <p>{`${formatCount(labour.minutes)} billable minutes this month; prepaid ${labour.prepaidMonthlyHours} h monthly, ${labour.yearlyLeftHours} h of ${labour.prepaidYearlyHours} h yearly left; billable ${labour.billableHours} h → ${formatMoney(labour.chargeCents)}`}</p>
       </Card>
       <Card title="Backup">
         <p>{`${result.backup.workstations} workstation(s), ${result.backup.servers} server(s); ${result.backup.totalTb} TB used, ${result.backup.includedTb} TB included, ${result.backup.overageTb} TB overage → ${formatMoney(result.backup.chargeCents)}`}</p>

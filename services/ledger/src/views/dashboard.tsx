@@ -3,9 +3,10 @@
  * column through server-side links (`?sort=&dir=`, announced with `aria-sort`), a month picker, the
  * CSV export and the grand total. Text is escaped by JSX.
  */
-import { Badge, Button, Card, Page, PageHeader } from '@hivematrix/sdk/html';
+import { Badge, Button, Card, EmptyState, Page, PageHeader, STICKY_ROWS } from '@hivematrix/sdk/html';
 import { deviceCount, type DashboardRow, type SortDir, type SortKey } from '../billing/dashboard-sort.js';
 import { addMonths, formatMoney, parsePeriod, periodKey } from '../engine/index.js';
+import { formatCount, formatDecimalText } from './format.js';
 
 export interface DashboardPageProps {
   period: string;
@@ -38,7 +39,7 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
     <Page title={`Billing ${period}`} service="ledger">
       <PageHeader
         title={`Billing for ${period}`}
-        description={`${rows.length} clients, total ${formatMoney(total)}${flagged > 0 ? `, ${flagged} flagged` : ''}`}
+        description={`${formatCount(rows.length)} clients, total ${formatMoney(total)}${flagged > 0 ? `, ${formatCount(flagged)} flagged` : ''}`}
         actions={
           <>
             <Button href={urlFor('/review', { month: period })} variant="secondary" small>Review queue</Button>
@@ -60,7 +61,15 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
         </div>
       </form>
       <Card title="Clients">
-        <div class="table-wrapper">
+        {rows.length === 0 && (
+          <EmptyState
+            title={`No clients to bill in ${period}`}
+            message="Ledger bills the companies codex holds. Connect the PSA in codex's integrations page and run its first sync (or load the demo data with `npx hivematrix demo`); each company then appears here with its bill."
+            compact
+          />
+        )}
+        {/* A long month scrolls in its own box with the column headers kept in view (as the SDK's Table does). */}
+        <div class={rows.length > STICKY_ROWS ? 'table-wrapper table-wrapper--sticky' : 'table-wrapper'} tabIndex={rows.length > STICKY_ROWS ? 0 : undefined} role={rows.length > STICKY_ROWS ? 'region' : undefined} aria-label={rows.length > STICKY_ROWS ? 'Clients' : undefined}>
           <table class="data-table" aria-label="Clients">
             <thead>
               <tr>
@@ -78,16 +87,15 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
               </tr>
             </thead>
             <tbody>
-              {rows.length === 0 && <tr><td colSpan={COLUMNS.length} class="text-center">No clients in codex.</td></tr>}
               {rows.map((row) => (
                 <tr>
                   <td><a href={urlFor(`/clients/${encodeURIComponent(row.account_number)}`, { month: period })}>{row.name}</a></td>
                   <td>{row.account_number}</td>
                   <td>{`${row.plan_name ?? '—'}${row.contract_term === null ? '' : ` (${row.contract_term})`}`}</td>
-                  <td class="u-text-right">{String(row.users)}</td>
-                  <td class="u-text-right">{String(deviceCount(row))}</td>
-                  <td class="u-text-right">{row.hours}</td>
-                  <td class="u-text-right">{row.billable_hours}</td>
+                  <td class="u-text-right">{formatCount(row.users)}</td>
+                  <td class="u-text-right">{formatCount(deviceCount(row))}</td>
+                  <td class="u-text-right">{formatDecimalText(row.hours)}</td>
+                  <td class="u-text-right">{formatDecimalText(row.billable_hours)}</td>
                   <td class="u-text-right">{`${formatMoney(row.total_cents)}`}</td>
                   <td>{row.flags.map((flag) => <Badge variant="danger">{flag}</Badge>)}</td>
                 </tr>

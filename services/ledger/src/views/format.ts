@@ -1,32 +1,27 @@
 /**
- * Numbers on ledger's pages with thousands separators (`1,234`, `38,329.50 h`), in the server's one
- * fixed grouping so a page, a CSV and a test read the same figure. Money uses the engine's
- * `formatMoney` (`$1,234.56`). The SDK's shared `formatNumber` was not yet committed when these
- * pages were written; this is the same `Intl.NumberFormat` style, to be replaced by it.
+ * Figures on ledger's pages, grouped with thousands separators by the SDK's `formatNumber` (one
+ * fixed grouping, so a page, a CSV and a test read the same figure): hours, TB and signed changes.
  */
-import { formatMoney } from '../engine/index.js';
-
-const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const twoPlaces = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import { formatMoney, formatNumber } from '@hivematrix/sdk/html';
 
 /** `1,234` */
 export function formatCount(value: number): string {
-  return whole.format(value);
+  return formatNumber(value);
 }
 
 /** Minutes as hours with two decimals: `2,310.50` for 138,630 minutes. */
 export function formatHours(minutes: number): string {
-  return twoPlaces.format(minutes / 60);
+  return formatNumber(minutes / 60, { decimals: 2 });
 }
 
-/** A decimal text of the engine (`1234.5`, `2.55`) grouped with two decimals, or as it is when it is not a number. */
+/** A decimal text of the engine (`1234.5`, `2.55`) grouped with two decimals (`—` when it is not a number). */
 export function formatDecimalText(text: string): string {
-  return /^-?\d+(\.\d+)?$/.test(text) ? twoPlaces.format(Number(text)) : text;
+  return formatNumber(text, { decimals: 2 });
 }
 
 /** Hundredths (of a TB) as `1,234.56`. */
 export function formatHundredthsValue(hundredths: number): string {
-  return twoPlaces.format(hundredths / 100);
+  return formatNumber(hundredths / 100, { decimals: 2 });
 }
 
 /** A signed change: `+3`, `−2`, `+$120.00`, `no change`. */
@@ -37,5 +32,5 @@ export function formatChange(delta: number, format: (magnitude: number) => strin
 
 /** A signed change of money. */
 export function formatMoneyChange(cents: number): string {
-  return formatChange(cents, formatMoney);
+  return formatChange(cents, (magnitude) => formatMoney(magnitude));
 }

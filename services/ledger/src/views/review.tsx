@@ -2,6 +2,7 @@
 import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { ReviewEntry } from '../archive/review.js';
 import { formatMoney } from '../engine/index.js';
+import { formatCount } from './format.js';
 
 export interface ReviewPageProps {
   period: string;
@@ -27,7 +28,7 @@ export function ReviewPage({ period, thresholdPercent, entries, urlFor }: Review
           {' '}<Button type="submit" small>Show</Button>
         </form>
       </Card>
-      <Card title={`${flagged.length} bill(s) to review`}>
+      <Card title={`${formatCount(flagged.length)} bill(s) to review`}>
         <Table
           label="Review queue"
           columns={[
@@ -41,7 +42,7 @@ export function ReviewPage({ period, thresholdPercent, entries, urlFor }: Review
             flags: <ul>{entry.flags.map((flag) => <li>{flag.message}</li>)}</ul>,
             status: entry.accepted_invoice === null ? <Badge variant="warning">pending</Badge> : <Badge variant="success">{`accepted ${entry.accepted_invoice}`}</Badge>,
           }))}
-          empty="No bill needs review this month."
+          empty="No bill needs review this month. A bill comes here when its user or device count differs from the PSA's managed counts, or its total moved more than the threshold from last month's accepted bill."
         />
       </Card>
     </Page>

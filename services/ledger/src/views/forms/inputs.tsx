@@ -2,7 +2,8 @@
  * Every input the bill counted (and those it did not, with the reason), each with its editing form:
  * the billing type of codex contacts and assets, manual users and devices, line items.
  */
-import { Button, Card, SelectField, Table, TextField } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, SelectField, Table, TextField, formatNumber } from '@hivematrix/sdk/html';
+import { formatCount } from '../format.js';
 import type { LedgerData } from '../../db/store.js';
 import type { BillInput, BillResult } from '../../engine/index.js';
 import { DEVICE_LABEL, formatMoney } from '../../engine/index.js';
@@ -19,7 +20,7 @@ export interface InputsProps {
 }
 
 const TB = 1024 ** 4;
-const tbText = (bytes: number) => (Math.round((bytes / TB) * 100) / 100).toFixed(2);
+const tbText = (bytes: number) => formatNumber(Math.round((bytes / TB) * 100) / 100, { decimals: 2 });
 const idOf = (id: string) => Number(id.slice(id.indexOf(':') + 1));
 
 /** Whether an input was counted, or why not. */
@@ -47,7 +48,7 @@ export function UsersCard({ action, period, input, result, ledger, state }: Inpu
               : <RemoveForm action={action(`manual-users/${contactId}/delete`)} period={period} label={`Remove ${user.name}`} />,
           };
         })}
-        empty="No users."
+        empty="No users: codex lists the client's contacts from the PSA sync; add one below as a manual user when it is billed but not in the PSA."
       />
       <h3>Add a manual user</h3>
       <form method="post" action={action('manual-users')} class="form-row">
@@ -82,7 +83,7 @@ export function DevicesCard({ action, period, input, result, ledger, state }: In
               : <RemoveForm action={action(`manual-devices/${assetId}/delete`)} period={period} label={`Remove ${device.hostname}`} />,
           };
         })}
-        empty="No devices."
+        empty="No devices: codex lists the client's assets from the RMM sync; add one below as a manual device when it is billed but not in the RMM."
       />
       <h3>Add a manual device</h3>
       <form method="post" action={action('manual-devices')} class="form-row">
@@ -106,10 +107,10 @@ export function TimeAndBackupCards({ input, result }: Pick<InputsProps, 'input' 
           label="Time entries"
           columns={[{ key: 'id', label: 'Entry' }, { key: 'ticket', label: 'Ticket' }, { key: 'date', label: 'Date' }, { key: 'minutes', label: 'Minutes', align: 'right' }, { key: 'status', label: 'Counted' }]}
           rows={input.timeEntries.map((entry) => ({
-            id: String(entry.id), ticket: entry.ticketNumber, date: entry.entryDate, minutes: String(entry.minutes),
+            id: String(entry.id), ticket: entry.ticketNumber, date: <DateTime value={entry.entryDate} style="date" />, minutes: formatCount(entry.minutes),
             status: result.counted.timeEntries.includes(entry.id) ? 'Counted' : (result.excluded.find((e) => e.id === `time:${entry.id}`)?.reason ?? (entry.billable ? 'Not counted' : 'Not billable')),
           }))}
-          empty="No time entries this month."
+          empty="No time entries this month: they come from the PSA's tickets through codex's sync, dated by the day the work was done."
         />
       </Card>
       <Card title="Backup devices" id="backup-devices">
@@ -117,7 +118,7 @@ export function TimeAndBackupCards({ input, result }: Pick<InputsProps, 'input' 
           label="Backup devices"
           columns={[{ key: 'host', label: 'Hostname' }, { key: 'tb', label: 'TB', align: 'right' }]}
           rows={input.devices.filter((device) => backup.has(device.id)).map((device) => ({ host: device.hostname, tb: tbText(device.backupBytes) }))}
-          empty="No backed-up devices."
+          empty="No backed-up devices: backup usage comes with the assets from the RMM through codex's sync, or with a manual device's backup TB."
         />
       </Card>
     </>
@@ -144,7 +145,7 @@ export function LineItemsCard({ action, period, result, ledger, state }: InputsP
           status: counted.has(item.id) ? 'Billed' : 'Not due',
           edit: <RemoveForm action={action(`line-items/${item.id}/delete`)} period={period} label={`Remove ${item.name}`} />,
         }))}
-        empty="No line items."
+        empty="No line items: add one below (recurring, one-off or yearly) for a charge that is not a user, a device, backup or labour."
       />
       <h3>Add a line item</h3>
       <form method="post" action={action('line-items')} class="form-row">
