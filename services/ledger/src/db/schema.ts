@@ -7,6 +7,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 /** The CHECK lists of the billing_type columns (0001_ledger.sql): rows read back typed, without casts. */
 export const USER_BILLING_TYPES = ['paid', 'free', 'custom'] as const;
 export const DEVICE_BILLING_TYPES = ['workstation', 'server', 'virtual_machine', 'switch', 'firewall', 'not_billed', 'custom'] as const;
+/** The CHECK list of month_end_runs.status (0002_invoices_month_end.sql). */
+export const MONTH_END_STATUSES = ['running', 'done', 'failed'] as const;
 
 export const clientOverrides = pgTable('client_overrides', {
   accountNumber: text('account_number').primaryKey(),
@@ -102,7 +104,7 @@ export const creditNotes = pgTable('credit_notes', {
 export const monthEndRuns = pgTable('month_end_runs', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   period: text('period').notNull(),
-  status: text('status').$type<'running' | 'done' | 'failed'>().notNull(),
+  status: text('status', { enum: MONTH_END_STATUSES }).notNull(),
   triggeredBy: text('triggered_by').notNull(),
   forced: boolean('forced').notNull().default(false),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
