@@ -122,8 +122,11 @@ export function Money({ cents, class: extra }: MoneyProps): JSX.Element {
   );
 }
 
-/** How much of an instant to show. */
-export type DateTimeStyle = 'datetime' | 'date' | 'time';
+/**
+ * How much of an instant to show: `datetime` to the minute, `date`, `time`, or `precise` to the
+ * millisecond (log entries, where the order within a second matters).
+ */
+export type DateTimeStyle = 'datetime' | 'date' | 'time' | 'precise';
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -150,13 +153,15 @@ function parseInstant(value: Date | string | number, style: DateTimeStyle): Pars
   const iso = date.toISOString();
   const day = iso.slice(0, 10);
   const minute = iso.slice(11, 16);
-  const text = style === 'date' ? day : style === 'time' ? `${minute} UTC` : `${day} ${minute} UTC`;
+  const texts: Record<DateTimeStyle, string> = { datetime: `${day} ${minute} UTC`, date: day, time: `${minute} UTC`, precise: `${day} ${iso.slice(11, 23)} UTC` };
+  const text = texts[style];
   return { iso, text, calendar: false };
 }
 
 /**
- * The server's text of an instant: `2026-11-25 12:00 UTC` (`datetime`), `2026-11-25` (`date`) or
- * `12:00 UTC` (`time`); a calendar date string (`2026-11-25`) stays as it is; `—` when empty.
+ * The server's text of an instant: `2026-11-25 12:00 UTC` (`datetime`), `2026-11-25` (`date`),
+ * `12:00 UTC` (`time`) or `2026-11-25 12:00:05.123 UTC` (`precise`); a calendar date string
+ * (`2026-11-25`) stays as it is; `—` when empty.
  */
 export function formatDateTime(value: Date | string | number | null | undefined, style: DateTimeStyle = 'datetime'): string {
   if (value === null || value === undefined || value === '') return '—';

@@ -92,6 +92,7 @@ describe('formatDateTime', () => {
     assert.equal(formatDateTime(instant), '2026-11-25 12:03 UTC');
     assert.equal(formatDateTime(instant, 'date'), '2026-11-25');
     assert.equal(formatDateTime(instant, 'time'), '12:03 UTC');
+    assert.equal(formatDateTime(instant, 'precise'), '2026-11-25 12:03:45.678 UTC');
     assert.equal(formatDateTime('2026-11-25T23:30:00+02:00'), '2026-11-25 21:30 UTC');
     assert.equal(formatDateTime(instant.getTime()), '2026-11-25 12:03 UTC');
   });

@@ -77,7 +77,7 @@ function SectionTable({ section, columns }: { section: Section; columns: BoardCo
           <tbody data-section={section} />
         </table>
       </div>
-      <p class="u-text-muted u-text-sm" data-empty={section}>No tickets here.</p>
+      <p class="u-text-muted u-text-sm" data-empty={section}>None right now. Tickets come from codex's PSA sync.</p>
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 /** The admin's list of wall-screen display links: create, see when and from where each was last used, revoke. */
 import type { JSX } from 'preact';
-import { Alert, Button, Card, Page, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
+import { Alert, Button, Card, DateTime, EmptyState, Page, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
 import type { DisplayLink } from '../db/schema.js';
 import { BOARD_COLUMNS } from '../domain/rows.js';
 import { DEFAULT_DISPLAY_FIELDS } from '../domain/link-input.js';
@@ -16,8 +16,8 @@ export interface LinksPageProps {
   revokeAction: (id: number) => string;
 }
 
-function state(link: DisplayLink, now: Date): string {
-  if (link.revokedAt !== null) return `Revoked ${link.revokedAt.toISOString()} by ${link.revokedBy ?? '?'}`;
+function state(link: DisplayLink, now: Date): JSX.Element | string {
+  if (link.revokedAt !== null) return <>Revoked <DateTime value={link.revokedAt} /> by {link.revokedBy ?? '?'}</>;
   if (link.expiresAt <= now) return 'Expired';
   return 'Active';
 }
@@ -53,6 +53,14 @@ export function LinksPage(props: LinksPageProps): JSX.Element {
         </form>
       </Card>
       <Card title="Links">
+        {props.links.length === 0 ? (
+          <EmptyState
+            headingLevel={3}
+            compact
+            title="No display links yet"
+            message="Create one above for each wall screen: pick the view and the fields it shows, then open the link once on the screen's browser."
+          />
+        ) : (
         <div class="table-wrapper">
           <table class="data-table" aria-label="Display links">
             <thead>
@@ -64,9 +72,9 @@ export function LinksPage(props: LinksPageProps): JSX.Element {
                   <td>{link.name}</td>
                   <td>{link.viewSlug}{link.agent !== null ? `, agent ${link.agent}` : ''}{link.company !== null ? `, company ${link.company}` : ''}{link.priority !== null ? `, ${link.priority}` : ''}</td>
                   <td class="u-text-sm">{link.fields.join(', ')}</td>
-                  <td>{link.expiresAt.toISOString()}</td>
+                  <td><DateTime value={link.expiresAt} /></td>
                   <td>{state(link, props.now)}</td>
-                  <td>{link.lastUsedAt?.toISOString() ?? 'never'}</td>
+                  <td><DateTime value={link.lastUsedAt} empty="never" /></td>
                   <td>{link.lastUsedFrom ?? ''}</td>
                   <td>{link.createdBy}</td>
                   <td>
@@ -81,6 +89,7 @@ export function LinksPage(props: LinksPageProps): JSX.Element {
             </tbody>
           </table>
         </div>
+        )}
       </Card>
     </Page>
   );

@@ -1,9 +1,9 @@
 /** Sync and integrations: configured vendors, job schedules, run buttons, history and one run's detail. */
 import type { JSX } from 'preact';
-import { Button, Card, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, Num, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
 import type { SyncRun } from '../db/schema.js';
 import { JOB_LABEL, isSyncJob, type SyncJobName } from '../domain/sync-jobs.js';
-import { CodexPage, Info, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+import { CodexPage, Info, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface JobRow {
   job: SyncJobName;
@@ -63,7 +63,7 @@ export function AdminPage(view: AdminView): JSX.Element {
             rows={view.jobs.map((row) => ({
               job: label(row.job),
               schedule: row.configured ? `${every(row.everyMs)}${row.paused ? ' (paused)' : ''}` : 'not configured',
-              last: row.last === undefined ? 'never' : <a href={ctx.urlFor(`/admin/runs/${row.last.id}`)}><StatusBadge status={row.last.status}>{row.last.status}</StatusBadge> {when(row.last.startedAt)}</a>,
+              last: row.last === undefined ? 'never' : <a href={ctx.urlFor(`/admin/runs/${row.last.id}`)}><StatusBadge status={row.last.status}>{row.last.status}</StatusBadge> <DateTime value={row.last.startedAt} /></a>,
               actions: (
                 <div class="btn-group">
                   {view.canRun && row.configured && (
@@ -99,13 +99,13 @@ function RunTable({ ctx, runs }: { ctx: ViewContext; runs: SyncRun[] }): JSX.Ele
         job: <a href={ctx.urlFor(`/admin/runs/${run.id}`)}>{label(run.job)}</a>,
         status: <StatusBadge status={run.status}>{run.status}</StatusBadge>,
         trigger: run.trigger === 'schedule' ? 'schedule' : (run.requestedBy ?? 'someone'),
-        started: when(run.startedAt),
-        finished: when(run.finishedAt),
-        counts: `${run.fetched} / ${run.created} / ${run.updated} / ${run.archived}`,
-        errors: String(run.errors.length),
-        skipped: String(run.skipped.length),
+        started: <DateTime value={run.startedAt} />,
+        finished: <DateTime value={run.finishedAt} />,
+        counts: [run.fetched, run.created, run.updated, run.archived].map((count) => formatNumber(count)).join(' / '),
+        errors: <Num value={run.errors.length} />,
+        skipped: <Num value={run.skipped.length} />,
       }))}
-      empty="No sync has run yet."
+      empty="No sync has run yet: connect an integration, then press Run now on its job above."
     />
   );
 }
@@ -120,23 +120,23 @@ export function RunPage({ ctx, flash, run }: { ctx: ViewContext; flash?: Flash |
         <div class="info-grid">
           <Info label="Status"><StatusBadge status={run.status}>{run.status}</StatusBadge></Info>
           <Info label="Phase">{run.phase ?? '—'}</Info>
-          <Info label="Started">{when(run.startedAt)}</Info>
-          <Info label="Finished">{when(run.finishedAt)}</Info>
-          <Info label="Fetched">{String(run.fetched)}</Info>
-          <Info label="Created">{String(run.created)}</Info>
-          <Info label="Updated">{String(run.updated)}</Info>
-          <Info label="Archived">{String(run.archived)}</Info>
+          <Info label="Started"><DateTime value={run.startedAt} /></Info>
+          <Info label="Finished"><DateTime value={run.finishedAt} /></Info>
+          <Info label="Fetched"><Num value={run.fetched} /></Info>
+          <Info label="Created"><Num value={run.created} /></Info>
+          <Info label="Updated"><Num value={run.updated} /></Info>
+          <Info label="Archived"><Num value={run.archived} /></Info>
         </div>
       </Card>
       <div class="u-grid u-grid-2">
-        <Card title={`Errors (${run.errors.length})`} {...(run.errors.length > 0 ? { variant: 'danger' as const } : {})}>
+        <Card title={`Errors (${formatNumber(run.errors.length)})`} {...(run.errors.length > 0 ? { variant: 'danger' as const } : {})}>
           {run.errors.length === 0 ? <p>None.</p> : <ul>{run.errors.map((error) => <li>{error}</li>)}</ul>}
         </Card>
-        <Card title={`Warnings (${run.warnings.length})`}>
+        <Card title={`Warnings (${formatNumber(run.warnings.length)})`}>
           {run.warnings.length === 0 ? <p>None.</p> : <ul>{run.warnings.map((warning) => <li>{warning}</li>)}</ul>}
         </Card>
       </div>
-      <Card title={`Skipped records (${run.skipped.length})`} class="u-mt-3">
+      <Card title={`Skipped records (${formatNumber(run.skipped.length)})`} class="u-mt-3">
         {run.skipped.length === 0 ? (
           <p>None: every record fetched was stored.</p>
         ) : (

@@ -1,10 +1,10 @@
 /** Assets: the filtered list and one asset with its billing type, contacts, UDFs and secrets. */
 import type { JSX } from 'preact';
-import { Alert, Button, Card, EmptyState, PageHeader, Pagination, SelectField, Table } from '@hivematrix/sdk/html';
+import { Alert, Button, Card, DateTime, EmptyState, PageHeader, Pagination, SelectField, Table, formatCount, formatNumber } from '@hivematrix/sdk/html';
 import type { AssetDetail, AssetWithCompany } from '../db/assets.js';
 import type { Page } from '../db/query-helpers.js';
 import { BILLING_TYPES, BILLING_TYPE_LABELS, type BillingType } from '../domain/billing-type.js';
-import { CodexPage, Info, SortLink, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+import { CodexPage, Info, SortLink, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface AssetFilters {
   q: string;
@@ -40,9 +40,18 @@ export function AssetsPage({ ctx, flash, result, filters }: { ctx: ViewContext; 
             <Button type="submit" variant="secondary">Filter</Button>
           </div>
         </form>
-        <div class="results-header"><p class="results-header__count">{`${result.total} assets`}</p></div>
+        <div class="results-header"><p class="results-header__count">{formatCount(result.total, 'asset')}</p></div>
         {result.items.length === 0 ? (
-          <EmptyState title="No assets match" message="Assets arrive with the RMM sync." />
+          filters.q === '' && filters.company === '' && filters.billingType === '' && filters.online === '' ? (
+            <EmptyState
+              title="No assets yet"
+              message={<>Assets arrive with the RMM sync: connect Datto RMM in Integrations and run a first sync, or load demo data with <code>npx hivematrix demo</code>.</>}
+              actionHref={ctx.urlFor('/admin/integrations')}
+              actionLabel="Open integrations"
+            />
+          ) : (
+            <EmptyState title="No assets match" message="Try fewer letters, another account number, or every billing type." actionHref={ctx.urlFor('/assets')} actionLabel="Clear the filters" />
+          )
         ) : (
           <Table
             label="Assets"
@@ -69,7 +78,7 @@ export function AssetsPage({ ctx, flash, result, filters }: { ctx: ViewContext; 
               os: asset.operatingSystem ?? '—',
               ip: asset.intIp ?? asset.extIp ?? '—',
               status: <StatusBadge status={asset.online ? 'online' : 'offline'}>{asset.online ? 'online' : 'offline'}</StatusBadge>,
-              seen: when(asset.lastSeen),
+              seen: <DateTime value={asset.lastSeen} />,
             }))}
           />
         )}
@@ -92,7 +101,7 @@ export interface AssetDetailView {
 /** `/assets/:id`. */
 export function AssetDetailPage({ ctx, flash, detail, canEditBilling, canListSecrets, canRevealSecrets, revealed }: AssetDetailView): JSX.Element {
   const { asset } = detail;
-  const backupTb = asset.backupUsageBytes === null ? '—' : `${(asset.backupUsageBytes / 2 ** 40).toFixed(2)} TB`;
+  const backupTb = asset.backupUsageBytes === null ? '—' : `${formatNumber(asset.backupUsageBytes / 2 ** 40, { decimals: 2 })} TB`;
   return (
     <CodexPage title={asset.hostname} ctx={ctx} flash={flash}>
       <PageHeader title={asset.hostname} description={asset.companyName} actions={<Button small variant="secondary" href={ctx.urlFor(`/companies/${encodeURIComponent(asset.accountNumber)}`)}>Company</Button>} />
@@ -111,7 +120,7 @@ export function AssetDetailPage({ ctx, flash, detail, canEditBilling, canListSec
             <Info label="Internal IP">{asset.intIp ?? '—'}</Info>
             <Info label="External IP">{asset.extIp ?? '—'}</Info>
             <Info label="Status">{asset.online ? 'online' : 'offline'}</Info>
-            <Info label="Last seen">{when(asset.lastSeen)}</Info>
+            <Info label="Last seen"><DateTime value={asset.lastSeen} /></Info>
             <Info label="Patch status">{asset.patchStatus ?? '—'}</Info>
             <Info label="Antivirus">{asset.antivirusProduct ?? '—'}</Info>
             <Info label="Backup usage">{backupTb}</Info>
@@ -136,10 +145,10 @@ export function AssetDetailPage({ ctx, flash, detail, canEditBilling, canListSec
         </Card>
       </div>
       <Card title="Contacts" class="u-mb-3">
-        <Table label="Contacts" columns={[{ key: 'name', label: 'Name' }, { key: 'email', label: 'E-mail' }]} rows={detail.contacts.map((contact) => ({ name: <a href={ctx.urlFor(`/contacts/${contact.id}`)}>{contact.name}</a>, email: contact.email ?? '—' }))} empty="No contacts linked." />
+        <Table label="Contacts" columns={[{ key: 'name', label: 'Name' }, { key: 'email', label: 'E-mail' }]} rows={detail.contacts.map((contact) => ({ name: <a href={ctx.urlFor(`/contacts/${contact.id}`)}>{contact.name}</a>, email: contact.email ?? '—' }))} empty="No contacts linked: the PSA links people to devices at the next sync." />
       </Card>
       <Card title="User-defined fields" class="u-mb-3">
-        <Table label="User-defined fields" columns={[{ key: 'name', label: 'Field' }, { key: 'value', label: 'Value' }]} rows={Object.entries(asset.udfs).map(([name, value]) => ({ name, value }))} empty="None." />
+        <Table label="User-defined fields" columns={[{ key: 'name', label: 'Field' }, { key: 'value', label: 'Value' }]} rows={Object.entries(asset.udfs).map(([name, value]) => ({ name, value }))} empty="None: user-defined fields come from the RMM (Datto UDFs) with the next sync." />
       </Card>
       {canListSecrets && (
         <Card title="Secrets">
@@ -149,14 +158,14 @@ export function AssetDetailPage({ ctx, flash, detail, canEditBilling, canListSec
             columns={[{ key: 'kind', label: 'Secret' }, { key: 'updated', label: 'Updated' }, { key: 'action', label: '', align: 'right' }]}
             rows={detail.secrets.map((secret) => ({
               kind: secret.kind.replaceAll('_', ' '),
-              updated: when(secret.updatedAt),
+              updated: <DateTime value={secret.updatedAt} />,
               action: canRevealSecrets ? (
                 <form method="post" action={ctx.urlFor(`/assets/${asset.id}/secrets/${secret.id}/reveal`)}>
                   <Button type="submit" small variant="warning">Reveal</Button>
                 </form>
               ) : '',
             }))}
-            empty="No secrets stored."
+            empty="No secrets stored: BitLocker keys and similar arrive with the RMM sync."
           />
         </Card>
       )}

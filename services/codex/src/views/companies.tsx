@@ -1,6 +1,6 @@
 /** The companies list: search, sortable columns, paging. */
 import type { JSX } from 'preact';
-import { Button, Card, EmptyState, PageHeader, Pagination, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, EmptyState, PageHeader, Pagination, Table, formatCount } from '@hivematrix/sdk/html';
 import type { CompanyWithPlan } from '../db/companies.js';
 import type { Page } from '../db/query-helpers.js';
 import { CodexPage, SortLink, StatusBadge, type Flash, type ViewContext } from './layout.js';
@@ -38,10 +38,19 @@ export function CompaniesPage({ ctx, flash, result, q, sort, dir, archived }: Co
           </div>
         </form>
         <div class="results-header">
-          <p class="results-header__count">{result.total === 1 ? '1 company' : `${result.total} companies`}</p>
+          <p class="results-header__count">{formatCount(result.total, 'company', 'companies')}</p>
         </div>
         {result.items.length === 0 ? (
-          <EmptyState title="No companies match" message={q === '' ? 'Companies arrive with the PSA sync.' : 'Try fewer letters.'} />
+          q === '' && archived === 'active' ? (
+            <EmptyState
+              title="No companies yet"
+              message={<>Companies arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load demo data with <code>npx hivematrix demo</code>.</>}
+              actionHref={ctx.urlFor('/admin/integrations')}
+              actionLabel="Open integrations"
+            />
+          ) : (
+            <EmptyState title="No companies match" message="Try fewer letters, or look among archived companies too (All)." actionHref={ctx.urlFor('/companies')} actionLabel="Clear the search" />
+          )
         ) : (
           <Table
             label="Companies"
@@ -65,7 +74,7 @@ export function CompaniesPage({ ctx, flash, result, q, sort, dir, archived }: Co
               plan: company.planName ?? '—',
               term: company.contractTerm ?? '—',
               support: company.supportLevel ?? '—',
-              end: company.contractEnd ?? '—',
+              end: <DateTime value={company.contractEnd} />,
               compliance: company.complianceLevel === 'standard' ? 'standard' : <StatusBadge status="warning">{company.complianceLevel.toUpperCase()}</StatusBadge>,
             }))}
           />

@@ -1,9 +1,9 @@
 /** A company: overview, plan and features, compliance, locations, contacts, assets and tickets. */
 import type { JSX } from 'preact';
-import { Button, Card, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
 import { BILLING_TYPE_LABELS } from '../domain/billing-type.js';
 import type { CompanyDetailView } from './company-detail-view.js';
-import { CodexPage, Info, StatusBadge, when } from './layout.js';
+import { CodexPage, Info, StatusBadge } from './layout.js';
 import { CompanyEditForms, PlanForm } from './company-forms.js';
 
 /** `/companies/:account`. */
@@ -18,14 +18,14 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
           <li class="breadcrumb__item" aria-current="page">{company.name}</li>
         </ol>
       </nav>
-      <PageHeader title={company.name} description={`Account ${company.accountNumber}`} actions={company.archivedAt !== null ? <StatusBadge status="archived">archived {when(company.archivedAt)}</StatusBadge> : undefined} />
+      <PageHeader title={company.name} description={`Account ${company.accountNumber}`} actions={company.archivedAt !== null ? <StatusBadge status="archived">archived <DateTime value={company.archivedAt} /></StatusBadge> : undefined} />
       <div class="u-grid u-grid-2 u-mb-3">
         <Card title="Overview">
           <div class="info-grid">
             <Info label="Plan"><span id="company-plan">{company.planName ?? 'No plan'}</span></Info>
             <Info label="Contract term">{company.contractTerm ?? '—'}</Info>
-            <Info label="Contract start">{company.contractStart ?? '—'}</Info>
-            <Info label="Contract end">{company.contractEnd ?? (company.contractTerm === 'Month to Month' ? 'Month to month' : '—')}</Info>
+            <Info label="Contract start"><DateTime value={company.contractStart} /></Info>
+            <Info label="Contract end"><DateTime value={company.contractEnd} empty={company.contractTerm === 'Month to Month' ? 'Month to month' : '—'} /></Info>
             <Info label="Support level">{company.supportLevel ?? '—'}</Info>
             <Info label="Compliance level">{company.complianceLevel.toUpperCase()}</Info>
             <Info label="Main location">{company.mainLocation ?? '—'}</Info>
@@ -33,7 +33,7 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
             <Info label="Domains">{company.domains.length === 0 ? '—' : company.domains.join(', ')}</Info>
             <Info label="E-mail system">{company.emailSystem ?? '—'}</Info>
             <Info label="Phone system">{company.phoneSystem ?? '—'}</Info>
-            <Info label="Managed (PSA)">{`${company.managedUsers ?? '?'} users · ${company.managedDevices ?? '?'} devices · ${company.managedNetwork ?? '?'} network`}</Info>
+            <Info label="Managed (PSA)">{`${company.managedUsers === null ? '?' : formatNumber(company.managedUsers)} users · ${company.managedDevices === null ? '?' : formatNumber(company.managedDevices)} devices · ${company.managedNetwork === null ? '?' : formatNumber(company.managedNetwork)} network`}</Info>
           </div>
           {company.description !== null && <p class="u-mt-2">{company.description}</p>}
         </Card>
@@ -65,10 +65,10 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
               </form>
             ) : '',
           }))}
-          empty="No other locations."
+          empty={view.canEditDetails ? "No other locations: add one with the company's edit forms above." : "No other locations."}
         />
       </Card>
-      <Card title={`Contacts (${view.contacts.length})`} class="u-mb-3">
+      <Card title={`Contacts (${formatNumber(view.contacts.length)})`} class="u-mb-3">
         <Table
           label="Contacts"
           columns={[{ key: 'name', label: 'Name' }, { key: 'email', label: 'E-mail' }, { key: 'title', label: 'Title' }, { key: 'active', label: 'Active' }]}
@@ -78,10 +78,10 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
             title: contact.jobTitle ?? '—',
             active: contact.active ? 'yes' : 'no',
           }))}
-          empty="No contacts."
+          empty="No contacts: the PSA sync brings the company's people."
         />
       </Card>
-      <Card title={`Assets (${view.assets.total})`} class="u-mb-3" actions={<Button small variant="secondary" href={ctx.urlFor('/assets', { company: company.accountNumber })}>All assets</Button>}>
+      <Card title={`Assets (${formatNumber(view.assets.total)})`} class="u-mb-3" actions={<Button small variant="secondary" href={ctx.urlFor('/assets', { company: company.accountNumber })}>All assets</Button>}>
         <Table
           label="Assets"
           columns={[{ key: 'hostname', label: 'Hostname' }, { key: 'type', label: 'RMM type' }, { key: 'billing', label: 'Billed as' }, { key: 'os', label: 'OS' }, { key: 'status', label: 'Status' }, { key: 'seen', label: 'Last seen' }]}
@@ -91,9 +91,9 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
             billing: BILLING_TYPE_LABELS[asset.billingType ?? asset.billingTypeDerived],
             os: asset.operatingSystem ?? '—',
             status: <StatusBadge status={asset.online ? 'online' : 'offline'}>{asset.online ? 'online' : 'offline'}</StatusBadge>,
-            seen: when(asset.lastSeen),
+            seen: <DateTime value={asset.lastSeen} />,
           }))}
-          empty="No assets."
+          empty="No assets: the RMM sync brings the devices of this company's site."
         />
       </Card>
       <Card title="Recent tickets" class="u-mb-3" actions={<Button small variant="secondary" href={ctx.urlFor('/tickets', { company: company.accountNumber, state: 'all' })}>All tickets</Button>}>
@@ -105,9 +105,9 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
             subject: <a href={ctx.urlFor(`/tickets/${ticket.id}`)}>{ticket.subject || '(no subject)'}</a>,
             status: <StatusBadge status={ticket.status}>{ticket.status}</StatusBadge>,
             priority: <span class={`priority-badge priority-badge--${ticket.priority}`}>{ticket.priority}</span>,
-            updated: when(ticket.updatedAt),
+            updated: <DateTime value={ticket.updatedAt} />,
           }))}
-          empty="No tickets."
+          empty="No tickets: the PSA sync brings the tickets of this company."
         />
       </Card>
       <KnowledgeCard view={view} />
@@ -116,7 +116,7 @@ export function CompanyDetailPage(view: CompanyDetailView): JSX.Element {
           <Table
             label="Plan history"
             columns={[{ key: 'at', label: 'When' }, { key: 'who', label: 'Who' }, { key: 'what', label: 'What' }]}
-            rows={view.audit.map((event) => ({ at: when(event.at), who: event.actorName, what: event.action }))}
+            rows={view.audit.map((event) => ({ at: <DateTime value={event.at} />, who: event.actorName, what: event.action }))}
           />
         </Card>
       )}
@@ -138,9 +138,9 @@ function KnowledgeCard({ view }: { view: CompanyDetailView }): JSX.Element {
           rows={knowledge.articles.map((article) => ({
             title: <a href={`/knowledgetree/view/${encodeURIComponent(article.id)}`}>{article.title}</a>,
             path: article.path,
-            updated: when(new Date(article.updated_at)),
+            updated: <DateTime value={new Date(article.updated_at)} />,
           }))}
-          empty="No articles linked to this company."
+          empty="No articles linked to this company: link one from its page in KnowledgeTree."
         />
       )}
     </Card>

@@ -1,6 +1,6 @@
 /** Contacts: the searchable list and one contact with its companies, assets and roles. */
 import type { JSX } from 'preact';
-import { Button, Card, Checkbox, EmptyState, PageHeader, Pagination, Table } from '@hivematrix/sdk/html';
+import { Button, Card, Checkbox, EmptyState, PageHeader, Pagination, Table, formatCount } from '@hivematrix/sdk/html';
 import type { ContactWithCompanies } from '../db/contacts.js';
 import type { Page } from '../db/query-helpers.js';
 import type { Asset } from '../db/schema.js';
@@ -35,9 +35,18 @@ export function ContactsPage({ ctx, flash, result, filters }: { ctx: ViewContext
             <Button type="submit" variant="secondary">Search</Button>
           </div>
         </form>
-        <div class="results-header"><p class="results-header__count">{`${result.total} contacts`}</p></div>
+        <div class="results-header"><p class="results-header__count">{formatCount(result.total, 'contact')}</p></div>
         {result.items.length === 0 ? (
-          <EmptyState title="No contacts match" />
+          filters.q === '' && filters.company === '' && filters.active === 'active' ? (
+            <EmptyState
+              title="No contacts yet"
+              message={<>Contacts arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load demo data with <code>npx hivematrix demo</code>.</>}
+              actionHref={ctx.urlFor('/admin/integrations')}
+              actionLabel="Open integrations"
+            />
+          ) : (
+            <EmptyState title="No contacts match" message="Try fewer letters, another account number, or All instead of Active." actionHref={ctx.urlFor('/contacts')} actionLabel="Clear the filters" />
+          )
         ) : (
           <Table
             label="Contacts"
@@ -94,10 +103,10 @@ export function ContactDetailPage({ ctx, flash, contact, assets, roles, canEdit 
         </Card>
       </div>
       <Card title="Companies" class="u-mb-3">
-        <Table label="Companies" columns={[{ key: 'name', label: 'Company' }, { key: 'account', label: 'Account' }]} rows={contact.companies.map((company) => ({ name: <a href={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}`)}>{company.name}</a>, account: company.accountNumber }))} empty="No companies." />
+        <Table label="Companies" columns={[{ key: 'name', label: 'Company' }, { key: 'account', label: 'Account' }]} rows={contact.companies.map((company) => ({ name: <a href={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}`)}>{company.name}</a>, account: company.accountNumber }))} empty="Not linked to a company: the PSA links contacts to companies at the next sync." />
       </Card>
       <Card title="Assets">
-        <Table label="Assets" columns={[{ key: 'hostname', label: 'Hostname' }, { key: 'os', label: 'OS' }]} rows={assets.map((asset) => ({ hostname: <a href={ctx.urlFor(`/assets/${asset.id}`)}>{asset.hostname}</a>, os: asset.operatingSystem ?? '—' }))} empty="No assets linked." />
+        <Table label="Assets" columns={[{ key: 'hostname', label: 'Hostname' }, { key: 'os', label: 'OS' }]} rows={assets.map((asset) => ({ hostname: <a href={ctx.urlFor(`/assets/${asset.id}`)}>{asset.hostname}</a>, os: asset.operatingSystem ?? '—' }))} empty="No assets linked: link this contact to a device in the RMM or the PSA, then sync." />
       </Card>
     </CodexPage>
   );

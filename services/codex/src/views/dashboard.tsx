@@ -1,11 +1,11 @@
 /** The dashboard: counts of what Codex holds and how the last syncs went. */
 import type { JSX } from 'preact';
-import { Button, Card, EmptyState, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, EmptyState, Num, PageHeader, Table, formatCount, formatNumber } from '@hivematrix/sdk/html';
 import type { DashboardCounts } from '../db/dashboard.js';
 import type { SyncRun } from '../db/schema.js';
 import { BILLING_TYPES, BILLING_TYPE_LABELS } from '../domain/billing-type.js';
 import { JOB_LABEL, isSyncJob } from '../domain/sync-jobs.js';
-import { CodexPage, StatCard, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+import { CodexPage, StatCard, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface DashboardView {
   ctx: ViewContext;
@@ -21,7 +21,7 @@ function DemoCard({ ctx, companies, demoCompanies }: { ctx: ViewContext; compani
   if (demoCompanies > 0) {
     return (
       <Card title="Demo data" class="u-mb-3">
-        <p>{`${demoCompanies} demo companies (account numbers DEMO-…) are loaded. Removing them touches nothing else.`}</p>
+        <p>{`${formatCount(demoCompanies, 'demo company', 'demo companies')} (account numbers DEMO-…) ${demoCompanies === 1 ? 'is' : 'are'} loaded. Removing them touches nothing else.`}</p>
         <form method="post" action={ctx.urlFor('/admin/demo/remove')}>
           <Button type="submit" variant="danger" small>Remove demo data</Button>
         </form>
@@ -56,7 +56,7 @@ export function DashboardPage({ ctx, flash, counts, runs, demoCompanies }: Dashb
       <div class="dashboard-grid u-mb-3">
         <StatCard title="Companies" count={counts.companies} href={ctx.urlFor('/companies')} />
         <StatCard title="Contacts" count={counts.contacts} href={ctx.urlFor('/contacts')} />
-        <StatCard title="Assets" count={counts.assets} meta={`${counts.assetsOnline} online`} href={ctx.urlFor('/assets')} />
+        <StatCard title="Assets" count={counts.assets} meta={`${formatNumber(counts.assetsOnline)} online`} href={ctx.urlFor('/assets')} />
         <StatCard title="Active tickets" count={counts.activeTickets} href={ctx.urlFor('/tickets')} />
         <StatCard title="Billing plans" count={counts.plans} href={ctx.urlFor('/billing-plans')} />
       </div>
@@ -65,7 +65,7 @@ export function DashboardPage({ ctx, flash, counts, runs, demoCompanies }: Dashb
           <Table
             label="Assets by billing type"
             columns={[{ key: 'type', label: 'Billed as' }, { key: 'count', label: 'Assets', align: 'right' }]}
-            rows={BILLING_TYPES.map((type) => ({ type: <a href={ctx.urlFor('/assets', { billing_type: type })}>{BILLING_TYPE_LABELS[type]}</a>, count: String(counts.assetsByBillingType[type] ?? 0) }))}
+            rows={BILLING_TYPES.map((type) => ({ type: <a href={ctx.urlFor('/assets', { billing_type: type })}>{BILLING_TYPE_LABELS[type]}</a>, count: <Num value={counts.assetsByBillingType[type] ?? 0} /> }))}
           />
         </Card>
         {runs !== undefined && (
@@ -76,10 +76,10 @@ export function DashboardPage({ ctx, flash, counts, runs, demoCompanies }: Dashb
               rows={runs.map((run) => ({
                 job: <a href={ctx.urlFor(`/admin/runs/${run.id}`)}>{isSyncJob(run.job) ? JOB_LABEL[run.job] : run.job}</a>,
                 status: <StatusBadge status={run.status}>{run.status}</StatusBadge>,
-                started: when(run.startedAt),
-                counts: `${run.created} / ${run.updated} / ${run.archived}`,
+                started: <DateTime value={run.startedAt} />,
+                counts: `${formatNumber(run.created)} / ${formatNumber(run.updated)} / ${formatNumber(run.archived)}`,
               }))}
-              empty="No sync has run yet."
+              empty="No sync has run yet: connect an integration under Sync and integrations and press Run now."
             />
           </Card>
         )}

@@ -4,7 +4,7 @@
  * through `urlFor`, so they carry the gateway's prefix (`/codex/...`) when there is one.
  */
 import type { ComponentChildren, JSX } from 'preact';
-import { Alert, Page, classNames } from '@hivematrix/sdk/html';
+import { Alert, Page, classNames, formatDateTime, formatNumber } from '@hivematrix/sdk/html';
 import type { PermissionLevel, Query } from '@hivematrix/sdk';
 import { can } from '../domain/permissions.js';
 
@@ -89,7 +89,7 @@ export function StatCard({ title, count, meta, href }: { title: string; count: s
     <a class="dashboard-card" href={href}>
       <span class="dashboard-card__content">
         <span class="dashboard-card__title">{title}</span>
-        <span class="dashboard-card__count">{String(count)}</span>
+        <span class="dashboard-card__count">{typeof count === 'number' ? formatNumber(count) : count}</span>
         {meta !== undefined && <span class="dashboard-card__meta">{meta}</span>}
       </span>
     </a>
@@ -101,10 +101,12 @@ export function StatusBadge({ status, children }: { status: string; children?: C
   return <span class={classNames('status-badge', `status-badge--${status.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`)}>{children ?? status}</span>;
 }
 
-/** An instant for people: `2026-11-25 12:00 UTC`, or a dash. */
+/**
+ * An instant as text: `2026-11-25 12:00 UTC`, or a dash. For titles and hints; in page content use
+ * the SDK's `DateTime`, which the browser shows in the reader's locale.
+ */
 export function when(value: Date | null | undefined): string {
-  if (value === null || value === undefined) return '—';
-  return `${value.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return formatDateTime(value);
 }
 
 /**

@@ -1,9 +1,9 @@
 /** The billing-plan matrix, its edit form, CSV import/export and the feature catalogue. */
 import type { JSX } from 'preact';
-import { Button, Card, PageHeader, SelectField, Table, TextArea, TextField } from '@hivematrix/sdk/html';
+import { Button, Card, EmptyState, Money, Num, PageHeader, SelectField, Table, TextArea, TextField } from '@hivematrix/sdk/html';
 import type { FeatureCategory, PlanWithFeatures } from '../db/plans.js';
 import { pricesOf } from '../db/plans.js';
-import { displayCents, formatCents } from '../domain/money.js';
+import { formatCents } from '../domain/money.js';
 import { PRICE_FIELDS, type PriceField } from '../domain/plans-csv.js';
 import { CodexPage, type Flash, type ViewContext } from './layout.js';
 
@@ -58,14 +58,21 @@ export function PlansPage({ ctx, flash, plans, catalogue, canEdit, csv }: PlansV
               plan: plan.planName,
               term: plan.term,
               support: plan.supportLevel,
-              tb: plan.backupIncludedTb,
-              ...Object.fromEntries(PRICE_FIELDS.map((field) => [field, displayCents(prices[field])])),
+              tb: <Num value={plan.backupIncludedTb} decimals={2} />,
+              ...Object.fromEntries(PRICE_FIELDS.map((field) => [field, <Money cents={prices[field]} />])),
               ...Object.fromEntries(catalogue.map((category) => [`f:${category.key}`, plan.features[category.key] ?? '—'])),
             };
             if (canEdit) row.edit = <Button small variant="secondary" href={ctx.urlFor(`/billing-plans/${plan.id}`)} aria-label={`Edit ${plan.planName}, ${plan.term}`}>Edit</Button>;
             return row;
           })}
-          empty="No plans yet."
+          empty={
+            <EmptyState
+              compact
+              headingLevel={3}
+              title="No plans yet"
+              message={canEdit ? 'Create a plan below (all four contract terms at default prices) or import the CSV of another instance; loading demo data (npx hivematrix demo) adds plans too.' : 'An admin or billing user creates plans here; loading demo data (npx hivematrix demo) adds plans too.'}
+            />
+          }
         />
       </Card>
       {canEdit && (

@@ -1,10 +1,10 @@
 /** Tickets: the list (active, closed, all) and one ticket with its conversation and time entries. */
 import type { JSX } from 'preact';
-import { Button, Card, EmptyState, PageHeader, Pagination, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, EmptyState, PageHeader, Pagination, Table, formatCount, formatNumber } from '@hivematrix/sdk/html';
 import type { Page } from '../db/query-helpers.js';
 import type { TicketWithCompany } from '../db/tickets.js';
 import type { TimeEntry } from '../db/schema.js';
-import { CodexPage, Info, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
+import { CodexPage, Info, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface TicketFilters {
   q: string;
@@ -33,9 +33,18 @@ export function TicketsPage({ ctx, flash, result, filters }: { ctx: ViewContext;
             <Button type="submit" variant="secondary">Search</Button>
           </div>
         </form>
-        <div class="results-header"><p class="results-header__count">{`${result.total} tickets`}</p></div>
+        <div class="results-header"><p class="results-header__count">{formatCount(result.total, 'ticket')}</p></div>
         {result.items.length === 0 ? (
-          <EmptyState title="No tickets match" />
+          filters.q === '' && filters.company === '' && filters.state === 'active' ? (
+            <EmptyState
+              title="No active tickets"
+              message={<>Tickets arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load demo data with <code>npx hivematrix demo</code>. Closed tickets are under Closed or All.</>}
+              actionHref={ctx.urlFor('/admin/integrations')}
+              actionLabel="Open integrations"
+            />
+          ) : (
+            <EmptyState title="No tickets match" message="Try fewer words, another account number, or All instead of Active." actionHref={ctx.urlFor('/tickets', { state: 'all' })} actionLabel="Show all tickets" />
+          )
         ) : (
           <Table
             label="Tickets"
@@ -47,7 +56,7 @@ export function TicketsPage({ ctx, flash, result, filters }: { ctx: ViewContext;
               status: <StatusBadge status={ticket.status}>{ticket.status}</StatusBadge>,
               priority: priority(ticket.priority),
               agent: ticket.agentName ?? '—',
-              updated: when(ticket.updatedAt),
+              updated: <DateTime value={ticket.updatedAt} />,
             }))}
           />
         )}
@@ -79,33 +88,33 @@ export function TicketDetailPage({ ctx, ticket, conversations, timeEntries, show
           <Info label="Type">{ticket.ticketType ?? '—'}</Info>
           <Info label="Requester">{ticket.requesterName ?? ticket.requesterEmail ?? '—'}</Info>
           <Info label="Agent">{ticket.agentName ?? '—'}</Info>
-          <Info label="Created">{when(ticket.createdAt)}</Info>
-          <Info label="Updated">{when(ticket.updatedAt)}</Info>
-          <Info label="First response due">{when(ticket.frDueBy)}</Info>
-          <Info label="Due">{when(ticket.dueBy)}</Info>
-          <Info label="Closed">{when(ticket.closedAt)}</Info>
+          <Info label="Created"><DateTime value={ticket.createdAt} /></Info>
+          <Info label="Updated"><DateTime value={ticket.updatedAt} /></Info>
+          <Info label="First response due"><DateTime value={ticket.frDueBy} /></Info>
+          <Info label="Due"><DateTime value={ticket.dueBy} /></Info>
+          <Info label="Closed"><DateTime value={ticket.closedAt} /></Info>
         </div>
         {ticket.descriptionText !== null && <p class="u-mt-2">{ticket.descriptionText}</p>}
       </Card>
       <Card title="Conversation" class="u-mb-3">
         {conversations.length === 0 ? (
-          <p>No replies or notes.</p>
+          <p class="u-text-secondary">No replies or notes yet: they arrive with the next PSA sync.</p>
         ) : (
           conversations.map((entry) => (
             <article class="u-mb-2" aria-label={entry.private ? 'Private note' : 'Reply'}>
-              <p class="u-text-sm u-text-secondary u-mb-1">{`${when(entry.createdAt)} · ${entry.fromEmail ?? 'agent'}${entry.private ? ' · private note' : ''}`}</p>
+              <p class="u-text-sm u-text-secondary u-mb-1"><DateTime value={entry.createdAt} />{` · ${entry.fromEmail ?? 'agent'}${entry.private ? ' · private note' : ''}`}</p>
               <p class="u-mb-0">{entry.bodyText}</p>
             </article>
           ))
         )}
       </Card>
       {showTime && (
-        <Card title={`Time entries (${(minutes / 60).toFixed(2)} h)`}>
+        <Card title={`Time entries (${formatNumber(minutes / 60, { decimals: 2 })} h)`}>
           <Table
             label="Time entries"
             columns={[{ key: 'date', label: 'Worked on' }, { key: 'time', label: 'Time', align: 'right' }, { key: 'billable', label: 'Billable' }, { key: 'agent', label: 'Agent' }, { key: 'note', label: 'Note', truncate: true }]}
-            rows={timeEntries.map((entry) => ({ date: entry.entryDate, time: `${Math.floor(entry.minutes / 60)}:${String(entry.minutes % 60).padStart(2, '0')}`, billable: entry.billable ? 'yes' : 'no', agent: entry.agentName ?? '—', note: entry.note ?? '' }))}
-            empty="No time logged."
+            rows={timeEntries.map((entry) => ({ date: <DateTime value={entry.entryDate} />, time: `${Math.floor(entry.minutes / 60)}:${String(entry.minutes % 60).padStart(2, '0')}`, billable: entry.billable ? 'yes' : 'no', agent: entry.agentName ?? '—', note: entry.note ?? '' }))}
+            empty="No time logged: agents log time on the ticket in the PSA; it arrives with the next sync."
           />
         </Card>
       )}

@@ -4,7 +4,7 @@
  *   modals  <button data-modal-open="id">, .modal#id.active, [data-modal-close], Escape, backdrop;
  *   tabs    .tabs [role=tab][aria-controls=panel] with .tab-content panels, arrow keys;
  *   toasts  .toast__close removes its toast;
- *   dates   <time datetime data-hm-format="datetime|date|time"> (the SDK's DateTime) is rewritten
+ *   dates   <time datetime data-hm-format="datetime|date|time|precise"> (the SDK's DateTime) is rewritten
  *           in the reader's locale and time zone; the server's UTC text moves to the title.
  */
 /* global document, window, navigator */
@@ -77,6 +77,8 @@
     datetime: { dateStyle: 'medium', timeStyle: 'short' },
     date: { dateStyle: 'medium' },
     time: { timeStyle: 'short' },
+    // Log entries: to the millisecond (dateStyle cannot be combined with fractional seconds).
+    precise: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 },
   };
   const formats = new Map();
 

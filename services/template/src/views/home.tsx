@@ -1,5 +1,5 @@
 /** The home page: a greeting and the latest notes. Text is escaped by JSX; nothing is raw. */
-import { Button, Card, EmptyState, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, EmptyState, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { Note } from '../db/schema.js';
 
 export interface HomePageProps {
@@ -18,7 +18,7 @@ export function HomePage({ name, isAdmin, notes, urlFor }: HomePageProps) {
         actions={isAdmin ? <Button href={urlFor('/admin/settings')} variant="secondary" small>Settings</Button> : undefined}
       >
         {notes.length === 0 ? (
-          <EmptyState title="No notes yet" message="POST a note to /api/data and it shows up here." />
+          <EmptyState title="No notes yet" message={<>POST a note to <code>/api/data</code> (JSON <code>{'{"body": "…"}'}</code>) and it shows up here, newest first.</>} />
         ) : (
           <Table
             columns={[
@@ -29,7 +29,7 @@ export function HomePage({ name, isAdmin, notes, urlFor }: HomePageProps) {
             rows={notes.map((note) => ({
               author: note.authorName,
               body: note.body,
-              when: note.createdAt.toISOString(),
+              when: <DateTime value={note.createdAt} />,
             }))}
           />
         )}

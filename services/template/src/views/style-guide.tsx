@@ -11,6 +11,7 @@ import {
 import type { Query } from '@hivematrix/sdk';
 import { CODE_SAMPLE, COMPANIES, LOGS, SERVICES } from './style-guide-data.js';
 import { Appearance, Chat, Icon, ServiceBlocks } from './style-guide-blocks.js';
+import { Figures } from './style-guide-figures.js';
 
 export interface StyleGuideProps {
   /** The sample pagination's current page. */
@@ -332,6 +333,7 @@ export function StyleGuidePage(props: StyleGuideProps): JSX.Element {
         <Feedback />
       </div>
       <Tables {...props} />
+      <Figures />
       <div class="u-grid u-grid-2 u-mb-3">
         <Forms />
         <Navigation />
