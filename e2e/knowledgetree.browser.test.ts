@@ -4,14 +4,13 @@
  * save, finds the article by a word of its body with the word highlighted, and exports its
  * context; a client user sees only their company's shared folder.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from './browser.js';
-import { ARTIFACTS, clonePlatform, signIn, type Platform } from './platform.js';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, signIn, withStartedPlatform } from './platform.js';
 
 interface Contact { email: string | null; companies: { account_number: string; name: string }[] }
 
@@ -37,27 +36,7 @@ async function pasteImage(page: Page): Promise<void> {
 }
 
 describe('knowledgetree through the gateway', () => {
-  // As withStartedPlatform, with hook and test timeouts long enough for a clone, an install and a
-  // start on a loaded machine (the runner's default of two minutes is not).
-  let browser: Browser | undefined;
-  let platform: Platform | undefined;
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    platform = await clonePlatform();
-    await platform.start();
-  }, { timeout: 900_000 });
-  after(async () => {
-    await browser?.close();
-    await platform?.dispose();
-  }, { timeout: 120_000 });
-  const suite = {
-    ready(context: { skip(message: string): void }) {
-      if (browser !== undefined && platform !== undefined) return { browser, platform };
-      context.skip(`no Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`);
-      return undefined;
-    },
-  };
+  const suite = withStartedPlatform();
 
   it('lets a technician write, version, find and export an article; shows a client only their shared folder', { timeout: 600_000 }, async (context) => {
     const ready = suite.ready(context);
@@ -110,6 +89,7 @@ describe('knowledgetree through the gateway', () => {
     assert.equal(await tech.getByTestId('node-title').innerText(), 'Runbooks');
     await tech.fill('#new-title', 'Printer guide');
     await tech.selectOption('select[name="type"]', 'article');
+    const runbooksUrl = tech.url();
     await Promise.all([tech.waitForURL(/\/edit$/), tech.getByRole('button', { name: 'Create' }).click()]);
     const articleUrl = tech.url().replace(/\/edit$/, '');
 
@@ -120,8 +100,11 @@ describe('knowledgetree through the gateway', () => {
     await pasteImage(tech);
     await tech.waitForFunction(() => (document.getElementById('markdown') as HTMLTextAreaElement).value.includes('/knowledgetree/attachments/'));
     await tech.waitForSelector('#preview strong');
+    await tech.getByRole('button', { name: 'Table' }).click();
+    await tech.waitForSelector('#preview table th');
     await tech.fill('#message', 'first');
     await Promise.all([tech.waitForURL(/notice=Saved/), tech.getByTestId('save').click()]);
+    assert.equal(await tech.locator('[data-testid="article-content"] table th').count(), 3, 'the toolbar\'s 3-column table');
     const image = tech.locator('[data-testid="article-content"] img');
     await image.waitFor();
     assert.ok(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 24), 'the pasted image is served inline');
@@ -151,6 +134,18 @@ describe('knowledgetree through the gateway', () => {
     await tech.getByRole('button', { name: 'Copy' }).click();
     assert.match(await tech.evaluate(() => navigator.clipboard.readText()), /Flamingo procedure/);
     assert.equal(pwned, false);
+
+    // Drag and drop: the article dragged onto a new sibling folder moves into it.
+    await tech.goto(runbooksUrl);
+    await tech.fill('#new-title', 'Printers');
+    await tech.selectOption('select[name="type"]', 'folder');
+    await Promise.all([tech.waitForURL(/\/knowledgetree\/view\/[0-9a-f-]+$/), tech.getByRole('button', { name: 'Create' }).click()]);
+    await tech.goto(runbooksUrl);
+    const item = (name: string) => tech.locator('[data-testid="children"] .file-item', { hasText: name });
+    await Promise.all([tech.waitForURL(/notice=/), item('Printer guide').dragTo(item('Printers'))]);
+    assert.deepEqual(await tech.locator('[data-testid="children"] .file-item__name').allInnerTexts(), ['Printers']);
+    await tech.goto(articleUrl);
+    assert.match(await tech.getByTestId('breadcrumb').innerText(), /Runbooks\s*\/\s*Printers\s*\/\s*Printer guide/);
 
     // The client user: only the shared folder, by listing, by URL and in search.
     const client = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
