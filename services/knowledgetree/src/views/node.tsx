@@ -1,9 +1,9 @@
 /** The page of one node: a folder's contents and actions, or an article with its TOC, files and links. */
-import { Alert, Badge, Button, Card, EmptyState } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, DateTime, EmptyState } from '@hivematrix/sdk/html';
 import type { AttachmentInfo } from '../domain/attachments.js';
 import type { ChildSummary, NodeRecord } from '../domain/nodes.js';
 import type { TocEntry } from '../domain/render.js';
-import { formatBytes, formatTime, Shell, type Crumb } from './shell.js';
+import { formatBytes, Shell, type Crumb } from './shell.js';
 
 export interface NodePageProps {
   node: NodeRecord;
@@ -154,7 +154,7 @@ function ArticleBody({ node, urlFor, html, toc, attachments, backlinks, attached
           <Button type="submit" small>Build context</Button>
         </form>
       </details>
-      <p class="u-text-muted u-text-xs u-mt-3">Updated {formatTime(node.updated_at)}{node.linked_company !== null ? ` · linked to company ${node.linked_company}` : ''}</p>
+      <p class="u-text-muted u-text-xs u-mt-3">Updated <DateTime value={node.updated_at} />{node.linked_company !== null ? ` · linked to company ${node.linked_company}` : ''}</p>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** The editor, history, search, trash and context-export pages. */
-import { Alert, Button, Card, EmptyState, Table } from '@hivematrix/sdk/html';
+import { Alert, Button, Card, DateTime, EmptyState, formatCount, Table } from '@hivematrix/sdk/html';
 import type { NodeRecord } from '../domain/nodes.js';
 import type { DiffPart, RevisionSummary } from '../domain/revisions.js';
 import type { SearchHit } from '../domain/search.js';
@@ -130,7 +130,7 @@ export function HistoryPage(props: HistoryProps) {
                   <td><input type="radio" name="to" value={r.id} checked={index === 0} aria-label={`Compare to revision ${r.number}`} /></td>
                   <td>{r.number}</td>
                   <td>{r.author_name}</td>
-                  <td>{formatTime(r.created_at)}</td>
+                  <td><DateTime value={r.created_at} /></td>
                   <td>{r.message}</td>
                   <td>
                     {props.writable && index > 0 ? (
@@ -191,7 +191,7 @@ export function TrashPage(props: Frame & { items: TrashEntry[] }) {
             rows={props.items.map((item) => ({
               title: item.title,
               items: String(item.items),
-              when: formatTime(item.deleted_at),
+              when: <DateTime value={item.deleted_at} />,
               action: <form method="post" action={urlFor(`/trash/${item.id}/restore`)}><Button type="submit" variant="secondary" small>Restore</Button></form>,
             }))}
           />
@@ -207,7 +207,7 @@ export function ContextPage(props: Frame & { node: NodeRecord; markdown: string;
     <Shell title={`Context of ${node.title}`} urlFor={urlFor} crumbs={props.crumbs} currentId={node.id} sidebar={props.sidebar} canWrite={props.canWrite} scripts={['kt-article.js']}>
       <div class="u-p-4">
         <h1 class="u-mt-0">{`Context of ${node.title}`}</h1>
-        <p class="u-text-muted">{`${props.count} articles, ${props.markdown.length} characters${props.truncated ? ' (cut to the size budget)' : ''}.`}</p>
+        <p class="u-text-muted">{`${formatCount(props.count, 'article')}, ${formatCount(props.markdown.length, 'character')}${props.truncated ? ' (cut to the size budget)' : ''}.`}</p>
         <textarea class="kt-article__markdown-editor" id="context-output" readOnly data-testid="context-output">{props.markdown}</textarea>
         <div class="u-flex u-flex-gap-2 u-mt-2">
           <Button data-copy="context-output">Copy</Button>

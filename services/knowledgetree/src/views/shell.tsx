@@ -4,7 +4,7 @@
  * through JSX, so names are escaped (reference §2.11 item 15: the original used innerHTML).
  */
 import type { ComponentChildren } from 'preact';
-import { Page } from '@hivematrix/sdk/html';
+import { formatDateTime, Page } from '@hivematrix/sdk/html';
 
 export interface Crumb {
   id: string;
@@ -76,6 +76,7 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** A time inside a sentence (JSX places use the SDK's `<DateTime>`, shown in the reader's zone). */
 export function formatTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return formatDateTime(date);
 }
