@@ -41,13 +41,13 @@ function cellClass(align: 'left' | 'center' | 'right' | undefined, truncate = fa
 
 /**
  * A `data-table` with column headers (`scope="col"`) and one row per item. A long table scrolls in
- * its own box with sticky headers; the box is focusable (a named region) so keyboard users can
- * scroll it too.
+ * its own box with sticky headers; the box is focusable so keyboard users can scroll it too (it
+ * gets no name of its own: the table inside has it, and tests find tables by that name).
  */
 export function Table<K extends string>({ columns, rows, empty, label, sticky }: TableProps<K>): JSX.Element {
   const scroll = sticky ?? rows.length > STICKY_ROWS;
   return (
-    <div class={classNames('table-wrapper', scroll && 'table-wrapper--sticky')} tabIndex={scroll ? 0 : undefined} role={scroll ? 'region' : undefined} aria-label={scroll ? label : undefined}>
+    <div class={classNames('table-wrapper', scroll && 'table-wrapper--sticky')} tabIndex={scroll ? 0 : undefined}>
       <table class="data-table" aria-label={label}>
         <thead>
           <tr>
