@@ -1,6 +1,6 @@
 /** The alerts page: open alerts (most severe first), recently resolved ones, and a webhook test. */
 import type { JSX } from 'preact';
-import { Alert, Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, DateTime, Page, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
 import type { AlertRow, AlertSeverity } from '../db/alerts.js';
 import type { UrlFor } from './services.js';
 
@@ -8,7 +8,7 @@ const BADGE: Record<AlertSeverity, 'danger' | 'warning' | 'info'> = { high: 'dan
 
 function delivery(row: AlertRow, configured: boolean): JSX.Element | string {
   const failed = row.notifyError === null ? null : <Badge variant="danger">{`failed: ${row.notifyError}`}</Badge>;
-  if (row.notifiedAt !== null) return <>{`sent ${row.notifiedAt.toISOString()}`}{failed === null ? null : <> {failed}</>}</>;
+  if (row.notifiedAt !== null) return <>sent <DateTime value={row.notifiedAt} />{failed === null ? null : <> {failed}</>}</>;
   return failed ?? (configured ? 'not sent' : 'nowhere to send');
 }
 
@@ -33,25 +33,25 @@ export function AlertsPage({ open, resolved, channels, test, urlFor }: AlertsPag
       />
       {test?.sent === true ? <Alert variant="success">The test alert was delivered.</Alert> : null}
       {test?.sent === false ? <Alert variant="error" title="The test alert was not delivered">{test.error}</Alert> : null}
-      <Card title={open.length === 0 ? 'No open alerts' : `Open alerts (${open.length})`}>
+      <Card title={open.length === 0 ? 'No open alerts' : `Open alerts (${formatNumber(open.length)})`}>
         <Table
           label="Open alerts"
           empty="Nothing needs attention."
           columns={[{ key: 'severity', label: 'Severity' }, { key: 'title', label: 'Alert' }, { key: 'detail', label: 'Detail' }, { key: 'opened', label: 'Since' }, { key: 'delivery', label: 'Delivery' }]}
           rows={open.map((row) => ({
             severity: <Badge variant={BADGE[row.severity]}>{row.severity}</Badge>,
-            title: row.title, detail: row.detail, opened: row.openedAt.toISOString(), delivery: delivery(row, configured),
+            title: row.title, detail: row.detail, opened: <DateTime value={row.openedAt} />, delivery: delivery(row, configured),
           }))}
         />
       </Card>
       <Card title="Recently resolved">
         <Table
           label="Resolved alerts"
-          empty="None."
+          empty="None in the last days: alerts move here when their condition clears."
           columns={[{ key: 'severity', label: 'Severity' }, { key: 'title', label: 'Alert' }, { key: 'opened', label: 'Opened' }, { key: 'resolved', label: 'Resolved' }]}
           rows={resolved.map((row) => ({
             severity: <Badge variant={BADGE[row.severity]}>{row.severity}</Badge>, title: row.title,
-            opened: row.openedAt.toISOString(), resolved: row.resolvedAt?.toISOString() ?? '',
+            opened: <DateTime value={row.openedAt} />, resolved: <DateTime value={row.resolvedAt} empty="" />,
           }))}
         />
       </Card>

@@ -1,6 +1,6 @@
 /** The audit trail: every admin action, newest first. */
 import type { JSX } from 'preact';
-import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Badge, Button, Card, DateTime, Page, PageHeader, Table } from '@hivematrix/sdk/html';
 import type { AuditRow } from '../db/schema.js';
 import type { UrlFor } from './services.js';
 
@@ -16,7 +16,7 @@ export function AuditPage({ rows, urlFor }: { rows: readonly AuditRow[]; urlFor:
       <Card title="Actions">
         <Table
           label="Audit trail"
-          empty="No actions recorded yet."
+          empty="No actions recorded yet: starting, stopping or restarting a service, changing users or settings, and backups are recorded here."
           columns={[
             { key: 'at', label: 'When' },
             { key: 'actor', label: 'Who' },
@@ -26,7 +26,7 @@ export function AuditPage({ rows, urlFor }: { rows: readonly AuditRow[]; urlFor:
             { key: 'detail', label: 'Detail', truncate: true },
           ]}
           rows={rows.map((row) => ({
-            at: row.at.toISOString(),
+            at: <DateTime value={row.at} />,
             actor: row.actor,
             action: row.action,
             target: row.target,

@@ -1,11 +1,11 @@
 /** The backups page: past backups with size and date, a create form, a restore form. */
 import type { JSX } from 'preact';
-import { Alert, Badge, Button, Card, Page, PageHeader, SelectField, Table, TextField } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, DateTime, Page, PageHeader, SelectField, Table, TextField, formatNumber } from '@hivematrix/sdk/html';
 import type { BackupListing } from '../backup/list.js';
 import type { UrlFor } from './services.js';
 
 function size(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes < 1024 * 1024 ? `${formatNumber(Math.ceil(bytes / 1024))} KB` : `${formatNumber(bytes / 1024 / 1024, { decimals: 1 })} MB`;
 }
 
 export function BackupsPage(props: { backups: BackupListing[]; components: string[]; notice: string | undefined; urlFor: UrlFor }): JSX.Element {
@@ -23,17 +23,17 @@ export function BackupsPage(props: { backups: BackupListing[]; components: strin
       <Card title="Past backups">
         <Table
           label="Backups"
-          empty="No backups yet."
+          empty="No backups yet: create one above, or turn on scheduled backups in helm's settings."
           columns={[
             { key: 'name', label: 'File' },
             { key: 'created', label: 'Created' },
-            { key: 'size', label: 'Size' },
+            { key: 'size', label: 'Size', align: 'right' },
             { key: 'kind', label: 'Made' },
             { key: 'download', label: '' },
           ]}
           rows={backups.map((backup) => ({
             name: <>{backup.name} {backup.encrypted === true ? <Badge variant="info">encrypted</Badge> : backup.encrypted === null ? <Badge variant="danger">unreadable</Badge> : null}</>,
-            created: backup.createdAt.toISOString(),
+            created: <DateTime value={backup.createdAt} />,
             size: size(backup.size),
             kind: backup.trigger,
             download: <Button href={urlFor(`/backups/${encodeURIComponent(backup.name)}`)} variant="secondary" small>Download</Button>,
@@ -43,7 +43,7 @@ export function BackupsPage(props: { backups: BackupListing[]; components: strin
       <Card title="Restore one component">
         <p>The service is stopped, its database replaced by the backup's, and started again. Restore the whole platform with <code>npx hivematrix restore FILE</code> while it is stopped.</p>
         {backups.length === 0 ? (
-          <p>No backup to restore from.</p>
+          <p>No backup to restore from: create one above first.</p>
         ) : (
           <form method="post" action={urlFor('/backups/restore')}>
             <SelectField name="file" label="Backup" required options={backups.map((backup) => ({ value: backup.name, label: `${backup.name} (${size(backup.size)})` }))} />

@@ -6,7 +6,7 @@
  * the entries the stream sends on top of the table.
  */
 import type { JSX } from 'preact';
-import { Button, Card, Page, Table } from '@hivematrix/sdk/html';
+import { Button, Card, DateTime, Page, Table } from '@hivematrix/sdk/html';
 import type { LogHistogram as Histogram } from '../db/log-histogram.js';
 import { encodeCursor, LOG_LEVELS, type LogPage } from '../db/log-query.js';
 import { LogHistogram } from './log-histogram.js';
@@ -86,7 +86,7 @@ export function LogsPage({ page, services, query, histogram, urlFor }: LogsPageP
                 { key: 'trace', label: 'Correlation id' },
               ]}
               rows={page.entries.map((entry) => ({
-                time: entry.timestamp.toISOString(),
+                time: <DateTime value={entry.timestamp} style="precise" />,
                 service: entry.serviceName,
                 level: entry.level,
                 message: entry.message,

@@ -1,6 +1,6 @@
 /** Usage charts (inline SVG drawn on the server, no script) and the health history of a service. */
 import type { JSX } from 'preact';
-import { Card, Table } from '@hivematrix/sdk/html';
+import { Card, DateTime, Num, Table } from '@hivematrix/sdk/html';
 import type { MetricSample } from '../db/metrics.js';
 import { bucketize, linePath, niceMax, type ChartPoint } from '../metrics/chart.js';
 import { healthTransitions } from '../metrics/history.js';
@@ -54,7 +54,7 @@ export function UsageCards(props: { samples: readonly MetricSample[]; from: numb
       <Card title="Health history">
         <Table
           label="Health history"
-          empty="No samples yet."
+          empty="No samples yet: helm samples every running service periodically; the first appear within minutes."
           columns={[
             { key: 'at', label: 'Since' },
             { key: 'state', label: 'State' },
@@ -63,11 +63,11 @@ export function UsageCards(props: { samples: readonly MetricSample[]; from: numb
             { key: 'restarts', label: 'Restarts', align: 'right' },
           ]}
           rows={transitions.map((change) => ({
-            at: change.at.toISOString(),
+            at: <DateTime value={change.at} />,
             state: change.state,
             health: <HealthBadge health={change.health} />,
             previous: change.previous ?? '—',
-            restarts: change.restarts,
+            restarts: <Num value={change.restarts} />,
           }))}
         />
       </Card>

@@ -1,6 +1,6 @@
 /** The security audit page: every finding with its severity and fix, and the firewall scripts. */
 import type { JSX } from 'preact';
-import { Alert, Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, Page, PageHeader, Table, formatDateTime } from '@hivematrix/sdk/html';
 import type { AuditReport, Severity } from '../security/findings.js';
 import type { UrlFor } from './services.js';
 
@@ -12,14 +12,14 @@ export function SecurityPage({ report, urlFor }: { report: AuditReport; urlFor: 
     <Page title="Security audit" service="helm">
       <PageHeader
         title="Security audit"
-        description={`Checked ${report.checks.join(', ')} at ${report.ran_at}.`}
+        description={`Checked ${report.checks.join(', ')} at ${formatDateTime(report.ran_at)}.`}
         actions={<Button href={urlFor('/security')} variant="secondary">Run again</Button>}
       />
       {report.high ? <Alert variant="error" title="High severity findings">Fix these first: they expose the platform.</Alert> : null}
       <Card title="Findings">
         <Table
           label="Findings"
-          empty="No findings."
+          empty="No findings: every check passed. Run again after changing the configuration."
           columns={[
             { key: 'severity', label: 'Severity' },
             { key: 'check', label: 'Check' },

@@ -1,7 +1,7 @@
 /** The services page (every service and its controls) and one service's detail. */
 import type { JSX } from 'preact';
 import type { Query } from '@hivematrix/sdk';
-import { Alert, Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, DateTime, Num, Page, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
 import { RUN_ACTIONS, type ServiceAction } from '../control.js';
 import type { MetricSample } from '../db/metrics.js';
 import type { LogEntryRow } from '../db/schema.js';
@@ -22,7 +22,7 @@ function uptime(seconds: number | null): string {
   if (seconds === null) return '—';
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
-  return h > 0 ? `${h} h ${m} min` : `${m} min ${seconds % 60} s`;
+  return h > 0 ? `${formatNumber(h)} h ${m} min` : `${m} min ${seconds % 60} s`;
 }
 
 /**
@@ -55,7 +55,7 @@ function cpuText(sample: MetricSample | undefined): string {
 /** Memory of the whole process group from the newest sample, else the leader's from the status. */
 function memoryText(service: ServiceStatusView, sample: MetricSample | undefined): string {
   const mb = sample?.memoryMb ?? service.memory_mb;
-  return mb === null ? '—' : `${Math.round(mb * 10) / 10} MB`;
+  return mb === null ? '—' : `${formatNumber(Math.round(mb * 10) / 10, { decimals: Number.isInteger(Math.round(mb * 10) / 10) ? 0 : 1 })} MB`;
 }
 
 /** Every service with its state and controls; `usage` holds each service's newest metrics sample. */
@@ -122,7 +122,7 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, manage
             health: <HealthBadge health={service.health} />,
             pid: service.pid ?? '—',
             uptime: uptime(service.uptime_s),
-            restarts: service.restarts,
+            restarts: <Num value={service.restarts} />,
             cpu: cpuText(service.pid === null ? undefined : usage?.get(service.name)),
             memory: memoryText(service, service.pid === null ? undefined : usage?.get(service.name)),
             actions: <Controls service={service} urlFor={urlFor} managedBy={managedBy} />,
@@ -150,8 +150,8 @@ export function ServiceDetailPage(props: { service: ServiceStatusView; logs: rea
           <dt>Health</dt><dd><HealthBadge health={service.health} /></dd>
           <dt>PID</dt><dd>{service.pid ?? '—'}</dd>
           <dt>Uptime</dt><dd>{uptime(service.uptime_s)}</dd>
-          <dt>Restarts</dt><dd>{service.restarts}</dd>
-          <dt>Memory</dt><dd>{service.memory_mb === null ? '—' : `${service.memory_mb} MB`}</dd>
+          <dt>Restarts</dt><dd><Num value={service.restarts} /></dd>
+          <dt>Memory</dt><dd>{service.memory_mb === null ? '—' : <Num value={service.memory_mb} unit="MB" />}</dd>
           <dt>Message</dt><dd>{service.message ?? '—'}</dd>
         </dl>
       </Card>
@@ -159,13 +159,13 @@ export function ServiceDetailPage(props: { service: ServiceStatusView; logs: rea
       <Card title="Recent log entries" actions={<Button href={urlFor('/logs', { service: service.name })} variant="secondary" small>Open in logs</Button>}>
         <Table
           label="Recent log entries"
-          empty="No log entries shipped yet."
+          empty="No log entries shipped yet: a running service ships its log here within seconds; start it above if it is stopped."
           columns={[
             { key: 'time', label: 'Time' },
             { key: 'level', label: 'Level' },
             { key: 'message', label: 'Message' },
           ]}
-          rows={logs.map((entry) => ({ time: entry.timestamp.toISOString(), level: entry.level, message: entry.message }))}
+          rows={logs.map((entry) => ({ time: <DateTime value={entry.timestamp} style="precise" />, level: entry.level, message: entry.message }))}
         />
       </Card>
       {service.log_tail.length > 0 ? (

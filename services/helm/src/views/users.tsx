@@ -77,7 +77,7 @@ export function UsersPage(props: { users: readonly UserRow[]; total: number; q: 
       <Card title="Users">
         <Table
           label="Users"
-          empty={q === '' ? 'No users yet.' : 'No user matches.'}
+          empty={q === '' ? 'No users yet: add the first one with New user, with a temporary password they change at first sign-in.' : 'No user matches: try part of the username, e-mail or name.'}
           columns={[
             { key: 'username', label: 'Username' },
             { key: 'email', label: 'E-mail' },
