@@ -6,8 +6,8 @@
  * chunk to that text arriving at the client (target p95 < 100 ms). Repeated `--rounds` times
  * (default 4), to show memory stays bounded,
  * then the same rounds directly to brainhair (no gateway), so the gateway's share can be read off.
- * Brainhair and nexus run in a child process (the measured side; its heap after a full GC and
- * its RSS are reported after each round); the scripted model and the 50 clients run in this process, which takes both
+ * Brainhair and nexus run in a child process (the measured side; its heap after a full GC, its
+ * RSS and the CPU time it spent per answer are reported after each round); the scripted model and the 50 clients run in this process, which takes both
  * timestamps. Uses `TEST_DATABASE_URL`'s server or an embedded PostgreSQL.
  */
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,9 @@ const ROUNDS = Number(args.rounds);
 const PIECES = Number(args.pieces);
 
 const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
+// The service's CPU time at the last reading, and per answer per route (before the top-level await below runs).
+let lastCpuUs = 0;
+const cpuPerAnswer: Record<string, number[]> = {};
 
 /** Child role: brainhair on PostgreSQL and nexus in front of it, with one signed-in session. */
 async function runService(modelUrl: string): Promise<void> {
@@ -101,7 +104,8 @@ async function runService(modelUrl: string): Promise<void> {
   process.on('SIGUSR2', () => {
     gc();
     const memory = process.memoryUsage();
-    process.stdout.write(`${JSON.stringify({ heap: memory.heapUsed, rss: memory.rss, running: brainhair.runs.size })}\n`);
+    const cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ heap: memory.heapUsed, rss: memory.rss, running: brainhair.runs.size, cpuUs: cpu.user + cpu.system })}\n`);
   });
   process.stdout.write(`${JSON.stringify({ nexusPort, brainhairPort, sessionId, token })}\n`);
 }
@@ -115,12 +119,20 @@ if (role === 'service') {
   await runMain();
 }
 
-/** The service process's heap after a full GC, and its RSS (it answers SIGUSR2 with one line). */
-async function memoryOf(child: ReturnType<typeof spawn>, lines: Interface): Promise<string> {
+/**
+ * The service process's heap after a full GC, its RSS, and the CPU time it used since the last
+ * call per answer (it answers SIGUSR2 with one line). CPU per answer hardly depends on how loaded
+ * the machine is, unlike the latencies, so it is the figure to compare between two versions.
+ */
+async function memoryOf(child: ReturnType<typeof spawn>, lines: Interface, route?: string): Promise<string> {
   const answer = new Promise<string>((resolve) => lines.once('line', resolve));
   child.kill('SIGUSR2');
-  const { heap, rss, running } = JSON.parse(await answer) as { heap: number; rss: number; running: number };
-  return `service heap after GC ${mb(heap)} MB, rss ${mb(rss)} MB, running answers ${running}`;
+  const { heap, rss, running, cpuUs } = JSON.parse(await answer) as { heap: number; rss: number; running: number; cpuUs: number };
+  const spent = (cpuUs - lastCpuUs) / 1000;
+  lastCpuUs = cpuUs;
+  const cpu = route === undefined ? '' : `, service CPU ${(spent / CHATS).toFixed(1)} ms per answer`;
+  if (route !== undefined) (cpuPerAnswer[route] ??= []).push(spent / CHATS);
+  return `service heap after GC ${mb(heap)} MB, rss ${mb(rss)} MB, running answers ${running}${cpu}`;
 }
 
 async function runMain(): Promise<void> {
@@ -186,11 +198,13 @@ async function runMain(): Promise<void> {
       const latencies = results.map((r) => r.latency).sort((a, b) => a - b);
       all.push(...latencies);
       const complete = results.filter((r) => r.texts === PIECES).length;
-      process.stdout.write(`${route.name}, round ${round}: ${complete}/${CHATS} complete answers in ${wall.toFixed(0)} ms; first text model→client p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${pct(latencies, 100).toFixed(1)} ms; ${await memoryOf(child, lines)}\n`);
+      process.stdout.write(`${route.name}, round ${round}: ${complete}/${CHATS} complete answers in ${wall.toFixed(0)} ms; first text model→client p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${pct(latencies, 100).toFixed(1)} ms; ${await memoryOf(child, lines, route.name)}\n`);
     }
     all.sort((a, b) => a - b);
     p95s[route.name] = pct(all, 95);
-    process.stdout.write(`${route.name}, all rounds: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms (ratio to the 100 ms target ${(pct(all, 95) / 100).toFixed(2)}), p99 ${pct(all, 99).toFixed(1)} ms\n`);
+    // Round 1 through the gateway also pays for compiling the code paths; later rounds are steady.
+    const cpu = (cpuPerAnswer[route.name] ?? []).slice(route === viaGateway ? 1 : 0);
+    process.stdout.write(`${route.name}, all rounds: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms (ratio to the 100 ms target ${(pct(all, 95) / 100).toFixed(2)}), p99 ${pct(all, 99).toFixed(1)} ms; service CPU per answer (chat creation, turn, stream; mean of the warm rounds) ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1)} ms\n`);
   }
   const p95 = p95s[viaGateway.name] ?? Number.NaN;
   process.stdout.write(`p95 through nexus ÷ p95 direct: ${(p95 / (p95s[direct.name] ?? Number.NaN)).toFixed(2)}\n`);

@@ -10,6 +10,7 @@ import { usageToday } from '../chat/usage.js';
 import { renderMarkdown } from '../chat/markdown.js';
 import type { Chat } from '../db/schema.js';
 import { caller, type RouteDeps } from './context.js';
+import { eventWriter } from './event-stream.js';
 
 const idParams = z.object({ id: z.uuid() });
 const accountField = z.string().trim().regex(/^[A-Za-z0-9._-]{1,50}$/).nullable();
@@ -107,9 +108,8 @@ export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) =
     raw.on('close', () => {
       if (!finished) controller.abort(new Error('the client went away'));
     });
-    const emit = (event: TurnEvent): void => {
-      if (!raw.writableEnded) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    };
+    const events = eventWriter(raw);
+    const emit = (event: TurnEvent): void => events.send(event.type, event);
     try {
       await runTurn({
         db, platform: deps.platform, tools: deps.tools, model: deps.model, now, maxSteps: deps.config.BRAINHAIR_MAX_STEPS,
@@ -117,11 +117,11 @@ export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) =
       }, { chat, user, token, text: request.body.text, signal: controller.signal, emit });
     } catch (error) {
       request.log.error({ err: error }, 'chat turn failed');
-      if (!raw.writableEnded) raw.write(`event: error\ndata: ${JSON.stringify({ type: 'error', detail: 'The answer failed; try again.' })}\n\n`);
+      events.send('error', { type: 'error', detail: 'The answer failed; try again.' });
     } finally {
       finished = true;
       deps.runs.finish(chat.id, run);
-      raw.end();
+      events.end();
     }
   });
 };

@@ -1,5 +1,5 @@
 /** Brainhair's pages. All text is escaped by JSX; assistant replies are sanitised HTML (markdown.ts). */
-import { Alert, Badge, Button, Card, EmptyState, Page, PageHeader, Table } from '@hivematrix/sdk/html';
+import { Alert, Badge, Button, Card, DateTime, EmptyState, Num, Page, PageHeader, Table, formatCount, formatNumber } from '@hivematrix/sdk/html';
 import type { ModelInfo } from '../chat/model.js';
 
 export interface ChatView { id: string; title: string; company_account: string | null; ticket_id: number | null }
@@ -44,12 +44,15 @@ export function HistoryPage({ rows, q, urlFor }: { rows: HistoryRow[]; q: string
         <label class="form__label">Search <input class="form__input" type="search" name="q" value={q} maxLength={200} /></label>
         <button class="btn btn--secondary btn--small" type="submit">Search</button>
       </form>
-      {rows.length === 0 ? <EmptyState title="No chats" message={q ? 'Nothing matches your search.' : 'Start a chat to see it here.'} /> : (
+      {rows.length === 0 ? (
+        q ? <EmptyState title="No chats match" message="Nothing in your chats' titles or messages matches your search." actionHref={urlFor('/history')} actionLabel="Show all chats" compact />
+          : <EmptyState title="No chats yet" message="Your chats appear here once you ask Brainhair something." actionHref={urlFor('/')} actionLabel="Start a chat" />
+      ) : (
         <ul class="list" id="history-list" data-base={urlFor('/')}>
           {rows.map((row) => (
             <li class="list__item" data-chat-id={row.id}>
               <a href={urlFor(`/?chat=${row.id}`)} class="history-title">{row.title}</a>{' '}
-              <span class="text-muted">{row.updated_at.slice(0, 16).replace('T', ' ')} UTC · {row.message_count} messages{row.company_account ? ` · ${row.company_account}` : ''}{row.ticket_id ? ` · ticket ${row.ticket_id}` : ''}</span>{' '}
+              <span class="text-muted"><DateTime value={row.updated_at} /> · {formatCount(row.message_count, 'message')}{row.company_account ? ` · ${row.company_account}` : ''}{row.ticket_id ? ` · ticket ${row.ticket_id}` : ''}</span>{' '}
               <a class="btn btn--ghost btn--small" href={urlFor(`/api/chats/${row.id}/export.md`)}>Export</a>
               <button class="btn btn--secondary btn--small" type="button" data-action="rename">Rename</button>
               <button class="btn btn--danger btn--small" type="button" data-action="delete">Delete</button>
@@ -69,16 +72,16 @@ export function AdminPage({ usage, audit, model, limits }: { usage: UsageRow[]; 
     <Page title="Brainhair administration" service="brainhair">
       <PageHeader title="Brainhair administration" description="Model, limits, usage and the approval audit trail." />
       <Card title="Model and limits">
-        <p>Provider <Badge variant="info">{model.provider}</Badge> model <code>{model.model || '(none)'}</code>{model.baseUrl ? <> at <code>{model.baseUrl}</code></> : null}. Change these in helm's settings (BRAINHAIR_MODEL_*); the key lives in a 0600 file.</p>
-        <p>Per user and day: {limits.tokens} tokens, {limits.toolCalls} tool calls. Approval requests expire after {limits.approvalTtlSec} s.</p>
+        <p>Provider <Badge variant="info">{model.provider}</Badge> model <code>{model.model || '(none)'}</code>{model.baseUrl ? <> at <code>{model.baseUrl}</code></> : null}. An admin changes them on helm's settings page (card "Assistant"), where the API key can be replaced but never read; a restart of brainhair applies them.</p>
+        <p>Per user and day: {formatNumber(limits.tokens)} tokens, {formatNumber(limits.toolCalls)} tool calls. Approval requests expire after {formatNumber(limits.approvalTtlSec)} s.</p>
       </Card>
       <Card title="Usage (last 30 days)">
-        <Table label="Usage per user and day" columns={[{ key: 'day', label: 'Day' }, { key: 'user', label: 'User' }, { key: 'messages', label: 'Messages' }, { key: 'tokens', label: 'Tokens in / out' }, { key: 'tools', label: 'Tool calls' }, { key: 'cost', label: 'Cost' }]}
-          rows={usage.map((u) => ({ day: u.day, user: u.user_name, messages: String(u.messages), tokens: `${u.input_tokens} / ${u.output_tokens}`, tools: String(u.tool_calls), cost: u.cost.toFixed(4) }))} empty="No usage yet." />
+        <Table label="Usage per user and day" columns={[{ key: 'day', label: 'Day' }, { key: 'user', label: 'User' }, { key: 'messages', label: 'Messages', align: 'right' }, { key: 'tokens', label: 'Tokens in / out', align: 'right' }, { key: 'tools', label: 'Tool calls', align: 'right' }, { key: 'cost', label: 'Cost', align: 'right' }]}
+          rows={usage.map((u) => ({ day: <DateTime value={u.day} style="date" />, user: u.user_name, messages: <Num value={u.messages} />, tokens: <><Num value={u.input_tokens} /> / <Num value={u.output_tokens} /></>, tools: <Num value={u.tool_calls} />, cost: <Num value={u.cost} decimals={4} /> }))} empty="No usage yet." />
       </Card>
       <Card title="Approval audit trail">
         <Table label="Approval events" columns={[{ key: 'at', label: 'When' }, { key: 'actor', label: 'Who' }, { key: 'action', label: 'What' }, { key: 'tool', label: 'Tool' }, { key: 'summary', label: 'Change' }]}
-          rows={audit.map((a) => ({ at: a.at, actor: a.actor, action: a.action, tool: a.tool, summary: a.summary }))} empty="No approval requests yet." />
+          rows={audit.map((a) => ({ at: <DateTime value={a.at} />, actor: a.actor, action: a.action, tool: a.tool, summary: a.summary }))} empty="No approval requests yet." />
       </Card>
     </Page>
   );
