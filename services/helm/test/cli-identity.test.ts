@@ -164,7 +164,7 @@ describe('hivematrix token and keys rotate', () => {
     const core = await startFakeHttp((request, res) => {
       if (request.url === '/service-token') return json(res, 200, { token: 'helm-service-token' });
       if (request.url === '/api/admin/keys/rotate' && request.headers.authorization === 'Bearer admin-jwt') {
-        return json(res, 200, { kid: 'k2', previous: { kid: 'k1', retire_after: 1_800_000_000 } });
+        return json(res, 200, { kid: 'k2', signs_from: 1_799_990_005, previous: { kid: 'k1', retire_after: 1_800_000_000 } });
       }
       return json(res, 403, { code: 'users_only', detail: 'This endpoint is for users only' });
     });
@@ -177,7 +177,7 @@ describe('hivematrix token and keys rotate', () => {
       assert.match(refused.err(), /admin users only .*--token/);
       const ok = capture(env);
       assert.equal(await main(['keys', 'rotate', '--token', 'admin-jwt'], ok.io), 0, ok.err());
-      assert.match(ok.out(), /core signs with key k2 now; k1 keeps verifying until 2027-01-15/);
+      assert.match(ok.out(), /core signs with key k2 from 2027-01-15T05:13:25\.000Z; k1 keeps verifying until 2027-01-15/);
     } finally {
       await core.close();
     }

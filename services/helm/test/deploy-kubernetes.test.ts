@@ -52,11 +52,11 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.deepEqual(names('HorizontalPodAutoscaler'), ['core', 'nexus']);
     assert.deepEqual(names('Ingress'), ['nexus']);
     assert.deepEqual(names('Job'), ['hivematrix-migrate']);
-    // Core's instances sign with the same keys, kept on one shared volume.
-    assert.deepEqual(names('PersistentVolumeClaim'), ['core-keys']);
+    // Core's instances share their signing keys through its database: no volume, no key folder.
+    assert.deepEqual(names('PersistentVolumeClaim'), []);
     const core = of('Deployment').find((deployment) => deployment.metadata?.name === 'core');
-    const keysDir = of('ConfigMap').find((config) => config.metadata?.name === 'core-config')?.data?.KEYS_DIR;
-    assert.ok(core?.spec?.template.spec?.containers[0]?.volumeMounts?.some((mount) => mount.name === 'core-keys' && mount.mountPath === keysDir));
+    assert.ok(core?.spec?.template.spec?.containers[0]?.volumeMounts?.every((mount) => !mount.mountPath?.endsWith('/keys')));
+    assert.equal(of('ConfigMap').find((config) => config.metadata?.name === 'core-config')?.data?.KEYS_DIR, undefined);
   });
 
   it('keeps database URLs and service secrets in Secrets, reaching PostgreSQL and the other services by name', () => {

@@ -83,9 +83,11 @@ export async function keysRotateCommand(context: CliContext, options: { token?: 
     headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
   });
   if (response.ok) {
-    const body = (await response.json()) as { kid?: unknown; previous?: { kid?: unknown; retire_after?: unknown } };
+    const body = (await response.json()) as { kid?: unknown; signs_from?: unknown; previous?: { kid?: unknown; retire_after?: unknown } };
     const retire = typeof body.previous?.retire_after === 'number' ? new Date(body.previous.retire_after * 1000).toISOString() : 'its last token expires';
-    context.io.out(`core signs with key ${String(body.kid)} now; ${String(body.previous?.kid)} keeps verifying until ${retire}\n`);
+    // Core publishes a new key at once but signs with it only once every instance serves it.
+    const from = typeof body.signs_from === 'number' ? `from ${new Date(body.signs_from * 1000).toISOString()}` : 'now';
+    context.io.out(`core signs with key ${String(body.kid)} ${from}; ${String(body.previous?.kid)} keeps verifying until ${retire}\n`);
     return 0;
   }
   if ((response.status === 401 || response.status === 403) && options.token === undefined) {

@@ -16,8 +16,6 @@ export const SERVICES_FILE = '/etc/hivematrix/services.json';
 /** Where core's table of service-secret hashes (Secret `core-files`) is mounted. */
 export const SERVICE_SECRETS_FILE = '/etc/hivematrix/core/service-secrets.json';
 
-/** Where core's instances share their signing keys (a ReadWriteMany volume, see objects.ts). */
-export const CORE_KEYS_DIR = `${STATE_DIR}/keys`;
 
 /** What the cluster provides besides the platform's own services. */
 export interface ClusterSettings {
@@ -117,7 +115,8 @@ export function clusterServiceEnv(app: AppDefinition, context: GenerationContext
   entries.set('HIVEMATRIX_INSTANCE_DIR', STATE_DIR);
   entries.set('SERVICES_FILE', SERVICES_FILE);
   if (entries.has('SERVICE_SECRETS_FILE')) entries.set('SERVICE_SECRETS_FILE', SERVICE_SECRETS_FILE);
-  if (entries.has('KEYS_DIR')) entries.set('KEYS_DIR', CORE_KEYS_DIR);
+  // Keys live in core's database; a key folder of this machine means nothing in a pod.
+  entries.delete('KEYS_DIR');
   // Back-channel logout goes to the gateway's public URL, served by the Ingress with a certificate
   // from a public CA: none of the one-machine shortcuts (loopback address, its self-signed file).
   for (const name of ['IDENTITY_BACKCHANNEL_CONNECT_ADDRESS', 'IDENTITY_BACKCHANNEL_CA_FILE']) entries.delete(name);

@@ -12,7 +12,7 @@ import type { ConfigMap, Container, PersistentVolumeClaim, Probe, Secret, Servic
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { AppDefinition } from '../../registry/load.js';
-import { CORE_KEYS_DIR, SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
+import { SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
 
 /** Every object this generator writes. */
 export type KubeObject = ConfigMap | Secret | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | Ingress | Job | PersistentVolumeClaim;
@@ -62,10 +62,8 @@ export function deploymentFor(app: AppDefinition, replicas: number): Deployment 
   if (app.name === 'core') {
     volumes.push({ name: 'core-files', secret: { secretName: 'core-files' } });
     mounts.push({ name: 'core-files', mountPath: SERVICE_SECRETS_FILE, subPath: 'service-secrets.json', readOnly: true });
-    // Every core instance must sign with the same keys: today they are files (a manifest and
-    // PKCS#8 keys, re-read when the manifest changes), so the key folder is one shared volume.
-    volumes.push({ name: 'core-keys', persistentVolumeClaim: { claimName: 'core-keys' } });
-    mounts.push({ name: 'core-keys', mountPath: CORE_KEYS_DIR });
+    // Core's instances share their signing keys through core's database (sealed, rotated under a
+    // lock), so no volume is shared between its pods.
   }
   const container: Container = {
     name: app.name,
@@ -147,16 +145,6 @@ export function autoscalerFor(app: AppDefinition, minReplicas: number): Horizont
       maxReplicas: Math.max(minReplicas, 6),
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     },
-  };
-}
-
-/** The volume core's instances share their signing keys on (ReadWriteMany: every pod mounts it). */
-export function coreKeysClaim(core: AppDefinition): PersistentVolumeClaim {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: 'core-keys', labels: podLabels(core) },
-    spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '16Mi' } } },
   };
 }
 

@@ -14,7 +14,6 @@ import {
   AUTOSCALED,
   IMAGE,
   autoscalerFor,
-  coreKeysClaim,
   configMapFor,
   deploymentFor,
   disruptionBudgetFor,
@@ -55,7 +54,6 @@ export function baseObjects(context: GenerationContext, options: KubernetesOptio
     const objects: KubeObject[] = [configMapFor(app, env), secretFor(app, env), app.name === 'helm' ? helmDeploymentFor(app) : deploymentFor(app, options.replicas), serviceFor(app), disruptionBudgetFor(app)];
     if (AUTOSCALED.has(app.name)) objects.push(autoscalerFor(app, options.replicas));
     if (app.name === 'nexus') objects.push(ingressFor(app, context.derived.publicUrl));
-    if (app.name === 'core') objects.push(coreKeysClaim(app));
     files.set(`${app.name}.yaml`, objects);
   }
   const rewrite = clusterUrlRewriter(context);
