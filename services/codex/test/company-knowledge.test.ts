@@ -54,7 +54,7 @@ describe('codex company page: Knowledge card', () => {
     const call = kt.log.filter((line) => line === 'GET /api/companies/ACME-1/articles');
     assert.equal(call.length, 1);
     const empty = await t.app.inject({ url: '/companies/EMPTY-1', headers: bearer(token) });
-    assert.match(empty.body, /No articles linked to this company\./);
+    assert.match(empty.body, /No articles linked to this company: link one/);
   });
 
   it('forwards the viewing user\'s own token, not a service token', async () => {
