@@ -32,7 +32,7 @@ describe('codex company page: Knowledge card', () => {
         },
       };
     });
-    t = await startCodex({ env: { KNOWLEDGETREE_SERVICE_URL: kt.url, KNOWLEDGETREE_TIMEOUT: '500' } });
+    t = await startCodex({ env: { KNOWLEDGETREE_SERVICE_URL: kt.url, KNOWLEDGETREE_TIMEOUT: '2000' } });
     await addCompany(t.db, { accountNumber: 'ACME-1', name: 'Acme' });
     await addCompany(t.db, { accountNumber: 'EMPTY-1', name: 'Empty' });
     await addCompany(t.db, { accountNumber: 'BROKEN-1', name: 'Broken' });
@@ -81,7 +81,8 @@ describe('codex company page: Knowledge card', () => {
       const res = await t.app.inject({ url: '/companies/ACME-1', headers: bearer(await t.token('technician')) });
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /KnowledgeTree is unavailable/);
-      assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+      // The card's bound (2 s here) plus room for a loaded machine; a page waiting on the hang would never answer.
+      assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
     } finally {
       kt.gate = undefined;
       release();
