@@ -17,7 +17,14 @@
     const empty = tbody.querySelector('td[colspan]');
     if (empty) empty.parentElement.remove();
     const row = document.createElement('tr');
-    row.append(cell(entry.timestamp), cell(entry.service), cell(entry.level), cell(entry.message));
+    // The time as the server renders it (the SDK's DateTime): components.js puts it in the reader's locale.
+    const when = document.createElement('td');
+    const time = document.createElement('time');
+    time.setAttribute('datetime', entry.timestamp);
+    time.setAttribute('data-hm-format', 'precise');
+    time.textContent = entry.timestamp;
+    when.append(time);
+    row.append(when, cell(entry.service), cell(entry.level), cell(entry.message));
     const trace = document.createElement('td');
     if (entry.trace_id) {
       const link = document.createElement('a');
