@@ -146,6 +146,9 @@ export const baseServiceEnv = {
     .min(1)
     .optional()
     .describe('Path to services.json (the service directory helm generates)'),
+  REDIS_URL: envValue('a redis:// or rediss:// URL', (raw) => parseUrl(raw, ['redis:', 'rediss:']))
+    .optional()
+    .describe('Redis shared by every instance of this service: rate limits are counted there (unset: each instance counts its own)'),
   REVOCATION_GRACE: zDurationMs.default(30_000).describe(
     'How long the revocation feed may be down before tokens issued earlier need core\'s confirmation',
   ),

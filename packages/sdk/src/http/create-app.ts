@@ -7,6 +7,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -25,6 +26,7 @@ import { htmlPlugin } from '../html/render.js';
 import { authPlugin, authenticate } from '../auth/guards.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import { requestUser, runForRequest } from '../call-context.js';
+import { sharedRateLimitStore } from './rate-limit-store.js';
 
 /** A Fastify app whose route schemas are zod schemas (handler types are inferred from them). */
 export type ServiceApp = FastifyInstance<
@@ -40,6 +42,14 @@ export interface RateLimitOptions {
   max: number;
   /** Window length in milliseconds. */
   windowMs: number;
+  /**
+   * Redis shared by every instance of the service (`REDIS_URL`): the counts are kept there, so
+   * two instances together allow `max`, not twice it. While Redis cannot answer, each instance
+   * counts on its own. Unset: counted per instance.
+   */
+  redisUrl?: string | undefined;
+  /** Key prefix in Redis. Default `hm:<service>:rl:` (tests give each run its own). */
+  nameSpace?: string;
 }
 
 export interface ServiceAppOptions {
@@ -99,9 +109,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   await app.register(authPlugin, { verifier: options.verifier, loginRedirect: loginUrl });
 
   if (options.rateLimit !== false) {
-    const limit = options.rateLimit ?? { max: 500, windowMs: 60_000 };
+    const limit: RateLimitOptions = options.rateLimit ?? { max: 500, windowMs: 60_000 };
+    const store = limit.redisUrl === undefined ? undefined : sharedStore(app, limit.redisUrl, limit.nameSpace ?? `hm:${options.service}:rl:`);
     await app.register(rateLimit, {
       global: true,
+      ...(store === undefined ? {} : { store }),
       max: limit.max,
       timeWindow: limit.windowMs,
       // Counted after the token is read, so the key is the user or calling service; behind the
@@ -126,4 +138,51 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     });
   }
   return app;
+}
+
+/** How long a count may wait on Redis before the request is counted locally instead. */
+const REDIS_TIMEOUT_MS = 500;
+/** At most one warning per this interval while Redis keeps failing. */
+const WARN_EVERY_MS = 60_000;
+
+/**
+ * The rate-limit store shared through Redis, closed with the app. The client never queues a
+ * command while disconnected and gives up on a slow one, so an unreachable or hung Redis costs a
+ * request at most REDIS_TIMEOUT_MS and never an error: the count falls back to this instance.
+ */
+function sharedStore(app: ServiceApp, redisUrl: string, nameSpace: string) {
+  const redis = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: REDIS_TIMEOUT_MS,
+    commandTimeout: REDIS_TIMEOUT_MS,
+    // Reconnects forever, at most every 5 s: the limit is shared again as soon as Redis is back.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  });
+  let lastWarning = 0;
+  const warn = (error: Error): void => {
+    const now = Date.now();
+    if (now - lastWarning < WARN_EVERY_MS) return;
+    lastWarning = now;
+    app.log.warn({ err: error }, 'rate-limit Redis unavailable: counting per instance until it answers');
+  };
+  redis.on('error', warn);
+  // The first requests are shared too when Redis answers at boot; a Redis that does not is no
+  // reason to delay the service past the bound.
+  app.addHook('onReady', async () => {
+    if (redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, REDIS_TIMEOUT_MS);
+      redis.once('ready', done);
+      function done(): void {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      }
+    });
+  });
+  app.addHook('onClose', async () => {
+    redis.disconnect();
+  });
+  return sharedRateLimitStore({ redis, nameSpace, onError: warn });
 }
