@@ -80,7 +80,7 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
     logger: deps.logger,
     verifier: createRequestVerifier({ keys, store, now, serviceName: config.SERVICE_NAME }),
     trustedProxies: config.TRUSTED_PROXIES,
-    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000, redisUrl: config.REDIS_URL },
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
 

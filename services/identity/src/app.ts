@@ -121,7 +121,7 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
     // Identity accepts no platform JWTs: its admin API takes the realm's own tokens.
     verifier: createTokenVerifier({ keySet: createLocalKeySet({ keys: [] }), serviceName: config.SERVICE_NAME }),
     trustedProxies: config.TRUSTED_PROXIES,
-    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000, redisUrl: config.REDIS_URL },
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
 

@@ -47,7 +47,7 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
     logger: deps.logger,
     verifier: deps.verifier,
     trustedProxies: config.TRUSTED_PROXIES,
-    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000, redisUrl: config.REDIS_URL },
     publicUrl: config.NEXUS_URL,
     // Article bodies are Markdown up to 2 MB; attachments stream through multipart, not this limit.
     bodyLimit: 4 * 1024 * 1024,

@@ -31,7 +31,7 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
     logger: deps.logger,
     verifier: deps.verifier,
     trustedProxies: config.TRUSTED_PROXIES,
-    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000, redisUrl: config.REDIS_URL },
     publicUrl: config.NEXUS_URL,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
