@@ -162,6 +162,7 @@ describe('env and conf files', () => {
     assert.equal(after.identity.IDENTITY_GATEWAY_REDIRECT_URIS, 'https://hive.example.com:8443/keycloak-callback');
     assert.equal(after.nexus.PUBLIC_URL, 'https://hive.example.com:8443');
     assert.equal(after.nexus.REDIS_URL, 'redis://10.0.0.5:6379');
+    assert.equal(after.template.REDIS_URL, 'redis://10.0.0.5:6379', 'every service shares its rate limit through Redis');
     assert.equal(after.template.NEXUS_URL, 'https://hive.example.com:8443');
     assert.equal(after.template.DATABASE_URL, before.template.DATABASE_URL);
     assert.equal(after.template.SERVICE_SECRET, before.template.SERVICE_SECRET);

@@ -1,6 +1,7 @@
 /**
  * Each service's env file, `instance/<service>/.env` (mode 0600): the shared variables every
- * service reads (see `baseServiceEnv`), its database URL, and the variables of the platform
+ * service reads (see `baseServiceEnv`, Redis included when the master configuration has it: every
+ * service's instances share their rate limits there), its database URL, and the variables of the platform
  * services (core, identity, nexus), then the operator's overrides from `apps.<name>.env`.
  * Helm also passes these values in the process environment when it starts the service.
  */
@@ -36,7 +37,6 @@ function gatewayAddress(context: GenerationContext): string {
 /** The variables of the platform's own services. */
 function platformVariables(app: AppDefinition, context: GenerationContext): EnvEntries {
   const { config, derived, paths } = context;
-  const redis: EnvEntries = config.redis.url === undefined ? [] : [['REDIS_URL', config.redis.url]];
   switch (app.name) {
     case 'core':
       return [
@@ -49,7 +49,6 @@ function platformVariables(app: AppDefinition, context: GenerationContext): EnvE
         // Core reads users at identity's admin API on every refresh (disabled, groups, sessions).
         ['IDENTITY_ADMIN_CLIENT_ID', config.keycloak.admin_client_id],
         ['IDENTITY_ADMIN_CLIENT_SECRET', config.keycloak.admin_client_secret],
-        ...redis,
       ];
     case 'identity':
       return [
@@ -80,7 +79,6 @@ function platformVariables(app: AppDefinition, context: GenerationContext): EnvE
         ...(config.system.tls_cert_file === undefined || config.system.tls_key_file === undefined
           ? []
           : ([['TLS_CERT_FILE', config.system.tls_cert_file], ['TLS_KEY_FILE', config.system.tls_key_file]] as EnvEntries)),
-        ...redis,
       ];
     default:
       return [];
@@ -105,6 +103,8 @@ export function buildServiceEnv(app: AppDefinition, context: GenerationContext):
     ['TRUSTED_PROXIES', '127.0.0.1,::1'],
     ['SERVICES_FILE', paths.servicesFile],
     ...(databaseUrl === undefined ? [] : ([['DATABASE_URL', databaseUrl]] as EnvEntries)),
+    // Sessions and revocations for core and nexus, rate limits for every service.
+    ...(config.redis.url === undefined ? [] : ([['REDIS_URL', config.redis.url]] as EnvEntries)),
     ['TZ', config.system.timezone],
     ...platformVariables(app, context),
   ];
