@@ -8,6 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { createLogger, createServiceApp, createLocalKeySet, createTokenVerifier, type ServiceApp } from '../../src/index.js';
 import { createTestKeys } from '../../src/testing/keys.js';
 
@@ -59,6 +60,80 @@ describe('sdk: rate limits shared through Redis', { skip: redisUrl === undefined
       assert.equal(problem.code, 'rate_limited');
       assert.equal(problem.status, 429);
     }
+  });
+});
+
+/** A TCP proxy to Redis that can be cut (every connection dropped, nothing accepted) and restored. */
+async function redisProxy(target: string): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let listenPort = 0;
+  const open = async (): Promise<void> => {
+    server = net.createServer((client) => {
+      const upstream = net.connect(Number(port || 6379), hostname);
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server?.listen(listenPort, '127.0.0.1', resolve));
+    listenPort = (server.address() as net.AddressInfo).port;
+  };
+  const cut = async (): Promise<void> => {
+    const closed = new Promise((resolve) => server?.close(resolve));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  await open();
+  return { url: `redis://127.0.0.1:${listenPort}`, cut, restore: open, close: cut };
+}
+
+describe('sdk: rate limits while Redis goes away and comes back', { skip: redisUrl === undefined ? 'TEST_REDIS_URL is not set' : false }, () => {
+  const nameSpace = `hm:test:rl:${randomBytes(6).toString('hex')}:`;
+  let proxy: Awaited<ReturnType<typeof redisProxy>>;
+  let a: { app: ServiceApp; url: string };
+  let b: { app: ServiceApp; url: string };
+
+  before(async () => {
+    proxy = await redisProxy(redisUrl ?? '');
+    a = await startInstance(1000, proxy.url, nameSpace);
+    b = await startInstance(1000, proxy.url, nameSpace);
+  });
+  after(async () => {
+    await a.app.close();
+    await b.app.close();
+    await proxy.close();
+  });
+
+  async function remaining(instance: { url: string }): Promise<number> {
+    const response = await fetch(`${instance.url}/ping`);
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    return Number(response.headers.get('x-ratelimit-remaining'));
+  }
+
+  it('counts per instance during the outage, then shares again once Redis is back', async () => {
+    for (let i = 0; i < 50; i += 1) await remaining(a);
+    assert.equal(await remaining(b), 949, 'shared before the outage');
+
+    await proxy.cut();
+    // Each instance answers and starts its own count: the shared 51 are not seen.
+    assert.equal(await remaining(a), 999);
+    assert.equal(await remaining(a), 998);
+    assert.equal(await remaining(b), 999);
+
+    await proxy.restore();
+    // The client reconnects within its retry delay; local counting alone would stay above 950.
+    let left = 1000;
+    for (let attempt = 0; attempt < 40 && left > 950; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      left = await remaining(a);
+    }
+    assert.ok(left <= 948, `shared again after the outage (remaining ${left})`);
+    assert.equal(await remaining(b), left - 1, 'the other instance counts in the same place');
   });
 });
 
