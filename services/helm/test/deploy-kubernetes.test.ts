@@ -84,6 +84,9 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.equal(identityConfig.IDENTITY_BACKCHANNEL_INSECURE_LOCAL, 'false');
     const nexusSecret = of('Secret').find((secret: Secret) => secret.metadata?.name === 'nexus-secrets');
     assert.ok(nexusSecret?.stringData?.REDIS_URL !== undefined, 'several gateways share sessions through Redis');
+    for (const secret of of('Secret').filter((s) => /-secrets$/.test(s.metadata?.name ?? '') && s.metadata?.name !== 'helm-secrets')) {
+      assert.ok(secret.stringData?.REDIS_URL !== undefined, `${secret.metadata?.name ?? ''}: instances share rate limits through Redis`);
+    }
   });
 
   it('runs helm as one pod in external mode, watching the services by their Service names, and changes nothing else', () => {

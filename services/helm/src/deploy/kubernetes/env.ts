@@ -124,8 +124,9 @@ export function clusterServiceEnv(app: AppDefinition, context: GenerationContext
   // Files of this machine do not exist in a pod: the gateway makes its own certificate for the
   // Ingress to talk to (the public one is the Ingress's, Secret hivematrix-tls).
   for (const name of ['TLS_CERT_FILE', 'TLS_KEY_FILE']) entries.delete(name);
-  // Several core and nexus instances share sessions, revocations and rate limits only through Redis.
-  if (app.name === 'core' || app.name === 'nexus') entries.set('REDIS_URL', context.config.redis.url ?? cluster.redisUrl);
+  // Several instances share through Redis: core and nexus their sessions and revocations, every
+  // service its rate limits. Helm runs as one pod and keeps its own.
+  if (app.name !== 'helm') entries.set('REDIS_URL', context.config.redis.url ?? cluster.redisUrl);
   const database = entries.get('DATABASE_URL');
   if (database !== undefined) entries.set('DATABASE_URL', clusterDatabaseUrl(database, context, cluster));
 
