@@ -240,7 +240,14 @@ test('two instances of every service behind HAProxy: kills and a rolling restart
   // Ledger's month-end: the month that is due ran once, across two instances and four starts.
   const ledgerDb = new pg.Client({ connectionString: Object.assign(new URL(DATABASE_URL), { pathname: `/${cluster.databases.ledger ?? ''}` }).href });
   await ledgerDb.connect();
-  const monthEnd = await ledgerDb.query<{ period: string; runs: string }>('SELECT period, count(*) AS runs FROM month_end_runs GROUP BY period');
+  // The scheduler's first check comes a minute after an instance starts: wait for one.
+  const monthEndQuery = 'SELECT period, count(*) AS runs FROM month_end_runs GROUP BY period';
+  let monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
+  for (const deadline = Date.now() + 90_000; monthEnd.rows.length === 0 && Date.now() < deadline; await sleep(2_000)) {
+    monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
+  }
+  await sleep(3_000);
+  monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
   await ledgerDb.end();
 
   log(`logout at nexus A refused at nexus B after ${propagationMs} ms`);
