@@ -13,10 +13,15 @@ async function handshake(port: number, options: ConnectionOptions): Promise<{ pr
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false, ...options }, () => {
       const result = { protocol: socket.getProtocol(), cipher: socket.getCipher().name };
-      socket.end();
+      // Destroyed, not ended: a half-closed socket can keep the gateway's close() waiting.
+      socket.destroy();
       resolve(result);
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    socket.setTimeout(10_000, () => socket.destroy(new Error('handshake timed out')));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      socket.destroy();
+      resolve({ error: error.code ?? error.message });
+    });
   });
 }
 
