@@ -73,7 +73,8 @@ export default {
     {
       name: 'routes-only-from-entry',
       severity: 'error',
-      comment: 'Route handlers are registered by app.ts; what a view or the domain needs from a route belongs below it.',
+      comment:
+        'Route handlers are registered by app.ts; what a view or the domain needs from a route belongs below it.',
       from: { path: SRC, pathNot: [ENTRY, ROUTES, ...KNOWN.upward] },
       to: { path: ROUTES },
     },
@@ -103,14 +104,20 @@ export default {
       severity: 'error',
       comment: "codex's domain/ is the pure model its queries use: it imports only the schema, never queries.",
       from: { path: '^services/codex/src/domain/' },
-      to: { path: '^services/codex/src/', pathNot: ['^services/codex/src/domain/', '^services/codex/src/db/schema[^/]*\\.ts$'] },
+      to: {
+        path: '^services/codex/src/',
+        pathNot: ['^services/codex/src/domain/', '^services/codex/src/db/schema[^/]*\\.ts$'],
+      },
     },
     {
       name: 'codex-queries-below-sync',
       severity: 'error',
       comment: 'codex: routes → sync → db → domain.',
       from: { path: '^services/codex/src/db/' },
-      to: { path: '^services/codex/src/', pathNot: ['^services/codex/src/(db|domain)/', '^services/codex/src/config\\.ts$'] },
+      to: {
+        path: '^services/codex/src/',
+        pathNot: ['^services/codex/src/(db|domain)/', '^services/codex/src/config\\.ts$'],
+      },
     },
   ],
   options: {
@@ -119,7 +126,10 @@ export default {
     // Type-only imports count: a type is as much a dependency of a layer as a value.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     skipAnalysisNotInRules: true,
   },
 };

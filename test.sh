@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check: type-check, lint, unit tests, database tests, browser tests.
+# Runs every check: type-check, format, lint, unit tests, database tests, browser tests.
 # Exits non-zero on the first failing stage. Installs what it needs first.
 set -euo pipefail
 source "$(dirname "$0")/scripts/env.sh"
@@ -7,6 +7,8 @@ cd "$HM_ROOT"
 
 echo "==> Type-check (tsc)"
 tsc -p tsconfig.json
+echo "==> Format (prettier --check)"
+prettier --check --log-level warn .
 echo "==> Lint (eslint, layers)"
 eslint --max-warnings 0 .
 npm run --silent lint:layers

@@ -51,14 +51,23 @@ const secret = 'b'.repeat(40);
 const core = await startFakeCore({ keys, serviceSecrets: { beacon: secret } });
 const codexDbInfo = await createTestDatabase('codex_beacon_bench');
 const beaconDbInfo = await createTestDatabase('beacon_bench');
-const codexDb = openDatabase({ url: codexDbInfo.url, applicationName: 'codex-bench', schema: codexSchema, poolMax: 10 });
+const codexDb = openDatabase({
+  url: codexDbInfo.url,
+  applicationName: 'codex-bench',
+  schema: codexSchema,
+  poolMax: 10,
+});
 const beaconDb = openDatabase({ url: beaconDbInfo.url, applicationName: 'beacon-bench', schema: beaconSchema });
 try {
   await migrate(codexDb.pool, { dir: migrationsDir(import.meta.url, '../services/codex/src/db/migrations') });
   await migrate(beaconDb.pool, { dir: migrationsDir(import.meta.url, '../services/beacon/src/db/migrations') });
   // The tickets: one server-side INSERT … SELECT (the fill is not what is measured).
-  await codexDb.pool.query(`INSERT INTO companies (account_number, name) SELECT 'C' || i, 'Company ' || i FROM generate_series(1, 200) AS i`);
-  await codexDb.pool.query(`INSERT INTO psa_agents (provider, external_id, name) SELECT 'freshservice', i::text, 'Agent ' || i FROM generate_series(1, ${AGENTS}) AS i`);
+  await codexDb.pool.query(
+    `INSERT INTO companies (account_number, name) SELECT 'C' || i, 'Company ' || i FROM generate_series(1, 200) AS i`,
+  );
+  await codexDb.pool.query(
+    `INSERT INTO psa_agents (provider, external_id, name) SELECT 'freshservice', i::text, 'Agent ' || i FROM generate_series(1, ${AGENTS}) AS i`,
+  );
   await codexDb.pool.query(
     `INSERT INTO tickets (provider, external_id, company_id, ticket_number, subject, status, priority, priority_id, responder_external_id, group_external_id, requester_name, requester_email, created_at, updated_at, fr_due_by)
      SELECT 'freshservice', i::text, (SELECT id FROM companies ORDER BY id OFFSET (i % 200) LIMIT 1), i::text, 'Ticket ' || i || ': something is broken',
@@ -73,9 +82,30 @@ try {
   await codexDb.pool.query('ANALYZE');
 
   // Codex, counting the board requests it receives.
-  const codexConfig = codexEnvSchema.parse({ SERVICE_NAME: 'codex', DATABASE_URL: codexDbInfo.url, RATE_LIMIT_PER_MINUTE: '10000000', SYNC_SCHEDULER: 'false' });
-  const runner = createSyncRunner({ db: codexDb.db, now: () => new Date(), logger, secretKey: undefined, providers: {}, schedule: {}, staleAfterMs: 900_000 });
-  const codex = await buildCodex({ config: codexConfig, logger, db: codexDb.db, ping: codexDb.ping, verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }), runner, now: () => new Date() });
+  const codexConfig = codexEnvSchema.parse({
+    SERVICE_NAME: 'codex',
+    DATABASE_URL: codexDbInfo.url,
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    SYNC_SCHEDULER: 'false',
+  });
+  const runner = createSyncRunner({
+    db: codexDb.db,
+    now: () => new Date(),
+    logger,
+    secretKey: undefined,
+    providers: {},
+    schedule: {},
+    staleAfterMs: 900_000,
+  });
+  const codex = await buildCodex({
+    config: codexConfig,
+    logger,
+    db: codexDb.db,
+    ping: codexDb.ping,
+    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }),
+    runner,
+    now: () => new Date(),
+  });
   const boardRequests: number[] = [];
   const codexServe: number[] = [];
   codex.addHook('onResponse', async (request, reply) => {
@@ -92,9 +122,17 @@ try {
     DATABASE_URL: beaconDbInfo.url,
     RATE_LIMIT_PER_MINUTE: '10000000',
     REFRESH_SECONDS: String(INTERVAL_S),
-    VIEWS: JSON.stringify([{ slug: 'helpdesk', name: 'Helpdesk', exclude_groups: ['90'] }, { slug: 'projects', name: 'Projects', groups: ['90'] }]),
+    VIEWS: JSON.stringify([
+      { slug: 'helpdesk', name: 'Helpdesk', exclude_groups: ['90'] },
+      { slug: 'projects', name: 'Projects', groups: ['90'] },
+    ]),
   });
-  const client = createServiceClient({ serviceName: 'beacon', secret, coreUrl: core.url, services: { codex: { url: codexUrl } } });
+  const client = createServiceClient({
+    serviceName: 'beacon',
+    secret,
+    coreUrl: core.url,
+    services: { codex: { url: codexUrl } },
+  });
   const beacon = await buildBeacon({
     config: beaconConfig,
     logger,
@@ -119,7 +157,10 @@ try {
     const query = index % 2 === 0 ? 'view=helpdesk' : `view=helpdesk&agent=${1 + (index % AGENTS)}`;
     const controller = new AbortController();
     controllers.push(controller);
-    const response = await fetch(`${beaconUrl}/api/board/events?${query}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+    const response = await fetch(`${beaconUrl}/api/board/events?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
     if (response.status !== 200 || response.body === null) throw new Error(`board ${index}: HTTP ${response.status}`);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -155,12 +196,16 @@ try {
   };
   beacon.board.subscribe((change) => {
     const at = performance.now();
-    for (const row of change.upserts) if (row.subject.startsWith('changed ') && !seenAt.has(row.subject)) seenAt.set(row.subject, at);
+    for (const row of change.upserts)
+      if (row.subject.startsWith('changed ') && !seenAt.has(row.subject)) seenAt.set(row.subject, at);
   });
 
   const connectStart = performance.now();
-  for (let i = 0; i < BOARDS; i += 10) await Promise.all(Array.from({ length: Math.min(10, BOARDS - i) }, (_, j) => connect(i + j)));
-  console.log(`==> ${TICKETS} active tickets, ${BOARDS} boards connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s; refresh interval ${INTERVAL_S} s; running ${DURATION_MS / 1000} s`);
+  for (let i = 0; i < BOARDS; i += 10)
+    await Promise.all(Array.from({ length: Math.min(10, BOARDS - i) }, (_, j) => connect(i + j)));
+  console.log(
+    `==> ${TICKETS} active tickets, ${BOARDS} boards connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s; refresh interval ${INTERVAL_S} s; running ${DURATION_MS / 1000} s`,
+  );
   const requestsBefore = boardRequests.length;
   const fullReadsBefore = beacon.board.fullReads;
   const changeReadsBefore = beacon.board.changeReads;
@@ -171,7 +216,10 @@ try {
     // A help-desk ticket (not in the projects group) assigned to agent 2, so agent boards see some too.
     const id = String(1 + ((n * 37) % TICKETS));
     const subject = `changed ${n} ${Date.now()}`;
-    await codexDb.pool.query(`UPDATE tickets SET subject = $1, group_external_id = NULL, synced_at = now() WHERE external_id = $2`, [subject, id]);
+    await codexDb.pool.query(
+      `UPDATE tickets SET subject = $1, group_external_id = NULL, synced_at = now() WHERE external_id = $2`,
+      [subject, id],
+    );
     changes.set(subject, performance.now());
     await new Promise((resolve) => setTimeout(resolve, CHANGE_EVERY_MS));
   }
@@ -184,10 +232,18 @@ try {
   const sorted = latencies.sort((a, b) => a - b);
   const inner = afterBeacon.sort((a, b) => a - b);
   const serve = codexServe.slice(requestsBefore).sort((a, b) => a - b);
-  console.log(`  codex board requests: ${requests} in ${(elapsed / 1000).toFixed(1)} s = ${(requests / intervals).toFixed(2)} per ${INTERVAL_S} s interval (target ≤ 1, for ${BOARDS} boards), ${fullReads} full reads, ${changeReads} of the changes only, ${requests - fullReads - changeReads} × 304 (nothing changed); codex answered in p50 ${percentile(serve, 50).toFixed(0)} ms, p95 ${percentile(serve, 95).toFixed(0)} ms`);
-  console.log(`  ${n} changes, ${sorted.length} deliveries to boards (${snapshots} snapshots, ${patches} patches in all)`);
-  console.log(`  change in codex → board: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${percentile(sorted, 100).toFixed(0)} ms (p95/target ${(percentile(sorted, 95) / TARGET_P95_MS).toFixed(2)})`);
-  console.log(`  beacon saw it → board:  p50 ${percentile(inner, 50).toFixed(0)} ms, p95 ${percentile(inner, 95).toFixed(0)} ms, max ${percentile(inner, 100).toFixed(0)} ms`);
+  console.log(
+    `  codex board requests: ${requests} in ${(elapsed / 1000).toFixed(1)} s = ${(requests / intervals).toFixed(2)} per ${INTERVAL_S} s interval (target ≤ 1, for ${BOARDS} boards), ${fullReads} full reads, ${changeReads} of the changes only, ${requests - fullReads - changeReads} × 304 (nothing changed); codex answered in p50 ${percentile(serve, 50).toFixed(0)} ms, p95 ${percentile(serve, 95).toFixed(0)} ms`,
+  );
+  console.log(
+    `  ${n} changes, ${sorted.length} deliveries to boards (${snapshots} snapshots, ${patches} patches in all)`,
+  );
+  console.log(
+    `  change in codex → board: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${percentile(sorted, 100).toFixed(0)} ms (p95/target ${(percentile(sorted, 95) / TARGET_P95_MS).toFixed(2)})`,
+  );
+  console.log(
+    `  beacon saw it → board:  p50 ${percentile(inner, 50).toFixed(0)} ms, p95 ${percentile(inner, 95).toFixed(0)} ms, max ${percentile(inner, 100).toFixed(0)} ms`,
+  );
   const ok = requests / intervals <= 1.05 && percentile(sorted, 95) < TARGET_P95_MS && sorted.length > 0;
   console.log(ok ? '==> OK' : '==> TARGET MISSED');
   process.exitCode = ok ? 0 : 1;

@@ -18,7 +18,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { request } from 'undici';
 
-const { values: args } = parseArgs({ options: { chats: { type: 'string', default: '50' }, rounds: { type: 'string', default: '4' }, pieces: { type: 'string', default: '40' }, role: { type: 'string', default: 'main' } } });
+const { values: args } = parseArgs({
+  options: {
+    chats: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '4' },
+    pieces: { type: 'string', default: '40' },
+    role: { type: 'string', default: 'main' },
+  },
+});
 const CHATS = Number(args.chats);
 const ROUNDS = Number(args.rounds);
 const PIECES = Number(args.pieces);
@@ -46,20 +53,33 @@ async function runService(modelUrl: string): Promise<void> {
   const { createMemoryStore } = await import('../services/nexus/src/session/memory-store.js');
   const { newOpaqueId, storeKey } = await import('../services/nexus/src/session/cookies.js');
 
-
   const testDb = await createTestDatabase('brainhair-bench');
   const database = openDatabase({ url: testDb.url, applicationName: 'brainhair-bench', schema, poolMax: 20 });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../services/brainhair/src/db/migrations') });
   const keys = await createTestKeys();
   const config = brainhairEnvSchema.parse({
-    SERVICE_NAME: 'brainhair', DATABASE_URL: testDb.url, LOG_LEVEL: 'fatal', RATE_LIMIT_PER_MINUTE: '1000000',
-    BRAINHAIR_MODEL_PROVIDER: 'openai-compatible', BRAINHAIR_MODEL: 'fake', BRAINHAIR_MODEL_BASE_URL: modelUrl, BRAINHAIR_DAILY_TOKENS: '100000000',
+    SERVICE_NAME: 'brainhair',
+    DATABASE_URL: testDb.url,
+    LOG_LEVEL: 'fatal',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
+    BRAINHAIR_MODEL: 'fake',
+    BRAINHAIR_MODEL_BASE_URL: modelUrl,
+    BRAINHAIR_DAILY_TOKENS: '100000000',
   });
   const brainhair = await buildBrainhair({
-    config, logger: createLogger({ service: 'brainhair', level: 'fatal' }), db: database.db, ping: database.ping,
+    config,
+    logger: createLogger({ service: 'brainhair', level: 'fatal' }),
+    db: database.db,
+    ping: database.ping,
     verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'brainhair' }),
-    platform: createPlatformClient({ urls: { codex: 'http://127.0.0.1:9', ledger: 'http://127.0.0.1:9', knowledgetree: 'http://127.0.0.1:9' }, timeoutMs: 1000 }),
-    model: createModel(config, undefined), redactionKey: 'bench', now: () => new Date(),
+    platform: createPlatformClient({
+      urls: { codex: 'http://127.0.0.1:9', ledger: 'http://127.0.0.1:9', knowledgetree: 'http://127.0.0.1:9' },
+      timeoutMs: 1000,
+    }),
+    model: createModel(config, undefined),
+    redactionKey: 'bench',
+    now: () => new Date(),
   });
   await brainhair.listen({ host: '127.0.0.1', port: 0 });
   const brainhairPort = (brainhair.server.address() as AddressInfo).port;
@@ -71,21 +91,56 @@ async function runService(modelUrl: string): Promise<void> {
   if (principal.kind !== 'user') throw new Error('not a user token');
   const store = createMemoryStore();
   const sessionId = newOpaqueId();
-  await store.setSession(storeKey(sessionId), {
-    token, user: principal.user, idToken: '', idpSid: null, idpSub: principal.user.sub, createdAt: Date.now(), lastSeenAt: Date.now(),
-    prefs: { theme: 'light', accent: 'purple', sidebarCollapsed: false, homePage: null }, prefsCheckedAt: 0,
-  }, 3_600_000);
-  const nexusConfig = nexusEnvSchema.parse({ SERVICE_NAME: 'nexus', SERVICE_SECRET: 'bench-secret-bench-secret-bench-secret', OIDC_CLIENT_SECRET: 'unused', LOG_LEVEL: 'fatal', RATE_LIMIT_PER_MINUTE: '1000000000', HSTS_MAX_AGE: '0' });
+  await store.setSession(
+    storeKey(sessionId),
+    {
+      token,
+      user: principal.user,
+      idToken: '',
+      idpSid: null,
+      idpSub: principal.user.sub,
+      createdAt: Date.now(),
+      lastSeenAt: Date.now(),
+      prefs: { theme: 'light', accent: 'purple', sidebarCollapsed: false, homePage: null },
+      prefsCheckedAt: 0,
+    },
+    3_600_000,
+  );
+  const nexusConfig = nexusEnvSchema.parse({
+    SERVICE_NAME: 'nexus',
+    SERVICE_SECRET: 'bench-secret-bench-secret-bench-secret',
+    OIDC_CLIENT_SECRET: 'unused',
+    LOG_LEVEL: 'fatal',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    HSTS_MAX_AGE: '0',
+  });
   const unreachable = (): never => {
     throw new Error('the benchmark path must not call core');
   };
   const nexus = await buildNexus({
-    config: nexusConfig, tls: null, composer: { composePage, renderErrorPage }, store,
-    registry: staticRegistry(servicesFileSchema.parse({ brainhair: { url: `http://127.0.0.1:${brainhairPort}`, port: brainhairPort, display_name: 'Brainhair' } })),
-    oidc: createOidcClient({ issuer: nexusConfig.IDENTITY_ISSUER, upstreamUrl: nexusConfig.IDENTITY_UPSTREAM_URL, clientId: 'core-client', clientSecret: 'unused', redirectUri: 'https://localhost/keycloak-callback', postLogoutRedirectUri: 'https://localhost/' }),
+    config: nexusConfig,
+    tls: null,
+    composer: { composePage, renderErrorPage },
+    store,
+    registry: staticRegistry(
+      servicesFileSchema.parse({
+        brainhair: { url: `http://127.0.0.1:${brainhairPort}`, port: brainhairPort, display_name: 'Brainhair' },
+      }),
+    ),
+    oidc: createOidcClient({
+      issuer: nexusConfig.IDENTITY_ISSUER,
+      upstreamUrl: nexusConfig.IDENTITY_UPSTREAM_URL,
+      clientId: 'core-client',
+      clientSecret: 'unused',
+      redirectUri: 'https://localhost/keycloak-callback',
+      postLogoutRedirectUri: 'https://localhost/',
+    }),
     core: { exchange: unreachable, refresh: unreachable, revoke: unreachable, revokeIdentitySession: unreachable },
-    verifier, isRevoked: () => false, assets: { files: new Map(), version: 'bench' },
-    logger: createLogger({ service: 'nexus', level: 'fatal' }), now: Date.now,
+    verifier,
+    isRevoked: () => false,
+    assets: { files: new Map(), version: 'bench' },
+    logger: createLogger({ service: 'nexus', level: 'fatal' }),
+    now: Date.now,
   });
   await nexus.listen({ host: '127.0.0.1', port: 0 });
 
@@ -105,7 +160,9 @@ async function runService(modelUrl: string): Promise<void> {
     gc();
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ heap: memory.heapUsed, rss: memory.rss, running: brainhair.runs.size, cpuUs: cpu.user + cpu.system })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ heap: memory.heapUsed, rss: memory.rss, running: brainhair.runs.size, cpuUs: cpu.user + cpu.system })}\n`,
+    );
   });
   process.stdout.write(`${JSON.stringify({ nexusPort, brainhairPort, sessionId, token })}\n`);
 }
@@ -127,7 +184,12 @@ if (role === 'service') {
 async function memoryOf(child: ReturnType<typeof spawn>, lines: Interface, route?: string): Promise<string> {
   const answer = new Promise<string>((resolve) => lines.once('line', resolve));
   child.kill('SIGUSR2');
-  const { heap, rss, running, cpuUs } = JSON.parse(await answer) as { heap: number; rss: number; running: number; cpuUs: number };
+  const { heap, rss, running, cpuUs } = JSON.parse(await answer) as {
+    heap: number;
+    rss: number;
+    running: number;
+    cpuUs: number;
+  };
   const spent = (cpuUs - lastCpuUs) / 1000;
   lastCpuUs = cpuUs;
   const cpu = route === undefined ? '' : `, service CPU ${(spent / CHATS).toFixed(1)} ms per answer`;
@@ -144,15 +206,38 @@ async function runMain(): Promise<void> {
     const marker = /bench-[dg]\d+-\d+/.exec(question)?.[0];
     if (marker) emittedAt.set(marker, at);
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--role=service'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_MODEL_URL: model.url } });
-  const lines = createInterface({ input: child.stdout });
-  const info = await new Promise<{ nexusPort: number; brainhairPort: number; sessionId: string; token: string }>((resolve, reject) => {
-    lines.once('line', (line) => resolve(JSON.parse(line) as { nexusPort: number; brainhairPort: number; sessionId: string; token: string }));
-    child.once('exit', (code) => reject(new Error(`service exited ${code}`)));
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--role=service'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_MODEL_URL: model.url },
   });
-  interface Route { name: string; base: string; headers: Record<string, string> }
-  const viaGateway: Route = { name: 'through nexus', base: `http://127.0.0.1:${info.nexusPort}/brainhair`, headers: { cookie: `__Host-hm_session=${info.sessionId}`, accept: 'application/json', 'content-type': 'application/json' } };
-  const direct: Route = { name: 'direct to brainhair', base: `http://127.0.0.1:${info.brainhairPort}`, headers: { authorization: `Bearer ${info.token}`, accept: 'application/json', 'content-type': 'application/json' } };
+  const lines = createInterface({ input: child.stdout });
+  const info = await new Promise<{ nexusPort: number; brainhairPort: number; sessionId: string; token: string }>(
+    (resolve, reject) => {
+      lines.once('line', (line) =>
+        resolve(JSON.parse(line) as { nexusPort: number; brainhairPort: number; sessionId: string; token: string }),
+      );
+      child.once('exit', (code) => reject(new Error(`service exited ${code}`)));
+    },
+  );
+  interface Route {
+    name: string;
+    base: string;
+    headers: Record<string, string>;
+  }
+  const viaGateway: Route = {
+    name: 'through nexus',
+    base: `http://127.0.0.1:${info.nexusPort}/brainhair`,
+    headers: {
+      cookie: `__Host-hm_session=${info.sessionId}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
+  };
+  const direct: Route = {
+    name: 'direct to brainhair',
+    base: `http://127.0.0.1:${info.brainhairPort}`,
+    headers: { authorization: `Bearer ${info.token}`, accept: 'application/json', 'content-type': 'application/json' },
+  };
 
   async function newChat(route: Route): Promise<string> {
     const res = await request(`${route.base}/api/chats`, { method: 'POST', headers: route.headers, body: '{}' });
@@ -162,7 +247,11 @@ async function runMain(): Promise<void> {
 
   /** One chat: sends a message, reads the SSE answer; returns the first-text latency in ms. */
   async function chat(route: Route, chatId: string, marker: string): Promise<{ latency: number; texts: number }> {
-    const res = await request(`${route.base}/api/chats/${chatId}/messages`, { method: 'POST', headers: { ...route.headers, accept: 'text/event-stream' }, body: JSON.stringify({ text: `hello ${marker}` }) });
+    const res = await request(`${route.base}/api/chats/${chatId}/messages`, {
+      method: 'POST',
+      headers: { ...route.headers, accept: 'text/event-stream' },
+      body: JSON.stringify({ text: `hello ${marker}` }),
+    });
     if (res.statusCode !== 200) throw new Error(`message: ${res.statusCode} ${await res.body.text()}`);
     let latency = Number.NaN;
     let texts = 0;
@@ -182,9 +271,12 @@ async function runMain(): Promise<void> {
     return { latency, texts };
   }
 
-  const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  const pct = (sorted: number[], p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
-  process.stdout.write(`brainhair SSE: ${CHATS} concurrent chats x ${ROUNDS} rounds, ${PIECES} text chunks each (10 ms apart)\n`);
+  process.stdout.write(
+    `brainhair SSE: ${CHATS} concurrent chats x ${ROUNDS} rounds, ${PIECES} text chunks each (10 ms apart)\n`,
+  );
   process.stdout.write(`at start: ${await memoryOf(child, lines)}\n`);
   const p95s: Record<string, number> = {};
   // Rounds alternate between the gateway and brainhair directly, so the gateway's share shows.
@@ -193,18 +285,24 @@ async function runMain(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round += 1) {
       const ids = await Promise.all(Array.from({ length: CHATS }, () => newChat(route)));
       const started = performance.now();
-      const results = await Promise.all(ids.map((id, i) => chat(route, id, `bench-${route === direct ? 'd' : 'g'}${round}-${i}`)));
+      const results = await Promise.all(
+        ids.map((id, i) => chat(route, id, `bench-${route === direct ? 'd' : 'g'}${round}-${i}`)),
+      );
       const wall = performance.now() - started;
       const latencies = results.map((r) => r.latency).sort((a, b) => a - b);
       all.push(...latencies);
       const complete = results.filter((r) => r.texts === PIECES).length;
-      process.stdout.write(`${route.name}, round ${round}: ${complete}/${CHATS} complete answers in ${wall.toFixed(0)} ms; first text model→client p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${pct(latencies, 100).toFixed(1)} ms; ${await memoryOf(child, lines, route.name)}\n`);
+      process.stdout.write(
+        `${route.name}, round ${round}: ${complete}/${CHATS} complete answers in ${wall.toFixed(0)} ms; first text model→client p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${pct(latencies, 100).toFixed(1)} ms; ${await memoryOf(child, lines, route.name)}\n`,
+      );
     }
     all.sort((a, b) => a - b);
     p95s[route.name] = pct(all, 95);
     // Round 1 through the gateway also pays for compiling the code paths; later rounds are steady.
     const cpu = (cpuPerAnswer[route.name] ?? []).slice(route === viaGateway ? 1 : 0);
-    process.stdout.write(`${route.name}, all rounds: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms (ratio to the 100 ms target ${(pct(all, 95) / 100).toFixed(2)}), p99 ${pct(all, 99).toFixed(1)} ms; service CPU per answer (chat creation, turn, stream; mean of the warm rounds) ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1)} ms\n`);
+    process.stdout.write(
+      `${route.name}, all rounds: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms (ratio to the 100 ms target ${(pct(all, 95) / 100).toFixed(2)}), p99 ${pct(all, 99).toFixed(1)} ms; service CPU per answer (chat creation, turn, stream; mean of the warm rounds) ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1)} ms\n`,
+    );
   }
   const p95 = p95s[viaGateway.name] ?? Number.NaN;
   process.stdout.write(`p95 through nexus ÷ p95 direct: ${(p95 / (p95s[direct.name] ?? Number.NaN)).toFixed(2)}\n`);

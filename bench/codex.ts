@@ -37,16 +37,43 @@ const database = openDatabase({ url: testDb.url, applicationName: 'codex-bench',
 try {
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../services/codex/src/db/migrations') });
   const seedStart = performance.now();
-  const counts = { companies: Number(values.companies), assets: Number(values.assets), contacts: Number(values.contacts) };
+  const counts = {
+    companies: Number(values.companies),
+    assets: Number(values.assets),
+    contacts: Number(values.contacts),
+  };
   await seedDatabase(database.pool, counts, seededRandom(42), (message) => console.log(`  seeded ${message}`));
-  console.log(`==> Seeded ${counts.companies} companies, ${counts.assets} assets, ${counts.contacts} contacts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  console.log(
+    `==> Seeded ${counts.companies} companies, ${counts.assets} assets, ${counts.contacts} contacts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
 
   const keys = await createTestKeys();
   const now = () => new Date();
   const logger = createLogger({ service: 'codex', level: 'silent' });
-  const config = codexEnvSchema.parse({ SERVICE_NAME: 'codex', DATABASE_URL: testDb.url, RATE_LIMIT_PER_MINUTE: '10000000', SYNC_SCHEDULER: 'false' });
-  const runner = createSyncRunner({ db: database.db, now, logger, secretKey: undefined, providers: {}, schedule: {}, staleAfterMs: 900_000 });
-  const app = await buildApp({ config, logger, db: database.db, ping: database.ping, verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }), runner, now });
+  const config = codexEnvSchema.parse({
+    SERVICE_NAME: 'codex',
+    DATABASE_URL: testDb.url,
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    SYNC_SCHEDULER: 'false',
+  });
+  const runner = createSyncRunner({
+    db: database.db,
+    now,
+    logger,
+    secretKey: undefined,
+    providers: {},
+    schedule: {},
+    staleAfterMs: 900_000,
+  });
+  const app = await buildApp({
+    config,
+    logger,
+    db: database.db,
+    ping: database.ping,
+    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }),
+    runner,
+    now,
+  });
   await app.ready();
   const authorization = `Bearer ${await keys.mintUserToken({ permission_level: 'technician' })}`;
   const random = seededRandom(7);
@@ -55,15 +82,33 @@ try {
   const words = ['north', 'contoso', 'dental', 'law', 'fabrikam', 'clinic', 'motors', '1004', 'realty', 'wide world'];
   const hostFragments = ['NORT1', 'CONT4', '-SRV', 'FABR77', '-FW0', 'WING3', '-VM00', '0042', 'ALPI12', 'LUCE'];
   const scenarios: { name: string; url: () => string }[] = [
-    { name: 'companies list, a page sorted by name', url: () => `/api/companies?page=${1 + Math.floor(random() * pages)}&per_page=50` },
-    { name: 'companies list, sorted by contract end', url: () => `/api/companies?sort=contract_end&dir=desc&page=${1 + Math.floor(random() * 20)}` },
-    { name: 'companies search', url: () => `/api/companies?q=${encodeURIComponent(words[Math.floor(random() * words.length)] ?? 'north')}` },
-    { name: 'asset search by hostname', url: () => `/api/assets?q=${encodeURIComponent(hostFragments[Math.floor(random() * hostFragments.length)] ?? 'NORT')}` },
-    { name: 'assets filtered (type, online, page)', url: () => `/api/assets?billing_type=server&online=true&page=${1 + Math.floor(random() * 20)}` },
+    {
+      name: 'companies list, a page sorted by name',
+      url: () => `/api/companies?page=${1 + Math.floor(random() * pages)}&per_page=50`,
+    },
+    {
+      name: 'companies list, sorted by contract end',
+      url: () => `/api/companies?sort=contract_end&dir=desc&page=${1 + Math.floor(random() * 20)}`,
+    },
+    {
+      name: 'companies search',
+      url: () => `/api/companies?q=${encodeURIComponent(words[Math.floor(random() * words.length)] ?? 'north')}`,
+    },
+    {
+      name: 'asset search by hostname',
+      url: () =>
+        `/api/assets?q=${encodeURIComponent(hostFragments[Math.floor(random() * hostFragments.length)] ?? 'NORT')}`,
+    },
+    {
+      name: 'assets filtered (type, online, page)',
+      url: () => `/api/assets?billing_type=server&online=true&page=${1 + Math.floor(random() * 20)}`,
+    },
     { name: 'companies list page (HTML)', url: () => `/companies?page=${1 + Math.floor(random() * pages)}` },
   ];
 
-  console.log(`==> ${requests} requests per scenario, in-process through the whole service (target p95 < ${TARGET_P95_MS} ms)`);
+  console.log(
+    `==> ${requests} requests per scenario, in-process through the whole service (target p95 < ${TARGET_P95_MS} ms)`,
+  );
   let worst = 0;
   for (const scenario of scenarios) {
     for (let i = 0; i < 20; i += 1) await app.inject({ url: scenario.url(), headers: { authorization } });
@@ -78,9 +123,15 @@ try {
     times.sort((a, b) => a - b);
     const p95 = percentile(times, 95);
     worst = Math.max(worst, p95);
-    console.log(`  ${scenario.name.padEnd(42)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p95 ${p95.toFixed(1).padStart(6)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms  (p95/target ${(p95 / TARGET_P95_MS).toFixed(2)})`);
+    console.log(
+      `  ${scenario.name.padEnd(42)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p95 ${p95.toFixed(1).padStart(6)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms  (p95/target ${(p95 / TARGET_P95_MS).toFixed(2)})`,
+    );
   }
-  console.log(worst < TARGET_P95_MS ? `==> OK: worst p95 ${worst.toFixed(1)} ms` : `==> SLOW: worst p95 ${worst.toFixed(1)} ms exceeds ${TARGET_P95_MS} ms`);
+  console.log(
+    worst < TARGET_P95_MS
+      ? `==> OK: worst p95 ${worst.toFixed(1)} ms`
+      : `==> SLOW: worst p95 ${worst.toFixed(1)} ms exceeds ${TARGET_P95_MS} ms`,
+  );
   await app.close();
   process.exitCode = worst < TARGET_P95_MS ? 0 : 1;
 } finally {

@@ -34,7 +34,13 @@ const REALM = '/keycloak/realms/hivematrix';
 
 /** An identity provider that answers every userinfo call at once with the same user. */
 async function startInstantIdentity(): Promise<{ url: string; close: () => Promise<void> }> {
-  const userinfo = JSON.stringify({ sub: 'bench-user', preferred_username: 'bench', name: 'Bench User', email: 'bench@example.test', groups: ['/technicians'] });
+  const userinfo = JSON.stringify({
+    sub: 'bench-user',
+    preferred_username: 'bench',
+    name: 'Bench User',
+    email: 'bench@example.test',
+    groups: ['/technicians'],
+  });
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(userinfo));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -57,13 +63,24 @@ async function startCore(store: SessionStore, identityUrl: string, dir: string) 
     SERVICE_RATE_LIMIT_PER_MINUTE: '100000000',
     VALIDATE_RATE_LIMIT_PER_MINUTE: '100000000',
   });
-  const keys = await openKeyRing({ store: createMemoryKeyStore(), now: Date.now, retireAfterSec: 4000, activationDelaySec: 0 });
+  const keys = await openKeyRing({
+    store: createMemoryKeyStore(),
+    now: Date.now,
+    retireAfterSec: 4000,
+    activationDelaySec: 0,
+  });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'core', level: 'silent' }),
     keys,
     store,
-    identity: createIdentityClient({ internalUrl: identityUrl, issuer: config.IDENTITY_ISSUER, clientId: config.IDENTITY_CLIENT_ID, timeoutMs: 5000, now: Date.now }),
+    identity: createIdentityClient({
+      internalUrl: identityUrl,
+      issuer: config.IDENTITY_ISSUER,
+      clientId: config.IDENTITY_CLIENT_ID,
+      timeoutMs: 5000,
+      now: Date.now,
+    }),
     services: createServiceDirectory({ secretsFile }),
     now: Date.now,
   });
@@ -92,7 +109,9 @@ async function fire(title: string, options: autocannon.Options): Promise<Run> {
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, workers: 1, ...options, title });
   const bad = result.non2xx + result.errors + result.timeouts;
   const run = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: bad };
-  console.log(`  ${title.padEnd(34)} ${run.rps.toFixed(0).padStart(7)} req/s   p50 ${run.p50} ms   p99 ${run.p99} ms${bad > 0 ? `   (${bad} failed!)` : ''}`);
+  console.log(
+    `  ${title.padEnd(34)} ${run.rps.toFixed(0).padStart(7)} req/s   p50 ${run.p50} ms   p99 ${run.p99} ms${bad > 0 ? `   (${bad} failed!)` : ''}`,
+  );
   return run;
 }
 
@@ -125,14 +144,24 @@ async function benchStore(label: string, store: SessionStore, identityUrl: strin
   try {
     const json = { 'content-type': 'application/json' };
     const exchangeBody = JSON.stringify({ access_token: randomUUID() });
-    const login = await core.app.inject({ method: 'POST', url: '/api/token/exchange', headers: { ...json, authorization: `Bearer ${core.nexusToken}` }, payload: exchangeBody });
+    const login = await core.app.inject({
+      method: 'POST',
+      url: '/api/token/exchange',
+      headers: { ...json, authorization: `Bearer ${core.nexusToken}` },
+      payload: exchangeBody,
+    });
     if (login.statusCode !== 200) throw new Error(`exchange failed: ${login.statusCode} ${login.body}`);
     const userToken = (JSON.parse(login.body) as { token: string }).token;
 
     console.log(`\ncore with the ${label} session store (${CONNECTIONS} connections, ${SECONDS} s each)`);
     await fire('warm-up', { url: `${core.url}/bench/noop`, duration: 1 });
     const noop = await fire('GET no-op (baseline)', { url: `${core.url}/bench/noop` });
-    const validate = await fire('POST /api/token/validate', { url: `${core.url}/api/token/validate`, method: 'POST', headers: json, body: JSON.stringify({ token: userToken }) });
+    const validate = await fire('POST /api/token/validate', {
+      url: `${core.url}/api/token/validate`,
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ token: userToken }),
+    });
     const exchange = await fire('POST /api/token/exchange', {
       url: `${core.url}/api/token/exchange`,
       method: 'POST',
@@ -141,7 +170,13 @@ async function benchStore(label: string, store: SessionStore, identityUrl: strin
     });
 
     // The raw cost of one JWT verification (RS256, our key ring), and of one signature.
-    const verifyUs = await micro(3000, () => jwtVerify(userToken, core.keys.keySet, { algorithms: ['RS256'], issuer: 'hivematrix-core', audience: 'hivematrix' }));
+    const verifyUs = await micro(3000, () =>
+      jwtVerify(userToken, core.keys.keySet, {
+        algorithms: ['RS256'],
+        issuer: 'hivematrix-core',
+        audience: 'hivematrix',
+      }),
+    );
     const issuer = createTokenIssuer({ keys: core.keys, now: Date.now, newId: () => 'bench' });
     const signUs = await micro(300, () => issuer.mintServiceToken('nexus', 'core'));
     const noopUs = 1e6 / noop.rps;
@@ -150,11 +185,21 @@ async function benchStore(label: string, store: SessionStore, identityUrl: strin
 
     console.log('\n  per request (server time = 1 / throughput; core is single-threaded):');
     console.log(`    no-op request           ${noopUs.toFixed(0).padStart(6)} µs`);
-    console.log(`    validate request        ${validateUs.toFixed(0).padStart(6)} µs   = ${(validateUs / noopUs).toFixed(2)} × no-op`);
-    console.log(`    exchange request        ${exchangeUs.toFixed(0).padStart(6)} µs   = ${(exchangeUs / noopUs).toFixed(2)} × no-op (userinfo call + session + RS256 signature)`);
-    console.log(`    raw JWT verify (RS256)  ${verifyUs.toFixed(1).padStart(6)} µs   = ${(verifyUs / noopUs).toFixed(2)} × a no-op request, ${((verifyUs / validateUs) * 100).toFixed(0)} % of a validate request`);
-    console.log(`    raw JWT sign (RS256)    ${signUs.toFixed(1).padStart(6)} µs   = ${(signUs / noopUs).toFixed(2)} × a no-op request, ${((signUs / exchangeUs) * 100).toFixed(0)} % of an exchange request`);
-    console.log(`  ratios: validate/no-op throughput ${(validate.rps / noop.rps).toFixed(2)}, exchange/validate throughput ${(exchange.rps / validate.rps).toFixed(2)}`);
+    console.log(
+      `    validate request        ${validateUs.toFixed(0).padStart(6)} µs   = ${(validateUs / noopUs).toFixed(2)} × no-op`,
+    );
+    console.log(
+      `    exchange request        ${exchangeUs.toFixed(0).padStart(6)} µs   = ${(exchangeUs / noopUs).toFixed(2)} × no-op (userinfo call + session + RS256 signature)`,
+    );
+    console.log(
+      `    raw JWT verify (RS256)  ${verifyUs.toFixed(1).padStart(6)} µs   = ${(verifyUs / noopUs).toFixed(2)} × a no-op request, ${((verifyUs / validateUs) * 100).toFixed(0)} % of a validate request`,
+    );
+    console.log(
+      `    raw JWT sign (RS256)    ${signUs.toFixed(1).padStart(6)} µs   = ${(signUs / noopUs).toFixed(2)} × a no-op request, ${((signUs / exchangeUs) * 100).toFixed(0)} % of an exchange request`,
+    );
+    console.log(
+      `  ratios: validate/no-op throughput ${(validate.rps / noop.rps).toFixed(2)}, exchange/validate throughput ${(exchange.rps / validate.rps).toFixed(2)}`,
+    );
   } finally {
     await core.app.close();
     core.keys.close();

@@ -32,7 +32,12 @@ const TSX = import.meta.resolve('tsx');
 const READY_TIMEOUT_MS = 30_000;
 
 const { values: args } = parseArgs({
-  options: { idle: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false }, only: { type: 'string' }, 'node-flags': { type: 'string', default: '' } },
+  options: {
+    idle: { type: 'string', default: '10' },
+    'no-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'node-flags': { type: 'string', default: '' },
+  },
 });
 const idleMs = Number(args.idle) * 1000;
 
@@ -116,7 +121,14 @@ function commandOf(pid: number): string {
 function healthStatus(base: string): Promise<number> {
   const url = new URL('/health', base);
   return new Promise((resolve) => {
-    const options = { host: url.hostname, port: url.port, path: url.pathname, timeout: 2000, rejectUnauthorized: false, agent: false as const };
+    const options = {
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      timeout: 2000,
+      rejectUnauthorized: false,
+      agent: false as const,
+    };
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
@@ -132,8 +144,12 @@ function commandFor(name: string, runtime: Runtime): { args: string[]; ran: stri
   const dir = path.join(ROOT, 'services', name);
   const built = path.join(dir, 'dist', 'main.js');
   const flags = (args['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
-  if (runtime === 'build' && existsSync(built)) return { args: [...flags, built], ran: flags.length > 0 ? `build ${flags.join(' ')}` : 'build' };
-  return { args: ['--import', TSX, path.join(dir, 'src', 'main.ts')], ran: runtime === 'build' ? 'source (no build)' : 'source' };
+  if (runtime === 'build' && existsSync(built))
+    return { args: [...flags, built], ran: flags.length > 0 ? `build ${flags.join(' ')}` : 'build' };
+  return {
+    args: ['--import', TSX, path.join(dir, 'src', 'main.ts')],
+    ran: runtime === 'build' ? 'source (no build)' : 'source',
+  };
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -141,7 +157,12 @@ async function sleep(ms: number): Promise<void> {
 }
 
 /** Starts one service as helm would, timed from spawn to its first 200 on /health. */
-async function startTimed(service: ServiceView, runtime: Runtime, env: NodeJS.ProcessEnv, instance: string): Promise<{ child: ChildProcess; figure: ServiceFigure }> {
+async function startTimed(
+  service: ServiceView,
+  runtime: Runtime,
+  env: NodeJS.ProcessEnv,
+  instance: string,
+): Promise<{ child: ChildProcess; figure: ServiceFigure }> {
   const fileEnv = parseEnv(await readFile(path.join(instance, service.name, '.env'), 'utf8'));
   const { args: commandArgs, ran } = commandFor(service.name, runtime);
   const started = performance.now();
@@ -156,11 +177,21 @@ async function startTimed(service: ServiceView, runtime: Runtime, env: NodeJS.Pr
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   child.once('exit', () => (exited = true));
   while (performance.now() - started < READY_TIMEOUT_MS && !exited) {
-    if ((await healthStatus(service.url)) === 200) return { child, figure: { name: service.name, rssMb: undefined, readyMs: performance.now() - started, ran } };
+    if ((await healthStatus(service.url)) === 200)
+      return { child, figure: { name: service.name, rssMb: undefined, readyMs: performance.now() - started, ran } };
     await sleep(20);
   }
   if (exited) log(`[${runtime}] ${service.name} exited:\n${firstLines(stderr)}`);
-  return { child, figure: { name: service.name, rssMb: undefined, readyMs: undefined, ran, error: exited ? 'exited' : 'not ready in 30 s' } };
+  return {
+    child,
+    figure: {
+      name: service.name,
+      rssMb: undefined,
+      readyMs: undefined,
+      ran,
+      error: exited ? 'exited' : 'not ready in 30 s',
+    },
+  };
 }
 
 /** The first lines of an exited service's error output (its stack), for the log. */
@@ -180,8 +211,12 @@ async function measure(runtime: Runtime): Promise<{ figures: ServiceFigure[]; pl
     const init = await runCli(['update-config'], env);
     if (init.code !== 0) throw new Error(`update-config failed: ${init.out}`);
     const configFile = path.join(instance, 'configs', 'master_config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as { apps: Record<string, { port?: number; enabled?: boolean }>; keycloak: { upstream_url: string } };
-    for (const name of Object.keys(config.apps)) config.apps[name] = { ...config.apps[name], port: await freePort(), enabled: true };
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+      apps: Record<string, { port?: number; enabled?: boolean }>;
+      keycloak: { upstream_url: string };
+    };
+    for (const name of Object.keys(config.apps))
+      config.apps[name] = { ...config.apps[name], port: await freePort(), enabled: true };
     config.keycloak.upstream_url = `http://127.0.0.1:${config.apps.identity?.port ?? 0}`;
     await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
 
@@ -190,7 +225,10 @@ async function measure(runtime: Runtime): Promise<{ figures: ServiceFigure[]; pl
     const start = await runCli(['start'], env);
     const platformStartMs = performance.now() - startedAt;
     if (start.code !== 0) log(`[${runtime}] start reported a problem:\n${start.out.slice(-2000)}`);
-    const status = JSON.parse((await runCli(['status', '--json'], env)).out) as { daemon: { pid: number }; services: ServiceView[] };
+    const status = JSON.parse((await runCli(['status', '--json'], env)).out) as {
+      daemon: { pid: number };
+      services: ServiceView[];
+    };
 
     const figures: ServiceFigure[] = [];
     const owned = new Map<string, ChildProcess>();
@@ -202,7 +240,9 @@ async function measure(runtime: Runtime): Promise<{ figures: ServiceFigure[]; pl
       children.push(child);
       owned.set(service.name, child);
       figures.push(figure);
-      log(`[${runtime}] ${service.name}: ${figure.readyMs === undefined ? figure.error : `${Math.round(figure.readyMs)} ms`} (${figure.ran})`);
+      log(
+        `[${runtime}] ${service.name}: ${figure.readyMs === undefined ? figure.error : `${Math.round(figure.readyMs)} ms`} (${figure.ran})`,
+      );
     }
 
     log(`[${runtime}] idle ${idleMs / 1000} s, then memory`);
@@ -216,7 +256,10 @@ async function measure(runtime: Runtime): Promise<{ figures: ServiceFigure[]; pl
     }
     // Helm: its daemon and, from sources, tsx's esbuild helper; not the PostgreSQL it supervises.
     const daemon = status.daemon.pid;
-    const helmPids = [daemon, ...groupMembers(daemon).filter((pid) => pid !== daemon && commandOf(pid).includes('esbuild'))];
+    const helmPids = [
+      daemon,
+      ...groupMembers(daemon).filter((pid) => pid !== daemon && commandOf(pid).includes('esbuild')),
+    ];
     figures.unshift({
       name: 'helm',
       rssMb: helmPids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024,
@@ -235,7 +278,11 @@ async function measure(runtime: Runtime): Promise<{ figures: ServiceFigure[]; pl
         }
       }
     }
-    await Promise.all(children.filter((child) => child.exitCode === null).map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    await Promise.all(
+      children
+        .filter((child) => child.exitCode === null)
+        .map((child) => new Promise((resolve) => child.once('exit', resolve))),
+    );
     await runCli(['stop'], env);
     await rm(base, { recursive: true, force: true });
   }
@@ -256,7 +303,9 @@ function ratio(after: number | undefined, before: number | undefined): string {
 if (!args['no-build']) {
   const started = performance.now();
   const { built, failed } = await buildAll(ROOT);
-  log(`built ${built.length} packages in ${Math.round(performance.now() - started)} ms${failed.length > 0 ? `; failed: ${failed.map((entry) => entry.name).join(', ')}` : ''}`);
+  log(
+    `built ${built.length} packages in ${Math.round(performance.now() - started)} ms${failed.length > 0 ? `; failed: ${failed.map((entry) => entry.name).join(', ')}` : ''}`,
+  );
 }
 const only = args.only === 'source' || args.only === 'build' ? args.only : undefined;
 const empty = { figures: [] as ServiceFigure[], platformStartMs: 0 };
@@ -264,20 +313,34 @@ const source = only === 'build' ? empty : await measure('source');
 const build = only === 'source' ? empty : await measure('build');
 
 const lines: string[] = [];
-lines.push(`| service | RSS source (MB) | RSS build (MB) | ratio | ready source (ms) | ready build (ms) | ratio | build ran |`);
+lines.push(
+  `| service | RSS source (MB) | RSS build (MB) | ratio | ready source (ms) | ready build (ms) | ratio | build ran |`,
+);
 lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
 for (const figure of build.figures) {
   const before = source.figures.find((candidate) => candidate.name === figure.name);
-  lines.push(`| ${figure.name} | ${mb(before?.rssMb)} | ${mb(figure.rssMb)} | ${ratio(figure.rssMb, before?.rssMb)} | ${ms(before?.readyMs)} | ${ms(figure.readyMs)} | ${ratio(figure.readyMs, before?.readyMs)} | ${figure.error ?? figure.ran} |`);
+  lines.push(
+    `| ${figure.name} | ${mb(before?.rssMb)} | ${mb(figure.rssMb)} | ${ratio(figure.rssMb, before?.rssMb)} | ${ms(before?.readyMs)} | ${ms(figure.readyMs)} | ${ratio(figure.readyMs, before?.readyMs)} | ${figure.error ?? figure.ran} |`,
+  );
 }
 const total = (figures: ServiceFigure[]) => figures.reduce((sum, figure) => sum + (figure.rssMb ?? 0), 0);
 const totalPss = (figures: ServiceFigure[]) => figures.reduce((sum, figure) => sum + (figure.pssMb ?? 0), 0);
 const slowest = (figures: ServiceFigure[]) => Math.max(...figures.map((figure) => figure.readyMs ?? 0));
-lines.push(`| **total** | ${mb(total(source.figures))} | ${mb(total(build.figures))} | ${ratio(total(build.figures), total(source.figures))} | slowest ${ms(slowest(source.figures))} | slowest ${ms(slowest(build.figures))} | ${ratio(slowest(build.figures), slowest(source.figures))} | |`);
+lines.push(
+  `| **total** | ${mb(total(source.figures))} | ${mb(total(build.figures))} | ${ratio(total(build.figures), total(source.figures))} | slowest ${ms(slowest(source.figures))} | slowest ${ms(slowest(build.figures))} | ${ratio(slowest(build.figures), slowest(source.figures))} | |`,
+);
 lines.push('');
-lines.push(`proportional set size (shared pages divided among the processes that map them): source ${totalPss(source.figures).toFixed(0)} MB, build ${totalPss(build.figures).toFixed(0)} MB`);
-lines.push(`whole start (helm, PostgreSQL, every service): source ${(source.platformStartMs / 1000).toFixed(1)} s, build ${(build.platformStartMs / 1000).toFixed(1)} s`);
+lines.push(
+  `proportional set size (shared pages divided among the processes that map them): source ${totalPss(source.figures).toFixed(0)} MB, build ${totalPss(build.figures).toFixed(0)} MB`,
+);
+lines.push(
+  `whole start (helm, PostgreSQL, every service): source ${(source.platformStartMs / 1000).toFixed(1)} s, build ${(build.platformStartMs / 1000).toFixed(1)} s`,
+);
 const buildTotal = total(build.figures);
-const notReady = build.figures.filter((figure) => figure.name !== 'helm' && (figure.readyMs === undefined || figure.readyMs >= 1500)).map((figure) => figure.name);
-lines.push(`goal: build under 700 MB in all: ${buildTotal < 700 ? 'met' : 'MISSED'} (${buildTotal.toFixed(0)} MB, ratio ${(buildTotal / 700).toFixed(2)}); every service ready under 1.5 s: ${notReady.length === 0 ? 'met' : `MISSED by ${notReady.join(', ')}`}`);
+const notReady = build.figures
+  .filter((figure) => figure.name !== 'helm' && (figure.readyMs === undefined || figure.readyMs >= 1500))
+  .map((figure) => figure.name);
+lines.push(
+  `goal: build under 700 MB in all: ${buildTotal < 700 ? 'met' : 'MISSED'} (${buildTotal.toFixed(0)} MB, ratio ${(buildTotal / 700).toFixed(2)}); every service ready under 1.5 s: ${notReady.length === 0 ? 'met' : `MISSED by ${notReady.join(', ')}`}`,
+);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -66,8 +66,14 @@ async function runTemplate(): Promise<void> {
   const testDb = await createTestDatabase('gateway_bench');
   const database = openDatabase({ url: testDb.url, applicationName: 'template-bench', schema, poolMax: 10 });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../services/template/src/db/migrations') });
-  for (const body of ['first note', 'second note', 'third note']) await addNote(database.db, { sub: 'bench', name: 'Bench' }, body, new Date());
-  const config = templateEnvSchema.parse({ SERVICE_NAME: 'template', LOG_LEVEL: 'fatal', RATE_LIMIT_PER_MINUTE: '1000000000', DATABASE_URL: testDb.url });
+  for (const body of ['first note', 'second note', 'third note'])
+    await addNote(database.db, { sub: 'bench', name: 'Bench' }, body, new Date());
+  const config = templateEnvSchema.parse({
+    SERVICE_NAME: 'template',
+    LOG_LEVEL: 'fatal',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    DATABASE_URL: testDb.url,
+  });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'template', level: 'fatal' }),
@@ -79,10 +85,16 @@ async function runTemplate(): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void app.close().then(() => database.close()).then(() => testDb.drop()).finally(() => process.exit(0));
+      void app
+        .close()
+        .then(() => database.close())
+        .then(() => testDb.drop())
+        .finally(() => process.exit(0));
     });
   }
-  process.stdout.write(`${JSON.stringify({ port: (app.server.address() as AddressInfo).port, token, jwks: keys.jwks })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: (app.server.address() as AddressInfo).port, token, jwks: keys.jwks })}\n`,
+  );
 }
 
 /**
@@ -100,21 +112,39 @@ async function runNexus(upstreamPort: number, templatePort: number, plain: boole
   const { newOpaqueId, storeKey } = await import('../services/nexus/src/session/cookies.js');
   const { selfSignedCertificate } = await import('../services/nexus/src/tls.js');
 
-  const { token, jwks } = JSON.parse(process.env.BENCH_TEMPLATE ?? '{}') as { token: string; jwks: Parameters<typeof createLocalKeySet>[0] };
+  const { token, jwks } = JSON.parse(process.env.BENCH_TEMPLATE ?? '{}') as {
+    token: string;
+    jwks: Parameters<typeof createLocalKeySet>[0];
+  };
   const verifier = createTokenVerifier({ keySet: createLocalKeySet(jwks), serviceName: 'nexus' });
   const principal = await verifier.verify(token);
   if (principal.kind !== 'user') throw new Error('not a user token');
   const store = createMemoryStore();
   const id = newOpaqueId();
   const now = Date.now();
-  await store.setSession(storeKey(id), {
-    token, user: principal.user, idToken: '', idpSid: null, idpSub: principal.user.sub, createdAt: now, lastSeenAt: now,
-    prefs: { theme: 'light', accent: 'purple', sidebarCollapsed: false, homePage: null }, prefsCheckedAt: 0,
-  }, 3_600_000);
+  await store.setSession(
+    storeKey(id),
+    {
+      token,
+      user: principal.user,
+      idToken: '',
+      idpSid: null,
+      idpSub: principal.user.sub,
+      createdAt: now,
+      lastSeenAt: now,
+      prefs: { theme: 'light', accent: 'purple', sidebarCollapsed: false, homePage: null },
+      prefsCheckedAt: 0,
+    },
+    3_600_000,
+  );
 
   const config = nexusEnvSchema.parse({
-    SERVICE_NAME: 'nexus', SERVICE_SECRET: 'bench-secret-bench-secret-bench-secret', OIDC_CLIENT_SECRET: 'unused',
-    LOG_LEVEL: 'fatal', RATE_LIMIT_PER_MINUTE: '1000000000', HSTS_MAX_AGE: '0',
+    SERVICE_NAME: 'nexus',
+    SERVICE_SECRET: 'bench-secret-bench-secret-bench-secret',
+    OIDC_CLIENT_SECRET: 'unused',
+    LOG_LEVEL: 'fatal',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    HSTS_MAX_AGE: '0',
   });
   const tls = await selfSignedCertificate(['127.0.0.1']);
   const unreachable = (): never => {
@@ -125,11 +155,20 @@ async function runNexus(upstreamPort: number, templatePort: number, plain: boole
     tls: plain ? null : tls,
     composer: { composePage, renderErrorPage },
     store,
-    registry: staticRegistry(servicesFileSchema.parse({
-      bench: { url: `http://127.0.0.1:${upstreamPort}`, port: upstreamPort, display_name: 'Bench' },
-      template: { url: `http://127.0.0.1:${templatePort}`, port: templatePort, display_name: 'Template' },
-    })),
-    oidc: createOidcClient({ issuer: config.IDENTITY_ISSUER, upstreamUrl: config.IDENTITY_UPSTREAM_URL, clientId: 'core-client', clientSecret: 'unused', redirectUri: 'https://localhost/keycloak-callback', postLogoutRedirectUri: 'https://localhost/' }),
+    registry: staticRegistry(
+      servicesFileSchema.parse({
+        bench: { url: `http://127.0.0.1:${upstreamPort}`, port: upstreamPort, display_name: 'Bench' },
+        template: { url: `http://127.0.0.1:${templatePort}`, port: templatePort, display_name: 'Template' },
+      }),
+    ),
+    oidc: createOidcClient({
+      issuer: config.IDENTITY_ISSUER,
+      upstreamUrl: config.IDENTITY_UPSTREAM_URL,
+      clientId: 'core-client',
+      clientSecret: 'unused',
+      redirectUri: 'https://localhost/keycloak-callback',
+      postLogoutRedirectUri: 'https://localhost/',
+    }),
     core: { exchange: unreachable, refresh: unreachable, revoke: unreachable, revokeIdentitySession: unreachable },
     verifier,
     isRevoked: () => false,
@@ -140,12 +179,21 @@ async function runNexus(upstreamPort: number, templatePort: number, plain: boole
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
-  process.stdout.write(`${JSON.stringify({ port, cookie: `__Host-hm_session=${id}`, key: tls.key, cert: tls.cert })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port, cookie: `__Host-hm_session=${id}`, key: tls.key, cert: tls.cert })}\n`,
+  );
 }
 
 /** Starts this file in a child process with `role`; resolves with the JSON line it prints. */
-async function child<T>(roleName: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--role=${roleName}`, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], env });
+async function child<T>(
+  roleName: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--role=${roleName}`, ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
   const lines = createInterface({ input: proc.stdout });
   const info = await new Promise<T>((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line) as T));
@@ -166,7 +214,11 @@ async function freePort(): Promise<number> {
  * Starts nginx as a plain reverse proxy to the upstream (one worker, keep-alive upstream), over
  * TLS on `port` and over plain HTTP on `httpPort`.
  */
-async function startNginx(upstreamPort: number, key: string, cert: string): Promise<{ port: number; httpPort: number; pid: number; stop: () => Promise<void> }> {
+async function startNginx(
+  upstreamPort: number,
+  key: string,
+  cert: string,
+): Promise<{ port: number; httpPort: number; pid: number; stop: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hivematrix-bench-nginx-'));
   const port = await freePort();
   const httpPort = await freePort();
@@ -197,7 +249,9 @@ http {
 }
 `;
   await writeFile(path.join(dir, 'nginx.conf'), conf);
-  const proc = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // Wait until it accepts connections (nginx gives no readiness signal in the foreground).
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -257,14 +311,29 @@ function cpuSeconds(pids: number[]): number {
  * Loads `url`, then reports throughput and latency, and the CPU that `hop` (the processes of the
  * server or proxy under test) spent per request: a figure the machine's other load barely moves.
  */
-async function measure(name: string, url: string, headers: Record<string, string>, duration: number, connections: number, hop: number): Promise<Figures> {
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  duration: number,
+  connections: number,
+  hop: number,
+): Promise<Figures> {
   // A short warm-up (JIT, TLS sessions, keep-alive pools), then the measured run.
   await autocannon({ url, headers, connections, duration: 2 });
   const pids = processTree(hop);
   const cpuBefore = cpuSeconds(pids);
   const result = await autocannon({ url, headers, connections, duration });
   const cpuUs = ((cpuSeconds(pids) - cpuBefore) / Math.max(1, result.requests.total)) * 1e6;
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, cpuUs };
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    cpuUs,
+  };
 }
 
 async function main(): Promise<void> {
@@ -273,7 +342,10 @@ async function main(): Promise<void> {
   const upstream = await child<{ port: number }>('upstream');
   const template = await child<{ port: number; token: string; jwks: unknown }>('template');
   const nexusArgs = [String(upstream.info.port), String(template.info.port)];
-  const nexusEnv = { ...process.env, BENCH_TEMPLATE: JSON.stringify({ token: template.info.token, jwks: template.info.jwks }) };
+  const nexusEnv = {
+    ...process.env,
+    BENCH_TEMPLATE: JSON.stringify({ token: template.info.token, jwks: template.info.jwks }),
+  };
   const nexus = await child<{ port: number; cookie: string; key: string; cert: string }>('nexus', nexusArgs, nexusEnv);
   const plainNexus = await child<{ port: number; cookie: string }>('nexus', [...nexusArgs, '--plain'], nexusEnv);
   const session = (cookie: string) => ({ cookie, accept: 'application/json' });
@@ -284,16 +356,88 @@ async function main(): Promise<void> {
   try {
     console.log(`autocannon: ${connections} connections, ${duration} s per target, loopback`);
     const bearer = { authorization: `Bearer ${template.info.token}`, accept: 'application/json' };
-    results.push(await measure('template direct (HTTP)', `http://127.0.0.1:${template.info.port}/api/data?limit=3`, bearer, duration, connections, pidOf(template)));
-    results.push(await measure('template via nexus (HTTP)', `http://127.0.0.1:${plainNexus.info.port}/template/api/data?limit=3`, session(plainNexus.info.cookie), duration, connections, pidOf(plainNexus)));
-    results.push(await measure('template via nexus (HTTPS)', `https://127.0.0.1:${nexus.info.port}/template/api/data?limit=3`, session(nexus.info.cookie), duration, connections, pidOf(nexus)));
-    bare.push(await measure('bare direct (HTTP)', `http://127.0.0.1:${upstream.info.port}/json`, {}, duration, connections, pidOf(upstream)));
-    bare.push(await measure('bare via nexus (HTTP)', `http://127.0.0.1:${plainNexus.info.port}/bench/json`, session(plainNexus.info.cookie), duration, connections, pidOf(plainNexus)));
-    bare.push(await measure('bare via nexus (HTTPS)', `https://127.0.0.1:${nexus.info.port}/bench/json`, session(nexus.info.cookie), duration, connections, pidOf(nexus)));
+    results.push(
+      await measure(
+        'template direct (HTTP)',
+        `http://127.0.0.1:${template.info.port}/api/data?limit=3`,
+        bearer,
+        duration,
+        connections,
+        pidOf(template),
+      ),
+    );
+    results.push(
+      await measure(
+        'template via nexus (HTTP)',
+        `http://127.0.0.1:${plainNexus.info.port}/template/api/data?limit=3`,
+        session(plainNexus.info.cookie),
+        duration,
+        connections,
+        pidOf(plainNexus),
+      ),
+    );
+    results.push(
+      await measure(
+        'template via nexus (HTTPS)',
+        `https://127.0.0.1:${nexus.info.port}/template/api/data?limit=3`,
+        session(nexus.info.cookie),
+        duration,
+        connections,
+        pidOf(nexus),
+      ),
+    );
+    bare.push(
+      await measure(
+        'bare direct (HTTP)',
+        `http://127.0.0.1:${upstream.info.port}/json`,
+        {},
+        duration,
+        connections,
+        pidOf(upstream),
+      ),
+    );
+    bare.push(
+      await measure(
+        'bare via nexus (HTTP)',
+        `http://127.0.0.1:${plainNexus.info.port}/bench/json`,
+        session(plainNexus.info.cookie),
+        duration,
+        connections,
+        pidOf(plainNexus),
+      ),
+    );
+    bare.push(
+      await measure(
+        'bare via nexus (HTTPS)',
+        `https://127.0.0.1:${nexus.info.port}/bench/json`,
+        session(nexus.info.cookie),
+        duration,
+        connections,
+        pidOf(nexus),
+      ),
+    );
     if (existsSync(NGINX)) {
       nginx = await startNginx(upstream.info.port, nexus.info.key, nexus.info.cert);
-      bare.push(await measure('bare via nginx (HTTP)', `http://127.0.0.1:${nginx.httpPort}/json`, {}, duration, connections, nginx.pid));
-      bare.push(await measure('bare via nginx (HTTPS)', `https://127.0.0.1:${nginx.port}/json`, {}, duration, connections, nginx.pid));
+      bare.push(
+        await measure(
+          'bare via nginx (HTTP)',
+          `http://127.0.0.1:${nginx.httpPort}/json`,
+          {},
+          duration,
+          connections,
+          nginx.pid,
+        ),
+      );
+      bare.push(
+        await measure(
+          'bare via nginx (HTTPS)',
+          `https://127.0.0.1:${nginx.port}/json`,
+          {},
+          duration,
+          connections,
+          nginx.pid,
+        ),
+      );
     } else {
       console.log(`note: ${NGINX} not found (Debian package "nginx"); the nginx comparison is skipped`);
     }
@@ -316,20 +460,28 @@ async function main(): Promise<void> {
   console.log('(hop CPU: the server itself for direct rows; the proxy alone, not the upstream, for proxied rows)');
   const [direct, plain, through] = results;
   const [bareDirect, barePlain, bareThrough, plainNginx, viaNginx] = bare;
-  const ratio = (a: Figures | undefined, b: Figures | undefined): string => (a === undefined || b === undefined ? 'n/a' : (a.rps / b.rps).toFixed(2));
+  const ratio = (a: Figures | undefined, b: Figures | undefined): string =>
+    a === undefined || b === undefined ? 'n/a' : (a.rps / b.rps).toFixed(2);
   console.log('');
   console.log(`template: nexus HTTP  / direct: ${ratio(plain, direct)}  (target >= 0.50)`);
   console.log(`template: nexus HTTPS / direct: ${ratio(through, direct)}  (adds TLS, paid by the load generator too)`);
-  console.log(`bare:     nexus HTTP  / direct: ${ratio(barePlain, bareDirect)}  (the gateway's raw cost against an upstream that does nothing)`);
+  console.log(
+    `bare:     nexus HTTP  / direct: ${ratio(barePlain, bareDirect)}  (the gateway's raw cost against an upstream that does nothing)`,
+  );
   console.log(`bare:     nexus HTTPS / direct: ${ratio(bareThrough, bareDirect)}`);
-  console.log(`bare:     CPU per request: nexus ${barePlain?.cpuUs.toFixed(0) ?? 'n/a'} µs (HTTP), ${bareThrough?.cpuUs.toFixed(0) ?? 'n/a'} µs (HTTPS); the upstream answering directly ${bareDirect?.cpuUs.toFixed(0) ?? 'n/a'} µs`);
+  console.log(
+    `bare:     CPU per request: nexus ${barePlain?.cpuUs.toFixed(0) ?? 'n/a'} µs (HTTP), ${bareThrough?.cpuUs.toFixed(0) ?? 'n/a'} µs (HTTPS); the upstream answering directly ${bareDirect?.cpuUs.toFixed(0) ?? 'n/a'} µs`,
+  );
   if (viaNginx !== undefined) {
     console.log(`bare:     nginx HTTP  / direct: ${ratio(plainNginx, bareDirect)}`);
     console.log(`bare:     nginx HTTPS / direct: ${ratio(viaNginx, bareDirect)}`);
     console.log(`bare:     nexus HTTP  / nginx HTTP:  ${ratio(barePlain, plainNginx)}  (same transport on both sides)`);
     console.log(`bare:     nexus HTTPS / nginx HTTPS: ${ratio(bareThrough, viaNginx)}  (same TLS on both sides)`);
-    const cpuRatio = (a: Figures | undefined, b: Figures | undefined): string => (a === undefined || b === undefined ? 'n/a' : (a.cpuUs / b.cpuUs).toFixed(1));
-    console.log(`proxy CPU per request, nexus / nginx: HTTP ${cpuRatio(barePlain, plainNginx)}×, HTTPS ${cpuRatio(bareThrough, viaNginx)}×`);
+    const cpuRatio = (a: Figures | undefined, b: Figures | undefined): string =>
+      a === undefined || b === undefined ? 'n/a' : (a.cpuUs / b.cpuUs).toFixed(1);
+    console.log(
+      `proxy CPU per request, nexus / nginx: HTTP ${cpuRatio(barePlain, plainNginx)}×, HTTPS ${cpuRatio(bareThrough, viaNginx)}×`,
+    );
   }
 }
 
@@ -338,5 +490,4 @@ else if (role === 'template') await runTemplate();
 else if (role === 'nexus') {
   const at = args.indexOf('--role=nexus');
   await runNexus(Number(args[at + 1]), Number(args[at + 2]), args.includes('--plain'));
-}
-else await main();
+} else await main();

@@ -55,7 +55,13 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 const testDb = await createTestDatabase('helm_logs_bench');
-const database = openDatabase({ url: testDb.url, applicationName: 'helm-logs-bench', schema, poolMax: 10, statementTimeoutMs: 300_000 });
+const database = openDatabase({
+  url: testDb.url,
+  applicationName: 'helm-logs-bench',
+  schema,
+  poolMax: 10,
+  statementTimeoutMs: 300_000,
+});
 try {
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../services/helm/src/db/migrations') });
   const keys = await createTestKeys();
@@ -69,7 +75,18 @@ try {
     ping: database.ping,
     verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'helm' }),
     now: () => new Date(),
-    status: () => ({ daemon: { pid: process.pid, state: 'running', started_at: new Date().toISOString(), public_url: 'https://localhost:8443', admin_password_file: '/x', steps: [], error: null }, services: [] }),
+    status: () => ({
+      daemon: {
+        pid: process.pid,
+        state: 'running',
+        started_at: new Date().toISOString(),
+        public_url: 'https://localhost:8443',
+        admin_password_file: '/x',
+        steps: [],
+        error: null,
+      },
+      services: [],
+    }),
     control: { start: refuse, stop: refuse, restart: refuse, enable: refuse, disable: refuse },
     publicUrl: 'https://localhost:8443',
     security: { audit: refuse, ufwScript: () => '', iptablesScript: () => '' },
@@ -79,7 +96,9 @@ try {
 
   /** Sends `RECORDS` records from `SENDERS` concurrent senders; returns records per second. */
   const ingest = async (label: string, records = RECORDS): Promise<number> => {
-    const tokens = await Promise.all(SERVICES.map((service) => keys.mintServiceToken(service, 'helm', { expiresInSec: 3600 })));
+    const tokens = await Promise.all(
+      SERVICES.map((service) => keys.mintServiceToken(service, 'helm', { expiresInSec: 3600 })),
+    );
     const batches = Math.ceil(records / BATCH);
     let taken = 0;
     let sequence = 0;
@@ -98,7 +117,11 @@ try {
             user_id: `u-${sequence % 50}`,
           };
         });
-        const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ logs }) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ logs }),
+        });
         const text = await response.text();
         if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${text.slice(0, 200)}`);
       }
@@ -107,18 +130,26 @@ try {
     await Promise.all(Array.from({ length: SENDERS }, (_, index) => sender(index)));
     const seconds = (performance.now() - start) / 1000;
     const rate = (batches * BATCH) / seconds;
-    console.log(`  ${label.padEnd(44)} ${(batches * BATCH).toLocaleString('en')} records in ${seconds.toFixed(2)} s = ${Math.round(rate).toLocaleString('en')} records/s  (rate/target ${(rate / TARGET_RATE).toFixed(2)})`);
+    console.log(
+      `  ${label.padEnd(44)} ${(batches * BATCH).toLocaleString('en')} records in ${seconds.toFixed(2)} s = ${Math.round(rate).toLocaleString('en')} records/s  (rate/target ${(rate / TARGET_RATE).toFixed(2)})`,
+    );
     return rate;
   };
 
-  console.log(`==> Ingest over HTTP: ${SENDERS} concurrent senders (${SERVICES.length} services), batches of ${BATCH} (target ${TARGET_RATE.toLocaleString('en')} records/s)`);
+  console.log(
+    `==> Ingest over HTTP: ${SENDERS} concurrent senders (${SERVICES.length} services), batches of ${BATCH} (target ${TARGET_RATE.toLocaleString('en')} records/s)`,
+  );
   // A short unmeasured run first, so the JIT and the connection pools are warm for all three.
   await ingest('warm-up (not counted)', Math.min(RECORDS, 10_000));
   await database.db.execute(sql`DROP INDEX log_entries_service_message_idx`);
   const withoutTrigram = await ingest('empty table, without the trigram index');
-  await database.db.execute(sql`CREATE INDEX log_entries_service_message_idx ON log_entries USING gin (service_name, message gin_trgm_ops)`);
+  await database.db.execute(
+    sql`CREATE INDEX log_entries_service_message_idx ON log_entries USING gin (service_name, message gin_trgm_ops)`,
+  );
   const withTrigram = await ingest('empty table, all indexes');
-  console.log(`  trigram index ingest cost: ${((1 - withTrigram / withoutTrigram) * 100).toFixed(0)} % fewer records/s`);
+  console.log(
+    `  trigram index ingest cost: ${((1 - withTrigram / withoutTrigram) * 100).toFixed(0)} % fewer records/s`,
+  );
 
   const have = await countLogEntries(database.db);
   const fillStart = performance.now();
@@ -145,12 +176,16 @@ try {
           abs(hashtext('m' || g)) % 8 AS template, substr(md5(g::text), 1, 12) AS tag
         FROM generate_series(1, ${Math.max(0, ROWS - have)}) AS g
       ) AS generated`);
-    await tx.execute(sql`CREATE INDEX log_entries_service_message_idx ON log_entries USING gin (service_name, message gin_trgm_ops)`);
+    await tx.execute(
+      sql`CREATE INDEX log_entries_service_message_idx ON log_entries USING gin (service_name, message gin_trgm_ops)`,
+    );
   });
   // As autovacuum would on a live table: hint bits and the visibility map set, statistics fresh.
   await database.db.execute(sql`VACUUM ANALYZE log_entries`);
   const total = await countLogEntries(database.db);
-  console.log(`==> Filled to ${total.toLocaleString('en')} rows (server-side generate_series) in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
+  console.log(
+    `==> Filled to ${total.toLocaleString('en')} rows (server-side generate_series) in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
+  );
   const atMillion = await ingest(`${total.toLocaleString('en')} rows already, all indexes`);
 
   const sample = async (query: ReturnType<typeof sql>): Promise<string> => {
@@ -158,8 +193,14 @@ try {
     return rows[0]?.value ?? '';
   };
   const rare = (await sample(sql`SELECT substr(md5('777777'), 1, 12) AS value`)).slice(2, 10);
-  const traceId = await sample(sql`SELECT trace_id AS value FROM log_entries WHERE trace_id LIKE 'fill-%' ORDER BY id DESC OFFSET 300000 LIMIT 1`);
-  const middle = (await database.db.execute<{ timestamp: string; id: string }>(sql`SELECT "timestamp"::text AS timestamp, id FROM log_entries ORDER BY "timestamp" DESC, id DESC OFFSET ${Math.floor(total / 2)} LIMIT 1`)).rows[0];
+  const traceId = await sample(
+    sql`SELECT trace_id AS value FROM log_entries WHERE trace_id LIKE 'fill-%' ORDER BY id DESC OFFSET 300000 LIMIT 1`,
+  );
+  const middle = (
+    await database.db.execute<{ timestamp: string; id: string }>(
+      sql`SELECT "timestamp"::text AS timestamp, id FROM log_entries ORDER BY "timestamp" DESC, id DESC OFFSET ${Math.floor(total / 2)} LIMIT 1`,
+    )
+  ).rows[0];
   if (middle === undefined) throw new Error('no rows');
   const deep = { timestamp: new Date(middle.timestamp), id: Number(middle.id) };
   const dayAgo = new Date(Date.now() - 86_400_000);
@@ -176,11 +217,16 @@ try {
     { name: 'service + level + text', filter: { service: 'codex', level: 'WARNING', text: 'slow query' } },
     { name: 'service + text never together', filter: { service: 'beacon', text: 'slow query' } },
     { name: 'level CRITICAL + rare text', filter: { level: 'CRITICAL', text: 'socket 3' } },
-    { name: 'text + time range', filter: { text: 'cache miss', from: dayAgo, to: new Date(dayAgo.getTime() + 3_600_000) } },
+    {
+      name: 'text + time range',
+      filter: { text: 'cache miss', from: dayAgo, to: new Date(dayAgo.getTime() + 3_600_000) },
+    },
     { name: 'keyset page at row 500,000', filter: { after: deep } },
     { name: 'keyset page at row 500,000 + service + text', filter: { after: deep, service: 'helm', text: 'ticket' } },
   ];
-  console.log(`==> queryLogs over ${total.toLocaleString('en')} rows, ${PAGE} per page, ${REPEATS} repeats each (target p99 < ${TARGET_MS} ms)`);
+  console.log(
+    `==> queryLogs over ${total.toLocaleString('en')} rows, ${PAGE} per page, ${REPEATS} repeats each (target p99 < ${TARGET_MS} ms)`,
+  );
   let worst = 0;
   for (const scenario of scenarios) {
     for (let i = 0; i < 3; i += 1) await queryLogs(database.db, scenario.filter, PAGE);
@@ -194,15 +240,25 @@ try {
     times.sort((a, b) => a - b);
     const p99 = percentile(times, 99);
     worst = Math.max(worst, p99);
-    console.log(`  ${scenario.name.padEnd(46)} ${String(found).padStart(3)} rows  p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p99 ${p99.toFixed(1).padStart(6)} ms  (p99/target ${(p99 / TARGET_MS).toFixed(2)})`);
+    console.log(
+      `  ${scenario.name.padEnd(46)} ${String(found).padStart(3)} rows  p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p99 ${p99.toFixed(1).padStart(6)} ms  (p99/target ${(p99 / TARGET_MS).toFixed(2)})`,
+    );
   }
   // The retention job's recurring cost when nothing is due: the byte budget walks every row.
   const retentionStart = performance.now();
-  const deleted = await enforceLogRetention(database.db, { receivedBefore: new Date(Date.now() - 30 * 86_400_000), maxRows: 5_000_000, maxBytes: 10 * 1024 ** 3 });
-  console.log(`==> Retention pass over ${total.toLocaleString('en')} rows with nothing due (age, rows, bytes): ${(performance.now() - retentionStart).toFixed(0)} ms, ${deleted} deleted`);
+  const deleted = await enforceLogRetention(database.db, {
+    receivedBefore: new Date(Date.now() - 30 * 86_400_000),
+    maxRows: 5_000_000,
+    maxBytes: 10 * 1024 ** 3,
+  });
+  console.log(
+    `==> Retention pass over ${total.toLocaleString('en')} rows with nothing due (age, rows, bytes): ${(performance.now() - retentionStart).toFixed(0)} ms, ${deleted} deleted`,
+  );
   const slowestIngest = Math.min(withTrigram, atMillion);
   const failed = worst >= TARGET_MS || slowestIngest < TARGET_RATE;
-  console.log(`==> ${failed ? 'MISSED' : 'OK'}: slowest ingest ${Math.round(slowestIngest).toLocaleString('en')} records/s (target ${TARGET_RATE.toLocaleString('en')}), worst query p99 ${worst.toFixed(1)} ms (target ${TARGET_MS} ms)`);
+  console.log(
+    `==> ${failed ? 'MISSED' : 'OK'}: slowest ingest ${Math.round(slowestIngest).toLocaleString('en')} records/s (target ${TARGET_RATE.toLocaleString('en')}), worst query p99 ${worst.toFixed(1)} ms (target ${TARGET_MS} ms)`,
+  );
   await app.close();
   process.exitCode = failed ? 1 : 0;
 } finally {

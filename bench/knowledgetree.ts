@@ -46,15 +46,23 @@ escalation vendor warranty contract invoice hardware software antivirus endpoint
 renewal storage disk volume snapshot replica cloud azure tenant policy group conditional mfa authenticator phone voip
 extension queue voicemail fax scanner toner cartridge tray spooler driver firmware bios uefi raid controller battery ups
 rack cabinet cable patchpanel fiber isp circuit bandwidth latency outage monitoring alert threshold script scheduled task
-service account permission share folder drive mapping onboarding offboarding checklist procedure runbook escalate`.split(/\s+/);
+service account permission share folder drive mapping onboarding offboarding checklist procedure runbook escalate`.split(
+  /\s+/,
+);
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const p = (list: number[], q: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? NaN;
+const p = (list: number[], q: number) =>
+  [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? NaN;
 
 const testDb = values.reuse === undefined ? await createTestDatabase('knowledgetree-bench') : undefined;
 const databaseUrl = values.reuse ?? testDb?.url ?? '';
 // Loading is done in large statements; the service's 15 s statement timeout is for requests.
-const database = openDatabase({ url: databaseUrl, applicationName: 'knowledgetree-bench', schema, statementTimeoutMs: 1_800_000 });
+const database = openDatabase({
+  url: databaseUrl,
+  applicationName: 'knowledgetree-bench',
+  schema,
+  statementTimeoutMs: 1_800_000,
+});
 type Db = typeof database.db;
 
 /** Loads the data set; returns the 1,000-child folder and the 1,000-revision article. */
@@ -79,14 +87,31 @@ async function load(db: Db): Promise<{ big: { id: string }; versioned: { id: str
   // The text is made here (fast) and inserted in multi-row statements.
   const TERMS = 20_000;
   const terms = Array.from({ length: TERMS }, (_, i) => `term${i + 1}`);
-  VOCABULARY.forEach((word, i) => { terms[19 + i * 60] = word; });
+  VOCABULARY.forEach((word, i) => {
+    terms[19 + i * 60] = word;
+  });
   let state = 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const text = () => Array.from({ length: WORDS }, () => terms[Math.min(TERMS, Math.floor(Math.exp(random() * Math.log(TERMS)))) - 1] ?? 'term').join(' ');
-  const folders = (await db.execute(sql`SELECT id, (ancestors || id)::text AS path FROM nodes WHERE type = 'folder' AND NOT is_root ORDER BY id`)).rows as { id: string; path: string }[];
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const text = () =>
+    Array.from(
+      { length: WORDS },
+      () => terms[Math.min(TERMS, Math.floor(Math.exp(random() * Math.log(TERMS)))) - 1] ?? 'term',
+    ).join(' ');
+  const folders = (
+    await db.execute(
+      sql`SELECT id, (ancestors || id)::text AS path FROM nodes WHERE type = 'folder' AND NOT is_root ORDER BY id`,
+    )
+  ).rows as { id: string; path: string }[];
   // Bulk load as PostgreSQL advises: the GIN indexes are built once after the load, not row by row.
   const GIN = ['nodes_search', 'nodes_title_search', 'nodes_title_trgm', 'nodes_ancestors', 'nodes_tags'];
-  const definitions = (await db.execute(sql`SELECT indexdef FROM pg_indexes WHERE indexname IN (${sql.join(GIN.map((g) => sql`${g}`), sql`, `)})`)).rows as { indexdef: string }[];
+  const definitions = (
+    await db.execute(
+      sql`SELECT indexdef FROM pg_indexes WHERE indexname IN (${sql.join(
+        GIN.map((g) => sql`${g}`),
+        sql`, `,
+      )})`,
+    )
+  ).rows as { indexdef: string }[];
   for (const name of GIN) await db.execute(sql.raw(`DROP INDEX ${name}`));
   const batch = 500;
   for (let offset = 0; offset < ARTICLES; offset += batch) {
@@ -95,25 +120,37 @@ async function load(db: Db): Promise<{ big: { id: string }; versioned: { id: str
       const folder = folders[n % folders.length];
       if (folder === undefined) throw new Error('no folders');
       const body = text();
-      values.push(sql`(${folder.id}::uuid, 'article', ${`Article ${n} ${VOCABULARY[n % VOCABULARY.length] ?? ''}`}, ${folder.path}::uuid[], ${body}, ${body}, 'bench', ${now}, ${now})`);
+      values.push(
+        sql`(${folder.id}::uuid, 'article', ${`Article ${n} ${VOCABULARY[n % VOCABULARY.length] ?? ''}`}, ${folder.path}::uuid[], ${body}, ${body}, 'bench', ${now}, ${now})`,
+      );
     }
-    await db.execute(sql`INSERT INTO nodes (parent_id, type, title, ancestors, markdown, plain, created_by, created_at, updated_at) VALUES ${sql.join(values, sql`, `)}`);
+    await db.execute(
+      sql`INSERT INTO nodes (parent_id, type, title, ancestors, markdown, plain, created_by, created_at, updated_at) VALUES ${sql.join(values, sql`, `)}`,
+    );
     if (offset % 10_000 === 0) process.stdout.write(`\rarticles: ${Math.min(ARTICLES, offset + batch)}`);
   }
   console.log(`\rarticles: ${ARTICLES} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const { indexdef } of definitions) await db.execute(sql.raw(indexdef));
-  await db.execute(sql`INSERT INTO lexicon (word) SELECT DISTINCT w FROM unnest(${`{${terms.join(',')}}`}::text[]) w ON CONFLICT DO NOTHING`);
+  await db.execute(
+    sql`INSERT INTO lexicon (word) SELECT DISTINCT w FROM unnest(${`{${terms.join(',')}}`}::text[]) w ON CONFLICT DO NOTHING`,
+  );
 
   // The 1,000-child folder and the 1,000-revision article.
-  const big = (await db.execute(sql`INSERT INTO nodes (parent_id, type, title, ancestors, created_by, created_at, updated_at)
-      SELECT id, 'folder', 'Big folder', ARRAY[id], 'bench', ${now}, ${now} FROM nodes WHERE is_root RETURNING id`)).rows[0] as { id: string };
+  const big = (
+    await db.execute(sql`INSERT INTO nodes (parent_id, type, title, ancestors, created_by, created_at, updated_at)
+      SELECT id, 'folder', 'Big folder', ARRAY[id], 'bench', ${now}, ${now} FROM nodes WHERE is_root RETURNING id`)
+  ).rows[0] as { id: string };
   await db.execute(sql`INSERT INTO nodes (parent_id, type, title, ancestors, markdown, plain, created_by, created_at, updated_at)
       SELECT ${big.id}, CASE WHEN g % 10 = 0 THEN 'folder' ELSE 'article' END, 'Child ' || g, (SELECT ancestors || id FROM nodes WHERE id = ${big.id}), 'text', 'text', 'bench', ${now}, ${now}
       FROM generate_series(1, 1000) g`);
-  const versioned = (await db.execute(sql`SELECT id FROM nodes WHERE parent_id = ${big.id} AND type = 'article' LIMIT 1`)).rows[0] as { id: string };
+  const versioned = (
+    await db.execute(sql`SELECT id FROM nodes WHERE parent_id = ${big.id} AND type = 'article' LIMIT 1`)
+  ).rows[0] as { id: string };
   await db.execute(sql`INSERT INTO revisions (node_id, number, title, markdown, message, author_sub, author_name, created_at, html, toc, render_version)
       SELECT ${versioned.id}, g, 'Child', 'revision ' || g, 'edit ' || g, 'bench', 'Bench', ${now}, '<p>revision ' || g || '</p>', '[]', 1 FROM generate_series(1, 1000) g`);
-  await db.execute(sql`UPDATE nodes SET revision_id = (SELECT max(id) FROM revisions WHERE node_id = ${versioned.id}) WHERE id = ${versioned.id}`);
+  await db.execute(
+    sql`UPDATE nodes SET revision_id = (SELECT max(id) FROM revisions WHERE node_id = ${versioned.id}) WHERE id = ${versioned.id}`,
+  );
   await db.execute(sql`VACUUM ANALYZE nodes`);
   await db.execute(sql`VACUUM ANALYZE revisions`);
   console.log(`data ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -122,9 +159,16 @@ async function load(db: Db): Promise<{ big: { id: string }; versioned: { id: str
 
 /** A kept database's 1,000-child folder and 1,000-revision article, found by what `load` made. */
 async function find(db: Db): Promise<{ big: { id: string }; versioned: { id: string } }> {
-  const big = (await db.execute(sql`SELECT id FROM nodes WHERE title = 'Big folder' AND parent_id = (SELECT id FROM nodes WHERE is_root)`)).rows[0] as { id: string } | undefined;
-  const versioned = (await db.execute(sql`SELECT node_id AS id FROM revisions GROUP BY node_id ORDER BY count(*) DESC LIMIT 1`)).rows[0] as { id: string } | undefined;
-  if (big === undefined || versioned === undefined) throw new Error(`${databaseUrl} holds no bench data (made with --keep?)`);
+  const big = (
+    await db.execute(
+      sql`SELECT id FROM nodes WHERE title = 'Big folder' AND parent_id = (SELECT id FROM nodes WHERE is_root)`,
+    )
+  ).rows[0] as { id: string } | undefined;
+  const versioned = (
+    await db.execute(sql`SELECT node_id AS id FROM revisions GROUP BY node_id ORDER BY count(*) DESC LIMIT 1`)
+  ).rows[0] as { id: string } | undefined;
+  if (big === undefined || versioned === undefined)
+    throw new Error(`${databaseUrl} holds no bench data (made with --keep?)`);
   return { big, versioned };
 }
 
@@ -135,7 +179,12 @@ try {
   if (values.reuse !== undefined) await db.execute(sql`ANALYZE nodes`);
 
   const keys = await createTestKeys();
-  const config = knowledgetreeEnvSchema.parse({ SERVICE_NAME: 'knowledgetree', DATABASE_URL: databaseUrl, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' });
+  const config = knowledgetreeEnvSchema.parse({
+    SERVICE_NAME: 'knowledgetree',
+    DATABASE_URL: databaseUrl,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'warn',
+  });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'knowledgetree', level: 'silent' }),
@@ -165,13 +214,20 @@ try {
   const browses: number[] = [];
   for (let i = 0; i < REQUESTS; i += 1) browses.push(await time(`/api/nodes/${big.id}`));
   const histories: number[] = [];
-  for (let i = 0; i < Math.min(100, REQUESTS); i += 1) histories.push(await time(`/api/nodes/${versioned.id}/revisions`));
+  for (let i = 0; i < Math.min(100, REQUESTS); i += 1)
+    histories.push(await time(`/api/nodes/${versioned.id}/revisions`));
   await app.close();
 
   const report = (name: string, list: number[], target?: number) =>
-    console.log(`${name.padEnd(34)} p50 ${ms(p(list, 0.5)).padStart(9)}  p95 ${ms(p(list, 0.95)).padStart(9)}  max ${ms(Math.max(...list)).padStart(9)}` +
-      (target === undefined ? '' : `  target ${target} ms: ${p(list, 0.95) < target ? 'met' : 'MISSED'} (p95/target ${(p(list, 0.95) / target).toFixed(2)})`));
-  console.log(`\n${FOLDERS} folders, ${ARTICLES} articles of ${WORDS} words, ${REQUESTS} requests each, one at a time over HTTP`);
+    console.log(
+      `${name.padEnd(34)} p50 ${ms(p(list, 0.5)).padStart(9)}  p95 ${ms(p(list, 0.95)).padStart(9)}  max ${ms(Math.max(...list)).padStart(9)}` +
+        (target === undefined
+          ? ''
+          : `  target ${target} ms: ${p(list, 0.95) < target ? 'met' : 'MISSED'} (p95/target ${(p(list, 0.95) / target).toFixed(2)})`),
+    );
+  console.log(
+    `\n${FOLDERS} folders, ${ARTICLES} articles of ${WORDS} words, ${REQUESTS} requests each, one at a time over HTTP`,
+  );
   report('search (GET /api/search)', searches, 50);
   report('browse 1,000 children (GET /api/nodes/:id)', browses, 30);
   report('history of 1,000 revisions', histories);

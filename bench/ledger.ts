@@ -60,18 +60,58 @@ const inputs: BillInput[] = Array.from({ length: CLIENTS }, (_, c) => {
   const devices = 5 + Math.floor(random() * 46);
   return {
     period: { year: 2025, month: 10 },
-    client: { accountNumber: String(100000 + c), name: `Client ${c}`, planName: 'Basic Support', term: '1 Year', contractStart: '2024-04-01' },
-    planRates: { perUser: 5000, perWorkstation: 7500, perServer: 15000, perVirtualMachine: 10000, perSwitch: 2500, perFirewall: 5000, perHour: 10000, backupBaseWorkstation: 2000, backupBaseServer: 4000, backupPerTb: 1500, backupIncludedTb: 1 },
+    client: {
+      accountNumber: String(100000 + c),
+      name: `Client ${c}`,
+      planName: 'Basic Support',
+      term: '1 Year',
+      contractStart: '2024-04-01',
+    },
+    planRates: {
+      perUser: 5000,
+      perWorkstation: 7500,
+      perServer: 15000,
+      perVirtualMachine: 10000,
+      perSwitch: 2500,
+      perFirewall: 5000,
+      perHour: 10000,
+      backupBaseWorkstation: 2000,
+      backupBaseServer: 4000,
+      backupPerTb: 1500,
+      backupIncludedTb: 1,
+    },
     rateOverrides: c % 10 === 0 ? { perUser: 6000 } : {},
     prepaidHours: { monthly: c % 4, yearly: c % 3 === 0 ? 20 : 0 },
-    users: Array.from({ length: users }, (_, i) => ({ id: `contact:${c * 100 + i}`, name: `User ${i}`, source: 'codex' as const, active: i % 12 !== 0, isAgent: false, billingType: i % 20 === 0 ? 'free' as const : 'paid' as const, customCents: null })),
+    users: Array.from({ length: users }, (_, i) => ({
+      id: `contact:${c * 100 + i}`,
+      name: `User ${i}`,
+      source: 'codex' as const,
+      active: i % 12 !== 0,
+      isAgent: false,
+      billingType: i % 20 === 0 ? ('free' as const) : ('paid' as const),
+      customCents: null,
+    })),
     devices: Array.from({ length: devices }, (_, i) => ({
-      id: `asset:${c * 100 + i}`, hostname: `H${c}-${i}`, source: 'codex' as const, active: true,
-      billingType: i % 9 === 0 ? 'server' as const : i % 13 === 0 ? 'virtual_machine' as const : 'workstation' as const, customCents: null,
+      id: `asset:${c * 100 + i}`,
+      hostname: `H${c}-${i}`,
+      source: 'codex' as const,
+      active: true,
+      billingType:
+        i % 9 === 0 ? ('server' as const) : i % 13 === 0 ? ('virtual_machine' as const) : ('workstation' as const),
+      customCents: null,
       backupBytes: i % 5 === 0 ? Math.floor(random() * 2 * TB) : 0,
     })),
-    timeEntries: Array.from({ length: ENTRIES }, (_, i) => ({ id: c * 1000 + i, ticketNumber: `T${c}-${i % 8}`, entryDate: `2025-10-${String(1 + (i % 31)).padStart(2, '0')}`, minutes: 15 * (1 + Math.floor(random() * 8)), billable: i % 6 !== 0 })),
-    priorMonths: Array.from({ length: 6 }, (_, i) => ({ month: `2025-0${4 + i}`, billableMinutes: Math.floor(random() * 1200) })),
+    timeEntries: Array.from({ length: ENTRIES }, (_, i) => ({
+      id: c * 1000 + i,
+      ticketNumber: `T${c}-${i % 8}`,
+      entryDate: `2025-10-${String(1 + (i % 31)).padStart(2, '0')}`,
+      minutes: 15 * (1 + Math.floor(random() * 8)),
+      billable: i % 6 !== 0,
+    })),
+    priorMonths: Array.from({ length: 6 }, (_, i) => ({
+      month: `2025-0${4 + i}`,
+      billableMinutes: Math.floor(random() * 1200),
+    })),
     lineItems: [{ id: c, name: 'M365', recurring: { cents: 1999 * (1 + (c % 5)), firstMonth: null, lastMonth: null } }],
   };
 });
@@ -84,14 +124,20 @@ for (let run = 0; run < Math.max(3, RUNS); run += 1) {
   engineRuns.push(performance.now() - started);
 }
 const engineMs = median(engineRuns);
-console.log(`==> Engine: ${CLIENTS} clients (10–50 users, 5–50 devices, ${ENTRIES} time entries each, total $${(engineTotal / 100).toFixed(2)}), median of ${engineRuns.length} runs ${ms(engineMs)} (runs ${engineRuns.map(ms).join(', ')}); target < ${ms(ENGINE_TARGET_MS)}, ratio ${(engineMs / ENGINE_TARGET_MS).toFixed(3)}`);
+console.log(
+  `==> Engine: ${CLIENTS} clients (10–50 users, 5–50 devices, ${ENTRIES} time entries each, total $${(engineTotal / 100).toFixed(2)}), median of ${engineRuns.length} runs ${ms(engineMs)} (runs ${engineRuns.map(ms).join(', ')}); target < ${ms(ENGINE_TARGET_MS)}, ratio ${(engineMs / ENGINE_TARGET_MS).toFixed(3)}`,
+);
 
 /** Logs each codex read's time (PROBE=1). */
 function timed(source: CodexSource): CodexSource {
   if (process.env.PROBE !== '1') return source;
-  const time = async <T,>(name: string, request: object, read: () => Promise<T>): Promise<T> => {
+  const time = async <T>(name: string, request: object, read: () => Promise<T>): Promise<T> => {
     const started = performance.now();
-    try { return await read(); } finally { console.log(`   codex ${name}(${JSON.stringify(request).slice(0, 200)}) ${ms(performance.now() - started)}`); }
+    try {
+      return await read();
+    } finally {
+      console.log(`   codex ${name}(${JSON.stringify(request).slice(0, 200)}) ${ms(performance.now() - started)}`);
+    }
   };
   return {
     month: (request) => time('month', request, () => source.month(request)),
@@ -105,15 +151,28 @@ const logger = createLogger({ service: 'bench', level: 'silent' });
 const codexDb = await createTestDatabase('codex_bench_ledger');
 const ledgerDb = await createTestDatabase('ledger_bench');
 // The seed's 400,000-entry insert can outlast the default 15 s statement timeout on a loaded machine.
-const codexDatabase = openDatabase({ url: codexDb.url, applicationName: 'codex-bench', schema: codexSchema, poolMax: 10, statementTimeoutMs: 300_000 });
-const ledgerDatabase = openDatabase({ url: ledgerDb.url, applicationName: 'ledger-bench', schema: ledgerSchema, poolMax: 10 });
+const codexDatabase = openDatabase({
+  url: codexDb.url,
+  applicationName: 'codex-bench',
+  schema: codexSchema,
+  poolMax: 10,
+  statementTimeoutMs: 300_000,
+});
+const ledgerDatabase = openDatabase({
+  url: ledgerDb.url,
+  applicationName: 'ledger-bench',
+  schema: ledgerSchema,
+  poolMax: 10,
+});
 try {
   await migrate(codexDatabase.pool, { dir: migrationsDir(import.meta.url, '../services/codex/src/db/migrations') });
   await migrate(ledgerDatabase.pool, { dir: migrationsDir(import.meta.url, '../services/ledger/src/db/migrations') });
   const seedStart = performance.now();
   await seedDatabase(codexDatabase.pool, { companies: CLIENTS, assets: ASSETS, contacts: CONTACTS }, seededRandom(42));
   // Backups on one asset in five; tickets (8 per company) and dated time entries for the month and the months before it.
-  await codexDatabase.pool.query(`UPDATE assets SET backup_usage_bytes = (id * 7919 % 2000) * 1099511627 WHERE id % 5 = 0`);
+  await codexDatabase.pool.query(
+    `UPDATE assets SET backup_usage_bytes = (id * 7919 % 2000) * 1099511627 WHERE id % 5 = 0`,
+  );
   await codexDatabase.pool.query(
     `INSERT INTO tickets (provider, external_id, company_id, ticket_number, subject, status, created_at, updated_at)
      SELECT 'bench', c.id || '-' || t, c.id, 'T' || c.id || '-' || t, 'Bench ticket', 'closed', '2025-01-01', '2025-10-31' FROM companies c, generate_series(1, 8) t`,
@@ -125,41 +184,96 @@ try {
     [HISTORY, Math.ceil(ENTRIES / 8)],
   );
   await codexDatabase.pool.query('VACUUM ANALYZE tickets, time_entries, assets');
-  const counted = await codexDatabase.pool.query<{ entries: string; month: string }>(`SELECT count(*) AS entries, count(*) FILTER (WHERE entry_date >= '2025-10-01') AS month FROM time_entries`);
-  console.log(`==> Seeded codex with ${CLIENTS} companies, ${CONTACTS} contacts, ${ASSETS} assets, ${counted.rows[0]?.month} time entries in ${MONTH} and ${counted.rows[0]?.entries} over ${HISTORY + 1} months in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  const counted = await codexDatabase.pool.query<{ entries: string; month: string }>(
+    `SELECT count(*) AS entries, count(*) FILTER (WHERE entry_date >= '2025-10-01') AS month FROM time_entries`,
+  );
+  console.log(
+    `==> Seeded codex with ${CLIENTS} companies, ${CONTACTS} contacts, ${ASSETS} assets, ${counted.rows[0]?.month} time entries in ${MONTH} and ${counted.rows[0]?.entries} over ${HISTORY + 1} months in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
 
   const now = () => new Date('2025-11-03T12:00:00Z');
-  const codexConfig = codexEnvSchema.parse({ SERVICE_NAME: 'codex', DATABASE_URL: codexDb.url, RATE_LIMIT_PER_MINUTE: '10000000', SYNC_SCHEDULER: 'false' });
-  const runner = createSyncRunner({ db: codexDatabase.db, now, logger, secretKey: undefined, providers: {}, schedule: {}, staleAfterMs: 900_000 });
-  const codex = await buildCodex({ config: codexConfig, logger, db: codexDatabase.db, ping: codexDatabase.ping, verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }), runner, now });
+  const codexConfig = codexEnvSchema.parse({
+    SERVICE_NAME: 'codex',
+    DATABASE_URL: codexDb.url,
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    SYNC_SCHEDULER: 'false',
+  });
+  const runner = createSyncRunner({
+    db: codexDatabase.db,
+    now,
+    logger,
+    secretKey: undefined,
+    providers: {},
+    schedule: {},
+    staleAfterMs: 900_000,
+  });
+  const codex = await buildCodex({
+    config: codexConfig,
+    logger,
+    db: codexDatabase.db,
+    ping: codexDatabase.ping,
+    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }),
+    runner,
+    now,
+  });
   await codex.listen({ host: '127.0.0.1', port: 0 });
   const codexUrl = `http://127.0.0.1:${(codex.server.address() as AddressInfo).port}`;
   // Core's /service-token is answered with a token minted by the platform's test keys, as core would.
   const client = createServiceClient({
-    serviceName: 'ledger', secret: 'x'.repeat(32), coreUrl: 'http://core.invalid', services: { codex: { url: codexUrl } },
+    serviceName: 'ledger',
+    secret: 'x'.repeat(32),
+    coreUrl: 'http://core.invalid',
+    services: { codex: { url: codexUrl } },
     fetch: async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
-      if (url === 'http://core.invalid/service-token') return Response.json({ token: await keys.mintServiceToken('ledger', 'codex') });
+      if (url === 'http://core.invalid/service-token')
+        return Response.json({ token: await keys.mintServiceToken('ledger', 'codex') });
       return globalThis.fetch(input, init);
     },
   });
   // A third of the clients have overrides: monthly prepaid hours, a rate, and one in --yearly-every
   // also yearly prepaid hours, drawn down over the earlier months of its contract year.
-  const accounts = await codexDatabase.pool.query<{ account_number: string }>('SELECT account_number FROM companies ORDER BY id');
+  const accounts = await codexDatabase.pool.query<{ account_number: string }>(
+    'SELECT account_number FROM companies ORDER BY id',
+  );
   for (const [i, row] of accounts.rows.entries()) {
     const yearly = YEARLY_EVERY > 0 && i % YEARLY_EVERY === 0 ? 10 : 0;
-    if (i % 3 === 0 || yearly > 0) await saveClientOverrides(ledgerDatabase.db, row.account_number, { planName: null, rateOverrides: i % 2 === 0 ? { perUser: 5500 } : {}, prepaidMonthly: 2, prepaidYearly: yearly }, now());
+    if (i % 3 === 0 || yearly > 0)
+      await saveClientOverrides(
+        ledgerDatabase.db,
+        row.account_number,
+        {
+          planName: null,
+          rateOverrides: i % 2 === 0 ? { perUser: 5500 } : {},
+          prepaidMonthly: 2,
+          prepaidYearly: yearly,
+        },
+        now(),
+      );
   }
-  const ledgerConfig = ledgerEnvSchema.parse({ SERVICE_NAME: 'ledger', DATABASE_URL: ledgerDb.url, RATE_LIMIT_PER_MINUTE: '10000000', BUSINESS_TIMEZONE: 'UTC' });
+  const ledgerConfig = ledgerEnvSchema.parse({
+    SERVICE_NAME: 'ledger',
+    DATABASE_URL: ledgerDb.url,
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    BUSINESS_TIMEZONE: 'UTC',
+  });
   const ledger = await buildLedger({
-    config: ledgerConfig, logger, db: ledgerDatabase.db, ping: ledgerDatabase.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'ledger' }), codex: timed(httpCodexSource(client)), now,
+    config: ledgerConfig,
+    logger,
+    db: ledgerDatabase.db,
+    ping: ledgerDatabase.ping,
+    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'ledger' }),
+    codex: timed(httpCodexSource(client)),
+    now,
   });
   await ledger.listen({ host: '127.0.0.1', port: 0 });
   const ledgerUrl = `http://127.0.0.1:${(ledger.server.address() as AddressInfo).port}`;
   const authorization = `Bearer ${await keys.mintUserToken({ permission_level: 'billing' })}`;
   try {
-    for (const [name, path] of [['dashboard JSON', `/api/billing/dashboard?month=${MONTH}`], ['dashboard HTML page', `/?month=${MONTH}&sort=total&dir=desc`]] as const) {
+    for (const [name, path] of [
+      ['dashboard JSON', `/api/billing/dashboard?month=${MONTH}`],
+      ['dashboard HTML page', `/?month=${MONTH}&sort=total&dir=desc`],
+    ] as const) {
       const times: number[] = [];
       let summary = '';
       for (let run = 0; run < RUNS; run += 1) {
@@ -176,7 +290,9 @@ try {
         } else summary = `${(body.length / 1e6).toFixed(1)} MB of HTML`;
       }
       const mid = median(times);
-      console.log(`==> ${name}: ${summary}; median of ${RUNS} runs ${ms(mid)} (runs ${times.map(ms).join(', ')}); target < ${ms(DASHBOARD_TARGET_MS)}, ratio ${(mid / DASHBOARD_TARGET_MS).toFixed(3)}`);
+      console.log(
+        `==> ${name}: ${summary}; median of ${RUNS} runs ${ms(mid)} (runs ${times.map(ms).join(', ')}); target < ${ms(DASHBOARD_TARGET_MS)}, ratio ${(mid / DASHBOARD_TARGET_MS).toFixed(3)}`,
+      );
     }
   } finally {
     await ledger.close();

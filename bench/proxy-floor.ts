@@ -30,13 +30,19 @@ const option = (name: string, fallback: number): number => {
 const role = args.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
 
 /** Hop-by-hop headers a proxy must not pass on. */
-function endToEnd(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+function endToEnd(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (name !== 'connection' && name !== 'keep-alive' && value !== undefined) kept[name] = value;
+  for (const [name, value] of Object.entries(headers))
+    if (name !== 'connection' && name !== 'keep-alive' && value !== undefined) kept[name] = value;
   return kept;
 }
 
-async function listening(server: { listen: (port: number, host: string, done: () => void) => unknown; address: () => unknown }): Promise<number> {
+async function listening(server: {
+  listen: (port: number, host: string, done: () => void) => unknown;
+  address: () => unknown;
+}): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -44,7 +50,9 @@ async function listening(server: { listen: (port: number, host: string, done: ()
 /** Child role: the upstream, answering `{"ok":true}`. */
 async function runUpstream(): Promise<number> {
   const body = '{"ok":true}';
-  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body));
+  const server = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body),
+  );
   server.keepAliveTimeout = 60_000;
   return listening(server);
 }
@@ -58,15 +66,29 @@ async function runProxy(variant: Variant, upstreamPort: number): Promise<number>
     const server = createServer((req, res) => {
       const fail = (): void => void res.writeHead(502).end();
       if (variant === 'http+http') {
-        const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, path: req.url, method: req.method, headers: { accept: 'application/json' }, agent }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
-          answer.pipe(res);
-        });
+        const upstream = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: upstreamPort,
+            path: req.url,
+            method: req.method,
+            headers: { accept: 'application/json' },
+            agent,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+            answer.pipe(res);
+          },
+        );
         upstream.on('error', fail);
         upstream.end();
         return;
       }
-      request(`${origin}${req.url ?? '/'}`, { method: 'GET', headers: { accept: 'application/json' }, dispatcher }).then((answer) => {
+      request(`${origin}${req.url ?? '/'}`, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        dispatcher,
+      }).then((answer) => {
         res.writeHead(answer.statusCode, endToEnd(answer.headers));
         answer.body.pipe(res);
       }, fail);
@@ -76,7 +98,11 @@ async function runProxy(variant: Variant, upstreamPort: number): Promise<number>
   }
   const app = Fastify();
   app.get('/*', async (req, reply) => {
-    const answer = await request(`${origin}${req.url}`, { method: 'GET', headers: { accept: 'application/json' }, dispatcher });
+    const answer = await request(`${origin}${req.url}`, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      dispatcher,
+    });
     void reply.code(answer.statusCode).headers(endToEnd(answer.headers));
     return reply.send(variant === 'fastify+undici buffer' ? Buffer.from(await answer.body.arrayBuffer()) : answer.body);
   });
@@ -92,7 +118,9 @@ function cpuSeconds(pid: number): number {
 }
 
 async function child(roleName: string, extra: string[] = []): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--role=${roleName}`, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--role=${roleName}`, ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`${roleName} exited with ${code}`)));
@@ -114,7 +142,9 @@ async function main(): Promise<void> {
       const before = cpuSeconds(proxy.proc.pid ?? 0);
       const result = await autocannon({ url, connections, duration });
       const cpuUs = ((cpuSeconds(proxy.proc.pid ?? 0) - before) / Math.max(1, result.requests.total)) * 1e6;
-      console.log(`${variant.padEnd(26)} ${result.requests.average.toFixed(0).padStart(7)}   ${cpuUs.toFixed(0).padStart(5)}${result.non2xx > 0 ? `  (${result.non2xx} non-2xx)` : ''}`);
+      console.log(
+        `${variant.padEnd(26)} ${result.requests.average.toFixed(0).padStart(7)}   ${cpuUs.toFixed(0).padStart(5)}${result.non2xx > 0 ? `  (${result.non2xx} non-2xx)` : ''}`,
+      );
       proxy.proc.kill('SIGTERM');
     }
   } finally {

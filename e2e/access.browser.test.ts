@@ -30,10 +30,15 @@ async function refusedWithin(request: () => Promise<number>, since: number, limi
 
 /** Creates a user in `group` with the CLI; returns their id. */
 async function addUser(platform: Platform, username: string, group: string): Promise<string> {
-  const added = await platform.cli(['users', 'add', username, '--group', group, '--email', `${username}@example.test`, '--password-stdin'], `${PASSWORD}\n`);
+  const added = await platform.cli(
+    ['users', 'add', username, '--group', group, '--email', `${username}@example.test`, '--password-stdin'],
+    `${PASSWORD}\n`,
+  );
   assert.equal(added.code, 0, added.out);
   const listed = await platform.cli(['users', 'list', '--search', username, '--json']);
-  const user = (JSON.parse(listed.out) as { id: string; username: string }[]).find((candidate) => candidate.username === username);
+  const user = (JSON.parse(listed.out) as { id: string; username: string }[]).find(
+    (candidate) => candidate.username === username,
+  );
   assert.ok(user, listed.out);
   return user.id;
 }
@@ -65,11 +70,18 @@ interface Ports {
 }
 
 async function portsOf(platform: Platform): Promise<Ports> {
-  const config = JSON.parse(await readFile(path.join(platform.clone, 'instance', 'configs', 'master_config.json'), 'utf8')) as {
+  const config = JSON.parse(
+    await readFile(path.join(platform.clone, 'instance', 'configs', 'master_config.json'), 'utf8'),
+  ) as {
     apps: Record<string, { port: number }>;
     keycloak: { gateway_client_secret: string };
   };
-  return { core: config.apps.core?.port ?? 0, template: config.apps.template?.port ?? 0, identity: config.apps.identity?.port ?? 0, gatewaySecret: config.keycloak.gateway_client_secret };
+  return {
+    core: config.apps.core?.port ?? 0,
+    template: config.apps.template?.port ?? 0,
+    identity: config.apps.identity?.port ?? 0,
+    gatewaySecret: config.keycloak.gateway_client_secret,
+  };
 }
 
 /**
@@ -78,19 +90,36 @@ async function portsOf(platform: Platform): Promise<Ports> {
  * redeemed with the gateway's client secret, the identity tokens exchanged at core with the
  * gateway's service token. (A real browser would hand the code to the gateway first.)
  */
-async function platformToken(platform: Platform, ports: Ports, username: string): Promise<{ token: string; jti: string }> {
+async function platformToken(
+  platform: Platform,
+  ports: Ports,
+  username: string,
+): Promise<{ token: string; jti: string }> {
   const publicOrigin = new URL(platform.publicUrl).origin;
   const internal = `http://127.0.0.1:${ports.identity}`;
-  const toInternal = (url: string): string => (url.startsWith(publicOrigin) ? `${internal}${url.slice(publicOrigin.length)}` : url);
+  const toInternal = (url: string): string =>
+    url.startsWith(publicOrigin) ? `${internal}${url.slice(publicOrigin.length)}` : url;
   const login = await loginWithPassword({
-    identity: { issuer: `${platform.publicUrl}${REALM}`, internalIssuer: `${internal}${REALM}`, toInternal, browser: () => createBrowser({ toInternal, origin: publicOrigin }) },
-    clientId: 'core-client', clientSecret: ports.gatewaySecret, redirectUri: `${platform.publicUrl}/keycloak-callback`, username, password: PASSWORD,
+    identity: {
+      issuer: `${platform.publicUrl}${REALM}`,
+      internalIssuer: `${internal}${REALM}`,
+      toInternal,
+      browser: () => createBrowser({ toInternal, origin: publicOrigin }),
+    },
+    clientId: 'core-client',
+    clientSecret: ports.gatewaySecret,
+    redirectUri: `${platform.publicUrl}/keycloak-callback`,
+    username,
+    password: PASSWORD,
   });
   const minted = await platform.cli(['token', '--service', 'nexus', '--target', 'core']);
   assert.equal(minted.code, 0, minted.out);
   const exchanged = await fetch(`http://127.0.0.1:${ports.core}/api/token/exchange`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${/^[\w-]+\.[\w-]+\.[\w-]+$/m.exec(minted.out)?.[0] ?? ''}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${/^[\w-]+\.[\w-]+\.[\w-]+$/m.exec(minted.out)?.[0] ?? ''}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ access_token: login.access_token, id_token: login.id_token }),
   });
   assert.equal(exchanged.status, 200, await exchanged.clone().text());
@@ -100,7 +129,9 @@ async function platformToken(platform: Platform, ports: Ports, username: string)
 
 /** A template API call straight to the service (not through the gateway) with a bearer token. */
 async function templateStatus(ports: Ports, token: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${ports.template}/api/data`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const response = await fetch(`http://127.0.0.1:${ports.template}/api/data`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
   await response.body?.cancel();
   return response.status;
 }
@@ -109,7 +140,7 @@ async function templateStatus(ports: Ports, token: string): Promise<number> {
 describe('taking access away on the started platform', { timeout: 900_000 }, () => {
   const suite = withStartedPlatform();
 
-  it('disables a signed-in technician from helm\'s console: their next request through the gateway is refused within 1 s', async (context) => {
+  it("disables a signed-in technician from helm's console: their next request through the gateway is refused within 1 s", async (context) => {
     const ready = suite.ready(context);
     if (!ready) return;
     const { browser, platform } = ready;
@@ -165,7 +196,11 @@ describe('taking access away on the started platform', { timeout: 900_000 }, () 
     const page = await demoted.goto(`${publicUrl}/helm/`);
     assert.equal(page?.status(), 403, 'helm refuses the technician they now are');
     assert.doesNotMatch(demoted.url(), /\/keycloak\/realms\/hivematrix\//, 'no password was asked for');
-    assert.equal(await statusOf(demoted.request, `${publicUrl}/template/api/data`), 200, 'still signed in at the new level');
+    assert.equal(
+      await statusOf(demoted.request, `${publicUrl}/template/api/data`),
+      200,
+      'still signed in at the new level',
+    );
     await demotedContext.close();
     await admin.context().close();
   });
@@ -182,20 +217,29 @@ describe('taking access away on the started platform', { timeout: 900_000 }, () 
     assert.equal(await templateStatus(ports, revoked.token), 200);
 
     const revoke = await fetch(`http://127.0.0.1:${ports.core}/api/token/revoke`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: revoked.token }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: revoked.token }),
     });
     assert.equal(revoke.status, 200, await revoke.clone().text());
     const until = Date.now() + 2_000;
-    while ((await templateStatus(ports, revoked.token)) !== 401 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((await templateStatus(ports, revoked.token)) !== 401 && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await templateStatus(ports, revoked.token), 401, 'refused before the restart');
 
     assert.equal((await platform.cli(['stop'])).code, 0);
     await platform.start();
 
-    assert.equal(await templateStatus(ports, revoked.token), 401, 'a token revoked before the restart is refused after it');
+    assert.equal(
+      await templateStatus(ports, revoked.token),
+      401,
+      'a token revoked before the restart is refused after it',
+    );
     assert.equal(await templateStatus(ports, kept.token), 200, 'a live token is still accepted');
     const validated = await fetch(`http://127.0.0.1:${ports.core}/api/token/validate`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: revoked.token }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: revoked.token }),
     });
     assert.deepEqual(await validated.json(), { valid: false, reason: 'revoked' });
   });

@@ -28,8 +28,18 @@ describe('brainhair through the gateway', () => {
     model = await startFakeModel();
     platform = await clonePlatform();
     const configFile = path.join(platform.clone, 'instance', 'configs', 'master_config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as { apps: Record<string, { enabled?: boolean; env?: Record<string, string> }> };
-    config.apps.brainhair = { ...config.apps.brainhair, enabled: true, env: { BRAINHAIR_MODEL_PROVIDER: 'openai-compatible', BRAINHAIR_MODEL: 'fake-model', BRAINHAIR_MODEL_BASE_URL: model.url } };
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+      apps: Record<string, { enabled?: boolean; env?: Record<string, string> }>;
+    };
+    config.apps.brainhair = {
+      ...config.apps.brainhair,
+      enabled: true,
+      env: {
+        BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
+        BRAINHAIR_MODEL: 'fake-model',
+        BRAINHAIR_MODEL_BASE_URL: model.url,
+      },
+    };
     await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
     await platform.start();
   });
@@ -46,18 +56,36 @@ describe('brainhair through the gateway', () => {
     }
     const { publicUrl } = platform;
     await mkdir(ARTIFACTS, { recursive: true });
-    const seeded = await platform.run(process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '5', '--contacts', '20', '--assets', '20']);
+    const seeded = await platform.run(process.execPath, [
+      '--import',
+      'tsx',
+      'services/codex/src/cli/seed.ts',
+      '--companies',
+      '5',
+      '--contacts',
+      '20',
+      '--assets',
+      '20',
+    ]);
     assert.equal(seeded.code, 0, seeded.out);
     const password = `Pw-${randomUUID()}`;
-    for (const [username, group] of [['billie', 'billing'], ['terry', 'technicians']] as const) {
-      const added: RunResult = await platform.cli(['users', 'add', username, '--group', group, '--email', `${username}@example.test`, '--password-stdin'], `${password}\n`);
+    for (const [username, group] of [
+      ['billie', 'billing'],
+      ['terry', 'technicians'],
+    ] as const) {
+      const added: RunResult = await platform.cli(
+        ['users', 'add', username, '--group', group, '--email', `${username}@example.test`, '--password-stdin'],
+        `${password}\n`,
+      );
       assert.equal(added.code, 0, added.out);
     }
 
     const billing = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
     const page = await billing.newPage();
     await signIn(page, `${publicUrl}/brainhair/`, 'billie', password);
-    const companies = await page.request.get(`${publicUrl}/codex/api/companies?per_page=1`, { headers: { accept: 'application/json' } });
+    const companies = await page.request.get(`${publicUrl}/codex/api/companies?per_page=1`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(companies.status(), 200);
     const company = ((await companies.json()) as { items: { account_number: string; name: string }[] }).items[0];
     assert.ok(company);
@@ -66,7 +94,14 @@ describe('brainhair through the gateway', () => {
       const question = JSON.stringify(body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
       if (question.includes('rate')) {
         return step === 0
-          ? { toolCalls: [{ name: 'ledger_set_rates', args: { account_number: company.account_number, rates: { perUser: 12_345 } } }] }
+          ? {
+              toolCalls: [
+                {
+                  name: 'ledger_set_rates',
+                  args: { account_number: company.account_number, rates: { perUser: 12_345 } },
+                },
+              ],
+            }
           : { text: ['I prepared the change. ', 'Please approve the card.'] };
       }
       return step === 0
@@ -87,7 +122,14 @@ describe('brainhair through the gateway', () => {
     const card = page.locator('.approval-card');
     await card.waitFor();
     assert.match(await card.innerText(), /perUser/);
-    const overrides = async () => ((await (await page.request.get(`${publicUrl}/ledger/api/clients/${company.account_number}/overrides`, { headers: { accept: 'application/json' } })).json()) as { rates: Record<string, number> }).rates;
+    const overrides = async () =>
+      (
+        (await (
+          await page.request.get(`${publicUrl}/ledger/api/clients/${company.account_number}/overrides`, {
+            headers: { accept: 'application/json' },
+          })
+        ).json()) as { rates: Record<string, number> }
+      ).rates;
     assert.equal((await overrides()).perUser, undefined, 'nothing changes before approval');
     await page.screenshot({ path: path.join(ARTIFACTS, 'brainhair-approval.png'), fullPage: true });
     await card.getByRole('button', { name: 'Approve' }).click();
@@ -102,7 +144,9 @@ describe('brainhair through the gateway', () => {
     await signIn(tech, `${publicUrl}/brainhair/`, 'terry', password);
     const other = await tech.goto(chatUrl);
     assert.equal(other?.status(), 404);
-    const list = await tech.request.get(`${publicUrl}/brainhair/api/chats`, { headers: { accept: 'application/json' } });
+    const list = await tech.request.get(`${publicUrl}/brainhair/api/chats`, {
+      headers: { accept: 'application/json' },
+    });
     assert.deepEqual(((await list.json()) as { chats: unknown[] }).chats, []);
     await techContext.close();
   });

@@ -57,15 +57,28 @@ function reachable(url: string): Promise<boolean> {
 }
 
 /** GET one path at one gateway port (an instance's, or the balancer's) with a session cookie. */
-function gatewayGet(port: number, publicPort: number, pathname: string, cookie: string): Promise<{ status: number; location: string }> {
+function gatewayGet(
+  port: number,
+  publicPort: number,
+  pathname: string,
+  cookie: string,
+): Promise<{ status: number; location: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port, path: pathname, rejectUnauthorized: false, servername: 'localhost',
-      headers: { host: `localhost:${publicPort}`, cookie, accept: 'text/html' }, timeout: 10_000,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? '' }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: pathname,
+        rejectUnauthorized: false,
+        servername: 'localhost',
+        headers: { host: `localhost:${publicPort}`, cookie, accept: 'text/html' },
+        timeout: 10_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? '' }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end();
@@ -73,196 +86,263 @@ function gatewayGet(port: number, publicPort: number, pathname: string, cookie: 
 }
 
 const signedOut = (answer: { status: number; location: string }): boolean =>
-  answer.status === 401 || (answer.status >= 300 && answer.status < 400 && /\/(login|keycloak)\b/.test(answer.location));
+  answer.status === 401 ||
+  (answer.status >= 300 && answer.status < 400 && /\/(login|keycloak)\b/.test(answer.location));
 
 function percent(stats: PhaseStats): string {
   return stats.requests === 0 ? '0 %' : `${((100 * stats.failures) / stats.requests).toFixed(3)} %`;
 }
 
-test('two instances of every service behind HAProxy: kills and a rolling restart under signed-in load', { timeout: 900_000 }, async (t) => {
-  if (!haproxyAvailable()) return t.skip('no haproxy on PATH (.ci/run installs Debian\'s package)');
-  if (!(await reachable(REDIS_URL))) return t.skip(`no Redis at ${REDIS_URL} (set TEST_REDIS_URL)`);
-  if (DATABASE_URL === undefined) return t.skip('TEST_DATABASE_URL is not set (scripts/run-tests.ts sets it)');
+test(
+  'two instances of every service behind HAProxy: kills and a rolling restart under signed-in load',
+  { timeout: 900_000 },
+  async (t) => {
+    if (!haproxyAvailable()) return t.skip("no haproxy on PATH (.ci/run installs Debian's package)");
+    if (!(await reachable(REDIS_URL))) return t.skip(`no Redis at ${REDIS_URL} (set TEST_REDIS_URL)`);
+    if (DATABASE_URL === undefined) return t.skip('TEST_DATABASE_URL is not set (scripts/run-tests.ts sets it)');
 
-  await mkdir(LOGS, { recursive: true });
-  // Progress and figures as they come (a run takes minutes), not only in the final report.
-  const log = (line: string): void => void process.stdout.write(`[cluster] ${line}\n`);
-  const redisUrl = new URL(REDIS_URL);
-  redisUrl.pathname = `/${REDIS_DATABASE}`;
-  const instances: Instance[] = [];
-  const haproxyLog: string[] = [];
-  // Undone in reverse: the instances, then HAProxy, then the platform and its databases.
-  const cleanups: (() => Promise<void>)[] = [async () => {
-    await Promise.all(instances.map((instance) => instance.stop('SIGKILL')));
-  }];
-  t.after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
-
-  const setupStarted = Date.now();
-  const cluster: ClusterPlatform = await prepareCluster({
-    adminUrl: DATABASE_URL,
-    redisUrl: redisUrl.href,
-    appEnv: {
-      core: { REDIS_KEY_PREFIX: `hmc:${Date.now().toString(36)}:core:` },
-      // Every request of the load is the same user's: the per-user budgets of the gateway (1,200
-      // a minute) and of each app (500) would answer 429, which is not what this measures.
-      ...Object.fromEntries(['nexus', 'codex', 'ledger', 'knowledgetree', 'beacon', 'brainhair'].map((name) => [name, { RATE_LIMIT_PER_MINUTE: '100000' }])),
-      // Helm's single first start leaves the month-end job to the two instances, which start at
-      // once: the job of the month that is due must run once whichever instance gets there first.
-      ledger: { MONTH_END_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' },
-    },
-    log,
-  });
-  cleanups.unshift(() => cluster.dispose());
-  log(`platform prepared in ${Date.now() - setupStarted} ms`);
-  const { services, instanceDir, platform } = cluster;
-  const nexusPort = services.find((service) => service.name === 'nexus')?.port ?? 0;
-
-  // Nexus's own certificate for HAProxy's TLS frontend (helm generated it at the first start).
-  const certs = path.join(instanceDir, 'certs');
-  const certFiles = await readdir(certs);
-  const crt = certFiles.find((file) => file.endsWith('.crt'));
-  const key = certFiles.find((file) => file.endsWith('.key'));
-  assert.ok(crt !== undefined && key !== undefined, `nexus's certificate in ${certs}: ${certFiles.join(', ')}`);
-  const pem = path.join(instanceDir, 'haproxy-nexus.pem');
-  await writeFile(pem, `${await readFile(path.join(certs, crt), 'utf8')}\n${await readFile(path.join(certs, key), 'utf8')}`, { mode: 0o600 });
-
-  // Two instances of every service, each on a free port, with helm's generated environment.
-  const { NODE_TEST_CONTEXT: _ignored, ...inherited } = process.env;
-  const balanced: BalancedService[] = [];
-  const byService = new Map<string, Instance[]>();
-  for (const service of services) {
-    const env: Record<string, string | undefined> = { ...inherited, ...(await serviceEnv(instanceDir, service.name)), HIVEMATRIX_INSTANCE_DIR: instanceDir };
-    if (service.name === 'ledger') env.MONTH_END_ENABLED = 'true';
-    const pair: Instance[] = [];
-    for (const suffix of ['a', 'b']) {
-      const instance = createInstance({
-        id: `${service.name}-${suffix}`, service: service.name, port: await freePort(), tls: service.tls,
-        root: platform.clone, env, logFile: path.join(LOGS, `${service.name}-${suffix}.log`),
-      });
-      pair.push(instance);
-      instances.push(instance);
-    }
-    byService.set(service.name, pair);
-    balanced.push({
-      name: service.name, frontendPort: service.port, servers: pair.map((instance) => ({ name: instance.id, port: instance.port })),
-      tls: service.tls ? { pem } : undefined,
+    await mkdir(LOGS, { recursive: true });
+    // Progress and figures as they come (a run takes minutes), not only in the final report.
+    const log = (line: string): void => void process.stdout.write(`[cluster] ${line}\n`);
+    const redisUrl = new URL(REDIS_URL);
+    redisUrl.pathname = `/${REDIS_DATABASE}`;
+    const instances: Instance[] = [];
+    const haproxyLog: string[] = [];
+    // Undone in reverse: the instances, then HAProxy, then the platform and its databases.
+    const cleanups: (() => Promise<void>)[] = [
+      async () => {
+        await Promise.all(instances.map((instance) => instance.stop('SIGKILL')));
+      },
+    ];
+    t.after(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
     });
-  }
-  const socket = path.join(instanceDir, 'haproxy.sock');
-  const configFile = path.join(instanceDir, 'haproxy.cfg');
-  await writeFile(configFile, haproxyConfig(balanced, socket));
-  const haproxy = await startHaproxy(configFile, socket, (chunk) => haproxyLog.push(chunk));
-  cleanups.splice(1, 0, async () => {
-    haproxy.kill('SIGTERM');
-    await writeFile(path.join(LOGS, 'haproxy.log'), haproxyLog.join(''));
-  });
-  const keyOf = (instance: Instance): string => `be_${instance.service}/${instance.id}`;
 
-  let started = Date.now();
-  for (const service of services) {
-    const pair = byService.get(service.name) ?? [];
-    await Promise.all(pair.map((instance) => instance.start()));
-    await waitUp(socket, pair.map(keyOf), 20_000);
-  }
-  log(`${instances.length} instances of ${services.length} services up behind HAProxy in ${Date.now() - started} ms`);
+    const setupStarted = Date.now();
+    const cluster: ClusterPlatform = await prepareCluster({
+      adminUrl: DATABASE_URL,
+      redisUrl: redisUrl.href,
+      appEnv: {
+        core: { REDIS_KEY_PREFIX: `hmc:${Date.now().toString(36)}:core:` },
+        // Every request of the load is the same user's: the per-user budgets of the gateway (1,200
+        // a minute) and of each app (500) would answer 429, which is not what this measures.
+        ...Object.fromEntries(
+          ['nexus', 'codex', 'ledger', 'knowledgetree', 'beacon', 'brainhair'].map((name) => [
+            name,
+            { RATE_LIMIT_PER_MINUTE: '100000' },
+          ]),
+        ),
+        // Helm's single first start leaves the month-end job to the two instances, which start at
+        // once: the job of the month that is due must run once whichever instance gets there first.
+        ledger: { MONTH_END_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' },
+      },
+      log,
+    });
+    cleanups.unshift(() => cluster.dispose());
+    log(`platform prepared in ${Date.now() - setupStarted} ms`);
+    const { services, instanceDir, platform } = cluster;
+    const nexusPort = services.find((service) => service.name === 'nexus')?.port ?? 0;
 
-  // Two sessions through the balancer: one for the load, one to sign out of.
-  const password = await platform.adminPassword();
-  const cookieOf = (): Promise<string> => signInOverHttp(nexusPort, `localhost:${nexusPort}`, '/codex/', 'admin', password);
-  const loadCookie = await cookieOf();
-  const logoutCookie = await cookieOf();
-  for (const pathname of LOAD_PATHS) {
-    const answer = await gatewayGet(nexusPort, nexusPort, pathname, loadCookie);
-    // A page may send on to another of its own (knowledgetree's root to its tree's root folder).
-    assert.ok(answer.status < 400 && !signedOut(answer), `${pathname} answers the signed-in admin (${answer.status} ${answer.location})`);
-  }
+    // Nexus's own certificate for HAProxy's TLS frontend (helm generated it at the first start).
+    const certs = path.join(instanceDir, 'certs');
+    const certFiles = await readdir(certs);
+    const crt = certFiles.find((file) => file.endsWith('.crt'));
+    const key = certFiles.find((file) => file.endsWith('.key'));
+    assert.ok(crt !== undefined && key !== undefined, `nexus's certificate in ${certs}: ${certFiles.join(', ')}`);
+    const pem = path.join(instanceDir, 'haproxy-nexus.pem');
+    await writeFile(
+      pem,
+      `${await readFile(path.join(certs, crt), 'utf8')}\n${await readFile(path.join(certs, key), 'utf8')}`,
+      { mode: 0o600 },
+    );
 
-  // The load, then the kills: each instance dies without warning while requests are in flight.
-  const load = startLoad({ port: nexusPort, hostname: 'localhost', cookie: loadCookie, paths: LOAD_PATHS, concurrency: 4, pauseMs: 10 });
-  await sleep(3_000);
-  load.phase('kills');
-  started = Date.now();
-  const killed: Instance[] = [];
-  for (const name of KILLED) {
-    const victim = byService.get(name)?.[0];
-    assert.ok(victim !== undefined);
-    const signal = await victim.stop('SIGKILL');
-    assert.equal(signal, 'SIGKILL');
-    killed.push(victim);
+    // Two instances of every service, each on a free port, with helm's generated environment.
+    const { NODE_TEST_CONTEXT: _ignored, ...inherited } = process.env;
+    const balanced: BalancedService[] = [];
+    const byService = new Map<string, Instance[]>();
+    for (const service of services) {
+      const env: Record<string, string | undefined> = {
+        ...inherited,
+        ...(await serviceEnv(instanceDir, service.name)),
+        HIVEMATRIX_INSTANCE_DIR: instanceDir,
+      };
+      if (service.name === 'ledger') env.MONTH_END_ENABLED = 'true';
+      const pair: Instance[] = [];
+      for (const suffix of ['a', 'b']) {
+        const instance = createInstance({
+          id: `${service.name}-${suffix}`,
+          service: service.name,
+          port: await freePort(),
+          tls: service.tls,
+          root: platform.clone,
+          env,
+          logFile: path.join(LOGS, `${service.name}-${suffix}.log`),
+        });
+        pair.push(instance);
+        instances.push(instance);
+      }
+      byService.set(service.name, pair);
+      balanced.push({
+        name: service.name,
+        frontendPort: service.port,
+        servers: pair.map((instance) => ({ name: instance.id, port: instance.port })),
+        tls: service.tls ? { pem } : undefined,
+      });
+    }
+    const socket = path.join(instanceDir, 'haproxy.sock');
+    const configFile = path.join(instanceDir, 'haproxy.cfg');
+    await writeFile(configFile, haproxyConfig(balanced, socket));
+    const haproxy = await startHaproxy(configFile, socket, (chunk) => haproxyLog.push(chunk));
+    cleanups.splice(1, 0, async () => {
+      haproxy.kill('SIGTERM');
+      await writeFile(path.join(LOGS, 'haproxy.log'), haproxyLog.join(''));
+    });
+    const keyOf = (instance: Instance): string => `be_${instance.service}/${instance.id}`;
+
+    let started = Date.now();
+    for (const service of services) {
+      const pair = byService.get(service.name) ?? [];
+      await Promise.all(pair.map((instance) => instance.start()));
+      await waitUp(socket, pair.map(keyOf), 20_000);
+    }
+    log(`${instances.length} instances of ${services.length} services up behind HAProxy in ${Date.now() - started} ms`);
+
+    // Two sessions through the balancer: one for the load, one to sign out of.
+    const password = await platform.adminPassword();
+    const cookieOf = (): Promise<string> =>
+      signInOverHttp(nexusPort, `localhost:${nexusPort}`, '/codex/', 'admin', password);
+    const loadCookie = await cookieOf();
+    const logoutCookie = await cookieOf();
+    for (const pathname of LOAD_PATHS) {
+      const answer = await gatewayGet(nexusPort, nexusPort, pathname, loadCookie);
+      // A page may send on to another of its own (knowledgetree's root to its tree's root folder).
+      assert.ok(
+        answer.status < 400 && !signedOut(answer),
+        `${pathname} answers the signed-in admin (${answer.status} ${answer.location})`,
+      );
+    }
+
+    // The load, then the kills: each instance dies without warning while requests are in flight.
+    const load = startLoad({
+      port: nexusPort,
+      hostname: 'localhost',
+      cookie: loadCookie,
+      paths: LOAD_PATHS,
+      concurrency: 4,
+      pauseMs: 10,
+    });
+    await sleep(3_000);
+    load.phase('kills');
+    started = Date.now();
+    const killed: Instance[] = [];
+    for (const name of KILLED) {
+      const victim = byService.get(name)?.[0];
+      assert.ok(victim !== undefined);
+      const signal = await victim.stop('SIGKILL');
+      assert.equal(signal, 'SIGKILL');
+      killed.push(victim);
+      await sleep(2_000);
+    }
+    await Promise.all(killed.map((instance) => instance.start()));
+    await waitUp(socket, killed.map(keyOf), 20_000);
     await sleep(2_000);
-  }
-  await Promise.all(killed.map((instance) => instance.start()));
-  await waitUp(socket, killed.map(keyOf), 20_000);
-  await sleep(2_000);
-  const killSeconds = (Date.now() - started) / 1000;
+    const killSeconds = (Date.now() - started) / 1000;
 
-  // The rolling restart: every instance in turn drains on SIGTERM, starts again, and the next
-  // waits until HAProxy routes to it.
-  load.phase('rolling restart');
-  started = Date.now();
-  for (const service of services) {
-    for (const instance of byService.get(service.name) ?? []) {
-      const exit = await instance.stop('SIGTERM');
-      assert.equal(exit, '0', `${instance.id} drained and exited 0 on SIGTERM`);
-      await instance.start();
-      await waitUp(socket, [keyOf(instance)], 20_000);
+    // The rolling restart: every instance in turn drains on SIGTERM, starts again, and the next
+    // waits until HAProxy routes to it.
+    load.phase('rolling restart');
+    started = Date.now();
+    for (const service of services) {
+      for (const instance of byService.get(service.name) ?? []) {
+        const exit = await instance.stop('SIGTERM');
+        assert.equal(exit, '0', `${instance.id} drained and exited 0 on SIGTERM`);
+        await instance.start();
+        await waitUp(socket, [keyOf(instance)], 20_000);
+      }
     }
-  }
-  await sleep(2_000);
-  const rollingSeconds = (Date.now() - started) / 1000;
-  load.phase('after');
-  await sleep(2_000);
-  const phases = await load.stop();
-  log(`kills (${KILLED.join(', ')}, SIGKILL then restart) took ${killSeconds.toFixed(1)} s; rolling restart of ${instances.length} instances ${rollingSeconds.toFixed(1)} s`);
-  for (const [name, stats] of phases) log(`${name}: ${stats.requests} requests, ${stats.failures} failed (${percent(stats)}), ${stats.sessionLost} sent to sign in`);
-  for (const [name, stats] of phases) for (const sample of stats.samples) log(`${name}: ${sample}`);
+    await sleep(2_000);
+    const rollingSeconds = (Date.now() - started) / 1000;
+    load.phase('after');
+    await sleep(2_000);
+    const phases = await load.stop();
+    log(
+      `kills (${KILLED.join(', ')}, SIGKILL then restart) took ${killSeconds.toFixed(1)} s; rolling restart of ${instances.length} instances ${rollingSeconds.toFixed(1)} s`,
+    );
+    for (const [name, stats] of phases)
+      log(
+        `${name}: ${stats.requests} requests, ${stats.failures} failed (${percent(stats)}), ${stats.sessionLost} sent to sign in`,
+      );
+    for (const [name, stats] of phases) for (const sample of stats.samples) log(`${name}: ${sample}`);
 
-  // A logout at nexus A is refused at nexus B (each asked directly, not through HAProxy).
-  const [nexusA, nexusB] = byService.get('nexus') ?? [];
-  assert.ok(nexusA !== undefined && nexusB !== undefined);
-  assert.equal((await gatewayGet(nexusB.port, nexusPort, '/codex/', logoutCookie)).status, 200, 'the second session works at nexus B');
-  const logout = await gatewayGet(nexusA.port, nexusPort, '/logout', logoutCookie);
-  assert.equal(logout.status, 303, `logout at nexus A (${logout.status} ${logout.location})`);
-  const loggedOutAt = Date.now();
-  let propagationMs = -1;
-  while (Date.now() - loggedOutAt < 5_000) {
-    if (signedOut(await gatewayGet(nexusB.port, nexusPort, '/codex/', logoutCookie))) {
-      propagationMs = Date.now() - loggedOutAt;
-      break;
+    // A logout at nexus A is refused at nexus B (each asked directly, not through HAProxy).
+    const [nexusA, nexusB] = byService.get('nexus') ?? [];
+    assert.ok(nexusA !== undefined && nexusB !== undefined);
+    assert.equal(
+      (await gatewayGet(nexusB.port, nexusPort, '/codex/', logoutCookie)).status,
+      200,
+      'the second session works at nexus B',
+    );
+    const logout = await gatewayGet(nexusA.port, nexusPort, '/logout', logoutCookie);
+    assert.equal(logout.status, 303, `logout at nexus A (${logout.status} ${logout.location})`);
+    const loggedOutAt = Date.now();
+    let propagationMs = -1;
+    while (Date.now() - loggedOutAt < 5_000) {
+      if (signedOut(await gatewayGet(nexusB.port, nexusPort, '/codex/', logoutCookie))) {
+        propagationMs = Date.now() - loggedOutAt;
+        break;
+      }
+      await sleep(20);
     }
-    await sleep(20);
-  }
-  // The load's session is still the one it signed in with.
-  assert.equal((await gatewayGet(nexusPort, nexusPort, '/codex/', loadCookie)).status, 200, 'the load\'s session survived');
+    // The load's session is still the one it signed in with.
+    assert.equal(
+      (await gatewayGet(nexusPort, nexusPort, '/codex/', loadCookie)).status,
+      200,
+      "the load's session survived",
+    );
 
-  // Ledger's month-end: the month that is due ran once, across two instances and four starts.
-  const ledgerDb = new pg.Client({ connectionString: Object.assign(new URL(DATABASE_URL), { pathname: `/${cluster.databases.ledger ?? ''}` }).href });
-  await ledgerDb.connect();
-  // The scheduler's first check comes a minute after an instance starts: wait for one.
-  const monthEndQuery = 'SELECT period, count(*) AS runs FROM month_end_runs GROUP BY period';
-  let monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
-  for (const deadline = Date.now() + 90_000; monthEnd.rows.length === 0 && Date.now() < deadline; await sleep(2_000)) {
+    // Ledger's month-end: the month that is due ran once, across two instances and four starts.
+    const ledgerDb = new pg.Client({
+      connectionString: Object.assign(new URL(DATABASE_URL), { pathname: `/${cluster.databases.ledger ?? ''}` }).href,
+    });
+    await ledgerDb.connect();
+    // The scheduler's first check comes a minute after an instance starts: wait for one.
+    const monthEndQuery = 'SELECT period, count(*) AS runs FROM month_end_runs GROUP BY period';
+    let monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
+    for (
+      const deadline = Date.now() + 90_000;
+      monthEnd.rows.length === 0 && Date.now() < deadline;
+      await sleep(2_000)
+    ) {
+      monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
+    }
+    await sleep(3_000);
     monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
-  }
-  await sleep(3_000);
-  monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
-  await ledgerDb.end();
+    await ledgerDb.end();
 
-  log(`logout at nexus A refused at nexus B after ${propagationMs} ms`);
-  log(`month-end runs: ${monthEnd.rows.map((row) => `${row.period}×${row.runs}`).join(', ') || 'none'}`);
+    log(`logout at nexus A refused at nexus B after ${propagationMs} ms`);
+    log(`month-end runs: ${monthEnd.rows.map((row) => `${row.period}×${row.runs}`).join(', ') || 'none'}`);
 
-  const all = [...phases.values()];
-  assert.equal(all.reduce((sum, stats) => sum + stats.sessionLost, 0), 0, 'no request was sent to sign in again');
-  const kills = phases.get('kills');
-  const rolling = phases.get('rolling restart');
-  assert.ok(kills !== undefined && rolling !== undefined);
-  // Under 1,000 requests (a busy machine), under 0.1 % means none.
-  assert.ok(kills.failures / kills.requests < 0.001, `failures during the kills under 0.1 % (${kills.failures}/${kills.requests})`);
-  assert.equal(rolling.failures, 0, 'no failure during the rolling restart');
-  assert.equal(phases.get('after')?.failures ?? 0, 0);
-  assert.ok(propagationMs >= 0 && propagationMs < 1_000, `logout refused at the other nexus within 1 s (${propagationMs} ms)`);
-  assert.equal(monthEnd.rows.length, 1, 'the month-end job ran for the month that is due');
-  assert.equal(monthEnd.rows[0]?.runs, '1', 'once');
-});
+    const all = [...phases.values()];
+    assert.equal(
+      all.reduce((sum, stats) => sum + stats.sessionLost, 0),
+      0,
+      'no request was sent to sign in again',
+    );
+    const kills = phases.get('kills');
+    const rolling = phases.get('rolling restart');
+    assert.ok(kills !== undefined && rolling !== undefined);
+    // Under 1,000 requests (a busy machine), under 0.1 % means none.
+    assert.ok(
+      kills.failures / kills.requests < 0.001,
+      `failures during the kills under 0.1 % (${kills.failures}/${kills.requests})`,
+    );
+    assert.equal(rolling.failures, 0, 'no failure during the rolling restart');
+    assert.equal(phases.get('after')?.failures ?? 0, 0);
+    assert.ok(
+      propagationMs >= 0 && propagationMs < 1_000,
+      `logout refused at the other nexus within 1 s (${propagationMs} ms)`,
+    );
+    assert.equal(monthEnd.rows.length, 1, 'the month-end job ran for the month that is due');
+    assert.equal(monthEnd.rows[0]?.runs, '1', 'once');
+  },
+);

@@ -39,8 +39,23 @@ interface Ticket {
   fr_due_by: string;
   deleted?: boolean;
   spam?: boolean;
-  conversations: { id: number; body_text: string; private: boolean; incoming: boolean; from_email: string | null; created_at: string }[];
-  time_entries: { id: number; time_spent: string; executed_at: string; billable: boolean; agent_id: number; note: string; created_at: string }[];
+  conversations: {
+    id: number;
+    body_text: string;
+    private: boolean;
+    incoming: boolean;
+    from_email: string | null;
+    created_at: string;
+  }[];
+  time_entries: {
+    id: number;
+    time_spent: string;
+    executed_at: string;
+    billable: boolean;
+    agent_id: number;
+    note: string;
+    created_at: string;
+  }[];
 }
 
 const WORKSPACE = { id: 2, name: 'IT', primary: true, state: 'active' };
@@ -50,31 +65,133 @@ function account(now: Date) {
   const day = 86_400_000;
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * day).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const departments = [
-    { id: 11, name: 'Woodgrove Clinic', description: 'Two practices', domains: ['woodgrove-clinic.example'], custom_fields: { account_number: 410001, contract_term: '1-Year', contract_start_date: '2026-01-01', managed_users: '8' } },
-    { id: 12, name: 'Litware Legal', description: null, domains: ['litware-legal.example'], custom_fields: { account_number: '410002', contract_term: 'monthly' } },
+    {
+      id: 11,
+      name: 'Woodgrove Clinic',
+      description: 'Two practices',
+      domains: ['woodgrove-clinic.example'],
+      custom_fields: {
+        account_number: 410001,
+        contract_term: '1-Year',
+        contract_start_date: '2026-01-01',
+        managed_users: '8',
+      },
+    },
+    {
+      id: 12,
+      name: 'Litware Legal',
+      description: null,
+      domains: ['litware-legal.example'],
+      custom_fields: { account_number: '410002', contract_term: 'monthly' },
+    },
   ];
   const requesters = [
-    { id: 21, first_name: 'Nora', last_name: 'Lind', primary_email: 'nora@woodgrove-clinic.example', active: true, job_title: 'Office manager', department_ids: [11] },
-    { id: 22, first_name: 'Olle', last_name: 'Berg', primary_email: 'olle@woodgrove-clinic.example', active: true, job_title: null, department_ids: [11] },
-    { id: 23, first_name: 'Fay', last_name: 'Moss', primary_email: 'fay@litware-legal.example', active: true, job_title: 'Partner', department_ids: [12] },
+    {
+      id: 21,
+      first_name: 'Nora',
+      last_name: 'Lind',
+      primary_email: 'nora@woodgrove-clinic.example',
+      active: true,
+      job_title: 'Office manager',
+      department_ids: [11],
+    },
+    {
+      id: 22,
+      first_name: 'Olle',
+      last_name: 'Berg',
+      primary_email: 'olle@woodgrove-clinic.example',
+      active: true,
+      job_title: null,
+      department_ids: [11],
+    },
+    {
+      id: 23,
+      first_name: 'Fay',
+      last_name: 'Moss',
+      primary_email: 'fay@litware-legal.example',
+      active: true,
+      job_title: 'Partner',
+      department_ids: [12],
+    },
   ];
-  const agents = [{ id: 31, first_name: 'Sam', last_name: 'Okafor', email: 'sam@msp.example', active: true, job_title: 'Technician' }];
+  const agents = [
+    { id: 31, first_name: 'Sam', last_name: 'Okafor', email: 'sam@msp.example', active: true, job_title: 'Technician' },
+  ];
   const tickets: Ticket[] = [
     {
-      id: 7001, subject: 'Scanner does not send to email', status: 4, priority: 2, department_id: 11, requester_id: 21, responder_id: 31,
-      created_at: at(6), updated_at: at(5), due_by: at(3), fr_due_by: at(5),
-      conversations: [{ id: 1, body_text: 'The scanner stopped sending scans.', private: false, incoming: true, from_email: 'nora@woodgrove-clinic.example', created_at: at(6) }],
-      time_entries: [{ id: 9101, time_spent: '01:15', executed_at: at(5), billable: true, agent_id: 31, note: 'SMTP relay fixed', created_at: at(5) }],
+      id: 7001,
+      subject: 'Scanner does not send to email',
+      status: 4,
+      priority: 2,
+      department_id: 11,
+      requester_id: 21,
+      responder_id: 31,
+      created_at: at(6),
+      updated_at: at(5),
+      due_by: at(3),
+      fr_due_by: at(5),
+      conversations: [
+        {
+          id: 1,
+          body_text: 'The scanner stopped sending scans.',
+          private: false,
+          incoming: true,
+          from_email: 'nora@woodgrove-clinic.example',
+          created_at: at(6),
+        },
+      ],
+      time_entries: [
+        {
+          id: 9101,
+          time_spent: '01:15',
+          executed_at: at(5),
+          billable: true,
+          agent_id: 31,
+          note: 'SMTP relay fixed',
+          created_at: at(5),
+        },
+      ],
     },
     {
-      id: 7002, subject: 'New laptop for the partner', status: 2, priority: 2, department_id: 12, requester_id: 23, responder_id: 31,
-      created_at: at(2), updated_at: at(1), due_by: at(-5), fr_due_by: at(1),
+      id: 7002,
+      subject: 'New laptop for the partner',
+      status: 2,
+      priority: 2,
+      department_id: 12,
+      requester_id: 23,
+      responder_id: 31,
+      created_at: at(2),
+      updated_at: at(1),
+      due_by: at(-5),
+      fr_due_by: at(1),
       conversations: [],
-      time_entries: [{ id: 9102, time_spent: '00:30', executed_at: at(1), billable: true, agent_id: 31, note: 'Ordered', created_at: at(1) }],
+      time_entries: [
+        {
+          id: 9102,
+          time_spent: '00:30',
+          executed_at: at(1),
+          billable: true,
+          agent_id: 31,
+          note: 'Ordered',
+          created_at: at(1),
+        },
+      ],
     },
     {
-      id: 7003, subject: 'You won a prize', status: 2, priority: 1, department_id: 12, requester_id: 23, responder_id: null,
-      created_at: at(3), updated_at: at(3), due_by: at(-1), fr_due_by: at(-1), spam: true, conversations: [], time_entries: [],
+      id: 7003,
+      subject: 'You won a prize',
+      status: 2,
+      priority: 1,
+      department_id: 12,
+      requester_id: 23,
+      responder_id: null,
+      created_at: at(3),
+      updated_at: at(3),
+      due_by: at(-1),
+      fr_due_by: at(-1),
+      spam: true,
+      conversations: [],
+      time_entries: [],
     },
   ];
   return { departments, requesters, agents, tickets };
@@ -100,13 +217,23 @@ export async function startFakeFreshservice(apiKey: string, now = new Date()): P
     const page = Number(url.searchParams.get('page') ?? '1');
     const perPage = Number(url.searchParams.get('per_page') ?? String(DEFAULT_PER_PAGE));
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
-      return send(res, 400, { description: 'Validation failed', errors: [{ field: 'per_page', message: `per_page must be between 1 and ${MAX_PER_PAGE}`, code: 'invalid_value' }] });
+      return send(res, 400, {
+        description: 'Validation failed',
+        errors: [
+          { field: 'per_page', message: `per_page must be between 1 and ${MAX_PER_PAGE}`, code: 'invalid_value' },
+        ],
+      });
     }
     const slice = items.slice((page - 1) * perPage, page * perPage);
     const more = page * perPage < items.length;
     const next = new URLSearchParams(url.searchParams);
     next.set('page', String(page + 1));
-    return send(res, 200, { [key]: slice }, more ? { link: `<${base}${url.pathname}?${next.toString()}>; rel="next"` } : {});
+    return send(
+      res,
+      200,
+      { [key]: slice },
+      more ? { link: `<${base}${url.pathname}?${next.toString()}>; rel="next"` } : {},
+    );
   };
 
   const shape = ({ conversations: _conversations, time_entries: _entries, ...ticket }: Ticket) => ({
@@ -124,14 +251,21 @@ export async function startFakeFreshservice(apiKey: string, now = new Date()): P
     const url = new URL(req.url ?? '/', base);
     const authorised = req.headers.authorization === expected;
     log.push({ request: `${req.method ?? 'GET'} ${url.pathname}${url.search}`, authorised });
-    if (!authorised) return send(res, 401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
-    if (req.method !== 'GET') return send(res, 405, { code: 'method_not_allowed', message: 'This method is not supported by the fake.' });
+    if (!authorised)
+      return send(res, 401, {
+        code: 'invalid_credentials',
+        message: 'You have to be logged in to perform this action.',
+      });
+    if (req.method !== 'GET')
+      return send(res, 405, { code: 'method_not_allowed', message: 'This method is not supported by the fake.' });
     const perTicket = /^\/api\/v2\/tickets\/(\d+)(?:\/(conversations|time_entries))?$/.exec(url.pathname);
     if (perTicket !== null) {
       const ticket = data.tickets.find((entry) => entry.id === Number(perTicket[1]));
       if (ticket === undefined) return send(res, 404, { code: 'access_denied', message: 'Record not found' });
       if (perTicket[2] === undefined) return send(res, 200, { ticket: shape(ticket) });
-      return perTicket[2] === 'conversations' ? list(res, url, 'conversations', ticket.conversations) : list(res, url, 'time_entries', ticket.time_entries);
+      return perTicket[2] === 'conversations'
+        ? list(res, url, 'conversations', ticket.conversations)
+        : list(res, url, 'time_entries', ticket.time_entries);
     }
     switch (url.pathname) {
       case '/api/v2/departments':
@@ -145,10 +279,20 @@ export async function startFakeFreshservice(apiKey: string, now = new Date()): P
       case '/api/v2/tickets': {
         const filter = url.searchParams.get('filter');
         if (filter !== null && !['new_and_my_open', 'watching', 'spam', 'deleted'].includes(filter)) {
-          return send(res, 400, { description: 'Validation failed', errors: [{ field: 'filter', message: 'It should be one of these values: new_and_my_open,watching,spam,deleted', code: 'invalid_value' }] });
+          return send(res, 400, {
+            description: 'Validation failed',
+            errors: [
+              {
+                field: 'filter',
+                message: 'It should be one of these values: new_and_my_open,watching,spam,deleted',
+                code: 'invalid_value',
+              },
+            ],
+          });
         }
         const workspace = url.searchParams.get('workspace_id');
-        if (workspace !== null && workspace !== '0' && workspace !== String(WORKSPACE.id)) return list(res, url, 'tickets', []);
+        if (workspace !== null && workspace !== '0' && workspace !== String(WORKSPACE.id))
+          return list(res, url, 'tickets', []);
         const since = Date.parse(url.searchParams.get('updated_since') ?? '');
         // Without updated_since the list holds the last 30 days' tickets only, as documented.
         const from = Number.isNaN(since) ? now.getTime() - 30 * 86_400_000 : since;

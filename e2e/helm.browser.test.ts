@@ -29,9 +29,12 @@ async function eventually(what: string, check: () => Promise<boolean>, ms = 30_0
 
 /** The cell texts of a table's rows, by its accessible name. */
 async function rowsOf(page: Page, label: string): Promise<string[][]> {
-  return page.getByRole('table', { name: label }).locator('tbody tr').evaluateAll((rows) =>
-    rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim())),
-  );
+  return page
+    .getByRole('table', { name: label })
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim())),
+    );
 }
 
 describe('helm console through the gateway', () => {
@@ -39,7 +42,6 @@ describe('helm console through the gateway', () => {
   // The technician the console creates; the restore test signs in as them again.
   const username = `tech${Date.now() % 100000}`;
   const password = `Pw-${randomUUID()}`;
-
 
   it('lets an admin restart a service, read the logs, create a user and run the audit; refuses a technician', async (context) => {
     const ready = suite.ready(context);
@@ -56,14 +58,19 @@ describe('helm console through the gateway', () => {
     assert.match(await templateRow.innerText(), /running/);
     const pidBefore = (await platform.status()).find((service) => service.name === 'template')?.pid;
     assert.ok(pidBefore);
-    await Promise.all([page.waitForURL(/\/helm\/services\/template/), page.getByRole('button', { name: 'restart template' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/helm\/services\/template/),
+      page.getByRole('button', { name: 'restart template' }).click(),
+    ]);
     await eventually('the template to run again under a new pid', async () => {
       const template = (await platform.status()).find((service) => service.name === 'template');
       return template?.state === 'running' && template.health === 'healthy' && template.pid !== pidBefore;
     });
     await page.reload();
     assert.match(await page.locator('main').innerText(), /running/);
-    const answer = await page.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json' } });
+    const answer = await page.request.get(`${publicUrl}/template/api/data`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(answer.status(), 200, 'the restarted template answers through the gateway');
     await page.goto(`${publicUrl}/helm/audit-trail`);
     assert.match(await page.locator('main').innerText(), /restart/);
@@ -71,23 +78,39 @@ describe('helm console through the gateway', () => {
     // Disable beacon from its page (an app nothing depends on; turning off ledger is refused while
     // brainhair, which depends on it, is on): it stops and leaves the gateway; enable it: it runs again.
     await page.goto(`${publicUrl}/helm/`);
-    await Promise.all([page.waitForURL(/\/helm\/services\/beacon/), page.getByRole('button', { name: 'disable beacon' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/helm\/services\/beacon/),
+      page.getByRole('button', { name: 'disable beacon' }).click(),
+    ]);
     await eventually('beacon to be disabled and stopped', async () => {
       const beacon = (await platform.status()).find((service) => service.name === 'beacon');
       return beacon?.state === 'disabled' && beacon.pid === null;
     });
-    await eventually('the gateway to drop beacon', async () => (await page.request.get(`${publicUrl}/beacon/`, { headers: { accept: 'application/json' } })).status() === 404);
+    await eventually(
+      'the gateway to drop beacon',
+      async () =>
+        (await page.request.get(`${publicUrl}/beacon/`, { headers: { accept: 'application/json' } })).status() === 404,
+    );
     await page.goto(`${publicUrl}/helm/services/beacon`);
-    await Promise.all([page.waitForURL(/\/helm\/services\/beacon/), page.getByRole('button', { name: 'enable beacon' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/helm\/services\/beacon/),
+      page.getByRole('button', { name: 'enable beacon' }).click(),
+    ]);
     await eventually('beacon to run again', async () => {
       const beacon = (await platform.status()).find((service) => service.name === 'beacon');
       return beacon?.state === 'running' && beacon.health === 'healthy';
     });
-    await eventually('the gateway to route beacon again', async () => (await page.request.get(`${publicUrl}/beacon/`, { headers: { accept: 'application/json' } })).status() !== 404);
+    await eventually(
+      'the gateway to route beacon again',
+      async () =>
+        (await page.request.get(`${publicUrl}/beacon/`, { headers: { accept: 'application/json' } })).status() !== 404,
+    );
 
     // Logs: a request with a known correlation id, followed across the gateway and the service.
     const traceId = `e2e-${randomUUID()}`;
-    const traced = await page.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json', 'x-correlation-id': traceId } });
+    const traced = await page.request.get(`${publicUrl}/template/api/data`, {
+      headers: { accept: 'application/json', 'x-correlation-id': traceId },
+    });
     assert.equal(traced.status(), 200);
     await page.goto(`${publicUrl}/helm/logs`);
     await page.getByLabel('Correlation id').fill(traceId);
@@ -96,7 +119,10 @@ describe('helm console through the gateway', () => {
     let services = new Set<string | undefined>();
     await eventually('the traced request in the logs of the gateway and the template', async () => {
       const rows = (await rowsOf(page, 'Log entries')).filter((cells) => cells.length >= 3); // not the "No entries match." row
-      assert.ok(rows.every((cells) => cells.includes(traceId)), `only the traced request is shown: ${rows.map((cells) => cells.join(' | ')).join('; ')}`);
+      assert.ok(
+        rows.every((cells) => cells.includes(traceId)),
+        `only the traced request is shown: ${rows.map((cells) => cells.join(' | ')).join('; ')}`,
+      );
       services = new Set(rows.map((cells) => cells[1]));
       if (services.has('nexus') && services.has('template')) return true;
       await page.reload();
@@ -143,7 +169,17 @@ describe('helm console through the gateway', () => {
     const tech = await techContext.newPage();
     await signIn(tech, `${publicUrl}/template/`, username, password);
     assert.match(await tech.locator('.page-header__title').innerText(), /^Hello, /);
-    for (const url of ['/helm/', '/helm/services', '/helm/logs', '/helm/users', '/helm/security', '/helm/audit-trail', '/helm/settings', '/helm/backups', '/helm/alerts']) {
+    for (const url of [
+      '/helm/',
+      '/helm/services',
+      '/helm/logs',
+      '/helm/users',
+      '/helm/security',
+      '/helm/audit-trail',
+      '/helm/settings',
+      '/helm/backups',
+      '/helm/alerts',
+    ]) {
       const response = await tech.goto(`${publicUrl}${url}`);
       assert.equal(response?.status(), 403, `${url} for a technician`);
     }
@@ -152,7 +188,10 @@ describe('helm console through the gateway', () => {
       assert.equal(response.status(), 403, `${url} for a technician`);
     }
     for (const action of ['stop', 'disable']) {
-      const post = await tech.request.post(`${publicUrl}/helm/services/template/${action}`, { headers: { origin: publicUrl }, maxRedirects: 0 });
+      const post = await tech.request.post(`${publicUrl}/helm/services/template/${action}`, {
+        headers: { origin: publicUrl },
+        maxRedirects: 0,
+      });
       assert.equal(post.status(), 403, `${action} for a technician`);
     }
     assert.equal((await platform.status()).find((service) => service.name === 'template')?.state, 'running');
@@ -169,7 +208,10 @@ describe('helm console through the gateway', () => {
     const page = await admin.newPage();
     await signIn(page, `${publicUrl}/template/`, 'admin', await platform.adminPassword());
     const note = `written before the backup ${randomUUID()}`;
-    const written = await page.request.post(`${publicUrl}/template/api/data`, { headers: { origin: publicUrl, accept: 'application/json' }, data: { body: note } });
+    const written = await page.request.post(`${publicUrl}/template/api/data`, {
+      headers: { origin: publicUrl, accept: 'application/json' },
+      data: { body: note },
+    });
     assert.equal(written.status(), 201, await written.text());
     await admin.close();
     const adminPassword = await platform.adminPassword();
@@ -192,7 +234,10 @@ describe('helm console through the gateway', () => {
     const back = await again.newPage();
     await signIn(back, `${publicUrl}/template/`, 'admin', adminPassword);
     const data = await back.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json' } });
-    assert.ok(((await data.json()) as { notes: { body: string }[] }).notes.some((item) => item.body === note), 'the note is back');
+    assert.ok(
+      ((await data.json()) as { notes: { body: string }[] }).notes.some((item) => item.body === note),
+      'the note is back',
+    );
     await again.close();
     const tech = await browser.newContext({ ignoreHTTPSErrors: true });
     await signIn(await tech.newPage(), `${publicUrl}/template/`, username, password);

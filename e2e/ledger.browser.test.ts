@@ -21,35 +21,62 @@ interface DashboardRow {
 describe('ledger through the gateway', () => {
   const suite = withStartedPlatform();
 
-
   it('lets a billing user change a rate, accept the bill and download its PDF; refuses a technician', async (context) => {
     const ready = suite.ready(context);
     if (!ready) return;
     const { browser, platform } = ready;
     const { publicUrl } = platform;
     await mkdir(ARTIFACTS, { recursive: true });
-    const seeded = await platform.run(process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '12', '--contacts', '60', '--assets', '60']);
+    const seeded = await platform.run(process.execPath, [
+      '--import',
+      'tsx',
+      'services/codex/src/cli/seed.ts',
+      '--companies',
+      '12',
+      '--contacts',
+      '60',
+      '--assets',
+      '60',
+    ]);
     assert.equal(seeded.code, 0, seeded.out);
     const password = `Pw-${randomUUID()}`;
-    for (const [username, group] of [['billie', 'billing'], ['terry', 'technicians']] as const) {
-      const added: RunResult = await platform.cli(['users', 'add', username, '--group', group, '--email', `${username}@example.test`, '--password-stdin'], `${password}\n`);
+    for (const [username, group] of [
+      ['billie', 'billing'],
+      ['terry', 'technicians'],
+    ] as const) {
+      const added: RunResult = await platform.cli(
+        ['users', 'add', username, '--group', group, '--email', `${username}@example.test`, '--password-stdin'],
+        `${password}\n`,
+      );
       assert.equal(added.code, 0, added.out);
     }
 
-    const billing = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    const billing = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+    });
     const page = await billing.newPage();
     await signIn(page, `${publicUrl}/ledger/`, 'billie', password);
     assert.equal(await page.getByRole('table', { name: 'Clients' }).count(), 1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'ledger-dashboard.png'), fullPage: true });
 
     // A client with users, so the per-user rate moves its total.
-    const dashboard = await page.request.get(`${publicUrl}/ledger/api/billing/dashboard`, { headers: { accept: 'application/json' } });
+    const dashboard = await page.request.get(`${publicUrl}/ledger/api/billing/dashboard`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(dashboard.status(), 200);
-    const client = ((await dashboard.json()) as { clients: DashboardRow[] }).clients.find((row) => row.billable && row.users > 0);
+    const client = ((await dashboard.json()) as { clients: DashboardRow[] }).clients.find(
+      (row) => row.billable && row.users > 0,
+    );
     assert.ok(client, 'a billable client with users among the generated ones');
     await Promise.all([
       page.waitForURL(new RegExp(`/ledger/clients/${client.account_number}`)),
-      page.getByRole('table', { name: 'Clients' }).getByRole('link', { name: client.name, exact: true }).first().click(),
+      page
+        .getByRole('table', { name: 'Clients' })
+        .getByRole('link', { name: client.name, exact: true })
+        .first()
+        .click(),
     ]);
     const before = (await page.locator('#bill-total').innerText()).trim();
 
@@ -64,7 +91,10 @@ describe('ledger through the gateway', () => {
 
     // Accept the bill, then download the archived PDF.
     await Promise.all([page.waitForURL(/done=/), page.getByRole('button', { name: 'Accept bill' }).click()]);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PDF' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download PDF' }).click(),
+    ]);
     const file = path.join(ARTIFACTS, 'ledger-invoice.pdf');
     await download.saveAs(file);
     const pdf = await readFile(file);
@@ -78,7 +108,9 @@ describe('ledger through the gateway', () => {
     await signIn(tech, `${publicUrl}/template/`, 'terry', password);
     const refused = await tech.goto(`${publicUrl}/ledger/`);
     assert.equal(refused?.status(), 403);
-    const api = await tech.request.get(`${publicUrl}/ledger/api/billing/dashboard`, { headers: { accept: 'application/json' } });
+    const api = await tech.request.get(`${publicUrl}/ledger/api/billing/dashboard`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(api.status(), 403);
     await techContext.close();
   });

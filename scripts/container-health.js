@@ -7,10 +7,13 @@ import process from 'node:process';
 const port = Number(process.env.PORT ?? '0');
 const secure = process.env.SERVICE_NAME === 'nexus' || process.env.HEALTH_SCHEME === 'https';
 const send = secure ? httpsRequest : httpRequest;
-const request = send({ host: '127.0.0.1', port, path: '/health', timeout: 3000, rejectUnauthorized: false }, (response) => {
-  response.resume();
-  process.exit(response.statusCode === 200 ? 0 : 1);
-});
+const request = send(
+  { host: '127.0.0.1', port, path: '/health', timeout: 3000, rejectUnauthorized: false },
+  (response) => {
+    response.resume();
+    process.exit(response.statusCode === 200 ? 0 : 1);
+  },
+);
 request.on('timeout', () => request.destroy());
 request.on('error', () => process.exit(1));
 request.end();

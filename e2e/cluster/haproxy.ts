@@ -87,7 +87,11 @@ export function haproxyConfig(services: readonly BalancedService[], socket: stri
  * Starts HAProxy in the foreground (`-db`) on `configFile` and waits until its runtime API on
  * `socket` answers; its output goes to `log`. Throws with that output when it exits instead.
  */
-export async function startHaproxy(configFile: string, socket: string, log: (chunk: string) => void): Promise<ChildProcess> {
+export async function startHaproxy(
+  configFile: string,
+  socket: string,
+  log: (chunk: string) => void,
+): Promise<ChildProcess> {
   const child = spawn('haproxy', ['-db', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
@@ -99,7 +103,13 @@ export async function startHaproxy(configFile: string, socket: string, log: (chu
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`haproxy exited:\n${output}`);
-    if (await runtimeCommand(socket, 'show info').then(() => true, () => false)) return child;
+    if (
+      await runtimeCommand(socket, 'show info').then(
+        () => true,
+        () => false,
+      )
+    )
+      return child;
     await sleep(100);
   }
   child.kill('SIGKILL');
@@ -145,5 +155,10 @@ export async function waitUp(socket: string, keys: readonly string[], timeoutMs:
     if (keys.every((key) => last.get(key) === 'UP')) return;
     await sleep(100);
   }
-  throw new Error(`HAProxy does not see ${keys.filter((key) => last.get(key) !== 'UP').map((key) => `${key} (${last.get(key) ?? 'absent'})`).join(', ')} up after ${timeoutMs} ms`);
+  throw new Error(
+    `HAProxy does not see ${keys
+      .filter((key) => last.get(key) !== 'UP')
+      .map((key) => `${key} (${last.get(key) ?? 'absent'})`)
+      .join(', ')} up after ${timeoutMs} ms`,
+  );
 }

@@ -30,7 +30,9 @@ export interface Instance {
 /** A service's generated variables, as helm passes them. */
 export async function serviceEnv(instanceDir: string, service: string): Promise<Record<string, string>> {
   const parsed = parseEnv(await readFile(path.join(instanceDir, service, '.env'), 'utf8'));
-  return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(parsed).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** GET `/health` on one instance directly; resolves with the status (0 when it does not answer). */
@@ -92,11 +94,14 @@ export function createInstance(options: InstanceOptions): Instance {
       });
       const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
       while (Date.now() < deadline) {
-        if (child !== started) throw new Error(`${options.id} exited while starting (${await exited}); see ${options.logFile}`);
+        if (child !== started)
+          throw new Error(`${options.id} exited while starting (${await exited}); see ${options.logFile}`);
         if ((await healthStatus(options.port, options.tls)) === 200) return;
         await sleep(100);
       }
-      throw new Error(`${options.id} is not healthy after ${options.startTimeoutMs ?? 60_000} ms; see ${options.logFile}`);
+      throw new Error(
+        `${options.id} is not healthy after ${options.startTimeoutMs ?? 60_000} ms; see ${options.logFile}`,
+      );
     },
     async stop(signal) {
       const running = child;

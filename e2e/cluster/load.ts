@@ -52,32 +52,41 @@ const LOGIN = /\/(login|keycloak)\b/;
 function get(options: LoadOptions, agent: Agent, path: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const req = request({
-      host: '127.0.0.1',
-      port: options.port,
-      servername: options.hostname,
-      path,
-      agent,
-      rejectUnauthorized: false,
-      headers: { host: `${options.hostname}:${options.port}`, cookie: options.cookie, accept: 'text/html,application/json' },
-      timeout: options.timeoutMs ?? 15_000,
-    }, (res) => {
-      res.resume();
-      res.on('error', (error) => resolve({ kind: 'failure', detail: `${path}: body ${error.message}` }));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        const location = res.headers.location ?? '';
-        if (status === 401 || (status >= 300 && status < 400 && LOGIN.test(location))) {
-          resolve({ kind: 'lost', detail: `${path}: ${status} ${location}` });
-        } else if (status >= 200 && status < 400) {
-          resolve({ kind: 'ok' });
-        } else {
-          resolve({ kind: 'failure', detail: `${path}: ${status} after ${Date.now() - started} ms` });
-        }
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: options.port,
+        servername: options.hostname,
+        path,
+        agent,
+        rejectUnauthorized: false,
+        headers: {
+          host: `${options.hostname}:${options.port}`,
+          cookie: options.cookie,
+          accept: 'text/html,application/json',
+        },
+        timeout: options.timeoutMs ?? 15_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('error', (error) => resolve({ kind: 'failure', detail: `${path}: body ${error.message}` }));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const location = res.headers.location ?? '';
+          if (status === 401 || (status >= 300 && status < 400 && LOGIN.test(location))) {
+            resolve({ kind: 'lost', detail: `${path}: ${status} ${location}` });
+          } else if (status >= 200 && status < 400) {
+            resolve({ kind: 'ok' });
+          } else {
+            resolve({ kind: 'failure', detail: `${path}: ${status} after ${Date.now() - started} ms` });
+          }
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (error) => resolve({ kind: 'failure', detail: `${path}: ${error.message} after ${Date.now() - started} ms` }));
+    req.on('error', (error) =>
+      resolve({ kind: 'failure', detail: `${path}: ${error.message} after ${Date.now() - started} ms` }),
+    );
     req.end();
   });
 }
@@ -106,7 +115,8 @@ export function startLoad(options: LoadOptions): Load {
       if (outcome.kind !== 'ok') {
         if (outcome.kind === 'failure') stats.failures += 1;
         else stats.sessionLost += 1;
-        if (stats.samples.length < 20) stats.samples.push(`${new Date().toISOString()} ${outcome.kind}: ${outcome.detail}`);
+        if (stats.samples.length < 20)
+          stats.samples.push(`${new Date().toISOString()} ${outcome.kind}: ${outcome.detail}`);
       }
       await sleep(options.pauseMs);
     }

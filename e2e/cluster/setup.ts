@@ -86,8 +86,12 @@ export async function prepareCluster(options: PrepareOptions): Promise<ClusterPl
     disposed = true;
     await platform.dispose();
     for (const name of Object.values(databases)) {
-      await dropDatabase(options.adminUrl, name).catch((error: unknown) => options.log(`drop database ${name}: ${String(error)}`));
-      await dropRole(options.adminUrl, name).catch((error: unknown) => options.log(`drop role ${name}: ${String(error)}`));
+      await dropDatabase(options.adminUrl, name).catch((error: unknown) =>
+        options.log(`drop database ${name}: ${String(error)}`),
+      );
+      await dropRole(options.adminUrl, name).catch((error: unknown) =>
+        options.log(`drop role ${name}: ${String(error)}`),
+      );
     }
   };
   try {
@@ -99,14 +103,22 @@ export async function prepareCluster(options: PrepareOptions): Promise<ClusterPl
     await platform.start();
     options.log(`helm's first start: ${Date.now() - started} ms`);
 
-    const servicesJson = JSON.parse(await readFile(path.join(instanceDir, 'services.json'), 'utf8')) as Record<string, { url: string }>;
-    const registry = JSON.parse(await readFile(path.join(platform.clone, 'apps_registry.json'), 'utf8')) as Record<string, Record<string, { install_order?: number }>>;
+    const servicesJson = JSON.parse(await readFile(path.join(instanceDir, 'services.json'), 'utf8')) as Record<
+      string,
+      { url: string }
+    >;
+    const registry = JSON.parse(await readFile(path.join(platform.clone, 'apps_registry.json'), 'utf8')) as Record<
+      string,
+      Record<string, { install_order?: number }>
+    >;
     const installOrder = new Map<string, number>();
     for (const section of [registry.core_apps, registry.default_apps]) {
       for (const [name, app] of Object.entries(section ?? {})) installOrder.set(name, app.install_order ?? 1_000);
     }
     // The registry's install order starts every service after what it depends on.
-    const ordered = Object.keys(servicesJson).filter((name) => name !== 'helm').sort((a, b) => (installOrder.get(a) ?? 1_000) - (installOrder.get(b) ?? 1_000));
+    const ordered = Object.keys(servicesJson)
+      .filter((name) => name !== 'helm')
+      .sort((a, b) => (installOrder.get(a) ?? 1_000) - (installOrder.get(b) ?? 1_000));
     const services = ordered.map((name) => {
       const url = new URL(servicesJson[name]?.url ?? '');
       return { name, port: Number(url.port), tls: url.protocol === 'https:' };

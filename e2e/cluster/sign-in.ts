@@ -36,13 +36,23 @@ function remember(jar: Jar, setCookies: readonly string[], requestPath: string):
 function cookieHeader(jar: Jar, requestPath: string): string {
   const pathname = requestPath.split('?')[0] ?? '/';
   return [...jar.values()]
-    .filter((cookie) => pathname === cookie.path || pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`))
+    .filter(
+      (cookie) =>
+        pathname === cookie.path || pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`),
+    )
     .sort((a, b) => b.path.length - a.path.length)
     .map((cookie) => `${cookie.name}=${cookie.value}`)
     .join('; ');
 }
 
-function send(port: number, host: string, method: string, path: string, jar: Jar, form?: URLSearchParams): Promise<Answer> {
+function send(
+  port: number,
+  host: string,
+  method: string,
+  path: string,
+  jar: Jar,
+  form?: URLSearchParams,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = form?.toString();
     const headers: Record<string, string> = { host, accept: 'text/html', cookie: cookieHeader(jar, path) };
@@ -51,16 +61,28 @@ function send(port: number, host: string, method: string, path: string, jar: Jar
       headers['content-length'] = String(Buffer.byteLength(body));
       headers.origin = `https://${host}`;
     }
-    const req = request({ host: '127.0.0.1', port, method, path, headers, servername: host.split(':')[0], rejectUnauthorized: false, timeout: 15_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        const setCookies = res.headers['set-cookie'] ?? [];
-        remember(jar, setCookies, path);
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location, setCookies, body: text });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers,
+        servername: host.split(':')[0],
+        rejectUnauthorized: false,
+        timeout: 15_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const setCookies = res.headers['set-cookie'] ?? [];
+          remember(jar, setCookies, path);
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location, setCookies, body: text });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(body);
@@ -68,10 +90,22 @@ function send(port: number, host: string, method: string, path: string, jar: Jar
 }
 
 const decodeEntities = (text: string): string =>
-  text.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#x27;', "'").replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+  text
+    .replaceAll('&amp;', '&')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#x27;', "'")
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
 
 /** Follows redirects (GET, same origin) from `path`; returns the last answer and its path. */
-async function follow(port: number, host: string, first: Answer, path: string, jar: Jar): Promise<{ answer: Answer; path: string }> {
+async function follow(
+  port: number,
+  host: string,
+  first: Answer,
+  path: string,
+  jar: Jar,
+): Promise<{ answer: Answer; path: string }> {
   let answer = first;
   let current = path;
   for (let hops = 0; answer.status >= 300 && answer.status < 400 && answer.location !== undefined; hops += 1) {
@@ -88,11 +122,18 @@ async function follow(port: number, host: string, first: Answer, path: string, j
  * Signs `username` in at the gateway reached on 127.0.0.1:`port` as `host` (`localhost:8443`),
  * starting from `path`; returns the `Cookie` header value of the gateway's session.
  */
-export async function signInOverHttp(port: number, host: string, path: string, username: string, password: string): Promise<string> {
+export async function signInOverHttp(
+  port: number,
+  host: string,
+  path: string,
+  username: string,
+  password: string,
+): Promise<string> {
   const jar: Jar = new Map();
   const login = await follow(port, host, await send(port, host, 'GET', path, jar), path, jar);
   const action = /<form[^>]*\baction="([^"]+)"/.exec(login.answer.body)?.[1];
-  if (login.answer.status !== 200 || action === undefined) throw new Error(`no login form at ${login.path} (${login.answer.status})`);
+  if (login.answer.status !== 200 || action === undefined)
+    throw new Error(`no login form at ${login.path} (${login.answer.status})`);
   const target = new URL(decodeEntities(action), `https://${host}${login.path}`);
   const postPath = `${target.pathname}${target.search}`;
   const posted = await send(port, host, 'POST', postPath, jar, new URLSearchParams({ username, password }));

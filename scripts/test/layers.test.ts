@@ -18,12 +18,18 @@ const run = promisify(execFile);
 
 /** A service that keeps the layers: entry → routes → views/domain → db → schema. */
 const CLEAN: Record<string, string> = {
-  'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, jsx: 'react-jsx' } }),
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, jsx: 'react-jsx' },
+  }),
   'services/demo/src/main.ts': "import { buildApp } from './app.js';\nexport const app = buildApp();\n",
-  'services/demo/src/app.ts': "import { pageRoute } from './routes/page.js';\nexport const buildApp = () => [pageRoute];\n",
-  'services/demo/src/routes/page.ts': "import { total } from '../domain/total.js';\nimport { page } from '../views/page.js';\nexport const pageRoute = () => page(total([1, 2]));\n",
-  'services/demo/src/views/page.ts': "import { label } from '../domain/total.js';\nexport const page = (n: number) => `<p>${label} ${n}</p>`;\n",
-  'services/demo/src/domain/total.ts': "import { loadRows } from '../db/rows.js';\nexport const label = 'Total';\nexport const total = (xs: number[]) => xs.reduce((a, b) => a + b, loadRows().length);\n",
+  'services/demo/src/app.ts':
+    "import { pageRoute } from './routes/page.js';\nexport const buildApp = () => [pageRoute];\n",
+  'services/demo/src/routes/page.ts':
+    "import { total } from '../domain/total.js';\nimport { page } from '../views/page.js';\nexport const pageRoute = () => page(total([1, 2]));\n",
+  'services/demo/src/views/page.ts':
+    "import { label } from '../domain/total.js';\nexport const page = (n: number) => `<p>${label} ${n}</p>`;\n",
+  'services/demo/src/domain/total.ts':
+    "import { loadRows } from '../db/rows.js';\nexport const label = 'Total';\nexport const total = (xs: number[]) => xs.reduce((a, b) => a + b, loadRows().length);\n",
   'services/demo/src/db/rows.ts': "import { TABLE } from './schema.js';\nexport const loadRows = () => [TABLE];\n",
   'services/demo/src/db/schema.ts': "export const TABLE = 'rows';\n",
   'services/other/src/main.ts': 'export const other = 1;\n',
@@ -62,13 +68,53 @@ describe('layer rule', () => {
   });
 
   const cases: { name: string; rule: string; files: Record<string, string> }[] = [
-    { name: 'the domain importing a route', rule: 'routes-only-from-entry', files: withImport('services/demo/src/domain/total.ts', "import { pageRoute } from '../routes/page.js'; void pageRoute;") },
-    { name: 'a view importing a route', rule: 'routes-only-from-entry', files: withImport('services/demo/src/views/page.ts', "import type { pageRoute } from '../routes/page.js'; export type R = typeof pageRoute;") },
-    { name: 'the domain importing a view', rule: 'views-only-from-routes', files: withImport('services/demo/src/domain/total.ts', "import { page } from '../views/page.js'; void page;") },
-    { name: 'a query importing the domain', rule: 'db-below-domain', files: withImport('services/demo/src/db/rows.ts', "import { label } from '../domain/total.js'; void label;") },
-    { name: 'the schema importing a query', rule: 'schema-is-bottom', files: { 'services/demo/src/db/schema.ts': "import type { loadRows } from './rows.js';\nexport type L = typeof loadRows;\nexport const TABLE = 'rows';\n" } },
-    { name: 'a route importing app.ts', rule: 'entry-is-top', files: withImport('services/demo/src/routes/page.ts', "import { buildApp } from '../app.js'; void buildApp;") },
-    { name: "another service's source", rule: 'no-other-service-source', files: withImport('services/demo/src/domain/total.ts', "import { other } from '../../../other/src/main.js'; void other;") },
+    {
+      name: 'the domain importing a route',
+      rule: 'routes-only-from-entry',
+      files: withImport(
+        'services/demo/src/domain/total.ts',
+        "import { pageRoute } from '../routes/page.js'; void pageRoute;",
+      ),
+    },
+    {
+      name: 'a view importing a route',
+      rule: 'routes-only-from-entry',
+      files: withImport(
+        'services/demo/src/views/page.ts',
+        "import type { pageRoute } from '../routes/page.js'; export type R = typeof pageRoute;",
+      ),
+    },
+    {
+      name: 'the domain importing a view',
+      rule: 'views-only-from-routes',
+      files: withImport('services/demo/src/domain/total.ts', "import { page } from '../views/page.js'; void page;"),
+    },
+    {
+      name: 'a query importing the domain',
+      rule: 'db-below-domain',
+      files: withImport('services/demo/src/db/rows.ts', "import { label } from '../domain/total.js'; void label;"),
+    },
+    {
+      name: 'the schema importing a query',
+      rule: 'schema-is-bottom',
+      files: {
+        'services/demo/src/db/schema.ts':
+          "import type { loadRows } from './rows.js';\nexport type L = typeof loadRows;\nexport const TABLE = 'rows';\n",
+      },
+    },
+    {
+      name: 'a route importing app.ts',
+      rule: 'entry-is-top',
+      files: withImport('services/demo/src/routes/page.ts', "import { buildApp } from '../app.js'; void buildApp;"),
+    },
+    {
+      name: "another service's source",
+      rule: 'no-other-service-source',
+      files: withImport(
+        'services/demo/src/domain/total.ts',
+        "import { other } from '../../../other/src/main.js'; void other;",
+      ),
+    },
   ];
   for (const { name, rule, files } of cases) {
     it(`fails on ${name} (${rule})`, async () => {
@@ -78,14 +124,20 @@ describe('layer rule', () => {
     });
   }
 
-  it("fails on a file of a module with an index.ts imported past its entry point (module-entry-point)", async () => {
+  it('fails on a file of a module with an index.ts imported past its entry point (module-entry-point)', async () => {
     const module = {
       'services/ledger/src/engine/rates.ts': 'export const RATE = 1;\n',
       'services/ledger/src/engine/index.ts': "export { RATE } from './rates.js';\n",
     };
-    const through = await cruise({ ...module, 'services/ledger/src/main.ts': "import { RATE } from './engine/index.js';\nexport const rate = RATE;\n" });
+    const through = await cruise({
+      ...module,
+      'services/ledger/src/main.ts': "import { RATE } from './engine/index.js';\nexport const rate = RATE;\n",
+    });
     assert.equal(through.ok, true, through.output);
-    const past = await cruise({ ...module, 'services/ledger/src/main.ts': "import { RATE } from './engine/rates.js';\nexport const rate = RATE;\n" });
+    const past = await cruise({
+      ...module,
+      'services/ledger/src/main.ts': "import { RATE } from './engine/rates.js';\nexport const rate = RATE;\n",
+    });
     assert.equal(past.ok, false, past.output);
     assert.match(past.output, /error module-entry-point:/);
   });
@@ -93,7 +145,8 @@ describe('layer rule', () => {
   it('fails on a circle inside one layer (no-circular)', async () => {
     const result = await cruise({
       'services/demo/src/domain/a.ts': "import { b } from './b.js';\nexport const a = () => b();\n",
-      'services/demo/src/domain/b.ts': "import { a } from './a.js';\nexport const b = (): number => (a === undefined ? 0 : 1);\n",
+      'services/demo/src/domain/b.ts':
+        "import { a } from './a.js';\nexport const b = (): number => (a === undefined ? 0 : 1);\n",
     });
     assert.equal(result.ok, false, result.output);
     assert.match(result.output, /error no-circular:/);

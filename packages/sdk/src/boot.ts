@@ -44,10 +44,7 @@ export interface Platform {
  * Connects a service to the platform from its settings: a logger (shipping to helm when helm's
  * URL and the service's secret are known), core's key set, the revocation feed and a service client.
  */
-export function connectPlatform(
-  settings: PlatformSettings,
-  services: Record<string, { url: string }> = {},
-): Platform {
+export function connectPlatform(settings: PlatformSettings, services: Record<string, { url: string }> = {}): Platform {
   const name = settings.SERVICE_NAME;
   const serviceClient = settings.SERVICE_SECRET
     ? createServiceClient({
@@ -111,7 +108,13 @@ export function connectPlatform(
 
 export interface RunServiceOptions {
   /** Builds the app and everything it holds; called once the configuration is valid. */
-  start: () => Promise<{ app: FastifyInstance; host: string; port: number; logger: FastifyBaseLogger; close: () => Promise<void> }>;
+  start: () => Promise<{
+    app: FastifyInstance;
+    host: string;
+    port: number;
+    logger: FastifyBaseLogger;
+    close: () => Promise<void>;
+  }>;
   /**
    * Milliseconds between SIGTERM and closing the listener, while `/health` already answers 503
    * "draining" and requests are still served, so a load balancer that polls health notices first.
@@ -168,7 +171,10 @@ export async function runService(options: RunServiceOptions): Promise<void> {
 }
 
 /** Not ready, pause, end event streams, close the listener and wait for requests (bounded). */
-async function drain(app: FastifyInstance, options: { delayMs: number; timeoutMs: number; logger: FastifyBaseLogger }): Promise<void> {
+async function drain(
+  app: FastifyInstance,
+  options: { delayMs: number; timeoutMs: number; logger: FastifyBaseLogger },
+): Promise<void> {
   const state = drainStateOf(app);
   state?.begin();
   if (options.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
@@ -176,7 +182,8 @@ async function drain(app: FastifyInstance, options: { delayMs: number; timeoutMs
   if (streams > 0) options.logger.info({ streams }, 'event streams ended for the drain');
   // Requests being answered finish first, whatever the app's close does to open connections.
   const started = Date.now();
-  if (state !== undefined && !(await state.idle(options.timeoutMs))) options.logger.warn({ timeoutMs: options.timeoutMs }, 'requests still in flight after the drain bound');
+  if (state !== undefined && !(await state.idle(options.timeoutMs)))
+    options.logger.warn({ timeoutMs: options.timeoutMs }, 'requests still in flight after the drain bound');
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), Math.max(0, options.timeoutMs - (Date.now() - started)));
@@ -185,7 +192,10 @@ async function drain(app: FastifyInstance, options: { delayMs: number; timeoutMs
   const outcome = await Promise.race([closing, bound]);
   clearTimeout(timer);
   if (outcome === 'timeout') {
-    options.logger.warn({ timeoutMs: options.timeoutMs }, 'requests still in flight after the drain bound: connections cut');
+    options.logger.warn(
+      { timeoutMs: options.timeoutMs },
+      'requests still in flight after the drain bound: connections cut',
+    );
     app.server.closeAllConnections();
     await closing;
   }

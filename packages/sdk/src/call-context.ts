@@ -34,7 +34,9 @@ const storage = new AsyncLocalStorage<CallContext>();
 
 /** True for a plausible `sub`: 1–255 printable characters without spaces. */
 export function isValidSubject(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_SUB_LENGTH && /^[\x21-\x7e]+$/.test(value);
+  return (
+    typeof value === 'string' && value.length > 0 && value.length <= MAX_SUB_LENGTH && /^[\x21-\x7e]+$/.test(value)
+  );
 }
 
 /**

@@ -26,6 +26,9 @@ export function formatCsvRow(cells: readonly (string | number | null | undefined
 }
 
 /** A whole document: a header row and one row per record, CRLF line ends, ending with CRLF. */
-export function formatCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+export function formatCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string {
   return [header, ...rows].map(formatCsvRow).join('');
 }

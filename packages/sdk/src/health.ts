@@ -189,7 +189,8 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
         // A 503 that says "degraded" is a service that still answers: we are degraded, not down.
         const status = response.status === 503 ? await reportedStatus(response) : undefined;
         if (response.bodyUsed === false) await response.body?.cancel();
-        if (status === 'degraded') return { status: 'degraded', http_status: response.status, response_time_ms: elapsed };
+        if (status === 'degraded')
+          return { status: 'degraded', http_status: response.status, response_time_ms: elapsed };
         return { status: 'unhealthy', http_status: response.status };
       }, timeoutMs);
     } catch (error) {
@@ -234,7 +235,11 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
       });
 
       const critical = [database?.status, disk.status, ...extraResults.map((result) => result.status)];
-      const minor = [disk.status, ...dependencyResults.map((result) => result.status), ...extraResults.map((result) => result.status)];
+      const minor = [
+        disk.status,
+        ...dependencyResults.map((result) => result.status),
+        ...extraResults.map((result) => result.status),
+      ];
       const status: HealthStatus = critical.includes('unhealthy')
         ? 'unhealthy'
         : minor.some((entry) => entry !== 'healthy')
@@ -254,7 +259,8 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
  */
 export function addCheck(report: HealthReport, name: string, result: CheckResult): HealthReport {
   const order: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
-  const own: HealthStatus = result.status === 'unhealthy' ? 'unhealthy' : result.status === 'healthy' ? 'healthy' : 'degraded';
+  const own: HealthStatus =
+    result.status === 'unhealthy' ? 'unhealthy' : result.status === 'healthy' ? 'healthy' : 'degraded';
   const status = order[own] > order[report.body.status] ? own : report.body.status;
   return {
     statusCode: status === 'healthy' ? 200 : 503,

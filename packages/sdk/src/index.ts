@@ -18,7 +18,14 @@ export { crossSiteReason, installSameOriginCheck } from './http/same-origin.js';
 export { installFormParser, parseForm, type FormFields } from './http/forms.js';
 export { findInvalidText, installTextGuard, invalidTextReason } from './http/text-guard.js';
 export { drainStateOf, installDrain, type DrainState } from './http/drain.js';
-export { collectApiRoutes, openApiDocument, openApiParameters, zodJsonSchema, type DocumentedRoute, type OpenApiOptions } from './http/openapi.js';
+export {
+  collectApiRoutes,
+  openApiDocument,
+  openApiParameters,
+  zodJsonSchema,
+  type DocumentedRoute,
+  type OpenApiOptions,
+} from './http/openapi.js';
 export { CSV_FORMULA_START, formatCell, formatCsv, formatCsvRow } from './csv.js';
 export { canonicalJson } from './canonical-json.js';
 export { connectPlatform, runService, type Platform, type PlatformSettings, type RunServiceOptions } from './boot.js';

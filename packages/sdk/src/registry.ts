@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { PERMISSION_LEVELS } from './auth/claims.js';
 
 /** A path prefix inside a service, such as `/display` or `/api/tickets/`. */
-const servicePath = z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'a path starting with /, without query or dots-only segments')
+const servicePath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'a path starting with /, without query or dots-only segments')
   .refine((p) => !p.split('/').some((segment) => segment === '..' || segment === '.'), 'no . or .. segments');
 
 /** One service as helm publishes it. */

@@ -35,8 +35,13 @@ export interface RetryOptions {
 }
 
 /** A doubling wait: `baseMs`, `2·baseMs`, `4·baseMs`, … up to `maxMs`, each times [1, 2) when `jitter`. */
-export function exponentialDelay(baseMs: number, maxMs = Number.POSITIVE_INFINITY, jitter = false): (retry: number) => number {
-  return (retry) => Math.min(Math.round((jitter ? 1 + Math.random() : 1) * baseMs * 2 ** Math.max(0, retry - 1)), maxMs);
+export function exponentialDelay(
+  baseMs: number,
+  maxMs = Number.POSITIVE_INFINITY,
+  jitter = false,
+): (retry: number) => number {
+  return (retry) =>
+    Math.min(Math.round((jitter ? 1 + Math.random() : 1) * baseMs * 2 ** Math.max(0, retry - 1)), maxMs);
 }
 
 /** Waits from a list: the first for the first retry, …; the last one again past its end. */

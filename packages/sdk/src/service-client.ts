@@ -98,13 +98,18 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   async function requestToken(target: string): Promise<string> {
     const response = await send(fetchImpl, 'core', `${coreUrl}/service-token`, tokenTimeout, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${options.secret}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify({ calling_service: options.serviceName, target_service: target }),
     });
     if (!response.ok) throw await upstreamError('core', response);
     const body: unknown = await response.json().catch(() => null);
     const token = typeof body === 'object' && body !== null && 'token' in body ? body.token : undefined;
-    if (typeof token !== 'string' || token === '') throw new AppError('bad_gateway', 'core answered without a service token');
+    if (typeof token !== 'string' || token === '')
+      throw new AppError('bad_gateway', 'core answered without a service token');
     return token;
   }
 
@@ -133,7 +138,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     throw new AppError('internal', `unknown service ${target}`);
   }
 
-  async function call(target: string, path: string, callOptions: CallOptions & { schema?: z.ZodType } = {}): Promise<unknown> {
+  async function call(
+    target: string,
+    path: string,
+    callOptions: CallOptions & { schema?: z.ZodType } = {},
+  ): Promise<unknown> {
     const url = baseUrl(target) + (path.startsWith('/') ? path : `/${path}`) + queryString(callOptions.query);
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
     const attempt = async (): Promise<Response> => {
@@ -161,7 +170,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     if (callOptions.schema === undefined) return body;
     const parsed = callOptions.schema.safeParse(body);
     if (!parsed.success) {
-      const where = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
       throw new AppError('bad_gateway', `${target} answered an unexpected shape (${where.join('; ')})`);
     }
     return parsed.data;
@@ -224,7 +235,12 @@ async function upstreamError(target: string, response: Response): Promise<Servic
     await response.body?.cancel().catch(() => undefined);
   }
   const retryAfter = Number(response.headers.get('retry-after'));
-  return new ServiceCallError(target, response.status, code, Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  return new ServiceCallError(
+    target,
+    response.status,
+    code,
+    Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
 }
 
 function trimSlash(url: string): string {

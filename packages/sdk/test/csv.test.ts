@@ -11,7 +11,8 @@ describe('csv', () => {
     assert.equal(formatCell('two\nlines'), '"two\nlines"');
     assert.equal(formatCell(' padded'), '" padded"');
     assert.equal(formatCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
-    for (const formula of ['+1+1', '-1+1', '@SUM(A1)', '\tx', '-x']) assert.equal(formatCell(formula).replace(/^"/, '').charAt(0), "'", formula);
+    for (const formula of ['+1+1', '-1+1', '@SUM(A1)', '\tx', '-x'])
+      assert.equal(formatCell(formula).replace(/^"/, '').charAt(0), "'", formula);
     assert.equal(formatCell('-12.50'), '-12.50');
     assert.equal(formatCell(-3), '-3');
     assert.equal(formatCell(null), '');
@@ -20,6 +21,15 @@ describe('csv', () => {
 
   it('writes rows and documents with CRLF record ends', () => {
     assert.equal(formatCsvRow(['a', 1, null]), 'a,1,\r\n');
-    assert.equal(formatCsv(['x', 'y'], [['1', '2'], ['3', '=4']]), "x,y\r\n1,2\r\n3,'=4\r\n");
+    assert.equal(
+      formatCsv(
+        ['x', 'y'],
+        [
+          ['1', '2'],
+          ['3', '=4'],
+        ],
+      ),
+      "x,y\r\n1,2\r\n3,'=4\r\n",
+    );
   });
 });

@@ -3,7 +3,13 @@
  * tests build it with a test database, a fake codex, a fake core's keys and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import { boardSettings, type BeaconConfig } from './config.js';
 import type { CodexClient } from './codex/client.js';
 import type { BeaconDb } from './db/links.js';
@@ -41,7 +47,13 @@ export async function buildApp(deps: BeaconDeps): Promise<ServiceApp & { board: 
     publicUrl: config.NEXUS_URL,
     ...(deps.randomId ? { randomId: deps.randomId } : {}),
   });
-  const source = new BoardSource({ codex: deps.codex, settings, ticketLimit: config.TICKET_LIMIT, now, logger: deps.logger });
+  const source = new BoardSource({
+    codex: deps.codex,
+    settings,
+    ticketLimit: config.TICKET_LIMIT,
+    now,
+    logger: deps.logger,
+  });
   app.addHook('onClose', async () => source.stop());
 
   registerHealthRoute(
@@ -49,13 +61,22 @@ export async function buildApp(deps: BeaconDeps): Promise<ServiceApp & { board: 
     createHealthCheck({
       service: config.SERVICE_NAME,
       database: { ping: deps.ping },
-      dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }, { name: 'codex', url: config.CODEX_SERVICE_URL }],
+      dependencies: [
+        { name: 'core', url: config.CORE_SERVICE_URL },
+        { name: 'codex', url: config.CODEX_SERVICE_URL },
+      ],
     }),
   );
   await app.register(assetRoutes);
   await app.register(boardPageRoutes, { settings, source });
   await app.register(boardApiRoutes, { config, settings, source, codex: deps.codex, now });
-  await app.register(displayRoutes, { db: deps.db, settings, source, now, checkEveryMs: config.DISPLAY_CHECK_SECONDS * 1000 });
+  await app.register(displayRoutes, {
+    db: deps.db,
+    settings,
+    source,
+    now,
+    checkEveryMs: config.DISPLAY_CHECK_SECONDS * 1000,
+  });
   await app.register(linkRoutes, { db: deps.db, config, settings, now });
   await app.register(adminRoutes, { config });
   return Object.assign(app, { board: source });

@@ -23,7 +23,11 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const csv = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+const csv = (raw: string) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 const priorityMinutes = z.string().transform((raw, context) => {
   const result: Record<Priority, number> = { ...DEFAULT_SLA_SETTINGS.updateOverdueMinutes };
@@ -53,7 +57,10 @@ const viewsJson = z.string().transform((raw, context) => {
   } catch {
     // reported below
   }
-  context.addIssue({ code: 'custom', message: 'expected a JSON array of {slug, name, groups?, exclude_groups?} with distinct slugs' });
+  context.addIssue({
+    code: 'custom',
+    message: 'expected a JSON array of {slug, name, groups?, exclude_groups?} with distinct slugs',
+  });
   return z.NEVER;
 });
 
@@ -67,23 +74,107 @@ export const beaconEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
   ...databaseEnv,
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
-  CODEX_SERVICE_URL: z.url().default('http://127.0.0.1:5010').describe('Base URL of codex (services.json wins when helm runs beacon)'),
-  REFRESH_SECONDS: z.coerce.number().int().min(1).max(30).default(1).describe("How often the shared board asks codex whether the active tickets changed (a conditional GET: 304 while nothing did); at most 30 s"),
-  TICKET_LIMIT: z.coerce.number().int().min(1).max(5000).default(5000).describe('Most active tickets read from codex per refresh'),
-  STALE_SYNC_MINUTES: z.coerce.number().int().min(1).default(30).describe("Show a banner when codex's last ticket sync is older than this"),
-  SYNC_JOB: z.enum(['freshservice-tickets', 'superops-tickets']).default('freshservice-tickets').describe('The codex job "Sync now" starts'),
-  SLA_UPDATE_OVERDUE_MINUTES: priorityMinutes.prefault('urgent=30,high=2880,medium=4320,low=5760').describe('Time without an update after which a ticket is overdue, per priority'),
-  SLA_FR_CRITICAL_MINUTES: z.coerce.number().int().min(1).default(240).describe('First-response time left under which the SLA is critical'),
-  SLA_FR_WARNING_MINUTES: z.coerce.number().int().min(1).default(720).describe('First-response time left under which the SLA is a warning'),
-  BUSINESS_TIMEZONE: z.string().default('UTC').refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin' }).describe('Time zone of the business hours and holidays'),
-  BUSINESS_HOURS: z.string().default('').refine((raw) => raw === '' || /^\d\d:\d\d-\d\d:\d\d$/.test(raw), { error: 'expected HH:MM-HH:MM, or empty for round the clock' }).describe('Open hours for SLA clocks, e.g. 08:00-18:00; empty: clocks run round the clock'),
-  BUSINESS_DAYS: z.string().default('1,2,3,4,5').refine((raw) => csv(raw).every((day) => /^[0-6]$/.test(day)), { error: 'expected weekday numbers 0 (Sunday) to 6' }).describe('Open weekdays, 0 = Sunday'),
-  HOLIDAYS: z.string().default('').refine((raw) => csv(raw).every((day) => /^\d{4}-\d\d-\d\d$/.test(day)), { error: 'expected YYYY-MM-DD dates, comma-separated' }).describe('Closed dates (SLA clocks pause)'),
-  VIEWS: viewsJson.prefault(DEFAULT_VIEWS).describe('JSON list of views: {slug, name, groups?: [PSA group ids], exclude_groups?: [...]}'),
-  COUNT_THRESHOLDS: z.string().default('90,100,110,120').refine((raw) => csv(raw).length === 4 && csv(raw).every((n) => /^\d+$/.test(n)), { error: 'expected four counts: warning, danger, critical, emergency' }).describe('Totals at which the count turns warning, danger, critical (blinking) and emergency (siren)'),
-  COLUMNS: z.string().default('number,subject,requester,agent,priority,sla,updated,created').refine((raw) => csv(raw).every((c) => (BOARD_COLUMNS as readonly string[]).includes(c)), { error: `expected columns among ${BOARD_COLUMNS.join(', ')}` }).describe('Board columns, in order'),
-  DISPLAY_CHECK_SECONDS: z.coerce.number().int().min(1).max(30).default(2).describe('How often open wall screens re-check their display link (revocation reaches them within this)'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(500)
+    .describe('Requests allowed per user or calling service per minute'),
+  CODEX_SERVICE_URL: z
+    .url()
+    .default('http://127.0.0.1:5010')
+    .describe('Base URL of codex (services.json wins when helm runs beacon)'),
+  REFRESH_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(1)
+    .describe(
+      'How often the shared board asks codex whether the active tickets changed (a conditional GET: 304 while nothing did); at most 30 s',
+    ),
+  TICKET_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(5000)
+    .describe('Most active tickets read from codex per refresh'),
+  STALE_SYNC_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("Show a banner when codex's last ticket sync is older than this"),
+  SYNC_JOB: z
+    .enum(['freshservice-tickets', 'superops-tickets'])
+    .default('freshservice-tickets')
+    .describe('The codex job "Sync now" starts'),
+  SLA_UPDATE_OVERDUE_MINUTES: priorityMinutes
+    .prefault('urgent=30,high=2880,medium=4320,low=5760')
+    .describe('Time without an update after which a ticket is overdue, per priority'),
+  SLA_FR_CRITICAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(240)
+    .describe('First-response time left under which the SLA is critical'),
+  SLA_FR_WARNING_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(720)
+    .describe('First-response time left under which the SLA is a warning'),
+  BUSINESS_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin' })
+    .describe('Time zone of the business hours and holidays'),
+  BUSINESS_HOURS: z
+    .string()
+    .default('')
+    .refine((raw) => raw === '' || /^\d\d:\d\d-\d\d:\d\d$/.test(raw), {
+      error: 'expected HH:MM-HH:MM, or empty for round the clock',
+    })
+    .describe('Open hours for SLA clocks, e.g. 08:00-18:00; empty: clocks run round the clock'),
+  BUSINESS_DAYS: z
+    .string()
+    .default('1,2,3,4,5')
+    .refine((raw) => csv(raw).every((day) => /^[0-6]$/.test(day)), {
+      error: 'expected weekday numbers 0 (Sunday) to 6',
+    })
+    .describe('Open weekdays, 0 = Sunday'),
+  HOLIDAYS: z
+    .string()
+    .default('')
+    .refine((raw) => csv(raw).every((day) => /^\d{4}-\d\d-\d\d$/.test(day)), {
+      error: 'expected YYYY-MM-DD dates, comma-separated',
+    })
+    .describe('Closed dates (SLA clocks pause)'),
+  VIEWS: viewsJson
+    .prefault(DEFAULT_VIEWS)
+    .describe('JSON list of views: {slug, name, groups?: [PSA group ids], exclude_groups?: [...]}'),
+  COUNT_THRESHOLDS: z
+    .string()
+    .default('90,100,110,120')
+    .refine((raw) => csv(raw).length === 4 && csv(raw).every((n) => /^\d+$/.test(n)), {
+      error: 'expected four counts: warning, danger, critical, emergency',
+    })
+    .describe('Totals at which the count turns warning, danger, critical (blinking) and emergency (siren)'),
+  COLUMNS: z
+    .string()
+    .default('number,subject,requester,agent,priority,sla,updated,created')
+    .refine((raw) => csv(raw).every((c) => (BOARD_COLUMNS as readonly string[]).includes(c)), {
+      error: `expected columns among ${BOARD_COLUMNS.join(', ')}`,
+    })
+    .describe('Board columns, in order'),
+  DISPLAY_CHECK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(2)
+    .describe('How often open wall screens re-check their display link (revocation reaches them within this)'),
 });
 
 export type BeaconConfig = z.infer<typeof beaconEnvSchema>;
@@ -106,13 +197,30 @@ export function boardSettings(config: BeaconConfig): BoardSettings {
     const startMinute = parseClock(start);
     const endMinute = parseClock(end);
     if (startMinute !== undefined && endMinute !== undefined && endMinute > startMinute) {
-      calendar = { timeZone: config.BUSINESS_TIMEZONE, days: csv(config.BUSINESS_DAYS).map(Number), startMinute, endMinute, holidays: csv(config.HOLIDAYS) };
+      calendar = {
+        timeZone: config.BUSINESS_TIMEZONE,
+        days: csv(config.BUSINESS_DAYS).map(Number),
+        startMinute,
+        endMinute,
+        holidays: csv(config.HOLIDAYS),
+      };
     }
   }
   const counts = csv(config.COUNT_THRESHOLDS).map(Number);
   return {
-    sla: { ...DEFAULT_SLA_SETTINGS, updateOverdueMinutes: config.SLA_UPDATE_OVERDUE_MINUTES, frCriticalMinutes: config.SLA_FR_CRITICAL_MINUTES, frWarningMinutes: config.SLA_FR_WARNING_MINUTES, calendar },
-    views: config.VIEWS.map((view) => ({ slug: view.slug, name: view.name, groups: view.groups ?? null, excludeGroups: view.exclude_groups ?? [] })),
+    sla: {
+      ...DEFAULT_SLA_SETTINGS,
+      updateOverdueMinutes: config.SLA_UPDATE_OVERDUE_MINUTES,
+      frCriticalMinutes: config.SLA_FR_CRITICAL_MINUTES,
+      frWarningMinutes: config.SLA_FR_WARNING_MINUTES,
+      calendar,
+    },
+    views: config.VIEWS.map((view) => ({
+      slug: view.slug,
+      name: view.name,
+      groups: view.groups ?? null,
+      excludeGroups: view.exclude_groups ?? [],
+    })),
     countThresholds: [counts[0] ?? 90, counts[1] ?? 100, counts[2] ?? 110, counts[3] ?? 120],
     columns: csv(config.COLUMNS) as BoardColumn[],
     staleSyncMs: config.STALE_SYNC_MINUTES * 60_000,

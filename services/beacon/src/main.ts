@@ -15,10 +15,22 @@ await runService({
     // Behind helm, codex's address comes from services.json (its port may be moved there).
     const services = loaded.SERVICES_FILE === undefined ? {} : await loadServicesFile(loaded.SERVICES_FILE);
     const config = { ...loaded, CODEX_SERVICE_URL: services.codex?.url ?? loaded.CODEX_SERVICE_URL };
-    if (config.SERVICE_SECRET === undefined) throw new ConfigError([{ variable: 'SERVICE_SECRET', message: 'required: beacon reads codex with service tokens' }]);
+    if (config.SERVICE_SECRET === undefined)
+      throw new ConfigError([
+        { variable: 'SERVICE_SECRET', message: 'required: beacon reads codex with service tokens' },
+      ]);
     const platform = connectPlatform(config);
-    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
-    const client = createServiceClient({ serviceName: config.SERVICE_NAME, secret: config.SERVICE_SECRET, coreUrl: config.CORE_SERVICE_URL, services: { codex: { url: config.CODEX_SERVICE_URL } } });
+    const database = await openServiceDatabase(config, {
+      schema,
+      migrations: migrationsDir(import.meta.url, 'db/migrations'),
+      logger: platform.logger,
+    });
+    const client = createServiceClient({
+      serviceName: config.SERVICE_NAME,
+      secret: config.SERVICE_SECRET,
+      coreUrl: config.CORE_SERVICE_URL,
+      services: { codex: { url: config.CODEX_SERVICE_URL } },
+    });
     const app = await buildApp({
       config,
       logger: platform.logger,

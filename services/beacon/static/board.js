@@ -47,7 +47,9 @@
   var soundToggle = document.getElementById('sound-toggle');
   if (soundToggle) {
     soundToggle.checked = localStorage.getItem('beacon.sound') === 'on';
-    soundToggle.addEventListener('change', function () { localStorage.setItem('beacon.sound', soundToggle.checked ? 'on' : 'off'); });
+    soundToggle.addEventListener('change', function () {
+      localStorage.setItem('beacon.sound', soundToggle.checked ? 'on' : 'off');
+    });
   }
   function beep() {
     if (!soundToggle || !soundToggle.checked || !window.AudioContext) return;
@@ -58,26 +60,39 @@
       oscillator.connect(context.destination);
       oscillator.start();
       oscillator.stop(context.currentTime + 0.2);
-    } catch { /* audio not allowed yet */ }
+    } catch {
+      /* audio not allowed yet */
+    }
   }
 
   function value(row, column) {
     switch (column) {
-      case 'number': return Number(row.number) || row.number || '';
-      case 'priority': return row.priority_rank || 0;
-      case 'sla': return ['overdue', 'critical', 'warning', 'normal', 'responded', 'in_progress'].indexOf(row.sla);
-      case 'updated': return row.updated_at || '';
-      case 'created': return row.created_at || '';
-      default: return (row[column] || '').toString().toLowerCase();
+      case 'number':
+        return Number(row.number) || row.number || '';
+      case 'priority':
+        return row.priority_rank || 0;
+      case 'sla':
+        return ['overdue', 'critical', 'warning', 'normal', 'responded', 'in_progress'].indexOf(row.sla);
+      case 'updated':
+        return row.updated_at || '';
+      case 'created':
+        return row.created_at || '';
+      default:
+        return (row[column] || '').toString().toLowerCase();
     }
   }
   function compare(a, b) {
     if (sort) {
-      var x = value(a, sort.column), y = value(b, sort.column);
+      var x = value(a, sort.column),
+        y = value(b, sort.column);
       if (x < y) return sort.dir === 'asc' ? -1 : 1;
       if (x > y) return sort.dir === 'asc' ? 1 : -1;
     }
-    return (b.priority_rank - a.priority_rank) || (a.updated_at < b.updated_at ? -1 : a.updated_at > b.updated_at ? 1 : 0) || a.id - b.id;
+    return (
+      b.priority_rank - a.priority_rank ||
+      (a.updated_at < b.updated_at ? -1 : a.updated_at > b.updated_at ? 1 : 0) ||
+      a.id - b.id
+    );
   }
 
   function cell(row, column) {
@@ -87,7 +102,9 @@
         var url = safeUrl(row.psa_url);
         if (url && config.mode === 'board') {
           var link = el('a', null, row.number);
-          link.href = url; link.target = '_blank'; link.rel = 'noopener noreferrer';
+          link.href = url;
+          link.target = '_blank';
+          link.rel = 'noopener noreferrer';
           link.title = 'Open in the PSA';
           td.appendChild(link);
         } else td.textContent = row.number || '';
@@ -97,23 +114,43 @@
         var shown = subject.length > 80 ? subject.slice(0, 79) + '…' : subject;
         if (config.mode === 'board') {
           var button = el('button', 'btn btn--ghost btn--small', shown);
-          button.type = 'button'; button.title = subject; button.dataset.ticket = String(row.id);
+          button.type = 'button';
+          button.title = subject;
+          button.dataset.ticket = String(row.id);
           td.appendChild(button);
-        } else { td.textContent = shown; td.title = subject; }
+        } else {
+          td.textContent = shown;
+          td.title = subject;
+        }
         break;
-      case 'agent': td.textContent = row.agent || 'Unassigned'; break;
+      case 'agent':
+        td.textContent = row.agent || 'Unassigned';
+        break;
       case 'priority':
-        td.appendChild(el('span', 'priority-badge priority-badge--' + String(row.priority).replace(/[^a-z]/g, ''), row.priority));
+        td.appendChild(
+          el('span', 'priority-badge priority-badge--' + String(row.priority).replace(/[^a-z]/g, ''), row.priority),
+        );
         break;
-      case 'status': td.textContent = String(row.status || '').replace(/_/g, ' '); break;
+      case 'status':
+        td.textContent = String(row.status || '').replace(/_/g, ' ');
+        break;
       case 'sla':
         var span = el('span', 'sla-status sla-' + String(row.sla).replace(/_/g, '-'), row.reason);
         td.appendChild(span);
-        if (row.due_at && (row.sla === 'critical' || row.sla === 'warning')) td.appendChild(el('div', 'u-text-xs u-text-muted', 'Due: ' + local(row.due_at)));
+        if (row.due_at && (row.sla === 'critical' || row.sla === 'warning'))
+          td.appendChild(el('div', 'u-text-xs u-text-muted', 'Due: ' + local(row.due_at)));
         break;
-      case 'updated': td.textContent = ago(row.updated_at); td.title = local(row.updated_at); break;
-      case 'created': td.textContent = row.created_at ? Math.floor((Date.now() - new Date(row.created_at).getTime()) / 86400000) + ' days old' : ''; break;
-      default: td.textContent = row[column] === null || row[column] === undefined ? '' : String(row[column]);
+      case 'updated':
+        td.textContent = ago(row.updated_at);
+        td.title = local(row.updated_at);
+        break;
+      case 'created':
+        td.textContent = row.created_at
+          ? Math.floor((Date.now() - new Date(row.created_at).getTime()) / 86400000) + ' days old'
+          : '';
+        break;
+      default:
+        td.textContent = row[column] === null || row[column] === undefined ? '' : String(row[column]);
     }
     return td;
   }
@@ -121,8 +158,12 @@
   function render() {
     if (blanked) return;
     var groups = {};
-    SECTIONS.forEach(function (s) { groups[s] = []; });
-    rows.forEach(function (row) { (groups[row.section] || groups.other).push(row); });
+    SECTIONS.forEach(function (s) {
+      groups[s] = [];
+    });
+    rows.forEach(function (row) {
+      (groups[row.section] || groups.other).push(row);
+    });
     var now = Date.now();
     SECTIONS.forEach(function (section) {
       var body = document.querySelector('tbody[data-section="' + section + '"]');
@@ -134,7 +175,9 @@
         tr.dataset.id = String(row.id);
         var until = highlighted.get(row.id);
         if (until && until > now) tr.className = 'pulse-red';
-        config.columns.forEach(function (column) { tr.appendChild(cell(row, column)); });
+        config.columns.forEach(function (column) {
+          tr.appendChild(cell(row, column));
+        });
         fragment.appendChild(tr);
       });
       body.replaceChildren(fragment);
@@ -147,18 +190,34 @@
     var thresholds = config.countThresholds;
     var wrapper = document.getElementById('total-wrapper');
     document.getElementById('total-count').textContent = String(total);
-    var level = total >= thresholds[3] ? 'count-emergency' : total >= thresholds[2] ? 'count-critical' : total >= thresholds[1] ? 'count-danger' : total >= thresholds[0] ? 'count-warning' : '';
+    var level =
+      total >= thresholds[3]
+        ? 'count-emergency'
+        : total >= thresholds[2]
+          ? 'count-critical'
+          : total >= thresholds[1]
+            ? 'count-danger'
+            : total >= thresholds[0]
+              ? 'count-warning'
+              : '';
     wrapper.className = 'ticket-count-wrapper' + (level ? ' ' + level : '');
-    ['siren-left', 'siren-right'].forEach(function (id) { var s = document.getElementById(id); if (s) s.classList.toggle('active', level === 'count-emergency'); });
+    ['siren-left', 'siren-right'].forEach(function (id) {
+      var s = document.getElementById(id);
+      if (s) s.classList.toggle('active', level === 'count-emergency');
+    });
     document.querySelectorAll('th[data-column]').forEach(function (th) {
       var active = sort && sort.column === th.dataset.column;
       th.setAttribute('aria-sort', active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
     });
     if (meta) {
-      document.getElementById('last-sync').textContent = meta.last_sync_at ? local(meta.last_sync_at) + ' (' + ago(meta.last_sync_at) + ')' : 'never';
+      document.getElementById('last-sync').textContent = meta.last_sync_at
+        ? local(meta.last_sync_at) + ' (' + ago(meta.last_sync_at) + ')'
+        : 'never';
       document.getElementById('fetched-at').textContent = meta.fetched_at ? local(meta.fetched_at) : '…';
       document.getElementById('stale-banner').hidden = !meta.stale;
-      document.getElementById('stale-text').textContent = meta.last_sync_at ? "Codex's last ticket sync was " + ago(meta.last_sync_at) + '.' : 'Codex has not synced tickets from the PSA yet.';
+      document.getElementById('stale-text').textContent = meta.last_sync_at
+        ? "Codex's last ticket sync was " + ago(meta.last_sync_at) + '.'
+        : 'Codex has not synced tickets from the PSA yet.';
       document.getElementById('error-banner').hidden = !meta.error;
       document.getElementById('error-text').textContent = meta.error || '';
     }
@@ -178,7 +237,11 @@
   function onSnapshot(data) {
     var alert = false;
     var next = new Map();
-    data.rows.forEach(function (row) { if (take(row, true)) alert = true; next.set(row.id, row); seen.add(row.id); });
+    data.rows.forEach(function (row) {
+      if (take(row, true)) alert = true;
+      next.set(row.id, row);
+      seen.add(row.id);
+    });
     rows = next;
     meta = data.meta;
     first = false;
@@ -187,8 +250,14 @@
   }
   function onPatch(data) {
     var alert = false;
-    data.removed.forEach(function (id) { rows.delete(id); });
-    data.upserts.forEach(function (row) { if (take(row, true)) alert = true; rows.set(row.id, row); seen.add(row.id); });
+    data.removed.forEach(function (id) {
+      rows.delete(id);
+    });
+    data.upserts.forEach(function (row) {
+      if (take(row, true)) alert = true;
+      rows.set(row.id, row);
+      seen.add(row.id);
+    });
     meta = data.meta;
     render();
     if (alert) beep();
@@ -204,10 +273,18 @@
   function connect() {
     var state = document.getElementById('connection-state');
     source = new EventSource(config.events);
-    source.addEventListener('open', function () { state.textContent = 'Live'; });
-    source.addEventListener('snapshot', function (event) { onSnapshot(JSON.parse(event.data)); });
-    source.addEventListener('patch', function (event) { onPatch(JSON.parse(event.data)); });
-    source.addEventListener('revoked', function () { blank('This display link is no longer valid.'); });
+    source.addEventListener('open', function () {
+      state.textContent = 'Live';
+    });
+    source.addEventListener('snapshot', function (event) {
+      onSnapshot(JSON.parse(event.data));
+    });
+    source.addEventListener('patch', function (event) {
+      onPatch(JSON.parse(event.data));
+    });
+    source.addEventListener('revoked', function () {
+      blank('This display link is no longer valid.');
+    });
     source.addEventListener('error', function () {
       if (blanked) return;
       state.textContent = 'Reconnecting…';
@@ -222,7 +299,10 @@
   document.querySelectorAll('button[data-sort]').forEach(function (button) {
     button.addEventListener('click', function () {
       var column = button.dataset.sort;
-      sort = sort && sort.column === column && sort.dir === 'asc' ? { column: column, dir: 'desc' } : { column: column, dir: 'asc' };
+      sort =
+        sort && sort.column === column && sort.dir === 'asc'
+          ? { column: column, dir: 'desc' }
+          : { column: column, dir: 'asc' };
       var text = sort.column + ':' + sort.dir;
       localStorage.setItem('beacon.sort.' + config.mode, text);
       if (config.mode === 'board') {
@@ -238,7 +318,9 @@
 
   // The ticket panel: description and conversation as text, the PSA link, time since the last agent reply.
   var panel = document.getElementById('ticket-panel');
-  function closePanel() { if (panel) panel.classList.remove('active'); }
+  function closePanel() {
+    if (panel) panel.classList.remove('active');
+  }
   function detail(label, text) {
     var row = el('div', 'modal__detail-row');
     row.appendChild(el('span', 'modal__detail-label', label));
@@ -250,24 +332,36 @@
     document.getElementById('ticket-panel-title').textContent = 'Ticket';
     body.replaceChildren(el('p', 'u-text-muted', 'Loading…'));
     panel.classList.add('active');
-    fetch(config.ticketUrl + encodeURIComponent(id), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
-      .then(function (response) { if (!response.ok) throw new Error('HTTP ' + response.status); return response.json(); })
+    fetch(config.ticketUrl + encodeURIComponent(id), {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
       .then(function (t) {
         document.getElementById('ticket-panel-title').textContent = 'Ticket #' + t.number + ': ' + t.subject;
         var details = el('div', 'modal__details');
         details.appendChild(detail('Company', t.company || ''));
-        details.appendChild(detail('Requester', (t.requester || '') + (t.requester_email ? ' <' + t.requester_email + '>' : '')));
+        details.appendChild(
+          detail('Requester', (t.requester || '') + (t.requester_email ? ' <' + t.requester_email + '>' : '')),
+        );
         details.appendChild(detail('Agent', t.agent || 'Unassigned'));
         details.appendChild(detail('Priority', t.priority));
         details.appendChild(detail('Status', String(t.status).replace(/_/g, ' ')));
         details.appendChild(detail('Created', local(t.created_at) + ' (' + ago(t.created_at) + ')'));
         details.appendChild(detail('Updated', local(t.updated_at) + ' (' + ago(t.updated_at) + ')'));
-        details.appendChild(detail('Last agent reply', t.last_agent_reply_at ? ago(t.last_agent_reply_at) : 'no agent reply yet'));
+        details.appendChild(
+          detail('Last agent reply', t.last_agent_reply_at ? ago(t.last_agent_reply_at) : 'no agent reply yet'),
+        );
         var parts = [details];
         var url = safeUrl(t.psa_url);
         if (url) {
           var link = el('a', 'btn btn--secondary btn--small u-mt-2', 'Open in the PSA');
-          link.href = url; link.target = '_blank'; link.rel = 'noopener noreferrer';
+          link.href = url;
+          link.target = '_blank';
+          link.rel = 'noopener noreferrer';
           parts.push(link);
         }
         parts.push(el('h3', 'u-mt-3', 'Description'));
@@ -276,13 +370,25 @@
         if (t.conversation.length === 0) parts.push(el('p', 'u-text-muted', 'No replies yet.'));
         t.conversation.forEach(function (entry) {
           var item = el('div', 'card u-p-2 u-mb-2');
-          item.appendChild(el('div', 'u-text-xs u-text-muted', (entry.incoming ? 'From ' : 'Agent ') + (entry.from || '') + (entry.private ? ' (private note)' : '') + ' · ' + local(entry.at)));
+          item.appendChild(
+            el(
+              'div',
+              'u-text-xs u-text-muted',
+              (entry.incoming ? 'From ' : 'Agent ') +
+                (entry.from || '') +
+                (entry.private ? ' (private note)' : '') +
+                ' · ' +
+                local(entry.at),
+            ),
+          );
           item.appendChild(el('div', 'u-text-pre-wrap', entry.text));
           parts.push(item);
         });
         body.replaceChildren.apply(body, parts);
       })
-      .catch(function (error) { body.replaceChildren(el('p', 'u-text-danger', 'Could not load the ticket (' + error.message + ').')); });
+      .catch(function (error) {
+        body.replaceChildren(el('p', 'u-text-danger', 'Could not load the ticket (' + error.message + ').'));
+      });
   }
   if (panel) {
     document.addEventListener('click', function (event) {
@@ -290,8 +396,12 @@
       if (target instanceof HTMLElement && target.dataset.ticket) openTicket(target.dataset.ticket);
     });
     document.getElementById('ticket-panel-close').addEventListener('click', closePanel);
-    panel.addEventListener('click', function (event) { if (event.target === panel) closePanel(); });
-    document.addEventListener('keydown', function (event) { if (event.key === 'Escape') closePanel(); });
+    panel.addEventListener('click', function (event) {
+      if (event.target === panel) closePanel();
+    });
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') closePanel();
+    });
   }
 
   // "Sync now": codex runs it with the signed-in user's own authority; progress is polled.
@@ -303,17 +413,41 @@
       status.textContent = 'Starting…';
       fetch(config.syncUrl, { method: 'POST', headers: { accept: 'application/json' }, credentials: 'same-origin' })
         .then(function (response) {
-          return response.json().then(function (body) { if (!response.ok) throw new Error(body.detail || ('HTTP ' + response.status)); return body; });
+          return response.json().then(function (body) {
+            if (!response.ok) throw new Error(body.detail || 'HTTP ' + response.status);
+            return body;
+          });
         })
         .then(function poll(run) {
-          status.textContent = run.status === 'running' ? 'Syncing: ' + (run.phase || '…') + ' (' + run.fetched + ' fetched)' : run.status === 'succeeded' ? 'Sync complete' : 'Sync ' + run.status + (run.errors.length ? ': ' + run.errors[0] : '');
-          if (run.status !== 'running') { syncButton.disabled = false; return; }
-          return new Promise(function (resolve) { setTimeout(resolve, 2000); })
-            .then(function () { return fetch(config.syncRunUrl + run.id, { headers: { accept: 'application/json' }, credentials: 'same-origin' }); })
-            .then(function (response) { if (!response.ok) throw new Error('HTTP ' + response.status); return response.json(); })
+          status.textContent =
+            run.status === 'running'
+              ? 'Syncing: ' + (run.phase || '…') + ' (' + run.fetched + ' fetched)'
+              : run.status === 'succeeded'
+                ? 'Sync complete'
+                : 'Sync ' + run.status + (run.errors.length ? ': ' + run.errors[0] : '');
+          if (run.status !== 'running') {
+            syncButton.disabled = false;
+            return;
+          }
+          return new Promise(function (resolve) {
+            setTimeout(resolve, 2000);
+          })
+            .then(function () {
+              return fetch(config.syncRunUrl + run.id, {
+                headers: { accept: 'application/json' },
+                credentials: 'same-origin',
+              });
+            })
+            .then(function (response) {
+              if (!response.ok) throw new Error('HTTP ' + response.status);
+              return response.json();
+            })
             .then(poll);
         })
-        .catch(function (error) { status.textContent = 'Sync failed: ' + error.message; syncButton.disabled = false; });
+        .catch(function (error) {
+          status.textContent = 'Sync failed: ' + error.message;
+          syncButton.disabled = false;
+        });
     });
   }
 

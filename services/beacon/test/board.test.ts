@@ -13,8 +13,19 @@ describe('beacon board', () => {
     t = await startBeacon({
       tickets: [
         ticket({ subject: 'Open, FR due in 2 h', fr_due_by: iso(2 * hour), updated_at: iso(-hour) }),
-        ticket({ subject: 'Customer replied', status: 'customer_replied', responder_external_id: '8', agent_name: 'Bob Agent' }),
-        ticket({ subject: 'Stale urgent', priority: 'urgent', priority_id: 4, status: 'on_hold', updated_at: iso(-2 * hour) }),
+        ticket({
+          subject: 'Customer replied',
+          status: 'customer_replied',
+          responder_external_id: '8',
+          agent_name: 'Bob Agent',
+        }),
+        ticket({
+          subject: 'Stale urgent',
+          priority: 'urgent',
+          priority_id: 4,
+          status: 'on_hold',
+          updated_at: iso(-2 * hour),
+        }),
         ticket({ subject: 'Waiting', status: 'waiting_customer', account_number: 'GLOBEX', company_name: 'Globex' }),
         ticket({ subject: 'Closed', status: 'closed' }),
       ],
@@ -22,7 +33,15 @@ describe('beacon board', () => {
   });
   after(() => t.close());
 
-  const get = async (url: string, token?: string) => t.app.inject({ method: 'GET', url, headers: token === undefined ? { accept: 'application/json' } : { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const get = async (url: string, token?: string) =>
+    t.app.inject({
+      method: 'GET',
+      url,
+      headers:
+        token === undefined
+          ? { accept: 'application/json' }
+          : { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
 
   it('gives a client user and a billing user 403 on the board, its API and its stream; a service token too', async () => {
     for (const level of ['client', 'billing'] as const) {
@@ -44,7 +63,10 @@ describe('beacon board', () => {
     const rows = (JSON.parse(res.body) as { rows: BoardRow[] }).rows;
     const by = (subject: string) => rows.find((row) => row.subject === subject);
     assert.equal(rows.length, 4, 'the closed ticket is not on the board');
-    assert.deepEqual([by('Open, FR due in 2 h')?.section, by('Open, FR due in 2 h')?.sla], ['needs_response', 'critical']);
+    assert.deepEqual(
+      [by('Open, FR due in 2 h')?.section, by('Open, FR due in 2 h')?.sla],
+      ['needs_response', 'critical'],
+    );
     assert.deepEqual([by('Customer replied')?.section, by('Customer replied')?.sla], ['customer_replied', 'warning']);
     assert.deepEqual([by('Stale urgent')?.section, by('Stale urgent')?.sla], ['needs_attention', 'overdue']);
     assert.deepEqual([by('Waiting')?.section, by('Waiting')?.sla], ['other', 'responded']);
@@ -53,16 +75,27 @@ describe('beacon board', () => {
 
   it('filters by agent, company and priority, and refuses an unknown view', async () => {
     const token = await t.token('technician');
-    const subjects = async (query: string) => ((JSON.parse((await get(`/api/board?${query}`, token)).body) as { rows: BoardRow[] }).rows.map((row) => row.subject).sort());
+    const subjects = async (query: string) =>
+      (JSON.parse((await get(`/api/board?${query}`, token)).body) as { rows: BoardRow[] }).rows
+        .map((row) => row.subject)
+        .sort();
     assert.deepEqual(await subjects('agent=8'), ['Customer replied']);
     assert.deepEqual(await subjects('company=GLOBEX'), ['Waiting']);
     assert.deepEqual(await subjects('priority=urgent'), ['Stale urgent']);
-    assert.deepEqual(await subjects('view=professional-services'), [], 'no PSA group is configured for it, as in the original');
+    assert.deepEqual(
+      await subjects('view=professional-services'),
+      [],
+      'no PSA group is configured for it, as in the original',
+    );
     assert.equal((await get('/api/board?view=nope', token)).statusCode, 404);
   });
 
   it('renders the board page for a technician, with the filters in the form and no inline script', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/?agent=7&priority=high', headers: { authorization: `Bearer ${await t.token('technician')}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/?agent=7&priority=high',
+      headers: { authorization: `Bearer ${await t.token('technician')}` },
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.match(res.body, /<script src="\/static\/board\.js" defer><\/script>/);
     assert.doesNotMatch(res.body.replace(/<script (type="application\/json"|src=)[^>]*>/g, ''), /<script>/);
@@ -102,27 +135,42 @@ describe('beacon board', () => {
     assert.ok(changed.version > version);
     assert.ok(changed.rows.some((row) => row.subject === 'Changed in codex'));
     assert.equal(t.app.board.fullReads, reads, 'only the changes travelled');
-    assert.equal(t.codex.calls.changedSince.at(-1), '2026-11-25T11:58:00.000Z', 'asked since codex\'s last answer, less two minutes');
+    assert.equal(
+      t.codex.calls.changedSince.at(-1),
+      '2026-11-25T11:58:00.000Z',
+      "asked since codex's last answer, less two minutes",
+    );
     // A ticket that leaves codex's active list leaves the board.
     const index = t.codex.tickets.findIndex((candidate) => candidate.subject === 'Waiting');
     const [gone] = t.codex.tickets.splice(index, 1);
     assert.ok(gone);
     const beforeRows = JSON.parse((await get('/api/board', token)).body) as { rows: BoardRow[] };
-    assert.ok(beforeRows.rows.some((row) => row.id === gone.id), 'still there inside the interval');
+    assert.ok(
+      beforeRows.rows.some((row) => row.id === gone.id),
+      'still there inside the interval',
+    );
     t.advance(10_000);
     const after = JSON.parse((await get('/api/board', token)).body) as { rows: BoardRow[] };
     assert.ok(!after.rows.some((row) => row.id === gone.id));
     t.codex.tickets.splice(index, 0, gone);
   });
 
-  it('opens a ticket with the user\'s own token: text, PSA link and time since the last agent reply', async () => {
+  it("opens a ticket with the user's own token: text, PSA link and time since the last agent reply", async () => {
     const token = await t.token('technician');
     const id = t.codex.tickets[0]?.id ?? 0;
     const res = await get(`/api/tickets/${id}`, token);
     assert.equal(res.statusCode, 200, res.body);
-    const panel = JSON.parse(res.body) as { description: string; psa_url: string; minutes_since_agent_reply: number; conversation: unknown[] };
+    const panel = JSON.parse(res.body) as {
+      description: string;
+      psa_url: string;
+      minutes_since_agent_reply: number;
+      conversation: unknown[];
+    };
     assert.equal(panel.description, 'Printer <b>on fire</b>', 'text as codex keeps it; the page puts it in as text');
-    assert.equal(panel.minutes_since_agent_reply, Math.floor((t.now().getTime() - Date.parse('2026-11-25T11:00:00.000Z')) / 60_000));
+    assert.equal(
+      panel.minutes_since_agent_reply,
+      Math.floor((t.now().getTime() - Date.parse('2026-11-25T11:00:00.000Z')) / 60_000),
+    );
     assert.match(panel.psa_url, /^https:\/\/psa\.example\.test\//);
     assert.equal(panel.conversation.length, 2);
     assert.equal(t.codex.calls.userTokens.at(-1), token);
@@ -130,12 +178,20 @@ describe('beacon board', () => {
 
   it('starts "Sync now" and follows it with the user\'s own token', async () => {
     const token = await t.token('technician');
-    const started = await t.app.inject({ method: 'POST', url: '/api/sync', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const started = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
     assert.equal(started.statusCode, 202, started.body);
     assert.equal(t.codex.calls.userTokens.at(-1), token);
     const run = await get('/api/sync/runs/5', token);
     assert.equal((JSON.parse(run.body) as { status: string }).status, 'succeeded');
-    const client = await t.app.inject({ method: 'POST', url: '/api/sync', headers: { authorization: `Bearer ${await t.token('client')}`, accept: 'application/json' } });
+    const client = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: { authorization: `Bearer ${await t.token('client')}`, accept: 'application/json' },
+    });
     assert.equal(client.statusCode, 403);
   });
 });

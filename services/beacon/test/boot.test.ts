@@ -15,7 +15,8 @@ describe('beacon: configuration at boot', () => {
     const instance = await mkdtemp(path.join(tmpdir(), 'hm-beacon-'));
     assert.throws(
       () => loadBeaconConfig({ HIVEMATRIX_INSTANCE_DIR: instance, PORT: 'eighty', DATABASE_URL: 'not a url' }),
-      (error: unknown) => error instanceof ConfigError && /PORT/.test(error.message) && /DATABASE_URL/.test(error.message),
+      (error: unknown) =>
+        error instanceof ConfigError && /PORT/.test(error.message) && /DATABASE_URL/.test(error.message),
     );
   });
 

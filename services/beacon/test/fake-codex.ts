@@ -64,17 +64,39 @@ export function fakeCodex(initial: CodexTicket[]): FakeCodex {
       const now = new Map(fake.tickets.map((ticket) => [ticket.id, JSON.stringify(ticket)]));
       const before = served;
       served = now;
-      if (changedSince === undefined) return { unchanged: false, etag: current, data: activeTicketsSchema.parse({ ...base, tickets: fake.tickets, total: fake.tickets.length }) };
+      if (changedSince === undefined)
+        return {
+          unchanged: false,
+          etag: current,
+          data: activeTicketsSchema.parse({ ...base, tickets: fake.tickets, total: fake.tickets.length }),
+        };
       // As codex: only what changed since the last answer, and the ids of what left.
       const changed = fake.tickets.filter((ticket) => before.get(ticket.id) !== now.get(ticket.id));
       const removed = [...before.keys()].filter((id) => !now.has(id));
-      return { unchanged: false, etag: current, data: activeTicketsSchema.parse({ ...base, tickets: changed, total: changed.length, changes_since: changedSince, removed }) };
+      return {
+        unchanged: false,
+        etag: current,
+        data: activeTicketsSchema.parse({
+          ...base,
+          tickets: changed,
+          total: changed.length,
+          changes_since: changedSince,
+          removed,
+        }),
+      };
     },
     async agents() {
-      return [{ provider: 'freshservice', external_id: '7', name: 'Alice Agent', active: true }, { provider: 'freshservice', external_id: '8', name: 'Bob Agent', active: true }];
+      return [
+        { provider: 'freshservice', external_id: '7', name: 'Alice Agent', active: true },
+        { provider: 'freshservice', external_id: '8', name: 'Bob Agent', active: true },
+      ];
     },
     async psaConfig() {
-      return { providers: [{ provider: 'freshservice', ticket_url_template: 'https://psa.example.test/a/tickets/{ticket_id}' }] };
+      return {
+        providers: [
+          { provider: 'freshservice', ticket_url_template: 'https://psa.example.test/a/tickets/{ticket_id}' },
+        ],
+      };
     },
     async ticket(id, token) {
       fake.calls.userTokens.push(token);
@@ -83,18 +105,54 @@ export function fakeCodex(initial: CodexTicket[]): FakeCodex {
       return ticketDetailSchema.parse({
         ticket: { ...found, description_text: 'Printer <b>on fire</b>' },
         conversations: [
-          { id: 1, body_text: 'Help!', private: false, incoming: true, from_email: 'rita@acme.test', created_at: '2026-11-25T10:00:00.000Z' },
-          { id: 2, body_text: 'On it.', private: false, incoming: false, from_email: 'alice@msp.test', created_at: '2026-11-25T11:00:00.000Z' },
+          {
+            id: 1,
+            body_text: 'Help!',
+            private: false,
+            incoming: true,
+            from_email: 'rita@acme.test',
+            created_at: '2026-11-25T10:00:00.000Z',
+          },
+          {
+            id: 2,
+            body_text: 'On it.',
+            private: false,
+            incoming: false,
+            from_email: 'alice@msp.test',
+            created_at: '2026-11-25T11:00:00.000Z',
+          },
         ],
       });
     },
     async startSync(job, token) {
       fake.calls.userTokens.push(token);
-      return syncRunSchema.parse({ id: 5, job, status: 'running', phase: 'tickets', started_at: '2026-11-25T12:00:00.000Z', finished_at: null, fetched: 0, created: 0, updated: 0, errors: [] });
+      return syncRunSchema.parse({
+        id: 5,
+        job,
+        status: 'running',
+        phase: 'tickets',
+        started_at: '2026-11-25T12:00:00.000Z',
+        finished_at: null,
+        fetched: 0,
+        created: 0,
+        updated: 0,
+        errors: [],
+      });
     },
     async syncRun(id, token) {
       fake.calls.userTokens.push(token);
-      return syncRunSchema.parse({ id, job: 'freshservice-tickets', status: 'succeeded', phase: null, started_at: '2026-11-25T12:00:00.000Z', finished_at: '2026-11-25T12:00:05.000Z', fetched: 3, created: 0, updated: 3, errors: [] });
+      return syncRunSchema.parse({
+        id,
+        job: 'freshservice-tickets',
+        status: 'succeeded',
+        phase: null,
+        started_at: '2026-11-25T12:00:00.000Z',
+        finished_at: '2026-11-25T12:00:05.000Z',
+        fetched: 3,
+        created: 0,
+        updated: 3,
+        errors: [],
+      });
     },
   };
   return fake;

@@ -29,13 +29,21 @@ export interface BeaconHarness {
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Starts beacon on a fresh database with a fake codex holding `tickets`. */
-export async function startBeacon(options: { tickets?: CodexTicket[]; env?: Record<string, string> } = {}): Promise<BeaconHarness> {
+export async function startBeacon(
+  options: { tickets?: CodexTicket[]; env?: Record<string, string> } = {},
+): Promise<BeaconHarness> {
   const testDb = await createTestDatabase('beacon');
   const database = openDatabase({ url: testDb.url, applicationName: 'beacon-test', schema });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
   const keys = await createTestKeys();
   let current = FROZEN_NOW.getTime();
-  const config = beaconEnvSchema.parse({ SERVICE_NAME: 'beacon', DATABASE_URL: testDb.url, RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'warn', ...options.env });
+  const config = beaconEnvSchema.parse({
+    SERVICE_NAME: 'beacon',
+    DATABASE_URL: testDb.url,
+    RATE_LIMIT_PER_MINUTE: '10000',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  });
   const codex = fakeCodex(options.tickets ?? []);
   const app = await buildApp({
     config,
@@ -56,7 +64,8 @@ export async function startBeacon(options: { tickets?: CodexTicket[]; env?: Reco
       current += ms;
     },
     now: () => new Date(current),
-    token: (level, username = level) => keys.mintUserToken({ permission_level: level, preferred_username: username }, { now: current }),
+    token: (level, username = level) =>
+      keys.mintUserToken({ permission_level: level, preferred_username: username }, { now: current }),
     async close() {
       await app.close();
       await database.close();

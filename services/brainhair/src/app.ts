@@ -4,7 +4,13 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { LanguageModel } from 'ai';
-import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import type { BrainhairConfig } from './config.js';
 import type { BrainhairDb } from './db/schema.js';
 import type { PlatformClient } from './platform/client.js';
@@ -57,7 +63,17 @@ export async function buildApp(deps: BrainhairDeps): Promise<ServiceApp & { runs
   const tools = new Map<string, AnyTool>([...READ_TOOLS, ...WRITE_TOOLS].map((t) => [t.name, t]));
   const writeTools = new Map<string, WriteTool<never>>(WRITE_TOOLS.map((t) => [t.name, t]));
   const runs = new RunRegistry();
-  const routeDeps = { config, db: deps.db, platform: deps.platform, tools, writeTools, model: deps.model, runs, now: deps.now, redactionKey: deps.redactionKey };
+  const routeDeps = {
+    config,
+    db: deps.db,
+    platform: deps.platform,
+    tools,
+    writeTools,
+    model: deps.model,
+    runs,
+    now: deps.now,
+    redactionKey: deps.redactionKey,
+  };
   await app.register(chatApiRoutes, routeDeps);
   await app.register(approvalApiRoutes, routeDeps);
   await app.register(pageRoutes, routeDeps);

@@ -26,7 +26,11 @@ await runService({
     };
     const model = createModel(config, readModelKey(config.BRAINHAIR_MODEL_KEY_FILE));
     const platform = connectPlatform(config);
-    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
+    const database = await openServiceDatabase(config, {
+      schema,
+      migrations: migrationsDir(import.meta.url, 'db/migrations'),
+      logger: platform.logger,
+    });
     const app = await buildApp({
       config,
       logger: platform.logger,
@@ -34,15 +38,24 @@ await runService({
       ping: database.ping,
       verifier: platform.verifier,
       platform: createPlatformClient({
-        urls: { codex: config.CODEX_SERVICE_URL, ledger: config.LEDGER_SERVICE_URL, knowledgetree: config.KNOWLEDGETREE_SERVICE_URL },
+        urls: {
+          codex: config.CODEX_SERVICE_URL,
+          ledger: config.LEDGER_SERVICE_URL,
+          knowledgetree: config.KNOWLEDGETREE_SERVICE_URL,
+        },
         timeoutMs: config.BRAINHAIR_TOOL_TIMEOUT_MS,
       }),
       model,
       // Placeholders must not be guessable from outside: keyed by the service's own secret.
-      redactionKey: createHash('sha256').update(`brainhair-redaction:${config.SERVICE_SECRET ?? config.DATABASE_URL ?? 'local'}`).digest('hex'),
+      redactionKey: createHash('sha256')
+        .update(`brainhair-redaction:${config.SERVICE_SECRET ?? config.DATABASE_URL ?? 'local'}`)
+        .digest('hex'),
       now: () => new Date(),
     });
-    platform.logger.info({ provider: config.BRAINHAIR_MODEL_PROVIDER, model: config.BRAINHAIR_MODEL }, 'brainhair model');
+    platform.logger.info(
+      { provider: config.BRAINHAIR_MODEL_PROVIDER, model: config.BRAINHAIR_MODEL },
+      'brainhair model',
+    );
     return {
       app,
       host: config.HOST,

@@ -23,10 +23,18 @@
     return node;
   };
   const api = async (path, init = {}) => {
-    const res = await fetch(base + path, { credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' }, ...init });
+    const res = await fetch(base + path, {
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      ...init,
+    });
     if (!res.ok) {
       let detail = res.status + ' ' + res.statusText;
-      try { detail = (await res.json()).detail || detail; } catch { /* not JSON */ }
+      try {
+        detail = (await res.json()).detail || detail;
+      } catch {
+        /* not JSON */
+      }
       throw new Error(detail);
     }
     return res.status === 204 ? null : res.json();
@@ -59,28 +67,39 @@
     box.dataset.approvalId = card.id;
     box.appendChild(el('h3', null, 'Approval needed'));
     box.appendChild(el('p', 'approval-summary', card.summary));
-    const pre = (label, value) => { box.appendChild(el('h4', null, label)); box.appendChild(el('pre', null, JSON.stringify(value, null, 2))); };
+    const pre = (label, value) => {
+      box.appendChild(el('h4', null, label));
+      box.appendChild(el('pre', null, JSON.stringify(value, null, 2)));
+    };
     pre('Before', card.before);
     pre('After', card.after);
     const status = el('p', 'approval-status', 'Status: ' + card.status);
     box.appendChild(status);
     if (card.status === 'pending') {
       const decide = async (decision) => {
-        buttons.forEach((b) => { b.disabled = true; });
+        buttons.forEach((b) => {
+          b.disabled = true;
+        });
         try {
-          const answer = await api('api/approvals/' + card.id + '/decision', { method: 'POST', body: JSON.stringify({ decision, args_hash: card.args_hash }) });
-          status.textContent = 'Status: ' + answer.status + (answer.result && answer.result.error ? ' (' + answer.result.error + ')' : '');
+          const answer = await api('api/approvals/' + card.id + '/decision', {
+            method: 'POST',
+            body: JSON.stringify({ decision, args_hash: card.args_hash }),
+          });
+          status.textContent =
+            'Status: ' + answer.status + (answer.result && answer.result.error ? ' (' + answer.result.error + ')' : '');
         } catch (error) {
           status.textContent = 'Refused: ' + error.message;
         }
       };
       const approve = el('button', 'btn btn--success btn--small', 'Approve');
       const deny = el('button', 'btn btn--danger btn--small', 'Deny');
-      approve.type = 'button'; deny.type = 'button';
+      approve.type = 'button';
+      deny.type = 'button';
       approve.addEventListener('click', () => void decide('approve'));
       deny.addEventListener('click', () => void decide('deny'));
       const buttons = [approve, deny];
-      box.appendChild(approve); box.appendChild(deny);
+      box.appendChild(approve);
+      box.appendChild(deny);
     }
     container.appendChild(box);
   };
@@ -97,7 +116,11 @@
       while ((cut = buffer.indexOf('\n\n')) !== -1) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
         if (data) handle(JSON.parse(data));
       }
     }
@@ -110,19 +133,28 @@
     const tools = el('ul', 'chat-tools');
     const body = el('div', 'chat-text');
     const cards = el('div', 'chat-approvals');
-    reply.appendChild(tools); reply.appendChild(body); reply.appendChild(cards);
+    reply.appendChild(tools);
+    reply.appendChild(body);
+    reply.appendChild(cards);
     const controller = new AbortController();
     running = controller;
-    send.disabled = true; stop.disabled = false;
+    send.disabled = true;
+    stop.disabled = false;
     try {
       const res = await fetch(base + 'api/chats/' + chatId + '/messages', {
-        method: 'POST', credentials: 'same-origin', signal: controller.signal,
+        method: 'POST',
+        credentials: 'same-origin',
+        signal: controller.signal,
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
         body: JSON.stringify({ text }),
       });
       if (!res.ok) {
         let detail = res.statusText;
-        try { detail = (await res.json()).detail || detail; } catch { /* not JSON */ }
+        try {
+          detail = (await res.json()).detail || detail;
+        } catch {
+          /* not JSON */
+        }
         body.textContent = 'Error: ' + detail;
         return;
       }
@@ -130,7 +162,9 @@
         if (event.type === 'text') body.textContent += event.delta;
         else if (event.type === 'tool-call') toolItem(tools, event.id, event.tool, event.input);
         else if (event.type === 'tool-result') {
-          const li = tools.querySelector('[data-call-id="' + CSS.escape(event.id) + '"]') || toolItem(tools, event.id, event.tool, {});
+          const li =
+            tools.querySelector('[data-call-id="' + CSS.escape(event.id) + '"]') ||
+            toolItem(tools, event.id, event.tool, {});
           li.appendChild(el('span', 'chat-tool__result', ' → ' + event.status + ': ' + event.summary));
         } else if (event.type === 'approval') approvalCard(cards, event.approval);
         else if (event.type === 'done') {
@@ -141,11 +175,14 @@
         } else if (event.type === 'error') body.textContent += '\n' + event.detail;
       });
     } catch (error) {
-      if (controller.signal.aborted) { body.textContent += ' (stopped)'; reply.dataset.status = 'stopped'; }
-      else body.textContent = 'Error: ' + error.message;
+      if (controller.signal.aborted) {
+        body.textContent += ' (stopped)';
+        reply.dataset.status = 'stopped';
+      } else body.textContent = 'Error: ' + error.message;
     } finally {
       running = null;
-      send.disabled = false; stop.disabled = true;
+      send.disabled = false;
+      stop.disabled = true;
     }
   };
 
@@ -153,13 +190,20 @@
     if (!chatId) return;
     const data = await api('api/chats/' + chatId);
     for (const message of data.messages) {
-      if (message.role === 'user') { showUser(message.content); continue; }
+      if (message.role === 'user') {
+        showUser(message.content);
+        continue;
+      }
       const reply = bubble('assistant');
       const tools = el('ul', 'chat-tools');
-      for (const call of data.tool_calls.filter((c) => c.message_id === message.id)) toolItem(tools, call.id, call.tool, call.input).appendChild(el('span', 'chat-tool__result', ' → ' + call.status));
+      for (const call of data.tool_calls.filter((c) => c.message_id === message.id))
+        toolItem(tools, call.id, call.tool, call.input).appendChild(
+          el('span', 'chat-tool__result', ' → ' + call.status),
+        );
       const body = el('div', 'chat-text');
       body.innerHTML = message.html;
-      reply.appendChild(tools); reply.appendChild(body);
+      reply.appendChild(tools);
+      reply.appendChild(body);
     }
     const cards = el('div', 'chat-approvals');
     log.appendChild(cards);
@@ -174,20 +218,33 @@
     void ask(text);
   });
   input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
   });
   stop.addEventListener('click', () => {
     if (!running) return;
     const controller = running;
-    void api('api/chats/' + chatId + '/stop', { method: 'POST', body: '{}' }).catch(() => undefined).finally(() => controller.abort());
+    void api('api/chats/' + chatId + '/stop', { method: 'POST', body: '{}' })
+      .catch(() => undefined)
+      .finally(() => controller.abort());
   });
   contextForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(contextForm);
     const account = String(data.get('company_account') || '').trim();
     const ticket = String(data.get('ticket_id') || '').trim();
-    void ensureChat().then(() => api('api/chats/' + chatId, { method: 'PATCH', body: JSON.stringify({ company_account: account || null, ticket_id: ticket ? Number(ticket) : null }) }))
-      .catch((error) => { log.appendChild(el('p', 'alert alert--danger', error.message)); });
+    void ensureChat()
+      .then(() =>
+        api('api/chats/' + chatId, {
+          method: 'PATCH',
+          body: JSON.stringify({ company_account: account || null, ticket_id: ticket ? Number(ticket) : null }),
+        }),
+      )
+      .catch((error) => {
+        log.appendChild(el('p', 'alert alert--danger', error.message));
+      });
   });
   void loadChat();
 })();

@@ -16,7 +16,12 @@
     } else if (button.dataset.action === 'rename') {
       const title = prompt('New title', item.querySelector('.history-title').textContent);
       if (!title) return;
-      const res = await fetch(base + 'api/chats/' + id, { method: 'PATCH', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
+      const res = await fetch(base + 'api/chats/' + id, {
+        method: 'PATCH',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title }),
+      });
       if (res.ok) item.querySelector('.history-title').textContent = (await res.json()).title;
     }
   });

@@ -34,7 +34,8 @@ describe('brainhair: chats with a scripted model', () => {
     let stopAnswer: Promise<{ status: number; json: Record<string, unknown> }> | undefined;
     const { events } = await ask(t, token, chat, 'Talk slowly', {
       onEvent: (e) => {
-        if (e.type === 'text' && stopAnswer === undefined) stopAnswer = t.api(token, 'POST', `/api/chats/${chat}/stop`, {});
+        if (e.type === 'text' && stopAnswer === undefined)
+          stopAnswer = t.api(token, 'POST', `/api/chats/${chat}/stop`, {});
       },
     });
     assert.equal((await stopAnswer)?.json.stopped, true);
@@ -43,7 +44,13 @@ describe('brainhair: chats with a scripted model', () => {
     assert.ok(events.filter((e) => e.type === 'text').length < 100);
     await waitFor(() => (t.model?.aborted ?? 0) > abortedBefore);
     const saved = await t.db.select().from(messages).where(eq(messages.chatId, chat));
-    assert.deepEqual(saved.map((m) => [m.role, m.status]), [['user', 'complete'], ['assistant', 'stopped']]);
+    assert.deepEqual(
+      saved.map((m) => [m.role, m.status]),
+      [
+        ['user', 'complete'],
+        ['assistant', 'stopped'],
+      ],
+    );
     assert.equal(t.runs.size, 0);
   });
 
@@ -66,8 +73,12 @@ describe('brainhair: chats with a scripted model', () => {
     const chat = await newChat(owner);
     await ask(t, owner, chat, 'hi');
     for (const [method, path, body] of [
-      ['GET', `/api/chats/${chat}`, undefined], ['PATCH', `/api/chats/${chat}`, { title: 'mine now' }], ['DELETE', `/api/chats/${chat}`, undefined],
-      ['GET', `/api/chats/${chat}/export.md`, undefined], ['POST', `/api/chats/${chat}/stop`, {}], ['POST', `/api/chats/${chat}/messages`, { text: 'hi' }],
+      ['GET', `/api/chats/${chat}`, undefined],
+      ['PATCH', `/api/chats/${chat}`, { title: 'mine now' }],
+      ['DELETE', `/api/chats/${chat}`, undefined],
+      ['GET', `/api/chats/${chat}/export.md`, undefined],
+      ['POST', `/api/chats/${chat}/stop`, {}],
+      ['POST', `/api/chats/${chat}/messages`, { text: 'hi' }],
     ] as const) {
       const res = await t.api(other, method, path, body);
       assert.equal(res.status, 404, `${method} ${path}`);
@@ -88,18 +99,32 @@ describe('brainhair: chats with a scripted model', () => {
     await ask(t, token, first, 'Why is the printer blinking?');
     const second = await newChat(token);
     await ask(t, token, second, 'Another question about VPN');
-    const list = (await t.api(token, 'GET', '/api/chats')).json.chats as { id: string; title: string; message_count: number }[];
+    const list = (await t.api(token, 'GET', '/api/chats')).json.chats as {
+      id: string;
+      title: string;
+      message_count: number;
+    }[];
     assert.deepEqual(list.map((c) => c.title).sort(), ['Another question about VPN', 'Why is the printer blinking?']);
     const found = (await t.api(token, 'GET', '/api/chats?q=toner')).json.chats as { id: string }[];
     assert.equal(found.length, 2, 'message text is searched too');
-    assert.deepEqual(((await t.api(token, 'GET', '/api/chats?q=VPN')).json.chats as { id: string }[]).map((c) => c.id), [second]);
-    assert.equal((await t.api(token, 'PATCH', `/api/chats/${first}`, { title: 'Printer toner' })).json.title, 'Printer toner');
-    const exported = await fetch(`${t.url}/api/chats/${first}/export.md`, { headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual(
+      ((await t.api(token, 'GET', '/api/chats?q=VPN')).json.chats as { id: string }[]).map((c) => c.id),
+      [second],
+    );
+    assert.equal(
+      (await t.api(token, 'PATCH', `/api/chats/${first}`, { title: 'Printer toner' })).json.title,
+      'Printer toner',
+    );
+    const exported = await fetch(`${t.url}/api/chats/${first}/export.md`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.match(exported.headers.get('content-disposition') ?? '', /attachment; filename="brainhair-.*\.md"/);
     const markdown = await exported.text();
     assert.match(markdown, /^# Printer toner/);
     assert.match(markdown, /## You .*\n\nWhy is the printer blinking\?/);
-    const history = await (await fetch(`${t.url}/history?q=blinking`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const history = await (
+      await fetch(`${t.url}/history?q=blinking`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
     assert.match(history, /Printer toner/);
     assert.doesNotMatch(history, /VPN/);
     assert.equal((await t.api(token, 'DELETE', `/api/chats/${first}`)).status, 204);
@@ -108,7 +133,11 @@ describe('brainhair: chats with a scripted model', () => {
 
   it('renders replies as sanitised Markdown (no raw HTML, no script links)', async () => {
     const token = await t.token('technician');
-    t.model?.script(() => ({ text: ['**Bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) [ok](https://example.test)'] }));
+    t.model?.script(() => ({
+      text: [
+        '**Bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) [ok](https://example.test)',
+      ],
+    }));
     const chat = await newChat(token);
     const { events } = await ask(t, token, chat, 'render');
     const html = eventOf<{ html: string }>(events, 'done').html;
@@ -119,11 +148,14 @@ describe('brainhair: chats with a scripted model', () => {
     assert.doesNotMatch(stored[1]?.html ?? '', /<script/);
   });
 
-  it('gives the model the chat\'s client and ticket as context', async () => {
+  it("gives the model the chat's client and ticket as context", async () => {
     const token = await t.token('technician');
     await addCompany(t.codex.db, { accountNumber: 'CTX1', name: 'Context Co' });
     const chat = await newChat(token);
-    assert.equal((await t.api(token, 'PATCH', `/api/chats/${chat}`, { company_account: 'CTX1', ticket_id: 42 })).status, 200);
+    assert.equal(
+      (await t.api(token, 'PATCH', `/api/chats/${chat}`, { company_account: 'CTX1', ticket_id: 42 })).status,
+      200,
+    );
     assert.equal((await t.api(token, 'PATCH', `/api/chats/${chat}`, { company_account: '<bad>' })).status, 400);
     t.model?.script(() => ({ text: ['ok'] }));
     const start = t.model?.requests.length ?? 0;
@@ -139,7 +171,15 @@ describe('brainhair: chats with a scripted model', () => {
     t.model?.script((_b, i) => (i === 0 ? { toolCalls: [{ name: 'tickets_active', args: {} }] } : { text: ['ok'] }));
     await ask(t, token, chat, 'tickets?');
     const usage = await t.api(await t.token('admin'), 'GET', '/api/admin/usage');
-    const row = (usage.json.usage as { user_sub: string; input_tokens: number; output_tokens: number; tool_calls: number; messages: number }[]).find((u) => u.user_sub === 'heavy');
+    const row = (
+      usage.json.usage as {
+        user_sub: string;
+        input_tokens: number;
+        output_tokens: number;
+        tool_calls: number;
+        messages: number;
+      }[]
+    ).find((u) => u.user_sub === 'heavy');
     assert.deepEqual(row && [row.input_tokens, row.output_tokens, row.tool_calls, row.messages], [200, 40, 1, 1]);
     assert.equal((await t.api(token, 'GET', '/api/admin/usage')).status, 403);
     const admin = await fetch(`${t.url}/admin`, { headers: { authorization: `Bearer ${await t.token('admin')}` } });
@@ -159,7 +199,12 @@ describe('brainhair: chats with a scripted model', () => {
     t.model?.script(() => ({ text: Array.from({ length: 30 }, () => 'x '), delayMs: 30 }));
     const chat = await newChat(token);
     let second: Promise<{ status: number }> | undefined;
-    await ask(t, token, chat, 'slow', { onEvent: (e) => { if (e.type === 'text' && second === undefined) second = t.api(token, 'POST', `/api/chats/${chat}/messages`, { text: 'again' }); } });
+    await ask(t, token, chat, 'slow', {
+      onEvent: (e) => {
+        if (e.type === 'text' && second === undefined)
+          second = t.api(token, 'POST', `/api/chats/${chat}/messages`, { text: 'again' });
+      },
+    });
     assert.equal((await second)?.status, 409);
   });
 });

@@ -63,7 +63,8 @@ export async function startFakeModel(): Promise<FakeModel> {
             state.aborted += 1;
           }
         });
-        const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ id: `chatcmpl-${index}`, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        const chunk = (delta: unknown, finish: string | null = null) =>
+          `data: ${JSON.stringify({ id: `chatcmpl-${index}`, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
         res.write(chunk({ role: 'assistant', content: '' }));
         let first = true;
         for (const piece of step.text ?? []) {
@@ -74,10 +75,23 @@ export async function startFakeModel(): Promise<FakeModel> {
           first = false;
         }
         (step.toolCalls ?? []).forEach((call, i) => {
-          res.write(chunk({ tool_calls: [{ index: i, id: `call_${index}_${i}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }] }));
+          res.write(
+            chunk({
+              tool_calls: [
+                {
+                  index: i,
+                  id: `call_${index}_${i}`,
+                  type: 'function',
+                  function: { name: call.name, arguments: JSON.stringify(call.args) },
+                },
+              ],
+            }),
+          );
         });
         res.write(chunk({}, step.toolCalls?.length ? 'tool_calls' : 'stop'));
-        res.write(`data: ${JSON.stringify({ id: `chatcmpl-${index}`, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model, choices: [], usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 } })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: `chatcmpl-${index}`, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model, choices: [], usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 } })}\n\n`,
+        );
         res.end('data: [DONE]\n\n');
       })();
     });
@@ -99,10 +113,11 @@ export async function startFakeModel(): Promise<FakeModel> {
     seen() {
       return requests.map((r) => JSON.stringify(r.messages)).join('\n');
     },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -115,5 +130,7 @@ function stepOfTurn(body: ChatRequestBody): number {
 /** The last message of a request when it is a tool result (what the tool gave the model). */
 export function lastToolResult(body: ChatRequestBody): string {
   const last = body.messages.at(-1);
-  return last?.role === 'tool' ? String(typeof last.content === 'string' ? last.content : JSON.stringify(last.content)) : '';
+  return last?.role === 'tool'
+    ? String(typeof last.content === 'string' ? last.content : JSON.stringify(last.content))
+    : '';
 }

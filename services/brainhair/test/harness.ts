@@ -27,7 +27,12 @@ import { startKnowledgetree, type KnowledgetreeHarness } from '../../knowledgetr
 import { startFakeModel, type FakeModel } from './fake-model.js';
 
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
-const GROUPS: Record<PermissionLevel, string[]> = { admin: ['admins'], technician: ['technicians'], billing: ['billing'], client: [] };
+const GROUPS: Record<PermissionLevel, string[]> = {
+  admin: ['admins'],
+  technician: ['technicians'],
+  billing: ['billing'],
+  client: [],
+};
 
 export interface BrainhairHarness {
   url: string;
@@ -43,11 +48,20 @@ export interface BrainhairHarness {
   /** A user token; `claims` override (sub, email, name…). */
   token(level?: PermissionLevel, claims?: Record<string, unknown>): Promise<string>;
   /** JSON request to brainhair with a token. */
-  api(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> & { [k: string]: unknown } }>;
+  api(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> & { [k: string]: unknown } }>;
   close(): Promise<void>;
 }
 
-export interface HarnessOptions { withModel?: boolean; withKnowledge?: boolean; env?: Record<string, string> }
+export interface HarnessOptions {
+  withModel?: boolean;
+  withKnowledge?: boolean;
+  env?: Record<string, string>;
+}
 
 export async function startBrainhair(options: HarnessOptions = {}): Promise<BrainhairHarness> {
   const codex = await startCodex();
@@ -58,7 +72,9 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
   const model = options.withModel === false ? undefined : await startFakeModel();
   const knowledge = options.withKnowledge === true ? await startKnowledgetree() : undefined;
   await knowledge?.app.listen({ host: '127.0.0.1', port: 0 });
-  const knowledgeUrl = knowledge ? `http://127.0.0.1:${(knowledge.app.server.address() as AddressInfo).port}` : 'http://127.0.0.1:9';
+  const knowledgeUrl = knowledge
+    ? `http://127.0.0.1:${(knowledge.app.server.address() as AddressInfo).port}`
+    : 'http://127.0.0.1:9';
 
   const testDb = await createTestDatabase('brainhair');
   const database = openDatabase({ url: testDb.url, applicationName: 'brainhair-test', schema });
@@ -72,7 +88,13 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
     CODEX_SERVICE_URL: codexUrl,
     LEDGER_SERVICE_URL: ledgerUrl,
     KNOWLEDGETREE_SERVICE_URL: knowledgeUrl,
-    ...(model ? { BRAINHAIR_MODEL_PROVIDER: 'openai-compatible', BRAINHAIR_MODEL: 'fake-model', BRAINHAIR_MODEL_BASE_URL: model.url } : {}),
+    ...(model
+      ? {
+          BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
+          BRAINHAIR_MODEL: 'fake-model',
+          BRAINHAIR_MODEL_BASE_URL: model.url,
+        }
+      : {}),
     ...options.env,
   });
   const reSign = async (url: string, token: string): Promise<string> => {
@@ -80,7 +102,8 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
     const { iat: _iat, exp: _exp, nbf: _nbf, iss: _iss, aud: _aud, ...rest } = claims;
     const port = Number(new URL(url).port);
     if (port === Number(new URL(codexUrl).port)) return codex.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
-    if (knowledge && port === Number(new URL(knowledgeUrl).port)) return knowledge.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
+    if (knowledge && port === Number(new URL(knowledgeUrl).port))
+      return knowledge.keys.mintUserToken(rest, { now: FROZEN_NOW.getTime() });
     return ledger.keys.mintUserToken(rest, { now: new Date('2025-11-03T12:00:00Z').getTime() });
   };
   const app = await buildApp({
@@ -88,7 +111,11 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
     logger: createLogger({ service: 'brainhair', level: process.env.BH_TEST_LOG === '1' ? 'error' : 'silent' }),
     db: database.db,
     ping: database.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'brainhair', now: () => FROZEN_NOW.getTime() }),
+    verifier: createTokenVerifier({
+      keySet: createLocalKeySet(keys.jwks),
+      serviceName: 'brainhair',
+      now: () => FROZEN_NOW.getTime(),
+    }),
     platform: createPlatformClient({
       urls: { codex: codexUrl, ledger: ledgerUrl, knowledgetree: knowledgeUrl },
       timeoutMs: 5000,
@@ -107,10 +134,26 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
-    url, keys, db: database.db, pool: database.pool, runs: app.runs, codex, ledger, knowledge, model,
-    token: (level = 'technician', claims = {}) => keys.mintUserToken({ permission_level: level, groups: GROUPS[level], ...claims }, { now: FROZEN_NOW.getTime() }),
+    url,
+    keys,
+    db: database.db,
+    pool: database.pool,
+    runs: app.runs,
+    codex,
+    ledger,
+    knowledge,
+    model,
+    token: (level = 'technician', claims = {}) =>
+      keys.mintUserToken({ permission_level: level, groups: GROUPS[level], ...claims }, { now: FROZEN_NOW.getTime() }),
     async api(token, method, path, body) {
-      const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       const text = await res.text();
       return { status: res.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
     },
@@ -126,18 +169,33 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
   };
 }
 
-export interface StreamedEvent { type: string; [key: string]: unknown }
+export interface StreamedEvent {
+  type: string;
+  [key: string]: unknown;
+}
 
 /**
  * Sends a message and reads the whole SSE answer; `onEvent` sees each event as it arrives, and
  * when `until` returns true the client aborts the request (the browser going away).
  */
-export async function ask(t: BrainhairHarness, token: string, chatId: string, text: string, options: { until?: (e: StreamedEvent) => boolean; onEvent?: (e: StreamedEvent) => void } = {}): Promise<{ status: number; events: StreamedEvent[]; contentType: string }> {
+export async function ask(
+  t: BrainhairHarness,
+  token: string,
+  chatId: string,
+  text: string,
+  options: { until?: (e: StreamedEvent) => boolean; onEvent?: (e: StreamedEvent) => void } = {},
+): Promise<{ status: number; events: StreamedEvent[]; contentType: string }> {
   const { until, onEvent } = options;
   const controller = new AbortController();
-  const res = await fetch(`${t.url}/api/chats/${chatId}/messages`, { method: 'POST', signal: controller.signal, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const res = await fetch(`${t.url}/api/chats/${chatId}/messages`, {
+    method: 'POST',
+    signal: controller.signal,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
   const events: StreamedEvent[] = [];
-  if (!res.ok || res.body === null) return { status: res.status, events, contentType: res.headers.get('content-type') ?? '' };
+  if (!res.ok || res.body === null)
+    return { status: res.status, events, contentType: res.headers.get('content-type') ?? '' };
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

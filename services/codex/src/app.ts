@@ -4,7 +4,13 @@
  * fake vendors and a frozen clock. No module holds state of its own.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import type { CodexConfig } from './config.js';
 import type { CodexDb } from './db/types.js';
 import type { SyncRunner } from './sync/runner.js';
@@ -85,16 +91,40 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   await app.register(syncApiRoutes, { db, now, runner });
   await app.register(demoRoutes, { db, now, timeZone: config.BUSINESS_TIMEZONE });
   await app.register(dashboardRoutes, { db });
-  await app.register(companyPageRoutes, { db, now, knowledgeOf: companyKnowledgeClient({ baseUrl: config.KNOWLEDGETREE_SERVICE_URL, timeoutMs: config.KNOWLEDGETREE_TIMEOUT }) });
+  await app.register(companyPageRoutes, {
+    db,
+    now,
+    knowledgeOf: companyKnowledgeClient({
+      baseUrl: config.KNOWLEDGETREE_SERVICE_URL,
+      timeoutMs: config.KNOWLEDGETREE_TIMEOUT,
+    }),
+  });
   await app.register(assetPageRoutes, { db, now, secretKey });
   await app.register(contactPageRoutes, { db, now });
   await app.register(planPageRoutes, { db, now });
   await app.register(ticketPageRoutes, { db });
   await app.register(settingsPageRoutes, { db, now });
-  const integrationRing = integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET);
+  const integrationRing = integrationKeyring(
+    config.CODEX_SECRET_KEY,
+    config.CODEX_SECRET_KEY_PREVIOUS,
+    config.SERVICE_SECRET,
+  );
   await app.register(adminPageRoutes, { db, now, runner, config, ring: integrationRing });
-  await app.register(integrationPageRoutes, { db, now, runner, config, ring: integrationRing, fetch: deps.vendorFetch ?? globalThis.fetch });
-  await app.register(integrationApiRoutes, { db, now, config, ring: integrationRing, fetch: deps.vendorFetch ?? globalThis.fetch });
+  await app.register(integrationPageRoutes, {
+    db,
+    now,
+    runner,
+    config,
+    ring: integrationRing,
+    fetch: deps.vendorFetch ?? globalThis.fetch,
+  });
+  await app.register(integrationApiRoutes, {
+    db,
+    now,
+    config,
+    ring: integrationRing,
+    fetch: deps.vendorFetch ?? globalThis.fetch,
+  });
   await app.register(docsRoutes, { routes: apiRoutes, version: CODEX_VERSION });
   return app;
 }

@@ -11,7 +11,12 @@ import { bearer, startCodex, type CodexHarness } from './harness.js';
 import { addAsset, addCompany, addContact, addPlan, addTicket, addTimeEntry } from './fixtures.js';
 import { assets, contacts, psaAgents, timeEntries } from '../src/db/schema.js';
 
-interface Group { billing_type: string; count: number; backed_up: number; backup_bytes: string }
+interface Group {
+  billing_type: string;
+  count: number;
+  backed_up: number;
+  backup_bytes: string;
+}
 interface TotalsAnswer {
   agent_emails: string[];
   plans: { plan_name: string }[];
@@ -55,19 +60,36 @@ describe('codex billing month totals', () => {
     await addContact(t.db, { name: 'Inactive', email: 'in@a.test', companyIds: [a], active: false });
     await addContact(t.db, { name: 'Tech', email: 'TECH@msp.test', companyIds: [a] });
     const gone = await addContact(t.db, { name: 'Gone in August', email: 'gone@a.test', companyIds: [a] });
-    await t.db.update(contacts).set({ archivedAt: new Date('2025-08-01T00:00:00Z') }).where(eq(contacts.id, gone));
+    await t.db
+      .update(contacts)
+      .set({ archivedAt: new Date('2025-08-01T00:00:00Z') })
+      .where(eq(contacts.id, gone));
     const leftInOctober = await addContact(t.db, { name: 'Left in October', email: 'left@a.test', companyIds: [a] });
-    await t.db.update(contacts).set({ archivedAt: new Date('2025-10-20T00:00:00Z') }).where(eq(contacts.id, leftInOctober));
-    await t.db.insert(psaAgents).values({ provider: 'freshservice', externalId: 'ag1', name: 'Tech', email: 'tech@MSP.test' });
+    await t.db
+      .update(contacts)
+      .set({ archivedAt: new Date('2025-10-20T00:00:00Z') })
+      .where(eq(contacts.id, leftInOctober));
+    await t.db
+      .insert(psaAgents)
+      .values({ provider: 'freshservice', externalId: 'ag1', name: 'Tech', email: 'tech@MSP.test' });
     const ws1 = await addAsset(t.db, { companyId: a, hostname: 'WS-1' });
     await addAsset(t.db, { companyId: a, hostname: 'WS-2' });
     bigId = await addAsset(t.db, { companyId: a, hostname: 'SRV-1', derived: 'workstation', override: 'server' });
     const oldAsset = await addAsset(t.db, { companyId: a, hostname: 'WS-OLD' });
     await addAsset(t.db, { companyId: b, hostname: 'FW', derived: 'firewall' });
-    await t.db.update(assets).set({ backupUsageBytes: 3 * TB }).where(eq(assets.id, ws1));
+    await t.db
+      .update(assets)
+      .set({ backupUsageBytes: 3 * TB })
+      .where(eq(assets.id, ws1));
     // Large backups (a company's sum may pass 2^53 bytes, so sums travel as text); one archived before the month.
-    await t.db.update(assets).set({ backupUsageBytes: 2 ** 52 }).where(eq(assets.id, bigId));
-    await t.db.update(assets).set({ backupUsageBytes: 2 ** 52, archivedAt: new Date('2025-09-01T00:00:00Z') }).where(eq(assets.id, oldAsset));
+    await t.db
+      .update(assets)
+      .set({ backupUsageBytes: 2 ** 52 })
+      .where(eq(assets.id, bigId));
+    await t.db
+      .update(assets)
+      .set({ backupUsageBytes: 2 ** 52, archivedAt: new Date('2025-09-01T00:00:00Z') })
+      .where(eq(assets.id, oldAsset));
     const ticket = await addTicket(t.db, { companyId: a, externalId: '1', subject: 'Work' });
     await addTimeEntry(t.db, ticket, { externalId: 'oct', entryDate: '2025-10-01', minutes: 60 });
     await addTimeEntry(t.db, ticket, { externalId: 'oct2', entryDate: '2025-10-31', minutes: 45 });
@@ -76,11 +98,15 @@ describe('codex billing month totals', () => {
     await addTimeEntry(t.db, ticket, { externalId: 'nov', entryDate: '2025-11-01', minutes: 600 });
     await addTimeEntry(t.db, ticket, { externalId: 'sep', entryDate: '2025-09-15', minutes: 30 });
     await addTimeEntry(t.db, ticket, { externalId: 'gone', entryDate: '2025-10-12', minutes: 240 });
-    await t.db.update(timeEntries).set({ archivedAt: new Date('2025-10-13T00:00:00Z') }).where(eq(timeEntries.externalId, 'gone'));
+    await t.db
+      .update(timeEntries)
+      .set({ archivedAt: new Date('2025-10-13T00:00:00Z') })
+      .where(eq(timeEntries.externalId, 'gone'));
   });
   after(() => t.close());
 
-  const ask = (url: string, payload: object, token = ledger) => t.app.inject({ method: 'POST', url, payload, headers: bearer(token) });
+  const ask = (url: string, payload: object, token = ledger) =>
+    t.app.inject({ method: 'POST', url, payload, headers: bearer(token) });
   async function read<T>(url: string, payload: object): Promise<T> {
     const res = await ask(url, payload);
     assert.equal(res.statusCode, 200, `${JSON.stringify(payload)}: ${res.body}`);
@@ -88,8 +114,14 @@ describe('codex billing month totals', () => {
   }
 
   it('sums each company: paid users, assets per billing type with backup, billable minutes', async () => {
-    const answer = await read<TotalsAnswer>('/api/billing/month/totals', { month: '2025-10', prior: { from: '2025-01', accounts: ['A'] } });
-    assert.deepEqual(answer.companies.map((row) => row.company.account_number), ['A', 'B', 'C']);
+    const answer = await read<TotalsAnswer>('/api/billing/month/totals', {
+      month: '2025-10',
+      prior: { from: '2025-01', accounts: ['A'] },
+    });
+    assert.deepEqual(
+      answer.companies.map((row) => row.company.account_number),
+      ['A', 'B', 'C'],
+    );
     const [a, b, c] = answer.companies;
     // Jane, Joe and the contact who left in October; not the inactive one, the agent or the one gone in August.
     assert.equal(a?.paid_users, 3);
@@ -99,21 +131,45 @@ describe('codex billing month totals', () => {
     ]);
     assert.equal(a?.billable_minutes, 105);
     assert.deepEqual(a?.prior_months, [{ month: '2025-09', billable_minutes: 30 }]);
-    assert.deepEqual([b?.paid_users, b?.asset_groups, b?.billable_minutes], [1, [{ billing_type: 'firewall', count: 1, backed_up: 0, backup_bytes: '0' }], 0]);
-    assert.deepEqual([c?.paid_users, c?.asset_groups, c?.billable_minutes, c?.listed_contacts, c?.listed_assets], [0, [], 0, [], []]);
+    assert.deepEqual(
+      [b?.paid_users, b?.asset_groups, b?.billable_minutes],
+      [1, [{ billing_type: 'firewall', count: 1, backed_up: 0, backup_bytes: '0' }], 0],
+    );
+    assert.deepEqual(
+      [c?.paid_users, c?.asset_groups, c?.billable_minutes, c?.listed_contacts, c?.listed_assets],
+      [0, [], 0, [], []],
+    );
     assert.deepEqual(answer.agent_emails, ['tech@msp.test']);
-    assert.deepEqual(answer.plans.map((plan) => plan.plan_name), ['Basic']);
+    assert.deepEqual(
+      answer.plans.map((plan) => plan.plan_name),
+      ['Basic'],
+    );
   });
 
   it('lists the named contacts and assets one by one, in each of their companies, and leaves them out of the sums', async () => {
-    const answer = await read<TotalsAnswer>('/api/billing/month/totals', { month: '2025-10', listed: { contacts: [janeId], assets: [bigId] } });
+    const answer = await read<TotalsAnswer>('/api/billing/month/totals', {
+      month: '2025-10',
+      listed: { contacts: [janeId], assets: [bigId] },
+    });
     const [a, b] = answer.companies;
     assert.equal(a?.paid_users, 2);
-    assert.deepEqual(a?.listed_contacts.map((row) => [row.id, row.name, row.active]), [[janeId, 'Jane', true]]);
-    assert.deepEqual(b?.listed_contacts.map((row) => row.id), [janeId]);
+    assert.deepEqual(
+      a?.listed_contacts.map((row) => [row.id, row.name, row.active]),
+      [[janeId, 'Jane', true]],
+    );
+    assert.deepEqual(
+      b?.listed_contacts.map((row) => row.id),
+      [janeId],
+    );
     assert.equal(b?.paid_users, 0);
-    assert.deepEqual(a?.asset_groups.map((group) => group.billing_type), ['workstation']);
-    assert.deepEqual(a?.listed_assets.map((row) => [row.id, row.hostname, row.billing_type, row.backup_usage_bytes]), [[bigId, 'SRV-1', 'server', 2 ** 52]]);
+    assert.deepEqual(
+      a?.asset_groups.map((group) => group.billing_type),
+      ['workstation'],
+    );
+    assert.deepEqual(
+      a?.listed_assets.map((row) => [row.id, row.hostname, row.billing_type, row.backup_usage_bytes]),
+      [[bigId, 'SRV-1', 'server', 2 ** 52]],
+    );
   });
 
   it("agrees with the month's items for every company", async () => {
@@ -124,15 +180,29 @@ describe('codex billing month totals', () => {
     for (const [i, company] of items.companies.entries()) {
       const summed = totals.companies[i];
       assert.equal(summed?.company.account_number, company.company.account_number);
-      assert.equal(summed.paid_users, company.contacts.filter((row) => row.active && (row.email === null || !agents.has(row.email.toLowerCase()))).length);
-      assert.equal(summed.billable_minutes, company.entries.filter((row) => row.billable && row.minutes > 0).reduce((sum, row) => sum + row.minutes, 0));
-      assert.equal(summed.asset_groups.reduce((sum, group) => sum + group.count, 0), company.assets.length);
-      assert.equal(summed.asset_groups.reduce((sum, group) => sum + BigInt(group.backup_bytes), 0n), company.assets.reduce((sum, row) => sum + BigInt(row.backup_usage_bytes ?? 0), 0n));
+      assert.equal(
+        summed.paid_users,
+        company.contacts.filter((row) => row.active && (row.email === null || !agents.has(row.email.toLowerCase())))
+          .length,
+      );
+      assert.equal(
+        summed.billable_minutes,
+        company.entries.filter((row) => row.billable && row.minutes > 0).reduce((sum, row) => sum + row.minutes, 0),
+      );
+      assert.equal(
+        summed.asset_groups.reduce((sum, group) => sum + group.count, 0),
+        company.assets.length,
+      );
+      assert.equal(
+        summed.asset_groups.reduce((sum, group) => sum + BigInt(group.backup_bytes), 0n),
+        company.assets.reduce((sum, row) => sum + BigInt(row.backup_usage_bytes ?? 0), 0n),
+      );
     }
   });
 
   it('is for ledger and billing staff only, and validates its body', async () => {
-    const status = async (payload: object, token = ledger) => (await ask('/api/billing/month/totals', payload, token)).statusCode;
+    const status = async (payload: object, token = ledger) =>
+      (await ask('/api/billing/month/totals', payload, token)).statusCode;
     assert.equal(await status({ month: '2025-10' }, await t.token('billing')), 200);
     assert.equal(await status({ month: '2025-10' }, await t.token('client', { email: 'jane@a.test' })), 403);
     assert.equal(await status({ month: '2025-10' }, await t.serviceToken('beacon')), 403);

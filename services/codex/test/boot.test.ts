@@ -14,10 +14,19 @@ describe('codex: configuration at boot', () => {
   it('names every bad variable in one error, without echoing secrets', async () => {
     const instance = await mkdtemp(path.join(tmpdir(), 'hm-codex-'));
     assert.throws(
-      () => loadCodexConfig({ HIVEMATRIX_INSTANCE_DIR: instance, DATABASE_URL: 'nope', CODEX_SECRET_KEY: 'too-short-secret', SYNC_SCHEDULE: 'teleport=5m', BUSINESS_TIMEZONE: 'Mars/Olympus' }),
+      () =>
+        loadCodexConfig({
+          HIVEMATRIX_INSTANCE_DIR: instance,
+          DATABASE_URL: 'nope',
+          CODEX_SECRET_KEY: 'too-short-secret',
+          SYNC_SCHEDULE: 'teleport=5m',
+          BUSINESS_TIMEZONE: 'Mars/Olympus',
+        }),
       (error: unknown) =>
         error instanceof ConfigError &&
-        ['DATABASE_URL', 'CODEX_SECRET_KEY', 'SYNC_SCHEDULE', 'BUSINESS_TIMEZONE'].every((name) => error.message.includes(name)) &&
+        ['DATABASE_URL', 'CODEX_SECRET_KEY', 'SYNC_SCHEDULE', 'BUSINESS_TIMEZONE'].every((name) =>
+          error.message.includes(name),
+        ) &&
         !error.message.includes('too-short-secret'),
     );
   });

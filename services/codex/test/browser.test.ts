@@ -19,7 +19,13 @@ describe('codex in Chromium', () => {
     t = await startCodex();
     await addPlan(t.db, 'MSP Basic', '1 Year');
     await addPlan(t.db, 'MSP Premium', '1 Year');
-    const northwind = await addCompany(t.db, { accountNumber: '620547', name: 'Northwind Traders', planName: 'MSP Basic', contractTerm: '1 Year', contractStart: '2026-03-01' });
+    const northwind = await addCompany(t.db, {
+      accountNumber: '620547',
+      name: 'Northwind Traders',
+      planName: 'MSP Basic',
+      contractTerm: '1 Year',
+      contractStart: '2026-03-01',
+    });
     await addCompany(t.db, { accountNumber: '700001', name: 'Contoso Dental' });
     await addAsset(t.db, { companyId: northwind, hostname: 'NW-SRV01', derived: 'server' });
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
@@ -39,15 +45,24 @@ describe('codex in Chromium', () => {
       const dashboard = await page.goto(`${base}/`);
       assert.equal(dashboard?.status(), 200);
       assert.equal(await page.locator('.page-header__title').innerText(), 'Codex');
-      assert.equal(await page.locator('.dashboard-card', { hasText: 'Companies' }).locator('.dashboard-card__count').innerText(), '2');
+      assert.equal(
+        await page.locator('.dashboard-card', { hasText: 'Companies' }).locator('.dashboard-card__count').innerText(),
+        '2',
+      );
 
       await page.getByRole('link', { name: 'Companies', exact: true }).first().click();
       await page.getByRole('searchbox', { name: 'Search companies' }).fill('northwind');
-      await Promise.all([page.waitForURL(/\/companies\?q=northwind/), page.getByRole('button', { name: 'Search' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/companies\?q=northwind/),
+        page.getByRole('button', { name: 'Search' }).click(),
+      ]);
       const rows = page.getByRole('table', { name: 'Companies' }).locator('tbody tr');
       assert.equal(await rows.count(), 1);
 
-      await Promise.all([page.waitForURL(/\/companies\/620547$/), page.getByRole('link', { name: 'Northwind Traders' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/companies\/620547$/),
+        page.getByRole('link', { name: 'Northwind Traders' }).click(),
+      ]);
       assert.equal(await page.locator('#company-plan').innerText(), 'MSP Basic');
 
       await page.getByLabel('Plan', { exact: true }).selectOption('MSP Premium');

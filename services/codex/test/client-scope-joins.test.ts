@@ -18,8 +18,16 @@ describe('client scope on every join', () => {
     const own = await addCompany(t.db, { accountNumber: 'OWN-1', name: 'Own Company' });
     const other = await addCompany(t.db, { accountNumber: 'SECRET-77', name: 'Other Confidential Corp' });
     await addContact(t.db, { name: 'Client Person', email: 'client@own.example', companyIds: [own] });
-    shared = await addContact(t.db, { name: 'Shared Consultant', email: 'consultant@example.org', companyIds: [own, other] });
-    const outsider = await addContact(t.db, { name: 'Outsider Person', email: 'outsider@other.example', companyIds: [other] });
+    shared = await addContact(t.db, {
+      name: 'Shared Consultant',
+      email: 'consultant@example.org',
+      companyIds: [own, other],
+    });
+    const outsider = await addContact(t.db, {
+      name: 'Outsider Person',
+      email: 'outsider@other.example',
+      companyIds: [other],
+    });
     ownAsset = await addAsset(t.db, { companyId: own, hostname: 'OWN-WS1', contactIds: [shared, outsider] });
     await addAsset(t.db, { companyId: other, hostname: 'OTHER-WS1', contactIds: [shared] });
     client = await t.token('client', { email: 'client@own.example', sub: 'client-sub' });
@@ -32,8 +40,15 @@ describe('client scope on every join', () => {
     const api = await t.app.inject({ url: `/api/contacts/${shared}`, headers: bearer(client) });
     assert.equal(api.statusCode, 200, api.body);
     const body = api.json<{ contact: { companies: { account_number: string }[] }; assets: { hostname: string }[] }>();
-    assert.deepEqual(body.contact.companies.map((company) => company.account_number), ['OWN-1']);
-    assert.deepEqual(body.assets.map((asset) => asset.hostname), ['OWN-WS1'], "the other company's asset linked to the contact is not listed");
+    assert.deepEqual(
+      body.contact.companies.map((company) => company.account_number),
+      ['OWN-1'],
+    );
+    assert.deepEqual(
+      body.assets.map((asset) => asset.hostname),
+      ['OWN-WS1'],
+      "the other company's asset linked to the contact is not listed",
+    );
     assert.doesNotMatch(api.body, /SECRET-77|Other Confidential|OTHER-WS1/);
     const page = await t.app.inject({ url: `/contacts/${shared}`, headers: bearer(client) });
     assert.equal(page.statusCode, 200);
@@ -44,7 +59,10 @@ describe('client scope on every join', () => {
     const api = await t.app.inject({ url: '/api/contacts', headers: bearer(client) });
     assert.equal(api.statusCode, 200, api.body);
     const items = api.json<{ items: { name: string; companies: { account_number: string }[] }[] }>().items;
-    assert.deepEqual(items.find((item) => item.name === 'Shared Consultant')?.companies.map((company) => company.account_number), ['OWN-1']);
+    assert.deepEqual(
+      items.find((item) => item.name === 'Shared Consultant')?.companies.map((company) => company.account_number),
+      ['OWN-1'],
+    );
     assert.doesNotMatch(api.body, /SECRET-77|Other Confidential/);
     const page = await t.app.inject({ url: '/contacts', headers: bearer(client) });
     assert.doesNotMatch(page.body, /SECRET-77|Other Confidential/);
@@ -53,10 +71,23 @@ describe('client scope on every join', () => {
   it("lists on a client's asset only the contacts of the client's companies", async () => {
     const api = await t.app.inject({ url: `/api/assets/${ownAsset}`, headers: bearer(client) });
     assert.equal(api.statusCode, 200, api.body);
-    assert.deepEqual(api.json<{ contacts: { name: string }[] }>().contacts.map((contact) => contact.name), ['Shared Consultant']);
+    assert.deepEqual(
+      api.json<{ contacts: { name: string }[] }>().contacts.map((contact) => contact.name),
+      ['Shared Consultant'],
+    );
     const staff = await t.app.inject({ url: `/api/assets/${ownAsset}`, headers: bearer(await t.token('technician')) });
-    assert.deepEqual(staff.json<{ contacts: { name: string }[] }>().contacts.map((contact) => contact.name).sort(), ['Outsider Person', 'Shared Consultant'], 'staff still see every contact');
-    const staffContact = await t.app.inject({ url: `/api/contacts/${shared}`, headers: bearer(await t.token('technician')) });
+    assert.deepEqual(
+      staff
+        .json<{ contacts: { name: string }[] }>()
+        .contacts.map((contact) => contact.name)
+        .sort(),
+      ['Outsider Person', 'Shared Consultant'],
+      'staff still see every contact',
+    );
+    const staffContact = await t.app.inject({
+      url: `/api/contacts/${shared}`,
+      headers: bearer(await t.token('technician')),
+    });
     assert.equal(staffContact.json<{ contact: { companies: unknown[] } }>().contact.companies.length, 2);
   });
 });

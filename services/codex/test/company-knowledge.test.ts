@@ -26,7 +26,12 @@ describe('codex company page: Knowledge card', () => {
       return {
         json: {
           articles: [
-            { id: 'a1b2', title: `Firewall ${EVIL}`, path: '/Companies/Acme/Network', updated_at: '2026-11-20T10:00:00.000Z' },
+            {
+              id: 'a1b2',
+              title: `Firewall ${EVIL}`,
+              path: '/Companies/Acme/Network',
+              updated_at: '2026-11-20T10:00:00.000Z',
+            },
             { id: 'c3d4', title: 'Onboarding', path: '/Companies/Acme', updated_at: '2026-11-21T10:00:00.000Z' },
           ],
         },
@@ -42,7 +47,7 @@ describe('codex company page: Knowledge card', () => {
     await kt.close();
   });
 
-  it('lists the articles, escaped, linked through the gateway, asked with the user\'s own token', async () => {
+  it("lists the articles, escaped, linked through the gateway, asked with the user's own token", async () => {
     const token = await t.token('technician');
     const res = await t.app.inject({ url: '/companies/ACME-1', headers: bearer(token) });
     assert.equal(res.statusCode, 200);
@@ -57,10 +62,17 @@ describe('codex company page: Knowledge card', () => {
     assert.match(empty.body, /No articles linked to this company: link one/);
   });
 
-  it('forwards the viewing user\'s own token, not a service token', async () => {
+  it("forwards the viewing user's own token, not a service token", async () => {
     let seen: string | undefined;
     // A fault that never fires, only to see the request's headers.
-    kt.faults.push({ match: (r) => { seen = r.headers.authorization; return false; }, times: 1, response: {} });
+    kt.faults.push({
+      match: (r) => {
+        seen = r.headers.authorization;
+        return false;
+      },
+      times: 1,
+      response: {},
+    });
     const tech = await t.token('technician', { sub: 'tech-42' });
     await t.app.inject({ url: '/companies/ACME-1', headers: bearer(tech) });
     kt.faults.length = 0;
@@ -75,7 +87,10 @@ describe('codex company page: Knowledge card', () => {
 
   it('renders the page within the timeout when knowledgetree hangs', async () => {
     let release = (): void => undefined;
-    kt.gate = () => new Promise<void>((resolve) => { release = resolve; });
+    kt.gate = () =>
+      new Promise<void>((resolve) => {
+        release = resolve;
+      });
     try {
       const started = Date.now();
       const res = await t.app.inject({ url: '/companies/ACME-1', headers: bearer(await t.token('technician')) });

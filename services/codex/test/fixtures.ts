@@ -1,12 +1,34 @@
 /** Test data written straight to the database, so each test makes exactly what it needs. */
-import { assetContacts, assets, billingPlans, companies, contactCompanies, contacts, locations, planFeatures, ticketConversations, tickets, timeEntries } from '../src/db/schema.js';
+import {
+  assetContacts,
+  assets,
+  billingPlans,
+  companies,
+  contactCompanies,
+  contacts,
+  locations,
+  planFeatures,
+  ticketConversations,
+  tickets,
+  timeEntries,
+} from '../src/db/schema.js';
 import type { CodexDb } from '../src/db/types.js';
 import type { BillingType } from '../src/domain/billing-type.js';
 import type { ContractTerm } from '../src/domain/contract.js';
 
 export async function addCompany(
   db: CodexDb,
-  values: { accountNumber: string; name: string; planName?: string | null; contractTerm?: ContractTerm | null; contractStart?: string | null; complianceLevel?: 'standard' | 'cjis' | 'hipaa'; mainLocation?: string; description?: string; archived?: boolean },
+  values: {
+    accountNumber: string;
+    name: string;
+    planName?: string | null;
+    contractTerm?: ContractTerm | null;
+    contractStart?: string | null;
+    complianceLevel?: 'standard' | 'cjis' | 'hipaa';
+    mainLocation?: string;
+    description?: string;
+    archived?: boolean;
+  },
 ): Promise<number> {
   const [row] = await db
     .insert(companies)
@@ -26,16 +48,38 @@ export async function addCompany(
   return row.id;
 }
 
-export async function addContact(db: CodexDb, values: { name: string; email: string | null; companyIds: number[]; active?: boolean; jobTitle?: string }): Promise<number> {
-  const [row] = await db.insert(contacts).values({ name: values.name, email: values.email, active: values.active ?? true, jobTitle: values.jobTitle ?? null }).returning({ id: contacts.id });
+export async function addContact(
+  db: CodexDb,
+  values: { name: string; email: string | null; companyIds: number[]; active?: boolean; jobTitle?: string },
+): Promise<number> {
+  const [row] = await db
+    .insert(contacts)
+    .values({
+      name: values.name,
+      email: values.email,
+      active: values.active ?? true,
+      jobTitle: values.jobTitle ?? null,
+    })
+    .returning({ id: contacts.id });
   if (row === undefined) throw new Error('no contact');
-  if (values.companyIds.length > 0) await db.insert(contactCompanies).values(values.companyIds.map((companyId) => ({ contactId: row.id, companyId })));
+  if (values.companyIds.length > 0)
+    await db.insert(contactCompanies).values(values.companyIds.map((companyId) => ({ contactId: row.id, companyId })));
   return row.id;
 }
 
 export async function addAsset(
   db: CodexDb,
-  values: { companyId: number; hostname: string; derived?: BillingType; override?: BillingType | null; online?: boolean; rmmDeviceType?: string; os?: string; contactIds?: number[]; udfs?: Record<string, string> },
+  values: {
+    companyId: number;
+    hostname: string;
+    derived?: BillingType;
+    override?: BillingType | null;
+    online?: boolean;
+    rmmDeviceType?: string;
+    os?: string;
+    contactIds?: number[];
+    udfs?: Record<string, string>;
+  },
 ): Promise<number> {
   const [row] = await db
     .insert(assets)
@@ -51,17 +95,35 @@ export async function addAsset(
     })
     .returning({ id: assets.id });
   if (row === undefined) throw new Error('no asset');
-  for (const contactId of values.contactIds ?? []) await db.insert(assetContacts).values({ assetId: row.id, contactId });
+  for (const contactId of values.contactIds ?? [])
+    await db.insert(assetContacts).values({ assetId: row.id, contactId });
   return row.id;
 }
 
-export async function addPlan(db: CodexDb, planName: string, term: ContractTerm, values: { perUserCents?: number; perWorkstationCents?: number; supportLevel?: 'Billed Hourly' | 'Unlimited'; features?: Record<string, string> } = {}): Promise<number> {
+export async function addPlan(
+  db: CodexDb,
+  planName: string,
+  term: ContractTerm,
+  values: {
+    perUserCents?: number;
+    perWorkstationCents?: number;
+    supportLevel?: 'Billed Hourly' | 'Unlimited';
+    features?: Record<string, string>;
+  } = {},
+): Promise<number> {
   const [row] = await db
     .insert(billingPlans)
-    .values({ planName, term, perUserCents: values.perUserCents ?? 5000, perWorkstationCents: values.perWorkstationCents ?? 7500, supportLevel: values.supportLevel ?? 'Billed Hourly' })
+    .values({
+      planName,
+      term,
+      perUserCents: values.perUserCents ?? 5000,
+      perWorkstationCents: values.perWorkstationCents ?? 7500,
+      supportLevel: values.supportLevel ?? 'Billed Hourly',
+    })
     .returning({ id: billingPlans.id });
   if (row === undefined) throw new Error('no plan');
-  for (const [featureKey, value] of Object.entries(values.features ?? {})) await db.insert(planFeatures).values({ planId: row.id, featureKey, value });
+  for (const [featureKey, value] of Object.entries(values.features ?? {}))
+    await db.insert(planFeatures).values({ planId: row.id, featureKey, value });
   return row.id;
 }
 
@@ -71,7 +133,15 @@ export async function addLocation(db: CodexDb, companyId: number, name: string, 
 
 export async function addTicket(
   db: CodexDb,
-  values: { companyId: number | null; externalId: string; subject: string; status?: string; priority?: 'low' | 'medium' | 'high' | 'urgent'; updatedAt?: Date; requesterName?: string },
+  values: {
+    companyId: number | null;
+    externalId: string;
+    subject: string;
+    status?: string;
+    priority?: 'low' | 'medium' | 'high' | 'urgent';
+    updatedAt?: Date;
+    requesterName?: string;
+  },
 ): Promise<number> {
   const updatedAt = values.updatedAt ?? new Date('2026-11-20T10:00:00Z');
   const [row] = await db
@@ -93,11 +163,30 @@ export async function addTicket(
   return row.id;
 }
 
-export async function addConversation(db: CodexDb, ticketId: number, externalId: string, bodyText: string, isPrivate = false): Promise<void> {
-  await db.insert(ticketConversations).values({ ticketId, externalId, bodyText, private: isPrivate, createdAt: new Date('2026-11-02T09:00:00Z') });
+export async function addConversation(
+  db: CodexDb,
+  ticketId: number,
+  externalId: string,
+  bodyText: string,
+  isPrivate = false,
+): Promise<void> {
+  await db
+    .insert(ticketConversations)
+    .values({ ticketId, externalId, bodyText, private: isPrivate, createdAt: new Date('2026-11-02T09:00:00Z') });
 }
 
-export async function addTimeEntry(db: CodexDb, ticketId: number, values: { externalId: string; entryDate: string; minutes: number; billable?: boolean; agentName?: string; note?: string }): Promise<void> {
+export async function addTimeEntry(
+  db: CodexDb,
+  ticketId: number,
+  values: {
+    externalId: string;
+    entryDate: string;
+    minutes: number;
+    billable?: boolean;
+    agentName?: string;
+    note?: string;
+  },
+): Promise<void> {
   await db.insert(timeEntries).values({
     ticketId,
     provider: 'freshservice',

@@ -46,7 +46,12 @@ export interface HarnessOptions {
   rateLimitPerMinute?: number;
 }
 
-const GROUPS: Record<PermissionLevel, string[]> = { admin: ['admins'], technician: ['technicians'], billing: ['billing'], client: [] };
+const GROUPS: Record<PermissionLevel, string[]> = {
+  admin: ['admins'],
+  technician: ['technicians'],
+  billing: ['billing'],
+  client: [],
+};
 
 /** Starts codex on a fresh database. */
 export async function startCodex(options: HarnessOptions = {}): Promise<CodexHarness> {
@@ -83,14 +88,24 @@ export async function startCodex(options: HarnessOptions = {}): Promise<CodexHar
     providers: providersFromConfig(config, http),
     schedule: config.SYNC_SCHEDULE,
     staleAfterMs: config.SYNC_STALE_AFTER,
-    resolve: () => resolveSync(database.db, integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET), config, http),
+    resolve: () =>
+      resolveSync(
+        database.db,
+        integrationKeyring(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS, config.SERVICE_SECRET),
+        config,
+        http,
+      ),
   });
   const app = await buildApp({
     config,
     logger,
     db: database.db,
     ping: database.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex', now: () => now().getTime() }),
+    verifier: createTokenVerifier({
+      keySet: createLocalKeySet(keys.jwks),
+      serviceName: 'codex',
+      now: () => now().getTime(),
+    }),
     runner,
     now,
   });
@@ -103,7 +118,8 @@ export async function startCodex(options: HarnessOptions = {}): Promise<CodexHar
     config,
     runner,
     sleeps,
-    token: (level = 'technician', claims = {}) => keys.mintUserToken({ permission_level: level, groups: GROUPS[level], ...claims }, { now: now().getTime() }),
+    token: (level = 'technician', claims = {}) =>
+      keys.mintUserToken({ permission_level: level, groups: GROUPS[level], ...claims }, { now: now().getTime() }),
     serviceToken: (caller) => keys.mintServiceToken(caller, 'codex', { now: now().getTime() }),
     async close() {
       await runner.close();

@@ -21,7 +21,12 @@ describe('codex integrations and demo in Chromium', () => {
     browser = await launchChromium();
     // A real clock: the run page compares heartbeats with it.
     t = await startCodex({ now: () => new Date() });
-    vendor = await startFakeFreshservice({ departments: [{ id: 101, name: 'Acme Dental', custom_fields: { account_number: '620547' } }], requesters: [], agents: [], tickets: [] });
+    vendor = await startFakeFreshservice({
+      departments: [{ id: 101, name: 'Acme Dental', custom_fields: { account_number: '620547' } }],
+      requesters: [],
+      agents: [],
+      tickets: [],
+    });
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   });
   after(async () => {
@@ -38,23 +43,54 @@ describe('codex integrations and demo in Chromium', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     try {
       await page.goto(`${base}/`);
-      await Promise.all([page.waitForURL(/done=demo-loaded/), page.getByRole('button', { name: 'Load demo data' }).click()]);
-      assert.equal(await page.locator('.dashboard-card', { hasText: 'Companies' }).locator('.dashboard-card__count').innerText(), '6');
-      await Promise.all([page.waitForURL(/done=demo-removed/), page.getByRole('button', { name: 'Remove demo data' }).click()]);
-      assert.equal(await page.locator('.dashboard-card', { hasText: 'Companies' }).locator('.dashboard-card__count').innerText(), '0');
+      await Promise.all([
+        page.waitForURL(/done=demo-loaded/),
+        page.getByRole('button', { name: 'Load demo data' }).click(),
+      ]);
+      assert.equal(
+        await page.locator('.dashboard-card', { hasText: 'Companies' }).locator('.dashboard-card__count').innerText(),
+        '6',
+      );
+      await Promise.all([
+        page.waitForURL(/done=demo-removed/),
+        page.getByRole('button', { name: 'Remove demo data' }).click(),
+      ]);
+      assert.equal(
+        await page.locator('.dashboard-card', { hasText: 'Companies' }).locator('.dashboard-card__count').innerText(),
+        '0',
+      );
 
-      await Promise.all([page.waitForURL(/\/admin\/integrations$/), page.getByRole('link', { name: 'Connect integrations' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/admin\/integrations$/),
+        page.getByRole('link', { name: 'Connect integrations' }).click(),
+      ]);
       const card = page.locator('#integration-freshservice');
       await card.getByLabel('Freshservice address').fill(vendor.url);
       await card.getByLabel('API key').fill('a-wrong-api-key');
-      await Promise.all([page.waitForURL(/done=integration-test-failed/), card.getByRole('button', { name: 'Save and test connection' }).click()]);
-      assert.match(await page.locator('#integration-freshservice [role="alert"]').first().innerText(), /refused the credentials \(401 Unauthorized\)/);
-      assert.equal(await page.locator('#integration-freshservice').getByLabel('API key').inputValue(), '', 'the stored key is not shown');
+      await Promise.all([
+        page.waitForURL(/done=integration-test-failed/),
+        card.getByRole('button', { name: 'Save and test connection' }).click(),
+      ]);
+      assert.match(
+        await page.locator('#integration-freshservice [role="alert"]').first().innerText(),
+        /refused the credentials \(401 Unauthorized\)/,
+      );
+      assert.equal(
+        await page.locator('#integration-freshservice').getByLabel('API key').inputValue(),
+        '',
+        'the stored key is not shown',
+      );
 
       await page.locator('#integration-freshservice').getByLabel('API key').fill(FRESHSERVICE_KEY);
-      await Promise.all([page.waitForURL(/done=integration-test-passed/), page.locator('#integration-freshservice').getByRole('button', { name: 'Save and test connection' }).click()]);
+      await Promise.all([
+        page.waitForURL(/done=integration-test-passed/),
+        page.locator('#integration-freshservice').getByRole('button', { name: 'Save and test connection' }).click(),
+      ]);
       assert.match(await page.locator('#integration-freshservice').innerText(), /Connected to Freshservice/);
-      assert.match(await page.locator('#integration-freshservice').innerText(), /In use: the settings saved on this page/);
+      assert.match(
+        await page.locator('#integration-freshservice').innerText(),
+        /In use: the settings saved on this page/,
+      );
 
       const firstSync = page.getByRole('button', { name: 'Run Freshservice: companies, contacts, agents now' });
       await Promise.all([page.waitForURL(/\/admin\/runs\/\d+/), firstSync.click()]);

@@ -34,8 +34,18 @@ describe('integrations page', () => {
   let tls: HttpsServer;
   let release: () => void = () => undefined;
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const post = async (url: string, fields: Record<string, string>, token = admin, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { ...bearer(token), 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers }, payload: form(fields) });
+  const post = async (
+    url: string,
+    fields: Record<string, string>,
+    token = admin,
+    headers: Record<string, string> = {},
+  ) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...bearer(token), 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+      payload: form(fields),
+    });
   const page = async () => (await t.app.inject({ url: '/admin/integrations', headers: bearer(admin) })).body;
   const lastTest = async (provider: string) => {
     const rows = await t.db.select().from(integrations);
@@ -43,7 +53,13 @@ describe('integrations page', () => {
     return { ok: row?.lastTestOk, message: row?.lastTestMessage ?? '' };
   };
   const saveFreshservice = (baseUrl: string, apiKey: string, action = 'test') =>
-    post('/admin/integrations/freshservice', { baseUrl, apiKey, 'schedule_freshservice': '86400000', 'schedule_freshservice-tickets': '900000', action });
+    post('/admin/integrations/freshservice', {
+      baseUrl,
+      apiKey,
+      schedule_freshservice: '86400000',
+      'schedule_freshservice-tickets': '900000',
+      action,
+    });
 
   before(async () => {
     // The timeout case waits for a vendor that never answers: keep it short.
@@ -69,7 +85,15 @@ describe('integrations page', () => {
 
   after(async () => {
     release();
-    await Promise.all([freshservice.close(), datto.close(), superops.close(), notFound.close(), redirecting.close(), silent.close(), new Promise((resolve) => tls.close(resolve))]);
+    await Promise.all([
+      freshservice.close(),
+      datto.close(),
+      superops.close(),
+      notFound.close(),
+      redirecting.close(),
+      silent.close(),
+      new Promise((resolve) => tls.close(resolve)),
+    ]);
     await t.close();
   });
 
@@ -82,7 +106,11 @@ describe('integrations page', () => {
   it('a wrong key fails the test with a 401 message; the right one passes; the first sync runs without a restart', async () => {
     const wrong = await saveFreshservice(freshservice.url, 'not-the-right-key');
     assert.equal(wrong.statusCode, 303, wrong.body);
-    assert.match(wrong.headers.location ?? '', /\/admin\/integrations\?done=integration-test-failed#integration-freshservice$/, 'back to the card with the message');
+    assert.match(
+      wrong.headers.location ?? '',
+      /\/admin\/integrations\?done=integration-test-failed#integration-freshservice$/,
+      'back to the card with the message',
+    );
     const failed = await lastTest('freshservice');
     assert.equal(failed.ok, false);
     assert.match(failed.message, /refused the credentials \(401 Unauthorized\)/);
@@ -108,7 +136,13 @@ describe('integrations page', () => {
     assert.deepEqual(row.schedule, { freshservice: 86_400_000, 'freshservice-tickets': 900_000 });
     const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.entity, 'integration'));
     assert.equal(audit.length, 2);
-    assert.deepEqual(audit.map((event) => [event.actorName, event.action, event.detail.credentialsReplaced]), [['Alice Admin', 'integration.save', true], ['Alice Admin', 'integration.save', true]]);
+    assert.deepEqual(
+      audit.map((event) => [event.actorName, event.action, event.detail.credentialsReplaced]),
+      [
+        ['Alice Admin', 'integration.save', true],
+        ['Alice Admin', 'integration.save', true],
+      ],
+    );
     assert.ok(!JSON.stringify(audit).includes(FRESHSERVICE_KEY));
 
     // The runner was built before the integration existed; the run reads it when it starts.
@@ -121,13 +155,23 @@ describe('integrations page', () => {
     const run = await findRun(t.db, Number(/runs\/(\d+)/.exec(runPath)?.[1]));
     assert.equal(run?.status, 'succeeded', JSON.stringify(run?.errors));
     const stored = await t.db.select({ account: companies.accountNumber }).from(companies);
-    assert.deepEqual(stored.map((entry) => entry.account), ['620547']);
-    const progress = await t.app.inject({ url: runPath.replace(/^https?:\/\/[^/]+/, '').split('?')[0] ?? '', headers: bearer(admin) });
+    assert.deepEqual(
+      stored.map((entry) => entry.account),
+      ['620547'],
+    );
+    const progress = await t.app.inject({
+      url: runPath.replace(/^https?:\/\/[^/]+/, '').split('?')[0] ?? '',
+      headers: bearer(admin),
+    });
     assert.match(progress.body, /succeeded/);
   });
 
   it('keeps the stored credentials when the secret fields are left empty, and re-tests with them', async () => {
-    const kept = await post('/admin/integrations/freshservice', { baseUrl: `${freshservice.url}/api/v2/`, apiKey: '', action: 'test' });
+    const kept = await post('/admin/integrations/freshservice', {
+      baseUrl: `${freshservice.url}/api/v2/`,
+      apiKey: '',
+      action: 'test',
+    });
     assert.match(kept.headers.location ?? '', /done=integration-test-passed/);
     assert.equal((await lastTest('freshservice')).ok, true);
   });
@@ -138,7 +182,10 @@ describe('integrations page', () => {
       [notFound.url, /There is no Freshservice API at .* \(404 Not Found\)/],
       [redirecting.url, /answered with a redirect, which is not followed/],
       [silent.url, /did not answer within 400 ms \(timeout\)/],
-      [`https://localhost:${(tls.address() as AddressInfo).port}`, /certificate of localhost:\d+ could not be verified/],
+      [
+        `https://localhost:${(tls.address() as AddressInfo).port}`,
+        /certificate of localhost:\d+ could not be verified/,
+      ],
     ];
     for (const [url, expected] of cases) {
       const answer = await saveFreshservice(url, FRESHSERVICE_KEY);
@@ -151,33 +198,76 @@ describe('integrations page', () => {
   });
 
   it('tests Datto RMM (OAuth sign-in, then a list) and SuperOps the same way', async () => {
-    await post('/admin/integrations/datto', { baseUrl: `${datto.url}/api`, apiKey: DATTO_KEY, apiSecret: 'wrong-secret', action: 'test' });
+    await post('/admin/integrations/datto', {
+      baseUrl: `${datto.url}/api`,
+      apiKey: DATTO_KEY,
+      apiSecret: 'wrong-secret',
+      action: 'test',
+    });
     assert.match((await lastTest('datto')).message, /Datto RMM refused the credentials \(401 Unauthorized\)/);
-    await post('/admin/integrations/datto', { baseUrl: `${datto.url}/api`, apiKey: DATTO_KEY, apiSecret: DATTO_SECRET, action: 'test' });
-    assert.deepEqual(await lastTest('datto'), { ok: true, message: `Connected to Datto RMM at ${new URL(datto.url).host}: signed in and may read sites.` });
+    await post('/admin/integrations/datto', {
+      baseUrl: `${datto.url}/api`,
+      apiKey: DATTO_KEY,
+      apiSecret: DATTO_SECRET,
+      action: 'test',
+    });
+    assert.deepEqual(await lastTest('datto'), {
+      ok: true,
+      message: `Connected to Datto RMM at ${new URL(datto.url).host}: signed in and may read sites.`,
+    });
 
-    await post('/admin/integrations/superops', { baseUrl: superops.url, subdomain: SUPEROPS_SUBDOMAIN, apiToken: 'wrong-token-value', action: 'test' });
+    await post('/admin/integrations/superops', {
+      baseUrl: superops.url,
+      subdomain: SUPEROPS_SUBDOMAIN,
+      apiToken: 'wrong-token-value',
+      action: 'test',
+    });
     assert.match((await lastTest('superops')).message, /SuperOps refused the credentials \(401 Unauthorized\)/);
-    await post('/admin/integrations/superops', { baseUrl: superops.url, subdomain: SUPEROPS_SUBDOMAIN, apiToken: SUPEROPS_TOKEN, action: 'test' });
+    await post('/admin/integrations/superops', {
+      baseUrl: superops.url,
+      subdomain: SUPEROPS_SUBDOMAIN,
+      apiToken: SUPEROPS_TOKEN,
+      action: 'test',
+    });
     assert.equal((await lastTest('superops')).ok, true);
   });
 
   it('refuses a bad form with 422 and never echoes a secret', async () => {
-    const answer = await post('/admin/integrations/datto', { baseUrl: 'ftp://example.test', apiKey: 'typed-secret-123', apiSecret: 'x', schedule_datto: '5', action: 'save' });
+    const answer = await post('/admin/integrations/datto', {
+      baseUrl: 'ftp://example.test',
+      apiKey: 'typed-secret-123',
+      apiSecret: 'x',
+      schedule_datto: '5',
+      action: 'save',
+    });
     assert.equal(answer.statusCode, 422);
     assert.match(answer.body, /choose one of the listed schedules/);
     assert.match(answer.body, /must be an http\(s\) address/);
     assert.match(answer.body, /ftp:\/\/example\.test/, 'the address is kept in the form');
     assert.doesNotMatch(answer.body, /typed-secret-123/);
-    const userinfo = await post('/admin/integrations/superops', { baseUrl: 'https://user:pw@api.superops.ai/msp', subdomain: 'a', apiToken: 'abcdefgh', action: 'save' });
+    const userinfo = await post('/admin/integrations/superops', {
+      baseUrl: 'https://user:pw@api.superops.ai/msp',
+      subdomain: 'a',
+      apiToken: 'abcdefgh',
+      action: 'save',
+    });
     assert.equal(userinfo.statusCode, 422);
   });
 
   it('is for admins only, and refuses cross-site posts', async () => {
     const tech = await t.token('technician');
     assert.equal((await t.app.inject({ url: '/admin/integrations', headers: bearer(tech) })).statusCode, 403);
-    assert.equal((await post('/admin/integrations/freshservice', { baseUrl: freshservice.url, apiKey: 'abcdefgh' }, tech)).statusCode, 403);
-    const evil = await post('/admin/integrations/freshservice', { baseUrl: 'https://evil.example', apiKey: 'abcdefgh' }, admin, { origin: 'https://evil.example' });
+    assert.equal(
+      (await post('/admin/integrations/freshservice', { baseUrl: freshservice.url, apiKey: 'abcdefgh' }, tech))
+        .statusCode,
+      403,
+    );
+    const evil = await post(
+      '/admin/integrations/freshservice',
+      { baseUrl: 'https://evil.example', apiKey: 'abcdefgh' },
+      admin,
+      { origin: 'https://evil.example' },
+    );
     assert.equal(evil.statusCode, 403);
     assert.equal((JSON.parse(evil.body) as { code: string }).code, 'csrf_rejected');
     assert.equal((await post('/admin/integrations/nope', {})).statusCode, 404);
@@ -197,7 +287,9 @@ describe('integrations page with a vendor in the configuration', () => {
 
   before(async () => {
     freshservice = await startFakeFreshservice({ departments: [], requesters: [], agents: [], tickets: [] });
-    t = await startCodex({ env: { FRESHSERVICE_URL: 'https://configured.freshservice.example', FRESHSERVICE_API_KEY: 'configured-key-123' } });
+    t = await startCodex({
+      env: { FRESHSERVICE_URL: 'https://configured.freshservice.example', FRESHSERVICE_API_KEY: 'configured-key-123' },
+    });
     admin = await t.token('admin');
   });
   after(async () => {
@@ -213,7 +305,12 @@ describe('integrations page with a vendor in the configuration', () => {
     // The configuration's interval (SYNC_SCHEDULE default: 24 h and 15 min) is preselected.
     assert.match(await html(), /<option value="86400000" selected/);
     const headers = { ...bearer(admin), 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN };
-    const saved = await t.app.inject({ method: 'POST', url: '/admin/integrations/freshservice', headers, payload: new URLSearchParams({ baseUrl: freshservice.url, apiKey: FRESHSERVICE_KEY, action: 'test' }).toString() });
+    const saved = await t.app.inject({
+      method: 'POST',
+      url: '/admin/integrations/freshservice',
+      headers,
+      payload: new URLSearchParams({ baseUrl: freshservice.url, apiKey: FRESHSERVICE_KEY, action: 'test' }).toString(),
+    });
     assert.match(saved.headers.location ?? '', /done=integration-test-passed/);
     assert.match(await html(), /In use: the settings saved on this page/);
     await t.app.inject({ method: 'POST', url: '/admin/integrations/freshservice/remove', headers, payload: '' });
@@ -224,13 +321,46 @@ describe('integrations page with a vendor in the configuration', () => {
   it('does the same over /api/integrations for admins', async () => {
     const plain = { ...bearer(admin), origin: ORIGIN, accept: 'application/json' };
     const json = { ...plain, 'content-type': 'application/json' };
-    const list = async () => JSON.parse((await t.app.inject({ url: '/api/integrations', headers: plain })).body) as { provider: string; source: string; credentials_stored: boolean; last_test: { ok: boolean; message: string } | null }[];
-    assert.deepEqual((await list()).map((entry) => [entry.provider, entry.source, entry.credentials_stored]), [['freshservice', 'configuration', false], ['datto', 'none', false], ['superops', 'none', false]]);
+    const list = async () =>
+      JSON.parse((await t.app.inject({ url: '/api/integrations', headers: plain })).body) as {
+        provider: string;
+        source: string;
+        credentials_stored: boolean;
+        last_test: { ok: boolean; message: string } | null;
+      }[];
+    assert.deepEqual(
+      (await list()).map((entry) => [entry.provider, entry.source, entry.credentials_stored]),
+      [
+        ['freshservice', 'configuration', false],
+        ['datto', 'none', false],
+        ['superops', 'none', false],
+      ],
+    );
 
-    const put = (body: unknown) => t.app.inject({ method: 'PUT', url: '/api/integrations/freshservice', headers: json, payload: JSON.stringify(body) });
-    assert.equal((await put({ baseUrl: freshservice.url, credentials: { apiKey: 'wrong-key-value' }, schedule: { 'freshservice-tickets': 3_600_000 } })).statusCode, 204);
+    const put = (body: unknown) =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/integrations/freshservice',
+        headers: json,
+        payload: JSON.stringify(body),
+      });
+    assert.equal(
+      (
+        await put({
+          baseUrl: freshservice.url,
+          credentials: { apiKey: 'wrong-key-value' },
+          schedule: { 'freshservice-tickets': 3_600_000 },
+        })
+      ).statusCode,
+      204,
+    );
     const failed = await t.app.inject({ method: 'POST', url: '/api/integrations/freshservice/test', headers: plain });
-    assert.deepEqual(JSON.parse(failed.body), { ok: false, code: 'unauthorized', message: 'Freshservice refused the credentials (401 Unauthorized). Check the API key; it may have been regenerated or revoked.' });
+    assert.deepEqual(JSON.parse(failed.body), {
+      ok: false,
+      code: 'unauthorized',
+      message:
+        'Freshservice refused the credentials (401 Unauthorized). Check the API key; it may have been regenerated or revoked.',
+    });
     assert.equal((await put({ baseUrl: freshservice.url, credentials: { apiKey: FRESHSERVICE_KEY } })).statusCode, 204);
     // Absent credentials keep the stored ones.
     assert.equal((await put({ baseUrl: `${freshservice.url}/` })).statusCode, 204);
@@ -244,10 +374,27 @@ describe('integrations page with a vendor in the configuration', () => {
     const bad = await put({ baseUrl: 'not a url' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /baseUrl: must be an http\(s\) address/);
-    assert.equal((await t.app.inject({ method: 'POST', url: '/api/integrations/datto/test', headers: plain })).statusCode, 404);
-    assert.equal((await t.app.inject({ url: '/api/integrations', headers: { ...bearer(await t.token('technician')), accept: 'application/json' } })).statusCode, 403);
-    assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/integrations/freshservice', headers: plain })).statusCode, 204);
-    assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/integrations/freshservice', headers: plain })).statusCode, 404);
+    assert.equal(
+      (await t.app.inject({ method: 'POST', url: '/api/integrations/datto/test', headers: plain })).statusCode,
+      404,
+    );
+    assert.equal(
+      (
+        await t.app.inject({
+          url: '/api/integrations',
+          headers: { ...bearer(await t.token('technician')), accept: 'application/json' },
+        })
+      ).statusCode,
+      403,
+    );
+    assert.equal(
+      (await t.app.inject({ method: 'DELETE', url: '/api/integrations/freshservice', headers: plain })).statusCode,
+      204,
+    );
+    assert.equal(
+      (await t.app.inject({ method: 'DELETE', url: '/api/integrations/freshservice', headers: plain })).statusCode,
+      404,
+    );
     assert.equal((await list())[0]?.source, 'configuration');
   });
 });

@@ -41,7 +41,10 @@ describe('codex: NUL in a search is a 400, not a 500', () => {
   }
 
   it('an ordinary search still answers', async () => {
-    const response = await t.app.inject({ url: `/api/companies?q=${encodeURIComponent('Müller')}`, headers: bearer(admin) });
+    const response = await t.app.inject({
+      url: `/api/companies?q=${encodeURIComponent('Müller')}`,
+      headers: bearer(admin),
+    });
     assert.equal(response.statusCode, 200, response.body);
   });
 });

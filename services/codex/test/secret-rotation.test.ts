@@ -29,7 +29,11 @@ describe('secret key rotation: the keyring', () => {
     assert.ok(ring);
     assert.equal(ring.previous.length, 1);
     assert.deepEqual(openWithKeyring(ring, sealed, context), { value: 'value', keyId: keyIdOf(OLD) });
-    assert.deepEqual(openWithKeyring(ring, { ...sealed, keyId: null }, context).value, 'value', 'values sealed before key ids were recorded are found too');
+    assert.deepEqual(
+      openWithKeyring(ring, { ...sealed, keyId: null }, context).value,
+      'value',
+      'values sealed before key ids were recorded are found too',
+    );
     assert.throws(() => openWithKeyring({ current: NEW, previous: [] }, sealed, context), /could not be decrypted/);
     assert.equal(keyIdOf(NEW).length, 16);
     assert.notEqual(keyIdOf(NEW), keyIdOf(OLD));
@@ -53,14 +57,42 @@ describe('secret key rotation: codex', () => {
 
   async function sealUnder(key: Buffer, value: string): Promise<number> {
     const sealed = sealSecret(key, value, secretContext(assetId, 'bitlocker_key'));
-    const [row] = await t.db.update(secrets).set({ ...sealed, keyId: keyIdOf(key), updatedAt: new Date('2020-01-01T00:00:00Z') }).where(eq(secrets.assetId, assetId)).returning({ id: secrets.id });
+    const [row] = await t.db
+      .update(secrets)
+      .set({ ...sealed, keyId: keyIdOf(key), updatedAt: new Date('2020-01-01T00:00:00Z') })
+      .where(eq(secrets.assetId, assetId))
+      .returning({ id: secrets.id });
     assert.ok(row);
     return row.id;
   }
 
   before(async () => {
-    fake = await startFakeDatto({ sites: [{ uid: 'site-a', name: 'Acme HQ', accountNumber: '620547', devices: [{ uid: 'dev-1', hostname: 'ACME-WS01', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true, udf: { udf2: BITLOCKER } }] }] });
-    t = await startCodex({ env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET, CODEX_SECRET_KEY_PREVIOUS: OLD.toString('hex') } });
+    fake = await startFakeDatto({
+      sites: [
+        {
+          uid: 'site-a',
+          name: 'Acme HQ',
+          accountNumber: '620547',
+          devices: [
+            {
+              uid: 'dev-1',
+              hostname: 'ACME-WS01',
+              deviceType: { category: 'Desktop', type: 'Desktop' },
+              online: true,
+              udf: { udf2: BITLOCKER },
+            },
+          ],
+        },
+      ],
+    });
+    t = await startCodex({
+      env: {
+        DATTO_API_URL: fake.url,
+        DATTO_API_KEY: DATTO_KEY,
+        DATTO_API_SECRET: DATTO_SECRET,
+        CODEX_SECRET_KEY_PREVIOUS: OLD.toString('hex'),
+      },
+    });
     await addCompany(t.db, { accountNumber: '620547', name: 'Acme' });
     const first = await sync();
     assert.equal(first.status, 'succeeded', JSON.stringify(first.errors));
@@ -75,7 +107,11 @@ describe('secret key rotation: codex', () => {
 
   it('reveals a secret sealed with the previous key and re-seals it with the current one', async () => {
     const secretId = await sealUnder(OLD, BITLOCKER);
-    const revealed = await t.app.inject({ method: 'POST', url: `/api/assets/${assetId}/secrets/${secretId}/reveal`, headers: bearer(await admin()) });
+    const revealed = await t.app.inject({
+      method: 'POST',
+      url: `/api/assets/${assetId}/secrets/${secretId}/reveal`,
+      headers: bearer(await admin()),
+    });
     assert.equal(revealed.statusCode, 200, revealed.body);
     assert.equal(revealed.json<{ value: string }>().value, BITLOCKER);
     const ring = keyringFrom(NEW, [OLD]);
@@ -83,8 +119,16 @@ describe('secret key rotation: codex', () => {
     assert.deepEqual(await resealSecrets(t.db, ring, () => new Date()), { resealed: 1, unreadable: [] });
     const [row] = await t.db.select().from(secrets).where(eq(secrets.id, secretId));
     assert.equal(row?.keyId, keyIdOf(NEW));
-    assert.equal((await revealSecret(t.db, { current: NEW, previous: [] }, assetId, secretId))?.value, BITLOCKER, 'the old key is no longer needed');
-    assert.deepEqual(await resealSecrets(t.db, ring, () => new Date()), { resealed: 0, unreadable: [] }, 'a second pass has nothing to do');
+    assert.equal(
+      (await revealSecret(t.db, { current: NEW, previous: [] }, assetId, secretId))?.value,
+      BITLOCKER,
+      'the old key is no longer needed',
+    );
+    assert.deepEqual(
+      await resealSecrets(t.db, ring, () => new Date()),
+      { resealed: 0, unreadable: [] },
+      'a second pass has nothing to do',
+    );
   });
 
   it('re-seals an old-key secret during the next sync, even when its value did not change', async () => {
@@ -101,10 +145,20 @@ describe('secret key rotation: codex', () => {
     const ring = keyringFrom(NEW, [OLD]);
     assert.ok(ring);
     const report = await resealSecrets(t.db, ring, () => new Date());
-    assert.deepEqual(report.unreadable.map((entry) => [entry.secretId, entry.hostname, entry.kind]), [[secretId, 'ACME-WS01', 'bitlocker_key']]);
+    assert.deepEqual(
+      report.unreadable.map((entry) => [entry.secretId, entry.hostname, entry.kind]),
+      [[secretId, 'ACME-WS01', 'bitlocker_key']],
+    );
     const run = await sync();
     assert.equal(run.status, 'succeeded', JSON.stringify(run.errors));
-    assert.ok(run.warnings.some((warning) => warning.includes('bitlocker_key of ACME-WS01 could not be decrypted')), JSON.stringify(run.warnings));
-    assert.equal((await revealSecret(t.db, ring, assetId, secretId))?.value, BITLOCKER, "the RMM's value replaced the unreadable one");
+    assert.ok(
+      run.warnings.some((warning) => warning.includes('bitlocker_key of ACME-WS01 could not be decrypted')),
+      JSON.stringify(run.warnings),
+    );
+    assert.equal(
+      (await revealSecret(t.db, ring, assetId, secretId))?.value,
+      BITLOCKER,
+      "the RMM's value replaced the unreadable one",
+    );
   });
 });

@@ -17,14 +17,48 @@ import { addPlan } from './fixtures.js';
 function initialState(): FreshserviceState {
   return {
     departments: [
-      { id: 101, name: 'Acme Dental', description: 'Dentists', domains: ['Acme.example'], custom_fields: { account_number: 620547, plan_selected: 'Basic', contract_term: '1-Year', contract_start_date: '2024-03-01', address: '1 Main St', managed_users: '12' } },
+      {
+        id: 101,
+        name: 'Acme Dental',
+        description: 'Dentists',
+        domains: ['Acme.example'],
+        custom_fields: {
+          account_number: 620547,
+          plan_selected: 'Basic',
+          contract_term: '1-Year',
+          contract_start_date: '2024-03-01',
+          address: '1 Main St',
+          managed_users: '12',
+        },
+      },
       { id: 102, name: 'Contoso Law', custom_fields: { account_number: '700001', contract_term: 'monthly' } },
       { id: 103, name: 'No Number Ltd', custom_fields: { account_number: null } },
     ],
     requesters: [
-      { id: 201, first_name: 'Ana', last_name: 'Trujillo', primary_email: 'Ana@Acme.example', active: true, department_ids: [101] },
-      { id: 202, first_name: 'Tom', last_name: 'Law', primary_email: 'tom@contoso.example', active: true, department_ids: [102, 101] },
-      { id: 203, first_name: 'Old', last_name: 'Timer', primary_email: 'old@acme.example', active: false, department_ids: [101] },
+      {
+        id: 201,
+        first_name: 'Ana',
+        last_name: 'Trujillo',
+        primary_email: 'Ana@Acme.example',
+        active: true,
+        department_ids: [101],
+      },
+      {
+        id: 202,
+        first_name: 'Tom',
+        last_name: 'Law',
+        primary_email: 'tom@contoso.example',
+        active: true,
+        department_ids: [102, 101],
+      },
+      {
+        id: 203,
+        first_name: 'Old',
+        last_name: 'Timer',
+        primary_email: 'old@acme.example',
+        active: false,
+        department_ids: [101],
+      },
     ],
     agents: [{ id: 301, first_name: 'Sam', last_name: 'Okafor', email: 'sam@msp.example', active: true }],
     tickets: [
@@ -39,18 +73,78 @@ function initialState(): FreshserviceState {
         created_at: '2026-10-30T15:00:00Z',
         updated_at: '2026-11-02T10:00:00Z',
         conversations: [
-          { id: 1, body_text: 'It is on fire', private: false, incoming: true, from_email: 'ana@acme.example', created_at: '2026-10-30T15:00:00Z' },
-          { id: 2, body_text: 'Internal: bring an extinguisher', private: true, incoming: false, created_at: '2026-10-30T16:00:00Z' },
+          {
+            id: 1,
+            body_text: 'It is on fire',
+            private: false,
+            incoming: true,
+            from_email: 'ana@acme.example',
+            created_at: '2026-10-30T15:00:00Z',
+          },
+          {
+            id: 2,
+            body_text: 'Internal: bring an extinguisher',
+            private: true,
+            incoming: false,
+            created_at: '2026-10-30T16:00:00Z',
+          },
         ],
         time_entries: [
           // 03:30 UTC on 1 November is still 31 October in Chicago: it counts in October.
-          { id: 9001, time_spent: '01:30', executed_at: '2026-11-01T03:30:00Z', billable: true, agent_id: 301, note: 'Onsite', created_at: '2026-11-01T04:00:00Z' },
-          { id: 9002, time_spent: '00:45', executed_at: '2026-11-02T09:00:00Z', billable: false, agent_id: 301, created_at: '2026-11-02T09:30:00Z' },
-          { id: 9003, time_spent: '02:00', executed_at: '2026-11-02T11:00:00Z', billable: true, agent_id: 301, created_at: '2026-11-02T11:30:00Z' },
+          {
+            id: 9001,
+            time_spent: '01:30',
+            executed_at: '2026-11-01T03:30:00Z',
+            billable: true,
+            agent_id: 301,
+            note: 'Onsite',
+            created_at: '2026-11-01T04:00:00Z',
+          },
+          {
+            id: 9002,
+            time_spent: '00:45',
+            executed_at: '2026-11-02T09:00:00Z',
+            billable: false,
+            agent_id: 301,
+            created_at: '2026-11-02T09:30:00Z',
+          },
+          {
+            id: 9003,
+            time_spent: '02:00',
+            executed_at: '2026-11-02T11:00:00Z',
+            billable: true,
+            agent_id: 301,
+            created_at: '2026-11-02T11:30:00Z',
+          },
         ],
       },
-      { id: 5002, subject: 'Buy cheap pills', status: 2, spam: true, priority: 1, department_id: 102, requester_id: null, responder_id: null, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z', conversations: [], time_entries: [] },
-      { id: 5003, subject: 'Customer wrote back', status: 26, priority: 2, department_id: 102, requester_id: 202, responder_id: null, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-03T00:00:00Z', conversations: [], time_entries: [] },
+      {
+        id: 5002,
+        subject: 'Buy cheap pills',
+        status: 2,
+        spam: true,
+        priority: 1,
+        department_id: 102,
+        requester_id: null,
+        responder_id: null,
+        created_at: '2026-11-01T00:00:00Z',
+        updated_at: '2026-11-01T00:00:00Z',
+        conversations: [],
+        time_entries: [],
+      },
+      {
+        id: 5003,
+        subject: 'Customer wrote back',
+        status: 26,
+        priority: 2,
+        department_id: 102,
+        requester_id: 202,
+        responder_id: null,
+        created_at: '2026-11-01T00:00:00Z',
+        updated_at: '2026-11-03T00:00:00Z',
+        conversations: [],
+        time_entries: [],
+      },
     ],
   };
 }
@@ -66,7 +160,12 @@ describe('sync: Freshservice', () => {
     fake = await startFakeFreshservice(state);
     t = await startCodex({
       now: () => clock,
-      env: { FRESHSERVICE_URL: fake.url, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY, BUSINESS_TIMEZONE: 'America/Chicago', FRESHSERVICE_STATUS_MAP: '26=customer_replied' },
+      env: {
+        FRESHSERVICE_URL: fake.url,
+        FRESHSERVICE_API_KEY: FRESHSERVICE_KEY,
+        BUSINESS_TIMEZONE: 'America/Chicago',
+        FRESHSERVICE_STATUS_MAP: '26=customer_replied',
+      },
     });
     await addPlan(t.db, 'Basic', '1 Year');
   });
@@ -92,8 +191,15 @@ describe('sync: Freshservice', () => {
     const result = await run('freshservice');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
     assert.deepEqual([result.created, result.updated, result.archived], [2 + 3 + 1, 0, 0]);
-    assert.deepEqual(result.skipped.map((record) => [record.name, record.reason]), [['No Number Ltd', 'it has no account number']], 'a department without account number is reported');
-    assert.ok(fake.log.some((line) => line.startsWith('GET /api/v2/departments?') && line.includes('page=2')), 'page 2 was followed');
+    assert.deepEqual(
+      result.skipped.map((record) => [record.name, record.reason]),
+      [['No Number Ltd', 'it has no account number']],
+      'a department without account number is reported',
+    );
+    assert.ok(
+      fake.log.some((line) => line.startsWith('GET /api/v2/departments?') && line.includes('page=2')),
+      'page 2 was followed',
+    );
     const [acme] = await t.db.select().from(companies).where(eq(companies.accountNumber, '620547'));
     assert.ok(acme);
     assert.equal(acme.name, 'Acme Dental');
@@ -102,8 +208,13 @@ describe('sync: Freshservice', () => {
     assert.equal(acme.contractEnd, '2025-02-28');
     assert.equal(acme.managedUsers, 12);
     assert.deepEqual(acme.domains, ['acme.example']);
-    const res = await t.app.inject({ url: '/api/contacts?company=620547&active=all', headers: bearer(await t.token('admin')) });
-    const names = (JSON.parse(res.body) as { items: { name: string; email: string }[] }).items.map((contact) => contact.name).sort();
+    const res = await t.app.inject({
+      url: '/api/contacts?company=620547&active=all',
+      headers: bearer(await t.token('admin')),
+    });
+    const names = (JSON.parse(res.body) as { items: { name: string; email: string }[] }).items
+      .map((contact) => contact.name)
+      .sort();
     assert.deepEqual(names, ['Ana Trujillo', 'Old Timer', 'Tom Law'], 'a requester of two departments belongs to both');
   });
 
@@ -116,9 +227,18 @@ describe('sync: Freshservice', () => {
   it('keeps Codex edits to the plan and compliance level, and takes the name from the PSA', async () => {
     const admin = await t.token('admin');
     await addPlan(t.db, 'Premium', '2 Year');
-    const plan = await t.app.inject({ method: 'PUT', url: '/api/companies/620547/plan', headers: bearer(admin), payload: { plan_name: 'Premium', contract_term: '2 years', contract_start: '2025-01-01' } });
+    const plan = await t.app.inject({
+      method: 'PUT',
+      url: '/api/companies/620547/plan',
+      headers: bearer(admin),
+      payload: { plan_name: 'Premium', contract_term: '2 years', contract_start: '2025-01-01' },
+    });
     assert.equal(plan.statusCode, 200, plan.body);
-    state.departments[0] = { ...state.departments[0]!, name: 'Acme Dental Group', custom_fields: { ...state.departments[0]!.custom_fields, plan_selected: 'Legacy' } };
+    state.departments[0] = {
+      ...state.departments[0]!,
+      name: 'Acme Dental Group',
+      custom_fields: { ...state.departments[0]!.custom_fields, plan_selected: 'Legacy' },
+    };
     const result = await run('freshservice');
     assert.equal(result.updated, 1);
     const [acme] = await t.db.select().from(companies).where(eq(companies.accountNumber, '620547'));
@@ -129,22 +249,37 @@ describe('sync: Freshservice', () => {
 
   it('waits as long as a 429 Retry-After says, then carries on', async () => {
     const before = t.sleeps.length;
-    fake.faults.push({ match: (request) => request.path === '/api/v2/requesters', times: 1, response: { status: 429, headers: { 'retry-after': '7' }, json: { message: 'rate limited' } } });
+    fake.faults.push({
+      match: (request) => request.path === '/api/v2/requesters',
+      times: 1,
+      response: { status: 429, headers: { 'retry-after': '7' }, json: { message: 'rate limited' } },
+    });
     const result = await run('freshservice');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
     assert.ok(t.sleeps.slice(before).includes(7000), `slept ${JSON.stringify(t.sleeps.slice(before))}`);
   });
 
   it('retries a transient 503 and succeeds', async () => {
-    fake.faults.push({ match: (request) => request.path === '/api/v2/agents', times: 2, response: { status: 503, json: {} } });
+    fake.faults.push({
+      match: (request) => request.path === '/api/v2/agents',
+      times: 2,
+      response: { status: 503, json: {} },
+    });
     const result = await run('freshservice');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
   });
 
   it('archives nothing when a fetch fails half-way, and archives what vanished after a complete fetch', async () => {
-    state.requesters = [...state.requesters.filter((requester) => requester.id !== 203), { id: 204, first_name: 'New', last_name: 'Hire', primary_email: 'new@acme.example', department_ids: [101] }];
+    state.requesters = [
+      ...state.requesters.filter((requester) => requester.id !== 203),
+      { id: 204, first_name: 'New', last_name: 'Hire', primary_email: 'new@acme.example', department_ids: [101] },
+    ];
     state.departments = state.departments.filter((department) => department.id !== 102);
-    fake.faults.push({ match: (request) => request.path === '/api/v2/requesters' && request.query.get('page') === '2', times: Infinity, response: { status: 500, json: {} } });
+    fake.faults.push({
+      match: (request) => request.path === '/api/v2/requesters' && request.query.get('page') === '2',
+      times: Infinity,
+      response: { status: 500, json: {} },
+    });
     const failed = await run('freshservice');
     assert.equal(failed.status, 'partial');
     assert.match(failed.errors.join(' '), /contacts: .*requesters.*500/);
@@ -175,14 +310,32 @@ describe('sync: Freshservice', () => {
     const [replied] = await t.db.select().from(tickets).where(eq(tickets.externalId, '5003'));
     assert.equal(replied?.status, 'customer_replied', 'custom status ids come from configuration');
     const ledger = await t.serviceToken('ledger');
-    const october = JSON.parse((await t.app.inject({ url: '/api/tickets/time-entries?month=2026-10', headers: bearer(ledger) })).body) as { entries: { minutes: number; entry_date: string; agent_name: string }[]; totals: { billable_minutes: number }[] };
-    assert.deepEqual(october.entries.map((entry) => [entry.entry_date, entry.minutes, entry.agent_name]), [['2026-10-31', 90, 'Sam Okafor']]);
-    const november = JSON.parse((await t.app.inject({ url: '/api/tickets/time-entries?month=2026-11&company=620547', headers: bearer(ledger) })).body) as { totals: { billable_minutes: number; non_billable_minutes: number }[] };
-    assert.deepEqual(november.totals.map((total) => [total.billable_minutes, total.non_billable_minutes]), [[120, 45]]);
+    const october = JSON.parse(
+      (await t.app.inject({ url: '/api/tickets/time-entries?month=2026-10', headers: bearer(ledger) })).body,
+    ) as {
+      entries: { minutes: number; entry_date: string; agent_name: string }[];
+      totals: { billable_minutes: number }[];
+    };
+    assert.deepEqual(
+      october.entries.map((entry) => [entry.entry_date, entry.minutes, entry.agent_name]),
+      [['2026-10-31', 90, 'Sam Okafor']],
+    );
+    const november = JSON.parse(
+      (await t.app.inject({ url: '/api/tickets/time-entries?month=2026-11&company=620547', headers: bearer(ledger) }))
+        .body,
+    ) as { totals: { billable_minutes: number; non_billable_minutes: number }[] };
+    assert.deepEqual(
+      november.totals.map((total) => [total.billable_minutes, total.non_billable_minutes]),
+      [[120, 45]],
+    );
     // The totals-only answer (summed by the database) agrees with the totals of the full one.
     for (const month of ['2026-10', '2026-11']) {
-      const full = JSON.parse((await t.app.inject({ url: `/api/tickets/time-entries?month=${month}`, headers: bearer(ledger) })).body) as { totals: unknown[] };
-      const summed = JSON.parse((await t.app.inject({ url: `/api/tickets/time-entries/totals?month=${month}`, headers: bearer(ledger) })).body) as { totals: unknown[] };
+      const full = JSON.parse(
+        (await t.app.inject({ url: `/api/tickets/time-entries?month=${month}`, headers: bearer(ledger) })).body,
+      ) as { totals: unknown[] };
+      const summed = JSON.parse(
+        (await t.app.inject({ url: `/api/tickets/time-entries/totals?month=${month}`, headers: bearer(ledger) })).body,
+      ) as { totals: unknown[] };
       assert.ok(summed.totals.length > 0);
       assert.deepEqual(summed.totals, full.totals);
     }
@@ -194,7 +347,8 @@ describe('sync: Freshservice', () => {
     ticket.updated_at = new Date(clock.getTime() - 60_000).toISOString();
     const result = await run('freshservice-tickets');
     assert.equal(result.fetched, 2, 'the ticket updated since the watermark, and the spam list (read in full)');
-    const since = fake.log.filter((line) => line.startsWith('GET /api/v2/tickets?') && line.includes('updated_since')).at(-1) ?? '';
+    const since =
+      fake.log.filter((line) => line.startsWith('GET /api/v2/tickets?') && line.includes('updated_since')).at(-1) ?? '';
     assert.match(decodeURIComponent(since), /updated_since=2026-11-2\dT/);
     const entries = await t.db.select().from(timeEntries).where(eq(timeEntries.externalId, '9003'));
     assert.notEqual(entries[0]?.archivedAt, null);

@@ -17,12 +17,23 @@ describe('sync runs in the background', () => {
 
   before(async () => {
     fake = await startFakeFreshservice({
-      departments: [1, 2, 3, 4, 5].map((id) => ({ id, name: `Company ${id}`, custom_fields: { account_number: `A${id}` } })),
+      departments: [1, 2, 3, 4, 5].map((id) => ({
+        id,
+        name: `Company ${id}`,
+        custom_fields: { account_number: `A${id}` },
+      })),
       requesters: [],
       agents: [],
       tickets: [],
     });
-    t = await startCodex({ now: () => clock, env: { FRESHSERVICE_URL: fake.url, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY, SYNC_SCHEDULE: 'freshservice=1h,freshservice-tickets=0' } });
+    t = await startCodex({
+      now: () => clock,
+      env: {
+        FRESHSERVICE_URL: fake.url,
+        FRESHSERVICE_API_KEY: FRESHSERVICE_KEY,
+        SYNC_SCHEDULE: 'freshservice=1h,freshservice-tickets=0',
+      },
+    });
   });
   after(async () => {
     await t.close();
@@ -53,11 +64,15 @@ describe('sync runs in the background', () => {
     await pageServed;
     // The first page is stored while the second is held at the vendor.
     for (let tries = 0; tries < 50; tries += 1) {
-      const progress = JSON.parse((await t.app.inject({ url: `/api/sync/runs/${run.id}`, headers: bearer(tech) })).body) as { fetched: number };
+      const progress = JSON.parse(
+        (await t.app.inject({ url: `/api/sync/runs/${run.id}`, headers: bearer(tech) })).body,
+      ) as { fetched: number };
       if (progress.fetched > 0) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const midway = JSON.parse((await t.app.inject({ url: `/api/sync/runs/${run.id}`, headers: bearer(tech) })).body) as { status: string; fetched: number; phase: string };
+    const midway = JSON.parse(
+      (await t.app.inject({ url: `/api/sync/runs/${run.id}`, headers: bearer(tech) })).body,
+    ) as { status: string; fetched: number; phase: string };
     assert.deepEqual([midway.status, midway.fetched, midway.phase], ['running', 2, 'companies']);
     const page = await t.app.inject({ url: `/admin/runs/${run.id}`, headers: bearer(tech) });
     assert.match(page.body, /http-equiv="refresh"/, 'the progress page refreshes itself while the run lasts');
@@ -72,18 +87,36 @@ describe('sync runs in the background', () => {
     assert.deepEqual(await t.runner.tick(), [], 'the last run started less than an hour ago');
     clock = new Date(clock.getTime() + 2 * 3_600_000);
     const admin = await t.token('admin');
-    const paused = await t.app.inject({ method: 'PUT', url: '/api/sync/schedules/freshservice', headers: bearer(admin), payload: { paused: true } });
+    const paused = await t.app.inject({
+      method: 'PUT',
+      url: '/api/sync/schedules/freshservice',
+      headers: bearer(admin),
+      payload: { paused: true },
+    });
     assert.equal(paused.statusCode, 200, paused.body);
     assert.deepEqual(await t.runner.tick(), [], 'paused');
-    await t.app.inject({ method: 'PUT', url: '/api/sync/schedules/freshservice', headers: bearer(admin), payload: { paused: false } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/sync/schedules/freshservice',
+      headers: bearer(admin),
+      payload: { paused: false },
+    });
     const started = await t.runner.tick();
-    assert.deepEqual(started.map((run) => [run.job, run.trigger]), [['freshservice', 'schedule']], 'tickets have a 0 interval: manual only');
+    assert.deepEqual(
+      started.map((run) => [run.job, run.trigger]),
+      [['freshservice', 'schedule']],
+      'tickets have a 0 interval: manual only',
+    );
     await t.runner.idle();
   });
 
   it('marks a run whose instance stopped reporting as failed, so the job can run again', async () => {
     clock = new Date(clock.getTime() + 60_000);
-    const orphan = await createRun(t.db, { job: 'freshservice', trigger: 'manual', requestedBy: 'crashed-instance' }, new Date(clock.getTime() - 3_600_000));
+    const orphan = await createRun(
+      t.db,
+      { job: 'freshservice', trigger: 'manual', requestedBy: 'crashed-instance' },
+      new Date(clock.getTime() - 3_600_000),
+    );
     assert.ok(orphan);
     const run = await t.runner.start('freshservice', 'manual', 'test');
     assert.ok(run, 'the stale run no longer blocks the job');
@@ -93,17 +126,29 @@ describe('sync runs in the background', () => {
     assert.match(stale?.errors.join(' ') ?? '', /interrupted/);
   });
 
-  it('refuses every service token, beacon\'s too (beacon syncs with its user\'s token); a technician starts a ticket sync', async () => {
+  it("refuses every service token, beacon's too (beacon syncs with its user's token); a technician starts a ticket sync", async () => {
     const beacon = await t.serviceToken('beacon');
     for (const job of ['freshservice-tickets', 'freshservice']) {
       const refused = await t.app.inject({ method: 'POST', url: `/api/sync/${job}`, headers: bearer(beacon) });
       assert.equal(refused.statusCode, 403, refused.body);
     }
-    const client = await t.app.inject({ method: 'POST', url: '/api/sync/freshservice-tickets', headers: bearer(await t.token('client')) });
+    const client = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/freshservice-tickets',
+      headers: bearer(await t.token('client')),
+    });
     assert.equal(client.statusCode, 403);
-    const tickets = await t.app.inject({ method: 'POST', url: '/api/sync/freshservice-tickets', headers: bearer(await t.token('technician')) });
+    const tickets = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/freshservice-tickets',
+      headers: bearer(await t.token('technician')),
+    });
     assert.equal(tickets.statusCode, 202, tickets.body);
-    const unconfigured = await t.app.inject({ method: 'POST', url: '/api/sync/datto', headers: bearer(await t.token('admin')) });
+    const unconfigured = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/datto',
+      headers: bearer(await t.token('admin')),
+    });
     assert.equal(unconfigured.statusCode, 422);
     await t.runner.idle();
   });

@@ -16,11 +16,41 @@ describe('sync: SuperOps', () => {
       { accountId: 'c-3', name: 'Nameless', customFields: {} },
     ],
     assets: [
-      { assetId: 'a-1', name: 'NW-LAPTOP-1', hostName: 'nw-laptop-1', assetClass: { name: 'Laptop' }, status: 'Online', client: { accountId: 'c-1' } },
-      { assetId: 'a-2', name: 'NW-DC', assetClass: { name: 'Server' }, status: 'Offline', client: { accountId: 'c-1' } },
-      { assetId: 'a-3', name: 'FB-VM', assetClass: { name: 'Virtual Machine' }, status: 'Online', client: { accountId: 'c-2' } },
+      {
+        assetId: 'a-1',
+        name: 'NW-LAPTOP-1',
+        hostName: 'nw-laptop-1',
+        assetClass: { name: 'Laptop' },
+        status: 'Online',
+        client: { accountId: 'c-1' },
+      },
+      {
+        assetId: 'a-2',
+        name: 'NW-DC',
+        assetClass: { name: 'Server' },
+        status: 'Offline',
+        client: { accountId: 'c-1' },
+      },
+      {
+        assetId: 'a-3',
+        name: 'FB-VM',
+        assetClass: { name: 'Virtual Machine' },
+        status: 'Online',
+        client: { accountId: 'c-2' },
+      },
     ],
-    tickets: [{ ticketId: 't-1', displayId: 'T-100', subject: 'VPN down', status: 'In Progress', priority: 'Critical', client: { accountId: 'c-1' }, createdTime: '2026-11-20T08:00:00Z', updatedTime: '2026-11-21T08:00:00Z' }],
+    tickets: [
+      {
+        ticketId: 't-1',
+        displayId: 'T-100',
+        subject: 'VPN down',
+        status: 'In Progress',
+        priority: 'Critical',
+        client: { accountId: 'c-1' },
+        createdTime: '2026-11-20T08:00:00Z',
+        updatedTime: '2026-11-21T08:00:00Z',
+      },
+    ],
   };
   let fake: Awaited<ReturnType<typeof startFakeSuperOps>>;
   let t: CodexHarness;
@@ -28,7 +58,10 @@ describe('sync: SuperOps', () => {
 
   before(async () => {
     fake = await startFakeSuperOps(state);
-    t = await startCodex({ now: () => clock, env: { SUPEROPS_API_URL: `${fake.url}/msp`, SUPEROPS_API_TOKEN: SUPEROPS_TOKEN, SUPEROPS_SUBDOMAIN } });
+    t = await startCodex({
+      now: () => clock,
+      env: { SUPEROPS_API_URL: `${fake.url}/msp`, SUPEROPS_API_TOKEN: SUPEROPS_TOKEN, SUPEROPS_SUBDOMAIN },
+    });
   });
   after(async () => {
     await t.close();
@@ -48,7 +81,10 @@ describe('sync: SuperOps', () => {
   it('imports clients with an account number and their assets over several pages', async () => {
     const result = await run('superops');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
-    assert.ok(result.skipped.some((record) => record.name.includes('Nameless') && record.reason === 'it has no account number'), JSON.stringify(result.skipped));
+    assert.ok(
+      result.skipped.some((record) => record.name.includes('Nameless') && record.reason === 'it has no account number'),
+      JSON.stringify(result.skipped),
+    );
     const rows = await t.db.select({ account: companies.accountNumber }).from(companies);
     assert.deepEqual(rows.map((row) => row.account).sort(), ['FB-002', 'NW-001']);
     const hosts = Object.fromEntries((await t.db.select().from(assets)).map((asset) => [asset.hostname, asset]));
@@ -56,7 +92,10 @@ describe('sync: SuperOps', () => {
     assert.equal(hosts['NW-DC']?.billingTypeDerived, 'server');
     assert.equal(hosts['NW-DC']?.online, false);
     assert.equal(hosts['FB-VM']?.billingTypeDerived, 'virtual_machine');
-    assert.ok(fake.variables.some((variables) => (variables as { input: { page: number } }).input.page === 2), 'page 2 was asked for');
+    assert.ok(
+      fake.variables.some((variables) => (variables as { input: { page: number } }).input.page === 2),
+      'page 2 was asked for',
+    );
   });
 
   it('imports tickets, then asks only for those updated since the last successful run', async () => {
@@ -73,7 +112,11 @@ describe('sync: SuperOps', () => {
   });
 
   it('fails a run on a GraphQL error without archiving anything', async () => {
-    fake.faults.push({ match: () => true, times: 1, response: { json: { errors: [{ message: 'Too many requests for this tenant' }] } } });
+    fake.faults.push({
+      match: () => true,
+      times: 1,
+      response: { json: { errors: [{ message: 'Too many requests for this tenant' }] } },
+    });
     const result = await run('superops');
     assert.equal(result.status, 'failed');
     assert.match(result.errors.join(' '), /Too many requests/);

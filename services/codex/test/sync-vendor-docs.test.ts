@@ -12,7 +12,12 @@ import { companies, contacts, psaAgents, tickets } from '../src/db/schema.js';
 import { findRun } from '../src/db/sync-runs.js';
 import type { SyncJobName } from '../src/domain/sync-jobs.js';
 import { startFakeDatto, DATTO_KEY, DATTO_SECRET } from './fakes/datto.js';
-import { startFakeFreshservice, FRESHSERVICE_KEY, type FreshserviceState, type FsTicket } from './fakes/freshservice.js';
+import {
+  startFakeFreshservice,
+  FRESHSERVICE_KEY,
+  type FreshserviceState,
+  type FsTicket,
+} from './fakes/freshservice.js';
 import type { FakeServer } from './fakes/server.js';
 import { bearer, startCodex, type CodexHarness } from './harness.js';
 import { addCompany } from './fixtures.js';
@@ -31,7 +36,16 @@ function ticket(id: number, departmentId: number, updatedAt: string, extra: Part
     created_at: '2026-11-01T10:00:00Z',
     updated_at: updatedAt,
     conversations: [],
-    time_entries: [{ id: id * 10, time_spent: '02:00', executed_at: '2026-11-03T15:00:00Z', billable: true, agent_id: null, created_at: '2026-11-03T16:00:00Z' }],
+    time_entries: [
+      {
+        id: id * 10,
+        time_spent: '02:00',
+        executed_at: '2026-11-03T15:00:00Z',
+        billable: true,
+        agent_id: null,
+        created_at: '2026-11-03T16:00:00Z',
+      },
+    ],
     ...extra,
   };
 }
@@ -50,10 +64,20 @@ function initialState(): FreshserviceState {
     ],
     requesters: [
       { id: 201, first_name: 'Gina', last_name: 'Good', primary_email: 'gina@good.example', department_ids: [101] },
-      { id: 202, first_name: 'Pat', last_name: 'Escape', primary_email: 'pat@escape.example', department_ids: [102, 104] },
+      {
+        id: 202,
+        first_name: 'Pat',
+        last_name: 'Escape',
+        primary_email: 'pat@escape.example',
+        department_ids: [102, 104],
+      },
     ],
     agents: [{ id: 301, first_name: 'Sam', last_name: 'Okafor', email: 'sam@msp.example', active: true }],
-    tickets: [ticket(5001, 101, '2026-11-03T16:00:00Z'), ticket(5002, 101, '2026-11-03T16:00:00Z'), ticket(5003, 104, '2026-11-04T09:00:00Z', { workspace_id: 5 })],
+    tickets: [
+      ticket(5001, 101, '2026-11-03T16:00:00Z'),
+      ticket(5002, 101, '2026-11-03T16:00:00Z'),
+      ticket(5003, 104, '2026-11-04T09:00:00Z', { workspace_id: 5 }),
+    ],
   };
 }
 
@@ -66,7 +90,10 @@ describe('sync: the vendors as documented', () => {
   before(async () => {
     state = initialState();
     fake = await startFakeFreshservice(state);
-    t = await startCodex({ now: () => clock, env: { FRESHSERVICE_URL: `${fake.url}/api/v2/`, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY } });
+    t = await startCodex({
+      now: () => clock,
+      env: { FRESHSERVICE_URL: `${fake.url}/api/v2/`, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY },
+    });
   });
   after(async () => {
     await t.close();
@@ -86,9 +113,15 @@ describe('sync: the vendors as documented', () => {
   }
 
   async function billableMinutes(month: string): Promise<number> {
-    const answer = await t.app.inject({ url: `/api/tickets/time-entries/totals?month=${month}`, headers: bearer(await t.serviceToken('ledger')) });
+    const answer = await t.app.inject({
+      url: `/api/tickets/time-entries/totals?month=${month}`,
+      headers: bearer(await t.serviceToken('ledger')),
+    });
     assert.equal(answer.statusCode, 200, answer.body);
-    return (JSON.parse(answer.body) as { totals: { billable_minutes: number }[] }).totals.reduce((sum, total) => sum + total.billable_minutes, 0);
+    return (JSON.parse(answer.body) as { totals: { billable_minutes: number }[] }).totals.reduce(
+      (sum, total) => sum + total.billable_minutes,
+      0,
+    );
   }
 
   it('skips departments whose account number cannot be stored, names them and why, and imports everything else', async () => {
@@ -98,7 +131,9 @@ describe('sync: the vendors as documented', () => {
     assert.match(skipped['Path Escape Ltd'] ?? '', /path/);
     assert.match(skipped['Long Number Inc'] ?? '', /40 characters/);
     assert.equal(result.skipped.length, 2);
-    const stored = (await t.db.select({ account: companies.accountNumber }).from(companies)).map((row) => row.account).sort();
+    const stored = (await t.db.select({ account: companies.accountNumber }).from(companies))
+      .map((row) => row.account)
+      .sort();
     assert.deepEqual(stored, ['AG-2', 'GD-1'], 'the departments around the bad ones are imported');
     assert.equal((await t.db.select().from(contacts)).length, 2, 'every requester is imported');
     assert.equal((await t.db.select().from(psaAgents)).length, 1, 'and every agent');
@@ -108,7 +143,9 @@ describe('sync: the vendors as documented', () => {
     assert.match(page.body, /Skipped records \(2\)/);
     assert.match(page.body, /Path Escape Ltd/);
     assert.match(page.body, /Long Number Inc/);
-    const api = JSON.parse((await t.app.inject({ url: `/api/sync/runs/${result.id}`, headers: bearer(admin) })).body) as { skipped: { name: string; external_id: string }[] };
+    const api = JSON.parse(
+      (await t.app.inject({ url: `/api/sync/runs/${result.id}`, headers: bearer(admin) })).body,
+    ) as { skipped: { name: string; external_id: string }[] };
     assert.deepEqual(api.skipped.map((record) => record.external_id).sort(), ['102', '103']);
   });
 
@@ -123,10 +160,21 @@ describe('sync: the vendors as documented', () => {
     ]);
     const asked = fake.log.filter((line) => line.startsWith('GET /api/v2/tickets?'));
     for (const workspace of ['2', '5']) {
-      for (const filter of ['deleted', 'spam']) assert.ok(asked.some((line) => line.includes(`filter=${filter}`) && line.includes(`workspace_id=${workspace}`)), `${filter} of workspace ${workspace}`);
+      for (const filter of ['deleted', 'spam'])
+        assert.ok(
+          asked.some((line) => line.includes(`filter=${filter}`) && line.includes(`workspace_id=${workspace}`)),
+          `${filter} of workspace ${workspace}`,
+        );
     }
     assert.equal(await billableMinutes('2026-11'), 3 * 120);
-    const api = JSON.parse((await t.app.inject({ url: `/api/tickets/${rows.find((row) => row.externalId === '5003')?.id ?? 0}`, headers: bearer(await t.token('admin')) })).body) as { ticket: { workspace_name: string } };
+    const api = JSON.parse(
+      (
+        await t.app.inject({
+          url: `/api/tickets/${rows.find((row) => row.externalId === '5003')?.id ?? 0}`,
+          headers: bearer(await t.token('admin')),
+        })
+      ).body,
+    ) as { ticket: { workspace_name: string } };
     assert.equal(api.ticket.workspace_name, 'Facilities');
   });
 
@@ -151,7 +199,10 @@ describe('sync: the vendors as documented', () => {
     state.tickets = state.tickets.filter((entry) => entry.id !== 5002); // the spam one purged for good
     const result = await run(t, 'freshservice-tickets');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
-    assert.ok(fake.log.includes('GET /api/v2/tickets/5001?include=requester,stats'), 'the restored ticket is looked up by id');
+    assert.ok(
+      fake.log.includes('GET /api/v2/tickets/5001?include=requester,stats'),
+      'the restored ticket is looked up by id',
+    );
     const [restored] = await t.db.select().from(tickets).where(eq(tickets.externalId, '5001'));
     assert.equal(restored?.archivedAt, null);
     assert.equal(restored?.discardedAs, null);
@@ -162,12 +213,20 @@ describe('sync: the vendors as documented', () => {
   });
 
   it('reads only the configured workspaces', async () => {
-    const only = await startCodex({ now: () => clock, env: { FRESHSERVICE_URL: fake.url, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY, FRESHSERVICE_WORKSPACES: '5' } });
+    const only = await startCodex({
+      now: () => clock,
+      env: { FRESHSERVICE_URL: fake.url, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY, FRESHSERVICE_WORKSPACES: '5' },
+    });
     try {
       const result = await run(only, 'freshservice-tickets');
       assert.equal(result.status, 'succeeded', JSON.stringify(result.errors));
-      assert.deepEqual((await only.db.select().from(tickets)).map((row) => [row.externalId, row.workspaceId]), [['5003', '5']]);
-      const unknown = await startCodex({ env: { FRESHSERVICE_URL: fake.url, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY, FRESHSERVICE_WORKSPACES: '9' } });
+      assert.deepEqual(
+        (await only.db.select().from(tickets)).map((row) => [row.externalId, row.workspaceId]),
+        [['5003', '5']],
+      );
+      const unknown = await startCodex({
+        env: { FRESHSERVICE_URL: fake.url, FRESHSERVICE_API_KEY: FRESHSERVICE_KEY, FRESHSERVICE_WORKSPACES: '9' },
+      });
       try {
         const failed = await run(unknown, 'freshservice-tickets');
         assert.equal(failed.status, 'failed');
@@ -184,8 +243,26 @@ describe('sync: the vendors as documented', () => {
 describe('sync: Datto API base as Datto prints it', () => {
   for (const suffix of ['/api', '/api/', '/', '']) {
     it(`works with DATTO_API_URL ending in "${suffix}"`, async () => {
-      const fake = await startFakeDatto({ sites: [{ uid: 'site-a', name: 'Acme HQ', accountNumber: '620547', devices: [{ uid: 'dev-1', hostname: 'ACME-WS01', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true }] }] });
-      const t = await startCodex({ env: { DATTO_API_URL: `${fake.url}${suffix}`, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET } });
+      const fake = await startFakeDatto({
+        sites: [
+          {
+            uid: 'site-a',
+            name: 'Acme HQ',
+            accountNumber: '620547',
+            devices: [
+              {
+                uid: 'dev-1',
+                hostname: 'ACME-WS01',
+                deviceType: { category: 'Desktop', type: 'Desktop' },
+                online: true,
+              },
+            ],
+          },
+        ],
+      });
+      const t = await startCodex({
+        env: { DATTO_API_URL: `${fake.url}${suffix}`, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET },
+      });
       try {
         await addCompany(t.db, { accountNumber: '620547', name: 'Acme' });
         const started = await t.runner.start('datto', 'manual', 'test');
@@ -205,12 +282,21 @@ describe('sync: Datto API base as Datto prints it', () => {
   it('skips a device the database refuses, names it, and stores the rest of the page', async () => {
     const long = `WS-${'X'.repeat(300)}`;
     const fake = await startFakeDatto({
-      sites: [{ uid: 'site-a', name: 'Acme HQ', accountNumber: '620547', devices: [
-        { uid: 'dev-1', hostname: long, deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
-        { uid: 'dev-2', hostname: 'ACME-WS02', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
-      ] }],
+      sites: [
+        {
+          uid: 'site-a',
+          name: 'Acme HQ',
+          accountNumber: '620547',
+          devices: [
+            { uid: 'dev-1', hostname: long, deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
+            { uid: 'dev-2', hostname: 'ACME-WS02', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
+          ],
+        },
+      ],
     });
-    const t = await startCodex({ env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET } });
+    const t = await startCodex({
+      env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET },
+    });
     try {
       await addCompany(t.db, { accountNumber: '620547', name: 'Acme' });
       const started = await t.runner.start('datto', 'manual', 'test');
@@ -218,7 +304,10 @@ describe('sync: Datto API base as Datto prints it', () => {
       const result = await findRun(t.db, started?.id ?? 0);
       assert.equal(result?.status, 'succeeded', JSON.stringify(result?.errors));
       assert.equal(result?.created, 1);
-      assert.deepEqual(result?.skipped.map((record) => [record.collection, record.externalId]), [['assets', 'dev-1']]);
+      assert.deepEqual(
+        result?.skipped.map((record) => [record.collection, record.externalId]),
+        [['assets', 'dev-1']],
+      );
       assert.match(result?.skipped[0]?.reason ?? '', /database refused/);
     } finally {
       await t.close();
@@ -227,14 +316,30 @@ describe('sync: Datto API base as Datto prints it', () => {
   });
 
   it('skips a site whose account number variable cannot be stored, and says why', async () => {
-    const fake = await startFakeDatto({ sites: [{ uid: 'site-x', name: 'Sneaky Site', accountNumber: '../../etc', devices: [{ uid: 'dev-9', hostname: 'SNEAKY', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true }] }] });
-    const t = await startCodex({ env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET } });
+    const fake = await startFakeDatto({
+      sites: [
+        {
+          uid: 'site-x',
+          name: 'Sneaky Site',
+          accountNumber: '../../etc',
+          devices: [
+            { uid: 'dev-9', hostname: 'SNEAKY', deviceType: { category: 'Desktop', type: 'Desktop' }, online: true },
+          ],
+        },
+      ],
+    });
+    const t = await startCodex({
+      env: { DATTO_API_URL: fake.url, DATTO_API_KEY: DATTO_KEY, DATTO_API_SECRET: DATTO_SECRET },
+    });
     try {
       const started = await t.runner.start('datto', 'manual', 'test');
       await t.runner.idle();
       const result = await findRun(t.db, started?.id ?? 0);
       assert.equal(result?.status, 'succeeded', JSON.stringify(result?.errors));
-      assert.deepEqual(result?.skipped.map((record) => [record.collection, record.name]), [['sites', 'Sneaky Site']]);
+      assert.deepEqual(
+        result?.skipped.map((record) => [record.collection, record.name]),
+        [['sites', 'Sneaky Site']],
+      );
       assert.match(result?.skipped[0]?.reason ?? '', /path/);
     } finally {
       await t.close();

@@ -110,7 +110,8 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
   const recheckMs = config.IDENTITY_RECHECK_MS;
   const userStatus = deps.userStatus;
   if (userStatus !== undefined && recheckMs > 0) {
-    const recheck = () => recheckSessions({ store, userStatus, now, refreshGraceSec: config.REFRESH_GRACE_SEC, logger: deps.logger });
+    const recheck = () =>
+      recheckSessions({ store, userStatus, now, refreshGraceSec: config.REFRESH_GRACE_SEC, logger: deps.logger });
     const onError = (error: unknown) => deps.logger.warn({ err: error }, 'user re-check failed');
     if (deps.pool !== undefined) {
       // Several instances: one of them re-checks each interval (three admin API calls per user).
@@ -131,7 +132,11 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
   }
 
   await app.register(jwksRoutes, { keys });
-  await app.register(serviceTokenRoutes, { directory: deps.services, issuer, perAddressLimit: limits.serviceTokenPerIp });
+  await app.register(serviceTokenRoutes, {
+    directory: deps.services,
+    issuer,
+    perAddressLimit: limits.serviceTokenPerIp,
+  });
   await app.register(tokenRoutes, { ctx, exchangeCallers: config.EXCHANGE_CALLERS, limits });
   await app.register(sessionRoutes, { store, now, callers: config.EXCHANGE_CALLERS, limits });
   await app.register(revocationRoutes, { store, hub, limits });

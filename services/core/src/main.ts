@@ -40,12 +40,20 @@ await runService({
           // Core mints its own token for helm; there is no secret to present to itself.
           getToken: async () => {
             if (ring.keys === undefined) throw new Error('signing keys are not loaded yet');
-            const issuer = createTokenIssuer({ keys: ring.keys, now, newId: () => randomBytes(16).toString('base64url') });
+            const issuer = createTokenIssuer({
+              keys: ring.keys,
+              now,
+              newId: () => randomBytes(16).toString('base64url'),
+            });
             return (await issuer.mintServiceToken(config.SERVICE_NAME, 'helm')).token;
           },
         })
       : undefined;
-    const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, destination: createLogDestination(shipper) });
+    const logger = createLogger({
+      service: config.SERVICE_NAME,
+      level: config.LOG_LEVEL,
+      destination: createLogDestination(shipper),
+    });
 
     // Core's own database holds the signing keys (shared by every instance) and, without Redis,
     // sessions and revocations; memory only without it (tests, a bare checkout: one instance).
@@ -53,11 +61,19 @@ await runService({
       config.DATABASE_URL === undefined
         ? undefined
         : await openServiceDatabase(
-            { SERVICE_NAME: config.SERVICE_NAME, DATABASE_URL: config.DATABASE_URL, DB_POOL_MAX: config.DB_POOL_MAX, DB_STATEMENT_TIMEOUT_MS: config.DB_STATEMENT_TIMEOUT_MS },
+            {
+              SERVICE_NAME: config.SERVICE_NAME,
+              DATABASE_URL: config.DATABASE_URL,
+              DB_POOL_MAX: config.DB_POOL_MAX,
+              DB_STATEMENT_TIMEOUT_MS: config.DB_STATEMENT_TIMEOUT_MS,
+            },
             { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger },
           );
     const keys = await openKeyRing({
-      store: database === undefined ? createMemoryKeyStore() : createPostgresKeyStore({ pool: database.pool, sealing: deriveSealingKey(sealingSecret(config)) }),
+      store:
+        database === undefined
+          ? createMemoryKeyStore()
+          : createPostgresKeyStore({ pool: database.pool, sealing: deriveSealingKey(sealingSecret(config)) }),
       now,
       retireAfterSec: keyRetirementSec({
         tokenTtlSec: config.TOKEN_TTL_SEC,
@@ -70,21 +86,32 @@ await runService({
       initialKeys: () => readLegacyKeys(paths.keysDir),
       logger,
     });
-    if (database === undefined) logger.warn('DATABASE_URL is unset: the signing keys are kept in memory, so a restart signs every user out, and only one core instance may run');
+    if (database === undefined)
+      logger.warn(
+        'DATABASE_URL is unset: the signing keys are kept in memory, so a restart signs every user out, and only one core instance may run',
+      );
     // Redis when set (shared by several instances, fastest); else core's own database, so sessions
     // and revocations survive a restart; memory only without either.
     let store: SessionStore;
     if (config.REDIS_URL !== undefined) {
       store = await createRedisSessionStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, now, logger });
     } else if (database !== undefined) {
-      store = createPostgresSessionStore({ pool: database.pool, now, cleanupIntervalMs: config.SESSION_CLEANUP_MS, logger });
+      store = createPostgresSessionStore({
+        pool: database.pool,
+        now,
+        cleanupIntervalMs: config.SESSION_CLEANUP_MS,
+        logger,
+      });
     } else {
       store = createMemorySessionStore({ now, cleanupIntervalMs: config.SESSION_CLEANUP_MS });
     }
     ring.keys = keys;
     const storeType = (await store.health()).type;
     logger.info({ kid: keys.signer().kid, store: storeType }, 'core ready');
-    if (storeType === 'memory') logger.warn('sessions and revocations are kept in memory only: a restart forgets them (set DATABASE_URL or REDIS_URL)');
+    if (storeType === 'memory')
+      logger.warn(
+        'sessions and revocations are kept in memory only: a restart forgets them (set DATABASE_URL or REDIS_URL)',
+      );
     if (config.IDENTITY_ADMIN_CLIENT_SECRET === undefined) {
       logger.warn('IDENTITY_ADMIN_CLIENT_SECRET is unset: refreshes do not re-check users at identity');
     }

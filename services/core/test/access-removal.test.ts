@@ -36,10 +36,10 @@ describe('taking access away reaches platform sessions', () => {
     // Identity is built before core exists (core needs identity's URL); its client binds later.
     identity = await startIdentity({
       coreClient: {
-        call: ((...args: Parameters<ServiceClient['call']>) => {
+        call: (...args: Parameters<ServiceClient['call']>) => {
           if (coreClient === undefined) throw new Error('core is not started yet');
           return coreClient.call(...args);
-        }),
+        },
       },
     });
     core = await startCore({
@@ -54,11 +54,20 @@ describe('taking access away reaches platform sessions', () => {
         IDENTITY_RECHECK_MS: '0',
       },
     });
-    coreClient = createServiceClient({ serviceName: 'identity', secret: core.secrets.identity ?? '', coreUrl: core.url, services: {} });
+    coreClient = createServiceClient({
+      serviceName: 'identity',
+      secret: core.secrets.identity ?? '',
+      coreUrl: core.url,
+      services: {},
+    });
     service = await startProtectedService(core.url, 'template', core.secrets.template ?? '');
     const tokenResponse = await fetch(`${identity.internalIssuer}/protocol/openid-connect/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: identity.admin.clientId, client_secret: identity.admin.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: identity.admin.clientId,
+        client_secret: identity.admin.clientSecret,
+      }),
     });
     adminToken = ((await tokenResponse.json()) as { access_token: string }).access_token;
   });
@@ -75,10 +84,18 @@ describe('taking access away reaches platform sessions', () => {
     const username = `user${counter}-${Date.now()}`;
     const user = await identity.createUser({ username, password: PASSWORD, groups });
     const login = await loginWithPassword({
-      identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-      redirectUri: identity.gateway.redirectUris[0] ?? '', username, password: PASSWORD,
+      identity,
+      clientId: identity.gateway.clientId,
+      clientSecret: identity.gateway.clientSecret,
+      redirectUri: identity.gateway.redirectUris[0] ?? '',
+      username,
+      password: PASSWORD,
     });
-    const exchanged = await core.post('/api/token/exchange', { access_token: login.access_token, id_token: login.id_token }, await core.serviceToken('nexus'));
+    const exchanged = await core.post(
+      '/api/token/exchange',
+      { access_token: login.access_token, id_token: login.id_token },
+      await core.serviceToken('nexus'),
+    );
     assert.equal(exchanged.statusCode, 200, exchanged.body);
     const { token, session_id } = JSON.parse(exchanged.body) as { token: string; session_id: string };
     assert.equal((await service.call(token)).status, 200);
@@ -88,7 +105,10 @@ describe('taking access away reaches platform sessions', () => {
   async function admin(method: string, path: string, body?: unknown): Promise<number> {
     const response = await fetch(`${identity.baseUrl}/admin/realms/hivematrix${path}`, {
       method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     await response.body?.cancel();
@@ -105,7 +125,7 @@ describe('taking access away reaches platform sessions', () => {
     return group.id;
   }
 
-  it('disabling a user at identity\'s admin API ends their platform session within a second', async () => {
+  it("disabling a user at identity's admin API ends their platform session within a second", async () => {
     const user = await signedIn(['technicians']);
     assert.equal(await admin('PUT', `/users/${user.id}`, { enabled: false }), 204);
     const elapsed = await service.revokedWithin(user.session, 1000);
@@ -119,7 +139,14 @@ describe('taking access away reaches platform sessions', () => {
     assert.equal(await admin('DELETE', `/users/${deleted.id}`), 204);
     assert.ok((await service.revokedWithin(deleted.session, 1000)) < 1000);
     const reset = await signedIn(['billing']);
-    assert.equal(await admin('PUT', `/users/${reset.id}/reset-password`, { type: 'password', value: 'another long password', temporary: false }), 204);
+    assert.equal(
+      await admin('PUT', `/users/${reset.id}/reset-password`, {
+        type: 'password',
+        value: 'another long password',
+        temporary: false,
+      }),
+      204,
+    );
     assert.ok((await service.revokedWithin(reset.session, 1000)) < 1000);
   });
 
@@ -131,7 +158,7 @@ describe('taking access away reaches platform sessions', () => {
     assert.equal((await service.call(user.token)).status, 401);
   });
 
-  it('a refresh re-derives the level from identity\'s groups even when no one told core', async () => {
+  it("a refresh re-derives the level from identity's groups even when no one told core", async () => {
     const user = await signedIn(['admins']);
     // Straight in identity's database: no admin API, so no notification (as a change core missed).
     await removeMembership(identity.db, user.id, await groupId('admins'));
@@ -144,7 +171,7 @@ describe('taking access away reaches platform sessions', () => {
     assert.equal(claims.jti, user.session, 'the session goes on at the new level');
   });
 
-  it('a refresh refuses a user disabled behind core\'s back, and revokes the session', async () => {
+  it("a refresh refuses a user disabled behind core's back, and revokes the session", async () => {
     const user = await signedIn(['technicians']);
     await updateUser(identity.db, user.id, { enabled: false });
     const refused = await refresh(user.token);
@@ -152,7 +179,7 @@ describe('taking access away reaches platform sessions', () => {
     assert.ok((await service.revokedWithin(user.session, 1000)) < 1000);
   });
 
-  it('a re-check round ends the sessions of users changed behind core\'s back (a real Keycloak\'s console)', async () => {
+  it("a re-check round ends the sessions of users changed behind core's back (a real Keycloak's console)", async () => {
     const demoted = await signedIn(['admins']);
     const regrouped = await signedIn(['technicians']);
     const unchanged = await signedIn(['technicians']);
@@ -164,7 +191,11 @@ describe('taking access away reaches platform sessions', () => {
     const revoked = await recheckSessions({
       store: core.store,
       userStatus: createUserStatusClient({
-        internalUrl: identity.internalIssuer, clientId: identity.admin.clientId, clientSecret: identity.admin.clientSecret, timeoutMs: 2000, now: Date.now,
+        internalUrl: identity.internalIssuer,
+        clientId: identity.admin.clientId,
+        clientSecret: identity.admin.clientSecret,
+        timeoutMs: 2000,
+        now: Date.now,
       }),
       now: Date.now,
       refreshGraceSec: 300,

@@ -45,15 +45,21 @@ describe('core: attack tokens are refused by validate and by SDK-protected servi
   }
 
   it('accepts the genuine token (the baseline)', async () => {
-    assert.equal((JSON.parse((await core.post('/api/token/validate', { token: genuine })).body) as { valid: boolean }).valid, true);
+    assert.equal(
+      (JSON.parse((await core.post('/api/token/validate', { token: genuine })).body) as { valid: boolean }).valid,
+      true,
+    );
     assert.equal((await service.call(genuine)).status, 200);
   });
 
   it('refuses alg "none"', async () => {
-    await expectRefused(`${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, permission_level: 'admin' })}.`, 'invalid');
+    await expectRefused(
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, permission_level: 'admin' })}.`,
+      'invalid',
+    );
   });
 
-  it('refuses HS256 signed with core\'s public key as the HMAC secret', async () => {
+  it("refuses HS256 signed with core's public key as the HMAC secret", async () => {
     const pem = createPublicKey({ key: core.keys.signer().publicJwk, format: 'jwk' })
       .export({ type: 'spki', format: 'pem' })
       .toString();
@@ -63,12 +69,12 @@ describe('core: attack tokens are refused by validate and by SDK-protected servi
     await expectRefused(`${header}.${payload}.${signature}`, 'invalid');
   });
 
-  it('refuses a foreign key claiming core\'s kid, and an unknown kid', async () => {
+  it("refuses a foreign key claiming core's kid, and an unknown kid", async () => {
     await expectRefused(await signForeign(claims, core.keys.signer().kid), 'invalid');
     await expectRefused(await signForeign(claims, 'some-other-kid'), 'invalid');
   });
 
-  it('refuses a wrong issuer and a wrong audience, even signed by core\'s own key', async () => {
+  it("refuses a wrong issuer and a wrong audience, even signed by core's own key", async () => {
     const key = core.keys.signer();
     const sign = (payload: Record<string, unknown>) =>
       new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(key.privateKey);
@@ -78,7 +84,10 @@ describe('core: attack tokens are refused by validate and by SDK-protected servi
 
   it('refuses a service token presented as a user token', async () => {
     const serviceToken = await core.serviceToken('codex', 'template');
-    const validated = JSON.parse((await core.post('/api/token/validate', { token: serviceToken })).body) as { valid: boolean; reason: string };
+    const validated = JSON.parse((await core.post('/api/token/validate', { token: serviceToken })).body) as {
+      valid: boolean;
+      reason: string;
+    };
     assert.deepEqual(validated, { valid: false, reason: 'invalid' });
   });
 

@@ -26,9 +26,19 @@ describe('core: token exchange, validation and revocation end to end', () => {
 
   it('exchanges an identity login for a platform token a protected service accepts, then revokes it everywhere', async () => {
     const sub = 'user-admin-1';
-    const accessToken = core.identity.issueAccessToken({ sub, preferred_username: 'ada', name: 'Ada L', email: 'ada@example.test', groups: ['/admins', '/billing'] });
+    const accessToken = core.identity.issueAccessToken({
+      sub,
+      preferred_username: 'ada',
+      name: 'Ada L',
+      email: 'ada@example.test',
+      groups: ['/admins', '/billing'],
+    });
     const idToken = await core.identity.mintIdToken({ sub, sid: 'idp-session-1' });
-    const res = await core.post('/api/token/exchange', { access_token: accessToken, id_token: idToken }, await core.serviceToken('nexus'));
+    const res = await core.post(
+      '/api/token/exchange',
+      { access_token: accessToken, id_token: idToken },
+      await core.serviceToken('nexus'),
+    );
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.headers['cache-control'], 'no-store');
     const body = json(res.body) as { token: string; expires_in: number; session_id: string };
@@ -64,7 +74,10 @@ describe('core: token exchange, validation and revocation end to end', () => {
     const latencyMs = await rejection;
     assert.ok(latencyMs < 1000);
 
-    assert.deepEqual(json((await core.post('/api/token/validate', { token: body.token })).body), { valid: false, reason: 'revoked' });
+    assert.deepEqual(json((await core.post('/api/token/validate', { token: body.token })).body), {
+      valid: false,
+      reason: 'revoked',
+    });
     const refused = await service.call(body.token);
     assert.equal(refused.status, 401);
     assert.equal(refused.body['code'], 'token_revoked');
@@ -93,7 +106,11 @@ describe('core: token exchange, validation and revocation end to end', () => {
   });
 
   it('answers 401 token_invalid when identity refuses the access token', async () => {
-    const res = await core.post('/api/token/exchange', { access_token: 'not-a-token-identity-issued' }, await core.serviceToken('nexus'));
+    const res = await core.post(
+      '/api/token/exchange',
+      { access_token: 'not-a-token-identity-issued' },
+      await core.serviceToken('nexus'),
+    );
     assert.equal(res.statusCode, 401);
     assert.equal(json(res.body)['code'], 'token_invalid');
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
@@ -122,7 +139,11 @@ describe('core: token exchange, validation and revocation end to end', () => {
   it('lets only the gateway exchange: no token 401, another service 403, a user 403', async () => {
     const accessToken = core.identity.issueAccessToken({ sub: 'u' });
     assert.equal((await core.post('/api/token/exchange', { access_token: accessToken })).statusCode, 401);
-    const codex = await core.post('/api/token/exchange', { access_token: accessToken }, await core.serviceToken('codex'));
+    const codex = await core.post(
+      '/api/token/exchange',
+      { access_token: accessToken },
+      await core.serviceToken('codex'),
+    );
     assert.equal(codex.statusCode, 403);
     assert.equal(json(codex.body)['code'], 'service_not_allowed');
     const { token } = await core.login({ groups: ['/admins'] });
@@ -142,9 +163,15 @@ describe('core: token exchange, validation and revocation end to end', () => {
     // The same session, minted as if an hour and a half ago: genuine, expired.
     const issuer = createTokenIssuer({ keys: core.keys, now: () => Date.now() - 5400_000, newId: () => 'x' });
     const expired = await issuer.mintUserToken(session, Math.floor(Date.now() / 1000) - 1800);
-    assert.deepEqual(json((await core.post('/api/token/validate', { token: expired.token })).body), { valid: false, reason: 'expired' });
+    assert.deepEqual(json((await core.post('/api/token/validate', { token: expired.token })).body), {
+      valid: false,
+      reason: 'expired',
+    });
     assert.deepEqual(json((await core.post('/api/token/revoke', { token: expired.token })).body), { revoked: true });
-    assert.deepEqual(json((await core.post('/api/token/validate', { token })).body), { valid: false, reason: 'revoked' });
+    assert.deepEqual(json((await core.post('/api/token/validate', { token })).body), {
+      valid: false,
+      reason: 'revoked',
+    });
   });
 
   it('answers 401 to a revoke with an invalid signature', async () => {

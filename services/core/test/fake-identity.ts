@@ -67,7 +67,8 @@ export async function startFakeIdentity(): Promise<FakeIdentity> {
       if (failure !== null) return send(res, failure, { error: 'server_error' });
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const user = token === undefined ? undefined : users.get(token);
-      if (user === undefined) return send(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      if (user === undefined)
+        return send(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
       return send(res, 200, user);
     }
     send(res, 404, { error: 'not_found' });
@@ -87,7 +88,11 @@ export async function startFakeIdentity(): Promise<FakeIdentity> {
     },
     async mintIdToken(options) {
       const iat = Math.floor(Date.now() / 1000);
-      return new SignJWT({ ...(options.sid === undefined ? {} : { sid: options.sid }), nonce: randomUUID(), ...options.extra })
+      return new SignJWT({
+        ...(options.sid === undefined ? {} : { sid: options.sid }),
+        nonce: randomUUID(),
+        ...options.extra,
+      })
         .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
         .setIssuer(options.iss ?? IDENTITY_ISSUER)
         .setAudience(options.aud ?? IDENTITY_CLIENT_ID)

@@ -23,7 +23,13 @@ import { createRedisSessionStore } from '../src/domain/sessions/redis-store.js';
 import type { SessionStore } from '../src/domain/sessions/types.js';
 import { createUserStatusClient, type UserStatusClient } from '../src/domain/user-status.js';
 import type { CoreTestDatabase } from './database.js';
-import { IDENTITY_CLIENT_ID, IDENTITY_ISSUER, startFakeIdentity, type FakeIdentity, type FakeUser } from './fake-identity.js';
+import {
+  IDENTITY_CLIENT_ID,
+  IDENTITY_ISSUER,
+  startFakeIdentity,
+  type FakeIdentity,
+  type FakeUser,
+} from './fake-identity.js';
 
 /** A clock tests can move forward. */
 export interface TestClock {
@@ -56,7 +62,10 @@ export interface CoreHarness {
   /** A service token from core's `/service-token` for `calling` → `target`. */
   serviceToken(calling: string, target?: string): Promise<string>;
   /** Logs a user in as the gateway would: identity access token (+ id token) → platform token. */
-  login(user?: Partial<FakeUser>, options?: { sid?: string; withIdToken?: boolean }): Promise<{ token: string; session_id: string; expires_in: number; sub: string }>;
+  login(
+    user?: Partial<FakeUser>,
+    options?: { sid?: string; withIdToken?: boolean },
+  ): Promise<{ token: string; session_id: string; expires_in: number; sub: string }>;
   /** POSTs JSON with an optional bearer token (in-process). */
   post(url: string, payload: unknown, bearer?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -82,12 +91,23 @@ export interface CoreOptions {
 
 /** Starts core; `close()` it at the end. */
 export async function startCore(options: CoreOptions = {}): Promise<CoreHarness> {
-  const clock = options.clock ?? { now: () => Date.now(), advance: () => { throw new Error('this core runs on the real clock'); } };
+  const clock = options.clock ?? {
+    now: () => Date.now(),
+    advance: () => {
+      throw new Error('this core runs on the real clock');
+    },
+  };
   const dir = await mkdtemp(path.join(tmpdir(), 'hm-core-'));
   const identity = options.identity ?? (await startFakeIdentity());
-  const secrets = options.secrets ?? Object.fromEntries(TEST_SERVICES.map((name) => [name, randomBytes(24).toString('base64url')]));
+  const secrets =
+    options.secrets ?? Object.fromEntries(TEST_SERVICES.map((name) => [name, randomBytes(24).toString('base64url')]));
   const secretsFile = path.join(dir, 'service-secrets.json');
-  await writeFile(secretsFile, JSON.stringify(Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, hashServiceSecret(secret)]))));
+  await writeFile(
+    secretsFile,
+    JSON.stringify(
+      Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, hashServiceSecret(secret)])),
+    ),
+  );
 
   const config = coreEnvSchema.parse({
     SERVICE_NAME: 'core',
@@ -107,7 +127,11 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
   const keys = await openKeyRing({
     store: keyStore,
     now,
-    retireAfterSec: keyRetirementSec({ tokenTtlSec: config.TOKEN_TTL_SEC, refreshGraceSec: config.REFRESH_GRACE_SEC, syncIntervalMs: config.KEYS_SYNC_MS }),
+    retireAfterSec: keyRetirementSec({
+      tokenTtlSec: config.TOKEN_TTL_SEC,
+      refreshGraceSec: config.REFRESH_GRACE_SEC,
+      syncIntervalMs: config.KEYS_SYNC_MS,
+    }),
     activationDelaySec: options.keySync?.activationDelaySec ?? 0,
     syncIntervalMs: options.keySync?.intervalMs ?? 0,
   });
@@ -158,7 +182,12 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
   }
 
   const post: CoreHarness['post'] = (url, payload, bearer) =>
-    app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } });
+    app.inject({
+      method: 'POST',
+      url,
+      payload: payload as Record<string, unknown>,
+      headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
+    });
 
   return {
     url,
@@ -174,10 +203,23 @@ export async function startCore(options: CoreOptions = {}): Promise<CoreHarness>
     post,
     async login(user = {}, loginOptions = {}) {
       const sub = user.sub ?? randomUUID();
-      const accessToken = identity.issueAccessToken({ preferred_username: 'alice', name: 'Alice', email: 'alice@example.test', groups: ['/technicians'], ...user, sub });
+      const accessToken = identity.issueAccessToken({
+        preferred_username: 'alice',
+        name: 'Alice',
+        email: 'alice@example.test',
+        groups: ['/technicians'],
+        ...user,
+        sub,
+      });
       const withIdToken = loginOptions.withIdToken ?? loginOptions.sid !== undefined;
-      const idToken = withIdToken ? await identity.mintIdToken({ sub, ...(loginOptions.sid === undefined ? {} : { sid: loginOptions.sid }) }) : undefined;
-      const res = await post('/api/token/exchange', { access_token: accessToken, ...(idToken === undefined ? {} : { id_token: idToken }) }, await serviceToken('nexus'));
+      const idToken = withIdToken
+        ? await identity.mintIdToken({ sub, ...(loginOptions.sid === undefined ? {} : { sid: loginOptions.sid }) })
+        : undefined;
+      const res = await post(
+        '/api/token/exchange',
+        { access_token: accessToken, ...(idToken === undefined ? {} : { id_token: idToken }) },
+        await serviceToken('nexus'),
+      );
       if (res.statusCode !== 200) throw new Error(`exchange: ${res.statusCode} ${res.body}`);
       return { ...(JSON.parse(res.body) as { token: string; session_id: string; expires_in: number }), sub };
     },

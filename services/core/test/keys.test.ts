@@ -17,14 +17,23 @@ import { readLegacyKeys } from '../src/domain/keys/key-files.js';
 import { generateSigningKey } from '../src/domain/keys/key-material.js';
 import { openKeyRing, type KeyRing } from '../src/domain/keys/key-ring.js';
 import { createMemoryKeyStore, type KeyStore } from '../src/domain/keys/key-store.js';
-import { openCoreTestDatabase, TEST_SEALING_SECRET, type CoreTestDatabase } from './database.js';
+import { openCoreTestDatabase, type CoreTestDatabase } from './database.js';
 import { manualClock, peekHeader, startCore } from './harness.js';
 import { startProtectedService } from './protected-service.js';
 
 const MIN = 60_000;
 
-const ring = (store: KeyStore, extra: { syncIntervalMs?: number; activationDelaySec?: number; now?: () => number } = {}): Promise<KeyRing> =>
-  openKeyRing({ store, now: extra.now ?? Date.now, retireAfterSec: 3600, activationDelaySec: extra.activationDelaySec ?? 0, syncIntervalMs: extra.syncIntervalMs ?? 0 });
+const ring = (
+  store: KeyStore,
+  extra: { syncIntervalMs?: number; activationDelaySec?: number; now?: () => number } = {},
+): Promise<KeyRing> =>
+  openKeyRing({
+    store,
+    now: extra.now ?? Date.now,
+    retireAfterSec: 3600,
+    activationDelaySec: extra.activationDelaySec ?? 0,
+    syncIntervalMs: extra.syncIntervalMs ?? 0,
+  });
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -39,7 +48,10 @@ describe('core: key ring in memory', () => {
   it('generates a key on first start and publishes only its public part', async () => {
     const first = await ring(createMemoryKeyStore());
     const kid = first.signer().kid;
-    assert.deepEqual(first.jwks().keys.map((key) => [key.kid, key.alg, key.use, key.kty]), [[kid, 'RS256', 'sig', 'RSA']]);
+    assert.deepEqual(
+      first.jwks().keys.map((key) => [key.kid, key.alg, key.use, key.kty]),
+      [[kid, 'RS256', 'sig', 'RSA']],
+    );
     assert.equal(first.jwks().keys[0]?.['d'], undefined, 'no private part is published');
   });
 });
@@ -57,7 +69,11 @@ describe('core: keys in PostgreSQL shared by instances', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      return (await client.query<{ kid: string; private_key: Buffer; sealed_with: string; row: string }>('SELECT kid, private_key, sealed_with, signing_keys::text AS row FROM signing_keys')).rows;
+      return (
+        await client.query<{ kid: string; private_key: Buffer; sealed_with: string; row: string }>(
+          'SELECT kid, private_key, sealed_with, signing_keys::text AS row FROM signing_keys',
+        )
+      ).rows;
     } finally {
       await client.end();
     }
@@ -107,7 +123,14 @@ describe('core: keys in PostgreSQL shared by instances', () => {
       assert.equal(a.signer().kid, oldKid, 'published first, signing only after the activation delay');
       const took = await until(() => b.jwks().keys.some((key) => key.kid === rotated.kid), 3000);
       assert.ok(took < 1000, `the second instance published the new key after ${took} ms`);
-      assert.deepEqual(b.jwks().keys.map((key) => key.kid).sort(), [oldKid, rotated.kid].sort(), 'the old key stays published');
+      assert.deepEqual(
+        b
+          .jwks()
+          .keys.map((key) => key.kid)
+          .sort(),
+        [oldKid, rotated.kid].sort(),
+        'the old key stays published',
+      );
       await until(() => b.signer().kid === rotated.kid && a.signer().kid === rotated.kid, 3000);
     } finally {
       a.close();
@@ -138,7 +161,8 @@ describe('core: keys in PostgreSQL shared by instances', () => {
       const old = await generateSigningKey();
       const current = await generateSigningKey();
       const nowSec = Math.floor(Date.now() / 1000);
-      for (const key of [old, current]) await writeFile(path.join(dir, `${key.kid}.pem`), key.privatePem, { mode: 0o600 });
+      for (const key of [old, current])
+        await writeFile(path.join(dir, `${key.kid}.pem`), key.privatePem, { mode: 0o600 });
       await writeFile(
         path.join(dir, 'manifest.json'),
         JSON.stringify({
@@ -150,7 +174,9 @@ describe('core: keys in PostgreSQL shared by instances', () => {
           ],
         }),
       );
-      const token = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'RS256', kid: old.kid }).sign(await importPKCS8(old.privatePem, 'RS256'));
+      const token = await new SignJWT({ sub: 'u' })
+        .setProtectedHeader({ alg: 'RS256', kid: old.kid })
+        .sign(await importPKCS8(old.privatePem, 'RS256'));
       const opened = await openKeyRing({
         store: await database.keyStore(),
         now: Date.now,
@@ -159,8 +185,19 @@ describe('core: keys in PostgreSQL shared by instances', () => {
         initialKeys: () => readLegacyKeys(dir),
       });
       assert.equal(opened.signer().kid, current.kid);
-      assert.deepEqual(opened.keys().map((key) => [key.kid, key.signing, key.retire_after]).sort(), [[old.kid, false, nowSec + 600], [current.kid, true, null]].sort());
-      assert.ok(await opened.keySet({ alg: 'RS256', kid: peekHeader(token)['kid'] as string }, { payload: '', signature: '' }));
+      assert.deepEqual(
+        opened
+          .keys()
+          .map((key) => [key.kid, key.signing, key.retire_after])
+          .sort(),
+        [
+          [old.kid, false, nowSec + 600],
+          [current.kid, true, null],
+        ].sort(),
+      );
+      assert.ok(
+        await opened.keySet({ alg: 'RS256', kid: peekHeader(token)['kid'] as string }, { payload: '', signature: '' }),
+      );
       // Imported once: a second instance reads the database, whatever the files say later.
       await rm(path.join(dir, 'manifest.json'));
       const second = await ring(await database.keyStore());
@@ -173,20 +210,30 @@ describe('core: keys in PostgreSQL shared by instances', () => {
   it('runs two core instances on one database: a token of the new key validates on both', async () => {
     await clear();
     const a = await startCore({ database, keySync: { intervalMs: 200, activationDelaySec: 1 } });
-    const b = await startCore({ database, identity: a.identity, secrets: a.secrets, keySync: { intervalMs: 200, activationDelaySec: 1 } });
+    const b = await startCore({
+      database,
+      identity: a.identity,
+      secrets: a.secrets,
+      keySync: { intervalMs: 200, activationDelaySec: 1 },
+    });
     try {
       const admin = await a.login({ groups: ['/admins'] });
       const rotated = await a.post('/api/admin/keys/rotate', {}, admin.token);
       assert.equal(rotated.statusCode, 200, rotated.body);
       const { kid } = JSON.parse(rotated.body) as { kid: string };
       await until(async () => {
-        const jwks = JSON.parse((await b.app.inject({ url: '/.well-known/jwks.json' })).body) as { keys: { kid: string }[] };
+        const jwks = JSON.parse((await b.app.inject({ url: '/.well-known/jwks.json' })).body) as {
+          keys: { kid: string }[];
+        };
         return jwks.keys.some((key) => key.kid === kid);
       }, 3000);
       await until(() => b.keys.signer().kid === kid, 3000);
       const user = await b.login();
       assert.equal(peekHeader(user.token)['kid'], kid);
-      assert.equal((JSON.parse((await a.post('/api/token/validate', { token: user.token })).body) as { valid: boolean }).valid, true);
+      assert.equal(
+        (JSON.parse((await a.post('/api/token/validate', { token: user.token })).body) as { valid: boolean }).valid,
+        true,
+      );
     } finally {
       await b.close();
       await a.close();
@@ -208,38 +255,75 @@ describe('core: key rotation', () => {
 
       const rotated = await core.post('/api/admin/keys/rotate', {}, admin.token);
       assert.equal(rotated.statusCode, 200, rotated.body);
-      const { kid: newKid, previous } = JSON.parse(rotated.body) as { kid: string; previous: { kid: string; retire_after: number } };
+      const { kid: newKid, previous } = JSON.parse(rotated.body) as {
+        kid: string;
+        previous: { kid: string; retire_after: number };
+      };
       assert.notEqual(newKid, oldKid);
       assert.equal(previous.kid, oldKid);
-      assert.ok(previous.retire_after >= Math.floor(clock.now() / 1000) + 3600 + 300, 'published until its last token (refresh grace included) expired');
+      assert.ok(
+        previous.retire_after >= Math.floor(clock.now() / 1000) + 3600 + 300,
+        'published until its last token (refresh grace included) expired',
+      );
 
-      const listed = JSON.parse((await core.app.inject({ url: '/api/admin/keys', headers: { authorization: `Bearer ${admin.token}` } })).body) as {
+      const listed = JSON.parse(
+        (await core.app.inject({ url: '/api/admin/keys', headers: { authorization: `Bearer ${admin.token}` } })).body,
+      ) as {
         keys: { kid: string; signing: boolean; retire_after: number | null }[];
       };
-      assert.deepEqual(listed.keys.map((k) => [k.kid, k.signing, k.retire_after]), [[oldKid, false, previous.retire_after], [newKid, true, null]]);
-      assert.equal((JSON.parse(rotated.body) as { signs_from: number }).signs_from, Math.floor(clock.now() / 1000), 'a single instance signs with it at once');
+      assert.deepEqual(
+        listed.keys.map((k) => [k.kid, k.signing, k.retire_after]),
+        [
+          [oldKid, false, previous.retire_after],
+          [newKid, true, null],
+        ],
+      );
+      assert.equal(
+        (JSON.parse(rotated.body) as { signs_from: number }).signs_from,
+        Math.floor(clock.now() / 1000),
+        'a single instance signs with it at once',
+      );
 
       const after = await core.login();
       assert.equal(peekHeader(after.token)['kid'], newKid);
-      const jwks = JSON.parse((await core.app.inject({ url: '/.well-known/jwks.json' })).body) as { keys: { kid: string }[] };
+      const jwks = JSON.parse((await core.app.inject({ url: '/.well-known/jwks.json' })).body) as {
+        keys: { kid: string }[];
+      };
       assert.deepEqual(jwks.keys.map((key) => key.kid).sort(), [oldKid, newKid].sort());
       for (const token of [before.token, after.token]) {
-        assert.equal((JSON.parse((await core.post('/api/token/validate', { token })).body) as { valid: boolean }).valid, true);
+        assert.equal(
+          (JSON.parse((await core.post('/api/token/validate', { token })).body) as { valid: boolean }).valid,
+          true,
+        );
         assert.equal((await service.call(token)).status, 200, 'the SDK fetches the new key on the unknown kid');
       }
       // A refresh of an old-key token is signed with the new key.
-      const refreshed = JSON.parse((await core.post('/api/token/refresh', { token: before.token }, await core.serviceToken('nexus'))).body) as { token: string };
+      const refreshed = JSON.parse(
+        (await core.post('/api/token/refresh', { token: before.token }, await core.serviceToken('nexus'))).body,
+      ) as { token: string };
       assert.equal(peekHeader(refreshed.token)['kid'], newKid);
 
       clock.advance(61 * MIN);
-      assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: before.token })).body), { valid: false, reason: 'expired' });
-      assert.ok(core.keys.jwks().keys.some((key) => key.kid === oldKid), 'still published during the refresh grace');
+      assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: before.token })).body), {
+        valid: false,
+        reason: 'expired',
+      });
+      assert.ok(
+        core.keys.jwks().keys.some((key) => key.kid === oldKid),
+        'still published during the refresh grace',
+      );
 
       clock.advance(10 * MIN);
-      assert.deepEqual(core.keys.jwks().keys.map((key) => key.kid), [newKid]);
+      assert.deepEqual(
+        core.keys.jwks().keys.map((key) => key.kid),
+        [newKid],
+      );
       const headers = (await core.app.inject({ url: '/.well-known/jwks.json' })).headers;
       assert.equal(headers['cache-control'], 'public, max-age=300');
-      assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: before.token })).body), { valid: false, reason: 'invalid' });
+      assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: before.token })).body), {
+        valid: false,
+        reason: 'invalid',
+      });
 
       // The next rotation deletes the retired key, private part included.
       await core.keys.rotate();

@@ -11,7 +11,11 @@ import { normalizeGroups, permissionLevelFor } from '../src/domain/permissions.j
 
 describe('core: permission levels from groups', () => {
   it('normalizes Keycloak group paths and ignores junk', () => {
-    assert.deepEqual(normalizeGroups(['/admins', 'billing', '/parent/child', '', 7, null, '/admins']), ['admins', 'billing', 'parent/child']);
+    assert.deepEqual(normalizeGroups(['/admins', 'billing', '/parent/child', '', 7, null, '/admins']), [
+      'admins',
+      'billing',
+      'parent/child',
+    ]);
     assert.deepEqual(normalizeGroups(undefined), []);
     assert.deepEqual(normalizeGroups('admins'), []);
   });
@@ -46,9 +50,18 @@ describe('core: configuration', () => {
   it('names every bad variable at once', async () => {
     const instance = await mkdtemp(path.join(tmpdir(), 'hm-core-cfg-'));
     assert.throws(
-      () => loadCoreConfig({ HIVEMATRIX_INSTANCE_DIR: instance, TOKEN_TTL_SEC: 'forever', EXCHANGE_CALLERS: 'Nexus!', REDIS_URL: 'not a url' }),
+      () =>
+        loadCoreConfig({
+          HIVEMATRIX_INSTANCE_DIR: instance,
+          TOKEN_TTL_SEC: 'forever',
+          EXCHANGE_CALLERS: 'Nexus!',
+          REDIS_URL: 'not a url',
+        }),
       (error: unknown) =>
-        error instanceof ConfigError && /TOKEN_TTL_SEC/.test(error.message) && /EXCHANGE_CALLERS/.test(error.message) && /REDIS_URL/.test(error.message),
+        error instanceof ConfigError &&
+        /TOKEN_TTL_SEC/.test(error.message) &&
+        /EXCHANGE_CALLERS/.test(error.message) &&
+        /REDIS_URL/.test(error.message),
     );
   });
 

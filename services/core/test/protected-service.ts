@@ -46,7 +46,10 @@ export async function startProtectedService(coreUrl: string, name: string, secre
     trustedProxies: ['127.0.0.1'],
     rateLimit: false,
   });
-  app.get('/api/whoami', { preHandler: requireUser() }, async (request) => ({ sub: request.user?.sub, level: request.user?.permission_level }));
+  app.get('/api/whoami', { preHandler: requireUser() }, async (request) => ({
+    sub: request.user?.sub,
+    level: request.user?.permission_level,
+  }));
   await app.ready();
   feed.start();
   await feed.ready();

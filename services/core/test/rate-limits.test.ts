@@ -17,10 +17,16 @@ function assert429(res: LightMyRequestResponse): void {
 
 describe('core: rate limits', () => {
   it('counts exchanges per calling service, with the service budget', async () => {
-    const core = await startCore({ env: { SERVICE_RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_MINUTE: '1000', EXCHANGE_CALLERS: 'nexus,helm' } });
+    const core = await startCore({
+      env: { SERVICE_RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_MINUTE: '1000', EXCHANGE_CALLERS: 'nexus,helm' },
+    });
     try {
       const exchange = async (caller: string) =>
-        core.post('/api/token/exchange', { access_token: core.identity.issueAccessToken({ sub: 'u' }) }, await core.serviceToken(caller));
+        core.post(
+          '/api/token/exchange',
+          { access_token: core.identity.issueAccessToken({ sub: 'u' }) },
+          await core.serviceToken(caller),
+        );
       assert.equal((await exchange('nexus')).statusCode, 200);
       assert.equal((await exchange('nexus')).statusCode, 200);
       assert429(await exchange('nexus'));

@@ -33,7 +33,12 @@ describe('identity + core + an SDK service, for real', () => {
   });
 
   it('logs in, exchanges, is accepted, and is refused within a second after revoke', async () => {
-    await identity.createUser({ username: 'tess', password: 'correct horse battery staple', groups: ['technicians'], email: 'tess@example.test' });
+    await identity.createUser({
+      username: 'tess',
+      password: 'correct horse battery staple',
+      groups: ['technicians'],
+      email: 'tess@example.test',
+    });
     const login = await loginWithPassword({
       identity,
       clientId: identity.gateway.clientId,
@@ -44,7 +49,11 @@ describe('identity + core + an SDK service, for real', () => {
     });
 
     const nexusToken = await core.serviceToken('nexus');
-    const exchanged = await core.post('/api/token/exchange', { access_token: login.access_token, id_token: login.id_token }, nexusToken);
+    const exchanged = await core.post(
+      '/api/token/exchange',
+      { access_token: login.access_token, id_token: login.id_token },
+      nexusToken,
+    );
     assert.equal(exchanged.statusCode, 200, exchanged.body);
     const { token, session_id } = JSON.parse(exchanged.body) as { token: string; session_id: string };
 
@@ -62,7 +71,10 @@ describe('identity + core + an SDK service, for real', () => {
 
     const revoked = await core.post('/api/token/revoke', { token }, nexusToken);
     assert.equal(revoked.statusCode, 200, revoked.body);
-    const afterRevoke = JSON.parse((await core.post('/api/token/validate', { token })).body) as { valid: boolean; reason: string };
+    const afterRevoke = JSON.parse((await core.post('/api/token/validate', { token })).body) as {
+      valid: boolean;
+      reason: string;
+    };
     assert.deepEqual(afterRevoke, { valid: false, reason: 'revoked' });
 
     const elapsed = await service.revokedWithin(session_id, 1000);

@@ -6,7 +6,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { NO_REDIS, TEST_REDIS_URL, dropRedisPrefix, startCore, uniqueRedisPrefix, type CoreHarness } from './harness.js';
+import {
+  NO_REDIS,
+  TEST_REDIS_URL,
+  dropRedisPrefix,
+  startCore,
+  uniqueRedisPrefix,
+  type CoreHarness,
+} from './harness.js';
 import { startProtectedService, type ProtectedService } from './protected-service.js';
 
 const json = (res: { body: string }): Record<string, unknown> => JSON.parse(res.body) as Record<string, unknown>;
@@ -60,13 +67,32 @@ describe('core: two instances sharing Redis', { skip: NO_REDIS }, () => {
 
   it('shares the sequence and the log, and back-channel logout works from either side', async () => {
     const codex = await b.serviceToken('codex');
-    const before = json(await b.app.inject({ url: '/api/revocations?since=0', headers: { authorization: `Bearer ${codex}` } }))['seq'] as number;
+    const before = json(
+      await b.app.inject({ url: '/api/revocations?since=0', headers: { authorization: `Bearer ${codex}` } }),
+    )['seq'] as number;
     const s = await a.login({ sub: 'shared-user-3' }, { sid: 'shared-idp-session' });
     const waiting = service.revokedWithin(s.session_id, 1000);
-    assert.deepEqual(json(await b.post('/api/sessions/revoke-identity-session', { sid: 'shared-idp-session' }, await b.serviceToken('nexus'))), { revoked: 1 });
+    assert.deepEqual(
+      json(
+        await b.post(
+          '/api/sessions/revoke-identity-session',
+          { sid: 'shared-idp-session' },
+          await b.serviceToken('nexus'),
+        ),
+      ),
+      { revoked: 1 },
+    );
     await waiting;
-    const page = json(await a.app.inject({ url: `/api/revocations?since=${before}`, headers: { authorization: `Bearer ${await a.serviceToken('codex')}` } }));
+    const page = json(
+      await a.app.inject({
+        url: `/api/revocations?since=${before}`,
+        headers: { authorization: `Bearer ${await a.serviceToken('codex')}` },
+      }),
+    );
     assert.equal(page['seq'], before + 1);
-    assert.deepEqual((page['revocations'] as { jti: string }[]).map((r) => r.jti), [s.session_id]);
+    assert.deepEqual(
+      (page['revocations'] as { jti: string }[]).map((r) => r.jti),
+      [s.session_id],
+    );
   });
 });

@@ -10,7 +10,8 @@ import { createSseParser, type SseEvent } from '@hivematrix/sdk';
 import { manualClock, startCore, type CoreHarness } from './harness.js';
 import { startProtectedService } from './protected-service.js';
 
-const dataOf = (event: SseEvent | undefined): { jti: string; exp: number } => JSON.parse(event?.data ?? '{}') as { jti: string; exp: number };
+const dataOf = (event: SseEvent | undefined): { jti: string; exp: number } =>
+  JSON.parse(event?.data ?? '{}') as { jti: string; exp: number };
 
 interface OpenStream {
   events: SseEvent[];
@@ -23,7 +24,10 @@ interface OpenStream {
 async function openStream(url: string, token: string, lastEventId?: number): Promise<OpenStream> {
   const controller = new AbortController();
   const res = await fetch(`${url}/api/revocations/stream`, {
-    headers: { authorization: `Bearer ${token}`, ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }),
+    },
     signal: controller.signal,
   });
   assert.equal(res.status, 200);
@@ -51,7 +55,8 @@ async function openStream(url: string, token: string, lastEventId?: number): Pro
   return {
     events,
     text: () => raw,
-    until: (predicate) => (predicate() ? Promise.resolve() : new Promise((resolve) => waiters.push({ predicate, resolve }))),
+    until: (predicate) =>
+      predicate() ? Promise.resolve() : new Promise((resolve) => waiters.push({ predicate, resolve })),
     close: () => controller.abort(),
   };
 }
@@ -66,8 +71,14 @@ describe('core: revocation feed', () => {
   after(() => core.close());
 
   const catchUp = async (since: number, token = codex) => {
-    const res = await core.app.inject({ url: `/api/revocations?since=${since}`, headers: { authorization: `Bearer ${token}` } });
-    return { status: res.statusCode, body: JSON.parse(res.body) as { seq: number; revocations: { seq: number; jti: string; exp: number }[] } };
+    const res = await core.app.inject({
+      url: `/api/revocations?since=${since}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: res.statusCode,
+      body: JSON.parse(res.body) as { seq: number; revocations: { seq: number; jti: string; exp: number }[] },
+    };
   };
   const revokeNew = async (): Promise<string> => {
     const { token, session_id } = await core.login();
@@ -81,9 +92,18 @@ describe('core: revocation feed', () => {
     const b = await revokeNew();
     const all = (await catchUp(start)).body;
     assert.equal(all.seq, start + 2);
-    assert.deepEqual(all.revocations.map((r) => [r.seq, r.jti]), [[start + 1, a], [start + 2, b]]);
+    assert.deepEqual(
+      all.revocations.map((r) => [r.seq, r.jti]),
+      [
+        [start + 1, a],
+        [start + 2, b],
+      ],
+    );
     assert.ok(all.revocations.every((r) => r.exp > Date.now() / 1000));
-    assert.deepEqual((await catchUp(start + 1)).body.revocations.map((r) => r.jti), [b]);
+    assert.deepEqual(
+      (await catchUp(start + 1)).body.revocations.map((r) => r.jti),
+      [b],
+    );
   });
 
   it('streams live revocations, replays after Last-Event-ID, and sends heartbeats', async () => {
@@ -152,7 +172,14 @@ describe('core: revocation log expiry', () => {
       await core.post('/api/token/revoke', { token });
       const codex = async () => core.serviceToken('codex');
       const read = async () =>
-        JSON.parse((await core.app.inject({ url: '/api/revocations?since=0', headers: { authorization: `Bearer ${await codex()}` } })).body) as { seq: number; revocations: unknown[] };
+        JSON.parse(
+          (
+            await core.app.inject({
+              url: '/api/revocations?since=0',
+              headers: { authorization: `Bearer ${await codex()}` },
+            })
+          ).body,
+        ) as { seq: number; revocations: unknown[] };
       assert.equal((await read()).revocations.length, 1);
       clock.advance(3600_000 + 30_000);
       assert.equal((await read()).revocations.length, 1, 'kept a while after exp: verifiers tolerate clock skew');

@@ -29,18 +29,41 @@ describe('core: revocations kept in PostgreSQL across restarts', () => {
     const kept = await first.login();
     const nexus = await first.serviceToken('nexus');
     assert.equal((await first.post('/api/token/revoke', { token: revoked.token }, nexus)).statusCode, 200);
-    const seqBefore = (JSON.parse((await first.app.inject({ method: 'GET', url: '/api/revocations?since=0', headers: { authorization: `Bearer ${await first.serviceToken('template')}` } })).body) as { seq: number }).seq;
+    const seqBefore = (
+      JSON.parse(
+        (
+          await first.app.inject({
+            method: 'GET',
+            url: '/api/revocations?since=0',
+            headers: { authorization: `Bearer ${await first.serviceToken('template')}` },
+          })
+        ).body,
+      ) as { seq: number }
+    ).seq;
     await first.close();
 
     // The same database, keys and secrets: a restarted core.
     const second = await startCore({ database, identity, secrets: first.secrets });
     try {
-      const validate = async (token: string) => JSON.parse((await second.post('/api/token/validate', { token })).body) as { valid: boolean; reason?: string };
+      const validate = async (token: string) =>
+        JSON.parse((await second.post('/api/token/validate', { token })).body) as { valid: boolean; reason?: string };
       assert.deepEqual(await validate(revoked.token), { valid: false, reason: 'revoked' });
       assert.equal((await validate(kept.token)).valid, true, 'a live session survives the restart too');
-      assert.equal((await second.post('/api/token/refresh', { token: revoked.token }, await second.serviceToken('nexus'))).statusCode, 401);
+      assert.equal(
+        (await second.post('/api/token/refresh', { token: revoked.token }, await second.serviceToken('nexus')))
+          .statusCode,
+        401,
+      );
 
-      const feed = JSON.parse((await second.app.inject({ method: 'GET', url: '/api/revocations?since=0', headers: { authorization: `Bearer ${await second.serviceToken('template')}` } })).body) as { seq: number; revocations: { jti: string }[] };
+      const feed = JSON.parse(
+        (
+          await second.app.inject({
+            method: 'GET',
+            url: '/api/revocations?since=0',
+            headers: { authorization: `Bearer ${await second.serviceToken('template')}` },
+          })
+        ).body,
+      ) as { seq: number; revocations: { jti: string }[] };
       assert.ok(feed.revocations.some((entry) => entry.jti === revoked.session_id));
       assert.equal(feed.seq, seqBefore, 'the sequence does not restart at 0');
 
@@ -49,7 +72,11 @@ describe('core: revocations kept in PostgreSQL across restarts', () => {
         assert.equal((await service.call(revoked.token)).status, 401);
         assert.equal((await service.call(kept.token)).status, 200);
         // A revocation after the restart numbers on from the old sequence and reaches the service.
-        assert.equal((await second.post('/api/token/revoke', { token: kept.token }, await second.serviceToken('nexus'))).statusCode, 200);
+        assert.equal(
+          (await second.post('/api/token/revoke', { token: kept.token }, await second.serviceToken('nexus')))
+            .statusCode,
+          200,
+        );
         assert.ok((await service.revokedWithin(kept.session_id, 1000)) < 1000);
       } finally {
         await service.close();

@@ -77,7 +77,13 @@ describe('core: service tokens', () => {
   it('re-reads the secrets file when it changes', async () => {
     const file = path.join(core.dir, 'service-secrets.json');
     const fresh = 'a-brand-new-service-secret-of-enough-length';
-    await writeFile(file, JSON.stringify({ ...Object.fromEntries(Object.entries(core.secrets).map(([n, s]) => [n, hashServiceSecret(s)])), beacon: hashServiceSecret(fresh) }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...Object.fromEntries(Object.entries(core.secrets).map(([n, s]) => [n, hashServiceSecret(s)])),
+        beacon: hashServiceSecret(fresh),
+      }),
+    );
     const res = await ask({ calling_service: 'beacon', target_service: 'codex' }, fresh);
     assert.equal(res.statusCode, 200, res.body);
   });

@@ -10,7 +10,14 @@ import { createMemorySessionStore, type MemorySessionStore } from '../src/domain
 import { createRedisSessionStore } from '../src/domain/sessions/redis-store.js';
 import { openCoreTestDatabase } from './database.js';
 import { isLive, type Revocation, type Session, type SessionStore } from '../src/domain/sessions/types.js';
-import { NO_REDIS, TEST_REDIS_URL, dropRedisPrefix, manualClock, uniqueRedisPrefix, type TestClock } from './harness.js';
+import {
+  NO_REDIS,
+  TEST_REDIS_URL,
+  dropRedisPrefix,
+  manualClock,
+  uniqueRedisPrefix,
+  type TestClock,
+} from './harness.js';
 
 const HOUR = 3600_000;
 
@@ -75,7 +82,10 @@ function contract(kind: string, skip: string | false, open: (clock: TestClock) =
       const refreshed = await store.recordRefresh(session.id, clock.now() + 5, session.tokenExp + 600);
       assert.equal(refreshed?.lastRefreshAt, clock.now() + 5);
       assert.equal(refreshed?.tokenExp, session.tokenExp + 600);
-      assert.equal((await store.recordRefresh(session.id, clock.now(), session.tokenExp))?.tokenExp, session.tokenExp + 600);
+      assert.equal(
+        (await store.recordRefresh(session.id, clock.now(), session.tokenExp))?.tokenExp,
+        session.tokenExp + 600,
+      );
       await store.revoke(session.id, clock.now());
       assert.equal(await store.recordRefresh(session.id, clock.now(), session.tokenExp + 1200), null);
       assert.equal(await store.recordRefresh('missing', clock.now(), 1), null);
@@ -93,12 +103,21 @@ function contract(kind: string, skip: string | false, open: (clock: TestClock) =
       assert.deepEqual(await store.revoke(a.id, clock.now()), { status: 'already_revoked' });
       assert.deepEqual(await store.revoke('unknown', clock.now()), { status: 'not_found' });
       await store.revoke(b.id, clock.now());
-      assert.deepEqual((await announced).map((r) => r.jti), [a.id, b.id]);
+      assert.deepEqual(
+        (await announced).map((r) => r.jti),
+        [a.id, b.id],
+      );
       assert.equal((await store.get(a.id))?.revokedAt, clock.now());
       const page = await store.revocationsSince(start);
       assert.equal(page.seq, start + 2);
-      assert.deepEqual(page.revocations.map((r) => r.seq), [start + 1, start + 2]);
-      assert.deepEqual((await store.revocationsSince(start + 1)).revocations.map((r) => r.jti), [b.id]);
+      assert.deepEqual(
+        page.revocations.map((r) => r.seq),
+        [start + 1, start + 2],
+      );
+      assert.deepEqual(
+        (await store.revocationsSince(start + 1)).revocations.map((r) => r.jti),
+        [b.id],
+      );
     });
 
     it('re-derives the permission level and groups on a refresh when told to', async () => {
@@ -106,7 +125,10 @@ function contract(kind: string, skip: string | false, open: (clock: TestClock) =
       await store.create(session);
       const kept = await store.recordRefresh(session.id, clock.now(), session.tokenExp);
       assert.equal(kept?.permissionLevel, 'admin');
-      const demoted = await store.recordRefresh(session.id, clock.now(), session.tokenExp, { permissionLevel: 'technician', groups: ['technicians'] });
+      const demoted = await store.recordRefresh(session.id, clock.now(), session.tokenExp, {
+        permissionLevel: 'technician',
+        groups: ['technicians'],
+      });
       assert.equal(demoted?.permissionLevel, 'technician');
       assert.deepEqual(demoted?.groups, ['technicians']);
       assert.equal((await store.get(session.id))?.permissionLevel, 'technician');
@@ -124,9 +146,13 @@ function contract(kind: string, skip: string | false, open: (clock: TestClock) =
       const exp = Math.floor(clock.now() / 1000) + 600;
       const outcome = await store.revoke('lost-session', clock.now(), { sub: 'user-9', tokenExp: exp });
       assert.equal(outcome.status, 'revoked');
-      assert.deepEqual(await store.revoke('lost-session', clock.now(), { sub: 'user-9', tokenExp: exp }), { status: 'already_revoked' });
+      assert.deepEqual(await store.revoke('lost-session', clock.now(), { sub: 'user-9', tokenExp: exp }), {
+        status: 'already_revoked',
+      });
       const stale = Math.floor(clock.now() / 1000) - 3600;
-      assert.deepEqual(await store.revoke('old-session', clock.now(), { sub: 'user-9', tokenExp: stale }), { status: 'not_found' });
+      assert.deepEqual(await store.revoke('old-session', clock.now(), { sub: 'user-9', tokenExp: stale }), {
+        status: 'not_found',
+      });
     });
 
     it('lists and revokes all sessions of a user and of an identity session', async () => {
@@ -171,7 +197,9 @@ contract('postgres', false, async (clock) => {
 });
 
 const prefix = uniqueRedisPrefix();
-contract('redis', NO_REDIS, async (clock) => createRedisSessionStore({ url: TEST_REDIS_URL ?? '', prefix, now: clock.now }));
+contract('redis', NO_REDIS, async (clock) =>
+  createRedisSessionStore({ url: TEST_REDIS_URL ?? '', prefix, now: clock.now }),
+);
 after(async () => {
   if (TEST_REDIS_URL !== undefined) await dropRedisPrefix(TEST_REDIS_URL, prefix);
 });

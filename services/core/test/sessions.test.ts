@@ -68,7 +68,10 @@ describe('core: refresh', () => {
     const res = await refresh(second.token);
     assert.equal(res.statusCode, 401);
     assert.equal(body(res)['code'], 'token_expired');
-    assert.deepEqual(body(await core.post('/api/token/validate', { token: second.token })), { valid: false, reason: 'expired' });
+    assert.deepEqual(body(await core.post('/api/token/validate', { token: second.token })), {
+      valid: false,
+      reason: 'expired',
+    });
   });
 
   it('is for the gateway only', async () => {
@@ -93,11 +96,17 @@ describe('core: back-channel logout', () => {
     const b = await core.login({ sub: 'bob' }, { sid: 'sid-B' });
     const res = await core.post('/api/sessions/revoke-identity-session', { sid: 'sid-A' }, nexus);
     assert.deepEqual(body(res), { revoked: 2 });
-    for (const { token } of [a1, a2]) assert.deepEqual(body(await core.post('/api/token/validate', { token })), { valid: false, reason: 'revoked' });
+    for (const { token } of [a1, a2])
+      assert.deepEqual(body(await core.post('/api/token/validate', { token })), { valid: false, reason: 'revoked' });
     assert.equal(body(await core.post('/api/token/validate', { token: b.token }))['valid'], true);
-    assert.deepEqual(body(await core.post('/api/sessions/revoke-identity-session', { sid: 'sid-A' }, nexus)), { revoked: 0 });
+    assert.deepEqual(body(await core.post('/api/sessions/revoke-identity-session', { sid: 'sid-A' }, nexus)), {
+      revoked: 0,
+    });
 
-    const feed = await core.app.inject({ url: '/api/revocations?since=0', headers: { authorization: `Bearer ${await core.serviceToken('codex')}` } });
+    const feed = await core.app.inject({
+      url: '/api/revocations?since=0',
+      headers: { authorization: `Bearer ${await core.serviceToken('codex')}` },
+    });
     const jtis = (body(feed)['revocations'] as { jti: string }[]).map((entry) => entry.jti).sort();
     assert.deepEqual(jtis, [a1.session_id, a2.session_id].sort());
   });
@@ -105,10 +114,19 @@ describe('core: back-channel logout', () => {
   it('revokes by subject when the logout token has no sid, and needs sid or sub', async () => {
     const nexus = await core.serviceToken('nexus');
     const c = await core.login({ sub: 'carol' });
-    assert.deepEqual(body(await core.post('/api/sessions/revoke-identity-session', { sub: 'carol' }, nexus)), { revoked: 1 });
-    assert.deepEqual(body(await core.post('/api/token/validate', { token: c.token })), { valid: false, reason: 'revoked' });
+    assert.deepEqual(body(await core.post('/api/sessions/revoke-identity-session', { sub: 'carol' }, nexus)), {
+      revoked: 1,
+    });
+    assert.deepEqual(body(await core.post('/api/token/validate', { token: c.token })), {
+      valid: false,
+      reason: 'revoked',
+    });
     assert.equal((await core.post('/api/sessions/revoke-identity-session', {}, nexus)).statusCode, 400);
-    assert.equal((await core.post('/api/sessions/revoke-identity-session', { sid: 'x' }, await core.serviceToken('codex'))).statusCode, 403);
+    assert.equal(
+      (await core.post('/api/sessions/revoke-identity-session', { sid: 'x' }, await core.serviceToken('codex')))
+        .statusCode,
+      403,
+    );
   });
 });
 
@@ -122,7 +140,8 @@ describe('core: admin API', () => {
   after(() => core.close());
 
   const get = (url: string, token = admin) => core.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
-  const del = (url: string, token = admin) => core.app.inject({ method: 'DELETE', url, headers: { authorization: `Bearer ${token}` } });
+  const del = (url: string, token = admin) =>
+    core.app.inject({ method: 'DELETE', url, headers: { authorization: `Bearer ${token}` } });
 
   it('lists the live sessions of a user, and of everybody', async () => {
     const s1 = await core.login({ sub: 'dave', preferred_username: 'dave' });
@@ -130,8 +149,18 @@ describe('core: admin API', () => {
     const s2 = await core.login({ sub: 'dave', preferred_username: 'dave' });
     const res = await get('/api/admin/sessions?user=dave');
     assert.equal(res.statusCode, 200, res.body);
-    const sessions = body(res)['sessions'] as { id: string; sub: string; username: string; created: string; expires: string; last_refresh: string | null }[];
-    assert.deepEqual(sessions.map((s) => s.id), [s1.session_id, s2.session_id]);
+    const sessions = body(res)['sessions'] as {
+      id: string;
+      sub: string;
+      username: string;
+      created: string;
+      expires: string;
+      last_refresh: string | null;
+    }[];
+    assert.deepEqual(
+      sessions.map((s) => s.id),
+      [s1.session_id, s2.session_id],
+    );
     assert.equal(sessions[0]?.username, 'dave');
     assert.equal(sessions[0]?.last_refresh, null);
     assert.equal(sessions[0]?.created, new Date(core.clock.now() - MIN).toISOString());
@@ -142,7 +171,10 @@ describe('core: admin API', () => {
   it('revokes one session, tells "already revoked" apart, and 404s an unknown one', async () => {
     const s = await core.login({ sub: 'erin' });
     assert.deepEqual(body(await del(`/api/admin/sessions/${s.session_id}`)), { revoked: true });
-    assert.deepEqual(body(await del(`/api/admin/sessions/${s.session_id}`)), { revoked: false, reason: 'already_revoked' });
+    assert.deepEqual(body(await del(`/api/admin/sessions/${s.session_id}`)), {
+      revoked: false,
+      reason: 'already_revoked',
+    });
     assert.equal((await del('/api/admin/sessions/no-such-session')).statusCode, 404);
     assert.deepEqual(body(await get('/api/admin/sessions?user=erin')), { sessions: [] });
   });

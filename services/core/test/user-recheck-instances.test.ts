@@ -36,7 +36,14 @@ describe('core: user re-check across two instances', () => {
     };
     const env = { IDENTITY_RECHECK_MS: '400' };
     const a = await startCore({ database, env, userStatus: identity });
-    const b = await startCore({ database, env, userStatus: identity, identity: a.identity, secrets: a.secrets, keyStore: a.keyStore });
+    const b = await startCore({
+      database,
+      env,
+      userStatus: identity,
+      identity: a.identity,
+      secrets: a.secrets,
+      keyStore: a.keyStore,
+    });
     try {
       await a.login();
       const started = Date.now();
@@ -50,7 +57,9 @@ describe('core: user re-check across two instances', () => {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ runs: string }>("SELECT runs FROM hivematrix_job_runs WHERE job = 'core:user-recheck'");
+        const { rows } = await client.query<{ runs: string }>(
+          "SELECT runs FROM hivematrix_job_runs WHERE job = 'core:user-recheck'",
+        );
         assert.ok(Number(rows[0]?.runs) >= calls - 1, 'every round is recorded');
       } finally {
         await client.end();

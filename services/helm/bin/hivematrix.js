@@ -18,7 +18,10 @@ function projectNode() {
   if (!existsSync(tools)) return undefined;
   const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
   const os = process.platform === 'darwin' ? 'darwin' : 'linux';
-  for (const dir of readdirSync(tools).filter((name) => name.startsWith('node-')).sort().reverse()) {
+  for (const dir of readdirSync(tools)
+    .filter((name) => name.startsWith('node-'))
+    .sort()
+    .reverse()) {
     const candidate = path.join(tools, dir, 'node_modules', `node-${os}-${arch}`, 'bin', 'node');
     if (existsSync(candidate)) return candidate;
   }
@@ -33,11 +36,16 @@ if (major >= 22) {
 } else {
   const node = projectNode();
   if (node === undefined) {
-    process.stderr.write(`hivematrix needs Node.js 22 or newer (this is ${process.version}); run ./start.sh once to install it under .tools/\n`);
+    process.stderr.write(
+      `hivematrix needs Node.js 22 or newer (this is ${process.version}); run ./start.sh once to install it under .tools/\n`,
+    );
     process.exit(1);
   }
   // Run this same launcher again under the project's Node, which then takes the branch above.
-  const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { cwd: process.cwd(), stdio: 'inherit' });
+  const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    cwd: process.cwd(),
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

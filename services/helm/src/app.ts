@@ -6,7 +6,14 @@
  * database and test keys.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, installFormParser, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  installFormParser,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import type { HelmDb } from './db/logs.js';
 import { ingestRoutes } from './routes/logs/ingest.js';
 import { backupRoutes, type BackupDeps } from './routes/backups/index.js';
@@ -73,7 +80,11 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   });
   registerHealthRoute(
     app,
-    createHealthCheck({ service: deps.service, database: { ping: deps.ping }, dependencies: [{ name: 'core', url: deps.coreUrl }] }),
+    createHealthCheck({
+      service: deps.service,
+      database: { ping: deps.ping },
+      dependencies: [{ name: 'core', url: deps.coreUrl }],
+    }),
   );
   await app.register(ingestRoutes, { db: deps.db, now: deps.now });
   installFormParser(app);
@@ -84,11 +95,21 @@ export async function buildApp(deps: HelmDeps): Promise<ServiceApp> {
   if (deps.backups !== undefined) await app.register(backupRoutes, { ...deps.backups, db: deps.db, now: deps.now });
   await app.register(logRoutes, { db: deps.db, status: deps.status, pollMs: deps.logPollMs ?? 1000 });
   await app.register(userPages, { identity: deps.identity, db: deps.db, now: deps.now, sessions: deps.sessions });
-  await app.register(setupRoutes, { db: deps.db, now: deps.now, status: deps.status, identity: deps.identity, masterConfigFile: deps.settings?.paths.masterConfig });
-  await app.register(settingsPages, { settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now }, actions });
+  await app.register(setupRoutes, {
+    db: deps.db,
+    now: deps.now,
+    status: deps.status,
+    identity: deps.identity,
+    masterConfigFile: deps.settings?.paths.masterConfig,
+  });
+  await app.register(settingsPages, {
+    settings: deps.settings === undefined ? undefined : { ...deps.settings, db: deps.db, now: deps.now },
+    actions,
+  });
   await app.register(metricsRoutes, { db: deps.db, status: deps.status, now: deps.now });
   await app.register(alertRoutes, {
-    db: deps.db, now: deps.now,
+    db: deps.db,
+    now: deps.now,
     channels: deps.alerts?.channels ?? (() => []),
     sendTest: deps.alerts?.sendTest ?? (() => Promise.reject(new Error('the alert monitor is not running'))),
   });

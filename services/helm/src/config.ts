@@ -35,7 +35,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 export const helmEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
-  DATABASE_URL: zUrl.describe('PostgreSQL URL of helm\'s database (log entries)'),
+  DATABASE_URL: zUrl.describe("PostgreSQL URL of helm's database (log entries)"),
 });
 
 export type HelmServiceConfig = z.infer<typeof helmEnvSchema>;
@@ -58,7 +58,10 @@ export function helmMode(env: Record<string, string | undefined>): HelmMode {
   const raw = nonEmpty(env.HELM_MODE)?.trim().toLowerCase();
   if (raw === undefined) return 'local';
   const mode = HELM_MODES.find((candidate) => candidate === raw);
-  if (mode === undefined) throw new ConfigError([{ variable: 'HELM_MODE', message: `one of ${HELM_MODES.join(', ')}, not ${JSON.stringify(raw)}` }]);
+  if (mode === undefined)
+    throw new ConfigError([
+      { variable: 'HELM_MODE', message: `one of ${HELM_MODES.join(', ')}, not ${JSON.stringify(raw)}` },
+    ]);
   return mode;
 }
 
@@ -71,10 +74,22 @@ export const externalHelmEnvSchema = z.object({
   ...helmEnvSchema.shape,
   ...databaseEnv,
   SERVICES_FILE: z.string().trim().min(1).describe('Path to services.json: the services helm watches, by URL'),
-  HELM_MANAGED_BY: z.string().trim().min(1).max(60).default('Kubernetes').describe('Who runs the services (named where helm refuses to start or stop one)'),
-  HELM_POLL_INTERVAL: zDurationMs.default(10_000).describe('How often every service\'s /health is asked'),
+  HELM_MANAGED_BY: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .default('Kubernetes')
+    .describe('Who runs the services (named where helm refuses to start or stop one)'),
+  HELM_POLL_INTERVAL: zDurationMs.default(10_000).describe("How often every service's /health is asked"),
   HELM_PROBE_TIMEOUT: zDurationMs.default(3_000).describe('How long one /health answer may take'),
-  ALERT_DOWN_AFTER_S: z.coerce.number().int().min(10).max(3600).default(60).describe('Seconds a service may go without a healthy answer before it is an alert'),
+  ALERT_DOWN_AFTER_S: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(3600)
+    .default(60)
+    .describe('Seconds a service may go without a healthy answer before it is an alert'),
   ALERT_WEBHOOK_URL: zHttpUrl.optional().describe('An http(s) URL alerts are POSTed to as JSON'),
   ALERT_SMTP_URL: zUrl.optional().describe('The mail server alerts are e-mailed through (smtp:// or smtps://)'),
   ALERT_EMAIL_TO: z.string().trim().min(1).max(1000).optional().describe('Who receives alert e-mails, comma-separated'),
@@ -94,8 +109,21 @@ export function loadExternalHelmConfig(env: Record<string, string | undefined>):
  * a service's generated env file (the environment wins over the file in every service's config).
  */
 const DECIDED_BY_HELM = new Set([
-  'SERVICE_NAME', 'HOST', 'PORT', 'LOG_LEVEL', 'CORE_SERVICE_URL', 'HELM_SERVICE_URL', 'NEXUS_URL', 'SERVICE_SECRET',
-  'TRUSTED_PROXIES', 'SERVICES_FILE', 'DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'KEYS_DIR', 'SERVICE_SECRETS_FILE',
+  'SERVICE_NAME',
+  'HOST',
+  'PORT',
+  'LOG_LEVEL',
+  'CORE_SERVICE_URL',
+  'HELM_SERVICE_URL',
+  'NEXUS_URL',
+  'SERVICE_SECRET',
+  'TRUSTED_PROXIES',
+  'SERVICES_FILE',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'PUBLIC_URL',
+  'KEYS_DIR',
+  'SERVICE_SECRETS_FILE',
   'NODE_TEST_CONTEXT',
 ]);
 
@@ -103,7 +131,8 @@ const DECIDED_BY_HELM = new Set([
 export function inheritedEnv(env: Record<string, string | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || DECIDED_BY_HELM.has(name) || name.startsWith('IDENTITY_') || name.startsWith('OIDC_')) continue;
+    if (value === undefined || DECIDED_BY_HELM.has(name) || name.startsWith('IDENTITY_') || name.startsWith('OIDC_'))
+      continue;
     kept[name] = value;
   }
   return kept;

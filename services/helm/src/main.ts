@@ -25,17 +25,29 @@ async function runExternal(): Promise<void> {
       const services = watchedServices(await loadServicesFile(config.SERVICES_FILE));
       // Helm does not ship its own logs to itself: they are the pod's output.
       const platform = connectPlatform({
-        SERVICE_NAME: config.SERVICE_NAME, LOG_LEVEL: config.LOG_LEVEL, CORE_SERVICE_URL: config.CORE_SERVICE_URL,
-        SERVICE_SECRET: config.SERVICE_SECRET, REVOCATION_GRACE: config.REVOCATION_GRACE,
+        SERVICE_NAME: config.SERVICE_NAME,
+        LOG_LEVEL: config.LOG_LEVEL,
+        CORE_SERVICE_URL: config.CORE_SERVICE_URL,
+        SERVICE_SECRET: config.SERVICE_SECRET,
+        REVOCATION_GRACE: config.REVOCATION_GRACE,
       });
       try {
         const helm = await buildExternalHelm({
-          config, services, logger: platform.logger, verifier: platform.verifier,
+          config,
+          services,
+          logger: platform.logger,
+          verifier: platform.verifier,
           ...(platform.serviceClient === undefined ? {} : { serviceClient: platform.serviceClient }),
         });
-        platform.logger.info({ services: services.map((service) => service.name), managedBy: config.HELM_MANAGED_BY }, 'helm in external mode: watching, not supervising');
+        platform.logger.info(
+          { services: services.map((service) => service.name), managedBy: config.HELM_MANAGED_BY },
+          'helm in external mode: watching, not supervising',
+        );
         return {
-          app: helm.app, host: config.HOST, port: config.PORT, logger: platform.logger,
+          app: helm.app,
+          host: config.HOST,
+          port: config.PORT,
+          logger: platform.logger,
           close: async () => {
             await helm.close();
             await platform.close();
@@ -75,7 +87,12 @@ async function runLocal(): Promise<void> {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const pid = Number.parseInt(readFileSync(paths.pidFile, 'utf8'), 10);
-        if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid) && (commandLine(pid) ?? 'helm').includes('helm')) {
+        if (
+          Number.isInteger(pid) &&
+          pid !== process.pid &&
+          processAlive(pid) &&
+          (commandLine(pid) ?? 'helm').includes('helm')
+        ) {
           logger.warn({ pid }, 'helm is already running for this instance');
           process.exit(0);
         }
@@ -87,7 +104,8 @@ async function runLocal(): Promise<void> {
 
   function releasePidFile(): void {
     try {
-      if (Number.parseInt(readFileSync(paths.pidFile, 'utf8'), 10) === process.pid) rmSync(paths.pidFile, { force: true });
+      if (Number.parseInt(readFileSync(paths.pidFile, 'utf8'), 10) === process.pid)
+        rmSync(paths.pidFile, { force: true });
     } catch {
       // Already gone.
     }

@@ -10,8 +10,14 @@
   const tbody = holder.querySelector('tbody');
   let source = null;
 
-  const say = (text) => { if (status) status.textContent = text; };
-  const cell = (text) => { const td = document.createElement('td'); td.textContent = text; return td; };
+  const say = (text) => {
+    if (status) status.textContent = text;
+  };
+  const cell = (text) => {
+    const td = document.createElement('td');
+    td.textContent = text;
+    return td;
+  };
 
   function addRow(entry) {
     const empty = tbody.querySelector('td[colspan]');
@@ -38,14 +44,24 @@
   }
 
   toggle.addEventListener('change', () => {
-    if (source) { source.close(); source = null; }
-    if (!toggle.checked) { say(''); return; }
+    if (source) {
+      source.close();
+      source = null;
+    }
+    if (!toggle.checked) {
+      say('');
+      return;
+    }
     source = new EventSource(toggle.dataset.stream);
     say('Following…');
     source.addEventListener('open', () => say('Following new entries'));
     source.addEventListener('error', () => say('Reconnecting…'));
     source.addEventListener('log', (event) => {
-      try { addRow(JSON.parse(event.data)); } catch { /* a malformed event is skipped */ }
+      try {
+        addRow(JSON.parse(event.data));
+      } catch {
+        /* a malformed event is skipped */
+      }
     });
   });
 })();

@@ -29,7 +29,10 @@ describe('helm alert: access changes that did not reach the platform', () => {
     database = openDatabase({ url: testDb.url, applicationName: 'helm-test', schema });
     await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
     monitor = new AlertMonitor({
-      db: database.db, now: () => now, settings: () => alertSettingsSchema.parse({ down_after_s: 30 }), publicUrl: 'https://hive.example',
+      db: database.db,
+      now: () => now,
+      settings: () => alertSettingsSchema.parse({ down_after_s: 30 }),
+      publicUrl: 'https://hive.example',
       status: (): PlatformStatus => ({ ...STATUS, services: [] }),
       audit: () => Promise.resolve({ ran_at: '', checks: [], high: false, findings: [] }),
       logger: createLogger({ service: 'helm', level: 'silent' }),
@@ -42,17 +45,21 @@ describe('helm alert: access changes that did not reach the platform', () => {
   });
 
   const entry = (at: Date, event: string, level = 'ERROR', service = 'identity') => ({
-    timestamp: at, serviceName: service, level, message: `back-channel logout: undeliverable (${event})`, context: { event, target: 'https://hive.example' },
+    timestamp: at,
+    serviceName: service,
+    level,
+    message: `back-channel logout: undeliverable (${event})`,
+    context: { event, target: 'https://hive.example' },
   });
   const open = async () => (await listAlerts(database.db)).open.filter((alert) => alert.key === ACCESS_ALERT_KEY);
 
-  it('ignores other lines, opens on identity\'s undelivered notice, and resolves when it is older than the window', async () => {
+  it("ignores other lines, opens on identity's undelivered notice, and resolves when it is older than the window", async () => {
     await insertLogEntries(database.db, [
       entry(new Date(now.getTime() - 60_000), 'backchannel_logout', 'WARNING'),
       entry(new Date(now.getTime() - 60_000), 'backchannel_logout_failed', 'ERROR', 'codex'),
     ]);
     await monitor.serviceRound();
-    assert.equal((await open()).length, 0, 'a retry warning or another service\'s line is no alert');
+    assert.equal((await open()).length, 0, "a retry warning or another service's line is no alert");
 
     await insertLogEntries(database.db, [entry(new Date(now.getTime() - 60_000), 'backchannel_logout_failed')]);
     await monitor.serviceRound();

@@ -45,10 +45,19 @@ async function plainSmtpServer(): Promise<{ url: string; commands: string[]; ser
     socket.on('error', () => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `smtp://alerts%40msp.test:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}`, commands, server };
+  return {
+    url: `smtp://alerts%40msp.test:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}`,
+    commands,
+    server,
+  };
 }
 
-const payload: WebhookPayload = { text: 'HiveMatrix alerts test', event: 'test', platform: 'https://hive.example', alert: null };
+const payload: WebhookPayload = {
+  text: 'HiveMatrix alerts test',
+  event: 'test',
+  platform: 'https://hive.example',
+  alert: null,
+};
 
 describe('alert e-mail without STARTTLS', () => {
   let smtp: Awaited<ReturnType<typeof plainSmtpServer>>;
@@ -58,7 +67,10 @@ describe('alert e-mail without STARTTLS', () => {
   after(() => smtp.server.close());
 
   it('sends no password and fails with a clear error by default', async () => {
-    const settings = emailSettings({ down_after_s: 60, smtp_url: smtp.url, email_to: 'ops@msp.test' }, 'https://hive.example');
+    const settings = emailSettings(
+      { down_after_s: 60, smtp_url: smtp.url, email_to: 'ops@msp.test' },
+      'https://hive.example',
+    );
     assert.ok(settings);
     assert.equal(settings.allowPlaintext, false);
     await assert.rejects(sendAlertEmail(settings, payload, 'https://hive.example/helm/alerts'), (error: Error) => {
@@ -66,19 +78,35 @@ describe('alert e-mail without STARTTLS', () => {
       assert.match(error.message, /alerts\.smtp_allow_plaintext/);
       return true;
     });
-    assert.ok(smtp.commands.some((command) => command.toUpperCase() === 'STARTTLS'), `it asked for TLS: ${smtp.commands.join(' | ')}`);
-    assert.ok(!smtp.commands.some((command) => /^AUTH\b/i.test(command)), `no AUTH was sent: ${smtp.commands.join(' | ')}`);
+    assert.ok(
+      smtp.commands.some((command) => command.toUpperCase() === 'STARTTLS'),
+      `it asked for TLS: ${smtp.commands.join(' | ')}`,
+    );
+    assert.ok(
+      !smtp.commands.some((command) => /^AUTH\b/i.test(command)),
+      `no AUTH was sent: ${smtp.commands.join(' | ')}`,
+    );
     assert.ok(!smtp.commands.some((command) => /^MAIL\b/i.test(command)), 'no message was sent');
   });
 
   it('goes ahead in plain text when the operator allows it', async () => {
     smtp.commands.length = 0;
-    const settings = emailSettings({ down_after_s: 60, smtp_url: smtp.url, email_to: 'ops@msp.test', smtp_allow_plaintext: true }, 'https://hive.example');
+    const settings = emailSettings(
+      { down_after_s: 60, smtp_url: smtp.url, email_to: 'ops@msp.test', smtp_allow_plaintext: true },
+      'https://hive.example',
+    );
     assert.ok(settings);
     await sendAlertEmail(settings, payload, 'https://hive.example/helm/alerts');
     const auth = smtp.commands.find((command) => /^AUTH PLAIN\b/i.test(command));
     assert.ok(auth, smtp.commands.join(' | '));
-    assert.equal(Buffer.from(auth.split(' ')[2] ?? '', 'base64').toString('utf8').split('\0').slice(1).join(':'), 'alerts@msp.test:s3cret');
+    assert.equal(
+      Buffer.from(auth.split(' ')[2] ?? '', 'base64')
+        .toString('utf8')
+        .split('\0')
+        .slice(1)
+        .join(':'),
+      'alerts@msp.test:s3cret',
+    );
     assert.ok(smtp.commands.some((command) => /^RCPT TO:<ops@msp\.test>/i.test(command)));
   });
 });

@@ -28,36 +28,81 @@ import { STATUS, startConsole, type Console } from './console-harness.js';
 import { createFixture } from './platform-fixture.js';
 
 const base = STATUS.services[1] as ServiceStatusView;
-const svc = (name: string, state: string, health: string, message: string | null = null): ServiceStatusView => ({ ...base, name, state, health, message });
+const svc = (name: string, state: string, health: string, message: string | null = null): ServiceStatusView => ({
+  ...base,
+  name,
+  state,
+  health,
+  message,
+});
 
 describe('alert rules', () => {
   it('alerts on a failed service at once, on a silent one only after the delay, never on one stopped on purpose', () => {
     const since = new Map<string, number>();
     const round = (at: number, services: ServiceStatusView[]) => serviceAlerts(services, since, at, 60_000);
-    const first = round(0, [svc('codex', 'failed', 'down', 'exited with code 1'), svc('ledger', 'running', 'down'), svc('kb', 'stopped', 'unknown'), svc('beacon', 'running', 'degraded')]);
-    assert.deepEqual(first.raise.map((alert) => [alert.key, alert.severity]), [['service:codex:failed', 'high']]);
+    const first = round(0, [
+      svc('codex', 'failed', 'down', 'exited with code 1'),
+      svc('ledger', 'running', 'down'),
+      svc('kb', 'stopped', 'unknown'),
+      svc('beacon', 'running', 'degraded'),
+    ]);
+    assert.deepEqual(
+      first.raise.map((alert) => [alert.key, alert.severity]),
+      [['service:codex:failed', 'high']],
+    );
     assert.match(first.raise[0]?.detail ?? '', /exited with code 1/);
     assert.deepEqual(first.resolve, [...Object.values(serviceKeys('kb')), ...Object.values(serviceKeys('beacon'))]);
     assert.deepEqual(round(59_000, [svc('ledger', 'backoff', 'down')]).raise, [], 'not yet: crash-looping for 59 s');
     const late = round(60_000, [svc('ledger', 'running', 'unhealthy')]);
-    assert.deepEqual(late.raise.map((alert) => alert.key), ['service:ledger:down']);
+    assert.deepEqual(
+      late.raise.map((alert) => alert.key),
+      ['service:ledger:down'],
+    );
     assert.match(late.raise[0]?.detail ?? '', /has not answered for 60 s/);
-    assert.deepEqual(round(61_000, [svc('ledger', 'running', 'healthy')]).resolve, Object.values(serviceKeys('ledger')));
+    assert.deepEqual(
+      round(61_000, [svc('ledger', 'running', 'healthy')]).resolve,
+      Object.values(serviceKeys('ledger')),
+    );
     assert.deepEqual(round(62_000, [svc('ledger', 'running', 'down')]).raise, [], 'the delay starts again');
   });
 
   it('turns high audit findings and certificate findings into alerts, and resolves those no longer reported', () => {
-    const finding = (check: Finding['check'], severity: Finding['severity'], title: string): Finding => ({ check, severity, title, detail: 'd.', fix: 'f.' });
-    const report: AuditReport = { ran_at: '', checks: [], high: true, findings: [finding('ports', 'high', 'codex listens on 0.0.0.0:5010'), finding('certificate', 'medium', 'expires in 9 days'), finding('firewall', 'low', 'no firewall')] };
+    const finding = (check: Finding['check'], severity: Finding['severity'], title: string): Finding => ({
+      check,
+      severity,
+      title,
+      detail: 'd.',
+      fix: 'f.',
+    });
+    const report: AuditReport = {
+      ran_at: '',
+      checks: [],
+      high: true,
+      findings: [
+        finding('ports', 'high', 'codex listens on 0.0.0.0:5010'),
+        finding('certificate', 'medium', 'expires in 9 days'),
+        finding('firewall', 'low', 'no firewall'),
+      ],
+    };
     const decision = auditAlerts(report, ['audit:ports:codex listens on 0.0.0.0:5010', 'audit:secrets:gone']);
-    assert.deepEqual(decision.raise.map((alert) => [alert.key, alert.severity]), [['audit:ports:codex listens on 0.0.0.0:5010', 'high'], ['audit:certificate:medium', 'medium']]);
+    assert.deepEqual(
+      decision.raise.map((alert) => [alert.key, alert.severity]),
+      [
+        ['audit:ports:codex listens on 0.0.0.0:5010', 'high'],
+        ['audit:certificate:medium', 'medium'],
+      ],
+    );
     assert.equal(decision.raise[0]?.detail, 'd. Fix: f.');
     assert.deepEqual(decision.resolve, ['audit:secrets:gone']);
   });
 });
 
 /** A minimal SMTP server that keeps what it is sent (EHLO, AUTH PLAIN, MAIL, RCPT, DATA). */
-async function smtpSink(): Promise<{ url: string; messages: { auth: string; from: string; to: string[]; data: string }[]; server: NetServer }> {
+async function smtpSink(): Promise<{
+  url: string;
+  messages: { auth: string; from: string; to: string[]; data: string }[];
+  server: NetServer;
+}> {
   const messages: { auth: string; from: string; to: string[]; data: string }[] = [];
   const server = createNetServer((socket) => {
     socket.setEncoding('utf8');
@@ -84,7 +129,11 @@ async function smtpSink(): Promise<{ url: string; messages: { auth: string; from
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === 'EHLO' || verb === 'HELO') socket.write('250-sink\r\n250 AUTH PLAIN\r\n');
         else if (verb === 'AUTH') {
-          current.auth = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString('utf8').split('\0').slice(1).join(':');
+          current.auth = Buffer.from(line.split(' ')[2] ?? '', 'base64')
+            .toString('utf8')
+            .split('\0')
+            .slice(1)
+            .join(':');
           socket.write('235 ok\r\n');
         } else if (verb === 'MAIL') {
           current.from = line;
@@ -101,7 +150,11 @@ async function smtpSink(): Promise<{ url: string; messages: { auth: string; from
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `smtp://alerts%40msp.test:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}`, messages, server };
+  return {
+    url: `smtp://alerts%40msp.test:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}`,
+    messages,
+    server,
+  };
 }
 
 /** A webhook receiver that answers with the statuses queued in `answers` (then 204). */
@@ -135,7 +188,10 @@ describe('alert monitor', () => {
     hook = await receiver();
     settings = { webhook_url: hook.url, down_after_s: 30 };
     monitor = new AlertMonitor({
-      db: database.db, now: () => now, settings: () => settings, publicUrl: 'https://hive.example',
+      db: database.db,
+      now: () => now,
+      settings: () => settings,
+      publicUrl: 'https://hive.example',
       status: (): PlatformStatus => ({ ...STATUS, services }),
       audit: () => Promise.resolve({ ran_at: '', checks: [], high: false, findings: [] }),
       logger: createLogger({ service: 'helm', level: 'silent' }),
@@ -153,7 +209,11 @@ describe('alert monitor', () => {
     services = [svc('codex', 'failed', 'down')];
     await monitor.serviceRound();
     await monitor.serviceRound();
-    assert.deepEqual(hook.got.map((payload) => [payload.event, payload.alert?.key]), [['opened', 'service:codex:failed']], 'delivered once');
+    assert.deepEqual(
+      hook.got.map((payload) => [payload.event, payload.alert?.key]),
+      [['opened', 'service:codex:failed']],
+      'delivered once',
+    );
     assert.match(hook.got[0]?.text ?? '', /^\[HiveMatrix high\] codex failed: .*\(https:\/\/hive\.example\)$/);
     const { open } = await listAlerts(database.db);
     assert.equal(open.length, 1);
@@ -196,9 +256,20 @@ describe('alert monitor', () => {
       hook.got.length = 0;
       hook.answers.push(404);
       // This sink offers no STARTTLS: the plain session is the operator's explicit choice (email.ts).
-      settings = { webhook_url: hook.url, down_after_s: 30, smtp_url: sink.url, email_to: 'ops@msp.test, boss@msp.test', smtp_allow_plaintext: true };
+      settings = {
+        webhook_url: hook.url,
+        down_after_s: 30,
+        smtp_url: sink.url,
+        email_to: 'ops@msp.test, boss@msp.test',
+        smtp_allow_plaintext: true,
+      };
       assert.deepEqual(monitor.channels(), ['webhook', 'e-mail to ops@msp.test, boss@msp.test']);
-      await monitor.raise({ key: 'service:ledger:down', severity: 'high', title: 'ledger is down', detail: 'no answer for 60 s' });
+      await monitor.raise({
+        key: 'service:ledger:down',
+        severity: 'high',
+        title: 'ledger is down',
+        detail: 'no answer for 60 s',
+      });
       assert.equal(sink.messages.length, 1);
       const [message] = sink.messages;
       assert.equal(message?.auth, 'alerts@msp.test:s3cret');
@@ -224,7 +295,11 @@ describe('alert monitor', () => {
   it('resolves audit alerts that the next audit no longer reports', async () => {
     await monitor.hostRound();
     const { open } = await listAlerts(database.db);
-    assert.deepEqual(open.map((alert) => alert.key), ['backup:scheduled'], 'the port finding is gone');
+    assert.deepEqual(
+      open.map((alert) => alert.key),
+      ['backup:scheduled'],
+      'the port finding is gone',
+    );
     await database.db.delete(alertsTable);
   });
 });
@@ -244,9 +319,28 @@ describe('alerts in the console and the CLI', () => {
       },
     });
     await c.database.db.insert(alertsTable).values([
-      { key: 'service:codex:down', severity: 'high', title: 'codex is down <script>alert(1)</script>', detail: 'no answer', openedAt: new Date('2026-11-25T11:00:00Z') },
-      { key: 'audit:certificate:x', severity: 'low', title: 'certificate expires in 25 days', detail: 'renew', openedAt: new Date('2026-11-25T10:00:00Z') },
-      { key: 'service:kb:failed', severity: 'high', title: 'kb failed', detail: 'gone', openedAt: new Date('2026-11-24T10:00:00Z'), resolvedAt: new Date('2026-11-24T11:00:00Z') },
+      {
+        key: 'service:codex:down',
+        severity: 'high',
+        title: 'codex is down <script>alert(1)</script>',
+        detail: 'no answer',
+        openedAt: new Date('2026-11-25T11:00:00Z'),
+      },
+      {
+        key: 'audit:certificate:x',
+        severity: 'low',
+        title: 'certificate expires in 25 days',
+        detail: 'renew',
+        openedAt: new Date('2026-11-25T10:00:00Z'),
+      },
+      {
+        key: 'service:kb:failed',
+        severity: 'high',
+        title: 'kb failed',
+        detail: 'gone',
+        openedAt: new Date('2026-11-24T10:00:00Z'),
+        resolvedAt: new Date('2026-11-24T11:00:00Z'),
+      },
     ]);
   });
   after(async () => c.close());
@@ -264,14 +358,34 @@ describe('alerts in the console and the CLI', () => {
     const services = await c.app.inject({ url: '/', headers: as(c.admin) });
     assert.match(services.body, /Alerts \(2\)/);
     assert.match(services.body, /1 high alert\(s\) open/);
-    const api = (await c.app.inject({ url: '/api/alerts', headers: as(c.admin) })).json<{ open: { key: string }[]; resolved: unknown[] }>();
-    assert.deepEqual([api.open.map((alert) => alert.key), api.resolved.length], [['service:codex:down', 'audit:certificate:x'], 1]);
-    for (const url of ['/alerts', '/api/alerts']) assert.equal((await c.app.inject({ url, headers: as(c.tech) })).statusCode, 403);
-    assert.equal((await c.app.inject({ method: 'POST', url: '/api/alerts/test', headers: as(c.tech) })).statusCode, 403);
+    const api = (await c.app.inject({ url: '/api/alerts', headers: as(c.admin) })).json<{
+      open: { key: string }[];
+      resolved: unknown[];
+    }>();
+    assert.deepEqual(
+      [api.open.map((alert) => alert.key), api.resolved.length],
+      [['service:codex:down', 'audit:certificate:x'], 1],
+    );
+    for (const url of ['/alerts', '/api/alerts'])
+      assert.equal((await c.app.inject({ url, headers: as(c.tech) })).statusCode, 403);
+    assert.equal(
+      (await c.app.inject({ method: 'POST', url: '/api/alerts/test', headers: as(c.tech) })).statusCode,
+      403,
+    );
   });
 
   it('sends a test alert from the page, says why one failed, and records both', async () => {
-    const post = (url: string) => c.app.inject({ method: 'POST', url, headers: { ...as(c.admin), origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    const post = (url: string) =>
+      c.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          ...as(c.admin),
+          origin: 'https://hive.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: '',
+      });
     const ok = await post('/alerts/test');
     assert.equal(ok.statusCode, 303);
     assert.equal(ok.headers.location, '/alerts?test=sent');
@@ -285,7 +399,10 @@ describe('alerts in the console and the CLI', () => {
     assert.equal(api.statusCode, 502);
     assert.match(String(api.headers['content-type']), /problem\+json/);
     const rows = await c.database.db.select().from(auditTrail);
-    assert.deepEqual(rows.filter((row) => row.action === 'alerts.test').map((row) => row.result), ['success', 'failure', 'failure']);
+    assert.deepEqual(
+      rows.filter((row) => row.action === 'alerts.test').map((row) => row.result),
+      ['success', 'failure', 'failure'],
+    );
   });
 
   it('`hivematrix alerts` lists the open alerts and exits 2 while a high one is open', async () => {
@@ -295,7 +412,12 @@ describe('alerts in the console and the CLI', () => {
     const url = c.database.pool.options.connectionString ?? '';
     await writeFile(envFile, (await readFile(envFile, 'utf8')).replace(/^DATABASE_URL=.*$/m, `DATABASE_URL="${url}"`));
     const out: string[] = [];
-    const io = { out: (text: string) => out.push(text), err: (text: string) => out.push(text), isTTY: false, env: fixture.env };
+    const io = {
+      out: (text: string) => out.push(text),
+      err: (text: string) => out.push(text),
+      isTTY: false,
+      env: fixture.env,
+    };
     assert.equal(await main(['alerts'], io), 2);
     assert.match(out.join(''), /^SEVERITY\s+ALERT\s+OPENED\s+RESOLVED\s+DETAIL/);
     assert.match(out.join(''), /high\s+codex is down <script>alert\(1\)<\/script>\s+2026-11-25T11:00:00\.000Z\s+open/);

@@ -20,24 +20,35 @@ describe('enabling and disabling apps', () => {
   before(async () => {
     const registry = {
       ...FIXTURE_REGISTRY,
-      default_apps: { ...FIXTURE_REGISTRY.default_apps, codex: { port: 5010, depends_on: ['core'], install_order: 11 }, ledger: { port: 5030, depends_on: ['core', 'codex'], install_order: 12 } },
+      default_apps: {
+        ...FIXTURE_REGISTRY.default_apps,
+        codex: { port: 5010, depends_on: ['core'], install_order: 11 },
+        ledger: { port: 5030, depends_on: ['core', 'codex'], install_order: 12 },
+      },
     };
-    const apps = ['identity', 'core', 'helm', 'nexus', 'template', 'codex', 'ledger'].map((name) => ({ dir: `services/${name}`, manifest: { service: name } }));
+    const apps = ['identity', 'core', 'helm', 'nexus', 'template', 'codex', 'ledger'].map((name) => ({
+      dir: `services/${name}`,
+      manifest: { service: name },
+    }));
     ({ paths, env } = await createFixture({ registry, apps }));
     await syncAll(await loadPlatform(paths), new GeneratedWriter(paths));
   });
 
   const enabled = async (name: string) => (await readMasterConfig(paths.masterConfig))?.apps[name]?.enabled;
-  const menu = async () => Object.keys(JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<string, unknown>);
+  const menu = async () =>
+    Object.keys(JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<string, unknown>);
 
-  it('refuses the platform\'s own services, unknown names, and breaking a dependency', async () => {
+  it("refuses the platform's own services, unknown names, and breaking a dependency", async () => {
     await assert.rejects(setAppEnabled(paths, 'core', false), /core is one of the platform's own services/);
-    await assert.rejects(setAppEnabled(paths, 'nope', false), (error: Error & { status?: number }) => error.status === 404);
+    await assert.rejects(
+      setAppEnabled(paths, 'nope', false),
+      (error: Error & { status?: number }) => error.status === 404,
+    );
     await assert.rejects(setAppEnabled(paths, 'codex', false), /ledger depends on codex: disable it first/);
     assert.equal(await enabled('codex'), true);
   });
 
-  it('turns an app off and on, regenerating the gateway\'s services file, and says when nothing changed', async () => {
+  it("turns an app off and on, regenerating the gateway's services file, and says when nothing changed", async () => {
     assert.ok((await menu()).includes('ledger'));
     assert.deepEqual(await setAppEnabled(paths, 'ledger', false), { changed: true });
     assert.equal(await enabled('ledger'), false);

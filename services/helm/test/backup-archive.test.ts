@@ -51,7 +51,16 @@ describe('archive integrity', () => {
     paths = await instance();
     plain = (await createBackup({ paths, targets: [], trigger: 'manual' })).file;
     // A low scrypt cost keeps the decryptions below fast; the default is exercised by the schedule's tests.
-    sealed = (await createBackup({ paths, targets: [], trigger: 'manual', passphrase: 'pass phrase', scryptWorkFactor: 10, output: path.join(paths.backupsDir, 'sealed.tar.gz.age') })).file;
+    sealed = (
+      await createBackup({
+        paths,
+        targets: [],
+        trigger: 'manual',
+        passphrase: 'pass phrase',
+        scryptWorkFactor: 10,
+        output: path.join(paths.backupsDir, 'sealed.tar.gz.age'),
+      })
+    ).file;
   });
   after(() => rm(paths.instance, { recursive: true, force: true }));
 
@@ -63,7 +72,13 @@ describe('archive integrity', () => {
     await restoreBackup({ paths, file: sealed, passphrase: 'pass phrase', targets: noTargets });
     assert.equal(await readFile(path.join(paths.secretsDir, 'admin-password'), 'utf8'), 'secret-one\n');
     const listed = await listBackups(paths.backupsDir);
-    assert.deepEqual(listed.map((item) => [item.name, item.encrypted]).sort(), [[path.basename(plain), false], ['sealed.tar.gz.age', true]].sort());
+    assert.deepEqual(
+      listed.map((item) => [item.name, item.encrypted]).sort(),
+      [
+        [path.basename(plain), false],
+        ['sealed.tar.gz.age', true],
+      ].sort(),
+    );
     assert.ok(listed.every((item) => item.size > 0));
   });
 
@@ -97,8 +112,14 @@ describe('archive integrity', () => {
     const at = bytes.length - 60;
     bytes[at] = (bytes[at] ?? 0) ^ 0x01;
     await writeFile(copy, bytes);
-    await refused(restoreBackup({ paths, file: copy, passphrase: 'pass phrase', targets: noTargets }), /tampered|corrupt/);
-    await refused(restoreBackup({ paths, file: sealed, passphrase: 'wrong phrase', targets: noTargets }), /wrong passphrase/);
+    await refused(
+      restoreBackup({ paths, file: copy, passphrase: 'pass phrase', targets: noTargets }),
+      /tampered|corrupt/,
+    );
+    await refused(
+      restoreBackup({ paths, file: sealed, passphrase: 'wrong phrase', targets: noTargets }),
+      /wrong passphrase/,
+    );
     await refused(restoreBackup({ paths, file: sealed, targets: noTargets }), /encrypted/);
   });
 
@@ -106,7 +127,10 @@ describe('archive integrity', () => {
     const other = await instance();
     try {
       await writeFile(platformIdFile(other), 'some-other-platform\n');
-      await refused(restoreBackup({ paths: other, file: plain, targets: noTargets }), /another HiveMatrix installation/);
+      await refused(
+        restoreBackup({ paths: other, file: plain, targets: noTargets }),
+        /another HiveMatrix installation/,
+      );
       await restoreBackup({ paths: other, file: plain, targets: noTargets, allowOtherPlatform: true });
     } finally {
       await rm(other.instance, { recursive: true, force: true });
@@ -114,7 +138,10 @@ describe('archive integrity', () => {
   });
 
   it('refuses an unknown component', async () => {
-    await refused(restoreBackup({ paths, file: plain, only: 'nope', targets: noTargets }), /no component "nope"; it has files/);
+    await refused(
+      restoreBackup({ paths, file: plain, only: 'nope', targets: noTargets }),
+      /no component "nope"; it has files/,
+    );
   });
 });
 
@@ -157,14 +184,26 @@ describe('one component', { timeout: 120_000 }, () => {
     await writeFile(path.join(paths.secretsDir, 'admin-password'), 'newer\n');
 
     const steps: string[] = [];
-    const result = await restoreBackup({ paths, file: backup.file, only: 'template', targets: () => Promise.resolve([target]), onProgress: (text) => steps.push(text) });
+    const result = await restoreBackup({
+      paths,
+      file: backup.file,
+      only: 'template',
+      targets: () => Promise.resolve([target]),
+      onProgress: (text) => steps.push(text),
+    });
     assert.deepEqual(result.restored, ['template']);
-    assert.ok(steps.some((step) => step.includes('template: 1 tables, 1 rows')), steps.join('\n'));
+    assert.ok(
+      steps.some((step) => step.includes('template: 1 tables, 1 rows')),
+      steps.join('\n'),
+    );
     const check = new pg.Client({ connectionString: target.url });
     await check.connect();
     const rows = await check.query<{ body: string }>('SELECT body FROM notes ORDER BY id');
     await check.end();
-    assert.deepEqual(rows.rows.map((row) => row.body), ['kept']);
+    assert.deepEqual(
+      rows.rows.map((row) => row.body),
+      ['kept'],
+    );
     assert.equal(await readFile(path.join(paths.secretsDir, 'admin-password'), 'utf8'), 'newer\n');
   });
 });
@@ -201,7 +240,11 @@ describe('retention', () => {
   });
 
   it('keeps nothing when every count is zero', () => {
-    assert.equal(chooseRetained([{ file: 'a', createdAt: at('2026-01-01T00:00:00Z') }], { daily: 0, weekly: 0, monthly: 0 }).keep.length, 0);
+    assert.equal(
+      chooseRetained([{ file: 'a', createdAt: at('2026-01-01T00:00:00Z') }], { daily: 0, weekly: 0, monthly: 0 }).keep
+        .length,
+      0,
+    );
   });
 });
 
@@ -212,7 +255,12 @@ describe('scheduled backups', () => {
     try {
       assert.equal(scheduledBackupDue(new Date('2026-11-20T01:59:00Z'), settings, []), false);
       assert.equal(scheduledBackupDue(new Date('2026-11-20T02:00:00Z'), { ...settings, schedule: false }, []), false);
-      const manual = await createBackup({ paths, targets: [], trigger: 'manual', now: () => new Date('2026-11-01T10:00:00Z') });
+      const manual = await createBackup({
+        paths,
+        targets: [],
+        trigger: 'manual',
+        now: () => new Date('2026-11-01T10:00:00Z'),
+      });
       const made: string[] = [];
       for (const day of ['2026-11-20', '2026-11-21', '2026-11-22']) {
         const first = await runScheduledBackup(paths, settings, () => [], new Date(`${day}T03:00:00Z`));
@@ -234,7 +282,13 @@ describe('scheduled backups', () => {
     try {
       await writeFile(path.join(offsite, 'notes.txt'), 'not a backup');
       const copying = { ...settings, copy_to: offsite };
-      const manual = await createBackup({ paths, targets: [], trigger: 'manual', copyTo: offsite, now: () => new Date('2026-11-01T10:00:00Z') });
+      const manual = await createBackup({
+        paths,
+        targets: [],
+        trigger: 'manual',
+        copyTo: offsite,
+        now: () => new Date('2026-11-01T10:00:00Z'),
+      });
       assert.equal(manual.copy, path.join(offsite, path.basename(manual.file)));
       const made: string[] = [];
       for (const day of ['2026-11-20', '2026-11-21', '2026-11-22']) {
@@ -245,15 +299,25 @@ describe('scheduled backups', () => {
         made.push(path.basename(result.created.file));
       }
       const names = (await readdir(offsite)).sort();
-      assert.deepEqual(names, [path.basename(manual.file), made[1] ?? '', made[2] ?? '', 'notes.txt'].sort(), 'the oldest scheduled copy pruned; manual and foreign files kept');
+      assert.deepEqual(
+        names,
+        [path.basename(manual.file), made[1] ?? '', made[2] ?? '', 'notes.txt'].sort(),
+        'the oldest scheduled copy pruned; manual and foreign files kept',
+      );
 
       // A copy that cannot be made fails the run, naming the backup that was made locally.
       const blocked = path.join(offsite, 'notes.txt');
       await assert.rejects(
         runScheduledBackup(paths, { ...copying, copy_to: blocked }, () => [], new Date('2026-11-23T03:00:00Z')),
-        (error: Error) => error instanceof BackupError && /^the backup hivematrix-2026-11-23T03-00-00Z-scheduled\.tar\.gz was made but not copied to /.test(error.message),
+        (error: Error) =>
+          error instanceof BackupError &&
+          /^the backup hivematrix-2026-11-23T03-00-00Z-scheduled\.tar\.gz was made but not copied to /.test(
+            error.message,
+          ),
       );
-      assert.ok((await listBackups(paths.backupsDir)).some((backup) => backup.name.startsWith('hivematrix-2026-11-23')));
+      assert.ok(
+        (await listBackups(paths.backupsDir)).some((backup) => backup.name.startsWith('hivematrix-2026-11-23')),
+      );
       assert.ok(!(await readdir(offsite)).some((name) => name.endsWith('.partial')));
     } finally {
       await rm(paths.instance, { recursive: true, force: true });
@@ -267,10 +331,18 @@ describe('scheduled backups', () => {
       const encrypted = { ...settings, encrypt: true, passphrase_file: 'secrets/backup-passphrase' };
       await mkdir(path.join(paths.instance, 'secrets'), { recursive: true });
       await writeFile(path.join(paths.instance, 'secrets/backup-passphrase'), 'short\n', { mode: 0o600 });
-      await assert.rejects(runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')), /at least 8 characters/);
-      await writeFile(path.join(paths.instance, 'secrets/backup-passphrase'), 'a long enough passphrase\n', { mode: 0o644 });
+      await assert.rejects(
+        runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')),
+        /at least 8 characters/,
+      );
+      await writeFile(path.join(paths.instance, 'secrets/backup-passphrase'), 'a long enough passphrase\n', {
+        mode: 0o644,
+      });
       await chmod(path.join(paths.instance, 'secrets/backup-passphrase'), 0o644);
-      await assert.rejects(runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')), /can be read by others; run chmod 600/);
+      await assert.rejects(
+        runScheduledBackup(paths, encrypted, () => [], new Date('2026-11-20T03:00:00Z')),
+        /can be read by others; run chmod 600/,
+      );
       assert.deepEqual(await listBackups(paths.backupsDir), [], 'no unencrypted backup instead');
 
       await chmod(path.join(paths.instance, 'secrets/backup-passphrase'), 0o600);
@@ -303,7 +375,10 @@ describe('scheduled backups', () => {
       const passphrase = (await readFile(file, 'utf8')).trim();
       assert.ok(passphrase.length >= 32, 'a long random passphrase');
       assert.equal((await listBackups(paths.backupsDir))[0]?.encrypted, true);
-      await refused(restoreBackup({ paths, file: made.created.file, targets: noTargets }), /encrypted: give its passphrase/);
+      await refused(
+        restoreBackup({ paths, file: made.created.file, targets: noTargets }),
+        /encrypted: give its passphrase/,
+      );
       await restoreBackup({ paths, file: made.created.file, passphrase, targets: noTargets });
       // On its own machine a scheduled backup opens with the passphrase file (the console and the CLI pass it).
       await restoreBackup({ paths, file: made.created.file, defaultPassphrase: passphrase, targets: noTargets });

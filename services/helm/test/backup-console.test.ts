@@ -12,7 +12,11 @@ import { REPOSITORY_ROOT } from '../src/config.js';
 import { startConsole, type Console } from './console-harness.js';
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
-const form = (token: string) => ({ ...as(token), origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' });
+const form = (token: string) => ({
+  ...as(token),
+  origin: 'https://hive.example',
+  'content-type': 'application/x-www-form-urlencoded',
+});
 
 describe('backups console', () => {
   let c: Console;
@@ -25,8 +29,16 @@ describe('backups console', () => {
       backups: {
         backupsDir: paths.backupsDir,
         components: () => ['files'],
-        create: (passphrase) => createBackup({ paths, targets: [], trigger: 'manual', ...(passphrase === undefined ? {} : { passphrase }) }),
-        restore: (file, only, passphrase) => restoreBackup({ paths, file, only, ...(passphrase === undefined ? {} : { passphrase }), targets: () => Promise.resolve([]) }),
+        create: (passphrase) =>
+          createBackup({ paths, targets: [], trigger: 'manual', ...(passphrase === undefined ? {} : { passphrase }) }),
+        restore: (file, only, passphrase) =>
+          restoreBackup({
+            paths,
+            file,
+            only,
+            ...(passphrase === undefined ? {} : { passphrase }),
+            targets: () => Promise.resolve([]),
+          }),
       },
     });
   });
@@ -36,14 +48,29 @@ describe('backups console', () => {
   });
 
   it('refuses a technician everything', async () => {
-    for (const [method, url] of [['GET', '/backups'], ['POST', '/backups'], ['POST', '/backups/restore'], ['GET', '/backups/x.hmbak']] as const) {
-      const res = await c.app.inject({ method, url, headers: method === 'POST' ? form(c.tech) : as(c.tech), ...(method === 'POST' ? { payload: '' } : {}) });
+    for (const [method, url] of [
+      ['GET', '/backups'],
+      ['POST', '/backups'],
+      ['POST', '/backups/restore'],
+      ['GET', '/backups/x.hmbak'],
+    ] as const) {
+      const res = await c.app.inject({
+        method,
+        url,
+        headers: method === 'POST' ? form(c.tech) : as(c.tech),
+        ...(method === 'POST' ? { payload: '' } : {}),
+      });
       assert.equal(res.statusCode, 403, `${method} ${url}`);
     }
   });
 
   it('creates, lists, downloads and restores, each recorded', async () => {
-    const created = await c.app.inject({ method: 'POST', url: '/backups', headers: form(c.admin), payload: 'passphrase=' });
+    const created = await c.app.inject({
+      method: 'POST',
+      url: '/backups',
+      headers: form(c.admin),
+      payload: 'passphrase=',
+    });
     assert.equal(created.statusCode, 303);
     assert.match(String(created.headers.location), /^\/backups\?notice=Backup/);
     const [backup] = await readdirBackups(paths);
@@ -61,18 +88,35 @@ describe('backups console', () => {
     assert.deepEqual(download.rawPayload, await readFile(path.join(paths.backupsDir, backup)));
 
     await writeFile(path.join(paths.secretsDir, 'admin-password'), 'changed\n');
-    const restored = await c.app.inject({ method: 'POST', url: '/backups/restore', headers: form(c.admin), payload: `file=${backup}&component=files&confirm=yes` });
+    const restored = await c.app.inject({
+      method: 'POST',
+      url: '/backups/restore',
+      headers: form(c.admin),
+      payload: `file=${backup}&component=files&confirm=yes`,
+    });
     assert.equal(restored.statusCode, 303, restored.body);
     assert.equal(await readFile(path.join(paths.secretsDir, 'admin-password'), 'utf8'), 'original\n');
 
     const actions = (await listAudit(c.database.db)).map((row) => [row.action, row.result, row.actor]);
-    assert.deepEqual(actions.slice(0, 3).sort(), [['backup.create', 'success', 'alice'], ['backup.download', 'success', 'alice'], ['backup.restore', 'success', 'alice']].sort());
+    assert.deepEqual(
+      actions.slice(0, 3).sort(),
+      [
+        ['backup.create', 'success', 'alice'],
+        ['backup.download', 'success', 'alice'],
+        ['backup.restore', 'success', 'alice'],
+      ].sort(),
+    );
   });
 
   it('answers a corrupt archive with problem+json and records the failure', async () => {
     await mkdir(paths.backupsDir, { recursive: true });
     await writeFile(path.join(paths.backupsDir, 'broken.hmbak'), 'HIVEMATRIX-BACKUP\n\x00\x00\x00\x02{}');
-    const res = await c.app.inject({ method: 'POST', url: '/backups/restore', headers: form(c.admin), payload: 'file=broken.hmbak&component=files&confirm=yes' });
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/backups/restore',
+      headers: form(c.admin),
+      payload: 'file=broken.hmbak&component=files&confirm=yes',
+    });
     assert.equal(res.statusCode, 422);
     assert.match(String(res.headers['content-type']), /application\/problem\+json/);
     assert.match(res.json<{ detail: string }>().detail, /unsupported format|corrupt/);
@@ -82,9 +126,17 @@ describe('backups console', () => {
   });
 
   it('refuses paths outside the folder and components it may not restore', async () => {
-    assert.equal((await c.app.inject({ url: '/backups/..%2F..%2Fetc%2Fpasswd', headers: as(c.admin) })).statusCode, 400);
+    assert.equal(
+      (await c.app.inject({ url: '/backups/..%2F..%2Fetc%2Fpasswd', headers: as(c.admin) })).statusCode,
+      400,
+    );
     assert.equal((await c.app.inject({ url: '/backups/missing.hmbak', headers: as(c.admin) })).statusCode, 404);
-    const helm = await c.app.inject({ method: 'POST', url: '/backups/restore', headers: form(c.admin), payload: 'file=broken.hmbak&component=helm&confirm=yes' });
+    const helm = await c.app.inject({
+      method: 'POST',
+      url: '/backups/restore',
+      headers: form(c.admin),
+      payload: 'file=broken.hmbak&component=helm&confirm=yes',
+    });
     assert.equal(helm.statusCode, 422);
   });
 });

@@ -76,7 +76,8 @@ async function templateDatabase(adminUrl: string, rows: string[]): Promise<Datab
   const pool = new pg.Pool({ connectionString: target.url, max: 1 });
   try {
     await migrate(pool, { dir: target.migrationsDir });
-    for (const body of rows) await pool.query(`INSERT INTO notes (author_sub, author_name, body) VALUES ('a', 'A', $1)`, [body]);
+    for (const body of rows)
+      await pool.query(`INSERT INTO notes (author_sub, author_name, body) VALUES ('a', 'A', $1)`, [body]);
   } finally {
     await pool.end();
   }
@@ -140,7 +141,12 @@ describe('a backup an operator opens with standard tools', { timeout: 180_000 },
     assert.equal(listed.status, 0, listed.stderr);
     const names = listed.stdout.split('\n').filter((line) => line !== '');
     assert.deepEqual(names.slice(0, 2), ['manifest.json', 'SHA256SUMS']);
-    for (const name of ['files/configs/master_config.json', 'files/configs/platform_id', 'files/secrets/admin-password', 'db/template/0000.ndjson']) {
+    for (const name of [
+      'files/configs/master_config.json',
+      'files/configs/platform_id',
+      'files/secrets/admin-password',
+      'db/template/0000.ndjson',
+    ]) {
       assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
     }
 
@@ -151,11 +157,24 @@ describe('a backup an operator opens with standard tools', { timeout: 180_000 },
     const checked = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: unpacked, encoding: 'utf8' });
     assert.equal(checked.status, 0, checked.stdout + checked.stderr);
     assert.equal(await readFile(path.join(unpacked, 'files/secrets/admin-password'), 'utf8'), 'secret-one\n');
-    assert.equal((await stat(path.join(unpacked, 'files/secrets/admin-password'))).mode & 0o077, 0, 'a secret keeps its private mode');
-    const manifest = JSON.parse(await readFile(path.join(unpacked, 'manifest.json'), 'utf8')) as { kind: string; components: { name: string }[] };
+    assert.equal(
+      (await stat(path.join(unpacked, 'files/secrets/admin-password'))).mode & 0o077,
+      0,
+      'a secret keeps its private mode',
+    );
+    const manifest = JSON.parse(await readFile(path.join(unpacked, 'manifest.json'), 'utf8')) as {
+      kind: string;
+      components: { name: string }[];
+    };
     assert.equal(manifest.kind, 'hivematrix-backup');
-    assert.deepEqual(manifest.components.map((component) => component.name), ['files', 'template']);
-    const rows = (await readFile(path.join(unpacked, 'db/template/0000.ndjson'), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { body: string }).body);
+    assert.deepEqual(
+      manifest.components.map((component) => component.name),
+      ['files', 'template'],
+    );
+    const rows = (await readFile(path.join(unpacked, 'db/template/0000.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { body: string }).body);
     assert.deepEqual(rows, ['first note', 'second note']);
 
     // The decrypted file is itself a backup `hivematrix restore` takes.
@@ -177,16 +196,35 @@ describe('backups of the first format (.hmbak)', { timeout: 120_000 }, () => {
     adminUrl = await testServerUrl();
   });
 
-  for (const [file, passphrase] of [['plain.hmbak', undefined], ['encrypted.hmbak', 'fixture passphrase']] as const) {
+  for (const [file, passphrase] of [
+    ['plain.hmbak', undefined],
+    ['encrypted.hmbak', 'fixture passphrase'],
+  ] as const) {
     it(`restores ${file}, made by the writer before this format`, async () => {
       const target = await templateDatabase(adminUrl, ['written later, replaced by the restore']);
       const paths = await instance();
       try {
         if (passphrase !== undefined) {
-          await assert.rejects(restoreBackup({ paths, file: path.join(FIXTURES, file), targets: () => Promise.resolve([target]) }), /encrypted: give its passphrase/);
-          await assert.rejects(restoreBackup({ paths, file: path.join(FIXTURES, file), passphrase: 'wrong phrase', targets: () => Promise.resolve([target]) }), /wrong passphrase/);
+          await assert.rejects(
+            restoreBackup({ paths, file: path.join(FIXTURES, file), targets: () => Promise.resolve([target]) }),
+            /encrypted: give its passphrase/,
+          );
+          await assert.rejects(
+            restoreBackup({
+              paths,
+              file: path.join(FIXTURES, file),
+              passphrase: 'wrong phrase',
+              targets: () => Promise.resolve([target]),
+            }),
+            /wrong passphrase/,
+          );
         }
-        const result = await restoreBackup({ paths, file: path.join(FIXTURES, file), ...(passphrase === undefined ? {} : { passphrase }), targets: () => Promise.resolve([target]) });
+        const result = await restoreBackup({
+          paths,
+          file: path.join(FIXTURES, file),
+          ...(passphrase === undefined ? {} : { passphrase }),
+          targets: () => Promise.resolve([target]),
+        });
         assert.deepEqual(result.restored, ['files', 'template']);
         assert.equal(result.manifest.platform_id, 'fixture-platform-v1');
         assert.equal(await readFile(path.join(paths.secretsDir, 'admin-password'), 'utf8'), 'fixture-secret\n');
@@ -205,8 +243,19 @@ describe('a database restore loads beside the live database and swaps', { timeou
   let paths: HelmPaths;
   let backup: string;
   const leftovers = async (): Promise<string[]> =>
-    (await adminQuery<{ datname: string }>(adminUrl, `SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_rs\\_%' OR datname LIKE $1 || '\\_old\\_%'`, [target.database])).map((row) => row.datname);
-  const oid = async (): Promise<number | undefined> => (await adminQuery<{ oid: number }>(adminUrl, 'SELECT oid::int AS oid FROM pg_database WHERE datname = $1', [target.database]))[0]?.oid;
+    (
+      await adminQuery<{ datname: string }>(
+        adminUrl,
+        `SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_rs\\_%' OR datname LIKE $1 || '\\_old\\_%'`,
+        [target.database],
+      )
+    ).map((row) => row.datname);
+  const oid = async (): Promise<number | undefined> =>
+    (
+      await adminQuery<{ oid: number }>(adminUrl, 'SELECT oid::int AS oid FROM pg_database WHERE datname = $1', [
+        target.database,
+      ])
+    )[0]?.oid;
 
   before(async () => {
     adminUrl = await testServerUrl();
@@ -247,7 +296,8 @@ describe('a database restore loads beside the live database and swaps', { timeou
       // A row count that differs from the manifest is refused the same way.
       await assert.rejects(
         restoreDatabase(target, { ...component, tables: [{ ...table, rows: table.rows + 1 }] }, archive.fileOf),
-        (error: unknown) => error instanceof BackupError && /holds 1 rows in the archive, the manifest says 2/.test(error.message),
+        (error: unknown) =>
+          error instanceof BackupError && /holds 1 rows in the archive, the manifest says 2/.test(error.message),
       );
       assert.deepEqual(await notes(target.url), ['kept', 'after the backup']);
       assert.deepEqual(await leftovers(), []);
@@ -261,13 +311,22 @@ describe('a database restore loads beside the live database and swaps', { timeou
     const idle = new pg.Client({ connectionString: target.url });
     idle.on('error', () => undefined);
     await idle.connect(); // a straggling connection to the live database is ended, not waited for
-    const result = await restoreBackup({ paths, file: backup, only: 'template', targets: () => Promise.resolve([target]) });
+    const result = await restoreBackup({
+      paths,
+      file: backup,
+      only: 'template',
+      targets: () => Promise.resolve([target]),
+    });
     assert.deepEqual(result.restored, ['template']);
     await idle.end().catch(() => undefined);
     assert.deepEqual(await notes(target.url), ['kept']);
     assert.notEqual(await oid(), before, 'a new database under the same name');
     assert.deepEqual(await leftovers(), []);
-    const owner = await adminQuery<{ owner: string }>(adminUrl, 'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [target.database]);
+    const owner = await adminQuery<{ owner: string }>(
+      adminUrl,
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [target.database],
+    );
     assert.equal(owner[0]?.owner, target.role);
   });
 });
@@ -297,9 +356,15 @@ describe("age's passphrase stanza with scrypt on the thread pool", { timeout: 12
     const dir = await mkdtemp(path.join(tmpdir(), 'hm-age-cli-'));
     try {
       await writeFile(path.join(dir, 'plain.txt'), text);
-      const sealed = await age(`-p -o '${path.join(dir, 'sealed.age')}' '${path.join(dir, 'plain.txt')}'`, 'typed by an operator');
+      const sealed = await age(
+        `-p -o '${path.join(dir, 'sealed.age')}' '${path.join(dir, 'plain.txt')}'`,
+        'typed by an operator',
+      );
       assert.equal(sealed.code, 0, sealed.out);
-      assert.equal(await decryptWith(new ScryptIdentity('typed by an operator'), await readFile(path.join(dir, 'sealed.age'))), text);
+      assert.equal(
+        await decryptWith(new ScryptIdentity('typed by an operator'), await readFile(path.join(dir, 'sealed.age'))),
+        text,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

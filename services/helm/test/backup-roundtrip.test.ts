@@ -29,9 +29,18 @@ import type { HelmPaths } from '../src/paths.js';
 const logger = createLogger({ service: 'backup-test', level: 'silent' });
 
 /** A platform on the test server: the repository's apps, a temporary instance, unique database names. */
-async function testPlatform(): Promise<{ paths: HelmPaths; targets: DatabaseTarget[]; names: string[]; adminUrl: string }> {
+async function testPlatform(): Promise<{
+  paths: HelmPaths;
+  targets: DatabaseTarget[];
+  names: string[];
+  adminUrl: string;
+}> {
   const instance = await mkdtemp(path.join(tmpdir(), 'hm-backup-'));
-  const paths = platformPaths({ HIVEMATRIX_ROOT: REPOSITORY_ROOT, HIVEMATRIX_INSTANCE_DIR: instance, HIVEMATRIX_APPS_DIR: path.join(instance, 'apps') });
+  const paths = platformPaths({
+    HIVEMATRIX_ROOT: REPOSITORY_ROOT,
+    HIVEMATRIX_INSTANCE_DIR: instance,
+    HIVEMATRIX_APPS_DIR: path.join(instance, 'apps'),
+  });
   await loadPlatform(paths);
   const config = JSON.parse(await readFile(paths.masterConfig, 'utf8')) as {
     databases: { mode: string; admin_url?: string; apps: Record<string, { database: string; role: string }> };
@@ -84,7 +93,12 @@ async function adminLogsIn(url: string, password: string): Promise<string> {
   const database = openDatabase({ url, applicationName: 'backup-test', schema: identitySchema });
   try {
     const outcome = await attemptLogin(
-      { db: database.db, passwords: await createPasswordHasher(), policy: { maxFailures: 5, lockoutMs: 60_000 }, now: () => new Date() },
+      {
+        db: database.db,
+        passwords: await createPasswordHasher(),
+        policy: { maxFailures: 5, lockoutMs: 60_000 },
+        now: () => new Date(),
+      },
       'admin',
       password,
     );
@@ -134,30 +148,52 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     await query(identityUrl, `INSERT INTO groups (name) VALUES ('night-shift')`);
 
     const templateUrl = urlOf(targets, 'template');
-    await query(templateUrl, `INSERT INTO notes (author_sub, author_name, body) VALUES ('s1', 'Ann', 'first'), ('s2', 'Bob', 'second, with "quotes" and\nnewline ✓')`);
+    await query(
+      templateUrl,
+      `INSERT INTO notes (author_sub, author_name, body) VALUES ('s1', 'Ann', 'first'), ('s2', 'Bob', 'second, with "quotes" and\nnewline ✓')`,
+    );
     const codexUrl = urlOf(targets, 'codex');
-    await query(codexUrl, `INSERT INTO companies (account_number, name, contract_term, contract_start, domains) VALUES ('ACME-1', 'Acme', '1 Year', '2024-02-29', '{acme.example,acme.test}')`);
+    await query(
+      codexUrl,
+      `INSERT INTO companies (account_number, name, contract_term, contract_start, domains) VALUES ('ACME-1', 'Acme', '1 Year', '2024-02-29', '{acme.example,acme.test}')`,
+    );
     const ledgerUrl = urlOf(targets, 'ledger');
     const snapshot = `INSERT INTO snapshots (account_number, company_name, period, version, invoice_number, supersedes_id, total_cents, inputs, result, csv, sha256, accepted_by, accepted_at)
       VALUES ('ACME-1', 'Acme', '2026-10', $1, $2, $3, 12345, '{"a":1}', '{"total":123.45}', 'x,y', 'abc', 'admin', now()) RETURNING id`;
     const [first] = await query<{ id: string }>(ledgerUrl, snapshot, [1, 'INV-1', null]);
     await query(ledgerUrl, snapshot, [2, 'INV-2', first?.id]);
-    await query(urlOf(targets, 'helm'), `INSERT INTO audit_trail (at, actor, action, target, result, detail) VALUES (now(), 'admin', 'service.restart', 'codex', 'success', NULL)`);
+    await query(
+      urlOf(targets, 'helm'),
+      `INSERT INTO audit_trail (at, actor, action, target, result, detail) VALUES (now(), 'admin', 'service.restart', 'codex', 'success', NULL)`,
+    );
 
     const before = {
-      users: await query(identityUrl, 'SELECT id, username, password_hash, created_at::text FROM users ORDER BY username'),
+      users: await query(
+        identityUrl,
+        'SELECT id, username, password_hash, created_at::text FROM users ORDER BY username',
+      ),
       groups: await query(identityUrl, 'SELECT id, name FROM groups ORDER BY name'),
       notes: await query(templateUrl, 'SELECT id, author_sub, body, created_at::text FROM notes ORDER BY id'),
-      companies: await query(codexUrl, 'SELECT id, account_number, contract_end::text, domains FROM companies ORDER BY id'),
+      companies: await query(
+        codexUrl,
+        'SELECT id, account_number, contract_end::text, domains FROM companies ORDER BY id',
+      ),
       snapshots: await query(ledgerUrl, 'SELECT id, supersedes_id, inputs, result FROM snapshots ORDER BY id'),
     };
 
     const lines: string[] = [];
-    const backup = await backupPlatform(paths, { trigger: 'manual', passphrase: 'correct horse battery staple', onProgress: (text) => lines.push(text) });
+    const backup = await backupPlatform(paths, {
+      trigger: 'manual',
+      passphrase: 'correct horse battery staple',
+      onProgress: (text) => lines.push(text),
+    });
     assert.equal((await stat(backup.file)).mode & 0o777, 0o600);
     assert.equal((await stat(paths.backupsDir)).mode & 0o777, 0o700);
     const everything = ['files', ...targets.map((target) => target.component)].sort();
-    assert.ok(['codex', 'helm', 'identity', 'ledger', 'template'].every((name) => everything.includes(name)), everything.join(', '));
+    assert.ok(
+      ['codex', 'helm', 'identity', 'ledger', 'template'].every((name) => everything.includes(name)),
+      everything.join(', '),
+    );
     assert.deepEqual(backup.manifest.components.map((component) => component.name).sort(), everything);
     assert.ok(lines.some((line) => line.includes('database identity')));
     await copyFile(backup.file, outside);
@@ -179,27 +215,52 @@ describe('backup → wipe → restore', { timeout: 240_000 }, () => {
     assert.equal(await adminLogsIn(identityUrl, adminPassword), 'ok');
     assert.equal(await adminLogsIn(identityUrl, 'not the password at all'), 'invalid');
 
-    assert.deepEqual(await query(identityUrl, 'SELECT id, username, password_hash, created_at::text FROM users ORDER BY username'), before.users);
+    assert.deepEqual(
+      await query(identityUrl, 'SELECT id, username, password_hash, created_at::text FROM users ORDER BY username'),
+      before.users,
+    );
     assert.deepEqual(await query(identityUrl, 'SELECT id, name FROM groups ORDER BY name'), before.groups);
-    assert.deepEqual(await query(templateUrl, 'SELECT id, author_sub, body, created_at::text FROM notes ORDER BY id'), before.notes);
-    assert.deepEqual(await query(codexUrl, 'SELECT id, account_number, contract_end::text, domains FROM companies ORDER BY id'), before.companies);
+    assert.deepEqual(
+      await query(templateUrl, 'SELECT id, author_sub, body, created_at::text FROM notes ORDER BY id'),
+      before.notes,
+    );
+    assert.deepEqual(
+      await query(codexUrl, 'SELECT id, account_number, contract_end::text, domains FROM companies ORDER BY id'),
+      before.companies,
+    );
     assert.equal((before.companies[0] as { contract_end: string }).contract_end, '2025-02-28');
-    assert.deepEqual(await query(ledgerUrl, 'SELECT id, supersedes_id, inputs, result FROM snapshots ORDER BY id'), before.snapshots);
+    assert.deepEqual(
+      await query(ledgerUrl, 'SELECT id, supersedes_id, inputs, result FROM snapshots ORDER BY id'),
+      before.snapshots,
+    );
     assert.equal((await query(urlOf(targets, 'helm'), 'SELECT count(*)::int AS n FROM audit_trail'))[0]?.n, 1);
 
     // Sequences continue after the restored rows; ledger's immutability trigger is in force again.
-    const [next] = await query<{ id: string }>(templateUrl, `INSERT INTO notes (author_sub, author_name, body) VALUES ('s3', 'Cy', 'after') RETURNING id`);
+    const [next] = await query<{ id: string }>(
+      templateUrl,
+      `INSERT INTO notes (author_sub, author_name, body) VALUES ('s3', 'Cy', 'after') RETURNING id`,
+    );
     assert.ok(Number(next?.id) > Math.max(...before.notes.map((note) => Number((note as { id: string }).id))));
     await assert.rejects(query(ledgerUrl, `UPDATE snapshots SET notes = 'changed'`), /immutable/);
   });
 
   it('works from the CLI: backup with progress, list, restore one service, refuse a corrupt file', async () => {
     const { paths, targets } = platform;
-    const env = { HIVEMATRIX_ROOT: paths.root, HIVEMATRIX_INSTANCE_DIR: paths.instance, HIVEMATRIX_APPS_DIR: paths.appsDir };
+    const env = {
+      HIVEMATRIX_ROOT: paths.root,
+      HIVEMATRIX_INSTANCE_DIR: paths.instance,
+      HIVEMATRIX_APPS_DIR: paths.appsDir,
+    };
     const run = async (argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> => {
       let out = '';
       let err = '';
-      const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text), isTTY: false, env, readStdin: () => Promise.resolve(stdin) });
+      const code = await main(argv, {
+        out: (text) => (out += text),
+        err: (text) => (err += text),
+        isTTY: false,
+        env,
+        readStdin: () => Promise.resolve(stdin),
+      });
       return { code, out, err };
     };
     const templateUrl = urlOf(targets, 'template');

@@ -43,34 +43,65 @@ function capture(env: Record<string, string>) {
   };
 }
 
-const line = (time: string, level: string, msg: string, extra: Record<string, unknown> = {}) => `${JSON.stringify({ level, time, service: 'x', msg, ...extra })}\n`;
+const line = (time: string, level: string, msg: string, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ level, time, service: 'x', msg, ...extra })}\n`;
 
 describe('hivematrix logs', () => {
   it('merges services by time and filters by level, text and time', async () => {
     const { paths, env } = await createFixture({ apps: [] });
     await mkdir(paths.logsDir, { recursive: true });
-    await writeFile(paths.logFile('core'), line('2026-11-25T10:00:00.000Z', 'info', 'core up') + line('2026-11-25T10:00:03.000Z', 'error', 'core boom', { err: { message: 'ECONNREFUSED' } }));
-    await writeFile(paths.logFile('template.log'.replace('.log', '')), line('2026-11-25T10:00:01.000Z', 'warn', 'template slow') + 'a raw stack line\n' + line('2026-11-25T10:00:02.000Z', 'debug', 'template detail'));
+    await writeFile(
+      paths.logFile('core'),
+      line('2026-11-25T10:00:00.000Z', 'info', 'core up') +
+        line('2026-11-25T10:00:03.000Z', 'error', 'core boom', { err: { message: 'ECONNREFUSED' } }),
+    );
+    await writeFile(
+      paths.logFile('template.log'.replace('.log', '')),
+      line('2026-11-25T10:00:01.000Z', 'warn', 'template slow') +
+        'a raw stack line\n' +
+        line('2026-11-25T10:00:02.000Z', 'debug', 'template detail'),
+    );
     await writeFile(`${paths.logFile('core')}.1`, line('2026-11-25T09:00:00.000Z', 'info', 'core old'));
 
     const all = capture(env);
     assert.equal(await main(['logs'], all.io), 0, all.err());
-    assert.deepEqual(all.out().trim().split('\n').map((text) => text.replace(/^\S+ /, '')), [
-      'INFO  [core] core up',
-      'WARN  [template] template slow',
-      'INFO  [template] a raw stack line',
-      'DEBUG [template] template detail',
-      'ERROR [core] core boom (ECONNREFUSED)',
-    ]);
+    assert.deepEqual(
+      all
+        .out()
+        .trim()
+        .split('\n')
+        .map((text) => text.replace(/^\S+ /, '')),
+      [
+        'INFO  [core] core up',
+        'WARN  [template] template slow',
+        'INFO  [template] a raw stack line',
+        'DEBUG [template] template detail',
+        'ERROR [core] core boom (ECONNREFUSED)',
+      ],
+    );
     const warn = capture(env);
     await main(['logs', '--level', 'warn'], warn.io);
-    assert.deepEqual(warn.out().trim().split('\n').map((text) => text.replace(/^\S+ /, '')), ['WARN  [template] template slow', 'ERROR [core] core boom (ECONNREFUSED)']);
+    assert.deepEqual(
+      warn
+        .out()
+        .trim()
+        .split('\n')
+        .map((text) => text.replace(/^\S+ /, '')),
+      ['WARN  [template] template slow', 'ERROR [core] core boom (ECONNREFUSED)'],
+    );
     const grep = capture(env);
     await main(['logs', 'template', '--grep', 'RAW'], grep.io);
-    assert.match(grep.out(), /^\S+ INFO {2}\[template\] a raw stack line\n$/, 'a raw line takes the time of the line before it');
+    assert.match(
+      grep.out(),
+      /^\S+ INFO {2}\[template\] a raw stack line\n$/,
+      'a raw line takes the time of the line before it',
+    );
     const json = capture(env);
     await main(['logs', 'core', '-n', '1', '--json'], json.io);
-    assert.equal(json.out(), line('2026-11-25T10:00:03.000Z', 'error', 'core boom', { err: { message: 'ECONNREFUSED' } }));
+    assert.equal(
+      json.out(),
+      line('2026-11-25T10:00:03.000Z', 'error', 'core boom', { err: { message: 'ECONNREFUSED' } }),
+    );
     const since = capture(env);
     const context: CliContext = { io: since.io, paths };
     await logsCommand(context, 'core', { since: '80m', now: Date.parse('2026-11-25T10:30:00.000Z') });
@@ -88,9 +119,16 @@ describe('hivematrix logs', () => {
     await writeFile(paths.logFile('web'), line('2026-11-25T10:00:00.000Z', 'info', 'before'));
     const run = capture(env);
     const controller = new AbortController();
-    const following = logsCommand({ io: run.io, paths }, 'web', { follow: true, level: 'info', signal: controller.signal });
+    const following = logsCommand({ io: run.io, paths }, 'web', {
+      follow: true,
+      level: 'info',
+      signal: controller.signal,
+    });
     await run.waitFor('before');
-    await appendFile(paths.logFile('web'), line('2026-11-25T10:00:01.000Z', 'info', 'appended') + line('2026-11-25T10:00:01.000Z', 'debug', 'hidden'));
+    await appendFile(
+      paths.logFile('web'),
+      line('2026-11-25T10:00:01.000Z', 'info', 'appended') + line('2026-11-25T10:00:01.000Z', 'debug', 'hidden'),
+    );
     await run.waitFor('appended');
     await writeFile(paths.logFile('web'), line('2026-11-25T10:00:02.000Z', 'info', 'after rotation'));
     await run.waitFor('after rotation');
@@ -102,7 +140,8 @@ describe('hivematrix logs', () => {
 
 describe('hivematrix new-service', () => {
   it('renames identifiers, strings and the port in the template text', () => {
-    const source = "export const SERVICE_NAME = 'template';\nexport const DEFAULT_PORT = 5040;\nexport type TemplateConfig = 1;\nconst templateEnvSchema = 2; // instance/template/.env\n";
+    const source =
+      "export const SERVICE_NAME = 'template';\nexport const DEFAULT_PORT = 5040;\nexport type TemplateConfig = 1;\nconst templateEnvSchema = 2; // instance/template/.env\n";
     assert.equal(
       renameTemplate(source, 'asset-tracker', 5123),
       "export const SERVICE_NAME = 'asset-tracker';\nexport const DEFAULT_PORT = 5123;\nexport type AssetTrackerConfig = 1;\nconst assetTrackerEnvSchema = 2; // instance/asset-tracker/.env\n",
@@ -118,7 +157,10 @@ describe('hivematrix new-service', () => {
     await symlink(path.join(REPOSITORY_ROOT, 'node_modules'), path.join(paths.root, 'node_modules'));
     const run = capture(env);
     assert.equal(await main(['new-service', 'demo'], run.io), 0, run.err());
-    const manifest = JSON.parse(await readFile(path.join(paths.root, 'services', 'demo', 'package.json'), 'utf8')) as { name: string; hivematrix: { service: string; port: number } };
+    const manifest = JSON.parse(await readFile(path.join(paths.root, 'services', 'demo', 'package.json'), 'utf8')) as {
+      name: string;
+      hivematrix: { service: string; port: number };
+    };
     assert.equal(manifest.name, '@hivematrix/demo');
     assert.equal(manifest.hivematrix.service, 'demo');
     const port = manifest.hivematrix.port;
@@ -127,17 +169,24 @@ describe('hivematrix new-service', () => {
     assert.match(config, /SERVICE_NAME = 'demo'/);
     assert.match(config, new RegExp(`DEFAULT_PORT = ${port}`));
     assert.match(config, /export function loadDemoConfig/);
-    const services = JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<string, { port: number; url: string }>;
+    const services = JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<
+      string,
+      { port: number; url: string }
+    >;
     assert.equal(services.demo?.port, port);
     assert.match(await readFile(paths.envFile('demo'), 'utf8'), /DATABASE_URL="postgres:\/\/demo:/);
     assert.match(run.out(), /the platform is not running/);
 
     // The renamed code loads and runs: a bad configuration is refused with status 78, naming the service's variables.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(paths.root, 'services', 'demo', 'src', 'main.ts')], {
-      cwd: REPOSITORY_ROOT,
-      env: { PATH: process.env.PATH, HIVEMATRIX_INSTANCE_DIR: path.join(paths.root, 'nowhere'), PORT: 'x' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(paths.root, 'services', 'demo', 'src', 'main.ts')],
+      {
+        cwd: REPOSITORY_ROOT,
+        env: { PATH: process.env.PATH, HIVEMATRIX_INSTANCE_DIR: path.join(paths.root, 'nowhere'), PORT: 'x' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -159,7 +208,10 @@ describe('hivematrix install', () => {
   async function appFolder(parent: string, name: string): Promise<string> {
     const dir = path.join(parent, `${name}-source`);
     await mkdir(path.join(dir, 'src'), { recursive: true });
-    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name, hivematrix: { service: name, install: 'echo prepared > install-marker' } }));
+    await writeFile(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name, hivematrix: { service: name, install: 'echo prepared > install-marker' } }),
+    );
     await writeFile(path.join(dir, 'src', 'main.ts'), '// app\n');
     return dir;
   }
@@ -176,7 +228,13 @@ describe('hivematrix install', () => {
 
     const repository = await appFolder(paths.root, 'assets');
     const git = promisify(execFile);
-    const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' };
+    const gitEnv = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@x',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@x',
+    };
     await git('git', ['init', '-q'], { cwd: repository, env: gitEnv });
     await git('git', ['add', '.'], { cwd: repository, env: gitEnv });
     await git('git', ['commit', '-qm', 'app'], { cwd: repository, env: gitEnv });
@@ -202,7 +260,12 @@ describe('hivematrix systemd and doctor', () => {
     const run = capture(env);
     assert.equal(await main(['systemd'], run.io), 0, run.err());
     const unit = await readFile(path.join(paths.instance, 'hivematrix.service'), 'utf8');
-    assert.match(unit, new RegExp(`ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --import file:\\S+tsx\\S+ ${paths.root}/services/helm/src/main.ts`));
+    assert.match(
+      unit,
+      new RegExp(
+        `ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --import file:\\S+tsx\\S+ ${paths.root}/services/helm/src/main.ts`,
+      ),
+    );
     assert.match(unit, /KillMode=mixed/);
     assert.match(unit, new RegExp(`Environment=HIVEMATRIX_INSTANCE_DIR=${paths.instance}`));
     assert.doesNotMatch(unit, /CAP_NET_BIND_SERVICE/, 'no capability for the default port 8443');
@@ -215,7 +278,9 @@ describe('hivematrix systemd and doctor', () => {
     const taken = (blocker.address() as { port: number }).port;
     try {
       await loadPlatform(paths);
-      const config = JSON.parse(await readFile(paths.masterConfig, 'utf8')) as { apps: Record<string, Record<string, unknown>> };
+      const config = JSON.parse(await readFile(paths.masterConfig, 'utf8')) as {
+        apps: Record<string, Record<string, unknown>>;
+      };
       config.apps.template = { ...config.apps.template, port: taken };
       await writeFile(paths.masterConfig, JSON.stringify(config), { mode: 0o600 });
       await main(['config', 'sync'], capture(env).io);
@@ -224,7 +289,10 @@ describe('hivematrix systemd and doctor', () => {
       assert.equal(await main(['doctor'], run.io), 1);
       const text = run.out();
       assert.match(text, new RegExp(`✗ permissions .*identity/\\.env .* is 644`));
-      assert.match(text, new RegExp(`fix: chmod 600 ${paths.envFile('identity').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+      assert.match(
+        text,
+        new RegExp(`fix: chmod 600 ${paths.envFile('identity').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+      );
       assert.match(text, new RegExp(`✗ ports +${taken}, needed by template, is in use by pid ${process.pid}`));
       assert.match(text, /✓ node/);
       assert.match(text, /✓ registry/);

@@ -18,7 +18,10 @@ async function envOf(paths: HelmPaths, service: string): Promise<Record<string, 
 
 const mode = async (file: string): Promise<string> => ((await stat(file)).mode & 0o777).toString(8);
 
-async function editConfig(paths: HelmPaths, edit: (config: Record<string, Record<string, unknown>>) => void): Promise<void> {
+async function editConfig(
+  paths: HelmPaths,
+  edit: (config: Record<string, Record<string, unknown>>) => void,
+): Promise<void> {
   const config = JSON.parse(await readFile(paths.masterConfig, 'utf8')) as Record<string, Record<string, unknown>>;
   edit(config);
   await writeFile(paths.masterConfig, JSON.stringify(config, null, 2));
@@ -27,7 +30,11 @@ async function editConfig(paths: HelmPaths, edit: (config: Record<string, Record
 function capture(env: Record<string, string>) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env }, out, err };
+  return {
+    io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env },
+    out,
+    err,
+  };
 }
 
 describe('master configuration', () => {
@@ -48,7 +55,11 @@ describe('master configuration', () => {
     for (const secret of secrets) assert.match(secret, /^[0-9a-f]{64}$/);
     assert.equal(config.databases.embedded.port, 54321);
     // The fixture's registry gives core no database (the platform's own registry does).
-    assert.deepEqual(Object.keys(config.databases.apps).sort(), ['helm', 'identity', 'template'], 'the fixture\'s core and nexus have no database');
+    assert.deepEqual(
+      Object.keys(config.databases.apps).sort(),
+      ['helm', 'identity', 'template'],
+      "the fixture's core and nexus have no database",
+    );
 
     const text = await readFile(paths.masterConfig, 'utf8');
     const again = await loadPlatform(paths, { randomBytes: () => Buffer.alloc(32, 0xee), freePort: async () => 1 });
@@ -78,8 +89,13 @@ describe('master configuration', () => {
       (config.system as Record<string, unknown>).log_level = 'loud';
       (config.keycloak as Record<string, unknown>).admin_client_secret = 'short';
     });
-    await assert.rejects(readMasterConfig(paths.masterConfig), (error: Error) =>
-      error.message.includes(paths.masterConfig) && /system\.log_level/.test(error.message) && /keycloak\.admin_client_secret/.test(error.message));
+    await assert.rejects(
+      readMasterConfig(paths.masterConfig),
+      (error: Error) =>
+        error.message.includes(paths.masterConfig) &&
+        /system\.log_level/.test(error.message) &&
+        /keycloak\.admin_client_secret/.test(error.message),
+    );
   });
 });
 
@@ -98,14 +114,30 @@ describe('env and conf files', () => {
     assert.equal(template.SERVICES_FILE, paths.servicesFile);
     assert.equal(template.SERVICE_SECRET, loaded.config.apps.template?.secret);
     const db = loaded.config.databases;
-    assert.equal(template.DATABASE_URL, `postgres://template:${db.apps.template?.password}@127.0.0.1:${db.embedded.port}/template`);
+    assert.equal(
+      template.DATABASE_URL,
+      `postgres://template:${db.apps.template?.password}@127.0.0.1:${db.embedded.port}/template`,
+    );
     assert.equal(await mode(paths.envFile('template')), '600');
     assert.equal((await envOf(paths, 'core')).DATABASE_URL, undefined);
 
-    const conf = JSON.parse(await readFile(paths.confFile('template'), 'utf8')) as { database: Record<string, unknown>; listen: unknown };
-    assert.deepEqual(conf.database, { host: '127.0.0.1', port: db.embedded.port, name: 'template', user: 'template', mode: 'embedded' });
+    const conf = JSON.parse(await readFile(paths.confFile('template'), 'utf8')) as {
+      database: Record<string, unknown>;
+      listen: unknown;
+    };
+    assert.deepEqual(conf.database, {
+      host: '127.0.0.1',
+      port: db.embedded.port,
+      name: 'template',
+      user: 'template',
+      mode: 'embedded',
+    });
     assert.deepEqual(conf.listen, { host: '127.0.0.1', port: 5040 });
-    assert.doesNotMatch(await readFile(paths.confFile('template'), 'utf8'), new RegExp(db.apps.template?.password ?? 'x'), 'no password in the conf file');
+    assert.doesNotMatch(
+      await readFile(paths.confFile('template'), 'utf8'),
+      new RegExp(db.apps.template?.password ?? 'x'),
+      'no password in the conf file',
+    );
   });
 
   it('configures core, identity and nexus with the identity URLs, client secrets and the secret hashes', async () => {
@@ -124,7 +156,12 @@ describe('env and conf files', () => {
     assert.equal(core.IDENTITY_ADMIN_CLIENT_SECRET, config.keycloak.admin_client_secret);
     const hashes = JSON.parse(await readFile(core.SERVICE_SECRETS_FILE ?? '', 'utf8')) as Record<string, string>;
     assert.deepEqual(Object.keys(hashes).sort(), ['core', 'helm', 'identity', 'nexus', 'template']);
-    assert.equal(hashes.nexus, createHash('sha256').update(config.apps.nexus?.secret ?? '').digest('hex'));
+    assert.equal(
+      hashes.nexus,
+      createHash('sha256')
+        .update(config.apps.nexus?.secret ?? '')
+        .digest('hex'),
+    );
     assert.equal(await mode(core.SERVICE_SECRETS_FILE ?? ''), '600');
 
     const identity = await envOf(paths, 'identity');
@@ -150,19 +187,31 @@ describe('env and conf files', () => {
   it('moves every URL to a new hostname and keeps every password and secret', async () => {
     const { paths } = await createFixture();
     await syncAll(await loadPlatform(paths), new GeneratedWriter(paths));
-    const before = { template: await envOf(paths, 'template'), identity: await envOf(paths, 'identity'), nexus: await envOf(paths, 'nexus') };
+    const before = {
+      template: await envOf(paths, 'template'),
+      identity: await envOf(paths, 'identity'),
+      nexus: await envOf(paths, 'nexus'),
+    };
     const configBefore = await readMasterConfig(paths.masterConfig);
     await editConfig(paths, (config) => {
       (config.system as Record<string, unknown>).hostname = 'hive.example.com';
       (config.redis as Record<string, unknown>).url = 'redis://10.0.0.5:6379';
     });
     await syncAll(await loadPlatform(paths), new GeneratedWriter(paths));
-    const after = { template: await envOf(paths, 'template'), identity: await envOf(paths, 'identity'), nexus: await envOf(paths, 'nexus') };
+    const after = {
+      template: await envOf(paths, 'template'),
+      identity: await envOf(paths, 'identity'),
+      nexus: await envOf(paths, 'nexus'),
+    };
     assert.equal(after.identity.IDENTITY_ISSUER, 'https://hive.example.com:8443/keycloak/realms/hivematrix');
     assert.equal(after.identity.IDENTITY_GATEWAY_REDIRECT_URIS, 'https://hive.example.com:8443/keycloak-callback');
     assert.equal(after.nexus.PUBLIC_URL, 'https://hive.example.com:8443');
     assert.equal(after.nexus.REDIS_URL, 'redis://10.0.0.5:6379');
-    assert.equal(after.template.REDIS_URL, 'redis://10.0.0.5:6379', 'every service shares its rate limit through Redis');
+    assert.equal(
+      after.template.REDIS_URL,
+      'redis://10.0.0.5:6379',
+      'every service shares its rate limit through Redis',
+    );
     assert.equal(after.template.NEXUS_URL, 'https://hive.example.com:8443');
     assert.equal(after.template.DATABASE_URL, before.template.DATABASE_URL);
     assert.equal(after.template.SERVICE_SECRET, before.template.SERVICE_SECRET);
@@ -191,7 +240,10 @@ describe('env and conf files', () => {
     assert.equal(template.PORT, '6040');
     assert.equal(template.LOG_LEVEL, 'debug');
     assert.equal(template.FEATURE_X, 'on "quoted"');
-    assert.equal(template.DATABASE_URL, `postgres://template:${loaded.config.databases.apps.template?.password}@db.internal:6543/template?sslmode=require`);
+    assert.equal(
+      template.DATABASE_URL,
+      `postgres://template:${loaded.config.databases.apps.template?.password}@db.internal:6543/template?sslmode=require`,
+    );
     assert.equal(template.CORE_SERVICE_URL, 'http://127.0.0.1:5000');
     await assert.rejects(stat(paths.envFile('core')), 'a disabled app gets no env file');
     const services = JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<string, { port: number }>;

@@ -16,12 +16,19 @@ describe('hivematrix demo', () => {
   let instance: string;
   let database: { url: string; drop: () => Promise<void> };
   const output: string[] = [];
-  const io = () => ({ out: (text: string) => output.push(text), err: (text: string) => output.push(text), isTTY: false, env: { PATH: process.env.PATH, HOME: process.env.HOME, HIVEMATRIX_INSTANCE_DIR: instance } });
+  const io = () => ({
+    out: (text: string) => output.push(text),
+    err: (text: string) => output.push(text),
+    isTTY: false,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HIVEMATRIX_INSTANCE_DIR: instance },
+  });
   const demoCompanies = async () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      return (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM companies WHERE account_number LIKE 'DEMO-%'")).rows[0]?.n;
+      return (
+        await client.query<{ n: number }>("SELECT count(*)::int AS n FROM companies WHERE account_number LIKE 'DEMO-%'")
+      ).rows[0]?.n;
     } finally {
       await client.end();
     }
@@ -44,7 +51,11 @@ describe('hivematrix demo', () => {
 
   it('loads the demo into codex and removes it again', async () => {
     await mkdir(path.join(instance, 'codex'), { recursive: true });
-    await writeFile(path.join(instance, 'codex', '.env'), `SERVICE_NAME=codex\nDATABASE_URL=${database.url}\nLOG_LEVEL=warn\n`, { mode: 0o600 });
+    await writeFile(
+      path.join(instance, 'codex', '.env'),
+      `SERVICE_NAME=codex\nDATABASE_URL=${database.url}\nLOG_LEVEL=warn\n`,
+      { mode: 0o600 },
+    );
     output.length = 0;
     assert.equal(await main(['demo'], io()), 0, output.join(''));
     assert.match(output.join(''), /loaded the demo MSP: 6 companies/);

@@ -35,17 +35,27 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
   });
   after(() => rm(instance, { recursive: true, force: true }));
 
-  const of = <K extends KubeObject['kind']>(kind: K) => objects.filter((object): object is Extract<KubeObject, { kind?: K }> => object.kind === kind);
+  const of = <K extends KubeObject['kind']>(kind: K) =>
+    objects.filter((object): object is Extract<KubeObject, { kind?: K }> => object.kind === kind);
 
   it('passes every consistency check', () => {
     assert.deepEqual(checkManifests(objects), []);
   });
 
   it('has a Deployment, Service and PodDisruptionBudget per active service, helm included; autoscalers for nexus and core; an Ingress for nexus only', () => {
-    const expected = activeApps(context).map((app) => app.name).sort();
+    const expected = activeApps(context)
+      .map((app) => app.name)
+      .sort();
     assert.ok(expected.includes('helm'));
-    assert.ok(expected.includes('nexus') && expected.includes('core') && expected.includes('codex'), expected.join(','));
-    const names = (kind: KubeObject['kind']) => objects.filter((object) => object.kind === kind).map((object) => object.metadata?.name ?? '').sort();
+    assert.ok(
+      expected.includes('nexus') && expected.includes('core') && expected.includes('codex'),
+      expected.join(','),
+    );
+    const names = (kind: KubeObject['kind']) =>
+      objects
+        .filter((object) => object.kind === kind)
+        .map((object) => object.metadata?.name ?? '')
+        .sort();
     assert.deepEqual(names('Deployment'), expected);
     assert.deepEqual(names('Service'), expected);
     assert.deepEqual(names('PodDisruptionBudget'), expected);
@@ -55,7 +65,9 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     // Core's instances share their signing keys through its database: no volume, no key folder.
     assert.deepEqual(names('PersistentVolumeClaim'), []);
     const core = of('Deployment').find((deployment) => deployment.metadata?.name === 'core');
-    assert.ok(core?.spec?.template.spec?.containers[0]?.volumeMounts?.every((mount) => !mount.mountPath?.endsWith('/keys')));
+    assert.ok(
+      core?.spec?.template.spec?.containers[0]?.volumeMounts?.every((mount) => !mount.mountPath?.endsWith('/keys')),
+    );
     assert.equal(of('ConfigMap').find((config) => config.metadata?.name === 'core-config')?.data?.KEYS_DIR, undefined);
   });
 
@@ -65,27 +77,47 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.match(codexSecret?.stringData?.DATABASE_URL ?? '', /^postgres(ql)?:\/\/[^@]+@postgresql:5432\//);
     assert.equal(codexSecret?.stringData?.SERVICE_SECRET, context.config.apps.codex?.secret);
     assert.equal(codexConfig?.data?.DATABASE_URL, undefined);
-    assert.equal(codexConfig?.data?.CORE_SERVICE_URL, `http://core:${context.platform.apps.find((app) => app.name === 'core')?.port}`);
+    assert.equal(
+      codexConfig?.data?.CORE_SERVICE_URL,
+      `http://core:${context.platform.apps.find((app) => app.name === 'core')?.port}`,
+    );
     assert.equal(codexConfig?.data?.HOST, '0.0.0.0');
     for (const config of of('ConfigMap')) {
-      assert.doesNotMatch(JSON.stringify(config.data), /127\.0\.0\.1/, `${config.metadata?.name} still points at this machine`);
+      assert.doesNotMatch(
+        JSON.stringify(config.data),
+        /127\.0\.0\.1/,
+        `${config.metadata?.name} still points at this machine`,
+      );
     }
     assert.equal(codexConfig?.data?.NEXUS_URL, context.derived.publicUrl, 'the public URL stays public');
     // No path of this machine: every file a service is told about is in its pod.
     const named: [string, string][] = [
-      ...of('ConfigMap').flatMap((config): [string, string][] => Object.values(config.data ?? {}).map((value) => [config.metadata?.name ?? '', value])),
-      ...of('Secret').flatMap((secret): [string, string][] => Object.values(secret.stringData ?? {}).map((value) => [secret.metadata?.name ?? '', value])),
+      ...of('ConfigMap').flatMap((config): [string, string][] =>
+        Object.values(config.data ?? {}).map((value) => [config.metadata?.name ?? '', value]),
+      ),
+      ...of('Secret').flatMap((secret): [string, string][] =>
+        Object.values(secret.stringData ?? {}).map((value) => [secret.metadata?.name ?? '', value]),
+      ),
     ];
     for (const [name, value] of named.filter(([, entry]) => entry.startsWith('/'))) {
       assert.match(value, /^\/(var\/lib|etc)\/hivematrix(\/|$)/, `${name}: ${value}`);
     }
     const identityConfig = of('ConfigMap').find((config) => config.metadata?.name === 'identity-config')?.data ?? {};
-    assert.equal(identityConfig.IDENTITY_BACKCHANNEL_CONNECT_ADDRESS, undefined, 'identity accepts only an IP address there');
+    assert.equal(
+      identityConfig.IDENTITY_BACKCHANNEL_CONNECT_ADDRESS,
+      undefined,
+      'identity accepts only an IP address there',
+    );
     assert.equal(identityConfig.IDENTITY_BACKCHANNEL_INSECURE_LOCAL, 'false');
     const nexusSecret = of('Secret').find((secret: Secret) => secret.metadata?.name === 'nexus-secrets');
     assert.ok(nexusSecret?.stringData?.REDIS_URL !== undefined, 'several gateways share sessions through Redis');
-    for (const secret of of('Secret').filter((s) => /-secrets$/.test(s.metadata?.name ?? '') && s.metadata?.name !== 'helm-secrets')) {
-      assert.ok(secret.stringData?.REDIS_URL !== undefined, `${secret.metadata?.name ?? ''}: instances share rate limits through Redis`);
+    for (const secret of of('Secret').filter(
+      (s) => /-secrets$/.test(s.metadata?.name ?? '') && s.metadata?.name !== 'helm-secrets',
+    )) {
+      assert.ok(
+        secret.stringData?.REDIS_URL !== undefined,
+        `${secret.metadata?.name ?? ''}: instances share rate limits through Redis`,
+      );
     }
   });
 
@@ -93,7 +125,11 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     const deployments = of('Deployment');
     const helm = deployments.find((deployment) => deployment.metadata?.name === 'helm');
     assert.equal(helm?.spec?.replicas, 1);
-    assert.deepEqual(helm?.spec?.strategy, { type: 'Recreate' }, 'never two monitors, samplers or retention jobs at once');
+    assert.deepEqual(
+      helm?.spec?.strategy,
+      { type: 'Recreate' },
+      'never two monitors, samplers or retention jobs at once',
+    );
     assert.deepEqual(helm?.spec?.template.spec?.containers[0]?.args, ['helm']);
     assert.equal(helm?.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.path, '/health');
     // helm keeps its state in PostgreSQL: no claim of its own.
@@ -118,23 +154,39 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
       assert.equal(deployment.spec?.replicas, ['nexus', 'core'].includes(name) ? undefined : 2, name);
     }
     // The services table helm reads names every service by its Service, helm included.
-    const table = JSON.parse(of('ConfigMap').find((config) => config.metadata?.name === 'hivematrix-services')?.data?.['services.json'] ?? '{}') as Record<string, { url: string }>;
+    const table = JSON.parse(
+      of('ConfigMap').find((config) => config.metadata?.name === 'hivematrix-services')?.data?.['services.json'] ??
+        '{}',
+    ) as Record<string, { url: string }>;
     assert.equal(table.helm?.url, `http://helm:${helmPort}`);
     assert.equal(table.codex?.url, `http://codex:${context.platform.apps.find((app) => app.name === 'codex')?.port}`);
     // Helm calls core (revoking sessions), so core knows its secret's hash.
-    const hashes = JSON.parse(of('Secret').find((secret) => secret.metadata?.name === 'core-files')?.stringData?.['service-secrets.json'] ?? '{}') as Record<string, string>;
+    const hashes = JSON.parse(
+      of('Secret').find((secret) => secret.metadata?.name === 'core-files')?.stringData?.['service-secrets.json'] ??
+        '{}',
+    ) as Record<string, string>;
     assert.match(hashes.helm ?? '', /^[0-9a-f]{64}$/);
     // Helm's migrations run in the migration Job with the others'.
     const job = of('Job')[0];
     assert.ok(job?.spec?.template.spec?.initContainers?.some((container) => container.name === 'migrate-helm'));
   });
 
-  it('puts alert channels holding credentials in helm\'s Secret', () => {
-    const alerts = { ...context.config.alerts, webhook_url: 'https://hooks.example/T0/B0/s3cr3t-token', smtp_url: 'smtps://alerts:pw-123456@mail.example', email_to: 'ops@example.com' };
+  it("puts alert channels holding credentials in helm's Secret", () => {
+    const alerts = {
+      ...context.config.alerts,
+      webhook_url: 'https://hooks.example/T0/B0/s3cr3t-token',
+      smtp_url: 'smtps://alerts:pw-123456@mail.example',
+      email_to: 'ops@example.com',
+    };
     const configured: GenerationContext = { ...context, config: { ...context.config, alerts } };
     const rendered = allObjects(configured);
-    const config = rendered.find((object): object is ConfigMap => object.kind === 'ConfigMap' && object.metadata?.name === 'helm-config')?.data ?? {};
-    const secret = rendered.find((object): object is Secret => object.kind === 'Secret' && object.metadata?.name === 'helm-secrets')?.stringData ?? {};
+    const config =
+      rendered.find(
+        (object): object is ConfigMap => object.kind === 'ConfigMap' && object.metadata?.name === 'helm-config',
+      )?.data ?? {};
+    const secret =
+      rendered.find((object): object is Secret => object.kind === 'Secret' && object.metadata?.name === 'helm-secrets')
+        ?.stringData ?? {};
     assert.equal(secret.ALERT_WEBHOOK_URL, 'https://hooks.example/T0/B0/s3cr3t-token');
     assert.equal(secret.ALERT_SMTP_URL, 'smtps://alerts:pw-123456@mail.example');
     assert.equal(config.ALERT_EMAIL_TO, 'ops@example.com');
@@ -147,40 +199,65 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
       const container = deployment.spec?.template.spec?.containers[0];
       assert.equal(container?.readinessProbe?.httpGet?.path, '/health');
       assert.equal(container?.livenessProbe?.httpGet?.path, '/health');
-      assert.equal(container?.readinessProbe?.httpGet?.scheme, deployment.metadata?.name === 'nexus' ? 'HTTPS' : 'HTTP');
+      assert.equal(
+        container?.readinessProbe?.httpGet?.scheme,
+        deployment.metadata?.name === 'nexus' ? 'HTTPS' : 'HTTP',
+      );
       assert.ok(container?.resources?.requests?.memory !== undefined && container.resources.requests.cpu !== undefined);
     }
   });
 
   it('the checker catches a Service selecting nothing, a secret in a ConfigMap, a missing Secret and a wrong probe path', () => {
     const broken = structuredClone(objects);
-    const service = broken.find((object): object is Service => object.kind === 'Service' && object.metadata?.name === 'codex');
+    const service = broken.find(
+      (object): object is Service => object.kind === 'Service' && object.metadata?.name === 'codex',
+    );
     if (service?.spec) service.spec.selector = { 'app.kubernetes.io/name': 'kodex' };
-    const config = broken.find((object): object is ConfigMap => object.kind === 'ConfigMap' && object.metadata?.name === 'ledger-config');
-    const ledgerUrl = of('Secret').find((secret) => secret.metadata?.name === 'ledger-secrets')?.stringData?.DATABASE_URL ?? '';
+    const config = broken.find(
+      (object): object is ConfigMap => object.kind === 'ConfigMap' && object.metadata?.name === 'ledger-config',
+    );
+    const ledgerUrl =
+      of('Secret').find((secret) => secret.metadata?.name === 'ledger-secrets')?.stringData?.DATABASE_URL ?? '';
     if (config?.data) config.data.NOTE = `copy of ${ledgerUrl}`;
-    const deployment = broken.find((object): object is Deployment => object.kind === 'Deployment' && object.metadata?.name === 'beacon');
+    const deployment = broken.find(
+      (object): object is Deployment => object.kind === 'Deployment' && object.metadata?.name === 'beacon',
+    );
     const container = deployment?.spec?.template.spec?.containers[0];
     if (container?.readinessProbe?.httpGet) container.readinessProbe.httpGet.path = '/healthz';
     if (container?.envFrom?.[1]?.secretRef) container.envFrom[1].secretRef.name = 'beacon-secret';
     const problems = checkManifests(broken);
-    assert.ok(problems.some((problem) => problem.startsWith('Service/codex selects no')), problems.join('\n'));
-    assert.ok(problems.some((problem) => problem.includes("ConfigMap/ledger-config NOTE holds a Secret's value")), problems.join('\n'));
-    assert.ok(problems.some((problem) => problem.includes('/healthz')), problems.join('\n'));
-    assert.ok(problems.some((problem) => problem.includes('Secret beacon-secret does not exist')), problems.join('\n'));
+    assert.ok(
+      problems.some((problem) => problem.startsWith('Service/codex selects no')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((problem) => problem.includes("ConfigMap/ledger-config NOTE holds a Secret's value")),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((problem) => problem.includes('/healthz')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((problem) => problem.includes('Secret beacon-secret does not exist')),
+      problems.join('\n'),
+    );
   });
 
   it('writes a kustomize base and an overlay per environment, owner-only, as YAML kubectl reads', async () => {
     const out = path.join(instance, 'k8s');
     const err: string[] = [];
     const printed: string[] = [];
-    const code = await main(['deploy', 'kubernetes', '--out', out, '--env', 'staging', '--env', 'production', '--tag', '1.2.3'], {
-      out: (text) => printed.push(text),
-      err: (text) => err.push(text),
-      isTTY: false,
-      env,
-      readStdin: async () => '',
-    });
+    const code = await main(
+      ['deploy', 'kubernetes', '--out', out, '--env', 'staging', '--env', 'production', '--tag', '1.2.3'],
+      {
+        out: (text) => printed.push(text),
+        err: (text) => err.push(text),
+        isTTY: false,
+        env,
+        readStdin: async () => '',
+      },
+    );
     assert.equal(code, 0, err.join(''));
     assert.match(printed.join(''), /kubectl apply -k/);
     const base = parse(await readFile(path.join(out, 'base', 'kustomization.yaml'), 'utf8')) as { resources: string[] };
@@ -190,10 +267,18 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
       for (const document of documents) assert.deepEqual(document.errors, [], file);
     }
     assert.deepEqual((await readdir(path.join(out, 'overlays'))).sort(), ['production', 'staging']);
-    const overlay = parse(await readFile(path.join(out, 'overlays', 'production', 'kustomization.yaml'), 'utf8')) as { namespace: string; images: { newTag: string }[]; resources: string[] };
+    const overlay = parse(await readFile(path.join(out, 'overlays', 'production', 'kustomization.yaml'), 'utf8')) as {
+      namespace: string;
+      images: { newTag: string }[];
+      resources: string[];
+    };
     assert.equal(overlay.namespace, 'hivematrix-production');
     assert.equal(overlay.images[0]?.newTag, '1.2.3');
     assert.deepEqual(overlay.resources, ['../../base']);
-    assert.equal((await stat(path.join(out, 'base', 'codex.yaml'))).mode & 0o077, 0, 'secrets are not readable by others');
+    assert.equal(
+      (await stat(path.join(out, 'base', 'codex.yaml'))).mode & 0o077,
+      0,
+      'secrets are not readable by others',
+    );
   });
 });

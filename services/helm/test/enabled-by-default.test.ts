@@ -21,16 +21,22 @@ describe('apps off by default on a new installation', () => {
     const registry = JSON.parse(await readFile(path.join(REPOSITORY_ROOT, 'apps_registry.json'), 'utf8')) as {
       default_apps: Record<string, { enabled_by_default?: boolean }>;
     };
-    const off = Object.entries(registry.default_apps).filter(([, app]) => app.enabled_by_default === false).map(([name]) => name);
+    const off = Object.entries(registry.default_apps)
+      .filter(([, app]) => app.enabled_by_default === false)
+      .map(([name]) => name);
     assert.deepEqual(off, ['template']);
   });
 
   it('writes enabled: false once, keeps it out of the menu, and `hivematrix enable` turns it on for good', async () => {
-    const registry = { ...FIXTURE_REGISTRY, default_apps: { template: { ...FIXTURE_REGISTRY.default_apps.template, enabled_by_default: false } } };
+    const registry = {
+      ...FIXTURE_REGISTRY,
+      default_apps: { template: { ...FIXTURE_REGISTRY.default_apps.template, enabled_by_default: false } },
+    };
     const { paths, env } = await createFixture({ registry });
     await syncAll(await loadPlatform(paths), new GeneratedWriter(paths));
     const enabled = async () => (await readMasterConfig(paths.masterConfig))?.apps.template?.enabled;
-    const menu = async () => Object.keys(JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<string, unknown>);
+    const menu = async () =>
+      Object.keys(JSON.parse(await readFile(paths.servicesFile, 'utf8')) as Record<string, unknown>);
     assert.equal(await enabled(), false);
     assert.ok(!(await menu()).includes('template'), 'not in the gateway (side panel) on a new install');
 

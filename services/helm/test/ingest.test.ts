@@ -2,7 +2,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { createLogDestination, createLogger, createLogShipper, createLocalKeySet, createTokenVerifier, type ServiceApp } from '@hivematrix/sdk';
+import {
+  createLogDestination,
+  createLogger,
+  createLogShipper,
+  createLocalKeySet,
+  createTokenVerifier,
+  type ServiceApp,
+} from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase, type Database } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys, type TestDatabase, type TestKeys } from '@hivematrix/sdk/testing';
 import { buildApp } from '../src/app.js';
@@ -12,7 +19,15 @@ import type { PlatformStatus } from '../src/status.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const STATUS: PlatformStatus = {
-  daemon: { pid: 1, state: 'running', started_at: NOW.toISOString(), public_url: 'https://localhost:8443', admin_password_file: '/x', steps: [], error: null },
+  daemon: {
+    pid: 1,
+    state: 'running',
+    started_at: NOW.toISOString(),
+    public_url: 'https://localhost:8443',
+    admin_password_file: '/x',
+    steps: [],
+    error: null,
+  },
   services: [],
 };
 
@@ -36,7 +51,11 @@ describe('helm HTTP app', () => {
       logger: createLogger({ service: 'helm', level: 'silent' }),
       db: database.db,
       ping: database.ping,
-      verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'helm', now: () => NOW.getTime() }),
+      verifier: createTokenVerifier({
+        keySet: createLocalKeySet(keys.jwks),
+        serviceName: 'helm',
+        now: () => NOW.getTime(),
+      }),
       now: () => NOW,
       status: () => STATUS,
       control: { start: refuse, stop: refuse, restart: refuse, enable: refuse, disable: refuse },
@@ -53,7 +72,12 @@ describe('helm HTTP app', () => {
   });
 
   const ingest = async (token: string | undefined, body: unknown) =>
-    app.inject({ method: 'POST', url: '/api/logs/ingest', headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, payload: body as object });
+    app.inject({
+      method: 'POST',
+      url: '/api/logs/ingest',
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      payload: body as object,
+    });
 
   it('answers /health in the contract shape (degraded while core is unreachable)', async () => {
     const res = await app.inject({ url: '/health' });
@@ -69,8 +93,22 @@ describe('helm HTTP app', () => {
     const res = await ingest(token, {
       service_name: 'codex',
       logs: [
-        { level: 'ERROR', message: 'boom', timestamp: '2026-11-25T11:59:00.000Z', context: { path: '/x' }, trace_id: 'c0ffee', user_id: 'u1' },
-        { level: 'warn', message: 'careful', timestamp: '2026-11-25T11:59:01', context: {}, trace_id: null, user_id: null },
+        {
+          level: 'ERROR',
+          message: 'boom',
+          timestamp: '2026-11-25T11:59:00.000Z',
+          context: { path: '/x' },
+          trace_id: 'c0ffee',
+          user_id: 'u1',
+        },
+        {
+          level: 'warn',
+          message: 'careful',
+          timestamp: '2026-11-25T11:59:01',
+          context: {},
+          trace_id: null,
+          user_id: null,
+        },
         { level: 'shouting', message: 'x'.repeat(12_000) },
       ],
     });
@@ -78,7 +116,14 @@ describe('helm HTTP app', () => {
     assert.deepEqual(res.json(), { success: true, ingested: 3 });
     const rows = await database.db.select().from(logEntries).orderBy(logEntries.id);
     assert.equal(rows.length, 3);
-    assert.deepEqual(rows.map((row) => [row.serviceName, row.level]), [['codex', 'ERROR'], ['codex', 'WARNING'], ['codex', 'INFO']]);
+    assert.deepEqual(
+      rows.map((row) => [row.serviceName, row.level]),
+      [
+        ['codex', 'ERROR'],
+        ['codex', 'WARNING'],
+        ['codex', 'INFO'],
+      ],
+    );
     assert.equal(rows[0]?.traceId, 'c0ffee');
     assert.deepEqual(rows[0]?.context, { path: '/x' });
     assert.equal(rows[1]?.timestamp.toISOString(), '2026-11-25T11:59:01.000Z', 'a timestamp without offset is UTC');
@@ -95,12 +140,21 @@ describe('helm HTTP app', () => {
     assert.equal((await ingest(user, { logs: [{ level: 'INFO', message: 'hi' }] })).statusCode, 403);
     assert.equal((await ingest(undefined, { logs: [{ level: 'INFO', message: 'hi' }] })).statusCode, 401);
     const forOther = await keys.mintServiceToken('codex', 'ledger', { now: NOW.getTime() });
-    assert.equal((await ingest(forOther, { logs: [{ level: 'INFO', message: 'hi' }] })).statusCode, 401, 'a token for another audience');
+    assert.equal(
+      (await ingest(forOther, { logs: [{ level: 'INFO', message: 'hi' }] })).statusCode,
+      401,
+      'a token for another audience',
+    );
   });
 
   it('refuses a malformed batch whole, with the fields named', async () => {
     const token = await keys.mintServiceToken('ledger', 'helm', { now: NOW.getTime() });
-    const res = await ingest(token, { logs: [{ level: 'INFO', message: 'ok' }, { level: 'INFO', message: 42, timestamp: 'yesterday' }] });
+    const res = await ingest(token, {
+      logs: [
+        { level: 'INFO', message: 'ok' },
+        { level: 'INFO', message: 42, timestamp: 'yesterday' },
+      ],
+    });
     assert.equal(res.statusCode, 400);
     const problem = res.json<{ code: string; errors: { path: string }[] }>();
     assert.equal(problem.code, 'validation_failed');
@@ -123,14 +177,33 @@ describe('helm HTTP app', () => {
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     const token = await keys.mintServiceToken('knowledgetree', 'helm', { now: NOW.getTime() });
     const failures: unknown[] = [];
-    const shipper = createLogShipper({ service: 'knowledgetree', helmUrl: `http://127.0.0.1:${port}`, getToken: async () => token, onError: (error) => failures.push(error) });
-    const logger = createLogger({ service: 'knowledgetree', level: 'info', destination: createLogDestination(shipper, { write: () => undefined }) });
+    const shipper = createLogShipper({
+      service: 'knowledgetree',
+      helmUrl: `http://127.0.0.1:${port}`,
+      getToken: async () => token,
+      onError: (error) => failures.push(error),
+    });
+    const logger = createLogger({
+      service: 'knowledgetree',
+      level: 'info',
+      destination: createLogDestination(shipper, { write: () => undefined }),
+    });
     logger.error({ correlation_id: 'abc-123', user_id: 'u-7', path: '/graph' }, 'graph query failed');
     logger.info('done');
     await shipper.close();
     assert.deepEqual(failures, []);
-    const rows = await database.db.select().from(logEntries).where(eq(logEntries.serviceName, 'knowledgetree')).orderBy(logEntries.id);
-    assert.deepEqual(rows.map((row) => [row.level, row.message, row.traceId, row.userId]), [['ERROR', 'graph query failed', 'abc-123', 'u-7'], ['INFO', 'done', null, null]]);
+    const rows = await database.db
+      .select()
+      .from(logEntries)
+      .where(eq(logEntries.serviceName, 'knowledgetree'))
+      .orderBy(logEntries.id);
+    assert.deepEqual(
+      rows.map((row) => [row.level, row.message, row.traceId, row.userId]),
+      [
+        ['ERROR', 'graph query failed', 'abc-123', 'u-7'],
+        ['INFO', 'done', null, null],
+      ],
+    );
     assert.equal(rows[0]?.context.path, '/graph');
   });
 
@@ -141,8 +214,14 @@ describe('helm HTTP app', () => {
     const ok = await app.inject({ url: '/api/services', headers: { authorization: `Bearer ${admin}` } });
     assert.equal(ok.statusCode, 200);
     assert.equal(ok.json<PlatformStatus>().daemon.public_url, 'https://localhost:8443');
-    assert.equal((await app.inject({ url: '/api/services', headers: { authorization: `Bearer ${tech}` } })).statusCode, 403);
-    assert.equal((await app.inject({ url: '/api/services', headers: { authorization: `Bearer ${service}` } })).statusCode, 403);
+    assert.equal(
+      (await app.inject({ url: '/api/services', headers: { authorization: `Bearer ${tech}` } })).statusCode,
+      403,
+    );
+    assert.equal(
+      (await app.inject({ url: '/api/services', headers: { authorization: `Bearer ${service}` } })).statusCode,
+      403,
+    );
     assert.equal((await app.inject({ url: '/api/services', headers: { accept: 'application/json' } })).statusCode, 401);
   });
 });

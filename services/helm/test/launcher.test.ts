@@ -24,7 +24,10 @@ describe('the hivematrix launcher', () => {
       const { stdout: version } = await promisify(execFile)(node, ['-p', 'process.versions.node.split(".")[0]']);
       if (Number(version) < 22 && !projectNodeInstalled) {
         // Without .tools/ (./start.sh or ./test.sh installs it) the launcher must say what to do.
-        await assert.rejects(promisify(execFile)(node, [LAUNCHER, '--help'], { cwd: REPOSITORY_ROOT }), /run \.\/start\.sh once/);
+        await assert.rejects(
+          promisify(execFile)(node, [LAUNCHER, '--help'], { cwd: REPOSITORY_ROOT }),
+          /run \.\/start\.sh once/,
+        );
         continue;
       }
       const { stdout } = await promisify(execFile)(node, [LAUNCHER, '--help'], { cwd: REPOSITORY_ROOT });

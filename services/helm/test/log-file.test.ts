@@ -16,9 +16,19 @@ describe('service log files', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['web.log', 'web.log.1', 'web.log.2']);
     for (const name of ['web.log.1', 'web.log.2']) assert.ok((await stat(path.join(dir, name))).size >= 100);
     // Nothing is lost between the current file and the kept ones: they hold the newest lines in order.
-    const kept = [await readFile(`${file}.2`, 'utf8'), await readFile(`${file}.1`, 'utf8'), await readFile(file, 'utf8')].join('');
-    const numbers = kept.trim().split('\n').map((line) => Number(line.split(' ')[1]));
-    assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, index) => 40 - numbers.length + index));
+    const kept = [
+      await readFile(`${file}.2`, 'utf8'),
+      await readFile(`${file}.1`, 'utf8'),
+      await readFile(file, 'utf8'),
+    ].join('');
+    const numbers = kept
+      .trim()
+      .split('\n')
+      .map((line) => Number(line.split(' ')[1]));
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: numbers.length }, (_, index) => 40 - numbers.length + index),
+    );
     assert.equal(numbers.at(-1), 39);
   });
 

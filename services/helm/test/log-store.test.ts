@@ -10,7 +10,14 @@ import { sql } from 'drizzle-orm';
 import { migrate, migrationsDir, openDatabase, type Database } from '@hivematrix/sdk/db';
 import { createTestDatabase, type TestDatabase } from '@hivematrix/sdk/testing';
 import { LOG_LEVELS, queryLogs, type LogFilter } from '../src/db/log-query.js';
-import { countLogEntries, enforceLogRetention, entryBytes, insertLogEntries, purgeLogEntries, trimLogEntriesToBytes } from '../src/db/logs.js';
+import {
+  countLogEntries,
+  enforceLogRetention,
+  entryBytes,
+  insertLogEntries,
+  purgeLogEntries,
+  trimLogEntriesToBytes,
+} from '../src/db/logs.js';
 import { logEntries, schema, type LogEntryRow, type NewLogEntry } from '../src/db/schema.js';
 
 const BASE = Date.UTC(2026, 10, 25, 10, 0);
@@ -67,7 +74,12 @@ describe('helm log store', () => {
     const ids: number[] = [];
     let cursor = filter.after;
     for (let pages = 0; pages < 100; pages += 1) {
-      const page = await queryLogs(database.db, cursor === undefined ? filter : { ...filter, after: cursor }, size, window);
+      const page = await queryLogs(
+        database.db,
+        cursor === undefined ? filter : { ...filter, after: cursor },
+        size,
+        window,
+      );
       assert.ok(page.entries.length <= size);
       ids.push(...page.entries.map((entry) => entry.id));
       if (page.next === null) return ids;
@@ -77,22 +89,51 @@ describe('helm log store', () => {
   };
 
   it('stores a batch in one statement, keeping order, nulls and contexts, all or nothing', async () => {
-    const many = Array.from({ length: 5000 }, (_, index) => ({ timestamp: new Date(BASE + index), serviceName: 'codex', level: 'INFO', message: `m${index}` }));
+    const many = Array.from({ length: 5000 }, (_, index) => ({
+      timestamp: new Date(BASE + index),
+      serviceName: 'codex',
+      level: 'INFO',
+      message: `m${index}`,
+    }));
     assert.equal(await insertLogEntries(database.db, many), 5000, 'more rows than one multi-row INSERT could bind');
     const rows = await all();
     assert.deepEqual(rows.map((row) => row.message).slice(0, 3), ['m0', 'm1', 'm2']);
     assert.equal(rows.at(-1)?.message, 'm4999');
     assert.deepEqual(rows[0]?.context, {});
     assert.equal(rows[0]?.traceId, null);
-    assert.ok(rows.every((row, index) => row.timestamp.getTime() === BASE + index), 'timestamps keep their milliseconds and zone');
+    assert.ok(
+      rows.every((row, index) => row.timestamp.getTime() === BASE + index),
+      'timestamps keep their milliseconds and zone',
+    );
 
     await database.db.execute(sql`TRUNCATE log_entries`);
-    await insertLogEntries(database.db, [{ timestamp: new Date(BASE), receivedAt: new Date(BASE + 5), serviceName: 'ledger', level: 'ERROR', message: 'x', context: { a: [1, 'two'], q: 'it\'s "quoted"' }, traceId: 't', userId: 'u', hostname: 'h', processId: 42 }]);
+    await insertLogEntries(database.db, [
+      {
+        timestamp: new Date(BASE),
+        receivedAt: new Date(BASE + 5),
+        serviceName: 'ledger',
+        level: 'ERROR',
+        message: 'x',
+        context: { a: [1, 'two'], q: 'it\'s "quoted"' },
+        traceId: 't',
+        userId: 'u',
+        hostname: 'h',
+        processId: 42,
+      },
+    ]);
     const [row] = await all();
     assert.deepEqual(row?.context, { a: [1, 'two'], q: 'it\'s "quoted"' });
-    assert.deepEqual([row?.receivedAt.getTime(), row?.traceId, row?.userId, row?.hostname, row?.processId], [BASE + 5, 't', 'u', 'h', 42]);
+    assert.deepEqual(
+      [row?.receivedAt.getTime(), row?.traceId, row?.userId, row?.hostname, row?.processId],
+      [BASE + 5, 't', 'u', 'h', 42],
+    );
 
-    await assert.rejects(insertLogEntries(database.db, [{ timestamp: new Date(BASE), serviceName: 'codex', level: 'INFO', message: 'ok' }, { timestamp: new Date(BASE), serviceName: 'codex', level: 'LOUD', message: 'bad' }]));
+    await assert.rejects(
+      insertLogEntries(database.db, [
+        { timestamp: new Date(BASE), serviceName: 'codex', level: 'INFO', message: 'ok' },
+        { timestamp: new Date(BASE), serviceName: 'codex', level: 'LOUD', message: 'bad' },
+      ]),
+    );
     assert.equal(await countLogEntries(database.db), 1, 'a batch with one bad row stores nothing');
   });
 
@@ -115,9 +156,14 @@ describe('helm log store', () => {
     for (const filter of filters) {
       const want = expected(rows, filter);
       assert.ok(filter.text !== '%' || want.length === 12, 'the literal % only in its own message');
-      assert.deepEqual((await queryLogs(database.db, filter, 100)).entries.map((entry) => entry.id), want, JSON.stringify(filter));
+      assert.deepEqual(
+        (await queryLogs(database.db, filter, 100)).entries.map((entry) => entry.id),
+        want,
+        JSON.stringify(filter),
+      );
       assert.deepEqual(await walk(filter, 4), want, `paged: ${JSON.stringify(filter)}`);
-      if (filter.text !== undefined) assert.deepEqual(await walk(filter, 4, 7), want, `text beyond a 7-row window: ${JSON.stringify(filter)}`);
+      if (filter.text !== undefined)
+        assert.deepEqual(await walk(filter, 4, 7), want, `text beyond a 7-row window: ${JSON.stringify(filter)}`);
     }
   });
 
@@ -125,11 +171,26 @@ describe('helm log store', () => {
     // Inserted out of order: ids do not follow time, and 30 entries share one timestamp.
     const same = new Date(BASE + 5000);
     await insertLogEntries(database.db, [
-      ...Array.from({ length: 30 }, (_, index) => ({ timestamp: same, serviceName: SERVICES[index % 3] ?? 'codex', level: 'INFO', message: `tie ${index}` })),
-      ...Array.from({ length: 10 }, (_, index) => ({ timestamp: new Date(BASE + 9000 - index * 1000), serviceName: 'codex', level: 'INFO', message: `tie later ${index}` })),
+      ...Array.from({ length: 30 }, (_, index) => ({
+        timestamp: same,
+        serviceName: SERVICES[index % 3] ?? 'codex',
+        level: 'INFO',
+        message: `tie ${index}`,
+      })),
+      ...Array.from({ length: 10 }, (_, index) => ({
+        timestamp: new Date(BASE + 9000 - index * 1000),
+        serviceName: 'codex',
+        level: 'INFO',
+        message: `tie later ${index}`,
+      })),
     ]);
     const rows = await all();
-    for (const [filter, window] of [[{}, undefined], [{ text: 'tie' }, 5], [{ service: 'codex', text: 'tie' }, 3], [{ text: 'tie 2' }, 4]] as const) {
+    for (const [filter, window] of [
+      [{}, undefined],
+      [{ text: 'tie' }, 5],
+      [{ service: 'codex', text: 'tie' }, 3],
+      [{ text: 'tie 2' }, 4],
+    ] as const) {
       const want = expected(rows, filter);
       for (const size of [1, 3, 7]) {
         const got = await walk(filter, size, window);
@@ -141,20 +202,51 @@ describe('helm log store', () => {
 
   it('deletes by age (received time), keeping what is newer', async () => {
     await insertLogEntries(database.db, [
-      { timestamp: new Date(BASE), receivedAt: new Date(BASE - 3 * 86_400_000), serviceName: 'codex', level: 'INFO', message: 'old' },
+      {
+        timestamp: new Date(BASE),
+        receivedAt: new Date(BASE - 3 * 86_400_000),
+        serviceName: 'codex',
+        level: 'INFO',
+        message: 'old',
+      },
       // A client clock in the past does not make a fresh entry old: age is helm's received time.
-      { timestamp: new Date(BASE - 30 * 86_400_000), receivedAt: new Date(BASE), serviceName: 'codex', level: 'INFO', message: 'fresh, wrong clock' },
+      {
+        timestamp: new Date(BASE - 30 * 86_400_000),
+        receivedAt: new Date(BASE),
+        serviceName: 'codex',
+        level: 'INFO',
+        message: 'fresh, wrong clock',
+      },
       { timestamp: new Date(BASE), receivedAt: new Date(BASE), serviceName: 'codex', level: 'INFO', message: 'fresh' },
     ]);
     assert.equal(await purgeLogEntries(database.db, new Date(BASE - 86_400_000)), 1);
-    assert.deepEqual((await all()).map((row) => row.message), ['fresh, wrong clock', 'fresh']);
+    assert.deepEqual(
+      (await all()).map((row) => row.message),
+      ['fresh, wrong clock', 'fresh'],
+    );
   });
 
   it('keeps the newest entries within a byte budget, and a second run deletes nothing more', async () => {
-    await insertLogEntries(database.db, Array.from({ length: 200 }, (_, index) => ({ timestamp: new Date(BASE + index), serviceName: 'codex', level: 'INFO', message: `${index} ${'x'.repeat(index % 2 === 0 ? 200 : 2000)}` })));
-    const sizes = async () => (await database.db.execute<{ id: string; bytes: number }>(sql`SELECT id, ${entryBytes} AS bytes FROM log_entries ORDER BY id DESC`)).rows;
+    await insertLogEntries(
+      database.db,
+      Array.from({ length: 200 }, (_, index) => ({
+        timestamp: new Date(BASE + index),
+        serviceName: 'codex',
+        level: 'INFO',
+        message: `${index} ${'x'.repeat(index % 2 === 0 ? 200 : 2000)}`,
+      })),
+    );
+    const sizes = async () =>
+      (
+        await database.db.execute<{ id: string; bytes: number }>(
+          sql`SELECT id, ${entryBytes} AS bytes FROM log_entries ORDER BY id DESC`,
+        )
+      ).rows;
     const before = await sizes();
-    assert.ok((before[0]?.bytes ?? 0) < (before[1]?.bytes ?? 0), 'a long repetitive message counts as stored (compressed by PostgreSQL)');
+    assert.ok(
+      (before[0]?.bytes ?? 0) < (before[1]?.bytes ?? 0),
+      'a long repetitive message counts as stored (compressed by PostgreSQL)',
+    );
     const total = before.reduce((sum, row) => sum + row.bytes, 0);
     assert.equal(await trimLogEntriesToBytes(database.db, total), 0, 'within budget');
 
@@ -166,16 +258,41 @@ describe('helm log store', () => {
     assert.ok(kept <= budget, `${kept} bytes kept within ${budget}`);
     const firstGone = before[after.length];
     assert.ok(firstGone !== undefined && kept + firstGone.bytes > budget, 'as many as fit are kept');
-    assert.deepEqual(after.map((row) => row.id), before.slice(0, after.length).map((row) => row.id), 'the newest are kept');
+    assert.deepEqual(
+      after.map((row) => row.id),
+      before.slice(0, after.length).map((row) => row.id),
+      'the newest are kept',
+    );
     assert.equal(await trimLogEntriesToBytes(database.db, budget), 0, 'deleted space is not counted again');
   });
 
   it('applies age, row and byte limits together', async () => {
-    await insertLogEntries(database.db, Array.from({ length: 50 }, (_, index) => ({ timestamp: new Date(BASE + index), receivedAt: new Date(BASE + index * 60_000), serviceName: 'ledger', level: 'INFO', message: `entry ${index}` })));
+    await insertLogEntries(
+      database.db,
+      Array.from({ length: 50 }, (_, index) => ({
+        timestamp: new Date(BASE + index),
+        receivedAt: new Date(BASE + index * 60_000),
+        serviceName: 'ledger',
+        level: 'INFO',
+        message: `entry ${index}`,
+      })),
+    );
     assert.equal(await enforceLogRetention(database.db, { receivedBefore: new Date(BASE + 10 * 60_000) }), 10);
     assert.equal(await enforceLogRetention(database.db, { maxRows: 30 }), 10);
-    const [one] = (await database.db.execute<{ bytes: number }>(sql`SELECT max(${entryBytes}) AS bytes FROM log_entries`)).rows;
-    assert.equal(await enforceLogRetention(database.db, { receivedBefore: new Date(BASE), maxRows: 30, maxBytes: (one?.bytes ?? 0) * 5 }), 25);
-    assert.deepEqual((await all()).map((row) => row.message), ['entry 45', 'entry 46', 'entry 47', 'entry 48', 'entry 49']);
+    const [one] = (
+      await database.db.execute<{ bytes: number }>(sql`SELECT max(${entryBytes}) AS bytes FROM log_entries`)
+    ).rows;
+    assert.equal(
+      await enforceLogRetention(database.db, {
+        receivedBefore: new Date(BASE),
+        maxRows: 30,
+        maxBytes: (one?.bytes ?? 0) * 5,
+      }),
+      25,
+    );
+    assert.deepEqual(
+      (await all()).map((row) => row.message),
+      ['entry 45', 'entry 46', 'entry 47', 'entry 48', 'entry 49'],
+    );
   });
 });

@@ -30,19 +30,41 @@ describe('helm console: logs histogram', () => {
   it('counts entries by level in equal slices of the range, under the other filters', async () => {
     const histogram = await logHistogram(c.database.db, {}, at(0), at(60), 6);
     assert.equal(histogram.bucketMs, 10 * 60_000);
-    assert.deepEqual(histogram.buckets.map((bucket) => bucket.total), [3, 1, 0, 0, 0, 2]);
+    assert.deepEqual(
+      histogram.buckets.map((bucket) => bucket.total),
+      [3, 1, 0, 0, 0, 2],
+    );
     assert.deepEqual(histogram.buckets[0]?.counts, { DEBUG: 0, INFO: 1, WARNING: 1, ERROR: 1, CRITICAL: 0 });
     assert.equal(histogram.buckets[5]?.counts.CRITICAL, 2);
-    assert.deepEqual(histogram.buckets.map((bucket) => bucket.start.toISOString()).slice(0, 2), [at(0).toISOString(), at(10).toISOString()]);
+    assert.deepEqual(histogram.buckets.map((bucket) => bucket.start.toISOString()).slice(0, 2), [
+      at(0).toISOString(),
+      at(10).toISOString(),
+    ]);
 
     const codexErrors = await logHistogram(c.database.db, { service: 'codex', level: 'ERROR' }, at(0), at(60), 6);
-    assert.deepEqual(codexErrors.buckets.map((bucket) => bucket.total), [1, 0, 0, 0, 0, 2]);
-    const cursorIgnored = await logHistogram(c.database.db, { after: { timestamp: at(0), id: 1 }, sinceId: 1_000_000 }, at(0), at(60), 6);
-    assert.equal(cursorIgnored.buckets.reduce((sum, bucket) => sum + bucket.total, 0), 6, 'the paging cursor does not shrink the histogram');
+    assert.deepEqual(
+      codexErrors.buckets.map((bucket) => bucket.total),
+      [1, 0, 0, 0, 0, 2],
+    );
+    const cursorIgnored = await logHistogram(
+      c.database.db,
+      { after: { timestamp: at(0), id: 1 }, sinceId: 1_000_000 },
+      at(0),
+      at(60),
+      6,
+    );
+    assert.equal(
+      cursorIgnored.buckets.reduce((sum, bucket) => sum + bucket.total, 0),
+      6,
+      'the paging cursor does not shrink the histogram',
+    );
   });
 
   it('draws the histogram on the page for the chosen preset, with the filter bar on one form', async () => {
-    const res = await c.app.inject({ url: '/logs?range=1h&service=beacon', headers: { authorization: `Bearer ${c.admin}`, 'x-forwarded-prefix': '/helm' } });
+    const res = await c.app.inject({
+      url: '/logs?range=1h&service=beacon',
+      headers: { authorization: `Bearer ${c.admin}`, 'x-forwarded-prefix': '/helm' },
+    });
     assert.equal(res.statusCode, 200, res.body);
     const html = res.body;
     assert.match(html, /<form class="logs-filters"[^>]*action="\/helm\/logs"/);
@@ -50,7 +72,9 @@ describe('helm console: logs histogram', () => {
     assert.match(html, /id="logs-follow" data-stream="\/helm\/api\/logs\/stream\?service=beacon"/);
     assert.ok(html.includes('five minutes ago') && html.includes('half an hour ago'));
     assert.ok(!html.includes('three hours ago'), 'older than the preset');
-    const bars = [...html.matchAll(/data-level="([A-Z]+)" data-count="(\d+)"/g)].map((match) => `${match[1]}:${match[2]}`).sort();
+    const bars = [...html.matchAll(/data-level="([A-Z]+)" data-count="(\d+)"/g)]
+      .map((match) => `${match[1]}:${match[2]}`)
+      .sort();
     assert.deepEqual(bars, ['ERROR:1', 'INFO:1']);
     assert.match(html, /ERROR 1/);
     assert.match(html, /src="\/helm\/static\/helm-logs.js"/);

@@ -14,7 +14,11 @@ import { createFixture } from './platform-fixture.js';
 function capture(env: Record<string, string>) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 describe('hivematrix metrics', () => {
@@ -27,8 +31,26 @@ describe('hivematrix metrics', () => {
       await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
       const at = (seconds: number) => new Date(Date.now() - seconds * 1000);
       await insertSamples(database.db, [
-        { at: at(30), serviceName: 'template', state: 'running', health: 'healthy', pid: 10, cpuPercent: 1.5, memoryMb: 60, restarts: 0 },
-        { at: at(15), serviceName: 'template', state: 'running', health: 'degraded', pid: 10, cpuPercent: 12.25, memoryMb: 64.5, restarts: 1 },
+        {
+          at: at(30),
+          serviceName: 'template',
+          state: 'running',
+          health: 'healthy',
+          pid: 10,
+          cpuPercent: 1.5,
+          memoryMb: 60,
+          restarts: 0,
+        },
+        {
+          at: at(15),
+          serviceName: 'template',
+          state: 'running',
+          health: 'degraded',
+          pid: 10,
+          cpuPercent: 12.25,
+          memoryMb: 64.5,
+          restarts: 1,
+        },
         { at: at(15), serviceName: 'codex', state: 'stopped', health: 'unknown', restarts: 0 },
       ]);
     } finally {
@@ -39,7 +61,10 @@ describe('hivematrix metrics', () => {
     await syncAll(await loadPlatform(fixture.paths), new GeneratedWriter(fixture.paths));
     // Helm's generated env file names the embedded server; this test's database stands in for it.
     const envFile = fixture.paths.envFile('helm');
-    await writeFile(envFile, (await readFile(envFile, 'utf8')).replace(/^DATABASE_URL=.*$/m, `DATABASE_URL="${testDb.url}"`));
+    await writeFile(
+      envFile,
+      (await readFile(envFile, 'utf8')).replace(/^DATABASE_URL=.*$/m, `DATABASE_URL="${testDb.url}"`),
+    );
   });
   after(async () => testDb.drop());
 
@@ -54,7 +79,13 @@ describe('hivematrix metrics', () => {
     const one = capture(env);
     assert.equal(await main(['metrics', 'template', '--json'], one.io), 0, one.err());
     const samples = JSON.parse(one.out()) as { cpuPercent: number; health: string }[];
-    assert.deepEqual(samples.map((sample) => [sample.cpuPercent, sample.health]), [[1.5, 'healthy'], [12.25, 'degraded']]);
+    assert.deepEqual(
+      samples.map((sample) => [sample.cpuPercent, sample.health]),
+      [
+        [1.5, 'healthy'],
+        [12.25, 'degraded'],
+      ],
+    );
 
     const none = capture(env);
     assert.equal(await main(['metrics', 'ghost'], none.io), 1);

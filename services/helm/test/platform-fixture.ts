@@ -21,7 +21,14 @@ export const FIXTURE_REGISTRY = {
     identity: { port: 8080, depends_on: ['postgresql'], install_order: 1, visible: false, strip_prefix: false },
     core: { port: 5000, depends_on: ['redis'], install_order: 2, visible: false, database: false },
     helm: { port: 5004, depends_on: ['postgresql'], install_order: 3, admin_only: true },
-    nexus: { port: 8443, scheme: 'https', depends_on: ['identity', 'core'], install_order: 4, visible: false, database: false },
+    nexus: {
+      port: 8443,
+      scheme: 'https',
+      depends_on: ['identity', 'core'],
+      install_order: 4,
+      visible: false,
+      database: false,
+    },
   },
   default_apps: { template: { port: 5040, depends_on: ['core'], install_order: 10 } },
   system_dependencies: { postgresql: { embedded: true }, redis: { optional: true } },
@@ -35,14 +42,27 @@ export async function createFixture(
   // The embedded server's postgres user (when tests run as root) must reach instance/postgres.
   await chmod(root, 0o755);
   await writeFile(path.join(root, 'apps_registry.json'), JSON.stringify(options.registry ?? FIXTURE_REGISTRY, null, 2));
-  const apps: FixtureApp[] = options.apps ?? ['identity', 'core', 'helm', 'nexus', 'template'].map((name) => ({ dir: `services/${name}`, manifest: { service: name } }));
+  const apps: FixtureApp[] =
+    options.apps ??
+    ['identity', 'core', 'helm', 'nexus', 'template'].map((name) => ({
+      dir: `services/${name}`,
+      manifest: { service: name },
+    }));
   for (const app of apps) {
     const dir = path.join(root, app.dir);
     await mkdir(path.join(dir, 'src'), { recursive: true });
-    if (app.manifest !== undefined) await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: `@x/${path.basename(dir)}`, hivematrix: app.manifest }));
+    if (app.manifest !== undefined)
+      await writeFile(
+        path.join(dir, 'package.json'),
+        JSON.stringify({ name: `@x/${path.basename(dir)}`, hivematrix: app.manifest }),
+      );
     if (app.installed !== false) await writeFile(path.join(dir, 'src', 'main.ts'), '// fixture\n');
   }
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HIVEMATRIX_ROOT: root, HIVEMATRIX_INSTANCE_DIR: path.join(root, 'instance') };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HIVEMATRIX_ROOT: root,
+    HIVEMATRIX_INSTANCE_DIR: path.join(root, 'instance'),
+  };
   if (options.appsDir === true) env.HIVEMATRIX_APPS_DIR = path.join(root, 'external-apps');
   return { paths: platformPaths(env), env };
 }

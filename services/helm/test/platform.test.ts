@@ -19,7 +19,11 @@ import { liveGroupMembers, processAlive } from '../src/supervisor/process-group.
 
 const HIVEMATRIX = path.join(REPOSITORY_ROOT, 'services', 'helm', 'bin', 'hivematrix.js');
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,8 +46,12 @@ describe('./start.sh, hivematrix status and stop', () => {
     const quiet = { out: () => undefined, err: () => undefined, isTTY: false, env };
     assert.equal(await main(['update-config'], quiet), 0);
     const configFile = path.join(instance, 'configs', 'master_config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as { apps: Record<string, Record<string, unknown>>; supervisor: Record<string, unknown> };
-    for (const name of Object.keys(config.apps)) if (name !== 'helm' && name !== 'template') config.apps[name] = { ...config.apps[name], enabled: false };
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+      apps: Record<string, Record<string, unknown>>;
+      supervisor: Record<string, unknown>;
+    };
+    for (const name of Object.keys(config.apps))
+      if (name !== 'helm' && name !== 'template') config.apps[name] = { ...config.apps[name], enabled: false };
     const helmPort = await freePort();
     const templatePort = await freePort();
     config.apps.helm = { ...config.apps.helm, port: helmPort };
@@ -64,7 +72,10 @@ describe('./start.sh, hivematrix status and stop', () => {
       assert.match(started.stdout, /HiveMatrix is running at https:\/\/localhost:8443/);
       // The first start generates the passphrase of scheduled backups and says where it is.
       assert.match(started.stdout, /generated the backup passphrase in secrets\/backup-passphrase/);
-      assert.match(started.stdout, /backup passphrase: .*secrets\/backup-passphrase \(scheduled backups are encrypted with it/);
+      assert.match(
+        started.stdout,
+        /backup passphrase: .*secrets\/backup-passphrase \(scheduled backups are encrypted with it/,
+      );
       assert.equal((await stat(path.join(instance, 'secrets', 'backup-passphrase'))).mode & 0o777, 0o600);
 
       const status = await run(process.execPath, [HIVEMATRIX, 'status', '--json'], env);
@@ -83,7 +94,9 @@ describe('./start.sh, hivematrix status and stop', () => {
       assert.ok(['degraded', 'unhealthy'].includes(template.health), template.health);
       assert.ok((template.memory_mb ?? 0) > 0);
       assert.equal(report.services.find((service) => service.name === 'core')?.state, 'disabled');
-      const health = await fetch(`http://127.0.0.1:${templatePort}/health`).then((response) => response.json() as Promise<{ service: string }>);
+      const health = await fetch(`http://127.0.0.1:${templatePort}/health`).then(
+        (response) => response.json() as Promise<{ service: string }>,
+      );
       assert.equal(health.service, 'template');
 
       const again = await run(path.join(REPOSITORY_ROOT, 'start.sh'), [], env);
@@ -110,8 +123,14 @@ describe('./start.sh, hivematrix status and stop', () => {
     // A daemon killed outright leaves its services and PostgreSQL behind; `stop` cleans them up.
     const restarted = await run(process.execPath, [HIVEMATRIX, 'start'], env);
     assert.equal(restarted.code, 0, `${restarted.stdout}\n${restarted.stderr}`);
-    assert.match(restarted.stdout, /✓ configuration +generated files up to date/, 'a second start keeps every generated file');
-    const live = JSON.parse((await run(process.execPath, [HIVEMATRIX, 'status', '--json'], env)).stdout) as StatusReport;
+    assert.match(
+      restarted.stdout,
+      /✓ configuration +generated files up to date/,
+      'a second start keeps every generated file',
+    );
+    const live = JSON.parse(
+      (await run(process.execPath, [HIVEMATRIX, 'status', '--json'], env)).stdout,
+    ) as StatusReport;
     const orphan = live.services.find((service) => service.name === 'template')?.pid ?? 0;
     const postgresPid = Number.parseInt(await readFile(path.join(instance, 'postgres', 'postmaster.pid'), 'utf8'), 10);
     process.kill(live.daemon?.pid ?? 0, 'SIGKILL');

@@ -24,16 +24,33 @@ describe('ports for apps without one', () => {
 
   it('never collide with declared ports, reserved ports or each other, probing forward in name order', () => {
     const range = { first: 7000, last: 7004 };
-    const ports = assignPorts([{ name: 'c' }, { name: 'a' }, { name: 'b' }, { name: 'declared', port: 7001 }], [7002], range);
+    const ports = assignPorts(
+      [{ name: 'c' }, { name: 'a' }, { name: 'b' }, { name: 'declared', port: 7001 }],
+      [7002],
+      range,
+    );
     assert.equal(ports.get('declared'), 7001);
     const assigned = ['a', 'b', 'c'].map((name) => ports.get(name) ?? 0);
     assert.deepEqual([...assigned].sort(), [7000, 7003, 7004], 'the three free slots, each used once');
-    assert.deepEqual(assignPorts([{ name: 'b' }, { name: 'declared', port: 7001 }, { name: 'a' }, { name: 'c' }], [7002], range), ports);
-    assert.throws(() => assignPorts([{ name: 'a' }, { name: 'b' }], [], { first: 7000, last: 7000 }), /no free port left/);
+    assert.deepEqual(
+      assignPorts([{ name: 'b' }, { name: 'declared', port: 7001 }, { name: 'a' }, { name: 'c' }], [7002], range),
+      ports,
+    );
+    assert.throws(
+      () => assignPorts([{ name: 'a' }, { name: 'b' }], [], { first: 7000, last: 7000 }),
+      /no free port left/,
+    );
   });
 
   it('refuses two apps declaring the same port, naming both', () => {
-    assert.throws(() => assignPorts([{ name: 'one', port: 5010 }, { name: 'two', port: 5010 }]), /port 5010 is declared by both one and two/);
+    assert.throws(
+      () =>
+        assignPorts([
+          { name: 'one', port: 5010 },
+          { name: 'two', port: 5010 },
+        ]),
+      /port 5010 is declared by both one and two/,
+    );
   });
 });
 
@@ -51,19 +68,23 @@ describe('start order', () => {
 
   it('refuses a cycle and spells it out', () => {
     assert.throws(
-      () => startOrder([
-        { name: 'a', dependsOn: ['c'], installOrder: 0 },
-        { name: 'b', dependsOn: ['a'], installOrder: 0 },
-        { name: 'c', dependsOn: ['b'], installOrder: 0 },
-        { name: 'd', dependsOn: [], installOrder: 0 },
-      ]),
+      () =>
+        startOrder([
+          { name: 'a', dependsOn: ['c'], installOrder: 0 },
+          { name: 'b', dependsOn: ['a'], installOrder: 0 },
+          { name: 'c', dependsOn: ['b'], installOrder: 0 },
+          { name: 'd', dependsOn: [], installOrder: 0 },
+        ]),
       (error: unknown) => error instanceof DependencyError && /dependency cycle: a → c → b → a/.test(error.message),
     );
     assert.throws(() => startOrder([{ name: 'a', dependsOn: ['a'], installOrder: 0 }]), /dependency cycle: a → a/);
   });
 
   it('refuses a dependency on something unknown', () => {
-    assert.throws(() => startOrder([{ name: 'a', dependsOn: ['ghost'], installOrder: 0 }]), /a depends on ghost, which is not known/);
+    assert.throws(
+      () => startOrder([{ name: 'a', dependsOn: ['ghost'], installOrder: 0 }]),
+      /a depends on ghost, which is not known/,
+    );
   });
 });
 
@@ -94,7 +115,9 @@ describe('registry and discovery', () => {
 
   it('lets the registry win over an app manifest, and a master-configuration port win over both', async () => {
     const { paths } = await createFixture({
-      apps: [{ dir: 'services/web', manifest: { service: 'web', port: 6000, display_name: 'From manifest', icon: 'star' } }],
+      apps: [
+        { dir: 'services/web', manifest: { service: 'web', port: 6000, display_name: 'From manifest', icon: 'star' } },
+      ],
       registry: { core_apps: {}, default_apps: { web: { port: 6001, display_name: 'From registry' } } },
     });
     const web = (await loadPlatformApps(paths)).apps[0];
@@ -107,7 +130,10 @@ describe('registry and discovery', () => {
   it('refuses two folders claiming one service, and a registry with a cycle', async () => {
     const twice = await createFixture({
       registry: { core_apps: {} },
-      apps: [{ dir: 'services/a', manifest: { service: 'same' } }, { dir: 'services/b', manifest: { service: 'same' } }],
+      apps: [
+        { dir: 'services/a', manifest: { service: 'same' } },
+        { dir: 'services/b', manifest: { service: 'same' } },
+      ],
     });
     await assert.rejects(loadPlatformApps(twice.paths), /two folders claim the service "same"/);
     const cyclic = await createFixture({
@@ -140,14 +166,24 @@ describe('generated service tables', () => {
     const loaded = await loadPlatform(paths);
     await syncAll(loaded, new GeneratedWriter(paths));
     const services = await loadServicesFile(paths.servicesFile);
-    const master = JSON.parse(await readFile(paths.masterServicesFile, 'utf8')) as Record<string, { url: string; port: number }>;
-    assert.deepEqual(services.helm && { url: services.helm.url, admin_only: services.helm.admin_only, visible: services.helm.visible }, { url: 'http://127.0.0.1:5004', admin_only: true, visible: true });
-    assert.deepEqual(services.codex && { port: services.codex.port, strip_prefix: services.codex.strip_prefix }, { port: 5010, strip_prefix: true });
+    const master = JSON.parse(await readFile(paths.masterServicesFile, 'utf8')) as Record<
+      string,
+      { url: string; port: number }
+    >;
+    assert.deepEqual(
+      services.helm && { url: services.helm.url, admin_only: services.helm.admin_only, visible: services.helm.visible },
+      { url: 'http://127.0.0.1:5004', admin_only: true, visible: true },
+    );
+    assert.deepEqual(services.codex && { port: services.codex.port, strip_prefix: services.codex.strip_prefix }, {
+      port: 5010,
+      strip_prefix: true,
+    });
     assert.equal(services.template, undefined, 'the template (a scaffold for developers) is off on a new installation');
     if (services.identity !== undefined) assert.equal(services.identity.strip_prefix, false);
     if (services.nexus !== undefined) assert.equal(services.nexus.url, 'https://127.0.0.1:8443');
     assert.deepEqual(Object.keys(master), Object.keys(services));
-    for (const [name, entry] of Object.entries(services)) assert.deepEqual(master[name], { url: entry.url, port: entry.port });
+    for (const [name, entry] of Object.entries(services))
+      assert.deepEqual(master[name], { url: entry.url, port: entry.port });
   });
 
   it('writes the same bytes on every run and reports nothing changed', async () => {
@@ -156,7 +192,10 @@ describe('generated service tables', () => {
     assert.ok(first.every((result) => result.status === 'created'));
     const before = await readFile(paths.servicesFile, 'utf8');
     const second = await syncAll(await loadPlatform(paths), new GeneratedWriter(paths));
-    assert.ok(second.every((result) => result.status === 'unchanged'), JSON.stringify(second));
+    assert.ok(
+      second.every((result) => result.status === 'unchanged'),
+      JSON.stringify(second),
+    );
     assert.equal(await readFile(paths.servicesFile, 'utf8'), before);
   });
 
@@ -174,7 +213,9 @@ describe('generated service tables', () => {
   });
 
   it('keeps the registry in the repository valid', async () => {
-    const registry = JSON.parse(await readFile(path.join(REPOSITORY_ROOT, 'apps_registry.json'), 'utf8')) as typeof FIXTURE_REGISTRY;
+    const registry = JSON.parse(
+      await readFile(path.join(REPOSITORY_ROOT, 'apps_registry.json'), 'utf8'),
+    ) as typeof FIXTURE_REGISTRY;
     assert.deepEqual(Object.keys(registry.core_apps).sort(), ['core', 'helm', 'identity', 'nexus']);
   });
 });

@@ -53,9 +53,17 @@ describe('helm: source or build runtime', () => {
     assert.equal(loaded.config.system.runtime, 'source', 'a checkout runs its sources by default');
     const fromEnv = unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'build' });
     assert.deepEqual(fromEnv.args, [builtEntry(app)]);
-    const fromConfig = unitSpecFor(app, { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } }, { nodePath: process.execPath, baseEnv: {} });
+    const fromConfig = unitSpecFor(
+      app,
+      { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } },
+      { nodePath: process.execPath, baseEnv: {} },
+    );
     assert.deepEqual(fromConfig.args, [builtEntry(app)]);
-    const overridden = unitSpecFor(app, { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } }, { nodePath: process.execPath, baseEnv: {}, runtime: 'source' });
+    const overridden = unitSpecFor(
+      app,
+      { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } },
+      { nodePath: process.execPath, baseEnv: {}, runtime: 'source' },
+    );
     assert.equal(overridden.args[0], '--import');
   });
 });

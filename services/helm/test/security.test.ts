@@ -35,9 +35,16 @@ describe('security audit', () => {
     private_ = await listen('127.0.0.1');
     const registry = {
       ...FIXTURE_REGISTRY,
-      default_apps: { ...FIXTURE_REGISTRY.default_apps, exposedsvc: { port: portOf(exposed), install_order: 20 }, privatesvc: { port: portOf(private_), install_order: 21 } },
+      default_apps: {
+        ...FIXTURE_REGISTRY.default_apps,
+        exposedsvc: { port: portOf(exposed), install_order: 20 },
+        privatesvc: { port: portOf(private_), install_order: 21 },
+      },
     };
-    const apps = ['identity', 'core', 'helm', 'nexus', 'template', 'exposedsvc', 'privatesvc'].map((name) => ({ dir: `services/${name}`, manifest: { service: name } }));
+    const apps = ['identity', 'core', 'helm', 'nexus', 'template', 'exposedsvc', 'privatesvc'].map((name) => ({
+      dir: `services/${name}`,
+      manifest: { service: name },
+    }));
     const fixture = await createFixture({ registry, apps });
     env = fixture.env;
     loaded = await loadPlatform(fixture.paths);
@@ -45,10 +52,17 @@ describe('security audit', () => {
     await mkdir(path.dirname(loaded.paths.envFile('template')), { recursive: true });
     await writeFile(loaded.paths.envFile('template'), 'SERVICE_SECRET=x\n');
     await chmod(loaded.paths.envFile('template'), 0o644);
-    const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { notBeforeDate: new Date(Date.now() - 86_400_000), notAfterDate: new Date(Date.now() + 5 * 86_400_000) });
+    const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+      notBeforeDate: new Date(Date.now() - 86_400_000),
+      notAfterDate: new Date(Date.now() + 5 * 86_400_000),
+    });
     await mkdir(loaded.paths.certsDir, { recursive: true });
     await writeFile(path.join(loaded.paths.certsDir, 'nexus.crt'), pems.cert);
-    c = await startConsole({ audit: () => runSecurityAudit(loaded), ufwScript: () => ufwScript(loaded), iptablesScript: () => iptablesScript(loaded) });
+    c = await startConsole({
+      audit: () => runSecurityAudit(loaded),
+      ufwScript: () => ufwScript(loaded),
+      iptablesScript: () => iptablesScript(loaded),
+    });
   });
 
   after(async () => {
@@ -85,7 +99,10 @@ describe('security audit', () => {
     await writeFile(loaded.paths.adminPasswordFile, 'first-password', { mode: 0o600 });
     const report = await runSecurityAudit(loaded, { ufwConf: path.join(loaded.paths.instance, 'no-ufw.conf') });
     const find = (check: string) => report.findings.filter((finding) => finding.check === check);
-    assert.deepEqual(find('secrets').map((finding) => [finding.severity, finding.title]), [['high', 'template/.env is readable by other users']]);
+    assert.deepEqual(
+      find('secrets').map((finding) => [finding.severity, finding.title]),
+      [['high', 'template/.env is readable by other users']],
+    );
     assert.equal(find('certificate')[0]?.severity, 'medium');
     assert.equal(find('admin_password')[0]?.severity, 'medium');
     assert.equal(find('firewall')[0]?.severity, 'low');
@@ -94,8 +111,13 @@ describe('security audit', () => {
 
   it('judges scheduled backups: unencrypted and copied off the machine high, a passphrase file that stops them high, off medium', async () => {
     const backupsFinding = async (backups: Partial<LoadedPlatform['config']['backups']>) => {
-      const withBackups = { ...loaded, config: { ...loaded.config, backups: { ...loaded.config.backups, ...backups } } };
-      return (await runSecurityAudit(withBackups)).findings.filter((finding) => finding.check === 'backups').map((finding) => [finding.severity, finding.title]);
+      const withBackups = {
+        ...loaded,
+        config: { ...loaded.config, backups: { ...loaded.config.backups, ...backups } },
+      };
+      return (await runSecurityAudit(withBackups)).findings
+        .filter((finding) => finding.check === 'backups')
+        .map((finding) => [finding.severity, finding.title]);
     };
     // Encrypted by default: until helm's start has generated the passphrase file, none can be made.
     assert.deepEqual(await backupsFinding({}), [['high', 'Scheduled backups cannot be made']]);
@@ -104,14 +126,25 @@ describe('security audit', () => {
     assert.equal(generated.file, path.join(loaded.paths.secretsDir, 'backup-passphrase'));
     assert.deepEqual(await backupsFinding({}), [['low', 'Backups stay on this machine']]);
     assert.deepEqual(await backupsFinding({ copy_to: '/mnt/nas/hivematrix' }), []);
-    assert.deepEqual(await backupsFinding({ encrypt: false }), [['low', 'Scheduled backups are not encrypted'], ['low', 'Backups stay on this machine']]);
-    assert.deepEqual(await backupsFinding({ encrypt: false, copy_to: '/mnt/nas/hivematrix' }), [['high', 'Unencrypted backups are copied off this machine']]);
+    assert.deepEqual(await backupsFinding({ encrypt: false }), [
+      ['low', 'Scheduled backups are not encrypted'],
+      ['low', 'Backups stay on this machine'],
+    ]);
+    assert.deepEqual(await backupsFinding({ encrypt: false, copy_to: '/mnt/nas/hivematrix' }), [
+      ['high', 'Unencrypted backups are copied off this machine'],
+    ]);
     const file = path.join(loaded.paths.instance, 'backup-passphrase');
     await writeFile(file, 'correct horse battery staple\n', { mode: 0o600 });
-    assert.deepEqual(await backupsFinding({ passphrase_file: 'backup-passphrase', copy_to: '/mnt/nas' }), [], 'a relative path is read from the instance folder');
+    assert.deepEqual(
+      await backupsFinding({ passphrase_file: 'backup-passphrase', copy_to: '/mnt/nas' }),
+      [],
+      'a relative path is read from the instance folder',
+    );
     await chmod(file, 0o644);
     assert.deepEqual(await backupsFinding({ passphrase_file: file }), [['high', 'Scheduled backups cannot be made']]);
-    assert.deepEqual(await backupsFinding({ passphrase_file: 'missing-file' }), [['high', 'Scheduled backups cannot be made']]);
+    assert.deepEqual(await backupsFinding({ passphrase_file: 'missing-file' }), [
+      ['high', 'Scheduled backups cannot be made'],
+    ]);
     assert.deepEqual(await backupsFinding({ schedule: false }), [['medium', 'Scheduled backups are off']]);
   });
 
@@ -119,14 +152,25 @@ describe('security audit', () => {
     if (c === undefined) throw new Error('the console did not start');
     const { app, tech } = c;
     const admin = { authorization: `Bearer ${c.admin}` };
-    assert.equal((await app.inject({ url: '/api/security/audit', headers: { authorization: `Bearer ${tech}` } })).statusCode, 403);
-    assert.equal((await app.inject({ url: '/security', headers: { authorization: `Bearer ${tech}` } })).statusCode, 403);
+    assert.equal(
+      (await app.inject({ url: '/api/security/audit', headers: { authorization: `Bearer ${tech}` } })).statusCode,
+      403,
+    );
+    assert.equal(
+      (await app.inject({ url: '/security', headers: { authorization: `Bearer ${tech}` } })).statusCode,
+      403,
+    );
     const api = await app.inject({ url: '/api/security/audit', headers: admin });
     assert.equal(api.json<AuditReport>().high, true);
     const page = await app.inject({ url: '/security', headers: { ...admin, 'x-forwarded-prefix': '/helm' } });
-    assert.ok(page.body.includes('exposedsvc listens on') && page.body.includes('href="/helm/security/firewall/ufw.sh"'));
+    assert.ok(
+      page.body.includes('exposedsvc listens on') && page.body.includes('href="/helm/security/firewall/ufw.sh"'),
+    );
     for (const name of ['ufw', 'iptables']) {
-      const script: { statusCode: number; headers: Record<string, unknown>; body: string } = await app.inject({ url: `/security/firewall/${name}.sh`, headers: admin });
+      const script: { statusCode: number; headers: Record<string, unknown>; body: string } = await app.inject({
+        url: `/security/firewall/${name}.sh`,
+        headers: admin,
+      });
       assert.equal(script.statusCode, 200);
       assert.match(String(script.headers['content-disposition']), /attachment/);
       const lines = script.body.split('\n').filter((line) => /^(ufw|iptables|ip6tables) /.test(line));
@@ -139,7 +183,12 @@ describe('security audit', () => {
 
   it('`hivematrix audit` exits 2 on a high finding and prints the fix', async () => {
     const out: string[] = [];
-    const code = await main(['audit'], { out: (text) => out.push(text), err: (text) => out.push(text), isTTY: false, env });
+    const code = await main(['audit'], {
+      out: (text) => out.push(text),
+      err: (text) => out.push(text),
+      isTTY: false,
+      env,
+    });
     assert.equal(code, 2, out.join(''));
     assert.ok(out.join('').includes('exposedsvc listens on'));
     assert.ok(out.join('').includes('fix: Set HOST=127.0.0.1 for exposedsvc'));

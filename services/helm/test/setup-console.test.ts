@@ -34,7 +34,10 @@ describe('helm console: setup checklist', () => {
       clientId: identity.admin.clientId,
       clientSecret: identity.admin.clientSecret,
     });
-    c = await startConsole(undefined, { identity: admin, status: () => ({ ...STATUS, daemon: { ...STATUS.daemon, admin_password_file: passwordFile } }) });
+    c = await startConsole(undefined, {
+      identity: admin,
+      status: () => ({ ...STATUS, daemon: { ...STATUS.daemon, admin_password_file: passwordFile } }),
+    });
   });
   after(async () => {
     await c.close();
@@ -43,24 +46,45 @@ describe('helm console: setup checklist', () => {
 
   const as = (token: string) => ({ authorization: `Bearer ${token}`, 'x-forwarded-prefix': '/helm' });
   const post = (url: string, payload: string, token = c.admin) =>
-    c.app.inject({ method: 'POST', url, payload, headers: { ...as(token), origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' } });
-  const api = async () => (await c.app.inject({ url: '/api/setup', headers: as(c.admin) })).json<{ steps: { step: string; state: string }[]; pending: number }>();
-  const login = (password: string) => loginWithPassword({
-    identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-    redirectUri: identity.gateway.redirectUris[0] ?? '', username: 'admin', password,
-  });
+    c.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { ...as(token), origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const api = async () =>
+    (await c.app.inject({ url: '/api/setup', headers: as(c.admin) })).json<{
+      steps: { step: string; state: string }[];
+      pending: number;
+    }>();
+  const login = (password: string) =>
+    loginWithPassword({
+      identity,
+      clientId: identity.gateway.clientId,
+      clientSecret: identity.gateway.clientSecret,
+      redirectUri: identity.gateway.redirectUris[0] ?? '',
+      username: 'admin',
+      password,
+    });
   const finding = () => checkAdminPassword({ paths: { adminPasswordFile: passwordFile } } as unknown as LoadedPlatform);
 
   it('is for admins only', async () => {
     assert.equal((await c.app.inject({ url: '/setup', headers: as(c.tech) })).statusCode, 403);
     assert.equal((await c.app.inject({ url: '/api/setup', headers: as(c.tech) })).statusCode, 403);
     assert.equal((await post('/setup/users/mark', 'state=skipped', c.tech)).statusCode, 403);
-    assert.equal((await post('/setup/password', form({ password: 'x'.repeat(12), confirm: 'x'.repeat(12) }), c.tech)).statusCode, 403);
+    assert.equal(
+      (await post('/setup/password', form({ password: 'x'.repeat(12), confirm: 'x'.repeat(12) }), c.tech)).statusCode,
+      403,
+    );
   });
 
   it('starts with every step open, the password file named, links to integrations and users', async () => {
     // No master configuration to read: the safe answer, production (no demo offer on the home).
-    assert.deepEqual(await api(), { steps: ['password', 'hostname', 'integrations', 'users'].map((step) => ({ step, state: 'open' })), pending: 4, environment: 'production' });
+    assert.deepEqual(await api(), {
+      steps: ['password', 'hostname', 'integrations', 'users'].map((step) => ({ step, state: 'open' })),
+      pending: 4,
+      environment: 'production',
+    });
     const page = await c.app.inject({ url: '/setup', headers: as(c.admin) });
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes(passwordFile));
@@ -75,16 +99,26 @@ describe('helm console: setup checklist', () => {
     const short = await post('/setup/password', form({ password: 'short', confirm: 'short' }));
     assert.equal(short.statusCode, 400);
     assert.match(short.body, /at least 12 characters/);
-    const differ = await post('/setup/password', form({ password: 'a long new password 1', confirm: 'a long new password 2' }));
+    const differ = await post(
+      '/setup/password',
+      form({ password: 'a long new password 1', confirm: 'a long new password 2' }),
+    );
     assert.equal(differ.statusCode, 400);
     assert.match(differ.body, /the two passwords differ/);
     assert.ok(existsSync(passwordFile));
-    assert.equal((await post('/setup/password/mark', 'state=done')).statusCode, 409, 'the password step is done only by changing it');
+    assert.equal(
+      (await post('/setup/password/mark', 'state=done')).statusCode,
+      409,
+      'the password step is done only by changing it',
+    );
   });
 
   it('changes the admin password through identity, deletes the file, and the audit finding clears', async () => {
     assert.equal((await finding()).length, 1);
-    const res = await post('/setup/password', form({ password: 'my own admin password 7', confirm: 'my own admin password 7' }));
+    const res = await post(
+      '/setup/password',
+      form({ password: 'my own admin password 7', confirm: 'my own admin password 7' }),
+    );
     assert.equal(res.statusCode, 303, res.body);
     assert.equal(res.headers.location, '/helm/setup?done=password');
     assert.ok(!existsSync(passwordFile), 'the generated password file is deleted');
@@ -92,19 +126,28 @@ describe('helm console: setup checklist', () => {
     assert.ok((await login('my own admin password 7')).access_token.length > 0, 'admin signs in with the new password');
     await assert.rejects(login(identity.adminPassword), 'the generated password no longer works');
     const audit = await c.database.db.select().from(auditTrail).where(eq(auditTrail.target, 'admin'));
-    assert.deepEqual(audit.map((row) => `${row.action}:${row.result}`).sort(), ['setup.password:success', 'setup.password_file:success']);
+    assert.deepEqual(audit.map((row) => `${row.action}:${row.result}`).sort(), [
+      'setup.password:success',
+      'setup.password_file:success',
+    ]);
     assert.equal((await api()).steps[0]?.state, 'done');
   });
 
   it('skips, marks done and reopens the other steps', async () => {
     assert.equal((await post('/setup/hostname/mark', 'state=done')).statusCode, 303);
     assert.equal((await post('/setup/integrations/mark', 'state=skipped')).statusCode, 303);
-    assert.deepEqual((await api()).steps.map((step) => step.state), ['done', 'done', 'skipped', 'open']);
+    assert.deepEqual(
+      (await api()).steps.map((step) => step.state),
+      ['done', 'done', 'skipped', 'open'],
+    );
     assert.equal((await api()).pending, 1);
     assert.equal((await post('/setup/users/mark', 'state=skipped')).statusCode, 303);
     assert.equal((await api()).pending, 0);
     assert.equal((await post('/setup/integrations/mark', 'state=open')).statusCode, 303);
-    assert.deepEqual((await api()).steps.map((step) => step.state), ['done', 'done', 'open', 'skipped']);
+    assert.deepEqual(
+      (await api()).steps.map((step) => step.state),
+      ['done', 'done', 'open', 'skipped'],
+    );
     const page = await c.app.inject({ url: '/setup', headers: as(c.admin) });
     assert.match(page.body, /data-step="users" data-mark="open"/, 'a skipped step offers Reopen');
     assert.equal((await post('/setup/nonsense/mark', 'state=done')).statusCode, 400);
@@ -115,15 +158,31 @@ describe('helm console: setup checklist', () => {
 describe('helm console: the setup reminder on the services page', () => {
   let c: Console;
   before(async () => {
-    c = await startConsole(undefined, { status: () => ({ ...STATUS, daemon: { ...STATUS.daemon, admin_password_file: '/nonexistent/admin-password' } }) });
+    c = await startConsole(undefined, {
+      status: () => ({ ...STATUS, daemon: { ...STATUS.daemon, admin_password_file: '/nonexistent/admin-password' } }),
+    });
   });
   after(async () => c.close());
 
   it('shows the reminder until every step is done or skipped', async () => {
-    const home = () => c.app.inject({ url: '/', headers: { authorization: `Bearer ${c.admin}`, 'x-forwarded-prefix': '/helm' } });
-    assert.match((await home()).body, /Finish setting up: 3 step\(s\) left[\s\S]*href="\/helm\/setup" id="setup-reminder"/, 'the password file is absent: that step is done');
+    const home = () =>
+      c.app.inject({ url: '/', headers: { authorization: `Bearer ${c.admin}`, 'x-forwarded-prefix': '/helm' } });
+    assert.match(
+      (await home()).body,
+      /Finish setting up: 3 step\(s\) left[\s\S]*href="\/helm\/setup" id="setup-reminder"/,
+      'the password file is absent: that step is done',
+    );
     for (const step of ['hostname', 'integrations', 'users']) {
-      const res = await c.app.inject({ method: 'POST', url: `/setup/${step}/mark`, payload: 'state=skipped', headers: { authorization: `Bearer ${c.admin}`, origin: 'https://hive.example', 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await c.app.inject({
+        method: 'POST',
+        url: `/setup/${step}/mark`,
+        payload: 'state=skipped',
+        headers: {
+          authorization: `Bearer ${c.admin}`,
+          origin: 'https://hive.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
       assert.equal(res.statusCode, 303);
     }
     assert.doesNotMatch((await home()).body, /Finish setting up/);
@@ -162,7 +221,11 @@ describe('helm console: the setup checklist reads the master configuration', () 
   });
 
   it('says production and the operator certificate when configured so, read at each request', async () => {
-    await setSystem({ environment: 'production', tls_cert_file: '/etc/hive/cert.pem', tls_key_file: '/etc/hive/key.pem' });
+    await setSystem({
+      environment: 'production',
+      tls_cert_file: '/etc/hive/cert.pem',
+      tls_key_file: '/etc/hive/key.pem',
+    });
     const { environment, page } = await read();
     assert.equal(environment, 'production');
     assert.doesNotMatch(page, /id="setup-environment"|load the demo data/);

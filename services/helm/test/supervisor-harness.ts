@@ -47,7 +47,11 @@ export async function fakeSpec(name: string, env: Record<string, string> = {}, l
 }
 
 /** Resolves with the first status of `unit` (now or later) that satisfies `predicate`. */
-export function waitFor(unit: ServiceUnit, predicate: (status: UnitStatus) => boolean, timeoutMs = 10_000): Promise<UnitStatus> {
+export function waitFor(
+  unit: ServiceUnit,
+  predicate: (status: UnitStatus) => boolean,
+  timeoutMs = 10_000,
+): Promise<UnitStatus> {
   const current = unit.status();
   if (predicate(current)) return Promise.resolve(current);
   return new Promise((resolve, reject) => {

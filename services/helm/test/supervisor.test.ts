@@ -33,7 +33,10 @@ describe('supervisor: one service', () => {
       assert.ok(first !== null);
       const killedAt = Date.now();
       process.kill(first, 'SIGKILL');
-      const back = await waitFor(unit, (status) => status.state === 'running' && status.health === 'healthy' && status.pid !== first);
+      const back = await waitFor(
+        unit,
+        (status) => status.state === 'running' && status.health === 'healthy' && status.pid !== first,
+      );
       const healedMs = Date.now() - killedAt;
       assert.equal(back.restarts, 1);
       assert.ok(back.pid !== null && alive(back.pid));
@@ -47,7 +50,10 @@ describe('supervisor: one service', () => {
   });
 
   it('gives up after repeated crashes, marks the service failed and keeps its last log lines', async () => {
-    const unit = new ServiceUnit(await fakeSpec('charlie', { FAKE_EXIT_CODE: '1' }), unitOptions(fastPolicy({ maxCrashes: 3 })));
+    const unit = new ServiceUnit(
+      await fakeSpec('charlie', { FAKE_EXIT_CODE: '1' }),
+      unitOptions(fastPolicy({ maxCrashes: 3 })),
+    );
     const changes: UnitStatus[] = [];
     unit.on('change', (status) => changes.push(status));
     const outcome = await unit.start();
@@ -56,7 +62,10 @@ describe('supervisor: one service', () => {
     assert.equal(status.state, 'failed');
     assert.equal(status.restarts, 2, 'two restarts, then the third crash is the last');
     assert.match(status.message ?? '', /crashed 3 times/);
-    assert.ok(status.logTail.some((line) => line.includes('fake charlie exits with 1')), status.logTail.join('\n'));
+    assert.ok(
+      status.logTail.some((line) => line.includes('fake charlie exits with 1')),
+      status.logTail.join('\n'),
+    );
     assert.ok(changes.filter((change) => change.state === 'backoff').length >= 2);
     assert.equal(status.pid, null);
   });
@@ -74,7 +83,9 @@ describe('supervisor: one service', () => {
     await unit.start();
     const pid = unit.status().pid;
     assert.ok(pid !== null);
-    const health = await fetch(`${unit.status().url}/health`).then((response) => response.json() as Promise<{ child_pid: number }>);
+    const health = await fetch(`${unit.status().url}/health`).then(
+      (response) => response.json() as Promise<{ child_pid: number }>,
+    );
     assert.ok(alive(health.child_pid), 'the grandchild runs');
     await unit.stop();
     assert.equal(unit.status().state, 'stopped');
@@ -97,7 +108,10 @@ describe('supervisor: one service', () => {
   });
 
   it('fails a service that never answers /health within the start timeout, and kills it', async () => {
-    const unit = new ServiceUnit(await fakeSpec('golf', { FAKE_NO_LISTEN: '1' }), unitOptions(fastPolicy({ startTimeoutMs: 400 })));
+    const unit = new ServiceUnit(
+      await fakeSpec('golf', { FAKE_NO_LISTEN: '1' }),
+      unitOptions(fastPolicy({ startTimeoutMs: 400 })),
+    );
     const changes: UnitStatus[] = [];
     unit.on('change', (status) => changes.push(status));
     const outcome = await unit.start();
@@ -109,7 +123,10 @@ describe('supervisor: one service', () => {
   });
 
   it('counts a degraded service as ready after the ready timeout, and says so', async () => {
-    const unit = new ServiceUnit(await fakeSpec('hotel', { FAKE_STATUS: 'degraded' }), unitOptions(fastPolicy({ readyTimeoutMs: 200 })));
+    const unit = new ServiceUnit(
+      await fakeSpec('hotel', { FAKE_STATUS: 'degraded' }),
+      unitOptions(fastPolicy({ readyTimeoutMs: 200 })),
+    );
     const outcome = await unit.start();
     try {
       assert.equal(outcome.ok, true);
@@ -130,7 +147,13 @@ describe('supervisor: several services', () => {
     supervisor.set(await fakeSpec('web'), ['store']);
     const outcomes = await supervisor.startInOrder(['store', 'web']);
     try {
-      assert.deepEqual(outcomes.map((outcome) => [outcome.name, outcome.ok]), [['store', true], ['web', true]]);
+      assert.deepEqual(
+        outcomes.map((outcome) => [outcome.name, outcome.ok]),
+        [
+          ['store', true],
+          ['web', true],
+        ],
+      );
       const storeReady = events.indexOf('store:running:healthy');
       const webStarting = events.indexOf('web:starting:unknown');
       assert.ok(storeReady !== -1 && webStarting > storeReady, events.join(' '));
@@ -163,7 +186,10 @@ describe('supervisor: several services', () => {
     supervisor.set(await fakeSpec('broken', { FAKE_EXIT_CODE: '3' }), []);
     supervisor.set(await fakeSpec('user'), ['broken']);
     const outcomes = await supervisor.startInOrder(['broken', 'user']);
-    assert.deepEqual(outcomes.map((outcome) => outcome.ok), [false, false]);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.ok),
+      [false, false],
+    );
     const user = supervisor.unit('user')?.status();
     assert.equal(user?.state, 'blocked');
     assert.match(user?.message ?? '', /broken is failed/);
@@ -177,7 +203,11 @@ describe('health probe', () => {
     const unit = new ServiceUnit(spec, unitOptions());
     await unit.start();
     try {
-      assert.deepEqual(await httpHealthProbe(spec.url, 'india', 1000), { up: true, status: 'healthy', httpStatus: 200 });
+      assert.deepEqual(await httpHealthProbe(spec.url, 'india', 1000), {
+        up: true,
+        status: 'healthy',
+        httpStatus: 200,
+      });
       const other = await httpHealthProbe(spec.url, 'juliet', 1000);
       assert.equal(other.up, false);
     } finally {

@@ -16,7 +16,8 @@ function fakeProvider() {
     }
     const auth = new Headers(init?.headers).get('authorization') ?? '';
     state.calls.push(`${init?.method ?? 'GET'} ${url.replace('http://idp/admin', '')} ${auth}`);
-    if (!state.valid.has(auth.replace('Bearer ', ''))) return new Response('{"error":"HTTP 401 Unauthorized"}', { status: 401 });
+    if (!state.valid.has(auth.replace('Bearer ', '')))
+      return new Response('{"error":"HTTP 401 Unauthorized"}', { status: 401 });
     if (url.includes('/users/count')) return Response.json(3);
     if (url.endsWith('/logout')) return new Response(null, { status: 204 });
     return new Response('{"errorMessage":"User not found"}', { status: 404 });
@@ -28,7 +29,14 @@ describe('identity admin client', () => {
   it('reuses a token, renews it 30 s before it expires, and retries once with a new one after a 401', async () => {
     const provider = fakeProvider();
     let now = 0;
-    const admin = createIdentityAdmin({ tokenUrl: 'http://idp/token', adminUrl: 'http://idp/admin', clientId: 'c', clientSecret: 's', fetch: provider.fetch, now: () => now });
+    const admin = createIdentityAdmin({
+      tokenUrl: 'http://idp/token',
+      adminUrl: 'http://idp/admin',
+      clientId: 'c',
+      clientSecret: 's',
+      fetch: provider.fetch,
+      now: () => now,
+    });
     assert.equal(await admin.countUsers(), 3);
     assert.equal(await admin.countUsers('x'), 3);
     assert.equal(provider.state.tokens, 1);
@@ -39,13 +47,23 @@ describe('identity admin client', () => {
     provider.state.valid.clear();
     assert.equal(await admin.countUsers(), 3);
     assert.equal(provider.state.tokens, 3, 'a 401 fetched a new token once');
-    await assert.rejects(admin.getUser('nope'), (error: unknown) => error instanceof IdentityAdminError && error.status === 404 && /User not found/.test(error.message));
+    await assert.rejects(
+      admin.getUser('nope'),
+      (error: unknown) =>
+        error instanceof IdentityAdminError && error.status === 404 && /User not found/.test(error.message),
+    );
   });
 
   it('does not remember a refused token request', async () => {
     const provider = fakeProvider();
     provider.state.refuseToken = true;
-    const admin = createIdentityAdmin({ tokenUrl: 'http://idp/token', adminUrl: 'http://idp/admin', clientId: 'c', clientSecret: 's', fetch: provider.fetch });
+    const admin = createIdentityAdmin({
+      tokenUrl: 'http://idp/token',
+      adminUrl: 'http://idp/admin',
+      clientId: 'c',
+      clientSecret: 's',
+      fetch: provider.fetch,
+    });
     await assert.rejects(admin.countUsers(), /refused the admin client \(HTTP 401/);
     provider.state.refuseToken = false;
     assert.equal(await admin.countUsers(), 3);

@@ -15,7 +15,11 @@ import { createFixture } from './platform-fixture.js';
 function capture(env: Record<string, string>) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 describe('hivematrix users: platform sessions ended at core', () => {
@@ -30,7 +34,10 @@ describe('hivematrix users: platform sessions ended at core', () => {
     env = fixture.env;
     configFile = fixture.paths.masterConfig;
     await loadPlatform(fixture.paths);
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as { keycloak: Record<string, unknown>; apps: Record<string, { secret: string; port?: number }> };
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+      keycloak: Record<string, unknown>;
+      apps: Record<string, { secret: string; port?: number }>;
+    };
     config.keycloak.upstream_url = identity.url;
     config.keycloak.admin_client_id = identity.admin.clientId;
     config.keycloak.admin_client_secret = identity.admin.clientSecret;
@@ -45,14 +52,17 @@ describe('hivematrix users: platform sessions ended at core', () => {
     await identity.close();
   });
 
-  it('revokes the user\'s platform sessions after a group change and a disable, and says so', async () => {
+  it("revokes the user's platform sessions after a group change and a disable, and says so", async () => {
     const user = await identity.createUser({ username: 'dora', password: 'dora password 1234', groups: ['admins'] });
     const signedIn = await core.login({ sub: user.id, groups: ['/admins'] });
 
     const groups = capture(env);
     assert.equal(await main(['users', 'groups', 'dora', '--remove', 'admins'], groups.io), 0, groups.err());
     assert.match(groups.out(), /platform sessions of dora ended at core: 1 revoked/);
-    assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: signedIn.token })).body), { valid: false, reason: 'revoked' });
+    assert.deepEqual(JSON.parse((await core.post('/api/token/validate', { token: signedIn.token })).body), {
+      valid: false,
+      reason: 'revoked',
+    });
 
     const disable = capture(env);
     assert.equal(await main(['users', 'disable', 'dora'], disable.io), 0, disable.err());

@@ -12,7 +12,11 @@ import { createFixture } from './platform-fixture.js';
 function capture(env: Record<string, string>) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { out: (text: string) => out.push(text), err: (text: string) => err.push(text), isTTY: false, env },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 describe('hivematrix users disable, enable, logout', () => {
@@ -23,7 +27,9 @@ describe('hivematrix users disable, enable, logout', () => {
     const fixture = await createFixture();
     env = fixture.env;
     await loadPlatform(fixture.paths);
-    const config = JSON.parse(await readFile(fixture.paths.masterConfig, 'utf8')) as { keycloak: Record<string, unknown> };
+    const config = JSON.parse(await readFile(fixture.paths.masterConfig, 'utf8')) as {
+      keycloak: Record<string, unknown>;
+    };
     // The embedded provider's realm is reached at <upstream_url>/keycloak/realms/<realm>.
     config.keycloak.upstream_url = identity.url;
     config.keycloak.admin_client_id = identity.admin.clientId;
@@ -35,11 +41,19 @@ describe('hivematrix users disable, enable, logout', () => {
   it('ends every session of a user, disables them (no login) and enables them again', async () => {
     await identity.createUser({ username: 'carl', password: 'carl password 123' });
     const session = await loginWithPassword({
-      identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-      redirectUri: identity.gateway.redirectUris[0] ?? '', username: 'carl', password: 'carl password 123',
+      identity,
+      clientId: identity.gateway.clientId,
+      clientSecret: identity.gateway.clientSecret,
+      redirectUri: identity.gateway.redirectUris[0] ?? '',
+      username: 'carl',
+      password: 'carl password 123',
     });
     const userinfo = async () =>
-      (await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${session.access_token}` } })).status;
+      (
+        await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, {
+          headers: { authorization: `Bearer ${session.access_token}` },
+        })
+      ).status;
     assert.equal(await userinfo(), 200);
 
     const logout = capture(env);
@@ -54,8 +68,12 @@ describe('hivematrix users disable, enable, logout', () => {
     assert.match(list.out(), /carl\s+disabled/);
     await assert.rejects(
       loginWithPassword({
-        identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-        redirectUri: identity.gateway.redirectUris[0] ?? '', username: 'carl', password: 'carl password 123',
+        identity,
+        clientId: identity.gateway.clientId,
+        clientSecret: identity.gateway.clientSecret,
+        redirectUri: identity.gateway.redirectUris[0] ?? '',
+        username: 'carl',
+        password: 'carl password 123',
       }),
     );
 
@@ -72,13 +90,20 @@ describe('hivematrix users disable, enable, logout', () => {
 
   it('unlocks a user locked out by failed sign-ins', async () => {
     await identity.createUser({ username: 'dora', password: 'dora password 123' });
-    await identity.db.update(users).set({ lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.username, 'dora'));
+    await identity.db
+      .update(users)
+      .set({ lockedUntil: new Date(Date.now() + 600_000) })
+      .where(eq(users.username, 'dora'));
     const unlock = capture(env);
     assert.equal(await main(['users', 'unlock', 'dora'], unlock.io), 0, unlock.err());
     assert.equal(unlock.out(), 'dora unlocked: they can sign in again\n');
     await loginWithPassword({
-      identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-      redirectUri: identity.gateway.redirectUris[0] ?? '', username: 'dora', password: 'dora password 123',
+      identity,
+      clientId: identity.gateway.clientId,
+      clientSecret: identity.gateway.clientSecret,
+      redirectUri: identity.gateway.redirectUris[0] ?? '',
+      username: 'dora',
+      password: 'dora password 123',
     });
     const again = capture(env);
     assert.equal(await main(['users', 'unlock', 'dora'], again.io), 0);

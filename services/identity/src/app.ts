@@ -24,7 +24,13 @@ import { pruneExpired } from './db/oidc-store.js';
 import type { IdentityDb } from './db/schema.js';
 import type { PasswordHasher } from './domain/passwords.js';
 import { createBackchannelFetch, type ProviderFetch } from './oidc/backchannel-fetch.js';
-import { createRetryingDelivery, DeliveryError, isTransientStatus, type RetryingDelivery, type RetryPolicy } from './oidc/retrying-delivery.js';
+import {
+  createRetryingDelivery,
+  DeliveryError,
+  isTransientStatus,
+  type RetryingDelivery,
+  type RetryPolicy,
+} from './oidc/retrying-delivery.js';
 import { createPlatformSessions } from './platform/core-sessions.js';
 import { providerBridge } from './oidc/bridge.js';
 import { adminClient, gatewayClient, pageContentSecurityPolicy } from './oidc/clients.js';
@@ -62,11 +68,15 @@ export interface IdentityDeps {
  */
 function retryingProviderFetch(fetch: ProviderFetch, delivery: RetryingDelivery): ProviderFetch {
   return (url, init) =>
-    delivery.run({ event: 'backchannel_logout', message: 'back-channel logout', fields: { target: new URL(url).origin } }, async () => {
-      const response = await fetch(url, init);
-      if (response.status !== 200 && response.status !== 204) throw new DeliveryError(`HTTP ${response.status}`, isTransientStatus(response.status));
-      return response;
-    });
+    delivery.run(
+      { event: 'backchannel_logout', message: 'back-channel logout', fields: { target: new URL(url).origin } },
+      async () => {
+        const response = await fetch(url, init);
+        if (response.status !== 200 && response.status !== 204)
+          throw new DeliveryError(`HTTP ${response.status}`, isTransientStatus(response.status));
+        return response;
+      },
+    );
 }
 
 /** Builds the identity app without listening; loads (or on first start creates) the provider's keys. */
@@ -87,7 +97,11 @@ export async function buildApp(deps: IdentityDeps): Promise<ServiceApp> {
   const homeUrl = `${realm.origin}/`;
 
   const shutdown = new AbortController();
-  const delivery = createRetryingDelivery({ logger, signal: shutdown.signal, ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}) });
+  const delivery = createRetryingDelivery({
+    logger,
+    signal: shutdown.signal,
+    ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
+  });
   const backchannelFetch = createBackchannelFetch({
     ca: deps.backchannelCa,
     caFile: config.IDENTITY_BACKCHANNEL_CA_FILE,

@@ -34,7 +34,11 @@ function createIdentityLogger(config: IdentityConfig) {
           });
         })()
       : undefined;
-  const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, destination: createLogDestination(shipper) });
+  const logger = createLogger({
+    service: config.SERVICE_NAME,
+    level: config.LOG_LEVEL,
+    destination: createLogDestination(shipper),
+  });
   return { logger, close: async () => shipper?.close() };
 }
 
@@ -42,7 +46,11 @@ await runService({
   async start() {
     const config = loadIdentityConfig(process.env);
     const logging = createIdentityLogger(config);
-    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: logging.logger });
+    const database = await openServiceDatabase(config, {
+      schema,
+      migrations: migrationsDir(import.meta.url, 'db/migrations'),
+      logger: logging.logger,
+    });
     const passwords = await createPasswordHasher();
     const initial = await ensureInitialAdmin({
       db: database.db,
@@ -58,8 +66,21 @@ await runService({
     const coreClient =
       config.SERVICE_SECRET === undefined
         ? undefined
-        : createServiceClient({ serviceName: config.SERVICE_NAME, secret: config.SERVICE_SECRET, coreUrl: config.CORE_SERVICE_URL, services: {} });
-    const app = await buildApp({ config, logger: logging.logger, db: database.db, ping: database.ping, now: () => new Date(), passwords, coreClient });
+        : createServiceClient({
+            serviceName: config.SERVICE_NAME,
+            secret: config.SERVICE_SECRET,
+            coreUrl: config.CORE_SERVICE_URL,
+            services: {},
+          });
+    const app = await buildApp({
+      config,
+      logger: logging.logger,
+      db: database.db,
+      ping: database.ping,
+      now: () => new Date(),
+      passwords,
+      coreClient,
+    });
     return {
       app,
       host: config.HOST,

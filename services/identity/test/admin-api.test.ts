@@ -21,7 +21,11 @@ describe('identity: Keycloak admin API', () => {
   before(async () => {
     identity = await startIdentity();
     kc = new KcAdminClient({ baseUrl: identity.baseUrl, realmName: 'hivematrix' });
-    await kc.auth({ grantType: 'client_credentials', clientId: identity.admin.clientId, clientSecret: identity.admin.clientSecret });
+    await kc.auth({
+      grantType: 'client_credentials',
+      clientId: identity.admin.clientId,
+      clientSecret: identity.admin.clientSecret,
+    });
   });
   after(async () => identity.close());
 
@@ -51,11 +55,20 @@ describe('identity: Keycloak admin API', () => {
     const one = await kc.groups.findOne({ id: admins.id });
     assert.equal(one?.path, '/admins');
     const members = await kc.groups.listMembers({ id: admins.id });
-    assert.deepEqual(members.map((user) => user.username), ['admin']);
+    assert.deepEqual(
+      members.map((user) => user.username),
+      ['admin'],
+    );
   });
 
   it('creates a user, sets the password, adds it to admins, lists, searches, logs in, removes it from the group and deletes it', async () => {
-    const { id } = await kc.users.create({ username: 'New.Tech', email: 'New.Tech@Example.com', firstName: 'New', lastName: 'Tech', enabled: true });
+    const { id } = await kc.users.create({
+      username: 'New.Tech',
+      email: 'New.Tech@Example.com',
+      firstName: 'New',
+      lastName: 'Tech',
+      enabled: true,
+    });
     assert.match(id, /^[0-9a-f-]{36}$/);
     const created = await kc.users.findOne({ id });
     assert.equal(created?.username, 'new.tech', 'usernames are lower-cased, as Keycloak does');
@@ -63,26 +76,49 @@ describe('identity: Keycloak admin API', () => {
     assert.equal(created?.enabled, true);
     assert.deepEqual(created?.requiredActions, []);
 
-    await kc.users.resetPassword({ id, credential: { type: 'password', value: 'a long new password', temporary: false } });
+    await kc.users.resetPassword({
+      id,
+      credential: { type: 'password', value: 'a long new password', temporary: false },
+    });
 
     const admins = (await kc.groups.find({ search: 'admins', exact: true }))[0];
     assert.ok(admins?.id);
     await kc.users.addToGroup({ id, groupId: admins.id });
-    assert.deepEqual((await kc.users.listGroups({ id })).map((group) => group.path), ['/admins']);
+    assert.deepEqual(
+      (await kc.users.listGroups({ id })).map((group) => group.path),
+      ['/admins'],
+    );
 
     const all = await kc.users.find();
     assert.ok(all.some((user) => user.id === id));
-    assert.deepEqual((await kc.users.find({ search: 'new.t' })).map((user) => user.id), [id], 'prefix search');
-    assert.deepEqual((await kc.users.find({ search: '*tech@example*' })).map((user) => user.id), [id], 'infix search');
-    assert.deepEqual((await kc.users.find({ search: '"new"' })).map((user) => user.id), [id], 'exact search on the first name');
-    assert.deepEqual((await kc.users.find({ username: 'New.Tech', exact: true })).map((user) => user.id), [id]);
+    assert.deepEqual(
+      (await kc.users.find({ search: 'new.t' })).map((user) => user.id),
+      [id],
+      'prefix search',
+    );
+    assert.deepEqual(
+      (await kc.users.find({ search: '*tech@example*' })).map((user) => user.id),
+      [id],
+      'infix search',
+    );
+    assert.deepEqual(
+      (await kc.users.find({ search: '"new"' })).map((user) => user.id),
+      [id],
+      'exact search on the first name',
+    );
+    assert.deepEqual(
+      (await kc.users.find({ username: 'New.Tech', exact: true })).map((user) => user.id),
+      [id],
+    );
     assert.deepEqual(await kc.users.find({ username: 'new.te', exact: true }), []);
     assert.equal(await kc.users.count(), 2);
     assert.equal(await kc.users.count({ search: 'new' }), 1);
 
     const tokens = await loginAs('new.tech', 'a long new password');
     const userinfo = (await (
-      await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+      await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      })
     ).json()) as Record<string, unknown>;
     assert.equal(userinfo.sub, id);
     assert.deepEqual(userinfo.groups, ['admins']);
@@ -93,9 +129,13 @@ describe('identity: Keycloak admin API', () => {
     await kc.users.del({ id });
     assert.equal(await kc.users.findOne({ id }), null);
     assert.equal(
-      (await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status,
+      (
+        await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, {
+          headers: { authorization: `Bearer ${tokens.access_token}` },
+        })
+      ).status,
       401,
-      'a deleted user\'s tokens stop working',
+      "a deleted user's tokens stop working",
     );
   });
 
@@ -108,7 +148,10 @@ describe('identity: Keycloak admin API', () => {
     });
     const user = await kc.users.findOne({ id });
     assert.deepEqual(user?.requiredActions, ['UPDATE_PASSWORD']);
-    assert.deepEqual((await kc.users.listGroups({ id })).map((group) => group.name), ['technicians']);
+    assert.deepEqual(
+      (await kc.users.listGroups({ id })).map((group) => group.name),
+      ['technicians'],
+    );
     const tokens = await loginWithPassword({
       identity,
       clientId: identity.gateway.clientId,
@@ -123,56 +166,77 @@ describe('identity: Keycloak admin API', () => {
   });
 
   it('updates a user and signs a disabled user out', async () => {
-    const { id } = await kc.users.create({ username: 'changeme', enabled: true, credentials: [{ value: 'changeme password', temporary: false }] });
+    const { id } = await kc.users.create({
+      username: 'changeme',
+      enabled: true,
+      credentials: [{ value: 'changeme password', temporary: false }],
+    });
     const tokens = await loginAs('changeme', 'changeme password');
     await kc.users.update({ id }, { firstName: 'Changed', email: 'changed@example.com', enabled: false });
     const user = await kc.users.findOne({ id });
     assert.equal(user?.firstName, 'Changed');
     assert.equal(user?.email, 'changed@example.com');
     assert.equal(user?.enabled, false);
-    const userinfo = await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const userinfo = await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.equal(userinfo.status, 401);
   });
 
-  it('answers a duplicate username or e-mail with 409 and Keycloak\'s errorMessage', async () => {
+  it("answers a duplicate username or e-mail with 409 and Keycloak's errorMessage", async () => {
     await kc.users.create({ username: 'twin', email: 'twin@example.com', enabled: true });
     await assert.rejects(kc.users.create({ username: 'TWIN', enabled: true }), (error: unknown) => {
-      assert.deepEqual(failure(error), { status: 409, data: { field: 'username', errorMessage: 'User exists with same username' } });
+      assert.deepEqual(failure(error), {
+        status: 409,
+        data: { field: 'username', errorMessage: 'User exists with same username' },
+      });
       return true;
     });
-    await assert.rejects(kc.users.create({ username: 'twin2', email: 'Twin@Example.com', enabled: true }), (error: unknown) => {
-      assert.equal(failure(error).status, 409);
-      assert.match(JSON.stringify(failure(error).data), /User exists with same email/);
-      return true;
-    });
+    await assert.rejects(
+      kc.users.create({ username: 'twin2', email: 'Twin@Example.com', enabled: true }),
+      (error: unknown) => {
+        assert.equal(failure(error).status, 409);
+        assert.match(JSON.stringify(failure(error).data), /User exists with same email/);
+        return true;
+      },
+    );
   });
 
   it('refuses bad input with 400 and a field name', async () => {
     const { id } = await kc.users.create({ username: 'shorty', enabled: true });
-    await assert.rejects(kc.users.resetPassword({ id, credential: { type: 'password', value: 'short', temporary: false } }), (error: unknown) => {
-      assert.equal(failure(error).status, 400);
-      assert.match(JSON.stringify(failure(error).data), /"field":"password".*at least 12 characters/);
-      return true;
-    });
+    await assert.rejects(
+      kc.users.resetPassword({ id, credential: { type: 'password', value: 'short', temporary: false } }),
+      (error: unknown) => {
+        assert.equal(failure(error).status, 400);
+        assert.match(JSON.stringify(failure(error).data), /"field":"password".*at least 12 characters/);
+        return true;
+      },
+    );
     await assert.rejects(kc.users.create({ username: 'x y <z>', enabled: true }), (error: unknown) => {
       assert.equal(failure(error).status, 400);
       assert.match(JSON.stringify(failure(error).data), /"field":"username"/);
       return true;
     });
-    await assert.rejects(kc.users.create({ username: 'bad-mail', email: 'not an address', enabled: true }), (error: unknown) => {
-      assert.equal(failure(error).status, 400);
-      return true;
-    });
+    await assert.rejects(
+      kc.users.create({ username: 'bad-mail', email: 'not an address', enabled: true }),
+      (error: unknown) => {
+        assert.equal(failure(error).status, 400);
+        return true;
+      },
+    );
   });
 
   it('answers unknown users and groups with 404', async () => {
     assert.equal(await kc.users.findOne({ id: '00000000-0000-4000-8000-000000000000' }), null);
     assert.equal(await kc.users.findOne({ id: 'not-a-uuid' }), null);
     const { id } = await kc.users.create({ username: 'grouper', enabled: true });
-    await assert.rejects(kc.users.addToGroup({ id, groupId: '00000000-0000-4000-8000-000000000000' }), (error: unknown) => {
-      assert.equal(failure(error).status, 404);
-      return true;
-    });
+    await assert.rejects(
+      kc.users.addToGroup({ id, groupId: '00000000-0000-4000-8000-000000000000' }),
+      (error: unknown) => {
+        assert.equal(failure(error).status, 404);
+        return true;
+      },
+    );
   });
 
   it('is closed to callers without an admin token', async () => {
@@ -191,13 +255,19 @@ describe('identity: Keycloak admin API', () => {
     // The gateway client cannot use client_credentials at all.
     const gatewayToken = await fetch(`${identity.internalIssuer}/protocol/openid-connect/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: identity.gateway.clientId, client_secret: identity.gateway.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: identity.gateway.clientId,
+        client_secret: identity.gateway.clientSecret,
+      }),
     });
     assert.equal(gatewayToken.status, 400);
 
     // A wrong admin secret gets no token.
     const wrong = new KcAdminClient({ baseUrl: identity.baseUrl, realmName: 'hivematrix' });
-    await assert.rejects(wrong.auth({ grantType: 'client_credentials', clientId: identity.admin.clientId, clientSecret: 'x'.repeat(40) }));
+    await assert.rejects(
+      wrong.auth({ grantType: 'client_credentials', clientId: identity.admin.clientId, clientSecret: 'x'.repeat(40) }),
+    );
   });
 
   it('accepts the access token of a signed-in member of admins', async () => {

@@ -20,7 +20,8 @@ const HOST = 'hive.example.test';
 /** A logger that keeps what it was told. */
 function recordingLogger(): DeliveryLogger & { lines: { level: string; obj: Record<string, unknown>; msg: string }[] } {
   const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg: msg ?? '' });
+  const at = (level: string) => (obj: object, msg?: string) =>
+    void lines.push({ level, obj: obj as Record<string, unknown>, msg: msg ?? '' });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -35,11 +36,22 @@ describe('identity: back-channel delivery to the gateway on any hostname', () =>
 
   before(async () => {
     const pems = await generate([{ name: 'commonName', value: HOST }], {
-      keySize: 2048, algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: HOST }] }],
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 2, value: HOST },
+          ],
+        },
+      ],
     });
     cert = pems.cert;
-    otherCert = (await generate([{ name: 'commonName', value: 'other.example.test' }], { keySize: 2048, algorithm: 'sha256' })).cert;
+    otherCert = (
+      await generate([{ name: 'commonName', value: 'other.example.test' }], { keySize: 2048, algorithm: 'sha256' })
+    ).cert;
     server = createHttpsServer({ key: pems.private, cert: pems.cert }, (request, response) => {
       request.resume();
       request.on('end', () => {
@@ -58,7 +70,11 @@ describe('identity: back-channel delivery to the gateway on any hostname', () =>
 
   const target = () => `https://${HOST}:${port}/backchannel-logout`;
   const post = (fetcher: ReturnType<typeof createBackchannelFetch>) =>
-    fetcher(target(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: 'a.b.c' }) });
+    fetcher(target(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: 'a.b.c' }),
+    });
 
   it('fails as before with only the loopback exception (the name does not resolve, the certificate is self-signed)', async () => {
     await assert.rejects(post(createBackchannelFetch({ insecureLocal: true })));
@@ -75,12 +91,18 @@ describe('identity: back-channel delivery to the gateway on any hostname', () =>
   it('still verifies the certificate: one for another name, or an untrusted one, is refused', async () => {
     const untrusted = path.join(dir, 'other.crt');
     await writeFile(untrusted, otherCert);
-    await assert.rejects(post(createBackchannelFetch({ insecureLocal: true, caFile: untrusted, connectAddress: '127.0.0.1' })), /self-signed|self signed|certificate/i);
+    await assert.rejects(
+      post(createBackchannelFetch({ insecureLocal: true, caFile: untrusted, connectAddress: '127.0.0.1' })),
+      /self-signed|self signed|certificate/i,
+    );
   });
 
   it('retries a failed delivery in the background until the gateway takes it', async () => {
     const logger = recordingLogger();
-    const delivery = createRetryingDelivery({ logger, policy: { retries: 4, minTimeoutMs: 20, maxTimeoutMs: 50, maxRetryTimeMs: 5_000 } });
+    const delivery = createRetryingDelivery({
+      logger,
+      policy: { retries: 4, minTimeoutMs: 20, maxTimeoutMs: 50, maxRetryTimeMs: 5_000 },
+    });
     const caFile = path.join(dir, 'nexus.crt');
     const fetcher = createBackchannelFetch({ insecureLocal: false, caFile, connectAddress: '127.0.0.1' });
     answers.push(503, 502);
@@ -90,7 +112,10 @@ describe('identity: back-channel delivery to the gateway on any hostname', () =>
       if (response.status !== 204) throw new DeliveryError(`HTTP ${response.status}`, response.status >= 500);
       return response;
     };
-    await assert.rejects(delivery.run({ event: 'backchannel_logout', message: 'back-channel logout', fields: {} }, attempt), /HTTP 503/);
+    await assert.rejects(
+      delivery.run({ event: 'backchannel_logout', message: 'back-channel logout', fields: {} }, attempt),
+      /HTTP 503/,
+    );
     await delivery.idle();
     assert.equal(received - before, 3, 'two failures, then delivered');
     assert.ok(logger.lines.some((line) => line.level === 'info' && /delivered on a retry/.test(line.msg)));
@@ -99,23 +124,41 @@ describe('identity: back-channel delivery to the gateway on any hostname', () =>
 
   it('does not repeat a refusal, and logs a delivery that never succeeds as an error for helm', async () => {
     const logger = recordingLogger();
-    const delivery = createRetryingDelivery({ logger, policy: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 20, maxRetryTimeMs: 5_000 } });
+    const delivery = createRetryingDelivery({
+      logger,
+      policy: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 20, maxRetryTimeMs: 5_000 },
+    });
     let calls = 0;
-    await assert.rejects(delivery.run({ event: 'backchannel_logout', message: 'back-channel logout', fields: { target: 'x' } }, async () => {
-      calls += 1;
-      throw new DeliveryError('HTTP 400', false);
-    }));
+    await assert.rejects(
+      delivery.run(
+        { event: 'backchannel_logout', message: 'back-channel logout', fields: { target: 'x' } },
+        async () => {
+          calls += 1;
+          throw new DeliveryError('HTTP 400', false);
+        },
+      ),
+    );
     await delivery.idle();
     assert.equal(calls, 1, 'a 400 is not retried');
     let down = 0;
-    await assert.rejects(delivery.run({ event: 'backchannel_logout', message: 'back-channel logout', fields: { target: 'y' } }, async () => {
-      down += 1;
-      throw new Error('ECONNREFUSED');
-    }));
+    await assert.rejects(
+      delivery.run(
+        { event: 'backchannel_logout', message: 'back-channel logout', fields: { target: 'y' } },
+        async () => {
+          down += 1;
+          throw new Error('ECONNREFUSED');
+        },
+      ),
+    );
     await delivery.idle();
     assert.equal(down, 3, 'the first attempt and two retries');
-    const failed = logger.lines.filter((line) => line.level === 'error' && line.obj.event === 'backchannel_logout_failed');
-    assert.deepEqual(failed.map((line) => line.obj.target), ['x', 'y']);
+    const failed = logger.lines.filter(
+      (line) => line.level === 'error' && line.obj.event === 'backchannel_logout_failed',
+    );
+    assert.deepEqual(
+      failed.map((line) => line.obj.target),
+      ['x', 'y'],
+    );
     assert.match(failed[1]?.msg ?? '', /undeliverable/);
   });
 });

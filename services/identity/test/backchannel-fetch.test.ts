@@ -16,7 +16,15 @@ describe('identity: back-channel HTTP client', () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keySize: 2048,
       algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     });
     cert = pems.cert;
     server = createHttpsServer({ key: pems.private, cert: pems.cert }, (request, response) => {
@@ -55,7 +63,9 @@ describe('identity: back-channel HTTP client', () => {
   });
 
   it('knows which hosts are loopback', () => {
-    for (const host of ['localhost', 'gw.localhost', '127.0.0.1', '127.5.0.1', '[::1]', '::1']) assert.equal(isLoopbackHost(host), true, host);
-    for (const host of ['example.com', '10.0.0.1', '128.0.0.1', 'localhost.example.com', '[::2]']) assert.equal(isLoopbackHost(host), false, host);
+    for (const host of ['localhost', 'gw.localhost', '127.0.0.1', '127.5.0.1', '[::1]', '::1'])
+      assert.equal(isLoopbackHost(host), true, host);
+    for (const host of ['example.com', '10.0.0.1', '128.0.0.1', 'localhost.example.com', '[::2]'])
+      assert.equal(isLoopbackHost(host), false, host);
   });
 });

@@ -39,7 +39,11 @@ describe('identity: ended sessions reach the gateway', () => {
     });
     const answer = await fetch(`${identity.internalIssuer}/protocol/openid-connect/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: identity.admin.clientId, client_secret: identity.admin.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: identity.admin.clientId,
+        client_secret: identity.admin.clientSecret,
+      }),
     });
     adminToken = ((await answer.json()) as { access_token: string }).access_token;
   });
@@ -49,14 +53,20 @@ describe('identity: ended sessions reach the gateway', () => {
   });
 
   const sessionsOf = async (id: string) => {
-    const response = await fetch(`${identity.baseUrl}/admin/realms/hivematrix/users/${id}/sessions`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const response = await fetch(`${identity.baseUrl}/admin/realms/hivematrix/users/${id}/sessions`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     assert.equal(response.status, 200);
     return (await response.json()) as { id: string; userId: string; clients: Record<string, string> }[];
   };
   const login = (username: string) =>
     loginWithPassword({
-      identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-      redirectUri: identity.gateway.redirectUris[0] ?? '', username, password: PASSWORD,
+      identity,
+      clientId: identity.gateway.clientId,
+      clientSecret: identity.gateway.clientSecret,
+      redirectUri: identity.gateway.redirectUris[0] ?? '',
+      username,
+      password: PASSWORD,
     });
   async function waitFor(check: () => boolean, ms = 3_000): Promise<void> {
     const until = Date.now() + ms;
@@ -70,16 +80,26 @@ describe('identity: ended sessions reach the gateway', () => {
     const sid = decodeJwt(tokens.id_token).sid;
     assert.equal(typeof sid, 'string');
     const listed = await sessionsOf(user.id);
-    assert.deepEqual(listed.map((session) => [session.id, session.userId]), [[sid, user.id]]);
+    assert.deepEqual(
+      listed.map((session) => [session.id, session.userId]),
+      [[sid, user.id]],
+    );
     assert.deepEqual(listed[0]?.clients, { [identity.gateway.clientId]: identity.gateway.clientId });
 
     // The session reaches its end (as after IDENTITY_SESSION_MAX), with nobody logging out.
-    await identity.db.update(oidcPayloads).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oidcPayloads.kind, 'Session'));
+    await identity.db
+      .update(oidcPayloads)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oidcPayloads.kind, 'Session'));
     await waitFor(() => logoutTokens.some((token) => token.sid === sid));
     const token = logoutTokens.find((candidate) => candidate.sid === sid);
     assert.equal(token?.sub, user.id);
     assert.deepEqual(await sessionsOf(user.id), []);
-    assert.equal(await identity.db.$count(oidcPayloads, eq(oidcPayloads.kind, 'Session')), 0, 'announced once, then gone');
+    assert.equal(
+      await identity.db.$count(oidcPayloads, eq(oidcPayloads.kind, 'Session')),
+      0,
+      'announced once, then gone',
+    );
   });
 
   it('ends the identity sessions of a user whose password an admin resets', async () => {
@@ -93,7 +113,9 @@ describe('identity: ended sessions reach the gateway', () => {
     });
     assert.equal(reset.status, 204);
     await waitFor(() => logoutTokens.some((token) => token.sid === sid));
-    const userinfo = await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const userinfo = await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.equal(userinfo.status, 401);
     assert.deepEqual(await sessionsOf(user.id), []);
   });

@@ -90,7 +90,10 @@ describe('identity: first start', () => {
 
   it('creates exactly one admin when two instances start at once', async () => {
     database = await freshDatabase();
-    const instances = await Promise.all([mkdtemp(path.join(tmpdir(), 'hm-identity-a-')), mkdtemp(path.join(tmpdir(), 'hm-identity-b-'))]);
+    const instances = await Promise.all([
+      mkdtemp(path.join(tmpdir(), 'hm-identity-a-')),
+      mkdtemp(path.join(tmpdir(), 'hm-identity-b-')),
+    ]);
     try {
       const passwords = await createPasswordHasher();
       const results = await Promise.all(
@@ -116,17 +119,34 @@ describe('identity: first start', () => {
     const base = { HIVEMATRIX_INSTANCE_DIR: tmpdir(), DATABASE_URL: 'postgres://x@127.0.0.1/db' };
     const secret = 's'.repeat(40);
     assert.throws(
-      () => loadIdentityConfig({ ...base, IDENTITY_ISSUER: 'http://example.test/keycloak/realms/hivematrix', IDENTITY_GATEWAY_CLIENT_SECRET: secret, IDENTITY_ADMIN_CLIENT_SECRET: 'a'.repeat(40) }),
+      () =>
+        loadIdentityConfig({
+          ...base,
+          IDENTITY_ISSUER: 'http://example.test/keycloak/realms/hivematrix',
+          IDENTITY_GATEWAY_CLIENT_SECRET: secret,
+          IDENTITY_ADMIN_CLIENT_SECRET: 'a'.repeat(40),
+        }),
       (error: unknown) => error instanceof ConfigError && /IDENTITY_ALLOW_HTTP_ISSUER/.test(error.message),
     );
     assert.throws(
-      () => loadIdentityConfig({ ...base, IDENTITY_GATEWAY_CLIENT_SECRET: secret, IDENTITY_ADMIN_CLIENT_SECRET: secret }),
-      (error: unknown) => error instanceof ConfigError && /must differ/.test(error.message) && !error.message.includes(secret),
+      () =>
+        loadIdentityConfig({ ...base, IDENTITY_GATEWAY_CLIENT_SECRET: secret, IDENTITY_ADMIN_CLIENT_SECRET: secret }),
+      (error: unknown) =>
+        error instanceof ConfigError && /must differ/.test(error.message) && !error.message.includes(secret),
     );
     assert.throws(
-      () => loadIdentityConfig({ ...base, IDENTITY_ISSUER: 'https://example.test/keycloak', IDENTITY_GATEWAY_CLIENT_SECRET: 'short', IDENTITY_ADMIN_CLIENT_SECRET: secret }),
+      () =>
+        loadIdentityConfig({
+          ...base,
+          IDENTITY_ISSUER: 'https://example.test/keycloak',
+          IDENTITY_GATEWAY_CLIENT_SECRET: 'short',
+          IDENTITY_ADMIN_CLIENT_SECRET: secret,
+        }),
       (error: unknown) =>
-        error instanceof ConfigError && /IDENTITY_ISSUER/.test(error.message) && /IDENTITY_GATEWAY_CLIENT_SECRET/.test(error.message) && !error.message.includes('short'),
+        error instanceof ConfigError &&
+        /IDENTITY_ISSUER/.test(error.message) &&
+        /IDENTITY_GATEWAY_CLIENT_SECRET/.test(error.message) &&
+        !error.message.includes('short'),
     );
   });
 });
@@ -185,7 +205,9 @@ describe('identity: the real process', () => {
       assert.ok(first.plain.some((line) => line.includes(`password: ${password}`)));
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       assert.equal(health.status, 200);
-      const discovery = (await (await fetch(`http://127.0.0.1:${port}/keycloak/realms/hivematrix/.well-known/openid-configuration`)).json()) as {
+      const discovery = (await (
+        await fetch(`http://127.0.0.1:${port}/keycloak/realms/hivematrix/.well-known/openid-configuration`)
+      ).json()) as {
         issuer: string;
       };
       assert.equal(discovery.issuer, 'https://localhost:8443/keycloak/realms/hivematrix');
@@ -195,7 +217,10 @@ describe('identity: the real process', () => {
 
     const second = await boot(port);
     try {
-      assert.deepEqual(second.plain.filter((line) => line.includes('password')), []);
+      assert.deepEqual(
+        second.plain.filter((line) => line.includes('password')),
+        [],
+      );
       // Answering a request proves the boot finished (signal handlers are installed after listen).
       assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
     } finally {
@@ -211,14 +236,25 @@ describe('identity: the real process', () => {
 
   it('exits with status 78 naming every bad variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', main], {
-      env: { PATH: process.env.PATH, HIVEMATRIX_INSTANCE_DIR: instance, PORT: '70000', IDENTITY_ISSUER: 'https://example.test/' },
+      env: {
+        PATH: process.env.PATH,
+        HIVEMATRIX_INSTANCE_DIR: instance,
+        PORT: '70000',
+        IDENTITY_ISSUER: 'https://example.test/',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 78, stderr);
-    for (const variable of ['PORT', 'IDENTITY_ISSUER', 'DATABASE_URL', 'IDENTITY_GATEWAY_CLIENT_SECRET', 'IDENTITY_ADMIN_CLIENT_SECRET']) {
+    for (const variable of [
+      'PORT',
+      'IDENTITY_ISSUER',
+      'DATABASE_URL',
+      'IDENTITY_GATEWAY_CLIENT_SECRET',
+      'IDENTITY_ADMIN_CLIENT_SECRET',
+    ]) {
       assert.match(stderr, new RegExp(variable));
     }
   });

@@ -27,7 +27,14 @@ import { createUser } from '../src/domain/users.js';
 import type { RetryPolicy } from '../src/oidc/retrying-delivery.js';
 import { createBrowser, type TestBrowser } from './http-browser.js';
 
-export { createBrowser, decodeHtml, formAction, hiddenValue, redirectTarget, type TestBrowser } from './http-browser.js';
+export {
+  createBrowser,
+  decodeHtml,
+  formAction,
+  hiddenValue,
+  redirectTarget,
+  type TestBrowser,
+} from './http-browser.js';
 export { authorize, loginWithPassword, pkcePair, type LoginOptions, type LoginResult } from './login-flow.js';
 
 export interface GatewayClientOverrides {
@@ -131,7 +138,10 @@ export async function startIdentity(options: StartIdentityOptions = {}): Promise
   const issuer = `${issuerBase}${REALM_PATH}`;
 
   const shared = options.sharedWith;
-  const testDb = shared === undefined ? await createTestDatabase('identity') : { url: shared.databaseUrl, drop: async () => undefined };
+  const testDb =
+    shared === undefined
+      ? await createTestDatabase('identity')
+      : { url: shared.databaseUrl, drop: async () => undefined };
   const database = openDatabase({ url: testDb.url, applicationName: 'identity-test', schema });
   const instanceDir = await mkdtemp(path.join(tmpdir(), 'hm-identity-'));
   try {
@@ -151,7 +161,9 @@ export async function startIdentity(options: StartIdentityOptions = {}): Promise
       IDENTITY_GATEWAY_REDIRECT_URIS: redirectUris.join(','),
       IDENTITY_GATEWAY_POST_LOGOUT_REDIRECT_URIS: postLogoutRedirectUris.join(','),
       IDENTITY_GATEWAY_BACKCHANNEL_LOGOUT_URI:
-        gateway.backchannelLogoutUri === undefined ? 'http://127.0.0.1:9/backchannel-logout' : (gateway.backchannelLogoutUri ?? 'none'),
+        gateway.backchannelLogoutUri === undefined
+          ? 'http://127.0.0.1:9/backchannel-logout'
+          : (gateway.backchannelLogoutUri ?? 'none'),
       IDENTITY_ADMIN_CLIENT_SECRET: adminSecret,
       RATE_LIMIT_PER_MINUTE: '100000',
       ...options.env,

@@ -45,7 +45,6 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
 
 /** Creates a browser with an empty cookie jar. */
 export function createBrowser(options: BrowserOptions, jar = new Map<string, StoredCookie>()): TestBrowser {
-
   function store(url: URL, response: Response): void {
     for (const header of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
@@ -71,12 +70,19 @@ export function createBrowser(options: BrowserOptions, jar = new Map<string, Sto
   function cookiesFor(target: string): Record<string, string> {
     const path = new URL(target).pathname;
     const cookies: Record<string, string> = {};
-    const matching = [...jar.values()].filter((cookie) => pathMatches(path, cookie.path)).sort((a, b) => b.path.length - a.path.length);
+    const matching = [...jar.values()]
+      .filter((cookie) => pathMatches(path, cookie.path))
+      .sort((a, b) => b.path.length - a.path.length);
     for (const cookie of matching) cookies[cookie.name] ??= cookie.value;
     return cookies;
   }
 
-  async function send(method: string, target: string, body: string | undefined, headers: Record<string, string>): Promise<Response> {
+  async function send(
+    method: string,
+    target: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<Response> {
     const url = new URL(options.toInternal(target));
     const cookieHeader = Object.entries(cookiesFor(url.href))
       .map(([name, value]) => `${name}=${value}`)
@@ -105,7 +111,15 @@ export function createBrowser(options: BrowserOptions, jar = new Map<string, Sto
   };
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&#x2F;': '/' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+  '&#x2F;': '/',
+};
 
 /** Decodes the HTML entities preact emits in attribute values. */
 export function decodeHtml(text: string): string {
@@ -117,7 +131,10 @@ export function formAction(html: string, pageUrl: string, field?: string): strin
   const forms = html.match(/<form\b[^>]*>[\s\S]*?<\/form>/g) ?? [];
   const form = forms.find((candidate) => field === undefined || candidate.includes(`name="${field}"`));
   const action = form === undefined ? undefined : /\baction="([^"]*)"/.exec(form)?.[1];
-  if (action === undefined) throw new Error(`no form${field === undefined ? '' : ` with a ${field} field`} on the page:\n${html.slice(0, 2000)}`);
+  if (action === undefined)
+    throw new Error(
+      `no form${field === undefined ? '' : ` with a ${field} field`} on the page:\n${html.slice(0, 2000)}`,
+    );
   return new URL(decodeHtml(action), pageUrl).href;
 }
 

@@ -79,7 +79,12 @@ async function exchangeCode(options: LoginOptions, code: string, verifier: strin
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`,
     },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: options.redirectUri, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: options.redirectUri,
+      code_verifier: verifier,
+    }),
   });
   const body = (await response.json()) as Record<string, unknown>;
   if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${JSON.stringify(body)}`);
@@ -105,16 +110,24 @@ export async function loginWithPassword(options: LoginOptions): Promise<LoginRes
 
   if (!step.url.startsWith(options.redirectUri)) {
     const page = await step.response.text();
-    if (step.response.status !== 200) throw new Error(`expected the login page, got ${step.response.status}:\n${page.slice(0, 2000)}`);
-    let response = await browser.postForm(formAction(page, step.url, 'username'), { username: options.username, password: options.password });
+    if (step.response.status !== 200)
+      throw new Error(`expected the login page, got ${step.response.status}:\n${page.slice(0, 2000)}`);
+    let response = await browser.postForm(formAction(page, step.url, 'username'), {
+      username: options.username,
+      password: options.password,
+    });
     let url = formAction(page, step.url, 'username');
     let next = await redirectTarget(response, url);
     if (next.startsWith(`${identity.issuer}/login-actions/`)) {
       // The temporary-password page.
-      if (options.newPassword === undefined) throw new Error(`${options.username} has a temporary password; pass newPassword`);
+      if (options.newPassword === undefined)
+        throw new Error(`${options.username} has a temporary password; pass newPassword`);
       const changePage = await (await browser.get(next)).text();
       url = formAction(changePage, next, 'new_password');
-      response = await browser.postForm(url, { new_password: options.newPassword, confirm_password: options.newPassword });
+      response = await browser.postForm(url, {
+        new_password: options.newPassword,
+        confirm_password: options.newPassword,
+      });
       next = await redirectTarget(response, url);
     }
     while (next.startsWith(identity.issuer)) {

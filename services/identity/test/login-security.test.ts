@@ -9,7 +9,16 @@ import { eq } from 'drizzle-orm';
 import { users } from '../src/db/schema.js';
 import { attemptLogin } from '../src/domain/login.js';
 import type { PasswordHasher } from '../src/domain/passwords.js';
-import { authorize, formAction, loginWithPassword, pkcePair, redirectTarget, startIdentity, type IdentityHarness, type TestBrowser } from './harness.js';
+import {
+  authorize,
+  formAction,
+  loginWithPassword,
+  pkcePair,
+  redirectTarget,
+  startIdentity,
+  type IdentityHarness,
+  type TestBrowser,
+} from './harness.js';
 
 const INVALID = 'Invalid username or password.';
 
@@ -36,7 +45,10 @@ describe('identity: login security', () => {
     return { browser, action: formAction(html, step.url, 'username'), html };
   }
 
-  async function tryLogin(username: string, password: string): Promise<{ status: number; html: string; location: string | null }> {
+  async function tryLogin(
+    username: string,
+    password: string,
+  ): Promise<{ status: number; html: string; location: string | null }> {
     const { browser, action } = await openLoginPage();
     const response = await browser.postForm(action, { username, password });
     return { status: response.status, html: await response.text(), location: response.headers.get('location') };
@@ -87,14 +99,25 @@ describe('identity: login security', () => {
     assert.match(answer.location ?? '', /\/protocol\/openid-connect\/auth\/[\w-]+$/);
   });
 
-  it('shows and ends a lockout through Keycloak\'s attack-detection endpoints', async () => {
+  it("shows and ends a lockout through Keycloak's attack-detection endpoints", async () => {
     const kc = new KcAdminClient({ baseUrl: identity.baseUrl, realmName: 'hivematrix' });
-    await kc.auth({ grantType: 'client_credentials', clientId: identity.admin.clientId, clientSecret: identity.admin.clientSecret });
+    await kc.auth({
+      grantType: 'client_credentials',
+      clientId: identity.admin.clientId,
+      clientSecret: identity.admin.clientSecret,
+    });
     const user = await identity.createUser({ username: 'forgetful', password: 'the right password' });
-    assert.deepEqual(await kc.attackDetection.findOne({ id: user.id }), { numFailures: 0, disabled: false, lockedUntil: null, lastIPFailure: 'n/a', lastFailure: 0 });
+    assert.deepEqual(await kc.attackDetection.findOne({ id: user.id }), {
+      numFailures: 0,
+      disabled: false,
+      lockedUntil: null,
+      lastIPFailure: 'n/a',
+      lastFailure: 0,
+    });
     for (let attempt = 1; attempt <= 5; attempt++) await tryLogin('forgetful', 'wrong');
     for (let attempt = 1; attempt <= 5; attempt++) await tryLogin('nobody-else', 'wrong');
-    const locked = (await kc.attackDetection.findOne({ id: user.id })) as { disabled: boolean; lockedUntil: string | null } | undefined;
+    const locked = (await kc.attackDetection.findOne({ id: user.id })) as
+      { disabled: boolean; lockedUntil: string | null } | undefined;
     assert.equal(locked?.disabled, true);
     assert.ok(locked.lockedUntil !== null && new Date(locked.lockedUntil).getTime() > Date.now());
 
@@ -103,7 +126,11 @@ describe('identity: login security', () => {
     assert.equal((await tryLogin('nobody-else', 'x')).status, 429, 'only that user');
     await kc.attackDetection.delAll();
     assert.equal((await tryLogin('nobody-else', 'x')).status, 401, 'every lockout ended');
-    assert.equal(await kc.attackDetection.findOne({ id: '00000000-0000-4000-8000-000000000000' }), null, 'the client reads a 404 as none');
+    assert.equal(
+      await kc.attackDetection.findOne({ id: '00000000-0000-4000-8000-000000000000' }),
+      null,
+      'the client reads a 404 as none',
+    );
   });
 
   it('refuses a disabled user with the generic message, even with the right password', async () => {
@@ -127,7 +154,12 @@ describe('identity: login security', () => {
       },
     };
     await identity.createUser({ username: 'timing', password: 'the right password' });
-    const deps = { db: identity.db, passwords: counting, policy: { maxFailures: 100, lockoutMs: 60_000 }, now: () => new Date() };
+    const deps = {
+      db: identity.db,
+      passwords: counting,
+      policy: { maxFailures: 100, lockoutMs: 60_000 },
+      now: () => new Date(),
+    };
     assert.deepEqual(await attemptLogin(deps, 'timing', 'wrong'), { kind: 'invalid' });
     assert.deepEqual(await attemptLogin(deps, 'no-such-user', 'wrong'), { kind: 'invalid' });
     assert.deepEqual(calls, ['verify', 'dummy']);
@@ -145,12 +177,21 @@ describe('identity: login security', () => {
   it('refuses a form posted from another origin or without Origin and Referer (CSRF)', async () => {
     await identity.createUser({ username: 'csrf-target', password: 'the right password' });
     const { browser, action } = await openLoginPage();
-    const foreign = await browser.postForm(action, { username: 'csrf-target', password: 'the right password' }, { origin: 'https://evil.example' });
+    const foreign = await browser.postForm(
+      action,
+      { username: 'csrf-target', password: 'the right password' },
+      { origin: 'https://evil.example' },
+    );
     assert.equal(foreign.status, 403);
     const bare = await fetch(identity.toInternal(action), {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: Object.entries(browser.cookiesFor(action)).map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: Object.entries(browser.cookiesFor(action))
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; '),
+      },
       body: 'username=csrf-target&password=the+right+password',
     });
     assert.equal(bare.status, 403);
@@ -178,14 +219,20 @@ describe('identity: login security', () => {
     const attempts: [Record<string, string>, RegExp][] = [
       [{ new_password: 'a brand new password', confirm_password: 'another password!!' }, /do not match/],
       [{ new_password: 'short', confirm_password: 'short' }, /at least 12 characters/],
-      [{ new_password: 'temporary password 1', confirm_password: 'temporary password 1' }, /different from the temporary one/],
+      [
+        { new_password: 'temporary password 1', confirm_password: 'temporary password 1' },
+        /different from the temporary one/,
+      ],
     ];
     for (const [fields, message] of attempts) {
       const refused = await browser.postForm(changeAction, fields);
       assert.equal(refused.status, 400);
       assert.match(await refused.text(), message);
     }
-    const accepted = await browser.postForm(changeAction, { new_password: 'a brand new password', confirm_password: 'a brand new password' });
+    const accepted = await browser.postForm(changeAction, {
+      new_password: 'a brand new password',
+      confirm_password: 'a brand new password',
+    });
     assert.equal(accepted.status, 303);
     assert.match(accepted.headers.get('location') ?? '', /\/protocol\/openid-connect\/auth\/[\w-]+$/);
 
@@ -205,7 +252,10 @@ describe('identity: login security', () => {
   it('does not let the password page be used without the temporary password first', async () => {
     const { browser, action } = await openLoginPage();
     const passwordAction = action.replace(/\/login$/, '/password');
-    const response = await browser.postForm(passwordAction, { new_password: 'a brand new password', confirm_password: 'a brand new password' });
+    const response = await browser.postForm(passwordAction, {
+      new_password: 'a brand new password',
+      confirm_password: 'a brand new password',
+    });
     assert.equal(response.status, 400);
     assert.match(await response.text(), /Sign in again/);
   });

@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
-import { authorize, formAction, hiddenValue, loginWithPassword, pkcePair, redirectTarget, startIdentity, type IdentityHarness } from './harness.js';
+import {
+  authorize,
+  formAction,
+  hiddenValue,
+  loginWithPassword,
+  pkcePair,
+  redirectTarget,
+  startIdentity,
+  type IdentityHarness,
+} from './harness.js';
 
 /** A relying party's back-channel logout endpoint: records every logout_token it is sent. */
 interface FakeRp {
@@ -66,7 +75,14 @@ describe('identity: logout', () => {
   });
 
   const login = (username: string, password: string) =>
-    loginWithPassword({ identity, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret, redirectUri, username, password });
+    loginWithPassword({
+      identity,
+      clientId: identity.gateway.clientId,
+      clientSecret: identity.gateway.clientSecret,
+      redirectUri,
+      username,
+      password,
+    });
 
   /** Verifies a logout_token as OIDC Back-Channel Logout 1.0 §2.6 says a relying party must. */
   async function verifyLogoutToken(token: string): Promise<JWTPayload> {
@@ -85,7 +101,9 @@ describe('identity: logout', () => {
   }
 
   async function userinfoStatus(accessToken: string): Promise<number> {
-    const response = await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const response = await fetch(`${identity.internalIssuer}/protocol/openid-connect/userinfo`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     await response.body?.cancel();
     return response.status;
   }
@@ -95,7 +113,11 @@ describe('identity: logout', () => {
     const tokens = await login('leaver', 'leavers password 1');
     const idClaims = decodeJwt(tokens.id_token);
 
-    const query = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: postLogoutUri, state: 'bye-123' });
+    const query = new URLSearchParams({
+      id_token_hint: tokens.id_token,
+      post_logout_redirect_uri: postLogoutUri,
+      state: 'bye-123',
+    });
     const logoutUrl = `${identity.issuer}/protocol/openid-connect/logout?${query}`;
     const page = await tokens.browser.get(logoutUrl);
     assert.equal(page.status, 200);
@@ -107,7 +129,10 @@ describe('identity: logout', () => {
 
     const received = rp.next();
     const action = formAction(html, logoutUrl, 'xsrf');
-    const confirmed = await tokens.browser.postForm(action, { xsrf: hiddenValue(html, 'xsrf'), logout: hiddenValue(html, 'logout') });
+    const confirmed = await tokens.browser.postForm(action, {
+      xsrf: hiddenValue(html, 'xsrf'),
+      logout: hiddenValue(html, 'logout'),
+    });
     assert.equal(await redirectTarget(confirmed, action), `${postLogoutUri}?state=bye-123`);
 
     const logoutToken = await verifyLogoutToken(await received);
@@ -129,7 +154,11 @@ describe('identity: logout', () => {
     assert.equal(((await refresh.json()) as { error?: string }).error, 'invalid_grant');
 
     const { challenge } = pkcePair();
-    const again = await authorize(identity, tokens.browser, { clientId: identity.gateway.clientId, redirectUri, challenge });
+    const again = await authorize(identity, tokens.browser, {
+      clientId: identity.gateway.clientId,
+      redirectUri,
+      challenge,
+    });
     assert.equal(again.response.status, 200, 'a new authorization request asks for the password again');
     assert.match(await again.response.text(), /name="password"/);
   });
@@ -149,21 +178,26 @@ describe('identity: logout', () => {
   it('refuses a post-logout redirect URI that is not registered', async () => {
     await identity.createUser({ username: 'wanderer', password: 'wanderers password' });
     const tokens = await login('wanderer', 'wanderers password');
-    const query = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://evil.example/' });
+    const query = new URLSearchParams({
+      id_token_hint: tokens.id_token,
+      post_logout_redirect_uri: 'https://evil.example/',
+    });
     const response = await tokens.browser.get(`${identity.issuer}/protocol/openid-connect/logout?${query}`);
     assert.equal(response.status, 400);
     assert.equal(response.headers.get('location'), null);
     assert.match(await response.text(), /post_logout_redirect_uri not registered/);
   });
 
-  it('ends every session of a user on the admin API\'s logout, with back-channel logout', async () => {
+  it("ends every session of a user on the admin API's logout, with back-channel logout", async () => {
     const user = await identity.createUser({ username: 'kicked', password: 'kicked password 1' });
     const first = await login('kicked', 'kicked password 1');
     const second = await login('kicked', 'kicked password 1');
 
     const tokenResponse = await fetch(`${identity.internalIssuer}/protocol/openid-connect/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${identity.admin.clientId}:${identity.admin.clientSecret}`).toString('base64')}` },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${identity.admin.clientId}:${identity.admin.clientSecret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials' }),
     });
     const { access_token: adminToken } = (await tokenResponse.json()) as { access_token: string };

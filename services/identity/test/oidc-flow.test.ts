@@ -59,7 +59,10 @@ describe('identity: OpenID Connect flow', () => {
     assert.equal(tokens.tokens.token_type, 'Bearer');
 
     const jwks = createRemoteJWKSet(new URL(`${identity.internalIssuer}/protocol/openid-connect/certs`));
-    const { payload } = await jwtVerify(tokens.id_token, jwks, { issuer: identity.issuer, audience: identity.gateway.clientId });
+    const { payload } = await jwtVerify(tokens.id_token, jwks, {
+      issuer: identity.issuer,
+      audience: identity.gateway.clientId,
+    });
     assert.equal(decodeProtectedHeader(tokens.id_token).alg, 'RS256');
     assert.equal(payload.sub, user.id);
     assert.equal(payload.preferred_username, 'alice.tech');
@@ -83,7 +86,7 @@ describe('identity: OpenID Connect flow', () => {
     assert.equal(claims.sid, payload.sid, 'userinfo tells the same sid as the id_token');
   });
 
-  it('releases groups even when only the classic scopes are asked for (as Keycloak\'s group mapper does)', async () => {
+  it("releases groups even when only the classic scopes are asked for (as Keycloak's group mapper does)", async () => {
     await identity.createUser({ username: 'bob', password: 'bobs password 123', groups: ['admins'] });
     const tokens = await loginWithPassword({
       identity,
@@ -192,7 +195,11 @@ describe('identity: OpenID Connect flow', () => {
     await identity.createUser({ username: 'erin', password: 'erins password 1' });
     const first = await login('erin', 'erins password 1');
     const { challenge } = pkcePair();
-    const again = await authorize(identity, first.browser, { clientId: identity.gateway.clientId, redirectUri, challenge });
+    const again = await authorize(identity, first.browser, {
+      clientId: identity.gateway.clientId,
+      redirectUri,
+      challenge,
+    });
     assert.ok(new URL(again.url).searchParams.has('code'), again.url);
   });
 });
@@ -210,8 +217,14 @@ describe('identity: public issuer', () => {
     });
     const discovery = (await response.json()) as Record<string, string>;
     assert.equal(discovery.issuer, 'https://gateway.example.test:8443/keycloak/realms/hivematrix');
-    assert.equal(discovery.authorization_endpoint, 'https://gateway.example.test:8443/keycloak/realms/hivematrix/protocol/openid-connect/auth');
-    assert.equal(discovery.token_endpoint, 'https://gateway.example.test:8443/keycloak/realms/hivematrix/protocol/openid-connect/token');
+    assert.equal(
+      discovery.authorization_endpoint,
+      'https://gateway.example.test:8443/keycloak/realms/hivematrix/protocol/openid-connect/auth',
+    );
+    assert.equal(
+      discovery.token_endpoint,
+      'https://gateway.example.test:8443/keycloak/realms/hivematrix/protocol/openid-connect/token',
+    );
   });
 
   it('redirects to the login page on the public origin', async () => {
@@ -224,9 +237,14 @@ describe('identity: public issuer', () => {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     });
-    const response = await fetch(`${identity.internalIssuer}/protocol/openid-connect/auth?${query}`, { redirect: 'manual' });
+    const response = await fetch(`${identity.internalIssuer}/protocol/openid-connect/auth?${query}`, {
+      redirect: 'manual',
+    });
     assert.equal(response.status, 303);
-    assert.match(response.headers.get('location') ?? '', /^https:\/\/gateway\.example\.test:8443\/keycloak\/realms\/hivematrix\/login-actions\/[\w-]+$/);
+    assert.match(
+      response.headers.get('location') ?? '',
+      /^https:\/\/gateway\.example\.test:8443\/keycloak\/realms\/hivematrix\/login-actions\/[\w-]+$/,
+    );
     // Secure cookies on an https issuer, scoped to the realm.
     const cookies = response.headers.getSetCookie().join('\n');
     assert.match(cookies, /hm_idp_interaction=[^;]+;.*secure/i);
@@ -257,7 +275,9 @@ describe('identity: several instances on one database', () => {
       password: 'roamers password',
     });
 
-    const userinfo = await fetch(`${second.internalIssuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const userinfo = await fetch(`${second.internalIssuer}/protocol/openid-connect/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.equal(userinfo.status, 200);
     assert.equal(((await userinfo.json()) as { sub: string }).sub, user.id);
 
@@ -266,7 +286,11 @@ describe('identity: several instances on one database', () => {
 
     // The browser's session cookie (signed with the shared cookie keys) is good on the other instance.
     const { challenge } = pkcePair();
-    const sso = await authorize(second, tokens.browser.via((url) => second.toInternal(url)), { clientId: second.gateway.clientId, redirectUri, challenge });
+    const sso = await authorize(
+      second,
+      tokens.browser.via((url) => second.toInternal(url)),
+      { clientId: second.gateway.clientId, redirectUri, challenge },
+    );
     assert.ok(new URL(sso.url).searchParams.has('code'), sso.url);
   });
 });

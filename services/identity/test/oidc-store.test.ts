@@ -57,7 +57,7 @@ describe('identity: oidc-provider adapter', () => {
     await refresh.upsert('r1', { grantId: 'g7' }, 600);
     await tokens.revokeByGrantId('g7');
     assert.equal(await tokens.find('t1'), undefined);
-    assert.ok(await refresh.find('r1'), 'only the adapter\'s own kind is revoked');
+    assert.ok(await refresh.find('r1'), "only the adapter's own kind is revoked");
   });
 
   it('lists and deletes everything of one account', async () => {

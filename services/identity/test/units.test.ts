@@ -39,7 +39,7 @@ describe('identity: rules', () => {
     assert.equal(passwordProblem('éééééééééééé'), undefined);
   });
 
-  it('lets forms post only to this origin and the clients\' registered origins', () => {
+  it("lets forms post only to this origin and the clients' registered origins", () => {
     const clients = [
       gatewayClient({
         clientId: 'core-client',
@@ -71,7 +71,12 @@ describe('identity: rules', () => {
       lockedUntil: null,
       createdAt: new Date(0),
     };
-    assert.deepEqual(userClaims(user, ['client']), { sub: user.id, preferred_username: 'jdoe', name: 'jdoe', groups: ['client'] });
+    assert.deepEqual(userClaims(user, ['client']), {
+      sub: user.id,
+      preferred_username: 'jdoe',
+      name: 'jdoe',
+      groups: ['client'],
+    });
     assert.equal(userClaims({ ...user, firstName: 'Jane', lastName: 'Doe' }, []).name, 'Jane Doe');
   });
 });

@@ -3,7 +3,14 @@
  * tests build it with a test database, a fake core's keys, a fake codex and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, installFormParser, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  installFormParser,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import type { KnowledgetreeConfig } from './config.js';
 import type { KnowledgetreeDb } from './db/schema.js';
 import type { CodexSyncRunner } from './domain/codex-sync.js';
@@ -70,8 +77,15 @@ export async function buildApp(deps: KnowledgetreeDeps): Promise<ServiceApp> {
   await app.register(searchRoutes, { db, companiesOf });
   await app.register(attachmentRoutes, { db, now, companiesOf, maxBytes: config.ATTACHMENT_MAX_BYTES });
   await app.register(zipRoutes, {
-    db, now, companiesOf, maxBytes: config.IMPORT_MAX_BYTES,
-    limits: { maxEntries: config.IMPORT_MAX_ENTRIES, maxUncompressed: config.IMPORT_MAX_UNCOMPRESSED, maxAttachment: config.ATTACHMENT_MAX_BYTES },
+    db,
+    now,
+    companiesOf,
+    maxBytes: config.IMPORT_MAX_BYTES,
+    limits: {
+      maxEntries: config.IMPORT_MAX_ENTRIES,
+      maxUncompressed: config.IMPORT_MAX_UNCOMPRESSED,
+      maxAttachment: config.ATTACHMENT_MAX_BYTES,
+    },
   });
   await app.register(contextRoutes, { db, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });
   await app.register(pageRoutes, { db, now, companiesOf, defaultBudget: config.CONTEXT_DEFAULT_BUDGET });

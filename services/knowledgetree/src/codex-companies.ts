@@ -30,7 +30,7 @@ export function codexCompanies(codexUrl: string, fetchImpl: typeof fetch = fetch
       cache.set(user.jti, { at: Date.now(), companies });
       return companies;
     } catch (error) {
-      request.log.warn({ err: error }, 'codex did not answer the client user\'s companies');
+      request.log.warn({ err: error }, "codex did not answer the client user's companies");
       return [];
     }
   };

@@ -19,19 +19,30 @@ await runService({
     // services.json (written by helm) names codex's URL; CODEX_SERVICE_URL serves a service run on its own.
     const config = { ...loaded, CODEX_SERVICE_URL: services.codex?.url ?? loaded.CODEX_SERVICE_URL };
     const platform = connectPlatform(config);
-    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
-    // The codex job reads codex with knowledgetree's own service token; without a secret it is off.
-    const codexSync = config.SERVICE_SECRET === undefined ? undefined : codexSyncRunner({
-      db: database.db,
-      source: codexSource(serviceCodexGet(createServiceClient({
-        serviceName: config.SERVICE_NAME,
-        secret: config.SERVICE_SECRET,
-        coreUrl: config.CORE_SERVICE_URL,
-        services: { codex: { url: config.CODEX_SERVICE_URL } },
-      }))),
-      now: () => new Date(),
-      onError: (error) => platform.logger.error({ err: error }, 'codex sync failed'),
+    const database = await openServiceDatabase(config, {
+      schema,
+      migrations: migrationsDir(import.meta.url, 'db/migrations'),
+      logger: platform.logger,
     });
+    // The codex job reads codex with knowledgetree's own service token; without a secret it is off.
+    const codexSync =
+      config.SERVICE_SECRET === undefined
+        ? undefined
+        : codexSyncRunner({
+            db: database.db,
+            source: codexSource(
+              serviceCodexGet(
+                createServiceClient({
+                  serviceName: config.SERVICE_NAME,
+                  secret: config.SERVICE_SECRET,
+                  coreUrl: config.CORE_SERVICE_URL,
+                  services: { codex: { url: config.CODEX_SERVICE_URL } },
+                }),
+              ),
+            ),
+            now: () => new Date(),
+            onError: (error) => platform.logger.error({ err: error }, 'codex sync failed'),
+          });
     if (codexSync === undefined) platform.logger.warn('SERVICE_SECRET is not set: the codex sync is off');
     const app = await buildApp({
       config,
@@ -51,18 +62,24 @@ await runService({
       everyMs: 3_600_000,
       runAtStart: true,
       run: () => purgeTrash(database.db, new Date(), config.TRASH_RETENTION_DAYS),
-      onRun: (count) => { if (count > 0) platform.logger.info({ count }, 'purged trash'); },
+      onRun: (count) => {
+        if (count > 0) platform.logger.info({ count }, 'purged trash');
+      },
       onError: (error) => platform.logger.error({ err: error }, 'trash purge failed'),
     });
-    const syncJob = codexSync === undefined || config.CODEX_SYNC_INTERVAL_MINUTES === 0 ? undefined : scheduleJob(database.pool, {
-      name: 'knowledgetree:codex-sync',
-      everyMs: config.CODEX_SYNC_INTERVAL_MINUTES * 60_000,
-      run: () => codexSync.start('schedule', 'schedule'),
-      // A run already going (an admin's) is skipped; the next check starts the scheduled one.
-      onError: (error) => {
-        if (!(error instanceof AppError && error.code === 'conflict')) platform.logger.error({ err: error }, 'scheduled codex sync did not start');
-      },
-    });
+    const syncJob =
+      codexSync === undefined || config.CODEX_SYNC_INTERVAL_MINUTES === 0
+        ? undefined
+        : scheduleJob(database.pool, {
+            name: 'knowledgetree:codex-sync',
+            everyMs: config.CODEX_SYNC_INTERVAL_MINUTES * 60_000,
+            run: () => codexSync.start('schedule', 'schedule'),
+            // A run already going (an admin's) is skipped; the next check starts the scheduled one.
+            onError: (error) => {
+              if (!(error instanceof AppError && error.code === 'conflict'))
+                platform.logger.error({ err: error }, 'scheduled codex sync did not start');
+            },
+          });
     return {
       app,
       host: config.HOST,

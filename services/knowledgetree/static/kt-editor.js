@@ -30,7 +30,15 @@ function prefixLines(prefix) {
   const { selectionStart: start, selectionEnd: end, value } = textarea;
   const lineStart = value.lastIndexOf('\n', start - 1) + 1;
   const block = value.slice(lineStart, end);
-  textarea.setRangeText(block.split('\n').map((line) => prefix + line).join('\n'), lineStart, end, 'end');
+  textarea.setRangeText(
+    block
+      .split('\n')
+      .map((line) => prefix + line)
+      .join('\n'),
+    lineStart,
+    end,
+    'end',
+  );
 }
 
 /** The selection widened to whole lines: [start, end]. */
@@ -47,10 +55,18 @@ function selectedLines() {
  */
 function replaceWithBlock(block, start, end, select) {
   const { value } = textarea;
-  const before = start === 0 ? '' : value.slice(0, start).endsWith('\n\n') ? '' : value.slice(0, start).endsWith('\n') ? '\n' : '\n\n';
+  const before =
+    start === 0
+      ? ''
+      : value.slice(0, start).endsWith('\n\n')
+        ? ''
+        : value.slice(0, start).endsWith('\n')
+          ? '\n'
+          : '\n\n';
   const after = value.slice(end).startsWith('\n\n') ? '' : value.slice(end).startsWith('\n') ? '\n' : '\n\n';
   textarea.setRangeText(before + block + after, start, end, 'end');
-  if (select) textarea.setSelectionRange(start + before.length + select[0], start + before.length + select[0] + select[1]);
+  if (select)
+    textarea.setSelectionRange(start + before.length + select[0], start + before.length + select[0] + select[1]);
 }
 
 /** Table: spreadsheet or CSV lines selected become a table; otherwise an empty one of the chosen size. */
@@ -133,7 +149,11 @@ async function upload(files) {
   }
   const placeholder = `![Uploading…]()`;
   insertText(placeholder);
-  const response = await fetch(form.dataset.uploadUrl, { method: 'POST', body, headers: { accept: 'application/json' } });
+  const response = await fetch(form.dataset.uploadUrl, {
+    method: 'POST',
+    body,
+    headers: { accept: 'application/json' },
+  });
   const value = textarea.value;
   const at = value.indexOf(placeholder);
   let replacement = '';
@@ -176,7 +196,9 @@ if (form && textarea && preview) {
       void upload(event.dataTransfer.files);
     }
   });
-  form.addEventListener('submit', () => { dirty = false; });
+  form.addEventListener('submit', () => {
+    dirty = false;
+  });
   window.addEventListener('beforeunload', (event) => {
     if (dirty) event.preventDefault();
   });

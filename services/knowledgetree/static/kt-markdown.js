@@ -3,7 +3,11 @@
 
 /** Escapes a table cell: a pipe would end the cell, a line break the row. */
 function cell(text) {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 function row(cells) {
@@ -26,7 +30,10 @@ export function emptyTable(columns, rows) {
  * no separator on its first line (then it is not table data).
  */
 export function tableFromText(text) {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n').filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const first = lines[0];
   if (first === undefined) return undefined;
   const separator = ['\t', ';', ','].find((s) => first.includes(s));
@@ -43,7 +50,9 @@ export function tableFromText(text) {
  * is longer than any backtick run inside the code, so the code cannot close it early.
  */
 export function fencedBlock(code, language) {
-  const lang = String(language ?? '').trim().replace(/[^\w+#.-]/g, '');
+  const lang = String(language ?? '')
+    .trim()
+    .replace(/[^\w+#.-]/g, '');
   const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}${lang}\n${code.replace(/\n$/, '')}\n${fence}`;
@@ -61,12 +70,16 @@ export function toggleTasks(text) {
   const content = lines.filter((line) => line.trim() !== '');
   if (content.length > 0 && content.every((line) => TASK.test(line))) {
     const allDone = content.every((line) => /\[[xX]\]/.test(TASK.exec(line)[0]));
-    return lines.map((line) => line.replace(TASK, (_m, indent, bullet) => `${indent}${bullet} [${allDone ? ' ' : 'x'}] `)).join('\n');
+    return lines
+      .map((line) => line.replace(TASK, (_m, indent, bullet) => `${indent}${bullet} [${allDone ? ' ' : 'x'}] `))
+      .join('\n');
   }
-  return lines.map((line) => {
-    if (line.trim() === '' && lines.length > 1) return line;
-    if (TASK.test(line)) return line;
-    if (BULLET.test(line)) return line.replace(BULLET, (_m, indent, bullet) => `${indent}${bullet} [ ] `);
-    return `- [ ] ${line}`;
-  }).join('\n');
+  return lines
+    .map((line) => {
+      if (line.trim() === '' && lines.length > 1) return line;
+      if (TASK.test(line)) return line;
+      if (BULLET.test(line)) return line.replace(BULLET, (_m, indent, bullet) => `${indent}${bullet} [ ] `);
+      return `- [ ] ${line}`;
+    })
+    .join('\n');
 }

@@ -23,20 +23,34 @@ export interface NodeJson {
 }
 
 export function client(t: KnowledgetreeHarness, token: string) {
-  const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<Res> => {
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<Res> => {
     const res = await t.app.inject({
       method,
       url,
       headers: { authorization: `Bearer ${token}` },
       ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
     });
-    return { statusCode: res.statusCode, body: res.body, headers: res.headers, json: <T,>() => JSON.parse(res.body) as T };
+    return {
+      statusCode: res.statusCode,
+      body: res.body,
+      headers: res.headers,
+      json: <T>() => JSON.parse(res.body) as T,
+    };
   };
   return {
     call,
     get: (url: string) => call('GET', url),
     root: async (): Promise<NodeJson> => ok<NodeJson>(await call('GET', '/api/browse?path=/')),
-    create: async (parentId: string, type: 'folder' | 'article', title: string, extra: Record<string, unknown> = {}): Promise<NodeJson> =>
+    create: async (
+      parentId: string,
+      type: 'folder' | 'article',
+      title: string,
+      extra: Record<string, unknown> = {},
+    ): Promise<NodeJson> =>
       ok<NodeJson>(await call('POST', '/api/nodes', { parent_id: parentId, type, title, ...extra }), 201),
     patch: (id: string, body: Record<string, unknown>) => call('PATCH', `/api/nodes/${id}`, body),
   };

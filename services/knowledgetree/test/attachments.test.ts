@@ -16,12 +16,18 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 const BOUNDARY = '----kt-test-boundary';
 
 function partHeader(name: string, filename: string, type = 'application/octet-stream'): Buffer {
-  return Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`);
+  return Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+  );
 }
 const END = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
 
 function multipartBody(files: { filename: string; data: Buffer }[]): Buffer {
-  return Buffer.concat(files.flatMap((f, i) => [i === 0 ? Buffer.alloc(0) : Buffer.from('\r\n'), partHeader('file', f.filename), f.data]).concat(END));
+  return Buffer.concat(
+    files
+      .flatMap((f, i) => [i === 0 ? Buffer.alloc(0) : Buffer.from('\r\n'), partHeader('file', f.filename), f.data])
+      .concat(END),
+  );
 }
 
 describe('knowledgetree: attachments', () => {
@@ -29,7 +35,12 @@ describe('knowledgetree: attachments', () => {
   let token: string;
   let article: NodeJson;
   const upload = (nodeId: string, payload: Buffer | Readable, auth = token) =>
-    t.app.inject({ method: 'POST', url: `/api/nodes/${nodeId}/attachments`, headers: { authorization: `Bearer ${auth}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload });
+    t.app.inject({
+      method: 'POST',
+      url: `/api/nodes/${nodeId}/attachments`,
+      headers: { authorization: `Bearer ${auth}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload,
+    });
   before(async () => {
     t = await startKnowledgetree({ maxAttachmentBytes: 60 * 1024 * 1024 });
     token = await t.token('technician');
@@ -40,29 +51,83 @@ describe('knowledgetree: attachments', () => {
 
   it('stores several files per upload with their sha256 and serves them under their names', async () => {
     const text = Buffer.from('hello wörld\n');
-    const res = await upload(article.id, multipartBody([{ filename: 'diagram.png', data: PNG }, { filename: 'notes.txt', data: text }]));
-    const { attachments } = ok<{ attachments: { id: string; filename: string; sha256: string; size: number; content_type: string; url: string }[] }>({ ...res, json: <T,>() => JSON.parse(res.body) as T }, 201);
-    assert.deepEqual(attachments.map((a) => [a.filename, a.size, a.content_type]), [['diagram.png', PNG.length, 'image/png'], ['notes.txt', text.length, 'text/plain; charset=utf-8']]);
+    const res = await upload(
+      article.id,
+      multipartBody([
+        { filename: 'diagram.png', data: PNG },
+        { filename: 'notes.txt', data: text },
+      ]),
+    );
+    const { attachments } = ok<{
+      attachments: { id: string; filename: string; sha256: string; size: number; content_type: string; url: string }[];
+    }>({ ...res, json: <T>() => JSON.parse(res.body) as T }, 201);
+    assert.deepEqual(
+      attachments.map((a) => [a.filename, a.size, a.content_type]),
+      [
+        ['diagram.png', PNG.length, 'image/png'],
+        ['notes.txt', text.length, 'text/plain; charset=utf-8'],
+      ],
+    );
     assert.equal(attachments[0]?.sha256, createHash('sha256').update(PNG).digest('hex'));
-    const image = await t.app.inject({ url: `/attachments/${attachments[0]?.id ?? ''}`, headers: { authorization: `Bearer ${token}` } });
+    const image = await t.app.inject({
+      url: `/attachments/${attachments[0]?.id ?? ''}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(image.statusCode, 200);
     assert.deepEqual(image.rawPayload, PNG);
     assert.match(String(image.headers['content-disposition']), /^inline; filename="diagram.png"/);
-    const txt = await t.app.inject({ url: `/attachments/${attachments[1]?.id ?? ''}`, headers: { authorization: `Bearer ${token}` } });
+    const txt = await t.app.inject({
+      url: `/attachments/${attachments[1]?.id ?? ''}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.match(String(txt.headers['content-disposition']), /^attachment; /);
     assert.equal(txt.body, 'hello wörld\n');
     // A client user who cannot see the article cannot fetch its files either.
     const outsider = await t.token('client', 'c1', 'nobody@else.test');
-    const refused = await t.app.inject({ url: `/attachments/${attachments[0]?.id ?? ''}`, headers: { authorization: `Bearer ${outsider}`, accept: 'application/json' } });
+    const refused = await t.app.inject({
+      url: `/attachments/${attachments[0]?.id ?? ''}`,
+      headers: { authorization: `Bearer ${outsider}`, accept: 'application/json' },
+    });
     assert.equal(refused.statusCode, 404);
   });
 
   it('refuses a file whose content does not match its name, and unknown or scriptable types', async () => {
-    const wrap = (r: { statusCode: number; body: string; headers: Record<string, unknown> }) => ({ ...r, json: <T,>() => JSON.parse(r.body) as T });
-    problem(wrap(await upload(article.id, multipartBody([{ filename: 'photo.png', data: Buffer.from('MZ\x90\x00 this is an exe') }]))), 415, 'unsupported_media_type');
-    problem(wrap(await upload(article.id, multipartBody([{ filename: 'x.svg', data: Buffer.from('<svg onload="alert(1)"/>') }]))), 415, 'unsupported_media_type');
-    problem(wrap(await upload(article.id, multipartBody([{ filename: 'page.html', data: Buffer.from('<script>alert(1)</script>') }]))), 415, 'unsupported_media_type');
-    problem(wrap(await upload(article.id, multipartBody([{ filename: 'tool.exe', data: Buffer.from('MZ') }]))), 415, 'unsupported_media_type');
+    const wrap = (r: { statusCode: number; body: string; headers: Record<string, unknown> }) => ({
+      ...r,
+      json: <T>() => JSON.parse(r.body) as T,
+    });
+    problem(
+      wrap(
+        await upload(
+          article.id,
+          multipartBody([{ filename: 'photo.png', data: Buffer.from('MZ\x90\x00 this is an exe') }]),
+        ),
+      ),
+      415,
+      'unsupported_media_type',
+    );
+    problem(
+      wrap(
+        await upload(article.id, multipartBody([{ filename: 'x.svg', data: Buffer.from('<svg onload="alert(1)"/>') }])),
+      ),
+      415,
+      'unsupported_media_type',
+    );
+    problem(
+      wrap(
+        await upload(
+          article.id,
+          multipartBody([{ filename: 'page.html', data: Buffer.from('<script>alert(1)</script>') }]),
+        ),
+      ),
+      415,
+      'unsupported_media_type',
+    );
+    problem(
+      wrap(await upload(article.id, multipartBody([{ filename: 'tool.exe', data: Buffer.from('MZ') }]))),
+      415,
+      'unsupported_media_type',
+    );
     const list = ok<{ attachments: unknown[] }>(await client(t, token).get(`/api/nodes/${article.id}/attachments`));
     assert.equal(list.attachments.length, 2, 'a refused upload leaves nothing behind');
   });
@@ -73,7 +138,10 @@ describe('knowledgetree: attachments', () => {
     assert.equal(res.statusCode, 201, res.body);
     const stored = (JSON.parse(res.body) as { attachments: { id: string; filename: string }[] }).attachments[0];
     assert.ok(stored !== undefined && !stored.filename.includes('/') && !stored.filename.includes('\u0000'));
-    const download = await t.app.inject({ url: `/attachments/${stored.id}`, headers: { authorization: `Bearer ${token}` } });
+    const download = await t.app.inject({
+      url: `/attachments/${stored.id}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const disposition = String(download.headers['content-disposition']);
     assert.equal(download.headers['x-injected'], undefined);
     assert.match(disposition, /^attachment; filename="[^"\\]*"; filename\*=UTF-8''[A-Za-z0-9%._~!-]+$/);
@@ -81,7 +149,10 @@ describe('knowledgetree: attachments', () => {
     // Names that reach the header builder with quotes, backslashes or line breaks stay one parameter.
     const header = contentDisposition('attachment', safeFilename('a"b;c\r\nX-Injected: y.txt'));
     assert.doesNotMatch(header, /[\r\n]/);
-    assert.match(header, /^attachment; filename="a_b_cX-Injected: y.txt"; filename\*=UTF-8''a%22b%3BcX-Injected%3A%20y\.txt$/);
+    assert.match(
+      header,
+      /^attachment; filename="a_b_cX-Injected: y.txt"; filename\*=UTF-8''a%22b%3BcX-Injected%3A%20y\.txt$/,
+    );
   });
 
   it('answers 413 beyond the configured size', async () => {
@@ -90,12 +161,19 @@ describe('knowledgetree: attachments', () => {
       const tech = client(small, await small.token('technician'));
       const target = await tech.create((await tech.root()).id, 'article', 'Small');
       const res = await small.app.inject({
-        method: 'POST', url: `/api/nodes/${target.id}/attachments`,
-        headers: { authorization: `Bearer ${await small.token('technician')}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        method: 'POST',
+        url: `/api/nodes/${target.id}/attachments`,
+        headers: {
+          authorization: `Bearer ${await small.token('technician')}`,
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        },
         payload: multipartBody([{ filename: 'big.txt', data: Buffer.alloc(10_000, 'a') }]),
       });
-      problem({ ...res, json: <T,>() => JSON.parse(res.body) as T }, 413, 'payload_too_large');
-      assert.equal(ok<{ attachments: unknown[] }>(await tech.get(`/api/nodes/${target.id}/attachments`)).attachments.length, 0);
+      problem({ ...res, json: <T>() => JSON.parse(res.body) as T }, 413, 'payload_too_large');
+      assert.equal(
+        ok<{ attachments: unknown[] }>(await tech.get(`/api/nodes/${target.id}/attachments`)).attachments.length,
+        0,
+      );
     } finally {
       await small.close();
     }
@@ -128,7 +206,8 @@ describe('knowledgetree: attachments', () => {
     try {
       const res = await upload(article.id, Readable.from(body()));
       assert.equal(res.statusCode, 201, res.body);
-      const stored = (JSON.parse(res.body) as { attachments: { id: string; size: number; sha256: string }[] }).attachments[0];
+      const stored = (JSON.parse(res.body) as { attachments: { id: string; size: number; sha256: string }[] })
+        .attachments[0];
       assert.equal(stored?.size, size);
       assert.equal(stored.sha256, hash.digest('hex'));
     } finally {

@@ -23,7 +23,11 @@ describe('knowledgetree: authentication and authorisation', () => {
   const get = (url: string, token?: string, extra: Record<string, string> = {}) =>
     t.app.inject({ method: 'GET', url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra } });
 
-  function assertProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code?: string) {
+  function assertProblem(
+    res: { statusCode: number; headers: Record<string, unknown>; body: string },
+    status: number,
+    code?: string,
+  ) {
     assert.equal(res.statusCode, status, res.body);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
     const body = JSON.parse(res.body) as { status: number; code: string; stack?: unknown };
@@ -67,7 +71,14 @@ describe('knowledgetree: authentication and authorisation', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const foreign = await importJWK(await exportJWK(privateKey), 'RS256');
     const sign = (kid: string) =>
-      new SignJWT({ name: 'x', email: 'x@x', preferred_username: 'x', permission_level: 'admin', groups: ['admins'], jti: 'j1' })
+      new SignJWT({
+        name: 'x',
+        email: 'x@x',
+        preferred_username: 'x',
+        permission_level: 'admin',
+        groups: ['admins'],
+        jti: 'j1',
+      })
         .setProtectedHeader({ alg: 'RS256', kid })
         .setSubject('u1')
         .setIssuer('hivematrix-core')
@@ -115,7 +126,12 @@ describe('knowledgetree: authentication and authorisation', () => {
     assert.equal((JSON.parse(res.body) as { path: string }).path, '/');
     assertProblem(await get('/api/browse', ledger), 403, 'service_not_allowed');
     assertProblem(await get('/admin/settings', codex), 403, 'users_only');
-    const post = await t.app.inject({ method: 'POST', url: '/api/nodes', headers: { authorization: `Bearer ${codex}` }, payload: { parent_id: 'x', type: 'folder', title: 'x' } });
+    const post = await t.app.inject({
+      method: 'POST',
+      url: '/api/nodes',
+      headers: { authorization: `Bearer ${codex}` },
+      payload: { parent_id: 'x', type: 'folder', title: 'x' },
+    });
     assertProblem(post, 403, 'users_only');
   });
 

@@ -15,7 +15,8 @@ describe('knowledgetree: configuration at boot', () => {
     const instance = await mkdtemp(path.join(tmpdir(), 'hm-knowledgetree-'));
     assert.throws(
       () => loadKnowledgetreeConfig({ HIVEMATRIX_INSTANCE_DIR: instance, PORT: 'eighty', DATABASE_URL: 'not a url' }),
-      (error: unknown) => error instanceof ConfigError && /PORT/.test(error.message) && /DATABASE_URL/.test(error.message),
+      (error: unknown) =>
+        error instanceof ConfigError && /PORT/.test(error.message) && /DATABASE_URL/.test(error.message),
     );
   });
 

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { startKnowledgetree, type KnowledgetreeHarness } from './harness.js';
 import { client, ok, type NodeJson } from './api.js';
 
-interface Bundle { markdown: string; included: { id: string; title: string }[]; truncated: boolean }
+interface Bundle {
+  markdown: string;
+  included: { id: string; title: string }[];
+  truncated: boolean;
+}
 
 describe('knowledgetree: context export', () => {
   let t: KnowledgetreeHarness;
@@ -39,26 +43,49 @@ describe('knowledgetree: context export', () => {
     const bundle = ok<Bundle>(await tech.call('POST', `/api/context/${n.target?.id ?? ''}`, {}));
     const titles = bundle.included.map((i) => i.title);
     assert.deepEqual(titles.slice(0, 1), ['Printer issue']);
-    assert.deepEqual(new Set(titles), new Set(['Printer issue', 'Company policy', 'Overview', 'Firewall', 'Core switch', 'CEO']));
+    assert.deepEqual(
+      new Set(titles),
+      new Set(['Printer issue', 'Company policy', 'Overview', 'Firewall', 'Core switch', 'CEO']),
+    );
     assert.equal(bundle.truncated, false);
     assert.match(bundle.markdown, /### Firewall \(from attached folder: Network\)\n\nFortiGate 60F/);
     assert.ok(bundle.markdown.indexOf('Company policy') < bundle.markdown.indexOf('Overview'), 'root first');
     assert.doesNotMatch(bundle.markdown, /hunter2|ignore/, 'restricted and unattached folders stay out');
     const asAdmin = ok<Bundle>(await admin.get(`/api/context/${n.target?.id ?? ''}`));
     assert.match(asAdmin.markdown, /hunter2/, 'an admin sees the restricted attached folder');
-    const folders = ok<{ attached_folders: { title: string }[] }>(await tech.get(`/api/context/${n.target?.id ?? ''}/folders`));
-    assert.deepEqual(folders.attached_folders.map((f) => f.title), ['Contacts', 'Network']);
+    const folders = ok<{ attached_folders: { title: string }[] }>(
+      await tech.get(`/api/context/${n.target?.id ?? ''}/folders`),
+    );
+    assert.deepEqual(
+      folders.attached_folders.map((f) => f.title),
+      ['Contacts', 'Network'],
+    );
   });
 
   it('leaves out excluded folders and keeps within the budget, nearest first', async () => {
-    const bundle = ok<Bundle>(await tech.call('POST', `/api/context/${n.target?.id ?? ''}`, { exclude: [n.network?.id] }));
-    assert.deepEqual(new Set(bundle.included.map((i) => i.title)), new Set(['Printer issue', 'Company policy', 'Overview', 'CEO']));
-    const viaGet = ok<Bundle>(await tech.get(`/api/context/${n.target?.id ?? ''}?exclude=${n.network?.id ?? ''}&exclude=${n.contacts?.id ?? ''}`));
-    assert.deepEqual(new Set(viaGet.included.map((i) => i.title)), new Set(['Printer issue', 'Company policy', 'Overview']));
+    const bundle = ok<Bundle>(
+      await tech.call('POST', `/api/context/${n.target?.id ?? ''}`, { exclude: [n.network?.id] }),
+    );
+    assert.deepEqual(
+      new Set(bundle.included.map((i) => i.title)),
+      new Set(['Printer issue', 'Company policy', 'Overview', 'CEO']),
+    );
+    const viaGet = ok<Bundle>(
+      await tech.get(
+        `/api/context/${n.target?.id ?? ''}?exclude=${n.network?.id ?? ''}&exclude=${n.contacts?.id ?? ''}`,
+      ),
+    );
+    assert.deepEqual(
+      new Set(viaGet.included.map((i) => i.title)),
+      new Set(['Printer issue', 'Company policy', 'Overview']),
+    );
     const small = ok<Bundle>(await tech.call('POST', `/api/context/${n.target?.id ?? ''}`, { budget_chars: 500 }));
     assert.equal(small.truncated, true);
     assert.ok(small.markdown.length <= 500, `${small.markdown.length} chars`);
-    assert.ok(small.included.some((i) => i.title === 'Overview'), 'a sibling in the same folder wins over the root\'s');
+    assert.ok(
+      small.included.some((i) => i.title === 'Overview'),
+      "a sibling in the same folder wins over the root's",
+    );
     assert.ok(!small.included.some((i) => i.title === 'Company policy'));
   });
 

@@ -20,7 +20,10 @@ describe('editor Markdown helpers', () => {
 
   it('turns spreadsheet and CSV lines into a table, escaping pipes', () => {
     const table = tableFromText('Name\tIP\tNotes\nfw01\t10.0.0.1\tedge | core\nsw01\t10.0.0.2\n');
-    assert.equal(table, '| Name | IP | Notes |\n| --- | --- | --- |\n| fw01 | 10.0.0.1 | edge \\| core |\n| sw01 | 10.0.0.2 |  |');
+    assert.equal(
+      table,
+      '| Name | IP | Notes |\n| --- | --- | --- |\n| fw01 | 10.0.0.1 | edge \\| core |\n| sw01 | 10.0.0.2 |  |',
+    );
     const html = renderMarkdown(table ?? '').html;
     assert.match(html, /<td>edge \| core<\/td>/);
     assert.match(tableFromText('a,b\n1,2') ?? '', /^\| a \| b \|/);
@@ -42,7 +45,12 @@ describe('editor Markdown helpers', () => {
     assert.equal(ticked, '- [x] Back up the server\n- [x] Patch the firewall\n  - [x] Check the UPS');
     assert.equal(toggleTasks(ticked), tasks);
     const html = renderMarkdown(ticked).html;
-    assert.equal((html.match(/<input type="checkbox" checked disabled \/>|<input type="checkbox" checked disabled>/g) ?? []).length, 3, html);
+    assert.equal(
+      (html.match(/<input type="checkbox" checked disabled \/>|<input type="checkbox" checked disabled>/g) ?? [])
+        .length,
+      3,
+      html,
+    );
     assert.match(html, /class="task-list-item"/);
   });
 });

@@ -25,13 +25,22 @@ export interface KnowledgetreeHarness {
 }
 
 /** Client users' companies, as the fake codex knows them. */
-export const CLIENT_COMPANIES: Record<string, string[]> = { 'alice@acme.test': ['ACME'], 'bob@globex.test': ['GLOBEX'] };
+export const CLIENT_COMPANIES: Record<string, string[]> = {
+  'alice@acme.test': ['ACME'],
+  'bob@globex.test': ['GLOBEX'],
+};
 
 export const FROZEN_NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Starts the knowledgetree on a fresh database. `isRevoked` plugs in a revocation feed. */
 export async function startKnowledgetree(
-  options: { rateLimitPerMinute?: number; isRevoked?: (jti: string) => boolean; maxAttachmentBytes?: number; codexSource?: CodexSource; env?: Record<string, string> } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    isRevoked?: (jti: string) => boolean;
+    maxAttachmentBytes?: number;
+    codexSource?: CodexSource;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<KnowledgetreeHarness> {
   const testDb = await createTestDatabase('knowledgetree');
   const database = openDatabase({ url: testDb.url, applicationName: 'knowledgetree-test', schema });
@@ -45,8 +54,17 @@ export async function startKnowledgetree(
     ...(options.maxAttachmentBytes !== undefined ? { ATTACHMENT_MAX_BYTES: String(options.maxAttachmentBytes) } : {}),
     ...options.env,
   });
-  const codexSync: CodexSyncRunner | undefined = options.codexSource === undefined ? undefined
-    : codexSyncRunner({ db: database.db, source: options.codexSource, now: () => new Date(), onError: (error) => { throw error; } });
+  const codexSync: CodexSyncRunner | undefined =
+    options.codexSource === undefined
+      ? undefined
+      : codexSyncRunner({
+          db: database.db,
+          source: options.codexSource,
+          now: () => new Date(),
+          onError: (error) => {
+            throw error;
+          },
+        });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'knowledgetree', level: 'silent' }),

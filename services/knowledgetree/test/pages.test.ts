@@ -9,9 +9,15 @@ describe('knowledgetree: pages', () => {
   let token: string;
   let tech: ReturnType<typeof client>;
   let root: NodeJson;
-  const page = (url: string, auth = token) => t.app.inject({ url, headers: { authorization: `Bearer ${auth}`, 'sec-fetch-mode': 'navigate' } });
+  const page = (url: string, auth = token) =>
+    t.app.inject({ url, headers: { authorization: `Bearer ${auth}`, 'sec-fetch-mode': 'navigate' } });
   const post = (url: string, form: Record<string, string>) =>
-    t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(form).toString(),
+    });
   before(async () => {
     t = await startKnowledgetree();
     token = await t.token('technician', 'tech-1');
@@ -42,7 +48,12 @@ describe('knowledgetree: pages', () => {
     const editor = await page(editUrl);
     assert.match(editor.body, /data-render-url="\/api\/render"/);
     const base = /name="base_revision_id" value="(\d+)"/.exec(editor.body)?.[1] ?? '';
-    const saved = await post(editUrl, { title: 'Wifi', markdown: '# SSID\r\n\r\nguest network\r\n', base_revision_id: base, message: 'first' });
+    const saved = await post(editUrl, {
+      title: 'Wifi',
+      markdown: '# SSID\r\n\r\nguest network\r\n',
+      base_revision_id: base,
+      message: 'first',
+    });
     assert.equal(saved.statusCode, 303);
     const view = await page(`/view/${id}`);
     assert.match(view.body, /<h1 id="ssid"[^>]*>SSID<\/h1>/);
@@ -72,15 +83,26 @@ describe('knowledgetree: pages', () => {
     const note = await tech.create(from.id, 'article', 'Loose note');
     const listing = await page(`/view/${from.id}`);
     assert.match(listing.body, new RegExp(`data-kt-from="${from.id}"`));
-    assert.match(listing.body, new RegExp(`href="/view/${note.id}" data-kt-move="/view/${note.id}/move"`), 'items are draggable');
+    assert.match(
+      listing.body,
+      new RegExp(`href="/view/${note.id}" data-kt-move="/view/${note.id}/move"`),
+      'items are draggable',
+    );
     assert.match(listing.body, new RegExp(`data-kt-folder="${into.id}"`), 'folders take drops');
     assert.match(listing.body, /src="\/static\/kt-tree.js"/);
     const dropped = await post(`/view/${note.id}/move`, { parent_id: into.id, from: from.id });
     assert.equal(dropped.statusCode, 303);
-    assert.match(String(dropped.headers.location), new RegExp(`^/view/${from.id}\\?notice=`), 'back to the folder the drag started in');
+    assert.match(
+      String(dropped.headers.location),
+      new RegExp(`^/view/${from.id}\\?notice=`),
+      'back to the folder the drag started in',
+    );
     assert.equal(ok<NodeJson>(await tech.get(`/api/nodes/${note.id}`)).parent_id, into.id);
     const cycle = await post(`/view/${from.id}/move`, { parent_id: into.id, from: root.id });
-    assert.match(new URL(String(cycle.headers.location), 'http://kt').searchParams.get('error') ?? '', /cannot be moved into itself/);
+    assert.match(
+      new URL(String(cycle.headers.location), 'http://kt').searchParams.get('error') ?? '',
+      /cannot be moved into itself/,
+    );
     const typed = await post(`/view/${note.id}/move`, { path: '/Inbox' });
     assert.equal(typed.headers.location, `/view/${note.id}`);
     assert.equal(ok<NodeJson>(await tech.get(`/api/nodes/${note.id}`)).parent_id, from.id);
@@ -90,14 +112,15 @@ describe('knowledgetree: pages', () => {
   });
 
   it('serves its scripts and nothing else from /static', async () => {
-    for (const file of ['kt-tree.js', 'kt-markdown.js']) assert.equal((await t.app.inject({ url: `/static/${file}` })).statusCode, 200);
+    for (const file of ['kt-tree.js', 'kt-markdown.js'])
+      assert.equal((await t.app.inject({ url: `/static/${file}` })).statusCode, 200);
     const js = await t.app.inject({ url: '/static/kt-editor.js' });
     assert.equal(js.statusCode, 200);
     assert.match(String(js.headers['content-type']), /javascript/);
     assert.equal((await t.app.inject({ url: '/static/..%2Fpackage.json' })).statusCode, 404);
   });
 
-  it('renders an article\'s context export page with the attached folders chosen', async () => {
+  it("renders an article's context export page with the attached folders chosen", async () => {
     const folder = await tech.create(root.id, 'folder', 'Site', { attached: true });
     await tech.create(folder.id, 'article', 'Rack', { markdown: 'Rack 42U' });
     const article = await tech.create(root.id, 'article', 'Overview page', { markdown: 'hello' });

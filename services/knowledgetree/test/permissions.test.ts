@@ -19,13 +19,25 @@ describe('knowledgetree: permission matrix', () => {
   };
   before(async () => {
     t = await startKnowledgetree();
-    for (const level of ['admin', 'technician', 'billing', 'client'] as const) as[level] = client(t, await t.token(level));
+    for (const level of ['admin', 'technician', 'billing', 'client'] as const)
+      as[level] = client(t, await t.token(level));
     as.acme = client(t, await t.token('client', 'alice', 'alice@acme.test'));
     as.globex = client(t, await t.token('client', 'bob', 'bob@globex.test'));
     const admin = who('admin');
     const root = await admin.root();
-    const make = async (key: string, parent: string, type: 'folder' | 'article', title: string, settings?: Record<string, unknown>) => {
-      const node = await admin.create(parent, type, title, type === 'article' ? { markdown: `zebrafish ${title}` } : {});
+    const make = async (
+      key: string,
+      parent: string,
+      type: 'folder' | 'article',
+      title: string,
+      settings?: Record<string, unknown>,
+    ) => {
+      const node = await admin.create(
+        parent,
+        type,
+        title,
+        type === 'article' ? { markdown: `zebrafish ${title}` } : {},
+      );
       if (settings) ok(await admin.patch(node.id, settings));
       ids[key] = node.id;
     };
@@ -61,26 +73,45 @@ describe('knowledgetree: permission matrix', () => {
       }
     }
     for (const role of ['admin', 'technician', 'billing', 'client', 'acme', 'globex'] as const) {
-      const found = ok<{ results: { id: string }[] }>(await who(role).get('/api/search?q=zebrafish&limit=100')).results.map((r) => r.id).sort();
-      const expected = Object.entries(READS).filter(([, readers]) => readers.includes(role)).map(([key]) => ids[key] ?? '').sort();
+      const found = ok<{ results: { id: string }[] }>(await who(role).get('/api/search?q=zebrafish&limit=100'))
+        .results.map((r) => r.id)
+        .sort();
+      const expected = Object.entries(READS)
+        .filter(([, readers]) => readers.includes(role))
+        .map(([key]) => ids[key] ?? '')
+        .sort();
       assert.deepEqual(found, expected, `search as ${role}`);
     }
   });
 
-  it('shows a client user only their company\'s shared folder when browsing', async () => {
+  it("shows a client user only their company's shared folder when browsing", async () => {
     const root = await who('acme').root();
     assert.deepEqual(root.children, [], 'nothing at the root is shared');
     const shared = ok<NodeJson>(await who('acme').get(`/api/nodes/${ids.acmeF ?? ''}`));
-    assert.deepEqual(shared.children?.map((c) => c.title), ['Acme wifi']);
+    assert.deepEqual(
+      shared.children?.map((c) => c.title),
+      ['Acme wifi'],
+    );
     problem(await who('globex').get(`/api/nodes/${ids.acmeF ?? ''}`), 404);
     problem(await who('acme').get('/api/browse?path=/Companies'), 404);
     ok(await who('acme').get('/api/browse?path=/Companies/Acme%20shared/Acme%20wifi'));
   });
 
   it('lets clients write nothing, and only admins change visibility', async () => {
-    problem(await who('acme').call('POST', '/api/nodes', { parent_id: ids.acmeF, type: 'article', title: 'Mine' }), 403, 'forbidden');
+    problem(
+      await who('acme').call('POST', '/api/nodes', { parent_id: ids.acmeF, type: 'article', title: 'Mine' }),
+      403,
+      'forbidden',
+    );
     const article = ok<NodeJson>(await who('acme').get(`/api/nodes/${ids.acmeA ?? ''}`));
-    problem(await who('acme').call('PUT', `/api/nodes/${article.id}`, { markdown: 'x', base_revision_id: article.revision_id }), 403, 'forbidden');
+    problem(
+      await who('acme').call('PUT', `/api/nodes/${article.id}`, {
+        markdown: 'x',
+        base_revision_id: article.revision_id,
+      }),
+      403,
+      'forbidden',
+    );
     problem(await who('acme').call('DELETE', `/api/nodes/${article.id}`), 403, 'forbidden');
     problem(await who('technician').patch(ids.adminsF ?? '', { restrict_to: null }), 404);
     problem(await who('technician').patch(ids.acmeF ?? '', { share_company: 'GLOBEX' }), 403, 'forbidden');
@@ -100,6 +131,10 @@ describe('knowledgetree: permission matrix', () => {
     ok(await brainhair.get(`/api/nodes/${ids.open ?? ''}`));
     problem(await brainhair.get(`/api/nodes/${ids.adminsA ?? ''}`), 404);
     problem(await ledger.get(`/api/nodes/${ids.open ?? ''}`), 403, 'service_not_allowed');
-    problem(await brainhair.call('POST', '/api/nodes', { parent_id: ids.companies, type: 'article', title: 'Bot' }), 403, 'users_only');
+    problem(
+      await brainhair.call('POST', '/api/nodes', { parent_id: ids.companies, type: 'article', title: 'Bot' }),
+      403,
+      'users_only',
+    );
   });
 });

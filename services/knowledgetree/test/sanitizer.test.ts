@@ -12,8 +12,8 @@ const PAYLOADS = [
   '<script>alert(1)</script>',
   '<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT>',
   '<IMG SRC="javascript:alert(\'XSS\');">',
-  '<IMG SRC=javascript:alert(\'XSS\')>',
-  '<IMG SRC=JaVaScRiPt:alert(\'XSS\')>',
+  "<IMG SRC=javascript:alert('XSS')>",
+  "<IMG SRC=JaVaScRiPt:alert('XSS')>",
   '<IMG SRC=`javascript:alert("RSnake says, \'XSS\'")`>',
   '<a onmouseover="alert(document.cookie)">xxs link</a>',
   '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
@@ -34,7 +34,7 @@ const PAYLOADS = [
   '</TITLE><SCRIPT>alert("XSS");</SCRIPT>',
   '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">',
   '<BODY BACKGROUND="javascript:alert(\'XSS\')">',
-  '<svg/onload=alert(\'XSS\')>',
+  "<svg/onload=alert('XSS')>",
   '<svg><script>alert(1)</script></svg>',
   '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
   '<STYLE>li {list-style-image: url("javascript:alert(\'XSS\')");}</STYLE><UL><LI>XSS</br>',
@@ -101,24 +101,26 @@ describe('knowledgetree: the Markdown sanitiser', () => {
   });
 
   it('keeps safe formatting: alignment, table widths, colours, task lists, code and links', () => {
-    const { html } = renderMarkdown([
-      '<p style="text-align: center">Centred</p>',
-      '',
-      '<table style="width: 80%"><tr><td style="width: 30%; text-align: right">A</td><td style="color: #c00">B</td></tr></table>',
-      '',
-      '| Left | Right |',
-      '|:-----|------:|',
-      '| a | b |',
-      '',
-      '- [x] done',
-      '- [ ] todo',
-      '',
-      '```js',
-      'const x = 1 < 2;',
-      '```',
-      '',
-      '[docs](https://example.com/a?b=1) and [local](/knowledgetree/view/00000000-0000-0000-0000-000000000000) <mark>hi</mark>',
-    ].join('\n'));
+    const { html } = renderMarkdown(
+      [
+        '<p style="text-align: center">Centred</p>',
+        '',
+        '<table style="width: 80%"><tr><td style="width: 30%; text-align: right">A</td><td style="color: #c00">B</td></tr></table>',
+        '',
+        '| Left | Right |',
+        '|:-----|------:|',
+        '| a | b |',
+        '',
+        '- [x] done',
+        '- [ ] todo',
+        '',
+        '```js',
+        'const x = 1 < 2;',
+        '```',
+        '',
+        '[docs](https://example.com/a?b=1) and [local](/knowledgetree/view/00000000-0000-0000-0000-000000000000) <mark>hi</mark>',
+      ].join('\n'),
+    );
     assert.match(html, /<p style="text-align:center">Centred<\/p>/);
     assert.match(html, /<table style="width:80%">/);
     assert.match(html, /<td style="width:30%;text-align:right">A<\/td>/);
@@ -126,7 +128,10 @@ describe('knowledgetree: the Markdown sanitiser', () => {
     assert.match(html, /<td style="text-align:right">b<\/td>/);
     assert.match(html, /<li class="task-list-item"><input type="checkbox" checked disabled \/> done/);
     assert.match(html, /<code class="language-js">const x = 1 &lt; 2;/);
-    assert.match(html, /<a href="https:\/\/example.com\/a\?b=1" rel="noopener noreferrer nofollow" target="_blank">docs<\/a>/);
+    assert.match(
+      html,
+      /<a href="https:\/\/example.com\/a\?b=1" rel="noopener noreferrer nofollow" target="_blank">docs<\/a>/,
+    );
     assert.match(html, /<a href="\/knowledgetree\/view\/0{8}-0{4}-0{4}-0{4}-0{12}">local<\/a>/);
     assert.match(html, /<mark>hi<\/mark>/);
   });

@@ -36,7 +36,11 @@ describe('knowledgetree: tree invariants', () => {
     for (let depth = 1; depth <= 8; depth += 1) parent = (await tech.create(parent, 'folder', `Level ${depth}`)).id;
     const article = await tech.create(parent, 'article', 'Deep note', { markdown: '# Hello' });
     assert.equal(article.path, '/Level 1/Level 2/Level 3/Level 4/Level 5/Level 6/Level 7/Level 8/Deep note');
-    const byPath = ok<NodeJson>(await tech.get(`/api/browse?path=${encodeURIComponent('/level 1/LEVEL 2/Level 3/Level 4/Level 5/Level 6/Level 7/Level 8/deep note')}`));
+    const byPath = ok<NodeJson>(
+      await tech.get(
+        `/api/browse?path=${encodeURIComponent('/level 1/LEVEL 2/Level 3/Level 4/Level 5/Level 6/Level 7/Level 8/deep note')}`,
+      ),
+    );
     assert.equal(byPath.id, article.id);
     assert.equal(byPath.markdown, '# Hello');
     problem(await tech.get('/api/browse?path=/Level%201/nope'), 404, 'not_found');
@@ -45,18 +49,32 @@ describe('knowledgetree: tree invariants', () => {
 
   it('refuses a sibling with the same name in any case, on create, rename and move', async () => {
     const a = await tech.create(root.id, 'folder', 'Networks');
-    problem(await tech.call('POST', '/api/nodes', { parent_id: root.id, type: 'article', title: 'NETWORKS' }), 409, 'conflict');
+    problem(
+      await tech.call('POST', '/api/nodes', { parent_id: root.id, type: 'article', title: 'NETWORKS' }),
+      409,
+      'conflict',
+    );
     const b = await tech.create(root.id, 'folder', 'Printers');
     problem(await tech.patch(b.id, { title: 'networks' }), 409, 'conflict');
     const inner = await tech.create(a.id, 'folder', 'printers');
     problem(await tech.call('POST', `/api/nodes/${inner.id}/move`, { parent_id: root.id }), 409, 'conflict');
-    problem(await tech.call('POST', '/api/nodes', { parent_id: root.id, type: 'folder', title: 'a/b' }), 400, 'validation_failed');
+    problem(
+      await tech.call('POST', '/api/nodes', { parent_id: root.id, type: 'folder', title: 'a/b' }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('lets exactly one of many concurrent creates of one name win', async () => {
     const parent = await tech.create(root.id, 'folder', 'Race');
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => tech.call('POST', '/api/nodes', { parent_id: parent.id, type: i % 2 ? 'folder' : 'article', title: i % 3 ? 'Runbook' : 'RUNBOOK' })),
+      Array.from({ length: 12 }, (_, i) =>
+        tech.call('POST', '/api/nodes', {
+          parent_id: parent.id,
+          type: i % 2 ? 'folder' : 'article',
+          title: i % 3 ? 'Runbook' : 'RUNBOOK',
+        }),
+      ),
     );
     assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, ...Array<number>(11).fill(409)]);
     assert.equal(ok<NodeJson>(await tech.get(`/api/nodes/${parent.id}`)).children?.length, 1);
@@ -89,7 +107,10 @@ describe('knowledgetree: tree invariants', () => {
     const article = await tech.create(folder.id, 'article', 'Old note', { markdown: 'kept' });
     assert.equal((await tech.call('DELETE', `/api/nodes/${folder.id}`)).statusCode, 204);
     problem(await tech.get(`/api/nodes/${article.id}`), 404);
-    assert.equal((await tech.root()).children?.some((c) => c.id === folder.id), false);
+    assert.equal(
+      (await tech.root()).children?.some((c) => c.id === folder.id),
+      false,
+    );
     const trash = ok<{ items: { id: string; items: number }[] }>(await tech.get('/api/trash'));
     assert.deepEqual(trash.items.find((i) => i.id === folder.id)?.items, 2);
     assert.equal(ok<{ items: unknown[] }>(await other.get('/api/trash')).items.length, 0);
@@ -111,7 +132,9 @@ describe('knowledgetree: tree invariants', () => {
     await tech.call('DELETE', `/api/nodes/${doomed.id}`);
     assert.equal(await purgeTrash(t.db, new Date(FROZEN_NOW.getTime() + 29 * 86_400_000), 30), 0);
     assert.ok((await purgeTrash(t.db, new Date(FROZEN_NOW.getTime() + 31 * 86_400_000), 30)) >= 1);
-    const left = await t.db.execute(sql`SELECT count(*)::int AS n FROM nodes WHERE id IN (${doomed.id}::uuid, ${child.id}::uuid)`);
+    const left = await t.db.execute(
+      sql`SELECT count(*)::int AS n FROM nodes WHERE id IN (${doomed.id}::uuid, ${child.id}::uuid)`,
+    );
     assert.equal((left.rows[0] as { n: number }).n, 0);
     problem(await tech.call('POST', `/api/trash/${doomed.id}/restore`), 404);
   });
@@ -123,9 +146,21 @@ describe('knowledgetree: tree invariants', () => {
     ok(await admin.patch(generated.id, { read_only: true }));
     const viewed = ok<NodeJson>(await tech.get(`/api/nodes/${page.id}`));
     assert.equal(viewed.read_only, true);
-    problem(await tech.call('PUT', `/api/nodes/${page.id}`, { markdown: 'hacked', base_revision_id: viewed.revision_id }), 403, 'forbidden');
-    problem(await admin.call('PUT', `/api/nodes/${page.id}`, { markdown: 'hacked', base_revision_id: viewed.revision_id }), 403, 'forbidden');
-    problem(await tech.call('POST', '/api/nodes', { parent_id: generated.id, type: 'article', title: 'New' }), 403, 'forbidden');
+    problem(
+      await tech.call('PUT', `/api/nodes/${page.id}`, { markdown: 'hacked', base_revision_id: viewed.revision_id }),
+      403,
+      'forbidden',
+    );
+    problem(
+      await admin.call('PUT', `/api/nodes/${page.id}`, { markdown: 'hacked', base_revision_id: viewed.revision_id }),
+      403,
+      'forbidden',
+    );
+    problem(
+      await tech.call('POST', '/api/nodes', { parent_id: generated.id, type: 'article', title: 'New' }),
+      403,
+      'forbidden',
+    );
     problem(await tech.call('DELETE', `/api/nodes/${page.id}`), 403, 'forbidden');
     problem(await tech.call('POST', `/api/nodes/${page.id}/move`, { parent_id: root.id }), 403, 'forbidden');
     problem(await tech.patch(page.id, { title: 'Renamed' }), 403, 'forbidden');

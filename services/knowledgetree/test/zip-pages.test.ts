@@ -12,7 +12,13 @@ import { startKnowledgetree, type KnowledgetreeHarness } from './harness.js';
 const BOUNDARY = '----kt-page-boundary';
 
 function multipart(filename: string, data: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/zip\r\n\r\n`), data, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
+  return Buffer.concat([
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/zip\r\n\r\n`,
+    ),
+    data,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
 }
 
 async function buildZip(files: Record<string, string>): Promise<Buffer> {
@@ -29,12 +35,19 @@ describe('knowledgetree: folder page ZIP export and import controls', () => {
   let token: string;
   let root: NodeJson;
   let folder: NodeJson;
-  const page = (url: string, auth = token) => t.app.inject({ url, headers: { authorization: `Bearer ${auth}`, 'sec-fetch-mode': 'navigate' } });
-  const upload = (id: string, filename: string, data: Buffer, auth = token) => t.app.inject({
-    method: 'POST', url: `/view/${id}/import`,
-    headers: { authorization: `Bearer ${auth}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'sec-fetch-mode': 'navigate' },
-    payload: multipart(filename, data),
-  });
+  const page = (url: string, auth = token) =>
+    t.app.inject({ url, headers: { authorization: `Bearer ${auth}`, 'sec-fetch-mode': 'navigate' } });
+  const upload = (id: string, filename: string, data: Buffer, auth = token) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/view/${id}/import`,
+      headers: {
+        authorization: `Bearer ${auth}`,
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'sec-fetch-mode': 'navigate',
+      },
+      payload: multipart(filename, data),
+    });
 
   before(async () => {
     t = await startKnowledgetree();
@@ -50,7 +63,10 @@ describe('knowledgetree: folder page ZIP export and import controls', () => {
       const res = await page(`/view/${node.id}`);
       assert.equal(res.statusCode, 200);
       assert.match(res.body, new RegExp(`href="/api/export\\?folder_id=${node.id}"[^>]*>Export as ZIP<`));
-      assert.match(res.body, new RegExp(`<form method="post" action="/view/${node.id}/import" enctype="multipart/form-data"`));
+      assert.match(
+        res.body,
+        new RegExp(`<form method="post" action="/view/${node.id}/import" enctype="multipart/form-data"`),
+      );
       assert.match(res.body, /<input[^>]*type="file" name="file"/);
     }
   });
@@ -81,7 +97,12 @@ describe('knowledgetree: folder page ZIP export and import controls', () => {
 
   it('shows a refused archive as an escaped message on the page, not problem+json', async () => {
     // yazl will not write `..`; the name is patched in the bytes (same length, local and central headers).
-    const zip = Buffer.from((await buildZip({ 'xx/<b>evil</b>.md': 'x' })).toString('latin1').replaceAll('xx/<b>evil</b>.md', '../<b>evil</b>.md'), 'latin1');
+    const zip = Buffer.from(
+      (await buildZip({ 'xx/<b>evil</b>.md': 'x' }))
+        .toString('latin1')
+        .replaceAll('xx/<b>evil</b>.md', '../<b>evil</b>.md'),
+      'latin1',
+    );
     const res = await upload(folder.id, 'bad.zip', zip);
     assert.equal(res.statusCode, 303, res.body);
     assert.doesNotMatch(String(res.headers['content-type'] ?? ''), /problem\+json/);
@@ -92,6 +113,9 @@ describe('knowledgetree: folder page ZIP export and import controls', () => {
     assert.doesNotMatch(back.body, /<b>evil/);
     const garbage = await upload(folder.id, 'junk.zip', Buffer.from('this is not a zip file'));
     assert.equal(garbage.statusCode, 303, garbage.body);
-    assert.match((await page(String(garbage.headers.location))).body, /class="alert alert--error"[\s\S]*Import failed: /);
+    assert.match(
+      (await page(String(garbage.headers.location))).body,
+      /class="alert alert--error"[\s\S]*Import failed: /,
+    );
   });
 });

@@ -3,7 +3,14 @@
  * test database, an in-memory codex, a fake core's keys and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, installFormParser, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  installFormParser,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import type { CodexSource } from './codex/source.js';
 import type { LedgerConfig } from './config.js';
 import type { LedgerDb } from './db/store.js';
@@ -47,13 +54,21 @@ export async function buildApp(deps: LedgerDeps): Promise<ServiceApp> {
     createHealthCheck({
       service: config.SERVICE_NAME,
       database: { ping: deps.ping },
-      dependencies: [{ name: 'core', url: config.CORE_SERVICE_URL }, { name: 'codex', url: config.CODEX_SERVICE_URL }],
+      dependencies: [
+        { name: 'core', url: config.CORE_SERVICE_URL },
+        { name: 'codex', url: config.CODEX_SERVICE_URL },
+      ],
     }),
   );
   installFormParser(app);
   const options = { db: deps.db, codex: deps.codex, now: deps.now, timeZone: config.BUSINESS_TIMEZONE };
   const issuer = issuerFromConfig(config);
-  const invoicing = { ...options, issuer, reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT, runMonthEnd: monthEndRunner({ ...options, issuer, reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT }) };
+  const invoicing = {
+    ...options,
+    issuer,
+    reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT,
+    runMonthEnd: monthEndRunner({ ...options, issuer, reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT }),
+  };
   await app.register(dashboardRoutes, options);
   await app.register(clientRoutes, invoicing);
   await app.register(formRoutes, invoicing);

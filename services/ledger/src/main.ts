@@ -19,9 +19,16 @@ await runService({
     // CODEX_SERVICE_URL serves a ledger run on its own.
     const services = loaded.SERVICES_FILE === undefined ? {} : await loadServicesFile(loaded.SERVICES_FILE);
     const config = { ...loaded, CODEX_SERVICE_URL: services.codex?.url ?? loaded.CODEX_SERVICE_URL };
-    if (config.SERVICE_SECRET === undefined) throw new ConfigError([{ variable: 'SERVICE_SECRET', message: 'required: ledger reads codex with service tokens' }]);
+    if (config.SERVICE_SECRET === undefined)
+      throw new ConfigError([
+        { variable: 'SERVICE_SECRET', message: 'required: ledger reads codex with service tokens' },
+      ]);
     const platform = connectPlatform(config);
-    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
+    const database = await openServiceDatabase(config, {
+      schema,
+      migrations: migrationsDir(import.meta.url, 'db/migrations'),
+      logger: platform.logger,
+    });
     const client = createServiceClient({
       serviceName: config.SERVICE_NAME,
       secret: config.SERVICE_SECRET,
@@ -30,20 +37,44 @@ await runService({
     });
     const codex = httpCodexSource(client);
     const now = () => new Date();
-    const app = await buildApp({ config, logger: platform.logger, db: database.db, ping: database.ping, verifier: platform.verifier, codex, now });
+    const app = await buildApp({
+      config,
+      logger: platform.logger,
+      db: database.db,
+      ping: database.ping,
+      verifier: platform.verifier,
+      codex,
+      now,
+    });
     // The month-end job on schedule; the database refuses a second run of a month, so every
     // instance may run the scheduler.
-    const runMonthEnd = monthEndRunner({ db: database.db, codex, now, issuer: issuerFromConfig(config), reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT });
+    const runMonthEnd = monthEndRunner({
+      db: database.db,
+      codex,
+      now,
+      issuer: issuerFromConfig(config),
+      reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT,
+    });
     const scheduler = config.MONTH_END_ENABLED
       ? startMonthEndScheduler({
-        schedule: { day: config.MONTH_END_DAY, hour: config.MONTH_END_HOUR, timeZone: config.BUSINESS_TIMEZONE },
-        now,
-        run: async (period) => {
-          const report = await runMonthEnd({ period, triggeredBy: 'month-end scheduler', force: false });
-          platform.logger.info({ period: report.period, status: report.status, accepted: report.accepted.length, already: report.already_accepted.length, cannot_bill: report.cannot_bill.length, flagged: report.flagged.length }, 'month-end job');
-        },
-        onError: (error) => platform.logger.error({ err: error }, 'month-end job failed; retrying at the next check'),
-      })
+          schedule: { day: config.MONTH_END_DAY, hour: config.MONTH_END_HOUR, timeZone: config.BUSINESS_TIMEZONE },
+          now,
+          run: async (period) => {
+            const report = await runMonthEnd({ period, triggeredBy: 'month-end scheduler', force: false });
+            platform.logger.info(
+              {
+                period: report.period,
+                status: report.status,
+                accepted: report.accepted.length,
+                already: report.already_accepted.length,
+                cannot_bill: report.cannot_bill.length,
+                flagged: report.flagged.length,
+              },
+              'month-end job',
+            );
+          },
+          onError: (error) => platform.logger.error({ err: error }, 'month-end job failed; retrying at the next check'),
+        })
       : undefined;
     return {
       app,

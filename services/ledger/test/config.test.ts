@@ -5,7 +5,10 @@ import { loadLedgerConfig } from '../src/config.js';
 
 describe('ledger config', () => {
   it('defaults to port 5030, codex on 5010 and UTC months', () => {
-    const config = loadLedgerConfig({ HIVEMATRIX_INSTANCE_DIR: '/nonexistent', DATABASE_URL: 'postgres://x@127.0.0.1/ledger' });
+    const config = loadLedgerConfig({
+      HIVEMATRIX_INSTANCE_DIR: '/nonexistent',
+      DATABASE_URL: 'postgres://x@127.0.0.1/ledger',
+    });
     assert.equal(config.PORT, 5030);
     assert.equal(config.CODEX_SERVICE_URL, 'http://127.0.0.1:5010');
     assert.equal(config.BUSINESS_TIMEZONE, 'UTC');
@@ -13,8 +16,15 @@ describe('ledger config', () => {
 
   it('refuses an unknown time zone and a short secret, naming both', () => {
     assert.throws(
-      () => loadLedgerConfig({ HIVEMATRIX_INSTANCE_DIR: '/nonexistent', DATABASE_URL: 'postgres://x@127.0.0.1/ledger', BUSINESS_TIMEZONE: 'Mars/Olympus', SERVICE_SECRET: 'short' }),
-      (error: unknown) => error instanceof ConfigError && /BUSINESS_TIMEZONE/.test(error.message) && /SERVICE_SECRET/.test(error.message),
+      () =>
+        loadLedgerConfig({
+          HIVEMATRIX_INSTANCE_DIR: '/nonexistent',
+          DATABASE_URL: 'postgres://x@127.0.0.1/ledger',
+          BUSINESS_TIMEZONE: 'Mars/Olympus',
+          SERVICE_SECRET: 'short',
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError && /BUSINESS_TIMEZONE/.test(error.message) && /SERVICE_SECRET/.test(error.message),
     );
   });
 });

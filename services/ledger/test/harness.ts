@@ -28,13 +28,23 @@ export async function startLedger(codex: CodexSource): Promise<LedgerHarness> {
   const database = openDatabase({ url: testDb.url, applicationName: 'ledger-test', schema });
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
   const keys = await createTestKeys();
-  const config = ledgerEnvSchema.parse({ SERVICE_NAME: 'ledger', DATABASE_URL: testDb.url, RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'warn', BUSINESS_TIMEZONE: 'Europe/Berlin' });
+  const config = ledgerEnvSchema.parse({
+    SERVICE_NAME: 'ledger',
+    DATABASE_URL: testDb.url,
+    RATE_LIMIT_PER_MINUTE: '10000',
+    LOG_LEVEL: 'warn',
+    BUSINESS_TIMEZONE: 'Europe/Berlin',
+  });
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'ledger', level: 'silent' }),
     db: database.db,
     ping: database.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'ledger', now: () => FROZEN_NOW.getTime() }),
+    verifier: createTokenVerifier({
+      keySet: createLocalKeySet(keys.jwks),
+      serviceName: 'ledger',
+      now: () => FROZEN_NOW.getTime(),
+    }),
     codex,
     now: () => FROZEN_NOW,
   });
@@ -44,7 +54,8 @@ export async function startLedger(codex: CodexSource): Promise<LedgerHarness> {
     keys,
     db: database.db,
     query: (sql) => database.pool.query(sql),
-    token: (level) => keys.mintUserToken({ permission_level: level, email: `${level}@msp.test` }, { now: FROZEN_NOW.getTime() }),
+    token: (level) =>
+      keys.mintUserToken({ permission_level: level, email: `${level}@msp.test` }, { now: FROZEN_NOW.getTime() }),
     async close() {
       await app.close();
       await database.close();

@@ -9,7 +9,11 @@ import { baseInput, device, tb, user } from './engine/fixtures.js';
 describe('QuickBooks variant', () => {
   const input = baseInput({
     users: [user(1, { name: 'Jane Doe' }), user(2, { name: 'Free Rider', billingType: 'free' })],
-    devices: [device(1, { hostname: 'WS1', backupBytes: tb(0.5) }), device(2, { hostname: 'SRV1', billingType: 'server', backupBytes: tb(3) }), device(3, { hostname: 'OLD', billingType: 'not_billed' })],
+    devices: [
+      device(1, { hostname: 'WS1', backupBytes: tb(0.5) }),
+      device(2, { hostname: 'SRV1', billingType: 'server', backupBytes: tb(3) }),
+      device(3, { hostname: 'OLD', billingType: 'not_billed' }),
+    ],
     timeEntries: [{ id: 1, ticketNumber: '1', entryDate: '2025-10-03', minutes: 90, billable: true }],
     lineItems: [{ id: 7, name: 'Onboarding', oneOff: { cents: 45000, month: '2025-10' } }],
   });
@@ -17,16 +21,48 @@ describe('QuickBooks variant', () => {
 
   it('lists $0 users and devices, splits backup, puts custom items before labour, and sums to the total', () => {
     const rows = quickBooksRows(result);
-    assert.deepEqual(rows.map((row) => row.item), [
-      'Managed Services', 'Managed Services', 'Managed Services', 'Managed Services', 'Managed Services',
-      'Workstation Backup Base Fee', 'Server Backup Base Fee', 'Storage Overage', 'Custom Services', 'Hourly Labor',
-    ]);
+    assert.deepEqual(
+      rows.map((row) => row.item),
+      [
+        'Managed Services',
+        'Managed Services',
+        'Managed Services',
+        'Managed Services',
+        'Managed Services',
+        'Workstation Backup Base Fee',
+        'Server Backup Base Fee',
+        'Storage Overage',
+        'Custom Services',
+        'Hourly Labor',
+      ],
+    );
     assert.ok(rows.some((row) => row.description === 'User: Free Rider (Free)' && row.amountCents === 0));
-    assert.deepEqual(rows.find((row) => row.item === 'Server Backup Base Fee'), { item: 'Server Backup Base Fee', description: 'Server Backup Base Fee', quantity: '1', rateCents: 4000, amountCents: 4000 });
+    assert.deepEqual(
+      rows.find((row) => row.item === 'Server Backup Base Fee'),
+      {
+        item: 'Server Backup Base Fee',
+        description: 'Server Backup Base Fee',
+        quantity: '1',
+        rateCents: 4000,
+        amountCents: 4000,
+      },
+    );
     // 3.5 TB used, 2 TB included (1 per backed-up device): 1.50 TB at $15.00.
-    assert.deepEqual(rows.find((row) => row.item === 'Storage Overage'), { item: 'Storage Overage', description: 'Storage Overage (1.50 TB)', quantity: '1.50', rateCents: 1500, amountCents: 2250 });
+    assert.deepEqual(
+      rows.find((row) => row.item === 'Storage Overage'),
+      {
+        item: 'Storage Overage',
+        description: 'Storage Overage (1.50 TB)',
+        quantity: '1.50',
+        rateCents: 1500,
+        amountCents: 2250,
+      },
+    );
     assert.equal(rows.find((row) => row.item === 'Custom Services')?.description, 'Custom Item: Onboarding (One-Off)');
-    assert.equal(rows.reduce((sum, row) => sum + row.amountCents, 0), result.totalCents);
+    assert.equal(
+      rows.reduce((sum, row) => sum + row.amountCents, 0),
+      result.totalCents,
+    );
   });
 
   it('is dated and numbered by the billing period', () => {

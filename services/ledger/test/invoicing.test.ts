@@ -12,10 +12,15 @@ import { startLedger, type LedgerHarness } from './harness.js';
 import { pdfText } from './pdf-tools.js';
 import { readZip } from './read-zip.js';
 
-describe('invoicing: an account\'s documents for a period', () => {
+describe("invoicing: an account's documents for a period", () => {
   let t: LedgerHarness;
   let billing: string;
-  const clients = [fakeClient('100', 'Alpha Corp', { users: 3 }), fakeClient('200', 'Beta LLC'), fakeClient('300', 'Gone Ltd'), fakeClient('400', 'No Plan Co', { plan: null })];
+  const clients = [
+    fakeClient('100', 'Alpha Corp', { users: 3 }),
+    fakeClient('200', 'Beta LLC'),
+    fakeClient('300', 'Gone Ltd'),
+    fakeClient('400', 'No Plan Co', { plan: null }),
+  ];
   const codex = fakeCodex(clients);
   const issuer = issuerFromConfig({ INVOICE_FROM_NAME: 'HiveMatrix MSP', INVOICE_FROM_ADDRESS: '' });
   before(async () => {
@@ -35,15 +40,26 @@ describe('invoicing: an account\'s documents for a period', () => {
     assert.deepEqual(codex.calls, ['month:2025-10 account:100']);
 
     const documents = await accountDocuments({ db: t.db, codex, issuer }, '200', { year: 2025, month: 10 });
-    assert.deepEqual([documents.status, documents.number, documents.accountNumber, documents.companyName], ['draft', '200-202510', '200', 'Beta LLC']);
+    assert.deepEqual(
+      [documents.status, documents.number, documents.accountNumber, documents.companyName],
+      ['draft', '200-202510', '200', 'Beta LLC'],
+    );
     assert.match(documents.csv(), /\r\n200-202510,Beta LLC,2025-10-31,2025-11-30,/);
   });
 
   it('serves an accepted month without asking codex, also after the client left codex, as the ZIP does', async () => {
-    const accepted = await t.app.inject({ method: 'POST', url: '/api/bills/300/accept', payload: { month: '2025-10' }, headers: { authorization: `Bearer ${billing}` } });
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: '/api/bills/300/accept',
+      payload: { month: '2025-10' },
+      headers: { authorization: `Bearer ${billing}` },
+    });
     assert.equal(accepted.statusCode, 201, accepted.body);
     const frozen = (await get('/api/archive/300-202510/pdf')).rawPayload;
-    clients.splice(clients.findIndex((client) => client.company.account_number === '300'), 1);
+    clients.splice(
+      clients.findIndex((client) => client.company.account_number === '300'),
+      1,
+    );
 
     codex.calls.length = 0;
     const pdf = await get('/api/billing/clients/300/invoice.pdf?month=2025-10');
@@ -57,14 +73,21 @@ describe('invoicing: an account\'s documents for a period', () => {
     assert.deepEqual(codex.calls, [], 'an accepted month is served from the archive alone');
 
     const zip = await readZip((await get('/api/billing/invoices.zip?month=2025-10')).rawPayload);
-    assert.ok(zip.find((entry) => entry.name === 'Gone_Ltd_300_2025-10.pdf')?.data.equals(frozen), 'the ZIP holds the same PDF');
+    assert.ok(
+      zip.find((entry) => entry.name === 'Gone_Ltd_300_2025-10.pdf')?.data.equals(frozen),
+      'the ZIP holds the same PDF',
+    );
   });
 
   it('answers 404 for a client neither accepted nor in codex, and 422 for one that cannot be billed', async () => {
     const missing = await get('/api/billing/clients/999/invoice.pdf?month=2025-10');
     assert.equal(missing.statusCode, 404);
     assert.match(String(missing.headers['content-type']), /^application\/problem\+json/);
-    assert.equal((await get('/api/billing/clients/300/invoice.pdf?month=2025-11')).statusCode, 404, 'another month of the client that left');
+    assert.equal(
+      (await get('/api/billing/clients/300/invoice.pdf?month=2025-11')).statusCode,
+      404,
+      'another month of the client that left',
+    );
     const unbillable = await get('/api/billing/clients/400/invoice.pdf?month=2025-10');
     assert.equal(unbillable.statusCode, 422);
     assert.match(unbillable.json<{ detail: string }>().detail, /cannot bill: no plan/);

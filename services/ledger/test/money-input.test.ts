@@ -18,7 +18,26 @@ describe('parseMoneyCents', () => {
   });
 
   it('refuses exponents, signs, separators, a third decimal, empty text and too large amounts', () => {
-    for (const text of ['1e3', '1E3', '-1', '-0.50', '+5', '1,000', '12.345', '1.', '.5', '', ' ', 'abc', '12 34', '0x10', 'Infinity', 'NaN', '1000000.01', '99999999999']) {
+    for (const text of [
+      '1e3',
+      '1E3',
+      '-1',
+      '-0.50',
+      '+5',
+      '1,000',
+      '12.345',
+      '1.',
+      '.5',
+      '',
+      ' ',
+      'abc',
+      '12 34',
+      '0x10',
+      'Infinity',
+      'NaN',
+      '1000000.01',
+      '99999999999',
+    ]) {
       assert.equal(parseMoneyCents(text), undefined, text);
     }
   });

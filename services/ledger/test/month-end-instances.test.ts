@@ -17,7 +17,9 @@ import { fakeClient, fakeCodex } from './fake-codex.js';
 describe('month-end across two ledger instances', () => {
   it('closes the month once when both schedulers tick together, and again not at later ticks', async () => {
     const testDb = await createTestDatabase('ledger_instances');
-    const instances = [0, 1].map(() => openDatabase({ url: testDb.url, applicationName: 'ledger-test', schema, poolMax: 4 }));
+    const instances = [0, 1].map(() =>
+      openDatabase({ url: testDb.url, applicationName: 'ledger-test', schema, poolMax: 4 }),
+    );
     const codex = fakeCodex([fakeClient('100', 'Acme'), fakeClient('200', 'Beta')]);
     const now = () => new Date('2025-11-01T03:30:00Z'); // 04:30 in Berlin on the 1st: October is due
     const reports: MonthEndReport[] = [];
@@ -25,7 +27,13 @@ describe('month-end across two ledger instances', () => {
     try {
       await migrate(instances[0]!.pool, { dir: migrationsDir(import.meta.url, '../src/db/migrations') });
       const schedulers = instances.map((database) => {
-        const run = monthEndRunner({ db: database.db, codex, now, issuer: issuerFromConfig({ INVOICE_FROM_NAME: 'MSP', INVOICE_FROM_ADDRESS: 'Street 1' }), reviewThresholdPercent: 10 });
+        const run = monthEndRunner({
+          db: database.db,
+          codex,
+          now,
+          issuer: issuerFromConfig({ INVOICE_FROM_NAME: 'MSP', INVOICE_FROM_ADDRESS: 'Street 1' }),
+          reviewThresholdPercent: 10,
+        });
         return startMonthEndScheduler({
           schedule: { day: 1, hour: 2, timeZone: 'Europe/Berlin' },
           now,
@@ -39,9 +47,15 @@ describe('month-end across two ledger instances', () => {
       for (const scheduler of schedulers) scheduler.stop();
 
       assert.deepEqual(errors, []);
-      assert.deepEqual(reports.map((report) => report.status).sort(), ['already_ran', 'ran'], 'each instance asked once; one ran');
+      assert.deepEqual(
+        reports.map((report) => report.status).sort(),
+        ['already_ran', 'ran'],
+        'each instance asked once; one ran',
+      );
       assert.equal(reports.find((report) => report.status === 'ran')?.accepted.length, 2);
-      const runs = await instances[0]!.pool.query<{ period: string; status: string }>('SELECT period, status FROM month_end_runs');
+      const runs = await instances[0]!.pool.query<{ period: string; status: string }>(
+        'SELECT period, status FROM month_end_runs',
+      );
       assert.deepEqual(runs.rows, [{ period: '2025-10', status: 'done' }]);
       const accepted = await instances[1]!.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshots');
       assert.equal(accepted.rows[0]?.n, 2, 'one accepted bill per client, not two');

@@ -27,10 +27,15 @@ describe('month-end schedule', () => {
     let fail = true;
     const errors: unknown[] = [];
     const scheduler = startMonthEndScheduler({
-      schedule, now: () => now, intervalMs: 3_600_000,
+      schedule,
+      now: () => now,
+      intervalMs: 3_600_000,
       run: async (period: Period) => {
         runs.push(periodKey(period));
-        if (fail) { fail = false; throw new Error('codex down'); }
+        if (fail) {
+          fail = false;
+          throw new Error('codex down');
+        }
       },
       onError: (error) => errors.push(error),
     });

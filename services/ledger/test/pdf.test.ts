@@ -18,20 +18,40 @@ import { pdfFonts, pdfInfo, pdfText, saveArtifacts } from './pdf-tools.js';
 const NAMES = ['Łukasz Wróblewski', 'Ørsted Ærø', 'Şahin Çağrı Öztürk', 'Дмитрий Шостакович', 'Αθηνά Παπαδοπούλου'];
 
 function sampleContent(options: { extraUsers?: number; customer?: string } = {}): InvoiceContent {
-  const users = [user(1, { name: 'Jane Doe' }), user(2, { name: 'José Müller' }), user(3, { name: 'Zoë (Ops) \\ 李' }), user(4, { name: 'Free Rider', billingType: 'free' })];
+  const users = [
+    user(1, { name: 'Jane Doe' }),
+    user(2, { name: 'José Müller' }),
+    user(3, { name: 'Zoë (Ops) \\ 李' }),
+    user(4, { name: 'Free Rider', billingType: 'free' }),
+  ];
   NAMES.forEach((name, i) => users.push(user(10 + i, { name })));
-  for (let i = 0; i < (options.extraUsers ?? 0); i += 1) users.push(user(100 + i, { name: `Bulk User ${i + 1} with a rather long name that needs wrapping in the description column` }));
+  for (let i = 0; i < (options.extraUsers ?? 0); i += 1)
+    users.push(
+      user(100 + i, {
+        name: `Bulk User ${i + 1} with a rather long name that needs wrapping in the description column`,
+      }),
+    );
   const customer = options.customer ?? 'Acme, Inc. (HQ)';
   const input = baseInput({
     client: { accountNumber: '620547', name: customer, planName: 'Basic Support', term: '1 Year', contractStart: null },
     users,
-    devices: [device(1, { hostname: 'WS1', backupBytes: tb(0.8) }), device(2, { hostname: 'SRV1', billingType: 'server', backupBytes: tb(2.75) }), device(3, { hostname: 'FW1', billingType: 'firewall' })],
+    devices: [
+      device(1, { hostname: 'WS1', backupBytes: tb(0.8) }),
+      device(2, { hostname: 'SRV1', billingType: 'server', backupBytes: tb(2.75) }),
+      device(3, { hostname: 'FW1', billingType: 'firewall' }),
+    ],
     timeEntries: [{ id: 1, ticketNumber: '1301', entryDate: '2025-10-03', minutes: 135, billable: true }],
     lineItems: [{ id: 1, name: 'Onboarding project', oneOff: { cents: 45000, month: '2025-10' } }],
   });
   return {
-    issuer: { name: 'Northwind IT Services', addressLines: ['12 Harbour Road', 'Portland, OR 97201'], email: 'billing@northwind.test' },
-    invoiceNumber: '620547-202510', period: input.period, notes: 'Thank you for your business.',
+    issuer: {
+      name: 'Northwind IT Services',
+      addressLines: ['12 Harbour Road', 'Portland, OR 97201'],
+      email: 'billing@northwind.test',
+    },
+    invoiceNumber: '620547-202510',
+    period: input.period,
+    notes: 'Thank you for your business.',
     customer: { name: customer, accountNumber: '620547', planName: 'Basic Support', term: '1 Year' },
     result: computeBill(input),
   };
@@ -45,8 +65,22 @@ describe('invoice PDF', () => {
     assert.equal(info.get('Pages'), '1');
     assert.equal(info.get('Title'), 'Invoice 620547-202510');
     const text = pdfText(bytes, { layout: true });
-    for (const expected of ['INVOICE', 'Invoice number', '620547-202510', 'October 2025 (2025-10)', '2025-10-31', '2025-11-30', 'Acme, Inc. (HQ)',
-      'User: José Müller (Paid)', 'Asset: SRV1 (Server)', 'Onboarding project', 'Total due', formatMoney(content.result.totalCents), 'Page 1 of 1', 'Thank you for your business.']) {
+    for (const expected of [
+      'INVOICE',
+      'Invoice number',
+      '620547-202510',
+      'October 2025 (2025-10)',
+      '2025-10-31',
+      '2025-11-30',
+      'Acme, Inc. (HQ)',
+      'User: José Müller (Paid)',
+      'Asset: SRV1 (Server)',
+      'Onboarding project',
+      'Total due',
+      formatMoney(content.result.totalCents),
+      'Page 1 of 1',
+      'Thank you for your business.',
+    ]) {
       assert.ok(text.includes(expected), `pdftotext finds ${expected}`);
     }
     assert.equal(formatMoney(123456789), '$1,234,567.89');
@@ -101,8 +135,15 @@ describe('invoice PDF', () => {
     assert.ok(text.includes('Invoice 620547-202510 (continued)'));
     assert.ok(text.includes('Bulk User 80'));
     assert.equal(text.split('Description').length - 1, pages, 'the table header on every page');
-    const lastPage = text.split('\f').filter((page) => page.trim() !== '').at(-1) ?? '';
-    assert.ok(lastPage.includes(formatMoney(content.result.totalCents)) && lastPage.includes('Total due'), 'the total on the last page');
+    const lastPage =
+      text
+        .split('\f')
+        .filter((page) => page.trim() !== '')
+        .at(-1) ?? '';
+    assert.ok(
+      lastPage.includes(formatMoney(content.result.totalCents)) && lastPage.includes('Total due'),
+      'the total on the last page',
+    );
     saveArtifacts(bytes, 'invoice-sample-long');
   });
 

@@ -24,7 +24,12 @@ describe('ledger: service calls do not share one budget across users', () => {
 
   before(async () => {
     codex = await startCodex({ rateLimitPerMinute: CODEX_BUDGET_PER_MINUTE });
-    await addCompany(codex.db, { accountNumber: '620547', name: 'Acme, Inc.', planName: 'Basic Support', contractTerm: '1 Year' });
+    await addCompany(codex.db, {
+      accountNumber: '620547',
+      name: 'Acme, Inc.',
+      planName: 'Basic Support',
+      contractTerm: '1 Year',
+    });
     await addPlan(codex.db, 'Basic Support', '1 Year', { perUserCents: 5000, perWorkstationCents: 7500 });
     ledger = await startLedger(await codexOverHttp(codex));
   });
@@ -34,7 +39,11 @@ describe('ledger: service calls do not share one budget across users', () => {
   });
 
   const page = (token: string) =>
-    ledger.app.inject({ method: 'GET', url: '/api/billing/dashboard?month=2025-10', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    ledger.app.inject({
+      method: 'GET',
+      url: '/api/billing/dashboard?month=2025-10',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
 
   it(`${PAGES} ledger pages in a minute from one user leave a second user served`, { timeout: 120_000 }, async () => {
     const busy = await ledger.token('billing');

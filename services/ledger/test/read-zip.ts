@@ -7,7 +7,9 @@ import yauzl from 'yauzl';
 
 export async function readZip(zip: Buffer): Promise<{ name: string; data: Buffer; modified: Date }[]> {
   const file = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (error, opened) => (error === null ? resolve(opened) : reject(error)));
+    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (error, opened) =>
+      error === null ? resolve(opened) : reject(error),
+    );
   });
   const entries: { name: string; data: Buffer; modified: Date }[] = [];
   await new Promise<void>((resolve, reject) => {

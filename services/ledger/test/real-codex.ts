@@ -11,7 +11,10 @@ import type { CodexHarness } from '../../codex/test/harness.js';
 const CORE = 'http://core.invalid';
 
 /** Starts codex listening and returns ledger's HTTP source for it; `seen` collects the bodies of ledger's month reads (items and totals). */
-export async function codexOverHttp(codex: CodexHarness, options: { pageSize?: number; seen?: string[] } = {}): Promise<CodexSource> {
+export async function codexOverHttp(
+  codex: CodexHarness,
+  options: { pageSize?: number; seen?: string[] } = {},
+): Promise<CodexSource> {
   await codex.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = codex.app.server.address() as AddressInfo;
   const client = createServiceClient({
@@ -22,7 +25,8 @@ export async function codexOverHttp(codex: CodexHarness, options: { pageSize?: n
     fetch: async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       if (url === `${CORE}/service-token`) return Response.json({ token: await codex.serviceToken('ledger') });
-      if (new URL(url).pathname.startsWith('/api/billing/month') && typeof init?.body === 'string') options.seen?.push(init.body);
+      if (new URL(url).pathname.startsWith('/api/billing/month') && typeof init?.body === 'string')
+        options.seen?.push(init.body);
       return globalThis.fetch(input, init);
     },
   });

@@ -51,7 +51,10 @@ describe('ZIP writer', () => {
   it('reads back every entry byte for byte, with UTF-8 names and the given date', async () => {
     const zip = await createZip(entries, stamp);
     const read = await readZip(zip);
-    assert.deepEqual(read.map((e) => e.name), entries.map((e) => e.name));
+    assert.deepEqual(
+      read.map((e) => e.name),
+      entries.map((e) => e.name),
+    );
     read.forEach((entry, i) => assert.deepEqual(entry.data, Buffer.from(entries[i]?.data ?? '')));
     for (const entry of read) assert.equal(entry.modified.getTime(), stamp.getTime());
     assert.ok(zip.length < 1000, 'the repetitive CSV was deflated');
@@ -64,17 +67,44 @@ describe('ZIP writer', () => {
   });
 
   it('sanitises every entry name: no path, no parent folder, no hidden file, each unique', async () => {
-    const hostile = ['../x', '../../etc/passwd', '/etc/shadow', '..\\..\\win.ini', 'C:\\boot.ini', 'a/b/c.pdf', '.hidden', '..', '', 'nul\u0000byte', ' spaced .csv', 'x', 'X'];
-    const zip = await createZip(hostile.map((name) => ({ name, data: name })), stamp);
+    const hostile = [
+      '../x',
+      '../../etc/passwd',
+      '/etc/shadow',
+      '..\\..\\win.ini',
+      'C:\\boot.ini',
+      'a/b/c.pdf',
+      '.hidden',
+      '..',
+      '',
+      'nul\u0000byte',
+      ' spaced .csv',
+      'x',
+      'X',
+    ];
+    const zip = await createZip(
+      hostile.map((name) => ({ name, data: name })),
+      stamp,
+    );
     const read = await readZip(zip); // yauzl refuses a name with `..` or a leading `/`
     assert.equal(read.length, hostile.length, 'nothing dropped');
     read.forEach((entry, i) => {
       assertPlainName(entry.name);
       assert.equal(entry.data.toString('utf8'), hostile[i]);
     });
-    assert.equal(new Set(read.map((e) => e.name.toLowerCase())).size, read.length, 'unique, also where case is ignored');
-    assert.deepEqual(read.slice(0, 3).map((e) => e.name), ['x', 'etc_passwd', 'etc_shadow']);
-    assert.deepEqual(read.slice(-2).map((e) => e.name), ['x-2', 'X-3']);
+    assert.equal(
+      new Set(read.map((e) => e.name.toLowerCase())).size,
+      read.length,
+      'unique, also where case is ignored',
+    );
+    assert.deepEqual(
+      read.slice(0, 3).map((e) => e.name),
+      ['x', 'etc_passwd', 'etc_shadow'],
+    );
+    assert.deepEqual(
+      read.slice(-2).map((e) => e.name),
+      ['x-2', 'X-3'],
+    );
     assert.equal(zipEntryName('a/b/c.pdf'), 'a_b_c.pdf');
     assert.equal(fileNamePart('../x'), 'x');
     assert.equal(fileNamePart('Şahin Ørsted ООО'), 'Şahin_Ørsted_ООО');
@@ -95,25 +125,47 @@ describe('the month ZIP with hostile account numbers from the PSA', () => {
   });
   after(() => t.close());
 
-  it('names each client\'s files from sanitised parts, and still lists the real account number inside', async () => {
+  it("names each client's files from sanitised parts, and still lists the real account number inside", async () => {
     const token = await t.token('billing');
-    const first = await t.app.inject({ method: 'GET', url: '/api/billing/invoices.zip?month=2025-10', headers: { authorization: `Bearer ${token}` } });
+    const first = await t.app.inject({
+      method: 'GET',
+      url: '/api/billing/invoices.zip?month=2025-10',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(first.statusCode, 200, first.body);
     const entries = await readZip(first.rawPayload);
     assert.equal(entries.length, accounts.length * 2 + 2);
     for (const entry of entries) assertPlainName(entry.name);
-    assert.deepEqual(entries.slice(0, 6).map((e) => e.name), [
-      'Client_1_x_2025-10.csv', 'Client_1_x_2025-10.pdf', 'Client_2_etc_passwd_2025-10.csv', 'Client_2_etc_passwd_2025-10.pdf',
-      'Client_3_Дмитрий_abs_2025-10.csv', 'Client_3_Дмитрий_abs_2025-10.pdf',
-    ]);
-    assert.ok(entries.some((e) => e.name === 'Client_5_account_2025-10.pdf'), 'an account of only dots falls back to "account"');
+    assert.deepEqual(
+      entries.slice(0, 6).map((e) => e.name),
+      [
+        'Client_1_x_2025-10.csv',
+        'Client_1_x_2025-10.pdf',
+        'Client_2_etc_passwd_2025-10.csv',
+        'Client_2_etc_passwd_2025-10.pdf',
+        'Client_3_Дмитрий_abs_2025-10.csv',
+        'Client_3_Дмитрий_abs_2025-10.pdf',
+      ],
+    );
+    assert.ok(
+      entries.some((e) => e.name === 'Client_5_account_2025-10.pdf'),
+      'an account of only dots falls back to "account"',
+    );
     const index = entries.find((e) => e.name === 'index.csv')?.data.toString('utf8') ?? '';
-    assert.match(index, /\r\n\.\.\/x,Client 1,\.\.\/x-202510,draft,/, 'the index keeps the account number as codex gave it');
+    assert.match(
+      index,
+      /\r\n\.\.\/x,Client 1,\.\.\/x-202510,draft,/,
+      'the index keeps the account number as codex gave it',
+    );
     const pdf = entries.find((e) => e.name === 'Client_3_Дмитрий_abs_2025-10.pdf')?.data;
     assert.ok(pdf !== undefined && pdfText(pdf).includes('Client 3 Дмитрий'));
     for (const entry of entries) assert.equal(entry.modified.getTime(), zipDay('2025-10-31').getTime(), entry.name);
 
-    const second = await t.app.inject({ method: 'GET', url: '/api/billing/invoices.zip?month=2025-10', headers: { authorization: `Bearer ${token}` } });
+    const second = await t.app.inject({
+      method: 'GET',
+      url: '/api/billing/invoices.zip?month=2025-10',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.ok(second.rawPayload.equals(first.rawPayload), 'the same month gives the same bytes');
     unzipList(first.rawPayload);
   });

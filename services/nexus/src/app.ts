@@ -79,11 +79,14 @@ export interface NexusDeps {
 export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const dispatcher =
-    deps.dispatcher ?? new Agent({ connectTimeout: config.PROXY_CONNECT_TIMEOUT, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    deps.dispatcher ??
+    new Agent({ connectTimeout: config.PROXY_CONNECT_TIMEOUT, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
 
   const app = Fastify({
     loggerInstance: deps.logger,
-    ...(deps.tls === null ? {} : { https: { key: deps.tls.key, cert: deps.tls.cert, ...tlsServerOptions(config.TLS_PROFILE) } }),
+    ...(deps.tls === null
+      ? {}
+      : { https: { key: deps.tls.key, cert: deps.tls.cert, ...tlsServerOptions(config.TLS_PROFILE) } }),
     bodyLimit: config.API_MAX_BODY,
     trustProxy: config.TRUSTED_PROXIES.length === 0 ? false : config.TRUSTED_PROXIES,
     return503OnClosing: true,
@@ -116,7 +119,9 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
     limiter: deps.limiter ?? createRateLimiter({ now: deps.now }),
     oidc: deps.oidc,
     core: deps.core,
-    userSettings: deps.userSettings ?? createCodexSettings({ registry: deps.registry, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) }),
+    userSettings:
+      deps.userSettings ??
+      createCodexSettings({ registry: deps.registry, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) }),
     sessions: createSessionManager({
       store: deps.store,
       verifier: deps.verifier,
@@ -152,7 +157,9 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
   };
 
   // Errors a person meets become styled pages; scripts get problem+json (sendError decides).
-  app.setNotFoundHandler((request, reply) => sendError(gw, request, reply, new AppError('not_found', 'There is nothing here.')));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(gw, request, reply, new AppError('not_found', 'There is nothing here.')),
+  );
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: appError.cause ?? appError }, 'request failed');
@@ -183,7 +190,9 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
           await deps.store.ping();
           return { status: 'healthy' };
         },
-        ...(deps.revocationPolicy === undefined ? {} : { revocation_feed: async () => deps.revocationPolicy?.health() ?? { status: 'unknown' } }),
+        ...(deps.revocationPolicy === undefined
+          ? {}
+          : { revocation_feed: async () => deps.revocationPolicy?.health() ?? { status: 'unknown' } }),
       },
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     }),
@@ -200,7 +209,11 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
     const closed = tunnels.closeSession(jti, 'session revoked');
     if (closed > 0) deps.logger.info({ closed }, 'closed the WebSockets of a revoked session');
   });
-  const onUpgrade = createUpgradeHandler(gw, { connectTimeoutMs: config.PROXY_CONNECT_TIMEOUT, logger: deps.logger, tunnels });
+  const onUpgrade = createUpgradeHandler(gw, {
+    connectTimeoutMs: config.PROXY_CONNECT_TIMEOUT,
+    logger: deps.logger,
+    tunnels,
+  });
   app.server.on('upgrade', (request, socket, head) => void onUpgrade(request, socket, head));
   app.addHook('onClose', async () => {
     stopWatching?.();

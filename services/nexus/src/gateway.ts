@@ -49,11 +49,17 @@ export interface Gateway {
   now: () => number;
   assetVersion: string;
   /** Validates an OIDC back-channel logout token. */
-  validateLogoutToken: (token: string) => Promise<{ sid: string | undefined; sub: string | undefined; jti: string | undefined }>;
+  validateLogoutToken: (
+    token: string,
+  ) => Promise<{ sid: string | undefined; sub: string | undefined; jti: string | undefined }>;
 }
 
 /** The composition context of a page for this user (null for anonymous visitors of public pages). */
-export function composeContext(gw: Gateway, active: ActiveSession | null, currentService: string | null): ComposeContext {
+export function composeContext(
+  gw: Gateway,
+  active: ActiveSession | null,
+  currentService: string | null,
+): ComposeContext {
   const prefs = active?.session.prefs ?? DEFAULT_PREFERENCES;
   const user: UserClaims | null = active?.user ?? null;
   return {
@@ -61,7 +67,10 @@ export function composeContext(gw: Gateway, active: ActiveSession | null, curren
     accent: prefs.accent,
     sidebarCollapsed: prefs.sidebarCollapsed,
     nav: user === null ? [] : navFor(gw.registry.current(), user.permission_level, currentService),
-    user: user === null ? null : { name: user.name, username: user.preferred_username, permissionLevel: user.permission_level },
+    user:
+      user === null
+        ? null
+        : { name: user.name, username: user.preferred_username, permissionLevel: user.permission_level },
     assetVersion: gw.assetVersion,
   };
 }
@@ -70,7 +79,13 @@ export function composeContext(gw: Gateway, active: ActiveSession | null, curren
  * Answers an error: a styled page (every text escaped by the composer) for a navigation,
  * problem+json otherwise. `service` is named on the page.
  */
-export async function sendError(gw: Gateway, request: FastifyRequest, reply: FastifyReply, error: AppError, service?: string): Promise<FastifyReply> {
+export async function sendError(
+  gw: Gateway,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  service?: string,
+): Promise<FastifyReply> {
   if (!isNavigation(request)) return sendProblem(request, reply, error);
   for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
   if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
@@ -89,16 +104,26 @@ export async function sendError(gw: Gateway, request: FastifyRequest, reply: Fas
 
 function titleFor(status: number): string {
   switch (status) {
-    case 400: return 'Bad request';
-    case 401: return 'Sign-in failed';
-    case 403: return 'Access denied';
-    case 404: return 'Page not found';
-    case 413: return 'Too large';
-    case 429: return 'Slow down';
-    case 502: return 'Service unavailable';
-    case 503: return 'Temporarily unavailable';
-    case 504: return 'Service timed out';
-    default: return 'Something went wrong';
+    case 400:
+      return 'Bad request';
+    case 401:
+      return 'Sign-in failed';
+    case 403:
+      return 'Access denied';
+    case 404:
+      return 'Page not found';
+    case 413:
+      return 'Too large';
+    case 429:
+      return 'Slow down';
+    case 502:
+      return 'Service unavailable';
+    case 503:
+      return 'Temporarily unavailable';
+    case 504:
+      return 'Service timed out';
+    default:
+      return 'Something went wrong';
   }
 }
 
@@ -116,7 +141,9 @@ export function enforceRateLimit(gw: Gateway, request: FastifyRequest, active: A
   const limit = active === null ? gw.settings.anonRateLimitPerMinute : gw.settings.rateLimitPerMinute;
   const verdict = gw.limiter.hit(key, limit);
   if (!verdict.allowed) {
-    throw new AppError('rate_limited', `Too many requests: at most ${limit} a minute.`, { retryAfter: verdict.retryAfterSec });
+    throw new AppError('rate_limited', `Too many requests: at most ${limit} a minute.`, {
+      retryAfter: verdict.retryAfterSec,
+    });
   }
 }
 

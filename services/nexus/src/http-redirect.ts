@@ -10,7 +10,10 @@ import { createServer, type Server } from 'node:http';
  * as it is (RFC 3986 §2) is percent-encoded, so no raw byte of 0x80–0xFF reaches `Location`.
  */
 function percentEncodeRaw(target: string): string {
-  return target.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (char) => `%${(char.charCodeAt(0) & 0xff).toString(16).toUpperCase().padStart(2, '0')}`);
+  return target.replace(
+    /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g,
+    (char) => `%${(char.charCodeAt(0) & 0xff).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 /** Creates (does not start) the redirecting server. */
@@ -21,6 +24,8 @@ export function createRedirectServer(publicUrl: string): Server {
     // Only a path of this site: `//evil.example/` would otherwise resolve to another host.
     const pathAndQuery = raw.startsWith('/') && !raw.startsWith('//') ? percentEncodeRaw(raw) : '/';
     const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
-    response.writeHead(status, { Location: `${base.origin}${pathAndQuery}`, 'Content-Length': '0', Connection: 'close' }).end();
+    response
+      .writeHead(status, { Location: `${base.origin}${pathAndQuery}`, 'Content-Length': '0', Connection: 'close' })
+      .end();
   });
 }

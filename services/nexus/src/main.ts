@@ -31,9 +31,17 @@ await runService({
       certFile: config.TLS_CERT_FILE,
       keyFile: config.TLS_KEY_FILE,
       certsDir: path.join(config.instanceDir, 'certs'),
-      hosts: ['localhost', '127.0.0.1', '::1', new URL(config.NEXUS_URL).hostname].filter((host, index, all) => all.indexOf(host) === index),
+      hosts: ['localhost', '127.0.0.1', '::1', new URL(config.NEXUS_URL).hostname].filter(
+        (host, index, all) => all.indexOf(host) === index,
+      ),
     });
-    if (tls.generated) logger.info({ cert: tls.certFile, reason: tls.renewed }, tls.renewed === undefined ? 'generated a self-signed certificate' : `renewed the self-signed certificate: ${tls.renewed}`);
+    if (tls.generated)
+      logger.info(
+        { cert: tls.certFile, reason: tls.renewed },
+        tls.renewed === undefined
+          ? 'generated a self-signed certificate'
+          : `renewed the self-signed certificate: ${tls.renewed}`,
+      );
 
     const store = config.REDIS_URL === undefined ? createMemoryStore() : createRedisStore({ url: config.REDIS_URL });
     // With Redis, several instances share sessions, so they share rate limits too.

@@ -30,7 +30,12 @@ const TLS12_AEAD_ECDHE = [
 ];
 
 /** The options of `https.createServer` for a profile: versions, suites, curves. */
-export function tlsServerOptions(profile: TlsProfile): { minVersion: 'TLSv1.2' | 'TLSv1.3'; ciphers: string; ecdhCurve: string; honorCipherOrder: boolean } {
+export function tlsServerOptions(profile: TlsProfile): {
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  ciphers: string;
+  ecdhCurve: string;
+  honorCipherOrder: boolean;
+} {
   return {
     minVersion: profile === 'modern' ? 'TLSv1.3' : 'TLSv1.2',
     ciphers: [...TLS13_SUITES, ...(profile === 'modern' ? [] : TLS12_AEAD_ECDHE)].join(':'),
@@ -59,27 +64,40 @@ const RENEW_BEFORE_MS = 30 * 86_400_000;
 export function renewalReason(certPem: string, hosts: readonly string[] | undefined, now: Date): string | null {
   const x509 = new X509Certificate(certPem);
   if (Date.parse(x509.validTo) - now.getTime() < RENEW_BEFORE_MS) return `it expires on ${x509.validTo}`;
-  const missing = (hosts ?? []).filter((host) => (/^[\d.]+$|:/.test(host) ? x509.checkIP(host) : x509.checkHost(host)) === undefined);
+  const missing = (hosts ?? []).filter(
+    (host) => (/^[\d.]+$|:/.test(host) ? x509.checkIP(host) : x509.checkHost(host)) === undefined,
+  );
   return missing.length === 0 ? null : `it does not name ${missing.join(', ')}`;
 }
 
 /** Generates a self-signed certificate for `hosts` (DNS names and IP addresses). */
-export async function selfSignedCertificate(hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'], now = new Date()): Promise<{ key: string; cert: string }> {
-  const altNames = hosts.map((host) => (/^[\d.]+$|:/.test(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host }));
+export async function selfSignedCertificate(
+  hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'],
+  now = new Date(),
+): Promise<{ key: string; cert: string }> {
+  const altNames = hosts.map((host) =>
+    /^[\d.]+$|:/.test(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host },
+  );
   const notAfter = new Date(now.getTime() + 365 * 24 * 3_600_000);
-  const pems = await generate([{ name: 'commonName', value: hosts[0] ?? 'localhost' }, { name: 'organizationName', value: 'HiveMatrix' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: now,
-    notAfterDate: notAfter,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
+  const pems = await generate(
+    [
+      { name: 'commonName', value: hosts[0] ?? 'localhost' },
+      { name: 'organizationName', value: 'HiveMatrix' },
     ],
-  });
+    {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: now,
+      notAfterDate: notAfter,
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
+    },
+  );
   return { key: pems.private, cert: pems.cert };
 }
 
@@ -96,10 +114,23 @@ async function readIfExists(file: string): Promise<string | null> {
  * The TLS material to serve with: the configured files when given (both must be), else the
  * generated pair under `certsDir` (created on first start).
  */
-export async function loadTlsMaterial(options: { certFile?: string | undefined; keyFile?: string | undefined; certsDir: string; hosts?: string[]; now?: Date }): Promise<TlsMaterial> {
+export async function loadTlsMaterial(options: {
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  certsDir: string;
+  hosts?: string[];
+  now?: Date;
+}): Promise<TlsMaterial> {
   if (options.certFile !== undefined || options.keyFile !== undefined) {
-    if (options.certFile === undefined || options.keyFile === undefined) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
-    return { key: await readFile(options.keyFile, 'utf8'), cert: await readFile(options.certFile, 'utf8'), keyFile: options.keyFile, certFile: options.certFile, generated: false };
+    if (options.certFile === undefined || options.keyFile === undefined)
+      throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
+    return {
+      key: await readFile(options.keyFile, 'utf8'),
+      cert: await readFile(options.certFile, 'utf8'),
+      keyFile: options.keyFile,
+      certFile: options.certFile,
+      generated: false,
+    };
   }
   const keyFile = path.join(options.certsDir, 'nexus.key');
   const certFile = path.join(options.certsDir, 'nexus.crt');

@@ -53,8 +53,20 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-export const ADMIN: IdentityUser = { sub: 'u-admin', name: 'Ada Admin', username: 'ada', email: 'ada@example.test', groups: ['admins'] };
-export const TECH: IdentityUser = { sub: 'u-tech', name: 'Tom Tech', username: 'tom', email: 'tom@example.test', groups: ['technicians'] };
+export const ADMIN: IdentityUser = {
+  sub: 'u-admin',
+  name: 'Ada Admin',
+  username: 'ada',
+  email: 'ada@example.test',
+  groups: ['admins'],
+};
+export const TECH: IdentityUser = {
+  sub: 'u-tech',
+  name: 'Tom Tech',
+  username: 'tom',
+  email: 'tom@example.test',
+  groups: ['technicians'],
+};
 
 /** Options of `startNexus`. */
 export interface NexusHarnessOptions {
@@ -87,7 +99,10 @@ export interface NexusHarness {
   cert: string;
   client: Agent;
   /** An HTTPS request to the gateway (path relative to it). */
-  fetch(path: string, options?: Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod }): Promise<Dispatcher.ResponseData<unknown>>;
+  fetch(
+    path: string,
+    options?: Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod },
+  ): Promise<Dispatcher.ResponseData<unknown>>;
   /** Signs `user` in through /login, the identity proxy and the callback; returns the Cookie header. */
   login(user: IdentityUser, next?: string): Promise<{ cookie: string; location: string }>;
   close(): Promise<void>;
@@ -117,7 +132,12 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
   const upstream = await startUpstream();
   const { key, cert } = await testCertificate();
   const down = await closedPort();
-  const entry = (url: string, extra: Record<string, unknown> = {}) => ({ url, port: Number(new URL(url).port), display_name: 'Svc', ...extra });
+  const entry = (url: string, extra: Record<string, unknown> = {}) => ({
+    url,
+    port: Number(new URL(url).port),
+    display_name: 'Svc',
+    ...extra,
+  });
   const services = servicesFileSchema.parse({
     'echo-svc': entry(upstream.url, { display_name: 'Echo', icon: 'home' }),
     adminsvc: entry(upstream.url, { display_name: 'Admin only', admin_only: true }),
@@ -125,7 +145,9 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
     beacon: entry(upstream.url, { display_name: 'Beacon', public_paths: ['/display'] }),
     hidden: entry(upstream.url, { display_name: 'Hidden', visible: false }),
     down: entry(`http://127.0.0.1:${down}`, { display_name: 'Down' }),
-    ...Object.fromEntries(Object.entries(options.extraServices ?? {}).map(([name, url]) => [name, entry(url, { display_name: name })])),
+    ...Object.fromEntries(
+      Object.entries(options.extraServices ?? {}).map(([name, url]) => [name, entry(url, { display_name: name })]),
+    ),
   });
   const config = nexusEnvSchema.parse({
     SERVICE_NAME: 'nexus',
@@ -139,8 +161,17 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
     ...options.env,
   });
   const logger = options.logger ?? createLogger({ service: 'nexus', level: 'silent' });
-  const serviceClient = createServiceClient({ serviceName: 'nexus', secret: NEXUS_SECRET, coreUrl: core.url, services: {} });
-  const feed = createRevocationFeed({ coreUrl: core.url, getToken: () => serviceClient.getServiceToken('core'), reconnectDelayMs: 50 });
+  const serviceClient = createServiceClient({
+    serviceName: 'nexus',
+    secret: NEXUS_SECRET,
+    coreUrl: core.url,
+    services: {},
+  });
+  const feed = createRevocationFeed({
+    coreUrl: core.url,
+    getToken: () => serviceClient.getServiceToken('core'),
+    reconnectDelayMs: 50,
+  });
   if (options.feedDownAtStart === true) core.core.setFeedDown(true);
   feed.start();
   if (options.feedDownAtStart !== true) await feed.ready();
@@ -148,7 +179,14 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
   const revocationPolicy =
     options.revocationGraceMs === undefined
       ? undefined
-      : createRevocationPolicy({ feed, graceMs: options.revocationGraceMs, confirm: confirmWithCore(core.url), confirmCacheMs: 50, logger, now });
+      : createRevocationPolicy({
+          feed,
+          graceMs: options.revocationGraceMs,
+          confirm: confirmWithCore(core.url),
+          confirmCacheMs: 50,
+          logger,
+          now,
+        });
   const store = options.store ?? createMemoryStore();
   const app = await buildApp({
     config,
@@ -197,7 +235,9 @@ export async function startNexus(options: NexusHarnessOptions = {}): Promise<Nex
     const authorize = await fetchGateway(localPath(String(start.headers.location)));
     await authorize.body.dump();
     if (authorize.statusCode !== 302) throw new Error(`authorization answered ${authorize.statusCode}`);
-    const callback = await fetchGateway(localPath(String(authorize.headers.location)), { headers: { cookie: loginCookie ?? '' } });
+    const callback = await fetchGateway(localPath(String(authorize.headers.location)), {
+      headers: { cookie: loginCookie ?? '' },
+    });
     const text = await callback.body.text();
     if (callback.statusCode !== 302) throw new Error(`callback answered ${callback.statusCode}: ${text}`);
     const session = cookieFrom(callback.headers, '__Host-hm_session');

@@ -12,7 +12,13 @@ import { ADMIN, TECH, closedPort, startNexus, type NexusHarness } from './harnes
 import type { IdentityUser } from './helpers/fake-identity.js';
 
 const NAVIGATE = { accept: 'text/html', 'sec-fetch-mode': 'navigate' };
-const BILLING: IdentityUser = { sub: 'u-bill', name: 'Bea Billing', username: 'bea', email: 'bea@example.test', groups: ['billing'] };
+const BILLING: IdentityUser = {
+  sub: 'u-bill',
+  name: 'Bea Billing',
+  username: 'bea',
+  email: 'bea@example.test',
+  groups: ['billing'],
+};
 
 type Route = { levels: readonly string[]; body: unknown };
 
@@ -25,7 +31,8 @@ async function startFake(routes: Record<string, Route>) {
     if (route === undefined) return void response.writeHead(404).end();
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined) return void response.writeHead(401).end();
-    if (!route.levels.includes(String(decodeJwt(token)['permission_level']))) return void response.writeHead(403, { 'content-type': 'application/problem+json' }).end('{}');
+    if (!route.levels.includes(String(decodeJwt(token)['permission_level'])))
+      return void response.writeHead(403, { 'content-type': 'application/problem+json' }).end('{}');
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(route.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,8 +44,33 @@ async function startFake(routes: Record<string, Route>) {
 }
 
 const helmRoutes: Record<string, Route> = {
-  '/api/setup': { levels: ['admin'], body: { steps: [{ step: 'password', state: 'done' }, { step: 'hostname', state: 'skipped' }, { step: 'integrations', state: 'open' }, { step: 'users', state: 'open' }], pending: 2 } },
-  '/api/alerts': { levels: ['admin'], body: { open: [{ key: 'disk', severity: 'critical', title: 'Disk <almost> full', detail: null, opened_at: '2026-12-06T00:00:00.000Z' }], resolved: [] } },
+  '/api/setup': {
+    levels: ['admin'],
+    body: {
+      steps: [
+        { step: 'password', state: 'done' },
+        { step: 'hostname', state: 'skipped' },
+        { step: 'integrations', state: 'open' },
+        { step: 'users', state: 'open' },
+      ],
+      pending: 2,
+    },
+  },
+  '/api/alerts': {
+    levels: ['admin'],
+    body: {
+      open: [
+        {
+          key: 'disk',
+          severity: 'critical',
+          title: 'Disk <almost> full',
+          detail: null,
+          opened_at: '2026-12-06T00:00:00.000Z',
+        },
+      ],
+      resolved: [],
+    },
+  },
   '/api/services': {
     levels: ['admin'],
     body: {
@@ -57,9 +89,30 @@ const codexRoutes: Record<string, Route> = {
   '/api/sync/runs?limit=100': {
     levels: ['admin', 'technician'],
     body: [
-      { id: 3, job: 'freshservice', status: 'failed', started_at: '2026-12-06T01:00:00.000Z', finished_at: '2026-12-06T01:00:05.000Z', errors: ['401 from the vendor: wrong API key'] },
-      { id: 2, job: 'datto', status: 'succeeded', started_at: '2026-12-06T00:30:00.000Z', finished_at: '2026-12-06T00:31:00.000Z', errors: [] },
-      { id: 1, job: 'freshservice', status: 'succeeded', started_at: '2026-12-05T00:00:00.000Z', finished_at: '2026-12-05T00:01:00.000Z', errors: [] },
+      {
+        id: 3,
+        job: 'freshservice',
+        status: 'failed',
+        started_at: '2026-12-06T01:00:00.000Z',
+        finished_at: '2026-12-06T01:00:05.000Z',
+        errors: ['401 from the vendor: wrong API key'],
+      },
+      {
+        id: 2,
+        job: 'datto',
+        status: 'succeeded',
+        started_at: '2026-12-06T00:30:00.000Z',
+        finished_at: '2026-12-06T00:31:00.000Z',
+        errors: [],
+      },
+      {
+        id: 1,
+        job: 'freshservice',
+        status: 'succeeded',
+        started_at: '2026-12-05T00:00:00.000Z',
+        finished_at: '2026-12-05T00:01:00.000Z',
+        errors: [],
+      },
     ],
   },
 };
@@ -70,8 +123,24 @@ const ledgerRoutes: Record<string, Route> = {
       period: '2026-12',
       threshold_percent: 10,
       flagged: [
-        { account_number: 'A-1', name: 'Acme Corp', total_cents: 100, previous_total_cents: 50, billable: true, accepted_invoice: null, flags: [{ code: 'total_moved', message: 'Total moved 100%' }] },
-        { account_number: 'B-2', name: 'Beta LLC', total_cents: 100, previous_total_cents: 50, billable: true, accepted_invoice: 'INV-9', flags: [{ code: 'total_moved', message: 'Total moved 100%' }] },
+        {
+          account_number: 'A-1',
+          name: 'Acme Corp',
+          total_cents: 100,
+          previous_total_cents: 50,
+          billable: true,
+          accepted_invoice: null,
+          flags: [{ code: 'total_moved', message: 'Total moved 100%' }],
+        },
+        {
+          account_number: 'B-2',
+          name: 'Beta LLC',
+          total_cents: 100,
+          previous_total_cents: 50,
+          billable: true,
+          accepted_invoice: 'INV-9',
+          flags: [{ code: 'total_moved', message: 'Total moved 100%' }],
+        },
       ],
     },
   },
@@ -82,7 +151,14 @@ const beaconRoutes: Record<string, Route> = {
     body: {
       version: 1,
       rows: [
-        { id: 1, number: 'T-101', subject: 'Printer on fire', company: 'Acme Corp', sla: 'overdue', reason: 'First response overdue by 2 h' },
+        {
+          id: 1,
+          number: 'T-101',
+          subject: 'Printer on fire',
+          company: 'Acme Corp',
+          sla: 'overdue',
+          reason: 'First response overdue by 2 h',
+        },
         { id: 2, number: 'T-102', subject: 'New laptop', company: null, sla: 'normal', reason: 'FR due in 3 h' },
       ],
     },
@@ -93,7 +169,12 @@ describe('nexus: the platform home', () => {
   let h: NexusHarness;
   let fakes: Awaited<ReturnType<typeof startFake>>[];
   before(async () => {
-    fakes = await Promise.all([startFake(helmRoutes), startFake(codexRoutes), startFake(ledgerRoutes), startFake(beaconRoutes)]);
+    fakes = await Promise.all([
+      startFake(helmRoutes),
+      startFake(codexRoutes),
+      startFake(ledgerRoutes),
+      startFake(beaconRoutes),
+    ]);
     const [helm, codex, ledger, beacon] = fakes.map((fake) => fake.url);
     h = await startNexus({ extraServices: { helm: helm!, codex: codex!, ledger: ledger!, beacon: beacon! } });
   });
@@ -120,7 +201,10 @@ describe('nexus: the platform home', () => {
     assert.doesNotMatch(html, /Beta LLC/, 'an accepted bill is not waiting');
     assert.match(html, /id="home-overdue"[\s\S]*T-101[\s\S]*Printer on fire/);
     assert.doesNotMatch(html, /T-102/);
-    assert.match(html, /id="home-setup"[\s\S]*Finish setting up: 2 step\(s\) left[\s\S]*connect your PSA and RMM; create the first users/);
+    assert.match(
+      html,
+      /id="home-setup"[\s\S]*Finish setting up: 2 step\(s\) left[\s\S]*connect your PSA and RMM; create the first users/,
+    );
     assert.match(html, /href="\/helm\/setup"/);
     assert.match(html, /href="\/codex\/admin\/integrations"/);
   });
@@ -137,7 +221,7 @@ describe('nexus: the platform home', () => {
     assert.deepEqual({ helm: helm!.calls.length, ledger: ledger!.calls.length }, before);
   });
 
-  it("shows a billing user the review queue, and leaves out a panel the service refuses", async () => {
+  it('shows a billing user the review queue, and leaves out a panel the service refuses', async () => {
     const html = await home(BILLING);
     assert.match(html, /id="home-review"[\s\S]*Acme Corp/);
     assert.doesNotMatch(html, /id="home-syncs"/, 'codex answered 403 to this user');
@@ -164,7 +248,10 @@ describe('nexus: the platform home with a service down', () => {
     const res = await h.fetch('/', { headers: { cookie, ...NAVIGATE } });
     assert.equal(res.statusCode, 200);
     const html = await res.body.text();
-    assert.match(html, /id="home-review"[\s\S]*data-unavailable="ledger"[^>]*>ledger is not available right now \(could not be reached\)/);
+    assert.match(
+      html,
+      /id="home-review"[\s\S]*data-unavailable="ledger"[^>]*>ledger is not available right now \(could not be reached\)/,
+    );
     assert.match(html, /id="home-alerts"[\s\S]*Disk &lt;almost> full/);
     assert.match(html, /href="\/helm\/logs"/);
   });
@@ -177,7 +264,10 @@ describe('nexus: the platform home in development mode (the demo offer)', () => 
   const counts = { companies: 0, contacts: 0, assets: 0, tickets: 0, timeEntries: 0, plans: 0 };
   before(async () => {
     const setup = helmRoutes['/api/setup'];
-    helm = await startFake({ ...helmRoutes, '/api/setup': { levels: ['admin'], body: { ...(setup?.body as object), environment: 'development' } } });
+    helm = await startFake({
+      ...helmRoutes,
+      '/api/setup': { levels: ['admin'], body: { ...(setup?.body as object), environment: 'development' } },
+    });
     // Codex's demo counts are for those who may load it (integration:manage, admins).
     codex = await startFake({ ...codexRoutes, '/api/demo': { levels: ['admin'], body: counts } });
     h = await startNexus({ extraServices: { helm: helm.url, codex: codex.url } });
@@ -198,14 +288,20 @@ describe('nexus: the platform home in development mode (the demo offer)', () => 
   it("offers an admin to load the demo into an empty codex, through codex's own admin form, back to the home", async () => {
     counts.companies = 0;
     const html = await home(ADMIN);
-    assert.match(html, /id="home-demo"[\s\S]*<form method="post" action="\/codex\/admin\/demo">[\s\S]*name="return" value="home"[\s\S]*Load the demo data/);
+    assert.match(
+      html,
+      /id="home-demo"[\s\S]*<form method="post" action="\/codex\/admin\/demo">[\s\S]*name="return" value="home"[\s\S]*Load the demo data/,
+    );
     assert.doesNotMatch(html, /Remove the demo data/);
   });
 
   it('offers removing it once loaded, with the counts', async () => {
     Object.assign(counts, { companies: 6, contacts: 40, assets: 1234, tickets: 300 });
     const html = await home(ADMIN);
-    assert.match(html, /id="home-demo"[\s\S]*The demo MSP is loaded: 6 companies, 40 contacts, 1,234 assets, 300 tickets[\s\S]*action="\/codex\/admin\/demo\/remove"[\s\S]*Remove the demo data/);
+    assert.match(
+      html,
+      /id="home-demo"[\s\S]*The demo MSP is loaded: 6 companies, 40 contacts, 1,234 assets, 300 tickets[\s\S]*action="\/codex\/admin\/demo\/remove"[\s\S]*Remove the demo data/,
+    );
   });
 
   it('never asks codex for the demo on behalf of a technician', async () => {
@@ -222,8 +318,17 @@ describe('nexus: the platform home in production mode', () => {
   let codex: Awaited<ReturnType<typeof startFake>>;
   before(async () => {
     const setup = helmRoutes['/api/setup'];
-    helm = await startFake({ ...helmRoutes, '/api/setup': { levels: ['admin'], body: { ...(setup?.body as object), environment: 'production' } } });
-    codex = await startFake({ ...codexRoutes, '/api/demo': { levels: ['admin'], body: { companies: 0, contacts: 0, assets: 0, tickets: 0, timeEntries: 0, plans: 0 } } });
+    helm = await startFake({
+      ...helmRoutes,
+      '/api/setup': { levels: ['admin'], body: { ...(setup?.body as object), environment: 'production' } },
+    });
+    codex = await startFake({
+      ...codexRoutes,
+      '/api/demo': {
+        levels: ['admin'],
+        body: { companies: 0, contacts: 0, assets: 0, tickets: 0, timeEntries: 0, plans: 0 },
+      },
+    });
     h = await startNexus({ extraServices: { helm: helm.url, codex: codex.url } });
   });
   after(async () => {
@@ -238,6 +343,9 @@ describe('nexus: the platform home in production mode', () => {
     const html = await res.body.text();
     assert.match(html, /id="home-syncs"/);
     assert.doesNotMatch(html, /id="home-demo"|Load the demo data/);
-    assert.deepEqual(codex.calls.filter((call) => call === '/api/demo'), []);
+    assert.deepEqual(
+      codex.calls.filter((call) => call === '/api/demo'),
+      [],
+    );
   });
 });

@@ -32,8 +32,15 @@ describe('nexus: session manager shortcuts', () => {
   async function signedIn(revoked: Set<string>) {
     const store = createMemoryStore();
     const manager = createSessionManager({
-      store, verifier, core: CORE, isRevoked: (jti) => revoked.has(jti), now: Date.now,
-      idleTimeoutMs: 3_600_000, maxAgeMs: 86_400_000, refreshBeforeMs: 60_000, logger: SILENT,
+      store,
+      verifier,
+      core: CORE,
+      isRevoked: (jti) => revoked.has(jti),
+      now: Date.now,
+      idleTimeoutMs: 3_600_000,
+      maxAgeMs: 86_400_000,
+      refreshBeforeMs: 60_000,
+      logger: SILENT,
     });
     const token = await keys.mintUserToken({ permission_level: 'technician' }, { expiresInSec: 3600 });
     const { id, user } = await manager.create({ token, idToken: '', idpSid: 'sid-1', idpSub: 'sub-1' });
@@ -69,7 +76,10 @@ describe('nexus: Connection header fast path', () => {
 
   it('drops only hop-by-hop headers for the usual Connection values', () => {
     for (const connection of ['keep-alive', 'close', undefined]) {
-      const out = upstreamRequestHeaders({ connection, 'keep-alive': 'timeout=5', accept: 'text/html', 'x-custom': 'kept' }, info);
+      const out = upstreamRequestHeaders(
+        { connection, 'keep-alive': 'timeout=5', accept: 'text/html', 'x-custom': 'kept' },
+        info,
+      );
       assert.equal(out['connection'], undefined);
       assert.equal(out['keep-alive'], undefined);
       assert.equal(out['x-custom'], 'kept');
@@ -78,7 +88,10 @@ describe('nexus: Connection header fast path', () => {
   });
 
   it('still drops the headers a Connection header names (RFC 9110 §7.6.1)', () => {
-    const out = upstreamRequestHeaders({ connection: 'keep-alive, X-Secret', 'x-secret': 'hop', 'x-custom': 'kept' }, info);
+    const out = upstreamRequestHeaders(
+      { connection: 'keep-alive, X-Secret', 'x-secret': 'hop', 'x-custom': 'kept' },
+      info,
+    );
     assert.equal(out['x-secret'], undefined);
     assert.equal(out['x-custom'], 'kept');
   });
@@ -88,7 +101,8 @@ describe('nexus: access log', () => {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       callback();
     },
   });
@@ -107,11 +121,15 @@ describe('nexus: access log', () => {
     // The onResponse hook runs after the answer is written (so the login's last line may come
     // late too): wait for this request's line.
     const url = (line: Record<string, unknown>): unknown => (line['req'] as { url?: string } | undefined)?.url;
-    const ours = (): Record<string, unknown>[] => lines.filter((line) => line['msg'] === 'request completed' && url(line) === '/echo-svc/echo?x=1');
+    const ours = (): Record<string, unknown>[] =>
+      lines.filter((line) => line['msg'] === 'request completed' && url(line) === '/echo-svc/echo?x=1');
     while (ours().length === 0) await new Promise((resolve) => setImmediate(resolve));
     const access = ours();
     assert.equal(access.length, 1);
-    assert.deepEqual(lines.filter((line) => line["msg"] === "incoming request"), []);
+    assert.deepEqual(
+      lines.filter((line) => line['msg'] === 'incoming request'),
+      [],
+    );
     assert.equal((access[0]?.['res'] as { statusCode: number }).statusCode, 200);
     assert.equal(typeof access[0]?.['correlation_id'], 'string');
     const text = JSON.stringify(lines);
@@ -121,12 +139,19 @@ describe('nexus: access log', () => {
   it('logs the path and a redacted query: no authorization code, state or token', async () => {
     lines.length = 0;
     const { cookie } = await h.login(TECH);
-    const res = await h.fetch('/echo-svc/echo?access_token=abc123secret&x=1&id_token_hint=eyJhint', { headers: { cookie, accept: 'application/json' } });
+    const res = await h.fetch('/echo-svc/echo?access_token=abc123secret&x=1&id_token_hint=eyJhint', {
+      headers: { cookie, accept: 'application/json' },
+    });
     await res.body.dump();
-    const req = (line: Record<string, unknown>) => ({ ...(line['req'] as { url?: string }), path: line['path'] as string | undefined, query: line['query'] as string | undefined });
+    const req = (line: Record<string, unknown>) => ({
+      ...(line['req'] as { url?: string }),
+      path: line['path'] as string | undefined,
+      query: line['query'] as string | undefined,
+    });
     const completed = () => lines.filter((line) => line['msg'] === 'request completed');
     const deadline = Date.now() + 5000;
-    while (!completed().some((line) => req(line).path === '/echo-svc/echo') && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    while (!completed().some((line) => req(line).path === '/echo-svc/echo') && Date.now() < deadline)
+      await new Promise((resolve) => setImmediate(resolve));
     const callback = completed().find((line) => req(line).path === '/keycloak-callback');
     assert.ok(callback, `the callback was logged: ${JSON.stringify(completed().map(req))}`);
     assert.match(req(callback).query ?? '', /^(?=.*\bcode=REDACTED\b)(?=.*\bstate=REDACTED\b)/);

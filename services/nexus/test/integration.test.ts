@@ -10,7 +10,15 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import { decodeJwt } from 'jose';
-import { createCoreKeySet, createLogger, createRevocationFeed, createServiceClient, createTokenVerifier, servicesFileSchema, type RevocationFeed } from '@hivematrix/sdk';
+import {
+  createCoreKeySet,
+  createLogger,
+  createRevocationFeed,
+  createServiceClient,
+  createTokenVerifier,
+  servicesFileSchema,
+  type RevocationFeed,
+} from '@hivematrix/sdk';
 import { startCore, type CoreHarness } from '../../core/test/harness.js';
 import { formAction, startIdentity, type IdentityHarness } from '../../identity/test/harness.js';
 import { buildApp } from '../src/app.js';
@@ -36,21 +44,42 @@ describe('nexus with the real identity and core', () => {
   before(async () => {
     identity = await startIdentity({
       issuerBase: PUBLIC_ORIGIN,
-      clients: { gateway: { redirectUris: [`${PUBLIC_ORIGIN}/keycloak-callback`], postLogoutRedirectUris: [`${PUBLIC_ORIGIN}/`], backchannelLogoutUri: null } },
+      clients: {
+        gateway: {
+          redirectUris: [`${PUBLIC_ORIGIN}/keycloak-callback`],
+          postLogoutRedirectUris: [`${PUBLIC_ORIGIN}/`],
+          backchannelLogoutUri: null,
+        },
+      },
     });
     core = await startCore({
-      env: { IDENTITY_INTERNAL_URL: identity.internalIssuer, IDENTITY_ISSUER: identity.issuer, IDENTITY_CLIENT_ID: identity.gateway.clientId },
+      env: {
+        IDENTITY_INTERNAL_URL: identity.internalIssuer,
+        IDENTITY_ISSUER: identity.issuer,
+        IDENTITY_CLIENT_ID: identity.gateway.clientId,
+      },
     });
     upstream = await startUpstream();
     const secret = core.secrets['nexus'] ?? assert.fail('core knows no nexus secret');
     const serviceClient = createServiceClient({ serviceName: 'nexus', secret, coreUrl: core.url, services: {} });
-    feed = createRevocationFeed({ coreUrl: core.url, getToken: () => serviceClient.getServiceToken('core'), reconnectDelayMs: 50 });
+    feed = createRevocationFeed({
+      coreUrl: core.url,
+      getToken: () => serviceClient.getServiceToken('core'),
+      reconnectDelayMs: 50,
+    });
     feed.start();
     await feed.ready();
     const isRevoked = (jti: string): boolean => feed.isRevoked(jti);
     const config = nexusEnvSchema.parse({
-      SERVICE_NAME: 'nexus', SERVICE_SECRET: secret, OIDC_CLIENT_SECRET: identity.gateway.clientSecret, OIDC_CLIENT_ID: identity.gateway.clientId,
-      IDENTITY_ISSUER: identity.issuer, IDENTITY_UPSTREAM_URL: identity.url, CORE_SERVICE_URL: core.url, NEXUS_URL: PUBLIC_ORIGIN, LOG_LEVEL: 'warn',
+      SERVICE_NAME: 'nexus',
+      SERVICE_SECRET: secret,
+      OIDC_CLIENT_SECRET: identity.gateway.clientSecret,
+      OIDC_CLIENT_ID: identity.gateway.clientId,
+      IDENTITY_ISSUER: identity.issuer,
+      IDENTITY_UPSTREAM_URL: identity.url,
+      CORE_SERVICE_URL: core.url,
+      NEXUS_URL: PUBLIC_ORIGIN,
+      LOG_LEVEL: 'warn',
     });
     const { key, cert } = await testCertificate();
     app = await buildApp({
@@ -58,13 +87,25 @@ describe('nexus with the real identity and core', () => {
       tls: { key, cert },
       composer: { composePage, renderErrorPage },
       store: createMemoryStore(),
-      registry: staticRegistry(servicesFileSchema.parse({ template: { url: upstream.url, port: Number(new URL(upstream.url).port), display_name: 'Template' } })),
+      registry: staticRegistry(
+        servicesFileSchema.parse({
+          template: { url: upstream.url, port: Number(new URL(upstream.url).port), display_name: 'Template' },
+        }),
+      ),
       oidc: createOidcClient({
-        issuer: identity.issuer, upstreamUrl: identity.url, clientId: identity.gateway.clientId, clientSecret: identity.gateway.clientSecret,
-        redirectUri: `${PUBLIC_ORIGIN}/keycloak-callback`, postLogoutRedirectUri: `${PUBLIC_ORIGIN}/`,
+        issuer: identity.issuer,
+        upstreamUrl: identity.url,
+        clientId: identity.gateway.clientId,
+        clientSecret: identity.gateway.clientSecret,
+        redirectUri: `${PUBLIC_ORIGIN}/keycloak-callback`,
+        postLogoutRedirectUri: `${PUBLIC_ORIGIN}/`,
       }),
       core: createCoreApi(serviceClient),
-      verifier: createTokenVerifier({ keySet: createCoreKeySet({ jwksUrl: `${core.url}/.well-known/jwks.json` }), serviceName: 'nexus', isRevoked }),
+      verifier: createTokenVerifier({
+        keySet: createCoreKeySet({ jwksUrl: `${core.url}/.well-known/jwks.json` }),
+        serviceName: 'nexus',
+        isRevoked,
+      }),
       isRevoked,
       assets: { files: new Map(), version: 'it' },
       logger: createLogger({ service: 'nexus', level: process.env['NEXUS_IT_LOG'] ?? 'silent' }),
@@ -85,7 +126,15 @@ describe('nexus with the real identity and core', () => {
   });
 
   /** One request through the gateway as a browser would send it (cookie jar, public URLs mapped). */
-  async function browse(url: string, init: { method?: Dispatcher.HttpMethod; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<{ status: number; location: string | undefined; text: string; headers: Record<string, string | string[] | undefined> }> {
+  async function browse(
+    url: string,
+    init: { method?: Dispatcher.HttpMethod; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<{
+    status: number;
+    location: string | undefined;
+    text: string;
+    headers: Record<string, string | string[] | undefined>;
+  }> {
     const target = new URL(url, PUBLIC_ORIGIN);
     assert.equal(target.origin, PUBLIC_ORIGIN, `the browser never leaves the gateway (${url})`);
     const headers: Record<string, string> = { accept: 'text/html', 'sec-fetch-mode': 'navigate', ...init.headers };
@@ -97,7 +146,13 @@ describe('nexus with the real identity and core', () => {
       headers['origin'] = PUBLIC_ORIGIN;
       headers['sec-fetch-site'] = 'same-origin';
     }
-    const res = await client.request({ origin: base, path: target.pathname + target.search, method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body: body ?? null });
+    const res = await client.request({
+      origin: base,
+      path: target.pathname + target.search,
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: body ?? null,
+    });
     for (const cookie of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
       assert.match(cookie, /; Secure/i, `every cookie through the gateway is Secure: ${cookie}`);
       const [pair = ''] = cookie.split(';');
@@ -106,23 +161,37 @@ describe('nexus with the real identity and core', () => {
       if (/max-age=0/i.test(cookie) || pair.slice(eq + 1) === '') jar.delete(name);
       else jar.set(name, pair.slice(eq + 1));
     }
-    const location = res.headers.location === undefined ? undefined : new URL(String(res.headers.location), target).href;
+    const location =
+      res.headers.location === undefined ? undefined : new URL(String(res.headers.location), target).href;
     return { status: res.statusCode, location, text: await res.body.text(), headers: res.headers };
   }
 
-  it('signs in through the real login form, proxies with core\'s token, and logs out for good', async () => {
-    await identity.createUser({ username: 'tina', password: 'correct horse battery staple 42', groups: ['technicians'], email: 'tina@example.test' });
+  it("signs in through the real login form, proxies with core's token, and logs out for good", async () => {
+    await identity.createUser({
+      username: 'tina',
+      password: 'correct horse battery staple 42',
+      groups: ['technicians'],
+      email: 'tina@example.test',
+    });
     let step = await browse('/login?next=%2Ftemplate%2Fecho');
     assert.equal(step.status, 302);
     step = await browse(step.location ?? '');
-    for (let hops = 0; step.status >= 300 && step.status < 400 && hops < 5; hops += 1) step = await browse(step.location ?? '');
+    for (let hops = 0; step.status >= 300 && step.status < 400 && hops < 5; hops += 1)
+      step = await browse(step.location ?? '');
     assert.equal(step.status, 200, step.text.slice(0, 500));
     const action = formAction(step.text, `${PUBLIC_ORIGIN}/keycloak/realms/hivematrix/`, 'username');
     step = await browse(action, { form: { username: 'tina', password: 'correct horse battery staple 42' } });
-    for (let hops = 0; step.location !== undefined && !step.location.startsWith(`${PUBLIC_ORIGIN}/keycloak-callback`) && hops < 10; hops += 1) {
+    for (
+      let hops = 0;
+      step.location !== undefined && !step.location.startsWith(`${PUBLIC_ORIGIN}/keycloak-callback`) && hops < 10;
+      hops += 1
+    ) {
       step = await browse(step.location);
     }
-    assert.ok(step.location?.startsWith(`${PUBLIC_ORIGIN}/keycloak-callback`), `expected the callback, got ${step.status} ${step.location ?? step.text.slice(0, 500)}`);
+    assert.ok(
+      step.location?.startsWith(`${PUBLIC_ORIGIN}/keycloak-callback`),
+      `expected the callback, got ${step.status} ${step.location ?? step.text.slice(0, 500)}`,
+    );
     step = await browse(step.location ?? '');
     assert.equal(step.status, 302, step.text.slice(0, 500));
     assert.equal(step.location, `${PUBLIC_ORIGIN}/template/echo`);
@@ -150,7 +219,12 @@ describe('nexus with the real identity and core', () => {
     assert.equal(out.status, 303);
     assert.ok(out.location?.startsWith(`${identity.issuer}/protocol/openid-connect/logout`));
     await revoked; // core published the revocation; the gateway's feed has it
-    const again = await client.request({ origin: base, path: '/template/echo', method: 'GET', headers: { cookie: `__Host-hm_session=${oldCookie}`, accept: 'application/json' } });
+    const again = await client.request({
+      origin: base,
+      path: '/template/echo',
+      method: 'GET',
+      headers: { cookie: `__Host-hm_session=${oldCookie}`, accept: 'application/json' },
+    });
     assert.equal(again.statusCode, 401);
     await again.body.dump();
   });

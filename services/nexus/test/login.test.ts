@@ -45,7 +45,9 @@ describe('nexus: login', () => {
     await start.body.dump();
     const authorize = await h.fetch(localPath(String(start.headers.location)));
     await authorize.body.dump();
-    const callback = await h.fetch(localPath(String(authorize.headers.location)), { headers: { cookie: cookieFrom(start.headers, '__Host-hm_login') ?? '' } });
+    const callback = await h.fetch(localPath(String(authorize.headers.location)), {
+      headers: { cookie: cookieFrom(start.headers, '__Host-hm_login') ?? '' },
+    });
     await callback.body.dump();
     const all = ([] as string[]).concat(callback.headers['set-cookie'] ?? []);
     const session = all.find((value) => value.startsWith('__Host-hm_session='));
@@ -54,7 +56,16 @@ describe('nexus: login', () => {
     assert.doesNotMatch(session, /Domain=/i);
   });
 
-  for (const next of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', '/%2F%2Fevil.example', '/%5Cevil.example', 'javascript:alert(1)', '/%09/evil.example', '/%252F%252Fevil.example']) {
+  for (const next of [
+    '//evil.example/x',
+    '/\\evil.example',
+    'https://evil.example/',
+    '/%2F%2Fevil.example',
+    '/%5Cevil.example',
+    'javascript:alert(1)',
+    '/%09/evil.example',
+    '/%252F%252Fevil.example',
+  ]) {
     it(`keeps next=${next} on site`, async () => {
       const { location } = await h.login(ADMIN, next);
       assert.equal(location, '/');
@@ -66,7 +77,9 @@ describe('nexus: login', () => {
     await start.body.dump();
     const authorize = await h.fetch(localPath(String(start.headers.location)));
     await authorize.body.dump();
-    const res = await h.fetch(localPath(String(authorize.headers.location)), { headers: { accept: 'application/json' } });
+    const res = await h.fetch(localPath(String(authorize.headers.location)), {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(res.statusCode, 400);
     assert.equal(((await res.body.json()) as { code: string }).code, 'bad_request');
   });
@@ -78,16 +91,21 @@ describe('nexus: login', () => {
     await authorize.body.dump();
     const back = new URL(String(authorize.headers.location));
     back.searchParams.set('state', 'forged');
-    const res = await h.fetch(back.pathname + back.search, { headers: { cookie: cookieFrom(start.headers, '__Host-hm_login') ?? '', accept: 'application/json' } });
+    const res = await h.fetch(back.pathname + back.search, {
+      headers: { cookie: cookieFrom(start.headers, '__Host-hm_login') ?? '', accept: 'application/json' },
+    });
     assert.equal(res.statusCode, 400);
     await res.body.dump();
   });
 
   it('escapes a script payload in the callback error', async () => {
     const payload = '<script>alert(1)</script>';
-    const res = await h.fetch(`/keycloak-callback?error=${encodeURIComponent(payload)}&error_description=${encodeURIComponent('<img src=x onerror=alert(2)>')}`, {
-      headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' },
-    });
+    const res = await h.fetch(
+      `/keycloak-callback?error=${encodeURIComponent(payload)}&error_description=${encodeURIComponent('<img src=x onerror=alert(2)>')}`,
+      {
+        headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' },
+      },
+    );
     const html = await res.body.text();
     assert.equal(res.statusCode, 401);
     assert.match(String(res.headers['content-type']), /^text\/html/);

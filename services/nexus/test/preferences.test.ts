@@ -24,7 +24,8 @@ interface Saved {
 async function startFakeCodex(initial: Record<string, Saved>) {
   const saved = new Map(Object.entries(initial));
   const calls: string[] = [];
-  const subOf = (request: IncomingMessage): string => String(decodeJwt(String(request.headers.authorization).replace(/^Bearer /, '')).sub);
+  const subOf = (request: IncomingMessage): string =>
+    String(decodeJwt(String(request.headers.authorization).replace(/^Bearer /, '')).sub);
   const readBody = async (request: IncomingMessage): Promise<string> => {
     let text = '';
     for await (const chunk of request) text += String(chunk);
@@ -41,7 +42,11 @@ async function startFakeCodex(initial: Record<string, Saved>) {
       } else if (request.url === '/settings' && request.method === 'POST') {
         // codex's own settings form (urlencoded), answered with a redirect as codex does
         const form = new URLSearchParams(await readBody(request));
-        saved.set(sub, { theme: form.get('theme') === 'dark' ? 'dark' : 'light', accent: form.get('accent') ?? 'purple', home_page: form.get('home_page') ?? 'beacon' });
+        saved.set(sub, {
+          theme: form.get('theme') === 'dark' ? 'dark' : 'light',
+          accent: form.get('accent') ?? 'purple',
+          home_page: form.get('home_page') ?? 'beacon',
+        });
         response.writeHead(303, { location: '/codex/settings' }).end();
         return;
       } else if (request.url !== '/api/my/settings') {
@@ -50,7 +55,13 @@ async function startFakeCodex(initial: Record<string, Saved>) {
       }
       const value = saved.get(sub);
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(value === undefined ? { theme: 'light', accent: 'purple', home_page: 'beacon', source: 'default' } : { ...value, source: 'saved' }));
+      response.end(
+        JSON.stringify(
+          value === undefined
+            ? { theme: 'light', accent: 'purple', home_page: 'beacon', source: 'default' }
+            : { ...value, source: 'saved' },
+        ),
+      );
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,7 +126,12 @@ describe('nexus: user settings from codex', () => {
     const { cookie } = await h.login(TECH);
     const res = await h.fetch('/api/preferences', {
       method: 'PUT',
-      headers: { cookie, 'content-type': 'application/json', origin: 'https://nexus.test', 'sec-fetch-site': 'same-origin' },
+      headers: {
+        cookie,
+        'content-type': 'application/json',
+        origin: 'https://nexus.test',
+        'sec-fetch-site': 'same-origin',
+      },
       body: JSON.stringify({ theme: 'dark' }),
     });
     assert.equal(res.statusCode, 200, await res.body.text());
@@ -128,7 +144,12 @@ describe('nexus: user settings from codex', () => {
     assert.match(await page(cookie), /data-color-theme="teal"/);
     const res = await h.fetch('/codex/settings', {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://nexus.test', 'sec-fetch-site': 'same-origin' },
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://nexus.test',
+        'sec-fetch-site': 'same-origin',
+      },
       body: 'theme=light&accent=green&home_page=echo-svc',
     });
     await res.body.dump();

@@ -41,7 +41,11 @@ describe('nexus: proxy', () => {
   it('passes PATCH, PUT, DELETE and OPTIONS with their bodies', async () => {
     const body = JSON.stringify({ name: 'patched', list: [1, 2, 3] });
     for (const method of ['PATCH', 'PUT', 'DELETE', 'OPTIONS'] as const) {
-      const got = await echo('/echo-svc/echo', { method, headers: { cookie: tech, origin: h.url, 'content-type': 'application/json' }, body });
+      const got = await echo('/echo-svc/echo', {
+        method,
+        headers: { cookie: tech, origin: h.url, 'content-type': 'application/json' },
+        body,
+      });
       assert.equal(got.method, method);
       assert.equal(got.sha256, createHash('sha256').update(body).digest('hex'));
       assert.equal(got.headers['content-type'], 'application/json');
@@ -119,12 +123,25 @@ describe('nexus: proxy', () => {
   });
 
   it('refuses cross-site unsafe requests (CSRF)', async () => {
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site' }]) {
-      const res = await h.fetch('/echo-svc/echo', { method: 'POST', headers: { cookie: tech, ...JSON_FETCH, ...headers }, body: '{}' });
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'same-site' },
+    ]) {
+      const res = await h.fetch('/echo-svc/echo', {
+        method: 'POST',
+        headers: { cookie: tech, ...JSON_FETCH, ...headers },
+        body: '{}',
+      });
       assert.equal(res.statusCode, 403);
       assert.equal(((await res.body.json()) as { code: string }).code, 'csrf_rejected');
     }
-    const same = await echo('/echo-svc/echo', { method: 'POST', headers: { cookie: tech, origin: h.url, 'sec-fetch-site': 'same-origin' }, body: '{}' });
+    const same = await echo('/echo-svc/echo', {
+      method: 'POST',
+      headers: { cookie: tech, origin: h.url, 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    });
     assert.equal(same.method, 'POST');
   });
 
@@ -150,7 +167,9 @@ describe('nexus: proxy', () => {
   });
 
   it('escapes a script payload in an unknown service name', async () => {
-    const res = await h.fetch(`/${encodeURIComponent('<script>alert(1)</script>')}/x`, { headers: { cookie: tech, ...NAVIGATE } });
+    const res = await h.fetch(`/${encodeURIComponent('<script>alert(1)</script>')}/x`, {
+      headers: { cookie: tech, ...NAVIGATE },
+    });
     const html = await res.body.text();
     assert.equal(res.statusCode, 404);
     assert.doesNotMatch(html, /<script>alert/);
@@ -193,14 +212,29 @@ describe('nexus: proxy', () => {
     assert.equal(put.statusCode, 200);
     assert.deepEqual(await put.body.json(), { theme: 'dark', accent: 'green', sidebarCollapsed: true, homePage: null });
     const page = await h.fetch('/echo-svc/page', { headers: { cookie, ...NAVIGATE } });
-    assert.match(await page.body.text(), /<html lang="en" data-theme="dark" data-color-theme="green" data-sidebar="collapsed">/);
-    const bad = await h.fetch('/api/preferences', { method: 'PUT', headers: { cookie, origin: h.url, 'content-type': 'application/json' }, body: '{"theme":"<x>"}' });
+    assert.match(
+      await page.body.text(),
+      /<html lang="en" data-theme="dark" data-color-theme="green" data-sidebar="collapsed">/,
+    );
+    const bad = await h.fetch('/api/preferences', {
+      method: 'PUT',
+      headers: { cookie, origin: h.url, 'content-type': 'application/json' },
+      body: '{"theme":"<x>"}',
+    });
     assert.equal(bad.statusCode, 400);
     await bad.body.dump();
-    const anonymous = await h.fetch('/api/preferences', { method: 'PUT', headers: { origin: h.url, 'content-type': 'application/json' }, body: '{}' });
+    const anonymous = await h.fetch('/api/preferences', {
+      method: 'PUT',
+      headers: { origin: h.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(anonymous.statusCode, 401);
     await anonymous.body.dump();
-    const huge = await h.fetch('/api/preferences', { method: 'PUT', headers: { cookie, origin: h.url, 'content-type': 'application/json' }, body: JSON.stringify({ accent: 'x'.repeat(100_000) }) });
+    const huge = await h.fetch('/api/preferences', {
+      method: 'PUT',
+      headers: { cookie, origin: h.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ accent: 'x'.repeat(100_000) }),
+    });
     assert.equal(huge.statusCode, 413);
     await huge.body.dump();
   });

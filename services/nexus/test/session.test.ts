@@ -37,7 +37,9 @@ describe('nexus: sessions', () => {
   });
 
   it('ignores a forged or unknown session cookie', async () => {
-    const res = await h.fetch('/echo-svc/echo', { headers: { cookie: '__Host-hm_session=' + 'A'.repeat(43), ...JSON_FETCH } });
+    const res = await h.fetch('/echo-svc/echo', {
+      headers: { cookie: '__Host-hm_session=' + 'A'.repeat(43), ...JSON_FETCH },
+    });
     assert.equal(res.statusCode, 401);
     await res.body.dump();
   });
@@ -45,10 +47,18 @@ describe('nexus: sessions', () => {
   it('makes no call to core per request', async () => {
     const { cookie } = await h.login(TECH);
     await echoToken(h, cookie);
-    const before = { calls: [...h.core.calls.values()].reduce((a, b) => a + b, 0), jwks: h.core.core.jwksRequests, tokens: h.core.core.tokenRequests };
+    const before = {
+      calls: [...h.core.calls.values()].reduce((a, b) => a + b, 0),
+      jwks: h.core.core.jwksRequests,
+      tokens: h.core.core.tokenRequests,
+    };
     for (let i = 0; i < 20; i += 1) await echoToken(h, cookie);
     assert.deepEqual(
-      { calls: [...h.core.calls.values()].reduce((a, b) => a + b, 0), jwks: h.core.core.jwksRequests, tokens: h.core.core.tokenRequests },
+      {
+        calls: [...h.core.calls.values()].reduce((a, b) => a + b, 0),
+        jwks: h.core.core.jwksRequests,
+        tokens: h.core.core.tokenRequests,
+      },
       before,
     );
   });
@@ -80,7 +90,10 @@ describe('nexus: sessions', () => {
     const { cookie } = await h.login(ADMIN);
     const token = await echoToken(h, cookie);
     const jti = String(decodeJwt(token).jti);
-    const res = await h.fetch('/logout', { method: 'POST', headers: { cookie, origin: h.url, 'sec-fetch-site': 'same-origin' } });
+    const res = await h.fetch('/logout', {
+      method: 'POST',
+      headers: { cookie, origin: h.url, 'sec-fetch-site': 'same-origin' },
+    });
     await res.body.dump();
     assert.equal(res.statusCode, 303);
     const end = new URL(String(res.headers.location));
@@ -88,7 +101,10 @@ describe('nexus: sessions', () => {
     assert.ok(end.searchParams.get('id_token_hint'));
     assert.equal(end.searchParams.get('post_logout_redirect_uri'), 'https://nexus.test/');
     assert.equal(res.headers['clear-site-data'], '"cache", "storage"');
-    assert.match(String(res.headers['set-cookie']), /__Host-hm_session=; Path=\/; Secure; HttpOnly; SameSite=Lax; Max-Age=0/);
+    assert.match(
+      String(res.headers['set-cookie']),
+      /__Host-hm_session=; Path=\/; Secure; HttpOnly; SameSite=Lax; Max-Age=0/,
+    );
     assert.equal(h.core.sessions.get(jti)?.revoked, true);
     const old = await h.fetch('/echo-svc/echo', { headers: { cookie, ...JSON_FETCH } });
     assert.equal(old.statusCode, 401, 'the old cookie is rejected');
@@ -119,7 +135,11 @@ describe('nexus: sessions', () => {
     const sid = h.core.sessions.get(jti)?.sid;
     assert.ok(sid);
     const post = (token: string) =>
-      h.fetch('/backchannel-logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: token }).toString() });
+      h.fetch('/backchannel-logout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: token }).toString(),
+      });
 
     const foreign = await generateKeyPair('RS256');
     for (const bad of [
@@ -183,4 +203,3 @@ describe('nexus: silent refresh', () => {
     await res.body.dump();
   });
 });
-

@@ -68,7 +68,12 @@ describe('nexus: streaming', () => {
     }
     const res = await h.fetch('/echo-svc/upload', {
       method: 'POST',
-      headers: { cookie: tech, origin: h.url, 'content-type': 'application/octet-stream', 'content-length': String(CHUNKS * 65_536) },
+      headers: {
+        cookie: tech,
+        origin: h.url,
+        'content-type': 'application/octet-stream',
+        'content-length': String(CHUNKS * 65_536),
+      },
       body: Readable.from(body()),
     });
     const got = (await res.body.json()) as Echo;
@@ -122,7 +127,10 @@ describe('nexus: streaming', () => {
 
   it('proxies a WebSocket with the bearer and without the session cookie', async () => {
     const port = new URL(h.url).port;
-    const ws = new WebSocket(`wss://127.0.0.1:${port}/echo-svc/ws`, { ca: h.cert, headers: { cookie: tech, origin: h.url } });
+    const ws = new WebSocket(`wss://127.0.0.1:${port}/echo-svc/ws`, {
+      ca: h.cert,
+      headers: { cookie: tech, origin: h.url },
+    });
     const messages: string[] = [];
     const hello = new Promise<void>((resolve, reject) => {
       ws.on('message', (data) => {
@@ -137,7 +145,11 @@ describe('nexus: streaming', () => {
     });
     ws.send('ping through the gateway');
     await hello;
-    const first = JSON.parse(messages[0] ?? '{}') as { authorization: string | null; cookie: string | null; prefix: string | null };
+    const first = JSON.parse(messages[0] ?? '{}') as {
+      authorization: string | null;
+      cookie: string | null;
+      prefix: string | null;
+    };
     assert.match(first.authorization ?? '', /^Bearer eyJ/);
     assert.equal(first.cookie, null);
     assert.equal(first.prefix, '/echo-svc');
@@ -149,8 +161,12 @@ describe('nexus: streaming', () => {
     const port = new URL(h.url).port;
     const { cookie } = await h.login(TECH);
     const ws = new WebSocket(`wss://127.0.0.1:${port}/echo-svc/ws`, { ca: h.cert, headers: { cookie, origin: h.url } });
-    const first = new Promise<string>((resolve) => ws.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const first = new Promise<string>((resolve) =>
+      ws.once('message', (data) => resolve((data as Buffer).toString('utf8'))),
+    );
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     await new Promise<void>((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
@@ -197,13 +213,21 @@ describe('nexus: limits', () => {
   it('answers 413 above the upload cap, declared or streamed', async () => {
     const { cookie } = await h.login(TECH);
     const big = Buffer.alloc(2 * 1024 * 1024, 1);
-    const declared = await h.fetch('/echo-svc/upload', { method: 'POST', headers: { cookie, origin: h.url, ...JSON_FETCH }, body: big });
+    const declared = await h.fetch('/echo-svc/upload', {
+      method: 'POST',
+      headers: { cookie, origin: h.url, ...JSON_FETCH },
+      body: big,
+    });
     assert.equal(declared.statusCode, 413);
     await declared.body.dump();
     async function* chunks(): AsyncGenerator<Buffer> {
       for (let i = 0; i < 32; i += 1) yield Buffer.alloc(65_536, 2);
     }
-    const streamed = await h.fetch('/echo-svc/upload', { method: 'POST', headers: { cookie, origin: h.url, ...JSON_FETCH }, body: Readable.from(chunks()) });
+    const streamed = await h.fetch('/echo-svc/upload', {
+      method: 'POST',
+      headers: { cookie, origin: h.url, ...JSON_FETCH },
+      body: Readable.from(chunks()),
+    });
     assert.equal(streamed.statusCode, 413);
     await streamed.body.dump();
   });

@@ -41,12 +41,20 @@ describe('nexus: TLS material', () => {
       const second = await loadTlsMaterial({ certsDir });
       assert.equal(second.generated, false);
       assert.equal(second.cert, first.cert);
-      const configured = await loadTlsMaterial({ certFile: first.certFile, keyFile: first.keyFile, certsDir: path.join(dir, 'unused') });
+      const configured = await loadTlsMaterial({
+        certFile: first.certFile,
+        keyFile: first.keyFile,
+        certsDir: path.join(dir, 'unused'),
+      });
       assert.equal(configured.key, first.key);
       await assert.rejects(loadTlsMaterial({ certFile: first.certFile, certsDir }));
 
       // Made again when it would expire within 30 days, or when the hostname it must name changed.
-      const late = await loadTlsMaterial({ certsDir, hosts: ['localhost', '127.0.0.1'], now: new Date(Date.now() + 340 * 86_400_000) });
+      const late = await loadTlsMaterial({
+        certsDir,
+        hosts: ['localhost', '127.0.0.1'],
+        now: new Date(Date.now() + 340 * 86_400_000),
+      });
       assert.equal(late.generated, true);
       assert.match(late.renewed ?? '', /^it expires on /);
       assert.ok(Date.parse(new X509Certificate(late.cert).validTo) > Date.now() + 700 * 86_400_000);
@@ -68,15 +76,21 @@ describe('nexus: HTTP redirect port', () => {
     const { port } = server.address() as AddressInfo;
     const ask = (method: string, pathname: string) =>
       new Promise<{ status: number; location: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, method, path: pathname, headers: { host: 'evil.example' } }, (res) => {
-          res.resume();
-          resolve({ status: res.statusCode ?? 0, location: String(res.headers.location) });
-        });
+        const req = request(
+          { host: '127.0.0.1', port, method, path: pathname, headers: { host: 'evil.example' } },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, location: String(res.headers.location) });
+          },
+        );
         req.on('error', reject);
         req.end();
       });
     try {
-      assert.deepEqual(await ask('GET', '/codex/x?a=1'), { status: 301, location: 'https://hive.example:8443/codex/x?a=1' });
+      assert.deepEqual(await ask('GET', '/codex/x?a=1'), {
+        status: 301,
+        location: 'https://hive.example:8443/codex/x?a=1',
+      });
       assert.deepEqual(await ask('POST', '/api'), { status: 308, location: 'https://hive.example:8443/api' });
       assert.deepEqual(await ask('GET', '//evil.example/x'), { status: 301, location: 'https://hive.example:8443/' });
     } finally {
@@ -104,7 +118,10 @@ describe('nexus: static assets', () => {
       const js = await app.inject('/static/theme.js');
       assert.equal(js.headers['content-type'], 'text/javascript; charset=utf-8');
       assert.match(String(js.headers['cache-control']), /max-age=300/);
-      const again = await app.inject({ url: '/static/theme.js', headers: { 'if-none-match': String(js.headers.etag) } });
+      const again = await app.inject({
+        url: '/static/theme.js',
+        headers: { 'if-none-match': String(js.headers.etag) },
+      });
       assert.equal(again.statusCode, 304);
       assert.equal((await app.inject('/static/notes.secret')).statusCode, 404);
       assert.equal((await app.inject('/static/../package.json')).statusCode, 404);
@@ -120,20 +137,35 @@ describe('nexus: registry and routing', () => {
   const services = servicesFileSchema.parse({
     codex: { url: 'http://127.0.0.1:5010', port: 5010, display_name: 'Codex' },
     helm: { url: 'http://127.0.0.1:5004', port: 5004, display_name: 'Helm', kind: 'core', admin_only: true },
-    ledger: { url: 'http://127.0.0.1:5030/base', port: 5030, display_name: 'Ledger', permission_levels: ['admin', 'billing'] },
-    beacon: { url: 'http://127.0.0.1:5001', port: 5001, display_name: 'Beacon', public_paths: ['/display', '/api/tickets/'] },
+    ledger: {
+      url: 'http://127.0.0.1:5030/base',
+      port: 5030,
+      display_name: 'Ledger',
+      permission_levels: ['admin', 'billing'],
+    },
+    beacon: {
+      url: 'http://127.0.0.1:5001',
+      port: 5001,
+      display_name: 'Beacon',
+      public_paths: ['/display', '/api/tickets/'],
+    },
     nexus: { url: 'https://127.0.0.1:8443', port: 8443, display_name: 'Nexus', visible: false },
     raw: { url: 'http://127.0.0.1:5999', port: 5999, display_name: 'Raw', strip_prefix: false, visible: false },
   });
 
   it('routes by first segment, strips the prefix, keeps the query', () => {
     assert.deepEqual(
-      (({ kind, upstreamPath, prefix }) => ({ kind, upstreamPath, prefix }))(routeFor('/codex/companies?a=1&a=2', services) as { kind: string; upstreamPath: string; prefix: string }),
+      (({ kind, upstreamPath, prefix }) => ({ kind, upstreamPath, prefix }))(
+        routeFor('/codex/companies?a=1&a=2', services) as { kind: string; upstreamPath: string; prefix: string },
+      ),
       { kind: 'service', upstreamPath: '/companies?a=1&a=2', prefix: '/codex' },
     );
     assert.equal((routeFor('/ledger/x', services) as { upstreamPath: string }).upstreamPath, '/base/x');
     assert.equal((routeFor('/raw/x', services) as { upstreamPath: string }).upstreamPath, '/raw/x');
-    assert.deepEqual(routeFor('/keycloak/realms/hivematrix/x?y', services), { kind: 'identity', upstreamPath: '/keycloak/realms/hivematrix/x?y' });
+    assert.deepEqual(routeFor('/keycloak/realms/hivematrix/x?y', services), {
+      kind: 'identity',
+      upstreamPath: '/keycloak/realms/hivematrix/x?y',
+    });
     assert.equal(routeFor('/nexus/x', services).kind, 'unknown', 'the gateway never proxies to itself');
     assert.equal(routeFor('/constructor/x', services).kind, 'unknown');
     assert.equal(routeFor('/codex/a/../b', services).kind, 'invalid');
@@ -151,8 +183,17 @@ describe('nexus: registry and routing', () => {
     assert.equal(isPublicPath(entry('beacon'), '/displayed'), false);
     assert.equal(isPublicPath(entry('beacon'), '/api/tickets/5'), true);
     assert.equal(isPublicPath(entry('beacon'), '/api/ticketsx'), false);
-    assert.deepEqual(navFor(services, 'technician', 'codex').map((item) => [item.name, item.active]), [['codex', true], ['beacon', false]]);
-    assert.deepEqual(navFor(services, 'admin', null).map((item) => item.name), ['codex', 'helm', 'ledger', 'beacon']);
+    assert.deepEqual(
+      navFor(services, 'technician', 'codex').map((item) => [item.name, item.active]),
+      [
+        ['codex', true],
+        ['beacon', false],
+      ],
+    );
+    assert.deepEqual(
+      navFor(services, 'admin', null).map((item) => item.name),
+      ['codex', 'helm', 'ledger', 'beacon'],
+    );
     assert.equal(homeFor(services, 'client'), 'codex');
     assert.equal(homeFor(servicesFileSchema.parse({}), 'admin'), null);
   });
@@ -161,9 +202,15 @@ describe('nexus: registry and routing', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'nexus-registry-'));
     const file = path.join(dir, 'services.json');
     try {
-      const registry = await watchServicesFile(file, { logger: createLogger({ service: 'nexus', level: 'silent' }), watch: false });
+      const registry = await watchServicesFile(file, {
+        logger: createLogger({ service: 'nexus', level: 'silent' }),
+        watch: false,
+      });
       assert.deepEqual(registry.current(), {});
-      await writeFile(file, JSON.stringify({ codex: { url: 'http://127.0.0.1:5010', port: 5010, display_name: 'Codex' } }));
+      await writeFile(
+        file,
+        JSON.stringify({ codex: { url: 'http://127.0.0.1:5010', port: 5010, display_name: 'Codex' } }),
+      );
       await registry.refresh();
       assert.deepEqual(Object.keys(registry.current()), ['codex']);
       await writeFile(file, '{"codex": {"url": "ftp://x"}, "padding": 1}');
@@ -192,7 +239,19 @@ describe('nexus: registry and routing', () => {
 function sampleSession(sub: string, sid: string | null): Session {
   return {
     token: 'token',
-    user: { sub, name: 'N', email: 'e', preferred_username: 'u', permission_level: 'technician', groups: [], jti: randomUUID(), iat: 1, exp: 2, aud: 'hivematrix', iss: 'hivematrix-core' },
+    user: {
+      sub,
+      name: 'N',
+      email: 'e',
+      preferred_username: 'u',
+      permission_level: 'technician',
+      groups: [],
+      jti: randomUUID(),
+      iat: 1,
+      exp: 2,
+      aud: 'hivematrix',
+      iss: 'hivematrix-core',
+    },
     idToken: 'id',
     idpSid: sid,
     idpSub: sub,
@@ -246,4 +305,3 @@ describe('nexus: session stores', () => {
     }
   });
 });
-

@@ -3,7 +3,13 @@
  * tests build it with a test database, a fake core's keys and a frozen clock.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp, type TokenVerifier } from '@hivematrix/sdk';
+import {
+  createHealthCheck,
+  createServiceApp,
+  registerHealthRoute,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@hivematrix/sdk';
 import type { TemplateConfig } from './config.js';
 import type { TemplateDb } from './db/notes.js';
 import { homeRoutes } from './routes/home/index.js';

@@ -14,7 +14,12 @@ export const templateEnvSchema = z.object({
   ...baseServiceEnv,
   PORT: servicePort(DEFAULT_PORT),
   ...databaseEnv,
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(500).describe('Requests allowed per user or calling service per minute'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(500)
+    .describe('Requests allowed per user or calling service per minute'),
 });
 
 export type TemplateConfig = z.infer<typeof templateEnvSchema>;

@@ -12,7 +12,11 @@ await runService({
   async start() {
     const config = loadTemplateConfig(process.env);
     const platform = connectPlatform(config);
-    const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, 'db/migrations'), logger: platform.logger });
+    const database = await openServiceDatabase(config, {
+      schema,
+      migrations: migrationsDir(import.meta.url, 'db/migrations'),
+      logger: platform.logger,
+    });
     const app = await buildApp({
       config,
       logger: platform.logger,

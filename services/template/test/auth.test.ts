@@ -23,7 +23,11 @@ describe('template: authentication and authorisation', () => {
   const get = (url: string, token?: string, extra: Record<string, string> = {}) =>
     t.app.inject({ method: 'GET', url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra } });
 
-  function assertProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code?: string) {
+  function assertProblem(
+    res: { statusCode: number; headers: Record<string, unknown>; body: string },
+    status: number,
+    code?: string,
+  ) {
     assert.equal(res.statusCode, status, res.body);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
     const body = JSON.parse(res.body) as { status: number; code: string; stack?: unknown };
@@ -67,7 +71,14 @@ describe('template: authentication and authorisation', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const foreign = await importJWK(await exportJWK(privateKey), 'RS256');
     const sign = (kid: string) =>
-      new SignJWT({ name: 'x', email: 'x@x', preferred_username: 'x', permission_level: 'admin', groups: ['admins'], jti: 'j1' })
+      new SignJWT({
+        name: 'x',
+        email: 'x@x',
+        preferred_username: 'x',
+        permission_level: 'admin',
+        groups: ['admins'],
+        jti: 'j1',
+      })
         .setProtectedHeader({ alg: 'RS256', kid })
         .setSubject('u1')
         .setIssuer('hivematrix-core')
@@ -116,7 +127,12 @@ describe('template: authentication and authorisation', () => {
     assertProblem(await get('/api/data', ledger), 403, 'service_not_allowed');
     assertProblem(await get('/', codex), 403, 'users_only');
     assertProblem(await get('/admin/settings', codex), 403, 'users_only');
-    const post = await t.app.inject({ method: 'POST', url: '/api/data', headers: { authorization: `Bearer ${codex}` }, payload: { body: 'x' } });
+    const post = await t.app.inject({
+      method: 'POST',
+      url: '/api/data',
+      headers: { authorization: `Bearer ${codex}` },
+      payload: { body: 'x' },
+    });
     assertProblem(post, 403, 'users_only');
   });
 

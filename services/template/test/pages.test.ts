@@ -27,7 +27,10 @@ describe('template: pages and API', () => {
   });
 
   it('builds links with the gateway prefix when the gateway sends one', async () => {
-    const admin = await t.keys.mintUserToken({ permission_level: 'admin', groups: ['admins'] }, { now: FROZEN_NOW.getTime() });
+    const admin = await t.keys.mintUserToken(
+      { permission_level: 'admin', groups: ['admins'] },
+      { now: FROZEN_NOW.getTime() },
+    );
     const res = await t.app.inject({
       url: '/',
       headers: { authorization: `Bearer ${admin}`, 'x-forwarded-prefix': '/template' },
@@ -43,7 +46,12 @@ describe('template: pages and API', () => {
   });
 
   it('saves a note and lists it, escaped in the page', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/api/data', headers: auth(), payload: { body: '<b>hi</b>' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/data',
+      headers: auth(),
+      payload: { body: '<b>hi</b>' },
+    });
     assert.equal(created.statusCode, 201, created.body);
     const note = JSON.parse(created.body) as { body: string; created_at: string };
     assert.equal(note.body, '<b>hi</b>');
@@ -56,12 +64,27 @@ describe('template: pages and API', () => {
 
   it('refuses a cross-site write (CSRF) and accepts the same write from the gateway origin', async () => {
     const payload = { body: 'from a form' };
-    const crossSite = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), 'sec-fetch-site': 'cross-site' }, payload });
+    const crossSite = await t.app.inject({
+      method: 'POST',
+      url: '/api/data',
+      headers: { ...auth(), 'sec-fetch-site': 'cross-site' },
+      payload,
+    });
     assert.equal(crossSite.statusCode, 403);
     assert.equal((JSON.parse(crossSite.body) as { code: string }).code, 'csrf_rejected');
-    const foreign = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), origin: 'https://evil.example' }, payload });
+    const foreign = await t.app.inject({
+      method: 'POST',
+      url: '/api/data',
+      headers: { ...auth(), origin: 'https://evil.example' },
+      payload,
+    });
     assert.equal(foreign.statusCode, 403);
-    const gateway = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), origin: 'https://localhost:8443', 'sec-fetch-site': 'same-origin' }, payload });
+    const gateway = await t.app.inject({
+      method: 'POST',
+      url: '/api/data',
+      headers: { ...auth(), origin: 'https://localhost:8443', 'sec-fetch-site': 'same-origin' },
+      payload,
+    });
     assert.equal(gateway.statusCode, 201, gateway.body);
   });
 
@@ -75,7 +98,12 @@ describe('template: pages and API', () => {
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/data', headers: { ...auth(), 'content-type': 'text/csv' }, payload: 'a,b' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/data',
+      headers: { ...auth(), 'content-type': 'text/csv' },
+      payload: 'a,b',
+    });
     assert.equal(res.statusCode, 415);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
   });

@@ -66,8 +66,7 @@ export type ServiceClaims = z.infer<typeof ServiceClaimsSchema>;
 
 /** Who made a request, once their token is verified. */
 export type Principal =
-  | { kind: 'user'; user: UserClaims }
-  | { kind: 'service'; service: string; claims: ServiceClaims };
+  { kind: 'user'; user: UserClaims } | { kind: 'service'; service: string; claims: ServiceClaims };
 
 /** The audiences of a token as a list, whatever form `aud` had. */
 export function audiences(aud: string | readonly string[]): readonly string[] {

@@ -145,7 +145,9 @@ function guard(options: GuardOptions, serviceRefusal: 'users_only' | 'service_no
       if (options.services?.includes(principal.service) === true) return undefined;
       throw new AppError(
         serviceRefusal,
-        serviceRefusal === 'users_only' ? 'This endpoint is for users only' : `Service ${principal.service} may not call this endpoint`,
+        serviceRefusal === 'users_only'
+          ? 'This endpoint is for users only'
+          : `Service ${principal.service} may not call this endpoint`,
       );
     }
     if (options.roles !== undefined && !options.roles.includes(principal.user.permission_level)) {

@@ -78,7 +78,7 @@ export function createRevocationPolicy(options: RevocationPolicyOptions): Revoca
       strictFor = since;
       logger?.warn(
         { outage_noticed_at: new Date(since).toISOString(), grace_ms: graceMs },
-        'revocation feed down longer than the grace: tokens issued before the outage need core\'s confirmation',
+        "revocation feed down longer than the grace: tokens issued before the outage need core's confirmation",
       );
     } else if (since === null && strictFor !== null) {
       strictFor = null;
@@ -111,7 +111,11 @@ export function createRevocationPolicy(options: RevocationPolicyOptions): Revoca
       if (feed.isRevoked(claims.jti)) throw new AppError('token_revoked', 'The token has been revoked');
       const status = feed.status();
       if (status.state === 'starting') {
-        throw new AppError('service_unavailable', 'The list of revoked sessions is not loaded yet. Please try again in a moment.', { retryAfter: 2 });
+        throw new AppError(
+          'service_unavailable',
+          'The list of revoked sessions is not loaded yet. Please try again in a moment.',
+          { retryAfter: 2 },
+        );
       }
       const since = strictSince();
       if (since === null || claims.iat * 1000 >= since) return;
@@ -119,16 +123,25 @@ export function createRevocationPolicy(options: RevocationPolicyOptions): Revoca
       try {
         verdict = await confirmation(token);
       } catch (error) {
-        throw new AppError('service_unavailable', 'Revocations cannot be checked right now. Please try again in a moment.', { cause: error, retryAfter: 5 });
+        throw new AppError(
+          'service_unavailable',
+          'Revocations cannot be checked right now. Please try again in a moment.',
+          { cause: error, retryAfter: 5 },
+        );
       }
       if (verdict !== 'valid') throw new AppError('token_revoked', 'The token has been revoked');
     },
     health() {
       const status = feed.status();
-      if (status.state === 'live') return { status: 'healthy', state: 'live', since: new Date(status.since).toISOString() };
+      if (status.state === 'live')
+        return { status: 'healthy', state: 'live', since: new Date(status.since).toISOString() };
       if (status.state === 'starting') {
         // Not serving users yet: unhealthy, so helm does not count the service ready.
-        return { status: 'unhealthy', state: 'starting', ...(status.lastError === null ? {} : { error: status.lastError }) };
+        return {
+          status: 'unhealthy',
+          state: 'starting',
+          ...(status.lastError === null ? {} : { error: status.lastError }),
+        };
       }
       const downMs = now() - status.downSince;
       return {
@@ -154,7 +167,10 @@ const ValidateAnswer = z.union([
  * Asks core about a token: `POST {coreUrl}/api/token/validate` with `{token}` answers
  * `{valid: true, claims}` or `{valid: false, reason}`. Throws when core does not answer that.
  */
-export function confirmWithCore(coreUrl: string, options: { fetch?: typeof globalThis.fetch; timeoutMs?: number } = {}): (token: string) => Promise<Confirmation> {
+export function confirmWithCore(
+  coreUrl: string,
+  options: { fetch?: typeof globalThis.fetch; timeoutMs?: number } = {},
+): (token: string) => Promise<Confirmation> {
   const url = `${coreUrl.replace(/\/+$/, '')}/api/token/validate`;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 3_000;

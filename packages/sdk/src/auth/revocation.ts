@@ -112,7 +112,8 @@ export function createSseParser(): { push(text: string): SseEvent[] } {
 
   function line(text: string, out: SseEvent[]): void {
     if (text === '') {
-      if (data !== '') out.push({ type: eventType === '' ? 'message' : eventType, data: data.slice(0, -1), id: lastId });
+      if (data !== '')
+        out.push({ type: eventType === '' ? 'message' : eventType, data: data.slice(0, -1), id: lastId });
       data = '';
       eventType = '';
       return;

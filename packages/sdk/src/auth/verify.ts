@@ -10,13 +10,7 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { AppError } from '../errors.js';
-import {
-  PLATFORM_AUDIENCE,
-  PLATFORM_ISSUER,
-  ServiceClaimsSchema,
-  UserClaimsSchema,
-  audiences,
-} from './claims.js';
+import { PLATFORM_AUDIENCE, PLATFORM_ISSUER, ServiceClaimsSchema, UserClaimsSchema, audiences } from './claims.js';
 import type { Principal } from './claims.js';
 import type { KeySet } from './key-set.js';
 import type { RevocationPolicy } from './revocation-policy.js';

@@ -66,7 +66,10 @@ export function zCsvOf(expected: string, test: (item: string) => boolean) {
     const items = splitCsv(raw);
     const bad = items.findIndex((item) => !test(item));
     if (bad !== -1) {
-      ctx.addIssue({ code: 'custom', message: `expected a comma-separated list of ${expected} (item ${bad + 1} is not)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a comma-separated list of ${expected} (item ${bad + 1} is not)`,
+      });
       return z.NEVER;
     }
     return items;
@@ -131,12 +134,16 @@ export const baseServiceEnv = {
   LOG_LEVEL: zLogLevel.default('info').describe(`Lowest level logged: ${LOG_LEVELS.join(', ')}`),
   CORE_SERVICE_URL: zHttpUrl.default('http://127.0.0.1:5000').describe('Base URL of core (tokens, keys, revocations)'),
   HELM_SERVICE_URL: zHttpUrl.optional().describe('Base URL of helm; logs are shipped there, and not at all when unset'),
-  NEXUS_URL: zHttpUrl.default('https://localhost:8443').describe('Public URL of the gateway, used to build links users follow'),
+  NEXUS_URL: zHttpUrl
+    .default('https://localhost:8443')
+    .describe('Public URL of the gateway, used to build links users follow'),
   SERVICE_SECRET: z
     .string()
     .min(32, { error: 'expected at least 32 characters' })
     .optional()
-    .describe('This service\'s secret for core\'s /service-token (helm generates it); without it the service cannot call others'),
+    .describe(
+      "This service's secret for core's /service-token (helm generates it); without it the service cannot call others",
+    ),
   TRUSTED_PROXIES: zCsvOf('IP addresses or CIDR ranges', isIpOrCidr)
     .default(['127.0.0.1', '::1'])
     .describe('Comma-separated addresses allowed to send X-Forwarded-* headers (the gateway)'),
@@ -148,8 +155,10 @@ export const baseServiceEnv = {
     .describe('Path to services.json (the service directory helm generates)'),
   REDIS_URL: envValue('a redis:// or rediss:// URL', (raw) => parseUrl(raw, ['redis:', 'rediss:']))
     .optional()
-    .describe('Redis shared by every instance of this service: rate limits are counted there (unset: each instance counts its own)'),
-  REVOCATION_GRACE: zDurationMs.default(30_000).describe(
-    'How long the revocation feed may be down before tokens issued earlier need core\'s confirmation',
-  ),
+    .describe(
+      'Redis shared by every instance of this service: rate limits are counted there (unset: each instance counts its own)',
+    ),
+  REVOCATION_GRACE: zDurationMs
+    .default(30_000)
+    .describe("How long the revocation feed may be down before tokens issued earlier need core's confirmation"),
 };

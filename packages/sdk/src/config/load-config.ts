@@ -51,7 +51,10 @@ function readEnvFile(file: string): Record<string, string | undefined> {
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return {};
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError([{ variable: file, message: `cannot read the env file: ${reason}` }], 'Invalid configuration file');
+    throw new ConfigError(
+      [{ variable: file, message: `cannot read the env file: ${reason}` }],
+      'Invalid configuration file',
+    );
   }
   return parseEnv(text);
 }
@@ -70,7 +73,12 @@ function showValue(raw: string): string {
   return JSON.stringify(shown);
 }
 
-function describeIssue(variable: string, raw: string | undefined, messages: string[], description: string | undefined): string {
+function describeIssue(
+  variable: string,
+  raw: string | undefined,
+  messages: string[],
+  description: string | undefined,
+): string {
   if (raw === undefined) {
     return description === undefined ? 'required but not set' : `required but not set (${description})`;
   }
@@ -170,7 +178,11 @@ export function describeConfig(schema: z.ZodObject): ConfigVariable[] {
 export function formatConfigHelp(schema: z.ZodObject): string {
   return describeConfig(schema)
     .map((variable) => {
-      const when = variable.required ? 'required' : variable.default === undefined ? 'optional' : `default ${variable.default}`;
+      const when = variable.required
+        ? 'required'
+        : variable.default === undefined
+          ? 'optional'
+          : `default ${variable.default}`;
       return `${variable.name} (${when})${variable.description === undefined ? '' : `  ${variable.description}`}`;
     })
     .join('\n');

@@ -87,7 +87,10 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions): Promise<M
     for (const file of files) {
       const recorded = done.get(file.name);
       if (recorded !== undefined && recorded !== file.checksum) {
-        throw new MigrationError(file.name, 'changed after it was applied (checksum differs); add a new migration instead');
+        throw new MigrationError(
+          file.name,
+          'changed after it was applied (checksum differs); add a new migration instead',
+        );
       }
     }
 

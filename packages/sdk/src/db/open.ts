@@ -79,7 +79,9 @@ export function openDatabase<TSchema extends Record<string, unknown> = Record<st
   });
 
   const db =
-    options.schema === undefined ? drizzle<TSchema>({ client: pool }) : drizzle<TSchema>({ client: pool, schema: options.schema });
+    options.schema === undefined
+      ? drizzle<TSchema>({ client: pool })
+      : drizzle<TSchema>({ client: pool, schema: options.schema });
 
   let closing: Promise<void> | undefined;
   return {

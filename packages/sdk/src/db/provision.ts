@@ -35,7 +35,11 @@ export function assertIdentifier(name: string, what = 'identifier'): void {
  * Idempotent: an existing role gets the new password, an existing database the owner. CONNECT is
  * revoked from PUBLIC so other services' roles cannot even connect. Refuses to touch a superuser.
  */
-export async function ensureDatabase(adminUrl: string, grant: DatabaseGrant, options: ProvisionOptions = {}): Promise<void> {
+export async function ensureDatabase(
+  adminUrl: string,
+  grant: DatabaseGrant,
+  options: ProvisionOptions = {},
+): Promise<void> {
   assertIdentifier(grant.database, 'database name');
   assertIdentifier(grant.role, 'role name');
   if (grant.password === '') throw new Error(`empty password for role ${grant.role}`);
@@ -44,7 +48,9 @@ export async function ensureDatabase(adminUrl: string, grant: DatabaseGrant, opt
   const password = passwordLiteral(grant.password, options.randomBytes ?? cryptoRandomBytes);
 
   await withAdmin(adminUrl, async (client) => {
-    const existing = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [grant.role]);
+    const existing = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [
+      grant.role,
+    ]);
     if (existing.rows[0]?.rolsuper === true) throw new Error(`refusing to provision superuser role ${grant.role}`);
     const alter = `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${password}`;
     if (existing.rowCount === 0) {

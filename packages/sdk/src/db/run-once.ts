@@ -32,7 +32,9 @@ export async function runExclusive<T>(pool: pg.Pool, name: string, fn: () => Pro
   const client = await pool.connect();
   let locked = false;
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
+      key,
+    ]);
     locked = rows[0]?.locked === true;
     if (!locked) return { ran: false };
     return { ran: true, value: await fn() };
@@ -55,7 +57,11 @@ export async function runExclusive<T>(pool: pg.Pool, name: string, fn: () => Pro
  * another holder to finish rather than skipping, and the lock ends with the transaction. `fn`
  * gets the transaction's client; what it writes commits only if it resolves.
  */
-export async function withTransactionLock<T>(pool: pg.Pool, name: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransactionLock<T>(
+  pool: pg.Pool,
+  name: string,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -122,7 +128,9 @@ export async function runIfDue<T>(pool: pg.Pool, job: PeriodicJob<T>): Promise<P
   const now = job.now ?? Date.now;
   await ensureRunsTable(pool);
   const outcome = await runExclusive(pool, `job:${job.name}`, async (): Promise<PeriodicResult<T>> => {
-    const { rows } = await pool.query<{ last_run_at: string }>(`SELECT last_run_at FROM ${RUNS_TABLE} WHERE job = $1`, [job.name]);
+    const { rows } = await pool.query<{ last_run_at: string }>(`SELECT last_run_at FROM ${RUNS_TABLE} WHERE job = $1`, [
+      job.name,
+    ]);
     const lastRunAt = rows[0] === undefined ? undefined : Number(rows[0].last_run_at);
     const startedAt = now();
     if (lastRunAt !== undefined && startedAt - lastRunAt < job.everyMs * 0.9) return { status: 'not-due', lastRunAt };
@@ -168,7 +176,10 @@ export function scheduleJob<T>(
       .finally(() => (current = null));
     return current;
   };
-  const timer = setInterval(() => void tick(), job.checkMs ?? Math.min(Math.max(Math.floor(job.everyMs / 6), 1), 60_000));
+  const timer = setInterval(
+    () => void tick(),
+    job.checkMs ?? Math.min(Math.max(Math.floor(job.everyMs / 6), 1), 60_000),
+  );
   timer.unref();
   if (job.runAtStart === true) void tick();
   return {

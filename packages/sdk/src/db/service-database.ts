@@ -10,9 +10,17 @@ import { openDatabase, type Database, type DbLogger } from './open.js';
 
 /** The database variables of a service's configuration schema; spread them into it. */
 export const databaseEnv = {
-  DATABASE_URL: zUrl.describe("PostgreSQL URL of the service's own database (helm writes it into instance/<service>/.env)"),
+  DATABASE_URL: zUrl.describe(
+    "PostgreSQL URL of the service's own database (helm writes it into instance/<service>/.env)",
+  ),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10).describe('Largest number of database connections'),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('Longest a single SQL statement may run'),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(15_000)
+    .describe('Longest a single SQL statement may run'),
 };
 
 /** The settings `openServiceDatabase` reads from a service's parsed configuration. */

@@ -33,7 +33,15 @@ export function safeHref(href: string): string | undefined {
 /** Heading levels a component may use, so a page keeps one `h1` (the page header's). */
 export type HeadingLevel = 2 | 3 | 4;
 
-function Heading({ level, class: className, children }: { level: HeadingLevel; class: string; children: ComponentChildren }): JSX.Element {
+function Heading({
+  level,
+  class: className,
+  children,
+}: {
+  level: HeadingLevel;
+  class: string;
+  children: ComponentChildren;
+}): JSX.Element {
   if (level === 3) return <h3 class={className}>{children}</h3>;
   if (level === 4) return <h4 class={className}>{children}</h4>;
   return <h2 class={className}>{children}</h2>;
@@ -53,13 +61,25 @@ export interface CardProps {
 }
 
 /** `.card` with an optional header (title, actions) and a body. */
-export function Card({ title, actions, variant, headingLevel = 2, class: extra, id, children }: CardProps): JSX.Element {
+export function Card({
+  title,
+  actions,
+  variant,
+  headingLevel = 2,
+  class: extra,
+  id,
+  children,
+}: CardProps): JSX.Element {
   const hasHeader = title !== undefined || actions !== undefined;
   return (
     <div class={classNames('card', extra)} id={id}>
       {hasHeader && (
         <div class={classNames('card__header', variant !== undefined && `card__header--${variant}`)}>
-          {title !== undefined && <Heading level={headingLevel} class="card__title">{title}</Heading>}
+          {title !== undefined && (
+            <Heading level={headingLevel} class="card__title">
+              {title}
+            </Heading>
+          )}
           {actions !== undefined && <div class="card__header-actions">{actions}</div>}
         </div>
       )}
@@ -108,19 +128,50 @@ function passThroughAttributes(props: object): Record<string, string | boolean> 
  * rendered without `href` and with `aria-disabled`, so the page still renders but links nowhere.
  */
 export function Button(props: ButtonProps): JSX.Element {
-  const { variant = 'primary', small = false, href, type = 'button', children, id, name, value, title, disabled, form, target } = props;
+  const {
+    variant = 'primary',
+    small = false,
+    href,
+    type = 'button',
+    children,
+    id,
+    name,
+    value,
+    title,
+    disabled,
+    form,
+    target,
+  } = props;
   const className = classNames('btn', `btn--${variant}`, small && 'btn--small', props.class);
   const extra = passThroughAttributes(props);
   if (href !== undefined) {
     const safe = disabled === true ? undefined : safeHref(href);
     if (safe === undefined) {
-      return <a {...extra} class={className} id={id} title={title} role="link" aria-disabled="true">{children}</a>;
+      return (
+        <a {...extra} class={className} id={id} title={title} role="link" aria-disabled="true">
+          {children}
+        </a>
+      );
     }
     const rel = target === '_blank' ? 'noopener noreferrer' : undefined;
-    return <a {...extra} class={className} href={safe} id={id} title={title} target={target} rel={rel}>{children}</a>;
+    return (
+      <a {...extra} class={className} href={safe} id={id} title={title} target={target} rel={rel}>
+        {children}
+      </a>
+    );
   }
   return (
-    <button {...extra} type={type} class={className} id={id} name={name} value={value} title={title} disabled={disabled} form={form}>
+    <button
+      {...extra}
+      type={type}
+      class={className}
+      id={id}
+      name={name}
+      value={value}
+      title={title}
+      disabled={disabled}
+      form={form}
+    >
       {children}
     </button>
   );
@@ -188,11 +239,26 @@ export interface EmptyStateProps {
 }
 
 /** `.empty-state`: what to show instead of an empty list, and how to fill it. */
-export function EmptyState({ title, message, action, actionHref, actionLabel, headingLevel = 2, compact = false }: EmptyStateProps): JSX.Element {
-  const link = actionHref !== undefined && actionLabel !== undefined ? <Button href={actionHref} variant="secondary" small>{actionLabel}</Button> : undefined;
+export function EmptyState({
+  title,
+  message,
+  action,
+  actionHref,
+  actionLabel,
+  headingLevel = 2,
+  compact = false,
+}: EmptyStateProps): JSX.Element {
+  const link =
+    actionHref !== undefined && actionLabel !== undefined ? (
+      <Button href={actionHref} variant="secondary" small>
+        {actionLabel}
+      </Button>
+    ) : undefined;
   return (
     <div class={classNames('empty-state', compact && 'empty-state--compact')}>
-      <Heading level={headingLevel} class="empty-state__title">{title}</Heading>
+      <Heading level={headingLevel} class="empty-state__title">
+        {title}
+      </Heading>
       {message !== undefined && <p class="empty-state__message">{message}</p>}
       {(action !== undefined || link !== undefined) && (
         <div class="empty-state__action">

@@ -43,7 +43,10 @@ function clampDecimals(decimals: number): number {
  * `1,234,567` for 1234567; `1,234.5` for 1234.5; `—` for null, undefined, NaN or infinities.
  * Numeric strings (Postgres `numeric` columns arrive as text) are accepted.
  */
-export function formatNumber(value: number | bigint | string | null | undefined, options: NumberFormatOptions = {}): string {
+export function formatNumber(
+  value: number | bigint | string | null | undefined,
+  options: NumberFormatOptions = {},
+): string {
   const parsed = toNumeric(value);
   if (parsed === undefined) return '—';
   const min = options.decimals === undefined ? 0 : clampDecimals(options.decimals);
@@ -153,7 +156,12 @@ function parseInstant(value: Date | string | number, style: DateTimeStyle): Pars
   const iso = date.toISOString();
   const day = iso.slice(0, 10);
   const minute = iso.slice(11, 16);
-  const texts: Record<DateTimeStyle, string> = { datetime: `${day} ${minute} UTC`, date: day, time: `${minute} UTC`, precise: `${day} ${iso.slice(11, 23)} UTC` };
+  const texts: Record<DateTimeStyle, string> = {
+    datetime: `${day} ${minute} UTC`,
+    date: day,
+    time: `${minute} UTC`,
+    precise: `${day} ${iso.slice(11, 23)} UTC`,
+  };
   const text = texts[style];
   return { iso, text, calendar: false };
 }
@@ -163,7 +171,10 @@ function parseInstant(value: Date | string | number, style: DateTimeStyle): Pars
  * `12:00 UTC` (`time`) or `2026-11-25 12:00:05.123 UTC` (`precise`); a calendar date string
  * (`2026-11-25`) stays as it is; `—` when empty.
  */
-export function formatDateTime(value: Date | string | number | null | undefined, style: DateTimeStyle = 'datetime'): string {
+export function formatDateTime(
+  value: Date | string | number | null | undefined,
+  style: DateTimeStyle = 'datetime',
+): string {
   if (value === null || value === undefined || value === '') return '—';
   return parseInstant(value, style)?.text ?? (typeof value === 'string' ? value : '—');
 }

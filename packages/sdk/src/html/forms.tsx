@@ -38,15 +38,31 @@ function wire(field: FieldBase): FieldWiring {
     invalid: errorId !== undefined ? 'true' : undefined,
     below: (
       <>
-        {hintId !== undefined && <p id={hintId} class="u-text-muted u-text-sm">{field.hint}</p>}
-        {errorId !== undefined && <p id={errorId} class="u-text-danger u-text-sm">{field.error}</p>}
+        {hintId !== undefined && (
+          <p id={hintId} class="u-text-muted u-text-sm">
+            {field.hint}
+          </p>
+        )}
+        {errorId !== undefined && (
+          <p id={errorId} class="u-text-danger u-text-sm">
+            {field.error}
+          </p>
+        )}
       </>
     ),
   };
 }
 
 /** The visible label; the `*` is hidden from screen readers, which announce `required` themselves. */
-function Label({ id, label, required }: { id: string; label: ComponentChildren; required: boolean | undefined }): JSX.Element {
+function Label({
+  id,
+  label,
+  required,
+}: {
+  id: string;
+  label: ComponentChildren;
+  required: boolean | undefined;
+}): JSX.Element {
   return (
     <label class="form-group__label" for={id}>
       {label}
@@ -56,7 +72,8 @@ function Label({ id, label, required }: { id: string; label: ComponentChildren; 
 }
 
 export interface TextFieldProps extends FieldBase {
-  type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'tel' | 'url' | 'date' | 'datetime-local' | 'time' | 'month';
+  type?:
+    'text' | 'email' | 'password' | 'number' | 'search' | 'tel' | 'url' | 'date' | 'datetime-local' | 'time' | 'month';
   value?: string | number | undefined;
   placeholder?: string;
   autocomplete?: string;

@@ -108,11 +108,29 @@ function visiblePages(current: number, last: number): (number | 'gap')[] {
 const STEP_CLASS = 'btn btn--secondary btn--small';
 
 /** A link to another page, or an inert `aria-disabled` span at the ends (or for a refused URL). */
-function PageLink({ href, rel, label, children }: { href: string | undefined; rel?: 'prev' | 'next'; label: string; children: ComponentChildren }): JSX.Element {
+function PageLink({
+  href,
+  rel,
+  label,
+  children,
+}: {
+  href: string | undefined;
+  rel?: 'prev' | 'next';
+  label: string;
+  children: ComponentChildren;
+}): JSX.Element {
   if (href === undefined) {
-    return <span class={STEP_CLASS} aria-disabled="true" aria-label={label}>{children}</span>;
+    return (
+      <span class={STEP_CLASS} aria-disabled="true" aria-label={label}>
+        {children}
+      </span>
+    );
   }
-  return <a class={STEP_CLASS} href={href} rel={rel} aria-label={label}>{children}</a>;
+  return (
+    <a class={STEP_CLASS} href={href} rel={rel} aria-label={label}>
+      {children}
+    </a>
+  );
 }
 
 /**
@@ -129,7 +147,9 @@ export function Pagination({ page, perPage, total, hrefFor, label = 'Pagination'
   const link = (target: number): string | undefined => safeHref(hrefFor(target));
   return (
     <nav class="pagination" aria-label={label}>
-      <p class="pagination__info">{count === 0 ? 'No results' : `Showing ${formatNumber(from)}–${formatNumber(to)} of ${formatNumber(count)}`}</p>
+      <p class="pagination__info">
+        {count === 0 ? 'No results' : `Showing ${formatNumber(from)}–${formatNumber(to)} of ${formatNumber(count)}`}
+      </p>
       <div class="btn-group">
         <PageLink href={current > 1 ? link(current - 1) : undefined} rel="prev" label="Previous page">
           Previous
@@ -138,11 +158,20 @@ export function Pagination({ page, perPage, total, hrefFor, label = 'Pagination'
           if (entry === 'gap') return <span aria-hidden="true">…</span>;
           const href = link(entry);
           const className = classNames('btn', entry === current ? 'btn--primary' : 'btn--ghost', 'btn--small');
-          if (href === undefined) return <span class={className} aria-disabled="true">{entry}</span>;
+          if (href === undefined)
+            return (
+              <span class={className} aria-disabled="true">
+                {entry}
+              </span>
+            );
           return entry === current ? (
-            <a class={className} href={href} aria-current="page" aria-label={`Page ${entry}, current page`}>{entry}</a>
+            <a class={className} href={href} aria-current="page" aria-label={`Page ${entry}, current page`}>
+              {entry}
+            </a>
           ) : (
-            <a class={className} href={href} aria-label={`Page ${entry}`}>{entry}</a>
+            <a class={className} href={href} aria-label={`Page ${entry}`}>
+              {entry}
+            </a>
           );
         })}
         <PageLink href={current < last ? link(current + 1) : undefined} rel="next" label="Next page">

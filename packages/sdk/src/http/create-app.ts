@@ -8,11 +8,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../errors.js';
 import { installErrorHandling } from './error-handler.js';
@@ -110,7 +106,10 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
 
   if (options.rateLimit !== false) {
     const limit: RateLimitOptions = options.rateLimit ?? { max: 500, windowMs: 60_000 };
-    const store = limit.redisUrl === undefined ? undefined : sharedStore(app, limit.redisUrl, limit.nameSpace ?? `hm:${options.service}:rl:`);
+    const store =
+      limit.redisUrl === undefined
+        ? undefined
+        : sharedStore(app, limit.redisUrl, limit.nameSpace ?? `hm:${options.service}:rl:`);
     await app.register(rateLimit, {
       global: true,
       ...(store === undefined ? {} : { store }),

@@ -48,7 +48,8 @@ export function toAppError(error: unknown): AppError {
 
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : codeForStatus(status);
+    const code =
+      fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : codeForStatus(status);
     // Fastify's 4xx messages are written for clients (e.g. "Body cannot be empty ...").
     return new AppError(code, fastifyError.message ?? undefined);
   }

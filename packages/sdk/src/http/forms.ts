@@ -26,7 +26,11 @@ export function parseForm(text: string): FormFields {
 /** Registers the form parser on `app` (and the contexts below it), unless it already has one. */
 export function installFormParser(app: FastifyInstance, options: { bodyLimit?: number } = {}): void {
   if (app.hasContentTypeParser('application/x-www-form-urlencoded')) return;
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: options.bodyLimit ?? DEFAULT_FORM_BODY_LIMIT }, (_request, body, done) => {
-    done(null, parseForm(String(body)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: options.bodyLimit ?? DEFAULT_FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      done(null, parseForm(String(body)));
+    },
+  );
 }

@@ -45,7 +45,11 @@ export function collectApiRoutes(app: FastifyInstance): DocumentedRoute[] {
 /** A zod schema as JSON Schema (draft 2020-12, as OpenAPI 3.1 uses); anything else → undefined. */
 export function zodJsonSchema(schema: unknown, io: 'input' | 'output'): Record<string, unknown> | undefined {
   if (!(schema instanceof z.ZodType)) return undefined;
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return rest;
 }
 
@@ -54,7 +58,12 @@ export function openApiParameters(schema: unknown, location: 'query' | 'path'): 
   const json = zodJsonSchema(schema, 'input');
   const properties = (json?.properties ?? {}) as Record<string, Record<string, unknown>>;
   const required = new Set((json?.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => ({ name, in: location, required: location === 'path' || required.has(name), schema: property }));
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.has(name),
+    schema: property,
+  }));
 }
 
 export interface OpenApiOptions {
@@ -67,7 +76,10 @@ export interface OpenApiOptions {
    * The operation's `requestBody` when it is not JSON (CSV, multipart); `undefined` keeps the
    * default (the body schema as `application/json`, or none).
    */
-  requestBody?: (route: DocumentedRoute, body: Record<string, unknown> | undefined) => Record<string, unknown> | undefined;
+  requestBody?: (
+    route: DocumentedRoute,
+    body: Record<string, unknown> | undefined,
+  ) => Record<string, unknown> | undefined;
 }
 
 /** The OpenAPI document for the collected routes. */
@@ -79,13 +91,17 @@ export function openApiDocument(routes: readonly DocumentedRoute[], options: Ope
     const doc = options.describe?.(route) ?? { summary: route.summary, access: route.access };
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries((schema.response ?? {}) as Record<string, unknown>)) {
-      responses[status] = { description: `HTTP ${status}`, content: { 'application/json': { schema: zodJsonSchema(response, 'output') ?? {} } } };
+      responses[status] = {
+        description: `HTTP ${status}`,
+        content: { 'application/json': { schema: zodJsonSchema(response, 'output') ?? {} } },
+      };
     }
     if (Object.keys(responses).length === 0) responses['200'] = { description: 'See the summary' };
     responses.default = { description: 'An error as application/problem+json (RFC 9457) with a stable `code`' };
     const body = zodJsonSchema(schema.body, 'input');
-    const requestBody = options.requestBody?.(route, body)
-      ?? (body === undefined ? undefined : { required: true, content: { 'application/json': { schema: body } } });
+    const requestBody =
+      options.requestBody?.(route, body) ??
+      (body === undefined ? undefined : { required: true, content: { 'application/json': { schema: body } } });
     paths[path] ??= {};
     paths[path][route.method] = {
       summary: doc.summary ?? `${route.method.toUpperCase()} ${route.url}`,
@@ -99,8 +115,20 @@ export function openApiDocument(routes: readonly DocumentedRoute[], options: Ope
   return {
     openapi: '3.1.0',
     info: options.info,
-    servers: [{ url: options.gatewayPrefix, description: 'through the gateway' }, { url: '/', description: 'direct' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A platform user token, or a service token of the services a route names' } } },
+    servers: [
+      { url: options.gatewayPrefix, description: 'through the gateway' },
+      { url: '/', description: 'direct' },
+    ],
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A platform user token, or a service token of the services a route names',
+        },
+      },
+    },
     paths,
   };
 }

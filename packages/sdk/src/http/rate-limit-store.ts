@@ -24,7 +24,12 @@ interface StoreParams {
 }
 
 type LocalStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => Store;
-type RedisStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key?: string) => Store;
+type RedisStoreCtor = new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key?: string,
+) => Store;
 
 // The plugin has no `exports` map: its stores are reachable as files, the way its own index loads them.
 const require = createRequire(import.meta.url);

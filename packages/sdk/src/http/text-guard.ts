@@ -58,6 +58,10 @@ export function installTextGuard(app: FastifyInstance): void {
       ...findInvalidText(request.body, 'body'),
     ];
     if (errors.length === 0) return done();
-    done(new AppError('validation_failed', 'The request contains a NUL character or text that is not valid Unicode.', { errors }));
+    done(
+      new AppError('validation_failed', 'The request contains a NUL character or text that is not valid Unicode.', {
+        errors,
+      }),
+    );
   });
 }

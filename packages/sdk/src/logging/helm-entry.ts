@@ -40,8 +40,7 @@ export function toHelmEntry(line: string, now: () => number = Date.now): HelmLog
   const message =
     typeof record.msg === 'string' ? record.msg : isRecord(err) && typeof err.message === 'string' ? err.message : '';
   const time = record.time;
-  const timestamp =
-    typeof time === 'string' ? time : new Date(typeof time === 'number' ? time : now()).toISOString();
+  const timestamp = typeof time === 'string' ? time : new Date(typeof time === 'number' ? time : now()).toISOString();
   const userId = record.user_id;
   return {
     level: helmLevel(record.level),
@@ -52,4 +51,3 @@ export function toHelmEntry(line: string, now: () => number = Date.now): HelmLog
     user_id: typeof userId === 'string' || typeof userId === 'number' ? String(userId) : null,
   };
 }
-

@@ -17,7 +17,14 @@ export const LEVEL_TABLE = [
 type LevelRow = (typeof LEVEL_TABLE)[number];
 
 /** The log levels a service accepts in LOG_LEVEL (pino's names), most severe first. */
-export const LOG_LEVELS = LEVEL_TABLE.map((row) => row.name).reverse() as ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+export const LOG_LEVELS = LEVEL_TABLE.map((row) => row.name).reverse() as [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+];
 export type LogLevel = LevelRow['name'];
 
 /** Helm's level names, lowest first (its filter "at least" keeps a suffix of this list). */
@@ -30,7 +37,10 @@ const ALIASES: Readonly<Record<string, LogLevel>> = { warning: 'warn', critical:
 function rowOf(level: unknown): LevelRow | undefined {
   if (typeof level === 'number') {
     // pino's custom levels fall between the named ones: a number counts as the named level below it.
-    return [...LEVEL_TABLE].reverse().find((row) => level >= row.severity) ?? (Number.isFinite(level) ? LEVEL_TABLE[0] : undefined);
+    return (
+      [...LEVEL_TABLE].reverse().find((row) => level >= row.severity) ??
+      (Number.isFinite(level) ? LEVEL_TABLE[0] : undefined)
+    );
   }
   if (typeof level !== 'string') return undefined;
   const word = level.toLowerCase();

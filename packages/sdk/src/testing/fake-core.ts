@@ -156,7 +156,8 @@ export async function startFakeCore(options: FakeCoreOptions): Promise<FakeCore>
     try {
       const principal = await verifier.verify(token['token']);
       if (principal.kind !== 'user') return sendJson(res, 200, { valid: false, reason: 'invalid' });
-      if (revocations.some((entry) => entry.jti === principal.user.jti)) return sendJson(res, 200, { valid: false, reason: 'revoked' });
+      if (revocations.some((entry) => entry.jti === principal.user.jti))
+        return sendJson(res, 200, { valid: false, reason: 'revoked' });
       return sendJson(res, 200, { valid: true, claims: principal.user });
     } catch (error) {
       const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;

@@ -52,7 +52,10 @@ async function startFallbackServer(): Promise<string> {
 /** Creates a fresh, uniquely named database on the test server. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const serverUrl = await testServerUrl();
-  const slug = label.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40);
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .slice(0, 40);
   const name = `t_${slug}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl, application_name: 'hivematrix-test-db' });
   await admin.connect();

@@ -8,7 +8,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../src/errors.js';
 import { createLocalKeySet } from '../../src/auth/key-set.js';
 import { createTokenVerifier } from '../../src/auth/verify.js';
-import { authPlugin, authenticate, currentUser, requireAuth, requireRole, requireService, requireUser } from '../../src/auth/guards.js';
+import {
+  authPlugin,
+  authenticate,
+  currentUser,
+  requireAuth,
+  requireRole,
+  requireService,
+  requireUser,
+} from '../../src/auth/guards.js';
 import { createTestKeys } from '../../src/testing/keys.js';
 import type { TestKeys } from '../../src/testing/keys.js';
 
@@ -32,22 +40,34 @@ async function buildTestApp(keys: TestKeys): Promise<FastifyInstance> {
     service: request.service,
   });
   app.get('/user', { preHandler: requireUser() }, (request, reply) => reply.send(who(request)));
-  app.get('/page', { preHandler: requireUser({ page: true }) }, (request, reply) => reply.send({ name: currentUser(request).name }));
+  app.get('/page', { preHandler: requireUser({ page: true }) }, (request, reply) =>
+    reply.send({ name: currentUser(request).name }),
+  );
   app.get('/admin', { preHandler: requireRole(['admin']) }, (request, reply) => reply.send(who(request)));
-  app.get('/admin-page', { preHandler: requireRole(['admin'], { page: true }) }, (request, reply) => reply.send(who(request)));
-  app.get('/admin-or-codex', { preHandler: requireRole(['admin'], { services: ['helm'] }) }, (request, reply) => reply.send(who(request)));
-  app.get('/data', { preHandler: requireAuth({ services: ['helm', 'ledger'] }) }, (request, reply) => reply.send(who(request)));
-  app.get('/ledger-only', { preHandler: requireAuth({ services: ['ledger'] }) }, (request, reply) => reply.send(who(request)));
+  app.get('/admin-page', { preHandler: requireRole(['admin'], { page: true }) }, (request, reply) =>
+    reply.send(who(request)),
+  );
+  app.get('/admin-or-codex', { preHandler: requireRole(['admin'], { services: ['helm'] }) }, (request, reply) =>
+    reply.send(who(request)),
+  );
+  app.get('/data', { preHandler: requireAuth({ services: ['helm', 'ledger'] }) }, (request, reply) =>
+    reply.send(who(request)),
+  );
+  app.get('/ledger-only', { preHandler: requireAuth({ services: ['ledger'] }) }, (request, reply) =>
+    reply.send(who(request)),
+  );
   app.get('/ledger-service', { preHandler: requireService(['ledger']) }, (request, reply) => reply.send(who(request)));
   app.get('/any', { preHandler: requireAuth() }, (request, reply) => reply.send(who(request)));
-  app.get('/billing', { preHandler: requireAuth({ roles: ['admin', 'billing'] }) }, (request, reply) => reply.send(who(request)));
+  app.get('/billing', { preHandler: requireAuth({ roles: ['admin', 'billing'] }) }, (request, reply) =>
+    reply.send(who(request)),
+  );
   app.get('/optional', async (request) => ({ kind: (await authenticate(request))?.kind ?? 'anonymous' }));
   // Guards compose with a schema type provider.
-  app.withTypeProvider<ZodTypeProvider>().post(
-    '/typed',
-    { preHandler: requireUser(), schema: { body: z.object({ note: z.string() }) } },
-    (request, reply) => reply.send({ note: request.body.note, by: currentUser(request).sub }),
-  );
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .post('/typed', { preHandler: requireUser(), schema: { body: z.object({ note: z.string() }) } }, (request, reply) =>
+      reply.send({ note: request.body.note, by: currentUser(request).sub }),
+    );
   await app.ready();
   return app;
 }
@@ -64,7 +84,10 @@ describe('route guards', () => {
     tokens = {
       technician: await keys.mintUserToken({ preferred_username: 'tech' }, opts),
       client: await keys.mintUserToken({ preferred_username: 'cli', permission_level: 'client', groups: [] }, opts),
-      admin: await keys.mintUserToken({ preferred_username: 'boss', permission_level: 'admin', groups: ['admins'] }, opts),
+      admin: await keys.mintUserToken(
+        { preferred_username: 'boss', permission_level: 'admin', groups: ['admins'] },
+        opts,
+      ),
       billing: await keys.mintUserToken({ preferred_username: 'bill', permission_level: 'billing' }, opts),
       helm: await keys.mintServiceToken('helm', 'codex', opts),
       ledger: await keys.mintServiceToken('ledger', 'codex', opts),
@@ -177,7 +200,10 @@ describe('requireService', () => {
         (await app.inject({ url: '/ledger-service', headers: { authorization: `Bearer ${token}` } })).statusCode;
       assert.equal(await call(await keys.mintServiceToken('ledger', 'codex', { now: NOW })), 200);
       assert.equal(await call(await keys.mintServiceToken('helm', 'codex', { now: NOW })), 403);
-      assert.equal(await call(await keys.mintUserToken({ permission_level: 'admin', groups: ['admins'] }, { now: NOW })), 403);
+      assert.equal(
+        await call(await keys.mintUserToken({ permission_level: 'admin', groups: ['admins'] }, { now: NOW })),
+        403,
+      );
     } finally {
       await app.close();
     }

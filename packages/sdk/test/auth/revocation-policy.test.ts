@@ -32,7 +32,10 @@ async function rig(keys: TestKeys, options: { feedDownAtStart?: boolean; graceMs
   const core = await startFakeCore({ keys, serviceSecrets: { codex: SECRET }, heartbeatMs: 50 });
   if (options.feedDownAtStart === true) core.setFeedDown(true);
   const logs: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) },
+  );
   const client = createServiceClient({ serviceName: 'codex', secret: SECRET, coreUrl: core.url, services: {} });
   const feed = createRevocationFeed({
     coreUrl: core.url,
@@ -55,7 +58,13 @@ async function rig(keys: TestKeys, options: { feedDownAtStart?: boolean; graceMs
   });
   feed.start();
   const app = await createServiceApp({ service: 'codex', logger, verifier, trustedProxies: [], rateLimit: false });
-  registerHealthRoute(app, createHealthCheck({ service: 'codex', statfs: () => Promise.resolve({ blocks: 100, bsize: 4096, bfree: 90, bavail: 90 }) }));
+  registerHealthRoute(
+    app,
+    createHealthCheck({
+      service: 'codex',
+      statfs: () => Promise.resolve({ blocks: 100, bsize: 4096, bfree: 90, bavail: 90 }),
+    }),
+  );
   app.get('/me', { preHandler: requireUser() }, (request) => ({ sub: request.user?.sub }));
   await app.ready();
   return {
@@ -72,11 +81,17 @@ async function rig(keys: TestKeys, options: { feedDownAtStart?: boolean; graceMs
 }
 
 async function me(app: ServiceApp, token: string): Promise<{ status: number; code: unknown }> {
-  const response = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const response = await app.inject({
+    method: 'GET',
+    url: '/me',
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
   return { status: response.statusCode, code: response.json<{ code?: unknown }>().code };
 }
 
-async function feedCheck(app: ServiceApp): Promise<{ httpStatus: number; status: string; check: Record<string, unknown> }> {
+async function feedCheck(
+  app: ServiceApp,
+): Promise<{ httpStatus: number; status: string; check: Record<string, unknown> }> {
   const response = await app.inject({ method: 'GET', url: '/health' });
   const body = response.json<{ status: string; checks: { revocation_feed: Record<string, unknown> } }>();
   return { httpStatus: response.statusCode, status: body.status, check: body.checks.revocation_feed };
@@ -119,63 +134,70 @@ describe('revocation never fails open', () => {
     }
   });
 
-  it('trusts the local set within the grace, then asks core about tokens older than the outage', { timeout: 10_000 }, async () => {
-    const r = await rig(keys, { graceMs: 300 });
-    try {
-      await r.feed.ready();
-      await r.core.waitForStreams(1);
-      const kept = await keys.mintUserToken({ iat: Math.floor(Date.now() / 1000) - 5 });
-      const revokedJti = 'session-revoked-during-the-outage';
-      const revoked = await keys.mintUserToken({ jti: revokedJti, iat: Math.floor(Date.now() / 1000) - 5 });
-      assert.equal((await me(r.app, revoked)).status, 200);
+  it(
+    'trusts the local set within the grace, then asks core about tokens older than the outage',
+    { timeout: 10_000 },
+    async () => {
+      const r = await rig(keys, { graceMs: 300 });
+      try {
+        await r.feed.ready();
+        await r.core.waitForStreams(1);
+        const kept = await keys.mintUserToken({ iat: Math.floor(Date.now() / 1000) - 5 });
+        const revokedJti = 'session-revoked-during-the-outage';
+        const revoked = await keys.mintUserToken({ jti: revokedJti, iat: Math.floor(Date.now() / 1000) - 5 });
+        assert.equal((await me(r.app, revoked)).status, 200);
 
-      r.core.setFeedDown(true);
-      r.core.revoke(revokedJti); // the feed cannot hear of it
-      await until(() => r.feed.status().state === 'down');
-      const down = await feedCheck(r.app);
-      assert.equal(down.status, 'degraded');
-      assert.equal(down.check['state'], 'down');
-      assert.equal(down.check['strict'], false);
-      // Within the grace the local set decides (a short blip must not log everybody out).
-      assert.equal((await me(r.app, revoked)).status, 200);
-      assert.equal(r.core.validateRequests, 0);
+        r.core.setFeedDown(true);
+        r.core.revoke(revokedJti); // the feed cannot hear of it
+        await until(() => r.feed.status().state === 'down');
+        const down = await feedCheck(r.app);
+        assert.equal(down.status, 'degraded');
+        assert.equal(down.check['state'], 'down');
+        assert.equal(down.check['strict'], false);
+        // Within the grace the local set decides (a short blip must not log everybody out).
+        assert.equal((await me(r.app, revoked)).status, 200);
+        assert.equal(r.core.validateRequests, 0);
 
-      await new Promise((resolve) => setTimeout(resolve, 350));
-      const refused = await me(r.app, revoked);
-      assert.equal(refused.status, 401);
-      assert.equal(refused.code, 'token_revoked');
-      assert.equal((await me(r.app, kept)).status, 200);
-      const requestsSoFar = r.core.validateRequests;
-      assert.equal(requestsSoFar, 2);
-      // A confirmation is reused briefly rather than asked again on every request.
-      assert.equal((await me(r.app, kept)).status, 200);
-      assert.equal(r.core.validateRequests, requestsSoFar);
-      assert.equal((await feedCheck(r.app)).check['strict'], true);
-      assert.ok(r.logs.some((line) => line.level === 40 && /longer than the grace/.test(line.msg)), 'the strict mode is logged');
+        await new Promise((resolve) => setTimeout(resolve, 350));
+        const refused = await me(r.app, revoked);
+        assert.equal(refused.status, 401);
+        assert.equal(refused.code, 'token_revoked');
+        assert.equal((await me(r.app, kept)).status, 200);
+        const requestsSoFar = r.core.validateRequests;
+        assert.equal(requestsSoFar, 2);
+        // A confirmation is reused briefly rather than asked again on every request.
+        assert.equal((await me(r.app, kept)).status, 200);
+        assert.equal(r.core.validateRequests, requestsSoFar);
+        assert.equal((await feedCheck(r.app)).check['strict'], true);
+        assert.ok(
+          r.logs.some((line) => line.level === 40 && /longer than the grace/.test(line.msg)),
+          'the strict mode is logged',
+        );
 
-      // A token issued after the outage was noticed comes from a session core still refreshed.
-      const fresh = await keys.mintUserToken({ iat: Math.floor(Date.now() / 1000) + 1 });
-      assert.equal((await me(r.app, fresh)).status, 200);
-      assert.equal(r.core.validateRequests, requestsSoFar);
+        // A token issued after the outage was noticed comes from a session core still refreshed.
+        const fresh = await keys.mintUserToken({ iat: Math.floor(Date.now() / 1000) + 1 });
+        assert.equal((await me(r.app, fresh)).status, 200);
+        assert.equal(r.core.validateRequests, requestsSoFar);
 
-      // Core unreachable as well: fail closed with 503, never open.
-      r.core.setValidateDown(true);
-      await new Promise((resolve) => setTimeout(resolve, 60)); // past the confirmation cache
-      const unavailable = await me(r.app, kept);
-      assert.equal(unavailable.status, 503);
-      assert.equal(unavailable.code, 'service_unavailable');
+        // Core unreachable as well: fail closed with 503, never open.
+        r.core.setValidateDown(true);
+        await new Promise((resolve) => setTimeout(resolve, 60)); // past the confirmation cache
+        const unavailable = await me(r.app, kept);
+        assert.equal(unavailable.status, 503);
+        assert.equal(unavailable.code, 'service_unavailable');
 
-      // The feed comes back: it replays the revocation, and old tokens pass locally again.
-      r.core.setValidateDown(false);
-      r.core.setFeedDown(false);
-      await until(() => r.feed.status().state === 'live');
-      assert.equal(r.feed.isRevoked(revokedJti), true);
-      const before = r.core.validateRequests;
-      assert.equal((await me(r.app, kept)).status, 200);
-      assert.equal(r.core.validateRequests, before);
-      assert.equal((await feedCheck(r.app)).status, 'healthy');
-    } finally {
-      await r.close();
-    }
-  });
+        // The feed comes back: it replays the revocation, and old tokens pass locally again.
+        r.core.setValidateDown(false);
+        r.core.setFeedDown(false);
+        await until(() => r.feed.status().state === 'live');
+        assert.equal(r.feed.isRevoked(revokedJti), true);
+        const before = r.core.validateRequests;
+        assert.equal((await me(r.app, kept)).status, 200);
+        assert.equal(r.core.validateRequests, before);
+        assert.equal((await feedCheck(r.app)).status, 'healthy');
+      } finally {
+        await r.close();
+      }
+    },
+  );
 });

@@ -9,7 +9,8 @@ import { startFakeCore } from '../../src/testing/fake-core.js';
 import type { FakeCore } from '../../src/testing/fake-core.js';
 
 /** The URL a fetch was called with. */
-const urlOf = (input: string | URL | Request): string => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+const urlOf = (input: string | URL | Request): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 
 const SECRET = 'codex-secret-for-tests';
 
@@ -36,7 +37,11 @@ describe('revocation feed against a fake core', () => {
   });
 
   async function setup(options: Partial<RevocationFeedOptions> = {}, heartbeatMs?: number) {
-    core = await startFakeCore({ keys, serviceSecrets: { codex: SECRET }, ...(heartbeatMs === undefined ? {} : { heartbeatMs }) });
+    core = await startFakeCore({
+      keys,
+      serviceSecrets: { codex: SECRET },
+      ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    });
     const client = createServiceClient({ serviceName: 'codex', secret: SECRET, coreUrl: core.url, services: {} });
     const feed = createRevocationFeed({
       coreUrl: core.url,
@@ -171,7 +176,7 @@ describe('revocation feed against a fake core', () => {
 });
 
 describe('revocation feed protocol edge cases', () => {
-  it('starts over from 0 when core\'s sequence goes back', { timeout: 5000 }, async () => {
+  it("starts over from 0 when core's sequence goes back", { timeout: 5000 }, async () => {
     const sinces: string[] = [];
     let catchUps = 0;
     const exp = Math.floor(Date.now() / 1000) + 3600;
@@ -179,7 +184,11 @@ describe('revocation feed protocol edge cases', () => {
       const url = new URL(urlOf(input));
       if (url.pathname.endsWith('/stream')) {
         // A stream that ends at once, so the feed reconnects and catches up again.
-        return Promise.resolve(new Response(new ReadableStream({ start: (c) => c.close() }), { headers: { 'content-type': 'text/event-stream' } }));
+        return Promise.resolve(
+          new Response(new ReadableStream({ start: (c) => c.close() }), {
+            headers: { 'content-type': 'text/event-stream' },
+          }),
+        );
       }
       sinces.push(url.searchParams.get('since') ?? '');
       catchUps += 1;
@@ -191,7 +200,12 @@ describe('revocation feed protocol edge cases', () => {
             : { seq: 1, revocations: [{ seq: 1, jti: 'new', exp }] };
       return Promise.resolve(Response.json(body));
     };
-    const feed = createRevocationFeed({ coreUrl: 'http://core.invalid', getToken: () => Promise.resolve('t'), fetch: fakeFetch, reconnectDelayMs: 1 });
+    const feed = createRevocationFeed({
+      coreUrl: 'http://core.invalid',
+      getToken: () => Promise.resolve('t'),
+      fetch: fakeFetch,
+      reconnectDelayMs: 1,
+    });
     const arrived = nextRevoked(feed, 'new');
     feed.start();
     await arrived;
@@ -226,7 +240,12 @@ describe('revocation feed protocol edge cases', () => {
       }
       return Promise.resolve(Response.json({ seq: 0, revocations: [] }));
     };
-    const feed = createRevocationFeed({ coreUrl: 'http://core.invalid', getToken: () => Promise.resolve('t'), fetch: fakeFetch, now: () => now });
+    const feed = createRevocationFeed({
+      coreUrl: 'http://core.invalid',
+      getToken: () => Promise.resolve('t'),
+      fetch: fakeFetch,
+      now: () => now,
+    });
     const arrived = nextRevoked(feed, 'good');
     feed.start();
     await arrived;

@@ -37,7 +37,11 @@ function parseIn(chunks: string[]): SseEvent[] {
 }
 
 describe('createSseParser', () => {
-  for (const [name, eol] of [['LF', '\n'], ['CRLF', '\r\n'], ['CR', '\r']] as const) {
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+  ] as const) {
     it(`parses ${name} line endings split at every position`, () => {
       const text = STREAM.join(eol);
       assert.deepEqual(parseIn([text]), EXPECTED);

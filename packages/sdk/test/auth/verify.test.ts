@@ -62,15 +62,31 @@ describe('createTokenVerifier', () => {
   });
 
   it('rejects alg none', async () => {
-    const payload = { iss: 'hivematrix-core', aud: 'hivematrix', sub: 'x', name: 'n', email: '', preferred_username: 'x',
-      permission_level: 'admin', groups: [], jti: 'j', iat: NOW / 1000, exp: NOW / 1000 + 3600 };
+    const payload = {
+      iss: 'hivematrix-core',
+      aud: 'hivematrix',
+      sub: 'x',
+      name: 'n',
+      email: '',
+      preferred_username: 'x',
+      permission_level: 'admin',
+      groups: [],
+      jti: 'j',
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 3600,
+    };
     const token = `${b64url({ alg: 'none', typ: 'JWT', kid: keys.kid })}.${b64url(payload)}.`;
     await rejectsWith(verifier().verify(token), 'token_invalid');
   });
 
   it('rejects HS256 signed with the public key as the HMAC secret', async () => {
     const pem = await exportSPKI(keys.publicKey);
-    const claims = JSON.parse(Buffer.from((await keys.mintUserToken({ permission_level: 'admin' }, { now: NOW })).split('.')[1] ?? '', 'base64url').toString()) as unknown;
+    const claims = JSON.parse(
+      Buffer.from(
+        (await keys.mintUserToken({ permission_level: 'admin' }, { now: NOW })).split('.')[1] ?? '',
+        'base64url',
+      ).toString(),
+    ) as unknown;
     for (const secret of [pem, JSON.stringify(keys.publicJwk), keys.publicJwk.n ?? '']) {
       const input = `${b64url({ alg: 'HS256', typ: 'JWT', kid: keys.kid })}.${b64url(claims)}`;
       const token = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
@@ -89,7 +105,10 @@ describe('createTokenVerifier', () => {
 
   it('rejects a wrong issuer and a wrong audience', async () => {
     await rejectsWith(verifier().verify(await keys.mintUserToken({ iss: 'evil' }, { now: NOW })), 'token_invalid');
-    await rejectsWith(verifier().verify(await keys.mintUserToken({ aud: 'other-platform' }, { now: NOW })), 'token_invalid');
+    await rejectsWith(
+      verifier().verify(await keys.mintUserToken({ aud: 'other-platform' }, { now: NOW })),
+      'token_invalid',
+    );
     // A user token addressed only to this service is not a platform token.
     await rejectsWith(verifier().verify(await keys.mintUserToken({ aud: 'codex' }, { now: NOW })), 'token_invalid');
   });
@@ -101,7 +120,9 @@ describe('createTokenVerifier', () => {
   });
 
   it('rejects a tampered payload', async () => {
-    const [header, payload, signature] = (await keys.mintUserToken({ permission_level: 'client' }, { now: NOW })).split('.');
+    const [header, payload, signature] = (await keys.mintUserToken({ permission_level: 'client' }, { now: NOW })).split(
+      '.',
+    );
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
     claims['permission_level'] = 'admin';
     await rejectsWith(verifier().verify(`${header}.${b64url(claims)}.${signature}`), 'token_invalid');
@@ -109,15 +130,24 @@ describe('createTokenVerifier', () => {
 
   it('rejects a user token without jti, and malformed claims', async () => {
     await rejectsWith(verifier().verify(await keys.mintUserToken({ jti: undefined }, { now: NOW })), 'token_invalid');
-    await rejectsWith(verifier().verify(await keys.mintUserToken({ permission_level: 'root' as 'admin' }, { now: NOW })), 'token_invalid');
+    await rejectsWith(
+      verifier().verify(await keys.mintUserToken({ permission_level: 'root' as 'admin' }, { now: NOW })),
+      'token_invalid',
+    );
     await rejectsWith(verifier().verify(await keys.mintUserToken({ exp: undefined }, { now: NOW })), 'token_invalid');
   });
 
   it('rejects a service token for another service, or whose target differs from its aud', async () => {
     await rejectsWith(verifier().verify(await keys.mintServiceToken('helm', 'ledger', { now: NOW })), 'token_invalid');
-    const mismatched = await keys.mintServiceToken('helm', 'codex', { now: NOW, overrides: { target_service: 'ledger' } });
+    const mismatched = await keys.mintServiceToken('helm', 'codex', {
+      now: NOW,
+      overrides: { target_service: 'ledger' },
+    });
     await rejectsWith(verifier().verify(mismatched), 'token_invalid');
-    const platformWide = await keys.mintServiceToken('helm', 'codex', { now: NOW, overrides: { aud: ['hivematrix', 'codex'] } });
+    const platformWide = await keys.mintServiceToken('helm', 'codex', {
+      now: NOW,
+      overrides: { aud: ['hivematrix', 'codex'] },
+    });
     await rejectsWith(verifier().verify(platformWide), 'token_invalid');
   });
 
@@ -174,7 +204,8 @@ describe('createCoreKeySet (remote)', () => {
         serviceName: 'codex',
       });
       const stranger = await createTestKeys('k-unknown');
-      for (let i = 0; i < 5; i += 1) await rejectsWith(verifier.verify(await stranger.mintUserToken()), 'token_invalid');
+      for (let i = 0; i < 5; i += 1)
+        await rejectsWith(verifier.verify(await stranger.mintUserToken()), 'token_invalid');
       assert.equal(core.jwksRequests, 1);
     } finally {
       await core.close();

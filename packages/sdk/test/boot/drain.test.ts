@@ -20,9 +20,14 @@ interface Running {
 }
 
 async function startFixture(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const output: string[] = [];
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, at: Date.now() })),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
@@ -36,7 +41,11 @@ async function startFixture(env: Record<string, string>): Promise<Running> {
 }
 
 /** GET with a fresh connection; resolves with the status, the body and whether the body ended cleanly. */
-function get(port: number, pathName: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; clean: boolean }> {
+function get(
+  port: number,
+  pathName: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; clean: boolean }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: pathName, headers, agent: false }, (res) => {
       let body = '';
@@ -56,16 +65,19 @@ async function openStream(port: number): Promise<{ ended: Promise<{ clean: boole
   let first!: () => void;
   const firstEvent = new Promise<void>((resolve) => (first = resolve));
   const ended = new Promise<{ clean: boolean; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/events', headers: { accept: 'text/event-stream' }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.includes('event: hello')) first();
-      });
-      res.on('end', () => resolve({ clean: true, body }));
-      res.on('aborted', () => resolve({ clean: false, body }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: '/events', headers: { accept: 'text/event-stream' }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          if (body.includes('event: hello')) first();
+        });
+        res.on('end', () => resolve({ clean: true, body }));
+        res.on('aborted', () => resolve({ clean: false, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -88,7 +100,10 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
 
     const during = await get(running.port, '/health');
     assert.equal(during.status, 503);
-    const body = JSON.parse(during.body) as { status: string; checks: { draining?: { status: string; state: string; since: string } } };
+    const body = JSON.parse(during.body) as {
+      status: string;
+      checks: { draining?: { status: string; state: string; since: string } };
+    };
     assert.equal(body.status, 'unhealthy');
     assert.equal(body.checks.draining?.state, 'draining');
     assert.equal(body.checks.draining?.status, 'unhealthy');

@@ -24,19 +24,28 @@ describe('npm run build: bundles that find their files', () => {
       [
         "import path from 'node:path';",
         "import { readFileSync } from 'node:fs';",
-        "export const here = import.meta.dirname;",
-        "export const url = import.meta.url;",
+        'export const here = import.meta.dirname;',
+        'export const url = import.meta.url;',
         "export const asset = readFileSync(path.resolve(import.meta.dirname, '../../../static/board.js'), 'utf8');",
       ].join('\n'),
     );
     // pg is CommonJS: compiled into the ES bundle, its require() calls must still work.
-    await writeFile(path.join(dir, 'src', 'main.ts'), "import pg from 'pg';\nexport { here, url, asset } from './routes/assets/index.js';\nexport const hasPool = typeof pg.Pool === 'function';\nexport const mainDir = import.meta.dirname;\n");
+    await writeFile(
+      path.join(dir, 'src', 'main.ts'),
+      "import pg from 'pg';\nexport { here, url, asset } from './routes/assets/index.js';\nexport const hasPool = typeof pg.Pool === 'function';\nexport const mainDir = import.meta.dirname;\n",
+    );
     await buildTarget({ dir, entries: ['src/main.ts'] });
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('gives each bundled module its source file\'s folder and URL', async () => {
-    const built = (await import(pathToFileURL(path.join(dir, 'dist', 'main.js')).href)) as { here: string; url: string; asset: string; hasPool: boolean; mainDir: string };
+  it("gives each bundled module its source file's folder and URL", async () => {
+    const built = (await import(pathToFileURL(path.join(dir, 'dist', 'main.js')).href)) as {
+      here: string;
+      url: string;
+      asset: string;
+      hasPool: boolean;
+      mainDir: string;
+    };
     assert.equal(built.here, path.join(dir, 'src', 'routes', 'assets'));
     assert.equal(built.url, pathToFileURL(path.join(dir, 'src', 'routes', 'assets', 'index.ts')).href);
     assert.equal(built.mainDir, path.join(dir, 'src'));

@@ -63,7 +63,9 @@ describe('env value helpers', () => {
   });
 
   it('envValue builds a custom variable type', () => {
-    const zEven = envValue('an even number', (raw) => (/^\d+$/.test(raw) && Number(raw) % 2 === 0 ? Number(raw) : undefined));
+    const zEven = envValue('an even number', (raw) =>
+      /^\d+$/.test(raw) && Number(raw) % 2 === 0 ? Number(raw) : undefined,
+    );
     assert.equal(ok(zEven, '4'), 4);
     assert.match(rejects(zEven, '3'), /^expected an even number$/);
   });
@@ -75,7 +77,10 @@ describe('env value helpers', () => {
   });
 
   it('SERVICE_SECRET needs 32 characters and TRUSTED_PROXIES only IPs or CIDR ranges', () => {
-    const schema = z.object({ SERVICE_SECRET: baseServiceEnv.SERVICE_SECRET, TRUSTED_PROXIES: baseServiceEnv.TRUSTED_PROXIES });
+    const schema = z.object({
+      SERVICE_SECRET: baseServiceEnv.SERVICE_SECRET,
+      TRUSTED_PROXIES: baseServiceEnv.TRUSTED_PROXIES,
+    });
     assert.ok(!schema.safeParse({ SERVICE_SECRET: 'x'.repeat(31) }).success);
     assert.ok(schema.safeParse({ SERVICE_SECRET: 'x'.repeat(32) }).success);
     assert.ok(!schema.safeParse({ TRUSTED_PROXIES: '10.0.0.0/33' }).success);

@@ -74,17 +74,26 @@ describe('loadConfig', () => {
     const lines = error.message.split('\n');
     assert.match(lines[0] ?? '', /Invalid configuration \(5 problems\)/);
     assert.ok(lines.includes('  PORT: expected a whole number from 1 to 65535, got "abc"'), error.message);
-    assert.ok(lines.some((line) => /^ {2}LOG_LEVEL: expected one of fatal, .*, got "loud"$/.test(line)), error.message);
+    assert.ok(
+      lines.some((line) => /^ {2}LOG_LEVEL: expected one of fatal, .*, got "loud"$/.test(line)),
+      error.message,
+    );
     assert.ok(lines.some((line) => /^ {2}SERVICE_NAME: expected a lowercase name.*got "Bad Name"$/.test(line)));
-    assert.ok(lines.some((line) => /^ {2}TRUSTED_PROXIES: .*item 2 is not/.test(line)), error.message);
+    assert.ok(
+      lines.some((line) => /^ {2}TRUSTED_PROXIES: .*item 2 is not/.test(line)),
+      error.message,
+    );
     assert.ok(
       lines.includes('  DATABASE_URL: required but not set (PostgreSQL URL of the service database)'),
       error.message,
     );
-    assert.deepEqual(
-      error.issues.map((issue) => issue.variable).sort(),
-      ['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SERVICE_NAME', 'TRUSTED_PROXIES'],
-    );
+    assert.deepEqual(error.issues.map((issue) => issue.variable).sort(), [
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'SERVICE_NAME',
+      'TRUSTED_PROXIES',
+    ]);
   });
 
   it('rejects out-of-range and non-integer ports', () => {
@@ -99,7 +108,9 @@ describe('loadConfig', () => {
   it('never prints the value of a variable whose name looks secret', () => {
     const secretSchema = z.object({
       SERVICE_SECRET: baseServiceEnv.SERVICE_SECRET,
-      DB_PASSWORD: z.string().refine((value) => value.length > 20, { error: (issue) => `too short: ${String(issue.input)}` }),
+      DB_PASSWORD: z
+        .string()
+        .refine((value) => value.length > 20, { error: (issue) => `too short: ${String(issue.input)}` }),
       API_TOKEN: z.enum(['a', 'b']),
       DATABASE_URL: z.url().refine(() => false, { error: 'not accepted' }),
     });
@@ -127,7 +138,14 @@ describe('loadConfig', () => {
     const file = path.join(dir, '.env');
     await writeFile(
       file,
-      ['SERVICE_NAME=template', 'PORT=6001', 'LOG_LEVEL=debug', 'DATABASE_URL="postgres://h/fromfile"', '# comment', ''].join('\n'),
+      [
+        'SERVICE_NAME=template',
+        'PORT=6001',
+        'LOG_LEVEL=debug',
+        'DATABASE_URL="postgres://h/fromfile"',
+        '# comment',
+        '',
+      ].join('\n'),
     );
     const config = loadConfig(schema, { env: { PORT: '6002', LOG_LEVEL: undefined }, envFile: file });
     assert.equal(config.PORT, 6002);

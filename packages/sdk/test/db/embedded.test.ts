@@ -50,7 +50,10 @@ describe('startEmbeddedPostgres', () => {
       assert.ok(Number(settings?.version) >= 180000, 'PostgreSQL 18');
       assert.equal(settings?.encoding, 'UTF8');
       await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives restarts')");
-      assert.ok(logger.records.some((r) => r.level === 'debug' && /ready to accept connections/.test(r.msg ?? '')), 'server log routed to debug');
+      assert.ok(
+        logger.records.some((r) => r.level === 'debug' && /ready to accept connections/.test(r.msg ?? '')),
+        'server log routed to debug',
+      );
       if (process.getuid?.() === 0) {
         const owner = (await stat(path.join(dataDir, 'PG_VERSION'))).uid;
         assert.notEqual(owner, 0, 'as root, the cluster belongs to the postgres user');
@@ -78,7 +81,10 @@ describe('startEmbeddedPostgres', () => {
           const again = await startEmbeddedPostgres({ dataDir, superuserPassword, logger });
           try {
             const stale = logger.records.filter((r) => r.level === 'warn').slice(warnings);
-            assert.ok(stale.some((r) => /stale postmaster\.pid/.test(r.msg ?? '')), `pid ${String(pid)} treated as stale`);
+            assert.ok(
+              stale.some((r) => /stale postmaster\.pid/.test(r.msg ?? '')),
+              `pid ${String(pid)} treated as stale`,
+            );
             assert.deepEqual(await query(again.url, 'SELECT v FROM kept'), [{ v: 'survives restarts' }]);
           } finally {
             await again.stop();

@@ -11,7 +11,10 @@ export interface LogRecord {
 }
 
 /** A logger that keeps what it is told, and can wake a test when a matching line arrives. */
-export function recordingLogger(): DbLogger & { records: LogRecord[]; next(level: LogRecord['level']): Promise<LogRecord> } {
+export function recordingLogger(): DbLogger & {
+  records: LogRecord[];
+  next(level: LogRecord['level']): Promise<LogRecord>;
+} {
   const records: LogRecord[] = [];
   const waiters: { level: LogRecord['level']; resolve: (record: LogRecord) => void }[] = [];
   const log = (level: LogRecord['level']) => (obj: object, msg?: string) => {

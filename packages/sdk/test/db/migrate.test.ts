@@ -102,7 +102,10 @@ describe('migrate', () => {
         return true;
       });
       // Nothing ran: neither a re-run of the edited file nor the pending one after it.
-      assert.deepEqual((await recorded(pool)).map((r) => r.name), ['0001_create.sql']);
+      assert.deepEqual(
+        (await recorded(pool)).map((r) => r.name),
+        ['0001_create.sql'],
+      );
       assert.equal(await scalar(pool, "SELECT to_regclass('later')"), null);
     });
   });
@@ -110,7 +113,8 @@ describe('migrate', () => {
   it('rolls a failing migration back entirely and names the file; earlier files stay applied', async () => {
     const files = {
       '0001_good.sql': 'CREATE TABLE good (id int);',
-      '0002_broken.sql': 'CREATE TABLE half (id int);\nINSERT INTO good VALUES (1);\nINSERT INTO missing_table VALUES (1);',
+      '0002_broken.sql':
+        'CREATE TABLE half (id int);\nINSERT INTO good VALUES (1);\nINSERT INTO missing_table VALUES (1);',
       '0003_after.sql': 'CREATE TABLE after_broken (id int);',
     };
     await withSetup('migrate_broken', files, async ({ pool, dir }) => {
@@ -120,7 +124,10 @@ describe('migrate', () => {
         assert.match(error.message, /0002_broken\.sql.*missing_table/);
         return true;
       });
-      assert.deepEqual((await recorded(pool)).map((r) => r.name), ['0001_good.sql']);
+      assert.deepEqual(
+        (await recorded(pool)).map((r) => r.name),
+        ['0001_good.sql'],
+      );
       const tables = await pool.query("SELECT to_regclass('half') AS half, to_regclass('after_broken') AS after");
       assert.deepEqual(tables.rows[0], { half: null, after: null });
       assert.equal(await scalar(pool, 'SELECT count(*)::int FROM good'), 0);
@@ -156,7 +163,10 @@ describe('migrate', () => {
         const [a, b] = await Promise.all(runs);
         assert.ok(a && b);
         assert.deepEqual([...a.applied, ...b.applied].sort(), Object.keys(files).sort());
-        assert.ok(a.applied.length === 0 || b.applied.length === 0, 'one run does all the work, the other finds nothing');
+        assert.ok(
+          a.applied.length === 0 || b.applied.length === 0,
+          'one run does all the work, the other finds nothing',
+        );
         assert.equal((await recorded(pool)).length, 6);
       } finally {
         holder.release();
@@ -166,10 +176,14 @@ describe('migrate', () => {
   });
 
   it('refuses two files with the same number, and an invalid table name', async () => {
-    await withSetup('migrate_dupes', { '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 2;' }, async ({ pool, dir }) => {
-      await assert.rejects(migrate(pool, { dir }), /0001_b\.sql.*same number as 0001_a\.sql/);
-      await assert.rejects(migrate(pool, { dir, table: 'bad; drop' }), /invalid migrations table name/);
-    });
+    await withSetup(
+      'migrate_dupes',
+      { '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 2;' },
+      async ({ pool, dir }) => {
+        await assert.rejects(migrate(pool, { dir }), /0001_b\.sql.*same number as 0001_a\.sql/);
+        await assert.rejects(migrate(pool, { dir, table: 'bad; drop' }), /invalid migrations table name/);
+      },
+    );
   });
 
   it('records into a custom table when asked', async () => {
@@ -185,7 +199,12 @@ describe('migrate on a service pool', () => {
   it('is not cut short by the pool statement timeout, and leaves that timeout in place', async () => {
     const database = await createTestDatabase('migrate_timeout');
     const dir = await migrationFiles({ '0001_slow.sql': 'SELECT pg_sleep(0.3); CREATE TABLE slow (id int);' });
-    const { pool, close } = openDatabase({ url: database.url, applicationName: 'test', statementTimeoutMs: 100, poolMax: 1 });
+    const { pool, close } = openDatabase({
+      url: database.url,
+      applicationName: 'test',
+      statementTimeoutMs: 100,
+      poolMax: 1,
+    });
     try {
       assert.deepEqual((await migrate(pool, { dir })).applied, ['0001_slow.sql']);
       await assert.rejects(pool.query('SELECT pg_sleep(0.3)'), /statement timeout/);

@@ -19,7 +19,10 @@ describe('openDatabase', () => {
       assert.equal(app.rows[0]?.name, 'codex');
 
       await pool.query('CREATE TABLE notes (id integer PRIMARY KEY, body text NOT NULL)');
-      await db.insert(notes).values([{ id: 1, body: 'hello' }, { id: 2, body: 'world' }]);
+      await db.insert(notes).values([
+        { id: 1, body: 'hello' },
+        { id: 2, body: 'world' },
+      ]);
       assert.deepEqual(await db.query.notes.findMany({ orderBy: (n, { desc }) => [desc(n.id)] }), [
         { id: 2, body: 'world' },
         { id: 1, body: 'hello' },
@@ -40,7 +43,9 @@ describe('openDatabase', () => {
     try {
       const setting = await pool.query<{ statement_timeout: string }>('SHOW statement_timeout');
       assert.equal(setting.rows[0]?.statement_timeout, '50ms');
-      const idle = await pool.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout');
+      const idle = await pool.query<{ idle_in_transaction_session_timeout: string }>(
+        'SHOW idle_in_transaction_session_timeout',
+      );
       assert.equal(idle.rows[0]?.idle_in_transaction_session_timeout, '1min');
       await assert.rejects(pool.query('SELECT pg_sleep(5)'), (error: unknown) => {
         assert.equal((error as { code?: string }).code, '57014'); // query_canceled
@@ -59,9 +64,15 @@ describe('openDatabase', () => {
     const database = await createTestDatabase('open_path');
     const setup = new pg.Client({ connectionString: database.url });
     await setup.connect();
-    await setup.query('CREATE SCHEMA tenant_a; CREATE TABLE tenant_a.things (id int); INSERT INTO tenant_a.things VALUES (7)');
+    await setup.query(
+      'CREATE SCHEMA tenant_a; CREATE TABLE tenant_a.things (id int); INSERT INTO tenant_a.things VALUES (7)',
+    );
     await setup.end();
-    const { pool, close } = openDatabase({ url: database.url, applicationName: 'test', searchPath: ['tenant_a', 'public'] });
+    const { pool, close } = openDatabase({
+      url: database.url,
+      applicationName: 'test',
+      searchPath: ['tenant_a', 'public'],
+    });
     try {
       assert.equal((await pool.query<{ id: number }>('SELECT id FROM things')).rows[0]?.id, 7);
     } finally {

@@ -12,7 +12,14 @@ function names(label: string): { database: string; role: string } {
 }
 
 /** How pg itself reads a URL (no connection is made). */
-function parse(url: string): { host: string; port: number; database?: string | undefined; user?: string | undefined; password?: string | undefined; ssl: unknown } {
+function parse(url: string): {
+  host: string;
+  port: number;
+  database?: string | undefined;
+  user?: string | undefined;
+  password?: string | undefined;
+  ssl: unknown;
+} {
   const { host, port, database, user, password, ssl } = new pg.Client({ connectionString: url });
   return { host, port, database, user, password, ssl };
 }
@@ -34,7 +41,10 @@ describe('ensureDatabase', () => {
     try {
       await ensureDatabase(admin, { database, role, password: 'first-Secret_1' });
       const url = databaseUrl(admin, { database, user: role, password: 'first-Secret_1' });
-      assert.deepEqual(await asRole(url, 'SELECT current_user AS who, current_database() AS db'), { who: role, db: database });
+      assert.deepEqual(await asRole(url, 'SELECT current_user AS who, current_database() AS db'), {
+        who: role,
+        db: database,
+      });
       // It owns the database, so it can create its tables.
       await asRole(url, 'CREATE TABLE mine (id int)');
 
@@ -45,7 +55,14 @@ describe('ensureDatabase', () => {
                 r.rolpassword LIKE 'SCRAM-SHA-256$4096:%' AS scram
            FROM pg_database d, pg_authid r WHERE d.datname = '${database}' AND r.rolname = '${role}'`,
       );
-      assert.deepEqual(catalog, { owner: role, encoding: 'UTF8', super: false, createdb: false, login: true, scram: true });
+      assert.deepEqual(catalog, {
+        owner: role,
+        encoding: 'UTF8',
+        super: false,
+        createdb: false,
+        login: true,
+        scram: true,
+      });
 
       await ensureDatabase(admin, { database, role, password: 'second-Secret_2' });
       await ensureDatabase(admin, { database, role, password: 'second-Secret_2' });
@@ -80,9 +97,22 @@ describe('ensureDatabase', () => {
   it('rejects names that are not plain identifiers, before touching the server', async () => {
     // An unreachable admin URL proves validation happens first.
     const admin = 'postgres://nobody@127.0.0.1:1/postgres';
-    for (const bad of ['Upper', 'has-dash', '1starts_with_digit', 'x"; DROP DATABASE postgres; --', '', 'a'.repeat(64)]) {
-      await assert.rejects(ensureDatabase(admin, { database: bad, role: 'ok_role', password: 'pw' }), /invalid database name/);
-      await assert.rejects(ensureDatabase(admin, { database: 'ok_db', role: bad, password: 'pw' }), /invalid role name/);
+    for (const bad of [
+      'Upper',
+      'has-dash',
+      '1starts_with_digit',
+      'x"; DROP DATABASE postgres; --',
+      '',
+      'a'.repeat(64),
+    ]) {
+      await assert.rejects(
+        ensureDatabase(admin, { database: bad, role: 'ok_role', password: 'pw' }),
+        /invalid database name/,
+      );
+      await assert.rejects(
+        ensureDatabase(admin, { database: 'ok_db', role: bad, password: 'pw' }),
+        /invalid role name/,
+      );
     }
     await assert.rejects(dropDatabase(admin, 'bad name'), /invalid database name/);
     await assert.rejects(dropRole(admin, 'bad name'), /invalid role name/);
@@ -130,7 +160,9 @@ describe('databaseUrl', () => {
     assert.match(url, /\?sslmode=require$/);
     assert.ok(parsed.ssl, 'sslmode=require turns TLS on');
 
-    const sameCredentials = parse(databaseUrl('postgres://admin:secret@127.0.0.1:5432/postgres', { database: 'other' }));
+    const sameCredentials = parse(
+      databaseUrl('postgres://admin:secret@127.0.0.1:5432/postgres', { database: 'other' }),
+    );
     assert.equal(sameCredentials.user, 'admin');
     assert.equal(sameCredentials.password, 'secret');
     assert.equal(sameCredentials.database, 'other');

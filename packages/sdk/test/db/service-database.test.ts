@@ -32,7 +32,10 @@ describe('openServiceDatabase', () => {
     const dir = await migrationFiles({ '0001_bad.sql': 'CREATE TABLE broken (' });
     try {
       await assert.rejects(
-        openServiceDatabase({ SERVICE_NAME: 'svcdb', DATABASE_URL: database.url, DB_POOL_MAX: 2, DB_STATEMENT_TIMEOUT_MS: 1000 }, { schema: {}, migrations: dir }),
+        openServiceDatabase(
+          { SERVICE_NAME: 'svcdb', DATABASE_URL: database.url, DB_POOL_MAX: 2, DB_STATEMENT_TIMEOUT_MS: 1000 },
+          { schema: {}, migrations: dir },
+        ),
         (error: unknown) => error instanceof MigrationError && error.message.includes('0001_bad.sql'),
       );
     } finally {

@@ -57,7 +57,10 @@ describe('createHealthCheck', () => {
       options({
         database: { ping: () => Promise.resolve() },
         dependencies: [{ name: 'core', url: 'http://core.test/' }],
-        fetch: fakeFetch({ 'http://core.test/health': () => Promise.resolve(jsonResponse(200, { status: 'healthy' })) }, calls),
+        fetch: fakeFetch(
+          { 'http://core.test/health': () => Promise.resolve(jsonResponse(200, { status: 'healthy' })) },
+          calls,
+        ),
       }),
     );
     const { statusCode, body } = await check.run();
@@ -86,7 +89,9 @@ describe('createHealthCheck', () => {
       options({
         now: clock.now,
         dependencies: [{ name: 'core', url: 'http://core.test' }],
-        fetch: fakeFetch({ 'http://core.test/health': () => Promise.resolve().then(() => (clock.advance(30), jsonResponse(200, {}))) }),
+        fetch: fakeFetch({
+          'http://core.test/health': () => Promise.resolve().then(() => (clock.advance(30), jsonResponse(200, {}))),
+        }),
       }),
     ).run();
     assert.deepEqual(dependency.body.checks.dependencies, { core: { status: 'healthy', response_time_ms: 30 } });
@@ -132,7 +137,10 @@ describe('createHealthCheck', () => {
 
   it('is unhealthy when the database fails, without leaking its connection string', async () => {
     const database = {
-      ping: () => Promise.reject(new Error('connect failed for postgres://codex:s3cr3t@db.internal:5432/codex (password=s3cr3t)')),
+      ping: () =>
+        Promise.reject(
+          new Error('connect failed for postgres://codex:s3cr3t@db.internal:5432/codex (password=s3cr3t)'),
+        ),
     };
     const { statusCode, body } = await createHealthCheck(options({ database })).run();
     assert.equal(statusCode, 503);
@@ -166,7 +174,9 @@ describe('createHealthCheck', () => {
           'http://helm.test/health': () => Promise.resolve(jsonResponse(500, { oops: true })),
           'http://ledger.test/health': () => Promise.resolve(jsonResponse(503, { status: 'unhealthy' })),
           'http://beacon.test/health': () =>
-            Promise.reject(new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND https://u:pw@beacon.test') })),
+            Promise.reject(
+              new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND https://u:pw@beacon.test') }),
+            ),
         }),
       }),
     );
@@ -185,7 +195,9 @@ describe('createHealthCheck', () => {
     const check = createHealthCheck(
       options({
         dependencies: [{ name: 'core', url: 'http://core.test' }],
-        fetch: fakeFetch({ 'http://core.test/health': () => Promise.resolve(jsonResponse(503, { status: 'degraded' })) }),
+        fetch: fakeFetch({
+          'http://core.test/health': () => Promise.resolve(jsonResponse(503, { status: 'degraded' })),
+        }),
       }),
     );
     const { statusCode, body } = await check.run();
@@ -225,7 +237,13 @@ describe('createHealthCheck', () => {
     );
     const running = check.run();
     // Every check has started before any of them has been allowed to finish.
-    assert.deepEqual(started.sort(), ['database', 'disk', 'http://core.test/health', 'http://helm.test/health', 'redis']);
+    assert.deepEqual(started.sort(), [
+      'database',
+      'disk',
+      'http://core.test/health',
+      'http://helm.test/health',
+      'redis',
+    ]);
     for (const done of release.reverse()) done();
     const { statusCode, body } = await running;
     assert.equal(statusCode, 200);
@@ -254,7 +272,8 @@ describe('createHealthCheck', () => {
     const closed = createServer();
     const listen = (server: Server): Promise<number> =>
       new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-    const close = (server: Server): Promise<void> => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    const close = (server: Server): Promise<void> =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     const healthyPort = await listen(healthy);
     const closedPort = await listen(closed);
     await close(closed); // nothing listens there any more
@@ -285,7 +304,10 @@ describe('createHealthCheck', () => {
 
 describe('scrubError', () => {
   it('masks credentials in URLs and password pairs and keeps the rest', () => {
-    assert.equal(scrubError(new Error('no route to postgresql://app:pa55@10.0.0.1/app')), 'no route to postgresql://***@10.0.0.1/app');
+    assert.equal(
+      scrubError(new Error('no route to postgresql://app:pa55@10.0.0.1/app')),
+      'no route to postgresql://***@10.0.0.1/app',
+    );
     assert.equal(scrubError('host=db user=app password=pa55 dbname=app'), 'host=db user=app password=*** dbname=app');
     assert.equal(scrubError(new Error('plain message')), 'plain message');
   });

@@ -37,7 +37,14 @@ describe('Card', () => {
 
   it('has no header without title or actions, and takes a heading level', () => {
     assert.equal(html(<Card>x</Card>), '<div class="card"><div class="card__body">x</div></div>');
-    assert.match(html(<Card title="T" headingLevel={3}>x</Card>), /<h3 class="card__title">T<\/h3>/);
+    assert.match(
+      html(
+        <Card title="T" headingLevel={3}>
+          x
+        </Card>,
+      ),
+      /<h3 class="card__title">T<\/h3>/,
+    );
   });
 });
 
@@ -48,21 +55,45 @@ describe('Button', () => {
       assert.match(html(<Button variant={variant}>x</Button>), new RegExp(`class="btn btn--${variant}"`));
     }
     assert.equal(
-      html(<Button type="submit" variant="danger" small name="action" value="delete" disabled>Delete</Button>),
+      html(
+        <Button type="submit" variant="danger" small name="action" value="delete" disabled>
+          Delete
+        </Button>,
+      ),
       '<button type="submit" class="btn btn--danger btn--small" name="action" value="delete" disabled>Delete</button>',
     );
   });
 
   it('is a link when given href, with rel for new tabs', () => {
-    assert.equal(html(<Button href="/codex/companies/new" variant="secondary">New</Button>), '<a class="btn btn--secondary" href="/codex/companies/new">New</a>');
     assert.equal(
-      html(<Button href="https://docs.example/" target="_blank">Docs</Button>),
+      html(
+        <Button href="/codex/companies/new" variant="secondary">
+          New
+        </Button>,
+      ),
+      '<a class="btn btn--secondary" href="/codex/companies/new">New</a>',
+    );
+    assert.equal(
+      html(
+        <Button href="https://docs.example/" target="_blank">
+          Docs
+        </Button>,
+      ),
       '<a class="btn btn--primary" href="https://docs.example/" target="_blank" rel="noopener noreferrer">Docs</a>',
     );
   });
 
   it('refuses javascript: and other dangerous hrefs, rendering an inert link', () => {
-    for (const href of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', ' javascript:alert(1)', '\u0001javascript:alert(1)', 'java\tscript:alert(1)', 'java\nscript:alert(1)', 'data:text/html,<b>x</b>', 'vbscript:msgbox(1)']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      ' javascript:alert(1)',
+      '\u0001javascript:alert(1)',
+      'java\tscript:alert(1)',
+      'java\nscript:alert(1)',
+      'data:text/html,<b>x</b>',
+      'vbscript:msgbox(1)',
+    ]) {
       const out = html(<Button href={href}>x</Button>);
       assert.ok(!out.includes('href='), `${JSON.stringify(href)} → ${out}`);
       assert.ok(out.includes('aria-disabled="true"'), out);
@@ -70,15 +101,35 @@ describe('Button', () => {
   });
 
   it('passes aria-* and data-* attributes through, but nothing else', () => {
-    const props = { children: 'x', 'aria-label': 'Close dialog', 'data-id': '42', onclick: 'alert(1)', style: 'color:red', formaction: 'javascript:alert(1)' };
+    const props = {
+      children: 'x',
+      'aria-label': 'Close dialog',
+      'data-id': '42',
+      onclick: 'alert(1)',
+      style: 'color:red',
+      formaction: 'javascript:alert(1)',
+    };
     const out = html(<Button {...props} />);
-    assert.equal(out, '<button aria-label="Close dialog" data-id="42" type="button" class="btn btn--primary">x</button>');
+    assert.equal(
+      out,
+      '<button aria-label="Close dialog" data-id="42" type="button" class="btn btn--primary">x</button>',
+    );
   });
 });
 
 describe('safeHref and classNames', () => {
   it('allows relative URLs and web, mail and phone schemes', () => {
-    for (const href of ['/x', 'x/y', '?page=2', '#top', './a', 'https://a.example', 'HTTP://a.example', 'mailto:a@b.example', 'tel:+4912345']) {
+    for (const href of [
+      '/x',
+      'x/y',
+      '?page=2',
+      '#top',
+      './a',
+      'https://a.example',
+      'HTTP://a.example',
+      'mailto:a@b.example',
+      'tel:+4912345',
+    ]) {
       assert.equal(safeHref(href), href);
     }
     assert.equal(safeHref('javascript:void(0)'), undefined);
@@ -99,7 +150,13 @@ describe('Table', () => {
   ] as const;
 
   it('renders the wrapper, header cells with scope and one row per item', () => {
-    const out = html(<Table columns={columns} rows={[{ name: 'Acme', count: 3, state: <Badge variant="success">ok</Badge>, notes: 'long' }]} label="Companies" />);
+    const out = html(
+      <Table
+        columns={columns}
+        rows={[{ name: 'Acme', count: 3, state: <Badge variant="success">ok</Badge>, notes: 'long' }]}
+        label="Companies"
+      />,
+    );
     assert.equal(
       out,
       '<div class="table-wrapper"><table class="data-table" aria-label="Companies"><thead><tr>' +
@@ -118,7 +175,9 @@ describe('Table', () => {
 
 describe('form fields', () => {
   it('TextField wires label, id, required and the error message', () => {
-    const out = html(<TextField name="email" label="Email" type="email" value="a@b.example" required error="Enter a valid address" />);
+    const out = html(
+      <TextField name="email" label="Email" type="email" value="a@b.example" required error="Enter a valid address" />,
+    );
     assert.equal(
       out,
       '<div class="form-group"><label class="form-group__label" for="field-email">Email<span aria-hidden="true"> *</span></label>' +
@@ -141,10 +200,18 @@ describe('form fields', () => {
       { value: 'admin', label: 'Admin' },
       { value: 'client', label: 'Client', disabled: true },
     ];
-    const out = html(<SelectField name="role" label="Role" options={options} value="admin" placeholder="Choose…" required />);
+    const out = html(
+      <SelectField name="role" label="Role" options={options} value="admin" placeholder="Choose…" required />,
+    );
     assert.match(out, /<select class="form-group__select" id="field-role" name="role" required>/);
-    assert.match(out, /<option value>Choose…<\/option><option value="admin" selected>Admin<\/option><option value="client" disabled>Client<\/option>/);
-    assert.match(html(<SelectField name="r" label="R" options={options} placeholder="Choose…" />), /<option value selected>Choose…<\/option>/);
+    assert.match(
+      out,
+      /<option value>Choose…<\/option><option value="admin" selected>Admin<\/option><option value="client" disabled>Client<\/option>/,
+    );
+    assert.match(
+      html(<SelectField name="r" label="R" options={options} placeholder="Choose…" />),
+      /<option value selected>Choose…<\/option>/,
+    );
     const many = html(<SelectField name="g" label="G" multiple options={options} value={['admin', 'client']} />);
     assert.match(many, /multiple/);
     assert.equal(many.match(/selected/g)?.length, 2);
@@ -152,7 +219,10 @@ describe('form fields', () => {
 
   it('TextArea carries its value as content', () => {
     const out = html(<TextArea name="notes" label="Notes" value={'line 1\nline 2'} rows={6} />);
-    assert.match(out, /<textarea class="form-group__input" id="field-notes" name="notes" rows="6">line 1\nline 2<\/textarea>/);
+    assert.match(
+      out,
+      /<textarea class="form-group__input" id="field-notes" name="notes" rows="6">line 1\nline 2<\/textarea>/,
+    );
   });
 
   it('Checkbox uses the checkbox wrapper, input and label classes', () => {
@@ -170,11 +240,18 @@ describe('form fields', () => {
 describe('Alert, Badge, PageHeader, EmptyState', () => {
   it('Alert: errors are role=alert, the rest role=status', () => {
     assert.equal(
-      html(<Alert variant="error" title="Save failed">Try again.</Alert>),
+      html(
+        <Alert variant="error" title="Save failed">
+          Try again.
+        </Alert>,
+      ),
       '<div class="alert alert--error" role="alert"><p class="alert__title">Save failed</p><div class="alert__message">Try again.</div></div>',
     );
     for (const variant of ['success', 'warning', 'info'] as const) {
-      assert.equal(html(<Alert variant={variant}>m</Alert>), `<div class="alert alert--${variant}" role="status"><div class="alert__message">m</div></div>`);
+      assert.equal(
+        html(<Alert variant={variant}>m</Alert>),
+        `<div class="alert alert--${variant}" role="status"><div class="alert__message">m</div></div>`,
+      );
     }
   });
 
@@ -209,18 +286,36 @@ describe('Pagination', () => {
 
   it('disables Previous on the first page and marks the current page', () => {
     const out = html(<Pagination page={1} perPage={20} total={93} hrefFor={hrefFor} />);
-    assert.match(out, /^<nav class="pagination" aria-label="Pagination"><p class="pagination__info">Showing 1–20 of 93<\/p><div class="btn-group">/);
-    assert.match(out, /<span class="btn btn--secondary btn--small" aria-disabled="true" aria-label="Previous page">Previous<\/span>/);
-    assert.match(out, /<a class="btn btn--primary btn--small" href="\/codex\/companies\?page=1" aria-current="page" aria-label="Page 1, current page">1<\/a>/);
-    assert.match(out, /<a class="btn btn--secondary btn--small" href="\/codex\/companies\?page=2" rel="next" aria-label="Next page">Next<\/a>/);
+    assert.match(
+      out,
+      /^<nav class="pagination" aria-label="Pagination"><p class="pagination__info">Showing 1–20 of 93<\/p><div class="btn-group">/,
+    );
+    assert.match(
+      out,
+      /<span class="btn btn--secondary btn--small" aria-disabled="true" aria-label="Previous page">Previous<\/span>/,
+    );
+    assert.match(
+      out,
+      /<a class="btn btn--primary btn--small" href="\/codex\/companies\?page=1" aria-current="page" aria-label="Page 1, current page">1<\/a>/,
+    );
+    assert.match(
+      out,
+      /<a class="btn btn--secondary btn--small" href="\/codex\/companies\?page=2" rel="next" aria-label="Next page">Next<\/a>/,
+    );
     assert.equal(out.match(/aria-current/g)?.length, 1);
   });
 
   it('disables Next on the last page', () => {
     const out = html(<Pagination page={5} perPage={20} total={93} hrefFor={hrefFor} />);
     assert.match(out, /Showing 81–93 of 93/);
-    assert.match(out, /<a class="btn btn--secondary btn--small" href="\/codex\/companies\?page=4" rel="prev" aria-label="Previous page">Previous<\/a>/);
-    assert.match(out, /<span class="btn btn--secondary btn--small" aria-disabled="true" aria-label="Next page">Next<\/span>/);
+    assert.match(
+      out,
+      /<a class="btn btn--secondary btn--small" href="\/codex\/companies\?page=4" rel="prev" aria-label="Previous page">Previous<\/a>/,
+    );
+    assert.match(
+      out,
+      /<span class="btn btn--secondary btn--small" aria-disabled="true" aria-label="Next page">Next<\/span>/,
+    );
   });
 
   it('shows first, last and neighbours with gaps in between', () => {

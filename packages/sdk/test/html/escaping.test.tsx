@@ -25,7 +25,8 @@ const EVIL = `"><script>alert(1)</script><img src=x onerror='alert(2)'>`;
 
 /** Every element and attribute name of a document; fails on anything that is not well-formed. */
 function tokenize(document: string): { tags: Set<string>; attributes: Set<string> } {
-  const token = /<!DOCTYPE html>|<\/([a-z][a-z0-9]*)>|<([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9-]*(?:="[^"]*")?)*)\s*\/?>|[^<]+/y;
+  const token =
+    /<!DOCTYPE html>|<\/([a-z][a-z0-9]*)>|<([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9-]*(?:="[^"]*")?)*)\s*\/?>|[^<]+/y;
   const tags = new Set<string>();
   const attributes = new Set<string>();
   while (token.lastIndex < document.length) {
@@ -45,16 +46,34 @@ describe('escaping', () => {
   it('escapes user text and attribute values in every component', () => {
     const out = renderDocument(
       <Page title={EVIL} service={EVIL} version={EVIL} description={EVIL}>
-        <PageHeader title={EVIL} description={EVIL} actions={<Button href={`/x?q=${EVIL}`} title={EVIL} data-name={EVIL} aria-label={EVIL}>{EVIL}</Button>} />
+        <PageHeader
+          title={EVIL}
+          description={EVIL}
+          actions={
+            <Button href={`/x?q=${EVIL}`} title={EVIL} data-name={EVIL} aria-label={EVIL}>
+              {EVIL}
+            </Button>
+          }
+        />
         <Card title={EVIL} actions={<Badge>{EVIL}</Badge>}>
-          <Alert variant="error" title={EVIL}>{EVIL}</Alert>
+          <Alert variant="error" title={EVIL}>
+            {EVIL}
+          </Alert>
           <Table columns={[{ key: 'name', label: EVIL }]} rows={[{ name: EVIL }]} label={EVIL} />
           <Table columns={[{ key: 'name', label: 'Name' }]} rows={[]} empty={EVIL} />
           <TextField name={EVIL} id={EVIL} label={EVIL} value={EVIL} placeholder={EVIL} error={EVIL} hint={EVIL} />
           <TextArea name="notes" label={EVIL} value={`</textarea>${EVIL}`} />
           <SelectField name="s" label={EVIL} options={[{ value: EVIL, label: EVIL }]} value={EVIL} placeholder={EVIL} />
           <Checkbox name="c" label={EVIL} value={EVIL} error={EVIL} />
-          <EmptyState title={EVIL} message={EVIL} action={<Button value={EVIL} name={EVIL}>{EVIL}</Button>} />
+          <EmptyState
+            title={EVIL}
+            message={EVIL}
+            action={
+              <Button value={EVIL} name={EVIL}>
+                {EVIL}
+              </Button>
+            }
+          />
           <Pagination page={2} perPage={10} total={50} hrefFor={(page) => `/list?p=${page}&q=${EVIL}`} label={EVIL} />
         </Card>
       </Page>,
@@ -62,10 +81,71 @@ describe('escaping', () => {
     // Tokenise the document the way a browser would (double-quoted attributes, text without
     // `<`): an injection would show up as a foreign element or attribute (`script`, `img`, `onerror`).
     const { tags, attributes } = tokenize(out);
-    const allowedTags = ['html', 'head', 'meta', 'title', 'body', 'main', 'header', 'footer', 'nav', 'div', 'h1', 'h2', 'h3', 'p', 'a', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'label', 'input', 'textarea', 'select', 'option', 'button'];
-    const allowedAttributes = ['lang', 'charset', 'name', 'content', 'role', 'aria-label', 'aria-hidden', 'aria-disabled', 'aria-current', 'aria-invalid', 'aria-describedby', 'class', 'href', 'title', 'data-name', 'scope', 'colspan', 'for', 'id', 'type', 'value', 'placeholder', 'rows', 'selected', 'rel'];
-    assert.deepEqual([...tags].filter((tag) => !allowedTags.includes(tag)), []);
-    assert.deepEqual([...attributes].filter((name) => !allowedAttributes.includes(name)), []);
+    const allowedTags = [
+      'html',
+      'head',
+      'meta',
+      'title',
+      'body',
+      'main',
+      'header',
+      'footer',
+      'nav',
+      'div',
+      'h1',
+      'h2',
+      'h3',
+      'p',
+      'a',
+      'span',
+      'table',
+      'thead',
+      'tbody',
+      'tr',
+      'th',
+      'td',
+      'label',
+      'input',
+      'textarea',
+      'select',
+      'option',
+      'button',
+    ];
+    const allowedAttributes = [
+      'lang',
+      'charset',
+      'name',
+      'content',
+      'role',
+      'aria-label',
+      'aria-hidden',
+      'aria-disabled',
+      'aria-current',
+      'aria-invalid',
+      'aria-describedby',
+      'class',
+      'href',
+      'title',
+      'data-name',
+      'scope',
+      'colspan',
+      'for',
+      'id',
+      'type',
+      'value',
+      'placeholder',
+      'rows',
+      'selected',
+      'rel',
+    ];
+    assert.deepEqual(
+      [...tags].filter((tag) => !allowedTags.includes(tag)),
+      [],
+    );
+    assert.deepEqual(
+      [...attributes].filter((name) => !allowedAttributes.includes(name)),
+      [],
+    );
     assert.equal(out.match(/<\/textarea>/g)?.length, 1, 'textarea content cannot close it');
     assert.ok(out.includes('rows="4">&lt;/textarea>'), 'its content is escaped');
     assert.ok(out.includes('&lt;script>alert(1)&lt;/script>'), 'text is kept, escaped');
@@ -73,14 +153,24 @@ describe('escaping', () => {
   });
 
   it('escapes a title so it cannot close <title>', () => {
-    const out = renderDocument(<Page title="</title><script>alert(1)</script>" service="codex">x</Page>);
+    const out = renderDocument(
+      <Page title="</title><script>alert(1)</script>" service="codex">
+        x
+      </Page>,
+    );
     assert.match(out, /<title>&lt;\/title>&lt;script>alert\(1\)&lt;\/script> - HiveMatrix<\/title>/);
   });
 });
 
 describe('JsonScript', () => {
   it('keeps data intact for JSON.parse while making </script>, <!-- and line separators inert', () => {
-    const data = { name: '</script><script>alert(1)</script>', comment: '<!-- x -->', amp: 'a & b', lines: 'a\u2028b\u2029c', nested: [1, null, true] };
+    const data = {
+      name: '</script><script>alert(1)</script>',
+      comment: '<!-- x -->',
+      amp: 'a & b',
+      lines: 'a\u2028b\u2029c',
+      nested: [1, null, true],
+    };
     const out = renderFragment(<JsonScript id="data" data={data} />);
     const inner = /^<script type="application\/json" id="data">(.*)<\/script>$/s.exec(out)?.[1];
     assert.ok(inner !== undefined, out);
@@ -89,7 +179,10 @@ describe('JsonScript', () => {
   });
 
   it('escapes its id attribute and serialises undefined as null', () => {
-    assert.equal(renderFragment(<JsonScript id={'a"b'} data={undefined} />), '<script type="application/json" id="a&quot;b">null</script>');
+    assert.equal(
+      renderFragment(<JsonScript id={'a"b'} data={undefined} />),
+      '<script type="application/json" id="a&quot;b">null</script>',
+    );
     assert.equal(serializeJsonForScript('</script>'), '"\\u003c/script\\u003e"');
   });
 });

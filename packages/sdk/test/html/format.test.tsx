@@ -72,7 +72,10 @@ describe('formatMoney', () => {
 describe('Num and Money', () => {
   it('render a <data> with the machine value and the grouped text', () => {
     assert.equal(html(<Num value={1234567} />), '<data class="num" value="1234567">1,234,567</data>');
-    assert.equal(html(<Num value={2.5} decimals={2} unit="h" class="u-mr-1" />), '<data class="num u-mr-1" value="2.5">2.50 h</data>');
+    assert.equal(
+      html(<Num value={2.5} decimals={2} unit="h" class="u-mr-1" />),
+      '<data class="num u-mr-1" value="2.5">2.50 h</data>',
+    );
     assert.equal(html(<Num value={null} />), '<span class="num">—</span>');
     assert.equal(html(<Money cents={123450} />), '<data class="num money" value="1234.50">$1,234.50</data>');
     assert.equal(html(<Money cents={-99} />), '<data class="num money" value="-0.99">-$0.99</data>');
@@ -137,7 +140,15 @@ describe('DateTime', () => {
 describe('EmptyState', () => {
   it('says how to fill the list, with an optional action link', () => {
     assert.equal(
-      html(<EmptyState title="No companies yet" message="Connect Freshservice in Integrations." actionHref="/codex/admin/integrations" actionLabel="Open integrations" compact />),
+      html(
+        <EmptyState
+          title="No companies yet"
+          message="Connect Freshservice in Integrations."
+          actionHref="/codex/admin/integrations"
+          actionLabel="Open integrations"
+          compact
+        />,
+      ),
       '<div class="empty-state empty-state--compact"><h2 class="empty-state__title">No companies yet</h2>' +
         '<p class="empty-state__message">Connect Freshservice in Integrations.</p><div class="empty-state__action">' +
         '<a class="btn btn--secondary btn--small" href="/codex/admin/integrations">Open integrations</a></div></div>',
@@ -145,7 +156,15 @@ describe('EmptyState', () => {
   });
 
   it('escapes every text and refuses an unsafe link', () => {
-    const out = html(<EmptyState title={EVIL} message={EVIL} actionHref="javascript:alert(1)" actionLabel={EVIL} action={<Button>{EVIL}</Button>} />);
+    const out = html(
+      <EmptyState
+        title={EVIL}
+        message={EVIL}
+        actionHref="javascript:alert(1)"
+        actionLabel={EVIL}
+        action={<Button>{EVIL}</Button>}
+      />,
+    );
     assert.ok(!out.includes('<script>'));
     assert.ok(!out.includes('javascript:'));
     assert.equal(out.split(ESCAPED).length - 1, 4);
@@ -160,7 +179,10 @@ describe('Table stickiness and Pagination figures', () => {
     const short = html(<Table columns={columns} rows={rows(STICKY_ROWS)} label="Numbers" />);
     assert.match(short, /^<div class="table-wrapper"><table/);
     const long = html(<Table columns={columns} rows={rows(STICKY_ROWS + 1)} label="Numbers" />);
-    assert.match(long, /^<div class="table-wrapper table-wrapper--sticky" tabindex="0"><table class="data-table" aria-label="Numbers">/);
+    assert.match(
+      long,
+      /^<div class="table-wrapper table-wrapper--sticky" tabindex="0"><table class="data-table" aria-label="Numbers">/,
+    );
     assert.match(html(<Table columns={columns} rows={rows(2)} sticky />), /table-wrapper--sticky/);
     assert.doesNotMatch(html(<Table columns={columns} rows={rows(40)} sticky={false} />), /table-wrapper--sticky/);
   });

@@ -22,22 +22,38 @@ describe('Page', () => {
   });
 
   it('ships no CSS and nothing from another origin', () => {
-    const out = renderDocument(<Page title="T" service="codex">x</Page>);
+    const out = renderDocument(
+      <Page title="T" service="codex">
+        x
+      </Page>,
+    );
     assert.ok(!/<link|<style|style=|https?:\/\/|unpkg|cdn/i.test(out), out);
   });
 
   it('places head content in <head> and scripts at the end of <body>', () => {
     const out = renderDocument(
-      <Page title="T" service="codex" head={<JsonScript id="boot" data={{ a: 1 }} />} scripts={<script src="/codex/static/app.js" defer />}>
+      <Page
+        title="T"
+        service="codex"
+        head={<JsonScript id="boot" data={{ a: 1 }} />}
+        scripts={<script src="/codex/static/app.js" defer />}
+      >
         x
       </Page>,
     );
-    assert.match(out, /<title>T - HiveMatrix<\/title><script type="application\/json" id="boot">\{"a":1\}<\/script><\/head>/);
+    assert.match(
+      out,
+      /<title>T - HiveMatrix<\/title><script type="application\/json" id="boot">\{"a":1\}<\/script><\/head>/,
+    );
     assert.match(out, /<\/footer><script src="\/codex\/static\/app.js" defer><\/script><\/body><\/html>$/);
   });
 
   it('defaults the description to the title and omits a missing version', () => {
-    const out = renderDocument(<Page title="Home" service="helm">x</Page>);
+    const out = renderDocument(
+      <Page title="Home" service="helm">
+        x
+      </Page>,
+    );
     assert.match(out, /<meta name="description" content="Home"\/>/);
     assert.match(out, /<span class="version-footer__text">helm<\/span>/);
   });
@@ -47,8 +63,21 @@ describe('htmlPlugin', () => {
   it('sends the document as text/html with the status asked for', async () => {
     const app = Fastify();
     await app.register(htmlPlugin);
-    app.get('/', (_request, reply) => reply.html(<Page title="Home" service="codex">hi</Page>));
-    app.get('/missing', (_request, reply) => reply.html(<Page title="Not found" service="codex">gone</Page>, 404));
+    app.get('/', (_request, reply) =>
+      reply.html(
+        <Page title="Home" service="codex">
+          hi
+        </Page>,
+      ),
+    );
+    app.get('/missing', (_request, reply) =>
+      reply.html(
+        <Page title="Not found" service="codex">
+          gone
+        </Page>,
+        404,
+      ),
+    );
     const ok = await app.inject({ method: 'GET', url: '/' });
     assert.equal(ok.statusCode, 200);
     assert.equal(ok.headers['content-type'], HTML_CONTENT_TYPE);

@@ -6,7 +6,11 @@ import { installFormParser, parseForm } from '../../src/index.js';
 
 describe('sdk: form parser', () => {
   it('keeps single fields as strings and repeated names as arrays, in order', () => {
-    assert.deepEqual(parseForm('name=Ada+L%C3%B3pez&groups=admins&groups=billing&empty='), { name: 'Ada López', groups: ['admins', 'billing'], empty: '' });
+    assert.deepEqual(parseForm('name=Ada+L%C3%B3pez&groups=admins&groups=billing&empty='), {
+      name: 'Ada López',
+      groups: ['admins', 'billing'],
+      empty: '',
+    });
   });
 
   it('keeps a field named __proto__ as a plain field', () => {

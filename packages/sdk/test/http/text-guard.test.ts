@@ -7,7 +7,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import { z } from 'zod';
-import { createLogger, createServiceApp, createLocalKeySet, createTokenVerifier, installFormParser, type ServiceApp } from '../../src/index.js';
+import {
+  createLogger,
+  createServiceApp,
+  createLocalKeySet,
+  createTokenVerifier,
+  installFormParser,
+  type ServiceApp,
+} from '../../src/index.js';
 import { findInvalidText } from '../../src/http/text-guard.js';
 import { createTestKeys } from '../../src/testing/keys.js';
 
@@ -41,7 +48,10 @@ describe('sdk: NUL and malformed text are refused in every input', () => {
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
     const problem = response.json<{ code: string; errors: { path: string }[] }>();
     assert.equal(problem.code, 'validation_failed');
-    assert.ok(problem.errors.some((error) => error.path.startsWith(where)), `${where} named in ${JSON.stringify(problem.errors)}`);
+    assert.ok(
+      problem.errors.some((error) => error.path.startsWith(where)),
+      `${where} named in ${JSON.stringify(problem.errors)}`,
+    );
   }
 
   it('in query strings, with or without a route schema', async () => {
@@ -60,8 +70,14 @@ describe('sdk: NUL and malformed text are refused in every input', () => {
   it('in JSON and form bodies, lone surrogates included', async () => {
     const json = { 'content-type': 'application/json' };
     await expect400({ method: 'POST', url: '/items', headers: json, payload: '{"name":"a\\u0000b"}' }, 'body.name');
-    await expect400({ method: 'POST', url: '/items', headers: json, payload: '{"tags":["ok","\\ud800"]}' }, 'body.tags.1');
-    await expect400({ method: 'POST', url: '/items', headers: json, payload: '{"deep":{"er":{"name":"\\udc00x"}}}' }, 'body.deep.er.name');
+    await expect400(
+      { method: 'POST', url: '/items', headers: json, payload: '{"tags":["ok","\\ud800"]}' },
+      'body.tags.1',
+    );
+    await expect400(
+      { method: 'POST', url: '/items', headers: json, payload: '{"deep":{"er":{"name":"\\udc00x"}}}' },
+      'body.deep.er.name',
+    );
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     await expect400({ method: 'POST', url: '/items', headers: form, payload: 'name=a%00b' }, 'body.name');
   });
@@ -70,7 +86,12 @@ describe('sdk: NUL and malformed text are refused in every input', () => {
     const search = await app.inject({ method: 'GET', url: `/search?q=${encodeURIComponent('Müller & Söhne €')}` });
     assert.equal(search.statusCode, 200);
     assert.deepEqual(search.json(), { q: 'Müller & Söhne €' });
-    const body = await app.inject({ method: 'POST', url: '/items', headers: { 'content-type': 'application/json' }, payload: { name: '日本語 😀', n: 1, nothing: null } });
+    const body = await app.inject({
+      method: 'POST',
+      url: '/items',
+      headers: { 'content-type': 'application/json' },
+      payload: { name: '日本語 😀', n: 1, nothing: null },
+    });
     assert.equal(body.statusCode, 200);
   });
 

@@ -13,13 +13,20 @@ function counterIds(): () => string {
 describe('correlationIdFrom', () => {
   it('keeps a valid incoming id', () => {
     for (const id of ['abc', '0f8fad5b-d9cb-469f-a165-70867728950e', 'trace:1.2_3-4', 'x'.repeat(128)]) {
-      assert.equal(correlationIdFrom(id, () => 'new'), id);
+      assert.equal(
+        correlationIdFrom(id, () => 'new'),
+        id,
+      );
     }
   });
 
   it('replaces a missing, invalid, repeated or oversized id with a new one', () => {
     for (const value of [undefined, '', 'has space', 'line\nbreak', '<script>', 'a, b', 'x'.repeat(129), ['a', 'b']]) {
-      assert.equal(correlationIdFrom(value, () => 'new'), 'new', JSON.stringify(value));
+      assert.equal(
+        correlationIdFrom(value, () => 'new'),
+        'new',
+        JSON.stringify(value),
+      );
     }
   });
 
@@ -32,7 +39,11 @@ describe('correlationIdFrom', () => {
 
 async function buildApp(out?: { write(line: string): void }) {
   const app = Fastify({
-    loggerInstance: createLogger({ service: 'template', level: out ? 'info' : 'silent', destination: out ?? captureStream() }),
+    loggerInstance: createLogger({
+      service: 'template',
+      level: out ? 'info' : 'silent',
+      destination: out ?? captureStream(),
+    }),
     ...correlationFastifyOptions(counterIds()),
   });
   // Registered before the plugin: when it fails, the plugin's onRequest hook never runs.

@@ -12,7 +12,8 @@ export function captureStream(): { write(line: string): void; records: Record<st
   return {
     records,
     write(line: string) {
-      for (const part of line.split('\n')) if (part.trim() !== '') records.push(JSON.parse(part) as Record<string, unknown>);
+      for (const part of line.split('\n'))
+        if (part.trim() !== '') records.push(JSON.parse(part) as Record<string, unknown>);
     },
   };
 }

@@ -5,7 +5,10 @@ import { HELM_LEVELS, LEVEL_TABLE, LOG_LEVELS, helmLevel, logLevelOf, severityOf
 describe('log levels (one table)', () => {
   it('names every pino level once, most severe first for LOG_LEVEL', () => {
     assert.deepEqual(LOG_LEVELS, ['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
-    assert.deepEqual(LEVEL_TABLE.map((row) => row.severity), [10, 20, 30, 40, 50, 60]);
+    assert.deepEqual(
+      LEVEL_TABLE.map((row) => row.severity),
+      [10, 20, 30, 40, 50, 60],
+    );
     assert.deepEqual([...new Set(LEVEL_TABLE.map((row) => row.helm))], [...HELM_LEVELS]);
   });
 
@@ -21,8 +24,25 @@ describe('log levels (one table)', () => {
   });
 
   it("maps to helm's names: numbers by the level at or below them, unknown as INFO", () => {
-    assert.deepEqual([5, 10, 20, 30, 35, 40, 50, 60, 70].map(helmLevel), ['DEBUG', 'DEBUG', 'DEBUG', 'INFO', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'CRITICAL']);
-    assert.deepEqual(['trace', 'warn', 'WARNING', 'fatal', 'critical', 'error'].map(helmLevel), ['DEBUG', 'WARNING', 'WARNING', 'CRITICAL', 'CRITICAL', 'ERROR']);
+    assert.deepEqual([5, 10, 20, 30, 35, 40, 50, 60, 70].map(helmLevel), [
+      'DEBUG',
+      'DEBUG',
+      'DEBUG',
+      'INFO',
+      'INFO',
+      'WARNING',
+      'ERROR',
+      'CRITICAL',
+      'CRITICAL',
+    ]);
+    assert.deepEqual(['trace', 'warn', 'WARNING', 'fatal', 'critical', 'error'].map(helmLevel), [
+      'DEBUG',
+      'WARNING',
+      'WARNING',
+      'CRITICAL',
+      'CRITICAL',
+      'ERROR',
+    ]);
     assert.equal(helmLevel('verbose'), 'INFO');
     assert.equal(helmLevel(undefined), 'INFO');
   });

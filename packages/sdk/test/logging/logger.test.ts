@@ -53,9 +53,11 @@ describe('createLogger', () => {
 });
 
 describe('createLoggerOptions', () => {
-  it('configures Fastify\'s own logger (destination passed as stream)', async () => {
+  it("configures Fastify's own logger (destination passed as stream)", async () => {
     const out = captureStream();
-    const app = Fastify({ logger: createLoggerOptions({ service: 'helm', level: 'info', destination: out, now: () => NOW }) });
+    const app = Fastify({
+      logger: createLoggerOptions({ service: 'helm', level: 'info', destination: out, now: () => NOW }),
+    });
     app.get('/', (request) => {
       request.log.info({ secret: 'hidden-value' }, 'handled');
       return { ok: true };

@@ -123,7 +123,10 @@ describe('log shipper queue', () => {
     }
     await Promise.all(flushes);
     assert.equal(http.maxActive(), 1);
-    assert.deepEqual(http.calls.flatMap((call) => call.messages), ['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
+    assert.deepEqual(
+      http.calls.flatMap((call) => call.messages),
+      ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'],
+    );
     assert.equal(shipper.stats().shipped, 6);
   });
 
@@ -181,18 +184,38 @@ describe('log shipper queue', () => {
 });
 
 describe('helm entries', () => {
-  it('maps pino levels, numbers and labels, to helm\'s names', () => {
+  it("maps pino levels, numbers and labels, to helm's names", () => {
     const cases: [unknown, string][] = [
-      [10, 'DEBUG'], [20, 'DEBUG'], [30, 'INFO'], [40, 'WARNING'], [50, 'ERROR'], [60, 'CRITICAL'],
-      ['trace', 'DEBUG'], ['debug', 'DEBUG'], ['info', 'INFO'], ['warn', 'WARNING'], ['error', 'ERROR'],
-      ['fatal', 'CRITICAL'], [undefined, 'INFO'],
+      [10, 'DEBUG'],
+      [20, 'DEBUG'],
+      [30, 'INFO'],
+      [40, 'WARNING'],
+      [50, 'ERROR'],
+      [60, 'CRITICAL'],
+      ['trace', 'DEBUG'],
+      ['debug', 'DEBUG'],
+      ['info', 'INFO'],
+      ['warn', 'WARNING'],
+      ['error', 'ERROR'],
+      ['fatal', 'CRITICAL'],
+      [undefined, 'INFO'],
     ];
     for (const [level, expected] of cases) assert.equal(helmLevel(level), expected, String(level));
   });
 
   it('builds the entry from a record, leaving pino internals out of the context', () => {
     const entry = toHelmEntry(
-      JSON.stringify({ level: 50, time: Date.UTC(2026, 0, 1), pid: 1, hostname: 'h', service: 's', msg: 'x', correlation_id: 'c', user_id: 7, path: '/a' }),
+      JSON.stringify({
+        level: 50,
+        time: Date.UTC(2026, 0, 1),
+        pid: 1,
+        hostname: 'h',
+        service: 's',
+        msg: 'x',
+        correlation_id: 'c',
+        user_id: 7,
+        path: '/a',
+      }),
     );
     assert.deepEqual(entry, {
       level: 'ERROR',

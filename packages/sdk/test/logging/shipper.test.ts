@@ -37,7 +37,7 @@ async function helm(...args: Parameters<typeof startFakeHelm>) {
 }
 
 describe('log shipper against a fake helm', () => {
-  it('ships records from a pino logger in helm\'s shape with the bearer token', async () => {
+  it("ships records from a pino logger in helm's shape with the bearer token", async () => {
     const server = await helm();
     const { shipper } = shipperFor(`${server.url}/`);
     const stdout = captureStream();
@@ -90,14 +90,20 @@ describe('log shipper against a fake helm', () => {
     shipper.write(line('b'));
     shipper.write(line('c'));
     const full = await server.next();
-    assert.deepEqual(full.body.logs.map((log) => log.message), ['a', 'b', 'c']);
+    assert.deepEqual(
+      full.body.logs.map((log) => log.message),
+      ['a', 'b', 'c'],
+    );
 
     await shipper.flush(); // let the full batch's answer arrive; nothing else is queued
     shipper.write(line('d'));
     assert.equal(server.requests.length, 1, 'one record waits for the timer');
     assert.equal(timers.fire(), 1500);
     const second = await server.next();
-    assert.deepEqual(second.body.logs.map((log) => log.message), ['d']);
+    assert.deepEqual(
+      second.body.logs.map((log) => log.message),
+      ['d'],
+    );
     assert.equal(server.requests.length, 2);
   });
 
@@ -108,7 +114,10 @@ describe('log shipper against a fake helm', () => {
     assert.equal(server.requests.length, 0);
     assert.equal(timers.fire(), 2000);
     const request = await server.next();
-    assert.deepEqual(request.body.logs.map((log) => log.message), ['lonely']);
+    assert.deepEqual(
+      request.body.logs.map((log) => log.message),
+      ['lonely'],
+    );
   });
 
   it('keeps records while helm is down and ships them when it is back', async () => {
@@ -125,7 +134,10 @@ describe('log shipper against a fake helm', () => {
     const server = await helm(() => 200, port);
     timers.fire();
     const request = await server.next();
-    assert.deepEqual(request.body.logs.map((log) => log.message), ['one', 'two']);
+    assert.deepEqual(
+      request.body.logs.map((log) => log.message),
+      ['one', 'two'],
+    );
     await shipper.flush();
     assert.deepEqual(shipper.stats(), { queued: 0, shipped: 2, dropped: 0, failedBatches: 1 });
   });
@@ -140,7 +152,10 @@ describe('log shipper against a fake helm', () => {
     assert.equal(shipper.stats().queued, 1);
     await shipper.flush();
     assert.equal(server.requests.length, 2);
-    assert.deepEqual(server.requests[1]?.body.logs.map((log) => log.message), ['retry me']);
+    assert.deepEqual(
+      server.requests[1]?.body.logs.map((log) => log.message),
+      ['retry me'],
+    );
     assert.equal(shipper.stats().shipped, 1);
   });
 
@@ -201,7 +216,10 @@ describe('log shipper against a fake helm', () => {
     shipper.write('[1,2,3]\n');
     shipper.write(line('fine'));
     await shipper.flush();
-    assert.deepEqual(server.requests[0]?.body.logs.map((log) => log.message), ['fine']);
+    assert.deepEqual(
+      server.requests[0]?.body.logs.map((log) => log.message),
+      ['fine'],
+    );
     assert.deepEqual(shipper.stats(), { queued: 0, shipped: 1, dropped: 2, failedBatches: 0 });
   });
 
@@ -212,7 +230,10 @@ describe('log shipper against a fake helm', () => {
     assert.equal(timers.pending().length, 1);
     await shipper.close();
     assert.equal(timers.pending().length, 0);
-    assert.deepEqual(server.requests[0]?.body.logs.map((log) => log.message), ['last words']);
+    assert.deepEqual(
+      server.requests[0]?.body.logs.map((log) => log.message),
+      ['last words'],
+    );
     shipper.write(line('too late'));
     assert.deepEqual(shipper.stats(), { queued: 0, shipped: 1, dropped: 1, failedBatches: 0 });
     assert.equal(server.requests.length, 1);

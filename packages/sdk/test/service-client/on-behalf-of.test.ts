@@ -56,7 +56,8 @@ describe('sdk: service calls are counted against the user they are made for', ()
       services: { codex: { url: `http://127.0.0.1:${port}` } },
       fetch: async (input, init) => {
         const url = input instanceof Request ? input.url : String(input);
-        if (url === `${CORE}/service-token`) return Response.json({ token: await keys.mintServiceToken('ledger', 'codex') });
+        if (url === `${CORE}/service-token`)
+          return Response.json({ token: await keys.mintServiceToken('ledger', 'codex') });
         return globalThis.fetch(input, init);
       },
     });
@@ -77,7 +78,8 @@ describe('sdk: service calls are counted against the user they are made for', ()
     await codex.close();
   });
 
-  const page = async (token: string) => ledger.inject({ url: '/page', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const page = async (token: string) =>
+    ledger.inject({ url: '/page', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
 
   it('one user spending their budget leaves another user served', async () => {
     const first = await keys.mintUserToken({ sub: 'user-busy' });
@@ -101,7 +103,9 @@ describe('sdk: service calls are counted against the user they are made for', ()
     const url = `http://127.0.0.1:${(codex.server.address() as AddressInfo).port}/data`;
     // A user cannot shift their requests to someone else's budget: their own token decides.
     const userToken = await keys.mintUserToken({ sub: 'user-forger' });
-    const forged = await fetch(url, { headers: { authorization: `Bearer ${userToken}`, [ON_BEHALF_OF_HEADER]: 'user-calm' } });
+    const forged = await fetch(url, {
+      headers: { authorization: `Bearer ${userToken}`, [ON_BEHALF_OF_HEADER]: 'user-calm' },
+    });
     assert.equal(forged.status, 200);
     assert.deepEqual(await forged.json(), { for: 'user-forger' });
     // Without any token the header is ignored too: counted by address, refused by the guard.
@@ -112,6 +116,9 @@ describe('sdk: service calls are counted against the user they are made for', ()
 
   it('outside a request no user is sent; runAsUser and an explicit option name one', async () => {
     assert.equal(currentCallUser(), null);
-    assert.equal(runAsUser('job-user', () => currentCallUser()), 'job-user');
+    assert.equal(
+      runAsUser('job-user', () => currentCallUser()),
+      'job-user',
+    );
   });
 });

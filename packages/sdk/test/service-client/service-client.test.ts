@@ -14,7 +14,8 @@ import { startFakeCore } from '../../src/testing/fake-core.js';
 import type { FakeCore } from '../../src/testing/fake-core.js';
 
 /** The URL a fetch was called with. */
-const urlOf = (input: string | URL | Request): string => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+const urlOf = (input: string | URL | Request): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 
 const SECRET = 'codex-secret-never-logged';
 
@@ -36,14 +37,17 @@ async function startTarget(core: FakeCore) {
       if (principal.kind !== 'service' || rejectedTokens.has(token)) throw new Error('refused');
       caller = principal.service;
     } catch {
-      res.writeHead(401, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 401, code: 'token_invalid' }));
+      res
+        .writeHead(401, { 'content-type': 'application/problem+json' })
+        .end(JSON.stringify({ status: 401, code: 'token_invalid' }));
       return;
     }
     seenTokens.push(token);
     const url = new URL(req.url ?? '/', 'http://ledger.invalid');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const json = (status: number, body: unknown, type = 'application/json') => res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown, type = 'application/json') =>
+      res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
     switch (url.pathname) {
       case '/api/echo':
         return void json(200, {
@@ -120,7 +124,14 @@ describe('service client', () => {
     });
 
   it('calls the target with a service token and parses the answer with the schema', async () => {
-    const schema = z.object({ caller: z.string(), method: z.string(), correlationId: z.string(), query: z.string(), body: z.unknown(), contentType: z.string() });
+    const schema = z.object({
+      caller: z.string(),
+      method: z.string(),
+      correlationId: z.string(),
+      query: z.string(),
+      body: z.unknown(),
+      contentType: z.string(),
+    });
     const answer = await client().call('ledger', '/api/echo', {
       method: 'POST',
       body: { amount: 42 },
@@ -153,7 +164,11 @@ describe('service client', () => {
   it('shares one token request between concurrent callers', async () => {
     const c = client();
     const before = core.tokenRequests;
-    const tokens = await Promise.all([c.getServiceToken('ledger'), c.getServiceToken('ledger'), c.call('ledger', '/api/echo')]);
+    const tokens = await Promise.all([
+      c.getServiceToken('ledger'),
+      c.getServiceToken('ledger'),
+      c.call('ledger', '/api/echo'),
+    ]);
     assert.equal(core.tokenRequests - before, 1);
     assert.equal(tokens[0], tokens[1]);
   });
@@ -174,7 +189,12 @@ describe('service client', () => {
     const refusing: typeof fetch = (input, init) => {
       if (!urlOf(input).startsWith(target.url)) return fetch(input, init);
       targetCalls += 1;
-      return Promise.resolve(Response.json({ code: 'token_invalid' }, { status: 401, headers: { 'content-type': 'application/problem+json' } }));
+      return Promise.resolve(
+        Response.json(
+          { code: 'token_invalid' },
+          { status: 401, headers: { 'content-type': 'application/problem+json' } },
+        ),
+      );
     };
     const before = core.tokenRequests;
     await rejectsWith(client({ fetch: refusing }).call('ledger', '/api/echo'), 'bad_gateway', (error) => {
@@ -208,10 +228,14 @@ describe('service client', () => {
   });
 
   it('answers bad_gateway when the answer fails the schema', async () => {
-    await rejectsWith(client().call('ledger', '/api/shape', { schema: z.object({ id: z.number() }) }), 'bad_gateway', (error) => {
-      assert.match(error.message, /ledger/);
-      assert.match(error.message, /id/);
-    });
+    await rejectsWith(
+      client().call('ledger', '/api/shape', { schema: z.object({ id: z.number() }) }),
+      'bad_gateway',
+      (error) => {
+        assert.match(error.message, /ledger/);
+        assert.match(error.message, /id/);
+      },
+    );
   });
 
   it('returns undefined for an empty answer', async () => {
@@ -233,6 +257,8 @@ describe('service client', () => {
 
   it('reports an unreachable service as bad_gateway', async () => {
     const down = client({ services: { ledger: { url: 'http://127.0.0.1:9' } } });
-    await rejectsWith(down.call('ledger', '/api/echo'), 'bad_gateway', (error) => assert.match(error.message, /ledger/));
+    await rejectsWith(down.call('ledger', '/api/echo'), 'bad_gateway', (error) =>
+      assert.match(error.message, /ledger/),
+    );
   });
 });

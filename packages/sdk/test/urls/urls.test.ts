@@ -39,7 +39,12 @@ describe('forwardedPrefix (through urlsPlugin)', () => {
     const app = await buildApp();
     assert.equal(await prefixSeen(app, GATEWAY, '/codex'), '/codex');
     assert.equal(await prefixSeen(app, GATEWAY, '/apps/codex-2_v1.0~x'), '/apps/codex-2_v1.0~x');
-    const response = await app.inject({ method: 'GET', url: '/prefix', remoteAddress: GATEWAY, headers: { 'x-forwarded-prefix': '/codex' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/prefix',
+      remoteAddress: GATEWAY,
+      headers: { 'x-forwarded-prefix': '/codex' },
+    });
     assert.equal(response.json<{ link: string }>().link, '/codex/companies?page=2');
     await app.close();
   });
@@ -49,7 +54,12 @@ describe('forwardedPrefix (through urlsPlugin)', () => {
     assert.equal(await prefixSeen(app, '10.1.2.3', '/codex'), '');
     assert.equal(await prefixSeen(app, '127.0.0.2', '/codex'), '');
     assert.equal(await prefixSeen(app, '::1', '/codex'), '');
-    const response = await app.inject({ method: 'GET', url: '/prefix', remoteAddress: '10.1.2.3', headers: { 'x-forwarded-prefix': '/codex' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/prefix',
+      remoteAddress: '10.1.2.3',
+      headers: { 'x-forwarded-prefix': '/codex' },
+    });
     assert.equal(response.json<{ link: string }>().link, '/companies?page=2');
     await app.close();
   });
@@ -114,7 +124,10 @@ describe('urlFor', () => {
     assert.equal(urlFor('/codex', '/companies'), '/codex/companies');
     assert.equal(urlFor('', '/companies'), '/companies');
     assert.equal(urlFor('/codex', '/'), '/codex/');
-    assert.equal(urlFor('/codex', '/search', { q: 'a b&c=d', page: 2, open: true }), '/codex/search?q=a+b%26c%3Dd&page=2&open=true');
+    assert.equal(
+      urlFor('/codex', '/search', { q: 'a b&c=d', page: 2, open: true }),
+      '/codex/search?q=a+b%26c%3Dd&page=2&open=true',
+    );
   });
 
   it('repeats keys for arrays and leaves out null and undefined', () => {
@@ -128,7 +141,15 @@ describe('urlFor', () => {
   });
 
   it('refuses anything that is not a path of this site', () => {
-    for (const path of ['companies', '//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/a\nb', '']) {
+    for (const path of [
+      'companies',
+      '//evil.example',
+      '/\\evil.example',
+      'https://evil.example',
+      'javascript:alert(1)',
+      '/a\nb',
+      '',
+    ]) {
       assert.throws(
         () => urlFor('/codex', path),
         (error: unknown) => error instanceof AppError && error.code === 'bad_request',
@@ -138,14 +159,22 @@ describe('urlFor', () => {
   });
 
   it('refuses a malformed prefix', () => {
-    assert.throws(() => urlFor('//evil.example', '/x'), (error: unknown) => error instanceof AppError && error.code === 'internal');
+    assert.throws(
+      () => urlFor('//evil.example', '/x'),
+      (error: unknown) => error instanceof AppError && error.code === 'internal',
+    );
   });
 });
 
 describe('reply.redirectTo', () => {
   it('redirects a GET with 302 under the prefix', async () => {
     const app = await buildApp();
-    const response = await app.inject({ method: 'GET', url: '/go', remoteAddress: GATEWAY, headers: { 'x-forwarded-prefix': '/codex' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/go',
+      remoteAddress: GATEWAY,
+      headers: { 'x-forwarded-prefix': '/codex' },
+    });
     assert.equal(response.statusCode, 302);
     assert.equal(response.headers.location, '/codex/companies?sort=name');
     await app.close();
@@ -153,7 +182,12 @@ describe('reply.redirectTo', () => {
 
   it('redirects a POST with 303 so the browser follows with a GET', async () => {
     const app = await buildApp();
-    const response = await app.inject({ method: 'POST', url: '/go', remoteAddress: GATEWAY, headers: { 'x-forwarded-prefix': '/codex' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/go',
+      remoteAddress: GATEWAY,
+      headers: { 'x-forwarded-prefix': '/codex' },
+    });
     assert.equal(response.statusCode, 303);
     assert.equal(response.headers.location, '/codex/companies/7');
     await app.close();
@@ -161,7 +195,12 @@ describe('reply.redirectTo', () => {
 
   it('does not use an untrusted prefix', async () => {
     const app = await buildApp();
-    const response = await app.inject({ method: 'GET', url: '/go', remoteAddress: '10.0.0.9', headers: { 'x-forwarded-prefix': '/evil' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/go',
+      remoteAddress: '10.0.0.9',
+      headers: { 'x-forwarded-prefix': '/evil' },
+    });
     assert.equal(response.headers.location, '/companies?sort=name');
     await app.close();
   });
@@ -178,7 +217,12 @@ describe('reply.redirectTo', () => {
 describe('redirect targets are percent-encoded', () => {
   it('redirectTo sends non-ASCII and Latin-1 characters percent-encoded, never raw', async () => {
     const app = await buildApp();
-    const response = await app.inject({ method: 'GET', url: '/unicode', remoteAddress: GATEWAY, headers: { 'x-forwarded-prefix': '/codex' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/unicode',
+      remoteAddress: GATEWAY,
+      headers: { 'x-forwarded-prefix': '/codex' },
+    });
     assert.equal(response.statusCode, 302);
     assert.equal(response.headers.location, '/codex/companies/%E2%82%AC%20%C3%A9?q=M%C3%BCller');
     await app.close();
@@ -196,7 +240,8 @@ describe('redirect targets are percent-encoded', () => {
     assert.equal(encodeLocation('/x?a=100%25&b=5%'), '/x?a=100%25&b=5%25');
     assert.equal(encodeLocation('/x\ud800'), '/x%EF%BF%BD');
     assert.equal(encodeLocation("/k/a-b_c.d~e:f@g!$&'()*+,;=?#[]"), "/k/a-b_c.d~e:f@g!$&'()*+,;=?#[]");
-    for (let code = 0x80; code <= 0xff; code += 1) assert.match(encodeLocation(`/${String.fromCharCode(code)}`), /^\/(%[0-9A-F]{2})+$/);
+    for (let code = 0x80; code <= 0xff; code += 1)
+      assert.match(encodeLocation(`/${String.fromCharCode(code)}`), /^\/(%[0-9A-F]{2})+$/);
   });
 });
 
@@ -217,7 +262,12 @@ describe('loginUrl', () => {
 
   it('uses the bare path when not behind the gateway', async () => {
     const app = await buildApp();
-    const response = await app.inject({ method: 'GET', url: '/login-url', remoteAddress: '10.0.0.9', headers: { 'x-forwarded-prefix': '/codex' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/login-url',
+      remoteAddress: '10.0.0.9',
+      headers: { 'x-forwarded-prefix': '/codex' },
+    });
     assert.equal(response.json<{ login: string }>().login, '/login?next=%2Flogin-url');
     await app.close();
   });

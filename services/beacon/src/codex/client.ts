@@ -45,15 +45,28 @@ export const activeTicketsSchema = z.object({
 });
 export type ActiveTickets = z.infer<typeof activeTicketsSchema>;
 
-export const agentsSchema = z.array(z.object({ provider: z.string(), external_id: z.string(), name: z.string(), active: z.boolean() }));
+export const agentsSchema = z.array(
+  z.object({ provider: z.string(), external_id: z.string(), name: z.string(), active: z.boolean() }),
+);
 export type PsaAgent = z.infer<typeof agentsSchema>[number];
 
-export const psaConfigSchema = z.object({ providers: z.array(z.object({ provider: z.string(), ticket_url_template: z.string().nullable() })) });
+export const psaConfigSchema = z.object({
+  providers: z.array(z.object({ provider: z.string(), ticket_url_template: z.string().nullable() })),
+});
 export type PsaConfig = z.infer<typeof psaConfigSchema>;
 
 export const ticketDetailSchema = z.object({
   ticket: codexTicketSchema.extend({ description_text: z.string().nullable().optional() }),
-  conversations: z.array(z.object({ id: z.number().int(), body_text: z.string(), private: z.boolean(), incoming: z.boolean(), from_email: z.string().nullable(), created_at: instant })),
+  conversations: z.array(
+    z.object({
+      id: z.number().int(),
+      body_text: z.string(),
+      private: z.boolean(),
+      incoming: z.boolean(),
+      from_email: z.string().nullable(),
+      created_at: instant,
+    }),
+  ),
 });
 export type TicketDetail = z.infer<typeof ticketDetailSchema>;
 
@@ -77,7 +90,11 @@ export interface CodexClient {
    * Every active ticket (service token; the shared cache is the only caller), or `unchanged`
    * when codex's ETag still equals `etag` (a 304: codex answered from a few aggregates).
    */
-  activeTickets(limit: number, etag?: string, changedSince?: string): Promise<{ unchanged: true } | { unchanged: false; data: ActiveTickets; etag: string | undefined }>;
+  activeTickets(
+    limit: number,
+    etag?: string,
+    changedSince?: string,
+  ): Promise<{ unchanged: true } | { unchanged: false; data: ActiveTickets; etag: string | undefined }>;
   agents(): Promise<PsaAgent[]>;
   psaConfig(): Promise<PsaConfig>;
   /** One ticket with its conversation, as `userToken`'s owner may see it. */
@@ -88,26 +105,44 @@ export interface CodexClient {
 }
 
 /** Codex over HTTP: service calls through the SDK's client, user calls with the user's bearer token. */
-export function httpCodexClient(options: { client: ServiceClient; codexUrl: string; fetch?: typeof globalThis.fetch; timeoutMs?: number }): CodexClient {
+export function httpCodexClient(options: {
+  client: ServiceClient;
+  codexUrl: string;
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+}): CodexClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const base = options.codexUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function asUser<S extends z.ZodType>(path: string, token: string, schema: S, method = 'GET'): Promise<z.output<S>> {
+  async function asUser<S extends z.ZodType>(
+    path: string,
+    token: string,
+    schema: S,
+    method = 'GET',
+  ): Promise<z.output<S>> {
     let response: Response;
     try {
-      response = await fetchImpl(`${base}${path}`, { method, headers: { accept: 'application/json', authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetchImpl(`${base}${path}`, {
+        method,
+        headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       throw new AppError('bad_gateway', 'codex could not be reached', { cause: error });
     }
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
-      const code = typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string' ? body.code : undefined;
+      const code =
+        typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string'
+          ? body.code
+          : undefined;
       // Codex's own refusals are the user's: pass 403/404/409 through as ours.
       if (response.status === 404) throw new AppError('not_found', 'Ticket not found in codex');
       if (response.status === 403) throw new AppError('forbidden', 'Codex does not allow this for your account');
       if (response.status === 409) throw new AppError('conflict', 'A ticket sync is already running');
-      if (response.status === 422) throw new AppError('unprocessable_entity', 'Codex has no ticket sync configured for this PSA');
+      if (response.status === 422)
+        throw new AppError('unprocessable_entity', 'Codex has no ticket sync configured for this PSA');
       throw new ServiceCallError('codex', response.status, code);
     }
     const parsed = schema.safeParse(body);
@@ -120,11 +155,20 @@ export function httpCodexClient(options: { client: ServiceClient; codexUrl: stri
       // A conditional GET (RFC 9110 §13.1.2), so the SDK's call (which treats 304 as a failure) is not used;
       // the shared board is nobody's in particular, so no X-On-Behalf-Of.
       const send = async () => {
-        const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${await options.client.getServiceToken('codex')}` };
+        const headers: Record<string, string> = {
+          accept: 'application/json',
+          authorization: `Bearer ${await options.client.getServiceToken('codex')}`,
+        };
         if (etag !== undefined) headers['if-none-match'] = etag;
         try {
-          const query = new URLSearchParams({ limit: String(limit), ...(changedSince === undefined ? {} : { changed_since: changedSince }) });
-          return await fetchImpl(`${base}/api/tickets/active?${query.toString()}`, { headers, signal: AbortSignal.timeout(30_000) });
+          const query = new URLSearchParams({
+            limit: String(limit),
+            ...(changedSince === undefined ? {} : { changed_since: changedSince }),
+          });
+          return await fetchImpl(`${base}/api/tickets/active?${query.toString()}`, {
+            headers,
+            signal: AbortSignal.timeout(30_000),
+          });
         } catch (error) {
           throw new AppError('bad_gateway', 'codex could not be reached', { cause: error });
         }
@@ -141,7 +185,8 @@ export function httpCodexClient(options: { client: ServiceClient; codexUrl: stri
         throw new ServiceCallError('codex', response.status, undefined);
       }
       const parsed = activeTicketsSchema.safeParse(await response.json().catch(() => null));
-      if (!parsed.success) throw new AppError('bad_gateway', 'codex answered an unexpected shape for the active tickets');
+      if (!parsed.success)
+        throw new AppError('bad_gateway', 'codex answered an unexpected shape for the active tickets');
       return { unchanged: false, data: parsed.data, etag: response.headers.get('etag') ?? undefined };
     },
     agents: () => options.client.call('codex', '/api/psa/agents', { schema: agentsSchema, onBehalfOf: null }),

@@ -32,9 +32,16 @@ export interface NewLink {
 }
 
 /** Creates a link; the token is returned once and only its hash is kept. */
-export async function createLink(db: BeaconDb, link: NewLink, now: Date): Promise<{ link: DisplayLink; token: string }> {
+export async function createLink(
+  db: BeaconDb,
+  link: NewLink,
+  now: Date,
+): Promise<{ link: DisplayLink; token: string }> {
   const token = newToken();
-  const [row] = await db.insert(displayLinks).values({ ...link, tokenHash: hashToken(token), createdAt: now }).returning();
+  const [row] = await db
+    .insert(displayLinks)
+    .values({ ...link, tokenHash: hashToken(token), createdAt: now })
+    .returning();
   if (row === undefined) throw new Error('insert returned no row');
   return { link: row, token };
 }
@@ -47,7 +54,10 @@ export async function listLinks(db: BeaconDb): Promise<DisplayLink[]> {
 export async function findValidLink(db: BeaconDb, token: string, now: Date): Promise<DisplayLink | undefined> {
   if (!isTokenShape(token)) return undefined;
   const hash = hashToken(token);
-  const [row] = await db.select().from(displayLinks).where(and(eq(displayLinks.tokenHash, hash), isNull(displayLinks.revokedAt), gt(displayLinks.expiresAt, now)));
+  const [row] = await db
+    .select()
+    .from(displayLinks)
+    .where(and(eq(displayLinks.tokenHash, hash), isNull(displayLinks.revokedAt), gt(displayLinks.expiresAt, now)));
   // The index found the row by hash; compare again in constant time so the lookup leaks nothing.
   if (row === undefined || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return undefined;
   return row;
@@ -55,17 +65,27 @@ export async function findValidLink(db: BeaconDb, token: string, now: Date): Pro
 
 /** Whether link `id` is still valid at `now`. */
 export async function isLinkValid(db: BeaconDb, id: number, now: Date): Promise<boolean> {
-  const [row] = await db.select({ id: displayLinks.id }).from(displayLinks).where(and(eq(displayLinks.id, id), isNull(displayLinks.revokedAt), gt(displayLinks.expiresAt, now)));
+  const [row] = await db
+    .select({ id: displayLinks.id })
+    .from(displayLinks)
+    .where(and(eq(displayLinks.id, id), isNull(displayLinks.revokedAt), gt(displayLinks.expiresAt, now)));
   return row !== undefined;
 }
 
 /** Records that the link was used, and from where. */
 export async function markUsed(db: BeaconDb, id: number, from: string, now: Date): Promise<void> {
-  await db.update(displayLinks).set({ lastUsedAt: now, lastUsedFrom: from.slice(0, 200) }).where(eq(displayLinks.id, id));
+  await db
+    .update(displayLinks)
+    .set({ lastUsedAt: now, lastUsedFrom: from.slice(0, 200) })
+    .where(eq(displayLinks.id, id));
 }
 
 /** Revokes a link; false when there is no such link or it was already revoked. */
 export async function revokeLink(db: BeaconDb, id: number, by: string, now: Date): Promise<boolean> {
-  const rows = await db.update(displayLinks).set({ revokedAt: now, revokedBy: by }).where(and(eq(displayLinks.id, id), isNull(displayLinks.revokedAt))).returning({ id: displayLinks.id });
+  const rows = await db
+    .update(displayLinks)
+    .set({ revokedAt: now, revokedBy: by })
+    .where(and(eq(displayLinks.id, id), isNull(displayLinks.revokedAt)))
+    .returning({ id: displayLinks.id });
   return rows.length > 0;
 }

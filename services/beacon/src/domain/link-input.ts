@@ -4,7 +4,9 @@ import { BOARD_COLUMNS, type BoardColumn } from './rows.js';
 import { PRIORITIES } from './sla.js';
 
 /** By default a wall screen shows neither requester e-mail addresses nor anything not on the board. */
-export const DEFAULT_DISPLAY_FIELDS: readonly BoardColumn[] = BOARD_COLUMNS.filter((column) => column !== 'requester_email');
+export const DEFAULT_DISPLAY_FIELDS: readonly BoardColumn[] = BOARD_COLUMNS.filter(
+  (column) => column !== 'requester_email',
+);
 
 const blankToUndefined = (value: unknown) => (value === '' || value === null ? undefined : value);
 const oneOrMany = (value: unknown) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);

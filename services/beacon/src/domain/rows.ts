@@ -5,7 +5,19 @@
 import { placeTicket, type Priority, type Section, type SlaSettings, type SlaState } from './sla.js';
 
 /** The columns a board may show, in their default order. */
-export const BOARD_COLUMNS = ['number', 'subject', 'company', 'requester', 'requester_email', 'agent', 'priority', 'status', 'sla', 'updated', 'created'] as const;
+export const BOARD_COLUMNS = [
+  'number',
+  'subject',
+  'company',
+  'requester',
+  'requester_email',
+  'agent',
+  'priority',
+  'status',
+  'sla',
+  'updated',
+  'created',
+] as const;
 export type BoardColumn = (typeof BOARD_COLUMNS)[number];
 
 /** What beacon reads of a codex ticket (codex's `/api/tickets/active` shape). */
@@ -60,7 +72,12 @@ const RANK: Readonly<Record<Priority, number>> = { low: 1, medium: 2, high: 3, u
 const when = (text: string | null): Date | null => (text === null ? null : new Date(text));
 
 /** The ticket as a board row at `now`, or null when it does not belong on the board. */
-export function toRow(ticket: CodexTicket, now: Date, sla: SlaSettings, psaUrl: (provider: string, externalId: string) => string | null): BoardRow | null {
+export function toRow(
+  ticket: CodexTicket,
+  now: Date,
+  sla: SlaSettings,
+  psaUrl: (provider: string, externalId: string) => string | null,
+): BoardRow | null {
   const placed = placeTicket(
     {
       status: ticket.status,
@@ -124,7 +141,11 @@ export function matches(row: BoardRow, filter: BoardFilter): boolean {
   const { view } = filter;
   if (view.groups !== null && (row.group === null || !view.groups.includes(row.group))) return false;
   if (row.group !== null && view.excludeGroups.includes(row.group)) return false;
-  if (filter.agent !== undefined && (filter.agent === UNASSIGNED ? row.agent_id !== null : row.agent_id !== filter.agent)) return false;
+  if (
+    filter.agent !== undefined &&
+    (filter.agent === UNASSIGNED ? row.agent_id !== null : row.agent_id !== filter.agent)
+  )
+    return false;
   if (filter.company !== undefined && row.account !== filter.company) return false;
   if (filter.priority !== undefined && row.priority !== filter.priority) return false;
   return true;
@@ -136,9 +157,18 @@ export function compareRows(a: BoardRow, b: BoardRow): number {
 }
 
 /** Only the listed columns' fields of a row (wall screens show what their link allows). */
-export function projectRow(row: BoardRow, columns: readonly BoardColumn[]): Partial<BoardRow> & Pick<BoardRow, 'id' | 'section' | 'sla' | 'priority_rank' | 'updated_at'> {
+export function projectRow(
+  row: BoardRow,
+  columns: readonly BoardColumn[],
+): Partial<BoardRow> & Pick<BoardRow, 'id' | 'section' | 'sla' | 'priority_rank' | 'updated_at'> {
   const shown = new Set<string>(columns);
-  const out: Partial<BoardRow> & Pick<BoardRow, 'id' | 'section' | 'sla' | 'priority_rank' | 'updated_at'> = { id: row.id, section: row.section, sla: row.sla, priority_rank: row.priority_rank, updated_at: row.updated_at };
+  const out: Partial<BoardRow> & Pick<BoardRow, 'id' | 'section' | 'sla' | 'priority_rank' | 'updated_at'> = {
+    id: row.id,
+    section: row.section,
+    sla: row.sla,
+    priority_rank: row.priority_rank,
+    updated_at: row.updated_at,
+  };
   if (shown.has('number')) out.number = row.number;
   if (shown.has('subject')) out.subject = row.subject;
   if (shown.has('company')) out.company = row.company;

@@ -97,30 +97,68 @@ function firstResponseDue(ticket: SlaTicket): Date | null {
  * 5. nobody assigned → needs_attention (warning);
  * 6. waiting statuses → other (responded); anything else → other (in progress).
  */
-export function placeTicket(ticket: SlaTicket, now: Date, settings: SlaSettings = DEFAULT_SLA_SETTINGS): Placement | null {
+export function placeTicket(
+  ticket: SlaTicket,
+  now: Date,
+  settings: SlaSettings = DEFAULT_SLA_SETTINGS,
+): Placement | null {
   const status = ticket.status;
   if (settings.closedStatuses.includes(status)) return null;
-  if (settings.customerRepliedStatuses.includes(status)) return { section: 'customer_replied', sla: 'warning', reason: 'Customer replied', dueAt: null };
-  if (settings.parkedStatuses.includes(status)) return { section: 'other', sla: 'in_progress', reason: 'Parked', dueAt: null };
+  if (settings.customerRepliedStatuses.includes(status))
+    return { section: 'customer_replied', sla: 'warning', reason: 'Customer replied', dueAt: null };
+  if (settings.parkedStatuses.includes(status))
+    return { section: 'other', sla: 'in_progress', reason: 'Parked', dueAt: null };
 
   const limit = settings.updateOverdueMinutes[ticket.priority] * MINUTE;
   const silent = businessMs(ticket.updatedAt, now, settings.calendar);
   if (silent > limit) {
-    return { section: 'needs_attention', sla: 'overdue', reason: `Update overdue (${shortDuration(silent)} without update)`, dueAt: new Date(ticket.updatedAt.getTime() + limit) };
+    return {
+      section: 'needs_attention',
+      sla: 'overdue',
+      reason: `Update overdue (${shortDuration(silent)} without update)`,
+      dueAt: new Date(ticket.updatedAt.getTime() + limit),
+    };
   }
 
   if (settings.actionStatuses.includes(status)) {
-    if (ticket.firstRespondedAt !== null) return { section: 'needs_response', sla: 'responded', reason: 'First response met', dueAt: null };
+    if (ticket.firstRespondedAt !== null)
+      return { section: 'needs_response', sla: 'responded', reason: 'First response met', dueAt: null };
     const due = firstResponseDue(ticket);
-    if (due === null) return { section: 'needs_response', sla: 'normal', reason: 'Awaiting first response', dueAt: null };
+    if (due === null)
+      return { section: 'needs_response', sla: 'normal', reason: 'Awaiting first response', dueAt: null };
     const left = businessMs(now, due, settings.calendar);
-    if (due.getTime() <= now.getTime()) return { section: 'needs_response', sla: 'overdue', reason: `First response overdue by ${shortDuration(now.getTime() - due.getTime())}`, dueAt: due };
-    if (left < settings.frCriticalMinutes * MINUTE) return { section: 'needs_response', sla: 'critical', reason: `First response due in ${shortDuration(left)}`, dueAt: due };
-    if (left < settings.frWarningMinutes * MINUTE) return { section: 'needs_response', sla: 'warning', reason: `First response due in ${shortDuration(left)}`, dueAt: due };
-    return { section: 'needs_response', sla: 'normal', reason: `First response due in ${shortDuration(left)}`, dueAt: due };
+    if (due.getTime() <= now.getTime())
+      return {
+        section: 'needs_response',
+        sla: 'overdue',
+        reason: `First response overdue by ${shortDuration(now.getTime() - due.getTime())}`,
+        dueAt: due,
+      };
+    if (left < settings.frCriticalMinutes * MINUTE)
+      return {
+        section: 'needs_response',
+        sla: 'critical',
+        reason: `First response due in ${shortDuration(left)}`,
+        dueAt: due,
+      };
+    if (left < settings.frWarningMinutes * MINUTE)
+      return {
+        section: 'needs_response',
+        sla: 'warning',
+        reason: `First response due in ${shortDuration(left)}`,
+        dueAt: due,
+      };
+    return {
+      section: 'needs_response',
+      sla: 'normal',
+      reason: `First response due in ${shortDuration(left)}`,
+      dueAt: due,
+    };
   }
 
-  if (ticket.responder === null) return { section: 'needs_attention', sla: 'warning', reason: 'Unassigned', dueAt: null };
-  if (settings.waitingStatuses.includes(status)) return { section: 'other', sla: 'responded', reason: 'Waiting on customer', dueAt: null };
+  if (ticket.responder === null)
+    return { section: 'needs_attention', sla: 'warning', reason: 'Unassigned', dueAt: null };
+  if (settings.waitingStatuses.includes(status))
+    return { section: 'other', sla: 'responded', reason: 'Waiting on customer', dueAt: null };
   return { section: 'other', sla: 'in_progress', reason: status.replaceAll('_', ' '), dueAt: null };
 }

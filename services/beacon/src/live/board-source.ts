@@ -99,10 +99,15 @@ export class BoardSource {
   subscribe(listener: BoardListener): () => void {
     this.listeners.add(listener);
     if (this.timer === undefined) {
-      this.timer = setInterval(() => {
-        this.ensureFresh().catch((error: unknown) => this.options.logger.warn({ err: error }, 'board refresh failed'));
-        // Ticks at a quarter of the interval, so a refresh starts at most a quarter late.
-      }, Math.max(100, this.options.settings.refreshMs / 4));
+      this.timer = setInterval(
+        () => {
+          this.ensureFresh().catch((error: unknown) =>
+            this.options.logger.warn({ err: error }, 'board refresh failed'),
+          );
+          // Ticks at a quarter of the interval, so a refresh starts at most a quarter late.
+        },
+        Math.max(100, this.options.settings.refreshMs / 4),
+      );
       this.timer.unref();
     }
     return () => {
@@ -156,8 +161,12 @@ export class BoardSource {
       // open), except every FULL_READ_MS, which also catches what no store marked.
       const started = now().getTime();
       const incremental = this.asOf !== undefined && started - this.fullAt < FULL_READ_MS;
-      const since = incremental && this.asOf !== undefined ? new Date(Date.parse(this.asOf) - OVERLAP_MS).toISOString() : undefined;
-      const [answer, psa] = await Promise.all([codex.activeTickets(ticketLimit, this.etag, since), this.psaConfig().catch(() => ({ providers: [] }))]);
+      const since =
+        incremental && this.asOf !== undefined ? new Date(Date.parse(this.asOf) - OVERLAP_MS).toISOString() : undefined;
+      const [answer, psa] = await Promise.all([
+        codex.activeTickets(ticketLimit, this.etag, since),
+        this.psaConfig().catch(() => ({ providers: [] })),
+      ]);
       const at = now();
       if (!answer.unchanged) {
         const data = answer.data;
@@ -178,7 +187,8 @@ export class BoardSource {
       if (!answer.unchanged || at.getTime() - this.placedAt >= PLACE_AGAIN_MS) {
         this.placedAt = at.getTime();
         const templates = new Map(psa.providers.map((provider) => [provider.provider, provider.ticket_url_template]));
-        const psaUrl = (provider: string, externalId: string): string | null => templates.get(provider)?.replaceAll('{ticket_id}', encodeURIComponent(externalId)) ?? null;
+        const psaUrl = (provider: string, externalId: string): string | null =>
+          templates.get(provider)?.replaceAll('{ticket_id}', encodeURIComponent(externalId)) ?? null;
         const next = new Map<number, BoardRow>();
         const nextText = new Map<number, string>();
         for (const ticket of this.tickets.values()) {
@@ -204,7 +214,8 @@ export class BoardSource {
       this.options.logger.warn({ err: error }, 'codex did not give the active tickets');
       meta = { ...this.meta, error: 'Codex could not be reached; the board shows the last tickets it gave.' };
     }
-    const metaChanged = JSON.stringify({ ...meta, fetched_at: null }) !== JSON.stringify({ ...this.meta, fetched_at: null });
+    const metaChanged =
+      JSON.stringify({ ...meta, fetched_at: null }) !== JSON.stringify({ ...this.meta, fetched_at: null });
     this.meta = meta;
     if (upserts.length === 0 && removed.length === 0 && !metaChanged) return;
     const change: BoardChange = { version: this.version + 1, base: this.version, meta, upserts, removed };

@@ -54,7 +54,13 @@ export async function streamBoard(request: FastifyRequest, reply: FastifyReply, 
   const snapshot = () => {
     const state = source.snapshot();
     version = state.version;
-    send(frame('snapshot', { version, meta: state.meta, rows: state.rows.filter((row) => matches(row, filter)).map(present) }));
+    send(
+      frame('snapshot', {
+        version,
+        meta: state.meta,
+        rows: state.rows.filter((row) => matches(row, filter)).map(present),
+      }),
+    );
   };
   const patch = (change: BoardChange) => {
     if (change.base !== version) return snapshot();
@@ -82,15 +88,25 @@ export async function streamBoard(request: FastifyRequest, reply: FastifyReply, 
   timers.push(setInterval(() => send(': ping\n\n'), HEARTBEAT_MS));
   if (options.stillValid !== undefined) {
     const check = options.stillValid;
-    timers.push(setInterval(() => {
-      check().then((valid) => {
-        if (!valid) end('revoked');
-      }, () => undefined);
-    }, options.checkEveryMs ?? 2000));
+    timers.push(
+      setInterval(() => {
+        check().then(
+          (valid) => {
+            if (!valid) end('revoked');
+          },
+          () => undefined,
+        );
+      }, options.checkEveryMs ?? 2000),
+    );
   }
   if (options.endAt !== undefined) {
     // setTimeout holds at most ~24.8 days; a longer stream ends then and the screen reconnects.
-    timers.push(setTimeout(() => end('expired'), Math.min(2_000_000_000, Math.max(1000, options.endAt - options.now().getTime()))));
+    timers.push(
+      setTimeout(
+        () => end('expired'),
+        Math.min(2_000_000_000, Math.max(1000, options.endAt - options.now().getTime())),
+      ),
+    );
   }
   for (const timer of timers) timer.unref();
 }

@@ -62,14 +62,24 @@ export interface BoardPageProps {
 function SectionTable({ section, columns }: { section: Section; columns: BoardColumn[] }): JSX.Element {
   const title = SECTION_TITLES[section];
   return (
-    <Card title={title} id={`section-${section}`} actions={<span class="badge badge--info" data-count={section}>0</span>}>
+    <Card
+      title={title}
+      id={`section-${section}`}
+      actions={
+        <span class="badge badge--info" data-count={section}>
+          0
+        </span>
+      }
+    >
       <div class="table-wrapper">
         <table class="data-table data-table--compact" aria-label={title}>
           <thead>
             <tr>
               {columns.map((column) => (
                 <th class="sortable-header" scope="col" data-column={column} aria-sort="none">
-                  <button type="button" class="btn btn--ghost btn--small" data-sort={column}>{COLUMN_LABELS[column]}</button>
+                  <button type="button" class="btn btn--ghost btn--small" data-sort={column}>
+                    {COLUMN_LABELS[column]}
+                  </button>
                 </th>
               ))}
             </tr>
@@ -77,7 +87,9 @@ function SectionTable({ section, columns }: { section: Section; columns: BoardCo
           <tbody data-section={section} />
         </table>
       </div>
-      <p class="u-text-muted u-text-sm" data-empty={section}>None right now. Tickets come from codex's PSA sync.</p>
+      <p class="u-text-muted u-text-sm" data-empty={section}>
+        None right now. Tickets come from codex's PSA sync.
+      </p>
     </Card>
   );
 }
@@ -85,7 +97,12 @@ function SectionTable({ section, columns }: { section: Section; columns: BoardCo
 export function BoardPage(props: BoardPageProps): JSX.Element {
   const { config, filters } = props;
   return (
-    <Page title={props.title} service="beacon" head={<JsonScript id="beacon-config" data={config} />} scripts={<script src={props.scriptUrl} defer />}>
+    <Page
+      title={props.title}
+      service="beacon"
+      head={<JsonScript id="beacon-config" data={config} />}
+      scripts={<script src={props.scriptUrl} defer />}
+    >
       <div class="siren siren--left" id="siren-left" />
       <div class="siren siren--right" id="siren-right" />
       <div class="page-header">
@@ -96,7 +113,13 @@ export function BoardPage(props: BoardPageProps): JSX.Element {
         <div class="page-header__actions">
           <nav class="view-switcher" aria-label="Views">
             {props.views.map((view) => (
-              <a class={view.active ? 'view-switcher__button view-switcher__button--active' : 'view-switcher__button'} href={view.href} aria-current={view.active ? 'page' : undefined}>{view.name}</a>
+              <a
+                class={view.active ? 'view-switcher__button view-switcher__button--active' : 'view-switcher__button'}
+                href={view.href}
+                aria-current={view.active ? 'page' : undefined}
+              >
+                {view.name}
+              </a>
             ))}
           </nav>
         </div>
@@ -114,38 +137,76 @@ export function BoardPage(props: BoardPageProps): JSX.Element {
       <div class="u-flex u-flex-wrap u-items-center u-flex-gap-2 u-mb-3">
         <div class="ticket-count-wrapper" id="total-wrapper">
           <span class="ticket-count-label">Total active</span>
-          <span class="ticket-count-number" id="total-count">…</span>
+          <span class="ticket-count-number" id="total-count">
+            …
+          </span>
         </div>
         <div>
-          <div class="u-text-sm u-text-muted">Last sync: <span id="last-sync">…</span></div>
-          <div class="u-text-sm u-text-muted">Updated: <span id="fetched-at">…</span></div>
-          <div class="u-text-sm" id="connection-state" role="status">Connecting…</div>
+          <div class="u-text-sm u-text-muted">
+            Last sync: <span id="last-sync">…</span>
+          </div>
+          <div class="u-text-sm u-text-muted">
+            Updated: <span id="fetched-at">…</span>
+          </div>
+          <div class="u-text-sm" id="connection-state" role="status">
+            Connecting…
+          </div>
         </div>
         {filters !== undefined && (
           <form method="get" action={filters.action} class="form-inline" aria-label="Filters">
             <input type="hidden" name="view" value={filters.view} />
             <input type="hidden" name="sort" value={config.sort ?? ''} id="sort-field" />
-            <SelectField name="agent" label="Agent" placeholder="All agents" value={filters.agent} options={[{ value: 'none', label: 'Unassigned' }, ...filters.agents]} />
-            <SelectField name="company" label="Company" placeholder="All companies" value={filters.company} options={filters.companies} />
-            <SelectField name="priority" label="Priority" placeholder="All priorities" value={filters.priority} options={['urgent', 'high', 'medium', 'low'].map((p) => ({ value: p, label: p }))} />
-            <Button type="submit" variant="secondary" small>Apply</Button>
+            <SelectField
+              name="agent"
+              label="Agent"
+              placeholder="All agents"
+              value={filters.agent}
+              options={[{ value: 'none', label: 'Unassigned' }, ...filters.agents]}
+            />
+            <SelectField
+              name="company"
+              label="Company"
+              placeholder="All companies"
+              value={filters.company}
+              options={filters.companies}
+            />
+            <SelectField
+              name="priority"
+              label="Priority"
+              placeholder="All priorities"
+              value={filters.priority}
+              options={['urgent', 'high', 'medium', 'low'].map((p) => ({ value: p, label: p }))}
+            />
+            <Button type="submit" variant="secondary" small>
+              Apply
+            </Button>
           </form>
         )}
-        <label class="form-group__checkbox-label"><input type="checkbox" id="sound-toggle" /> Sound for new and overdue tickets</label>
+        <label class="form-group__checkbox-label">
+          <input type="checkbox" id="sound-toggle" /> Sound for new and overdue tickets
+        </label>
         {props.canSync && (
           <div>
-            <Button type="button" variant="primary" small id="sync-now">Sync now</Button>
+            <Button type="button" variant="primary" small id="sync-now">
+              Sync now
+            </Button>
             <span class="u-text-sm u-ml-2" id="sync-status" role="status" />
           </div>
         )}
       </div>
-      {(['needs_response', 'customer_replied', 'needs_attention', 'other'] as const).map((section) => <SectionTable section={section} columns={config.columns} />)}
+      {(['needs_response', 'customer_replied', 'needs_attention', 'other'] as const).map((section) => (
+        <SectionTable section={section} columns={config.columns} />
+      ))}
       {config.mode === 'board' && (
         <div class="modal" id="ticket-panel" role="dialog" aria-modal="true" aria-labelledby="ticket-panel-title">
           <div class="modal__dialog modal__dialog--wide">
             <div class="modal__header">
-              <h2 class="modal__title" id="ticket-panel-title">Ticket</h2>
-              <button type="button" class="modal__close" id="ticket-panel-close" aria-label="Close">×</button>
+              <h2 class="modal__title" id="ticket-panel-title">
+                Ticket
+              </h2>
+              <button type="button" class="modal__close" id="ticket-panel-close" aria-label="Close">
+                ×
+              </button>
             </div>
             <div class="modal__body" id="ticket-panel-body" />
           </div>

@@ -9,10 +9,24 @@ const MIN = 60_000;
 const at = (offsetMinutes: number) => new Date(NOW.getTime() + offsetMinutes * MIN);
 
 function ticket(overrides: Partial<SlaTicket>): SlaTicket {
-  return { status: 'open', priority: 'medium', ticketType: 'Incident', responder: '7', updatedAt: at(-10), frDueBy: null, dueBy: null, firstRespondedAt: null, ...overrides };
+  return {
+    status: 'open',
+    priority: 'medium',
+    ticketType: 'Incident',
+    responder: '7',
+    updatedAt: at(-10),
+    frDueBy: null,
+    dueBy: null,
+    firstRespondedAt: null,
+    ...overrides,
+  };
 }
 
-function place(overrides: Partial<SlaTicket>, now = NOW, settings = DEFAULT_SLA_SETTINGS): Pick<Placement, 'section' | 'sla'> | null {
+function place(
+  overrides: Partial<SlaTicket>,
+  now = NOW,
+  settings = DEFAULT_SLA_SETTINGS,
+): Pick<Placement, 'section' | 'sla'> | null {
   const placed = placeTicket(ticket(overrides), now, settings);
   return placed === null ? null : { section: placed.section, sla: placed.sla };
 }
@@ -22,15 +36,35 @@ describe('placeTicket: statuses', () => {
     ['open, no SLA date', { status: 'open' }, { section: 'needs_response', sla: 'normal' }],
     ['update_needed', { status: 'update_needed' }, { section: 'needs_response', sla: 'normal' }],
     ['pending', { status: 'pending' }, { section: 'needs_response', sla: 'normal' }],
-    ['open, first response made', { status: 'open', firstRespondedAt: at(-5) }, { section: 'needs_response', sla: 'responded' }],
+    [
+      'open, first response made',
+      { status: 'open', firstRespondedAt: at(-5) },
+      { section: 'needs_response', sla: 'responded' },
+    ],
     ['customer_replied', { status: 'customer_replied' }, { section: 'customer_replied', sla: 'warning' }],
-    ['customer_replied, even when stale', { status: 'customer_replied', updatedAt: at(-30 * 1440) }, { section: 'customer_replied', sla: 'warning' }],
-    ['pending_hubspot, even when stale', { status: 'pending_hubspot', updatedAt: at(-30 * 1440) }, { section: 'other', sla: 'in_progress' }],
+    [
+      'customer_replied, even when stale',
+      { status: 'customer_replied', updatedAt: at(-30 * 1440) },
+      { section: 'customer_replied', sla: 'warning' },
+    ],
+    [
+      'pending_hubspot, even when stale',
+      { status: 'pending_hubspot', updatedAt: at(-30 * 1440) },
+      { section: 'other', sla: 'in_progress' },
+    ],
     ['waiting_customer', { status: 'waiting_customer' }, { section: 'other', sla: 'responded' }],
     ['on_hold', { status: 'on_hold' }, { section: 'other', sla: 'in_progress' }],
     ['an unknown status', { status: 'scheduled' }, { section: 'other', sla: 'in_progress' }],
-    ['waiting, unassigned', { status: 'waiting_customer', responder: null }, { section: 'needs_attention', sla: 'warning' }],
-    ['open, unassigned (section 1 wins)', { status: 'open', responder: null }, { section: 'needs_response', sla: 'normal' }],
+    [
+      'waiting, unassigned',
+      { status: 'waiting_customer', responder: null },
+      { section: 'needs_attention', sla: 'warning' },
+    ],
+    [
+      'open, unassigned (section 1 wins)',
+      { status: 'open', responder: null },
+      { section: 'needs_response', sla: 'normal' },
+    ],
   ];
   for (const status of DEFAULT_SLA_SETTINGS.closedStatuses) cases.push([`closed status ${status}`, { status }, null]);
   for (const [name, overrides, expected] of cases) {
@@ -46,8 +80,15 @@ describe('placeTicket: update overdue, each priority just before and after its l
         const limit = limits[priority];
         const before = place({ priority, status, updatedAt: at(-limit + 1) });
         assert.notEqual(before?.section, 'needs_attention', 'one minute inside the limit');
-        assert.deepEqual(place({ priority, status, updatedAt: at(-limit) }), before, 'exactly at the limit is not yet overdue');
-        assert.deepEqual(place({ priority, status, updatedAt: at(-limit - 1) }), { section: 'needs_attention', sla: 'overdue' });
+        assert.deepEqual(
+          place({ priority, status, updatedAt: at(-limit) }),
+          before,
+          'exactly at the limit is not yet overdue',
+        );
+        assert.deepEqual(place({ priority, status, updatedAt: at(-limit - 1) }), {
+          section: 'needs_attention',
+          sla: 'overdue',
+        });
       });
     }
   }
@@ -67,7 +108,10 @@ describe('placeTicket: first-response SLA just before and after each threshold',
   for (const priority of PRIORITIES) {
     for (const [name, minutesLeft, sla] of cases) {
       it(`${priority}: ${name} → ${sla}`, () => {
-        assert.deepEqual(place({ priority, updatedAt: at(-1), frDueBy: at(minutesLeft) }), { section: 'needs_response', sla });
+        assert.deepEqual(place({ priority, updatedAt: at(-1), frDueBy: at(minutesLeft) }), {
+          section: 'needs_response',
+          sla,
+        });
       });
     }
   }
@@ -77,16 +121,30 @@ describe('placeTicket: first-response SLA just before and after each threshold',
     assert.equal(place({ ...dates, ticketType: 'Incident' })?.sla, 'critical');
   });
   it('thresholds are settings', () => {
-    const settings = { ...DEFAULT_SLA_SETTINGS, frCriticalMinutes: 30, frWarningMinutes: 60, updateOverdueMinutes: { ...DEFAULT_SLA_SETTINGS.updateOverdueMinutes, urgent: 5 } };
+    const settings = {
+      ...DEFAULT_SLA_SETTINGS,
+      frCriticalMinutes: 30,
+      frWarningMinutes: 60,
+      updateOverdueMinutes: { ...DEFAULT_SLA_SETTINGS.updateOverdueMinutes, urgent: 5 },
+    };
     assert.equal(place({ frDueBy: at(45) }, NOW, settings)?.sla, 'warning');
     assert.equal(place({ frDueBy: at(90) }, NOW, settings)?.sla, 'normal');
-    assert.deepEqual(place({ priority: 'urgent', updatedAt: at(-6) }, NOW, settings), { section: 'needs_attention', sla: 'overdue' });
+    assert.deepEqual(place({ priority: 'urgent', updatedAt: at(-6) }, NOW, settings), {
+      section: 'needs_attention',
+      sla: 'overdue',
+    });
   });
 });
 
 describe('business hours', () => {
   // Mon–Fri 09:00–17:00 in New York; Thanksgiving 2026 (Thursday 26 November) a holiday.
-  const calendar: BusinessCalendar = { timeZone: 'America/New_York', days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60, holidays: ['2026-11-26'] };
+  const calendar: BusinessCalendar = {
+    timeZone: 'America/New_York',
+    days: [1, 2, 3, 4, 5],
+    startMinute: 9 * 60,
+    endMinute: 17 * 60,
+    holidays: ['2026-11-26'],
+  };
   const settings = { ...DEFAULT_SLA_SETTINGS, calendar };
   const H = 3_600_000;
 
@@ -109,8 +167,14 @@ describe('business hours', () => {
   it('an urgent ticket updated Friday afternoon is not overdue on Monday morning', () => {
     const monday = new Date('2026-11-30T14:10:00Z'); // 09:10 EST
     const friday = new Date('2026-11-27T21:50:00Z'); // 16:50 EST: 10 min + 10 min of business time
-    assert.deepEqual(place({ priority: 'urgent', updatedAt: friday }, monday, settings), { section: 'needs_response', sla: 'normal' });
-    assert.deepEqual(place({ priority: 'urgent', updatedAt: friday }, monday), { section: 'needs_attention', sla: 'overdue' });
+    assert.deepEqual(place({ priority: 'urgent', updatedAt: friday }, monday, settings), {
+      section: 'needs_response',
+      sla: 'normal',
+    });
+    assert.deepEqual(place({ priority: 'urgent', updatedAt: friday }, monday), {
+      section: 'needs_attention',
+      sla: 'overdue',
+    });
     const later = new Date('2026-11-30T14:21:00Z'); // 09:21 EST: 10 + 21 minutes
     assert.equal(place({ priority: 'urgent', updatedAt: friday }, later, settings)?.sla, 'overdue');
   });

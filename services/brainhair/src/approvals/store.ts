@@ -15,8 +15,17 @@ import { approvalHash } from './hash.js';
 type Actor = Pick<UserClaims, 'sub' | 'name' | 'preferred_username'>;
 const actorName = (user: Actor): string => user.name || user.preferred_username;
 
-async function audit(db: BrainhairDb, approvalId: string, actor: Actor, action: typeof approvalEvents.$inferInsert.action, detail: Record<string, unknown>, at: Date): Promise<void> {
-  await db.insert(approvalEvents).values({ approvalId, actorSub: actor.sub, actorName: actorName(actor), action, detail, at });
+async function audit(
+  db: BrainhairDb,
+  approvalId: string,
+  actor: Actor,
+  action: typeof approvalEvents.$inferInsert.action,
+  detail: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await db
+    .insert(approvalEvents)
+    .values({ approvalId, actorSub: actor.sub, actorName: actorName(actor), action, detail, at });
 }
 
 /** Stores a pending approval for a prepared write. */
@@ -25,25 +34,42 @@ export async function createApproval(
   input: { user: Actor; chatId: string; tool: string; args: unknown; plan: WritePlan; now: Date; ttlSec: number },
 ): Promise<Approval> {
   const id = randomUUID();
-  const argsHash = approvalHash({ id, ownerSub: input.user.sub, chatId: input.chatId, tool: input.tool, args: input.args, request: input.plan.request });
-  const [row] = await db.insert(approvals).values({
+  const argsHash = approvalHash({
     id,
     ownerSub: input.user.sub,
-    ownerName: actorName(input.user),
     chatId: input.chatId,
     tool: input.tool,
     args: input.args,
-    argsHash,
-    summary: input.plan.summary,
-    before: input.plan.before,
-    after: input.plan.after,
     request: input.plan.request,
-    status: 'pending',
-    createdAt: input.now,
-    expiresAt: new Date(input.now.getTime() + input.ttlSec * 1000),
-  }).returning();
+  });
+  const [row] = await db
+    .insert(approvals)
+    .values({
+      id,
+      ownerSub: input.user.sub,
+      ownerName: actorName(input.user),
+      chatId: input.chatId,
+      tool: input.tool,
+      args: input.args,
+      argsHash,
+      summary: input.plan.summary,
+      before: input.plan.before,
+      after: input.plan.after,
+      request: input.plan.request,
+      status: 'pending',
+      createdAt: input.now,
+      expiresAt: new Date(input.now.getTime() + input.ttlSec * 1000),
+    })
+    .returning();
   if (!row) throw new Error('insert returned no row');
-  await audit(db, id, input.user, 'requested', { tool: input.tool, args_hash: argsHash, summary: input.plan.summary }, input.now);
+  await audit(
+    db,
+    id,
+    input.user,
+    'requested',
+    { tool: input.tool, args_hash: argsHash, summary: input.plan.summary },
+    input.now,
+  );
   return row;
 }
 
@@ -59,7 +85,12 @@ export function approvalsOfChat(db: BrainhairDb, chatId: string): Promise<Approv
   return db.select().from(approvals).where(eq(approvals.chatId, chatId)).orderBy(approvals.createdAt);
 }
 
-const plannedRequest = z.object({ service: z.enum(['codex', 'ledger', 'knowledgetree']), method: z.enum(['POST', 'PUT']), path: z.string().startsWith('/api/'), body: z.unknown() });
+const plannedRequest = z.object({
+  service: z.enum(['codex', 'ledger', 'knowledgetree']),
+  method: z.enum(['POST', 'PUT']),
+  path: z.string().startsWith('/api/'),
+  body: z.unknown(),
+});
 
 export interface DecisionDeps {
   db: BrainhairDb;
@@ -83,22 +114,41 @@ export async function decideApproval(
   const { db } = deps;
   const now = deps.now();
   const row = await ownApproval(db, input.id, input.user);
-  const refuse = async (reason: string, code: 'conflict' | 'forbidden' | 'bad_request', message: string): Promise<never> => {
+  const refuse = async (
+    reason: string,
+    code: 'conflict' | 'forbidden' | 'bad_request',
+    message: string,
+  ): Promise<never> => {
     await audit(db, row.id, input.user, 'refused', { reason }, now);
     throw new AppError(code, message);
   };
-  const recomputed = approvalHash({ id: row.id, ownerSub: row.ownerSub, chatId: row.chatId, tool: row.tool, args: row.args, request: row.request });
-  if (input.argsHash !== row.argsHash || recomputed !== row.argsHash) await refuse('hash_mismatch', 'forbidden', 'This approval does not match the stored request');
-  if (row.status !== 'pending') await refuse(`already_${row.status}`, 'conflict', `This request was already ${row.status}`);
+  const recomputed = approvalHash({
+    id: row.id,
+    ownerSub: row.ownerSub,
+    chatId: row.chatId,
+    tool: row.tool,
+    args: row.args,
+    request: row.request,
+  });
+  if (input.argsHash !== row.argsHash || recomputed !== row.argsHash)
+    await refuse('hash_mismatch', 'forbidden', 'This approval does not match the stored request');
+  if (row.status !== 'pending')
+    await refuse(`already_${row.status}`, 'conflict', `This request was already ${row.status}`);
   if (row.expiresAt.getTime() <= now.getTime()) {
-    await db.update(approvals).set({ status: 'expired', decidedAt: now }).where(and(eq(approvals.id, row.id), eq(approvals.status, 'pending')));
+    await db
+      .update(approvals)
+      .set({ status: 'expired', decidedAt: now })
+      .where(and(eq(approvals.id, row.id), eq(approvals.status, 'pending')));
     await audit(db, row.id, input.user, 'expired', {}, now);
     throw new AppError('conflict', 'This request has expired');
   }
   const nextStatus = input.decision === 'deny' ? 'denied' : 'executing';
   // One winner: the row moves out of `pending` only once, so a replay or a double click loses.
-  const [claimed] = await db.update(approvals).set({ status: nextStatus, decidedAt: now })
-    .where(and(eq(approvals.id, row.id), eq(approvals.status, 'pending'), eq(approvals.argsHash, input.argsHash))).returning();
+  const [claimed] = await db
+    .update(approvals)
+    .set({ status: nextStatus, decidedAt: now })
+    .where(and(eq(approvals.id, row.id), eq(approvals.status, 'pending'), eq(approvals.argsHash, input.argsHash)))
+    .returning();
   if (claimed === undefined) return refuse('race_lost', 'conflict', 'This request was already decided');
   if (input.decision === 'deny') {
     await audit(db, row.id, input.user, 'denied', {}, now);
@@ -108,7 +158,13 @@ export async function decideApproval(
   return executeApproved(deps, claimed, input.user, input.token, now);
 }
 
-async function executeApproved(deps: DecisionDeps, row: Approval, user: Actor, token: string, now: Date): Promise<Approval> {
+async function executeApproved(
+  deps: DecisionDeps,
+  row: Approval,
+  user: Actor,
+  token: string,
+  now: Date,
+): Promise<Approval> {
   const { db } = deps;
   const finish = async (status: 'executed' | 'failed', result: Record<string, unknown>): Promise<Approval> => {
     const [done] = await db.update(approvals).set({ status, result }).where(eq(approvals.id, row.id)).returning();
@@ -118,16 +174,21 @@ async function executeApproved(deps: DecisionDeps, row: Approval, user: Actor, t
   };
   const tool = deps.tools.get(row.tool);
   const request = plannedRequest.safeParse(row.request);
-  if (tool === undefined || !request.success) return finish('failed', { error: 'The stored request is not valid any more' });
+  if (tool === undefined || !request.success)
+    return finish('failed', { error: 'The stored request is not valid any more' });
   const args = tool.input.safeParse(row.args);
   if (!args.success) return finish('failed', { error: 'The stored arguments are not valid any more' });
   const ctx: ToolContext = { call: { token }, user: { ...user } as ToolContext['user'], companyAccount: null };
   try {
     // Re-read the state: if it moved since the card was shown, the preview is stale.
     const fresh = await tool.prepare(args.data, ctx, { platform: deps.platform });
-    if (canonicalJson(fresh.before) !== canonicalJson(row.before)) return finish('failed', { error: 'The data changed since this was proposed; ask again to see the new preview' });
+    if (canonicalJson(fresh.before) !== canonicalJson(row.before))
+      return finish('failed', { error: 'The data changed since this was proposed; ask again to see the new preview' });
     const planned = request.data;
-    const answer = await deps.platform.request(planned.service, { token }, planned.path, z.unknown(), { method: planned.method, body: planned.body });
+    const answer = await deps.platform.request(planned.service, { token }, planned.path, z.unknown(), {
+      method: planned.method,
+      body: planned.body,
+    });
     return finish('executed', { response: answer ?? null });
   } catch (error) {
     if (error instanceof UpstreamError) return finish('failed', { error: error.message, status: error.status });
@@ -137,19 +198,37 @@ async function executeApproved(deps: DecisionDeps, row: Approval, user: Actor, t
 
 /** Marks every pending request past its expiry as expired (run before listing). */
 export async function expireApprovals(db: BrainhairDb, now: Date): Promise<void> {
-  await db.update(approvals).set({ status: 'expired', decidedAt: now }).where(and(eq(approvals.status, 'pending'), lt(approvals.expiresAt, now)));
+  await db
+    .update(approvals)
+    .set({ status: 'expired', decidedAt: now })
+    .where(and(eq(approvals.status, 'pending'), lt(approvals.expiresAt, now)));
 }
 
 /** The audit trail, newest first, for admins. */
 export function auditTrail(db: BrainhairDb, limit: number) {
-  return db.select({
-    id: approvalEvents.id, approvalId: approvalEvents.approvalId, actorName: approvalEvents.actorName, actorSub: approvalEvents.actorSub,
-    action: approvalEvents.action, detail: approvalEvents.detail, at: approvalEvents.at, tool: approvals.tool, summary: approvals.summary,
-  }).from(approvalEvents).leftJoin(approvals, eq(approvals.id, approvalEvents.approvalId)).orderBy(desc(approvalEvents.at), desc(approvalEvents.id)).limit(limit);
+  return db
+    .select({
+      id: approvalEvents.id,
+      approvalId: approvalEvents.approvalId,
+      actorName: approvalEvents.actorName,
+      actorSub: approvalEvents.actorSub,
+      action: approvalEvents.action,
+      detail: approvalEvents.detail,
+      at: approvalEvents.at,
+      tool: approvals.tool,
+      summary: approvals.summary,
+    })
+    .from(approvalEvents)
+    .leftJoin(approvals, eq(approvals.id, approvalEvents.approvalId))
+    .orderBy(desc(approvalEvents.at), desc(approvalEvents.id))
+    .limit(limit);
 }
 
 /** Counts by status, for the admin page. */
 export async function approvalCounts(db: BrainhairDb): Promise<Record<string, number>> {
-  const rows = await db.select({ status: approvals.status, n: sql<number>`count(*)::int` }).from(approvals).groupBy(approvals.status);
+  const rows = await db
+    .select({ status: approvals.status, n: sql<number>`count(*)::int` })
+    .from(approvals)
+    .groupBy(approvals.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

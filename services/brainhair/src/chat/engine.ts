@@ -24,9 +24,27 @@ export type TurnEvent =
   | { type: 'approval'; approval: ApprovalCard }
   | { type: 'done'; message_id: number; status: 'complete' | 'stopped' | 'error'; html: string; title: string };
 
-export interface ApprovalCard { id: string; tool: string; summary: string; before: unknown; after: unknown; args_hash: string; status: string; expires_at: string }
+export interface ApprovalCard {
+  id: string;
+  tool: string;
+  summary: string;
+  before: unknown;
+  after: unknown;
+  args_hash: string;
+  status: string;
+  expires_at: string;
+}
 
-export const cardOf = (a: Approval): ApprovalCard => ({ id: a.id, tool: a.tool, summary: a.summary, before: a.before, after: a.after, args_hash: a.argsHash, status: a.status, expires_at: a.expiresAt.toISOString() });
+export const cardOf = (a: Approval): ApprovalCard => ({
+  id: a.id,
+  tool: a.tool,
+  summary: a.summary,
+  before: a.before,
+  after: a.after,
+  args_hash: a.argsHash,
+  status: a.status,
+  expires_at: a.expiresAt.toISOString(),
+});
 
 export interface EngineDeps {
   db: BrainhairDb;
@@ -49,25 +67,51 @@ Write tools (names starting with ledger_ or knowledge_create/knowledge_update) o
 must approve the card shown to them. Never say a change is done before the user approved it.
 Money is in integer cents. Some values are masked ([REDACTED ...], [Person ...]); keep placeholders as they are.`;
 
-export interface TurnInput { chat: Chat; user: UserClaims; token: string; text: string; signal: AbortSignal; emit: (event: TurnEvent) => void }
+export interface TurnInput {
+  chat: Chat;
+  user: UserClaims;
+  token: string;
+  text: string;
+  signal: AbortSignal;
+  emit: (event: TurnEvent) => void;
+}
 
 export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<void> {
   const { db } = deps;
   const { chat, user } = input;
   const history = await messagesOf(db, chat.id);
-  await addMessage(db, chat.id, { role: 'user', content: input.text, status: 'complete', mode: deps.model ? 'model' : 'search' }, deps.now());
+  await addMessage(
+    db,
+    chat.id,
+    { role: 'user', content: input.text, status: 'complete', mode: deps.model ? 'model' : 'search' },
+    deps.now(),
+  );
   let title = chat.title;
   if (history.length === 0) title = (await updateChat(db, chat, { title: titleFrom(input.text) }, deps.now())).title;
   await recordUsage(db, { sub: user.sub, name: user.name || user.preferred_username }, deps.now(), { messages: 1 });
   const redactor = new Redactor(`${deps.redactionKey}:${chat.id}`);
-  const scope: ToolRunScope = { chatId: chat.id, user, token: input.token, signal: input.signal, companyAccount: chat.companyAccount, strictness: 'standard', redactor };
+  const scope: ToolRunScope = {
+    chatId: chat.id,
+    user,
+    token: input.token,
+    signal: input.signal,
+    companyAccount: chat.companyAccount,
+    strictness: 'standard',
+    redactor,
+  };
   scope.strictness = await chatStrictness(deps, scope);
   input.emit({ type: 'start', chat_id: chat.id, mode: deps.model ? 'model' : 'search' });
   const callIds: string[] = [];
-  const result = deps.model === undefined
-    ? await searchMode(deps, scope, input, callIds)
-    : await modelMode(deps, deps.model, scope, input, history, callIds);
-  const message = await addMessage(db, chat.id, { role: 'assistant', content: result.text, status: result.status, mode: deps.model ? 'model' : 'search' }, deps.now());
+  const result =
+    deps.model === undefined
+      ? await searchMode(deps, scope, input, callIds)
+      : await modelMode(deps, deps.model, scope, input, history, callIds);
+  const message = await addMessage(
+    db,
+    chat.id,
+    { role: 'assistant', content: result.text, status: result.status, mode: deps.model ? 'model' : 'search' },
+    deps.now(),
+  );
   await attachToolCalls(db, chat.id, callIds, message.id);
   input.emit({ type: 'done', message_id: message.id, status: result.status, html: renderMarkdown(result.text), title });
 }
@@ -78,7 +122,11 @@ async function chatStrictness(deps: EngineDeps, scope: ToolRunScope): Promise<St
   const detail = deps.tools.get('company_detail');
   if (detail?.kind !== 'read') return 'strict';
   try {
-    const found = await detail.run({ account_number: scope.companyAccount } as never, { call: { token: scope.token, signal: scope.signal }, user: scope.user, companyAccount: null }, { platform: deps.platform });
+    const found = await detail.run(
+      { account_number: scope.companyAccount } as never,
+      { call: { token: scope.token, signal: scope.signal }, user: scope.user, companyAccount: null },
+      { platform: deps.platform },
+    );
     return found.strictness ?? 'standard';
   } catch {
     // Unknown or unreadable client: be strict rather than leak.
@@ -86,20 +134,47 @@ async function chatStrictness(deps: EngineDeps, scope: ToolRunScope): Promise<St
   }
 }
 
-async function modelMode(deps: EngineDeps, model: LanguageModel, scope: ToolRunScope, input: TurnInput, history: { role: 'user' | 'assistant'; content: string }[], callIds: string[]): Promise<{ text: string; status: 'complete' | 'stopped' | 'error' }> {
-  const tools = Object.fromEntries([...deps.tools.values()].map((t) => [t.name, aiTool({
-    description: t.description,
-    inputSchema: inputSchemaOf(t),
-    execute: async (args: unknown, options: { toolCallId: string }) => {
-      callIds.push(options.toolCallId);
-      const outcome = await runToolCall(deps, scope, { callId: options.toolCallId, tool: t.name, input: args });
-      input.emit({ type: 'tool-result', id: options.toolCallId, tool: t.name, status: outcome.status, summary: outcome.summary, links: outcome.links });
-      if (outcome.approval) input.emit({ type: 'approval', approval: cardOf(outcome.approval) });
-      return outcome.forModel;
-    },
-  })]));
-  const context = [input.chat.companyAccount ? `The chat is about the client with account number ${input.chat.companyAccount}.` : '', input.chat.ticketId ? `The chat is about ticket ${input.chat.ticketId} (read it with ticket_detail).` : ''].filter(Boolean).join(' ');
-  const messages: ModelMessage[] = [...history.slice(-20).map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: input.text }];
+async function modelMode(
+  deps: EngineDeps,
+  model: LanguageModel,
+  scope: ToolRunScope,
+  input: TurnInput,
+  history: { role: 'user' | 'assistant'; content: string }[],
+  callIds: string[],
+): Promise<{ text: string; status: 'complete' | 'stopped' | 'error' }> {
+  const tools = Object.fromEntries(
+    [...deps.tools.values()].map((t) => [
+      t.name,
+      aiTool({
+        description: t.description,
+        inputSchema: inputSchemaOf(t),
+        execute: async (args: unknown, options: { toolCallId: string }) => {
+          callIds.push(options.toolCallId);
+          const outcome = await runToolCall(deps, scope, { callId: options.toolCallId, tool: t.name, input: args });
+          input.emit({
+            type: 'tool-result',
+            id: options.toolCallId,
+            tool: t.name,
+            status: outcome.status,
+            summary: outcome.summary,
+            links: outcome.links,
+          });
+          if (outcome.approval) input.emit({ type: 'approval', approval: cardOf(outcome.approval) });
+          return outcome.forModel;
+        },
+      }),
+    ]),
+  );
+  const context = [
+    input.chat.companyAccount ? `The chat is about the client with account number ${input.chat.companyAccount}.` : '',
+    input.chat.ticketId ? `The chat is about ticket ${input.chat.ticketId} (read it with ticket_detail).` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const messages: ModelMessage[] = [
+    ...history.slice(-20).map((m) => ({ role: m.role, content: m.content })),
+    { role: 'user', content: input.text },
+  ];
   let text = '';
   let status: 'complete' | 'stopped' | 'error' = 'complete';
   let usage = { input: 0, output: 0 };
@@ -121,9 +196,19 @@ async function modelMode(deps: EngineDeps, model: LanguageModel, scope: ToolRunS
         input.emit({ type: 'tool-call', id: part.toolCallId, tool: part.toolName, input: part.input });
       } else if (part.type === 'tool-error') {
         // Arguments that failed the schema never reach a tool; say so in the list.
-        input.emit({ type: 'tool-result', id: part.toolCallId, tool: part.toolName, status: 'error', summary: 'invalid arguments', links: [] });
+        input.emit({
+          type: 'tool-result',
+          id: part.toolCallId,
+          tool: part.toolName,
+          status: 'error',
+          summary: 'invalid arguments',
+          links: [],
+        });
       } else if (part.type === 'finish-step') {
-        usage = { input: usage.input + (part.usage.inputTokens ?? 0), output: usage.output + (part.usage.outputTokens ?? 0) };
+        usage = {
+          input: usage.input + (part.usage.inputTokens ?? 0),
+          output: usage.output + (part.usage.outputTokens ?? 0),
+        };
       } else if (part.type === 'abort') {
         status = 'stopped';
       } else if (part.type === 'error') {
@@ -134,14 +219,24 @@ async function modelMode(deps: EngineDeps, model: LanguageModel, scope: ToolRunS
     status = input.signal.aborted ? 'stopped' : 'error';
   }
   if (input.signal.aborted) status = 'stopped';
-  await recordUsage(deps.db, { sub: scope.user.sub, name: scope.user.name || scope.user.preferred_username }, deps.now(), usage);
+  await recordUsage(
+    deps.db,
+    { sub: scope.user.sub, name: scope.user.name || scope.user.preferred_username },
+    deps.now(),
+    usage,
+  );
   if (status === 'stopped') text = `${text}\n\n*(stopped)*`.trimStart();
   if (status === 'error') text = `${text}\n\n*The model could not answer. Try again later.*`.trimStart();
   return { text, status };
 }
 
 /** No model: the read tools run on the message itself, and the answer lists what they found. */
-async function searchMode(deps: EngineDeps, scope: ToolRunScope, input: TurnInput, callIds: string[]): Promise<{ text: string; status: 'complete' | 'stopped' }> {
+async function searchMode(
+  deps: EngineDeps,
+  scope: ToolRunScope,
+  input: TurnInput,
+  callIds: string[],
+): Promise<{ text: string; status: 'complete' | 'stopped' }> {
   const query = input.text.trim().slice(0, 200);
   const lines = ['**Search mode**: no language model is configured, so Brainhair searched for your words instead.', ''];
   const searches: [string, string, unknown][] = [
@@ -155,7 +250,14 @@ async function searchMode(deps: EngineDeps, scope: ToolRunScope, input: TurnInpu
     callIds.push(callId);
     input.emit({ type: 'tool-call', id: callId, tool, input: args });
     const outcome = await runToolCall(deps, scope, { callId, tool, input: args });
-    input.emit({ type: 'tool-result', id: callId, tool, status: outcome.status, summary: outcome.summary, links: outcome.links });
+    input.emit({
+      type: 'tool-result',
+      id: callId,
+      tool,
+      status: outcome.status,
+      summary: outcome.summary,
+      links: outcome.links,
+    });
     lines.push(`### ${heading}`, '');
     if (outcome.status !== 'ok') lines.push(`_${outcome.summary}_`);
     else if (outcome.links.length === 0) lines.push('_Nothing found._');

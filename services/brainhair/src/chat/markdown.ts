@@ -9,7 +9,34 @@ import sanitizeHtml from 'sanitize-html';
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
 
 const ALLOWED = {
-  allowedTags: ['p', 'br', 'strong', 'em', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'del', 's'],
+  allowedTags: [
+    'p',
+    'br',
+    'strong',
+    'em',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'hr',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'del',
+    's',
+  ],
   allowedAttributes: { a: ['href', 'title'], ol: ['start'], th: ['align'], td: ['align'] },
   allowedSchemes: ['http', 'https'],
   allowProtocolRelative: false,
@@ -18,5 +45,8 @@ const ALLOWED = {
 
 /** Markdown → sanitised HTML. */
 export function renderMarkdown(text: string): string {
-  return sanitizeHtml(md.render(text), { ...ALLOWED, allowedAttributes: { ...ALLOWED.allowedAttributes, a: ['href', 'title', 'rel'] } });
+  return sanitizeHtml(md.render(text), {
+    ...ALLOWED,
+    allowedAttributes: { ...ALLOWED.allowedAttributes, a: ['href', 'title', 'rel'] },
+  });
 }

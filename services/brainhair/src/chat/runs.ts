@@ -3,7 +3,10 @@
  * chat at a time. The stream's own connection also aborts its run when the browser goes away, so
  * a stop reaches the run even when the stop request lands on another instance.
  */
-export interface ActiveRun { ownerSub: string; controller: AbortController }
+export interface ActiveRun {
+  ownerSub: string;
+  controller: AbortController;
+}
 
 export class RunRegistry {
   private readonly runs = new Map<string, ActiveRun>();

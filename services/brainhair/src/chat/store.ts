@@ -2,41 +2,90 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import { chats, messages, toolCalls, type BrainhairDb, type Chat, type Message, type ToolCallRow } from '../db/schema.js';
+import {
+  chats,
+  messages,
+  toolCalls,
+  type BrainhairDb,
+  type Chat,
+  type Message,
+  type ToolCallRow,
+} from '../db/schema.js';
 
-export interface Owner { sub: string; name: string }
+export interface Owner {
+  sub: string;
+  name: string;
+}
 
-export async function createChat(db: BrainhairDb, owner: Owner, now: Date, context: { companyAccount?: string | null; ticketId?: number | null } = {}): Promise<Chat> {
-  const [row] = await db.insert(chats).values({
-    id: randomUUID(), ownerSub: owner.sub, ownerName: owner.name, title: 'New chat',
-    companyAccount: context.companyAccount ?? null, ticketId: context.ticketId ?? null, createdAt: now, updatedAt: now,
-  }).returning();
+export async function createChat(
+  db: BrainhairDb,
+  owner: Owner,
+  now: Date,
+  context: { companyAccount?: string | null; ticketId?: number | null } = {},
+): Promise<Chat> {
+  const [row] = await db
+    .insert(chats)
+    .values({
+      id: randomUUID(),
+      ownerSub: owner.sub,
+      ownerName: owner.name,
+      title: 'New chat',
+      companyAccount: context.companyAccount ?? null,
+      ticketId: context.ticketId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
   if (!row) throw new Error('insert returned no row');
   return row;
 }
 
 /** The chat if it belongs to `sub`; otherwise 404 (another user's chat is not confirmed to exist). */
 export async function ownChat(db: BrainhairDb, id: string, sub: string): Promise<Chat> {
-  const [row] = await db.select().from(chats).where(and(eq(chats.id, id), eq(chats.ownerSub, sub)));
+  const [row] = await db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.id, id), eq(chats.ownerSub, sub)));
   if (row === undefined) throw new AppError('not_found', 'No such chat');
   return row;
 }
 
 /** The user's chats, newest first; `q` searches titles and message text. */
-export async function listChats(db: BrainhairDb, sub: string, options: { q?: string | undefined; limit: number; offset: number }): Promise<{ chat: Chat; count: number }[]> {
+export async function listChats(
+  db: BrainhairDb,
+  sub: string,
+  options: { q?: string | undefined; limit: number; offset: number },
+): Promise<{ chat: Chat; count: number }[]> {
   const q = options.q?.trim();
   const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const matching = pattern === undefined ? undefined : or(
-    ilike(chats.title, pattern),
-    inArray(chats.id, db.select({ id: messages.chatId }).from(messages).where(ilike(messages.content, pattern))),
-  );
-  const rows = await db.select({ chat: chats, count: sql<number>`(select count(*)::int from messages m where m.chat_id = "chats"."id")` })
-    .from(chats).where(and(eq(chats.ownerSub, sub), matching)).orderBy(desc(chats.updatedAt)).limit(options.limit).offset(options.offset);
+  const matching =
+    pattern === undefined
+      ? undefined
+      : or(
+          ilike(chats.title, pattern),
+          inArray(chats.id, db.select({ id: messages.chatId }).from(messages).where(ilike(messages.content, pattern))),
+        );
+  const rows = await db
+    .select({ chat: chats, count: sql<number>`(select count(*)::int from messages m where m.chat_id = "chats"."id")` })
+    .from(chats)
+    .where(and(eq(chats.ownerSub, sub), matching))
+    .orderBy(desc(chats.updatedAt))
+    .limit(options.limit)
+    .offset(options.offset);
   return rows;
 }
 
-export async function updateChat(db: BrainhairDb, chat: Chat, changes: { title?: string; companyAccount?: string | null; ticketId?: number | null }, now: Date): Promise<Chat> {
-  const [row] = await db.update(chats).set({ ...changes, updatedAt: now }).where(and(eq(chats.id, chat.id), eq(chats.ownerSub, chat.ownerSub))).returning();
+export async function updateChat(
+  db: BrainhairDb,
+  chat: Chat,
+  changes: { title?: string; companyAccount?: string | null; ticketId?: number | null },
+  now: Date,
+): Promise<Chat> {
+  const [row] = await db
+    .update(chats)
+    .set({ ...changes, updatedAt: now })
+    .where(and(eq(chats.id, chat.id), eq(chats.ownerSub, chat.ownerSub)))
+    .returning();
   if (!row) throw new AppError('not_found', 'No such chat');
   return row;
 }
@@ -45,8 +94,16 @@ export async function deleteChat(db: BrainhairDb, chat: Chat): Promise<void> {
   await db.delete(chats).where(and(eq(chats.id, chat.id), eq(chats.ownerSub, chat.ownerSub)));
 }
 
-export async function addMessage(db: BrainhairDb, chatId: string, values: Pick<Message, 'role' | 'content' | 'status' | 'mode'>, now: Date): Promise<Message> {
-  const [row] = await db.insert(messages).values({ chatId, ...values, createdAt: now }).returning();
+export async function addMessage(
+  db: BrainhairDb,
+  chatId: string,
+  values: Pick<Message, 'role' | 'content' | 'status' | 'mode'>,
+  now: Date,
+): Promise<Message> {
+  const [row] = await db
+    .insert(messages)
+    .values({ chatId, ...values, createdAt: now })
+    .returning();
   if (!row) throw new Error('insert returned no row');
   await db.update(chats).set({ updatedAt: now }).where(eq(chats.id, chatId));
   return row;
@@ -57,9 +114,17 @@ export async function addToolCall(db: BrainhairDb, values: Omit<ToolCallRow, 'id
 }
 
 /** Links a turn's tool calls to the assistant message they belong to, once it is saved. */
-export async function attachToolCalls(db: BrainhairDb, chatId: string, callIds: string[], messageId: number): Promise<void> {
+export async function attachToolCalls(
+  db: BrainhairDb,
+  chatId: string,
+  callIds: string[],
+  messageId: number,
+): Promise<void> {
   if (callIds.length === 0) return;
-  await db.update(toolCalls).set({ messageId }).where(and(eq(toolCalls.chatId, chatId), inArray(toolCalls.callId, callIds)));
+  await db
+    .update(toolCalls)
+    .set({ messageId })
+    .where(and(eq(toolCalls.chatId, chatId), inArray(toolCalls.callId, callIds)));
 }
 
 export function messagesOf(db: BrainhairDb, chatId: string): Promise<Message[]> {

@@ -4,16 +4,20 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
-export const chats = pgTable('chats', {
-  id: uuid('id').primaryKey(),
-  ownerSub: text('owner_sub').notNull(),
-  ownerName: text('owner_name').notNull(),
-  title: text('title').notNull(),
-  companyAccount: text('company_account'),
-  ticketId: integer('ticket_id'),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
-}, (t) => [index('chats_owner_updated_idx').on(t.ownerSub, t.updatedAt)]);
+export const chats = pgTable(
+  'chats',
+  {
+    id: uuid('id').primaryKey(),
+    ownerSub: text('owner_sub').notNull(),
+    ownerName: text('owner_name').notNull(),
+    title: text('title').notNull(),
+    companyAccount: text('company_account'),
+    ticketId: integer('ticket_id'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [index('chats_owner_updated_idx').on(t.ownerSub, t.updatedAt)],
+);
 
 export const messages = pgTable('messages', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
@@ -62,20 +66,26 @@ export const approvalEvents = pgTable('approval_events', {
   approvalId: uuid('approval_id').notNull(),
   actorSub: text('actor_sub').notNull(),
   actorName: text('actor_name').notNull(),
-  action: text('action', { enum: ['requested', 'approved', 'denied', 'executed', 'failed', 'refused', 'expired'] }).notNull(),
+  action: text('action', {
+    enum: ['requested', 'approved', 'denied', 'executed', 'failed', 'refused', 'expired'],
+  }).notNull(),
   detail: jsonb('detail').notNull(),
   at: at('at').notNull(),
 });
 
-export const usageDaily = pgTable('usage_daily', {
-  userSub: text('user_sub').notNull(),
-  day: date('day').notNull(),
-  userName: text('user_name').notNull(),
-  inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
-  outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
-  toolCalls: integer('tool_calls').notNull(),
-  messages: integer('messages').notNull(),
-}, (t) => [primaryKey({ columns: [t.userSub, t.day] })]);
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    userSub: text('user_sub').notNull(),
+    day: date('day').notNull(),
+    userName: text('user_name').notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+    toolCalls: integer('tool_calls').notNull(),
+    messages: integer('messages').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userSub, t.day] })],
+);
 
 export const schema = { chats, messages, toolCalls, approvals, approvalEvents, usageDaily };
 export type BrainhairDb = NodePgDatabase<typeof schema>;

@@ -23,14 +23,25 @@ export interface UserCall {
 
 /** What a refused or failed call says, in a form safe to show the model and the user. */
 export class UpstreamError extends Error {
-  constructor(readonly service: ServiceName, readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly service: ServiceName,
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'UpstreamError';
   }
 }
 
 export interface PlatformClient {
-  request<T>(service: ServiceName, call: UserCall, path: string, schema: z.ZodType<T>, init?: { method?: string; body?: unknown }): Promise<T>;
+  request<T>(
+    service: ServiceName,
+    call: UserCall,
+    path: string,
+    schema: z.ZodType<T>,
+    init?: { method?: string; body?: unknown },
+  ): Promise<T>;
 }
 
 /** The client: JSON in and out, a timeout per call, problem+json turned into UpstreamError. */
@@ -54,7 +65,12 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         });
       } catch (error) {
         if (call.signal?.aborted === true) throw new AppError('conflict', 'Stopped');
-        throw new UpstreamError(service, 502, 'unreachable', `${service} could not be reached (${error instanceof Error ? error.name : 'error'})`);
+        throw new UpstreamError(
+          service,
+          502,
+          'unreachable',
+          `${service} could not be reached (${error instanceof Error ? error.name : 'error'})`,
+        );
       }
       const text = await response.text();
       if (!response.ok) {
@@ -71,7 +87,8 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       }
       if (response.status === 204 || text === '') return schema.parse(null);
       const parsed = schema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new UpstreamError(service, 502, 'bad_response', `${service} answered in an unexpected shape`);
+      if (!parsed.success)
+        throw new UpstreamError(service, 502, 'bad_response', `${service} answered in an unexpected shape`);
       return parsed.data;
     },
   };

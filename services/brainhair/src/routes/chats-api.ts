@@ -5,7 +5,16 @@ import { z } from 'zod';
 import { AppError, requireUser } from '@hivematrix/sdk';
 import { approvalsOfChat, expireApprovals } from '../approvals/store.js';
 import { cardOf, runTurn, type TurnEvent } from '../chat/engine.js';
-import { createChat, deleteChat, exportMarkdown, listChats, messagesOf, ownChat, toolCallsOf, updateChat } from '../chat/store.js';
+import {
+  createChat,
+  deleteChat,
+  exportMarkdown,
+  listChats,
+  messagesOf,
+  ownChat,
+  toolCallsOf,
+  updateChat,
+} from '../chat/store.js';
 import { usageToday } from '../chat/usage.js';
 import { renderMarkdown } from '../chat/markdown.js';
 import type { Chat } from '../db/schema.js';
@@ -13,13 +22,23 @@ import { caller, type RouteDeps } from './context.js';
 import { eventWriter } from './event-stream.js';
 
 const idParams = z.object({ id: z.uuid() });
-const accountField = z.string().trim().regex(/^[A-Za-z0-9._-]{1,50}$/).nullable();
-const contextBody = z.object({ company_account: accountField.optional(), ticket_id: z.number().int().positive().nullable().optional() }).strict();
+const accountField = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,50}$/)
+  .nullable();
+const contextBody = z
+  .object({ company_account: accountField.optional(), ticket_id: z.number().int().positive().nullable().optional() })
+  .strict();
 const patchBody = contextBody.extend({ title: z.string().trim().min(1).max(120).optional() }).strict();
 
 export const presentChat = (chat: Chat) => ({
-  id: chat.id, title: chat.title, company_account: chat.companyAccount, ticket_id: chat.ticketId,
-  created_at: chat.createdAt.toISOString(), updated_at: chat.updatedAt.toISOString(),
+  id: chat.id,
+  title: chat.title,
+  company_account: chat.companyAccount,
+  ticket_id: chat.ticketId,
+  created_at: chat.createdAt.toISOString(),
+  updated_at: chat.updatedAt.toISOString(),
 });
 
 export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) => {
@@ -29,25 +48,60 @@ export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) =
 
   app.post('/api/chats', { preHandler: guard, schema: { body: contextBody.default({}) } }, async (request, reply) => {
     const { user, name } = caller(request);
-    const chat = await createChat(db, { sub: user.sub, name }, now(), { companyAccount: request.body.company_account ?? null, ticketId: request.body.ticket_id ?? null });
+    const chat = await createChat(db, { sub: user.sub, name }, now(), {
+      companyAccount: request.body.company_account ?? null,
+      ticketId: request.body.ticket_id ?? null,
+    });
     return reply.code(201).send(presentChat(chat));
   });
 
-  app.get('/api/chats', { preHandler: guard, schema: { querystring: z.object({ q: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(50), offset: z.coerce.number().int().min(0).default(0) }) } }, async (request) => {
-    const { user } = caller(request);
-    const rows = await listChats(db, user.sub, request.query);
-    return { chats: rows.map((r) => ({ ...presentChat(r.chat), message_count: r.count })) };
-  });
+  app.get(
+    '/api/chats',
+    {
+      preHandler: guard,
+      schema: {
+        querystring: z.object({
+          q: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
+    },
+    async (request) => {
+      const { user } = caller(request);
+      const rows = await listChats(db, user.sub, request.query);
+      return { chats: rows.map((r) => ({ ...presentChat(r.chat), message_count: r.count })) };
+    },
+  );
 
   app.get('/api/chats/:id', { preHandler: guard, schema: { params: idParams } }, async (request) => {
     const { user } = caller(request);
     const chat = await ownChat(db, request.params.id, user.sub);
     await expireApprovals(db, now());
-    const [rows, calls, cards] = await Promise.all([messagesOf(db, chat.id), toolCallsOf(db, chat.id), approvalsOfChat(db, chat.id)]);
+    const [rows, calls, cards] = await Promise.all([
+      messagesOf(db, chat.id),
+      toolCallsOf(db, chat.id),
+      approvalsOfChat(db, chat.id),
+    ]);
     return {
       chat: presentChat(chat),
-      messages: rows.map((m) => ({ id: m.id, role: m.role, content: m.content, html: m.role === 'assistant' ? renderMarkdown(m.content) : null, status: m.status, mode: m.mode, created_at: m.createdAt.toISOString() })),
-      tool_calls: calls.map((c) => ({ id: c.callId, message_id: c.messageId, tool: c.tool, input: c.input, status: c.status, output: c.output })),
+      messages: rows.map((m) => ({
+        id: m.id,
+        role: m.role,
+        content: m.content,
+        html: m.role === 'assistant' ? renderMarkdown(m.content) : null,
+        status: m.status,
+        mode: m.mode,
+        created_at: m.createdAt.toISOString(),
+      })),
+      tool_calls: calls.map((c) => ({
+        id: c.callId,
+        message_id: c.messageId,
+        tool: c.tool,
+        input: c.input,
+        status: c.status,
+        output: c.output,
+      })),
       approvals: cards.map(cardOf),
     };
   });
@@ -56,11 +110,16 @@ export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) =
     const { user } = caller(request);
     const chat = await ownChat(db, request.params.id, user.sub);
     const b = request.body;
-    const updated = await updateChat(db, chat, {
-      ...(b.title === undefined ? {} : { title: b.title }),
-      ...(b.company_account === undefined ? {} : { companyAccount: b.company_account }),
-      ...(b.ticket_id === undefined ? {} : { ticketId: b.ticket_id }),
-    }, now());
+    const updated = await updateChat(
+      db,
+      chat,
+      {
+        ...(b.title === undefined ? {} : { title: b.title }),
+        ...(b.company_account === undefined ? {} : { companyAccount: b.company_account }),
+        ...(b.ticket_id === undefined ? {} : { ticketId: b.ticket_id }),
+      },
+      now(),
+    );
     return presentChat(updated);
   });
 
@@ -77,7 +136,10 @@ export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) =
     const chat = await ownChat(db, request.params.id, user.sub);
     const markdown = exportMarkdown(chat, await messagesOf(db, chat.id), await toolCallsOf(db, chat.id));
     const file = `brainhair-${chat.createdAt.toISOString().slice(0, 10)}-${chat.id.slice(0, 8)}.md`;
-    return reply.header('content-type', 'text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(markdown);
+    return reply
+      .header('content-type', 'text/markdown; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file}"`)
+      .send(markdown);
   });
 
   app.post('/api/chats/:id/stop', { preHandler: guard, schema: { params: idParams } }, async (request) => {
@@ -91,37 +153,61 @@ export const chatApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, deps) =
    * text, tool-call, tool-result, approval, done. The run stops when the stop route is called or
    * the connection closes.
    */
-  app.post('/api/chats/:id/messages', { preHandler: guard, schema: { params: idParams, body: z.object({ text: z.string().trim().min(1).max(20_000) }).strict() } }, async (request, reply) => {
-    const { user, token } = caller(request);
-    const chat = await ownChat(db, request.params.id, user.sub);
-    if (deps.model !== undefined) {
-      const used = await usageToday(db, user.sub, now());
-      if (used.tokens >= deps.config.BRAINHAIR_DAILY_TOKENS) throw new AppError('rate_limited', 'Your daily token allowance is used up; it renews at midnight UTC');
-    }
-    const controller = new AbortController();
-    const run = { ownerSub: user.sub, controller };
-    if (!deps.runs.start(chat.id, run)) throw new AppError('conflict', 'This chat is already answering; stop it first');
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
-    let finished = false;
-    raw.on('close', () => {
-      if (!finished) controller.abort(new Error('the client went away'));
-    });
-    const events = eventWriter(raw);
-    const emit = (event: TurnEvent): void => events.send(event.type, event);
-    try {
-      await runTurn({
-        db, platform: deps.platform, tools: deps.tools, model: deps.model, now, maxSteps: deps.config.BRAINHAIR_MAX_STEPS,
-        toolCallLimit: deps.config.BRAINHAIR_DAILY_TOOL_CALLS, approvalTtlSec: deps.config.BRAINHAIR_APPROVAL_TTL_SEC, redactionKey: deps.redactionKey,
-      }, { chat, user, token, text: request.body.text, signal: controller.signal, emit });
-    } catch (error) {
-      request.log.error({ err: error }, 'chat turn failed');
-      events.send('error', { type: 'error', detail: 'The answer failed; try again.' });
-    } finally {
-      finished = true;
-      deps.runs.finish(chat.id, run);
-      events.end();
-    }
-  });
+  app.post(
+    '/api/chats/:id/messages',
+    {
+      preHandler: guard,
+      schema: { params: idParams, body: z.object({ text: z.string().trim().min(1).max(20_000) }).strict() },
+    },
+    async (request, reply) => {
+      const { user, token } = caller(request);
+      const chat = await ownChat(db, request.params.id, user.sub);
+      if (deps.model !== undefined) {
+        const used = await usageToday(db, user.sub, now());
+        if (used.tokens >= deps.config.BRAINHAIR_DAILY_TOKENS)
+          throw new AppError('rate_limited', 'Your daily token allowance is used up; it renews at midnight UTC');
+      }
+      const controller = new AbortController();
+      const run = { ownerSub: user.sub, controller };
+      if (!deps.runs.start(chat.id, run))
+        throw new AppError('conflict', 'This chat is already answering; stop it first');
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      let finished = false;
+      raw.on('close', () => {
+        if (!finished) controller.abort(new Error('the client went away'));
+      });
+      const events = eventWriter(raw);
+      const emit = (event: TurnEvent): void => events.send(event.type, event);
+      try {
+        await runTurn(
+          {
+            db,
+            platform: deps.platform,
+            tools: deps.tools,
+            model: deps.model,
+            now,
+            maxSteps: deps.config.BRAINHAIR_MAX_STEPS,
+            toolCallLimit: deps.config.BRAINHAIR_DAILY_TOOL_CALLS,
+            approvalTtlSec: deps.config.BRAINHAIR_APPROVAL_TTL_SEC,
+            redactionKey: deps.redactionKey,
+          },
+          { chat, user, token, text: request.body.text, signal: controller.signal, emit },
+        );
+      } catch (error) {
+        request.log.error({ err: error }, 'chat turn failed');
+        events.send('error', { type: 'error', detail: 'The answer failed; try again.' });
+      } finally {
+        finished = true;
+        deps.runs.finish(chat.id, run);
+        events.end();
+      }
+    },
+  );
 };

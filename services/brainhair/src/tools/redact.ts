@@ -50,34 +50,61 @@ function ibanValid(iban: string): boolean {
   return remainder === 1;
 }
 
-interface Rule { pattern: RegExp; replace: (match: string, ...groups: string[]) => string }
+interface Rule {
+  pattern: RegExp;
+  replace: (match: string, ...groups: string[]) => string;
+}
 
 /** Always-on rules, in order (keys and tokens first, so a card rule never splits a key). */
 const ALWAYS: Rule[] = [
   // A password or secret written as "label: value" / "label=value" keeps its label.
-  { pattern: /\b(pass(?:word|wd|phrase)?|pwd|secret|api[ _-]?key|token|pin)(\s*(?:is|:|=)\s*)("[^"]*"|'[^']*'|\S+)/gi, replace: (_m, label, sep) => `${label}${sep}[REDACTED SECRET]` },
+  {
+    pattern: /\b(pass(?:word|wd|phrase)?|pwd|secret|api[ _-]?key|token|pin)(\s*(?:is|:|=)\s*)("[^"]*"|'[^']*'|\S+)/gi,
+    replace: (_m, label, sep) => `${label}${sep}[REDACTED SECRET]`,
+  },
   { pattern: /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g, replace: () => 'Bearer [REDACTED TOKEN]' },
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, replace: () => '[REDACTED TOKEN]' },
-  { pattern: /\b(?:sk|pk|rk)-(?:[A-Za-z0-9_-]{2,}-)?[A-Za-z0-9_-]{16,}\b|\bgh[pousr]_[A-Za-z0-9]{20,}\b|\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bAKIA[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}\b/g, replace: () => '[REDACTED API KEY]' },
-  { pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g, replace: (m) => (ibanValid(m.replace(/ /g, '')) ? '[REDACTED IBAN]' : m) },
+  {
+    pattern:
+      /\b(?:sk|pk|rk)-(?:[A-Za-z0-9_-]{2,}-)?[A-Za-z0-9_-]{16,}\b|\bgh[pousr]_[A-Za-z0-9]{20,}\b|\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bAKIA[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}\b/g,
+    replace: () => '[REDACTED API KEY]',
+  },
+  {
+    pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g,
+    replace: (m) => (ibanValid(m.replace(/ /g, '')) ? '[REDACTED IBAN]' : m),
+  },
   { pattern: /\b\d(?:[ -]?\d){12,18}\b/g, replace: (m) => (luhnValid(m.replace(/[ -]/g, '')) ? '[REDACTED CARD]' : m) },
   { pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g, replace: () => '[REDACTED SSN]' },
-  { pattern: /\b(ssn|social security(?: number)?)(\s*(?:#|no\.?|number)?\s*:?\s*)\d{9}\b/gi, replace: (_m, label, sep) => `${label}${sep}[REDACTED SSN]` },
-  { pattern: /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g, replace: () => '[REDACTED NATIONAL ID]' },
-  { pattern: /\b(passport)(\s*(?:#|no\.?|number)?\s*:?\s*)([A-Z0-9]{6,9})\b/gi, replace: (_m, label, sep) => `${label}${sep}[REDACTED PASSPORT]` },
+  {
+    pattern: /\b(ssn|social security(?: number)?)(\s*(?:#|no\.?|number)?\s*:?\s*)\d{9}\b/gi,
+    replace: (_m, label, sep) => `${label}${sep}[REDACTED SSN]`,
+  },
+  {
+    pattern: /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g,
+    replace: () => '[REDACTED NATIONAL ID]',
+  },
+  {
+    pattern: /\b(passport)(\s*(?:#|no\.?|number)?\s*:?\s*)([A-Z0-9]{6,9})\b/gi,
+    replace: (_m, label, sep) => `${label}${sep}[REDACTED PASSPORT]`,
+  },
 ];
 
 const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
 const PHONE = /(?<![\w-])(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}(?![\w-])/g;
-const DOB = /\b(dob|date of birth|born(?: on)?|birth ?date)(\s*:?\s*)(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})/gi;
-const STREET = /\b\d{1,6}\s+(?:[A-Z][a-z]+\s){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl)\b\.?/g;
+const DOB =
+  /\b(dob|date of birth|born(?: on)?|birth ?date)(\s*:?\s*)(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})/gi;
+const STREET =
+  /\b\d{1,6}\s+(?:[A-Z][a-z]+\s){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl)\b\.?/g;
 
 /** A redactor for one chat: `key` makes the strict placeholders stable within the chat only. */
 export class Redactor {
   constructor(private readonly key: string) {}
 
   private placeholder(kind: string, value: string): string {
-    const tag = createHmac('sha256', this.key).update(`${kind}\u0000${value.trim().toLowerCase()}`).digest('hex').slice(0, 6);
+    const tag = createHmac('sha256', this.key)
+      .update(`${kind}\u0000${value.trim().toLowerCase()}`)
+      .digest('hex')
+      .slice(0, 6);
     return `[${kind} ${tag}]`;
   }
 
@@ -91,7 +118,10 @@ export class Redactor {
         out = out.split(name).join(this.placeholder('Person', name));
       }
       out = out.replace(EMAIL, (m) => this.placeholder('Email', m));
-      out = out.replace(DOB, (_m, label: string, sep: string, value: string) => `${label}${sep}${this.placeholder('Date', value)}`);
+      out = out.replace(
+        DOB,
+        (_m, label: string, sep: string, value: string) => `${label}${sep}${this.placeholder('Date', value)}`,
+      );
       out = out.replace(STREET, (m) => this.placeholder('Address', m));
       out = out.replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 10 ? this.placeholder('Phone', m) : m));
     }
@@ -126,10 +156,22 @@ export class Redactor {
           out[key] = this.placeholder('Person', value);
           continue;
         }
-        if (EMAIL_KEY.test(key)) { out[key] = this.placeholder('Email', value); continue; }
-        if (PHONE_KEY.test(key)) { out[key] = this.placeholder('Phone', value); continue; }
-        if (ADDRESS_KEY.test(key)) { out[key] = this.placeholder('Address', value); continue; }
-        if (DOB_KEY.test(key)) { out[key] = this.placeholder('Date', value); continue; }
+        if (EMAIL_KEY.test(key)) {
+          out[key] = this.placeholder('Email', value);
+          continue;
+        }
+        if (PHONE_KEY.test(key)) {
+          out[key] = this.placeholder('Phone', value);
+          continue;
+        }
+        if (ADDRESS_KEY.test(key)) {
+          out[key] = this.placeholder('Address', value);
+          continue;
+        }
+        if (DOB_KEY.test(key)) {
+          out[key] = this.placeholder('Date', value);
+          continue;
+        }
       }
       out[key] = this.walk(value, level, names);
     }

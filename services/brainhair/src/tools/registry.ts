@@ -21,7 +21,10 @@ export interface ToolDeps {
 }
 
 /** A link shown with a result (search mode, tool summaries): a gateway path. */
-export interface ResultLink { label: string; href: string }
+export interface ResultLink {
+  label: string;
+  href: string;
+}
 
 export interface ReadResult {
   data: unknown;
@@ -65,11 +68,15 @@ export interface WriteTool<I = unknown> {
 export type AnyTool = ReadTool<never> | WriteTool<never>;
 
 /** Declares a read tool with its input type inferred from the schema. */
-export function readTool<S extends z.ZodType>(tool: Omit<ReadTool<z.infer<S>>, 'kind' | 'input'> & { input: S }): ReadTool<never> {
+export function readTool<S extends z.ZodType>(
+  tool: Omit<ReadTool<z.infer<S>>, 'kind' | 'input'> & { input: S },
+): ReadTool<never> {
   return { kind: 'read', ...tool } as unknown as ReadTool<never>;
 }
 
 /** Declares a write tool with its input type inferred from the schema. */
-export function writeTool<S extends z.ZodType>(tool: Omit<WriteTool<z.infer<S>>, 'kind' | 'input'> & { input: S }): WriteTool<never> {
+export function writeTool<S extends z.ZodType>(
+  tool: Omit<WriteTool<z.infer<S>>, 'kind' | 'input'> & { input: S },
+): WriteTool<never> {
   return { kind: 'write', ...tool } as unknown as WriteTool<never>;
 }

@@ -20,9 +20,23 @@ describe('brainhair: model settings', () => {
 
   it('refuses a provider without a model, and openai-compatible without a base URL', async () => {
     const instance = await mkdtemp(path.join(tmpdir(), 'hm-bh-'));
-    assert.throws(() => loadBrainhairConfig({ ...base, HIVEMATRIX_INSTANCE_DIR: instance, BRAINHAIR_MODEL_PROVIDER: 'openai-compatible' }),
-      (e: unknown) => e instanceof ConfigError && /BRAINHAIR_MODEL:/.test(e.message) && /BRAINHAIR_MODEL_BASE_URL/.test(e.message));
-    const ok = loadBrainhairConfig({ ...base, HIVEMATRIX_INSTANCE_DIR: instance, BRAINHAIR_MODEL_PROVIDER: 'openai-compatible', BRAINHAIR_MODEL: 'llama3.1', BRAINHAIR_MODEL_BASE_URL: 'http://127.0.0.1:11434/v1' });
+    assert.throws(
+      () =>
+        loadBrainhairConfig({
+          ...base,
+          HIVEMATRIX_INSTANCE_DIR: instance,
+          BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
+        }),
+      (e: unknown) =>
+        e instanceof ConfigError && /BRAINHAIR_MODEL:/.test(e.message) && /BRAINHAIR_MODEL_BASE_URL/.test(e.message),
+    );
+    const ok = loadBrainhairConfig({
+      ...base,
+      HIVEMATRIX_INSTANCE_DIR: instance,
+      BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
+      BRAINHAIR_MODEL: 'llama3.1',
+      BRAINHAIR_MODEL_BASE_URL: 'http://127.0.0.1:11434/v1',
+    });
     assert.ok(createModel(ok, undefined));
   });
 
@@ -31,7 +45,10 @@ describe('brainhair: model settings', () => {
     const file = path.join(dir, 'model.key');
     await writeFile(file, 'sk-very-secret-key\n');
     await chmod(file, 0o644);
-    assert.throws(() => readModelKey(file), (e: unknown) => e instanceof ConfigError && /0600/.test(e.message) && !e.message.includes('sk-very'));
+    assert.throws(
+      () => readModelKey(file),
+      (e: unknown) => e instanceof ConfigError && /0600/.test(e.message) && !e.message.includes('sk-very'),
+    );
     await chmod(file, 0o600);
     assert.equal(readModelKey(file), 'sk-very-secret-key');
     assert.equal(readModelKey(undefined), undefined);

@@ -11,7 +11,9 @@ import { Writable } from 'node:stream';
 import { eventWriter, formatEvent } from '../../src/routes/event-stream.js';
 
 /** A server whose one response is driven by `drive`; returns the chunks its `write`s were given and the body the client read. */
-async function exchange(drive: (res: ServerResponse, writes: string[]) => Promise<void>): Promise<{ writes: string[]; body: string }> {
+async function exchange(
+  drive: (res: ServerResponse, writes: string[]) => Promise<void>,
+): Promise<{ writes: string[]; body: string }> {
   const writes: string[] = [];
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -30,7 +32,9 @@ async function exchange(drive: (res: ServerResponse, writes: string[]) => Promis
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve(text));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
   server.close();
   return { writes, body };
@@ -53,7 +57,10 @@ describe('brainhair: coalesced server-sent events', () => {
       events.end();
       events.send('text', { delta: 'after the end' });
     });
-    const expected = [formatEvent('start', { n: 0 }), ...[1, 2, 3, 4, 5].map((i) => formatEvent('text', { delta: `w${i} ` }))].join('');
+    const expected = [
+      formatEvent('start', { n: 0 }),
+      ...[1, 2, 3, 4, 5].map((i) => formatEvent('text', { delta: `w${i} ` })),
+    ].join('');
     assert.deepEqual(writes, [expected, formatEvent('text', { delta: 'later' })]);
     assert.equal(body, `${expected}${formatEvent('text', { delta: 'later' })}${formatEvent('done', { n: 7 })}`);
   });

@@ -26,34 +26,74 @@ describe('redactor', () => {
     assert.equal(r.text('key sk-proj-abcdefghijklmnopqrstuvwx', 'standard'), 'key [REDACTED API KEY]');
     assert.equal(r.text('ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'standard'), '[REDACTED API KEY]');
     assert.equal(r.text('AKIAABCDEFGHIJKLMNOP', 'standard'), '[REDACTED API KEY]');
-    assert.equal(r.text('Authorization: Bearer abcdefghijklmnop123456', 'standard'), 'Authorization: Bearer [REDACTED TOKEN]');
+    assert.equal(
+      r.text('Authorization: Bearer abcdefghijklmnop123456', 'standard'),
+      'Authorization: Bearer [REDACTED TOKEN]',
+    );
     assert.equal(r.text('the password: hunter2!', 'standard'), 'the password: [REDACTED SECRET]');
     assert.equal(r.text('pwd="a b c"', 'standard'), 'pwd=[REDACTED SECRET]');
   });
 
   it('masks values under secret-like keys and keeps ids, hostnames and companies', () => {
-    const out = r.value({ hostname: 'SRV-01', api_key: 'x', password: 'p', token_count: 3, int_ip: '10.0.0.5', company: { account_number: 'A1', name: 'Acme', compliance_level: 'standard' } }, 'standard');
-    assert.deepEqual(out, { hostname: 'SRV-01', api_key: '[REDACTED SECRET]', password: '[REDACTED SECRET]', token_count: '[REDACTED SECRET]', int_ip: '10.0.0.5', company: { account_number: 'A1', name: 'Acme', compliance_level: 'standard' } });
+    const out = r.value(
+      {
+        hostname: 'SRV-01',
+        api_key: 'x',
+        password: 'p',
+        token_count: 3,
+        int_ip: '10.0.0.5',
+        company: { account_number: 'A1', name: 'Acme', compliance_level: 'standard' },
+      },
+      'standard',
+    );
+    assert.deepEqual(out, {
+      hostname: 'SRV-01',
+      api_key: '[REDACTED SECRET]',
+      password: '[REDACTED SECRET]',
+      token_count: '[REDACTED SECRET]',
+      int_ip: '10.0.0.5',
+      company: { account_number: 'A1', name: 'Acme', compliance_level: 'standard' },
+    });
   });
 
   it('leaves names and contacts of a standard company readable', () => {
-    const out = r.value({ compliance_level: 'standard', requester_name: 'Bob Smith', requester_email: 'bob@x.test' }, 'standard') as Record<string, string>;
+    const out = r.value(
+      { compliance_level: 'standard', requester_name: 'Bob Smith', requester_email: 'bob@x.test' },
+      'standard',
+    ) as Record<string, string>;
     assert.equal(out.requester_name, 'Bob Smith');
     assert.equal(out.requester_email, 'bob@x.test');
   });
 
   it('replaces personal data of a cjis record with stable placeholders, in fields and in text', () => {
-    const out = r.value({
-      ticket: { compliance_level: 'cjis', requester_name: 'Bob Smith', account_number: 'PD', company_name: 'Police Dept' },
-      conversations: [{ body_text: 'Bob Smith lives at 12 Oak Street, call +1 555 123 4567, DOB 01/02/1970' }],
-    }, 'standard') as { ticket: Record<string, string>; conversations: { body_text: string }[] };
+    const out = r.value(
+      {
+        ticket: {
+          compliance_level: 'cjis',
+          requester_name: 'Bob Smith',
+          account_number: 'PD',
+          company_name: 'Police Dept',
+        },
+        conversations: [{ body_text: 'Bob Smith lives at 12 Oak Street, call +1 555 123 4567, DOB 01/02/1970' }],
+      },
+      'standard',
+    ) as { ticket: Record<string, string>; conversations: { body_text: string }[] };
     const person = out.ticket.requester_name ?? '';
     assert.match(person, /^\[Person [0-9a-f]{6}\]$/);
     assert.equal(out.ticket.company_name, 'Police Dept');
     const body = out.conversations[0]?.body_text ?? '';
     assert.ok(body.includes(person), body);
-    for (const leak of ['Bob Smith', '12 Oak Street', '555 123 4567', '01/02/1970']) assert.ok(!body.includes(leak), body);
-    assert.equal(new Redactor('unit-key').text('Bob Smith', 'strict', ['Bob Smith']), person, 'same key, same placeholder');
-    assert.notEqual(new Redactor('other-chat').text('Bob Smith', 'strict', ['Bob Smith']), person, 'another chat, another placeholder');
+    for (const leak of ['Bob Smith', '12 Oak Street', '555 123 4567', '01/02/1970'])
+      assert.ok(!body.includes(leak), body);
+    assert.equal(
+      new Redactor('unit-key').text('Bob Smith', 'strict', ['Bob Smith']),
+      person,
+      'same key, same placeholder',
+    );
+    assert.notEqual(
+      new Redactor('other-chat').text('Bob Smith', 'strict', ['Bob Smith']),
+      person,
+      'another chat, another placeholder',
+    );
   });
 });

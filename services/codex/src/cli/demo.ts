@@ -14,13 +14,17 @@ import { loadCodexConfig } from '../config.js';
 import { loadDemo, removeDemo } from '../db/demo.js';
 import { schema } from '../db/schema.js';
 
-const { values } = parseArgs({ options: { remove: { type: 'boolean', default: false }, 'database-url': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { remove: { type: 'boolean', default: false }, 'database-url': { type: 'string' } },
+});
 
 const config = values['database-url'] === undefined ? loadCodexConfig(process.env) : undefined;
 const url = values['database-url'] ?? config?.DATABASE_URL;
 const timeZone = config?.BUSINESS_TIMEZONE ?? 'UTC';
 if (url === undefined) {
-  process.stderr.write('codex has no DATABASE_URL (instance/codex/.env): start the platform once, or pass --database-url\n');
+  process.stderr.write(
+    'codex has no DATABASE_URL (instance/codex/.env): start the platform once, or pass --database-url\n',
+  );
   process.exit(1);
 }
 const database = openDatabase({ url, applicationName: 'codex-demo', schema, statementTimeoutMs: 0 });
@@ -31,7 +35,10 @@ try {
     process.stdout.write(
       `removed the demo: ${removed.companies} companies, ${removed.contacts} contacts, ${removed.assets} assets, ${removed.tickets} tickets, ${removed.timeEntries} time entries, ${removed.plans} plan rows\n`,
     );
-    if (removed.kept.length > 0) process.stdout.write(`kept ${removed.kept.join(', ')}: a real sync linked them or real records belong to them (no longer marked as demo)\n`);
+    if (removed.kept.length > 0)
+      process.stdout.write(
+        `kept ${removed.kept.join(', ')}: a real sync linked them or real records belong to them (no longer marked as demo)\n`,
+      );
   } else {
     const loaded = await loadDemo(database.db, new Date(), timeZone);
     process.stdout.write(

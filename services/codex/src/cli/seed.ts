@@ -22,7 +22,8 @@ const { values } = parseArgs({
 
 const count = (name: string, raw: string | undefined): number => {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 10_000_000) throw new Error(`--${name} must be a whole number from 1 to 10000000`);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000_000)
+    throw new Error(`--${name} must be a whole number from 1 to 10000000`);
   return value;
 };
 
@@ -33,7 +34,11 @@ try {
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../db/migrations') });
   await seedDatabase(
     database.pool,
-    { companies: count('companies', values.companies), contacts: count('contacts', values.contacts), assets: count('assets', values.assets) },
+    {
+      companies: count('companies', values.companies),
+      contacts: count('contacts', values.contacts),
+      assets: count('assets', values.assets),
+    },
     seededRandom(count('seed', values.seed)),
     (message) => process.stdout.write(`seeded ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
   );

@@ -2,7 +2,16 @@
 import { and, asc, desc, eq, exists, inArray, isNotNull, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { BillingType } from '../domain/billing-type.js';
 import type { CompanyScope } from '../domain/permissions.js';
-import { assetContacts, assets, companies, contactCompanies, contacts, secrets, type Asset, type Contact } from './schema.js';
+import {
+  assetContacts,
+  assets,
+  companies,
+  contactCompanies,
+  contacts,
+  secrets,
+  type Asset,
+  type Contact,
+} from './schema.js';
 import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 
@@ -33,7 +42,11 @@ const SORT_COLUMNS = {
 function listConditions(query: AssetListQuery): SQL | undefined {
   const q = query.q?.trim();
   return and(
-    query.archived === 'active' ? isNull(assets.archivedAt) : query.archived === 'archived' ? isNotNull(assets.archivedAt) : undefined,
+    query.archived === 'active'
+      ? isNull(assets.archivedAt)
+      : query.archived === 'archived'
+        ? isNotNull(assets.archivedAt)
+        : undefined,
     // Hostname only: it is what technicians type; the lower-cased key's trigram index keeps it fast.
     q ? like(assets.hostnameKey, containsPattern(q.toLowerCase())) : undefined,
     query.accountNumber !== undefined ? eq(companies.accountNumber, query.accountNumber) : undefined,
@@ -54,10 +67,17 @@ export async function listAssets(db: CodexDb, query: AssetListQuery): Promise<Pa
       .from(assets)
       .innerJoin(companies, eq(companies.id, assets.companyId))
       .where(where)
-      .orderBy(query.sort === 'last_seen' ? sql`${sortColumn} ${sql.raw(query.dir)} NULLS LAST` : order(sortColumn), order(assets.id))
+      .orderBy(
+        query.sort === 'last_seen' ? sql`${sortColumn} ${sql.raw(query.dir)} NULLS LAST` : order(sortColumn),
+        order(assets.id),
+      )
       .limit(query.perPage)
       .offset(offsetOf(query)),
-    db.select({ count: sql<number>`count(*)` }).from(assets).innerJoin(companies, eq(companies.id, assets.companyId)).where(where),
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(assets)
+      .innerJoin(companies, eq(companies.id, assets.companyId))
+      .where(where),
   ]);
   return {
     items: rows.map((row) => ({ ...row.asset, accountNumber: row.accountNumber, companyName: row.companyName })),
@@ -92,11 +112,22 @@ export async function findAsset(db: CodexDb, id: number, scope: CompanyScope): P
           eq(assetContacts.assetId, id),
           scope.kind === 'all'
             ? undefined
-            : exists(db.select({ one: sql`1` }).from(contactCompanies).where(and(eq(contactCompanies.contactId, contacts.id), scopeCondition(scope, contactCompanies.companyId)))),
+            : exists(
+                db
+                  .select({ one: sql`1` })
+                  .from(contactCompanies)
+                  .where(
+                    and(eq(contactCompanies.contactId, contacts.id), scopeCondition(scope, contactCompanies.companyId)),
+                  ),
+              ),
         ),
       )
       .orderBy(asc(contacts.name)),
-    db.select({ id: secrets.id, kind: secrets.kind, updatedAt: secrets.updatedAt }).from(secrets).where(eq(secrets.assetId, id)).orderBy(asc(secrets.kind)),
+    db
+      .select({ id: secrets.id, kind: secrets.kind, updatedAt: secrets.updatedAt })
+      .from(secrets)
+      .where(eq(secrets.assetId, id))
+      .orderBy(asc(secrets.kind)),
   ]);
   return {
     asset: { ...row.asset, accountNumber: row.accountNumber, companyName: row.companyName },
@@ -115,7 +146,11 @@ export async function setBillingOverride(
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(assets).where(eq(assets.id, id)).for('update');
     if (before === undefined) return undefined;
-    const [after] = await tx.update(assets).set({ billingTypeOverride: override, updatedAt: now }).where(eq(assets.id, id)).returning();
+    const [after] = await tx
+      .update(assets)
+      .set({ billingTypeOverride: override, updatedAt: now })
+      .where(eq(assets.id, id))
+      .returning();
     return after === undefined ? undefined : { before, after };
   });
 }

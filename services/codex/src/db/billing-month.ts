@@ -31,16 +31,42 @@ export interface BillingMonthRequest {
 }
 
 /** An asset as billing reads it (field names as the API answers, so the rows are not copied twice). */
-export interface MonthAsset { id: number; hostname: string; billing_type: BillingType; backup_usage_bytes: number | null; archived_at: string | null }
+export interface MonthAsset {
+  id: number;
+  hostname: string;
+  billing_type: BillingType;
+  backup_usage_bytes: number | null;
+  archived_at: string | null;
+}
 /** A contact of a company as billing reads it. */
-export interface MonthContact { id: number; name: string; email: string | null; active: boolean; archived_at: string | null }
+export interface MonthContact {
+  id: number;
+  name: string;
+  email: string | null;
+  active: boolean;
+  archived_at: string | null;
+}
 /** A time entry worked in the month. */
-export interface MonthEntry { id: number; ticket_number: string; entry_date: string; minutes: number; billable: boolean }
+export interface MonthEntry {
+  id: number;
+  ticket_number: string;
+  entry_date: string;
+  minutes: number;
+  billable: boolean;
+}
 
 export interface BillingMonthCompany {
   company: {
-    id: number; accountNumber: string; name: string; planName: string | null; contractTerm: Company['contractTerm']; contractStart: string | null;
-    supportLevel: string | null; managedUsers: number | null; managedDevices: number | null; archivedAt: Date | null;
+    id: number;
+    accountNumber: string;
+    name: string;
+    planName: string | null;
+    contractTerm: Company['contractTerm'];
+    contractStart: string | null;
+    supportLevel: string | null;
+    managedUsers: number | null;
+    managedDevices: number | null;
+    archivedAt: Date | null;
   };
   assets: MonthAsset[];
   contacts: MonthContact[];
@@ -71,28 +97,52 @@ function presentSince(archivedAt: typeof companies.archivedAt, start: SQL): SQL 
 export type MonthCompany = BillingMonthCompany['company'];
 
 /** A keyset page of the companies present at some time in the month, and the month's bounds. */
-export async function monthCompanies(db: CodexDb, request: Omit<BillingMonthRequest, 'prior'>): Promise<{ page: MonthCompany[]; nextAfter: string | null; start: SQL; from: string; to: string }> {
+export async function monthCompanies(
+  db: CodexDb,
+  request: Omit<BillingMonthRequest, 'prior'>,
+): Promise<{ page: MonthCompany[]; nextAfter: string | null; start: SQL; from: string; to: string }> {
   const { from, to } = monthRange(request.month);
   // Local midnight of the 1st in the business time zone, as an instant (PostgreSQL knows the zone rules).
   const start = sql`(${from}::timestamp AT TIME ZONE ${request.timeZone})`;
   const rows = await db
     .select({
-      id: companies.id, accountNumber: companies.accountNumber, name: companies.name, planName: companies.planName,
-      contractTerm: companies.contractTerm, contractStart: companies.contractStart, supportLevel: billingPlans.supportLevel,
-      managedUsers: companies.managedUsers, managedDevices: companies.managedDevices, archivedAt: companies.archivedAt,
+      id: companies.id,
+      accountNumber: companies.accountNumber,
+      name: companies.name,
+      planName: companies.planName,
+      contractTerm: companies.contractTerm,
+      contractStart: companies.contractStart,
+      supportLevel: billingPlans.supportLevel,
+      managedUsers: companies.managedUsers,
+      managedDevices: companies.managedDevices,
+      archivedAt: companies.archivedAt,
     })
     .from(companies)
-    .leftJoin(billingPlans, and(eq(billingPlans.planName, companies.planName), eq(billingPlans.term, sql`coalesce(${companies.contractTerm}, 'Month to Month')`)))
-    .where(and(
-      presentSince(companies.archivedAt, start),
-      request.after === undefined ? undefined : gt(companies.accountNumber, request.after),
-      request.account === undefined ? undefined : eq(companies.accountNumber, request.account),
-    ))
+    .leftJoin(
+      billingPlans,
+      and(
+        eq(billingPlans.planName, companies.planName),
+        eq(billingPlans.term, sql`coalesce(${companies.contractTerm}, 'Month to Month')`),
+      ),
+    )
+    .where(
+      and(
+        presentSince(companies.archivedAt, start),
+        request.after === undefined ? undefined : gt(companies.accountNumber, request.after),
+        request.account === undefined ? undefined : eq(companies.accountNumber, request.account),
+      ),
+    )
     .orderBy(asc(companies.accountNumber))
     .limit(request.limit + 1);
   const page = rows.slice(0, request.limit);
   const last = page.at(-1);
-  return { page, nextAfter: rows.length > request.limit && last !== undefined ? last.accountNumber : null, start, from, to };
+  return {
+    page,
+    nextAfter: rows.length > request.limit && last !== undefined ? last.accountNumber : null,
+    start,
+    from,
+    to,
+  };
 }
 
 /** A list of ids as one bound `bigint[]` parameter. */
@@ -105,37 +155,66 @@ export function idArray(ids: readonly number[]): SQL {
  * for the page's companies the caller names (ledger: those with yearly prepaid hours): summing a
  * year of every company's entries was most of the read's cost.
  */
-export async function priorMinutes(db: CodexDb, page: readonly MonthCompany[], month: string, from: string, prior: BillingMonthRequest['prior']): Promise<Map<number, { month: string; billableMinutes: number }[]>> {
+export async function priorMinutes(
+  db: CodexDb,
+  page: readonly MonthCompany[],
+  month: string,
+  from: string,
+  prior: BillingMonthRequest['prior'],
+): Promise<Map<number, { month: string; billableMinutes: number }[]>> {
   const priorAccounts = new Set(prior?.accounts ?? []);
   const priorIds = page.filter((row) => priorAccounts.has(row.accountNumber)).map((row) => row.id);
   if (prior === undefined || prior.from >= month || priorIds.length === 0) return new Map();
-  const rows = await db.select({
-    companyId: tickets.companyId,
-    month: sql<string>`to_char(${timeEntries.entryDate}, 'YYYY-MM')`,
-    // sum() of integers is bigint, which pg hands back as text.
-    billable: sql<string>`coalesce(sum(${timeEntries.minutes}) filter (where ${timeEntries.billable}), 0)`,
-  })
+  const rows = await db
+    .select({
+      companyId: tickets.companyId,
+      month: sql<string>`to_char(${timeEntries.entryDate}, 'YYYY-MM')`,
+      // sum() of integers is bigint, which pg hands back as text.
+      billable: sql<string>`coalesce(sum(${timeEntries.minutes}) filter (where ${timeEntries.billable}), 0)`,
+    })
     .from(timeEntries)
     .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
-    .where(and(inArray(tickets.companyId, priorIds), isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, `${prior.from}-01`), lt(timeEntries.entryDate, from)))
+    .where(
+      and(
+        inArray(tickets.companyId, priorIds),
+        isNull(timeEntries.archivedAt),
+        isNull(tickets.archivedAt),
+        gte(timeEntries.entryDate, `${prior.from}-01`),
+        lt(timeEntries.entryDate, from),
+      ),
+    )
     .groupBy(tickets.companyId, sql`2`)
     .orderBy(asc(tickets.companyId), sql`2`);
   // Restricted to the page's companies, so a ticket's company is never null here.
   const byCompany = groupBy(rows, (row) => row.companyId ?? 0);
-  return new Map([...byCompany].map(([id, list]) => [id, list.map((row) => ({ month: row.month, billableMinutes: Number(row.billable) }))]));
+  return new Map(
+    [...byCompany].map(([id, list]) => [
+      id,
+      list.map((row) => ({ month: row.month, billableMinutes: Number(row.billable) })),
+    ]),
+  );
 }
 
 /** An asset row of a plain-SQL read as billing reads it (bigint columns come back as text; every id fits a JavaScript number). */
 export function monthAsset(row: RawRow): MonthAsset {
   return {
-    id: Number(row.id), hostname: String(row.hostname), billing_type: row.billing_type as BillingType,
-    backup_usage_bytes: row.backup_usage_bytes === null ? null : Number(row.backup_usage_bytes), archived_at: row.archived_at as string | null,
+    id: Number(row.id),
+    hostname: String(row.hostname),
+    billing_type: row.billing_type as BillingType,
+    backup_usage_bytes: row.backup_usage_bytes === null ? null : Number(row.backup_usage_bytes),
+    archived_at: row.archived_at as string | null,
   };
 }
 
 /** A contact row of a plain-SQL read as billing reads it. */
 export function monthContact(row: RawRow): MonthContact {
-  return { id: Number(row.id), name: String(row.name), email: row.email as string | null, active: row.active === true, archived_at: row.archived_at as string | null };
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    email: row.email as string | null,
+    active: row.active === true,
+    archived_at: row.archived_at as string | null,
+  };
 }
 
 /** The asset columns billing reads, instants formatted by the database. */
@@ -173,7 +252,13 @@ export async function billingMonthPage(db: CodexDb, request: BillingMonthRequest
   const assetsBy = groupBy(assetRows.rows, (row) => Number(row.company_id));
   const contactsBy = groupBy(contactRows.rows, (row) => Number(row.company_id));
   const entriesBy = groupBy(entryRows.rows, (row) => Number(row.company_id));
-  const entry = (row: RawRow): MonthEntry => ({ id: Number(row.id), ticket_number: String(row.ticket_number), entry_date: String(row.entry_date), minutes: Number(row.minutes), billable: row.billable === true });
+  const entry = (row: RawRow): MonthEntry => ({
+    id: Number(row.id),
+    ticket_number: String(row.ticket_number),
+    entry_date: String(row.entry_date),
+    minutes: Number(row.minutes),
+    billable: row.billable === true,
+  });
   return {
     companies: page.map((company) => ({
       company,
@@ -193,7 +278,9 @@ export async function planCatalogue(db: CodexDb): Promise<BillingPlan[]> {
 
 /** Lower-cased e-mail addresses of the PSA agents on record (their contacts are staff, not clients). */
 export async function agentEmails(db: CodexDb): Promise<string[]> {
-  const rows = await db.selectDistinct({ email: sql<string>`lower(${psaAgents.email})` }).from(psaAgents)
+  const rows = await db
+    .selectDistinct({ email: sql<string>`lower(${psaAgents.email})` })
+    .from(psaAgents)
     .where(and(isNull(psaAgents.archivedAt), sql`${psaAgents.email} IS NOT NULL`));
   return rows.map((row) => row.email).sort();
 }

@@ -14,8 +14,18 @@ import { groupBy } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 import type { BillingType } from '../domain/billing-type.js';
 import {
-  ASSET_COLUMNS, CONTACT_COLUMNS, idArray, monthAsset, monthCompanies, monthContact, priorMinutes,
-  type BillingMonthRequest, type MonthAsset, type MonthCompany, type MonthContact, type RawRow,
+  ASSET_COLUMNS,
+  CONTACT_COLUMNS,
+  idArray,
+  monthAsset,
+  monthCompanies,
+  monthContact,
+  priorMinutes,
+  type BillingMonthRequest,
+  type MonthAsset,
+  type MonthCompany,
+  type MonthContact,
+  type RawRow,
 } from './billing-month.js';
 
 export interface BillingTotalsRequest extends BillingMonthRequest {
@@ -46,7 +56,10 @@ export interface BillingTotalsCompany {
 }
 
 /** One keyset page of the month's companies with their totals (at most six queries whatever the page size). */
-export async function billingTotalsPage(db: CodexDb, request: BillingTotalsRequest): Promise<{ companies: BillingTotalsCompany[]; nextAfter: string | null }> {
+export async function billingTotalsPage(
+  db: CodexDb,
+  request: BillingTotalsRequest,
+): Promise<{ companies: BillingTotalsCompany[]; nextAfter: string | null }> {
   const { page, nextAfter, start, from, to } = await monthCompanies(db, request);
   if (page.length === 0) return { companies: [], nextAfter: null };
   const idList = idArray(page.map((row) => row.id));
@@ -72,12 +85,16 @@ export async function billingTotalsPage(db: CodexDb, request: BillingTotalsReque
       WHERE t.company_id = ANY(${idList}) AND e.archived_at IS NULL AND t.archived_at IS NULL AND e.entry_date >= ${from}::date AND e.entry_date < ${to}::date
         AND e.billable AND e.minutes > 0
       GROUP BY t.company_id`),
-    request.listed.contacts.length === 0 ? Promise.resolve({ rows: [] }) : db.execute<RawRow>(sql`
+    request.listed.contacts.length === 0
+      ? Promise.resolve({ rows: [] })
+      : db.execute<RawRow>(sql`
       SELECT ${CONTACT_COLUMNS}
       FROM contact_companies cc JOIN contacts c ON c.id = cc.contact_id
       WHERE cc.company_id = ANY(${idList}) AND ${present('c.archived_at')} AND c.id = ANY(${listedContacts})
       ORDER BY cc.company_id, lower(c.name), c.id`),
-    request.listed.assets.length === 0 ? Promise.resolve({ rows: [] }) : db.execute<RawRow>(sql`
+    request.listed.assets.length === 0
+      ? Promise.resolve({ rows: [] })
+      : db.execute<RawRow>(sql`
       SELECT ${ASSET_COLUMNS}
       FROM assets WHERE company_id = ANY(${idList}) AND ${present('archived_at')} AND id = ANY(${listedAssets})
       ORDER BY company_id, hostname_key, id`),
@@ -94,7 +111,10 @@ export async function billingTotalsPage(db: CodexDb, request: BillingTotalsReque
       company,
       paidUsers: usersBy.get(company.id) ?? 0,
       assetGroups: (groupsBy.get(company.id) ?? []).map((row) => ({
-        billing_type: row.billing_type as BillingType, count: Number(row.count), backed_up: Number(row.backed_up), backup_bytes: String(row.backup_bytes),
+        billing_type: row.billing_type as BillingType,
+        count: Number(row.count),
+        backed_up: Number(row.backed_up),
+        backup_bytes: String(row.backup_bytes),
       })),
       billableMinutes: minutesBy.get(company.id) ?? 0,
       listedContacts: (contactsBy.get(company.id) ?? []).map(monthContact),

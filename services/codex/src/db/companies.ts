@@ -37,7 +37,11 @@ const planJoin = and(
 function listConditions(query: Pick<CompanyListQuery, 'q' | 'archived' | 'scope'>): SQL | undefined {
   const q = query.q?.trim();
   return and(
-    query.archived === 'active' ? isNull(companies.archivedAt) : query.archived === 'archived' ? isNotNull(companies.archivedAt) : undefined,
+    query.archived === 'active'
+      ? isNull(companies.archivedAt)
+      : query.archived === 'archived'
+        ? isNotNull(companies.archivedAt)
+        : undefined,
     q ? or(ilike(companies.name, containsPattern(q)), ilike(companies.accountNumber, containsPattern(q))) : undefined,
     scopeCondition(query.scope, companies.id),
   );
@@ -56,7 +60,10 @@ export async function listCompanies(db: CodexDb, query: CompanyListQuery): Promi
       .orderBy(order(SORT_COLUMNS[query.sort]), order(companies.id))
       .limit(query.perPage)
       .offset(offsetOf(query)),
-    db.select({ count: sql<number>`count(*)` }).from(companies).where(where),
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(companies)
+      .where(where),
   ]);
   return {
     items: rows.map((row) => ({ ...row.company, supportLevel: row.supportLevel })),
@@ -87,13 +94,22 @@ export async function companyIdsForEmail(db: CodexDb, email: string): Promise<nu
     .selectDistinct({ id: contactCompanies.companyId })
     .from(contactCompanies)
     .innerJoin(contacts, eq(contacts.id, contactCompanies.contactId))
-    .where(and(eq(sql`lower(${contacts.email})`, email.trim().toLowerCase()), eq(contacts.active, true), isNull(contacts.archivedAt)));
+    .where(
+      and(
+        eq(sql`lower(${contacts.email})`, email.trim().toLowerCase()),
+        eq(contacts.active, true),
+        isNull(contacts.archivedAt),
+      ),
+    );
   return rows.map((row) => row.id);
 }
 
 /** Distinct plan names in the catalogue, for the company plan select. */
 export async function planNames(db: CodexDb): Promise<string[]> {
-  const rows = await db.selectDistinct({ name: billingPlans.planName }).from(billingPlans).orderBy(billingPlans.planName);
+  const rows = await db
+    .selectDistinct({ name: billingPlans.planName })
+    .from(billingPlans)
+    .orderBy(billingPlans.planName);
   return rows.map((row) => row.name);
 }
 
@@ -109,8 +125,17 @@ export interface CompanyDetailsPatch {
 }
 
 /** Applies a details patch; returns the company before and after. */
-export async function updateCompanyDetails(db: CodexDb, id: number, patch: CompanyDetailsPatch, now: Date): Promise<Company | undefined> {
-  const [row] = await db.update(companies).set({ ...patch, updatedAt: now }).where(eq(companies.id, id)).returning();
+export async function updateCompanyDetails(
+  db: CodexDb,
+  id: number,
+  patch: CompanyDetailsPatch,
+  now: Date,
+): Promise<Company | undefined> {
+  const [row] = await db
+    .update(companies)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(companies.id, id))
+    .returning();
   return row;
 }
 
@@ -122,7 +147,16 @@ export interface CompanyPlanPatch {
 }
 
 /** Sets a company's plan fields and returns the updated company. */
-export async function updateCompanyPlan(db: CodexDb, id: number, patch: CompanyPlanPatch, now: Date): Promise<Company | undefined> {
-  const [row] = await db.update(companies).set({ ...patch, updatedAt: now }).where(eq(companies.id, id)).returning();
+export async function updateCompanyPlan(
+  db: CodexDb,
+  id: number,
+  patch: CompanyPlanPatch,
+  now: Date,
+): Promise<Company | undefined> {
+  const [row] = await db
+    .update(companies)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(companies.id, id))
+    .returning();
   return row;
 }

@@ -2,26 +2,52 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assetsOfCompanies } from './assets.js';
 import { contactsOfCompanies } from './contacts.js';
-import { companies, companyFeatureOverrides, featureCategories, locations, planFeatures, billingPlans, type Asset, type Company, type Contact, type Location } from './schema.js';
+import {
+  companies,
+  companyFeatureOverrides,
+  featureCategories,
+  locations,
+  planFeatures,
+  billingPlans,
+  type Asset,
+  type Company,
+  type Contact,
+  type Location,
+} from './schema.js';
 import { groupBy, offsetOf, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 import type { CompanyWithPlan } from './companies.js';
 
 /** A company's locations, oldest first. */
 export async function locationsOf(db: CodexDb, companyId: number): Promise<Location[]> {
-  return db.select().from(locations).where(eq(locations.companyId, companyId)).orderBy(asc(locations.createdAt), asc(locations.id));
+  return db
+    .select()
+    .from(locations)
+    .where(eq(locations.companyId, companyId))
+    .orderBy(asc(locations.createdAt), asc(locations.id));
 }
 
 /** Adds a location. */
-export async function addLocation(db: CodexDb, companyId: number, location: { name: string; address: string; phone: string | null }, now: Date): Promise<Location> {
-  const [row] = await db.insert(locations).values({ ...location, companyId, createdAt: now }).returning();
+export async function addLocation(
+  db: CodexDb,
+  companyId: number,
+  location: { name: string; address: string; phone: string | null },
+  now: Date,
+): Promise<Location> {
+  const [row] = await db
+    .insert(locations)
+    .values({ ...location, companyId, createdAt: now })
+    .returning();
   if (row === undefined) throw new Error('insert returned no row');
   return row;
 }
 
 /** Deletes a location of a company (a person's own record, not synced data); false when it was not there. */
 export async function deleteLocation(db: CodexDb, companyId: number, locationId: number): Promise<boolean> {
-  const deleted = await db.delete(locations).where(and(eq(locations.id, locationId), eq(locations.companyId, companyId))).returning({ id: locations.id });
+  const deleted = await db
+    .delete(locations)
+    .where(and(eq(locations.id, locationId), eq(locations.companyId, companyId)))
+    .returning({ id: locations.id });
   return deleted.length > 0;
 }
 
@@ -36,7 +62,10 @@ export interface EffectiveFeature {
 }
 
 /** A company's features: every category, the plan's value, and the override that wins over it. */
-export async function effectiveFeatures(db: CodexDb, company: Pick<Company, 'id' | 'planName' | 'contractTerm'>): Promise<EffectiveFeature[]> {
+export async function effectiveFeatures(
+  db: CodexDb,
+  company: Pick<Company, 'id' | 'planName' | 'contractTerm'>,
+): Promise<EffectiveFeature[]> {
   const [categories, fromPlan, overrides] = await Promise.all([
     db.select().from(featureCategories).orderBy(asc(featureCategories.position), asc(featureCategories.key)),
     company.planName === null
@@ -45,7 +74,12 @@ export async function effectiveFeatures(db: CodexDb, company: Pick<Company, 'id'
           .select({ key: planFeatures.featureKey, value: planFeatures.value })
           .from(planFeatures)
           .innerJoin(billingPlans, eq(billingPlans.id, planFeatures.planId))
-          .where(and(eq(billingPlans.planName, company.planName), eq(billingPlans.term, company.contractTerm ?? 'Month to Month'))),
+          .where(
+            and(
+              eq(billingPlans.planName, company.planName),
+              eq(billingPlans.term, company.contractTerm ?? 'Month to Month'),
+            ),
+          ),
     db.select().from(companyFeatureOverrides).where(eq(companyFeatureOverrides.companyId, company.id)),
   ]);
   return categories.map((category) => {
@@ -63,16 +97,27 @@ export async function effectiveFeatures(db: CodexDb, company: Pick<Company, 'id'
 }
 
 /** Sets (value) or removes (null) a company's feature overrides; unknown keys are ignored by the caller's validation. */
-export async function setFeatureOverrides(db: CodexDb, companyId: number, overrides: Record<string, string | null>): Promise<void> {
+export async function setFeatureOverrides(
+  db: CodexDb,
+  companyId: number,
+  overrides: Record<string, string | null>,
+): Promise<void> {
   await db.transaction(async (tx) => {
     for (const [featureKey, value] of Object.entries(overrides)) {
       if (value === null) {
-        await tx.delete(companyFeatureOverrides).where(and(eq(companyFeatureOverrides.companyId, companyId), eq(companyFeatureOverrides.featureKey, featureKey)));
+        await tx
+          .delete(companyFeatureOverrides)
+          .where(
+            and(eq(companyFeatureOverrides.companyId, companyId), eq(companyFeatureOverrides.featureKey, featureKey)),
+          );
       } else {
         await tx
           .insert(companyFeatureOverrides)
           .values({ companyId, featureKey, value })
-          .onConflictDoUpdate({ target: [companyFeatureOverrides.companyId, companyFeatureOverrides.featureKey], set: { value } });
+          .onConflictDoUpdate({
+            target: [companyFeatureOverrides.companyId, companyFeatureOverrides.featureKey],
+            set: { value },
+          });
       }
     }
   });
@@ -91,24 +136,40 @@ export interface BulkCompany {
  * A page of active companies with their assets, contacts, locations and feature overrides in
  * six queries whatever the page size (the original ran several queries per company).
  */
-export async function bulkCompanies(db: CodexDb, request: PageRequest): Promise<{ items: BulkCompany[]; total: number }> {
+export async function bulkCompanies(
+  db: CodexDb,
+  request: PageRequest,
+): Promise<{ items: BulkCompany[]; total: number }> {
   const [rows, counted] = await Promise.all([
     db
       .select({ company: companies, supportLevel: billingPlans.supportLevel })
       .from(companies)
-      .leftJoin(billingPlans, and(eq(billingPlans.planName, companies.planName), eq(billingPlans.term, sql`coalesce(${companies.contractTerm}, 'Month to Month')`)))
+      .leftJoin(
+        billingPlans,
+        and(
+          eq(billingPlans.planName, companies.planName),
+          eq(billingPlans.term, sql`coalesce(${companies.contractTerm}, 'Month to Month')`),
+        ),
+      )
       .where(isNull(companies.archivedAt))
       .orderBy(asc(companies.accountNumber))
       .limit(request.perPage)
       .offset(offsetOf(request)),
-    db.select({ count: sql<number>`count(*)` }).from(companies).where(isNull(companies.archivedAt)),
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(companies)
+      .where(isNull(companies.archivedAt)),
   ]);
   const ids = rows.map((row) => row.company.id);
   const [assetRows, contactRows, locationRows, overrideRows] = await Promise.all([
     assetsOfCompanies(db, ids),
     contactsOfCompanies(db, ids),
-    ids.length === 0 ? Promise.resolve([]) : db.select().from(locations).where(inArray(locations.companyId, ids)).orderBy(asc(locations.id)),
-    ids.length === 0 ? Promise.resolve([]) : db.select().from(companyFeatureOverrides).where(inArray(companyFeatureOverrides.companyId, ids)),
+    ids.length === 0
+      ? Promise.resolve([])
+      : db.select().from(locations).where(inArray(locations.companyId, ids)).orderBy(asc(locations.id)),
+    ids.length === 0
+      ? Promise.resolve([])
+      : db.select().from(companyFeatureOverrides).where(inArray(companyFeatureOverrides.companyId, ids)),
   ]);
   const assetsBy = groupBy(assetRows, (row) => row.companyId);
   const contactsBy = groupBy(contactRows, (row) => row.companyId);

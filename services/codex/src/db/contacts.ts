@@ -32,15 +32,25 @@ function listConditions(query: ContactListQuery): SQL | undefined {
   const companyFilter = and(
     eq(contactCompanies.contactId, contacts.id),
     query.accountNumber !== undefined ? eq(companies.accountNumber, query.accountNumber) : undefined,
-    query.scope.kind === 'only' ? (query.scope.companyIds.length === 0 ? sql`false` : inArray(contactCompanies.companyId, [...query.scope.companyIds])) : undefined,
+    query.scope.kind === 'only'
+      ? query.scope.companyIds.length === 0
+        ? sql`false`
+        : inArray(contactCompanies.companyId, [...query.scope.companyIds])
+      : undefined,
   );
   const needsCompany = query.accountNumber !== undefined || query.scope.kind === 'only';
   return and(
-    query.archived === 'active' ? isNull(contacts.archivedAt) : query.archived === 'archived' ? isNotNull(contacts.archivedAt) : undefined,
+    query.archived === 'active'
+      ? isNull(contacts.archivedAt)
+      : query.archived === 'archived'
+        ? isNotNull(contacts.archivedAt)
+        : undefined,
     query.active === 'all' ? undefined : eq(contacts.active, query.active === 'active'),
     q ? ilike(SEARCH_TEXT, containsPattern(q)) : undefined,
     needsCompany
-      ? exists(sql`(SELECT 1 FROM ${contactCompanies} JOIN ${companies} ON ${companies.id} = ${contactCompanies.companyId} WHERE ${companyFilter})`)
+      ? exists(
+          sql`(SELECT 1 FROM ${contactCompanies} JOIN ${companies} ON ${companies.id} = ${contactCompanies.companyId} WHERE ${companyFilter})`,
+        )
       : undefined,
   );
 }
@@ -50,16 +60,26 @@ function listConditions(query: ContactListQuery): SQL | undefined {
  * with another company shows a client only the client's own companies (it used to show the other
  * company's name and account number too).
  */
-export async function companiesOfContacts(db: CodexDb, contactIds: readonly number[], scope: CompanyScope): Promise<Map<number, CompanyRef[]>> {
+export async function companiesOfContacts(
+  db: CodexDb,
+  contactIds: readonly number[],
+  scope: CompanyScope,
+): Promise<Map<number, CompanyRef[]>> {
   const byContact = new Map<number, CompanyRef[]>();
   if (contactIds.length === 0) return byContact;
   const rows = await db
-    .select({ contactId: contactCompanies.contactId, id: companies.id, accountNumber: companies.accountNumber, name: companies.name })
+    .select({
+      contactId: contactCompanies.contactId,
+      id: companies.id,
+      accountNumber: companies.accountNumber,
+      name: companies.name,
+    })
     .from(contactCompanies)
     .innerJoin(companies, eq(companies.id, contactCompanies.companyId))
     .where(and(inArray(contactCompanies.contactId, [...contactIds]), scopeCondition(scope, contactCompanies.companyId)))
     .orderBy(asc(companies.name));
-  for (const { contactId, ...company } of rows) byContact.set(contactId, [...(byContact.get(contactId) ?? []), company]);
+  for (const { contactId, ...company } of rows)
+    byContact.set(contactId, [...(byContact.get(contactId) ?? []), company]);
   return byContact;
 }
 
@@ -75,14 +95,30 @@ export async function listContacts(db: CodexDb, query: ContactListQuery): Promis
       .orderBy(order(query.sort === 'email' ? contacts.email : sql`lower(${contacts.name})`), order(contacts.id))
       .limit(query.perPage)
       .offset(offsetOf(query)),
-    db.select({ count: sql<number>`count(*)` }).from(contacts).where(where),
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(contacts)
+      .where(where),
   ]);
-  const byContact = await companiesOfContacts(db, rows.map((row) => row.id), query.scope);
-  return { items: rows.map((row) => ({ ...row, companies: byContact.get(row.id) ?? [] })), total: countOf(counted), page: query.page, perPage: query.perPage };
+  const byContact = await companiesOfContacts(
+    db,
+    rows.map((row) => row.id),
+    query.scope,
+  );
+  return {
+    items: rows.map((row) => ({ ...row, companies: byContact.get(row.id) ?? [] })),
+    total: countOf(counted),
+    page: query.page,
+    perPage: query.perPage,
+  };
 }
 
 /** A contact with the companies and linked assets `scope` sees. */
-export async function findContact(db: CodexDb, id: number, scope: CompanyScope): Promise<{ contact: ContactWithCompanies; assets: Asset[] } | undefined> {
+export async function findContact(
+  db: CodexDb,
+  id: number,
+  scope: CompanyScope,
+): Promise<{ contact: ContactWithCompanies; assets: Asset[] } | undefined> {
   const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
   if (row === undefined) return undefined;
   const [byContact, linked] = await Promise.all([
@@ -106,13 +142,25 @@ export interface ContactPatch {
 }
 
 /** Applies a patch; returns the updated contact or undefined. */
-export async function updateContact(db: CodexDb, id: number, patch: ContactPatch, now: Date): Promise<Contact | undefined> {
-  const [row] = await db.update(contacts).set({ ...patch, updatedAt: now }).where(eq(contacts.id, id)).returning();
+export async function updateContact(
+  db: CodexDb,
+  id: number,
+  patch: ContactPatch,
+  now: Date,
+): Promise<Contact | undefined> {
+  const [row] = await db
+    .update(contacts)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(contacts.id, id))
+    .returning();
   return row;
 }
 
 /** Unarchived contacts of several companies with the company each row is for (one query). */
-export async function contactsOfCompanies(db: CodexDb, companyIds: readonly number[]): Promise<(Contact & { companyId: number })[]> {
+export async function contactsOfCompanies(
+  db: CodexDb,
+  companyIds: readonly number[],
+): Promise<(Contact & { companyId: number })[]> {
   if (companyIds.length === 0) return [];
   const rows = await db
     .select({ contact: contacts, companyId: contactCompanies.companyId })

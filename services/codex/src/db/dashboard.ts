@@ -25,7 +25,10 @@ export async function dashboardCounts(db: CodexDb): Promise<DashboardCounts> {
       .from(assets)
       .where(isNull(assets.archivedAt))
       .groupBy(assets.billingType),
-    db.select({ count }).from(tickets).where(and(isNull(tickets.archivedAt), notInArray(tickets.status, [...CLOSED_STATUSES]))),
+    db
+      .select({ count })
+      .from(tickets)
+      .where(and(isNull(tickets.archivedAt), notInArray(tickets.status, [...CLOSED_STATUSES]))),
     db.select({ count: sql<string>`count(DISTINCT ${billingPlans.planName})` }).from(billingPlans),
   ]);
   const byType = Object.fromEntries(assetRows.map((row) => [row.billingType ?? 'workstation', Number(row.count)]));

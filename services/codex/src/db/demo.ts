@@ -9,7 +9,15 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import { DEMO_ACCOUNT_PREFIX, DEMO_AGENTS, DEMO_COMPANIES, DEMO_PLANS, DEMO_PROVIDER, DEMO_TERMS, generateDemo } from '../domain/demo-data.js';
+import {
+  DEMO_ACCOUNT_PREFIX,
+  DEMO_AGENTS,
+  DEMO_COMPANIES,
+  DEMO_PLANS,
+  DEMO_PROVIDER,
+  DEMO_TERMS,
+  generateDemo,
+} from '../domain/demo-data.js';
 import {
   assetLinks,
   assets,
@@ -62,19 +70,39 @@ export async function removeDemo(db: CodexDb): Promise<DemoRemoval> {
 
 async function removeDemoIn(tx: CodexDb): Promise<DemoRemoval> {
   const removed: DemoRemoval = { companies: 0, contacts: 0, assets: 0, tickets: 0, timeEntries: 0, plans: 0, kept: [] };
-  removed.timeEntries = (await tx.delete(timeEntries).where(eq(timeEntries.provider, DEMO_PROVIDER)).returning({ id: timeEntries.id })).length;
-  removed.tickets = (await tx.delete(tickets).where(eq(tickets.provider, DEMO_PROVIDER)).returning({ id: tickets.id })).length;
+  removed.timeEntries = (
+    await tx.delete(timeEntries).where(eq(timeEntries.provider, DEMO_PROVIDER)).returning({ id: timeEntries.id })
+  ).length;
+  removed.tickets = (
+    await tx.delete(tickets).where(eq(tickets.provider, DEMO_PROVIDER)).returning({ id: tickets.id })
+  ).length;
   await tx.delete(psaAgents).where(eq(psaAgents.provider, DEMO_PROVIDER));
 
   // Assets and contacts: deleted when the demo link is their only link; otherwise only unmarked.
   const otherAssetLink = sql`EXISTS (SELECT 1 FROM asset_links o WHERE o.asset_id = ${assets.id} AND o.provider <> ${DEMO_PROVIDER})`;
-  const demoAssets = tx.select({ id: assetLinks.assetId }).from(assetLinks).where(eq(assetLinks.provider, DEMO_PROVIDER));
-  removed.assets = (await tx.delete(assets).where(and(inArray(assets.id, demoAssets), sql`NOT ${otherAssetLink}`)).returning({ id: assets.id })).length;
+  const demoAssets = tx
+    .select({ id: assetLinks.assetId })
+    .from(assetLinks)
+    .where(eq(assetLinks.provider, DEMO_PROVIDER));
+  removed.assets = (
+    await tx
+      .delete(assets)
+      .where(and(inArray(assets.id, demoAssets), sql`NOT ${otherAssetLink}`))
+      .returning({ id: assets.id })
+  ).length;
   await tx.delete(assetLinks).where(eq(assetLinks.provider, DEMO_PROVIDER));
 
   const otherContactLink = sql`EXISTS (SELECT 1 FROM contact_links o WHERE o.contact_id = ${contacts.id} AND o.provider <> ${DEMO_PROVIDER})`;
-  const demoContacts = tx.select({ id: contactLinks.contactId }).from(contactLinks).where(eq(contactLinks.provider, DEMO_PROVIDER));
-  removed.contacts = (await tx.delete(contacts).where(and(inArray(contacts.id, demoContacts), sql`NOT ${otherContactLink}`)).returning({ id: contacts.id })).length;
+  const demoContacts = tx
+    .select({ id: contactLinks.contactId })
+    .from(contactLinks)
+    .where(eq(contactLinks.provider, DEMO_PROVIDER));
+  removed.contacts = (
+    await tx
+      .delete(contacts)
+      .where(and(inArray(contacts.id, demoContacts), sql`NOT ${otherContactLink}`))
+      .returning({ id: contacts.id })
+  ).length;
   await tx.delete(contactLinks).where(eq(contactLinks.provider, DEMO_PROVIDER));
 
   // A demo company goes only when nothing real is attached to it any more.
@@ -83,11 +111,15 @@ async function removeDemoIn(tx: CodexDb): Promise<DemoRemoval> {
     .from(companies)
     .innerJoin(companyLinks, and(eq(companyLinks.companyId, companies.id), eq(companyLinks.provider, DEMO_PROVIDER)));
   for (const company of demoCompanies) {
-    const [real] = await tx.execute<{ real: boolean }>(sql`
+    const [real] = await tx
+      .execute<{ real: boolean }>(
+        sql`
       SELECT EXISTS (SELECT 1 FROM company_links WHERE company_id = ${company.id} AND provider <> ${DEMO_PROVIDER})
           OR EXISTS (SELECT 1 FROM assets WHERE company_id = ${company.id})
           OR EXISTS (SELECT 1 FROM contact_companies WHERE company_id = ${company.id})
-          OR EXISTS (SELECT 1 FROM tickets WHERE company_id = ${company.id}) AS real`).then((result) => result.rows);
+          OR EXISTS (SELECT 1 FROM tickets WHERE company_id = ${company.id}) AS real`,
+      )
+      .then((result) => result.rows);
     if (real?.real === true) {
       removed.kept.push(company.account);
       continue;
@@ -100,7 +132,12 @@ async function removeDemoIn(tx: CodexDb): Promise<DemoRemoval> {
   removed.plans = (
     await tx
       .delete(billingPlans)
-      .where(and(eq(billingPlans.demo, true), sql`NOT EXISTS (SELECT 1 FROM companies c WHERE c.plan_name = ${billingPlans.planName})`))
+      .where(
+        and(
+          eq(billingPlans.demo, true),
+          sql`NOT EXISTS (SELECT 1 FROM companies c WHERE c.plan_name = ${billingPlans.planName})`,
+        ),
+      )
       .returning({ id: billingPlans.id })
   ).length;
   return removed;
@@ -115,9 +152,15 @@ export async function loadDemo(db: CodexDb, now: Date, timeZone: string): Promis
   return db.transaction(async (tx) => {
     await removeDemoIn(tx);
     const accounts = DEMO_COMPANIES.map((company) => company.account);
-    const taken = await tx.select({ account: companies.accountNumber }).from(companies).where(inArray(companies.accountNumber, accounts));
+    const taken = await tx
+      .select({ account: companies.accountNumber })
+      .from(companies)
+      .where(inArray(companies.accountNumber, accounts));
     if (taken.length > 0) {
-      throw new AppError('conflict', `Account numbers ${taken.map((row) => row.account).join(', ')} belong to companies that are not demo data; the demo was not loaded`);
+      throw new AppError(
+        'conflict',
+        `Account numbers ${taken.map((row) => row.account).join(', ')} belong to companies that are not demo data; the demo was not loaded`,
+      );
     }
     const data = generateDemo(now, timeZone);
 
@@ -175,8 +218,20 @@ export async function loadDemo(db: CodexDb, now: Date, timeZone: string): Promis
         .returning({ id: companies.id });
       if (row === undefined) throw new Error('a demo company was not stored');
       companyIds.set(company.account, row.id);
-      await tx.insert(companyLinks).values({ companyId: row.id, provider: DEMO_PROVIDER, externalId: company.account, name: company.name, lastSeenAt: now });
-      await tx.insert(locations).values({ companyId: row.id, name: 'Main office', address: company.address, phone: company.phone, createdAt: now });
+      await tx.insert(companyLinks).values({
+        companyId: row.id,
+        provider: DEMO_PROVIDER,
+        externalId: company.account,
+        name: company.name,
+        lastSeenAt: now,
+      });
+      await tx.insert(locations).values({
+        companyId: row.id,
+        name: 'Main office',
+        address: company.address,
+        phone: company.phone,
+        createdAt: now,
+      });
     }
     const companyOf = (account: string): number => {
       const id = companyIds.get(account);
@@ -187,11 +242,26 @@ export async function loadDemo(db: CodexDb, now: Date, timeZone: string): Promis
     for (const person of data.contacts) {
       const [row] = await tx
         .insert(contacts)
-        .values({ name: person.name, firstName: person.firstName, lastName: person.lastName, email: person.email, jobTitle: person.jobTitle, roles: person.roles, vip: person.vip, active: person.active, createdAt: now, updatedAt: now })
+        .values({
+          name: person.name,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          email: person.email,
+          jobTitle: person.jobTitle,
+          roles: person.roles,
+          vip: person.vip,
+          active: person.active,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: contacts.id });
       if (row === undefined) throw new Error('a demo contact was not stored');
-      await tx.insert(contactLinks).values({ contactId: row.id, provider: DEMO_PROVIDER, externalId: person.externalId });
-      await tx.insert(contactCompanies).values({ contactId: row.id, companyId: companyOf(person.company), source: 'sync' });
+      await tx
+        .insert(contactLinks)
+        .values({ contactId: row.id, provider: DEMO_PROVIDER, externalId: person.externalId });
+      await tx
+        .insert(contactCompanies)
+        .values({ contactId: row.id, companyId: companyOf(person.company), source: 'sync' });
     }
 
     for (const device of data.assets) {
@@ -219,7 +289,16 @@ export async function loadDemo(db: CodexDb, now: Date, timeZone: string): Promis
       await tx.insert(assetLinks).values({ assetId: row.id, provider: DEMO_PROVIDER, externalId: device.externalId });
     }
 
-    await tx.insert(psaAgents).values(DEMO_AGENTS.map((agent) => ({ provider: DEMO_PROVIDER, externalId: agent.id, name: agent.name, email: agent.email, jobTitle: agent.title, updatedAt: now })));
+    await tx.insert(psaAgents).values(
+      DEMO_AGENTS.map((agent) => ({
+        provider: DEMO_PROVIDER,
+        externalId: agent.id,
+        name: agent.name,
+        email: agent.email,
+        jobTitle: agent.title,
+        updatedAt: now,
+      })),
+    );
 
     let entryCount = 0;
     for (const ticket of data.tickets) {
@@ -248,12 +327,40 @@ export async function loadDemo(db: CodexDb, now: Date, timeZone: string): Promis
         })
         .returning({ id: tickets.id });
       if (row === undefined) throw new Error('a demo ticket was not stored');
-      await tx.insert(ticketConversations).values(ticket.conversations.map((entry) => ({ ticketId: row.id, externalId: entry.externalId, bodyText: entry.body, private: entry.private, incoming: entry.incoming, fromEmail: entry.fromEmail, createdAt: entry.createdAt })));
+      await tx.insert(ticketConversations).values(
+        ticket.conversations.map((entry) => ({
+          ticketId: row.id,
+          externalId: entry.externalId,
+          bodyText: entry.body,
+          private: entry.private,
+          incoming: entry.incoming,
+          fromEmail: entry.fromEmail,
+          createdAt: entry.createdAt,
+        })),
+      );
       await tx.insert(timeEntries).values(
-        ticket.timeEntries.map((entry) => ({ ticketId: row.id, provider: DEMO_PROVIDER, externalId: entry.externalId, entryDate: entry.date, minutes: entry.minutes, billable: entry.billable, agentExternalId: ticket.agent.id, agentName: ticket.agent.name, note: entry.note, updatedAt: now })),
+        ticket.timeEntries.map((entry) => ({
+          ticketId: row.id,
+          provider: DEMO_PROVIDER,
+          externalId: entry.externalId,
+          entryDate: entry.date,
+          minutes: entry.minutes,
+          billable: entry.billable,
+          agentExternalId: ticket.agent.id,
+          agentName: ticket.agent.name,
+          note: entry.note,
+          updatedAt: now,
+        })),
       );
       entryCount += ticket.timeEntries.length;
     }
-    return { companies: DEMO_COMPANIES.length, contacts: data.contacts.length, assets: data.assets.length, tickets: data.tickets.length, timeEntries: entryCount, plans: plans.length };
+    return {
+      companies: DEMO_COMPANIES.length,
+      contacts: data.contacts.length,
+      assets: data.assets.length,
+      tickets: data.tickets.length,
+      timeEntries: entryCount,
+      plans: plans.length,
+    };
   });
 }

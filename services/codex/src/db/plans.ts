@@ -25,11 +25,16 @@ const PRICE_COLUMNS = {
 
 /** The prices of a plan row keyed by field name. */
 export function pricesOf(plan: BillingPlan): Record<PriceField, number> {
-  return Object.fromEntries(Object.entries(PRICE_COLUMNS).map(([field, column]) => [field, plan[column]])) as Record<PriceField, number>;
+  return Object.fromEntries(Object.entries(PRICE_COLUMNS).map(([field, column]) => [field, plan[column]])) as Record<
+    PriceField,
+    number
+  >;
 }
 
 /** Plan columns from a prices record (for inserts and updates). */
-function priceColumns(prices: Partial<Record<PriceField, number>>): Partial<Record<(typeof PRICE_COLUMNS)[PriceField], number>> {
+function priceColumns(
+  prices: Partial<Record<PriceField, number>>,
+): Partial<Record<(typeof PRICE_COLUMNS)[PriceField], number>> {
   const out: Partial<Record<(typeof PRICE_COLUMNS)[PriceField], number>> = {};
   for (const [field, cents] of Object.entries(prices) as [PriceField, number][]) out[PRICE_COLUMNS[field]] = cents;
   return out;
@@ -45,16 +50,33 @@ export async function listPlans(db: CodexDb): Promise<PlanWithFeatures[]> {
 
 async function attachFeatures(db: CodexDb, plans: BillingPlan[]): Promise<PlanWithFeatures[]> {
   if (plans.length === 0) return [];
-  const rows = await db.select().from(planFeatures).where(inArray(planFeatures.planId, plans.map((plan) => plan.id)));
+  const rows = await db
+    .select()
+    .from(planFeatures)
+    .where(
+      inArray(
+        planFeatures.planId,
+        plans.map((plan) => plan.id),
+      ),
+    );
   return plans.map((plan) => ({
     ...plan,
-    features: Object.fromEntries(rows.filter((row) => row.planId === plan.id).map((row) => [row.featureKey, row.value])),
+    features: Object.fromEntries(
+      rows.filter((row) => row.planId === plan.id).map((row) => [row.featureKey, row.value]),
+    ),
   }));
 }
 
 /** One plan and term, or undefined. */
-export async function findPlan(db: CodexDb, planName: string, term: ContractTerm): Promise<PlanWithFeatures | undefined> {
-  const plans = await db.select().from(billingPlans).where(and(eq(billingPlans.planName, planName), eq(billingPlans.term, term)));
+export async function findPlan(
+  db: CodexDb,
+  planName: string,
+  term: ContractTerm,
+): Promise<PlanWithFeatures | undefined> {
+  const plans = await db
+    .select()
+    .from(billingPlans)
+    .where(and(eq(billingPlans.planName, planName), eq(billingPlans.term, term)));
   return (await attachFeatures(db, plans))[0];
 }
 
@@ -75,7 +97,9 @@ export const NEW_PLAN_DEFAULTS: Partial<Record<PriceField, number>> = {
 export async function createPlan(db: CodexDb, planName: string, now: Date): Promise<BillingPlan[]> {
   return db
     .insert(billingPlans)
-    .values(TERMS.map((term) => ({ planName, term, ...priceColumns(NEW_PLAN_DEFAULTS), createdAt: now, updatedAt: now })))
+    .values(
+      TERMS.map((term) => ({ planName, term, ...priceColumns(NEW_PLAN_DEFAULTS), createdAt: now, updatedAt: now })),
+    )
     .onConflictDoNothing()
     .returning();
 }
@@ -89,7 +113,12 @@ export interface PlanPatch {
 }
 
 /** Updates one plan row and its features in a transaction; returns the row before and after. */
-export async function updatePlan(db: CodexDb, id: number, patch: PlanPatch, now: Date): Promise<{ before: PlanWithFeatures; after: PlanWithFeatures } | undefined> {
+export async function updatePlan(
+  db: CodexDb,
+  id: number,
+  patch: PlanPatch,
+  now: Date,
+): Promise<{ before: PlanWithFeatures; after: PlanWithFeatures } | undefined> {
   return db.transaction(async (tx) => {
     const before = await findPlanById(tx, id);
     if (before === undefined) return undefined;
@@ -112,19 +141,33 @@ export async function updatePlan(db: CodexDb, id: number, patch: PlanPatch, now:
 async function setPlanFeatures(db: CodexDb, planId: number, features: Record<string, string | null>): Promise<void> {
   for (const [featureKey, value] of Object.entries(features)) {
     if (value === null || value.trim() === '') {
-      await db.delete(planFeatures).where(and(eq(planFeatures.planId, planId), eq(planFeatures.featureKey, featureKey)));
+      await db
+        .delete(planFeatures)
+        .where(and(eq(planFeatures.planId, planId), eq(planFeatures.featureKey, featureKey)));
     } else {
-      await db.insert(planFeatures).values({ planId, featureKey, value }).onConflictDoUpdate({ target: [planFeatures.planId, planFeatures.featureKey], set: { value } });
+      await db
+        .insert(planFeatures)
+        .values({ planId, featureKey, value })
+        .onConflictDoUpdate({ target: [planFeatures.planId, planFeatures.featureKey], set: { value } });
     }
   }
 }
 
 /** Writes imported rows (insert or update by plan and term) in one transaction. */
-export async function upsertPlans(db: CodexDb, rows: readonly PlanRow[], now: Date): Promise<{ created: number; updated: number }> {
+export async function upsertPlans(
+  db: CodexDb,
+  rows: readonly PlanRow[],
+  now: Date,
+): Promise<{ created: number; updated: number }> {
   return db.transaction(async (tx) => {
     let created = 0;
     for (const row of rows) {
-      const values = { supportLevel: row.supportLevel, backupIncludedTb: row.backupIncludedTb, ...priceColumns(row.prices), updatedAt: now };
+      const values = {
+        supportLevel: row.supportLevel,
+        backupIncludedTb: row.backupIncludedTb,
+        ...priceColumns(row.prices),
+        updatedAt: now,
+      };
       const [saved] = await tx
         .insert(billingPlans)
         .values({ planName: row.planName, term: row.term, createdAt: now, ...values })
@@ -167,13 +210,23 @@ export async function featureCatalogue(db: CodexDb): Promise<FeatureCategory[]> 
   return categories.map((category) => ({
     key: category.key,
     displayName: category.displayName,
-    options: options.filter((option) => option.category === category.key).map(({ id, value, description }) => ({ id, value, description })),
+    options: options
+      .filter((option) => option.category === category.key)
+      .map(({ id, value, description }) => ({ id, value, description })),
   }));
 }
 
 /** Adds an option to a category; false when the category does not exist, true otherwise (existing options are kept). */
-export async function addFeatureOption(db: CodexDb, category: string, value: string, description: string | null): Promise<boolean> {
-  const [exists] = await db.select({ key: featureCategories.key }).from(featureCategories).where(eq(featureCategories.key, category));
+export async function addFeatureOption(
+  db: CodexDb,
+  category: string,
+  value: string,
+  description: string | null,
+): Promise<boolean> {
+  const [exists] = await db
+    .select({ key: featureCategories.key })
+    .from(featureCategories)
+    .where(eq(featureCategories.key, category));
   if (exists === undefined) return false;
   await db.insert(featureOptions).values({ category, value, description }).onConflictDoNothing();
   return true;
@@ -181,13 +234,21 @@ export async function addFeatureOption(db: CodexDb, category: string, value: str
 
 /** Adds a category (with "Not Included" and "Included" options); false when the key exists. */
 export async function addFeatureCategory(db: CodexDb, key: string, displayName: string): Promise<boolean> {
-  const [max] = await db.select({ position: sql<number>`coalesce(max(${featureCategories.position}), 0)` }).from(featureCategories);
+  const [max] = await db
+    .select({ position: sql<number>`coalesce(max(${featureCategories.position}), 0)` })
+    .from(featureCategories);
   const inserted = await db
     .insert(featureCategories)
     .values({ key, displayName, position: Number(max?.position ?? 0) + 1 })
     .onConflictDoNothing()
     .returning();
   if (inserted.length === 0) return false;
-  await db.insert(featureOptions).values([{ category: key, value: 'Not Included' }, { category: key, value: 'Included' }]).onConflictDoNothing();
+  await db
+    .insert(featureOptions)
+    .values([
+      { category: key, value: 'Not Included' },
+      { category: key, value: 'Included' },
+    ])
+    .onConflictDoNothing();
   return true;
 }

@@ -1,5 +1,18 @@
 /** Drizzle tables of migration 0002 (plans, features, tickets, settings, secrets, audit, sync). */
-import { bigint, boolean, customType, date, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  date,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { companies, assets } from './schema-master.js';
 
 /** A vendor record a sync could not store: what it was, its name, and why. */
@@ -56,7 +69,9 @@ export const featureOptions = pgTable(
   'feature_options',
   {
     id: id(),
-    category: text('category').notNull().references(() => featureCategories.key, { onDelete: 'cascade' }),
+    category: text('category')
+      .notNull()
+      .references(() => featureCategories.key, { onDelete: 'cascade' }),
     value: text('value').notNull(),
     description: text('description'),
   },
@@ -66,8 +81,12 @@ export const featureOptions = pgTable(
 export const planFeatures = pgTable(
   'plan_features',
   {
-    planId: ref('plan_id').notNull().references(() => billingPlans.id, { onDelete: 'cascade' }),
-    featureKey: text('feature_key').notNull().references(() => featureCategories.key, { onDelete: 'cascade' }),
+    planId: ref('plan_id')
+      .notNull()
+      .references(() => billingPlans.id, { onDelete: 'cascade' }),
+    featureKey: text('feature_key')
+      .notNull()
+      .references(() => featureCategories.key, { onDelete: 'cascade' }),
     value: text('value').notNull(),
   },
   (t) => [primaryKey({ columns: [t.planId, t.featureKey] })],
@@ -76,8 +95,12 @@ export const planFeatures = pgTable(
 export const companyFeatureOverrides = pgTable(
   'company_feature_overrides',
   {
-    companyId: ref('company_id').notNull().references(() => companies.id, { onDelete: 'cascade' }),
-    featureKey: text('feature_key').notNull().references(() => featureCategories.key, { onDelete: 'cascade' }),
+    companyId: ref('company_id')
+      .notNull()
+      .references(() => companies.id, { onDelete: 'cascade' }),
+    featureKey: text('feature_key')
+      .notNull()
+      .references(() => featureCategories.key, { onDelete: 'cascade' }),
     value: text('value').notNull(),
   },
   (t) => [primaryKey({ columns: [t.companyId, t.featureKey] })],
@@ -141,7 +164,9 @@ export const ticketConversations = pgTable(
   'ticket_conversations',
   {
     id: id(),
-    ticketId: ref('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+    ticketId: ref('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
     externalId: text('external_id').notNull(),
     bodyText: text('body_text').notNull().default(''),
     private: boolean('private').notNull().default(false),
@@ -156,7 +181,9 @@ export const timeEntries = pgTable(
   'time_entries',
   {
     id: id(),
-    ticketId: ref('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+    ticketId: ref('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
     provider: text('provider').notNull(),
     externalId: text('external_id').notNull(),
     entryDate: date('entry_date', { mode: 'string' }).notNull(),
@@ -173,8 +200,29 @@ export const timeEntries = pgTable(
 
 export const THEMES = ['light', 'dark'] as const;
 /** The gateway's accent palettes (nexus `compose/appearance.ts`). */
-export const ACCENTS = ['purple', 'blue', 'green', 'teal', 'orange', 'red', 'pink', 'gold', 'yellow', 'bee', 'matrix'] as const;
-export const HOME_PAGES = ['home', 'beacon', 'knowledgetree', 'brainhair', 'codex', 'ledger', 'archive', 'helm'] as const;
+export const ACCENTS = [
+  'purple',
+  'blue',
+  'green',
+  'teal',
+  'orange',
+  'red',
+  'pink',
+  'gold',
+  'yellow',
+  'bee',
+  'matrix',
+] as const;
+export const HOME_PAGES = [
+  'home',
+  'beacon',
+  'knowledgetree',
+  'brainhair',
+  'codex',
+  'ledger',
+  'archive',
+  'helm',
+] as const;
 
 export const userSettings = pgTable('user_settings', {
   userSub: text('user_sub').primaryKey(),
@@ -188,7 +236,9 @@ export const secrets = pgTable(
   'secrets',
   {
     id: id(),
-    assetId: ref('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+    assetId: ref('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     iv: bytea('iv').notNull(),
     tag: bytea('tag').notNull(),

@@ -20,15 +20,26 @@ export interface StoredSecret {
  * reported as `unreadable`, never thrown: one such secret must not fail the batch (changing the key
  * used to break every later RMM sync).
  */
-export async function storeSecret(db: CodexDb, ring: SecretKeyring, assetId: number, kind: string, value: string, now: Date): Promise<StoredSecret> {
+export async function storeSecret(
+  db: CodexDb,
+  ring: SecretKeyring,
+  assetId: number,
+  kind: string,
+  value: string,
+  now: Date,
+): Promise<StoredSecret> {
   const context = secretContext(assetId, kind);
   const currentId = keyIdOf(ring.current);
-  const [stored] = await db.select().from(secrets).where(and(eq(secrets.assetId, assetId), eq(secrets.kind, kind)));
+  const [stored] = await db
+    .select()
+    .from(secrets)
+    .where(and(eq(secrets.assetId, assetId), eq(secrets.kind, kind)));
   let unreadable = false;
   if (stored !== undefined) {
     try {
       const opened = openWithKeyring(ring, stored, context);
-      if (opened.value === value && opened.keyId === currentId && stored.keyId === currentId) return { changed: false, unreadable: false };
+      if (opened.value === value && opened.keyId === currentId && stored.keyId === currentId)
+        return { changed: false, unreadable: false };
     } catch {
       unreadable = true;
     }
@@ -37,13 +48,24 @@ export async function storeSecret(db: CodexDb, ring: SecretKeyring, assetId: num
   await db
     .insert(secrets)
     .values({ assetId, kind, ...sealed, keyId: currentId, updatedAt: now })
-    .onConflictDoUpdate({ target: [secrets.assetId, secrets.kind], set: { ...sealed, keyId: currentId, updatedAt: now } });
+    .onConflictDoUpdate({
+      target: [secrets.assetId, secrets.kind],
+      set: { ...sealed, keyId: currentId, updatedAt: now },
+    });
   return { changed: true, unreadable };
 }
 
 /** Opens one secret of an asset; undefined when the asset holds no such secret. */
-export async function revealSecret(db: CodexDb, ring: SecretKeyring, assetId: number, secretId: number): Promise<{ kind: string; value: string } | undefined> {
-  const [row] = await db.select().from(secrets).where(and(eq(secrets.id, secretId), eq(secrets.assetId, assetId)));
+export async function revealSecret(
+  db: CodexDb,
+  ring: SecretKeyring,
+  assetId: number,
+  secretId: number,
+): Promise<{ kind: string; value: string } | undefined> {
+  const [row] = await db
+    .select()
+    .from(secrets)
+    .where(and(eq(secrets.id, secretId), eq(secrets.assetId, assetId)));
   if (row === undefined) return undefined;
   return { kind: row.kind, value: openWithKeyring(ring, row, secretContext(assetId, row.kind)).value };
 }
@@ -60,7 +82,12 @@ export interface ResealReport {
  * only if it was not re-written meanwhile, so it can run beside syncs. Secrets no key opens are
  * reported and left as they are (the next RMM sync replaces them with the vendor's value).
  */
-export async function resealSecrets(db: CodexDb, ring: SecretKeyring, now: () => Date, batchSize = 200): Promise<ResealReport> {
+export async function resealSecrets(
+  db: CodexDb,
+  ring: SecretKeyring,
+  now: () => Date,
+  batchSize = 200,
+): Promise<ResealReport> {
   const currentId = keyIdOf(ring.current);
   const report: ResealReport = { resealed: 0, unreadable: [] };
   let after = 0;

@@ -25,10 +25,81 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const WORDS = ['Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Litware', 'Adatum', 'Proseware', 'Wingtip', 'Woodgrove', 'Alpine', 'Blue Yonder', 'Coho', 'Lucerne', 'Margie', 'Trey', 'Humongous', 'Wide World', 'Fourth Coffee', 'Southridge', 'Graphic Design'];
-const TRADES = ['Dental', 'Law', 'Accounting', 'Clinic', 'Logistics', 'Realty', 'Engineering', 'Insurance', 'Bakery', 'Motors', 'Architects', 'Veterinary', 'Credit Union', 'Schools', 'Brewing'];
-const FIRST = ['Ana', 'Sam', 'Priya', 'Jordan', 'Maria', 'Tom', 'Wei', 'Olu', 'Eva', 'Luis', 'Kim', 'Noah', 'Zoe', 'Ravi', 'Ines', 'Max'];
-const LAST = ['Trujillo', 'Okafor', 'Natarajan', 'Reyes', 'Anders', 'Law', 'Chen', 'Adeyemi', 'Novak', 'Garcia', 'Park', 'Smith', 'Moreau', 'Iyer', 'Costa', 'Berg'];
+const WORDS = [
+  'Northwind',
+  'Contoso',
+  'Fabrikam',
+  'Tailspin',
+  'Litware',
+  'Adatum',
+  'Proseware',
+  'Wingtip',
+  'Woodgrove',
+  'Alpine',
+  'Blue Yonder',
+  'Coho',
+  'Lucerne',
+  'Margie',
+  'Trey',
+  'Humongous',
+  'Wide World',
+  'Fourth Coffee',
+  'Southridge',
+  'Graphic Design',
+];
+const TRADES = [
+  'Dental',
+  'Law',
+  'Accounting',
+  'Clinic',
+  'Logistics',
+  'Realty',
+  'Engineering',
+  'Insurance',
+  'Bakery',
+  'Motors',
+  'Architects',
+  'Veterinary',
+  'Credit Union',
+  'Schools',
+  'Brewing',
+];
+const FIRST = [
+  'Ana',
+  'Sam',
+  'Priya',
+  'Jordan',
+  'Maria',
+  'Tom',
+  'Wei',
+  'Olu',
+  'Eva',
+  'Luis',
+  'Kim',
+  'Noah',
+  'Zoe',
+  'Ravi',
+  'Ines',
+  'Max',
+];
+const LAST = [
+  'Trujillo',
+  'Okafor',
+  'Natarajan',
+  'Reyes',
+  'Anders',
+  'Law',
+  'Chen',
+  'Adeyemi',
+  'Novak',
+  'Garcia',
+  'Park',
+  'Smith',
+  'Moreau',
+  'Iyer',
+  'Costa',
+  'Berg',
+];
 const PLANS = [
   { name: 'MSP Basic', perUser: [5000, 4800, 4600, 4400], perWorkstation: 7500, perServer: 15000, perHour: 10000 },
   { name: 'MSP Advanced', perUser: [8500, 8200, 7900, 7600], perWorkstation: 6000, perServer: 14000, perHour: 9000 },
@@ -50,14 +121,24 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-async function inBatches(total: number, size: number, write: (from: number, to: number) => Promise<void>): Promise<void> {
+async function inBatches(
+  total: number,
+  size: number,
+  write: (from: number, to: number) => Promise<void>,
+): Promise<void> {
   for (let from = 0; from < total; from += size) await write(from, Math.min(total, from + size));
 }
 
 /** Fills an empty codex database; `progress` hears about each table as it is done. */
-export async function seedDatabase(pool: pg.Pool, counts: SeedCounts, random: () => number, progress: (message: string) => void = () => undefined): Promise<void> {
+export async function seedDatabase(
+  pool: pg.Pool,
+  counts: SeedCounts,
+  random: () => number,
+  progress: (message: string) => void = () => undefined,
+): Promise<void> {
   const existing = await pool.query<{ count: string }>('SELECT count(*) FROM companies');
-  if (Number(existing.rows[0]?.count ?? 0) > 0) throw new Error('the database already holds companies; seed a fresh one');
+  if (Number(existing.rows[0]?.count ?? 0) > 0)
+    throw new Error('the database already holds companies; seed a fresh one');
   const now = Date.UTC(2026, 10, 25);
 
   for (const plan of PLANS) {
@@ -66,7 +147,15 @@ export async function seedDatabase(pool: pg.Pool, counts: SeedCounts, random: ()
         `INSERT INTO billing_plans (plan_name, term, support_level, per_user_cents, per_workstation_cents, per_server_cents, per_vm_cents, per_switch_cents,
            per_firewall_cents, per_hour_cents, backup_base_workstation_cents, backup_base_server_cents, backup_included_tb, backup_per_tb_cents)
          VALUES ($1, $2, $3, $4, $5, $6, 10000, 2500, 5000, $7, 2000, 4000, 1.00, 1500) ON CONFLICT DO NOTHING`,
-        [plan.name, term, plan.perHour === 0 ? 'Unlimited' : 'Billed Hourly', plan.perUser[index], plan.perWorkstation, plan.perServer, plan.perHour],
+        [
+          plan.name,
+          term,
+          plan.perHour === 0 ? 'Unlimited' : 'Billed Hourly',
+          plan.perUser[index],
+          plan.perWorkstation,
+          plan.perServer,
+          plan.perHour,
+        ],
       );
     }
   }
@@ -122,7 +211,10 @@ export async function seedDatabase(pool: pg.Pool, counts: SeedCounts, random: ()
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])`,
       columns,
     );
-    await pool.query(`INSERT INTO contact_companies (contact_id, company_id, source) SELECT c, k, 'sync' FROM unnest($1::bigint[], $2::bigint[]) AS u(c, k)`, links);
+    await pool.query(
+      `INSERT INTO contact_companies (contact_id, company_id, source) SELECT c, k, 'sync' FROM unnest($1::bigint[], $2::bigint[]) AS u(c, k)`,
+      links,
+    );
   });
   progress(`${counts.contacts} contacts`);
 
@@ -152,7 +244,9 @@ export async function seedDatabase(pool: pg.Pool, counts: SeedCounts, random: ()
   progress(`${counts.assets} assets`);
 
   for (const table of ['companies', 'contacts', 'assets']) {
-    await pool.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), greatest((SELECT max(id) FROM ${table}), 1))`);
+    await pool.query(
+      `SELECT setval(pg_get_serial_sequence('${table}', 'id'), greatest((SELECT max(id) FROM ${table}), 1))`,
+    );
   }
   // VACUUM folds the GIN indexes' pending lists into the trees (the planner prices a long pending
   // list as expensive and would fall back to sequential scans) and ANALYZE refreshes statistics.

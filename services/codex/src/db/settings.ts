@@ -7,10 +7,17 @@ import type { CodexDb } from './types.js';
 export type SettingsPatch = Partial<Pick<UserSettings, 'theme' | 'accent' | 'homePage'>>;
 
 /** The defaults a user has before saving anything. */
-export const DEFAULT_SETTINGS: Pick<UserSettings, 'theme' | 'accent' | 'homePage'> = { theme: 'light', accent: 'purple', homePage: 'home' };
+export const DEFAULT_SETTINGS: Pick<UserSettings, 'theme' | 'accent' | 'homePage'> = {
+  theme: 'light',
+  accent: 'purple',
+  homePage: 'home',
+};
 
 /** A user's settings and whether they were ever saved (`source`). */
-export async function settingsOf(db: CodexDb, sub: string): Promise<{ settings: Pick<UserSettings, 'theme' | 'accent' | 'homePage'>; source: 'saved' | 'default' }> {
+export async function settingsOf(
+  db: CodexDb,
+  sub: string,
+): Promise<{ settings: Pick<UserSettings, 'theme' | 'accent' | 'homePage'>; source: 'saved' | 'default' }> {
   const [row] = await db.select().from(userSettings).where(eq(userSettings.userSub, sub));
   if (row === undefined) return { settings: DEFAULT_SETTINGS, source: 'default' };
   return { settings: { theme: row.theme, accent: row.accent, homePage: row.homePage }, source: 'saved' };

@@ -30,32 +30,55 @@ export async function createRun(
 }
 
 /** Records progress (and proves the run is alive). */
-export async function recordProgress(db: CodexDb, id: number, progress: RunCounts & { phase: string }, now: Date): Promise<void> {
-  await db.update(syncRuns).set({ ...progress, heartbeatAt: now }).where(eq(syncRuns.id, id));
+export async function recordProgress(
+  db: CodexDb,
+  id: number,
+  progress: RunCounts & { phase: string },
+  now: Date,
+): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set({ ...progress, heartbeatAt: now })
+    .where(eq(syncRuns.id, id));
 }
 
 /** Ends a run with its outcome. */
 export async function finishRun(
   db: CodexDb,
   id: number,
-  outcome: RunCounts & { status: 'succeeded' | 'partial' | 'failed'; errors: string[]; warnings: string[]; skipped: SkippedRecord[] },
+  outcome: RunCounts & {
+    status: 'succeeded' | 'partial' | 'failed';
+    errors: string[];
+    warnings: string[];
+    skipped: SkippedRecord[];
+  },
   now: Date,
 ): Promise<void> {
-  await db.update(syncRuns).set({ ...outcome, phase: null, finishedAt: now, heartbeatAt: now }).where(eq(syncRuns.id, id));
+  await db
+    .update(syncRuns)
+    .set({ ...outcome, phase: null, finishedAt: now, heartbeatAt: now })
+    .where(eq(syncRuns.id, id));
 }
 
 /** Marks runs that stopped reporting (their instance died) as failed, so the job can run again. */
 export async function failStaleRuns(db: CodexDb, staleBefore: Date, now: Date): Promise<number> {
   const rows = await db
     .update(syncRuns)
-    .set({ status: 'failed', finishedAt: now, errors: sql`${syncRuns.errors} || '["interrupted: no progress reported"]'::jsonb` })
+    .set({
+      status: 'failed',
+      finishedAt: now,
+      errors: sql`${syncRuns.errors} || '["interrupted: no progress reported"]'::jsonb`,
+    })
     .where(and(eq(syncRuns.status, 'running'), lt(syncRuns.heartbeatAt, staleBefore)))
     .returning({ id: syncRuns.id });
   return rows.length;
 }
 
 /** The newest runs, of one job or all. */
-export async function listRuns(db: CodexDb, options: { job?: SyncJobName | undefined; limit: number }): Promise<SyncRun[]> {
+export async function listRuns(
+  db: CodexDb,
+  options: { job?: SyncJobName | undefined; limit: number },
+): Promise<SyncRun[]> {
   return db
     .select()
     .from(syncRuns)

@@ -3,12 +3,25 @@ import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, notInArray, or
 import { CLOSED_STATUSES } from '../domain/ticket-status.js';
 import type { CompanyScope } from '../domain/permissions.js';
 import { monthRange } from '../domain/time.js';
-import { companies, psaAgents, ticketConversations, tickets, timeEntries, type Ticket, type TimeEntry } from './schema.js';
+import {
+  companies,
+  psaAgents,
+  ticketConversations,
+  tickets,
+  timeEntries,
+  type Ticket,
+  type TimeEntry,
+} from './schema.js';
 import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';
 
 /** A ticket with its company and the name of the agent it is assigned to. */
-export type TicketWithCompany = Ticket & { accountNumber: string | null; companyName: string | null; complianceLevel: string | null; agentName: string | null };
+export type TicketWithCompany = Ticket & {
+  accountNumber: string | null;
+  companyName: string | null;
+  complianceLevel: string | null;
+  agentName: string | null;
+};
 
 export interface TicketListQuery extends PageRequest {
   q?: string | undefined;
@@ -25,10 +38,22 @@ const SELECTION = {
   agentName: psaAgents.name,
 };
 
-type SelectedRow = { ticket: Ticket; accountNumber: string | null; companyName: string | null; complianceLevel: string | null; agentName: string | null };
+type SelectedRow = {
+  ticket: Ticket;
+  accountNumber: string | null;
+  companyName: string | null;
+  complianceLevel: string | null;
+  agentName: string | null;
+};
 
 function flatten(row: SelectedRow): TicketWithCompany {
-  return { ...row.ticket, accountNumber: row.accountNumber, companyName: row.companyName, complianceLevel: row.complianceLevel, agentName: row.agentName };
+  return {
+    ...row.ticket,
+    accountNumber: row.accountNumber,
+    companyName: row.companyName,
+    complianceLevel: row.complianceLevel,
+    agentName: row.agentName,
+  };
 }
 
 function baseQuery(db: CodexDb) {
@@ -36,14 +61,21 @@ function baseQuery(db: CodexDb) {
     .select(SELECTION)
     .from(tickets)
     .leftJoin(companies, eq(companies.id, tickets.companyId))
-    .leftJoin(psaAgents, and(eq(psaAgents.provider, tickets.provider), eq(psaAgents.externalId, tickets.responderExternalId)));
+    .leftJoin(
+      psaAgents,
+      and(eq(psaAgents.provider, tickets.provider), eq(psaAgents.externalId, tickets.responderExternalId)),
+    );
 }
 
 function listConditions(query: TicketListQuery): SQL | undefined {
   const q = query.q?.trim();
   return and(
     isNull(tickets.archivedAt),
-    query.state === 'active' ? notInArray(tickets.status, [...CLOSED_STATUSES]) : query.state === 'closed' ? inArray(tickets.status, [...CLOSED_STATUSES]) : undefined,
+    query.state === 'active'
+      ? notInArray(tickets.status, [...CLOSED_STATUSES])
+      : query.state === 'closed'
+        ? inArray(tickets.status, [...CLOSED_STATUSES])
+        : undefined,
     q ? or(ilike(tickets.subject, containsPattern(q)), eq(tickets.ticketNumber, q)) : undefined,
     query.accountNumber !== undefined ? eq(companies.accountNumber, query.accountNumber) : undefined,
     scopeCondition(query.scope, tickets.companyId),
@@ -54,8 +86,16 @@ function listConditions(query: TicketListQuery): SQL | undefined {
 export async function listTickets(db: CodexDb, query: TicketListQuery): Promise<Page<TicketWithCompany>> {
   const where = listConditions(query);
   const [rows, counted] = await Promise.all([
-    baseQuery(db).where(where).orderBy(desc(tickets.updatedAt), desc(tickets.id)).limit(query.perPage).offset(offsetOf(query)),
-    db.select({ count: sql<number>`count(*)` }).from(tickets).leftJoin(companies, eq(companies.id, tickets.companyId)).where(where),
+    baseQuery(db)
+      .where(where)
+      .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+      .limit(query.perPage)
+      .offset(offsetOf(query)),
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(tickets)
+      .leftJoin(companies, eq(companies.id, tickets.companyId))
+      .where(where),
   ]);
   return { items: rows.map(flatten), total: countOf(counted), page: query.page, perPage: query.perPage };
 }
@@ -63,7 +103,13 @@ export async function listTickets(db: CodexDb, query: TicketListQuery): Promise<
 /** Every active ticket (a dashboard's whole board), highest priority first, oldest update first. */
 export async function activeTickets(db: CodexDb, scope: CompanyScope, limit: number): Promise<TicketWithCompany[]> {
   const rows = await baseQuery(db)
-    .where(and(isNull(tickets.archivedAt), notInArray(tickets.status, [...CLOSED_STATUSES]), scopeCondition(scope, tickets.companyId)))
+    .where(
+      and(
+        isNull(tickets.archivedAt),
+        notInArray(tickets.status, [...CLOSED_STATUSES]),
+        scopeCondition(scope, tickets.companyId),
+      ),
+    )
     .orderBy(desc(sql`coalesce(${tickets.priorityId}, 0)`), asc(tickets.updatedAt), asc(tickets.id))
     .limit(limit);
   return rows.map(flatten);
@@ -74,15 +120,24 @@ export async function activeTickets(db: CodexDb, scope: CompanyScope, limit: num
  * in full, and the ids of those now closed or archived, so a board holding the rest can apply
  * the difference. Undefined when more than `limit` changed (read the whole list then).
  */
-export async function ticketsChangedSince(db: CodexDb, scope: CompanyScope, since: Date, limit: number): Promise<{ active: TicketWithCompany[]; gone: number[] } | undefined> {
+export async function ticketsChangedSince(
+  db: CodexDb,
+  scope: CompanyScope,
+  since: Date,
+  limit: number,
+): Promise<{ active: TicketWithCompany[]; gone: number[] } | undefined> {
   const rows = await baseQuery(db)
     .where(and(or(gt(tickets.syncedAt, since), gt(tickets.updatedAt, since)), scopeCondition(scope, tickets.companyId)))
     .orderBy(asc(tickets.id))
     .limit(limit + 1);
   if (rows.length > limit) return undefined;
   const changed = rows.map(flatten);
-  const isActive = (ticket: TicketWithCompany) => ticket.archivedAt === null && !CLOSED_STATUSES.includes(ticket.status);
-  return { active: changed.filter(isActive), gone: changed.filter((ticket) => !isActive(ticket)).map((ticket) => ticket.id) };
+  const isActive = (ticket: TicketWithCompany) =>
+    ticket.archivedAt === null && !CLOSED_STATUSES.includes(ticket.status);
+  return {
+    active: changed.filter(isActive),
+    gone: changed.filter((ticket) => !isActive(ticket)).map((ticket) => ticket.id),
+  };
 }
 
 /**
@@ -110,23 +165,46 @@ export async function findTicket(db: CodexDb, id: number) {
   const [row] = await baseQuery(db).where(eq(tickets.id, id));
   if (row === undefined) return undefined;
   const [conversations, entries] = await Promise.all([
-    db.select().from(ticketConversations).where(eq(ticketConversations.ticketId, id)).orderBy(asc(ticketConversations.createdAt), asc(ticketConversations.id)),
-    db.select().from(timeEntries).where(and(eq(timeEntries.ticketId, id), isNull(timeEntries.archivedAt))).orderBy(asc(timeEntries.entryDate), asc(timeEntries.id)),
+    db
+      .select()
+      .from(ticketConversations)
+      .where(eq(ticketConversations.ticketId, id))
+      .orderBy(asc(ticketConversations.createdAt), asc(ticketConversations.id)),
+    db
+      .select()
+      .from(timeEntries)
+      .where(and(eq(timeEntries.ticketId, id), isNull(timeEntries.archivedAt)))
+      .orderBy(asc(timeEntries.entryDate), asc(timeEntries.id)),
   ]);
   return { ticket: flatten(row), conversations, timeEntries: entries };
 }
 
 /** A time entry with the ticket and company it was worked for. */
-export type MonthEntry = TimeEntry & { ticketNumber: string; subject: string; accountNumber: string | null; companyName: string | null };
+export type MonthEntry = TimeEntry & {
+  ticketNumber: string;
+  subject: string;
+  accountNumber: string | null;
+  companyName: string | null;
+};
 
 /**
  * The time entries worked in a month (by entry date, in the business time zone), optionally of
  * one company: billing counts exactly these, so hours land in the month they were worked.
  */
-export async function timeEntriesForMonth(db: CodexDb, month: string, accountNumber: string | undefined): Promise<MonthEntry[]> {
+export async function timeEntriesForMonth(
+  db: CodexDb,
+  month: string,
+  accountNumber: string | undefined,
+): Promise<MonthEntry[]> {
   const { from, to } = monthRange(month);
   const rows = await db
-    .select({ entry: timeEntries, ticketNumber: tickets.ticketNumber, subject: tickets.subject, accountNumber: companies.accountNumber, companyName: companies.name })
+    .select({
+      entry: timeEntries,
+      ticketNumber: tickets.ticketNumber,
+      subject: tickets.subject,
+      accountNumber: companies.accountNumber,
+      companyName: companies.name,
+    })
     .from(timeEntries)
     .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
     .leftJoin(companies, eq(companies.id, tickets.companyId))
@@ -140,7 +218,13 @@ export async function timeEntriesForMonth(db: CodexDb, month: string, accountNum
       ),
     )
     .orderBy(asc(companies.accountNumber), asc(timeEntries.entryDate), asc(timeEntries.id));
-  return rows.map((row) => ({ ...row.entry, ticketNumber: row.ticketNumber, subject: row.subject, accountNumber: row.accountNumber, companyName: row.companyName }));
+  return rows.map((row) => ({
+    ...row.entry,
+    ticketNumber: row.ticketNumber,
+    subject: row.subject,
+    accountNumber: row.accountNumber,
+    companyName: row.companyName,
+  }));
 }
 
 /** Minutes worked for one company in a month, split by billable. */
@@ -165,11 +249,22 @@ export async function timeTotalsForMonth(db: CodexDb, month: string): Promise<Mo
     .from(timeEntries)
     .innerJoin(tickets, eq(tickets.id, timeEntries.ticketId))
     .leftJoin(companies, eq(companies.id, tickets.companyId))
-    .where(and(isNull(timeEntries.archivedAt), isNull(tickets.archivedAt), gte(timeEntries.entryDate, from), lt(timeEntries.entryDate, to)))
+    .where(
+      and(
+        isNull(timeEntries.archivedAt),
+        isNull(tickets.archivedAt),
+        gte(timeEntries.entryDate, from),
+        lt(timeEntries.entryDate, to),
+      ),
+    )
     .groupBy(companies.accountNumber)
     .orderBy(asc(companies.accountNumber));
   // sum() of integers is bigint, which pg hands back as text.
-  return rows.map((row) => ({ accountNumber: row.accountNumber, billableMinutes: Number(row.billable), nonBillableMinutes: Number(row.other) }));
+  return rows.map((row) => ({
+    accountNumber: row.accountNumber,
+    billableMinutes: Number(row.billable),
+    nonBillableMinutes: Number(row.other),
+  }));
 }
 
 /** The most recent tickets of one company (its detail page). */
@@ -183,6 +278,9 @@ export async function ticketsOfCompany(db: CodexDb, companyId: number, limit: nu
 
 /** Vendor ids of a provider's tickets archived because the PSA deleted them or marked them spam. */
 export async function discardedTicketIds(db: CodexDb, provider: string): Promise<string[]> {
-  const rows = await db.select({ externalId: tickets.externalId }).from(tickets).where(and(eq(tickets.provider, provider), sql`${tickets.discardedAs} IS NOT NULL`));
+  const rows = await db
+    .select({ externalId: tickets.externalId })
+    .from(tickets)
+    .where(and(eq(tickets.provider, provider), sql`${tickets.discardedAs} IS NOT NULL`));
   return rows.map((row) => row.externalId);
 }

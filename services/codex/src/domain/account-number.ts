@@ -18,9 +18,16 @@ export type AccountNumberCheck = { ok: true; value: string } | { ok: false; reas
 export function checkAccountNumber(raw: string): AccountNumberCheck {
   const value = raw.trim();
   if (value === '') return { ok: false, reason: 'the account number is empty' };
-  if (value.length > ACCOUNT_NUMBER_MAX) return { ok: false, reason: `the account number is ${value.length} characters long (at most ${ACCOUNT_NUMBER_MAX})` };
-  if (/[/\\]/.test(value) || value.includes('..')) return { ok: false, reason: 'the account number contains a path ("/", "\\" or "..")' };
-  if (!/^[A-Za-z0-9._-]+$/.test(value)) return { ok: false, reason: 'the account number may hold only letters, digits, ".", "_" and "-"' };
-  if (!/^[A-Za-z0-9]/.test(value)) return { ok: false, reason: 'the account number must start with a letter or a digit' };
+  if (value.length > ACCOUNT_NUMBER_MAX)
+    return {
+      ok: false,
+      reason: `the account number is ${value.length} characters long (at most ${ACCOUNT_NUMBER_MAX})`,
+    };
+  if (/[/\\]/.test(value) || value.includes('..'))
+    return { ok: false, reason: 'the account number contains a path ("/", "\\" or "..")' };
+  if (!/^[A-Za-z0-9._-]+$/.test(value))
+    return { ok: false, reason: 'the account number may hold only letters, digits, ".", "_" and "-"' };
+  if (!/^[A-Za-z0-9]/.test(value))
+    return { ok: false, reason: 'the account number must start with a letter or a digit' };
   return { ok: true, value };
 }

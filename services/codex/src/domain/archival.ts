@@ -46,7 +46,11 @@ export function planArchival({ complete, seen, known }: ArchivalInput): Archival
     return { archive: [], restore, skipped: `${missing.length} missing records kept: the fetch was partial or failed` };
   }
   if (seen.size === 0) {
-    return { archive: [], restore, skipped: `${missing.length} records kept: the vendor returned none, which looks like an error` };
+    return {
+      archive: [],
+      restore,
+      skipped: `${missing.length} records kept: the vendor returned none, which looks like an error`,
+    };
   }
   return { archive: missing, restore };
 }

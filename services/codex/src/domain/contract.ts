@@ -11,7 +11,11 @@ export { TERMS };
 
 /** The canonical term for what a PSA or a person wrote, or null when it names none. */
 export function normaliseTerm(raw: string | null | undefined): ContractTerm | null {
-  const text = raw?.trim().toLowerCase().replace(/[\s_-]+/g, ' ') ?? '';
+  const text =
+    raw
+      ?.trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, ' ') ?? '';
   if (text === '') return null;
   if (/^(month to month|monthly|m2m|mtm|1 month|month)$/.test(text)) return 'Month to Month';
   const years = /^(\d)\s*(years?|yrs?|y)$/.exec(text) ?? /^(12|24|36) months?$/.exec(text);

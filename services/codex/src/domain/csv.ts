@@ -81,7 +81,10 @@ export function csvRecords(text: string): { line: number; values: Record<string,
   const names = header.map((name) => name.trim().toLowerCase());
   return rows.map((cells, index) => {
     if (cells.length !== names.length) {
-      throw new AppError('validation_failed', `CSV: row ${index + 2} has ${cells.length} cells, the header has ${names.length}.`);
+      throw new AppError(
+        'validation_failed',
+        `CSV: row ${index + 2} has ${cells.length} cells, the header has ${names.length}.`,
+      );
     }
     return { line: index + 2, values: Object.fromEntries(names.map((name, column) => [name, cells[column] ?? ''])) };
   });

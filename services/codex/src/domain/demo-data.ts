@@ -23,9 +23,39 @@ export interface DemoPlan {
 }
 
 export const DEMO_PLANS: readonly DemoPlan[] = [
-  { name: 'Demo Essentials', supportLevel: 'Billed Hourly', perUser: [4500, 4300, 4100, 3900], perWorkstation: 3500, perServer: 12500, perVm: 7500, perSwitch: 2500, perFirewall: 5000, perHour: 12500 },
-  { name: 'Demo Complete', supportLevel: 'Unlimited', perUser: [9500, 9000, 8500, 8000], perWorkstation: 0, perServer: 15000, perVm: 9000, perSwitch: 2500, perFirewall: 5000, perHour: 0 },
-  { name: 'Demo Premier', supportLevel: 'Unlimited', perUser: [12500, 12000, 11500, 11000], perWorkstation: 0, perServer: 10000, perVm: 6000, perSwitch: 0, perFirewall: 0, perHour: 0 },
+  {
+    name: 'Demo Essentials',
+    supportLevel: 'Billed Hourly',
+    perUser: [4500, 4300, 4100, 3900],
+    perWorkstation: 3500,
+    perServer: 12500,
+    perVm: 7500,
+    perSwitch: 2500,
+    perFirewall: 5000,
+    perHour: 12500,
+  },
+  {
+    name: 'Demo Complete',
+    supportLevel: 'Unlimited',
+    perUser: [9500, 9000, 8500, 8000],
+    perWorkstation: 0,
+    perServer: 15000,
+    perVm: 9000,
+    perSwitch: 2500,
+    perFirewall: 5000,
+    perHour: 0,
+  },
+  {
+    name: 'Demo Premier',
+    supportLevel: 'Unlimited',
+    perUser: [12500, 12000, 11500, 11000],
+    perWorkstation: 0,
+    perServer: 10000,
+    perVm: 6000,
+    perSwitch: 0,
+    perFirewall: 0,
+    perHour: 0,
+  },
 ];
 
 export const DEMO_TERMS = ['Month to Month', '1 Year', '2 Year', '3 Year'] as const;
@@ -51,17 +81,164 @@ export interface DemoCompany {
 }
 
 export const DEMO_COMPANIES: readonly DemoCompany[] = [
-  { account: 'DEMO-1001', name: 'Northwind Dental', domain: 'northwind-dental.example', plan: 'Demo Complete', term: '1 Year', startedMonthsAgo: 14, compliance: 'hipaa', address: '12 Harbour Road, Portland', phone: '+1 503 555 0101', users: 14, workstations: 12, servers: 1, vms: 1, switches: 1, firewalls: 1, printers: 2 },
-  { account: 'DEMO-1002', name: 'Contoso Law Partners', domain: 'contoso-law.example', plan: 'Demo Premier', term: '3 Year', startedMonthsAgo: 26, compliance: 'standard', address: '400 Market Street, Suite 9, Denver', phone: '+1 303 555 0144', users: 22, workstations: 20, servers: 2, vms: 3, switches: 2, firewalls: 1, printers: 3 },
-  { account: 'DEMO-1003', name: 'Fabrikam Logistics', domain: 'fabrikam-logistics.example', plan: 'Demo Essentials', term: 'Month to Month', startedMonthsAgo: 7, compliance: 'standard', address: '8 Depot Lane, Reno', phone: '+1 775 555 0170', users: 9, workstations: 8, servers: 1, vms: 0, switches: 1, firewalls: 1, printers: 1 },
-  { account: 'DEMO-1004', name: 'Tailspin Accounting', domain: 'tailspin-cpa.example', plan: 'Demo Complete', term: '2 Year', startedMonthsAgo: 19, compliance: 'standard', address: '77 Ledger Avenue, Boise', phone: '+1 208 555 0112', users: 11, workstations: 10, servers: 1, vms: 2, switches: 1, firewalls: 1, printers: 1 },
-  { account: 'DEMO-1005', name: 'Woodgrove Veterinary Clinic', domain: 'woodgrove-vet.example', plan: 'Demo Essentials', term: '1 Year', startedMonthsAgo: 4, compliance: 'standard', address: '3 Paddock Way, Eugene', phone: '+1 541 555 0188', users: 6, workstations: 6, servers: 0, vms: 1, switches: 1, firewalls: 1, printers: 1 },
-  { account: 'DEMO-1006', name: 'Alpine County Sheriff', domain: 'alpine-sheriff.example', plan: 'Demo Premier', term: '3 Year', startedMonthsAgo: 30, compliance: 'cjis', address: '1 Courthouse Square, Alpine', phone: '+1 530 555 0199', users: 18, workstations: 16, servers: 2, vms: 2, switches: 2, firewalls: 2, printers: 2 },
+  {
+    account: 'DEMO-1001',
+    name: 'Northwind Dental',
+    domain: 'northwind-dental.example',
+    plan: 'Demo Complete',
+    term: '1 Year',
+    startedMonthsAgo: 14,
+    compliance: 'hipaa',
+    address: '12 Harbour Road, Portland',
+    phone: '+1 503 555 0101',
+    users: 14,
+    workstations: 12,
+    servers: 1,
+    vms: 1,
+    switches: 1,
+    firewalls: 1,
+    printers: 2,
+  },
+  {
+    account: 'DEMO-1002',
+    name: 'Contoso Law Partners',
+    domain: 'contoso-law.example',
+    plan: 'Demo Premier',
+    term: '3 Year',
+    startedMonthsAgo: 26,
+    compliance: 'standard',
+    address: '400 Market Street, Suite 9, Denver',
+    phone: '+1 303 555 0144',
+    users: 22,
+    workstations: 20,
+    servers: 2,
+    vms: 3,
+    switches: 2,
+    firewalls: 1,
+    printers: 3,
+  },
+  {
+    account: 'DEMO-1003',
+    name: 'Fabrikam Logistics',
+    domain: 'fabrikam-logistics.example',
+    plan: 'Demo Essentials',
+    term: 'Month to Month',
+    startedMonthsAgo: 7,
+    compliance: 'standard',
+    address: '8 Depot Lane, Reno',
+    phone: '+1 775 555 0170',
+    users: 9,
+    workstations: 8,
+    servers: 1,
+    vms: 0,
+    switches: 1,
+    firewalls: 1,
+    printers: 1,
+  },
+  {
+    account: 'DEMO-1004',
+    name: 'Tailspin Accounting',
+    domain: 'tailspin-cpa.example',
+    plan: 'Demo Complete',
+    term: '2 Year',
+    startedMonthsAgo: 19,
+    compliance: 'standard',
+    address: '77 Ledger Avenue, Boise',
+    phone: '+1 208 555 0112',
+    users: 11,
+    workstations: 10,
+    servers: 1,
+    vms: 2,
+    switches: 1,
+    firewalls: 1,
+    printers: 1,
+  },
+  {
+    account: 'DEMO-1005',
+    name: 'Woodgrove Veterinary Clinic',
+    domain: 'woodgrove-vet.example',
+    plan: 'Demo Essentials',
+    term: '1 Year',
+    startedMonthsAgo: 4,
+    compliance: 'standard',
+    address: '3 Paddock Way, Eugene',
+    phone: '+1 541 555 0188',
+    users: 6,
+    workstations: 6,
+    servers: 0,
+    vms: 1,
+    switches: 1,
+    firewalls: 1,
+    printers: 1,
+  },
+  {
+    account: 'DEMO-1006',
+    name: 'Alpine County Sheriff',
+    domain: 'alpine-sheriff.example',
+    plan: 'Demo Premier',
+    term: '3 Year',
+    startedMonthsAgo: 30,
+    compliance: 'cjis',
+    address: '1 Courthouse Square, Alpine',
+    phone: '+1 530 555 0199',
+    users: 18,
+    workstations: 16,
+    servers: 2,
+    vms: 2,
+    switches: 2,
+    firewalls: 2,
+    printers: 2,
+  },
 ];
 
-const FIRST = ['Ana', 'Sam', 'Priya', 'Jordan', 'Maria', 'Tom', 'Wei', 'Olu', 'Eva', 'Luis', 'Kim', 'Noah', 'Zoe', 'Ravi', 'Ines', 'Max', 'Lena', 'Omar'];
-const LAST = ['Trujillo', 'Okafor', 'Natarajan', 'Reyes', 'Anders', 'Law', 'Chen', 'Adeyemi', 'Novak', 'Garcia', 'Park', 'Smith', 'Moreau', 'Iyer', 'Costa', 'Berg'];
-const TITLES = ['Office Manager', 'Owner', 'Bookkeeper', 'Receptionist', 'Partner', 'Operations Lead', 'Assistant', 'Analyst'];
+const FIRST = [
+  'Ana',
+  'Sam',
+  'Priya',
+  'Jordan',
+  'Maria',
+  'Tom',
+  'Wei',
+  'Olu',
+  'Eva',
+  'Luis',
+  'Kim',
+  'Noah',
+  'Zoe',
+  'Ravi',
+  'Ines',
+  'Max',
+  'Lena',
+  'Omar',
+];
+const LAST = [
+  'Trujillo',
+  'Okafor',
+  'Natarajan',
+  'Reyes',
+  'Anders',
+  'Law',
+  'Chen',
+  'Adeyemi',
+  'Novak',
+  'Garcia',
+  'Park',
+  'Smith',
+  'Moreau',
+  'Iyer',
+  'Costa',
+  'Berg',
+];
+const TITLES = [
+  'Office Manager',
+  'Owner',
+  'Bookkeeper',
+  'Receptionist',
+  'Partner',
+  'Operations Lead',
+  'Assistant',
+  'Analyst',
+];
 
 export const DEMO_AGENTS: readonly { id: string; name: string; email: string; title: string }[] = [
   { id: 'agent-1', name: 'Riley Demo', email: 'riley@msp-demo.example', title: 'Service Desk Lead' },
@@ -70,16 +247,56 @@ export const DEMO_AGENTS: readonly { id: string; name: string; email: string; ti
 ];
 
 const SUBJECTS = [
-  ['Outlook keeps asking for a password', 'Since this morning Outlook prompts for my password every few minutes.', 'Reset the cached credentials and re-registered the profile; no prompts since.'],
-  ['New starter on Monday', 'Please set up a laptop and an account for our new hire.', 'Laptop imaged, account created, MFA enrolled with the user on site.'],
-  ['Printer offline on the second floor', 'The shared printer shows offline for everyone.', 'The printer had picked up a new address; gave it a reservation.'],
-  ['VPN drops every hour', 'Remote staff lose the VPN about once an hour.', 'Raised the rekey interval on the firewall to match the client.'],
-  ['Backup job failed overnight', 'The backup report shows a failed job on the file server.', 'Cleared the snapshot chain and re-ran the job; it completed.'],
-  ['Slow computer at reception', 'The reception PC takes ten minutes to start.', 'Replaced the failing disk with an SSD and restored the profile.'],
-  ['Phishing e-mail reported', 'A user received a suspicious invoice e-mail and clicked the link.', 'Reset the password, revoked sessions and purged the message tenant-wide.'],
-  ['Firewall firmware update', 'Scheduled maintenance: update the firewall firmware.', 'Updated after hours; all tunnels came back.'],
-  ['Shared mailbox access', 'Please give the new assistant access to the bookings mailbox.', 'Granted full access and send-as.'],
-  ['Wi-Fi dead spot in the warehouse', 'No Wi-Fi coverage at the loading dock.', 'Installed an additional access point on the dock wall.'],
+  [
+    'Outlook keeps asking for a password',
+    'Since this morning Outlook prompts for my password every few minutes.',
+    'Reset the cached credentials and re-registered the profile; no prompts since.',
+  ],
+  [
+    'New starter on Monday',
+    'Please set up a laptop and an account for our new hire.',
+    'Laptop imaged, account created, MFA enrolled with the user on site.',
+  ],
+  [
+    'Printer offline on the second floor',
+    'The shared printer shows offline for everyone.',
+    'The printer had picked up a new address; gave it a reservation.',
+  ],
+  [
+    'VPN drops every hour',
+    'Remote staff lose the VPN about once an hour.',
+    'Raised the rekey interval on the firewall to match the client.',
+  ],
+  [
+    'Backup job failed overnight',
+    'The backup report shows a failed job on the file server.',
+    'Cleared the snapshot chain and re-ran the job; it completed.',
+  ],
+  [
+    'Slow computer at reception',
+    'The reception PC takes ten minutes to start.',
+    'Replaced the failing disk with an SSD and restored the profile.',
+  ],
+  [
+    'Phishing e-mail reported',
+    'A user received a suspicious invoice e-mail and clicked the link.',
+    'Reset the password, revoked sessions and purged the message tenant-wide.',
+  ],
+  [
+    'Firewall firmware update',
+    'Scheduled maintenance: update the firewall firmware.',
+    'Updated after hours; all tunnels came back.',
+  ],
+  [
+    'Shared mailbox access',
+    'Please give the new assistant access to the bookings mailbox.',
+    'Granted full access and send-as.',
+  ],
+  [
+    'Wi-Fi dead spot in the warehouse',
+    'No Wi-Fi coverage at the loading dock.',
+    'Installed an additional access point on the dock wall.',
+  ],
 ] as const;
 
 /** A deterministic pseudo-random source in [0, 1) (mulberry32), so every load is the same. */
@@ -135,7 +352,14 @@ export interface DemoTicket {
   updatedAt: Date;
   closedAt: Date | null;
   dueBy: Date;
-  conversations: { externalId: string; body: string; private: boolean; incoming: boolean; fromEmail: string | null; createdAt: Date }[];
+  conversations: {
+    externalId: string;
+    body: string;
+    private: boolean;
+    incoming: boolean;
+    fromEmail: string | null;
+    createdAt: Date;
+  }[];
   timeEntries: { externalId: string; date: string; minutes: number; billable: boolean; note: string }[];
 }
 
@@ -187,12 +411,39 @@ export function generateDemo(now: Date, timeZone: string): DemoData {
     contacts.push(...people);
 
     const prefix = company.account.replace(DEMO_ACCOUNT_PREFIX, 'D');
-    const devices: [number, Omit<DemoAsset, 'externalId' | 'company' | 'hostname' | 'online' | 'lastSeen' | 'intIp' | 'patchStatus' | 'backupBytes'> & { tag: string; backupGb: [number, number] | null }][] = [
-      [company.workstations, { tag: 'WS', deviceType: 'Desktop', billingType: 'workstation', os: 'Windows 11 Pro', backupGb: [40, 180] }],
-      [company.servers, { tag: 'SRV', deviceType: 'Server', billingType: 'server', os: 'Windows Server 2022', backupGb: [600, 2400] }],
-      [company.vms, { tag: 'VM', deviceType: 'Virtual Machine', billingType: 'virtual_machine', os: 'Ubuntu 24.04 LTS', backupGb: [80, 400] }],
-      [company.switches, { tag: 'SW', deviceType: 'Network Device / Switch', billingType: 'switch', os: null, backupGb: null }],
-      [company.firewalls, { tag: 'FW', deviceType: 'Network Device / Firewall', billingType: 'firewall', os: null, backupGb: null }],
+    const devices: [
+      number,
+      Omit<
+        DemoAsset,
+        'externalId' | 'company' | 'hostname' | 'online' | 'lastSeen' | 'intIp' | 'patchStatus' | 'backupBytes'
+      > & { tag: string; backupGb: [number, number] | null },
+    ][] = [
+      [
+        company.workstations,
+        { tag: 'WS', deviceType: 'Desktop', billingType: 'workstation', os: 'Windows 11 Pro', backupGb: [40, 180] },
+      ],
+      [
+        company.servers,
+        { tag: 'SRV', deviceType: 'Server', billingType: 'server', os: 'Windows Server 2022', backupGb: [600, 2400] },
+      ],
+      [
+        company.vms,
+        {
+          tag: 'VM',
+          deviceType: 'Virtual Machine',
+          billingType: 'virtual_machine',
+          os: 'Ubuntu 24.04 LTS',
+          backupGb: [80, 400],
+        },
+      ],
+      [
+        company.switches,
+        { tag: 'SW', deviceType: 'Network Device / Switch', billingType: 'switch', os: null, backupGb: null },
+      ],
+      [
+        company.firewalls,
+        { tag: 'FW', deviceType: 'Network Device / Firewall', billingType: 'firewall', os: null, backupGb: null },
+      ],
       [company.printers, { tag: 'PRN', deviceType: 'Printer', billingType: 'not_billed', os: null, backupGb: null }],
     ];
     let host = 0;
@@ -209,8 +460,13 @@ export function generateDemo(now: Date, timeZone: string): DemoData {
           billingType: kind.billingType,
           os: kind.os,
           online,
-          lastSeen: new Date(now.getTime() - (online ? Math.floor(random() * 3_600_000) : Math.floor((1 + random() * 20) * DAY))),
-          backupBytes: backedUp && kind.backupGb !== null ? Math.round((kind.backupGb[0] + random() * (kind.backupGb[1] - kind.backupGb[0])) * GB) : null,
+          lastSeen: new Date(
+            now.getTime() - (online ? Math.floor(random() * 3_600_000) : Math.floor((1 + random() * 20) * DAY)),
+          ),
+          backupBytes:
+            backedUp && kind.backupGb !== null
+              ? Math.round((kind.backupGb[0] + random() * (kind.backupGb[1] - kind.backupGb[0])) * GB)
+              : null,
           intIp: `10.${20 + index}.0.${host + 10}`,
           patchStatus: random() < 0.8 ? 'Fully patched' : 'Approved pending',
         });
@@ -223,10 +479,15 @@ export function generateDemo(now: Date, timeZone: string): DemoData {
       ticketNumber += 1;
       const [subject, description, resolution] = pick(SUBJECTS);
       const ageDays = Math.floor((i / perCompany) * 118 + random() * 6);
-      const createdAt = new Date(now.getTime() - Math.max(1, 120 - ageDays) * DAY - Math.floor(random() * 8) * 3_600_000);
+      const createdAt = new Date(
+        now.getTime() - Math.max(1, 120 - ageDays) * DAY - Math.floor(random() * 8) * 3_600_000,
+      );
       const recent = now.getTime() - createdAt.getTime() < 12 * DAY;
       const status = recent ? pick(['open', 'pending', 'open']) : random() < 0.7 ? 'closed' : 'resolved';
-      const closedAt = status === 'closed' || status === 'resolved' ? new Date(createdAt.getTime() + (1 + Math.floor(random() * 4)) * DAY) : null;
+      const closedAt =
+        status === 'closed' || status === 'resolved'
+          ? new Date(createdAt.getTime() + (1 + Math.floor(random() * 4)) * DAY)
+          : null;
       const requester = people[i % people.length] ?? people[0];
       if (requester === undefined) continue;
       const agent = DEMO_AGENTS[(index + i) % DEMO_AGENTS.length] ?? DEMO_AGENTS[0];
@@ -234,7 +495,13 @@ export function generateDemo(now: Date, timeZone: string): DemoData {
       const externalId = `ticket-${ticketNumber}`;
       const entries = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, n) => {
         const at = new Date(Math.min(now.getTime() - 3_600_000, createdAt.getTime() + n * DAY + 2 * 3_600_000));
-        return { externalId: `time-${ticketNumber}-${n + 1}`, date: dateIn(at, timeZone), minutes: 15 * (1 + Math.floor(random() * 8)), billable: random() < 0.85, note: n === 0 ? 'Diagnosis' : 'Follow-up' };
+        return {
+          externalId: `time-${ticketNumber}-${n + 1}`,
+          date: dateIn(at, timeZone),
+          minutes: 15 * (1 + Math.floor(random() * 8)),
+          billable: random() < 0.85,
+          note: n === 0 ? 'Diagnosis' : 'Follow-up',
+        };
       });
       tickets.push({
         externalId,
@@ -252,9 +519,34 @@ export function generateDemo(now: Date, timeZone: string): DemoData {
         // Open tickets of the last days are partly overdue, so the overdue panels have something.
         dueBy: new Date(createdAt.getTime() + (recent && i % 2 === 0 ? 1 : 3) * DAY),
         conversations: [
-          { externalId: `${externalId}-c1`, body: description, private: false, incoming: true, fromEmail: requester.email, createdAt },
-          { externalId: `${externalId}-c2`, body: `Thanks ${requester.firstName}, ${agent.name} is looking into it.`, private: false, incoming: false, fromEmail: agent.email, createdAt: new Date(createdAt.getTime() + 1_800_000) },
-          ...(closedAt === null ? [] : [{ externalId: `${externalId}-c3`, body: resolution, private: true, incoming: false, fromEmail: agent.email, createdAt: closedAt }]),
+          {
+            externalId: `${externalId}-c1`,
+            body: description,
+            private: false,
+            incoming: true,
+            fromEmail: requester.email,
+            createdAt,
+          },
+          {
+            externalId: `${externalId}-c2`,
+            body: `Thanks ${requester.firstName}, ${agent.name} is looking into it.`,
+            private: false,
+            incoming: false,
+            fromEmail: agent.email,
+            createdAt: new Date(createdAt.getTime() + 1_800_000),
+          },
+          ...(closedAt === null
+            ? []
+            : [
+                {
+                  externalId: `${externalId}-c3`,
+                  body: resolution,
+                  private: true,
+                  incoming: false,
+                  fromEmail: agent.email,
+                  createdAt: closedAt,
+                },
+              ]),
         ],
         timeEntries: entries,
       });

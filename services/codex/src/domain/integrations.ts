@@ -74,11 +74,20 @@ const httpsUrl = z
   .trim()
   .min(1, { error: 'the address is required' })
   .max(500)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { error: 'must be an http(s) address such as https://yourcompany.freshservice.com' })
-  .refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), { error: 'must not hold credentials; enter them in their own fields' });
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    error: 'must be an http(s) address such as https://yourcompany.freshservice.com',
+  })
+  .refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), {
+    error: 'must not hold credentials; enter them in their own fields',
+  });
 
 const secretValue = z.string().trim().min(4, { error: 'too short' }).max(500);
-const settingValue = z.string().trim().min(1, { error: 'required' }).max(200).regex(/^[A-Za-z0-9._-]+$/, { error: 'letters, digits, dot, dash or underscore' });
+const settingValue = z
+  .string()
+  .trim()
+  .min(1, { error: 'required' })
+  .max(200)
+  .regex(/^[A-Za-z0-9._-]+$/, { error: 'letters, digits, dot, dash or underscore' });
 
 /** A connection: where the vendor is and how to sign in, as the adapters take it. */
 export interface Connection {
@@ -126,7 +135,10 @@ export function parseIntegrationInput(
     for (const field of kind.secrets) {
       const parsed = secretValue.safeParse(text(field.name));
       if (parsed.success) credentials[field.name] = parsed.data;
-      else errors[field.name] = hasStored ? `${parsed.error.issues[0]?.message ?? 'invalid'} (to replace the credentials, enter every one of them)` : (parsed.error.issues[0]?.message ?? 'invalid');
+      else
+        errors[field.name] = hasStored
+          ? `${parsed.error.issues[0]?.message ?? 'invalid'} (to replace the credentials, enter every one of them)`
+          : (parsed.error.issues[0]?.message ?? 'invalid');
     }
   }
   const schedule: Partial<Record<SyncJobName, number>> = {};
@@ -135,7 +147,8 @@ export function parseIntegrationInput(
     if (raw === '') continue;
     const ms = Number(raw);
     // The listed choices, or the configuration's own interval (offered when it is not among them).
-    if (!Number.isInteger(ms) || (ms !== 0 && (ms < 60_000 || ms > 30 * 86_400_000))) errors[`schedule_${job}`] = 'choose one of the listed schedules';
+    if (!Number.isInteger(ms) || (ms !== 0 && (ms < 60_000 || ms > 30 * 86_400_000)))
+      errors[`schedule_${job}`] = 'choose one of the listed schedules';
     else schedule[job] = ms;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -153,8 +166,22 @@ export function integrationContext(provider: ProviderName): Buffer {
  * codex, so a new installation can store credentials without another setting. The derived key
  * stays readable after a `CODEX_SECRET_KEY` is added later, and values are re-sealed with it.
  */
-export function integrationKeyring(secretKey: Buffer | undefined, previous: readonly Buffer[], serviceSecret: string | undefined): SecretKeyring | undefined {
+export function integrationKeyring(
+  secretKey: Buffer | undefined,
+  previous: readonly Buffer[],
+  serviceSecret: string | undefined,
+): SecretKeyring | undefined {
   const derived =
-    serviceSecret === undefined ? undefined : Buffer.from(hkdfSync('sha256', serviceSecret, createHash('sha256').update('codex').digest(), 'codex integration credentials', 32));
+    serviceSecret === undefined
+      ? undefined
+      : Buffer.from(
+          hkdfSync(
+            'sha256',
+            serviceSecret,
+            createHash('sha256').update('codex').digest(),
+            'codex integration credentials',
+            32,
+          ),
+        );
   return keyringFrom(secretKey ?? derived, [...previous, ...(derived === undefined ? [] : [derived])]);
 }

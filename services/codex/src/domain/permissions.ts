@@ -34,8 +34,30 @@ export type Action = (typeof ACTIONS)[number];
 
 const MATRIX: Readonly<Record<PermissionLevel, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  technician: new Set<Action>(['directory:read', 'directory:bulk', 'company:edit', 'contact:edit', 'plan:read', 'ticket:read', 'time:read', 'sync:read', 'sync:run', 'secret:list']),
-  billing: new Set<Action>(['directory:read', 'directory:bulk', 'plan:read', 'plan:edit', 'company:plan', 'asset:billing', 'ticket:read', 'time:read', 'sync:read', 'audit:read']),
+  technician: new Set<Action>([
+    'directory:read',
+    'directory:bulk',
+    'company:edit',
+    'contact:edit',
+    'plan:read',
+    'ticket:read',
+    'time:read',
+    'sync:read',
+    'sync:run',
+    'secret:list',
+  ]),
+  billing: new Set<Action>([
+    'directory:read',
+    'directory:bulk',
+    'plan:read',
+    'plan:edit',
+    'company:plan',
+    'asset:billing',
+    'ticket:read',
+    'time:read',
+    'sync:read',
+    'audit:read',
+  ]),
   // A client reads its own companies' directory and tickets; scoping is applied by `companyScope`.
   client: new Set<Action>(['directory:read', 'ticket:read']),
 };

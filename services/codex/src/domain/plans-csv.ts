@@ -105,6 +105,9 @@ export function plansFromCsv(text: string, knownFeatures: ReadonlySet<string>): 
       rows.push({ planName, term, supportLevel, prices, backupIncludedTb, features });
     }
   }
-  if (errors.length > 0) throw new AppError('validation_failed', `The file has ${errors.length} problem(s); nothing was imported.`, { errors });
+  if (errors.length > 0)
+    throw new AppError('validation_failed', `The file has ${errors.length} problem(s); nothing was imported.`, {
+      errors,
+    });
   return rows;
 }

@@ -20,7 +20,12 @@ export function secretContext(assetId: number, kind: string): Buffer {
 }
 
 /** Encrypts `plaintext` under `key` (32 bytes). `random` is injectable for tests. */
-export function sealSecret(key: Buffer, plaintext: string, context: Buffer, random: (size: number) => Buffer = randomBytes): SealedSecret {
+export function sealSecret(
+  key: Buffer,
+  plaintext: string,
+  context: Buffer,
+  random: (size: number) => Buffer = randomBytes,
+): SealedSecret {
   if (key.length !== 32) throw new AppError('internal', 'The secret key must be 32 bytes');
   const iv = random(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -37,7 +42,9 @@ export function openSecret(key: Buffer, sealed: SealedSecret, context: Buffer): 
     decipher.setAuthTag(sealed.tag);
     return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
   } catch (error) {
-    throw new AppError('internal', 'A stored secret could not be decrypted (wrong key or tampered data)', { cause: error });
+    throw new AppError('internal', 'A stored secret could not be decrypted (wrong key or tampered data)', {
+      cause: error,
+    });
   }
 }
 
@@ -66,9 +73,16 @@ export function keyIdOf(key: Buffer): string {
  * then the others (values sealed before key ids were recorded have none). Returns the plaintext
  * and the id of the key that opened it; throws `internal` when no key does.
  */
-export function openWithKeyring(ring: SecretKeyring, sealed: SealedSecret & { keyId: string | null }, context: Buffer): { value: string; keyId: string } {
+export function openWithKeyring(
+  ring: SecretKeyring,
+  sealed: SealedSecret & { keyId: string | null },
+  context: Buffer,
+): { value: string; keyId: string } {
   const keys = [ring.current, ...ring.previous];
-  const ordered = [...keys.filter((key) => keyIdOf(key) === sealed.keyId), ...keys.filter((key) => keyIdOf(key) !== sealed.keyId)];
+  const ordered = [
+    ...keys.filter((key) => keyIdOf(key) === sealed.keyId),
+    ...keys.filter((key) => keyIdOf(key) !== sealed.keyId),
+  ];
   for (const key of ordered) {
     try {
       return { value: openSecret(key, sealed, context), keyId: keyIdOf(key) };
@@ -76,5 +90,8 @@ export function openWithKeyring(ring: SecretKeyring, sealed: SealedSecret & { ke
       // Not this key: try the next one.
     }
   }
-  throw new AppError('internal', 'A stored secret could not be decrypted with any configured key (CODEX_SECRET_KEY, CODEX_SECRET_KEY_PREVIOUS)');
+  throw new AppError(
+    'internal',
+    'A stored secret could not be decrypted with any configured key (CODEX_SECRET_KEY, CODEX_SECRET_KEY_PREVIOUS)',
+  );
 }

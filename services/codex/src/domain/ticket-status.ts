@@ -15,13 +15,26 @@ export const FRESHSERVICE_STATUSES: Readonly<Record<number, string>> = {
 };
 
 /** Statuses of work that is over; everything else is active. */
-export const CLOSED_STATUSES: readonly string[] = ['resolved', 'closed', 'spam', 'deleted', 'trash', 'job_complete_bill', 'billing_complete'];
+export const CLOSED_STATUSES: readonly string[] = [
+  'resolved',
+  'closed',
+  'spam',
+  'deleted',
+  'trash',
+  'job_complete_bill',
+  'billing_complete',
+];
 
 /** Statuses whose tickets are archived (kept for the record, hidden from lists). */
 export const DISCARDED_STATUSES: readonly string[] = ['spam', 'deleted', 'trash'];
 
 /** Freshservice priority ids. */
-export const PRIORITIES: Readonly<Record<number, 'low' | 'medium' | 'high' | 'urgent'>> = { 1: 'low', 2: 'medium', 3: 'high', 4: 'urgent' };
+export const PRIORITIES: Readonly<Record<number, 'low' | 'medium' | 'high' | 'urgent'>> = {
+  1: 'low',
+  2: 'medium',
+  3: 'high',
+  4: 'urgent',
+};
 
 /** The normalised status of a Freshservice status id; custom ids from `extra`, else `unknown`. */
 export function freshserviceStatus(id: number, extra: Readonly<Record<number, string>>): string {
@@ -30,7 +43,13 @@ export function freshserviceStatus(id: number, extra: Readonly<Record<number, st
 
 /** A vendor's status text as a status slug ("Waiting on Customer" → "waiting_on_customer"). */
 export function statusSlug(text: string): string {
-  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'unknown';
+  return (
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'unknown'
+  );
 }
 
 /** The priority of a vendor's priority text, medium when unknown. */

@@ -14,7 +14,8 @@ export function parseDurationMinutes(text: string): number | undefined {
 /** A month "YYYY-MM" as its first day and the first day of the next month (half-open range). */
 export function monthRange(month: string): { from: string; to: string } {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (match?.[1] === undefined || match[2] === undefined) throw new AppError('validation_failed', 'month must look like 2026-10');
+  if (match?.[1] === undefined || match[2] === undefined)
+    throw new AppError('validation_failed', 'month must look like 2026-10');
   const year = Number(match[1]);
   const index = Number(match[2]);
   const next = index === 12 ? `${year + 1}-01` : `${year}-${String(index + 1).padStart(2, '0')}`;
@@ -26,7 +27,12 @@ export function monthRange(month: string): { from: string; to: string } {
  * Chicago on 31 October belongs to October, though it is already November in UTC.
  */
 export function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
   const get = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

@@ -7,13 +7,23 @@
 import { z } from 'zod';
 
 const answerSchema = z.object({
-  articles: z.array(z.object({ id: z.string().min(1).max(64), title: z.string().max(500), path: z.string().max(4000), updated_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'a date') })).max(1000),
+  articles: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(64),
+        title: z.string().max(500),
+        path: z.string().max(4000),
+        updated_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'a date'),
+      }),
+    )
+    .max(1000),
 });
 
 export type KnowledgeArticle = z.infer<typeof answerSchema>['articles'][number];
 
 /** The card's content: the articles, or why there are none to show. */
-export type CompanyKnowledge = { status: 'ok'; articles: KnowledgeArticle[] } | { status: 'unavailable'; reason: string };
+export type CompanyKnowledge =
+  { status: 'ok'; articles: KnowledgeArticle[] } | { status: 'unavailable'; reason: string };
 
 export interface KnowledgeClientOptions {
   baseUrl: string;
@@ -22,7 +32,10 @@ export interface KnowledgeClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export type CompanyKnowledgeOf = (authorization: string | undefined, accountNumber: string) => Promise<CompanyKnowledge>;
+export type CompanyKnowledgeOf = (
+  authorization: string | undefined,
+  accountNumber: string,
+) => Promise<CompanyKnowledge>;
 
 export function companyKnowledgeClient(options: KnowledgeClientOptions): CompanyKnowledgeOf {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -39,7 +52,9 @@ export function companyKnowledgeClient(options: KnowledgeClientOptions): Company
         return { status: 'unavailable', reason: `knowledgetree answered ${response.status}` };
       }
       const parsed = answerSchema.safeParse(await response.json());
-      return parsed.success ? { status: 'ok', articles: parsed.data.articles } : { status: 'unavailable', reason: 'knowledgetree answered an unexpected document' };
+      return parsed.success
+        ? { status: 'ok', articles: parsed.data.articles }
+        : { status: 'unavailable', reason: 'knowledgetree answered an unexpected document' };
     } catch (error) {
       // Refused, timed out or not JSON: knowledgetree is optional, so the page goes on without it.
       return { status: 'unavailable', reason: error instanceof Error ? error.message : 'request failed' };

@@ -21,7 +21,8 @@ export interface GuardOptions {
  */
 export function allow(action: Action, options: GuardOptions = {}): Guard {
   const page = options.page ?? false;
-  const authenticate = options.services === undefined ? requireUser({ page }) : requireAuth({ services: options.services, page });
+  const authenticate =
+    options.services === undefined ? requireUser({ page }) : requireAuth({ services: options.services, page });
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const answered = await authenticate(request, reply);
     if (answered !== undefined) return answered;
@@ -63,7 +64,12 @@ export function scopeOf(request: FastifyRequest, db: CodexDb): Promise<CompanySc
  * Throws `not_found` when the caller may not see company `companyId`: a client asking for another
  * company learns nothing, not even that it exists.
  */
-export async function assertVisible(request: FastifyRequest, db: CodexDb, companyId: number | null, what: string): Promise<void> {
+export async function assertVisible(
+  request: FastifyRequest,
+  db: CodexDb,
+  companyId: number | null,
+  what: string,
+): Promise<void> {
   if (!inScope(await scopeOf(request, db), companyId)) throw new AppError('not_found', `${what} not found`);
 }
 

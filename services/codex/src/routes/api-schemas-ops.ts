@@ -10,7 +10,10 @@ import type { TicketWithCompany, MonthEntry } from '../db/tickets.js';
 import type { SyncRun } from '../db/schema.js';
 
 const instant = z.string().describe('ISO 8601 instant, UTC');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('calendar date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('calendar date');
 const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
 
 export const planSchema = z.object({
@@ -176,6 +179,11 @@ export function presentRun(run: SyncRun): z.infer<typeof syncRunSchema> {
     archived: run.archived,
     errors: run.errors,
     warnings: run.warnings,
-    skipped: run.skipped.map((record) => ({ collection: record.collection, external_id: record.externalId, name: record.name, reason: record.reason })),
+    skipped: run.skipped.map((record) => ({
+      collection: record.collection,
+      external_id: record.externalId,
+      name: record.name,
+      reason: record.reason,
+    })),
   };
 }

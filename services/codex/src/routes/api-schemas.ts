@@ -12,7 +12,10 @@ import type { ContactWithCompanies } from '../db/contacts.js';
 import type { Asset } from '../db/schema.js';
 
 const instant = z.string().describe('ISO 8601 instant, UTC');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('calendar date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('calendar date');
 const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
 
 /** `?page=&per_page=` with sane bounds. */
@@ -23,7 +26,12 @@ export const pagingQuery = {
 
 /** A page of `item`. */
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), page: z.number().int(), per_page: z.number().int(), total: z.number().int() });
+  return z.object({
+    items: z.array(item),
+    page: z.number().int(),
+    per_page: z.number().int(),
+    total: z.number().int(),
+  });
 }
 
 export const companySchema = z.object({
@@ -35,7 +43,10 @@ export const companySchema = z.object({
   contract_term: z.enum(TERMS).nullable(),
   contract_start: day.nullable(),
   contract_end: day.nullable().describe('start + term - 1 day; null for month-to-month'),
-  support_level: z.string().nullable().describe("from the plan (plan_name x contract_term, month-to-month when no term)"),
+  support_level: z
+    .string()
+    .nullable()
+    .describe('from the plan (plan_name x contract_term, month-to-month when no term)'),
   domains: z.array(z.string()),
   main_location: z.string().nullable(),
   phone: z.string().nullable(),
@@ -120,7 +131,8 @@ export function presentAsset(asset: Asset | AssetWithCompany, accountNumber?: st
     last_seen: iso(asset.lastSeen),
     patch_status: asset.patchStatus,
     backup_usage_bytes: asset.backupUsageBytes,
-    backup_usage_tb: asset.backupUsageBytes === null ? null : Math.round((asset.backupUsageBytes / 2 ** 40) * 100) / 100,
+    backup_usage_tb:
+      asset.backupUsageBytes === null ? null : Math.round((asset.backupUsageBytes / 2 ** 40) * 100) / 100,
     antivirus_product: asset.antivirusProduct,
     last_logged_in_user: asset.lastLoggedInUser,
     domain: asset.domain,
@@ -150,7 +162,9 @@ export const contactSchema = z.object({
 });
 
 /** A contact as the API shows it, with its companies when known. */
-export function presentContact(contact: Omit<ContactWithCompanies, 'companies'> & { companies?: ContactWithCompanies['companies'] }): z.infer<typeof contactSchema> {
+export function presentContact(
+  contact: Omit<ContactWithCompanies, 'companies'> & { companies?: ContactWithCompanies['companies'] },
+): z.infer<typeof contactSchema> {
   return {
     id: contact.id,
     name: contact.name,
@@ -163,7 +177,10 @@ export function presentContact(contact: Omit<ContactWithCompanies, 'companies'> 
     mobile_phone: contact.mobilePhone,
     work_phone: contact.workPhone,
     vip: contact.vip,
-    companies: (contact.companies ?? []).map((company) => ({ account_number: company.accountNumber, name: company.name })),
+    companies: (contact.companies ?? []).map((company) => ({
+      account_number: company.accountNumber,
+      name: company.name,
+    })),
     archived_at: iso(contact.archivedAt),
   };
 }

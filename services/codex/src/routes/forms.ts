@@ -12,7 +12,9 @@ const FORM_BODY_LIMIT = 1024 * 1024;
 /** Registers the form and CSV body parsers on `app`. */
 export function installForms(app: FastifyInstance): void {
   installFormParser(app, { bodyLimit: FORM_BODY_LIMIT });
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => done(null, String(body)));
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) =>
+    done(null, String(body)),
+  );
 }
 
 /** The first value of a form field, trimmed ('' when absent). */

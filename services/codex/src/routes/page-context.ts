@@ -22,12 +22,22 @@ const FLASHES: Readonly<Record<string, Flash>> = {
   'sync-started': { variant: 'info', message: 'The sync started; this page shows its progress.' },
   'sync-running': { variant: 'warning', message: 'That sync is already running.' },
   'schedule-saved': { variant: 'success', message: 'The schedule was saved.' },
-  'demo-loaded': { variant: 'success', message: 'The demo MSP was loaded: companies with account numbers DEMO-…, their people, devices, plans and tickets.' },
+  'demo-loaded': {
+    variant: 'success',
+    message:
+      'The demo MSP was loaded: companies with account numbers DEMO-…, their people, devices, plans and tickets.',
+  },
   'demo-removed': { variant: 'success', message: 'The demo data was removed; nothing else was touched.' },
   'integration-saved': { variant: 'success', message: 'The integration was saved; the next run uses it.' },
   'integration-test-passed': { variant: 'success', message: 'Saved, and the connection test passed.' },
-  'integration-test-failed': { variant: 'error', message: 'Saved, but the connection test failed: see the message on the integration.' },
-  'integration-removed': { variant: 'success', message: 'The saved settings were removed; the service configuration applies again, if it has any.' },
+  'integration-test-failed': {
+    variant: 'error',
+    message: 'Saved, but the connection test failed: see the message on the integration.',
+  },
+  'integration-removed': {
+    variant: 'success',
+    message: 'The saved settings were removed; the service configuration applies again, if it has any.',
+  },
 };
 
 /** The view context of a page request. */
@@ -58,6 +68,7 @@ export function paramId(request: FastifyRequest, name: string): number {
 /** A string path parameter of at most `max` characters; anything else is a 404. */
 export function paramText(request: FastifyRequest, name: string, max: number): string {
   const raw = (request.params as Record<string, unknown> | undefined)?.[name];
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > max) throw new AppError('not_found', 'There is no such page');
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > max)
+    throw new AppError('not_found', 'There is no such page');
   return raw;
 }

@@ -20,19 +20,46 @@ import { createSuperOpsProvider } from './superops.js';
 export function configConnections(config: CodexConfig): Partial<Record<ProviderName, Connection>> {
   const found: Partial<Record<ProviderName, Connection>> = {};
   if (config.FRESHSERVICE_URL !== undefined && config.FRESHSERVICE_API_KEY !== undefined) {
-    found.freshservice = { provider: 'freshservice', baseUrl: config.FRESHSERVICE_URL, settings: {}, credentials: { apiKey: config.FRESHSERVICE_API_KEY } };
+    found.freshservice = {
+      provider: 'freshservice',
+      baseUrl: config.FRESHSERVICE_URL,
+      settings: {},
+      credentials: { apiKey: config.FRESHSERVICE_API_KEY },
+    };
   }
-  if (config.DATTO_API_URL !== undefined && config.DATTO_API_KEY !== undefined && config.DATTO_API_SECRET !== undefined) {
-    found.datto = { provider: 'datto', baseUrl: config.DATTO_API_URL, settings: {}, credentials: { apiKey: config.DATTO_API_KEY, apiSecret: config.DATTO_API_SECRET } };
+  if (
+    config.DATTO_API_URL !== undefined &&
+    config.DATTO_API_KEY !== undefined &&
+    config.DATTO_API_SECRET !== undefined
+  ) {
+    found.datto = {
+      provider: 'datto',
+      baseUrl: config.DATTO_API_URL,
+      settings: {},
+      credentials: { apiKey: config.DATTO_API_KEY, apiSecret: config.DATTO_API_SECRET },
+    };
   }
-  if (config.SUPEROPS_API_URL !== undefined && config.SUPEROPS_API_TOKEN !== undefined && config.SUPEROPS_SUBDOMAIN !== undefined) {
-    found.superops = { provider: 'superops', baseUrl: config.SUPEROPS_API_URL, settings: { subdomain: config.SUPEROPS_SUBDOMAIN }, credentials: { apiToken: config.SUPEROPS_API_TOKEN } };
+  if (
+    config.SUPEROPS_API_URL !== undefined &&
+    config.SUPEROPS_API_TOKEN !== undefined &&
+    config.SUPEROPS_SUBDOMAIN !== undefined
+  ) {
+    found.superops = {
+      provider: 'superops',
+      baseUrl: config.SUPEROPS_API_URL,
+      settings: { subdomain: config.SUPEROPS_SUBDOMAIN },
+      credentials: { apiToken: config.SUPEROPS_API_TOKEN },
+    };
   }
   return found;
 }
 
 /** The adapter for a connection, with the configuration's vendor options. */
-export function providerFromConnection(connection: Connection, config: CodexConfig, http: VendorHttpDeps): SyncProvider {
+export function providerFromConnection(
+  connection: Connection,
+  config: CodexConfig,
+  http: VendorHttpDeps,
+): SyncProvider {
   const retry = { ...DEFAULT_RETRY, timeoutMs: config.VENDOR_TIMEOUT };
   const secret = (name: string) => connection.credentials[name] ?? '';
   switch (connection.provider) {
@@ -86,10 +113,20 @@ export interface ResolvedSync {
  * Reads the stored integrations and combines them with the configuration: per vendor, stored
  * settings win; their schedule per job wins over `SYNC_SCHEDULE`.
  */
-export async function resolveSync(db: CodexDb, ring: SecretKeyring | undefined, config: CodexConfig, http: VendorHttpDeps): Promise<ResolvedSync> {
+export async function resolveSync(
+  db: CodexDb,
+  ring: SecretKeyring | undefined,
+  config: CodexConfig,
+  http: VendorHttpDeps,
+): Promise<ResolvedSync> {
   const fromConfig = configConnections(config);
   const stored = await openIntegrations(db, ring);
-  const resolved: ResolvedSync = { providers: {}, schedule: { ...config.SYNC_SCHEDULE }, sources: { freshservice: 'none', datto: 'none', superops: 'none' }, problems: {} };
+  const resolved: ResolvedSync = {
+    providers: {},
+    schedule: { ...config.SYNC_SCHEDULE },
+    sources: { freshservice: 'none', datto: 'none', superops: 'none' },
+    problems: {},
+  };
   for (const provider of PROVIDERS) {
     const entry = stored.find((candidate) => candidate.row.provider === provider);
     let connection = fromConfig[provider];

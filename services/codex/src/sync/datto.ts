@@ -12,7 +12,15 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { toInstant } from '../domain/time.js';
-import { apiRoot, DEFAULT_RETRY, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
+import {
+  apiRoot,
+  DEFAULT_RETRY,
+  sameOrigin,
+  vendorJson,
+  VendorError,
+  type RetryPolicy,
+  type VendorHttpDeps,
+} from './http.js';
 import type { SyncJobName } from '../domain/sync-jobs.js';
 import type { ExtAsset, ExtSiteLink, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 
@@ -63,7 +71,11 @@ function ip(value: string | null | undefined): string | null {
 }
 
 /** A device as an asset: declared type from a UDF, backup bytes from another, secrets apart. */
-export function mapDevice(raw: z.infer<typeof deviceSchema>, siteUid: string, options: Pick<DattoOptions, 'deviceTypeUdf' | 'backupUdf' | 'secretUdfs'>): ExtAsset {
+export function mapDevice(
+  raw: z.infer<typeof deviceSchema>,
+  siteUid: string,
+  options: Pick<DattoOptions, 'deviceTypeUdf' | 'backupUdf' | 'secretUdfs'>,
+): ExtAsset {
   const udfs: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw.udf ?? {})) {
@@ -116,20 +128,37 @@ export function createDattoProvider(options: DattoOptions): SyncProvider {
       `${base}/auth/oauth/token`,
       () => ({
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('public-client:public').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'password', username: options.apiKey, password: options.apiSecret }).toString(),
+        headers: {
+          authorization: `Basic ${Buffer.from('public-client:public').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          username: options.apiKey,
+          password: options.apiSecret,
+        }).toString(),
       }),
       signal,
     );
     const parsed = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() }).safeParse(body);
     if (!parsed.success) throw new VendorError('Datto: the token answer has no access_token');
     // Renew a minute early; Datto's tokens last 100 hours.
-    token = { value: parsed.data.access_token, expiresAt: options.http.now() + ((parsed.data.expires_in ?? 360_000) - 60) * 1000 };
+    token = {
+      value: parsed.data.access_token,
+      expiresAt: options.http.now() + ((parsed.data.expires_in ?? 360_000) - 60) * 1000,
+    };
     return token.value;
   }
 
   async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
-    const send = async () => vendorJson(options.http, retry, url, () => ({ headers: { authorization: `Bearer ${token?.value ?? ''}`, accept: 'application/json' } }), signal);
+    const send = async () =>
+      vendorJson(
+        options.http,
+        retry,
+        url,
+        () => ({ headers: { authorization: `Bearer ${token?.value ?? ''}`, accept: 'application/json' } }),
+        signal,
+      );
     await accessToken(signal);
     try {
       return (await send()).body;
@@ -142,7 +171,12 @@ export function createDattoProvider(options: DattoOptions): SyncProvider {
   }
 
   /** Every page of a Datto list. */
-  async function* pages<S extends z.ZodType>(path: string, key: string, schema: S, signal: AbortSignal): AsyncGenerator<z.output<S>[]> {
+  async function* pages<S extends z.ZodType>(
+    path: string,
+    key: string,
+    schema: S,
+    signal: AbortSignal,
+  ): AsyncGenerator<z.output<S>[]> {
     let url: string | undefined = sameOrigin(`${base}/api/v2${path}`, base);
     while (url !== undefined) {
       const body = (await getJson(url, signal)) as Record<string, unknown> | null;
@@ -150,7 +184,10 @@ export function createDattoProvider(options: DattoOptions): SyncProvider {
       if (!Array.isArray(list)) throw new VendorError(`Datto ${path}: the answer has no "${key}" list`);
       yield list.map((item, index) => {
         const parsed = schema.safeParse(item);
-        if (!parsed.success) throw new VendorError(`Datto ${path}: item ${index + 1} is not as documented (${parsed.error.issues[0]?.path.join('.') ?? '?'})`);
+        if (!parsed.success)
+          throw new VendorError(
+            `Datto ${path}: item ${index + 1} is not as documented (${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
+          );
         return parsed.data;
       });
       const next = pageDetails.safeParse(body?.pageDetails).data?.nextPageUrl;
@@ -163,11 +200,21 @@ export function createDattoProvider(options: DattoOptions): SyncProvider {
     for await (const page of pages('/account/sites', 'sites', siteSchema, context.signal)) {
       for (const site of page) {
         let accountNumber: string | null = null;
-        for await (const variables of pages(`/site/${encodeURIComponent(site.uid)}/variables`, 'variables', variableSchema, context.signal)) {
+        for await (const variables of pages(
+          `/site/${encodeURIComponent(site.uid)}/variables`,
+          'variables',
+          variableSchema,
+          context.signal,
+        )) {
           const found = variables.find((variable) => variable.name === options.accountVariable)?.value;
-          if (found !== undefined && found !== null && String(found).trim() !== '') accountNumber = String(found).trim();
+          if (found !== undefined && found !== null && String(found).trim() !== '')
+            accountNumber = String(found).trim();
         }
-        if (accountNumber === null) yield { kind: 'warning', message: `Datto site "${site.name}" has no ${options.accountVariable} variable; its devices are not imported` };
+        if (accountNumber === null)
+          yield {
+            kind: 'warning',
+            message: `Datto site "${site.name}" has no ${options.accountVariable} variable; its devices are not imported`,
+          };
         sites.push({ externalId: site.uid, name: site.name, accountNumber });
       }
       yield { kind: 'sites', items: sites.slice(-page.length) };
@@ -175,7 +222,12 @@ export function createDattoProvider(options: DattoOptions): SyncProvider {
     yield { kind: 'complete', collection: 'sites' };
     // Devices of an untagged site would be placed nowhere; they are not fetched (and so are archived).
     for (const site of sites.filter((entry) => entry.accountNumber !== null)) {
-      for await (const page of pages(`/site/${encodeURIComponent(site.externalId)}/devices`, 'devices', deviceSchema, context.signal)) {
+      for await (const page of pages(
+        `/site/${encodeURIComponent(site.externalId)}/devices`,
+        'devices',
+        deviceSchema,
+        context.signal,
+      )) {
         const live = page.filter((device) => device.deleted !== true);
         yield { kind: 'assets', items: live.map((device) => mapDevice(device, site.externalId, options)) };
       }

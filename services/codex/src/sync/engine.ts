@@ -5,7 +5,15 @@
  * and archives nothing of the collection it was fetching, nor of any collection after it.
  */
 import { and, eq, inArray, isNull, notInArray, sql, type AnyColumn } from 'drizzle-orm';
-import { companies, companyLinks, contactLinks, contacts, psaAgents, assets, type SkippedRecord } from '../db/schema.js';
+import {
+  companies,
+  companyLinks,
+  contactLinks,
+  contacts,
+  psaAgents,
+  assets,
+  type SkippedRecord,
+} from '../db/schema.js';
 import type { CodexDb } from '../db/types.js';
 import type { RunCounts } from '../db/sync-runs.js';
 import { planArchival, type KnownRecord } from '../domain/archival.js';
@@ -50,7 +58,10 @@ async function knownRecords(db: CodexDb, provider: string, collection: Collectio
         .innerJoin(contacts, eq(contacts.id, contactLinks.contactId))
         .where(eq(contactLinks.provider, provider));
     case 'agents':
-      return db.select({ id: psaAgents.id, externalId: psaAgents.externalId, archived: archivedOf(psaAgents.archivedAt) }).from(psaAgents).where(eq(psaAgents.provider, provider));
+      return db
+        .select({ id: psaAgents.id, externalId: psaAgents.externalId, archived: archivedOf(psaAgents.archivedAt) })
+        .from(psaAgents)
+        .where(eq(psaAgents.provider, provider));
     case 'assets':
       return knownAssets(db, provider);
     default:
@@ -61,11 +72,19 @@ async function knownRecords(db: CodexDb, provider: string, collection: Collectio
 const TABLES = { companies, contacts, agents: psaAgents, assets } as const;
 
 /** Archives and restores records of a complete collection; returns how many were archived. */
-async function archiveMissing(deps: EngineDeps, provider: string, collection: Collection, seen: Set<string>, warnings: string[]): Promise<number> {
+async function archiveMissing(
+  deps: EngineDeps,
+  provider: string,
+  collection: Collection,
+  seen: Set<string>,
+  warnings: string[],
+): Promise<number> {
   if (collection === 'sites') {
     // Site links are mappings, not records: a site that is gone simply maps nothing any more.
     if (seen.size > 0) {
-      await deps.db.delete(companyLinks).where(and(eq(companyLinks.provider, provider), notInArray(companyLinks.externalId, [...seen])));
+      await deps.db
+        .delete(companyLinks)
+        .where(and(eq(companyLinks.provider, provider), notInArray(companyLinks.externalId, [...seen])));
     }
     return 0;
   }
@@ -74,13 +93,21 @@ async function archiveMissing(deps: EngineDeps, provider: string, collection: Co
   const plan = planArchival({ complete: true, seen, known: await knownRecords(deps.db, provider, collection) });
   if (plan.skipped !== undefined) warnings.push(`${collection}: ${plan.skipped}`);
   if (plan.archive.length > 0) {
-    await deps.db.update(table).set({ archivedAt: deps.now() }).where(and(inArray(table.id, plan.archive), isNull(table.archivedAt)));
+    await deps.db
+      .update(table)
+      .set({ archivedAt: deps.now() })
+      .where(and(inArray(table.id, plan.archive), isNull(table.archivedAt)));
   }
-  if (plan.restore.length > 0) await deps.db.update(table).set({ archivedAt: null }).where(inArray(table.id, plan.restore));
+  if (plan.restore.length > 0)
+    await deps.db.update(table).set({ archivedAt: null }).where(inArray(table.id, plan.restore));
   return plan.archive.length;
 }
 
-async function storeBatch(deps: EngineDeps, provider: string, event: Exclude<SyncEvent, { kind: 'complete' | 'warning' }>): Promise<BatchResult> {
+async function storeBatch(
+  deps: EngineDeps,
+  provider: string,
+  event: Exclude<SyncEvent, { kind: 'complete' | 'warning' }>,
+): Promise<BatchResult> {
   return deps.db.transaction(async (tx) => {
     const now = deps.now();
     switch (event.kind) {
@@ -106,13 +133,31 @@ async function storeBatch(deps: EngineDeps, provider: string, event: Exclude<Syn
  */
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const text = error.message.startsWith('Failed query') && error.cause instanceof Error ? `database: ${error.cause.message}` : error.message;
+  const text =
+    error.message.startsWith('Failed query') && error.cause instanceof Error
+      ? `database: ${error.cause.message}`
+      : error.message;
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 /** Runs `job` of `provider` to the end and says how it went; it never throws for vendor failures. */
-export async function runSyncJob(deps: EngineDeps, provider: SyncProvider, job: SyncJobName, context: FetchContext, onProgress: ProgressListener): Promise<RunOutcome> {
-  const outcome: RunOutcome = { status: 'succeeded', fetched: 0, created: 0, updated: 0, archived: 0, errors: [], warnings: [], skipped: [] };
+export async function runSyncJob(
+  deps: EngineDeps,
+  provider: SyncProvider,
+  job: SyncJobName,
+  context: FetchContext,
+  onProgress: ProgressListener,
+): Promise<RunOutcome> {
+  const outcome: RunOutcome = {
+    status: 'succeeded',
+    fetched: 0,
+    created: 0,
+    updated: 0,
+    archived: 0,
+    errors: [],
+    warnings: [],
+    skipped: [],
+  };
   const seen = new Map<Collection, Set<string>>();
   let phase = 'starting';
   let stored = 0;
@@ -123,7 +168,13 @@ export async function runSyncJob(deps: EngineDeps, provider: SyncProvider, job: 
         continue;
       }
       if (event.kind === 'complete') {
-        outcome.archived += await archiveMissing(deps, provider.name, event.collection, seen.get(event.collection) ?? new Set(), outcome.warnings);
+        outcome.archived += await archiveMissing(
+          deps,
+          provider.name,
+          event.collection,
+          seen.get(event.collection) ?? new Set(),
+          outcome.warnings,
+        );
         continue;
       }
       phase = event.kind;
@@ -137,12 +188,20 @@ export async function runSyncJob(deps: EngineDeps, provider: SyncProvider, job: 
       stored += event.items.length;
       outcome.warnings.push(...result.warnings.slice(0, Math.max(0, 200 - outcome.warnings.length)));
       outcome.skipped.push(...result.skipped.slice(0, Math.max(0, 500 - outcome.skipped.length)));
-      await onProgress({ phase, fetched: outcome.fetched, created: outcome.created, updated: outcome.updated, archived: outcome.archived });
+      await onProgress({
+        phase,
+        fetched: outcome.fetched,
+        created: outcome.created,
+        updated: outcome.updated,
+        archived: outcome.archived,
+      });
     }
   } catch (error) {
     outcome.status = stored > 0 ? 'partial' : 'failed';
     outcome.errors.push(`${phase}: ${describeError(error)}`);
-    outcome.warnings.push('Nothing was archived for the collection being fetched when the error happened, nor for later ones.');
+    outcome.warnings.push(
+      'Nothing was archived for the collection being fetched when the error happened, nor for later ones.',
+    );
   }
   return outcome;
 }

@@ -10,7 +10,10 @@ import { localDate, parseDurationMinutes, toDate, toInstant } from '../domain/ti
 import type { ExtAgent, ExtCompany, ExtContact, ExtConversation, ExtTicket, ExtTimeEntry } from './provider.js';
 
 const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
-const text = z.string().nullish().transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value.trim()));
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value.trim()));
 
 export const departmentSchema = z.object({
   id,
@@ -33,7 +36,14 @@ export const requesterSchema = z.object({
   department_ids: z.array(id).nullish(),
 });
 
-export const agentSchema = z.object({ id, first_name: text, last_name: text, email: text, active: z.boolean().nullish(), job_title: text });
+export const agentSchema = z.object({
+  id,
+  first_name: text,
+  last_name: text,
+  email: text,
+  active: z.boolean().nullish(),
+  job_title: text,
+});
 
 export const ticketSchema = z.object({
   id,
@@ -54,7 +64,13 @@ export const ticketSchema = z.object({
   due_by: z.string().nullish(),
   fr_due_by: z.string().nullish(),
   requester: z.object({ email: text, name: text }).nullish(),
-  stats: z.object({ first_responded_at: z.string().nullish(), closed_at: z.string().nullish(), resolved_at: z.string().nullish() }).nullish(),
+  stats: z
+    .object({
+      first_responded_at: z.string().nullish(),
+      closed_at: z.string().nullish(),
+      resolved_at: z.string().nullish(),
+    })
+    .nullish(),
 });
 
 /** A workspace (Freshservice's workspaces API; "clients" in Freshservice for MSPs). */
@@ -116,7 +132,10 @@ export function mapDepartment(raw: z.infer<typeof departmentSchema>): ExtCompany
 
 /** A requester as a contact; the name falls back to the e-mail's local part, then the id. */
 export function mapRequester(raw: z.infer<typeof requesterSchema>): ExtContact {
-  const name = [raw.first_name, raw.last_name].filter(Boolean).join(' ') || raw.primary_email?.split('@')[0] || `Requester ${raw.id}`;
+  const name =
+    [raw.first_name, raw.last_name].filter(Boolean).join(' ') ||
+    raw.primary_email?.split('@')[0] ||
+    `Requester ${raw.id}`;
   return {
     externalId: raw.id,
     name,
@@ -169,7 +188,9 @@ export function mapTicket(raw: z.infer<typeof ticketSchema>, statusMap: Readonly
     workspaceId: raw.workspace_id ?? null,
     createdAt: instant(raw.created_at) ?? new Date(0),
     updatedAt: instant(raw.updated_at) ?? new Date(0),
-    closedAt: instant(raw.stats?.closed_at) ?? (status === 'closed' || status === 'resolved' ? instant(raw.stats?.resolved_at ?? raw.updated_at) : null),
+    closedAt:
+      instant(raw.stats?.closed_at) ??
+      (status === 'closed' || status === 'resolved' ? instant(raw.stats?.resolved_at ?? raw.updated_at) : null),
     dueBy: instant(raw.due_by),
     frDueBy: instant(raw.fr_due_by),
     firstRespondedAt: instant(raw.stats?.first_responded_at),

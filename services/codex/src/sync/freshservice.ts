@@ -17,7 +17,16 @@
  *   without the workspaces feature (404 there) is read without the parameter.
  */
 import type { z } from 'zod';
-import { apiRoot, DEFAULT_RETRY, nextLink, sameOrigin, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
+import {
+  apiRoot,
+  DEFAULT_RETRY,
+  nextLink,
+  sameOrigin,
+  vendorJson,
+  VendorError,
+  type RetryPolicy,
+  type VendorHttpDeps,
+} from './http.js';
 import {
   agentSchema,
   conversationSchema,
@@ -70,22 +79,44 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
   const authorization = `Basic ${Buffer.from(`${options.apiKey}:X`).toString('base64')}`;
 
   /** Every page of a list, parsed item by item with `schema`. */
-  async function* pages<S extends z.ZodType>(path: string, key: string, schema: S, signal: AbortSignal): AsyncGenerator<z.output<S>[]> {
-    let url: string | undefined = sameOrigin(`${base}/api/v2${path}${path.includes('?') ? '&' : '?'}per_page=${perPage}&page=1`, base);
+  async function* pages<S extends z.ZodType>(
+    path: string,
+    key: string,
+    schema: S,
+    signal: AbortSignal,
+  ): AsyncGenerator<z.output<S>[]> {
+    let url: string | undefined = sameOrigin(
+      `${base}/api/v2${path}${path.includes('?') ? '&' : '?'}per_page=${perPage}&page=1`,
+      base,
+    );
     while (url !== undefined) {
-      const { body, headers } = await vendorJson(options.http, retry, url, () => ({ headers: { authorization, accept: 'application/json' } }), signal);
+      const { body, headers } = await vendorJson(
+        options.http,
+        retry,
+        url,
+        () => ({ headers: { authorization, accept: 'application/json' } }),
+        signal,
+      );
       const list = (body as Record<string, unknown> | null)?.[key];
       if (!Array.isArray(list)) throw new VendorError(`Freshservice ${path}: the answer has no "${key}" list`);
       yield list.map((item, index) => {
         const parsed = schema.safeParse(item);
-        if (!parsed.success) throw new VendorError(`Freshservice ${path}: item ${index + 1} is not as documented (${parsed.error.issues[0]?.path.join('.') ?? '?'})`);
+        if (!parsed.success)
+          throw new VendorError(
+            `Freshservice ${path}: item ${index + 1} is not as documented (${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
+          );
         return parsed.data;
       });
       url = nextLink(headers.get('link'), base);
     }
   }
 
-  async function all<S extends z.ZodType>(path: string, key: string, schema: S, signal: AbortSignal): Promise<z.output<S>[]> {
+  async function all<S extends z.ZodType>(
+    path: string,
+    key: string,
+    schema: S,
+    signal: AbortSignal,
+  ): Promise<z.output<S>[]> {
     const out: z.output<S>[] = [];
     for await (const page of pages(path, key, schema, signal)) out.push(...page);
     return out;
@@ -93,11 +124,14 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
 
   async function* directory(signal: AbortSignal): AsyncGenerator<SyncEvent> {
     // Departments without a usable account number are skipped (and reported by name) when stored.
-    for await (const page of pages('/departments', 'departments', departmentSchema, signal)) yield { kind: 'companies', items: page.map(mapDepartment) };
+    for await (const page of pages('/departments', 'departments', departmentSchema, signal))
+      yield { kind: 'companies', items: page.map(mapDepartment) };
     yield { kind: 'complete', collection: 'companies' };
-    for await (const page of pages('/requesters', 'requesters', requesterSchema, signal)) yield { kind: 'contacts', items: page.map(mapRequester) };
+    for await (const page of pages('/requesters', 'requesters', requesterSchema, signal))
+      yield { kind: 'contacts', items: page.map(mapRequester) };
     yield { kind: 'complete', collection: 'contacts' };
-    for await (const page of pages('/agents', 'agents', agentSchema, signal)) yield { kind: 'agents', items: page.map(mapAgent) };
+    for await (const page of pages('/agents', 'agents', agentSchema, signal))
+      yield { kind: 'agents', items: page.map(mapAgent) };
     yield { kind: 'complete', collection: 'agents' };
   }
 
@@ -108,19 +142,32 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
       listed = await all('/workspaces', 'workspaces', workspaceSchema, signal);
     } catch (error) {
       if (!(error instanceof VendorError) || error.status !== 404) throw error;
-      if (options.workspaces !== undefined) throw new VendorError('Freshservice: FRESHSERVICE_WORKSPACES is set but this account has no workspaces', 404);
+      if (options.workspaces !== undefined)
+        throw new VendorError('Freshservice: FRESHSERVICE_WORKSPACES is set but this account has no workspaces', 404);
       return [{ id: null, name: null }];
     }
-    if (options.workspaces === undefined) return listed.map((workspace) => ({ id: workspace.id, name: workspace.name }));
+    if (options.workspaces === undefined)
+      return listed.map((workspace) => ({ id: workspace.id, name: workspace.name }));
     const wanted = options.workspaces;
     const missing = wanted.filter((id) => !listed.some((workspace) => workspace.id === id));
-    if (missing.length > 0) throw new VendorError(`Freshservice: configured workspace ${missing.join(', ')} does not exist or is not visible to the API key`);
+    if (missing.length > 0)
+      throw new VendorError(
+        `Freshservice: configured workspace ${missing.join(', ')} does not exist or is not visible to the API key`,
+      );
     return listed.filter((workspace) => wanted.includes(workspace.id));
   }
 
   /** A ticket with its complete conversation and time-entry lists. */
-  async function detailed(raw: z.output<typeof ticketSchema>, workspace: Workspace, signal: AbortSignal): Promise<ExtTicket> {
-    const ticket: ExtTicket = { ...mapTicket(raw, options.statusMap), workspaceId: workspace.id ?? raw.workspace_id ?? null, workspaceName: workspace.name };
+  async function detailed(
+    raw: z.output<typeof ticketSchema>,
+    workspace: Workspace,
+    signal: AbortSignal,
+  ): Promise<ExtTicket> {
+    const ticket: ExtTicket = {
+      ...mapTicket(raw, options.statusMap),
+      workspaceId: workspace.id ?? raw.workspace_id ?? null,
+      workspaceName: workspace.name,
+    };
     const conversations = await all(`/tickets/${raw.id}/conversations`, 'conversations', conversationSchema, signal);
     const entries = await all(`/tickets/${raw.id}/time_entries`, 'time_entries', timeEntrySchema, signal);
     ticket.conversations = conversations.map(mapConversation);
@@ -131,7 +178,13 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
   /** One ticket by id; undefined when Freshservice no longer has it (purged from the trash). */
   async function oneTicket(id: string, signal: AbortSignal): Promise<z.output<typeof ticketSchema> | undefined> {
     try {
-      const { body } = await vendorJson(options.http, retry, sameOrigin(`${base}/api/v2/tickets/${encodeURIComponent(id)}?include=requester,stats`, base), () => ({ headers: { authorization, accept: 'application/json' } }), signal);
+      const { body } = await vendorJson(
+        options.http,
+        retry,
+        sameOrigin(`${base}/api/v2/tickets/${encodeURIComponent(id)}?include=requester,stats`, base),
+        () => ({ headers: { authorization, accept: 'application/json' } }),
+        signal,
+      );
       const parsed = ticketSchema.safeParse((body as Record<string, unknown> | null)?.ticket);
       if (!parsed.success) throw new VendorError(`Freshservice /tickets/${id}: the ticket is not as documented`);
       return parsed.data;
@@ -147,7 +200,12 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
     const stillDiscarded = new Set<string>();
     for (const workspace of read) {
       const scope = workspace.id === null ? '' : `&workspace_id=${encodeURIComponent(workspace.id)}`;
-      for await (const page of pages(`/tickets?updated_since=${since}&include=requester,stats&order_type=asc${scope}`, 'tickets', ticketSchema, context.signal)) {
+      for await (const page of pages(
+        `/tickets?updated_since=${since}&include=requester,stats&order_type=asc${scope}`,
+        'tickets',
+        ticketSchema,
+        context.signal,
+      )) {
         const items: ExtTicket[] = [];
         for (const raw of page) items.push(await detailed(raw, workspace, context.signal));
         yield { kind: 'tickets', items };
@@ -158,7 +216,12 @@ export function createFreshserviceProvider(options: FreshserviceOptions): SyncPr
           for (const raw of page) stillDiscarded.add(raw.id);
           yield {
             kind: 'tickets',
-            items: page.map((raw) => ({ ...mapTicket(raw, options.statusMap), workspaceId: workspace.id ?? raw.workspace_id ?? null, workspaceName: workspace.name, discardedAs: filter })),
+            items: page.map((raw) => ({
+              ...mapTicket(raw, options.statusMap),
+              workspaceId: workspace.id ?? raw.workspace_id ?? null,
+              workspaceName: workspace.name,
+              discardedAs: filter,
+            })),
           };
         }
       }

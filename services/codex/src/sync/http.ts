@@ -28,7 +28,13 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxRateLimitWaits: 6, maxRetryAfterMs: 120_000, timeoutMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxRateLimitWaits: 6,
+  maxRetryAfterMs: 120_000,
+  timeoutMs: 30_000,
+};
 
 /** A vendor request that failed for good. `status` is absent for network failures. */
 export class VendorError extends Error {
@@ -84,35 +90,48 @@ export async function vendorJson(
     if (failures >= policy.maxAttempts) throw failure;
     return new RetryLater(policy.baseDelayMs * 2 ** (failures - 1));
   };
-  return retry(async () => {
-    let response: Response;
-    try {
-      const timeout = AbortSignal.timeout(policy.timeoutMs);
-      response = await deps.fetch(url, { ...init(), signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
-    } catch (error) {
-      if (signal?.aborted === true) throw new VendorError(`${label}: cancelled`, undefined, { cause: error });
-      throw transient(new VendorError(`${label}: ${failures + 1} attempts failed (${errorText(error)})`, undefined, { cause: error }));
-    }
-    if (response.ok) return { body: await readJson(response, label), headers: response.headers };
-    await response.body?.cancel();
-    if (response.status === 429) {
-      rateLimited += 1;
-      const wait = retryAfterMs(response.headers.get('retry-after'), deps.now()) ?? policy.baseDelayMs * 2 ** (rateLimited - 1);
-      if (rateLimited > policy.maxRateLimitWaits || wait > policy.maxRetryAfterMs) {
-        throw new VendorError(`${label}: still rate limited after ${rateLimited} waits`, 429);
+  return retry(
+    async () => {
+      let response: Response;
+      try {
+        const timeout = AbortSignal.timeout(policy.timeoutMs);
+        response = await deps.fetch(url, {
+          ...init(),
+          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        });
+      } catch (error) {
+        if (signal?.aborted === true) throw new VendorError(`${label}: cancelled`, undefined, { cause: error });
+        throw transient(
+          new VendorError(`${label}: ${failures + 1} attempts failed (${errorText(error)})`, undefined, {
+            cause: error,
+          }),
+        );
       }
-      throw new RetryLater(wait);
-    }
-    if (response.status >= 500 || response.status === 408) {
-      throw transient(new VendorError(`${label}: answered ${response.status} ${failures + 1} times`, response.status));
-    }
-    throw new VendorError(`${label}: answered ${response.status}`, response.status);
-  }, {
-    attempts: Number.POSITIVE_INFINITY,
-    retryable: (error) => error instanceof RetryLater,
-    delayMs: (_, error) => (error as RetryLater).waitMs,
-    sleep: deps.sleep,
-  });
+      if (response.ok) return { body: await readJson(response, label), headers: response.headers };
+      await response.body?.cancel();
+      if (response.status === 429) {
+        rateLimited += 1;
+        const wait =
+          retryAfterMs(response.headers.get('retry-after'), deps.now()) ?? policy.baseDelayMs * 2 ** (rateLimited - 1);
+        if (rateLimited > policy.maxRateLimitWaits || wait > policy.maxRetryAfterMs) {
+          throw new VendorError(`${label}: still rate limited after ${rateLimited} waits`, 429);
+        }
+        throw new RetryLater(wait);
+      }
+      if (response.status >= 500 || response.status === 408) {
+        throw transient(
+          new VendorError(`${label}: answered ${response.status} ${failures + 1} times`, response.status),
+        );
+      }
+      throw new VendorError(`${label}: answered ${response.status}`, response.status);
+    },
+    {
+      attempts: Number.POSITIVE_INFINITY,
+      retryable: (error) => error instanceof RetryLater,
+      delayMs: (_, error) => (error as RetryLater).waitMs,
+      sleep: deps.sleep,
+    },
+  );
 }
 
 /** An attempt that may pass after `waitMs` (the limits are checked before one is thrown). */
@@ -144,7 +163,8 @@ export function nextLink(header: string | null, base: string): string | undefine
 /** `target` resolved against `base` when it stays on the same origin; a VendorError otherwise. */
 export function sameOrigin(target: string, base: string): string {
   const resolved = new URL(target, base);
-  if (resolved.origin !== new URL(base).origin) throw new VendorError(`refusing to follow a pagination link to another origin (${resolved.origin})`);
+  if (resolved.origin !== new URL(base).origin)
+    throw new VendorError(`refusing to follow a pagination link to another origin (${resolved.origin})`);
   return resolved.toString();
 }
 
@@ -157,6 +177,9 @@ export function sameOrigin(target: string, base: string): string {
  */
 export function apiRoot(configured: string): string {
   const url = new URL(configured);
-  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '').replace(/\/api(?:\/v2)?$/i, '');
+  const path = url.pathname
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/+$/, '')
+    .replace(/\/api(?:\/v2)?$/i, '');
   return `${url.origin}${path}`;
 }

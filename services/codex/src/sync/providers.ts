@@ -8,16 +8,39 @@ import type { SyncProvider } from './provider.js';
 import { createSuperOpsProvider } from './superops.js';
 
 /** Which integrations are configured, without their credentials (for pages and /api/psa/config). */
-export function integrationStatus(config: CodexConfig): { provider: string; configured: boolean; endpoint: string | null }[] {
+export function integrationStatus(
+  config: CodexConfig,
+): { provider: string; configured: boolean; endpoint: string | null }[] {
   return [
-    { provider: 'freshservice', configured: config.FRESHSERVICE_URL !== undefined && config.FRESHSERVICE_API_KEY !== undefined, endpoint: config.FRESHSERVICE_URL ?? null },
-    { provider: 'datto', configured: config.DATTO_API_URL !== undefined && config.DATTO_API_KEY !== undefined && config.DATTO_API_SECRET !== undefined, endpoint: config.DATTO_API_URL ?? null },
-    { provider: 'superops', configured: config.SUPEROPS_API_URL !== undefined && config.SUPEROPS_API_TOKEN !== undefined && config.SUPEROPS_SUBDOMAIN !== undefined, endpoint: config.SUPEROPS_API_URL ?? null },
+    {
+      provider: 'freshservice',
+      configured: config.FRESHSERVICE_URL !== undefined && config.FRESHSERVICE_API_KEY !== undefined,
+      endpoint: config.FRESHSERVICE_URL ?? null,
+    },
+    {
+      provider: 'datto',
+      configured:
+        config.DATTO_API_URL !== undefined &&
+        config.DATTO_API_KEY !== undefined &&
+        config.DATTO_API_SECRET !== undefined,
+      endpoint: config.DATTO_API_URL ?? null,
+    },
+    {
+      provider: 'superops',
+      configured:
+        config.SUPEROPS_API_URL !== undefined &&
+        config.SUPEROPS_API_TOKEN !== undefined &&
+        config.SUPEROPS_SUBDOMAIN !== undefined,
+      endpoint: config.SUPEROPS_API_URL ?? null,
+    },
   ];
 }
 
 /** Builds an adapter for every vendor whose URL and credentials are configured. */
-export function providersFromConfig(config: CodexConfig, http: VendorHttpDeps): Partial<Record<SyncJobName, SyncProvider>> {
+export function providersFromConfig(
+  config: CodexConfig,
+  http: VendorHttpDeps,
+): Partial<Record<SyncJobName, SyncProvider>> {
   const retry = { ...DEFAULT_RETRY, timeoutMs: config.VENDOR_TIMEOUT };
   const providers: SyncProvider[] = [];
   if (config.FRESHSERVICE_URL !== undefined && config.FRESHSERVICE_API_KEY !== undefined) {
@@ -33,7 +56,11 @@ export function providersFromConfig(config: CodexConfig, http: VendorHttpDeps): 
       }),
     );
   }
-  if (config.DATTO_API_URL !== undefined && config.DATTO_API_KEY !== undefined && config.DATTO_API_SECRET !== undefined) {
+  if (
+    config.DATTO_API_URL !== undefined &&
+    config.DATTO_API_KEY !== undefined &&
+    config.DATTO_API_SECRET !== undefined
+  ) {
     providers.push(
       createDattoProvider({
         apiUrl: config.DATTO_API_URL,
@@ -48,7 +75,11 @@ export function providersFromConfig(config: CodexConfig, http: VendorHttpDeps): 
       }),
     );
   }
-  if (config.SUPEROPS_API_URL !== undefined && config.SUPEROPS_API_TOKEN !== undefined && config.SUPEROPS_SUBDOMAIN !== undefined) {
+  if (
+    config.SUPEROPS_API_URL !== undefined &&
+    config.SUPEROPS_API_TOKEN !== undefined &&
+    config.SUPEROPS_SUBDOMAIN !== undefined
+  ) {
     providers.push(
       createSuperOpsProvider({
         apiUrl: config.SUPEROPS_API_URL,

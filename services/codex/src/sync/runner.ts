@@ -35,7 +35,10 @@ export interface SyncRunnerOptions {
    * the configuration's); when given it replaces `providers` and `schedule`, so a saved
    * integration applies without a restart.
    */
-  resolve?: () => Promise<{ providers: Partial<Record<SyncJobName, SyncProvider>>; schedule: Partial<Record<SyncJobName, number>> }>;
+  resolve?: () => Promise<{
+    providers: Partial<Record<SyncJobName, SyncProvider>>;
+    schedule: Partial<Record<SyncJobName, number>>;
+  }>;
 }
 
 export interface SyncRunner {
@@ -63,13 +66,15 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
   const controller = new AbortController();
   const jobs = SYNC_JOBS.filter((job) => options.providers[job] !== undefined);
   let timer: NodeJS.Timeout | undefined;
-  const current = async () => (options.resolve === undefined ? { providers: options.providers, schedule: options.schedule } : options.resolve());
+  const current = async () =>
+    options.resolve === undefined ? { providers: options.providers, schedule: options.schedule } : options.resolve();
 
   async function execute(run: SyncRun, provider: SyncProvider): Promise<void> {
     const job = run.job as SyncJobName;
     try {
       const watermark = await lastRun(options.db, job, 'succeeded');
-      const since = watermark === undefined ? null : new Date(watermark.startedAt.getTime() - (options.overlapMs ?? 3_600_000));
+      const since =
+        watermark === undefined ? null : new Date(watermark.startedAt.getTime() - (options.overlapMs ?? 3_600_000));
       const outcome = await runSyncJob(
         { db: options.db, now: options.now, secretKey: options.secretKey },
         provider,
@@ -78,16 +83,49 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
         (progress) => recordProgress(options.db, run.id, progress, options.now()),
       );
       await finishRun(options.db, run.id, outcome, options.now());
-      const log = outcome.status === 'succeeded' ? options.logger.info.bind(options.logger) : options.logger.warn.bind(options.logger);
-      log({ job, run: run.id, status: outcome.status, created: outcome.created, updated: outcome.updated, archived: outcome.archived, skipped: outcome.skipped.length, errors: outcome.errors }, 'sync run finished');
+      const log =
+        outcome.status === 'succeeded'
+          ? options.logger.info.bind(options.logger)
+          : options.logger.warn.bind(options.logger);
+      log(
+        {
+          job,
+          run: run.id,
+          status: outcome.status,
+          created: outcome.created,
+          updated: outcome.updated,
+          archived: outcome.archived,
+          skipped: outcome.skipped.length,
+          errors: outcome.errors,
+        },
+        'sync run finished',
+      );
     } catch (error) {
       // A database failure while recording: the run row stays "running" until it goes stale.
       options.logger.error({ err: error, job, run: run.id }, 'sync run could not be recorded');
-      await finishRun(options.db, run.id, { status: 'failed', fetched: 0, created: 0, updated: 0, archived: 0, errors: [error instanceof Error ? error.message : String(error)], warnings: [], skipped: [] }, options.now()).catch(() => undefined);
+      await finishRun(
+        options.db,
+        run.id,
+        {
+          status: 'failed',
+          fetched: 0,
+          created: 0,
+          updated: 0,
+          archived: 0,
+          errors: [error instanceof Error ? error.message : String(error)],
+          warnings: [],
+          skipped: [],
+        },
+        options.now(),
+      ).catch(() => undefined);
     }
   }
 
-  async function start(job: SyncJobName, trigger: 'schedule' | 'manual', requestedBy: string | null): Promise<SyncRun | undefined> {
+  async function start(
+    job: SyncJobName,
+    trigger: 'schedule' | 'manual',
+    requestedBy: string | null,
+  ): Promise<SyncRun | undefined> {
     const provider = (await current()).providers[job];
     if (provider === undefined) throw new Error(`no adapter is configured for ${job}`);
     await failStaleRuns(options.db, new Date(options.now().getTime() - options.staleAfterMs), options.now());

@@ -8,7 +8,15 @@
  * every sync (the original overwrote Codex edits at 02:00 every night).
  */
 import { and, eq, inArray, isNotNull, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { companies, companyLinks, contactCompanies, contactLinks, contacts, psaAgents, type SkippedRecord } from '../db/schema.js';
+import {
+  companies,
+  companyLinks,
+  contactCompanies,
+  contactLinks,
+  contacts,
+  psaAgents,
+  type SkippedRecord,
+} from '../db/schema.js';
 import type { CodexDb } from '../db/types.js';
 import { checkAccountNumber } from '../domain/account-number.js';
 import type { ExtAgent, ExtCompany, ExtContact, ExtSiteLink } from './provider.js';
@@ -31,7 +39,9 @@ export function emptyBatch(): BatchResult {
 /** The database's reason for refusing a write, without the query or its parameters. */
 function refusal(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? `the database refused it (${cause.message.slice(0, 200)})` : 'the database refused it';
+  return cause instanceof Error
+    ? `the database refused it (${cause.message.slice(0, 200)})`
+    : 'the database refused it';
 }
 
 /**
@@ -47,7 +57,12 @@ export async function storeEach<T>(
   write: (tx: CodexDb, item: T) => Promise<void>,
 ): Promise<void> {
   for (const item of items) {
-    const before = { created: result.created, updated: result.updated, seen: result.seen.length, warnings: result.warnings.length };
+    const before = {
+      created: result.created,
+      updated: result.updated,
+      seen: result.seen.length,
+      warnings: result.warnings.length,
+    };
     try {
       await db.transaction(async (tx) => write(tx, item));
     } catch (error) {
@@ -61,7 +76,11 @@ export async function storeEach<T>(
 }
 
 /** `column IS DISTINCT FROM value` with the value cast, so NULLs compare as values. */
-export function differs(column: SQL | { name: string }, value: unknown, type: 'text' | 'boolean' | 'integer' | 'date' | 'timestamptz' | 'text[]' | 'inet' | 'bigint' | 'jsonb'): SQL {
+export function differs(
+  column: SQL | { name: string },
+  value: unknown,
+  type: 'text' | 'boolean' | 'integer' | 'date' | 'timestamptz' | 'text[]' | 'inet' | 'bigint' | 'jsonb',
+): SQL {
   const cast = sql.raw(type);
   const rendered = type === 'jsonb' ? sql`${JSON.stringify(value)}::jsonb` : sql`${value}::${cast}`;
   return sql`${column} IS DISTINCT FROM ${rendered}`;
@@ -69,25 +88,54 @@ export function differs(column: SQL | { name: string }, value: unknown, type: 't
 
 /** The link of a vendor record, if any. */
 async function linkedCompany(db: CodexDb, provider: string, externalId: string): Promise<number | undefined> {
-  const [link] = await db.select({ companyId: companyLinks.companyId }).from(companyLinks).where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, externalId)));
+  const [link] = await db
+    .select({ companyId: companyLinks.companyId })
+    .from(companyLinks)
+    .where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, externalId)));
   return link?.companyId;
 }
 
 /** Upserts companies of one vendor page. */
-export async function storeCompanies(db: CodexDb, provider: string, items: readonly ExtCompany[], now: Date): Promise<BatchResult> {
+export async function storeCompanies(
+  db: CodexDb,
+  provider: string,
+  items: readonly ExtCompany[],
+  now: Date,
+): Promise<BatchResult> {
   const result = emptyBatch();
   const valid: (ExtCompany & { accountNumber: string })[] = [];
   for (const item of items) {
-    const check = item.accountNumber === null ? ({ ok: false, reason: 'it has no account number' } as const) : checkAccountNumber(item.accountNumber);
+    const check =
+      item.accountNumber === null
+        ? ({ ok: false, reason: 'it has no account number' } as const)
+        : checkAccountNumber(item.accountNumber);
     if (check.ok) valid.push({ ...item, accountNumber: check.value });
-    else result.skipped.push({ collection: 'companies', externalId: item.externalId, name: item.name, reason: check.reason });
+    else
+      result.skipped.push({
+        collection: 'companies',
+        externalId: item.externalId,
+        name: item.name,
+        reason: check.reason,
+      });
   }
-  await storeEach(db, valid, result, (item) => ({ collection: 'companies', externalId: item.externalId, name: item.name }), (tx, item) => storeCompany(tx, provider, item, now, result));
+  await storeEach(
+    db,
+    valid,
+    result,
+    (item) => ({ collection: 'companies', externalId: item.externalId, name: item.name }),
+    (tx, item) => storeCompany(tx, provider, item, now, result),
+  );
   return result;
 }
 
 /** Upserts one company whose account number passed the check. */
-async function storeCompany(db: CodexDb, provider: string, item: ExtCompany & { accountNumber: string }, now: Date, result: BatchResult): Promise<void> {
+async function storeCompany(
+  db: CodexDb,
+  provider: string,
+  item: ExtCompany & { accountNumber: string },
+  now: Date,
+  result: BatchResult,
+): Promise<void> {
   const fill = {
     description: item.description ?? null,
     mainLocation: item.mainLocation ?? null,
@@ -103,22 +151,39 @@ async function storeCompany(db: CodexDb, provider: string, item: ExtCompany & { 
   };
   let companyId = await linkedCompany(db, provider, item.externalId);
   if (companyId === undefined) {
-    const [existing] = await db.select({ id: companies.id }).from(companies).where(eq(companies.accountNumber, item.accountNumber));
+    const [existing] = await db
+      .select({ id: companies.id })
+      .from(companies)
+      .where(eq(companies.accountNumber, item.accountNumber));
     if (existing === undefined) {
       const [inserted] = await db
         .insert(companies)
-        .values({ accountNumber: item.accountNumber, name: item.name, domains: item.domains ?? [], ...fill, createdAt: now, updatedAt: now })
+        .values({
+          accountNumber: item.accountNumber,
+          name: item.name,
+          domains: item.domains ?? [],
+          ...fill,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: companies.id });
       if (inserted === undefined) return;
-      await db.insert(companyLinks).values({ companyId: inserted.id, provider, externalId: item.externalId, name: item.name, lastSeenAt: now });
+      await db
+        .insert(companyLinks)
+        .values({ companyId: inserted.id, provider, externalId: item.externalId, name: item.name, lastSeenAt: now });
       result.created += 1;
       result.seen.push(item.externalId);
       return;
     }
     companyId = existing.id;
-    await db.insert(companyLinks).values({ companyId, provider, externalId: item.externalId, name: item.name, lastSeenAt: now });
+    await db
+      .insert(companyLinks)
+      .values({ companyId, provider, externalId: item.externalId, name: item.name, lastSeenAt: now });
   } else {
-    await db.update(companyLinks).set({ name: item.name, lastSeenAt: now }).where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, item.externalId)));
+    await db
+      .update(companyLinks)
+      .set({ name: item.name, lastSeenAt: now })
+      .where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, item.externalId)));
   }
   result.seen.push(item.externalId);
   const fillSets: Record<string, SQL> = {};
@@ -134,33 +199,64 @@ async function storeCompany(db: CodexDb, provider: string, item: ExtCompany & { 
     .set({
       name: item.name,
       ...fillSets,
-      ...(domains.length > 0 ? { domains: sql`CASE WHEN cardinality(${companies.domains}) = 0 THEN ${sql.param(domains)}::text[] ELSE ${companies.domains} END` } : {}),
+      ...(domains.length > 0
+        ? {
+            domains: sql`CASE WHEN cardinality(${companies.domains}) = 0 THEN ${sql.param(domains)}::text[] ELSE ${companies.domains} END`,
+          }
+        : {}),
       archivedAt: null,
       updatedAt: now,
     })
     .where(
       and(
         eq(companies.id, companyId),
-        or(ne(companies.name, item.name), isNotNull(companies.archivedAt), domains.length > 0 ? sql`cardinality(${companies.domains}) = 0` : undefined, ...fillChanges),
+        or(
+          ne(companies.name, item.name),
+          isNotNull(companies.archivedAt),
+          domains.length > 0 ? sql`cardinality(${companies.domains}) = 0` : undefined,
+          ...fillChanges,
+        ),
       ),
     )
     .returning({ id: companies.id });
   if (updated.length > 0) result.updated += 1;
-  const [current] = await db.select({ accountNumber: companies.accountNumber }).from(companies).where(eq(companies.id, companyId));
+  const [current] = await db
+    .select({ accountNumber: companies.accountNumber })
+    .from(companies)
+    .where(eq(companies.id, companyId));
   if (current !== undefined && current.accountNumber !== item.accountNumber) {
-    result.warnings.push(`${provider} record "${item.name}" now says account number ${item.accountNumber}; Codex keeps ${current.accountNumber}`);
+    result.warnings.push(
+      `${provider} record "${item.name}" now says account number ${item.accountNumber}; Codex keeps ${current.accountNumber}`,
+    );
   }
 }
 
 /** Upserts contacts of one vendor page and their synced company links (manual links are kept). */
-export async function storeContacts(db: CodexDb, provider: string, items: readonly ExtContact[], now: Date): Promise<BatchResult> {
+export async function storeContacts(
+  db: CodexDb,
+  provider: string,
+  items: readonly ExtContact[],
+  now: Date,
+): Promise<BatchResult> {
   const result = emptyBatch();
-  await storeEach(db, items, result, (item) => ({ collection: 'contacts', externalId: item.externalId, name: item.name }), (tx, item) => storeContact(tx, provider, item, now, result));
+  await storeEach(
+    db,
+    items,
+    result,
+    (item) => ({ collection: 'contacts', externalId: item.externalId, name: item.name }),
+    (tx, item) => storeContact(tx, provider, item, now, result),
+  );
   return result;
 }
 
 /** Upserts one contact and its synced company links. */
-async function storeContact(db: CodexDb, provider: string, item: ExtContact, now: Date, result: BatchResult): Promise<void> {
+async function storeContact(
+  db: CodexDb,
+  provider: string,
+  item: ExtContact,
+  now: Date,
+  result: BatchResult,
+): Promise<void> {
   const values = {
     name: item.name,
     firstName: item.firstName ?? null,
@@ -172,7 +268,10 @@ async function storeContact(db: CodexDb, provider: string, item: ExtContact, now
     workPhone: item.workPhone ?? null,
     vip: item.vip ?? false,
   };
-  const [link] = await db.select({ contactId: contactLinks.contactId }).from(contactLinks).where(and(eq(contactLinks.provider, provider), eq(contactLinks.externalId, item.externalId)));
+  const [link] = await db
+    .select({ contactId: contactLinks.contactId })
+    .from(contactLinks)
+    .where(and(eq(contactLinks.provider, provider), eq(contactLinks.externalId, item.externalId)));
   let contactId = link?.contactId;
   let created = false;
   if (contactId === undefined) {
@@ -183,10 +282,18 @@ async function storeContact(db: CodexDb, provider: string, item: ExtContact, now
         : await db
             .select({ id: contacts.id })
             .from(contacts)
-            .where(and(eq(sql`lower(${contacts.email})`, item.email.toLowerCase()), sql`NOT EXISTS (SELECT 1 FROM ${contactLinks} WHERE ${contactLinks.contactId} = ${contacts.id} AND ${contactLinks.provider} = ${provider})`))
+            .where(
+              and(
+                eq(sql`lower(${contacts.email})`, item.email.toLowerCase()),
+                sql`NOT EXISTS (SELECT 1 FROM ${contactLinks} WHERE ${contactLinks.contactId} = ${contacts.id} AND ${contactLinks.provider} = ${provider})`,
+              ),
+            )
             .limit(1);
     if (byEmail === undefined) {
-      const [inserted] = await db.insert(contacts).values({ ...values, createdAt: now, updatedAt: now }).returning({ id: contacts.id });
+      const [inserted] = await db
+        .insert(contacts)
+        .values({ ...values, createdAt: now, updatedAt: now })
+        .returning({ id: contacts.id });
       if (inserted === undefined) return;
       contactId = inserted.id;
       created = true;
@@ -222,34 +329,59 @@ async function storeContact(db: CodexDb, provider: string, item: ExtContact, now
   const companyIds =
     item.companyExternalIds.length === 0
       ? []
-      : (await db.select({ id: companyLinks.companyId }).from(companyLinks).where(and(eq(companyLinks.provider, provider), inArray(companyLinks.externalId, item.companyExternalIds)))).map((row) => row.id);
+      : (
+          await db
+            .select({ id: companyLinks.companyId })
+            .from(companyLinks)
+            .where(and(eq(companyLinks.provider, provider), inArray(companyLinks.externalId, item.companyExternalIds)))
+        ).map((row) => row.id);
   await db
     .delete(contactCompanies)
-    .where(and(eq(contactCompanies.contactId, contactId), eq(contactCompanies.source, 'sync'), companyIds.length === 0 ? undefined : notInArray(contactCompanies.companyId, companyIds)));
+    .where(
+      and(
+        eq(contactCompanies.contactId, contactId),
+        eq(contactCompanies.source, 'sync'),
+        companyIds.length === 0 ? undefined : notInArray(contactCompanies.companyId, companyIds),
+      ),
+    );
   if (companyIds.length > 0) {
-    await db.insert(contactCompanies).values(companyIds.map((companyId) => ({ contactId, companyId, source: 'sync' as const }))).onConflictDoNothing();
+    await db
+      .insert(contactCompanies)
+      .values(companyIds.map((companyId) => ({ contactId, companyId, source: 'sync' as const })))
+      .onConflictDoNothing();
   }
 }
 
 /** Upserts PSA agents. */
-export async function storeAgents(db: CodexDb, provider: string, items: readonly ExtAgent[], now: Date): Promise<BatchResult> {
+export async function storeAgents(
+  db: CodexDb,
+  provider: string,
+  items: readonly ExtAgent[],
+  now: Date,
+): Promise<BatchResult> {
   const result = emptyBatch();
-  await storeEach(db, items, result, (item) => ({ collection: 'agents', externalId: item.externalId, name: item.name }), async (db, item) => {
-    const values = { name: item.name, email: item.email, jobTitle: item.jobTitle ?? null, active: item.active };
-    const rows = await db
-      .insert(psaAgents)
-      .values({ provider, externalId: item.externalId, ...values, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [psaAgents.provider, psaAgents.externalId],
-        set: { ...values, archivedAt: null, updatedAt: now },
-        setWhere: sql`${isNotNull(psaAgents.archivedAt)} OR ${differs(psaAgents.name, values.name, 'text')} OR ${differs(psaAgents.email, values.email, 'text')}
+  await storeEach(
+    db,
+    items,
+    result,
+    (item) => ({ collection: 'agents', externalId: item.externalId, name: item.name }),
+    async (db, item) => {
+      const values = { name: item.name, email: item.email, jobTitle: item.jobTitle ?? null, active: item.active };
+      const rows = await db
+        .insert(psaAgents)
+        .values({ provider, externalId: item.externalId, ...values, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [psaAgents.provider, psaAgents.externalId],
+          set: { ...values, archivedAt: null, updatedAt: now },
+          setWhere: sql`${isNotNull(psaAgents.archivedAt)} OR ${differs(psaAgents.name, values.name, 'text')} OR ${differs(psaAgents.email, values.email, 'text')}
           OR ${differs(psaAgents.jobTitle, values.jobTitle, 'text')} OR ${differs(psaAgents.active, values.active, 'boolean')}`,
-      })
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
-    result.seen.push(item.externalId);
-    if (rows[0]?.inserted === true) result.created += 1;
-    else if (rows[0] !== undefined) result.updated += 1;
-  });
+        })
+        .returning({ inserted: sql<boolean>`(xmax = 0)` });
+      result.seen.push(item.externalId);
+      if (rows[0]?.inserted === true) result.created += 1;
+      else if (rows[0] !== undefined) result.updated += 1;
+    },
+  );
   return result;
 }
 
@@ -257,22 +389,44 @@ export async function storeAgents(db: CodexDb, provider: string, items: readonly
  * Links RMM sites to the companies their account number names. A site without one, or naming no
  * company, loses its link, so its devices are archived rather than kept forever (the original kept them).
  */
-export async function storeSites(db: CodexDb, provider: string, items: readonly ExtSiteLink[], now: Date): Promise<BatchResult> {
+export async function storeSites(
+  db: CodexDb,
+  provider: string,
+  items: readonly ExtSiteLink[],
+  now: Date,
+): Promise<BatchResult> {
   const result = emptyBatch();
   for (const site of items) {
     const check = site.accountNumber === null ? undefined : checkAccountNumber(site.accountNumber);
-    if (check?.ok === false) result.skipped.push({ collection: 'sites', externalId: site.externalId, name: site.name, reason: `${check.reason}; its devices are not imported` });
+    if (check?.ok === false)
+      result.skipped.push({
+        collection: 'sites',
+        externalId: site.externalId,
+        name: site.name,
+        reason: `${check.reason}; its devices are not imported`,
+      });
     const accountNumber = check?.ok === true ? check.value : null;
-    const [company] = accountNumber === null ? [] : await db.select({ id: companies.id }).from(companies).where(eq(companies.accountNumber, accountNumber));
+    const [company] =
+      accountNumber === null
+        ? []
+        : await db.select({ id: companies.id }).from(companies).where(eq(companies.accountNumber, accountNumber));
     if (company === undefined) {
-      if (accountNumber !== null) result.warnings.push(`${provider} site "${site.name}" names account number ${site.accountNumber}, which no company has`);
-      await db.delete(companyLinks).where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, site.externalId)));
+      if (accountNumber !== null)
+        result.warnings.push(
+          `${provider} site "${site.name}" names account number ${site.accountNumber}, which no company has`,
+        );
+      await db
+        .delete(companyLinks)
+        .where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, site.externalId)));
       continue;
     }
     await db
       .insert(companyLinks)
       .values({ companyId: company.id, provider, externalId: site.externalId, name: site.name, lastSeenAt: now })
-      .onConflictDoUpdate({ target: [companyLinks.provider, companyLinks.externalId], set: { companyId: company.id, name: site.name, lastSeenAt: now } });
+      .onConflictDoUpdate({
+        target: [companyLinks.provider, companyLinks.externalId],
+        set: { companyId: company.id, name: site.name, lastSeenAt: now },
+      });
     result.seen.push(site.externalId);
   }
   return result;

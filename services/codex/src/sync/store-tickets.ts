@@ -6,7 +6,15 @@
  * and is archived, so it stops counting towards billing.
  */
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
-import { companyLinks, contactLinks, contacts, psaAgents, ticketConversations, tickets, timeEntries } from '../db/schema.js';
+import {
+  companyLinks,
+  contactLinks,
+  contacts,
+  psaAgents,
+  ticketConversations,
+  tickets,
+  timeEntries,
+} from '../db/schema.js';
 import type { CodexDb } from '../db/types.js';
 import { DISCARDED_STATUSES } from '../domain/ticket-status.js';
 import type { ExtTicket } from './provider.js';
@@ -14,13 +22,21 @@ import { differs, emptyBatch, storeEach, type BatchResult } from './store-direct
 
 async function companyIdOf(db: CodexDb, provider: string, externalId: string | null): Promise<number | null> {
   if (externalId === null) return null;
-  const [link] = await db.select({ id: companyLinks.companyId }).from(companyLinks).where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, externalId)));
+  const [link] = await db
+    .select({ id: companyLinks.companyId })
+    .from(companyLinks)
+    .where(and(eq(companyLinks.provider, provider), eq(companyLinks.externalId, externalId)));
   return link?.id ?? null;
 }
 
 /** The requester's name and e-mail from the contact the PSA id links to, when the ticket lacks them. */
-async function requesterOf(db: CodexDb, provider: string, ticket: ExtTicket): Promise<{ name: string | null; email: string | null }> {
-  if ((ticket.requesterName ?? null) !== null || ticket.requesterExternalId == null) return { name: ticket.requesterName ?? null, email: ticket.requesterEmail ?? null };
+async function requesterOf(
+  db: CodexDb,
+  provider: string,
+  ticket: ExtTicket,
+): Promise<{ name: string | null; email: string | null }> {
+  if ((ticket.requesterName ?? null) !== null || ticket.requesterExternalId == null)
+    return { name: ticket.requesterName ?? null, email: ticket.requesterEmail ?? null };
   const [row] = await db
     .select({ name: contacts.name, email: contacts.email })
     .from(contactLinks)
@@ -30,64 +46,91 @@ async function requesterOf(db: CodexDb, provider: string, ticket: ExtTicket): Pr
 }
 
 /** Upserts one page of tickets. */
-export async function storeTickets(db: CodexDb, provider: string, items: readonly ExtTicket[], now: Date): Promise<BatchResult> {
+export async function storeTickets(
+  db: CodexDb,
+  provider: string,
+  items: readonly ExtTicket[],
+  now: Date,
+): Promise<BatchResult> {
   const result = emptyBatch();
   const agentNames = new Map<string, string>();
   // Each ticket in its own savepoint: one the database refuses is skipped and named, the page goes on.
-  await storeEach(db, items, result, (item) => ({ collection: 'tickets', externalId: item.externalId, name: `#${item.ticketNumber} ${item.subject}`.trim() }), async (db, item) => {
-    const requester = await requesterOf(db, provider, item);
-    const values = {
-      companyId: await companyIdOf(db, provider, item.companyExternalId),
-      ticketNumber: item.ticketNumber,
-      subject: item.subject,
-      descriptionText: item.descriptionText ?? null,
-      status: item.status,
-      statusId: item.statusId ?? null,
-      priority: item.priority,
-      priorityId: item.priorityId ?? null,
-      ticketType: item.ticketType ?? null,
-      requesterName: requester.name,
-      requesterEmail: requester.email,
-      requesterExternalId: item.requesterExternalId ?? null,
-      responderExternalId: item.responderExternalId ?? null,
-      groupExternalId: item.groupExternalId ?? null,
-      workspaceId: item.workspaceId ?? null,
-      workspaceName: item.workspaceName ?? null,
-      discardedAs: item.discardedAs ?? null,
-      createdAt: item.createdAt,
-      updatedAt: item.updatedAt,
-      closedAt: item.closedAt ?? null,
-      dueBy: item.dueBy ?? null,
-      frDueBy: item.frDueBy ?? null,
-      firstRespondedAt: item.firstRespondedAt ?? null,
-      archivedAt: (item.discardedAs ?? null) !== null || DISCARDED_STATUSES.includes(item.status) ? now : null,
-    };
-    const rows = await db
-      .insert(tickets)
-      .values({ provider, externalId: item.externalId, ...values, syncedAt: now })
-      .onConflictDoUpdate({
-        target: [tickets.provider, tickets.externalId],
-        set: { ...values, archivedAt: sql`CASE WHEN ${values.archivedAt === null} THEN NULL ELSE coalesce(${tickets.archivedAt}, ${now}) END`, syncedAt: now },
-        setWhere: sql`${differs(tickets.updatedAt, item.updatedAt.toISOString(), 'timestamptz')} OR ${differs(tickets.status, item.status, 'text')}
+  await storeEach(
+    db,
+    items,
+    result,
+    (item) => ({
+      collection: 'tickets',
+      externalId: item.externalId,
+      name: `#${item.ticketNumber} ${item.subject}`.trim(),
+    }),
+    async (db, item) => {
+      const requester = await requesterOf(db, provider, item);
+      const values = {
+        companyId: await companyIdOf(db, provider, item.companyExternalId),
+        ticketNumber: item.ticketNumber,
+        subject: item.subject,
+        descriptionText: item.descriptionText ?? null,
+        status: item.status,
+        statusId: item.statusId ?? null,
+        priority: item.priority,
+        priorityId: item.priorityId ?? null,
+        ticketType: item.ticketType ?? null,
+        requesterName: requester.name,
+        requesterEmail: requester.email,
+        requesterExternalId: item.requesterExternalId ?? null,
+        responderExternalId: item.responderExternalId ?? null,
+        groupExternalId: item.groupExternalId ?? null,
+        workspaceId: item.workspaceId ?? null,
+        workspaceName: item.workspaceName ?? null,
+        discardedAs: item.discardedAs ?? null,
+        createdAt: item.createdAt,
+        updatedAt: item.updatedAt,
+        closedAt: item.closedAt ?? null,
+        dueBy: item.dueBy ?? null,
+        frDueBy: item.frDueBy ?? null,
+        firstRespondedAt: item.firstRespondedAt ?? null,
+        archivedAt: (item.discardedAs ?? null) !== null || DISCARDED_STATUSES.includes(item.status) ? now : null,
+      };
+      const rows = await db
+        .insert(tickets)
+        .values({ provider, externalId: item.externalId, ...values, syncedAt: now })
+        .onConflictDoUpdate({
+          target: [tickets.provider, tickets.externalId],
+          set: {
+            ...values,
+            archivedAt: sql`CASE WHEN ${values.archivedAt === null} THEN NULL ELSE coalesce(${tickets.archivedAt}, ${now}) END`,
+            syncedAt: now,
+          },
+          setWhere: sql`${differs(tickets.updatedAt, item.updatedAt.toISOString(), 'timestamptz')} OR ${differs(tickets.status, item.status, 'text')}
           OR ${differs(tickets.companyId, values.companyId, 'bigint')} OR ${differs(tickets.subject, item.subject, 'text')}
           OR ${differs(tickets.discardedAs, values.discardedAs, 'text')} OR ${differs(tickets.workspaceId, values.workspaceId, 'text')}
           OR (${tickets.archivedAt} IS NULL) <> ${values.archivedAt === null}`,
-      })
-      .returning({ id: tickets.id, inserted: sql<boolean>`(xmax = 0)` });
-    result.seen.push(item.externalId);
-    if (rows[0]?.inserted === true) result.created += 1;
-    else if (rows[0] !== undefined) result.updated += 1;
-    const ticketId = rows[0]?.id ?? (await db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.provider, provider), eq(tickets.externalId, item.externalId))))[0]?.id;
-    if (ticketId === undefined) return;
-    for (const conversation of item.conversations ?? []) {
-      const { externalId, ...fields } = conversation;
-      await db
-        .insert(ticketConversations)
-        .values({ ticketId, externalId, ...fields })
-        .onConflictDoUpdate({ target: [ticketConversations.ticketId, ticketConversations.externalId], set: fields });
-    }
-    if (item.timeEntries !== undefined) await storeTimeEntries(db, provider, ticketId, item.timeEntries, agentNames, now);
-  });
+        })
+        .returning({ id: tickets.id, inserted: sql<boolean>`(xmax = 0)` });
+      result.seen.push(item.externalId);
+      if (rows[0]?.inserted === true) result.created += 1;
+      else if (rows[0] !== undefined) result.updated += 1;
+      const ticketId =
+        rows[0]?.id ??
+        (
+          await db
+            .select({ id: tickets.id })
+            .from(tickets)
+            .where(and(eq(tickets.provider, provider), eq(tickets.externalId, item.externalId)))
+        )[0]?.id;
+      if (ticketId === undefined) return;
+      for (const conversation of item.conversations ?? []) {
+        const { externalId, ...fields } = conversation;
+        await db
+          .insert(ticketConversations)
+          .values({ ticketId, externalId, ...fields })
+          .onConflictDoUpdate({ target: [ticketConversations.ticketId, ticketConversations.externalId], set: fields });
+      }
+      if (item.timeEntries !== undefined)
+        await storeTimeEntries(db, provider, ticketId, item.timeEntries, agentNames, now);
+    },
+  );
   return result;
 }
 
@@ -99,9 +142,16 @@ async function storeTimeEntries(
   agentNames: Map<string, string>,
   now: Date,
 ): Promise<void> {
-  const wanted = [...new Set(entries.map((entry) => entry.agentExternalId).filter((id): id is string => id !== null && !agentNames.has(id)))];
+  const wanted = [
+    ...new Set(
+      entries.map((entry) => entry.agentExternalId).filter((id): id is string => id !== null && !agentNames.has(id)),
+    ),
+  ];
   if (wanted.length > 0) {
-    const rows = await db.select({ externalId: psaAgents.externalId, name: psaAgents.name }).from(psaAgents).where(and(eq(psaAgents.provider, provider), inArray(psaAgents.externalId, wanted)));
+    const rows = await db
+      .select({ externalId: psaAgents.externalId, name: psaAgents.name })
+      .from(psaAgents)
+      .where(and(eq(psaAgents.provider, provider), inArray(psaAgents.externalId, wanted)));
     for (const row of rows) agentNames.set(row.externalId, row.name);
   }
   for (const entry of entries) {
@@ -117,7 +167,10 @@ async function storeTimeEntries(
     await db
       .insert(timeEntries)
       .values({ provider, externalId: entry.externalId, ...values, updatedAt: now })
-      .onConflictDoUpdate({ target: [timeEntries.provider, timeEntries.externalId], set: { ...values, archivedAt: null, updatedAt: now } });
+      .onConflictDoUpdate({
+        target: [timeEntries.provider, timeEntries.externalId],
+        set: { ...values, archivedAt: null, updatedAt: now },
+      });
   }
   await db
     .update(timeEntries)
@@ -126,7 +179,12 @@ async function storeTimeEntries(
       and(
         eq(timeEntries.ticketId, ticketId),
         isNull(timeEntries.archivedAt),
-        entries.length === 0 ? undefined : notInArray(timeEntries.externalId, entries.map((entry) => entry.externalId)),
+        entries.length === 0
+          ? undefined
+          : notInArray(
+              timeEntries.externalId,
+              entries.map((entry) => entry.externalId),
+            ),
       ),
     );
 }

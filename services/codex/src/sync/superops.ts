@@ -60,7 +60,8 @@ const ticketSchema = z.object({
 });
 
 const QUERIES = {
-  clients: 'query getClientList($input: ListInfoInput!) { getClientList(input: $input) { clients { accountId name emailDomains customFields } listInfo { page hasMore } } }',
+  clients:
+    'query getClientList($input: ListInfoInput!) { getClientList(input: $input) { clients { accountId name emailDomains customFields } listInfo { page hasMore } } }',
   assets:
     'query getAssetList($input: ListInfoInput!) { getAssetList(input: $input) { assets { assetId name hostName assetClass { name } platform status lastCommunicatedTime privateIp publicIp client } listInfo { page hasMore } } }',
   tickets:
@@ -75,8 +76,14 @@ function ip(value: string | null | undefined): string | null {
 /** A SuperOps client as a company; the account number is a custom field. */
 export function mapClient(raw: z.infer<typeof clientSchema>, field: string): ExtCompany {
   const value = raw.customFields?.[field];
-  const accountNumber = typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : null;
-  return { externalId: raw.accountId, accountNumber, name: raw.name.trim(), domains: (raw.emailDomains ?? []).map((domain) => domain.toLowerCase()) };
+  const accountNumber =
+    typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : null;
+  return {
+    externalId: raw.accountId,
+    accountNumber,
+    name: raw.name.trim(),
+    domains: (raw.emailDomains ?? []).map((domain) => domain.toLowerCase()),
+  };
 }
 
 /** Builds the adapter. */
@@ -99,19 +106,33 @@ export function createSuperOpsProvider(options: SuperOpsOptions): SyncProvider {
         options.apiUrl,
         () => ({
           method: 'POST',
-          headers: { authorization: `Bearer ${options.apiToken}`, customersubdomain: options.subdomain, 'content-type': 'application/json' },
-          body: JSON.stringify({ query: QUERIES[name], variables: { input: { page, pageSize, ...(condition === undefined ? {} : { condition }) } } }),
+          headers: {
+            authorization: `Bearer ${options.apiToken}`,
+            customersubdomain: options.subdomain,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            query: QUERIES[name],
+            variables: { input: { page, pageSize, ...(condition === undefined ? {} : { condition }) } },
+          }),
         }),
         signal,
       );
-      const answer = body as { data?: Record<string, Record<string, unknown> | null>; errors?: { message?: string }[] } | null;
-      if (answer?.errors !== undefined && answer.errors.length > 0) throw new VendorError(`SuperOps ${field}: ${answer.errors[0]?.message ?? 'GraphQL error'}`);
+      const answer = body as {
+        data?: Record<string, Record<string, unknown> | null>;
+        errors?: { message?: string }[];
+      } | null;
+      if (answer?.errors !== undefined && answer.errors.length > 0)
+        throw new VendorError(`SuperOps ${field}: ${answer.errors[0]?.message ?? 'GraphQL error'}`);
       const result = answer?.data?.[field];
       const list = result?.[key];
       if (!Array.isArray(list)) throw new VendorError(`SuperOps ${field}: the answer has no "${key}" list`);
       yield list.map((item, index) => {
         const parsed = schema.safeParse(item);
-        if (!parsed.success) throw new VendorError(`SuperOps ${field}: item ${index + 1} is not as documented (${parsed.error.issues[0]?.path.join('.') ?? '?'})`);
+        if (!parsed.success)
+          throw new VendorError(
+            `SuperOps ${field}: item ${index + 1} is not as documented (${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
+          );
         return parsed.data;
       });
       if (listInfo.safeParse(result?.listInfo).data?.hasMore !== true) return;
@@ -149,7 +170,10 @@ export function createSuperOpsProvider(options: SuperOpsOptions): SyncProvider {
 
   async function* ticketEvents(context: FetchContext): AsyncGenerator<SyncEvent> {
     // Incremental: only tickets updated since the last successful run (ListInfo's filter condition).
-    const condition = context.since === null ? undefined : { attribute: 'updatedTime', operator: 'gt', value: context.since.toISOString() };
+    const condition =
+      context.since === null
+        ? undefined
+        : { attribute: 'updatedTime', operator: 'gt', value: context.since.toISOString() };
     for await (const page of pages('tickets', 'getTicketList', 'tickets', ticketSchema, context.signal, condition)) {
       const items: ExtTicket[] = page.map((raw) => {
         const status = statusSlug(raw.status ?? 'unknown');

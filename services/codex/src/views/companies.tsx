@@ -17,24 +17,52 @@ export interface CompanyListView {
 
 /** `/companies`. */
 export function CompaniesPage({ ctx, flash, result, q, sort, dir, archived }: CompanyListView): JSX.Element {
-  const link = (query: Record<string, string | number | undefined>) => ctx.urlFor('/companies', { q: q || undefined, sort, dir, archived: archived === 'active' ? undefined : archived, ...query });
-  const sortHref = (column: string, direction: 'asc' | 'desc') => link({ sort: column, dir: direction, page: undefined });
-  const header = (label: string, column: string) => <SortLink label={label} column={column} sort={sort} dir={dir} href={sortHref} />;
+  const link = (query: Record<string, string | number | undefined>) =>
+    ctx.urlFor('/companies', {
+      q: q || undefined,
+      sort,
+      dir,
+      archived: archived === 'active' ? undefined : archived,
+      ...query,
+    });
+  const sortHref = (column: string, direction: 'asc' | 'desc') =>
+    link({ sort: column, dir: direction, page: undefined });
+  const header = (label: string, column: string) => (
+    <SortLink label={label} column={column} sort={sort} dir={dir} href={sortHref} />
+  );
   return (
     <CodexPage title="Companies" ctx={ctx} flash={flash}>
-      <PageHeader title="Companies" description="Clients and their plans. Names come from the PSA; plans, terms and compliance are kept here." />
+      <PageHeader
+        title="Companies"
+        description="Clients and their plans. Names come from the PSA; plans, terms and compliance are kept here."
+      />
       <Card>
         <form method="get" action={ctx.urlFor('/companies')} class="search-form u-mb-2" role="search">
           <div class="search-form__controls">
-            <input class="search-form__input" type="search" name="q" value={q} aria-label="Search companies" placeholder="Name or account number" />
+            <input
+              class="search-form__input"
+              type="search"
+              name="q"
+              value={q}
+              aria-label="Search companies"
+              placeholder="Name or account number"
+            />
             <select class="form-inline__select" name="archived" aria-label="Which companies">
-              <option value="active" selected={archived === 'active'}>Active</option>
-              <option value="archived" selected={archived === 'archived'}>Archived</option>
-              <option value="all" selected={archived === 'all'}>All</option>
+              <option value="active" selected={archived === 'active'}>
+                Active
+              </option>
+              <option value="archived" selected={archived === 'archived'}>
+                Archived
+              </option>
+              <option value="all" selected={archived === 'all'}>
+                All
+              </option>
             </select>
             <input type="hidden" name="sort" value={sort} />
             <input type="hidden" name="dir" value={dir} />
-            <Button type="submit" variant="secondary">Search</Button>
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
           </div>
         </form>
         <div class="results-header">
@@ -44,12 +72,22 @@ export function CompaniesPage({ ctx, flash, result, q, sort, dir, archived }: Co
           q === '' && archived === 'active' ? (
             <EmptyState
               title="No companies yet"
-              message={<>Companies arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load demo data with <code>npx hivematrix demo</code>.</>}
+              message={
+                <>
+                  Companies arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load
+                  demo data with <code>npx hivematrix demo</code>.
+                </>
+              }
               actionHref={ctx.urlFor('/admin/integrations')}
               actionLabel="Open integrations"
             />
           ) : (
-            <EmptyState title="No companies match" message="Try fewer letters, or look among archived companies too (All)." actionHref={ctx.urlFor('/companies')} actionLabel="Clear the search" />
+            <EmptyState
+              title="No companies match"
+              message="Try fewer letters, or look among archived companies too (All)."
+              actionHref={ctx.urlFor('/companies')}
+              actionLabel="Clear the search"
+            />
           )
         ) : (
           <Table
@@ -67,7 +105,12 @@ export function CompaniesPage({ ctx, flash, result, q, sort, dir, archived }: Co
               name: (
                 <>
                   <a href={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}`)}>{company.name}</a>
-                  {company.archivedAt !== null && <> <StatusBadge status="archived">archived</StatusBadge></>}
+                  {company.archivedAt !== null && (
+                    <>
+                      {' '}
+                      <StatusBadge status="archived">archived</StatusBadge>
+                    </>
+                  )}
                 </>
               ),
               account: <code>{company.accountNumber}</code>,
@@ -75,11 +118,22 @@ export function CompaniesPage({ ctx, flash, result, q, sort, dir, archived }: Co
               term: company.contractTerm ?? '—',
               support: company.supportLevel ?? '—',
               end: <DateTime value={company.contractEnd} />,
-              compliance: company.complianceLevel === 'standard' ? 'standard' : <StatusBadge status="warning">{company.complianceLevel.toUpperCase()}</StatusBadge>,
+              compliance:
+                company.complianceLevel === 'standard' ? (
+                  'standard'
+                ) : (
+                  <StatusBadge status="warning">{company.complianceLevel.toUpperCase()}</StatusBadge>
+                ),
             }))}
           />
         )}
-        <Pagination page={result.page} perPage={result.perPage} total={result.total} hrefFor={(page) => link({ page })} label="Company pages" />
+        <Pagination
+          page={result.page}
+          perPage={result.perPage}
+          total={result.total}
+          hrefFor={(page) => link({ page })}
+          label="Company pages"
+        />
       </Card>
     </CodexPage>
   );

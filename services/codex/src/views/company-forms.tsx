@@ -7,16 +7,38 @@ import type { CompanyDetailView } from './company-detail-view.js';
 /** The plan, term and start of a company (billing and admins). */
 export function PlanForm({ view }: { view: CompanyDetailView }): JSX.Element {
   const { ctx, company } = view;
-  const names = company.planName !== null && !view.planNames.includes(company.planName) ? [company.planName, ...view.planNames] : view.planNames;
+  const names =
+    company.planName !== null && !view.planNames.includes(company.planName)
+      ? [company.planName, ...view.planNames]
+      : view.planNames;
   return (
-    <form method="post" action={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}/plan`)} class="u-mt-3" aria-label="Change the plan">
+    <form
+      method="post"
+      action={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}/plan`)}
+      class="u-mt-3"
+      aria-label="Change the plan"
+    >
       <div class="form-row">
-        <SelectField name="plan_name" label="Plan" placeholder="No plan" value={company.planName ?? ''} options={names.map((name) => ({ value: name, label: name }))} />
-        <SelectField name="contract_term" label="Contract term" placeholder="No term (month to month pricing)" value={company.contractTerm ?? ''} options={TERMS.map((term) => ({ value: term, label: term }))} />
+        <SelectField
+          name="plan_name"
+          label="Plan"
+          placeholder="No plan"
+          value={company.planName ?? ''}
+          options={names.map((name) => ({ value: name, label: name }))}
+        />
+        <SelectField
+          name="contract_term"
+          label="Contract term"
+          placeholder="No term (month to month pricing)"
+          value={company.contractTerm ?? ''}
+          options={TERMS.map((term) => ({ value: term, label: term }))}
+        />
         <TextField name="contract_start" type="date" label="Contract start" value={company.contractStart ?? ''} />
       </div>
       <div class="action-footer">
-        <Button type="submit" id="save-plan">Save plan</Button>
+        <Button type="submit" id="save-plan">
+          Save plan
+        </Button>
       </div>
     </form>
   );
@@ -42,7 +64,9 @@ function FeatureForm({ view }: { view: CompanyDetailView }): JSX.Element {
           })}
         </div>
         <div class="action-footer">
-          <Button type="submit" variant="secondary">Save overrides</Button>
+          <Button type="submit" variant="secondary">
+            Save overrides
+          </Button>
         </div>
       </form>
     </Card>
@@ -60,7 +84,11 @@ function DetailsForm({ view }: { view: CompanyDetailView }): JSX.Element {
             label="Compliance level"
             value={company.complianceLevel}
             hint="CJIS and HIPAA companies have personal data filtered out of AI assistance."
-            options={[{ value: 'standard', label: 'Standard' }, { value: 'cjis', label: 'CJIS' }, { value: 'hipaa', label: 'HIPAA' }]}
+            options={[
+              { value: 'standard', label: 'Standard' },
+              { value: 'cjis', label: 'CJIS' },
+              { value: 'hipaa', label: 'HIPAA' },
+            ]}
           />
           <TextField name="phone" label="Main phone" value={company.phone ?? ''} maxLength={50} />
         </div>
@@ -68,21 +96,35 @@ function DetailsForm({ view }: { view: CompanyDetailView }): JSX.Element {
           <TextField name="email_system" label="E-mail system" value={company.emailSystem ?? ''} maxLength={100} />
           <TextField name="phone_system" label="Phone system" value={company.phoneSystem ?? ''} maxLength={100} />
         </div>
-        <TextField name="main_location" label="Main location (address)" value={company.mainLocation ?? ''} maxLength={500} />
+        <TextField
+          name="main_location"
+          label="Main location (address)"
+          value={company.mainLocation ?? ''}
+          maxLength={500}
+        />
         <TextArea name="domains" label="Domains" hint="One per line." value={company.domains.join('\n')} rows={3} />
         <TextArea name="description" label="Description" value={company.description ?? ''} rows={3} maxLength={5000} />
         <div class="action-footer">
-          <Button type="submit" variant="secondary">Save details</Button>
+          <Button type="submit" variant="secondary">
+            Save details
+          </Button>
         </div>
       </form>
-      <form method="post" action={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}/locations`)} class="u-mt-3" aria-label="Add a location">
+      <form
+        method="post"
+        action={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}/locations`)}
+        class="u-mt-3"
+        aria-label="Add a location"
+      >
         <div class="form-row">
           <TextField name="name" label="Location name" required maxLength={150} />
           <TextField name="address" label="Address" required maxLength={500} />
           <TextField name="phone" label="Phone" maxLength={50} />
         </div>
         <div class="action-footer">
-          <Button type="submit" variant="secondary">Add location</Button>
+          <Button type="submit" variant="secondary">
+            Add location
+          </Button>
         </div>
       </form>
     </Card>

@@ -15,42 +15,107 @@ export interface ContactFilters {
 }
 
 /** `/contacts`. */
-export function ContactsPage({ ctx, flash, result, filters }: { ctx: ViewContext; flash?: Flash | undefined; result: Page<ContactWithCompanies>; filters: ContactFilters }): JSX.Element {
+export function ContactsPage({
+  ctx,
+  flash,
+  result,
+  filters,
+}: {
+  ctx: ViewContext;
+  flash?: Flash | undefined;
+  result: Page<ContactWithCompanies>;
+  filters: ContactFilters;
+}): JSX.Element {
   const link = (query: Record<string, string | number | undefined>) =>
-    ctx.urlFor('/contacts', { q: filters.q || undefined, company: filters.company || undefined, active: filters.active === 'active' ? undefined : filters.active, sort: filters.sort, dir: filters.dir, ...query });
-  const header = (label: string, column: string) => <SortLink label={label} column={column} sort={filters.sort} dir={filters.dir} href={(sort, dir) => link({ sort, dir, page: undefined })} />;
+    ctx.urlFor('/contacts', {
+      q: filters.q || undefined,
+      company: filters.company || undefined,
+      active: filters.active === 'active' ? undefined : filters.active,
+      sort: filters.sort,
+      dir: filters.dir,
+      ...query,
+    });
+  const header = (label: string, column: string) => (
+    <SortLink
+      label={label}
+      column={column}
+      sort={filters.sort}
+      dir={filters.dir}
+      href={(sort, dir) => link({ sort, dir, page: undefined })}
+    />
+  );
   return (
     <CodexPage title="Contacts" ctx={ctx} flash={flash}>
       <PageHeader title="Contacts" description="People at client companies, from the PSA." />
       <Card>
         <form method="get" action={ctx.urlFor('/contacts')} class="search-form u-mb-2" role="search">
           <div class="search-form__controls">
-            <input class="search-form__input" type="search" name="q" value={filters.q} aria-label="Search contacts" placeholder="Name or e-mail" />
-            <input class="search-form__input" type="search" name="company" value={filters.company} aria-label="Company account number" placeholder="Account number" />
+            <input
+              class="search-form__input"
+              type="search"
+              name="q"
+              value={filters.q}
+              aria-label="Search contacts"
+              placeholder="Name or e-mail"
+            />
+            <input
+              class="search-form__input"
+              type="search"
+              name="company"
+              value={filters.company}
+              aria-label="Company account number"
+              placeholder="Account number"
+            />
             <select class="form-inline__select" name="active" aria-label="Active state">
-              <option value="active" selected={filters.active === 'active'}>Active</option>
-              <option value="inactive" selected={filters.active === 'inactive'}>Inactive</option>
-              <option value="all" selected={filters.active === 'all'}>All</option>
+              <option value="active" selected={filters.active === 'active'}>
+                Active
+              </option>
+              <option value="inactive" selected={filters.active === 'inactive'}>
+                Inactive
+              </option>
+              <option value="all" selected={filters.active === 'all'}>
+                All
+              </option>
             </select>
-            <Button type="submit" variant="secondary">Search</Button>
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
           </div>
         </form>
-        <div class="results-header"><p class="results-header__count">{formatCount(result.total, 'contact')}</p></div>
+        <div class="results-header">
+          <p class="results-header__count">{formatCount(result.total, 'contact')}</p>
+        </div>
         {result.items.length === 0 ? (
           filters.q === '' && filters.company === '' && filters.active === 'active' ? (
             <EmptyState
               title="No contacts yet"
-              message={<>Contacts arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load demo data with <code>npx hivematrix demo</code>.</>}
+              message={
+                <>
+                  Contacts arrive with the PSA sync: connect Freshservice in Integrations and run a first sync, or load
+                  demo data with <code>npx hivematrix demo</code>.
+                </>
+              }
               actionHref={ctx.urlFor('/admin/integrations')}
               actionLabel="Open integrations"
             />
           ) : (
-            <EmptyState title="No contacts match" message="Try fewer letters, another account number, or All instead of Active." actionHref={ctx.urlFor('/contacts')} actionLabel="Clear the filters" />
+            <EmptyState
+              title="No contacts match"
+              message="Try fewer letters, another account number, or All instead of Active."
+              actionHref={ctx.urlFor('/contacts')}
+              actionLabel="Clear the filters"
+            />
           )
         ) : (
           <Table
             label="Contacts"
-            columns={[{ key: 'name', label: header('Name', 'name') }, { key: 'email', label: header('E-mail', 'email') }, { key: 'phone', label: 'Phone' }, { key: 'companies', label: 'Companies', truncate: true }, { key: 'active', label: 'Active' }]}
+            columns={[
+              { key: 'name', label: header('Name', 'name') },
+              { key: 'email', label: header('E-mail', 'email') },
+              { key: 'phone', label: 'Phone' },
+              { key: 'companies', label: 'Companies', truncate: true },
+              { key: 'active', label: 'Active' },
+            ]}
             rows={result.items.map((contact) => ({
               name: <a href={ctx.urlFor(`/contacts/${contact.id}`)}>{contact.name}</a>,
               email: contact.email ?? '—',
@@ -60,7 +125,13 @@ export function ContactsPage({ ctx, flash, result, filters }: { ctx: ViewContext
             }))}
           />
         )}
-        <Pagination page={result.page} perPage={result.perPage} total={result.total} hrefFor={(page) => link({ page })} label="Contact pages" />
+        <Pagination
+          page={result.page}
+          perPage={result.perPage}
+          total={result.total}
+          hrefFor={(page) => link({ page })}
+          label="Contact pages"
+        />
       </Card>
     </CodexPage>
   );
@@ -94,8 +165,20 @@ export function ContactDetailPage({ ctx, flash, contact, assets, roles, canEdit 
         <Card title="Roles">
           {canEdit ? (
             <form method="post" action={ctx.urlFor(`/contacts/${contact.id}/roles`)}>
-              {roles.map((role) => <Checkbox name="roles" id={`role-${role}`} value={role} label={role.replaceAll('_', ' ')} checked={contact.roles.includes(role)} />)}
-              <div class="action-footer"><Button type="submit" variant="secondary">Save roles</Button></div>
+              {roles.map((role) => (
+                <Checkbox
+                  name="roles"
+                  id={`role-${role}`}
+                  value={role}
+                  label={role.replaceAll('_', ' ')}
+                  checked={contact.roles.includes(role)}
+                />
+              ))}
+              <div class="action-footer">
+                <Button type="submit" variant="secondary">
+                  Save roles
+                </Button>
+              </div>
             </form>
           ) : (
             <p>{contact.roles.length === 0 ? 'No roles.' : contact.roles.join(', ')}</p>
@@ -103,10 +186,32 @@ export function ContactDetailPage({ ctx, flash, contact, assets, roles, canEdit 
         </Card>
       </div>
       <Card title="Companies" class="u-mb-3">
-        <Table label="Companies" columns={[{ key: 'name', label: 'Company' }, { key: 'account', label: 'Account' }]} rows={contact.companies.map((company) => ({ name: <a href={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}`)}>{company.name}</a>, account: company.accountNumber }))} empty="Not linked to a company: the PSA links contacts to companies at the next sync." />
+        <Table
+          label="Companies"
+          columns={[
+            { key: 'name', label: 'Company' },
+            { key: 'account', label: 'Account' },
+          ]}
+          rows={contact.companies.map((company) => ({
+            name: <a href={ctx.urlFor(`/companies/${encodeURIComponent(company.accountNumber)}`)}>{company.name}</a>,
+            account: company.accountNumber,
+          }))}
+          empty="Not linked to a company: the PSA links contacts to companies at the next sync."
+        />
       </Card>
       <Card title="Assets">
-        <Table label="Assets" columns={[{ key: 'hostname', label: 'Hostname' }, { key: 'os', label: 'OS' }]} rows={assets.map((asset) => ({ hostname: <a href={ctx.urlFor(`/assets/${asset.id}`)}>{asset.hostname}</a>, os: asset.operatingSystem ?? '—' }))} empty="No assets linked: link this contact to a device in the RMM or the PSA, then sync." />
+        <Table
+          label="Assets"
+          columns={[
+            { key: 'hostname', label: 'Hostname' },
+            { key: 'os', label: 'OS' },
+          ]}
+          rows={assets.map((asset) => ({
+            hostname: <a href={ctx.urlFor(`/assets/${asset.id}`)}>{asset.hostname}</a>,
+            os: asset.operatingSystem ?? '—',
+          }))}
+          empty="No assets linked: link this contact to a device in the RMM or the PSA, then sync."
+        />
       </Card>
     </CodexPage>
   );

@@ -38,9 +38,13 @@ export function CodexNav({ ctx }: { ctx: ViewContext }): JSX.Element {
     <nav aria-label="Codex" class="btn-group u-mb-3 u-flex-wrap">
       {NAV.filter((entry) => entry.show(ctx.level)).map((entry) =>
         isCurrent(entry.path, ctx.path) ? (
-          <a class="btn btn--primary btn--small" href={ctx.urlFor(entry.path)} aria-current="page">{entry.label}</a>
+          <a class="btn btn--primary btn--small" href={ctx.urlFor(entry.path)} aria-current="page">
+            {entry.label}
+          </a>
         ) : (
-          <a class="btn btn--ghost btn--small" href={ctx.urlFor(entry.path)}>{entry.label}</a>
+          <a class="btn btn--ghost btn--small" href={ctx.urlFor(entry.path)}>
+            {entry.label}
+          </a>
         ),
       )}
     </nav>
@@ -67,7 +71,11 @@ export function CodexPage({ title, ctx, flash, head, children }: CodexPageProps)
   return (
     <Page title={`${title} · Codex`} service="codex" head={head}>
       <CodexNav ctx={ctx} />
-      {flash !== undefined && <Alert variant={flash.variant} class="u-mb-3">{flash.message}</Alert>}
+      {flash !== undefined && (
+        <Alert variant={flash.variant} class="u-mb-3">
+          {flash.message}
+        </Alert>
+      )}
       {children}
     </Page>
   );
@@ -84,7 +92,17 @@ export function Info({ label, children }: { label: string; children?: ComponentC
 }
 
 /** A counter card of the dashboard. */
-export function StatCard({ title, count, meta, href }: { title: string; count: string | number; meta?: string; href: string }): JSX.Element {
+export function StatCard({
+  title,
+  count,
+  meta,
+  href,
+}: {
+  title: string;
+  count: string | number;
+  meta?: string;
+  href: string;
+}): JSX.Element {
   return (
     <a class="dashboard-card" href={href}>
       <span class="dashboard-card__content">
@@ -98,7 +116,11 @@ export function StatCard({ title, count, meta, href }: { title: string; count: s
 
 /** A status badge (`status-badge--x`). */
 export function StatusBadge({ status, children }: { status: string; children?: ComponentChildren }): JSX.Element {
-  return <span class={classNames('status-badge', `status-badge--${status.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`)}>{children ?? status}</span>;
+  return (
+    <span class={classNames('status-badge', `status-badge--${status.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`)}>
+      {children ?? status}
+    </span>
+  );
 }
 
 /**
@@ -112,13 +134,27 @@ export function when(value: Date | null | undefined): string {
 /**
  * A sortable column header link: the current sort shows its direction, clicking it again reverses it.
  */
-export function SortLink(props: { label: string; column: string; sort: string; dir: 'asc' | 'desc'; href: (sort: string, dir: 'asc' | 'desc') => string }): JSX.Element {
+export function SortLink(props: {
+  label: string;
+  column: string;
+  sort: string;
+  dir: 'asc' | 'desc';
+  href: (sort: string, dir: 'asc' | 'desc') => string;
+}): JSX.Element {
   const active = props.sort === props.column;
   const next = active && props.dir === 'asc' ? 'desc' : 'asc';
   return (
-    <a href={props.href(props.column, next)} class={classNames('sortable-header', active && `sort-${props.dir}`)} title={`Sort by ${props.label.toLowerCase()}`}>
+    <a
+      href={props.href(props.column, next)}
+      class={classNames('sortable-header', active && `sort-${props.dir}`)}
+      title={`Sort by ${props.label.toLowerCase()}`}
+    >
       {props.label}
-      {active && <span aria-label={props.dir === 'asc' ? ' (ascending)' : ' (descending)'}>{props.dir === 'asc' ? ' ↑' : ' ↓'}</span>}
+      {active && (
+        <span aria-label={props.dir === 'asc' ? ' (ascending)' : ' (descending)'}>
+          {props.dir === 'asc' ? ' ↑' : ' ↓'}
+        </span>
+      )}
     </a>
   );
 }

@@ -11,7 +11,10 @@ const known = [
 
 describe('archival', () => {
   it('archives the records a complete fetch did not return and restores those it returned again', () => {
-    assert.deepEqual(planArchival({ complete: true, seen: new Set(['a', 'c']), known }), { archive: [2], restore: [3] });
+    assert.deepEqual(planArchival({ complete: true, seen: new Set(['a', 'c']), known }), {
+      archive: [2],
+      restore: [3],
+    });
   });
   it('archives nothing after a partial or failed fetch, but still restores', () => {
     const plan = planArchival({ complete: false, seen: new Set(['c']), known });
@@ -25,6 +28,9 @@ describe('archival', () => {
     assert.match(plan.skipped ?? '', /returned none/);
   });
   it('does nothing when nothing is missing', () => {
-    assert.deepEqual(planArchival({ complete: true, seen: new Set(['a', 'b']), known: known.slice(0, 2) }), { archive: [], restore: [] });
+    assert.deepEqual(planArchival({ complete: true, seen: new Set(['a', 'b']), known: known.slice(0, 2) }), {
+      archive: [],
+      restore: [],
+    });
   });
 });

@@ -12,7 +12,11 @@ describe('csv', () => {
     assert.deepEqual(parseCsv(text).slice(1), rows);
   });
   it('reads CRLF, LF, a BOM and skips blank lines', () => {
-    assert.deepEqual(parseCsv('\uFEFFa,b\r\n1,2\n\n3,"4\r\n5"\r\n'), [['a', 'b'], ['1', '2'], ['3', '4\r\n5']]);
+    assert.deepEqual(parseCsv('\uFEFFa,b\r\n1,2\n\n3,"4\r\n5"\r\n'), [
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4\r\n5'],
+    ]);
   });
   it('reports an unterminated quote and a short row', () => {
     assert.throws(() => parseCsv('a,b\n"1,2\n'), /never closed/);
@@ -26,7 +30,18 @@ describe('plans as CSV', () => {
       planName: 'MSP Platinum, "gold"',
       term: '1 Year',
       supportLevel: 'Unlimited',
-      prices: { per_user: 12000, per_workstation: 7500, per_server: 15000, per_vm: 10000, per_switch: 2500, per_firewall: 5000, per_hour: 0, backup_base_workstation: 2000, backup_base_server: 4000, backup_per_tb: 1500 },
+      prices: {
+        per_user: 12000,
+        per_workstation: 7500,
+        per_server: 15000,
+        per_vm: 10000,
+        per_switch: 2500,
+        per_firewall: 5000,
+        per_hour: 0,
+        backup_base_workstation: 2000,
+        backup_base_server: 4000,
+        backup_per_tb: 1500,
+      },
       backupIncludedTb: '1.50',
       features: { antivirus: 'SentinelOne', soc: 'Included' },
     },
@@ -34,7 +49,18 @@ describe('plans as CSV', () => {
       planName: '=cmd',
       term: 'Month to Month',
       supportLevel: 'Billed Hourly',
-      prices: { per_user: 5000, per_workstation: 0, per_server: 0, per_vm: 0, per_switch: 0, per_firewall: 0, per_hour: 9000, backup_base_workstation: 0, backup_base_server: 0, backup_per_tb: 0 },
+      prices: {
+        per_user: 5000,
+        per_workstation: 0,
+        per_server: 0,
+        per_vm: 0,
+        per_switch: 0,
+        per_firewall: 0,
+        per_hour: 9000,
+        backup_base_workstation: 0,
+        backup_base_server: 0,
+        backup_per_tb: 0,
+      },
       backupIncludedTb: '1.00',
       features: {},
     },
@@ -45,12 +71,20 @@ describe('plans as CSV', () => {
     assert.deepEqual(plansFromCsv(plansToCsv(rows), known), rows);
   });
   it('lists every bad cell with its row and column, and accepts other term spellings', () => {
-    const text = 'plan_name,term,support_level,per_user,backup_included_tb,feature:nope\nA,1-Year,Unlimited,12.345,1,x\n,forever,Sometimes,5,abc,\n';
+    const text =
+      'plan_name,term,support_level,per_user,backup_included_tb,feature:nope\nA,1-Year,Unlimited,12.345,1,x\n,forever,Sometimes,5,abc,\n';
     assert.throws(
       () => plansFromCsv(text, known),
       (error: unknown) => {
         const paths = (error as { errors: { path: string }[] }).errors.map((entry) => entry.path);
-        assert.deepEqual(paths, ['row 1.feature:nope', 'row 2.per_user', 'row 3.plan_name', 'row 3.term', 'row 3.support_level', 'row 3.backup_included_tb']);
+        assert.deepEqual(paths, [
+          'row 1.feature:nope',
+          'row 2.per_user',
+          'row 3.plan_name',
+          'row 3.term',
+          'row 3.support_level',
+          'row 3.backup_included_tb',
+        ]);
         return true;
       },
     );

@@ -6,13 +6,38 @@ import { ACTIONS, can, companyScope, inScope } from '../../src/domain/permission
 describe('permission matrix', () => {
   const expected: Record<string, string[]> = {
     admin: [...ACTIONS],
-    technician: ['directory:read', 'directory:bulk', 'company:edit', 'contact:edit', 'plan:read', 'ticket:read', 'time:read', 'sync:read', 'sync:run', 'secret:list'],
-    billing: ['directory:read', 'directory:bulk', 'plan:read', 'plan:edit', 'company:plan', 'asset:billing', 'ticket:read', 'time:read', 'sync:read', 'audit:read'],
+    technician: [
+      'directory:read',
+      'directory:bulk',
+      'company:edit',
+      'contact:edit',
+      'plan:read',
+      'ticket:read',
+      'time:read',
+      'sync:read',
+      'sync:run',
+      'secret:list',
+    ],
+    billing: [
+      'directory:read',
+      'directory:bulk',
+      'plan:read',
+      'plan:edit',
+      'company:plan',
+      'asset:billing',
+      'ticket:read',
+      'time:read',
+      'sync:read',
+      'audit:read',
+    ],
     client: ['directory:read', 'ticket:read'],
   };
   for (const [level, allowed] of Object.entries(expected)) {
     it(`${level} may do exactly ${allowed.length} things`, () => {
-      assert.deepEqual(ACTIONS.filter((action) => can(level as 'admin', action)), allowed);
+      assert.deepEqual(
+        ACTIONS.filter((action) => can(level as 'admin', action)),
+        allowed,
+      );
     });
   }
   it('only admins manage integrations and reveal secrets', () => {

@@ -18,7 +18,8 @@ describe('secret box', () => {
   });
   it('refuses another asset, another kind, another key, or tampered bytes', () => {
     const sealed = sealSecret(key, 'hunter2', context);
-    const fails = (fn: () => unknown) => assert.throws(fn, (error: unknown) => error instanceof AppError && error.code === 'internal');
+    const fails = (fn: () => unknown) =>
+      assert.throws(fn, (error: unknown) => error instanceof AppError && error.code === 'internal');
     fails(() => openSecret(key, sealed, secretContext(43, 'bitlocker_key')));
     fails(() => openSecret(key, sealed, secretContext(42, 'windows_key')));
     fails(() => openSecret(randomBytes(32), sealed, context));

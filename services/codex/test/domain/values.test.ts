@@ -26,7 +26,17 @@ describe('money', () => {
 
 describe('contract terms', () => {
   it('maps every spelling seen in the original to one canonical term', () => {
-    for (const [raw, term] of [['1 Year', '1 Year'], ['1-Year', '1 Year'], ['1 years', '1 Year'], ['12 months', '1 Year'], ['2 Years', '2 Year'], ['3-year', '3 Year'], ['Month to Month', 'Month to Month'], ['monthly', 'Month to Month'], ['m2m', 'Month to Month']] as const) {
+    for (const [raw, term] of [
+      ['1 Year', '1 Year'],
+      ['1-Year', '1 Year'],
+      ['1 years', '1 Year'],
+      ['12 months', '1 Year'],
+      ['2 Years', '2 Year'],
+      ['3-year', '3 Year'],
+      ['Month to Month', 'Month to Month'],
+      ['monthly', 'Month to Month'],
+      ['m2m', 'Month to Month'],
+    ] as const) {
       assert.equal(normaliseTerm(raw), term, raw);
     }
     assert.equal(normaliseTerm('5 years'), null);

@@ -36,26 +36,59 @@ export async function startFakeDatto(state: { sites: DattoSite[] }): Promise<Fak
   return startFakeServer((request, self) => {
     if (request.path === '/auth/oauth/token') {
       const form = new URLSearchParams(request.body);
-      const client = request.headers.authorization === `Basic ${Buffer.from('public-client:public').toString('base64')}`;
-      if (request.method !== 'POST' || !client || form.get('grant_type') !== 'password' || form.get('username') !== DATTO_KEY || form.get('password') !== DATTO_SECRET) {
+      const client =
+        request.headers.authorization === `Basic ${Buffer.from('public-client:public').toString('base64')}`;
+      if (
+        request.method !== 'POST' ||
+        !client ||
+        form.get('grant_type') !== 'password' ||
+        form.get('username') !== DATTO_KEY ||
+        form.get('password') !== DATTO_SECRET
+      ) {
         return { status: 401, json: { error: 'invalid_grant' } };
       }
       return { json: { access_token: DATTO_TOKEN, token_type: 'bearer', expires_in: 359999 } };
     }
-    if (request.headers.authorization !== `Bearer ${DATTO_TOKEN}`) return { status: 401, json: { error: 'unauthorized' } };
+    if (request.headers.authorization !== `Bearer ${DATTO_TOKEN}`)
+      return { status: 401, json: { error: 'unauthorized' } };
     const page = Number(request.query.get('page') ?? '0');
     const list = (key: string, items: readonly unknown[]) => {
       // Datto pages are 0-based; nextPageUrl is absolute.
       const { items: slice, hasMore } = pageOf(items, page + 1, PAGE_SIZE);
-      return { json: { pageDetails: { count: slice.length, nextPageUrl: hasMore ? `${self.url}${request.path}?page=${page + 1}&max=${PAGE_SIZE}` : null }, [key]: slice } };
+      return {
+        json: {
+          pageDetails: {
+            count: slice.length,
+            nextPageUrl: hasMore ? `${self.url}${request.path}?page=${page + 1}&max=${PAGE_SIZE}` : null,
+          },
+          [key]: slice,
+        },
+      };
     };
-    if (request.path === '/api/v2/account/sites') return list('sites', state.sites.map(({ uid, name }) => ({ uid, name, id: uid.length })));
+    if (request.path === '/api/v2/account/sites')
+      return list(
+        'sites',
+        state.sites.map(({ uid, name }) => ({ uid, name, id: uid.length })),
+      );
     const match = /^\/api\/v2\/site\/([^/]+)\/(variables|devices)$/.exec(request.path);
     const site = state.sites.find((entry) => entry.uid === decodeURIComponent(match?.[1] ?? ''));
     if (match === null || site === undefined) return { status: 404, json: {} };
     if (match[2] === 'variables') {
-      return list('variables', site.accountNumber === null ? [{ name: 'Other', value: 'x' }] : [{ id: 1, name: 'AccountNumber', value: site.accountNumber, masked: false }]);
+      return list(
+        'variables',
+        site.accountNumber === null
+          ? [{ name: 'Other', value: 'x' }]
+          : [{ id: 1, name: 'AccountNumber', value: site.accountNumber, masked: false }],
+      );
     }
-    return list('devices', site.devices.map((device) => ({ ...device, siteUid: site.uid, siteName: site.name, portalUrl: `https://pinotage.centrastage.net/device/${device.uid}` })));
+    return list(
+      'devices',
+      site.devices.map((device) => ({
+        ...device,
+        siteUid: site.uid,
+        siteName: site.name,
+        portalUrl: `https://pinotage.centrastage.net/device/${device.uid}`,
+      })),
+    );
   });
 }

@@ -55,8 +55,23 @@ export interface FsTicket {
   spam?: boolean;
   /** The ticket's workspace; the primary workspace when absent. */
   workspace_id?: number;
-  conversations: { id: number; body_text: string; private: boolean; incoming: boolean; from_email?: string | null; created_at: string }[];
-  time_entries: { id: number; time_spent: string; executed_at: string; billable: boolean; agent_id: number | null; note?: string; created_at: string }[];
+  conversations: {
+    id: number;
+    body_text: string;
+    private: boolean;
+    incoming: boolean;
+    from_email?: string | null;
+    created_at: string;
+  }[];
+  time_entries: {
+    id: number;
+    time_spent: string;
+    executed_at: string;
+    billable: boolean;
+    agent_id: number | null;
+    note?: string;
+    created_at: string;
+  }[];
 }
 
 export interface FsWorkspace {
@@ -77,13 +92,17 @@ export interface FreshserviceState {
 /** Starts the fake with `state`, which tests change between runs. */
 export async function startFakeFreshservice(state: FreshserviceState): Promise<FakeServer> {
   return startFakeServer((request, self) => {
-    if (request.headers.authorization !== `Basic ${Buffer.from(`${FRESHSERVICE_KEY}:X`).toString('base64')}`) return { status: 401, json: { code: 'invalid_credentials' } };
+    if (request.headers.authorization !== `Basic ${Buffer.from(`${FRESHSERVICE_KEY}:X`).toString('base64')}`)
+      return { status: 401, json: { code: 'invalid_credentials' } };
     const page = Number(request.query.get('page') ?? '1');
     const list = (key: string, items: readonly unknown[]) => {
       const { items: slice, hasMore } = pageOf(items, page, PAGE_SIZE);
       const next = new URLSearchParams(request.query);
       next.set('page', String(page + 1));
-      return { json: { [key]: slice }, headers: hasMore ? { link: `<${self.url}${request.path}?${next.toString()}>; rel="next"` } : {} };
+      return {
+        json: { [key]: slice },
+        headers: hasMore ? { link: `<${self.url}${request.path}?${next.toString()}>; rel="next"` } : {},
+      };
     };
     const shape = ({ conversations: _c, time_entries: _t, ...ticket }: FsTicket) => ({
       ...ticket,
@@ -104,7 +123,9 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
     if (ticketPath !== null) {
       const ticket = state.tickets.find((entry) => entry.id === Number(ticketPath[1]));
       if (ticket === undefined) return { status: 404, json: {} };
-      return ticketPath[2] === 'conversations' ? list('conversations', ticket.conversations) : list('time_entries', ticket.time_entries);
+      return ticketPath[2] === 'conversations'
+        ? list('conversations', ticket.conversations)
+        : list('time_entries', ticket.time_entries);
     }
     switch (request.path) {
       case '/api/v2/departments':
@@ -114,14 +135,24 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
       case '/api/v2/agents':
         return list('agents', state.agents);
       case '/api/v2/workspaces':
-        return state.workspaces === undefined ? { status: 404, json: { message: 'not found' } } : list('workspaces', state.workspaces.map((workspace) => ({ ...workspace, state: 'active' })));
+        return state.workspaces === undefined
+          ? { status: 404, json: { message: 'not found' } }
+          : list(
+              'workspaces',
+              state.workspaces.map((workspace) => ({ ...workspace, state: 'active' })),
+            );
       case '/api/v2/tickets': {
         const filter = request.query.get('filter');
-        if (filter !== null && !['new_and_my_open', 'watching', 'spam', 'deleted'].includes(filter)) return { status: 400, json: { description: 'Validation failed', errors: [{ field: 'filter', code: 'invalid_value' }] } };
+        if (filter !== null && !['new_and_my_open', 'watching', 'spam', 'deleted'].includes(filter))
+          return {
+            status: 400,
+            json: { description: 'Validation failed', errors: [{ field: 'filter', code: 'invalid_value' }] },
+          };
         const primary = state.workspaces?.find((workspace) => workspace.primary)?.id;
         const asked = request.query.get('workspace_id');
         const workspaceOf = (ticket: FsTicket) => ticket.workspace_id ?? primary;
-        const inWorkspace = (ticket: FsTicket) => (asked === null ? workspaceOf(ticket) === primary : asked === '0' || String(workspaceOf(ticket)) === asked);
+        const inWorkspace = (ticket: FsTicket) =>
+          asked === null ? workspaceOf(ticket) === primary : asked === '0' || String(workspaceOf(ticket)) === asked;
         const since = Date.parse(request.query.get('updated_since') ?? '2000-01-01T00:00:00Z');
         const shown = state.tickets.filter((ticket) => {
           if (!inWorkspace(ticket) || Date.parse(ticket.updated_at) <= since) return false;

@@ -36,14 +36,22 @@ export interface FakeServer {
 }
 
 /** Starts a server answering with `handle`. */
-export async function startFakeServer(handle: (request: FakeRequest, self: FakeServer) => FakeResponse): Promise<FakeServer> {
+export async function startFakeServer(
+  handle: (request: FakeRequest, self: FakeServer) => FakeResponse,
+): Promise<FakeServer> {
   const self: FakeServer = { url: '', log: [], faults: [], gate: undefined, close: async () => undefined };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake.invalid');
-      const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       self.log.push(`${request.method} ${url.pathname}${url.search}`);
       void (self.gate ?? (async () => undefined))().then(() => {
         const fault = self.faults.find((entry) => entry.times > 0 && entry.match(request));

@@ -23,14 +23,18 @@ export const sessions = pgTable(
   },
   (table) => [
     index('sessions_sub_idx').on(table.sub),
-    index('sessions_identity_sid_idx').on(table.identitySid).where(sql`identity_sid IS NOT NULL`),
+    index('sessions_identity_sid_idx')
+      .on(table.identitySid)
+      .where(sql`identity_sid IS NOT NULL`),
     index('sessions_expires_at_idx').on(table.expiresAt),
   ],
 );
 
-export const revocationSeq = pgTable('revocation_seq', { id: smallint('id').primaryKey(), seq: ms('seq').notNull() }, () => [
-  check('revocation_seq_id_check', sql`id = 1`),
-]);
+export const revocationSeq = pgTable(
+  'revocation_seq',
+  { id: smallint('id').primaryKey(), seq: ms('seq').notNull() },
+  () => [check('revocation_seq_id_check', sql`id = 1`)],
+);
 
 export const revocations = pgTable(
   'revocations',

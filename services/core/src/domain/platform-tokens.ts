@@ -38,8 +38,7 @@ export interface TokenContext {
 
 /** The answer to a validation. */
 export type Validation =
-  | { valid: true; claims: UserClaims }
-  | { valid: false; reason: 'expired' | 'revoked' | 'invalid' };
+  { valid: true; claims: UserClaims } | { valid: false; reason: 'expired' | 'revoked' | 'invalid' };
 
 /** The answer to a revocation. */
 export type Revocation = { revoked: true } | { revoked: false; reason: 'already_revoked' | 'not_found' };
@@ -103,7 +102,10 @@ export async function exchangeIdentityToken(
  * A fresh token for a live session: same jti and claims, new iat/exp. The presented token may
  * have expired up to the refresh grace ago; its session must not be revoked nor past its age.
  */
-export async function refreshUserToken(ctx: TokenContext, token: string): Promise<{ token: string; expires_in: number }> {
+export async function refreshUserToken(
+  ctx: TokenContext,
+  token: string,
+): Promise<{ token: string; expires_in: number }> {
   const { claims, expired } = await ctx.issuer.verifyUserToken(token, ctx.policy.refreshGraceSec);
   const session = await ctx.store.get(claims.jti);
   if (session?.revokedAt != null) throw new AppError('token_revoked', 'The session has been revoked');
@@ -144,7 +146,8 @@ async function checkUserAtIdentity(ctx: TokenContext, session: Session): Promise
   };
   if (!status.exists) return end('The user no longer exists');
   if (!status.enabled) return end('The user is disabled');
-  if (session.identitySid !== null && !status.sessions.includes(session.identitySid)) return end('The identity session has ended');
+  if (session.identitySid !== null && !status.sessions.includes(session.identitySid))
+    return end('The identity session has ended');
   if (sameGroups(status.groups, session.groups)) return undefined;
   return { groups: status.groups, permissionLevel: permissionLevelFor(status.groups) };
 }

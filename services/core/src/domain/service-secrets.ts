@@ -10,7 +10,10 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { loadServicesFile } from '@hivematrix/sdk';
 
-const SecretsFileSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/), z.string().regex(/^[0-9a-fA-F]{64}$/));
+const SecretsFileSchema = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/),
+  z.string().regex(/^[0-9a-fA-F]{64}$/),
+);
 
 /** Options of `createServiceDirectory`. */
 export interface ServiceDirectoryOptions {
@@ -31,7 +34,11 @@ export interface ServiceDirectory {
 }
 
 /** A file read again whenever its inode, mtime or size changes; null while it is missing or invalid. */
-function watchedFile<T>(file: string, read: (file: string) => Promise<T>, logger: ServiceDirectoryOptions['logger']): () => Promise<T | null> {
+function watchedFile<T>(
+  file: string,
+  read: (file: string) => Promise<T>,
+  logger: ServiceDirectoryOptions['logger'],
+): () => Promise<T | null> {
   let stamp: string | null = null;
   let value: T | null = null;
   return async () => {
@@ -50,7 +57,10 @@ function watchedFile<T>(file: string, read: (file: string) => Promise<T>, logger
       value = await read(file);
     } catch (error) {
       // Fail closed: a broken secrets file authenticates nobody until it is fixed.
-      logger?.warn({ file, err: error instanceof Error ? error.message : String(error) }, 'cannot read file; ignoring it');
+      logger?.warn(
+        { file, err: error instanceof Error ? error.message : String(error) },
+        'cannot read file; ignoring it',
+      );
     }
     return value;
   };
@@ -69,7 +79,10 @@ export function createServiceDirectory(options: ServiceDirectoryOptions): Servic
     },
     options.logger,
   );
-  const services = options.servicesFile === undefined ? async () => null : watchedFile(options.servicesFile, loadServicesFile, options.logger);
+  const services =
+    options.servicesFile === undefined
+      ? async () => null
+      : watchedFile(options.servicesFile, loadServicesFile, options.logger);
 
   return {
     async authenticate(calling, secret) {

@@ -8,13 +8,7 @@
  * before the signature has been verified.
  */
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import {
-  AppError,
-  PLATFORM_AUDIENCE,
-  PLATFORM_ISSUER,
-  UserClaimsSchema,
-  type UserClaims,
-} from '@hivematrix/sdk';
+import { AppError, PLATFORM_AUDIENCE, PLATFORM_ISSUER, UserClaimsSchema, type UserClaims } from '@hivematrix/sdk';
 import { SIGNING_ALG, type KeyRing } from './keys/key-ring.js';
 import type { Session } from './sessions/types.js';
 
@@ -116,7 +110,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
           currentDate: new Date(now()),
         }));
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'The token has expired', { cause: error });
+        if (error instanceof joseErrors.JWTExpired)
+          throw new AppError('token_expired', 'The token has expired', { cause: error });
         throw new AppError('token_invalid', 'The token is invalid', { cause: error });
       }
       // A service token (or any other typed token) is not a user session token.

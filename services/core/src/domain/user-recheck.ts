@@ -34,7 +34,9 @@ export function endReason(session: Session, status: UserStatus): string | null {
 /** One round; returns how many sessions were revoked. Users identity cannot answer for are skipped. */
 export async function recheckSessions(deps: RecheckDeps): Promise<number> {
   const at = deps.now();
-  const live = (await deps.store.listAll(deps.maxSessions ?? 10_000)).filter((session) => isLive(session, at, deps.refreshGraceSec));
+  const live = (await deps.store.listAll(deps.maxSessions ?? 10_000)).filter((session) =>
+    isLive(session, at, deps.refreshGraceSec),
+  );
   const bySub = new Map<string, Session[]>();
   for (const session of live) bySub.set(session.sub, [...(bySub.get(session.sub) ?? []), session]);
   let revoked = 0;
@@ -44,7 +46,10 @@ export async function recheckSessions(deps: RecheckDeps): Promise<number> {
     try {
       status = await deps.userStatus.status(sub);
     } catch (error) {
-      deps.logger.warn({ sub, err: error instanceof Error ? error.message : String(error) }, 'user re-check: identity did not answer');
+      deps.logger.warn(
+        { sub, err: error instanceof Error ? error.message : String(error) },
+        'user re-check: identity did not answer',
+      );
       continue;
     }
     for (const session of sessions) {

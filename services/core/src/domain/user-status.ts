@@ -79,7 +79,7 @@ export function createUserStatusClient(options: UserStatusOptions): UserStatusCl
       throw unavailable(new Error(`${response.url} answered HTTP ${response.status}`));
     }
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new AppError('bad_gateway', 'Invalid response from the identity provider\'s admin API');
+    if (!parsed.success) throw new AppError('bad_gateway', "Invalid response from the identity provider's admin API");
     return parsed.data;
   }
 
@@ -88,7 +88,11 @@ export function createUserStatusClient(options: UserStatusOptions): UserStatusCl
     const response = await request(`${realm}/protocol/openid-connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+      }),
     });
     const answer = await json(response, TokenAnswer);
     // Opaque tokens tell no expiry but `expires_in`; renew 30 s early (at least a minute if absent).
@@ -97,7 +101,9 @@ export function createUserStatusClient(options: UserStatusOptions): UserStatusCl
   }
 
   async function get(path: string, retried = false): Promise<Response | null> {
-    const response = await request(`${admin}${path}`, { headers: { authorization: `Bearer ${await token()}`, accept: 'application/json' } });
+    const response = await request(`${admin}${path}`, {
+      headers: { authorization: `Bearer ${await token()}`, accept: 'application/json' },
+    });
     if (response.status === 401 && !retried) {
       await response.body?.cancel();
       cached = undefined;
@@ -116,10 +122,16 @@ export function createUserStatusClient(options: UserStatusOptions): UserStatusCl
       const userResponse = await get(`/users/${id}`);
       if (userResponse === null) return { exists: false };
       const user = await json(userResponse, UserAnswer);
-      const [groupsResponse, sessionsResponse] = await Promise.all([get(`/users/${id}/groups`), get(`/users/${id}/sessions`)]);
+      const [groupsResponse, sessionsResponse] = await Promise.all([
+        get(`/users/${id}/groups`),
+        get(`/users/${id}/sessions`),
+      ]);
       // Deleted between the calls.
       if (groupsResponse === null || sessionsResponse === null) return { exists: false };
-      const [groups, sessions] = await Promise.all([json(groupsResponse, GroupsAnswer), json(sessionsResponse, SessionsAnswer)]);
+      const [groups, sessions] = await Promise.all([
+        json(groupsResponse, GroupsAnswer),
+        json(sessionsResponse, SessionsAnswer),
+      ]);
       return {
         exists: true,
         // Keycloak leaves `enabled` out of no representation, but a missing flag must not enable anyone.

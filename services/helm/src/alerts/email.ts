@@ -23,15 +23,27 @@ export interface EmailSettings {
 
 /** The e-mail settings, or undefined when alerts are not mailed. */
 export function emailSettings(settings: AlertSettings, publicUrl: string): EmailSettings | undefined {
-  const to = (settings.email_to ?? '').split(',').map((address) => address.trim()).filter((address) => address !== '');
+  const to = (settings.email_to ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter((address) => address !== '');
   if (settings.smtp_url === undefined || to.length === 0) return undefined;
-  return { smtpUrl: settings.smtp_url, to, from: settings.email_from ?? `hivematrix@${new URL(publicUrl).hostname}`, allowPlaintext: settings.smtp_allow_plaintext === true };
+  return {
+    smtpUrl: settings.smtp_url,
+    to,
+    from: settings.email_from ?? `hivematrix@${new URL(publicUrl).hostname}`,
+    allowPlaintext: settings.smtp_allow_plaintext === true,
+  };
 }
 
 /** Subject and body of an alert's message. */
 export function alertMessage(payload: WebhookPayload, alertsPage: string): { subject: string; text: string } {
   const { alert } = payload;
-  if (alert === null) return { subject: '[HiveMatrix test] Alerts reach this address', text: `${payload.text}\n\nAlerts: ${alertsPage}\n` };
+  if (alert === null)
+    return {
+      subject: '[HiveMatrix test] Alerts reach this address',
+      text: `${payload.text}\n\nAlerts: ${alertsPage}\n`,
+    };
   const opened = payload.event === 'opened';
   const lines = [
     alert.detail,
@@ -42,11 +54,18 @@ export function alertMessage(payload: WebhookPayload, alertsPage: string): { sub
     `Platform: ${payload.platform}`,
     `Alerts: ${alertsPage}`,
   ];
-  return { subject: `[HiveMatrix ${opened ? alert.severity : 'resolved'}] ${alert.title}`.slice(0, 250), text: `${lines.join('\n')}\n` };
+  return {
+    subject: `[HiveMatrix ${opened ? alert.severity : 'resolved'}] ${alert.title}`.slice(0, 250),
+    text: `${lines.join('\n')}\n`,
+  };
 }
 
 /** Sends one message; throws with the server's or the network's reason. */
-export async function sendAlertEmail(settings: EmailSettings, payload: WebhookPayload, alertsPage: string): Promise<void> {
+export async function sendAlertEmail(
+  settings: EmailSettings,
+  payload: WebhookPayload,
+  alertsPage: string,
+): Promise<void> {
   const url = new URL(settings.smtpUrl);
   const secure = url.protocol === 'smtps:';
   const transport = createTransport({
@@ -55,7 +74,9 @@ export async function sendAlertEmail(settings: EmailSettings, payload: WebhookPa
     secure,
     // smtp://: STARTTLS or nothing (nodemailer then refuses before AUTH); plain only when allowed.
     ...(secure ? {} : settings.allowPlaintext ? {} : { requireTLS: true }),
-    ...(url.username === '' ? {} : { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }),
+    ...(url.username === ''
+      ? {}
+      : { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 15_000,

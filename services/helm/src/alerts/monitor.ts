@@ -6,7 +6,15 @@
  * `alerts.email_to`); the delivery's outcome is stored with the alert.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { openAlert, openAlertKeys, pruneAlerts, recordDelivery, resolveAlert, type AlertInput, type AlertRow } from '../db/alerts.js';
+import {
+  openAlert,
+  openAlertKeys,
+  pruneAlerts,
+  recordDelivery,
+  resolveAlert,
+  type AlertInput,
+  type AlertRow,
+} from '../db/alerts.js';
 import type { HelmDb } from '../db/logs.js';
 import type { AuditReport } from '../security/findings.js';
 import type { AlertSettings } from '../settings/schema.js';
@@ -42,10 +50,18 @@ export class AlertMonitor {
   /** Judges the services once. */
   async serviceRound(): Promise<void> {
     const { services } = this.deps.status();
-    const decision = serviceAlerts(services, this.downSince, this.deps.now().getTime(), this.deps.settings().down_after_s * 1000);
+    const decision = serviceAlerts(
+      services,
+      this.downSince,
+      this.deps.now().getTime(),
+      this.deps.settings().down_after_s * 1000,
+    );
     // Every answering service "resolves" its keys each round: only those open cost a query.
     const open = new Set(await openAlertKeys(this.deps.db, 'service:'));
-    await this.apply({ raise: decision.raise.filter((alert) => !open.has(alert.key)), resolve: decision.resolve.filter((key) => open.has(key)) });
+    await this.apply({
+      raise: decision.raise.filter((alert) => !open.has(alert.key)),
+      resolve: decision.resolve.filter((key) => open.has(key)),
+    });
     await this.accessRound();
   }
 
@@ -84,12 +100,20 @@ export class AlertMonitor {
   channels(): string[] {
     const settings = this.deps.settings();
     const email = emailSettings(settings, this.deps.publicUrl);
-    return [...(settings.webhook_url === undefined ? [] : ['webhook']), ...(email === undefined ? [] : [`e-mail to ${email.to.join(', ')}`])];
+    return [
+      ...(settings.webhook_url === undefined ? [] : ['webhook']),
+      ...(email === undefined ? [] : [`e-mail to ${email.to.join(', ')}`]),
+    ];
   }
 
   /** Sends a test message to every channel; throws when there is none or a delivery failed. */
   async test(actor: string): Promise<void> {
-    const payload: WebhookPayload = { text: `[HiveMatrix test] Alerts from ${this.deps.publicUrl} reach this channel (sent by ${actor}).`, event: 'test', platform: this.deps.publicUrl, alert: null };
+    const payload: WebhookPayload = {
+      text: `[HiveMatrix test] Alerts from ${this.deps.publicUrl} reach this channel (sent by ${actor}).`,
+      event: 'test',
+      platform: this.deps.publicUrl,
+      alert: null,
+    };
     const { attempted, failures } = await this.send(payload);
     if (attempted === 0) throw new Error('no webhook or e-mail is configured (alerts settings)');
     if (failures.length > 0) throw new Error(failures.join('; '));
@@ -104,7 +128,10 @@ export class AlertMonitor {
     };
     every(serviceMs, () => this.serviceRound());
     every(hostMs, () => this.hostRound());
-    const first = setTimeout(() => void this.serialised(() => this.hostRound()).catch(onError), Math.min(hostMs, 30_000));
+    const first = setTimeout(
+      () => void this.serialised(() => this.hostRound()).catch(onError),
+      Math.min(hostMs, 30_000),
+    );
     first.unref();
     this.timers.push(first);
   }
@@ -135,10 +162,16 @@ export class AlertMonitor {
     const email = emailSettings(settings, this.deps.publicUrl);
     const sends: [string, () => Promise<void>][] = [];
     if (webhook !== undefined) sends.push(['webhook', () => deliver(webhook, payload, this.deps.delivery)]);
-    if (email !== undefined) sends.push(['e-mail', () => sendAlertEmail(email, payload, `${this.deps.publicUrl}/helm/alerts`)]);
+    if (email !== undefined)
+      sends.push(['e-mail', () => sendAlertEmail(email, payload, `${this.deps.publicUrl}/helm/alerts`)]);
     const outcomes = await Promise.allSettled(sends.map(([, send]) => send()));
     const failures = outcomes.flatMap((outcome, i) =>
-      outcome.status === 'fulfilled' ? [] : [`${sends[i]?.[0] ?? ''}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`]);
+      outcome.status === 'fulfilled'
+        ? []
+        : [
+            `${sends[i]?.[0] ?? ''}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
+          ],
+    );
     return { attempted: sends.length, failures };
   }
 
@@ -147,6 +180,10 @@ export class AlertMonitor {
     if (attempted === 0) return;
     if (failures.length > 0) this.deps.logger.warn({ alert: row.key }, `alert not delivered: ${failures.join('; ')}`);
     // Delivered when any channel took it; the failures of the others are kept with it.
-    if (event === 'opened') await recordDelivery(this.deps.db, row.id, { at: failures.length < attempted ? this.deps.now() : null, error: failures.length === 0 ? null : failures.join('; ') });
+    if (event === 'opened')
+      await recordDelivery(this.deps.db, row.id, {
+        at: failures.length < attempted ? this.deps.now() : null,
+        error: failures.length === 0 ? null : failures.join('; '),
+      });
   }
 }

@@ -29,7 +29,12 @@ export const serviceKeys = (name: string) => ({ failed: `service:${name}:failed`
  * One round over the services. `downSince` (service → ms) is the monitor's memory of when each
  * service stopped answering; it is updated here.
  */
-export function serviceAlerts(services: readonly ServiceStatusView[], downSince: Map<string, number>, now: number, downAfterMs: number): AlertDecision {
+export function serviceAlerts(
+  services: readonly ServiceStatusView[],
+  downSince: Map<string, number>,
+  now: number,
+  downAfterMs: number,
+): AlertDecision {
   const decision: AlertDecision = { raise: [], resolve: [] };
   for (const service of services) {
     const keys = serviceKeys(service.name);
@@ -41,7 +46,12 @@ export function serviceAlerts(services: readonly ServiceStatusView[], downSince:
     }
     const why = service.message === null || service.message === '' ? '' : ` ${service.message}`;
     if (service.state === 'failed') {
-      decision.raise.push({ key: keys.failed, severity: 'high', title: `${service.name} failed`, detail: `Helm gave up on ${service.name} after ${service.restarts} restart(s).${why}` });
+      decision.raise.push({
+        key: keys.failed,
+        severity: 'high',
+        title: `${service.name} failed`,
+        detail: `Helm gave up on ${service.name} after ${service.restarts} restart(s).${why}`,
+      });
       continue;
     }
     const since = downSince.get(service.name) ?? now;
@@ -49,7 +59,9 @@ export function serviceAlerts(services: readonly ServiceStatusView[], downSince:
     if (now - since >= downAfterMs) {
       const seconds = Math.round((now - since) / 1000);
       decision.raise.push({
-        key: keys.down, severity: 'high', title: `${service.name} is down`,
+        key: keys.down,
+        severity: 'high',
+        title: `${service.name} is down`,
         detail: `${service.name} has not answered for ${seconds} s (state ${service.state}, health ${service.health}, ${service.restarts} restart(s)).${why}`,
       });
     }
@@ -62,14 +74,21 @@ export function serviceAlerts(services: readonly ServiceStatusView[], downSince:
  * since that title counts the days left: one alert per step (low, medium, high), not one a day.
  */
 export function findingKey(finding: { check: string; title: string; severity: string }): string {
-  return finding.check === 'certificate' ? `audit:certificate:${finding.severity}` : `audit:${finding.check}:${finding.title}`;
+  return finding.check === 'certificate'
+    ? `audit:certificate:${finding.severity}`
+    : `audit:${finding.check}:${finding.title}`;
 }
 
 /** One audit: its high findings and certificate findings are alerts; open audit alerts no longer reported resolve. */
 export function auditAlerts(report: AuditReport, openAuditKeys: readonly string[]): AlertDecision {
   const raise = report.findings
     .filter((finding) => finding.severity === 'high' || finding.check === 'certificate')
-    .map((finding): AlertInput => ({ key: findingKey(finding), severity: finding.severity, title: finding.title, detail: `${finding.detail} Fix: ${finding.fix}` }));
+    .map((finding): AlertInput => ({
+      key: findingKey(finding),
+      severity: finding.severity,
+      title: finding.title,
+      detail: `${finding.detail} Fix: ${finding.fix}`,
+    }));
   const current = new Set(raise.map((alert) => alert.key));
   return { raise, resolve: openAuditKeys.filter((key) => !current.has(key)) };
 }
@@ -80,5 +99,10 @@ export const BACKUP_ALERT_KEY = 'backup:scheduled';
 /** The alert of a scheduled backup that failed. */
 export function backupFailedAlert(error: unknown): AlertInput {
   const reason = error instanceof Error ? error.message : String(error);
-  return { key: BACKUP_ALERT_KEY, severity: 'high', title: 'The scheduled backup failed', detail: `${reason}. No backup is made until this is fixed; the next try is within 10 minutes.` };
+  return {
+    key: BACKUP_ALERT_KEY,
+    severity: 'high',
+    title: 'The scheduled backup failed',
+    detail: `${reason}. No backup is made until this is fixed; the next try is within 10 minutes.`,
+  };
 }

@@ -21,8 +21,12 @@ function deriveKey(passphrase: string, salt: Buffer, logN: number): Promise<Buff
   const N = 2 ** logN;
   return new Promise((resolve, reject) => {
     // scrypt needs 128·N·r bytes; node's default ceiling (32 MiB) is below age's default cost.
-    scrypt(Buffer.from(passphrase, 'utf8'), Buffer.concat([LABEL, salt]), 32, { N, r: 8, p: 1, maxmem: 128 * N * 8 + 32 * 1024 * 1024 }, (error, key) =>
-      error === null ? resolve(key) : reject(error),
+    scrypt(
+      Buffer.from(passphrase, 'utf8'),
+      Buffer.concat([LABEL, salt]),
+      32,
+      { N, r: 8, p: 1, maxmem: 128 * N * 8 + 32 * 1024 * 1024 },
+      (error, key) => (error === null ? resolve(key) : reject(error)),
     );
   });
 }
@@ -37,7 +41,8 @@ export class ScryptRecipient implements Recipient {
     private readonly passphrase: string,
     private readonly logN: number,
   ) {
-    if (!Number.isInteger(logN) || logN < 1 || logN > MAX_LOG_N) throw new Error(`scrypt work factor must be 1 to ${MAX_LOG_N}`);
+    if (!Number.isInteger(logN) || logN < 1 || logN > MAX_LOG_N)
+      throw new Error(`scrypt work factor must be 1 to ${MAX_LOG_N}`);
   }
 
   async wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {

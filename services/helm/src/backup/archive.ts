@@ -45,7 +45,9 @@ export type ArchiveFormat = 'age' | 'tar.gz' | 'hmbak';
 /** The format of `file` from its first bytes, or undefined when it is none of ours. */
 export async function archiveFormat(file: string): Promise<ArchiveFormat | undefined> {
   const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new BackupError(error.code === 'ENOENT' ? `no such backup file: ${file}` : `cannot read ${file}: ${error.message}`);
+    throw new BackupError(
+      error.code === 'ENOENT' ? `no such backup file: ${file}` : `cannot read ${file}: ${error.message}`,
+    );
   });
   try {
     const start = Buffer.alloc(Math.max(AGE_MAGIC.length, HMBAK_MAGIC.length));
@@ -84,14 +86,24 @@ export interface WriteArchiveOptions {
  * Writes `names` (paths relative to `dir`, in archive order) as a tar.gz to `file` (created 0600,
  * must not exist), age-encrypted when a passphrase is given.
  */
-export async function writeArchive(file: string, dir: string, names: readonly string[], options: WriteArchiveOptions): Promise<void> {
+export async function writeArchive(
+  file: string,
+  dir: string,
+  names: readonly string[],
+  options: WriteArchiveOptions,
+): Promise<void> {
   for (const name of names) assertEntryName(name);
   // portable: no user or host names in the headers; strict: a file that vanishes or changes fails.
-  let stream: ReadableStream<Uint8Array> = create({ cwd: dir, gzip: { level: 6 }, portable: true, strict: true, mtime: options.mtime }, [...names]);
+  let stream: ReadableStream<Uint8Array> = create(
+    { cwd: dir, gzip: { level: 6 }, portable: true, strict: true, mtime: options.mtime },
+    [...names],
+  );
   if (options.passphrase !== undefined) {
     // The package's own passphrase stanza, with scrypt off the event loop (age-scrypt.ts).
     const encrypter = new Encrypter();
-    encrypter.addRecipient(new ScryptRecipient(options.passphrase, options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR));
+    encrypter.addRecipient(
+      new ScryptRecipient(options.passphrase, options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR),
+    );
     stream = await encrypter.encrypt(stream);
   }
   await stream.pipeTo(Writable.toWeb(createWriteStream(file, { flags: 'wx', mode: 0o600 })));
@@ -132,13 +144,17 @@ export async function readArchive(file: string, passphrase: string | undefined, 
     await readContainer(file, passphrase, onEntry);
     return;
   }
-  if (format === 'age' && passphrase === undefined) throw new BackupError('this backup is encrypted: give its passphrase (--passphrase-stdin)');
+  if (format === 'age' && passphrase === undefined)
+    throw new BackupError('this backup is encrypted: give its passphrase (--passphrase-stdin)');
   const input = format === 'age' && passphrase !== undefined ? decrypted(file, passphrase) : createReadStream(file);
   try {
     // strict: a cut-off body or a bad header is an error, not a warning; the ratio limit is
     // gzip's own (about 1000:1), so a genuine dump of repetitive rows is never refused.
     for await (const entry of entries(input, { strict: true, maxDecompressionRatio: Infinity })) {
-      if (entry.type !== 'File') throw new BackupError(`the backup is corrupt (it holds a ${entry.type} entry, ${JSON.stringify(entry.path.slice(0, 80))})`);
+      if (entry.type !== 'File')
+        throw new BackupError(
+          `the backup is corrupt (it holds a ${entry.type} entry, ${JSON.stringify(entry.path.slice(0, 80))})`,
+        );
       assertEntryName(entry.path);
       await onEntry(entry.path, entry.size, entry.body as unknown as AsyncIterable<Uint8Array>);
     }
@@ -152,7 +168,11 @@ function asReadError(error: unknown): Error {
   const { tarCode, code: errorCode } = error as { tarCode?: unknown; code?: unknown };
   const code = typeof tarCode === 'string' ? tarCode : typeof errorCode === 'string' ? errorCode : '';
   const message = error instanceof Error ? error.message : String(error);
-  if (code.startsWith('TAR_') || code.startsWith('Z_') || /unexpected end|incorrect header check|invalid (block|stored|distance)|gzip/i.test(message)) {
+  if (
+    code.startsWith('TAR_') ||
+    code.startsWith('Z_') ||
+    /unexpected end|incorrect header check|invalid (block|stored|distance)|gzip/i.test(message)
+  ) {
     return new BackupError(`the backup is truncated or corrupt (${message})`);
   }
   return error instanceof Error ? error : new Error(message);

@@ -24,16 +24,29 @@ export function backupConsole(current: () => LoadedPlatform, control: ServiceCon
   return {
     backupsDir: paths.backupsDir,
     // Not helm's own database: it would be replaced under the console serving the request.
-    components: () => [FILES_COMPONENT, ...databaseTargets(current()).map((target) => target.component).filter((name) => name !== 'helm')],
-    create: (passphrase) => createBackup({
-      paths, targets: databaseTargets(current()), trigger: 'manual', ...copyToOption(current().config.backups, paths.instance), ...(passphrase === undefined ? {} : { passphrase }),
-    }),
+    components: () => [
+      FILES_COMPONENT,
+      ...databaseTargets(current())
+        .map((target) => target.component)
+        .filter((name) => name !== 'helm'),
+    ],
+    create: (passphrase) =>
+      createBackup({
+        paths,
+        targets: databaseTargets(current()),
+        trigger: 'manual',
+        ...copyToOption(current().config.backups, paths.instance),
+        ...(passphrase === undefined ? {} : { passphrase }),
+      }),
     async restore(file, only, passphrase) {
       const service = only !== FILES_COMPONENT;
       if (service) await control.stop(only);
       try {
         return await restoreBackup({
-          paths, file, only, ...(passphrase === undefined ? {} : { passphrase }),
+          paths,
+          file,
+          only,
+          ...(passphrase === undefined ? {} : { passphrase }),
           // An admin without shell access restores a scheduled backup without its passphrase file's content.
           defaultPassphrase: await scheduledPassphrase(current().config.backups, paths.instance).catch(() => undefined),
           targets: () => Promise.resolve(databaseTargets(current())),

@@ -46,7 +46,10 @@ export interface CreatedBackup {
 
 /** `hivematrix-2026-11-25T02-00-00Z-scheduled.tar.gz[.age]`: sortable, and tells a scheduled backup apart. */
 export function backupFileName(at: Date, trigger: 'manual' | 'scheduled', encrypted: boolean): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
   return `hivematrix-${stamp}-${trigger}${encrypted ? AGE_EXTENSION : TAR_GZ_EXTENSION}`;
 }
 
@@ -77,8 +80,17 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
   await mkdir(paths.backupsDir, { recursive: true, mode: 0o700 });
   await chmod(paths.backupsDir, 0o700);
   const platformId = await ensurePlatformId(paths);
-  const output = path.resolve(options.output ?? path.join(paths.backupsDir, backupFileName(now, options.trigger, options.passphrase !== undefined)));
-  if (await stat(output).then(() => true, () => false)) throw new BackupError(`${output} already exists`);
+  const output = path.resolve(
+    options.output ??
+      path.join(paths.backupsDir, backupFileName(now, options.trigger, options.passphrase !== undefined)),
+  );
+  if (
+    await stat(output).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new BackupError(`${output} already exists`);
 
   // The staging folder is laid out as the archive: its paths are the entry names.
   const staging = await mkdtemp(path.join(paths.backupsDir, '.staging-'));
@@ -93,7 +105,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       for (const relative of await walk(path.join(paths.instance, folder), paths.instance)) {
         const full = path.join(paths.instance, relative);
         const info = await stat(full);
-        if (info.size > MAX_FILE_BYTES) throw new BackupError(`${full} is larger than ${MAX_FILE_BYTES} bytes; it does not belong in the instance folders`);
+        if (info.size > MAX_FILE_BYTES)
+          throw new BackupError(
+            `${full} is larger than ${MAX_FILE_BYTES} bytes; it does not belong in the instance folders`,
+          );
         const bytes = await readFile(full);
         const name = `${FILES_COMPONENT}/${relative}`;
         const mode = info.mode & 0o7777;
@@ -113,8 +128,11 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       progress(`database ${target.component} (${target.database})`);
       const prefix = `db/${target.component}`;
       await mkdir(path.join(staging, prefix), { recursive: true, mode: 0o700 });
-      const dump = await dumpDatabase(target.url, prefix, (entry) => path.join(staging, entry), (table, rows) =>
-        progress(`  ${target.component}: ${table} ${rows} rows`),
+      const dump = await dumpDatabase(
+        target.url,
+        prefix,
+        (entry) => path.join(staging, entry),
+        (table, rows) => progress(`  ${target.component}: ${table} ${rows} rows`),
       );
       for (const { entry, file } of dump.files) {
         entries[entry] = { sha256: await sha256File(file), size: (await stat(file)).size, mode: 0o600 };

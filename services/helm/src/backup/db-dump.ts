@@ -77,11 +77,17 @@ export async function dumpDatabase(
   try {
     await client.query('SET statement_timeout = 0');
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const hasMigrations = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`public.${MIGRATIONS_TABLE}`]);
+    const hasMigrations = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+      `public.${MIGRATIONS_TABLE}`,
+    ]);
     const migrations =
       hasMigrations.rows[0]?.found == null
         ? []
-        : (await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM public.${q(MIGRATIONS_TABLE)} ORDER BY name`)).rows;
+        : (
+            await client.query<{ name: string; checksum: string }>(
+              `SELECT name, checksum FROM public.${q(MIGRATIONS_TABLE)} ORDER BY name`,
+            )
+          ).rows;
 
     const tables: TableDump[] = [];
     const files: DumpResult['files'] = [];
@@ -107,7 +113,13 @@ export async function dumpDatabase(
         `SELECT last_value::text AS last_value, is_called FROM ${q(sequence.schema)}.${q(sequence.name)}`,
       );
       const row = state.rows[0];
-      if (row !== undefined) sequences.push({ schema: sequence.schema, name: sequence.name, last_value: row.last_value, is_called: row.is_called });
+      if (row !== undefined)
+        sequences.push({
+          schema: sequence.schema,
+          name: sequence.name,
+          last_value: row.last_value,
+          is_called: row.is_called,
+        });
     }
     await client.query('COMMIT');
     return { migrations, tables, sequences, files };
@@ -122,7 +134,9 @@ async function dumpTable(client: pg.Client, table: string, columns: readonly str
   const closed = once(out, 'close');
   let rows = 0;
   try {
-    await client.query(`DECLARE backup_rows NO SCROLL CURSOR FOR SELECT to_json(r)::text AS line FROM (SELECT ${columns.map(q).join(', ')} FROM ONLY ${table}) r`);
+    await client.query(
+      `DECLARE backup_rows NO SCROLL CURSOR FOR SELECT to_json(r)::text AS line FROM (SELECT ${columns.map(q).join(', ')} FROM ONLY ${table}) r`,
+    );
     for (;;) {
       const batch = await client.query<{ line: string }>(`FETCH ${FETCH_ROWS} FROM backup_rows`);
       if (batch.rows.length === 0) break;

@@ -81,12 +81,17 @@ async function foreignKeyOrder(client: pg.Client, tables: readonly TableDump[]):
       WHERE k.contype = 'f' AND k.conrelid <> k.confrelid`,
   );
   const parents = new Map<string, Set<string>>();
-  for (const edge of edges.rows) (parents.get(edge.child) ?? parents.set(edge.child, new Set()).get(edge.child))?.add(edge.parent);
+  for (const edge of edges.rows)
+    (parents.get(edge.child) ?? parents.set(edge.child, new Set()).get(edge.child))?.add(edge.parent);
   const ordered: TableDump[] = [];
   const placed = new Set<string>();
   let remaining = [...tables];
   while (remaining.length > 0) {
-    const ready = remaining.filter((table) => [...(parents.get(key(table.schema, table.name)) ?? [])].every((parent) => placed.has(parent) || !remaining.some((other) => key(other.schema, other.name) === parent)));
+    const ready = remaining.filter((table) =>
+      [...(parents.get(key(table.schema, table.name)) ?? [])].every(
+        (parent) => placed.has(parent) || !remaining.some((other) => key(other.schema, other.name) === parent),
+      ),
+    );
     const next = ready.length > 0 ? ready : remaining.slice(0, 1);
     for (const table of next) {
       ordered.push(table);
@@ -134,12 +139,19 @@ export async function restoreDatabase(
   for (const recorded of dump.migrations) {
     const file = committed.get(recorded.name);
     if (file === undefined) {
-      throw new BackupError(`${target.component}: the backup's schema includes migration ${recorded.name}, which this version of ${target.component} does not have (restore with the code the backup was made with)`);
+      throw new BackupError(
+        `${target.component}: the backup's schema includes migration ${recorded.name}, which this version of ${target.component} does not have (restore with the code the backup was made with)`,
+      );
     }
-    if (file.checksum !== recorded.checksum) throw new BackupError(`${target.component}: migration ${recorded.name} differs from the one the backup was made with`);
+    if (file.checksum !== recorded.checksum)
+      throw new BackupError(
+        `${target.component}: migration ${recorded.name} differs from the one the backup was made with`,
+      );
   }
   if (target.adminUrl === undefined) {
-    throw new BackupError(`${target.component}: its database URL is set by hand in the master configuration, so helm cannot recreate it; restore it with that server's own tools`);
+    throw new BackupError(
+      `${target.component}: its database URL is set by hand in the master configuration, so helm cannot recreate it; restore it with that server's own tools`,
+    );
   }
 
   const adminUrl = target.adminUrl;
@@ -190,7 +202,9 @@ async function loadInto(
   onStep?.('loading rows');
   const adminInDatabase = databaseUrl(adminUrl, { database });
   const superuser = await withClient(adminInDatabase, async (client) => {
-    const result = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+    const result = await client.query<{ rolsuper: boolean }>(
+      'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+    );
     return result.rows[0]?.rolsuper === true;
   });
   let rows = 0;
@@ -201,18 +215,27 @@ async function loadInto(
       if (superuser) await client.query('SET LOCAL session_replication_role = replica');
       if (tables.length > 0) {
         // Seed rows the migrations inserted are in the dump too, as they were at backup time.
-        await client.query(`TRUNCATE ${tables.map((table) => `${q(table.schema)}.${q(table.name)}`).join(', ')} CASCADE`);
+        await client.query(
+          `TRUNCATE ${tables.map((table) => `${q(table.schema)}.${q(table.name)}`).join(', ')} CASCADE`,
+        );
       }
       for (const table of tables) {
         const name = `${q(table.schema)}.${q(table.name)}`;
         if (!superuser) await client.query(`ALTER TABLE ${name} DISABLE TRIGGER USER`);
         const loaded = await loadTable(client, table, fileOf(table.entry));
-        if (loaded !== table.rows) throw new BackupError(`${target.component}: ${table.schema}.${table.name} holds ${loaded} rows in the archive, the manifest says ${table.rows}`);
+        if (loaded !== table.rows)
+          throw new BackupError(
+            `${target.component}: ${table.schema}.${table.name} holds ${loaded} rows in the archive, the manifest says ${table.rows}`,
+          );
         if (!superuser) await client.query(`ALTER TABLE ${name} ENABLE TRIGGER USER`);
         rows += loaded;
       }
       for (const sequence of dump.sequences) {
-        await client.query('SELECT setval($1::regclass, $2::bigint, $3)', [`${q(sequence.schema)}.${q(sequence.name)}`, sequence.last_value, sequence.is_called]);
+        await client.query('SELECT setval($1::regclass, $2::bigint, $3)', [
+          `${q(sequence.schema)}.${q(sequence.name)}`,
+          sequence.last_value,
+          sequence.is_called,
+        ]);
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -238,23 +261,36 @@ async function swapIn(adminUrl: string, live: string, staging: string): Promise<
   try {
     // 55006: the database is being accessed by other users (a client reconnected in between).
     const inUse = (error: unknown): boolean => (error as { code?: unknown }).code === '55006';
-    await withClient(serverUrl, (client) => retry(async () => {
-      // Without the right to end other roles' sessions (an external server's admin) the rename below says why.
-      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [live]).catch(() => undefined);
-      try {
-        await client.query('BEGIN');
-        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [live]);
-        if (exists.rowCount !== 0) await client.query(`ALTER DATABASE ${q(live)} RENAME TO ${q(aside)}`);
-        await client.query(`ALTER DATABASE ${q(staging)} RENAME TO ${q(live)}`);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    }, { attempts: 5, delayMs: (retry) => 200 * retry, retryable: inUse }).catch((error: unknown) => {
-      if (!inUse(error)) throw error;
-      throw new BackupError(`${live} is still in use by other connections, so the restored copy was not swapped in (the data is unchanged); stop what connects to it and restore again`, { cause: error });
-    }));
+    await withClient(serverUrl, (client) =>
+      retry(
+        async () => {
+          // Without the right to end other roles' sessions (an external server's admin) the rename below says why.
+          await client
+            .query(
+              'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+              [live],
+            )
+            .catch(() => undefined);
+          try {
+            await client.query('BEGIN');
+            const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [live]);
+            if (exists.rowCount !== 0) await client.query(`ALTER DATABASE ${q(live)} RENAME TO ${q(aside)}`);
+            await client.query(`ALTER DATABASE ${q(staging)} RENAME TO ${q(live)}`);
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        },
+        { attempts: 5, delayMs: (retry) => 200 * retry, retryable: inUse },
+      ).catch((error: unknown) => {
+        if (!inUse(error)) throw error;
+        throw new BackupError(
+          `${live} is still in use by other connections, so the restored copy was not swapped in (the data is unchanged); stop what connects to it and restore again`,
+          { cause: error },
+        );
+      }),
+    );
   } catch (error) {
     await dropDatabase(adminUrl, staging).catch(() => undefined);
     throw error;

@@ -14,7 +14,14 @@
  * gzip CRC error or an entry whose sha256 differs from the manifest; tampering with an encrypted
  * file as a failed GCM tag; a wrong passphrase as a key-check mismatch, before any decryption.
  */
-import { createDecipheriv, createHmac, scrypt, timingSafeEqual, type DecipherGCM, type ScryptOptions } from 'node:crypto';
+import {
+  createDecipheriv,
+  createHmac,
+  scrypt,
+  timingSafeEqual,
+  type DecipherGCM,
+  type ScryptOptions,
+} from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -31,7 +38,11 @@ const KEY_CHECK_LABEL = 'hivematrix-backup key check';
 const encryptionSchema = z.object({
   cipher: z.literal('aes-256-gcm'),
   kdf: z.literal('scrypt'),
-  N: z.number().int().min(1024).max(2 ** 20),
+  N: z
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 20),
   r: z.number().int().min(1).max(32),
   p: z.number().int().min(1).max(16),
   salt: z.string().regex(/^[0-9a-f]{32}$/),
@@ -69,7 +80,9 @@ export interface OpenedContainer {
 /** Reads and validates the header; refuses a file that is not one of our archives. */
 export async function readContainerHeader(file: string): Promise<OpenedContainer> {
   const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new BackupError(error.code === 'ENOENT' ? `no such backup file: ${file}` : `cannot read ${file}: ${error.message}`);
+    throw new BackupError(
+      error.code === 'ENOENT' ? `no such backup file: ${file}` : `cannot read ${file}: ${error.message}`,
+    );
   });
   try {
     const size = (await handle.stat()).size;
@@ -79,7 +92,8 @@ export async function readContainerHeader(file: string): Promise<OpenedContainer
       throw new BackupError(`${file} is not a HiveMatrix backup (unknown file format)`);
     }
     const length = start.readUInt32BE(MAGIC.length);
-    if (length > MAX_HEADER_BYTES || start.length + length > size) throw new BackupError(`${file} is truncated or corrupt (bad header length)`);
+    if (length > MAX_HEADER_BYTES || start.length + length > size)
+      throw new BackupError(`${file} is truncated or corrupt (bad header length)`);
     const json = Buffer.alloc(length);
     await handle.read(json, 0, length, start.length);
     let parsed: unknown;
@@ -89,7 +103,8 @@ export async function readContainerHeader(file: string): Promise<OpenedContainer
       throw new BackupError(`${file} is corrupt (unreadable header)`);
     }
     const header = headerSchema.safeParse(parsed);
-    if (!header.success) throw new BackupError(`${file} is a backup of an unsupported format version, or its header is corrupt`);
+    if (!header.success)
+      throw new BackupError(`${file} is a backup of an unsupported format version, or its header is corrupt`);
     const payloadStart = start.length + length;
     const payloadEnd = header.data.encryption === null ? size : size - TAG_BYTES;
     if (payloadEnd <= payloadStart) throw new BackupError(`${file} is truncated (no payload)`);
@@ -151,12 +166,17 @@ export type EntryHandler = (name: string, size: number, content: AsyncIterable<B
  * (including the GCM tag check) before this resolves; callers must treat what they received as
  * untrusted until then (restore extracts to a private folder first).
  */
-export async function readContainer(file: string, passphrase: string | undefined, onEntry: EntryHandler): Promise<ContainerHeader> {
+export async function readContainer(
+  file: string,
+  passphrase: string | undefined,
+  onEntry: EntryHandler,
+): Promise<ContainerHeader> {
   const opened = await readContainerHeader(file);
   const { header } = opened;
   let decipher: DecipherGCM | undefined;
   if (header.encryption !== null) {
-    if (passphrase === undefined) throw new BackupError('this backup is encrypted: give its passphrase (--passphrase-stdin)');
+    if (passphrase === undefined)
+      throw new BackupError('this backup is encrypted: give its passphrase (--passphrase-stdin)');
     const encryption = header.encryption;
     const key = await deriveKey(passphrase, Buffer.from(encryption.salt, 'hex'), encryption);
     if (!timingSafeEqual(Buffer.from(keyCheck(key), 'hex'), Buffer.from(encryption.check, 'hex'))) {
@@ -222,7 +242,9 @@ function asReadError(error: unknown): Error {
   if (error instanceof BackupError) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('Z_')) {
-    return new BackupError(code === 'Z_BUF_ERROR' ? 'the backup is truncated' : `the backup is corrupt (${(error as Error).message})`);
+    return new BackupError(
+      code === 'Z_BUF_ERROR' ? 'the backup is truncated' : `the backup is corrupt (${(error as Error).message})`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

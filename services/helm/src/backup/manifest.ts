@@ -17,7 +17,11 @@ const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/);
 /** Schema and table names come from the catalog; quoted on use, but still kept sane. */
 const sqlName = z.string().min(1).max(63);
 
-export const entryInfoSchema = z.object({ sha256, size: z.number().int().min(0), mode: z.number().int().min(0).max(0o7777) });
+export const entryInfoSchema = z.object({
+  sha256,
+  size: z.number().int().min(0),
+  mode: z.number().int().min(0).max(0o7777),
+});
 
 export const tableDumpSchema = z.object({
   schema: sqlName,
@@ -74,7 +78,11 @@ const ENTRY_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /** Throws unless `name` is a plain relative path without `..` (an archive must not write outside its folder). */
 export function assertEntryName(name: string): void {
-  if (!ENTRY_NAME.test(name) || name.split('/').some((part) => part === '..' || part === '.') || Buffer.byteLength(name) > 1000) {
+  if (
+    !ENTRY_NAME.test(name) ||
+    name.split('/').some((part) => part === '..' || part === '.') ||
+    Buffer.byteLength(name) > 1000
+  ) {
     throw new BackupError(`the archive holds an invalid entry name ${JSON.stringify(name.slice(0, 80))}`);
   }
 }

@@ -30,7 +30,9 @@ export async function copyOffsite(file: string, dir: string): Promise<string> {
     return target;
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined); // the folder may be what failed
-    throw new BackupError(`the backup ${path.basename(file)} was made but not copied to ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BackupError(
+      `the backup ${path.basename(file)} was made but not copied to ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -19,7 +19,12 @@ export interface BackupRequest {
 /** Backs up every active service database and the instance files. PostgreSQL must be running. */
 export async function backupPlatform(paths: HelmPaths, request: BackupRequest): Promise<CreatedBackup> {
   const loaded = await loadPlatform(paths);
-  return createBackup({ paths, targets: databaseTargets(loaded), ...copyToOption(loaded.config.backups, paths.instance), ...request });
+  return createBackup({
+    paths,
+    targets: databaseTargets(loaded),
+    ...copyToOption(loaded.config.backups, paths.instance),
+    ...request,
+  });
 }
 
 export interface RestoreRequest {

@@ -30,7 +30,10 @@ export function passphraseFile(settings: BackupSettings, instanceDir: string): s
  * is an error the audit reports, not a reason to invent a passphrase nobody has a copy of.
  * Returns the file scheduled backups use and whether it was just made.
  */
-export async function ensureBackupPassphrase(settings: BackupSettings, instanceDir: string): Promise<{ file: string | undefined; created: boolean }> {
+export async function ensureBackupPassphrase(
+  settings: BackupSettings,
+  instanceDir: string,
+): Promise<{ file: string | undefined; created: boolean }> {
   const file = passphraseFile(settings, instanceDir);
   if (file === undefined || settings.passphrase_file !== undefined) return { file, created: false };
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -54,10 +57,15 @@ export async function scheduledPassphrase(settings: BackupSettings, instanceDir:
   const file = passphraseFile(settings, instanceDir);
   if (file === undefined) return undefined;
   const info = await stat(file).catch(() => undefined);
-  if (info === undefined || !info.isFile()) throw new BackupError(`backups.passphrase_file: ${file} is not a readable file`);
-  if ((info.mode & 0o077) !== 0) throw new BackupError(`backups.passphrase_file: ${file} can be read by others; run chmod 600 on it`);
+  if (info === undefined || !info.isFile())
+    throw new BackupError(`backups.passphrase_file: ${file} is not a readable file`);
+  if ((info.mode & 0o077) !== 0)
+    throw new BackupError(`backups.passphrase_file: ${file} can be read by others; run chmod 600 on it`);
   const passphrase = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new BackupError(`backups.passphrase_file: the passphrase in ${file} must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH)
+    throw new BackupError(
+      `backups.passphrase_file: the passphrase in ${file} must have at least ${MIN_PASSPHRASE_LENGTH} characters`,
+    );
   return passphrase;
 }
 

@@ -53,7 +53,11 @@ export interface VerifiedArchive {
 }
 
 /** Extracts and checks every entry of `file` into a new private folder under `parent`. */
-export async function extractVerified(file: string, passphrase: string | undefined, parent: string): Promise<VerifiedArchive> {
+export async function extractVerified(
+  file: string,
+  passphrase: string | undefined,
+  parent: string,
+): Promise<VerifiedArchive> {
   await mkdir(parent, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(path.join(parent, '.restore-'));
   const fileOf = (entry: string): string => path.join(dir, entry.replace(/\//g, '__'));
@@ -63,7 +67,8 @@ export async function extractVerified(file: string, passphrase: string | undefin
   try {
     await readArchive(file, passphrase, async (name, size, content) => {
       if (manifest === undefined) {
-        if (name !== MANIFEST_ENTRY || size > MAX_MANIFEST_BYTES) throw new BackupError('the backup is corrupt (it does not start with its manifest)');
+        if (name !== MANIFEST_ENTRY || size > MAX_MANIFEST_BYTES)
+          throw new BackupError('the backup is corrupt (it does not start with its manifest)');
         const chunks: Buffer[] = [];
         for await (const chunk of content) chunks.push(Buffer.from(chunk));
         manifestSha256 = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
@@ -74,7 +79,10 @@ export async function extractVerified(file: string, passphrase: string | undefin
           throw new BackupError('the backup is corrupt (unreadable manifest)');
         }
         const parsed = manifestSchema.safeParse(raw);
-        if (!parsed.success) throw new BackupError('the backup is not a HiveMatrix backup of a supported version (manifest not recognised)');
+        if (!parsed.success)
+          throw new BackupError(
+            'the backup is not a HiveMatrix backup of a supported version (manifest not recognised)',
+          );
         manifest = parsed.data;
         return;
       }
@@ -84,7 +92,8 @@ export async function extractVerified(file: string, passphrase: string | undefin
         return;
       }
       const expected = manifest.entries[name];
-      if (expected === undefined || seen.has(name)) throw new BackupError(`the backup is corrupt (entry ${name} is not in its manifest)`);
+      if (expected === undefined || seen.has(name))
+        throw new BackupError(`the backup is corrupt (entry ${name} is not in its manifest)`);
       seen.add(name);
       const hash = createHash('sha256');
       const out = createWriteStream(fileOf(name), { flags: 'wx', mode: 0o600 });
@@ -98,11 +107,13 @@ export async function extractVerified(file: string, passphrase: string | undefin
         out.end();
         await closed;
       }
-      if (size !== expected.size || hash.digest('hex') !== expected.sha256) throw new BackupError(`the backup is corrupt (checksum of ${name} does not match)`);
+      if (size !== expected.size || hash.digest('hex') !== expected.sha256)
+        throw new BackupError(`the backup is corrupt (checksum of ${name} does not match)`);
     });
     if (manifest === undefined) throw new BackupError('the backup is empty');
     const missing = Object.keys(manifest.entries).filter((name) => !seen.has(name));
-    if (missing.length > 0) throw new BackupError(`the backup is incomplete (${missing.length} entries missing, e.g. ${missing[0] ?? ''})`);
+    if (missing.length > 0)
+      throw new BackupError(`the backup is incomplete (${missing.length} entries missing, e.g. ${missing[0] ?? ''})`);
     return { manifest, dir, fileOf };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
@@ -119,12 +130,17 @@ async function text(content: AsyncIterable<Uint8Array>, size: number): Promise<s
 
 /** SHA256SUMS (for operators) must agree with the manifest (what restore checks), line for line. */
 function checkSums(sums: string, manifest: BackupManifest, manifestSha256: string): void {
-  const expected = new Map<string, string>([[MANIFEST_ENTRY, manifestSha256], ...Object.entries(manifest.entries).map(([name, info]): [string, string] => [name, info.sha256])]);
+  const expected = new Map<string, string>([
+    [MANIFEST_ENTRY, manifestSha256],
+    ...Object.entries(manifest.entries).map(([name, info]): [string, string] => [name, info.sha256]),
+  ]);
   const lines = sums.split('\n').filter((line) => line !== '');
-  const agrees = lines.length === expected.size && lines.every((line) => {
-    const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-    return match !== null && expected.get(match[2] ?? '') === match[1];
-  });
+  const agrees =
+    lines.length === expected.size &&
+    lines.every((line) => {
+      const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+      return match !== null && expected.get(match[2] ?? '') === match[1];
+    });
   if (!agrees) throw new BackupError(`the backup is corrupt (${SUMS_ENTRY} does not match its manifest)`);
 }
 
@@ -132,7 +148,8 @@ function checkSums(sums: string, manifest: BackupManifest, manifestSha256: strin
 async function putBack(instance: string, entry: string, bytes: Buffer, mode: number): Promise<void> {
   const relative = entry.slice(FILES_COMPONENT.length + 1);
   const target = path.join(instance, relative);
-  if (!target.startsWith(`${path.resolve(instance)}${path.sep}`)) throw new BackupError(`refusing to write outside the instance folder: ${entry}`);
+  if (!target.startsWith(`${path.resolve(instance)}${path.sep}`))
+    throw new BackupError(`refusing to write outside the instance folder: ${entry}`);
   await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   const temporary = `${target}.restore-${process.pid}`;
   await writeFile(temporary, bytes, { mode: mode & 0o777 });
@@ -151,14 +168,26 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const progress = options.onProgress ?? (() => undefined);
   progress('checking the archive');
   const info = await stat(options.file).catch(() => undefined);
-  if (info === undefined || !info.isFile()) throw new BackupError(`${options.file} is not a backup file (${info === undefined ? 'it does not exist' : 'it is a folder'})`);
+  if (info === undefined || !info.isFile())
+    throw new BackupError(
+      `${options.file} is not a backup file (${info === undefined ? 'it does not exist' : 'it is a folder'})`,
+    );
   // After a wipe the instance folder is gone: recreate it with the modes the platform needs
   // (searchable by the embedded server's user when helm runs as root).
   await prepareInstance(paths);
-  const fallback = options.passphrase === undefined && options.defaultPassphrase !== undefined && (await isEncrypted(options.file)) === true;
-  const archive = await extractVerified(options.file, fallback ? options.defaultPassphrase : options.passphrase, paths.backupsDir).catch((error: unknown) => {
+  const fallback =
+    options.passphrase === undefined &&
+    options.defaultPassphrase !== undefined &&
+    (await isEncrypted(options.file)) === true;
+  const archive = await extractVerified(
+    options.file,
+    fallback ? options.defaultPassphrase : options.passphrase,
+    paths.backupsDir,
+  ).catch((error: unknown) => {
     if (fallback && error instanceof BackupError && /wrong passphrase/.test(error.message)) {
-      throw new BackupError('this backup is encrypted, but not with the passphrase of scheduled backups: give its passphrase (--passphrase-stdin)');
+      throw new BackupError(
+        'this backup is encrypted, but not with the passphrase of scheduled backups: give its passphrase (--passphrase-stdin)',
+      );
     }
     throw error;
   });
@@ -174,7 +203,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     if (options.only !== undefined && !names.includes(options.only)) {
       throw new BackupError(`the backup has no component ${JSON.stringify(options.only)}; it has ${names.join(', ')}`);
     }
-    const chosen = manifest.components.filter((component) => options.only === undefined || component.name === options.only);
+    const chosen = manifest.components.filter(
+      (component) => options.only === undefined || component.name === options.only,
+    );
     const restored: string[] = [];
 
     for (const component of chosen) {
@@ -193,9 +224,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       const targets = await options.targets();
       for (const component of databases) {
         const target = targets.find((candidate) => candidate.component === component.name);
-        if (target === undefined) throw new BackupError(`${component.name} is not an active service with a database in this installation's configuration`);
+        if (target === undefined)
+          throw new BackupError(
+            `${component.name} is not an active service with a database in this installation's configuration`,
+          );
         progress(`database ${component.name}`);
-        const result = await restoreDatabase(target, component, archive.fileOf, (step) => progress(`  ${component.name}: ${step}`));
+        const result = await restoreDatabase(target, component, archive.fileOf, (step) =>
+          progress(`  ${component.name}: ${step}`),
+        );
         progress(`  ${component.name}: ${result.tables} tables, ${result.rows} rows`);
         restored.push(component.name);
       }

@@ -40,12 +40,18 @@ function newestPerBucket(sorted: readonly DatedBackup[], bucket: (date: Date) =>
 }
 
 /** Splits `backups` into those to keep and those to delete (both newest first). */
-export function chooseRetained(backups: readonly DatedBackup[], policy: RetentionPolicy): { keep: DatedBackup[]; remove: DatedBackup[] } {
+export function chooseRetained(
+  backups: readonly DatedBackup[],
+  policy: RetentionPolicy,
+): { keep: DatedBackup[]; remove: DatedBackup[] } {
   const sorted = [...backups].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const kept = new Set<string>([
     ...newestPerBucket(sorted, (date) => date.toISOString().slice(0, 10), policy.daily),
     ...newestPerBucket(sorted, isoWeek, policy.weekly),
     ...newestPerBucket(sorted, (date) => date.toISOString().slice(0, 7), policy.monthly),
   ]);
-  return { keep: sorted.filter((backup) => kept.has(backup.file)), remove: sorted.filter((backup) => !kept.has(backup.file)) };
+  return {
+    keep: sorted.filter((backup) => kept.has(backup.file)),
+    remove: sorted.filter((backup) => !kept.has(backup.file)),
+  };
 }

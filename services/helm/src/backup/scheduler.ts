@@ -19,7 +19,9 @@ import type { DatabaseTarget } from './targets.js';
 export function scheduledBackupDue(now: Date, settings: BackupSettings, existing: readonly BackupListing[]): boolean {
   if (!settings.schedule || now.getUTCHours() < settings.hour_utc) return false;
   const today = now.toISOString().slice(0, 10);
-  return !existing.some((backup) => backup.trigger === 'scheduled' && backup.createdAt.toISOString().slice(0, 10) === today);
+  return !existing.some(
+    (backup) => backup.trigger === 'scheduled' && backup.createdAt.toISOString().slice(0, 10) === today,
+  );
 }
 
 /** Deletes the scheduled backups retention does not keep; returns their names. */
@@ -40,11 +42,19 @@ export async function runScheduledBackup(
   targets: () => DatabaseTarget[],
   now: Date = new Date(),
 ): Promise<{ created: CreatedBackup | undefined; removed: string[] }> {
-  if (!scheduledBackupDue(now, settings, await listBackups(paths.backupsDir))) return { created: undefined, removed: [] };
+  if (!scheduledBackupDue(now, settings, await listBackups(paths.backupsDir)))
+    return { created: undefined, removed: [] };
   await ensureBackupPassphrase(settings, paths.instance);
   const passphrase = await scheduledPassphrase(settings, paths.instance);
   const copy = copyToOption(settings, paths.instance);
-  const created = await createBackup({ paths, targets: targets(), trigger: 'scheduled', now: () => now, ...copy, ...(passphrase === undefined ? {} : { passphrase }) });
+  const created = await createBackup({
+    paths,
+    targets: targets(),
+    trigger: 'scheduled',
+    now: () => now,
+    ...copy,
+    ...(passphrase === undefined ? {} : { passphrase }),
+  });
   const removed = await pruneScheduled(paths.backupsDir, settings);
   if (copy.copyTo !== undefined) await pruneOffsite(copy.copyTo, removed);
   return { created, removed };

@@ -41,7 +41,8 @@ export function databaseTargets(loaded: LoadedPlatform): DatabaseTarget[] {
       password: grant.password,
       url,
       // An app whose URL the operator set is not helm's to drop and recreate.
-      adminUrl: grant.url === undefined && admin !== undefined ? databaseUrl(admin, { database: 'postgres' }) : undefined,
+      adminUrl:
+        grant.url === undefined && admin !== undefined ? databaseUrl(admin, { database: 'postgres' }) : undefined,
       migrationsDir: path.join(app.dir, 'src', 'db', 'migrations'),
     });
   }

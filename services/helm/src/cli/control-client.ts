@@ -12,7 +12,13 @@ export interface ControlAnswer {
 }
 
 /** Sends one request to the daemon; rejects when the socket does not answer. */
-export function controlRequest(socket: string, method: string, path: string, body?: unknown, timeoutMs = 600_000): Promise<ControlAnswer> {
+export function controlRequest(
+  socket: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  timeoutMs = 600_000,
+): Promise<ControlAnswer> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const request = http.request(
@@ -21,7 +27,10 @@ export function controlRequest(socket: string, method: string, path: string, bod
         method,
         path,
         timeout: timeoutMs,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers:
+          payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -48,7 +57,11 @@ export function controlRequest(socket: string, method: string, path: string, bod
 /** The message of a problem+json answer. */
 export function problemMessage(answer: ControlAnswer): string {
   const body = answer.body as { detail?: unknown; title?: unknown } | null;
-  return typeof body?.detail === 'string' ? body.detail : typeof body?.title === 'string' ? body.title : `HTTP ${answer.status}`;
+  return typeof body?.detail === 'string'
+    ? body.detail
+    : typeof body?.title === 'string'
+      ? body.title
+      : `HTTP ${answer.status}`;
 }
 
 /** The daemon's pid from its pid file, when that process is alive. */

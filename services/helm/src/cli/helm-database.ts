@@ -11,14 +11,18 @@ export async function withHelmDatabase<T>(context: CliContext, work: (db: HelmDb
   try {
     config = loadHelmServiceConfig(inheritedEnv(context.io.env), context.paths);
   } catch (error) {
-    throw new CliError(`helm's configuration cannot be read (has the platform been started?): ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      `helm's configuration cannot be read (has the platform been started?): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const database = openDatabase({ url: config.DATABASE_URL, applicationName: 'hivematrix-cli', schema });
   try {
     return await work(database.db);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`helm's database cannot be read (is the platform running?): ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      `helm's database cannot be read (is the platform running?): ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await database.close();
   }

@@ -61,7 +61,12 @@ export function parseLine(service: string, raw: string, previousTime: number | u
   if (record === undefined) return { service, raw, time: previousTime, severity: 30, level: 'INFO', message: raw };
   const level = record.level;
   const severity = typeof level === 'number' ? level : typeof level === 'string' ? (severityOf(level) ?? 30) : 30;
-  const time = typeof record.time === 'string' ? Date.parse(record.time) : typeof record.time === 'number' ? record.time : previousTime;
+  const time =
+    typeof record.time === 'string'
+      ? Date.parse(record.time)
+      : typeof record.time === 'number'
+        ? record.time
+        : previousTime;
   const err = record.err as { message?: unknown } | undefined;
   const message = typeof record.msg === 'string' ? record.msg : '';
   const detail = typeof err?.message === 'string' && err.message !== message ? ` (${err.message})` : '';
@@ -85,14 +90,22 @@ export function formatLine(line: LogLine): string {
 /** The services that have a log file in `logsDir`. */
 export async function loggedServices(logsDir: string): Promise<string[]> {
   try {
-    return (await readdir(logsDir)).filter((name) => name.endsWith('.log')).map((name) => name.slice(0, -4)).sort();
+    return (await readdir(logsDir))
+      .filter((name) => name.endsWith('.log'))
+      .map((name) => name.slice(0, -4))
+      .sort();
   } catch {
     return [];
   }
 }
 
 /** Every line of a service's log, oldest first; rotated files too when `withRotated`. */
-export async function readServiceLog(logsDir: string, service: string, withRotated: boolean, keep = 10): Promise<LogLine[]> {
+export async function readServiceLog(
+  logsDir: string,
+  service: string,
+  withRotated: boolean,
+  keep = 10,
+): Promise<LogLine[]> {
   const file = path.join(logsDir, `${service}.log`);
   const files = withRotated ? [...Array.from({ length: keep }, (_, index) => `${file}.${keep - index}`), file] : [file];
   const lines: LogLine[] = [];
@@ -127,11 +140,18 @@ export function mergeByTime(groups: readonly LogLine[][]): LogLine[] {
  * end, calling `onLine` for each new line, until `signal` aborts. A file that shrank was rotated
  * or truncated and is read again from its start.
  */
-export async function followLogs(logsDir: string, services: readonly string[], onLine: (line: LogLine) => void, signal: AbortSignal, intervalMs = 300): Promise<void> {
+export async function followLogs(
+  logsDir: string,
+  services: readonly string[],
+  onLine: (line: LogLine) => void,
+  signal: AbortSignal,
+  intervalMs = 300,
+): Promise<void> {
   const offsets = new Map<string, number>();
   const pending = new Map<string, string>();
   const names = async (): Promise<string[]> => (services.length > 0 ? [...services] : loggedServices(logsDir));
-  for (const service of await names()) offsets.set(service, (await stat(path.join(logsDir, `${service}.log`)).catch(() => undefined))?.size ?? 0);
+  for (const service of await names())
+    offsets.set(service, (await stat(path.join(logsDir, `${service}.log`)).catch(() => undefined))?.size ?? 0);
   while (!signal.aborted) {
     for (const service of await names()) {
       const file = path.join(logsDir, `${service}.log`);
@@ -156,10 +176,14 @@ export async function followLogs(logsDir: string, services: readonly string[], o
     }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 }

@@ -29,11 +29,26 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     result.code = await work();
   };
 
-  program.command('start [service]').description('start the platform in the background (or one service)').action((service?: string) => run(() => startCommand(context, service))());
-  program.command('stop [service]').description('stop the platform (or one service)').action((service?: string) => run(() => stopCommand(context, service))());
-  program.command('restart [service]').description('restart the platform (or one service)').action((service?: string) => run(() => restartCommand(context, service))());
-  program.command('enable <service>').description('turn an app on (started at once when the platform runs)').action((service: string) => run(() => enableCommand(context, service, true))());
-  program.command('disable <service>').description('turn an app off (stopped at once when the platform runs)').action((service: string) => run(() => enableCommand(context, service, false))());
+  program
+    .command('start [service]')
+    .description('start the platform in the background (or one service)')
+    .action((service?: string) => run(() => startCommand(context, service))());
+  program
+    .command('stop [service]')
+    .description('stop the platform (or one service)')
+    .action((service?: string) => run(() => stopCommand(context, service))());
+  program
+    .command('restart [service]')
+    .description('restart the platform (or one service)')
+    .action((service?: string) => run(() => restartCommand(context, service))());
+  program
+    .command('enable <service>')
+    .description('turn an app on (started at once when the platform runs)')
+    .action((service: string) => run(() => enableCommand(context, service, true))());
+  program
+    .command('disable <service>')
+    .description('turn an app off (stopped at once when the platform runs)')
+    .action((service: string) => run(() => enableCommand(context, service, false))());
   program
     .command('status')
     .description('name, port, pid, state, health, restarts, uptime and memory of every service')
@@ -41,20 +56,36 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     .action((options: { json?: boolean }) => run(() => statusCommand(context, options))());
   program
     .command('audit')
-    .description('security audit: exposed ports, readable secrets, certificate, admin password, identity, firewall (exit 2 on high)')
+    .description(
+      'security audit: exposed ports, readable secrets, certificate, admin password, identity, firewall (exit 2 on high)',
+    )
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) => run(() => auditCommand(context, options))());
   program
     .command('demo')
-    .description('load a demo MSP into codex (companies DEMO-…, people, devices, plans, months of tickets), or --remove it')
+    .description(
+      'load a demo MSP into codex (companies DEMO-…, people, devices, plans, months of tickets), or --remove it',
+    )
     .option('--remove', 'take the demo data away again (nothing else is touched)')
     .action((options: { remove?: boolean }) => run(() => demoCommand(context, options))());
-  program.command('update-config').description('regenerate services.json and master_services.json from apps_registry.json').action(run(() => updateConfigCommand(context)));
+  program
+    .command('update-config')
+    .description('regenerate services.json and master_services.json from apps_registry.json')
+    .action(run(() => updateConfigCommand(context)));
 
   const config = program.command('config').description('generated configuration files');
-  config.command('sync').description('rewrite every env and conf file (previous versions backed up)').action(run(() => configSyncCommand(context)));
-  config.command('write-env <app>').description("rewrite one service's instance/<app>/.env").action((app: string) => run(() => configWriteCommand(context, 'env', app))());
-  config.command('write-conf <app>').description("rewrite one service's instance/<app>/<app>.conf").action((app: string) => run(() => configWriteCommand(context, 'conf', app))());
+  config
+    .command('sync')
+    .description('rewrite every env and conf file (previous versions backed up)')
+    .action(run(() => configSyncCommand(context)));
+  config
+    .command('write-env <app>')
+    .description("rewrite one service's instance/<app>/.env")
+    .action((app: string) => run(() => configWriteCommand(context, 'env', app))());
+  config
+    .command('write-conf <app>')
+    .description("rewrite one service's instance/<app>/<app>.conf")
+    .action((app: string) => run(() => configWriteCommand(context, 'conf', app))());
 
   registerToolCommands(program, context, run);
   registerBackupCommands(program, context, run);
@@ -64,10 +95,14 @@ export function buildProgram(context: CliContext, result: { code: number }): Com
     .description('newest CPU, memory, health and restarts sample of every service (or the recent samples of one)')
     .option('--since <hours>', 'with a service: every sample of the last hours, e.g. 24h')
     .option('--json', 'machine-readable output')
-    .action((service: string | undefined, options: { since?: string; json?: boolean }) => run(() => metricsCommand(context, service, options))());
+    .action((service: string | undefined, options: { since?: string; json?: boolean }) =>
+      run(() => metricsCommand(context, service, options))(),
+    );
   program
     .command('alerts')
-    .description('open alerts (services down or failed, backups, certificate, high audit findings); exits 2 when a high one is open')
+    .description(
+      'open alerts (services down or failed, backups, certificate, high audit findings); exits 2 when a high one is open',
+    )
     .option('--all', 'also the recently resolved ones')
     .option('--json', 'machine-readable output')
     .action((options: { all?: boolean; json?: boolean }) => run(() => alertsCommand(context, options))());

@@ -5,7 +5,14 @@
 import type { PlatformStatus, ServiceStatusView, StepView } from '../status.js';
 import { shortPath, type CliIo } from './io.js';
 
-const MARKS: Record<StepView['state'], string> = { pending: ' ', running: '…', done: '✓', degraded: '!', failed: '✗', skipped: '-' };
+const MARKS: Record<StepView['state'], string> = {
+  pending: ' ',
+  running: '…',
+  done: '✓',
+  degraded: '!',
+  failed: '✗',
+  skipped: '-',
+};
 
 function seconds(ms: number | null): string {
   return ms === null ? '' : ` (${Math.round(ms / 100) / 10} s)`;
@@ -14,7 +21,8 @@ function seconds(ms: number | null): string {
 /** One finished step as a line. */
 export function stepLine(step: StepView, width: number): string {
   const detail = step.detail === null ? '' : `  ${step.detail}`;
-  const timing = step.state === 'done' && step.name.length > 0 && !/ in \d/.test(step.detail ?? '') ? seconds(step.elapsed_ms) : '';
+  const timing =
+    step.state === 'done' && step.name.length > 0 && !/ in \d/.test(step.detail ?? '') ? seconds(step.elapsed_ms) : '';
   return `  ${MARKS[step.state]} ${step.name.padEnd(width)}${detail}${timing}`;
 }
 
@@ -58,6 +66,8 @@ export class ProgressPrinter {
 /** The last lines of a failed service's log, indented, naming the file. */
 export function logTail(service: ServiceStatusView): string {
   if (service.log_tail.length === 0) return `      see ${shortPath(service.log_file)}\n`;
-  const lines = service.log_tail.slice(-12).map((line) => `      ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`);
+  const lines = service.log_tail
+    .slice(-12)
+    .map((line) => `      ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`);
   return `      last lines of ${shortPath(service.log_file)}:\n${lines.join('\n')}\n`;
 }

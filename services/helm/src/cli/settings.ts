@@ -7,7 +7,10 @@ import { CliError, type CliContext } from './io.js';
 /** Loads the registry and the existing master configuration, or explains that there is none yet. */
 export async function existingSettings(context: CliContext): Promise<GenerationContext> {
   const config = await readMasterConfig(context.paths.masterConfig);
-  if (config === undefined) throw new CliError(`there is no ${context.paths.masterConfig} yet; run ./start.sh (or npx hivematrix update-config) first`);
+  if (config === undefined)
+    throw new CliError(
+      `there is no ${context.paths.masterConfig} yet; run ./start.sh (or npx hivematrix update-config) first`,
+    );
   const overrides = Object.fromEntries(Object.entries(config.apps).map(([name, app]) => [name, app.port]));
   const platform = await loadPlatformApps(context.paths, { portOverrides: overrides });
   return generationContext(platform, config, context.paths);

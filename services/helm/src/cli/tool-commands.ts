@@ -12,10 +12,14 @@ import type { CliContext } from './io.js';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Registers the tool commands on `program`; `run` records each action's exit status. */
-export function registerToolCommands(program: Command, context: CliContext, run: (work: () => Promise<number>) => () => Promise<void>): void {
+export function registerToolCommands(
+  program: Command,
+  context: CliContext,
+  run: (work: () => Promise<number>) => () => Promise<void>,
+): void {
   program
     .command('logs [service]')
-    .description('show the services\' logs (instance/logs), merged by time')
+    .description("show the services' logs (instance/logs), merged by time")
     .option('-f, --follow', 'keep printing new lines')
     .option('--level <level>', 'only this level and above (debug, info, warn, error, fatal)')
     .option('--since <when>', 'only lines since a duration ago (30s, 10m, 2h, 1d) or a date')
@@ -35,7 +39,9 @@ export function registerToolCommands(program: Command, context: CliContext, run:
     .option('--search <text>', 'username, name or email containing the text')
     .option('--max <count>', 'at most this many users', '100')
     .option('--json', 'machine-readable output')
-    .action((options: { search?: string; max?: string; json?: boolean }) => run(() => usersListCommand(context, options))());
+    .action((options: { search?: string; max?: string; json?: boolean }) =>
+      run(() => usersListCommand(context, options))(),
+    );
   users
     .command('add <username>')
     .option('--email <email>')
@@ -43,19 +49,26 @@ export function registerToolCommands(program: Command, context: CliContext, run:
     .option('--last-name <name>')
     .option('--group <group>', 'add to a group (admins, technicians, billing, client); repeatable', collect)
     .option('--password-stdin', 'read the password from standard input (else a temporary one is generated)')
-    .action((username: string, options: { email?: string; firstName?: string; lastName?: string; group?: string[]; passwordStdin?: boolean }) =>
-      run(() => usersAddCommand(context, username, options))(),
+    .action(
+      (
+        username: string,
+        options: { email?: string; firstName?: string; lastName?: string; group?: string[]; passwordStdin?: boolean },
+      ) => run(() => usersAddCommand(context, username, options))(),
     );
   users
     .command('passwd <username>')
     .option('--password-stdin', 'read the password from standard input (else a temporary one is generated)')
     .option('--permanent', 'do not ask the user to change it at next login')
-    .action((username: string, options: { passwordStdin?: boolean; permanent?: boolean }) => run(() => usersPasswdCommand(context, username, options))());
+    .action((username: string, options: { passwordStdin?: boolean; permanent?: boolean }) =>
+      run(() => usersPasswdCommand(context, username, options))(),
+    );
   users
     .command('groups <username>')
     .option('--add <group>', 'add to a group; repeatable', collect)
     .option('--remove <group>', 'remove from a group; repeatable', collect)
-    .action((username: string, options: { add?: string[]; remove?: string[] }) => run(() => usersGroupsCommand(context, username, options))());
+    .action((username: string, options: { add?: string[]; remove?: string[] }) =>
+      run(() => usersGroupsCommand(context, username, options))(),
+    );
 
   program
     .command('token')
@@ -63,7 +76,9 @@ export function registerToolCommands(program: Command, context: CliContext, run:
     .option('--service <name>', 'a service token of this service (from core, with its secret)')
     .option('--target <service>', 'the service the token is for (default core)')
     .option('--user <name>', 'explains how to act as a user (user tokens come only from a login)')
-    .action((options: { service?: string; user?: string; target?: string }) => run(() => tokenCommand(context, options))());
+    .action((options: { service?: string; user?: string; target?: string }) =>
+      run(() => tokenCommand(context, options))(),
+    );
 
   program
     .command('keys')

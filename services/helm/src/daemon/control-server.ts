@@ -18,11 +18,17 @@ export interface ControlServer {
 const nameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/) });
 
 function failure(error: unknown): AppError {
-  return error instanceof AppError ? error : new AppError('conflict', error instanceof Error ? error.message : String(error));
+  return error instanceof AppError
+    ? error
+    : new AppError('conflict', error instanceof Error ? error.message : String(error));
 }
 
 /** Listens on `socket`; `requestShutdown` is called (once the answer is sent) for POST /shutdown. */
-export async function startControlServer(daemon: Daemon, socket: string, requestShutdown: () => void): Promise<ControlServer> {
+export async function startControlServer(
+  daemon: Daemon,
+  socket: string,
+  requestShutdown: () => void,
+): Promise<ControlServer> {
   const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,21 +62,29 @@ export async function startControlServer(daemon: Daemon, socket: string, request
     }
   });
 
-  app.post('/services/:name/:change', { schema: { params: nameParams.extend({ change: z.enum(['enable', 'disable']) }) } }, async (request) => {
-    try {
-      return await daemon.setEnabled(request.params.name, request.params.change === 'enable');
-    } catch (error) {
-      throw failure(error);
-    }
-  });
+  app.post(
+    '/services/:name/:change',
+    { schema: { params: nameParams.extend({ change: z.enum(['enable', 'disable']) }) } },
+    async (request) => {
+      try {
+        return await daemon.setEnabled(request.params.name, request.params.change === 'enable');
+      } catch (error) {
+        throw failure(error);
+      }
+    },
+  );
 
-  app.post('/reload', { schema: { body: z.object({ start: z.boolean().default(false) }).default({ start: false }) } }, async (request) => {
-    try {
-      return await daemon.reload(request.body.start);
-    } catch (error) {
-      throw failure(error);
-    }
-  });
+  app.post(
+    '/reload',
+    { schema: { body: z.object({ start: z.boolean().default(false) }).default({ start: false }) } },
+    async (request) => {
+      try {
+        return await daemon.reload(request.body.start);
+      } catch (error) {
+        throw failure(error);
+      }
+    },
+  );
 
   app.post('/shutdown', async (_request, reply) => {
     reply.raw.once('finish', requestShutdown);

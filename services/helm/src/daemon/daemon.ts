@@ -31,7 +31,14 @@ import { startHelmHttp, type HelmHttp } from './helm-http.js';
 import { recordChildren, stopLeftoverChildren, stopLeftoverPostgres, type ChildRecord } from './leftovers.js';
 import { isPortOpen } from './ports.js';
 import { provisionDatabases, startPostgres, type PostgresHandle } from './postgres.js';
-import { chosenRuntime, entryArgs, processMarker, runtimeFromEnv, unitSpecFor, type RunContext } from './service-specs.js';
+import {
+  chosenRuntime,
+  entryArgs,
+  processMarker,
+  runtimeFromEnv,
+  unitSpecFor,
+  type RunContext,
+} from './service-specs.js';
 import { releaseForeignSignalHandlers } from './signals.js';
 import { serviceView } from './status-view.js';
 import { Steps } from './steps.js';
@@ -69,7 +76,11 @@ export class Daemon {
     this.probe = options.probe ?? httpHealthProbe;
     this.steps = new Steps(() => this.clock.now());
     this.startedAt = this.clock.now();
-    this.run = { nodePath: options.nodePath, baseEnv: inheritedEnv(options.env), runtime: runtimeFromEnv(options.env.HIVEMATRIX_RUNTIME) };
+    this.run = {
+      nodePath: options.nodePath,
+      baseEnv: inheritedEnv(options.env),
+      runtime: runtimeFromEnv(options.env.HIVEMATRIX_RUNTIME),
+    };
   }
 
   private get logger(): Logger {
@@ -84,15 +95,23 @@ export class Daemon {
     const results = await syncAll(loaded, writer);
     this.loaded = loaded;
     const edited = results.filter((result) => result.handEdited === true);
-    for (const result of edited) this.logger.warn({ file: result.file, backup: result.backup }, 'a generated file was edited by hand; it was replaced and the edit saved');
+    for (const result of edited)
+      this.logger.warn(
+        { file: result.file, backup: result.backup },
+        'a generated file was edited by hand; it was replaced and the edit saved',
+      );
     const written = results.filter((result) => result.status !== 'unchanged').length;
-    const updated = written === 0 ? 'generated files up to date' : `${written} generated file${written === 1 ? '' : 's'} updated`;
+    const updated =
+      written === 0 ? 'generated files up to date' : `${written} generated file${written === 1 ? '' : 's'} updated`;
     const parts = [loaded.created ? 'created configs/master_config.json with new secrets' : updated];
     if (edited.length > 0) parts.push(`${edited.length} hand-edited file(s) replaced, saved under backups/config/`);
     // Like the first admin password: made once, and said where, so scheduled backups are never unencrypted by default.
     const passphrase = await ensureBackupPassphrase(loaded.config.backups, this.options.paths.instance);
     if (passphrase.created && passphrase.file !== undefined) {
-      this.logger.warn({ file: passphrase.file }, 'generated the passphrase scheduled backups are encrypted with; keep a copy of it off this machine');
+      this.logger.warn(
+        { file: passphrase.file },
+        'generated the passphrase scheduled backups are encrypted with; keep a copy of it off this machine',
+      );
       parts.push(`generated the backup passphrase in ${path.relative(this.options.paths.instance, passphrase.file)}`);
     }
     return { loaded, detail: parts.join('; ') };
@@ -103,9 +122,21 @@ export class Daemon {
     const names = ['configuration', 'cleanup', 'postgresql', 'redis', 'helm'];
     this.steps.plan(names);
     try {
-      let { loaded } = await this.steps.run('configuration', () => this.loadAndSync(), (result) => result.detail);
-      await this.steps.run('cleanup', () => this.cleanup(), (stopped) => (stopped.length === 0 ? 'nothing left over' : `stopped leftovers: ${stopped.join(', ')}`));
-      loaded = await this.steps.run('postgresql', () => this.startDatabase(loaded), (current) => this.describeDatabase(current));
+      let { loaded } = await this.steps.run(
+        'configuration',
+        () => this.loadAndSync(),
+        (result) => result.detail,
+      );
+      await this.steps.run(
+        'cleanup',
+        () => this.cleanup(),
+        (stopped) => (stopped.length === 0 ? 'nothing left over' : `stopped leftovers: ${stopped.join(', ')}`),
+      );
+      loaded = await this.steps.run(
+        'postgresql',
+        () => this.startDatabase(loaded),
+        (current) => this.describeDatabase(current),
+      );
       await this.checkRedis(loaded);
       await this.startHttp(loaded);
       await this.startServices(loaded);
@@ -132,7 +163,10 @@ export class Daemon {
     const started = await startPostgres(loaded, this.logger, async (port) => {
       const config = await readMasterConfig(this.options.paths.masterConfig);
       if (config === undefined) throw new Error('the master configuration disappeared');
-      await writeJsonAtomic(this.options.paths.masterConfig, { ...config, databases: { ...config.databases, embedded: { ...config.databases.embedded, port } } });
+      await writeJsonAtomic(this.options.paths.masterConfig, {
+        ...config,
+        databases: { ...config.databases, embedded: { ...config.databases.embedded, port } },
+      });
       return (await this.loadAndSync()).loaded;
     });
     this.postgres = started.handle;
@@ -144,7 +178,8 @@ export class Daemon {
 
   private describeDatabase(loaded: LoadedPlatform): string {
     const count = activeApps(loaded.context).filter((app) => app.database).length;
-    const where = this.postgres?.mode === 'embedded' ? `embedded, 127.0.0.1:${this.postgres.port ?? '?'}` : 'external server';
+    const where =
+      this.postgres?.mode === 'embedded' ? `embedded, 127.0.0.1:${this.postgres.port ?? '?'}` : 'external server';
     return `${where}; ${count} service database${count === 1 ? '' : 's'} ready`;
   }
 
@@ -158,17 +193,27 @@ export class Daemon {
     const parsed = new URL(url);
     const reachable = await isPortOpen(Number(parsed.port || 6379), parsed.hostname);
     if (reachable) this.steps.done('redis', `${parsed.hostname}:${parsed.port || 6379} reachable`);
-    else this.steps.degraded('redis', `${parsed.hostname}:${parsed.port || 6379} does not answer; core and nexus will keep retrying`);
+    else
+      this.steps.degraded(
+        'redis',
+        `${parsed.hostname}:${parsed.port || 6379} does not answer; core and nexus will keep retrying`,
+      );
   }
 
   private async startHttp(loaded: LoadedPlatform): Promise<void> {
     this.steps.begin('helm');
     try {
-      this.http = await startHelmHttp(() => this.loaded ?? loaded, this.options.env, () => this.status(), this.control(), {
-        reload: async () => {
-          await this.reload(false);
+      this.http = await startHelmHttp(
+        () => this.loaded ?? loaded,
+        this.options.env,
+        () => this.status(),
+        this.control(),
+        {
+          reload: async () => {
+            await this.reload(false);
+          },
         },
-      });
+      );
       this.helmMessage = null;
       this.steps.done('helm', `${this.http.url} (logs, status)`);
     } catch (error) {
@@ -185,12 +230,20 @@ export class Daemon {
     const supervisor = (this.supervisor ??= this.createSupervisor(loaded));
     const apps = activeApps(loaded.context).filter((app) => app.name !== 'helm');
     const supervised = new Set(apps.map((app) => app.name));
-    for (const app of apps) supervisor.set(unitSpecFor(app, loaded, this.run), app.dependsOn.filter((name) => supervised.has(name)));
+    for (const app of apps)
+      supervisor.set(
+        unitSpecFor(app, loaded, this.run),
+        app.dependsOn.filter((name) => supervised.has(name)),
+      );
     return apps.map((app) => app.name);
   }
 
   private createSupervisor(loaded: LoadedPlatform): Supervisor {
-    const supervisor = new Supervisor({ policy: policyFromSettings(loaded.config.supervisor), clock: this.clock, probe: this.probe });
+    const supervisor = new Supervisor({
+      policy: policyFromSettings(loaded.config.supervisor),
+      clock: this.clock,
+      probe: this.probe,
+    });
     supervisor.on('change', (status) => {
       if (status.state === 'starting' && this.state === 'booting') this.steps.begin(status.name);
       this.recordChildren();
@@ -204,7 +257,11 @@ export class Daemon {
     const children: Record<string, ChildRecord> = {};
     for (const status of this.supervisor.statuses()) {
       const app = loaded.platform.apps.find((candidate) => candidate.name === status.name);
-      if (status.pid !== null && app !== undefined) children[status.name] = { pid: status.pid, marker: processMarker(app, entryArgs(app, chosenRuntime(loaded, this.run))) };
+      if (status.pid !== null && app !== undefined)
+        children[status.name] = {
+          pid: status.pid,
+          marker: processMarker(app, entryArgs(app, chosenRuntime(loaded, this.run))),
+        };
     }
     recordChildren(this.options.paths.childrenFile, children);
   }
@@ -213,7 +270,8 @@ export class Daemon {
     for (const app of loaded.platform.apps) {
       if (app.name === 'helm') continue;
       if (!app.installed) this.steps.skipped(app.name, 'not installed');
-      else if (loaded.config.apps[app.name]?.enabled === false) this.steps.skipped(app.name, 'disabled in the master configuration');
+      else if (loaded.config.apps[app.name]?.enabled === false)
+        this.steps.skipped(app.name, 'disabled in the master configuration');
       else this.steps.plan([app.name]);
     }
     const order = this.configureUnits(loaded);
@@ -224,7 +282,8 @@ export class Daemon {
     const seconds = `${Math.round(outcome.elapsedMs / 100) / 10} s`;
     if (outcome.ok && outcome.health === 'healthy') this.steps.done(outcome.name, `healthy in ${seconds}`);
     else if (outcome.ok) this.steps.degraded(outcome.name, outcome.message ?? `${outcome.health} after ${seconds}`);
-    else if (this.supervisor?.unit(outcome.name)?.status().state === 'blocked') this.steps.skipped(outcome.name, outcome.message ?? 'blocked');
+    else if (this.supervisor?.unit(outcome.name)?.status().state === 'blocked')
+      this.steps.skipped(outcome.name, outcome.message ?? 'blocked');
     else this.steps.failed(outcome.name, outcome.message ?? 'failed');
   }
 
@@ -259,12 +318,18 @@ export class Daemon {
     every(600_000, async () => {
       const current = this.loaded ?? loaded;
       try {
-        const result = await runScheduledBackup(this.options.paths, current.config.backups, () => databaseTargets(current));
+        const result = await runScheduledBackup(this.options.paths, current.config.backups, () =>
+          databaseTargets(current),
+        );
         if (result.created === undefined) return;
         this.logger.info({ file: result.created.file, removed: result.removed }, 'scheduled backup written');
         await this.http?.alerts.resolve(BACKUP_ALERT_KEY);
       } catch (error) {
-        await this.http?.alerts.raise(backupFailedAlert(error)).catch((alertError: unknown) => this.logger.warn({ err: alertError }, 'the backup alert could not be raised'));
+        await this.http?.alerts
+          .raise(backupFailedAlert(error))
+          .catch((alertError: unknown) =>
+            this.logger.warn({ err: alertError }, 'the backup alert could not be raised'),
+          );
         throw error;
       }
     });
@@ -275,7 +340,14 @@ export class Daemon {
     const now = this.clock.now();
     const loaded = this.loaded;
     const units = new Map((this.supervisor?.statuses() ?? []).map((status) => [status.name, status]));
-    const helm = { pid: process.pid, running: this.http !== undefined, health: this.helmHealth, startedAt: this.startedAt, memoryMb: residentMemoryMb(process.pid) ?? null, message: this.helmMessage };
+    const helm = {
+      pid: process.pid,
+      running: this.http !== undefined,
+      health: this.helmHealth,
+      startedAt: this.startedAt,
+      memoryMb: residentMemoryMb(process.pid) ?? null,
+      message: this.helmMessage,
+    };
     return {
       daemon: {
         pid: process.pid,
@@ -283,11 +355,15 @@ export class Daemon {
         started_at: new Date(this.startedAt).toISOString(),
         public_url: loaded?.context.derived.publicUrl ?? '',
         admin_password_file: this.options.paths.adminPasswordFile,
-        backup_passphrase_file: loaded === undefined ? null : (passphraseFile(loaded.config.backups, this.options.paths.instance) ?? null),
+        backup_passphrase_file:
+          loaded === undefined ? null : (passphraseFile(loaded.config.backups, this.options.paths.instance) ?? null),
         steps: this.steps.view(),
         error: this.error,
       },
-      services: loaded === undefined ? [] : loaded.platform.apps.map((app) => serviceView(app, loaded, units.get(app.name), helm, now)),
+      services:
+        loaded === undefined
+          ? []
+          : loaded.platform.apps.map((app) => serviceView(app, loaded, units.get(app.name), helm, now)),
     };
   }
 
@@ -336,7 +412,8 @@ export class Daemon {
     }
     const { outcomes } = await this.reload(true);
     const outcome = outcomes.find((candidate) => candidate.name === name);
-    if (outcome === undefined) return { ok: true, message: changed ? `${name} enabled` : `${name} was already enabled` };
+    if (outcome === undefined)
+      return { ok: true, message: changed ? `${name} enabled` : `${name} was already enabled` };
     return { ok: outcome.ok, message: outcome.ok ? `${name} enabled and ${outcome.health}` : outcome.message };
   }
 
@@ -344,7 +421,8 @@ export class Daemon {
   async startService(name: string): Promise<StartOutcome> {
     if (this.supervisor?.unit(name) === undefined) await this.reload(false);
     const unit = this.supervisor?.unit(name);
-    if (unit === undefined) throw new Error(`${name} is not a service helm runs (unknown, not installed, disabled, or helm itself)`);
+    if (unit === undefined)
+      throw new Error(`${name} is not a service helm runs (unknown, not installed, disabled, or helm itself)`);
     return unit.start();
   }
 
@@ -360,10 +438,14 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.state = 'stopping';
       for (const timer of this.timers) clearInterval(timer);
-      await this.supervisor?.stopAll(this.loaded?.platform.order).catch((error: unknown) => this.logger.error({ err: error }, 'stopping services failed'));
+      await this.supervisor
+        ?.stopAll(this.loaded?.platform.order)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'stopping services failed'));
       this.recordChildren();
       await this.http?.close().catch((error: unknown) => this.logger.error({ err: error }, 'closing helm HTTP failed'));
-      await this.postgres?.stop().catch((error: unknown) => this.logger.error({ err: error }, 'stopping PostgreSQL failed'));
+      await this.postgres
+        ?.stop()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'stopping PostgreSQL failed'));
       this.logger.info('platform stopped');
     })();
     return this.stopping;

@@ -59,8 +59,11 @@ export function externalAlertSettings(config: ExternalHelmConfig): AlertSettings
     email_from: config.ALERT_EMAIL_FROM,
   });
   if (parsed.success) return parsed.data;
-  const variable = (path: PropertyKey | undefined): string => (path === 'down_after_s' ? 'ALERT_DOWN_AFTER_S' : `ALERT_${String(path).toUpperCase()}`);
-  throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: variable(issue.path[0]), message: issue.message })));
+  const variable = (path: PropertyKey | undefined): string =>
+    path === 'down_after_s' ? 'ALERT_DOWN_AFTER_S' : `ALERT_${String(path).toUpperCase()}`;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => ({ variable: variable(issue.path[0]), message: issue.message })),
+  );
 }
 
 /** Builds helm's external-mode service: database (migrated), poller (one round done), app, monitor, sampler. */
@@ -70,7 +73,11 @@ export async function buildExternalHelm(deps: ExternalHelmDeps): Promise<Externa
   const alertSettings = externalAlertSettings(config);
   // The defaults of the master configuration's `system` section: retention and sampling as on one machine.
   const system = systemSchema.parse({});
-  const database = await openServiceDatabase(config, { schema, migrations: migrationsDir(import.meta.url, '../db/migrations'), logger });
+  const database = await openServiceDatabase(config, {
+    schema,
+    migrations: migrationsDir(import.meta.url, '../db/migrations'),
+    logger,
+  });
   const startedAt = now();
   const poller = new HealthPoller({
     services: deps.services,
@@ -94,12 +101,21 @@ export async function buildExternalHelm(deps: ExternalHelmDeps): Promise<Externa
     services: poller.views(),
   });
   const monitor = new AlertMonitor({
-    db: database.db, status, now, settings: () => alertSettings,
+    db: database.db,
+    status,
+    now,
+    settings: () => alertSettings,
     // The host audit inspects one machine's listeners, files and firewall; a pod has none to judge.
     audit: () => Promise.resolve(report(now(), [], [])),
-    publicUrl: config.NEXUS_URL, logger,
+    publicUrl: config.NEXUS_URL,
+    logger,
   });
-  const sampler = new MetricsSampler({ db: database.db, status, now, retentionMs: system.metrics_retention_days * DAY_MS });
+  const sampler = new MetricsSampler({
+    db: database.db,
+    status,
+    now,
+    retentionMs: system.metrics_retention_days * DAY_MS,
+  });
   const timers: NodeJS.Timeout[] = [];
   try {
     await poller.round();
@@ -121,7 +137,9 @@ export async function buildExternalHelm(deps: ExternalHelmDeps): Promise<Externa
     });
     poller.start(config.HELM_POLL_INTERVAL, (error) => logger.warn({ err: error }, 'health polling failed'));
     sampler.start(system.metrics_interval_s * 1000, (error) => logger.warn({ err: error }, 'metrics sampling failed'));
-    monitor.start(deps.alertIntervalMs ?? 10_000, 6 * 3_600_000, (error) => logger.warn({ err: error }, 'alert monitor failed'));
+    monitor.start(deps.alertIntervalMs ?? 10_000, 6 * 3_600_000, (error) =>
+      logger.warn({ err: error }, 'alert monitor failed'),
+    );
     const purge = (): void => {
       enforceLogRetention(database.db, {
         receivedBefore: new Date(now().getTime() - system.log_retention_days * DAY_MS),

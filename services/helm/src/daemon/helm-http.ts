@@ -56,8 +56,13 @@ export async function startHelmHttp(
   });
   const database = openDatabase({ url: config.DATABASE_URL, applicationName: 'helm', schema, logger: platform.logger });
   const monitor = new AlertMonitor({
-    db: database.db, status, now: () => new Date(), settings: () => current().config.alerts, audit: () => runSecurityAudit(current()),
-    publicUrl: loaded.context.derived.publicUrl, logger: platform.logger,
+    db: database.db,
+    status,
+    now: () => new Date(),
+    settings: () => current().config.alerts,
+    audit: () => runSecurityAudit(current()),
+    publicUrl: loaded.context.derived.publicUrl,
+    logger: platform.logger,
   });
   try {
     await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../db/migrations'), logger: platform.logger });
@@ -74,7 +79,11 @@ export async function startHelmHttp(
       control,
       publicUrl: loaded.context.derived.publicUrl,
       backups: backupConsole(current, control),
-      security: { audit: () => runSecurityAudit(current()), ufwScript: () => ufwScript(current()), iptablesScript: () => iptablesScript(current()) },
+      security: {
+        audit: () => runSecurityAudit(current()),
+        ufwScript: () => ufwScript(current()),
+        iptablesScript: () => iptablesScript(current()),
+      },
       identity: createIdentityAdmin({
         tokenUrl: loaded.context.derived.identityTokenUrl,
         adminUrl: loaded.context.derived.identityAdminUrl,
@@ -86,8 +95,15 @@ export async function startHelmHttp(
       alerts: { channels: () => monitor.channels(), sendTest: (actor) => monitor.test(actor) },
     });
     await app.listen({ host: config.HOST, port: config.PORT });
-    const sampler = new MetricsSampler({ db: database.db, status, now: () => new Date(), retentionMs: loaded.config.system.metrics_retention_days * DAY_MS });
-    sampler.start(loaded.config.system.metrics_interval_s * 1000, (error) => platform.logger.warn({ err: error }, 'metrics sampling failed'));
+    const sampler = new MetricsSampler({
+      db: database.db,
+      status,
+      now: () => new Date(),
+      retentionMs: loaded.config.system.metrics_retention_days * DAY_MS,
+    });
+    sampler.start(loaded.config.system.metrics_interval_s * 1000, (error) =>
+      platform.logger.warn({ err: error }, 'metrics sampling failed'),
+    );
     // The monitor judges the services every 10 s and runs the security audit soon after start and
     // every 6 hours, so an exposed port or an expiring certificate is an alert without anyone asking.
     monitor.start(10_000, 6 * 3_600_000, (error) => platform.logger.warn({ err: error }, 'alert monitor failed'));

@@ -35,7 +35,10 @@ export async function startPostgres(
   let port = databases.embedded.port;
   if (!(await isPortFree(port))) {
     const replacement = await freePort();
-    logger.warn({ port, replacement }, 'the recorded PostgreSQL port is taken by another program; moving to a free one');
+    logger.warn(
+      { port, replacement },
+      'the recorded PostgreSQL port is taken by another program; moving to a free one',
+    );
     current = await onPortTaken(replacement);
     port = replacement;
   }
@@ -74,7 +77,9 @@ export async function provisionDatabases(loaded: LoadedPlatform, logger: DbLogge
     const grant = loaded.config.databases.apps[app.name];
     if (!app.database || grant === undefined || grant.url !== undefined) continue;
     if (adminUrl === undefined) {
-      throw new Error(`databases.admin_url is not set, so helm cannot create ${app.name}'s database; set it, or set databases.apps.${app.name}.url`);
+      throw new Error(
+        `databases.admin_url is not set, so helm cannot create ${app.name}'s database; set it, or set databases.apps.${app.name}.url`,
+      );
     }
     if (external) {
       const found = await exists(adminUrl, grant.role, grant.database);

@@ -63,7 +63,9 @@ export function chosenRuntime(loaded: LoadedPlatform, run: RunContext): Runtime 
 
 async function readEnvFile(file: string): Promise<Record<string, string>> {
   const parsed = parseEnv(await readFile(file, 'utf8'));
-  return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(parsed).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** The unit spec of `app`. Its env file is read at every start, so `config sync` applies on restart. */

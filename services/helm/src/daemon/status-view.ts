@@ -14,8 +14,17 @@ export interface HelmSelf {
   message: string | null;
 }
 
-function base(app: AppDefinition, loaded: LoadedPlatform): Pick<ServiceStatusView, 'name' | 'kind' | 'port' | 'url' | 'log_file'> {
-  return { name: app.name, kind: app.kind, port: app.port, url: loaded.context.derived.serviceUrl(app), log_file: loaded.paths.logFile(app.name) };
+function base(
+  app: AppDefinition,
+  loaded: LoadedPlatform,
+): Pick<ServiceStatusView, 'name' | 'kind' | 'port' | 'url' | 'log_file'> {
+  return {
+    name: app.name,
+    kind: app.kind,
+    port: app.port,
+    url: loaded.context.derived.serviceUrl(app),
+    log_file: loaded.paths.logFile(app.name),
+  };
 }
 
 const idle = { pid: null, restarts: 0, uptime_s: null, memory_mb: null, started_at: null, log_tail: [] };
@@ -28,9 +37,22 @@ export function serviceView(
   helm: HelmSelf,
   now: number,
 ): ServiceStatusView {
-  if (!app.installed) return { ...base(app, loaded), ...idle, state: 'not_installed', health: 'unknown', message: `${app.dir} has no ${app.entry}` };
+  if (!app.installed)
+    return {
+      ...base(app, loaded),
+      ...idle,
+      state: 'not_installed',
+      health: 'unknown',
+      message: `${app.dir} has no ${app.entry}`,
+    };
   if (loaded.config.apps[app.name]?.enabled === false) {
-    return { ...base(app, loaded), ...idle, state: 'disabled', health: 'unknown', message: 'disabled in the master configuration' };
+    return {
+      ...base(app, loaded),
+      ...idle,
+      state: 'disabled',
+      health: 'unknown',
+      message: 'disabled in the master configuration',
+    };
   }
   if (app.name === 'helm') {
     return {

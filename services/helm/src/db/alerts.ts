@@ -32,7 +32,9 @@ export interface AlertInput {
 
 /** Opens an alert; returns it, or undefined when one is already open for the key. */
 export async function openAlert(db: HelmDb, alert: AlertInput, at: Date): Promise<AlertRow | undefined> {
-  const [row] = await db.insert(alerts).values({ ...alert, openedAt: at })
+  const [row] = await db
+    .insert(alerts)
+    .values({ ...alert, openedAt: at })
     .onConflictDoNothing({ target: alerts.key, where: sql`resolved_at IS NULL` })
     .returning();
   return row;
@@ -40,25 +42,45 @@ export async function openAlert(db: HelmDb, alert: AlertInput, at: Date): Promis
 
 /** Resolves the open alert of a key; returns it, or undefined when none was open. */
 export async function resolveAlert(db: HelmDb, key: string, at: Date): Promise<AlertRow | undefined> {
-  const [row] = await db.update(alerts).set({ resolvedAt: at }).where(and(eq(alerts.key, key), isNull(alerts.resolvedAt))).returning();
+  const [row] = await db
+    .update(alerts)
+    .set({ resolvedAt: at })
+    .where(and(eq(alerts.key, key), isNull(alerts.resolvedAt)))
+    .returning();
   return row;
 }
 
 /** The keys of the open alerts whose key starts with `prefix`. */
 export async function openAlertKeys(db: HelmDb, prefix: string): Promise<string[]> {
-  const rows = await db.select({ key: alerts.key }).from(alerts).where(and(isNull(alerts.resolvedAt), sql`starts_with(${alerts.key}, ${prefix})`));
+  const rows = await db
+    .select({ key: alerts.key })
+    .from(alerts)
+    .where(and(isNull(alerts.resolvedAt), sql`starts_with(${alerts.key}, ${prefix})`));
   return rows.map((row) => row.key);
 }
 
 /** How many alerts are open, and how many of them are high. */
 export async function openAlertCounts(db: HelmDb): Promise<{ open: number; high: number }> {
-  const [row] = await db.select({ open: sql<number>`count(*)::int`, high: sql<number>`count(*) FILTER (WHERE ${alerts.severity} = 'high')::int` }).from(alerts).where(isNull(alerts.resolvedAt));
+  const [row] = await db
+    .select({
+      open: sql<number>`count(*)::int`,
+      high: sql<number>`count(*) FILTER (WHERE ${alerts.severity} = 'high')::int`,
+    })
+    .from(alerts)
+    .where(isNull(alerts.resolvedAt));
   return { open: row?.open ?? 0, high: row?.high ?? 0 };
 }
 
 /** Records how the delivery of an alert went: when a channel took it (null: none did), and the failures. */
-export async function recordDelivery(db: HelmDb, id: number, outcome: { at: Date | null; error: string | null }): Promise<void> {
-  await db.update(alerts).set({ notifiedAt: outcome.at, notifyError: outcome.error?.slice(0, 500) ?? null }).where(eq(alerts.id, id));
+export async function recordDelivery(
+  db: HelmDb,
+  id: number,
+  outcome: { at: Date | null; error: string | null },
+): Promise<void> {
+  await db
+    .update(alerts)
+    .set({ notifiedAt: outcome.at, notifyError: outcome.error?.slice(0, 500) ?? null })
+    .where(eq(alerts.id, id));
 }
 
 /** Open alerts (most severe, then newest first) and the newest `recent` resolved ones. */

@@ -30,18 +30,32 @@ const emptyCounts = (): Record<LogLevel, number> => ({ DEBUG: 0, INFO: 0, WARNIN
  * cursor and live-follow position are replaced by the range). Levels outside the known five are
  * not drawn (ingest accepts only those five).
  */
-export async function logHistogram(db: HelmDb, filter: LogFilter, from: Date, to: Date, buckets = 30): Promise<LogHistogram> {
+export async function logHistogram(
+  db: HelmDb,
+  filter: LogFilter,
+  from: Date,
+  to: Date,
+  buckets = 30,
+): Promise<LogHistogram> {
   const span = Math.max(to.getTime() - from.getTime(), 1);
   const bucketMs = Math.ceil(span / buckets);
   const { after: _after, sinceId: _sinceId, ...rest } = filter;
   const where = conditions({ ...rest, from, to }, false);
   const slice = sql<number>`least(floor(extract(epoch from (${logEntries.timestamp} - ${from.toISOString()}::timestamptz)) * 1000 / ${bucketMs})::int, ${buckets - 1})`;
   const rows = await db
-    .select({ bucket: slice.mapWith(Number), level: logEntries.level, count: sql<number>`count(*)::int`.mapWith(Number) })
+    .select({
+      bucket: slice.mapWith(Number),
+      level: logEntries.level,
+      count: sql<number>`count(*)::int`.mapWith(Number),
+    })
     .from(logEntries)
     .where(and(...where))
     .groupBy(sql`1`, logEntries.level);
-  const result: HistogramBucket[] = Array.from({ length: buckets }, (_, index) => ({ start: new Date(from.getTime() + index * bucketMs), counts: emptyCounts(), total: 0 }));
+  const result: HistogramBucket[] = Array.from({ length: buckets }, (_, index) => ({
+    start: new Date(from.getTime() + index * bucketMs),
+    counts: emptyCounts(),
+    total: 0,
+  }));
   for (const row of rows) {
     const bucket = result[row.bucket];
     if (bucket === undefined || !(LOG_LEVELS as readonly string[]).includes(row.level)) continue;

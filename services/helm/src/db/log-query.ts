@@ -47,7 +47,8 @@ type LogColumns = Record<'id' | 'timestamp' | 'serviceName' | 'level' | 'message
 export function conditions(filter: LogFilter, ascending: boolean, columns: LogColumns = logEntries): SQL[] {
   const where: (SQL | undefined)[] = [];
   if (filter.service !== undefined) where.push(eq(columns.serviceName, filter.service));
-  if (filter.level !== undefined) where.push(inArray(columns.level, LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.level))));
+  if (filter.level !== undefined)
+    where.push(inArray(columns.level, LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.level))));
   if (filter.from !== undefined) where.push(gte(columns.timestamp, filter.from));
   if (filter.to !== undefined) where.push(lte(columns.timestamp, filter.to));
   if (filter.traceId !== undefined) where.push(eq(columns.traceId, filter.traceId));
@@ -59,7 +60,12 @@ export function conditions(filter: LogFilter, ascending: boolean, columns: LogCo
     // The plain bound on "timestamp" is implied by the OR, but only it can start an index scan at
     // the cursor: without it a page half a million rows deep read those rows first (190 ms).
     where.push((ascending ? gte : lte)(columns.timestamp, after.timestamp));
-    where.push(or(beyond(columns.timestamp, after.timestamp), and(eq(columns.timestamp, after.timestamp), beyond(columns.id, after.id))));
+    where.push(
+      or(
+        beyond(columns.timestamp, after.timestamp),
+        and(eq(columns.timestamp, after.timestamp), beyond(columns.id, after.id)),
+      ),
+    );
   }
   return where.filter((condition): condition is SQL => condition !== undefined);
 }
@@ -78,13 +84,18 @@ export interface LogPage {
 export const RECENT_WINDOW = 10_000;
 
 function orderOf(ascending: boolean) {
-  return ascending ? [asc(logEntries.timestamp), asc(logEntries.id)] : [desc(logEntries.timestamp), desc(logEntries.id)];
+  return ascending
+    ? [asc(logEntries.timestamp), asc(logEntries.id)]
+    : [desc(logEntries.timestamp), desc(logEntries.id)];
 }
 
 function pageOf(rows: LogEntryRow[], limit: number): LogPage {
   const entries = rows.slice(0, limit);
   const last = entries.at(-1);
-  return { entries, next: rows.length > limit && last !== undefined ? { timestamp: last.timestamp, id: last.id } : null };
+  return {
+    entries,
+    next: rows.length > limit && last !== undefined ? { timestamp: last.timestamp, id: last.id } : null,
+  };
 }
 
 /**
@@ -103,11 +114,21 @@ function pageOf(rows: LogEntryRow[], limit: number): LogPage {
  *    the text, not by the table size.
  * bench/helm-logs.ts measures both steps over 1 000 000 rows.
  */
-export async function queryLogs(db: HelmDb, filter: LogFilter, limit: number, recentWindow = RECENT_WINDOW): Promise<LogPage> {
+export async function queryLogs(
+  db: HelmDb,
+  filter: LogFilter,
+  limit: number,
+  recentWindow = RECENT_WINDOW,
+): Promise<LogPage> {
   const ascending = filter.traceId !== undefined || filter.sinceId !== undefined;
   const textSearch = filter.text !== undefined && filter.text !== '' && !ascending;
   if (!textSearch) {
-    const rows = await db.select().from(logEntries).where(and(...conditions(filter, ascending))).orderBy(...orderOf(ascending)).limit(limit + 1);
+    const rows = await db
+      .select()
+      .from(logEntries)
+      .where(and(...conditions(filter, ascending)))
+      .orderBy(...orderOf(ascending))
+      .limit(limit + 1);
     return pageOf(rows, limit);
   }
 
@@ -117,7 +138,13 @@ export async function queryLogs(db: HelmDb, filter: LogFilter, limit: number, re
   if (from !== undefined) range.from = from;
   if (to !== undefined) range.to = to;
   if (after !== undefined) range.after = after;
-  const recent = db.select().from(logEntries).where(and(...conditions(range, false))).orderBy(...orderOf(false)).limit(recentWindow).as('recent');
+  const recent = db
+    .select()
+    .from(logEntries)
+    .where(and(...conditions(range, false)))
+    .orderBy(...orderOf(false))
+    .limit(recentWindow)
+    .as('recent');
   const rows: LogEntryRow[] = await db
     .select()
     .from(recent)

@@ -64,7 +64,12 @@ async function deleteThrough(db: HelmDb, boundary: number, batch: number): Promi
  * deleted, in bounded batches like `purgeLogEntries`.
  */
 export async function trimLogEntries(db: HelmDb, maxRows: number, batch = 10_000): Promise<number> {
-  const [boundary] = await db.select({ id: logEntries.id }).from(logEntries).orderBy(desc(logEntries.id)).offset(maxRows).limit(1);
+  const [boundary] = await db
+    .select({ id: logEntries.id })
+    .from(logEntries)
+    .orderBy(desc(logEntries.id))
+    .offset(maxRows)
+    .limit(1);
   return boundary === undefined ? 0 : deleteThrough(db, boundary.id, batch);
 }
 

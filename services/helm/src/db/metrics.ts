@@ -27,7 +27,12 @@ export async function insertSamples(db: HelmDb, samples: readonly NewMetricSampl
 }
 
 /** One service's samples since `since`, oldest first, at most `limit` (the newest ones). */
-export async function serviceSamples(db: HelmDb, service: string, since: Date, limit = 10_000): Promise<MetricSample[]> {
+export async function serviceSamples(
+  db: HelmDb,
+  service: string,
+  since: Date,
+  limit = 10_000,
+): Promise<MetricSample[]> {
   const rows = await db
     .select()
     .from(serviceMetrics)
@@ -48,6 +53,9 @@ export async function latestSamples(db: HelmDb): Promise<Map<string, MetricSampl
 
 /** Deletes samples taken before `cutoff`; returns how many. */
 export async function pruneSamples(db: HelmDb, cutoff: Date): Promise<number> {
-  const deleted = await db.delete(serviceMetrics).where(lt(serviceMetrics.at, cutoff)).returning({ id: serviceMetrics.id });
+  const deleted = await db
+    .delete(serviceMetrics)
+    .where(lt(serviceMetrics.at, cutoff))
+    .returning({ id: serviceMetrics.id });
   return deleted.length;
 }

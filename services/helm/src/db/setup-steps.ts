@@ -23,7 +23,9 @@ export async function readMarks(db: HelmDb): Promise<Map<string, StepMark>> {
 
 /** Marks a step done or skipped (replacing an earlier mark). */
 export async function markStep(db: HelmDb, step: string, state: StepMark, by: string, at: Date): Promise<void> {
-  await db.insert(setupSteps).values({ step, state, updatedAt: at, updatedBy: by })
+  await db
+    .insert(setupSteps)
+    .values({ step, state, updatedAt: at, updatedBy: by })
     .onConflictDoUpdate({ target: setupSteps.step, set: { state, updatedAt: at, updatedBy: by } });
 }
 

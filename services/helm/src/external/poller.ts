@@ -53,11 +53,16 @@ export class HealthPoller {
         if (result.up) {
           this.seen.set(service.name, {
             health: result.status,
-            message: result.status === 'healthy' ? null : `/health answered HTTP ${result.httpStatus} (${result.status})`,
+            message:
+              result.status === 'healthy' ? null : `/health answered HTTP ${result.httpStatus} (${result.status})`,
             answeringSince: before?.answeringSince ?? this.deps.now(),
           });
         } else {
-          this.seen.set(service.name, { health: 'down', message: `/health did not answer: ${result.error}`, answeringSince: null });
+          this.seen.set(service.name, {
+            health: 'down',
+            message: `/health did not answer: ${result.error}`,
+            answeringSince: null,
+          });
         }
       }),
     );

@@ -11,12 +11,28 @@ import type { AuditReport } from '../security/findings.js';
 
 /** Every action rejects: helm starts, stops and restarts no process in this mode. */
 export function refusingControl(managedBy: string): ServiceControl {
-  const refuse = (action: ServiceAction) => (name: string): Promise<never> =>
-    Promise.reject(new AppError('conflict', `${name} is managed by ${managedBy}: helm does not ${action} services in this mode`));
-  return { start: refuse('start'), stop: refuse('stop'), restart: refuse('restart'), enable: refuse('enable'), disable: refuse('disable') };
+  const refuse =
+    (action: ServiceAction) =>
+    (name: string): Promise<never> =>
+      Promise.reject(
+        new AppError('conflict', `${name} is managed by ${managedBy}: helm does not ${action} services in this mode`),
+      );
+  return {
+    start: refuse('start'),
+    stop: refuse('stop'),
+    restart: refuse('restart'),
+    enable: refuse('enable'),
+    disable: refuse('disable'),
+  };
 }
 
 /** The security page's audit: refused, since there is no machine of helm's to audit. */
 export function unavailableHostAudit(managedBy: string): () => Promise<AuditReport> {
-  return () => Promise.reject(new AppError('conflict', `The host audit checks one machine; the services here are managed by ${managedBy}, so audit its nodes and network policies instead`));
+  return () =>
+    Promise.reject(
+      new AppError(
+        'conflict',
+        `The host audit checks one machine; the services here are managed by ${managedBy}, so audit its nodes and network policies instead`,
+      ),
+    );
 }

@@ -78,7 +78,10 @@ function platformVariables(app: AppDefinition, context: GenerationContext): EnvE
         // Without a configured certificate nexus generates a self-signed one under instance/certs/.
         ...(config.system.tls_cert_file === undefined || config.system.tls_key_file === undefined
           ? []
-          : ([['TLS_CERT_FILE', config.system.tls_cert_file], ['TLS_KEY_FILE', config.system.tls_key_file]] as EnvEntries)),
+          : ([
+              ['TLS_CERT_FILE', config.system.tls_cert_file],
+              ['TLS_KEY_FILE', config.system.tls_key_file],
+            ] as EnvEntries)),
       ];
     default:
       return [];

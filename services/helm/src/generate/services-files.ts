@@ -33,5 +33,7 @@ export function buildServicesFile(context: GenerationContext): ServicesFile {
 
 /** The content of master_services.json. */
 export function buildMasterServicesFile(context: GenerationContext): Record<string, { url: string; port: number }> {
-  return Object.fromEntries(activeApps(context).map((app) => [app.name, { url: context.derived.serviceUrl(app), port: app.port }]));
+  return Object.fromEntries(
+    activeApps(context).map((app) => [app.name, { url: context.derived.serviceUrl(app), port: app.port }]),
+  );
 }

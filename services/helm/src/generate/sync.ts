@@ -56,7 +56,11 @@ export async function loadPlatform(paths: HelmPaths, sources: SecretSources = {}
 export function configuredApp(loaded: LoadedPlatform, name: string): AppDefinition {
   const app = findApp(loaded.platform, name);
   if (activeApp(loaded.context, name) === undefined) {
-    throw new Error(app.installed ? `${name} is disabled in the master configuration` : `${name} is not installed (${app.dir} has no ${app.entry})`);
+    throw new Error(
+      app.installed
+        ? `${name} is disabled in the master configuration`
+        : `${name} is not installed (${app.dir} has no ${app.entry})`,
+    );
   }
   return app;
 }
@@ -70,12 +74,20 @@ export async function writeServiceTables(loaded: LoadedPlatform, writer: Generat
 }
 
 /** Writes one app's env file. */
-export async function writeEnvFile(loaded: LoadedPlatform, app: AppDefinition, writer: GeneratedWriter): Promise<WriteResult> {
+export async function writeEnvFile(
+  loaded: LoadedPlatform,
+  app: AppDefinition,
+  writer: GeneratedWriter,
+): Promise<WriteResult> {
   return writer.write(loaded.paths.envFile(app.name), renderEnvFile(buildServiceEnv(app, loaded.context)), 0o600);
 }
 
 /** Writes one app's conf file. */
-export async function writeConfFile(loaded: LoadedPlatform, app: AppDefinition, writer: GeneratedWriter): Promise<WriteResult> {
+export async function writeConfFile(
+  loaded: LoadedPlatform,
+  app: AppDefinition,
+  writer: GeneratedWriter,
+): Promise<WriteResult> {
   return writer.writeJson(loaded.paths.confFile(app.name), buildServiceConf(app, loaded.context), 0o600);
 }
 

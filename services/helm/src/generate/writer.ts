@@ -97,7 +97,8 @@ export class GeneratedWriter {
       result = { file, status: 'unchanged' };
     } else {
       const handEdited = previous !== undefined && sha256(previous) !== index[key];
-      const backup = previous !== undefined && (handEdited || this.options.backupAll === true) ? await this.backup(file) : undefined;
+      const backup =
+        previous !== undefined && (handEdited || this.options.backupAll === true) ? await this.backup(file) : undefined;
       await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       const temp = `${file}.${process.pid}.tmp`;
       await writeFile(temp, content, { mode });

@@ -46,7 +46,7 @@ export function accessAlert(found: { count: number; latest: string | null }): Al
     detail:
       `${found.count} notice(s) from identity to the gateway or core failed after retries in the last 15 minutes (latest: ${found.latest ?? 'unknown'}). ` +
       'A disabled, deleted or demoted user may keep a platform session until its next token refresh (within the hour). ' +
-      'Check that the gateway and core are running, and that identity trusts the gateway\'s certificate (IDENTITY_BACKCHANNEL_CA_FILE); ' +
-      'end the user\'s sessions again from the users page once fixed.',
+      "Check that the gateway and core are running, and that identity trusts the gateway's certificate (IDENTITY_BACKCHANNEL_CA_FILE); " +
+      "end the user's sessions again from the users page once fixed.",
   };
 }

@@ -104,9 +104,17 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
     const response = await fetchImpl(options.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+      }),
     });
-    if (!response.ok) throw new IdentityAdminError(`the identity provider refused the admin client (HTTP ${response.status} at ${options.tokenUrl})`, response.status);
+    if (!response.ok)
+      throw new IdentityAdminError(
+        `the identity provider refused the admin client (HTTP ${response.status} at ${options.tokenUrl})`,
+        response.status,
+      );
     const answer = tokenAnswer.parse(await response.json());
     return { token: answer.access_token, expiresIn: (answer.expires_in ?? 60) * 1000 };
   };
@@ -133,7 +141,11 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
   async function send(method: string, path: string, body: unknown): Promise<Response> {
     return fetchImpl(`${options.adminUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${await getToken()}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${await getToken()}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   }
@@ -155,7 +167,10 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
       } catch {
         // Not JSON.
       }
-      throw new IdentityAdminError(`${method} ${path}: HTTP ${response.status}${detail === '' ? '' : `: ${detail}`}`, response.status);
+      throw new IdentityAdminError(
+        `${method} ${path}: HTTP ${response.status}${detail === '' ? '' : `: ${detail}`}`,
+        response.status,
+      );
     }
     return response;
   }
@@ -163,7 +178,9 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
   const userPath = (userId: string): string => `/users/${encodeURIComponent(userId)}`;
 
   async function group(name: string): Promise<IdentityGroup> {
-    const groups = z.array(groupSchema).parse(await (await call('GET', `/groups?search=${encodeURIComponent(name)}`)).json());
+    const groups = z
+      .array(groupSchema)
+      .parse(await (await call('GET', `/groups?search=${encodeURIComponent(name)}`)).json());
     const found = groups.find((candidate) => candidate.name === name);
     if (found === undefined) throw new IdentityAdminError(`there is no group "${name}"`, 404);
     return found;
@@ -171,12 +188,20 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
 
   const admin: IdentityAdmin = {
     async listUsers(search, max = 100, first = 0) {
-      const query = new URLSearchParams({ max: String(max), first: String(first), ...(search === undefined || search === '' ? {} : { search }) });
+      const query = new URLSearchParams({
+        max: String(max),
+        first: String(first),
+        ...(search === undefined || search === '' ? {} : { search }),
+      });
       return z.array(userSchema).parse(await (await call('GET', `/users?${query.toString()}`)).json());
     },
     async countUsers(search) {
       const query = new URLSearchParams(search === undefined || search === '' ? {} : { search });
-      return z.number().int().min(0).parse(await (await call('GET', `/users/count?${query.toString()}`)).json());
+      return z
+        .number()
+        .int()
+        .min(0)
+        .parse(await (await call('GET', `/users/count?${query.toString()}`)).json());
     },
     async getUser(userId) {
       return userSchema.parse(await (await call('GET', userPath(userId))).json());
@@ -192,7 +217,9 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
       await call('POST', '/users', {
         enabled: true,
         ...user,
-        ...(password === undefined ? {} : { credentials: [{ type: 'password', value: password.value, temporary: password.temporary }] }),
+        ...(password === undefined
+          ? {}
+          : { credentials: [{ type: 'password', value: password.value, temporary: password.temporary }] }),
         ...(groups === undefined || groups.length === 0 ? {} : { groups }),
       });
       // Keycloak answers 201 with a Location header; looking the user up (exact, case-insensitive) works everywhere.
@@ -220,7 +247,9 @@ export function createIdentityAdmin(options: IdentityAdminOptions): IdentityAdmi
       await call('POST', `${userPath(userId)}/logout`);
     },
     async lockout(userId) {
-      const status = lockoutSchema.parse(await (await call('GET', `/attack-detection/brute-force${userPath(userId)}`)).json());
+      const status = lockoutSchema.parse(
+        await (await call('GET', `/attack-detection/brute-force${userPath(userId)}`)).json(),
+      );
       return { locked: status.disabled, until: status.lockedUntil ?? null };
     },
     async unlock(userId) {

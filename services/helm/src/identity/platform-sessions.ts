@@ -36,11 +36,19 @@ export function createPlatformSessions(call: (path: string) => Promise<unknown>)
 }
 
 /** Over a bearer token for core and core's URL (the CLI). */
-export function platformSessionsAt(coreUrl: string, token: () => Promise<string>, fetchImpl: typeof globalThis.fetch = globalThis.fetch): PlatformSessions {
+export function platformSessionsAt(
+  coreUrl: string,
+  token: () => Promise<string>,
+  fetchImpl: typeof globalThis.fetch = globalThis.fetch,
+): PlatformSessions {
   return createPlatformSessions(async (path) => {
     const response = await fetchImpl(`${coreUrl.replace(/\/+$/, '')}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${await token()}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: '{}',
       signal: AbortSignal.timeout(5_000),
     });

@@ -23,7 +23,13 @@ export function healthTransitions(samples: readonly HealthSample[], limit = 50):
   let last: HealthSample | undefined;
   for (const sample of samples) {
     if (last === undefined || last.state !== sample.state || last.health !== sample.health) {
-      changes.push({ at: sample.at, state: sample.state, health: sample.health, previous: last === undefined ? null : `${last.state}, ${last.health}`, restarts: sample.restarts });
+      changes.push({
+        at: sample.at,
+        state: sample.state,
+        health: sample.health,
+        previous: last === undefined ? null : `${last.state}, ${last.health}`,
+        restarts: sample.restarts,
+      });
     }
     last = sample;
   }

@@ -34,11 +34,31 @@ export function parseStat(text: string): ProcStat | undefined {
   if (open < 1 || close < open) return undefined;
   const pid = Number(text.slice(0, open).trim());
   // After ") ": [0] state, [1] ppid, [2] pgrp, … [11] utime, [12] stime, [13] cutime, [14] cstime, … [21] rss.
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const numbers = [1, 2, 11, 12, 13, 14, 21].map((index) => Number(fields[index]));
-  if (!Number.isInteger(pid) || fields[0] === undefined || numbers.some((value) => !Number.isFinite(value))) return undefined;
-  const [ppid, pgrp, utime, stime, cutime, cstime, rss] = numbers as [number, number, number, number, number, number, number];
-  return { pid, state: fields[0], ppid, pgrp, cpuTicks: utime + stime + cutime + cstime, ownTicks: utime + stime, rssPages: rss };
+  if (!Number.isInteger(pid) || fields[0] === undefined || numbers.some((value) => !Number.isFinite(value)))
+    return undefined;
+  const [ppid, pgrp, utime, stime, cutime, cstime, rss] = numbers as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return {
+    pid,
+    state: fields[0],
+    ppid,
+    pgrp,
+    cpuTicks: utime + stime + cutime + cstime,
+    ownTicks: utime + stime,
+    rssPages: rss,
+  };
 }
 
 /** VmRSS of a /proc/<pid>/status text, in kB; undefined when absent (a kernel thread, a zombie). */
@@ -91,11 +111,18 @@ export async function readProcTable(root = '/proc'): Promise<Map<number, ProcSta
  * Memory is VmRSS from /proc/<pid>/status (kB, exact), falling back to stat's pages × 4 KiB.
  * Undefined when `pid` is not in the table (it exited).
  */
-export async function groupUsage(table: ReadonlyMap<number, ProcStat>, pid: number, root = '/proc', options: { alone?: boolean } = {}): Promise<GroupUsage | undefined> {
+export async function groupUsage(
+  table: ReadonlyMap<number, ProcStat>,
+  pid: number,
+  root = '/proc',
+  options: { alone?: boolean } = {},
+): Promise<GroupUsage | undefined> {
   const leader = table.get(pid);
   if (leader === undefined) return undefined;
   const isLeader = leader.pgrp === pid && options.alone !== true;
-  const members = isLeader ? [...table.values()].filter((stat) => stat.pgrp === pid && stat.state !== 'Z' && stat.state !== 'X') : [leader];
+  const members = isLeader
+    ? [...table.values()].filter((stat) => stat.pgrp === pid && stat.state !== 'Z' && stat.state !== 'X')
+    : [leader];
   let cpuTicks = 0;
   let memoryKb = 0;
   for (const member of members) {
@@ -110,7 +137,11 @@ export async function groupUsage(table: ReadonlyMap<number, ProcStat>, pid: numb
     }
     memoryKb += rssKb ?? member.rssPages * 4;
   }
-  return { cpuTicks, memoryMb: Math.round((memoryKb / 1024) * 10) / 10, pids: members.map((member) => member.pid).sort((a, b) => a - b) };
+  return {
+    cpuTicks,
+    memoryMb: Math.round((memoryKb / 1024) * 10) / 10,
+    pids: members.map((member) => member.pid).sort((a, b) => a - b),
+  };
 }
 
 /** Percent of one core used between two readings `elapsedMs` apart; undefined for a nonsense interval. */

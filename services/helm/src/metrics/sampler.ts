@@ -39,12 +39,16 @@ export class MetricsSampler {
     for (const service of this.deps.status().services) {
       if (service.state === 'not_installed' || service.state === 'disabled') continue;
       // Helm is the daemon process, whose group also holds the embedded PostgreSQL: it is measured alone.
-      const usage = service.pid === null ? undefined : await groupUsage(table, service.pid, this.deps.procRoot, { alone: service.name === 'helm' });
+      const usage =
+        service.pid === null
+          ? undefined
+          : await groupUsage(table, service.pid, this.deps.procRoot, { alone: service.name === 'helm' });
       let cpu: number | null = null;
       if (usage !== undefined && service.pid !== null) {
         const before = this.previous.get(service.name);
         // The first round after a (re)start has nothing to compare with: no CPU figure yet.
-        if (before?.pid === service.pid) cpu = cpuPercent(before.ticks, usage.cpuTicks, at.getTime() - before.at) ?? null;
+        if (before?.pid === service.pid)
+          cpu = cpuPercent(before.ticks, usage.cpuTicks, at.getTime() - before.at) ?? null;
         this.previous.set(service.name, { pid: service.pid, ticks: usage.cpuTicks, at: at.getTime() });
       } else {
         this.previous.delete(service.name);

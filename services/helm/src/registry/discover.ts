@@ -50,7 +50,12 @@ export async function discoverApps(parent: string): Promise<DiscoveredApp[]> {
     return [];
   }
   const found: DiscoveredApp[] = [];
-  for (const entry of entries.filter((item) => (item.isDirectory() || item.isSymbolicLink()) && !item.name.startsWith('.') && item.name !== 'node_modules').sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries
+    .filter(
+      (item) =>
+        (item.isDirectory() || item.isSymbolicLink()) && !item.name.startsWith('.') && item.name !== 'node_modules',
+    )
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(parent, entry.name);
     const manifest = await readManifest(dir);
     if (manifest !== undefined) found.push({ manifest, dir });

@@ -74,12 +74,16 @@ export async function readRegistry(file: string): Promise<Registry> {
     throw new Error(`${file} is not a valid app registry:\n${lines.join('\n')}`);
   }
   const duplicated = Object.keys(parsed.data.core_apps).filter((name) => name in parsed.data.default_apps);
-  if (duplicated.length > 0) throw new Error(`${file}: ${duplicated.join(', ')} listed in both core_apps and default_apps`);
+  if (duplicated.length > 0)
+    throw new Error(`${file}: ${duplicated.join(', ')} listed in both core_apps and default_apps`);
   return parsed.data;
 }
 
 function titleCase(name: string): string {
-  return name.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -114,7 +118,10 @@ async function candidates(registry: Registry, paths: HelmPaths): Promise<Candida
     found.push(candidate);
     byName.set(candidate.name, candidate);
   };
-  for (const [kind, apps] of [['core', registry.core_apps], ['app', registry.default_apps]] as const) {
+  for (const [kind, apps] of [
+    ['core', registry.core_apps],
+    ['app', registry.default_apps],
+  ] as const) {
     for (const [name, app] of Object.entries(apps)) {
       const dir = path.resolve(paths.root, app.path ?? path.join('services', name));
       add({ name, kind, source: 'registry', dir, fields: merge(app, await readManifest(dir)) });
@@ -150,7 +157,9 @@ export async function loadPlatformApps(paths: HelmPaths, options: LoadOptions = 
     const { fields } = candidate;
     const entry = fields.entry ?? 'src/main.ts';
     const database = fields.database ?? true;
-    const dependsOn = [...new Set([...(database && systemNames.has('postgresql') ? ['postgresql'] : []), ...(fields.depends_on ?? [])])];
+    const dependsOn = [
+      ...new Set([...(database && systemNames.has('postgresql') ? ['postgresql'] : []), ...(fields.depends_on ?? [])]),
+    ];
     apps.push({
       name: candidate.name,
       kind: candidate.kind,
@@ -178,7 +187,11 @@ export async function loadPlatformApps(paths: HelmPaths, options: LoadOptions = 
   }
 
   const order = startOrder([
-    ...Object.entries(registry.system_dependencies).map(([name, dep]) => ({ name, dependsOn: [], installOrder: dep.install_order })),
+    ...Object.entries(registry.system_dependencies).map(([name, dep]) => ({
+      name,
+      dependsOn: [],
+      installOrder: dep.install_order,
+    })),
     ...apps.map((app) => ({ name: app.name, dependsOn: app.dependsOn, installOrder: app.installOrder })),
   ]);
   const position = new Map(order.map((name, index) => [name, index]));

@@ -25,7 +25,8 @@ export function startOrder(nodes: readonly OrderNode[]): string[] {
   const byName = new Map(nodes.map((node) => [node.name, node]));
   for (const node of nodes) {
     for (const dependency of node.dependsOn) {
-      if (!byName.has(dependency)) throw new DependencyError(`${node.name} depends on ${dependency}, which is not known`);
+      if (!byName.has(dependency))
+        throw new DependencyError(`${node.name} depends on ${dependency}, which is not known`);
       if (dependency === node.name) throw new DependencyError(`dependency cycle: ${node.name} → ${node.name}`);
     }
   }

@@ -43,7 +43,10 @@ export function assignPorts(
   }
   const taken = new Set<number>([...owners.keys(), ...reserved]);
   const size = range.last - range.first + 1;
-  const pending = apps.filter((app) => app.port === undefined).map((app) => app.name).sort();
+  const pending = apps
+    .filter((app) => app.port === undefined)
+    .map((app) => app.name)
+    .sort();
   for (const name of pending) {
     const start = hashedSlot(name, size);
     let assigned: number | undefined;

@@ -31,7 +31,10 @@ const appFields = {
   /** `https` for an app that serves TLS itself (the gateway). */
   scheme: z.enum(['http', 'https']).optional(),
   /** The entry file run with the project's Node through tsx, relative to the app folder. */
-  entry: z.string().regex(/^[A-Za-z0-9._\-/]+\.(ts|tsx|js|mjs)$/).optional(),
+  entry: z
+    .string()
+    .regex(/^[A-Za-z0-9._\-/]+\.(ts|tsx|js|mjs)$/)
+    .optional(),
   /** A shell command `hivematrix install` runs in the app folder after fetching it. */
   install: z.string().max(500).optional(),
 };
@@ -40,7 +43,10 @@ const appFields = {
 export const registryAppSchema = z.strictObject({
   ...appFields,
   /** Folder of the app relative to the repository root; default `services/<name>`. */
-  path: z.string().regex(/^[A-Za-z0-9._\-/]+$/).optional(),
+  path: z
+    .string()
+    .regex(/^[A-Za-z0-9._\-/]+$/)
+    .optional(),
   /** Where `hivematrix install <name>` clones the app from. */
   git_url: z.string().min(1).optional(),
   required: z.boolean().optional(),

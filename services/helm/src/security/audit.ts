@@ -1,6 +1,14 @@
 /** Runs every check of the security audit: at helm's start, from the console, and `hivematrix audit`. */
 import type { LoadedPlatform } from '../generate/sync.js';
-import { checkAdminPassword, checkBackups, checkCertificate, checkFirewall, checkIdentity, checkPorts, checkSecrets } from './checks.js';
+import {
+  checkAdminPassword,
+  checkBackups,
+  checkCertificate,
+  checkFirewall,
+  checkIdentity,
+  checkPorts,
+  checkSecrets,
+} from './checks.js';
 import { report, type AuditReport } from './findings.js';
 import { readListeners } from './listeners.js';
 
@@ -24,5 +32,9 @@ export async function runSecurityAudit(loaded: LoadedPlatform, host: AuditHost =
     ...(await checkFirewall(host.ufwConf ?? '/etc/ufw/ufw.conf')),
     ...(await checkBackups(loaded)),
   ];
-  return report(now, ['ports', 'secrets', 'certificate', 'admin_password', 'identity', 'firewall', 'backups'], findings);
+  return report(
+    now,
+    ['ports', 'secrets', 'certificate', 'admin_password', 'identity', 'firewall', 'backups'],
+    findings,
+  );
 }

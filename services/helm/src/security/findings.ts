@@ -27,5 +27,10 @@ const ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 /** Sorts findings, most severe first, and sums them up. */
 export function report(ranAt: Date, checks: Finding['check'][], findings: Finding[]): AuditReport {
   const sorted = [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
-  return { ran_at: ranAt.toISOString(), checks, findings: sorted, high: sorted.some((finding) => finding.severity === 'high') };
+  return {
+    ran_at: ranAt.toISOString(),
+    checks,
+    findings: sorted,
+    high: sorted.some((finding) => finding.severity === 'high'),
+  };
 }

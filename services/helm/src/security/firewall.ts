@@ -8,7 +8,10 @@ import { GATEWAY } from './checks.js';
 /** The ports the world may reach: SSH and the gateway. */
 function publicPorts(loaded: LoadedPlatform): { gateway: number; internal: number[] } {
   const gateway = loaded.platform.apps.find((app) => app.name === GATEWAY)?.port ?? 443;
-  const internal = loaded.platform.apps.filter((app) => app.name !== GATEWAY).map((app) => app.port).sort((a, b) => a - b);
+  const internal = loaded.platform.apps
+    .filter((app) => app.name !== GATEWAY)
+    .map((app) => app.port)
+    .sort((a, b) => a - b);
   return { gateway, internal };
 }
 
@@ -33,7 +36,11 @@ export function ufwScript(loaded: LoadedPlatform): string {
 /** An iptables + ip6tables script (rules inserted at the top, the DROP policy set last). */
 export function iptablesScript(loaded: LoadedPlatform): string {
   const { gateway } = publicPorts(loaded);
-  const lines = ['#!/bin/sh', '# HiveMatrix firewall (iptables). Run as root. SSH is allowed before the policy becomes DROP.', 'set -e'];
+  const lines = [
+    '#!/bin/sh',
+    '# HiveMatrix firewall (iptables). Run as root. SSH is allowed before the policy becomes DROP.',
+    'set -e',
+  ];
   for (const tool of ['iptables', 'ip6tables']) {
     lines.push(
       `${tool} -I INPUT 1 -p tcp --dport 22 -j ACCEPT`,
@@ -42,6 +49,12 @@ export function iptablesScript(loaded: LoadedPlatform): string {
       `${tool} -I INPUT 4 -p tcp --dport ${gateway} -j ACCEPT`,
     );
   }
-  lines.push('iptables -I INPUT 5 -p icmp -j ACCEPT', 'ip6tables -I INPUT 5 -p ipv6-icmp -j ACCEPT', 'iptables -P INPUT DROP', 'ip6tables -P INPUT DROP', '');
+  lines.push(
+    'iptables -I INPUT 5 -p icmp -j ACCEPT',
+    'ip6tables -I INPUT 5 -p ipv6-icmp -j ACCEPT',
+    'iptables -P INPUT DROP',
+    'ip6tables -P INPUT DROP',
+    '',
+  );
   return lines.join('\n');
 }

@@ -37,9 +37,11 @@ export function decodeAddress(hex: string): string {
   if (hex.length === 8) return wordBytes(hex).join('.');
   const bytes: number[] = [];
   for (let index = 0; index < 32; index += 8) bytes.push(...wordBytes(hex.slice(index, index + 8)));
-  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
+  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return `::ffff:${bytes.slice(12).join('.')}`;
   const groups: string[] = [];
-  for (let index = 0; index < 16; index += 2) groups.push((((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0)).toString(16));
+  for (let index = 0; index < 16; index += 2)
+    groups.push((((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0)).toString(16));
   return compress(groups);
 }
 
@@ -58,7 +60,9 @@ export function parseProcNetTcp(text: string): Listener[] {
 }
 
 /** Every listening socket of both tables (a missing table, e.g. IPv6 disabled, counts as empty). */
-export async function readListeners(files: readonly string[] = ['/proc/net/tcp', '/proc/net/tcp6']): Promise<Listener[]> {
+export async function readListeners(
+  files: readonly string[] = ['/proc/net/tcp', '/proc/net/tcp6'],
+): Promise<Listener[]> {
   const all: Listener[] = [];
   for (const file of files) {
     try {

@@ -19,7 +19,8 @@ export async function setAppEnabled(paths: HelmPaths, name: string, enabled: boo
   const loaded = await loadPlatform(paths);
   const app = loaded.platform.apps.find((candidate) => candidate.name === name);
   if (app === undefined) throw new AppError('not_found', `No service named ${name}`);
-  if (app.kind === 'core') throw new AppError('conflict', `${name} is one of the platform's own services and cannot be turned off or on`);
+  if (app.kind === 'core')
+    throw new AppError('conflict', `${name} is one of the platform's own services and cannot be turned off or on`);
   const settings = loaded.config.apps[name];
   if (settings === undefined) throw new AppError('not_found', `${name} has no entry in the master configuration`);
   if ((settings.enabled !== false) === enabled) return { changed: false };
@@ -28,13 +29,28 @@ export async function setAppEnabled(paths: HelmPaths, name: string, enabled: boo
     if (!app.installed) throw new AppError('conflict', `${name} is not installed (${app.dir} has no ${app.entry})`);
     // Dependencies that are not apps (postgresql, redis) are the platform's, always there.
     const isApp = (dependency: string) => loaded.platform.apps.some((candidate) => candidate.name === dependency);
-    const missing = app.dependsOn.filter((dependency) => isApp(dependency) && !active.some((candidate) => candidate.name === dependency));
-    if (missing.length > 0) throw new AppError('conflict', `${name} needs ${missing.join(', ')}: enable ${missing.length === 1 ? 'it' : 'them'} first`);
+    const missing = app.dependsOn.filter(
+      (dependency) => isApp(dependency) && !active.some((candidate) => candidate.name === dependency),
+    );
+    if (missing.length > 0)
+      throw new AppError(
+        'conflict',
+        `${name} needs ${missing.join(', ')}: enable ${missing.length === 1 ? 'it' : 'them'} first`,
+      );
   } else {
-    const dependants = active.filter((candidate) => candidate.dependsOn.includes(name)).map((candidate) => candidate.name);
-    if (dependants.length > 0) throw new AppError('conflict', `${dependants.join(', ')} ${dependants.length === 1 ? 'depends' : 'depend'} on ${name}: disable ${dependants.length === 1 ? 'it' : 'them'} first`);
+    const dependants = active
+      .filter((candidate) => candidate.dependsOn.includes(name))
+      .map((candidate) => candidate.name);
+    if (dependants.length > 0)
+      throw new AppError(
+        'conflict',
+        `${dependants.join(', ')} ${dependants.length === 1 ? 'depends' : 'depend'} on ${name}: disable ${dependants.length === 1 ? 'it' : 'them'} first`,
+      );
   }
-  const next = masterConfigSchema.parse({ ...loaded.config, apps: { ...loaded.config.apps, [name]: { ...settings, enabled } } });
+  const next = masterConfigSchema.parse({
+    ...loaded.config,
+    apps: { ...loaded.config.apps, [name]: { ...settings, enabled } },
+  });
   await writeJsonAtomic(paths.masterConfig, next);
   await syncAll(await loadPlatform(paths), new GeneratedWriter(paths, { backupAll: true }));
   return { changed: true };

@@ -69,9 +69,15 @@ export function assistantView(config: MasterConfig): AssistantView {
 }
 
 // The provider's key: one line of printable characters; the message never repeats the value.
-const apiKey = z.string().max(4096, 'at most 4096 characters').regex(/^[\x21-\x7e]+$/, 'printable characters without spaces');
+const apiKey = z
+  .string()
+  .max(4096, 'at most 4096 characters')
+  .regex(/^[\x21-\x7e]+$/, 'printable characters without spaces');
 const baseUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2048);
-const model = z.string().max(200, 'at most 200 characters').regex(/^[^\r\n]*$/, 'a single line');
+const model = z
+  .string()
+  .max(200, 'at most 200 characters')
+  .regex(/^[^\r\n]*$/, 'a single line');
 
 /** The form read and checked: what to store, and the key to write (if one was typed). */
 export interface AssistantChange {
@@ -102,7 +108,8 @@ export function readAssistantForm(
   const modelText = text(ASSISTANT_FIELDS.model) ?? current.model;
   const modelCheck = model.safeParse(modelText);
   if (!modelCheck.success) errors[ASSISTANT_FIELDS.model] = modelCheck.error.issues[0]?.message ?? 'invalid';
-  else if (chosen !== undefined && chosen !== 'none' && modelText === '') errors[ASSISTANT_FIELDS.model] = 'required when a provider is chosen';
+  else if (chosen !== undefined && chosen !== 'none' && modelText === '')
+    errors[ASSISTANT_FIELDS.model] = 'required when a provider is chosen';
 
   const baseText = text(ASSISTANT_FIELDS.baseUrl) ?? current.baseUrl;
   if (baseText !== '') {
@@ -121,7 +128,11 @@ export function readAssistantForm(
     else errors[ASSISTANT_FIELDS.apiKey] = keyCheck.error.issues[0]?.message ?? 'invalid';
   }
   const keyAfter = newKey !== undefined ? keyFile : removeKey ? undefined : current.keyFile;
-  if ((chosen === 'openai' || chosen === 'anthropic') && keyAfter === undefined && errors[ASSISTANT_FIELDS.apiKey] === undefined) {
+  if (
+    (chosen === 'openai' || chosen === 'anthropic') &&
+    keyAfter === undefined &&
+    errors[ASSISTANT_FIELDS.apiKey] === undefined
+  ) {
     errors[ASSISTANT_FIELDS.apiKey] = `${chosen} needs an API key`;
   }
   if (Object.keys(errors).length > 0 || chosen === undefined) return { change: undefined, errors };
@@ -159,7 +170,8 @@ export function assistantChanges(before: AssistantView, change: AssistantChange)
   if (before.provider !== after.provider) changed.push(ASSISTANT_FIELDS.provider);
   if (before.model !== after.model) changed.push(ASSISTANT_FIELDS.model);
   if (before.baseUrl !== after.baseUrl) changed.push(ASSISTANT_FIELDS.baseUrl);
-  if (change.newKey !== undefined || (change.removeKey && before.keyFile !== undefined)) changed.push(ASSISTANT_FIELDS.apiKey);
+  if (change.newKey !== undefined || (change.removeKey && before.keyFile !== undefined))
+    changed.push(ASSISTANT_FIELDS.apiKey);
   return changed;
 }
 

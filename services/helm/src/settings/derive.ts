@@ -43,18 +43,26 @@ export function deriveSettings(config: MasterConfig, apps: readonly AppDefinitio
   const publicUrl = trim(config.system.public_url ?? `https://${hostname}${nexusPort === 443 ? '' : `:${nexusPort}`}`);
   const { keycloak } = config;
   const embedded = keycloak.mode === 'embedded';
-  const issuer = trim(keycloak.issuer ?? (embedded ? `${publicUrl}/keycloak/realms/${keycloak.realm}` : `${trim(keycloak.upstream_url)}/realms/${keycloak.realm}`));
+  const issuer = trim(
+    keycloak.issuer ??
+      (embedded
+        ? `${publicUrl}/keycloak/realms/${keycloak.realm}`
+        : `${trim(keycloak.upstream_url)}/realms/${keycloak.realm}`),
+  );
   const identityInternalUrl = trim(
     keycloak.internal_url ?? `${trim(keycloak.upstream_url)}${embedded ? '/keycloak' : ''}/realms/${keycloak.realm}`,
   );
   const realmSuffix = `/realms/${keycloak.realm}`;
-  const identityBase = identityInternalUrl.endsWith(realmSuffix) ? identityInternalUrl.slice(0, -realmSuffix.length) : identityInternalUrl;
+  const identityBase = identityInternalUrl.endsWith(realmSuffix)
+    ? identityInternalUrl.slice(0, -realmSuffix.length)
+    : identityInternalUrl;
 
   const { databases } = config;
   const embeddedAdmin = `postgres://postgres:${encodeURIComponent(databases.embedded.superuser_password)}@127.0.0.1:${databases.embedded.port}/postgres`;
   const postgresAdminUrl = databases.mode === 'embedded' ? embeddedAdmin : databases.admin_url;
 
-  const listenHost = (app: AppDefinition): string => config.apps[app.name]?.host ?? (app.name === 'nexus' ? '0.0.0.0' : '127.0.0.1');
+  const listenHost = (app: AppDefinition): string =>
+    config.apps[app.name]?.host ?? (app.name === 'nexus' ? '0.0.0.0' : '127.0.0.1');
   return {
     publicUrl,
     issuer,

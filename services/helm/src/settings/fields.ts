@@ -25,11 +25,23 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
     title: 'System',
     fields: [
       { name: 'system.hostname', label: 'Hostname', kind: 'text' },
-      { name: 'system.public_url', label: 'Public URL', kind: 'text', optional: true, hint: 'Empty: https://<hostname>:<gateway port>.' },
+      {
+        name: 'system.public_url',
+        label: 'Public URL',
+        kind: 'text',
+        optional: true,
+        hint: 'Empty: https://<hostname>:<gateway port>.',
+      },
       { name: 'system.environment', label: 'Environment', kind: 'select', options: ['development', 'production'] },
       { name: 'system.log_level', label: 'Log level', kind: 'select', options: LOG_LEVELS },
       { name: 'system.timezone', label: 'Time zone', kind: 'text' },
-      { name: 'system.tls_cert_file', label: 'TLS certificate file (PEM)', kind: 'text', optional: true, hint: 'Empty: a self-signed certificate.' },
+      {
+        name: 'system.tls_cert_file',
+        label: 'TLS certificate file (PEM)',
+        kind: 'text',
+        optional: true,
+        hint: 'Empty: a self-signed certificate.',
+      },
       { name: 'system.tls_key_file', label: 'TLS key file (PEM)', kind: 'text', optional: true },
       { name: 'system.log_retention_days', label: 'Log retention (days)', kind: 'number' },
       { name: 'system.log_max_rows', label: 'Most log entries kept', kind: 'number' },
@@ -43,7 +55,13 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
     fields: [
       { name: 'keycloak.mode', label: 'Mode', kind: 'select', options: ['embedded', 'external'] },
       { name: 'keycloak.realm', label: 'Realm', kind: 'text' },
-      { name: 'keycloak.issuer', label: 'Issuer', kind: 'text', optional: true, hint: 'Empty: derived from the public URL.' },
+      {
+        name: 'keycloak.issuer',
+        label: 'Issuer',
+        kind: 'text',
+        optional: true,
+        hint: 'Empty: derived from the public URL.',
+      },
       { name: 'keycloak.upstream_url', label: 'Upstream URL', kind: 'text' },
       { name: 'keycloak.internal_url', label: 'Internal realm URL', kind: 'text', optional: true },
       { name: 'keycloak.admin_client_id', label: 'Admin client id', kind: 'text' },
@@ -53,7 +71,15 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
   },
   {
     title: 'Redis',
-    fields: [{ name: 'redis.url', label: 'Redis URL', kind: 'text', optional: true, hint: 'Empty: sessions in memory (one instance of core and nexus).' }],
+    fields: [
+      {
+        name: 'redis.url',
+        label: 'Redis URL',
+        kind: 'text',
+        optional: true,
+        hint: 'Empty: sessions in memory (one instance of core and nexus).',
+      },
+    ],
   },
   {
     title: 'Supervisor',
@@ -74,15 +100,27 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
     title: 'Alerts',
     fields: [
       {
-        name: 'alerts.webhook_url', label: 'Webhook URL', kind: 'text', optional: true,
+        name: 'alerts.webhook_url',
+        label: 'Webhook URL',
+        kind: 'text',
+        optional: true,
         hint: 'Alerts are posted here as JSON when they open and resolve (its "text" suits Slack, Mattermost and similar incoming webhooks). Empty: shown on the alerts page and logged only.',
       },
       { name: 'alerts.down_after_s', label: 'Alert when a service is down for (s)', kind: 'number' },
       {
-        name: 'alerts.email_to', label: 'E-mail alerts to', kind: 'text', optional: true,
+        name: 'alerts.email_to',
+        label: 'E-mail alerts to',
+        kind: 'text',
+        optional: true,
         hint: 'Addresses, comma-separated. Needs alerts.smtp_url (smtp:// or smtps://, with the account) in the master configuration.',
       },
-      { name: 'alerts.email_from', label: 'E-mail sender', kind: 'text', optional: true, hint: 'Empty: hivematrix@<public hostname>.' },
+      {
+        name: 'alerts.email_from',
+        label: 'E-mail sender',
+        kind: 'text',
+        optional: true,
+        hint: 'Empty: hivematrix@<public hostname>.',
+      },
     ],
   },
   {
@@ -94,15 +132,23 @@ export const SETTING_SECTIONS: readonly { title: string; fields: readonly Settin
       { name: 'backups.keep_weekly', label: 'Weekly backups kept', kind: 'number' },
       { name: 'backups.keep_monthly', label: 'Monthly backups kept', kind: 'number' },
       {
-        name: 'backups.encrypt', label: 'Encrypt scheduled backups', kind: 'boolean',
+        name: 'backups.encrypt',
+        label: 'Encrypt scheduled backups',
+        kind: 'boolean',
         hint: 'With age and the passphrase file below. Off: plain tar.gz files holding every secret (the audit rates that high when they are copied off this machine).',
       },
       {
-        name: 'backups.passphrase_file', label: 'Passphrase file', kind: 'text', optional: true,
+        name: 'backups.passphrase_file',
+        label: 'Passphrase file',
+        kind: 'text',
+        optional: true,
         hint: 'A file (mode 600) holding the passphrase scheduled backups are encrypted with; relative to the instance folder or absolute. Keep a copy of the passphrase off this machine. Empty: secrets/backup-passphrase, generated at the first start.',
       },
       {
-        name: 'backups.copy_to', label: 'Copy every backup to', kind: 'text', optional: true,
+        name: 'backups.copy_to',
+        label: 'Copy every backup to',
+        kind: 'text',
+        optional: true,
         hint: 'A folder on another disk or a network mount; scheduled copies are pruned with the local ones. Empty: backups stay in instance/backups only.',
       },
     ],
@@ -127,7 +173,10 @@ export function fieldValue(config: MasterConfig, field: SettingField): string {
  * `config` with the form's values applied: numbers parsed (a non-number is kept as text so the
  * schema names the field), empty optional fields removed. Fields missing from the form are kept.
  */
-export function applyForm(config: MasterConfig, form: Record<string, unknown>): Record<string, Record<string, unknown>> {
+export function applyForm(
+  config: MasterConfig,
+  form: Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
   const draft = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
   for (const field of SETTING_FIELDS) {
     const raw = form[field.name];
@@ -145,7 +194,9 @@ export function applyForm(config: MasterConfig, form: Record<string, unknown>): 
 
 /** The names of the fields whose value differs between two configurations. */
 export function changedFields(before: MasterConfig, after: MasterConfig): string[] {
-  return SETTING_FIELDS.filter((field) => fieldValue(before, field) !== fieldValue(after, field)).map((field) => field.name);
+  return SETTING_FIELDS.filter((field) => fieldValue(before, field) !== fieldValue(after, field)).map(
+    (field) => field.name,
+  );
 }
 
 // A webhook URL usually carries its own credential in the path.
@@ -158,7 +209,9 @@ export function maskSecrets(value: unknown, key = ''): unknown {
   if (typeof value === 'string') return value.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/, '$1••••••••@');
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
   // An app's extra variables often hold API keys: every value is masked.
-  if (key === 'env' && typeof value === 'object' && value !== null) return Object.fromEntries(Object.keys(value).map((name) => [name, '••••••••']));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, maskSecrets(item, name)]));
+  if (key === 'env' && typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.keys(value).map((name) => [name, '••••••••']));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, maskSecrets(item, name)]));
   return value;
 }

@@ -82,7 +82,8 @@ export async function ensureMasterConfig(
   const raw = await readJson(file);
   const created = raw === undefined;
   const draft = (created ? {} : raw) as Record<string, Record<string, unknown> | undefined>;
-  if (typeof draft !== 'object' || draft === null || Array.isArray(draft)) throw new Error(`${file} must hold a JSON object`);
+  if (typeof draft !== 'object' || draft === null || Array.isArray(draft))
+    throw new Error(`${file} must hold a JSON object`);
   let changed = created;
 
   const section = (name: string): Record<string, unknown> => {

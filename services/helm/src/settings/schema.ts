@@ -36,7 +36,11 @@ export const systemSchema = z.object({
   /** The most shipped log entries helm keeps; the oldest beyond it are removed with the old ones. */
   log_max_rows: z.number().int().min(1000).max(1_000_000_000).default(5_000_000),
   /** The most bytes of stored log entries helm keeps (the newest); beyond it the oldest go. */
-  log_store_max_bytes: z.number().int().min(1024 * 1024).default(2 * 1024 * 1024 * 1024),
+  log_store_max_bytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(2 * 1024 * 1024 * 1024),
   /** Seconds between two metrics samples of every service (CPU, memory, health). */
   metrics_interval_s: z.number().int().min(1).max(3600).default(15),
   /** Days helm keeps metrics samples. */
@@ -46,7 +50,10 @@ export const systemSchema = z.object({
 export const keycloakSchema = z.object({
   /** `embedded`: our identity service; `external`: a real Keycloak (set `issuer` and `upstream_url`). */
   mode: z.enum(['embedded', 'external']).default('embedded'),
-  realm: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hivematrix'),
+  realm: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('hivematrix'),
   /** Public issuer; default `<public_url>/keycloak/realms/<realm>`. */
   issuer: url.optional(),
   /** Where the gateway proxies `/keycloak` to. */
@@ -109,7 +116,11 @@ export const supervisorSchema = z.object({
   backoff_initial_ms: z.number().int().min(10).max(60_000).default(500),
   backoff_max_ms: z.number().int().min(10).max(600_000).default(30_000),
   health_interval_s: z.number().min(0.5).max(300).default(30),
-  log_max_bytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+  log_max_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   log_keep: z.number().int().min(1).max(100).default(5),
 });
 export type SupervisorSettings = z.infer<typeof supervisorSchema>;
@@ -141,11 +152,19 @@ export type BackupSettings = z.infer<typeof backupSettingsSchema>;
 /** Alerts: where they are sent, and how long a service may be down before it is one. */
 export const alertSettingsSchema = z.object({
   /** An http(s) URL alerts are POSTed to as JSON (`text` for chat webhooks). Unset: alerts are only shown in the console and logged. */
-  webhook_url: z.string().url().regex(/^https?:\/\//, 'an http:// or https:// URL').optional(),
+  webhook_url: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'an http:// or https:// URL')
+    .optional(),
   /** How long a service that should run may go without answering before it is an alert. */
   down_after_s: z.number().int().min(10).max(3600).default(60),
   /** The mail server alerts are e-mailed through: smtp:// (STARTTLS required) or smtps://, the account in the URL. */
-  smtp_url: z.string().url().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  smtp_url: z
+    .string()
+    .url()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
   /**
    * Let an smtp:// server that offers no STARTTLS be used in plain text (the account's password
    * then crosses the network readable). Only for a relay on this machine or a trusted network.
@@ -153,7 +172,14 @@ export const alertSettingsSchema = z.object({
    */
   smtp_allow_plaintext: z.boolean().optional(),
   /** Who receives alert e-mails, comma-separated. */
-  email_to: z.string().max(1000).refine((value) => value.split(',').every((address) => z.string().email().safeParse(address.trim()).success), 'e-mail addresses, comma-separated').optional(),
+  email_to: z
+    .string()
+    .max(1000)
+    .refine(
+      (value) => value.split(',').every((address) => z.string().email().safeParse(address.trim()).success),
+      'e-mail addresses, comma-separated',
+    )
+    .optional(),
   /** The sender; default hivematrix@<public hostname>. */
   email_from: z.string().email().optional(),
 });
@@ -163,7 +189,14 @@ export const masterConfigSchema = z.object({
   system: systemSchema.prefault({}),
   keycloak: keycloakSchema,
   databases: databasesSchema,
-  redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional() }).prefault({}),
+  redis: z
+    .object({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+        .optional(),
+    })
+    .prefault({}),
   supervisor: supervisorSchema.prefault({}),
   backups: backupSettingsSchema.prefault({}),
   alerts: alertSettingsSchema.prefault({}),

@@ -22,7 +22,11 @@ export interface PasswordStepDeps {
 
 /** Sets the admin account's new password, then deletes the generated password file. */
 export async function changeInitialPassword(deps: PasswordStepDeps, actor: string, password: string): Promise<void> {
-  if (deps.identity === undefined) throw new AppError('service_unavailable', "Changing the password needs the identity provider's admin client, which is not configured");
+  if (deps.identity === undefined)
+    throw new AppError(
+      'service_unavailable',
+      "Changing the password needs the identity provider's admin client, which is not configured",
+    );
   const identity = deps.identity;
   const audit = (action: string, result: 'success' | 'failure', detail: string | null) =>
     recordAudit(deps.db, { at: deps.now(), actor, action, target: INITIAL_ADMIN, result, detail });
@@ -41,7 +45,10 @@ export async function changeInitialPassword(deps: PasswordStepDeps, actor: strin
     if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
       const message = error instanceof Error ? error.message : String(error);
       await audit('setup.password_file', 'failure', message);
-      throw new AppError('internal', `The password was changed, but ${deps.passwordFile} could not be deleted: ${message}`);
+      throw new AppError(
+        'internal',
+        `The password was changed, but ${deps.passwordFile} could not be deleted: ${message}`,
+      );
     }
   }
   await audit('setup.password_file', 'success', `${deps.passwordFile} deleted`);

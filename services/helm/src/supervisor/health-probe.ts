@@ -9,8 +9,7 @@ import https from 'node:https';
 
 /** What a probe found. */
 export type ProbeResult =
-  | { up: true; status: 'healthy' | 'degraded' | 'unhealthy'; httpStatus: number }
-  | { up: false; error: string };
+  { up: true; status: 'healthy' | 'degraded' | 'unhealthy'; httpStatus: number } | { up: false; error: string };
 
 /** A probe function; injectable so tests can script answers. */
 export type HealthProbe = (baseUrl: string, service: string, timeoutMs: number) => Promise<ProbeResult>;
@@ -19,7 +18,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const STATUSES = new Set(['healthy', 'degraded', 'unhealthy']);
 
 /** Reads the answer of `GET <baseUrl>/health` and judges it (self-signed certificates on loopback only). */
-export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) => probeHealth(baseUrl, service, timeoutMs, LOOPBACK);
+export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) =>
+  probeHealth(baseUrl, service, timeoutMs, LOOPBACK);
 
 /** A probe that also accepts a self-signed certificate from `hosts` (besides loopback). */
 export function healthProbeTrusting(hosts: Iterable<string>): HealthProbe {
@@ -27,7 +27,12 @@ export function healthProbeTrusting(hosts: Iterable<string>): HealthProbe {
   return (baseUrl, service, timeoutMs) => probeHealth(baseUrl, service, timeoutMs, accepted);
 }
 
-function probeHealth(baseUrl: string, service: string, timeoutMs: number, selfSignedHosts: ReadonlySet<string>): Promise<ProbeResult> {
+function probeHealth(
+  baseUrl: string,
+  service: string,
+  timeoutMs: number,
+  selfSignedHosts: ReadonlySet<string>,
+): Promise<ProbeResult> {
   return new Promise<ProbeResult>((resolve) => {
     const url = new URL('/health', baseUrl);
     const client = url.protocol === 'https:' ? https : http;
@@ -55,8 +60,14 @@ function probeHealth(baseUrl: string, service: string, timeoutMs: number, selfSi
             return resolve({ up: false, error: `HTTP ${httpStatus} without a JSON health body` });
           }
           const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-          if (record.service !== service) return resolve({ up: false, error: `answered as ${JSON.stringify(record.service)}, not ${service}` });
-          const status = typeof record.status === 'string' && STATUSES.has(record.status) ? record.status : httpStatus === 200 ? 'healthy' : 'unhealthy';
+          if (record.service !== service)
+            return resolve({ up: false, error: `answered as ${JSON.stringify(record.service)}, not ${service}` });
+          const status =
+            typeof record.status === 'string' && STATUSES.has(record.status)
+              ? record.status
+              : httpStatus === 200
+                ? 'healthy'
+                : 'unhealthy';
           resolve({ up: true, status: status as 'healthy' | 'degraded' | 'unhealthy', httpStatus });
         });
         response.on('error', (error) => resolve({ up: false, error: error.message }));

@@ -4,7 +4,18 @@
  * deleted). Writes are synchronous appends, so lines from one process stay in order and nothing
  * is buffered in helm when it stops.
  */
-import { closeSync, copyFileSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -109,7 +120,10 @@ export function tailLines(file: string, count: number, maxBytes = 64 * 1024): st
       const length = Math.min(size, maxBytes);
       const buffer = Buffer.alloc(length);
       readSync(fd, buffer, 0, length, size - length);
-      const text = buffer.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+      const text = buffer
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
       // The first line of a partial read may be cut; drop it unless we read the whole file.
       if (length < size) text.shift();
       lines.unshift(...text);

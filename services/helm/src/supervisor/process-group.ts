@@ -92,7 +92,8 @@ export function liveGroupMembers(pgid: number): number[] {
   const members: number[] = [];
   for (const entry of entries) {
     const stat = procStat(Number(entry));
-    if (stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') members.push(Number(entry));
+    if (stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X')
+      members.push(Number(entry));
   }
   return members;
 }

@@ -81,7 +81,10 @@ export class Supervisor extends EventEmitter<{ change: [UnitStatus] }> {
       if (entry === undefined) continue;
       const brokenDependency = entry.dependsOn.find((dependency) => {
         const status = this.entries.get(dependency)?.unit.status();
-        return status !== undefined && !(status.state === 'running' || status.state === 'starting' || status.state === 'backoff');
+        return (
+          status !== undefined &&
+          !(status.state === 'running' || status.state === 'starting' || status.state === 'backoff')
+        );
       });
       let outcome: StartOutcome;
       if (brokenDependency !== undefined) {

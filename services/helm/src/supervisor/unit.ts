@@ -10,10 +10,33 @@
 import { EventEmitter } from 'node:events';
 import { RotatingLog, tailLines } from './log-file.js';
 import { backoffDelay } from './policy.js';
-import { residentMemoryMb, signalGroup, spawnGroup, waitGroupGone, type ExitInfo, type GroupProcess } from './process-group.js';
-import { describeExit, type StartOutcome, type UnitHealth, type UnitOptions, type UnitSpec, type UnitState, type UnitStatus } from './unit-types.js';
+import {
+  residentMemoryMb,
+  signalGroup,
+  spawnGroup,
+  waitGroupGone,
+  type ExitInfo,
+  type GroupProcess,
+} from './process-group.js';
+import {
+  describeExit,
+  type StartOutcome,
+  type UnitHealth,
+  type UnitOptions,
+  type UnitSpec,
+  type UnitState,
+  type UnitStatus,
+} from './unit-types.js';
 
-export { describeExit, type StartOutcome, type UnitHealth, type UnitOptions, type UnitSpec, type UnitState, type UnitStatus } from './unit-types.js';
+export {
+  describeExit,
+  type StartOutcome,
+  type UnitHealth,
+  type UnitOptions,
+  type UnitSpec,
+  type UnitState,
+  type UnitStatus,
+} from './unit-types.js';
 
 /** A supervised service. */
 export class ServiceUnit extends EventEmitter<{ change: [UnitStatus] }> {
@@ -122,7 +145,12 @@ export class ServiceUnit extends EventEmitter<{ change: [UnitStatus] }> {
   }
 
   private write(message: string): void {
-    const record = { level: 'info', time: new Date(this.options.clock.now()).toISOString(), service: 'helm', msg: message };
+    const record = {
+      level: 'info',
+      time: new Date(this.options.clock.now()).toISOString(),
+      service: 'helm',
+      msg: message,
+    };
     try {
       this.log.write(`${JSON.stringify(record)}\n`);
     } catch {
@@ -185,7 +213,9 @@ export class ServiceUnit extends EventEmitter<{ change: [UnitStatus] }> {
         this.health = result.status;
       } else if (now - (this.startedAt ?? now) >= policy.startTimeoutMs) {
         const proc = this.proc;
-        this.fail(`${this.spec.name} did not answer /health within ${policy.startTimeoutMs / 1000} s (${result.error})`);
+        this.fail(
+          `${this.spec.name} did not answer /health within ${policy.startTimeoutMs / 1000} s (${result.error})`,
+        );
         signalGroup(proc.pid, 'SIGKILL');
         return;
       }
@@ -225,7 +255,9 @@ export class ServiceUnit extends EventEmitter<{ change: [UnitStatus] }> {
       return;
     }
     if (this.crashes.length >= policy.maxCrashes) {
-      this.fail(`${this.spec.name} ${how}; it crashed ${this.crashes.length} times within ${policy.crashWindowMs / 1000} s, so it is not restarted`);
+      this.fail(
+        `${this.spec.name} ${how}; it crashed ${this.crashes.length} times within ${policy.crashWindowMs / 1000} s, so it is not restarted`,
+      );
       return;
     }
     const delay = backoffDelay(policy, this.crashes.length);

@@ -11,7 +11,11 @@ export function AuditPage({ rows, urlFor }: { rows: readonly AuditRow[]; urlFor:
       <PageHeader
         title="Audit trail"
         description="Every action taken through helm: who, what, when and how it ended."
-        actions={<Button href={urlFor('/services')} variant="secondary">Services</Button>}
+        actions={
+          <Button href={urlFor('/services')} variant="secondary">
+            Services
+          </Button>
+        }
       />
       <Card title="Actions">
         <Table

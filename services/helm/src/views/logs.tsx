@@ -22,24 +22,61 @@ export interface LogsPageProps {
   urlFor: UrlFor;
 }
 
-const RANGES = [['15m', '15 min'], ['1h', '1 h'], ['24h', '24 h'], ['7d', '7 days'], ['', 'All time']] as const;
+const RANGES = [
+  ['15m', '15 min'],
+  ['1h', '1 h'],
+  ['24h', '24 h'],
+  ['7d', '7 days'],
+  ['', 'All time'],
+] as const;
 
-function Select({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[] }): JSX.Element {
+function Select({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: readonly (readonly [string, string])[];
+}): JSX.Element {
   return (
     <label class="filter-group">
       <span class="form-group__label">{label}</span>
       <select class="form-group__select" name={name}>
-        {options.map(([option, text]) => <option value={option} selected={(value ?? '') === option}>{text}</option>)}
+        {options.map(([option, text]) => (
+          <option value={option} selected={(value ?? '') === option}>
+            {text}
+          </option>
+        ))}
       </select>
     </label>
   );
 }
 
-function Input({ name, label, value, placeholder }: { name: string; label: string; value: string | undefined; placeholder: string }): JSX.Element {
+function Input({
+  name,
+  label,
+  value,
+  placeholder,
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  placeholder: string;
+}): JSX.Element {
   return (
     <label class="filter-group">
       <span class="form-group__label">{label}</span>
-      <input class="form-group__input" type="search" name={name} value={value ?? ''} placeholder={placeholder} maxLength={500} />
+      <input
+        class="form-group__input"
+        type="search"
+        name={name}
+        value={value ?? ''}
+        placeholder={placeholder}
+        maxLength={500}
+      />
     </label>
   );
 }
@@ -52,8 +89,18 @@ export function LogsPage({ page, services, query, histogram, urlFor }: LogsPageP
     <Page title="Logs" service="helm" scripts={<script src={urlFor('/static/helm-logs.js')} defer />}>
       <div class="logs-viewer">
         <form class="logs-filters" method="get" action={urlFor('/logs')} aria-label="Log filters">
-          <Select name="service" label="Service" value={query.service} options={[['', 'All services'], ...services.map((name) => [name, name] as const)]} />
-          <Select name="level" label="Lowest level" value={query.level} options={[['', 'All levels'], ...LOG_LEVELS.map((level) => [level, level] as const)]} />
+          <Select
+            name="service"
+            label="Service"
+            value={query.service}
+            options={[['', 'All services'], ...services.map((name) => [name, name] as const)]}
+          />
+          <Select
+            name="level"
+            label="Lowest level"
+            value={query.level}
+            options={[['', 'All levels'], ...LOG_LEVELS.map((level) => [level, level] as const)]}
+          />
           <Select name="range" label="Time range" value={query.range} options={RANGES} />
           <Input name="q" label="Message contains" value={query.q} placeholder="Text" />
           <Input name="trace_id" label="Correlation id" value={query.trace_id} placeholder="Request id" />
@@ -67,13 +114,24 @@ export function LogsPage({ page, services, query, histogram, urlFor }: LogsPageP
           <span class="logs-status" id="logs-status" role="status" aria-live="polite"></span>
         </form>
         <LogHistogram histogram={histogram} />
-        <Card title="Entries" actions={
-          <span class="u-flex u-gap-sm">
-            <Button href={urlFor('/api/logs/export', { ...query, format: 'csv' })} variant="secondary" small>Download CSV</Button>
-            <Button href={urlFor('/api/logs/export', { ...query, format: 'ndjson' })} variant="secondary" small>Download NDJSON</Button>
-            {next === undefined ? null : <Button href={next} variant="secondary" small>Next page</Button>}
-          </span>
-        }>
+        <Card
+          title="Entries"
+          actions={
+            <span class="u-flex u-gap-sm">
+              <Button href={urlFor('/api/logs/export', { ...query, format: 'csv' })} variant="secondary" small>
+                Download CSV
+              </Button>
+              <Button href={urlFor('/api/logs/export', { ...query, format: 'ndjson' })} variant="secondary" small>
+                Download NDJSON
+              </Button>
+              {next === undefined ? null : (
+                <Button href={next} variant="secondary" small>
+                  Next page
+                </Button>
+              )}
+            </span>
+          }
+        >
           <div id="logs-entries" data-trace-base={urlFor('/logs')}>
             <Table
               label="Log entries"
@@ -90,7 +148,12 @@ export function LogsPage({ page, services, query, histogram, urlFor }: LogsPageP
                 service: entry.serviceName,
                 level: entry.level,
                 message: entry.message,
-                trace: entry.traceId === null ? '' : <a href={urlFor('/logs', { trace_id: entry.traceId })}>{entry.traceId}</a>,
+                trace:
+                  entry.traceId === null ? (
+                    ''
+                  ) : (
+                    <a href={urlFor('/logs', { trace_id: entry.traceId })}>{entry.traceId}</a>
+                  ),
               }))}
             />
           </div>

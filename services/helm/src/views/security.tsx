@@ -13,9 +13,17 @@ export function SecurityPage({ report, urlFor }: { report: AuditReport; urlFor: 
       <PageHeader
         title="Security audit"
         description={`Checked ${report.checks.join(', ')} at ${formatDateTime(report.ran_at)}.`}
-        actions={<Button href={urlFor('/security')} variant="secondary">Run again</Button>}
+        actions={
+          <Button href={urlFor('/security')} variant="secondary">
+            Run again
+          </Button>
+        }
       />
-      {report.high ? <Alert variant="error" title="High severity findings">Fix these first: they expose the platform.</Alert> : null}
+      {report.high ? (
+        <Alert variant="error" title="High severity findings">
+          Fix these first: they expose the platform.
+        </Alert>
+      ) : null}
       <Card title="Findings">
         <Table
           label="Findings"
@@ -29,16 +37,29 @@ export function SecurityPage({ report, urlFor }: { report: AuditReport; urlFor: 
           rows={report.findings.map((finding) => ({
             severity: <Badge variant={BADGE[finding.severity]}>{finding.severity}</Badge>,
             check: finding.check,
-            finding: <><strong>{finding.title}</strong><br />{finding.detail}</>,
+            finding: (
+              <>
+                <strong>{finding.title}</strong>
+                <br />
+                {finding.detail}
+              </>
+            ),
             fix: <code>{finding.fix}</code>,
           }))}
         />
       </Card>
       <Card title="Firewall scripts">
-        <p>Both allow SSH (port 22) before denying anything, then the gateway, then deny all other incoming traffic. Run as root.</p>
+        <p>
+          Both allow SSH (port 22) before denying anything, then the gateway, then deny all other incoming traffic. Run
+          as root.
+        </p>
         <span class="u-flex u-gap-sm">
-          <Button href={urlFor('/security/firewall/ufw.sh')} variant="secondary">Download ufw script</Button>
-          <Button href={urlFor('/security/firewall/iptables.sh')} variant="secondary">Download iptables script</Button>
+          <Button href={urlFor('/security/firewall/ufw.sh')} variant="secondary">
+            Download ufw script
+          </Button>
+          <Button href={urlFor('/security/firewall/iptables.sh')} variant="secondary">
+            Download iptables script
+          </Button>
         </span>
       </Card>
     </Page>

@@ -30,15 +30,29 @@ function uptime(seconds: number | null): string {
  * from its own page); a disabled app offers only enable. When another system runs the services
  * (helm's external mode), none: it says who does.
  */
-function Controls({ service, urlFor, managedBy }: { service: ServiceStatusView; urlFor: UrlFor; managedBy: string | null }): JSX.Element | null {
+function Controls({
+  service,
+  urlFor,
+  managedBy,
+}: {
+  service: ServiceStatusView;
+  urlFor: UrlFor;
+  managedBy: string | null;
+}): JSX.Element | null {
   if (service.name === 'helm' || service.state === 'not_installed') return null;
   if (managedBy !== null) return <Badge variant="info">{`managed by ${managedBy}`}</Badge>;
-  const actions: readonly ServiceAction[] = service.state === 'disabled' ? ['enable'] : service.kind === 'app' ? [...RUN_ACTIONS, 'disable'] : RUN_ACTIONS;
+  const actions: readonly ServiceAction[] =
+    service.state === 'disabled' ? ['enable'] : service.kind === 'app' ? [...RUN_ACTIONS, 'disable'] : RUN_ACTIONS;
   return (
     <span class="u-flex u-gap-sm">
       {actions.map((action) => (
         <form method="post" action={urlFor(`/services/${service.name}/${action}`)} class="u-inline">
-          <Button type="submit" small variant={action === 'stop' || action === 'disable' ? 'danger' : 'secondary'} aria-label={`${action} ${service.name}`}>
+          <Button
+            type="submit"
+            small
+            variant={action === 'stop' || action === 'disable' ? 'danger' : 'secondary'}
+            aria-label={`${action} ${service.name}`}
+          >
             {action}
           </Button>
         </form>
@@ -55,11 +69,20 @@ function cpuText(sample: MetricSample | undefined): string {
 /** Memory of the whole process group from the newest sample, else the leader's from the status. */
 function memoryText(service: ServiceStatusView, sample: MetricSample | undefined): string {
   const mb = sample?.memoryMb ?? service.memory_mb;
-  return mb === null ? '—' : `${formatNumber(Math.round(mb * 10) / 10, { decimals: Number.isInteger(Math.round(mb * 10) / 10) ? 0 : 1 })} MB`;
+  return mb === null
+    ? '—'
+    : `${formatNumber(Math.round(mb * 10) / 10, { decimals: Number.isInteger(Math.round(mb * 10) / 10) ? 0 : 1 })} MB`;
 }
 
 /** Every service with its state and controls; `usage` holds each service's newest metrics sample. */
-export function ServicesPage({ services, usage, alerts, setupPending = 0, managedBy = null, urlFor }: {
+export function ServicesPage({
+  services,
+  usage,
+  alerts,
+  setupPending = 0,
+  managedBy = null,
+  urlFor,
+}: {
   services: readonly ServiceStatusView[];
   /** Who runs the services when helm does not (external mode): no controls, and a note saying so. */
   managedBy?: string | null;
@@ -75,26 +98,48 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, manage
     <Page title="Services" service="helm">
       <PageHeader
         title="Services"
-        description={managedBy === null ? 'Every service helm knows, from the registry.' : `Every service in services.json, as its health endpoint answers; ${managedBy} runs them.`}
+        description={
+          managedBy === null
+            ? 'Every service helm knows, from the registry.'
+            : `Every service in services.json, as its health endpoint answers; ${managedBy} runs them.`
+        }
         actions={
           <span class="u-flex u-gap-sm">
-            <Button href={urlFor('/alerts')} variant={(alerts?.high ?? 0) > 0 ? 'danger' : 'secondary'}>{open === 0 ? 'Alerts' : `Alerts (${open})`}</Button>
-            <Button href={urlFor('/logs')} variant="secondary">Logs</Button>
-            <Button href={urlFor('/audit-trail')} variant="secondary">Audit trail</Button>
-            <Button href={urlFor('/users')} variant="secondary">Users</Button>
-            <Button href={urlFor('/settings')} variant="secondary">Settings</Button>
-            <Button href={urlFor('/setup')} variant="secondary">Setup</Button>
+            <Button href={urlFor('/alerts')} variant={(alerts?.high ?? 0) > 0 ? 'danger' : 'secondary'}>
+              {open === 0 ? 'Alerts' : `Alerts (${open})`}
+            </Button>
+            <Button href={urlFor('/logs')} variant="secondary">
+              Logs
+            </Button>
+            <Button href={urlFor('/audit-trail')} variant="secondary">
+              Audit trail
+            </Button>
+            <Button href={urlFor('/users')} variant="secondary">
+              Users
+            </Button>
+            <Button href={urlFor('/settings')} variant="secondary">
+              Settings
+            </Button>
+            <Button href={urlFor('/setup')} variant="secondary">
+              Setup
+            </Button>
           </span>
         }
       />
       {setupPending > 0 ? (
         <Alert variant="info" title={`Finish setting up: ${setupPending} step(s) left`}>
-          <a href={urlFor('/setup')} id="setup-reminder">Open the setup checklist</a>: change the generated password, set the hostname, connect integrations, create users. Each step can be skipped.
+          <a href={urlFor('/setup')} id="setup-reminder">
+            Open the setup checklist
+          </a>
+          : change the generated password, set the hostname, connect integrations, create users. Each step can be
+          skipped.
         </Alert>
       ) : null}
       {managedBy === null ? null : (
         <Alert variant="info" title={`Managed by ${managedBy}`}>
-          Helm starts, stops and restarts nothing here: state and health come from each service&apos;s /health, logs are shipped to helm as usual, and alerts follow the health. Restart a service with {managedBy}{managedBy === 'Kubernetes' ? ' (kubectl rollout restart deployment/<name>)' : ''}.
+          Helm starts, stops and restarts nothing here: state and health come from each service&apos;s /health, logs are
+          shipped to helm as usual, and alerts follow the health. Restart a service with {managedBy}
+          {managedBy === 'Kubernetes' ? ' (kubectl rollout restart deployment/<name>)' : ''}.
         </Alert>
       )}
       {(alerts?.high ?? 0) > 0 ? (
@@ -134,7 +179,13 @@ export function ServicesPage({ services, usage, alerts, setupPending = 0, manage
 }
 
 /** One service: its state, controls, usage charts and health history (`usage`), supervisor log tail and recent shipped log entries. */
-export function ServiceDetailPage(props: { service: ServiceStatusView; logs: readonly LogEntryRow[]; usage?: JSX.Element; managedBy?: string | null; urlFor: UrlFor }): JSX.Element {
+export function ServiceDetailPage(props: {
+  service: ServiceStatusView;
+  logs: readonly LogEntryRow[];
+  usage?: JSX.Element;
+  managedBy?: string | null;
+  urlFor: UrlFor;
+}): JSX.Element {
   const { service, logs, urlFor } = props;
   const managedBy = props.managedBy ?? null;
   return (
@@ -142,21 +193,43 @@ export function ServiceDetailPage(props: { service: ServiceStatusView; logs: rea
       <PageHeader
         title={service.name}
         description={`${service.kind} service on port ${service.port}`}
-        actions={<Button href={urlFor('/services')} variant="secondary">All services</Button>}
+        actions={
+          <Button href={urlFor('/services')} variant="secondary">
+            All services
+          </Button>
+        }
       />
       <Card title="State" actions={<Controls service={service} urlFor={urlFor} managedBy={managedBy} />}>
         <dl>
-          <dt>State</dt><dd>{service.state}</dd>
-          <dt>Health</dt><dd><HealthBadge health={service.health} /></dd>
-          <dt>PID</dt><dd>{service.pid ?? '—'}</dd>
-          <dt>Uptime</dt><dd>{uptime(service.uptime_s)}</dd>
-          <dt>Restarts</dt><dd><Num value={service.restarts} /></dd>
-          <dt>Memory</dt><dd>{service.memory_mb === null ? '—' : <Num value={service.memory_mb} unit="MB" />}</dd>
-          <dt>Message</dt><dd>{service.message ?? '—'}</dd>
+          <dt>State</dt>
+          <dd>{service.state}</dd>
+          <dt>Health</dt>
+          <dd>
+            <HealthBadge health={service.health} />
+          </dd>
+          <dt>PID</dt>
+          <dd>{service.pid ?? '—'}</dd>
+          <dt>Uptime</dt>
+          <dd>{uptime(service.uptime_s)}</dd>
+          <dt>Restarts</dt>
+          <dd>
+            <Num value={service.restarts} />
+          </dd>
+          <dt>Memory</dt>
+          <dd>{service.memory_mb === null ? '—' : <Num value={service.memory_mb} unit="MB" />}</dd>
+          <dt>Message</dt>
+          <dd>{service.message ?? '—'}</dd>
         </dl>
       </Card>
       {props.usage ?? null}
-      <Card title="Recent log entries" actions={<Button href={urlFor('/logs', { service: service.name })} variant="secondary" small>Open in logs</Button>}>
+      <Card
+        title="Recent log entries"
+        actions={
+          <Button href={urlFor('/logs', { service: service.name })} variant="secondary" small>
+            Open in logs
+          </Button>
+        }
+      >
         <Table
           label="Recent log entries"
           empty="No log entries shipped yet: a running service ships its log here within seconds; start it above if it is stopped."
@@ -165,7 +238,11 @@ export function ServiceDetailPage(props: { service: ServiceStatusView; logs: rea
             { key: 'level', label: 'Level' },
             { key: 'message', label: 'Message' },
           ]}
-          rows={logs.map((entry) => ({ time: <DateTime value={entry.timestamp} style="precise" />, level: entry.level, message: entry.message }))}
+          rows={logs.map((entry) => ({
+            time: <DateTime value={entry.timestamp} style="precise" />,
+            level: entry.level,
+            message: entry.message,
+          }))}
         />
       </Card>
       {service.log_tail.length > 0 ? (

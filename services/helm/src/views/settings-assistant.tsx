@@ -15,20 +15,25 @@ const PROVIDER_LABELS: Record<(typeof ASSISTANT_PROVIDERS)[number], string> = {
 };
 
 /** The card; `values` is a refused form as typed (its key is ignored), `errors` by field name. */
-export function AssistantSettings(props: { current: AssistantView; values?: Record<string, unknown> | undefined; errors?: Record<string, string> | undefined }): JSX.Element {
+export function AssistantSettings(props: {
+  current: AssistantView;
+  values?: Record<string, unknown> | undefined;
+  errors?: Record<string, string> | undefined;
+}): JSX.Element {
   const { current } = props;
   const shown = (name: string, fallback: string): string => {
     const typed = props.values?.[name];
     return typeof typed === 'string' ? typed : fallback;
   };
-  const keyHint = current.keyFile === undefined
-    ? 'No key is stored. Type one to store it in a file only the platform can read (mode 600); it is never shown again.'
-    : `A key is stored in ${current.keyFile}; it is never shown. Type a new one to replace it, or leave this empty to keep it.`;
+  const keyHint =
+    current.keyFile === undefined
+      ? 'No key is stored. Type one to store it in a file only the platform can read (mode 600); it is never shown again.'
+      : `A key is stored in ${current.keyFile}; it is never shown. Type a new one to replace it, or leave this empty to keep it.`;
   return (
     <Card title="Assistant (brainhair)">
       <p>
-        The language model brainhair uses. Saving regenerates brainhair's configuration; brainhair runs on the previous one until it
-        is restarted (the page then offers the restart).
+        The language model brainhair uses. Saving regenerates brainhair's configuration; brainhair runs on the previous
+        one until it is restarted (the page then offers the restart).
       </p>
       <SelectField
         name={ASSISTANT_FIELDS.provider}
@@ -63,7 +68,9 @@ export function AssistantSettings(props: { current: AssistantView; values?: Reco
         hint={keyHint}
         error={props.errors?.[ASSISTANT_FIELDS.apiKey]}
       />
-      {current.keyFile === undefined ? null : <Checkbox name={ASSISTANT_FIELDS.removeKey} value="true" label="Remove the stored key" />}
+      {current.keyFile === undefined ? null : (
+        <Checkbox name={ASSISTANT_FIELDS.removeKey} value="true" label="Remove the stored key" />
+      )}
     </Card>
   );
 }

@@ -7,7 +7,10 @@ import type { MasterConfig } from '../settings/schema.js';
 import { AssistantSettings } from './settings-assistant.js';
 import type { UrlFor } from './services.js';
 
-const YES_NO = [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }];
+const YES_NO = [
+  { value: 'true', label: 'Yes' },
+  { value: 'false', label: 'No' },
+];
 
 /** What the page says above the form. */
 export interface SettingsNotice {
@@ -26,10 +29,14 @@ function RestartPrompt({ services, urlFor }: { services: readonly string[]; urlF
   return (
     <Alert variant="warning" title="Restart needed">
       <p>{`These services still run on the previous configuration: ${services.join(', ')}.`}</p>
-      {services.includes('helm') ? <p>Helm itself picks its changes up when the platform restarts (hivematrix restart).</p> : null}
+      {services.includes('helm') ? (
+        <p>Helm itself picks its changes up when the platform restarts (hivematrix restart).</p>
+      ) : null}
       {restartable.length === 0 ? null : (
         <form method="post" action={urlFor('/settings/restart')}>
-          {restartable.map((name) => <input type="hidden" name="services" value={name} />)}
+          {restartable.map((name) => (
+            <input type="hidden" name="services" value={name} />
+          ))}
           <Button type="submit" variant="warning">{`Restart ${restartable.join(', ')}`}</Button>
         </form>
       )}
@@ -55,12 +62,29 @@ export function SettingsPage(props: {
       <PageHeader
         title="Settings"
         description="The master configuration (instance/configs/master_config.json). Saving validates it, regenerates every service's configuration and says which services need a restart."
-        actions={<Button href={urlFor('/services')} variant="secondary">Services</Button>}
+        actions={
+          <Button href={urlFor('/services')} variant="secondary">
+            Services
+          </Button>
+        }
       />
-      {notice.done === 'saved' ? <Alert variant="success">{`Saved: ${notice.changed ?? 0} setting${notice.changed === 1 ? '' : 's'} changed; the services' configuration was regenerated.`}</Alert> : null}
-      {notice.done === 'restarted' && (notice.restarted?.length ?? 0) > 0 ? <Alert variant="success">{`Restarted: ${notice.restarted?.join(', ') ?? ''}.`}</Alert> : null}
-      {(notice.failed?.length ?? 0) > 0 ? <Alert variant="error" title="Not restarted">{`${notice.failed?.join(', ') ?? ''}: see the audit trail.`}</Alert> : null}
-      {notice.error === undefined ? null : <Alert variant="error" title="Not saved">{notice.error}</Alert>}
+      {notice.done === 'saved' ? (
+        <Alert variant="success">{`Saved: ${notice.changed ?? 0} setting${notice.changed === 1 ? '' : 's'} changed; the services' configuration was regenerated.`}</Alert>
+      ) : null}
+      {notice.done === 'restarted' && (notice.restarted?.length ?? 0) > 0 ? (
+        <Alert variant="success">{`Restarted: ${notice.restarted?.join(', ') ?? ''}.`}</Alert>
+      ) : null}
+      {(notice.failed?.length ?? 0) > 0 ? (
+        <Alert
+          variant="error"
+          title="Not restarted"
+        >{`${notice.failed?.join(', ') ?? ''}: see the audit trail.`}</Alert>
+      ) : null}
+      {notice.error === undefined ? null : (
+        <Alert variant="error" title="Not saved">
+          {notice.error}
+        </Alert>
+      )}
       {(notice.restart?.length ?? 0) > 0 ? <RestartPrompt services={notice.restart ?? []} urlFor={urlFor} /> : null}
       <form method="post" action={urlFor('/settings')}>
         {SETTING_SECTIONS.map((section) => (
@@ -69,7 +93,17 @@ export function SettingsPage(props: {
               const value = shown(field.name, fieldValue(config, field));
               const error = props.fieldErrors?.[field.name];
               return field.kind === 'select' || field.kind === 'boolean' ? (
-                <SelectField name={field.name} label={field.label} value={value} options={field.kind === 'boolean' ? YES_NO : (field.options ?? []).map((option) => ({ value: option, label: option }))} error={error} />
+                <SelectField
+                  name={field.name}
+                  label={field.label}
+                  value={value}
+                  options={
+                    field.kind === 'boolean'
+                      ? YES_NO
+                      : (field.options ?? []).map((option) => ({ value: option, label: option }))
+                  }
+                  error={error}
+                />
               ) : (
                 <TextField
                   name={field.name}
@@ -86,11 +120,15 @@ export function SettingsPage(props: {
             })}
           </Card>
         ))}
-        {hasAssistant(config) ? <AssistantSettings current={assistantView(config)} values={props.values} errors={props.fieldErrors} /> : null}
+        {hasAssistant(config) ? (
+          <AssistantSettings current={assistantView(config)} values={props.values} errors={props.fieldErrors} />
+        ) : null}
         <Button type="submit">Save settings</Button>
       </form>
       <Card title="Whole configuration (secrets masked)">
-        <p>Secrets, database credentials and per-app settings are generated by helm; edit the file itself to change them.</p>
+        <p>
+          Secrets, database credentials and per-app settings are generated by helm; edit the file itself to change them.
+        </p>
         <pre>{JSON.stringify(maskSecrets(config), null, 2)}</pre>
       </Card>
     </Page>

@@ -12,7 +12,10 @@ export async function findGroupById(db: IdentityDb, id: string): Promise<GroupRo
 /** Groups by exact name; names not found are simply missing from the result. */
 export async function findGroupsByName(db: IdentityDb, names: readonly string[]): Promise<GroupRow[]> {
   if (names.length === 0) return [];
-  return db.select().from(groups).where(inArray(groups.name, [...names]));
+  return db
+    .select()
+    .from(groups)
+    .where(inArray(groups.name, [...names]));
 }
 
 /** Groups whose name contains `search` (or equals it with `exact`), by name, paged. */

@@ -27,7 +27,12 @@ export async function unknownUsernameLock(db: IdentityDb, username: string): Pro
  * Counts one failure for a known user. On reaching the limit the count restarts at zero and the
  * user is locked until `now + lockoutMs`. Returns the user's `locked_until` afterwards.
  */
-export async function recordUserFailure(db: IdentityDb, userId: string, now: Date, policy: LockoutPolicy): Promise<Date | null> {
+export async function recordUserFailure(
+  db: IdentityDb,
+  userId: string,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<Date | null> {
   const lockUntil = new Date(now.getTime() + policy.lockoutMs).toISOString();
   const reached = sql`${users.failedAttempts} + 1 >= ${policy.maxFailures}`;
   const [row] = await db
@@ -42,7 +47,12 @@ export async function recordUserFailure(db: IdentityDb, userId: string, now: Dat
 }
 
 /** Counts one failure for a username that does not exist; same rule as `recordUserFailure`. */
-export async function recordUnknownFailure(db: IdentityDb, username: string, now: Date, policy: LockoutPolicy): Promise<Date | null> {
+export async function recordUnknownFailure(
+  db: IdentityDb,
+  username: string,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<Date | null> {
   const lockUntil = new Date(now.getTime() + policy.lockoutMs);
   const lockedAtOnce = policy.maxFailures <= 1;
   const reached = sql`${loginFailures.failures} + 1 >= ${policy.maxFailures}`;

@@ -12,7 +12,11 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { loginFailures, oidcPayloads, type IdentityDb } from './schema.js';
 
 /** Row fields the provider looks records up by, copied out of the payload. */
-function indexedFields(payload: AdapterPayload): { grantId: string | null; uid: string | null; userCode: string | null } {
+function indexedFields(payload: AdapterPayload): {
+  grantId: string | null;
+  uid: string | null;
+  userCode: string | null;
+} {
   return {
     grantId: typeof payload.grantId === 'string' ? payload.grantId : null,
     uid: typeof payload.uid === 'string' ? payload.uid : null,
@@ -104,7 +108,12 @@ function sessionPayload(id: string, raw: unknown): SessionPayload | undefined {
       if (typeof value?.sid === 'string') authorizations[clientId] = { sid: value.sid };
     }
   }
-  return { id, accountId: payload.accountId, loginTs: typeof payload.loginTs === 'number' ? payload.loginTs : null, authorizations };
+  return {
+    id,
+    accountId: payload.accountId,
+    loginTs: typeof payload.loginTs === 'number' ? payload.loginTs : null,
+    authorizations,
+  };
 }
 
 /** The live sessions of an account, with each client's `sid`. */
@@ -119,7 +128,9 @@ export async function liveSessionsOf(db: IdentityDb, accountId: string, now: Dat
         or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, now)),
       ),
     );
-  return rows.map((row) => sessionPayload(row.id, row.payload)).filter((row): row is SessionPayload => row !== undefined);
+  return rows
+    .map((row) => sessionPayload(row.id, row.payload))
+    .filter((row): row is SessionPayload => row !== undefined);
 }
 
 /**
@@ -131,7 +142,9 @@ export async function claimEndedSessions(db: IdentityDb, now: Date, limit = 500)
     DELETE FROM oidc_payloads WHERE kind = 'Session' AND id IN (
       SELECT id FROM oidc_payloads WHERE kind = 'Session' AND expires_at <= ${now} LIMIT ${limit} FOR UPDATE SKIP LOCKED
     ) RETURNING id, payload`);
-  return rows.rows.map((row) => sessionPayload(row.id, row.payload)).filter((row): row is SessionPayload => row !== undefined);
+  return rows.rows
+    .map((row) => sessionPayload(row.id, row.payload))
+    .filter((row): row is SessionPayload => row !== undefined);
 }
 
 /**

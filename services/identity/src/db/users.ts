@@ -26,7 +26,11 @@ export async function findUserById(db: IdentityDb, id: string): Promise<UserRow 
 }
 
 export async function findUserByUsername(db: IdentityDb, username: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.username, normaliseLogin(username))).limit(1);
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.username, normaliseLogin(username)))
+    .limit(1);
   return row;
 }
 
@@ -108,7 +112,11 @@ export type UniqueViolation = 'username' | 'email';
 
 /** The unique rule a PostgreSQL error broke (23505), looking through Drizzle's wrapper. */
 export function uniqueViolation(error: unknown): UniqueViolation | undefined {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 3;
+    current = current.cause, depth++
+  ) {
     const pgError = current as Error & { code?: unknown; constraint?: unknown };
     if (pgError.code === '23505') {
       if (pgError.constraint === 'users_email_key') return 'email';
@@ -121,7 +129,11 @@ export function uniqueViolation(error: unknown): UniqueViolation | undefined {
 export async function insertUser(db: IdentityDb, user: NewUser): Promise<UserRow> {
   const [row] = await db
     .insert(users)
-    .values({ ...user, username: normaliseLogin(user.username), email: user.email === null ? null : normaliseLogin(user.email) })
+    .values({
+      ...user,
+      username: normaliseLogin(user.username),
+      email: user.email === null ? null : normaliseLogin(user.email),
+    })
     .returning();
   if (row === undefined) throw new Error('insert returned no row');
   return row;
@@ -138,13 +150,21 @@ export interface UserPatch {
 }
 
 export async function updateUser(db: IdentityDb, id: string, patch: UserPatch): Promise<void> {
-  const values = { ...patch, ...(patch.email === undefined || patch.email === null ? {} : { email: normaliseLogin(patch.email) }) };
+  const values = {
+    ...patch,
+    ...(patch.email === undefined || patch.email === null ? {} : { email: normaliseLogin(patch.email) }),
+  };
   if (Object.keys(values).length === 0) return;
   await db.update(users).set(values).where(eq(users.id, id));
 }
 
 /** Sets a new password hash; a new password also clears any lockout. */
-export async function setPasswordHash(db: IdentityDb, id: string, passwordHash: string, temporary: boolean): Promise<void> {
+export async function setPasswordHash(
+  db: IdentityDb,
+  id: string,
+  passwordHash: string,
+  temporary: boolean,
+): Promise<void> {
   await db
     .update(users)
     .set({ passwordHash, temporaryPassword: temporary, failedAttempts: 0, lockedUntil: null })

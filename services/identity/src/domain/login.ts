@@ -6,7 +6,13 @@
  * and all count towards the same lockout (unknown usernames are counted too), so neither the
  * answer, its timing nor the lockout tells whether an account exists.
  */
-import { clearUserFailures, recordUnknownFailure, recordUserFailure, unknownUsernameLock, type LockoutPolicy } from '../db/lockout.js';
+import {
+  clearUserFailures,
+  recordUnknownFailure,
+  recordUserFailure,
+  unknownUsernameLock,
+  type LockoutPolicy,
+} from '../db/lockout.js';
 import type { IdentityDb, UserRow } from '../db/schema.js';
 import { findUserByUsername, normaliseLogin } from '../db/users.js';
 import { PASSWORD_MAX_LENGTH, type PasswordHasher } from './passwords.js';
@@ -64,7 +70,9 @@ export async function attemptLogin(deps: LoginDeps, usernameInput: string, passw
 
   if (user === undefined || !passwordMatches || !user.enabled) {
     const lockedUntil =
-      user === undefined ? await recordUnknownFailure(db, username, now, policy) : await recordUserFailure(db, user.id, now, policy);
+      user === undefined
+        ? await recordUnknownFailure(db, username, now, policy)
+        : await recordUserFailure(db, user.id, now, policy);
     const lockedNow = remaining(lockedUntil, now);
     return lockedNow > 0 ? { kind: 'locked', retryAfterMs: lockedNow } : { kind: 'invalid' };
   }

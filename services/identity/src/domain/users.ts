@@ -41,7 +41,8 @@ export function checkEmail(raw: string | null | undefined): string | null {
 export function checkName(field: 'firstName' | 'lastName', raw: string | null | undefined): string | null {
   if (raw === undefined || raw === null || raw.trim() === '') return null;
   const name = raw.trim();
-  if (name.length > 255 || CONTROL.test(name)) throw invalid(field, `Invalid ${field === 'firstName' ? 'first' : 'last'} name.`);
+  if (name.length > 255 || CONTROL.test(name))
+    throw invalid(field, `Invalid ${field === 'firstName' ? 'first' : 'last'} name.`);
   return name;
 }
 
@@ -73,7 +74,10 @@ export interface CreateUserInput {
  * Creates a user with its password and memberships atomically. Throws `validation_failed` for a
  * bad field or unknown group and `conflict` for a taken username or e-mail.
  */
-export async function createUser(deps: { db: IdentityDb; passwords: PasswordHasher }, input: CreateUserInput): Promise<UserRow> {
+export async function createUser(
+  deps: { db: IdentityDb; passwords: PasswordHasher },
+  input: CreateUserInput,
+): Promise<UserRow> {
   const username = checkUsername(input.username);
   const email = checkEmail(input.email);
   const firstName = checkName('firstName', input.firstName);
@@ -102,7 +106,10 @@ export async function createUser(deps: { db: IdentityDb; passwords: PasswordHash
     });
   } catch (error) {
     const which = uniqueViolation(error);
-    if (which !== undefined) throw new AppError('conflict', duplicateMessage(which), { errors: [{ path: which, message: duplicateMessage(which) }] });
+    if (which !== undefined)
+      throw new AppError('conflict', duplicateMessage(which), {
+        errors: [{ path: which, message: duplicateMessage(which) }],
+      });
     throw error;
   }
 }

@@ -24,7 +24,9 @@ export const SCOPES = ['openid', 'profile', 'email', 'groups'];
 
 /** Every claim a user can have; the provider filters them by the granted scopes. */
 export function userClaims(user: UserRow, groups: readonly string[]): Record<string, unknown> {
-  const fullName = [user.firstName, user.lastName].filter((part): part is string => part !== null && part !== '').join(' ');
+  const fullName = [user.firstName, user.lastName]
+    .filter((part): part is string => part !== null && part !== '')
+    .join(' ');
   return {
     sub: user.id,
     preferred_username: user.username,
@@ -57,7 +59,13 @@ export function createFindAccount(db: IdentityDb): FindAccount {
       async claims() {
         const current = (await findUserById(db, sub)) ?? user;
         const groups = await groupsOfUser(db, current.id);
-        return { ...userClaims(current, groups.map((group) => group.name)), ...sessionIdOf(token) };
+        return {
+          ...userClaims(
+            current,
+            groups.map((group) => group.name),
+          ),
+          ...sessionIdOf(token),
+        };
       },
     };
     return account;

@@ -53,7 +53,9 @@ export function isLoopbackHost(hostname: string): boolean {
 function isLoopbackAddress(address: string): boolean {
   if (isIP(address) === 4) return address.startsWith('127.');
   const lower = address.toLowerCase();
-  return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || (lower.startsWith('::ffff:') && lower.slice(7).startsWith('127.'));
+  return (
+    lower === '::1' || lower === '0:0:0:0:0:0:0:1' || (lower.startsWith('::ffff:') && lower.slice(7).startsWith('127.'))
+  );
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -66,7 +68,10 @@ function loopbackOnlyLookup(hostname: string, options: LookupOptions, callback: 
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
     if (addresses.length === 0 || addresses.some((entry) => !isLoopbackAddress(entry.address))) {
-      return callback(Object.assign(new Error(`${hostname} does not resolve to loopback only`), { code: 'ENOTLOOPBACK' }), []);
+      return callback(
+        Object.assign(new Error(`${hostname} does not resolve to loopback only`), { code: 'ENOTLOOPBACK' }),
+        [],
+      );
     }
     const [first] = addresses;
     if (options.all === true || first === undefined) return callback(null, addresses);
@@ -86,7 +91,10 @@ export function createBackchannelFetch(options: BackchannelFetchOptions): Provid
   const timeoutMs = options.timeoutMs ?? 5_000;
 
   async function trusted(): Promise<string[] | undefined> {
-    const extra = [...(options.ca === undefined ? [] : [options.ca]), ...(options.caFile === undefined ? [] : [await readFile(options.caFile, 'utf8')])];
+    const extra = [
+      ...(options.ca === undefined ? [] : [options.ca]),
+      ...(options.caFile === undefined ? [] : [await readFile(options.caFile, 'utf8')]),
+    ];
     return extra.length === 0 ? undefined : [...rootCertificates, ...extra];
   }
 

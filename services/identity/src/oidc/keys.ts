@@ -31,14 +31,20 @@ async function loadOrCreate<T>(db: IdentityDb, name: string, create: () => Promi
   const read = async () => (await db.select().from(providerSecrets).where(eq(providerSecrets.name, name)).limit(1))[0];
   const existing = await read();
   if (existing !== undefined) return existing.value as T;
-  await db.insert(providerSecrets).values({ name, value: await create() }).onConflictDoNothing();
+  await db
+    .insert(providerSecrets)
+    .values({ name, value: await create() })
+    .onConflictDoNothing();
   const stored = await read();
   if (stored === undefined) throw new Error(`provider secret ${name} could not be stored`);
   return stored.value as T;
 }
 
 /** Loads the provider's keys, generating them on the very first start. */
-export async function loadProviderKeys(db: IdentityDb, random: (size: number) => Buffer = randomBytes): Promise<ProviderKeys> {
+export async function loadProviderKeys(
+  db: IdentityDb,
+  random: (size: number) => Buffer = randomBytes,
+): Promise<ProviderKeys> {
   const signing = await loadOrCreate(db, SIGNING_KEYS, async () => ({ keys: [await generateSigningKey()] }));
   const cookieKeys = await loadOrCreate(db, COOKIE_KEYS, async () => [random(32).toString('base64url')]);
   return { jwks: signing, cookieKeys };

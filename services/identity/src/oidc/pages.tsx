@@ -32,7 +32,8 @@ export function providerPages(options: ProviderPagesOptions): ProviderPages {
     async logoutSource(ctx) {
       const { oidc } = ctx;
       const clientId = oidc.client?.clientId;
-      const automatic = oidc.entities.IdTokenHint !== undefined && clientId !== undefined && options.autoLogoutClients.has(clientId);
+      const automatic =
+        oidc.entities.IdTokenHint !== undefined && clientId !== undefined && options.autoLogoutClients.has(clientId);
       ctx.type = 'html';
       ctx.body = renderDocument(
         <LogoutPage
@@ -45,7 +46,9 @@ export function providerPages(options: ProviderPagesOptions): ProviderPages {
     },
     async postLogoutSuccessSource(ctx) {
       ctx.type = 'html';
-      ctx.body = renderDocument(<MessagePage title="Signed out" message="You are signed out of HiveMatrix." variant="success" link={home} />);
+      ctx.body = renderDocument(
+        <MessagePage title="Signed out" message="You are signed out of HiveMatrix." variant="success" link={home} />,
+      );
     },
     async renderError(ctx, out) {
       ctx.type = 'html';

@@ -37,7 +37,11 @@ export const KEYCLOAK_ROUTES = {
 } as const;
 
 /** Cookie names, distinct from the gateway's and other services' on the same origin. */
-export const COOKIE_NAMES = { session: 'hm_idp_session', interaction: 'hm_idp_interaction', resume: 'hm_idp_resume' } as const;
+export const COOKIE_NAMES = {
+  session: 'hm_idp_session',
+  interaction: 'hm_idp_interaction',
+  resume: 'hm_idp_resume',
+} as const;
 
 export interface IdentityProviderOptions {
   realm: Realm;
@@ -114,7 +118,8 @@ export function createIdentityProvider(options: IdentityProviderOptions): Provid
       IdToken: () => ttl.accessTokenSec,
       Interaction: INTERACTION_TTL_SEC,
       RefreshToken: () => ttl.sessionMaxSec,
-      Session: (_ctx, session) => sessionRemainingSec(session.loginTs, ttl.sessionMaxSec, Math.floor(Date.now() / 1000)),
+      Session: (_ctx, session) =>
+        sessionRemainingSec(session.loginTs, ttl.sessionMaxSec, Math.floor(Date.now() / 1000)),
     },
     fetch: options.fetch,
     features: {
@@ -126,11 +131,16 @@ export function createIdentityProvider(options: IdentityProviderOptions): Provid
       // Any authenticated client may introspect its own tokens; the admin client any token.
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId || client.clientId === options.adminClientId,
+        allowedPolicy: async (_ctx, client, token) =>
+          token.clientId === client.clientId || client.clientId === options.adminClientId,
       },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       backchannelLogout: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: pages.logoutSource,
+        postLogoutSuccessSource: pages.postLogoutSuccessSource,
+      },
       userinfo: { enabled: true },
     },
   });

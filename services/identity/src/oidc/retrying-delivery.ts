@@ -25,7 +25,12 @@ export interface RetryPolicy {
  * Six retries over about a minute (1, 2, 4, 8, 16, 30 s, randomised): well within the gateway's
  * ten-minute acceptance window for a logout token's `iat`.
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 6, minTimeoutMs: 1_000, maxTimeoutMs: 30_000, maxRetryTimeMs: 5 * 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 6,
+  minTimeoutMs: 1_000,
+  maxTimeoutMs: 30_000,
+  maxRetryTimeMs: 5 * 60_000,
+};
 
 /** An answer worth retrying: a timeout, too many requests, or a server-side failure. */
 export function isTransientStatus(status: number): boolean {
@@ -34,7 +39,11 @@ export function isTransientStatus(status: number): boolean {
 
 /** A failed attempt, with whether another one could succeed. */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly transient: boolean, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'DeliveryError';
   }
@@ -81,7 +90,10 @@ export function createRetryingDelivery(options: RetryingDeliveryOptions): Retryi
   const { logger } = options;
 
   const log = (what: Delivery, error: unknown, message: string): void =>
-    logger.error({ ...what.fields, event: `${what.event}_failed`, err: error instanceof Error ? error.message : String(error) }, `${what.message}: ${message}`);
+    logger.error(
+      { ...what.fields, event: `${what.event}_failed`, err: error instanceof Error ? error.message : String(error) },
+      `${what.message}: ${message}`,
+    );
 
   function run<T>(what: Delivery, attempt: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -100,7 +112,16 @@ export function createRetryingDelivery(options: RetryingDeliveryOptions): Retryi
             waiting = false;
             reject(error instanceof Error ? error : new Error(String(error)));
           }
-          logger.warn({ ...what.fields, event: what.event, attempt: attemptNumber, retriesLeft, err: error instanceof Error ? error.message : String(error) }, `${what.message}: attempt failed`);
+          logger.warn(
+            {
+              ...what.fields,
+              event: what.event,
+              attempt: attemptNumber,
+              retriesLeft,
+              err: error instanceof Error ? error.message : String(error),
+            },
+            `${what.message}: attempt failed`,
+          );
         },
       }).then(
         (value) => {

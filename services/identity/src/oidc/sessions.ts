@@ -81,7 +81,10 @@ export async function userSessions(db: IdentityDb, accountId: string, now: Date)
  * 1.0 §2.5 lets an OP notify on any session end, expiry included), so no session of a relying
  * party outlives the identity session it came from. Run every few seconds.
  */
-export async function sweepEndedSessions(deps: { db: IdentityDb; provider: Provider; logger: FastifyBaseLogger }, now: Date): Promise<number> {
+export async function sweepEndedSessions(
+  deps: { db: IdentityDb; provider: Provider; logger: FastifyBaseLogger },
+  now: Date,
+): Promise<number> {
   const ended = await claimEndedSessions(deps.db, now);
   const deliveries: Promise<unknown>[] = [];
   for (const session of ended) {
@@ -93,6 +96,7 @@ export async function sweepEndedSessions(deps: { db: IdentityDb; provider: Provi
     }
   }
   await Promise.all(deliveries);
-  if (ended.length > 0) deps.logger.info({ sessions: ended.length }, 'ended identity sessions announced by back-channel logout');
+  if (ended.length > 0)
+    deps.logger.info({ sessions: ended.length }, 'ended identity sessions announced by back-channel logout');
   return ended.length;
 }

@@ -34,15 +34,27 @@ export function createPlatformSessions(deps: {
   return {
     async endUserSessions(userId, reason) {
       if (client === undefined) {
-        logger.warn({ user: userId, reason }, 'no service secret: core is not told to end the user\'s platform sessions');
+        logger.warn(
+          { user: userId, reason },
+          "no service secret: core is not told to end the user's platform sessions",
+        );
         return false;
       }
       try {
         const answer = await delivery.run(
-          { event: 'platform_sessions_revoke', message: 'ending the user\'s platform sessions at core', fields: { user: userId, reason } },
+          {
+            event: 'platform_sessions_revoke',
+            message: "ending the user's platform sessions at core",
+            fields: { user: userId, reason },
+          },
           async () => {
             try {
-              return await client.call('core', `/api/admin/users/${encodeURIComponent(userId)}/revoke-sessions`, { method: 'POST', body: {}, schema: Answer, timeoutMs: 5_000 });
+              return await client.call('core', `/api/admin/users/${encodeURIComponent(userId)}/revoke-sessions`, {
+                method: 'POST',
+                body: {},
+                schema: Answer,
+                timeoutMs: 5_000,
+              });
             } catch (error) {
               if (error instanceof ServiceCallError && !isTransientStatus(error.upstreamStatus)) {
                 throw new DeliveryError(error.message, false, { cause: error });

@@ -53,7 +53,12 @@ declare module 'oidc-provider' {
 
   export interface Account {
     accountId: string;
-    claims(use: string, scope: string, claims: Record<string, unknown>, rejected: string[]): Promise<Record<string, unknown>>;
+    claims(
+      use: string,
+      scope: string,
+      claims: Record<string, unknown>,
+      rejected: string[],
+    ): Promise<Record<string, unknown>>;
   }
 
   export interface Grant {
@@ -150,7 +155,11 @@ declare module 'oidc-provider' {
     pkce: { required: (ctx: KoaContextWithOIDC, client: Client) => boolean };
     findAccount: FindAccount;
     loadExistingGrant: (ctx: KoaContextWithOIDC) => Promise<Grant | undefined>;
-    issueRefreshToken: (ctx: KoaContextWithOIDC, client: Client & { grantTypeAllowed(type: string): boolean }, code: unknown) => Promise<boolean>;
+    issueRefreshToken: (
+      ctx: KoaContextWithOIDC,
+      client: Client & { grantTypeAllowed(type: string): boolean },
+      code: unknown,
+    ) => Promise<boolean>;
     clientBasedCORS: (ctx: KoaContextWithOIDC, origin: string, client: Client) => boolean;
     interactions: { url: (ctx: KoaContextWithOIDC, interaction: Interaction) => Promise<string> };
     renderError: (ctx: KoaContextWithOIDC, out: Record<string, string | undefined>, error: Error) => Promise<void>;
@@ -204,8 +213,14 @@ declare module 'oidc-provider' {
     ): Promise<string>;
     on(event: string, listener: (...args: never[]) => void): this;
     readonly Client: { find(id: string): Promise<Client | undefined> };
-    readonly Session: { find(id: string): Promise<Session | undefined>; findByUid(uid: string): Promise<Session | undefined> };
-    readonly Grant: { new (init: { accountId: string; clientId: string }): Grant; find(id: string): Promise<Grant | undefined> };
+    readonly Session: {
+      find(id: string): Promise<Session | undefined>;
+      findByUid(uid: string): Promise<Session | undefined>;
+    };
+    readonly Grant: {
+      new (init: { accountId: string; clientId: string }): Grant;
+      find(id: string): Promise<Grant | undefined>;
+    };
     readonly AccessToken: { find(value: string): Promise<StoredToken | undefined> };
     readonly ClientCredentials: { find(value: string): Promise<StoredToken | undefined> };
   }

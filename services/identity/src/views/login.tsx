@@ -21,7 +21,14 @@ export function LoginPage({ action, username, error, notice }: LoginPageProps) {
         {error !== undefined && <Alert variant="error">{error}</Alert>}
         {notice !== undefined && <Alert variant="info">{notice}</Alert>}
         <form method="post" action={action} autocomplete="on">
-          <TextField name="username" label="Username" autocomplete="username" maxLength={255} required value={username} />
+          <TextField
+            name="username"
+            label="Username"
+            autocomplete="username"
+            maxLength={255}
+            required
+            value={username}
+          />
           <TextField name="password" type="password" label="Password" autocomplete="current-password" required />
           <Button type="submit" variant="primary">
             Sign in

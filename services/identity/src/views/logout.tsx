@@ -17,11 +17,7 @@ export interface LogoutPageProps {
 
 export function LogoutPage({ action, xsrf, automatic, scriptSrc }: LogoutPageProps) {
   return (
-    <Page
-      title="Sign out"
-      service="identity"
-      scripts={automatic ? <script src={scriptSrc} /> : undefined}
-    >
+    <Page title="Sign out" service="identity" scripts={automatic ? <script src={scriptSrc} /> : undefined}>
       <PageHeader title={automatic ? 'Signing you out…' : 'Sign out of HiveMatrix?'} />
       <Card>
         <form method="post" action={action} data-auto-submit={automatic ? 'true' : undefined}>

@@ -11,7 +11,10 @@ export interface PasswordChangePageProps {
 export function PasswordChangePage({ action, username, error }: PasswordChangePageProps) {
   return (
     <Page title="Choose a new password" service="identity">
-      <PageHeader title="Choose a new password" description={`Signed in as ${username}. Your password was temporary.`} />
+      <PageHeader
+        title="Choose a new password"
+        description={`Signed in as ${username}. Your password was temporary.`}
+      />
       <Card>
         {error !== undefined && <Alert variant="error">{error}</Alert>}
         <form method="post" action={action}>
@@ -24,7 +27,13 @@ export function PasswordChangePage({ action, username, error }: PasswordChangePa
             hint={`At least ${PASSWORD_MIN_LENGTH} characters, different from the temporary one.`}
             required
           />
-          <TextField name="confirm_password" type="password" label="Repeat the new password" autocomplete="new-password" required />
+          <TextField
+            name="confirm_password"
+            type="password"
+            label="Repeat the new password"
+            autocomplete="new-password"
+            required
+          />
           <Button type="submit" variant="primary">
             Save and continue
           </Button>

@@ -9,19 +9,37 @@ import type { CodexAsset, CodexContact, CodexTicketDetail } from './source.js';
 
 /** Backslash-escapes Markdown and HTML syntax in a line of text (CommonMark: any ASCII punctuation may be escaped). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`).replace(/^(\s*)([-=]|\d+\.)/, (_m, space: string, mark: string) => `${space}\\${mark}`);
+  return text
+    .replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-=]|\d+\.)/, (_m, space: string, mark: string) => `${space}\\${mark}`);
 }
 
 /** A block of plain text (a ticket body): lines escaped, blank lines kept as paragraph breaks, line breaks kept. */
 export function textBlock(text: string): string {
-  const paragraphs = text.replace(/\r\n?/g, '\n').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== '');
-  return paragraphs.map((p) => p.split('\n').map((line) => escapeMarkdown(line.trim())).join('\\\n')).join('\n\n');
+  const paragraphs = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return paragraphs
+    .map((p) =>
+      p
+        .split('\n')
+        .map((line) => escapeMarkdown(line.trim()))
+        .join('\\\n'),
+    )
+    .join('\n\n');
 }
 
 /** A title made safe as one path segment (no slash, no control characters, trimmed, at most 200). */
 export function segmentTitle(text: string, fallback: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what a title may not hold
-  const clean = text.replace(/[/\u0000-\u001f\u007f]/g, '-').replace(/\s+/g, ' ').trim().slice(0, 200).trim();
+  const clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a title may not hold
+    .replace(/[/\u0000-\u001f\u007f]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200)
+    .trim();
   return clean === '' ? fallback : clean;
 }
 
@@ -31,7 +49,13 @@ function fieldList(fields: Field[]): string {
   const lines: string[] = [];
   for (const [label, value] of fields) {
     if (value === null || value === undefined || value === '') continue;
-    const shown = Array.isArray(value) ? value.join(', ') : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
+    const shown = Array.isArray(value)
+      ? value.join(', ')
+      : typeof value === 'boolean'
+        ? value
+          ? 'yes'
+          : 'no'
+        : String(value);
     if (shown === '') continue;
     lines.push(`- **${label}:** ${escapeMarkdown(shown)}`);
   }
@@ -41,28 +65,49 @@ function fieldList(fields: Field[]): string {
 const NOTICE = '_Generated from codex; read-only here. Edits belong in codex; notes belong beside this folder._';
 
 export function contactMarkdown(contact: CodexContact, account: string): string {
-  return [
-    `# ${escapeMarkdown(contact.name)}`,
-    fieldList([
-      ['Job title', contact.job_title], ['E-mail', contact.email], ['Work phone', contact.work_phone], ['Mobile phone', contact.mobile_phone],
-      ['Roles', contact.roles], ['VIP', contact.vip], ['Active', contact.active], ['Company', account], ['Codex contact id', contact.id],
-      ['Archived in codex', contact.archived_at],
-    ]),
-    NOTICE,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      `# ${escapeMarkdown(contact.name)}`,
+      fieldList([
+        ['Job title', contact.job_title],
+        ['E-mail', contact.email],
+        ['Work phone', contact.work_phone],
+        ['Mobile phone', contact.mobile_phone],
+        ['Roles', contact.roles],
+        ['VIP', contact.vip],
+        ['Active', contact.active],
+        ['Company', account],
+        ['Codex contact id', contact.id],
+        ['Archived in codex', contact.archived_at],
+      ]),
+      NOTICE,
+    ].join('\n\n') + '\n'
+  );
 }
 
 export function assetMarkdown(asset: CodexAsset, account: string): string {
-  return [
-    `# ${escapeMarkdown(asset.hostname)}`,
-    fieldList([
-      ['Type', asset.hardware_type], ['Billing type', asset.billing_type], ['Operating system', asset.operating_system],
-      ['Internal IP', asset.int_ip], ['External IP', asset.ext_ip], ['Domain', asset.domain], ['Site', asset.site_name],
-      ['Last logged-in user', asset.last_logged_in_user], ['Antivirus', asset.antivirus_product], ['Patch status', asset.patch_status],
-      ['Description', asset.description], ['Company', account], ['Codex asset id', asset.id], ['Archived in codex', asset.archived_at],
-    ]),
-    NOTICE,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      `# ${escapeMarkdown(asset.hostname)}`,
+      fieldList([
+        ['Type', asset.hardware_type],
+        ['Billing type', asset.billing_type],
+        ['Operating system', asset.operating_system],
+        ['Internal IP', asset.int_ip],
+        ['External IP', asset.ext_ip],
+        ['Domain', asset.domain],
+        ['Site', asset.site_name],
+        ['Last logged-in user', asset.last_logged_in_user],
+        ['Antivirus', asset.antivirus_product],
+        ['Patch status', asset.patch_status],
+        ['Description', asset.description],
+        ['Company', account],
+        ['Codex asset id', asset.id],
+        ['Archived in codex', asset.archived_at],
+      ]),
+      NOTICE,
+    ].join('\n\n') + '\n'
+  );
 }
 
 export function ticketTitle(ticket: { ticket_number: string; subject: string }): string {
@@ -74,11 +119,22 @@ export function ticketMarkdown(detail: CodexTicketDetail, account: string): stri
   const parts = [
     `# ${escapeMarkdown(`#${t.ticket_number} ${t.subject}`)}`,
     fieldList([
-      ['Status', t.status], ['Priority', t.priority], ['Type', t.ticket_type], ['Requester', t.requester_name], ['Requester e-mail', t.requester_email],
-      ['Agent', t.agent_name], ['Created', t.created_at], ['Updated', t.updated_at], ['Closed', t.closed_at], ['Company', account], ['Codex ticket id', t.id],
+      ['Status', t.status],
+      ['Priority', t.priority],
+      ['Type', t.ticket_type],
+      ['Requester', t.requester_name],
+      ['Requester e-mail', t.requester_email],
+      ['Agent', t.agent_name],
+      ['Created', t.created_at],
+      ['Updated', t.updated_at],
+      ['Closed', t.closed_at],
+      ['Company', account],
+      ['Codex ticket id', t.id],
     ]),
     '## Description',
-    t.description_text === null || t.description_text.trim() === '' ? '_No description._' : textBlock(t.description_text),
+    t.description_text === null || t.description_text.trim() === ''
+      ? '_No description._'
+      : textBlock(t.description_text),
   ];
   if (detail.conversations.length > 0) {
     parts.push('## Conversation');

@@ -77,7 +77,16 @@ export const codexTicketDetail = z.object({
     closed_at: nullableText,
     description_text: nullableText,
   }),
-  conversations: z.array(z.object({ id: z.number().int(), body_text: z.string(), private: z.boolean(), incoming: z.boolean(), from_email: nullableText, created_at: z.string() })),
+  conversations: z.array(
+    z.object({
+      id: z.number().int(),
+      body_text: z.string(),
+      private: z.boolean(),
+      incoming: z.boolean(),
+      from_email: nullableText,
+      created_at: z.string(),
+    }),
+  ),
 });
 
 export type CodexCompany = z.infer<typeof codexCompany>;
@@ -104,7 +113,12 @@ export interface CodexSource {
 
 const PER_PAGE = 500;
 
-async function allPages<T>(get: CodexGet, path: string, query: Record<string, string>, item: z.ZodType<T>): Promise<T[]> {
+async function allPages<T>(
+  get: CodexGet,
+  path: string,
+  query: Record<string, string>,
+  item: z.ZodType<T>,
+): Promise<T[]> {
   const page = z.object({ items: z.array(item), total: z.number().int() });
   const out: T[] = [];
   for (let n = 1; ; n += 1) {
@@ -118,7 +132,8 @@ async function allPages<T>(get: CodexGet, path: string, query: Record<string, st
 export function codexSource(get: CodexGet): CodexSource {
   return {
     companies: () => allPages(get, '/api/companies', { archived: 'all' }, codexCompany),
-    contacts: (account) => allPages(get, '/api/contacts', { company: account, active: 'all', archived: 'all' }, codexContact),
+    contacts: (account) =>
+      allPages(get, '/api/contacts', { company: account, active: 'all', archived: 'all' }, codexContact),
     assets: (account) => allPages(get, '/api/assets', { company: account, archived: 'all' }, codexAsset),
     tickets: (account) => allPages(get, '/api/tickets', { company: account, state: 'all' }, codexTicketSummary),
     async ticket(id) {

@@ -20,14 +20,38 @@ const CHUNK = 256 * 1024;
 type Kind = 'png' | 'jpeg' | 'gif' | 'webp' | 'pdf' | 'zip' | 'text';
 
 const KIND_OF_EXTENSION: Readonly<Record<string, Kind>> = {
-  png: 'png', jpg: 'jpeg', jpeg: 'jpeg', gif: 'gif', webp: 'webp', pdf: 'pdf',
-  zip: 'zip', docx: 'zip', xlsx: 'zip', pptx: 'zip',
-  txt: 'text', md: 'text', csv: 'text', json: 'text', xml: 'text', log: 'text', yaml: 'text', yml: 'text', conf: 'text', ini: 'text', ps1: 'text', sh: 'text',
+  png: 'png',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  gif: 'gif',
+  webp: 'webp',
+  pdf: 'pdf',
+  zip: 'zip',
+  docx: 'zip',
+  xlsx: 'zip',
+  pptx: 'zip',
+  txt: 'text',
+  md: 'text',
+  csv: 'text',
+  json: 'text',
+  xml: 'text',
+  log: 'text',
+  yaml: 'text',
+  yml: 'text',
+  conf: 'text',
+  ini: 'text',
+  ps1: 'text',
+  sh: 'text',
 };
 
 const CONTENT_TYPE: Readonly<Record<Kind, string>> = {
-  png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf',
-  zip: 'application/zip', text: 'text/plain; charset=utf-8',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  zip: 'application/zip',
+  text: 'text/plain; charset=utf-8',
 };
 
 const OFFICE: Readonly<Record<string, string>> = {
@@ -41,8 +65,10 @@ export function sniff(head: Buffer): Kind | 'unknown' {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
   if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
-  if (head.subarray(0, 6).toString('latin1') === 'GIF87a' || head.subarray(0, 6).toString('latin1') === 'GIF89a') return 'gif';
-  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+  if (head.subarray(0, 6).toString('latin1') === 'GIF87a' || head.subarray(0, 6).toString('latin1') === 'GIF89a')
+    return 'gif';
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'webp';
   if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
   if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return 'zip';
   if (!head.includes(0) && isUtf8Prefix(head)) return 'text';
@@ -74,7 +100,10 @@ export function safeFilename(name: string): string {
 /** RFC 6266 Content-Disposition: an ASCII fallback and the UTF-8 name (RFC 8187), both quoted safely. */
 export function contentDisposition(type: 'inline' | 'attachment', filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -109,7 +138,8 @@ export async function storeAttachment(
   const filename = safeFilename(file.filename);
   const extension = filename.includes('.') ? (filename.split('.').pop() ?? '').toLowerCase() : '';
   const expected = KIND_OF_EXTENSION[extension];
-  if (expected === undefined) throw new AppError('unsupported_media_type', `Files of type ".${extension}" are not accepted`);
+  if (expected === undefined)
+    throw new AppError('unsupported_media_type', `Files of type ".${extension}" are not accepted`);
   return db.transaction(async (tx) => {
     const node = await getNode(tx, viewer, nodeId, 'share');
     assertWritable(viewer, node);
@@ -132,9 +162,12 @@ export async function storeAttachment(
       pendingBytes = 0;
       if (kind === undefined) {
         kind = sniff(data.subarray(0, 4096));
-        if (kind !== expected) throw new AppError('unsupported_media_type', `The content of "${filename}" is not a .${extension} file`);
+        if (kind !== expected)
+          throw new AppError('unsupported_media_type', `The content of "${filename}" is not a .${extension} file`);
       }
-      await tx.execute(sql`INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (${created.id}, ${seq}, ${data})`);
+      await tx.execute(
+        sql`INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (${created.id}, ${seq}, ${data})`,
+      );
       seq += 1;
     };
     for await (const chunk of file.stream) {
@@ -148,7 +181,9 @@ export async function storeAttachment(
     if (size === 0) throw new AppError('validation_failed', `"${filename}" is empty`);
     const contentType = OFFICE[extension] ?? CONTENT_TYPE[expected];
     const sha256 = hash.digest('hex');
-    await tx.execute(sql`UPDATE attachments SET size = ${size}, sha256 = ${sha256}, content_type = ${contentType}, complete = true WHERE id = ${created.id}`);
+    await tx.execute(
+      sql`UPDATE attachments SET size = ${size}, sha256 = ${sha256}, content_type = ${contentType}, complete = true WHERE id = ${created.id}`,
+    );
     return { id: created.id, node_id: node.id, filename, content_type: contentType, size, sha256, created_at: now };
   });
 }
@@ -180,14 +215,19 @@ export async function findAttachment(db: Executor, viewer: Viewer, id: string): 
 /** The content as a stream that fetches one chunk at a time. */
 export function attachmentStream(db: Executor, id: string): Readable {
   let seq = 0;
-  return Readable.from((async function* chunks() {
-    for (;;) {
-      const chunk = await one<{ data: Buffer }>(db, sql`SELECT data FROM attachment_chunks WHERE attachment_id = ${id} AND seq = ${seq}`);
-      if (chunk === undefined) return;
-      seq += 1;
-      yield chunk.data;
-    }
-  })());
+  return Readable.from(
+    (async function* chunks() {
+      for (;;) {
+        const chunk = await one<{ data: Buffer }>(
+          db,
+          sql`SELECT data FROM attachment_chunks WHERE attachment_id = ${id} AND seq = ${seq}`,
+        );
+        if (chunk === undefined) return;
+        seq += 1;
+        yield chunk.data;
+      }
+    })(),
+  );
 }
 
 export async function deleteAttachment(db: KnowledgetreeDb, viewer: Viewer, id: string): Promise<void> {

@@ -26,7 +26,13 @@ import { createNode, moveNode, renameNode } from './tree.js';
 import type { Viewer } from './viewer.js';
 
 /** The job writes as this admin-level actor, inside read-only subtrees only through `allowReadOnly`. */
-export const CODEX_JOB: Viewer = { kind: 'user', sub: 'system:codex-sync', name: 'Codex sync', level: 'admin', companies: [] };
+export const CODEX_JOB: Viewer = {
+  kind: 'user',
+  sub: 'system:codex-sync',
+  name: 'Codex sync',
+  level: 'admin',
+  companies: [],
+};
 const WRITE = { allowReadOnly: true };
 /** A running run whose heartbeat is older than this died with its process. */
 const STALE_MS = 15 * 60_000;
@@ -52,16 +58,25 @@ const RUN_COLUMNS = sql`id::text AS id, trigger, started_by, status, started_at,
   created, updated, archived, unchanged, error`;
 
 /** Records a new running run, or throws a 409 when one is running (a dead one is closed first). */
-export async function startRun(db: Executor, trigger: SyncRun['trigger'], startedBy: string, now: Date): Promise<string> {
+export async function startRun(
+  db: Executor,
+  trigger: SyncRun['trigger'],
+  startedBy: string,
+  now: Date,
+): Promise<string> {
   await db.execute(sql`UPDATE sync_runs SET status = 'failed', finished_at = ${now}, error = 'The run stopped reporting progress (its process ended)'
                        WHERE status = 'running' AND heartbeat_at < ${new Date(now.getTime() - STALE_MS)}`);
   try {
-    const run = await one<{ id: string }>(db, sql`INSERT INTO sync_runs (trigger, started_by, status, started_at, heartbeat_at)
-                                                  VALUES (${trigger}, ${startedBy}, 'running', ${now}, ${now}) RETURNING id::text AS id`);
+    const run = await one<{ id: string }>(
+      db,
+      sql`INSERT INTO sync_runs (trigger, started_by, status, started_at, heartbeat_at)
+                                                  VALUES (${trigger}, ${startedBy}, 'running', ${now}, ${now}) RETURNING id::text AS id`,
+    );
     if (run === undefined) throw new AppError('internal', 'insert returned no row');
     return run.id;
   } catch (error) {
-    if (isUniqueViolation(error, 'sync_runs_one_running')) throw new AppError('conflict', 'A codex sync is already running');
+    if (isUniqueViolation(error, 'sync_runs_one_running'))
+      throw new AppError('conflict', 'A codex sync is already running');
     throw error;
   }
 }
@@ -95,8 +110,11 @@ interface Keyed {
 }
 
 async function byKey(db: Executor, key: string): Promise<Keyed | undefined> {
-  return one<Keyed>(db, sql`SELECT id, parent_id, type, title, markdown, revision_id::text AS revision_id, codex_version, linked_company,
-                              (deleted_at IS NOT NULL) AS deleted FROM nodes WHERE codex_key = ${key}`);
+  return one<Keyed>(
+    db,
+    sql`SELECT id, parent_id, type, title, markdown, revision_id::text AS revision_id, codex_version, linked_company,
+                              (deleted_at IS NOT NULL) AS deleted FROM nodes WHERE codex_key = ${key}`,
+  );
 }
 
 /** The wanted title, or (when a hand-written sibling already holds it) the title with a suffix. */
@@ -118,19 +136,37 @@ type Outcome = 'created' | 'updated' | 'archived' | 'unchanged' | 'skipped';
 
 class Job {
   readonly counters: Counters = { created: 0, updated: 0, archived: 0, unchanged: 0 };
-  constructor(private readonly db: KnowledgetreeDb, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: KnowledgetreeDb,
+    private readonly now: () => Date,
+  ) {}
 
   count(outcome: Outcome): void {
     if (outcome !== 'skipped') this.counters[outcome] += 1;
   }
 
   /** A generated folder under `parentId`: created, moved back, renamed as codex names it. Undefined if trashed by a user. */
-  async folder(key: string, parentId: string, title: string, suffix: string, extra: { readOnly?: boolean; linkedCompany?: string } = {}): Promise<string | undefined> {
+  async folder(
+    key: string,
+    parentId: string,
+    title: string,
+    suffix: string,
+    extra: { readOnly?: boolean; linkedCompany?: string } = {},
+  ): Promise<string | undefined> {
     const wanted = titles(title, suffix);
     const found = await byKey(this.db, key);
     if (found === undefined) {
-      const id = await withTitle(wanted, (t) => createNode(this.db, CODEX_JOB, { parentId, type: 'folder', title: t, readOnly: extra.readOnly ?? false, codexKey: key }, this.now(), WRITE));
-      if (extra.linkedCompany !== undefined) await this.db.execute(sql`UPDATE nodes SET linked_company = ${extra.linkedCompany} WHERE id = ${id}`);
+      const id = await withTitle(wanted, (t) =>
+        createNode(
+          this.db,
+          CODEX_JOB,
+          { parentId, type: 'folder', title: t, readOnly: extra.readOnly ?? false, codexKey: key },
+          this.now(),
+          WRITE,
+        ),
+      );
+      if (extra.linkedCompany !== undefined)
+        await this.db.execute(sql`UPDATE nodes SET linked_company = ${extra.linkedCompany} WHERE id = ${id}`);
       this.count('created');
       return id;
     }
@@ -152,11 +188,27 @@ class Job {
   }
 
   /** A generated article: written only when its place, title or Markdown differ from codex's. */
-  async article(key: string, parentId: string, title: string, suffix: string, markdown: string, version: string | null, archived: boolean): Promise<Outcome> {
+  async article(
+    key: string,
+    parentId: string,
+    title: string,
+    suffix: string,
+    markdown: string,
+    version: string | null,
+    archived: boolean,
+  ): Promise<Outcome> {
     const wanted = titles(title, suffix);
     const found = await byKey(this.db, key);
     if (found === undefined) {
-      const id = await withTitle(wanted, (t) => createNode(this.db, CODEX_JOB, { parentId, type: 'article', title: t, markdown, readOnly: false, codexKey: key, message: 'From codex' }, this.now(), WRITE));
+      const id = await withTitle(wanted, (t) =>
+        createNode(
+          this.db,
+          CODEX_JOB,
+          { parentId, type: 'article', title: t, markdown, readOnly: false, codexKey: key, message: 'From codex' },
+          this.now(),
+          WRITE,
+        ),
+      );
       await this.db.execute(sql`UPDATE nodes SET codex_version = ${version} WHERE id = ${id}`);
       return 'created';
     }
@@ -169,12 +221,21 @@ class Job {
     const current = await byKey(this.db, key);
     if (current === undefined) return outcome;
     if (current.markdown !== markdown || !wanted.includes(current.title)) {
-      const save = (t: string) => saveArticle(this.db, CODEX_JOB, current.id, { markdown, title: t, baseRevisionId: current.revision_id ?? '', message: 'Updated from codex' }, this.now(), WRITE);
+      const save = (t: string) =>
+        saveArticle(
+          this.db,
+          CODEX_JOB,
+          current.id,
+          { markdown, title: t, baseRevisionId: current.revision_id ?? '', message: 'Updated from codex' },
+          this.now(),
+          WRITE,
+        );
       if (wanted.includes(current.title)) await save(current.title);
       else await withTitle(wanted, save);
       if (outcome === 'unchanged') outcome = 'updated';
     }
-    if (current.codex_version !== version) await this.db.execute(sql`UPDATE nodes SET codex_version = ${version} WHERE id = ${current.id}`);
+    if (current.codex_version !== version)
+      await this.db.execute(sql`UPDATE nodes SET codex_version = ${version} WHERE id = ${current.id}`);
     return outcome;
   }
 
@@ -190,7 +251,12 @@ class Job {
   }
 
   /** Moves a generated article codex no longer lists into the company's Archived folder. */
-  async archiveMissing(parentId: string, prefix: string, seen: Set<string>, archive: () => Promise<string | undefined>): Promise<void> {
+  async archiveMissing(
+    parentId: string,
+    prefix: string,
+    seen: Set<string>,
+    archive: () => Promise<string | undefined>,
+  ): Promise<void> {
     const stale = await rows<{ id: string; codex_key: string; title: string }>(
       this.db,
       sql`SELECT id, codex_key, title FROM nodes WHERE parent_id = ${parentId} AND deleted_at IS NULL AND codex_key LIKE ${`${prefix}%`}`,
@@ -203,18 +269,27 @@ class Job {
     }
   }
 
-  async company(source: CodexSource, company: CodexCompany, companiesId: string, archivedCompaniesId: () => Promise<string | undefined>): Promise<void> {
+  async company(
+    source: CodexSource,
+    company: CodexCompany,
+    companiesId: string,
+    archivedCompaniesId: () => Promise<string | undefined>,
+  ): Promise<void> {
     const account = company.account_number;
     const parent = company.archived_at === null ? companiesId : await archivedCompaniesId();
     if (parent === undefined) return;
-    const folderId = await this.folder(`company:${account}`, parent, segmentTitle(company.name, account), account, { linkedCompany: account });
+    const folderId = await this.folder(`company:${account}`, parent, segmentTitle(company.name, account), account, {
+      linkedCompany: account,
+    });
     if (folderId === undefined) return;
     let archivedId: string | undefined | null = null;
     const archive = async () => {
-      if (archivedId === null) archivedId = await this.folder(`archived:${account}`, folderId, 'Archived', 'codex', { readOnly: true });
+      if (archivedId === null)
+        archivedId = await this.folder(`archived:${account}`, folderId, 'Archived', 'codex', { readOnly: true });
       return archivedId;
     };
-    const sub = async (kind: string, title: string) => this.folder(`${kind}:${account}`, folderId, title, 'codex', { readOnly: true });
+    const sub = async (kind: string, title: string) =>
+      this.folder(`${kind}:${account}`, folderId, title, 'codex', { readOnly: true });
 
     const contactsId = await sub('contacts', 'Contacts');
     if (contactsId !== undefined) {
@@ -225,7 +300,17 @@ class Job {
         const parentId = archived ? await archive() : contactsId;
         if (parentId === undefined) continue;
         if (!archived) seen.add(key);
-        this.count(await this.article(key, parentId, segmentTitle(contact.name, `Contact ${contact.id}`), `contact ${contact.id}`, contactMarkdown(contact, account), null, archived));
+        this.count(
+          await this.article(
+            key,
+            parentId,
+            segmentTitle(contact.name, `Contact ${contact.id}`),
+            `contact ${contact.id}`,
+            contactMarkdown(contact, account),
+            null,
+            archived,
+          ),
+        );
       }
       await this.archiveMissing(contactsId, `contact:${account}:`, seen, archive);
     }
@@ -239,7 +324,17 @@ class Job {
         const parentId = archived ? await archive() : assetsId;
         if (parentId === undefined) continue;
         if (!archived) seen.add(key);
-        this.count(await this.article(key, parentId, segmentTitle(asset.hostname, `Asset ${asset.id}`), `asset ${asset.id}`, assetMarkdown(asset, account), null, archived));
+        this.count(
+          await this.article(
+            key,
+            parentId,
+            segmentTitle(asset.hostname, `Asset ${asset.id}`),
+            `asset ${asset.id}`,
+            assetMarkdown(asset, account),
+            null,
+            archived,
+          ),
+        );
       }
       await this.archiveMissing(assetsId, 'asset:', seen, archive);
     }
@@ -251,7 +346,11 @@ class Job {
         const key = `ticket:${summary.id}`;
         const existing = await byKey(this.db, key);
         // Unchanged since it was written (same updated_at, same place): not even fetched.
-        if (existing !== undefined && existing.codex_version === summary.updated_at && existing.parent_id === ticketsId) {
+        if (
+          existing !== undefined &&
+          existing.codex_version === summary.updated_at &&
+          existing.parent_id === ticketsId
+        ) {
           seen.add(key);
           this.count('unchanged');
           continue;
@@ -259,7 +358,17 @@ class Job {
         const detail = await source.ticket(summary.id);
         if (detail === undefined) continue;
         seen.add(key);
-        this.count(await this.article(key, ticketsId, ticketTitle(detail.ticket), `ticket ${summary.id}`, ticketMarkdown(detail, account), detail.ticket.updated_at, false));
+        this.count(
+          await this.article(
+            key,
+            ticketsId,
+            ticketTitle(detail.ticket),
+            `ticket ${summary.id}`,
+            ticketMarkdown(detail, account),
+            detail.ticket.updated_at,
+            false,
+          ),
+        );
       }
       await this.archiveMissing(ticketsId, 'ticket:', seen, archive);
     }
@@ -270,7 +379,12 @@ class Job {
  * Runs the job for run `runId` (already recorded by `startRun`) to the end, recording progress
  * after every company and the outcome at the end. Never throws: a failure is the run's outcome.
  */
-export async function runSync(db: KnowledgetreeDb, source: CodexSource, runId: string, now: () => Date): Promise<SyncRun['status']> {
+export async function runSync(
+  db: KnowledgetreeDb,
+  source: CodexSource,
+  runId: string,
+  now: () => Date,
+): Promise<SyncRun['status']> {
   const job = new Job(db, now);
   const progress = async (done: number, total: number) => {
     await db.execute(sql`UPDATE sync_runs SET companies_done = ${done}, companies_total = ${total}, created = ${job.counters.created},
@@ -282,17 +396,21 @@ export async function runSync(db: KnowledgetreeDb, source: CodexSource, runId: s
     await progress(0, companies.length);
     const root = await rootNode(db, CODEX_JOB);
     const companiesId = await job.folder('companies', root.id, 'Companies', 'codex');
-    if (companiesId === undefined) throw new AppError('conflict', 'The generated "Companies" folder is in the trash: restore it to sync again');
+    if (companiesId === undefined)
+      throw new AppError('conflict', 'The generated "Companies" folder is in the trash: restore it to sync again');
     let archivedCompanies: string | undefined | null = null;
     const archivedCompaniesId = async () => {
-      if (archivedCompanies === null) archivedCompanies = await job.folder('companies:archived', companiesId, 'Archived', 'codex');
+      if (archivedCompanies === null)
+        archivedCompanies = await job.folder('companies:archived', companiesId, 'Archived', 'codex');
       return archivedCompanies;
     };
     for (const [index, company] of companies.entries()) {
       await job.company(source, company, companiesId, archivedCompaniesId);
       await progress(index + 1, companies.length);
     }
-    await db.execute(sql`UPDATE sync_runs SET status = 'succeeded', finished_at = ${now()} WHERE id = ${runId}::bigint`);
+    await db.execute(
+      sql`UPDATE sync_runs SET status = 'succeeded', finished_at = ${now()} WHERE id = ${runId}::bigint`,
+    );
     return 'succeeded';
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -311,7 +429,12 @@ export interface CodexSyncRunner {
   idle(): Promise<void>;
 }
 
-export function codexSyncRunner(options: { db: KnowledgetreeDb; source: CodexSource; now: () => Date; onError: (error: unknown) => void }): CodexSyncRunner {
+export function codexSyncRunner(options: {
+  db: KnowledgetreeDb;
+  source: CodexSource;
+  now: () => Date;
+  onError: (error: unknown) => void;
+}): CodexSyncRunner {
   let last: Promise<unknown> = Promise.resolve();
   return {
     async start(trigger, startedBy) {

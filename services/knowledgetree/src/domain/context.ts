@@ -60,30 +60,49 @@ export async function buildContext(
   const node = await getNode(db, viewer, id);
   const pathFolders = node.type === 'folder' ? [...node.ancestors, node.id] : node.ancestors;
   const excluded = new Set(options.exclude.map((e) => e.toLowerCase()));
-  const isExcluded = (item: { id: string; ancestors: string[] }) => excluded.has(item.id) || item.ancestors.some((a) => excluded.has(a));
+  const isExcluded = (item: { id: string; ancestors: string[] }) =>
+    excluded.has(item.id) || item.ancestors.some((a) => excluded.has(a));
 
-  const siblings = (await rows<Item>(
-    db,
-    sql`SELECT n.id, n.title, n.markdown, n.parent_id, n.ancestors::text[] AS ancestors FROM nodes n
+  const siblings = (
+    await rows<Item>(
+      db,
+      sql`SELECT n.id, n.title, n.markdown, n.parent_id, n.ancestors::text[] AS ancestors FROM nodes n
         WHERE n.parent_id = ANY (${uuidArray(pathFolders)}) AND n.type = 'article' AND n.id <> ${node.id} AND ${visibleTo(viewer)}
         ORDER BY lower(n.title)`,
-  )).filter((i) => !isExcluded(i));
+    )
+  ).filter((i) => !isExcluded(i));
   const attached = (await attachedFolders(db, viewer, id)).filter((f) => !excluded.has(f.id));
-  const attachedItems = attached.length === 0 ? [] : (await rows<Item>(
-    db,
-    sql`SELECT n.id, n.title, n.markdown, n.parent_id, n.ancestors::text[] AS ancestors FROM nodes n
+  const attachedItems =
+    attached.length === 0
+      ? []
+      : (
+          await rows<Item>(
+            db,
+            sql`SELECT n.id, n.title, n.markdown, n.parent_id, n.ancestors::text[] AS ancestors FROM nodes n
         WHERE n.ancestors && ${uuidArray(attached.map((f) => f.id))} AND n.type = 'article' AND n.id <> ${node.id} AND ${visibleTo(viewer)}
         ORDER BY array_length(n.ancestors, 1), lower(n.title) LIMIT 5000`,
-  )).filter((i) => !isExcluded(i));
+          )
+        ).filter((i) => !isExcluded(i));
 
   // Candidates in priority order: nearest folder first; within a folder, its own articles, then attached ones.
-  interface Candidate { depth: number; order: number; item: Item; text: string }
+  interface Candidate {
+    depth: number;
+    order: number;
+    item: Item;
+    text: string;
+  }
   const candidates: Candidate[] = [];
   pathFolders.forEach((folderId, depth) => {
-    for (const item of siblings.filter((s) => s.parent_id === folderId)) candidates.push({ depth, order: candidates.length, item, text: section(item, '') });
+    for (const item of siblings.filter((s) => s.parent_id === folderId))
+      candidates.push({ depth, order: candidates.length, item, text: section(item, '') });
     for (const folder of attached.filter((f) => f.parent_id === folderId)) {
       for (const item of attachedItems.filter((a) => a.ancestors.includes(folder.id))) {
-        candidates.push({ depth, order: candidates.length, item, text: section(item, ` (from attached folder: ${folder.title})`) });
+        candidates.push({
+          depth,
+          order: candidates.length,
+          item,
+          text: section(item, ` (from attached folder: ${folder.title})`),
+        });
       }
     }
   });
@@ -117,7 +136,11 @@ export async function buildContext(
 
   const titles = new Map<string, string>();
   if (pathFolders.length > 0) {
-    for (const f of await rows<{ id: string; title: string }>(db, sql`SELECT id, title FROM nodes WHERE id = ANY (${uuidArray(pathFolders)})`)) titles.set(f.id, f.title);
+    for (const f of await rows<{ id: string; title: string }>(
+      db,
+      sql`SELECT id, title FROM nodes WHERE id = ANY (${uuidArray(pathFolders)})`,
+    ))
+      titles.set(f.id, f.title);
   }
   const parts: string[] = [header, own];
   pathFolders.forEach((folderId, depth) => {

@@ -75,15 +75,28 @@ export function isNodeId(id: string): boolean {
 }
 
 /** A node the viewer can see, or undefined. `lock` takes a row lock inside a transaction. */
-export async function findNode(db: Executor, viewer: Viewer, id: string, lock: '' | 'update' | 'share' = ''): Promise<NodeRecord | undefined> {
+export async function findNode(
+  db: Executor,
+  viewer: Viewer,
+  id: string,
+  lock: '' | 'update' | 'share' = '',
+): Promise<NodeRecord | undefined> {
   if (!isNodeId(id)) return undefined;
   const locking = lock === 'update' ? sql` FOR UPDATE OF n` : lock === 'share' ? sql` FOR SHARE OF n` : sql``;
-  const raw = await one<RawNode>(db, sql`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id = ${id} AND ${visibleTo(viewer)}${locking}`);
+  const raw = await one<RawNode>(
+    db,
+    sql`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id = ${id} AND ${visibleTo(viewer)}${locking}`,
+  );
   return raw === undefined ? undefined : present(raw);
 }
 
 /** Like `findNode`, but a missing or invisible node is a 404 (the two are indistinguishable). */
-export async function getNode(db: Executor, viewer: Viewer, id: string, lock: '' | 'update' | 'share' = ''): Promise<NodeRecord> {
+export async function getNode(
+  db: Executor,
+  viewer: Viewer,
+  id: string,
+  lock: '' | 'update' | 'share' = '',
+): Promise<NodeRecord> {
   const node = await findNode(db, viewer, id, lock);
   if (node === undefined) throw new AppError('not_found', 'No such folder or article');
   return node;
@@ -103,7 +116,10 @@ export async function rootNode(db: Executor, viewer: Viewer): Promise<NodeRecord
  * with them through folders they cannot list.
  */
 export async function nodeAtPath(db: Executor, viewer: Viewer, path: string): Promise<NodeRecord> {
-  const segments = path.split('/').map((s) => s.trim()).filter((s) => s !== '');
+  const segments = path
+    .split('/')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   let id = (await rootNode(db, viewer)).id;
   for (const segment of segments) {
     const next = await one<{ id: string }>(
@@ -129,7 +145,11 @@ export async function childrenOf(db: Executor, viewer: Viewer, id: string, limit
 }
 
 /** The visible ancestors of a node, root first, for breadcrumbs. */
-export async function breadcrumb(db: Executor, viewer: Viewer, node: NodeRecord): Promise<{ id: string; title: string }[]> {
+export async function breadcrumb(
+  db: Executor,
+  viewer: Viewer,
+  node: NodeRecord,
+): Promise<{ id: string; title: string }[]> {
   if (node.ancestors.length === 0) return [];
   return rows<{ id: string; title: string }>(
     db,
@@ -141,7 +161,10 @@ export async function breadcrumb(db: Executor, viewer: Viewer, node: NodeRecord)
 /** Builds `uuid[]` from ids already known to be uuids (they come from the database). */
 export function uuidArray(ids: readonly string[]): SQL {
   if (ids.length === 0) return sql`ARRAY[]::uuid[]`;
-  return sql`ARRAY[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+  return sql`ARRAY[${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
 }
 
 /**
@@ -160,7 +183,12 @@ export async function sharedRoots(db: Executor, viewer: Viewer): Promise<ChildSu
 }
 
 /** Visible articles linked to a company or shared with it, newest first (codex's company page). */
-export async function companyArticles(db: Executor, viewer: Viewer, account: string, limit = 200): Promise<NodeRecord[]> {
+export async function companyArticles(
+  db: Executor,
+  viewer: Viewer,
+  account: string,
+  limit = 200,
+): Promise<NodeRecord[]> {
   const raw = await rows<RawNode>(
     db,
     sql`SELECT ${NODE_COLUMNS} FROM nodes n

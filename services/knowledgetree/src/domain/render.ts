@@ -53,10 +53,57 @@ const COLOUR = /^(#[0-9a-f]{3,8}|[a-z]{3,20}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'strong', 'em', 'u', 's', 'del', 'ins', 'i', 'b', 'code', 'pre', 'kbd', 'mark', 'sub', 'sup', 'small',
-    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'a', 'img', 'figure', 'figcaption',
-    'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col', 'hr', 'span', 'div',
-    'input', 'details', 'summary', 'dl', 'dt', 'dd', 'abbr',
+    'p',
+    'br',
+    'strong',
+    'em',
+    'u',
+    's',
+    'del',
+    'ins',
+    'i',
+    'b',
+    'code',
+    'pre',
+    'kbd',
+    'mark',
+    'sub',
+    'sup',
+    'small',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'ul',
+    'ol',
+    'li',
+    'blockquote',
+    'a',
+    'img',
+    'figure',
+    'figcaption',
+    'table',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'colgroup',
+    'col',
+    'hr',
+    'span',
+    'div',
+    'input',
+    'details',
+    'summary',
+    'dl',
+    'dt',
+    'dd',
+    'abbr',
   ],
   allowedAttributes: {
     a: ['href', 'title', 'id'],
@@ -67,7 +114,12 @@ const SANITIZE: sanitizeHtml.IOptions = {
     col: ['span', 'style'],
     ol: ['start'],
     abbr: ['title'],
-    h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
+    h1: ['id'],
+    h2: ['id'],
+    h3: ['id'],
+    h4: ['id'],
+    h5: ['id'],
+    h6: ['id'],
     '*': ['style', 'class'],
   },
   allowedClasses: { '*': ['task-list-item', 'contains-task-list', 'header-anchor', /^language-[a-z0-9-]+$/] },
@@ -87,7 +139,10 @@ const SANITIZE: sanitizeHtml.IOptions = {
     input: (tagName, attribs) => ({ tagName, attribs: { ...attribs, disabled: '' } }),
     a: (tagName, attribs) => {
       const external = /^(https?:)?\/\//i.test(attribs.href ?? '');
-      return { tagName, attribs: external ? { ...attribs, rel: 'noopener noreferrer nofollow', target: '_blank' } : attribs };
+      return {
+        tagName,
+        attribs: external ? { ...attribs, rel: 'noopener noreferrer nofollow', target: '_blank' } : attribs,
+      };
     },
   },
   nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'title', 'iframe', 'object', 'embed'],
@@ -112,7 +167,10 @@ export function renderMarkdown(markdown: string): Rendered {
     if (token === undefined) continue;
     if (token.type === 'heading_open') {
       const inline = tokens[i + 1];
-      const text = (inline?.children ?? []).filter((c: { type: string }) => c.type === 'text' || c.type === 'code_inline').map((c: { content: string }) => c.content).join('');
+      const text = (inline?.children ?? [])
+        .filter((c: { type: string }) => c.type === 'text' || c.type === 'code_inline')
+        .map((c: { content: string }) => c.content)
+        .join('');
       const id = token.attrGet('id');
       if (id !== null) toc.push({ level: Number(token.tag.slice(1)), text, slug: String(id) });
     }
@@ -140,8 +198,16 @@ function inlineText(children: { type: string; content: string; children: unknown
 
 /** The text of an HTML fragment, markup removed (for the search rendering of raw HTML blocks). */
 function textOfHtml(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['style', 'script', 'textarea', 'option'] })
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return sanitizeHtml(html, {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags: ['style', 'script', 'textarea', 'option'],
+  })
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 function stripControls(text: string): string {

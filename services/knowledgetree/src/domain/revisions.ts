@@ -72,7 +72,10 @@ export async function saveRevision(
   const targets = linkedIds(input.markdown).filter((id) => id !== nodeId);
   if (targets.length > 0) {
     await tx.execute(sql`INSERT INTO links (from_id, to_id) SELECT ${nodeId}, n.id FROM nodes n
-                         WHERE n.id IN (${sql.join(targets.map((t) => sql`${t}::uuid`), sql`, `)}) ON CONFLICT DO NOTHING`);
+                         WHERE n.id IN (${sql.join(
+                           targets.map((t) => sql`${t}::uuid`),
+                           sql`, `,
+                         )}) ON CONFLICT DO NOTHING`);
   }
   await tx.execute(sql`INSERT INTO lexicon (word)
                        SELECT lexeme FROM unnest(to_tsvector('simple', ${`${input.title} ${rendered.plain}`}))
@@ -88,7 +91,14 @@ export interface SaveInput {
 }
 
 /** Saves an article unless its current revision moved on since `baseRevisionId` (then a RevisionConflict). */
-export async function saveArticle(db: KnowledgetreeDb, viewer: Viewer, id: string, input: SaveInput, now: Date, options: { allowReadOnly?: boolean } = {}): Promise<string> {
+export async function saveArticle(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  id: string,
+  input: SaveInput,
+  now: Date,
+  options: { allowReadOnly?: boolean } = {},
+): Promise<string> {
   try {
     return await db.transaction(async (tx) => {
       const node = await getNode(tx, viewer, id, 'update');
@@ -96,9 +106,18 @@ export async function saveArticle(db: KnowledgetreeDb, viewer: Viewer, id: strin
       assertWritable(viewer, node, options);
       const title = input.title ?? node.title;
       if (node.revision_id !== input.baseRevisionId) {
-        const current = await one<{ author_name: string; created_at: Date }>(tx, sql`SELECT author_name, created_at FROM revisions WHERE id = ${node.revision_id}::bigint`);
+        const current = await one<{ author_name: string; created_at: Date }>(
+          tx,
+          sql`SELECT author_name, created_at FROM revisions WHERE id = ${node.revision_id}::bigint`,
+        );
         throw new RevisionConflict(
-          { revision_id: node.revision_id ?? '', title: node.title, markdown: node.markdown, author_name: current?.author_name ?? '', created_at: current?.created_at ?? node.updated_at },
+          {
+            revision_id: node.revision_id ?? '',
+            title: node.title,
+            markdown: node.markdown,
+            author_name: current?.author_name ?? '',
+            created_at: current?.created_at ?? node.updated_at,
+          },
           { base_revision_id: input.baseRevisionId, title, markdown: input.markdown },
         );
       }
@@ -106,7 +125,8 @@ export async function saveArticle(db: KnowledgetreeDb, viewer: Viewer, id: strin
       return saveRevision(tx, viewer, id, { title, markdown: input.markdown, message: input.message ?? '' }, now);
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'nodes_sibling_title')) throw new AppError('conflict', `Something named "${input.title ?? ''}" already exists in that folder`);
+    if (isUniqueViolation(error, 'nodes_sibling_title'))
+      throw new AppError('conflict', `Something named "${input.title ?? ''}" already exists in that folder`);
     throw error;
   }
 }
@@ -146,20 +166,41 @@ export interface DiffPart {
 }
 
 /** A line diff between two revisions of one article, as parts and as a unified patch. */
-export async function diffRevisions(db: Executor, viewer: Viewer, nodeId: string, fromId: string, toId: string): Promise<{ from: Revision; to: Revision; parts: DiffPart[]; patch: string }> {
+export async function diffRevisions(
+  db: Executor,
+  viewer: Viewer,
+  nodeId: string,
+  fromId: string,
+  toId: string,
+): Promise<{ from: Revision; to: Revision; parts: DiffPart[]; patch: string }> {
   const from = await getRevision(db, viewer, nodeId, fromId);
   const to = await getRevision(db, viewer, nodeId, toId);
-  const parts = diffLines(from.markdown, to.markdown).map((c) => ({ kind: c.added ? 'added' as const : c.removed ? 'removed' as const : 'same' as const, text: c.value }));
+  const parts = diffLines(from.markdown, to.markdown).map((c) => ({
+    kind: c.added ? ('added' as const) : c.removed ? ('removed' as const) : ('same' as const),
+    text: c.value,
+  }));
   const patch = createTwoFilesPatch(`revision ${from.number}`, `revision ${to.number}`, from.markdown, to.markdown);
   return { from, to, parts, patch };
 }
 
 /** Makes an old revision's content current again, as a new revision. */
-export async function restoreRevision(db: KnowledgetreeDb, viewer: Viewer, nodeId: string, revisionId: string, now: Date): Promise<string> {
+export async function restoreRevision(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  nodeId: string,
+  revisionId: string,
+  now: Date,
+): Promise<string> {
   const old = await getRevision(db, viewer, nodeId, revisionId);
   return db.transaction(async (tx) => {
     const node = await getNode(tx, viewer, nodeId, 'update');
     assertWritable(viewer, node);
-    return saveRevision(tx, viewer, nodeId, { title: node.title, markdown: old.markdown, message: `Restored revision ${old.number}` }, now);
+    return saveRevision(
+      tx,
+      viewer,
+      nodeId,
+      { title: node.title, markdown: old.markdown, message: `Restored revision ${old.number}` },
+      now,
+    );
   });
 }

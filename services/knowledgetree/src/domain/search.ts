@@ -66,7 +66,12 @@ function prefixQuery(words: readonly string[]): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Escapes a ts_headline result, then turns the markers into <mark> elements. */
@@ -75,13 +80,23 @@ export function markSnippet(raw: string): string {
   return escapeHtml(raw).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
 }
 
-async function run(db: Executor, viewer: Viewer, tsquery: string, filters: SearchFilters, limit: number): Promise<SearchHit[]> {
+async function run(
+  db: Executor,
+  viewer: Viewer,
+  tsquery: string,
+  filters: SearchFilters,
+  limit: number,
+): Promise<SearchHit[]> {
   const conditions: SQL[] = [visibleTo(viewer), sql`n.search @@ q.query`, sql`NOT n.is_root`];
   if (filters.folderId !== undefined) conditions.push(sql`${filters.folderId}::uuid = ANY (n.ancestors)`);
   if (filters.tag !== undefined) conditions.push(sql`n.tags @> ARRAY[${filters.tag.toLowerCase()}]::text[]`);
-  if (filters.company !== undefined) conditions.push(sql`(n.linked_company = ${filters.company} OR n.eff_company = ${filters.company})`);
+  if (filters.company !== undefined)
+    conditions.push(sql`(n.linked_company = ${filters.company} OR n.eff_company = ${filters.company})`);
   const where = sql.join(conditions, sql` AND `);
-  const titleWhere = sql.join([...conditions.slice(0, 1), sql`n.title_search @@ q.query`, ...conditions.slice(2)], sql` AND `);
+  const titleWhere = sql.join(
+    [...conditions.slice(0, 1), sql`n.title_search @@ q.query`, ...conditions.slice(2)],
+    sql` AND `,
+  );
   // `titled` is referenced twice, so PostgreSQL materialises it once; the count gates `bodied`.
   return rows<SearchHit>(
     db,
@@ -113,7 +128,13 @@ async function run(db: Executor, viewer: Viewer, tsquery: string, filters: Searc
 }
 
 /** Searches what the viewer may read. An empty query finds nothing. */
-export async function search(db: Executor, viewer: Viewer, q: string, filters: SearchFilters = {}, limit = 20): Promise<SearchResult> {
+export async function search(
+  db: Executor,
+  viewer: Viewer,
+  q: string,
+  filters: SearchFilters = {},
+  limit = 20,
+): Promise<SearchResult> {
   const words = queryWords(q);
   if (words.length === 0) return { hits: [] };
   const present = (hits: SearchHit[]) => hits.map((h) => ({ ...h, snippet: markSnippet(h.snippet) }));
@@ -122,10 +143,13 @@ export async function search(db: Executor, viewer: Viewer, q: string, filters: S
   // Typo fallback: nearest known word for each word (pg_trgm similarity over the lexicon index).
   const corrected: string[] = [];
   for (const word of words) {
-    const near = word.length < 3 ? undefined : await one<{ word: string }>(
-      db,
-      sql`SELECT word FROM lexicon WHERE word % ${word} ORDER BY similarity(word, ${word}) DESC, word LIMIT 1`,
-    );
+    const near =
+      word.length < 3
+        ? undefined
+        : await one<{ word: string }>(
+            db,
+            sql`SELECT word FROM lexicon WHERE word % ${word} ORDER BY similarity(word, ${word}) DESC, word LIMIT 1`,
+          );
     corrected.push(near?.word ?? word);
   }
   if (corrected.join(' ') === words.join(' ')) return { hits: [] };

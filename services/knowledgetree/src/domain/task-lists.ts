@@ -13,14 +13,16 @@ export function taskLists(md: MarkdownIt): void {
       const inline = tokens[i];
       const paragraph = tokens[i - 1];
       const item = tokens[i - 2];
-      if (inline?.type !== 'inline' || paragraph?.type !== 'paragraph_open' || item?.type !== 'list_item_open') continue;
+      if (inline?.type !== 'inline' || paragraph?.type !== 'paragraph_open' || item?.type !== 'list_item_open')
+        continue;
       const first = inline.children?.[0];
       const match = first?.type === 'text' ? BOX.exec(first.content) : null;
       if (!first || !match) continue;
       first.content = first.content.slice(match[0].length);
       inline.content = inline.content.slice(match[0].length);
       const checkbox = new state.Token('html_inline', '', 0);
-      checkbox.content = match[1] === ' ' ? '<input type="checkbox" disabled> ' : '<input type="checkbox" checked disabled> ';
+      checkbox.content =
+        match[1] === ' ' ? '<input type="checkbox" disabled> ' : '<input type="checkbox" checked disabled> ';
       inline.children?.unshift(checkbox);
       item.attrJoin('class', 'task-list-item');
     }

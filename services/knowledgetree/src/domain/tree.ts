@@ -50,7 +50,13 @@ export interface CreateInput {
 }
 
 /** Creates a folder or an article (with its first revision) under a visible, writable folder. */
-export async function createNode(db: KnowledgetreeDb, viewer: Viewer, input: CreateInput, now: Date, options: WriteOptions = {}): Promise<string> {
+export async function createNode(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  input: CreateInput,
+  now: Date,
+  options: WriteOptions = {},
+): Promise<string> {
   try {
     return await db.transaction(async (tx) => {
       // A share lock on the parent: a concurrent delete or move of it waits for this create.
@@ -69,7 +75,13 @@ export async function createNode(db: KnowledgetreeDb, viewer: Viewer, input: Cre
       );
       if (created === undefined) throw new AppError('internal', 'insert returned no row');
       if (input.type === 'article') {
-        await saveRevision(tx, viewer, created.id, { title: input.title, markdown: input.markdown ?? '', message: input.message ?? 'Created' }, now);
+        await saveRevision(
+          tx,
+          viewer,
+          created.id,
+          { title: input.title, markdown: input.markdown ?? '', message: input.message ?? 'Created' },
+          now,
+        );
       }
       return created.id;
     });
@@ -82,11 +94,21 @@ export async function createNode(db: KnowledgetreeDb, viewer: Viewer, input: Cre
 function tagsArray(tags: readonly string[]) {
   const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))];
   if (clean.length === 0) return sql`ARRAY[]::text[]`;
-  return sql`ARRAY[${sql.join(clean.map((t) => sql`${t}`), sql`, `)}]::text[]`;
+  return sql`ARRAY[${sql.join(
+    clean.map((t) => sql`${t}`),
+    sql`, `,
+  )}]::text[]`;
 }
 
 /** Renames a node (not the root). */
-export async function renameNode(db: KnowledgetreeDb, viewer: Viewer, id: string, title: string, now: Date, options: WriteOptions = {}): Promise<void> {
+export async function renameNode(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  id: string,
+  title: string,
+  now: Date,
+  options: WriteOptions = {},
+): Promise<void> {
   try {
     await db.transaction(async (tx) => {
       const node = await getNode(tx, viewer, id, 'update');
@@ -101,7 +123,13 @@ export async function renameNode(db: KnowledgetreeDb, viewer: Viewer, id: string
 }
 
 /** Replaces an article's or folder's tags. */
-export async function setTags(db: KnowledgetreeDb, viewer: Viewer, id: string, tags: readonly string[], now: Date): Promise<void> {
+export async function setTags(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  id: string,
+  tags: readonly string[],
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const node = await getNode(tx, viewer, id, 'update');
     assertWritable(viewer, node);
@@ -115,7 +143,9 @@ export async function setTags(db: KnowledgetreeDb, viewer: Viewer, id: string, t
  */
 export async function refreshSubtree(tx: Executor, id: string): Promise<void> {
   const strictest = (a: string, b: string) =>
-    sql.raw(`CASE WHEN ${a} = 'admins' OR ${b} = 'admins' THEN 'admins' WHEN ${a} = 'billing' OR ${b} = 'billing' THEN 'billing' ELSE 'all' END`);
+    sql.raw(
+      `CASE WHEN ${a} = 'admins' OR ${b} = 'admins' THEN 'admins' WHEN ${a} = 'billing' OR ${b} = 'billing' THEN 'billing' ELSE 'all' END`,
+    );
   await tx.execute(sql`
     WITH RECURSIVE t AS (
       SELECT n.id, p.ancestors || p.id AS ancestors, ${strictest('p.eff_level', 'n.restrict_to')} AS eff_level,
@@ -129,7 +159,14 @@ export async function refreshSubtree(tx: Executor, id: string): Promise<void> {
 }
 
 /** Moves a node into another folder, refusing the root, cycles and duplicate names. */
-export async function moveNode(db: KnowledgetreeDb, viewer: Viewer, id: string, newParentId: string, now: Date, options: WriteOptions = {}): Promise<void> {
+export async function moveNode(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  id: string,
+  newParentId: string,
+  now: Date,
+  options: WriteOptions = {},
+): Promise<void> {
   let title = '';
   try {
     await db.transaction(async (tx) => {
@@ -167,13 +204,27 @@ export interface NodeSettings {
  * otherwise lift a restriction placed above them); `attached` and the company link are anybody's
  * who may write the node.
  */
-export async function changeSettings(db: KnowledgetreeDb, viewer: Viewer, id: string, settings: NodeSettings, now: Date): Promise<void> {
+export async function changeSettings(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  id: string,
+  settings: NodeSettings,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const node = await getNode(tx, viewer, id, 'update');
-    const adminOnly = settings.read_only !== undefined || settings.restrict_to !== undefined || settings.share_company !== undefined;
-    if (adminOnly && !isAdmin(viewer)) throw new AppError('forbidden', 'Only an admin changes visibility and read-only');
+    const adminOnly =
+      settings.read_only !== undefined || settings.restrict_to !== undefined || settings.share_company !== undefined;
+    if (adminOnly && !isAdmin(viewer))
+      throw new AppError('forbidden', 'Only an admin changes visibility and read-only');
     if (!isAdmin(viewer)) assertWritable(viewer, node);
-    if (node.is_root && (settings.restrict_to != null || settings.share_company != null || settings.read_only === true || settings.attached === true)) {
+    if (
+      node.is_root &&
+      (settings.restrict_to != null ||
+        settings.share_company != null ||
+        settings.read_only === true ||
+        settings.attached === true)
+    ) {
       throw new AppError('forbidden', 'The root folder cannot be restricted, shared, attached or made read-only');
     }
     await tx.execute(sql`UPDATE nodes SET
@@ -184,12 +235,19 @@ export async function changeSettings(db: KnowledgetreeDb, viewer: Viewer, id: st
         linked_company = CASE WHEN ${settings.linked_company !== undefined} THEN ${settings.linked_company ?? null}::text ELSE linked_company END,
         updated_at = ${now}
       WHERE id = ${id}`);
-    if (!node.is_root && (settings.restrict_to !== undefined || settings.share_company !== undefined)) await refreshSubtree(tx, id);
+    if (!node.is_root && (settings.restrict_to !== undefined || settings.share_company !== undefined))
+      await refreshSubtree(tx, id);
   });
 }
 
 /** Sends a node and its subtree (attachments included) to the trash. */
-export async function trashNode(db: KnowledgetreeDb, viewer: Viewer, id: string, now: Date, options: WriteOptions = {}): Promise<void> {
+export async function trashNode(
+  db: KnowledgetreeDb,
+  viewer: Viewer,
+  id: string,
+  now: Date,
+  options: WriteOptions = {},
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${MOVE_LOCK})`);
     const node = await getNode(tx, viewer, id, 'update');
@@ -231,15 +289,21 @@ export async function restoreNode(db: KnowledgetreeDb, viewer: Viewer, id: strin
         sql`SELECT n.id, n.deleted_by, n.eff_level, (p.deleted_at IS NULL) AS parent_live FROM nodes n JOIN nodes p ON p.id = n.parent_id
             WHERE n.id = ${id} AND n.trash_batch = n.id FOR UPDATE OF n`,
       );
-      const mayRestore = node !== undefined && viewer.kind === 'user' && canWrite(viewer)
-        && (isAdmin(viewer) || (node.deleted_by === viewer.sub && node.eff_level === 'all'));
+      const mayRestore =
+        node !== undefined &&
+        viewer.kind === 'user' &&
+        canWrite(viewer) &&
+        (isAdmin(viewer) || (node.deleted_by === viewer.sub && node.eff_level === 'all'));
       if (node === undefined || !mayRestore) throw new AppError('not_found', 'Nothing to restore with that id');
       if (!node.parent_live) throw new AppError('conflict', 'Its folder is in the trash too: restore that first');
-      await tx.execute(sql`UPDATE nodes SET deleted_at = NULL, deleted_by = NULL, trash_batch = NULL, updated_at = ${now} WHERE trash_batch = ${id}`);
+      await tx.execute(
+        sql`UPDATE nodes SET deleted_at = NULL, deleted_by = NULL, trash_batch = NULL, updated_at = ${now} WHERE trash_batch = ${id}`,
+      );
       await refreshSubtree(tx, id);
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'nodes_sibling_title')) throw new AppError('conflict', 'Something with the same name exists there now: rename it first');
+    if (isUniqueViolation(error, 'nodes_sibling_title'))
+      throw new AppError('conflict', 'Something with the same name exists there now: rename it first');
     throw error;
   }
 }

@@ -30,7 +30,13 @@ export function visibleTo(viewer: Viewer, alias = 'n'): SQL {
     case 'client': {
       // The root is visible as a container so a client can start browsing; its children are not,
       // unless shared. An empty company list matches nothing.
-      const companies = viewer.companies.length === 0 ? sql`ARRAY[]::text[]` : sql`ARRAY[${sql.join(viewer.companies.map((c) => sql`${c}`), sql`, `)}]::text[]`;
+      const companies =
+        viewer.companies.length === 0
+          ? sql`ARRAY[]::text[]`
+          : sql`ARRAY[${sql.join(
+              viewer.companies.map((c) => sql`${c}`),
+              sql`, `,
+            )}]::text[]`;
       return sql`(${live} AND (${a}.is_root OR (${a}.eff_level = 'all' AND ${a}.eff_company = ANY(${companies}))))`;
     }
   }

@@ -36,7 +36,11 @@ function frontMatter(data: Record<string, unknown>): string {
 }
 
 /** The export of `folderId`'s subtree as a ZIP stream, and a file name for it. */
-export async function exportZip(db: Executor, viewer: Viewer, folderId: string): Promise<{ filename: string; stream: NodeJS.ReadableStream }> {
+export async function exportZip(
+  db: Executor,
+  viewer: Viewer,
+  folderId: string,
+): Promise<{ filename: string; stream: NodeJS.ReadableStream }> {
   const top = await getNode(db, viewer, folderId);
   const nodes = await rows<ExportNode>(
     db,
@@ -60,7 +64,19 @@ export async function exportZip(db: Executor, viewer: Viewer, folderId: string):
     const mtime = node.updated_at;
     if (node.type === 'folder') {
       dirs.set(node.id, `${base}/`);
-      zip.addBuffer(Buffer.from(stringify({ id: node.id, title: node.title, tags: node.tags, attached: node.attached, linked_company: node.linked_company })), `${base}/${FOLDER_META}`, { mtime });
+      zip.addBuffer(
+        Buffer.from(
+          stringify({
+            id: node.id,
+            title: node.title,
+            tags: node.tags,
+            attached: node.attached,
+            linked_company: node.linked_company,
+          }),
+        ),
+        `${base}/${FOLDER_META}`,
+        { mtime },
+      );
       continue;
     }
     const attachments = attachmentsOf.get(node.id) ?? [];
@@ -78,13 +94,29 @@ export async function exportZip(db: Executor, viewer: Viewer, folderId: string):
           const file = files.find((f) => f.id === id.toLowerCase());
           return file === undefined ? whole : linkTarget(file.file);
         });
-        const meta = { id: node.id, title: node.title, tags: node.tags, links: linkedIds(markdown), linked_company: node.linked_company, attachments: files };
+        const meta = {
+          id: node.id,
+          title: node.title,
+          tags: node.tags,
+          links: linkedIds(markdown),
+          linked_company: node.linked_company,
+          attachments: files,
+        };
         return Buffer.from(frontMatter(meta) + markdown);
       };
-      callback(null, Readable.from((async function* one() { yield await read(); })()));
+      callback(
+        null,
+        Readable.from(
+          (async function* one() {
+            yield await read();
+          })(),
+        ),
+      );
     });
     for (const file of files) {
-      zip.addReadStreamLazy(`${dir}${file.file}`, { mtime, compress: false }, (callback) => callback(null, attachmentStream(db, file.id)));
+      zip.addReadStreamLazy(`${dir}${file.file}`, { mtime, compress: false }, (callback) =>
+        callback(null, attachmentStream(db, file.id)),
+      );
     }
   }
   zip.end();

@@ -63,7 +63,9 @@ async function readText(zip: ZipFile, entry: Entry, limit: number): Promise<stri
   const stream = await zip.openReadStreamPromise(entry);
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 /** Splits YAML front matter from the body; unreadable front matter is left in the body. */
@@ -72,7 +74,8 @@ function splitFrontMatter(text: string): { meta: Record<string, unknown>; body: 
   if (match === null) return { meta: {}, body: text };
   try {
     const meta: unknown = parse(match[1] ?? '');
-    if (typeof meta === 'object' && meta !== null && !Array.isArray(meta)) return { meta: meta as Record<string, unknown>, body: text.slice(match[0].length) };
+    if (typeof meta === 'object' && meta !== null && !Array.isArray(meta))
+      return { meta: meta as Record<string, unknown>, body: text.slice(match[0].length) };
   } catch {
     // Not YAML: the text stays as it is.
   }
@@ -80,14 +83,27 @@ function splitFrontMatter(text: string): { meta: Record<string, unknown>; body: 
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 50) : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 50) : [];
 
 interface PlannedArticle {
-  path: string; dir: string; id: string; oldId: string | undefined; title: string; tags: string[]; linkedCompany: string | undefined; body: string;
+  path: string;
+  dir: string;
+  id: string;
+  oldId: string | undefined;
+  title: string;
+  tags: string[];
+  linkedCompany: string | undefined;
+  body: string;
   /** From an export's front matter: ZIP path of each attachment → its id and original name. */
   exported: Map<string, { id: string | undefined; filename: string | undefined }>;
 }
-interface PlannedAttachment { id: string; articleId: string; entry: Entry; filename: string }
+interface PlannedAttachment {
+  id: string;
+  articleId: string;
+  entry: Entry;
+  filename: string;
+}
 
 export async function importZip(
   db: KnowledgetreeDb,
@@ -103,12 +119,21 @@ export async function importZip(
   assertWritable(viewer, parent);
   let zip: ZipFile;
   try {
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: true });
+    zip = await yauzl.openPromise(zipPath, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      decodeStrings: true,
+    });
   } catch (error) {
     throw invalid(`Not a readable ZIP file: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    if (zip.entryCount > limits.maxEntries) throw new AppError('payload_too_large', `The ZIP holds ${zip.entryCount} entries; at most ${limits.maxEntries} are imported`);
+    if (zip.entryCount > limits.maxEntries)
+      throw new AppError(
+        'payload_too_large',
+        `The ZIP holds ${zip.entryCount} entries; at most ${limits.maxEntries} are imported`,
+      );
     const files = new Map<string, Entry>();
     let total = 0;
     try {
@@ -117,9 +142,11 @@ export async function importZip(
         if (name.endsWith('/') || IGNORED.test(name)) continue;
         // yauzl already refuses absolute and `..` names; this also refuses empty and `.` segments and control characters.
         // eslint-disable-next-line no-control-regex -- control characters are what is refused
-        if (name.split('/').some((s) => s === '' || s === '.' || s === '..') || /[\u0000-\u001f]/.test(name)) throw invalid(`Unsafe file name in the ZIP: ${JSON.stringify(name)}`);
+        if (name.split('/').some((s) => s === '' || s === '.' || s === '..') || /[\u0000-\u001f]/.test(name))
+          throw invalid(`Unsafe file name in the ZIP: ${JSON.stringify(name)}`);
         total += entry.uncompressedSize;
-        if (total > limits.maxUncompressed) throw new AppError('payload_too_large', `The ZIP expands to more than ${limits.maxUncompressed} bytes`);
+        if (total > limits.maxUncompressed)
+          throw new AppError('payload_too_large', `The ZIP expands to more than ${limits.maxUncompressed} bytes`);
         files.set(name, entry);
       }
     } catch (error) {
@@ -165,18 +192,40 @@ export async function importZip(
         const record = item as Record<string, unknown>;
         const file = str(record.file);
         const id = str(record.id);
-        if (file !== undefined) exported.set(path.normalize(path.join(path.dirname(name), file)), { id: id !== undefined && UUID.test(id) ? id.toLowerCase() : undefined, filename: str(record.filename) });
+        if (file !== undefined)
+          exported.set(path.normalize(path.join(path.dirname(name), file)), {
+            id: id !== undefined && UUID.test(id) ? id.toLowerCase() : undefined,
+            filename: str(record.filename),
+          });
       }
-      articles.push({ exported,
-        path: name, dir: path.dirname(name), id: '', oldId: oldId !== undefined && UUID.test(oldId) ? oldId.toLowerCase() : undefined,
-        title: segmentTitle(str(meta.title) ?? fileTitle, 'Untitled'), tags: strings(meta.tags), linkedCompany: str(meta.linked_company), body,
+      articles.push({
+        exported,
+        path: name,
+        dir: path.dirname(name),
+        id: '',
+        oldId: oldId !== undefined && UUID.test(oldId) ? oldId.toLowerCase() : undefined,
+        title: segmentTitle(str(meta.title) ?? fileTitle, 'Untitled'),
+        tags: strings(meta.tags),
+        linkedCompany: str(meta.linked_company),
+        body,
       });
     }
-    const wanted = [
-      ...articles.map((a) => a.oldId),
-      ...folders.map((f) => str(folderMeta.get(f)?.id)),
-    ].filter((id): id is string => id !== undefined && UUID.test(id));
-    const taken = new Set(wanted.length === 0 ? [] : (await rows<{ id: string }>(db, sql`SELECT id::text AS id FROM nodes WHERE id::text IN (${sql.join(wanted.map((id) => sql`${id.toLowerCase()}`), sql`, `)})`)).map((r) => r.id));
+    const wanted = [...articles.map((a) => a.oldId), ...folders.map((f) => str(folderMeta.get(f)?.id))].filter(
+      (id): id is string => id !== undefined && UUID.test(id),
+    );
+    const taken = new Set(
+      wanted.length === 0
+        ? []
+        : (
+            await rows<{ id: string }>(
+              db,
+              sql`SELECT id::text AS id FROM nodes WHERE id::text IN (${sql.join(
+                wanted.map((id) => sql`${id.toLowerCase()}`),
+                sql`, `,
+              )})`,
+            )
+          ).map((r) => r.id),
+    );
     const claim = (id: string | undefined): string => {
       const lower = id?.toLowerCase();
       if (lower !== undefined && UUID.test(lower) && !taken.has(lower)) {
@@ -199,9 +248,22 @@ export async function importZip(
     const attachments: PlannedAttachment[] = [];
     const skipped: string[] = [];
     const usedFiles = new Set<string>();
-    const exportedIds = articles.flatMap((a) => [...a.exported.values()].map((e) => e.id)).filter((id): id is string => id !== undefined);
-    const attachmentIdsTaken = new Set(exportedIds.length === 0 ? [] : (await rows<{ id: string }>(db,
-      sql`SELECT id::text AS id FROM attachments WHERE id::text IN (${sql.join(exportedIds.map((id) => sql`${id}`), sql`, `)})`)).map((r) => r.id));
+    const exportedIds = articles
+      .flatMap((a) => [...a.exported.values()].map((e) => e.id))
+      .filter((id): id is string => id !== undefined);
+    const attachmentIdsTaken = new Set(
+      exportedIds.length === 0
+        ? []
+        : (
+            await rows<{ id: string }>(
+              db,
+              sql`SELECT id::text AS id FROM attachments WHERE id::text IN (${sql.join(
+                exportedIds.map((id) => sql`${id}`),
+                sql`, `,
+              )})`,
+            )
+          ).map((r) => r.id),
+    );
     for (const article of articles) {
       const own = new Map<string, string>();
       const resolve = (target: string): string | undefined => {
@@ -220,7 +282,8 @@ export async function importZip(
         const articleId = idOfPath.get(full);
         if (articleId !== undefined) return urlFor(`/view/${articleId}`) + suffix;
         const entry = files.get(full);
-        if (entry === undefined || full.toLowerCase().endsWith('.md') || path.basename(full) === FOLDER_META) return undefined;
+        if (entry === undefined || full.toLowerCase().endsWith('.md') || path.basename(full) === FOLDER_META)
+          return undefined;
         let id = own.get(full);
         if (id === undefined) {
           const fromExport = article.exported.get(full);
@@ -228,7 +291,12 @@ export async function importZip(
           attachmentIdsTaken.add(id);
           own.set(full, id);
           usedFiles.add(full);
-          attachments.push({ id, articleId: article.id, entry, filename: fromExport?.filename ?? decodeSegment(path.basename(full)) });
+          attachments.push({
+            id,
+            articleId: article.id,
+            entry,
+            filename: fromExport?.filename ?? decodeSegment(path.basename(full)),
+          });
         }
         return urlFor(`/attachments/${id}`);
       };
@@ -247,28 +315,55 @@ export async function importZip(
         });
     }
     for (const name of files.keys()) {
-      if (!mdSet.has(name) && !usedFiles.has(name) && path.basename(name) !== FOLDER_META) skipped.push(`${name}: not linked from any article`);
+      if (!mdSet.has(name) && !usedFiles.has(name) && path.basename(name) !== FOLDER_META)
+        skipped.push(`${name}: not linked from any article`);
     }
 
     const result: ImportResult = { folders: 0, articles: 0, attachments: 0, skipped };
     await db.transaction(async (tx) => {
       // The domain functions open their own transaction; inside this one they are savepoints.
       const inner = tx as unknown as KnowledgetreeDb;
-      const parentOf = (dir: string) => (dir === '.' ? parent.id : folderIds.get(dir) ?? parent.id);
+      const parentOf = (dir: string) => (dir === '.' ? parent.id : (folderIds.get(dir) ?? parent.id));
       for (const dir of folders) {
         const meta = folderMeta.get(dir) ?? {};
         const id = folderIds.get(dir) ?? randomUUID();
-        await createNode(inner, viewer, {
-          id, parentId: parentOf(path.dirname(dir)), type: 'folder', title: segmentTitle(str(meta.title) ?? decodeSegment(path.basename(dir)), 'Untitled'),
-          tags: strings(meta.tags), attached: meta.attached === true,
-        }, now);
+        await createNode(
+          inner,
+          viewer,
+          {
+            id,
+            parentId: parentOf(path.dirname(dir)),
+            type: 'folder',
+            title: segmentTitle(str(meta.title) ?? decodeSegment(path.basename(dir)), 'Untitled'),
+            tags: strings(meta.tags),
+            attached: meta.attached === true,
+          },
+          now,
+        );
         const company = str(meta.linked_company);
-        if (company !== undefined) await tx.execute(sql`UPDATE nodes SET linked_company = ${company.slice(0, 100)} WHERE id = ${id}`);
+        if (company !== undefined)
+          await tx.execute(sql`UPDATE nodes SET linked_company = ${company.slice(0, 100)} WHERE id = ${id}`);
         result.folders += 1;
       }
       for (const article of articles) {
-        await createNode(inner, viewer, { id: article.id, parentId: parentOf(article.dir), type: 'article', title: article.title, markdown: article.body, tags: article.tags, message: 'Imported' }, now);
-        if (article.linkedCompany !== undefined) await tx.execute(sql`UPDATE nodes SET linked_company = ${article.linkedCompany.slice(0, 100)} WHERE id = ${article.id}`);
+        await createNode(
+          inner,
+          viewer,
+          {
+            id: article.id,
+            parentId: parentOf(article.dir),
+            type: 'article',
+            title: article.title,
+            markdown: article.body,
+            tags: article.tags,
+            message: 'Imported',
+          },
+          now,
+        );
+        if (article.linkedCompany !== undefined)
+          await tx.execute(
+            sql`UPDATE nodes SET linked_company = ${article.linkedCompany.slice(0, 100)} WHERE id = ${article.id}`,
+          );
         result.articles += 1;
       }
       for (const attachment of attachments) {
@@ -278,7 +373,13 @@ export async function importZip(
         }
         try {
           const stream: Readable = await zip.openReadStreamPromise(attachment.entry);
-          await storeAttachment(inner, viewer, attachment.articleId, { id: attachment.id, filename: attachment.filename, stream: stream as AsyncIterable<Buffer> }, now);
+          await storeAttachment(
+            inner,
+            viewer,
+            attachment.articleId,
+            { id: attachment.id, filename: attachment.filename, stream: stream as AsyncIterable<Buffer> },
+            now,
+          );
           result.attachments += 1;
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) throw error;
@@ -290,7 +391,10 @@ export async function importZip(
         const targets = linkedIds(article.body).filter((id) => id !== article.id);
         if (targets.length === 0) continue;
         await tx.execute(sql`INSERT INTO links (from_id, to_id) SELECT ${article.id}, n.id FROM nodes n
-                             WHERE n.id IN (${sql.join(targets.map((t) => sql`${t}::uuid`), sql`, `)}) ON CONFLICT DO NOTHING`);
+                             WHERE n.id IN (${sql.join(
+                               targets.map((t) => sql`${t}::uuid`),
+                               sql`, `,
+                             )}) ON CONFLICT DO NOTHING`);
       }
     });
     return result;

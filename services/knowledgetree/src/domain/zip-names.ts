@@ -16,5 +16,8 @@ export function decodeSegment(name: string): string {
 
 /** A relative path as a Markdown link target (each segment URL-encoded). */
 export function linkTarget(path: string): string {
-  return path.split('/').map((s) => encodeURIComponent(s)).join('/');
+  return path
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
 }

@@ -20,6 +20,9 @@ export const staticRoutes: FastifyPluginAsync = async (app) => {
       body = await readFile(path.join(DIR, name));
       cache.set(name, body);
     }
-    return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(body);
+    return reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(body);
   });
 };

@@ -24,7 +24,13 @@ async function resolve(request: FastifyRequest, companiesOf: CompaniesOf): Promi
   const user = request.user;
   if (user !== null) {
     const companies = user.permission_level === 'client' ? await companiesOf(request) : [];
-    return { kind: 'user', sub: user.sub, name: user.name || user.preferred_username, level: user.permission_level, companies };
+    return {
+      kind: 'user',
+      sub: user.sub,
+      name: user.name || user.preferred_username,
+      level: user.permission_level,
+      companies,
+    };
   }
   if (request.service !== null) return { kind: 'service', service: request.service };
   throw new AppError('unauthorized');

@@ -8,21 +8,46 @@ function when(date: Date | null): string {
   return date === null ? '' : date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 }
 
-export function CodexSyncPage({ runs, configured, startUrl, notice, error }: { runs: SyncRun[]; configured: boolean; startUrl: string; notice?: string | undefined; error?: string | undefined }) {
+export function CodexSyncPage({
+  runs,
+  configured,
+  startUrl,
+  notice,
+  error,
+}: {
+  runs: SyncRun[];
+  configured: boolean;
+  startUrl: string;
+  notice?: string | undefined;
+  error?: string | undefined;
+}) {
   const running = runs.find((run) => run.status === 'running');
   return (
     <Page title="Codex sync" service="knowledgetree">
       <PageHeader
         title="Codex sync"
         description="Builds Companies/<company>/Contacts, Assets and Tickets from codex as read-only articles. Runs on a schedule; start one here. Hand-written articles are never changed."
-        actions={configured ? <form method="post" action={startUrl}><Button type="submit" disabled={running !== undefined} data-testid="codex-sync-start">Sync now</Button></form> : undefined}
+        actions={
+          configured ? (
+            <form method="post" action={startUrl}>
+              <Button type="submit" disabled={running !== undefined} data-testid="codex-sync-start">
+                Sync now
+              </Button>
+            </form>
+          ) : undefined
+        }
       />
       {notice !== undefined ? <Alert variant="success">{notice}</Alert> : null}
       {error !== undefined ? <Alert variant="error">{error}</Alert> : null}
-      {configured ? null : <Alert variant="warning">Not configured: the service needs SERVICE_SECRET to read codex with a service token.</Alert>}
+      {configured ? null : (
+        <Alert variant="warning">
+          Not configured: the service needs SERVICE_SECRET to read codex with a service token.
+        </Alert>
+      )}
       {running === undefined ? null : (
         <Alert variant="info" title="Running">
-          {running.companies_done} of {running.companies_total} companies; {running.created} created, {running.updated} updated, {running.archived} archived, {running.unchanged} unchanged. Reload to follow.
+          {running.companies_done} of {running.companies_total} companies; {running.created} created, {running.updated}{' '}
+          updated, {running.archived} archived, {running.unchanged} unchanged. Reload to follow.
         </Alert>
       )}
       <Card title="Runs">

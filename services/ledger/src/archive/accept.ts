@@ -22,17 +22,30 @@ export interface AcceptArgs {
 }
 
 /** Accepts (or corrects) a bill; 409 when it is flagged for review and not confirmed. */
-export async function acceptReviewed(db: LedgerDb, settings: { issuer: InvoiceIssuer; reviewThresholdPercent: number; timeZone: string }, args: AcceptArgs): Promise<Snapshot> {
+export async function acceptReviewed(
+  db: LedgerDb,
+  settings: { issuer: InvoiceIssuer; reviewThresholdPercent: number; timeZone: string },
+  args: AcceptArgs,
+): Promise<Snapshot> {
   const account = args.bill.client.company.account_number;
   if (!args.confirmReview && args.bill.result.billable) {
     const previous = (await previousTotals(db, args.period, [account])).get(account);
     const flags = reviewFlags(args.bill, previous, settings.reviewThresholdPercent);
     if (flags.length > 0) {
-      throw new AppError('review_required', `The bill is flagged for review (${flags.map((flag) => flag.message).join('; ')}); confirm the review to accept it`);
+      throw new AppError(
+        'review_required',
+        `The bill is flagged for review (${flags.map((flag) => flag.message).join('; ')}); confirm the review to accept it`,
+      );
     }
   }
   return acceptBill(db, {
-    bill: args.bill, acceptedBy: args.acceptedBy, now: args.now, notes: args.notes, issuer: settings.issuer,
-    ...(args.supersedes === undefined ? {} : { correction: { supersedes: args.supersedes, creditNoteDate: localDate(args.now, settings.timeZone) } }),
+    bill: args.bill,
+    acceptedBy: args.acceptedBy,
+    now: args.now,
+    notes: args.notes,
+    issuer: settings.issuer,
+    ...(args.supersedes === undefined
+      ? {}
+      : { correction: { supersedes: args.supersedes, creditNoteDate: localDate(args.now, settings.timeZone) } }),
   });
 }

@@ -26,7 +26,11 @@ export function billedDeviceCount(bill: Reviewed): number {
 }
 
 /** The review flags of a bill given the previous month's accepted total (undefined when none). */
-export function reviewFlags(bill: Reviewed, previousTotalCents: number | undefined, thresholdPercent: number): ReviewFlag[] {
+export function reviewFlags(
+  bill: Reviewed,
+  previousTotalCents: number | undefined,
+  thresholdPercent: number,
+): ReviewFlag[] {
   const flags: ReviewFlag[] = [];
   const { managed_users: managedUsers, managed_devices: managedDevices } = bill.client.company;
   const users = bill.result.counts.users;
@@ -43,30 +47,49 @@ export function reviewFlags(bill: Reviewed, previousTotalCents: number | undefin
     // Integer comparison: delta / previous > threshold / 100, with no float division of money.
     const moved = previousTotalCents === 0 ? delta > 0 : delta * 100 > thresholdPercent * Math.abs(previousTotalCents);
     if (moved) {
-      const percent = previousTotalCents === 0 ? 'from $0' : `${((delta * 100) / Math.abs(previousTotalCents)).toFixed(1)}%`;
-      flags.push({ code: 'total_moved', message: `Total $${formatCents(total)} moved ${percent} from last month's $${formatCents(previousTotalCents)} (threshold ${thresholdPercent}%)` });
+      const percent =
+        previousTotalCents === 0 ? 'from $0' : `${((delta * 100) / Math.abs(previousTotalCents)).toFixed(1)}%`;
+      flags.push({
+        code: 'total_moved',
+        message: `Total $${formatCents(total)} moved ${percent} from last month's $${formatCents(previousTotalCents)} (threshold ${thresholdPercent}%)`,
+      });
     }
   }
   return flags;
 }
 
 /** The latest accepted total of each account for the month before `period`. */
-export async function previousTotals(db: LedgerDb, period: Period, accounts: readonly string[]): Promise<Map<string, number>> {
+export async function previousTotals(
+  db: LedgerDb,
+  period: Period,
+  accounts: readonly string[],
+): Promise<Map<string, number>> {
   if (accounts.length === 0) return new Map();
-  const rows = await db.select({ account: snapshots.accountNumber, version: snapshots.version, total: snapshots.totalCents }).from(snapshots)
-    .where(and(eq(snapshots.period, periodKey(addMonths(period, -1))), inArray(snapshots.accountNumber, [...accounts])));
+  const rows = await db
+    .select({ account: snapshots.accountNumber, version: snapshots.version, total: snapshots.totalCents })
+    .from(snapshots)
+    .where(
+      and(eq(snapshots.period, periodKey(addMonths(period, -1))), inArray(snapshots.accountNumber, [...accounts])),
+    );
   const latest = new Map<string, { version: number; total: number }>();
   for (const row of rows) {
     const seen = latest.get(row.account);
-    if (seen === undefined || row.version > seen.version) latest.set(row.account, { version: row.version, total: row.total });
+    if (seen === undefined || row.version > seen.version)
+      latest.set(row.account, { version: row.version, total: row.total });
   }
   return new Map([...latest].map(([account, value]) => [account, value.total]));
 }
 
 /** The accepted invoice numbers (latest version) of each account for `period`. */
-export async function acceptedInvoices(db: LedgerDb, period: Period, accounts: readonly string[]): Promise<Map<string, string>> {
+export async function acceptedInvoices(
+  db: LedgerDb,
+  period: Period,
+  accounts: readonly string[],
+): Promise<Map<string, string>> {
   if (accounts.length === 0) return new Map();
-  const rows = await db.select({ account: snapshots.accountNumber, version: snapshots.version, invoice: snapshots.invoiceNumber }).from(snapshots)
+  const rows = await db
+    .select({ account: snapshots.accountNumber, version: snapshots.version, invoice: snapshots.invoiceNumber })
+    .from(snapshots)
     .where(and(eq(snapshots.period, periodKey(period)), inArray(snapshots.accountNumber, [...accounts])));
   const latest = new Map<string, { version: number; invoice: string }>();
   for (const row of rows) {
@@ -88,14 +111,26 @@ export interface ReviewEntry {
 }
 
 /** The review state of every client of a month (flagged or not). */
-export async function reviewMonth(db: LedgerDb, bills: readonly Reviewed[], period: Period, thresholdPercent: number): Promise<ReviewEntry[]> {
+export async function reviewMonth(
+  db: LedgerDb,
+  bills: readonly Reviewed[],
+  period: Period,
+  thresholdPercent: number,
+): Promise<ReviewEntry[]> {
   const accounts = bills.map((bill) => bill.client.company.account_number);
-  const [previous, accepted] = await Promise.all([previousTotals(db, period, accounts), acceptedInvoices(db, period, accounts)]);
+  const [previous, accepted] = await Promise.all([
+    previousTotals(db, period, accounts),
+    acceptedInvoices(db, period, accounts),
+  ]);
   return bills.map((bill) => {
     const account = bill.client.company.account_number;
     return {
-      account_number: account, name: bill.client.company.name, total_cents: bill.result.totalCents,
-      previous_total_cents: previous.get(account) ?? null, billable: bill.result.billable, accepted_invoice: accepted.get(account) ?? null,
+      account_number: account,
+      name: bill.client.company.name,
+      total_cents: bill.result.totalCents,
+      previous_total_cents: previous.get(account) ?? null,
+      billable: bill.result.billable,
+      accepted_invoice: accepted.get(account) ?? null,
       flags: reviewFlags(bill, previous.get(account), thresholdPercent),
     };
   });

@@ -14,7 +14,14 @@ export interface MonthEndSchedule {
 
 /** The month to close at `now`, or null when this month's run is not due yet. */
 export function dueMonth(now: Date, schedule: MonthEndSchedule): Period | null {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: schedule.timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: schedule.timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+  }).formatToParts(now);
   const get = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
   const day = Number(get('day'));
   const hour = Number(get('hour'));
@@ -42,13 +49,22 @@ export function startMonthEndScheduler(options: {
     if (running !== null) return running;
     const period = dueMonth(options.now(), options.schedule);
     if (period === null || periodKey(period) === handled) return;
-    running = options.run(period).then(
-      () => { handled = periodKey(period); },
-      (error: unknown) => options.onError(error), // retried at the next tick
-    ).finally(() => { running = null; });
+    running = options
+      .run(period)
+      .then(
+        () => {
+          handled = periodKey(period);
+        },
+        (error: unknown) => options.onError(error), // retried at the next tick
+      )
+      .finally(() => {
+        running = null;
+      });
     return running;
   };
-  const timer = setInterval(() => { void tick(); }, options.intervalMs ?? 60_000);
+  const timer = setInterval(() => {
+    void tick();
+  }, options.intervalMs ?? 60_000);
   timer.unref();
   return { tick, stop: () => clearInterval(timer) };
 }

@@ -30,9 +30,17 @@ export interface FrozenContent {
  */
 export function contentHash(content: FrozenContent): string {
   const { inputs, result, csv } = content;
-  const hashed = content.pdf === undefined
-    ? { inputs, result, csv }
-    : { inputs, result, csv, pdf_sha256: createHash('sha256').update(content.pdf).digest('hex'), accepted_by: content.acceptedBy, accepted_at: content.acceptedAt?.toISOString() };
+  const hashed =
+    content.pdf === undefined
+      ? { inputs, result, csv }
+      : {
+          inputs,
+          result,
+          csv,
+          pdf_sha256: createHash('sha256').update(content.pdf).digest('hex'),
+          accepted_by: content.acceptedBy,
+          accepted_at: content.acceptedAt?.toISOString(),
+        };
   return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
 }
 
@@ -40,7 +48,16 @@ export function contentHash(content: FrozenContent): string {
 export { latestSnapshot };
 
 /** Snapshots matching the filters, newest first (at most `limit`). */
-export async function searchSnapshots(db: LedgerDb, filters: { account?: string | undefined; client?: string | undefined; period?: string | undefined; invoice?: string | undefined; limit: number }): Promise<Snapshot[]> {
+export async function searchSnapshots(
+  db: LedgerDb,
+  filters: {
+    account?: string | undefined;
+    client?: string | undefined;
+    period?: string | undefined;
+    invoice?: string | undefined;
+    limit: number;
+  },
+): Promise<Snapshot[]> {
   const conditions: SQL[] = [];
   if (filters.account !== undefined) conditions.push(eq(snapshots.accountNumber, filters.account));
   if (filters.client !== undefined && filters.client !== '') {
@@ -51,8 +68,14 @@ export async function searchSnapshots(db: LedgerDb, filters: { account?: string 
   }
   if (filters.period !== undefined) conditions.push(eq(snapshots.period, filters.period));
   // An invoice number finds its later versions too (620547-202510 → …-v2).
-  if (filters.invoice !== undefined && filters.invoice !== '') conditions.push(ilike(snapshots.invoiceNumber, `${filters.invoice.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-  return db.select().from(snapshots).where(conditions.length === 0 ? undefined : and(...conditions)).orderBy(desc(snapshots.acceptedAt), desc(snapshots.id)).limit(filters.limit);
+  if (filters.invoice !== undefined && filters.invoice !== '')
+    conditions.push(ilike(snapshots.invoiceNumber, `${filters.invoice.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  return db
+    .select()
+    .from(snapshots)
+    .where(conditions.length === 0 ? undefined : and(...conditions))
+    .orderBy(desc(snapshots.acceptedAt), desc(snapshots.id))
+    .limit(filters.limit);
 }
 
 /** A snapshot by invoice number. */
@@ -73,43 +96,95 @@ export interface Correction {
  * one, `supersedes` must be the latest version's invoice number; in one transaction a new version
  * is stored and a credit note cancels the version it replaces.
  */
-export async function acceptBill(db: LedgerDb, args: { bill: ClientBill; acceptedBy: string; now: Date; notes: string | null; correction?: Correction; issuer: InvoiceIssuer }): Promise<Snapshot> {
+export async function acceptBill(
+  db: LedgerDb,
+  args: {
+    bill: ClientBill;
+    acceptedBy: string;
+    now: Date;
+    notes: string | null;
+    correction?: Correction;
+    issuer: InvoiceIssuer;
+  },
+): Promise<Snapshot> {
   const { bill } = args;
-  if (!bill.result.billable) throw new AppError('unprocessable_entity', `Cannot accept: ${bill.result.flags.join('; ')}`);
+  if (!bill.result.billable)
+    throw new AppError('unprocessable_entity', `Cannot accept: ${bill.result.flags.join('; ')}`);
   const account = bill.client.company.account_number;
   const period = periodKey(bill.input.period);
   const latest = await latestSnapshot(db, account, period);
   const { correction } = args;
   if (correction === undefined && latest !== undefined) {
-    throw new AppError('already_accepted', `The bill of ${account} for ${period} was already accepted as invoice ${latest.invoiceNumber}; issue a correction instead`);
+    throw new AppError(
+      'already_accepted',
+      `The bill of ${account} for ${period} was already accepted as invoice ${latest.invoiceNumber}; issue a correction instead`,
+    );
   }
   if (correction !== undefined && (latest === undefined || latest.invoiceNumber !== correction.supersedes)) {
-    throw new AppError('not_latest_invoice', `Only the latest invoice of ${account} for ${period} (${latest?.invoiceNumber ?? 'none'}) can be corrected`);
+    throw new AppError(
+      'not_latest_invoice',
+      `Only the latest invoice of ${account} for ${period} (${latest?.invoiceNumber ?? 'none'}) can be corrected`,
+    );
   }
   const version = latest === undefined ? 1 : latest.version + 1;
   const number = invoiceNumber(account, bill.input.period, version);
   const csv = billCsv({ input: bill.input, result: bill.result, invoiceNumber: number });
-  const pdf = await billPdf({ input: bill.input, result: bill.result, invoiceNumber: number, issuer: args.issuer, notes: args.notes });
-  const content: FrozenContent = { inputs: bill.input, result: bill.result, csv, pdf, acceptedBy: args.acceptedBy, acceptedAt: args.now };
+  const pdf = await billPdf({
+    input: bill.input,
+    result: bill.result,
+    invoiceNumber: number,
+    issuer: args.issuer,
+    notes: args.notes,
+  });
+  const content: FrozenContent = {
+    inputs: bill.input,
+    result: bill.result,
+    csv,
+    pdf,
+    acceptedBy: args.acceptedBy,
+    acceptedAt: args.now,
+  };
   try {
     return await db.transaction(async (tx) => {
-      const [row] = await tx.insert(snapshots).values({
-        accountNumber: account, companyName: bill.client.company.name, period, version, invoiceNumber: number,
-        supersedesId: latest?.id ?? null, totalCents: bill.result.totalCents, inputs: bill.input, result: bill.result,
-        csv, pdf, hashScheme: 2, sha256: contentHash(content), acceptedBy: args.acceptedBy, acceptedAt: args.now, notes: args.notes,
-      }).returning();
+      const [row] = await tx
+        .insert(snapshots)
+        .values({
+          accountNumber: account,
+          companyName: bill.client.company.name,
+          period,
+          version,
+          invoiceNumber: number,
+          supersedesId: latest?.id ?? null,
+          totalCents: bill.result.totalCents,
+          inputs: bill.input,
+          result: bill.result,
+          csv,
+          pdf,
+          hashScheme: 2,
+          sha256: contentHash(content),
+          acceptedBy: args.acceptedBy,
+          acceptedAt: args.now,
+          notes: args.notes,
+        })
+        .returning();
       if (row === undefined) throw new Error('insert returned no row');
       if (correction !== undefined && latest !== undefined) {
         await issueCreditNote(tx, {
-          credited: latest, reissue: row, issuedOn: correction.creditNoteDate, reason: args.notes ?? '',
-          issuedBy: args.acceptedBy, issuedAt: args.now, issuer: args.issuer,
+          credited: latest,
+          reissue: row,
+          issuedOn: correction.creditNoteDate,
+          reason: args.notes ?? '',
+          issuedBy: args.acceptedBy,
+          issuedAt: args.now,
+          issuer: args.issuer,
         });
       }
       return row;
     });
   } catch (error) {
     // Two accepts racing: the unique (account, period, version) index lets one win.
-    if (isUniqueViolation(error)) throw new AppError('already_accepted', `The bill of ${account} for ${period} was accepted concurrently`);
+    if (isUniqueViolation(error))
+      throw new AppError('already_accepted', `The bill of ${account} for ${period} was accepted concurrently`);
     throw error;
   }
 }

@@ -3,7 +3,17 @@ import type { dashboardRow } from './present.js';
 
 export type DashboardRow = ReturnType<typeof dashboardRow>;
 
-export const SORT_KEYS = ['name', 'account', 'plan', 'users', 'devices', 'hours', 'billable_hours', 'total', 'flags'] as const;
+export const SORT_KEYS = [
+  'name',
+  'account',
+  'plan',
+  'users',
+  'devices',
+  'hours',
+  'billable_hours',
+  'total',
+  'flags',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
 

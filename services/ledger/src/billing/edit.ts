@@ -29,33 +29,66 @@ export async function updateClientOverrides(
   now: Date,
 ): Promise<void> {
   const current = await storedClientOverrides(db, account);
-  await saveClientOverrides(db, account, {
-    planName: patch.planName !== undefined ? patch.planName : current.planName,
-    rateOverrides: patch.rates ?? current.rates,
-    prepaidMonthly: patch.prepaidMonthly ?? current.prepaidMonthly,
-    prepaidYearly: patch.prepaidYearly ?? current.prepaidYearly,
-  }, now);
+  await saveClientOverrides(
+    db,
+    account,
+    {
+      planName: patch.planName !== undefined ? patch.planName : current.planName,
+      rateOverrides: patch.rates ?? current.rates,
+      prepaidMonthly: patch.prepaidMonthly ?? current.prepaidMonthly,
+      prepaidYearly: patch.prepaidYearly ?? current.prepaidYearly,
+    },
+    now,
+  );
 }
 
 /** Sets (or with a null type, removes) the billing type override of a codex contact. */
-export async function setUserBillingType(db: LedgerDb, id: number, value: { billingType: UserBillingType | null; customCents: number | null }): Promise<void> {
-  if (value.billingType === null) { await db.delete(userOverrides).where(eq(userOverrides.contactId, id)); return; }
+export async function setUserBillingType(
+  db: LedgerDb,
+  id: number,
+  value: { billingType: UserBillingType | null; customCents: number | null },
+): Promise<void> {
+  if (value.billingType === null) {
+    await db.delete(userOverrides).where(eq(userOverrides.contactId, id));
+    return;
+  }
   const row = { billingType: value.billingType, customCents: value.customCents };
-  await db.insert(userOverrides).values({ contactId: id, ...row }).onConflictDoUpdate({ target: userOverrides.contactId, set: row });
+  await db
+    .insert(userOverrides)
+    .values({ contactId: id, ...row })
+    .onConflictDoUpdate({ target: userOverrides.contactId, set: row });
 }
 
 /** Sets (or with a null type, removes) the billing type override of a codex asset. */
-export async function setDeviceBillingType(db: LedgerDb, id: number, value: { billingType: DeviceBillingType | null; customCents: number | null }): Promise<void> {
-  if (value.billingType === null) { await db.delete(deviceOverrides).where(eq(deviceOverrides.assetId, id)); return; }
+export async function setDeviceBillingType(
+  db: LedgerDb,
+  id: number,
+  value: { billingType: DeviceBillingType | null; customCents: number | null },
+): Promise<void> {
+  if (value.billingType === null) {
+    await db.delete(deviceOverrides).where(eq(deviceOverrides.assetId, id));
+    return;
+  }
   const row = { billingType: value.billingType, customCents: value.customCents };
-  await db.insert(deviceOverrides).values({ assetId: id, ...row }).onConflictDoUpdate({ target: deviceOverrides.assetId, set: row });
+  await db
+    .insert(deviceOverrides)
+    .values({ assetId: id, ...row })
+    .onConflictDoUpdate({ target: deviceOverrides.assetId, set: row });
 }
 
-export async function addManualUser(db: LedgerDb, account: string, user: { fullName: string; billingType: UserBillingType; customCents: number | null }): Promise<void> {
+export async function addManualUser(
+  db: LedgerDb,
+  account: string,
+  user: { fullName: string; billingType: UserBillingType; customCents: number | null },
+): Promise<void> {
   await db.insert(manualUsers).values({ accountNumber: account, ...user });
 }
 
-export async function addManualDevice(db: LedgerDb, account: string, device: { hostname: string; billingType: DeviceBillingType; customCents: number | null; backupBytes: number }): Promise<void> {
+export async function addManualDevice(
+  db: LedgerDb,
+  account: string,
+  device: { hostname: string; billingType: DeviceBillingType; customCents: number | null; backupBytes: number },
+): Promise<void> {
   await db.insert(manualDevices).values({ accountNumber: account, ...device });
 }
 
@@ -69,6 +102,9 @@ export type Removable = keyof typeof REMOVABLE;
 /** Removes a manual user, manual device or line item of the client; false when it has no such entry. */
 export async function removeClientEntry(db: LedgerDb, account: string, kind: Removable, id: number): Promise<boolean> {
   const table = REMOVABLE[kind];
-  const deleted = await db.delete(table).where(and(eq(table.id, id), eq(table.accountNumber, account))).returning({ id: table.id });
+  const deleted = await db
+    .delete(table)
+    .where(and(eq(table.id, id), eq(table.accountNumber, account)))
+    .returning({ id: table.id });
   return deleted.length > 0;
 }

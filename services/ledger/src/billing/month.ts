@@ -38,22 +38,39 @@ export interface ClientTotals {
 const PREPAID_YEAR_MONTHS = 11;
 
 /** Computes the bills of a month for every client codex lists for it, or only `onlyAccount`. */
-export async function billMonth(deps: { codex: CodexSource; db: LedgerDb }, period: Period, onlyAccount?: string): Promise<ClientBill[]> {
+export async function billMonth(
+  deps: { codex: CodexSource; db: LedgerDb },
+  period: Period,
+  onlyAccount?: string,
+): Promise<ClientBill[]> {
   const ledger = await loadLedgerData(deps.db, onlyAccount === undefined ? 'all' : [onlyAccount]);
   // Earlier months matter only to the yearly drawdown: asked for only for clients with yearly hours.
   const yearly = [...ledger.clients.keys()].filter((account) => hasYearly(ledger, account));
   const month = await deps.codex.month({
     month: periodKey(period),
     account: onlyAccount,
-    prior: yearly.length === 0 ? undefined : { from: periodKey(addMonths(period, -PREPAID_YEAR_MONTHS)), accounts: yearly },
+    prior:
+      yearly.length === 0 ? undefined : { from: periodKey(addMonths(period, -PREPAID_YEAR_MONTHS)), accounts: yearly },
   });
   return month.clients.map((client): ClientBill => {
     const account = client.company.account_number;
     const planName = effectivePlanName(client, ledger);
-    const plan = planName === null || planName === '' ? null : findPlan(month.plans, planName, client.company.contract_term);
-    const timeEntries = client.entries.map((entry): TimeEntry => ({ id: entry.id, ticketNumber: entry.ticket_number, entryDate: entry.entry_date, minutes: entry.minutes, billable: entry.billable }));
+    const plan =
+      planName === null || planName === '' ? null : findPlan(month.plans, planName, client.company.contract_term);
+    const timeEntries = client.entries.map((entry): TimeEntry => ({
+      id: entry.id,
+      ticketNumber: entry.ticket_number,
+      entryDate: entry.entry_date,
+      minutes: entry.minutes,
+      billable: entry.billable,
+    }));
     const input = assembleInput({
-      client, plan, ledger, agentEmails: month.agentEmails, period, timeEntries,
+      client,
+      plan,
+      ledger,
+      agentEmails: month.agentEmails,
+      period,
+      timeEntries,
       priorMonths: hasYearly(ledger, account) ? priorMonthsOf(period, client) : [],
     });
     return { client, supportLevel: plan?.support_level ?? null, input, result: computeBill(input) };
@@ -70,15 +87,21 @@ export async function totalsMonth(deps: { codex: CodexSource; db: LedgerDb }, pe
   const yearly = [...ledger.clients.keys()].filter((account) => hasYearly(ledger, account));
   const month = await deps.codex.totals({
     month: periodKey(period),
-    prior: yearly.length === 0 ? undefined : { from: periodKey(addMonths(period, -PREPAID_YEAR_MONTHS)), accounts: yearly },
+    prior:
+      yearly.length === 0 ? undefined : { from: periodKey(addMonths(period, -PREPAID_YEAR_MONTHS)), accounts: yearly },
     listed: { contacts: [...ledger.users.keys()], assets: [...ledger.devices.keys()] },
   });
   return month.clients.map((client): ClientTotals => {
     const account = client.company.account_number;
     const planName = effectivePlanName(client, ledger);
-    const plan = planName === null || planName === '' ? null : findPlan(month.plans, planName, client.company.contract_term);
+    const plan =
+      planName === null || planName === '' ? null : findPlan(month.plans, planName, client.company.contract_term);
     const input = assembleTotals({
-      client, plan, ledger, agentEmails: month.agentEmails, period,
+      client,
+      plan,
+      ledger,
+      agentEmails: month.agentEmails,
+      period,
       priorMonths: hasYearly(ledger, account) ? priorMonthsOf(period, client) : [],
     });
     return { client, planName, supportLevel: plan?.support_level ?? null, result: computeTotals(input) };

@@ -18,14 +18,27 @@ export const RATE_FIELDS: readonly { key: keyof Rates; name: string; label: stri
   { key: 'perSwitch', name: 'per_switch', label: 'Per-switch rate', unit: 'money' },
   { key: 'perFirewall', name: 'per_firewall', label: 'Per-firewall rate', unit: 'money' },
   { key: 'perHour', name: 'per_hour', label: 'Per-hour rate', unit: 'money' },
-  { key: 'backupBaseWorkstation', name: 'backup_base_workstation', label: 'Backup base fee per workstation', unit: 'money' },
+  {
+    key: 'backupBaseWorkstation',
+    name: 'backup_base_workstation',
+    label: 'Backup base fee per workstation',
+    unit: 'money',
+  },
   { key: 'backupBaseServer', name: 'backup_base_server', label: 'Backup base fee per server or VM', unit: 'money' },
   { key: 'backupPerTb', name: 'backup_per_tb', label: 'Backup fee per TB over the included', unit: 'money' },
   { key: 'backupIncludedTb', name: 'backup_included_tb', label: 'Backup TB included per device', unit: 'tb' },
 ];
 
 export const USER_TYPES: readonly UserBillingType[] = ['paid', 'free', 'custom'];
-export const DEVICE_TYPES: readonly DeviceBillingType[] = ['workstation', 'server', 'virtual_machine', 'switch', 'firewall', 'not_billed', 'custom'];
+export const DEVICE_TYPES: readonly DeviceBillingType[] = [
+  'workstation',
+  'server',
+  'virtual_machine',
+  'switch',
+  'firewall',
+  'not_billed',
+  'custom',
+];
 export const LINE_ITEM_KINDS = ['recurring', 'one_off', 'yearly'] as const;
 
 const MONEY_ERROR = 'Enter an amount like 125.00 (no sign, at most two decimals, up to 1000000.00).';
@@ -47,7 +60,9 @@ export function parseRatesForm(values: Values): Parsed<Partial<Record<keyof Rate
     const raw = text(values, field.name);
     if (raw === '') continue;
     const parsed = field.unit === 'money' ? parseMoneyCents(raw) : parseDecimal2(raw, 10_000);
-    if (parsed === undefined) errors[field.name] = field.unit === 'money' ? MONEY_ERROR : 'Enter terabytes with at most two decimals, like 1.5.';
+    if (parsed === undefined)
+      errors[field.name] =
+        field.unit === 'money' ? MONEY_ERROR : 'Enter terabytes with at most two decimals, like 1.5.';
     else rates[field.key] = parsed;
   }
   return result(errors, () => rates);
@@ -79,7 +94,10 @@ export function parsePrepaidForm(values: Values): Parsed<{ monthly: number; year
   const hours = (name: string): number => {
     const raw = text(values, name);
     const parsed = raw === '' ? 0 : parseDecimal2(raw, 100_000);
-    if (parsed === undefined) { errors[name] = 'Enter hours with at most two decimals, like 2.5.'; return 0; }
+    if (parsed === undefined) {
+      errors[name] = 'Enter hours with at most two decimals, like 2.5.';
+      return 0;
+    }
     return parsed;
   };
   const monthly = hours('prepaid_monthly');
@@ -88,7 +106,11 @@ export function parsePrepaidForm(values: Values): Parsed<{ monthly: number; year
 }
 
 /** A billing type and, for custom, its amount (`custom_amount`); `default` drops the override. */
-function parseType<T extends string>(values: Values, allowed: readonly T[], allowDefault: boolean): Parsed<{ billingType: T | null; customCents: number | null }> {
+function parseType<T extends string>(
+  values: Values,
+  allowed: readonly T[],
+  allowDefault: boolean,
+): Parsed<{ billingType: T | null; customCents: number | null }> {
   const errors: FieldErrors = {};
   const type = text(values, 'billing_type');
   const amount = text(values, 'custom_amount');
@@ -99,7 +121,8 @@ function parseType<T extends string>(values: Values, allowed: readonly T[], allo
   let customCents: number | null = null;
   if (billingType === 'custom') {
     const cents = parseMoneyCents(amount);
-    if (cents === undefined) errors.custom_amount = amount === '' ? 'A custom billing type needs its amount.' : MONEY_ERROR;
+    if (cents === undefined)
+      errors.custom_amount = amount === '' ? 'A custom billing type needs its amount.' : MONEY_ERROR;
     else customCents = cents;
   } else if (amount !== '' && errors.billing_type === undefined) {
     errors.custom_amount = 'An amount is only for the custom billing type.';
@@ -119,16 +142,24 @@ function requiredName(values: Values, name: string, max: number, errors: FieldEr
 }
 
 /** A manual user: name and billing type. */
-export function parseManualUserForm(values: Values): Parsed<{ fullName: string; billingType: UserBillingType; customCents: number | null }> {
+export function parseManualUserForm(
+  values: Values,
+): Parsed<{ fullName: string; billingType: UserBillingType; customCents: number | null }> {
   const errors: FieldErrors = {};
   const fullName = requiredName(values, 'full_name', 200, errors);
   const type = parseType(values, USER_TYPES, false);
   if (!type.ok) Object.assign(errors, type.errors);
-  return result(errors, () => ({ fullName, billingType: (type.ok ? type.value.billingType : 'paid') ?? 'paid', customCents: type.ok ? type.value.customCents : null }));
+  return result(errors, () => ({
+    fullName,
+    billingType: (type.ok ? type.value.billingType : 'paid') ?? 'paid',
+    customCents: type.ok ? type.value.customCents : null,
+  }));
 }
 
 /** A manual device: hostname, billing type and the backup it uses (TB, optional). */
-export function parseManualDeviceForm(values: Values): Parsed<{ hostname: string; billingType: DeviceBillingType; customCents: number | null; backupBytes: number }> {
+export function parseManualDeviceForm(
+  values: Values,
+): Parsed<{ hostname: string; billingType: DeviceBillingType; customCents: number | null; backupBytes: number }> {
   const errors: FieldErrors = {};
   const hostname = requiredName(values, 'hostname', 200, errors);
   const type = parseType(values, DEVICE_TYPES, false);
@@ -137,7 +168,9 @@ export function parseManualDeviceForm(values: Values): Parsed<{ hostname: string
   const tb = rawTb === '' ? 0 : parseDecimal2(rawTb, 10_000);
   if (tb === undefined) errors.backup_tb = 'Enter terabytes with at most two decimals, like 0.5.';
   return result(errors, () => ({
-    hostname, billingType: (type.ok ? type.value.billingType : 'workstation') ?? 'workstation', customCents: type.ok ? type.value.customCents : null,
+    hostname,
+    billingType: (type.ok ? type.value.billingType : 'workstation') ?? 'workstation',
+    customCents: type.ok ? type.value.customCents : null,
     // Hundredths of a TB to bytes (TB = 1024⁴ bytes), so the engine's rounding gives the typed value back.
     backupBytes: Math.round((Math.round((tb ?? 0) * 100) * 1024 ** 4) / 100),
   }));
@@ -146,9 +179,13 @@ export function parseManualDeviceForm(values: Values): Parsed<{ hostname: string
 /** A line item as stored: one kind of fee per form (the JSON API may combine several). */
 export interface LineItemValues {
   name: string;
-  recurringCents: number | null; firstMonth: string | null; lastMonth: string | null;
-  oneOffCents: number | null; oneOffMonth: string | null;
-  yearlyCents: number | null; yearlyMonth: number | null;
+  recurringCents: number | null;
+  firstMonth: string | null;
+  lastMonth: string | null;
+  oneOffCents: number | null;
+  oneOffMonth: string | null;
+  yearlyCents: number | null;
+  yearlyMonth: number | null;
 }
 
 /** A line item: name, kind, amount and its months. */
@@ -162,15 +199,28 @@ export function parseLineItemForm(values: Values): Parsed<LineItemValues> {
   const month = (field: string, required: boolean): string | null => {
     const raw = text(values, field);
     if (raw === '' && !required) return null;
-    if (!MONTH.test(raw)) { errors[field] = 'Enter a month as YYYY-MM.'; return null; }
+    if (!MONTH.test(raw)) {
+      errors[field] = 'Enter a month as YYYY-MM.';
+      return null;
+    }
     return raw;
   };
-  const item: LineItemValues = { name, recurringCents: null, firstMonth: null, lastMonth: null, oneOffCents: null, oneOffMonth: null, yearlyCents: null, yearlyMonth: null };
+  const item: LineItemValues = {
+    name,
+    recurringCents: null,
+    firstMonth: null,
+    lastMonth: null,
+    oneOffCents: null,
+    oneOffMonth: null,
+    yearlyCents: null,
+    yearlyMonth: null,
+  };
   if (kind === 'recurring') {
     item.recurringCents = cents ?? null;
     item.firstMonth = month('first_month', false);
     item.lastMonth = month('last_month', false);
-    if (item.firstMonth !== null && item.lastMonth !== null && item.firstMonth > item.lastMonth) errors.last_month = 'The last month is before the first.';
+    if (item.firstMonth !== null && item.lastMonth !== null && item.firstMonth > item.lastMonth)
+      errors.last_month = 'The last month is before the first.';
   } else if (kind === 'one_off') {
     item.oneOffCents = cents ?? null;
     item.oneOffMonth = month('one_off_month', true);

@@ -38,7 +38,10 @@ export interface BillSummary {
 /** The summary figures of a bill. */
 export function summaryFigures(result: BillResult): SummaryFigures {
   const items = result.lines.filter((line) => line.kind === 'line_item');
-  const devices = Object.entries(result.counts.devices).reduce((sum, [type, n]) => (type === 'not_billed' ? sum : sum + n), 0);
+  const devices = Object.entries(result.counts.devices).reduce(
+    (sum, [type, n]) => (type === 'not_billed' ? sum : sum + n),
+    0,
+  );
   return {
     totalCents: result.totalCents,
     users: result.counts.users,
@@ -66,7 +69,8 @@ export function billSummary(current: BillResult, previous: BillResult | null): B
     lineItems: now.lineItems - before.lineItems,
     lineItemCents: now.lineItemCents - before.lineItemCents,
   };
-  const itemsOf = (result: BillResult) => result.lines.filter((line) => line.kind === 'line_item').map((line) => line.description);
+  const itemsOf = (result: BillResult) =>
+    result.lines.filter((line) => line.kind === 'line_item').map((line) => line.description);
   const [nowItems, beforeItems] = [itemsOf(current), itemsOf(previous)];
   const kinds = Object.keys(current.subtotals) as LineKind[];
   const movedSubtotals = kinds

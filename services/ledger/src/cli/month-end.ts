@@ -15,24 +15,47 @@ import { schema } from '../db/schema.js';
 import { parsePeriod } from '../engine/index.js';
 import { issuerFromConfig } from '../invoicing/index.js';
 
-const { values } = parseArgs({ options: { month: { type: 'string' }, force: { type: 'boolean', default: false }, 'database-url': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    month: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    'database-url': { type: 'string' },
+  },
+});
 
 const config = loadLedgerConfig(process.env);
-if (config.SERVICE_SECRET === undefined) throw new Error('SERVICE_SECRET is required: the month-end job reads codex with a service token');
+if (config.SERVICE_SECRET === undefined)
+  throw new Error('SERVICE_SECRET is required: the month-end job reads codex with a service token');
 const services = config.SERVICES_FILE === undefined ? {} : await loadServicesFile(config.SERVICES_FILE);
-const database = openDatabase({ url: values['database-url'] ?? config.DATABASE_URL, applicationName: 'ledger-month-end', schema, statementTimeoutMs: 0 });
+const database = openDatabase({
+  url: values['database-url'] ?? config.DATABASE_URL,
+  applicationName: 'ledger-month-end',
+  schema,
+  statementTimeoutMs: 0,
+});
 try {
   await migrate(database.pool, { dir: migrationsDir(import.meta.url, '../db/migrations') });
   const client = createServiceClient({
-    serviceName: config.SERVICE_NAME, secret: config.SERVICE_SECRET, coreUrl: config.CORE_SERVICE_URL,
+    serviceName: config.SERVICE_NAME,
+    secret: config.SERVICE_SECRET,
+    coreUrl: config.CORE_SERVICE_URL,
     services: { codex: { url: services.codex?.url ?? config.CODEX_SERVICE_URL } },
   });
   const now = () => new Date();
-  const period = values.month === undefined ? previousMonth(now(), config.BUSINESS_TIMEZONE) : parsePeriod(values.month);
-  const run = monthEndRunner({ db: database.db, codex: httpCodexSource(client), now, issuer: issuerFromConfig(config), reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT });
+  const period =
+    values.month === undefined ? previousMonth(now(), config.BUSINESS_TIMEZONE) : parsePeriod(values.month);
+  const run = monthEndRunner({
+    db: database.db,
+    codex: httpCodexSource(client),
+    now,
+    issuer: issuerFromConfig(config),
+    reviewThresholdPercent: config.REVIEW_THRESHOLD_PERCENT,
+  });
   const report = await run({ period, triggeredBy: 'month-end CLI', force: values.force });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${report.period}: ${report.status}; accepted ${report.accepted.length}, already accepted ${report.already_accepted.length}, cannot bill ${report.cannot_bill.length}, flagged for review ${report.flagged.length}\n`);
+  process.stdout.write(
+    `${report.period}: ${report.status}; accepted ${report.accepted.length}, already accepted ${report.already_accepted.length}, cannot bill ${report.cannot_bill.length}, flagged for review ${report.flagged.length}\n`,
+  );
 } catch (error) {
   // The run is recorded as failed and may be run again.
   process.stderr.write(`month-end job failed: ${error instanceof Error ? error.message : String(error)}\n`);

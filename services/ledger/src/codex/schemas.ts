@@ -35,16 +35,29 @@ export const codexContact = z.object({
   archived_at: z.string().nullable(),
 });
 
-export const codexEntry = z.object({ id: z.number().int(), ticket_number: z.string(), entry_date: z.string(), minutes: z.number().int(), billable: z.boolean() });
+export const codexEntry = z.object({
+  id: z.number().int(),
+  ticket_number: z.string(),
+  entry_date: z.string(),
+  minutes: z.number().int(),
+  billable: z.boolean(),
+});
 
 export const codexPlan = z.object({
   plan_name: z.string(),
   term: z.string(),
   support_level: z.string(),
   prices_cents: z.object({
-    per_user: z.number().int(), per_workstation: z.number().int(), per_server: z.number().int(), per_vm: z.number().int(),
-    per_switch: z.number().int(), per_firewall: z.number().int(), per_hour: z.number().int(),
-    backup_base_workstation: z.number().int(), backup_base_server: z.number().int(), backup_per_tb: z.number().int(),
+    per_user: z.number().int(),
+    per_workstation: z.number().int(),
+    per_server: z.number().int(),
+    per_vm: z.number().int(),
+    per_switch: z.number().int(),
+    per_firewall: z.number().int(),
+    per_hour: z.number().int(),
+    backup_base_workstation: z.number().int(),
+    backup_base_server: z.number().int(),
+    backup_per_tb: z.number().int(),
   }),
   backup_included_tb: z.number(),
 });
@@ -60,13 +73,15 @@ export const monthPage = z.object({
   time_zone: z.string(),
   plans: z.array(codexPlan),
   agent_emails: z.array(z.string()),
-  companies: z.array(z.object({
-    company: codexCompany,
-    assets: z.array(codexAsset),
-    contacts: z.array(codexContact),
-    entries: z.array(codexEntry),
-    prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
-  })),
+  companies: z.array(
+    z.object({
+      company: codexCompany,
+      assets: z.array(codexAsset),
+      contacts: z.array(codexContact),
+      entries: z.array(codexEntry),
+      prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
+    }),
+  ),
   next_after: z.string().nullable(),
 });
 
@@ -80,17 +95,24 @@ export const totalsPage = z.object({
   time_zone: z.string(),
   plans: z.array(codexPlan),
   agent_emails: z.array(z.string()),
-  companies: z.array(z.object({
-    company: codexCompany,
-    paid_users: z.number().int().nonnegative(),
-    asset_groups: z.array(z.object({
-      billing_type: billingType, count: z.number().int().nonnegative(), backed_up: z.number().int().nonnegative(), backup_bytes: z.string().regex(/^\d+$/),
-    })),
-    billable_minutes: z.number().int().nonnegative(),
-    listed_contacts: z.array(codexContact),
-    listed_assets: z.array(codexAsset),
-    prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
-  })),
+  companies: z.array(
+    z.object({
+      company: codexCompany,
+      paid_users: z.number().int().nonnegative(),
+      asset_groups: z.array(
+        z.object({
+          billing_type: billingType,
+          count: z.number().int().nonnegative(),
+          backed_up: z.number().int().nonnegative(),
+          backup_bytes: z.string().regex(/^\d+$/),
+        }),
+      ),
+      billable_minutes: z.number().int().nonnegative(),
+      listed_contacts: z.array(codexContact),
+      listed_assets: z.array(codexAsset),
+      prior_months: z.array(z.object({ month: z.string(), billable_minutes: z.number().int() })),
+    }),
+  ),
   next_after: z.string().nullable(),
 });
 

@@ -9,7 +9,15 @@
  * assets ledger holds an override for one by one (moving every item as JSON cost 1.7–2.4 s).
  */
 import type { ServiceClient } from '@hivematrix/sdk';
-import { monthPage, totalsPage, type CodexClient, type CodexClientTotals, type CodexPlan, type MonthPage, type TotalsPage } from './schemas.js';
+import {
+  monthPage,
+  totalsPage,
+  type CodexClient,
+  type CodexClientTotals,
+  type CodexPlan,
+  type MonthPage,
+  type TotalsPage,
+} from './schemas.js';
 
 /** What a month's bills read from codex. */
 export interface MonthRequest {
@@ -58,8 +66,10 @@ const PAGE_SIZE = 1000;
 export function httpCodexSource(client: ServiceClient, options: { pageSize?: number } = {}): CodexSource {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   /** The two places ledger calls codex. Reads, posted because they can name thousands of accounts. */
-  const monthPageOf = (body: Record<string, unknown>): Promise<MonthPage> => client.call('codex', '/api/billing/month', { method: 'POST', body, schema: monthPage });
-  const totalsPageOf = (body: Record<string, unknown>): Promise<TotalsPage> => client.call('codex', '/api/billing/month/totals', { method: 'POST', body, schema: totalsPage });
+  const monthPageOf = (body: Record<string, unknown>): Promise<MonthPage> =>
+    client.call('codex', '/api/billing/month', { method: 'POST', body, schema: monthPage });
+  const totalsPageOf = (body: Record<string, unknown>): Promise<TotalsPage> =>
+    client.call('codex', '/api/billing/month/totals', { method: 'POST', body, schema: totalsPage });
   const baseOf = (request: MonthRequest) => ({
     month: request.month,
     limit: pageSize,
@@ -72,7 +82,10 @@ export function httpCodexSource(client: ServiceClient, options: { pageSize?: num
       return { clients: companies, plans: last.plans, agentEmails: new Set(last.agent_emails) };
     },
     async totals(request) {
-      const { companies, last } = await allPages({ ...baseOf(request), listed: { contacts: [...request.listed.contacts], assets: [...request.listed.assets] } }, totalsPageOf);
+      const { companies, last } = await allPages(
+        { ...baseOf(request), listed: { contacts: [...request.listed.contacts], assets: [...request.listed.assets] } },
+        totalsPageOf,
+      );
       return { clients: companies, plans: last.plans, agentEmails: new Set(last.agent_emails) };
     },
   };
@@ -82,7 +95,10 @@ export function httpCodexSource(client: ServiceClient, options: { pageSize?: num
  * Every page of a read. Keyset paging: each page starts after the last account number of the one
  * before, so a company archived or added while paging shifts nothing (offset pages skipped one).
  */
-async function allPages<T extends { companies: unknown[]; next_after: string | null }>(base: Record<string, unknown>, page: (body: Record<string, unknown>) => Promise<T>): Promise<{ companies: T['companies']; last: T }> {
+async function allPages<T extends { companies: unknown[]; next_after: string | null }>(
+  base: Record<string, unknown>,
+  page: (body: Record<string, unknown>) => Promise<T>,
+): Promise<{ companies: T['companies']; last: T }> {
   let answer = await page(base);
   const companies = [...answer.companies];
   while (answer.next_after !== null) {

@@ -1,12 +1,31 @@
 /** Drizzle table definitions, mirroring the committed SQL migrations in ./migrations. */
-import { bigint, boolean, customType, integer, jsonb, numeric, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /** PostgreSQL bytea as a Node Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 /** The CHECK lists of the billing_type columns (0001_ledger.sql): rows read back typed, without casts. */
 export const USER_BILLING_TYPES = ['paid', 'free', 'custom'] as const;
-export const DEVICE_BILLING_TYPES = ['workstation', 'server', 'virtual_machine', 'switch', 'firewall', 'not_billed', 'custom'] as const;
+export const DEVICE_BILLING_TYPES = [
+  'workstation',
+  'server',
+  'virtual_machine',
+  'switch',
+  'firewall',
+  'not_billed',
+  'custom',
+] as const;
 /** The CHECK list of month_end_runs.status (0002_invoices_month_end.sql). */
 export const MONTH_END_STATUSES = ['running', 'done', 'failed'] as const;
 
@@ -113,7 +132,17 @@ export const monthEndRuns = pgTable('month_end_runs', {
   error: text('error'),
 });
 
-export const schema = { clientOverrides, userOverrides, deviceOverrides, manualUsers, manualDevices, lineItems, snapshots, creditNotes, monthEndRuns };
+export const schema = {
+  clientOverrides,
+  userOverrides,
+  deviceOverrides,
+  manualUsers,
+  manualDevices,
+  lineItems,
+  snapshots,
+  creditNotes,
+  monthEndRuns,
+};
 export type MonthEndRun = typeof monthEndRuns.$inferSelect;
 export type Snapshot = typeof snapshots.$inferSelect;
 export type CreditNote = typeof creditNotes.$inferSelect;

@@ -2,7 +2,7 @@
 import { inArray } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { schema} from './schema.js';
+import type { schema } from './schema.js';
 import { clientOverrides, deviceOverrides, lineItems, manualDevices, manualUsers, userOverrides } from './schema.js';
 
 export type LedgerDb = NodePgDatabase<typeof schema>;
@@ -44,14 +44,25 @@ export async function loadLedgerData(db: LedgerDb, accounts: readonly string[] |
 export async function saveClientOverrides(
   db: LedgerDb,
   accountNumber: string,
-  values: { planName: string | null; rateOverrides: Record<string, number>; prepaidMonthly: number; prepaidYearly: number },
+  values: {
+    planName: string | null;
+    rateOverrides: Record<string, number>;
+    prepaidMonthly: number;
+    prepaidYearly: number;
+  },
   now: Date,
 ): Promise<void> {
   const row = {
-    planName: values.planName, rateOverrides: values.rateOverrides,
-    prepaidHoursMonthly: values.prepaidMonthly.toFixed(2), prepaidHoursYearly: values.prepaidYearly.toFixed(2), updatedAt: now,
+    planName: values.planName,
+    rateOverrides: values.rateOverrides,
+    prepaidHoursMonthly: values.prepaidMonthly.toFixed(2),
+    prepaidHoursYearly: values.prepaidYearly.toFixed(2),
+    updatedAt: now,
   };
-  await db.insert(clientOverrides).values({ accountNumber, ...row }).onConflictDoUpdate({ target: clientOverrides.accountNumber, set: row });
+  await db
+    .insert(clientOverrides)
+    .values({ accountNumber, ...row })
+    .onConflictDoUpdate({ target: clientOverrides.accountNumber, set: row });
 }
 
 /** Adds a line item to a client. */

@@ -17,7 +17,10 @@ export interface BackupUsage {
 }
 
 /** The backup figures for the counted devices, and the ids of the backed-up devices. */
-export function computeBackup(devices: readonly BillableDevice[], rates: Rates): { figures: BackupFigures; counted: string[] } {
+export function computeBackup(
+  devices: readonly BillableDevice[],
+  rates: Rates,
+): { figures: BackupFigures; counted: string[] } {
   let workstations = 0;
   let servers = 0;
   let bytes = 0n;

@@ -5,7 +5,17 @@ export { computeBackup } from './backup.js';
 export { DEVICE_LABEL, effectiveRates, ZERO_RATES } from './rates.js';
 export { divRoundHalfUp, formatCents, formatMoney, toHundredths } from './money.js';
 export type { Cents } from './money.js';
-export { addMonths, dateInPeriod, lastDayOf, localDate, monthWindow, monthsBetween, parsePeriod, periodKey, prepaidYearStart } from './period.js';
+export {
+  addMonths,
+  dateInPeriod,
+  lastDayOf,
+  localDate,
+  monthWindow,
+  monthsBetween,
+  parsePeriod,
+  periodKey,
+  prepaidYearStart,
+} from './period.js';
 export type { Period } from './period.js';
 export type * from './types.js';
 export { computeTotals } from './totals.js';

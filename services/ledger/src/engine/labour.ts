@@ -25,8 +25,13 @@ export interface LabourTerms {
 }
 
 /** The month's labour figures and the ids of the time entries counted. */
-export function computeLabour(args: LabourTerms & { entries: readonly TimeEntry[] }): { figures: LabourFigures; counted: number[] } {
-  const counted = args.entries.filter((entry) => entry.billable && entry.minutes > 0 && dateInPeriod(entry.entryDate, args.period));
+export function computeLabour(args: LabourTerms & { entries: readonly TimeEntry[] }): {
+  figures: LabourFigures;
+  counted: number[];
+} {
+  const counted = args.entries.filter(
+    (entry) => entry.billable && entry.minutes > 0 && dateInPeriod(entry.entryDate, args.period),
+  );
   const minutes = counted.reduce((sum, entry) => sum + entry.minutes, 0);
   return { figures: labourFigures(minutes, args), counted: counted.map((entry) => entry.id) };
 }
@@ -39,7 +44,8 @@ export function labourFigures(minutes: number, args: LabourTerms): LabourFigures
   const yearStart = prepaidYearStart(args.period, args.contractStart);
   const before = monthsBetween(yearStart, args.period);
   const priorByMonth = new Map<string, number>();
-  for (const prior of args.priorMonths) priorByMonth.set(prior.month, (priorByMonth.get(prior.month) ?? 0) + prior.billableMinutes);
+  for (const prior of args.priorMonths)
+    priorByMonth.set(prior.month, (priorByMonth.get(prior.month) ?? 0) + prior.billableMinutes);
   let usedUnits = 0;
   for (let i = 0; i < before; i += 1) {
     const key = periodKey(addMonths(yearStart, i));
@@ -47,7 +53,9 @@ export function labourFigures(minutes: number, args: LabourTerms): LabourFigures
   }
   const leftUnits = Math.max(0, yearlyUnits - usedUnits);
   const billableUnits = Math.max(0, Math.max(0, minutes * 100 - monthlyUnits) - leftUnits);
-  const chargeCents = toSafeNumber(divRoundHalfUp(BigInt(billableUnits) * BigInt(args.perHour), BigInt(UNITS_PER_HOUR)));
+  const chargeCents = toSafeNumber(
+    divRoundHalfUp(BigInt(billableUnits) * BigInt(args.perHour), BigInt(UNITS_PER_HOUR)),
+  );
   return {
     minutes,
     prepaidMonthlyHours: hoursText(monthlyUnits),

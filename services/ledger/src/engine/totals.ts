@@ -35,7 +35,19 @@ export interface TotalsInput extends Omit<BillInput, 'timeEntries'> {
 }
 
 /** The fields of a bill that totals determine. */
-export type BillTotals = Pick<BillResult, 'period' | 'accountNumber' | 'billable' | 'flags' | 'rates' | 'totalCents' | 'subtotals' | 'counts' | 'labour' | 'backup'>;
+export type BillTotals = Pick<
+  BillResult,
+  | 'period'
+  | 'accountNumber'
+  | 'billable'
+  | 'flags'
+  | 'rates'
+  | 'totalCents'
+  | 'subtotals'
+  | 'counts'
+  | 'labour'
+  | 'backup'
+>;
 
 /** Computes a client's month from totals. */
 export function computeTotals(input: TotalsInput): BillTotals {
@@ -63,7 +75,11 @@ export function computeTotals(input: TotalsInput): BillTotals {
   }
   const backup = backupFigures({ workstations, servers, bytes }, rates);
   const labour = labourFigures(input.billableMinutes, {
-    period: input.period, contractStart: input.client.contractStart, prepaid: input.prepaidHours, priorMonths: input.priorMonths, perHour: rates.perHour,
+    period: input.period,
+    contractStart: input.client.contractStart,
+    prepaid: input.prepaidHours,
+    priorMonths: input.priorMonths,
+    perHour: rates.perHour,
   });
   const items = dueLineItems(input);
   const subtotals: Record<LineKind, Cents> = known

@@ -24,7 +24,8 @@ export interface Rates {
 export type UserBillingType = 'paid' | 'free' | 'custom';
 
 /** How a device is billed (codex's types plus ledger's `custom`). */
-export type DeviceBillingType = 'workstation' | 'server' | 'virtual_machine' | 'switch' | 'firewall' | 'not_billed' | 'custom';
+export type DeviceBillingType =
+  'workstation' | 'server' | 'virtual_machine' | 'switch' | 'firewall' | 'not_billed' | 'custom';
 
 /** A person who may be billed: a codex contact (with any ledger override applied) or a manual user. */
 export interface BillableUser {

@@ -7,7 +7,17 @@ import { formatCsv } from '@hivematrix/sdk';
 import { formatCents, periodKey, type BillResult, type Period } from '../engine/index.js';
 import { invoiceDates } from './dates.js';
 
-export const CSV_HEADER = ['InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Item(Product/Service)', 'Description', 'Qty', 'Rate', 'Amount'] as const;
+export const CSV_HEADER = [
+  'InvoiceNo',
+  'Customer',
+  'InvoiceDate',
+  'DueDate',
+  'Item(Product/Service)',
+  'Description',
+  'Qty',
+  'Rate',
+  'Amount',
+] as const;
 
 /** `<account>-<YYYYMM>`, with `-v<n>` for a corrected version. */
 export function invoiceNumber(accountNumber: string, period: Period, version: number): string {
@@ -16,10 +26,25 @@ export function invoiceNumber(accountNumber: string, period: Period, version: nu
 }
 
 /** The CSV of a bill (CRLF line ends, RFC 4180 quoting, spreadsheet formulas defused). */
-export function invoiceCsv(args: { result: BillResult; period: Period; customer: string; invoiceNumber: string }): string {
+export function invoiceCsv(args: {
+  result: BillResult;
+  period: Period;
+  customer: string;
+  invoiceNumber: string;
+}): string {
   const { invoiceDate, dueDate } = invoiceDates(args.period);
   const rows = args.result.lines
     .filter((line) => line.amountCents !== 0)
-    .map((line) => [args.invoiceNumber, args.customer, invoiceDate, dueDate, line.item, line.description, line.quantity, formatCents(line.rateCents), formatCents(line.amountCents)]);
+    .map((line) => [
+      args.invoiceNumber,
+      args.customer,
+      invoiceDate,
+      dueDate,
+      line.item,
+      line.description,
+      line.quantity,
+      formatCents(line.rateCents),
+      formatCents(line.amountCents),
+    ]);
   return formatCsv(CSV_HEADER, rows);
 }

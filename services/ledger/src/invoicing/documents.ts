@@ -40,7 +40,11 @@ export interface InvoiceDocuments {
 export function acceptedDocuments(row: Snapshot, issuer: InvoiceIssuer): InvoiceDocuments {
   const frozen = { input: row.inputs as BillInput, result: row.result as BillResult, invoiceNumber: row.invoiceNumber };
   return {
-    number: row.invoiceNumber, status: 'accepted', accountNumber: row.accountNumber, companyName: row.companyName, totalCents: row.totalCents,
+    number: row.invoiceNumber,
+    status: 'accepted',
+    accountNumber: row.accountNumber,
+    companyName: row.companyName,
+    totalCents: row.totalCents,
     csv: () => row.csv,
     quickBooksCsv: () => billQuickBooksCsv(frozen),
     pdf: () => (row.pdf === null ? billPdf({ ...frozen, issuer, notes: row.notes }) : Promise.resolve(row.pdf)),
@@ -49,11 +53,16 @@ export function acceptedDocuments(row: Snapshot, issuer: InvoiceIssuer): Invoice
 
 /** The documents of a bill computed now, numbered as its first version; 422 when it cannot be billed. */
 export function draftDocuments(bill: ClientBill, period: Period, issuer: InvoiceIssuer): InvoiceDocuments {
-  if (!bill.result.billable) throw new AppError('unprocessable_entity', `Cannot invoice: ${bill.result.flags.join('; ')}`);
+  if (!bill.result.billable)
+    throw new AppError('unprocessable_entity', `Cannot invoice: ${bill.result.flags.join('; ')}`);
   const account = bill.client.company.account_number;
   const current = { input: bill.input, result: bill.result, invoiceNumber: invoiceNumber(account, period, 1) };
   return {
-    number: current.invoiceNumber, status: 'draft', accountNumber: account, companyName: bill.client.company.name, totalCents: bill.result.totalCents,
+    number: current.invoiceNumber,
+    status: 'draft',
+    accountNumber: account,
+    companyName: bill.client.company.name,
+    totalCents: bill.result.totalCents,
     csv: () => billCsv(current),
     quickBooksCsv: () => billQuickBooksCsv(current),
     pdf: () => billPdf({ ...current, issuer, notes: null }),
@@ -65,10 +74,15 @@ export function draftDocuments(bill: ClientBill, period: Period, issuer: Invoice
  * (codex is not asked); otherwise the account's bill computed alone, as a draft. 404 when the
  * month was never accepted and codex lists no such client for it; 422 when it cannot be billed.
  */
-export async function accountDocuments(deps: InvoicingDeps, account: string, period: Period): Promise<InvoiceDocuments> {
+export async function accountDocuments(
+  deps: InvoicingDeps,
+  account: string,
+  period: Period,
+): Promise<InvoiceDocuments> {
   const accepted = await latestSnapshot(deps.db, account, periodKey(period));
   if (accepted !== undefined) return acceptedDocuments(accepted, deps.issuer);
   const [bill] = await billMonth({ codex: deps.codex, db: deps.db }, period, account);
-  if (bill === undefined) throw new AppError('not_found', `No client ${account} in codex for ${periodKey(period)}, and no accepted invoice`);
+  if (bill === undefined)
+    throw new AppError('not_found', `No client ${account} in codex for ${periodKey(period)}, and no accepted invoice`);
   return draftDocuments(bill, period, deps.issuer);
 }

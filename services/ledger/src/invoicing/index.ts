@@ -6,7 +6,13 @@
 export { latestSnapshot, latestSnapshotsOf } from './accepted.js';
 export { CSV_HEADER, invoiceCsv, invoiceNumber } from './csv.js';
 export { invoiceDates, PAYMENT_TERM_DAYS } from './dates.js';
-export { accountDocuments, acceptedDocuments, draftDocuments, type InvoiceDocuments, type InvoicingDeps } from './documents.js';
+export {
+  accountDocuments,
+  acceptedDocuments,
+  draftDocuments,
+  type InvoiceDocuments,
+  type InvoicingDeps,
+} from './documents.js';
 export { renderInvoicePdf, type InvoiceContent, type InvoiceIssuer } from './layout.js';
 export { monthZip, type CsvFormat } from './month-zip.js';
 export { billCsv, billPdf, billQuickBooksCsv, issuerFromConfig, safeFileName } from './render.js';

@@ -44,10 +44,28 @@ const ROW = 18;
 const COLUMNS = { description: MARGIN + 8, qtyRight: 392, rateRight: 472, amountRight: 554 };
 const DESCRIPTION_WIDTH = 300;
 
-const SUBTOTAL_LABELS: Record<LineKind, string> = { user: 'Users', device: 'Devices', backup: 'Backup', labour: 'Labour', line_item: 'Other charges' };
+const SUBTOTAL_LABELS: Record<LineKind, string> = {
+  user: 'Users',
+  device: 'Devices',
+  backup: 'Backup',
+  labour: 'Labour',
+  line_item: 'Other charges',
+};
 
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** `October 2025`. */
 export function periodLabel(period: Period): string {
@@ -93,7 +111,11 @@ function documentDate(content: InvoiceContent): Date {
 
 /** Renders the invoice (or credit note) as PDF bytes (deterministic: same content, same bytes). */
 export async function renderInvoicePdf(content: InvoiceContent): Promise<Buffer> {
-  const doc = new PdfDocument({ title: documentName(content), author: content.issuer.name, date: documentDate(content) });
+  const doc = new PdfDocument({
+    title: documentName(content),
+    author: content.issuer.name,
+    date: documentDate(content),
+  });
   let page = doc.addPage();
   let y = drawHeader(page, content);
   y = drawTableHeader(page, y);
@@ -129,12 +151,25 @@ export async function renderInvoicePdf(content: InvoiceContent): Promise<Buffer>
   y += 18;
   for (const kind of kinds) {
     page.text(COLUMNS.rateRight, y, SUBTOTAL_LABELS[kind], { size: 9.5, color: MUTED, align: 'right' });
-    page.text(COLUMNS.amountRight, y, formatMoney(content.result.subtotals[kind]), { size: 9.5, color: INK, align: 'right' });
+    page.text(COLUMNS.amountRight, y, formatMoney(content.result.subtotals[kind]), {
+      size: 9.5,
+      color: INK,
+      align: 'right',
+    });
     y += 16;
   }
   page.rect(360, y - 4, page.width - MARGIN - 360, 26, ACCENT);
-  page.text(372, y + 13, content.credit === undefined ? 'Total due' : 'Total credited', { font: 'bold', size: 11, color: WHITE });
-  page.text(COLUMNS.amountRight, y + 13, formatMoney(content.result.totalCents), { font: 'bold', size: 12, color: WHITE, align: 'right' });
+  page.text(372, y + 13, content.credit === undefined ? 'Total due' : 'Total credited', {
+    font: 'bold',
+    size: 11,
+    color: WHITE,
+  });
+  page.text(COLUMNS.amountRight, y + 13, formatMoney(content.result.totalCents), {
+    font: 'bold',
+    size: 12,
+    color: WHITE,
+    align: 'right',
+  });
   y += 50;
 
   if (y + 20 + notes.length * 12 > BOTTOM) {
@@ -158,9 +193,10 @@ export async function renderInvoicePdf(content: InvoiceContent): Promise<Buffer>
 
 function notesLines(content: InvoiceContent): string[] {
   const { dueDate } = invoiceDates(content.period);
-  const standard = content.credit === undefined
-    ? `Payment is due within ${PAYMENT_TERM_DAYS} days, by ${dueDate}. Please quote invoice number ${content.invoiceNumber} with your payment.`
-    : `This credit note cancels invoice ${content.credit.credits} in full. The corrected bill for ${periodLabel(content.period)} is invoice ${content.credit.reissue}.`;
+  const standard =
+    content.credit === undefined
+      ? `Payment is due within ${PAYMENT_TERM_DAYS} days, by ${dueDate}. Please quote invoice number ${content.invoiceNumber} with your payment.`
+      : `This credit note cancels invoice ${content.credit.credits} in full. The corrected bill for ${periodLabel(content.period)} is invoice ${content.credit.reissue}.`;
   const paragraphs = [
     standard,
     ...(content.notes === null || content.notes.trim() === '' ? [] : content.notes.split(/\r?\n/)),
@@ -174,16 +210,33 @@ function drawHeader(page: PdfPage, content: InvoiceContent): number {
   page.rect(0, 0, page.width, 8, ACCENT);
   page.text(MARGIN, 62, content.issuer.name, { font: 'bold', size: 18, color: ACCENT });
   let y = 80;
-  for (const line of [...content.issuer.addressLines, ...(content.issuer.email === null ? [] : [content.issuer.email])]) {
+  for (const line of [
+    ...content.issuer.addressLines,
+    ...(content.issuer.email === null ? [] : [content.issuer.email]),
+  ]) {
     page.text(MARGIN, y, line, { size: 9, color: MUTED });
     y += 12;
   }
-  page.text(right, 62, content.credit === undefined ? 'INVOICE' : 'CREDIT NOTE', { font: 'bold', size: 24, color: ACCENT, align: 'right' });
+  page.text(right, 62, content.credit === undefined ? 'INVOICE' : 'CREDIT NOTE', {
+    font: 'bold',
+    size: 24,
+    color: ACCENT,
+    align: 'right',
+  });
   const { invoiceDate, dueDate } = invoiceDates(content.period);
-  const billingPeriod: [string, string] = ['Billing period', `${periodLabel(content.period)} (${periodKey(content.period)})`];
-  const facts: [string, string][] = content.credit === undefined
-    ? [['Invoice number', content.invoiceNumber], billingPeriod, ['Invoice date', invoiceDate], ['Due date', dueDate]]
-    : [['Credit note number', content.invoiceNumber], ['Credits invoice', content.credit.credits], billingPeriod, ['Date', content.credit.issuedOn]];
+  const billingPeriod: [string, string] = [
+    'Billing period',
+    `${periodLabel(content.period)} (${periodKey(content.period)})`,
+  ];
+  const facts: [string, string][] =
+    content.credit === undefined
+      ? [['Invoice number', content.invoiceNumber], billingPeriod, ['Invoice date', invoiceDate], ['Due date', dueDate]]
+      : [
+          ['Credit note number', content.invoiceNumber],
+          ['Credits invoice', content.credit.credits],
+          billingPeriod,
+          ['Date', content.credit.issuedOn],
+        ];
   let factY = 84;
   for (const [label, value] of facts) {
     page.text(right - 150, factY, label, { size: 9, color: MUTED, align: 'right' });
@@ -199,7 +252,9 @@ function drawHeader(page: PdfPage, content: InvoiceContent): number {
   y += 14;
   page.text(MARGIN, y, `Account ${content.customer.accountNumber}`, { size: 9, color: MUTED });
   y += 12;
-  const plan = [content.customer.planName, content.customer.term].filter((part): part is string => part !== null && part !== '').join(' · ');
+  const plan = [content.customer.planName, content.customer.term]
+    .filter((part): part is string => part !== null && part !== '')
+    .join(' · ');
   if (plan !== '') {
     page.text(MARGIN, y, `Plan: ${plan}`, { size: 9, color: MUTED });
     y += 12;

@@ -16,9 +16,16 @@ import { createZip, fileNamePart, zipDay, type ZipEntry } from './zip.js';
 export type CsvFormat = 'qbo' | 'quickbooks';
 
 /** The ZIP's file name and bytes. */
-export async function monthZip(deps: InvoicingDeps, period: Period, format: CsvFormat): Promise<{ fileName: string; zip: Buffer }> {
+export async function monthZip(
+  deps: InvoicingDeps,
+  period: Period,
+  format: CsvFormat,
+): Promise<{ fileName: string; zip: Buffer }> {
   const key = periodKey(period);
-  const [bills, accepted] = await Promise.all([billMonth({ codex: deps.codex, db: deps.db }, period), latestSnapshotsOf(deps.db, key)]);
+  const [bills, accepted] = await Promise.all([
+    billMonth({ codex: deps.codex, db: deps.db }, period),
+    latestSnapshotsOf(deps.db, key),
+  ]);
   const invoiced: InvoiceDocuments[] = [];
   const refused: string[] = [];
   for (const bill of bills) {
@@ -33,16 +40,30 @@ export async function monthZip(deps: InvoicingDeps, period: Period, format: CsvF
 
   const entries: ZipEntry[] = [];
   const index: string[][] = [];
-  for (const documents of invoiced.sort((a, b) => a.companyName.localeCompare(b.companyName) || a.accountNumber.localeCompare(b.accountNumber))) {
+  for (const documents of invoiced.sort(
+    (a, b) => a.companyName.localeCompare(b.companyName) || a.accountNumber.localeCompare(b.accountNumber),
+  )) {
     // The account number comes from the PSA/RMM as it is: sanitised like the name (`../x` → `x`).
     const stem = `${fileNamePart(documents.companyName, 'client')}_${fileNamePart(documents.accountNumber, 'account')}_${key}`;
     entries.push({ name: `${stem}.csv`, data: format === 'quickbooks' ? documents.quickBooksCsv() : documents.csv() });
     entries.push({ name: `${stem}.pdf`, data: await documents.pdf() });
-    index.push([documents.accountNumber, documents.companyName, documents.number, documents.status, formatCents(documents.totalCents)]);
+    index.push([
+      documents.accountNumber,
+      documents.companyName,
+      documents.number,
+      documents.status,
+      formatCents(documents.totalCents),
+    ]);
   }
   entries.push({ name: 'index.csv', data: formatCsv(['account', 'client', 'invoice', 'status', 'total'], index) });
-  const list = refused.length === 0 ? 'Every client of the month could be billed.\n' : `account\tname\treason\n${refused.join('\n')}\n`;
-  entries.push({ name: 'cannot-bill.txt', data: `Clients that could not be billed for ${key}: ${refused.length}\n${list}` });
+  const list =
+    refused.length === 0
+      ? 'Every client of the month could be billed.\n'
+      : `account\tname\treason\n${refused.join('\n')}\n`;
+  entries.push({
+    name: 'cannot-bill.txt',
+    data: `Clients that could not be billed for ${key}: ${refused.length}\n${list}`,
+  });
   // Stamped with the month's invoice date, not now: the same month's documents give the same bytes.
   return { fileName: `invoices_${key}.zip`, zip: await createZip(entries, zipDay(invoiceDates(period).invoiceDate)) };
 }

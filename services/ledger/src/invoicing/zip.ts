@@ -21,7 +21,10 @@ const MAX_NAME_LENGTH = 120;
  * (no hidden files, no `..`); empty → `fallback`.
  */
 export function fileNamePart(text: string, fallback = 'file', maxLength = 80): string {
-  const cleaned = text.normalize('NFC').replace(/[^\p{L}\p{N}\p{M}._-]+/gu, '_').replace(/^[._-]+/u, '');
+  const cleaned = text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}\p{M}._-]+/gu, '_')
+    .replace(/^[._-]+/u, '');
   return [...cleaned].slice(0, maxLength).join('') || fallback;
 }
 
@@ -66,7 +69,12 @@ export async function createZip(entries: readonly ZipEntry[], modified: Date): P
   const names = uniqueNames(entries.map((entry) => zipEntryName(entry.name)));
   entries.forEach((entry, i) => {
     const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data;
-    zip.addBuffer(data, names[i] ?? 'file', { mtime: modified, mode: 0o100644, compress: true, forceDosTimestamp: true });
+    zip.addBuffer(data, names[i] ?? 'file', {
+      mtime: modified,
+      mode: 0o100644,
+      compress: true,
+      forceDosTimestamp: true,
+    });
   });
   zip.end();
   const chunks: Buffer[] = [];

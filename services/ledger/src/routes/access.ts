@@ -10,7 +10,12 @@ import { localDate, parsePeriod, type Period } from '../engine/index.js';
 export const billingOnly = (page = false) => requireRole(['admin', 'billing'], { page });
 
 /** The `?month=YYYY-MM` query; absent means the current month in the business time zone. */
-export const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
+export const monthQuery = z.object({
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional(),
+});
 
 /** The requested period, defaulting to the month of `now` in `timeZone`. */
 export function periodOf(month: string | undefined, now: Date, timeZone: string): Period {

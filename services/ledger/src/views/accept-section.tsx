@@ -34,7 +34,8 @@ export function AcceptSection({ period, bill, state, urlFor }: AcceptSectionProp
   const account = bill.client.company.account_number;
   const outcome = state.outcome === null ? null : ACCEPT_OUTCOMES[state.outcome];
   const accepted = state.accepted;
-  const archived = (invoice: string, kind: 'pdf' | 'csv') => urlFor(`/api/archive/${encodeURIComponent(invoice)}/${kind}`);
+  const archived = (invoice: string, kind: 'pdf' | 'csv') =>
+    urlFor(`/api/archive/${encodeURIComponent(invoice)}/${kind}`);
   return (
     <Card title="Accept bill" id="accept-bill">
       {outcome !== null && state.outcome === 'accepted' && accepted !== null ? (
@@ -42,12 +43,18 @@ export function AcceptSection({ period, bill, state, urlFor }: AcceptSectionProp
           {`Accepted as invoice ${accepted.invoiceNumber}. `}
           <a href={archived(accepted.invoiceNumber, 'pdf')}>Download PDF</a>
         </Alert>
-      ) : outcome !== null && state.outcome !== 'accepted' ? <Alert variant={outcome.variant}>{outcome.message}</Alert> : null}
+      ) : outcome !== null && state.outcome !== 'accepted' ? (
+        <Alert variant={outcome.variant}>{outcome.message}</Alert>
+      ) : null}
       {accepted !== null ? (
         <p>
-          {`This month is accepted as invoice ${accepted.invoiceNumber} (by ${accepted.acceptedBy}, `}<DateTime value={accepted.acceptedAt} />{'). '}
-          <a href={archived(accepted.invoiceNumber, 'pdf')}>PDF</a>{' · '}
-          <a href={archived(accepted.invoiceNumber, 'csv')}>CSV</a>{' · '}
+          {`This month is accepted as invoice ${accepted.invoiceNumber} (by ${accepted.acceptedBy}, `}
+          <DateTime value={accepted.acceptedAt} />
+          {'). '}
+          <a href={archived(accepted.invoiceNumber, 'pdf')}>PDF</a>
+          {' · '}
+          <a href={archived(accepted.invoiceNumber, 'csv')}>CSV</a>
+          {' · '}
           <a href={urlFor(`/archive/${encodeURIComponent(accepted.invoiceNumber)}`)}>View in archive</a>
         </p>
       ) : !bill.result.billable ? (
@@ -57,14 +64,25 @@ export function AcceptSection({ period, bill, state, urlFor }: AcceptSectionProp
           <input type="hidden" name="month" value={period} />
           {state.flags.length > 0 && (
             <Alert variant="warning" title="Flagged for review">
-              <ul>{state.flags.map((flag) => <li>{flag.message}</li>)}</ul>
+              <ul>
+                {state.flags.map((flag) => (
+                  <li>{flag.message}</li>
+                ))}
+              </ul>
             </Alert>
           )}
           <TextArea name="notes" label="Notes (printed on the invoice)" rows={2} maxLength={2000} />
           {state.flags.length > 0 && (
-            <Checkbox name="confirm_review" value="yes" required label="I have reviewed the flags above and accept this bill anyway" />
+            <Checkbox
+              name="confirm_review"
+              value="yes"
+              required
+              label="I have reviewed the flags above and accept this bill anyway"
+            />
           )}
-          <Button type="submit" variant="success">Accept bill</Button>
+          <Button type="submit" variant="success">
+            Accept bill
+          </Button>
         </form>
       )}
     </Card>

@@ -26,39 +26,85 @@ const REFUSALS = {
 } as const;
 
 /** Renders an archived invoice. */
-export function ArchiveDetailPage({ row, supersedes, cancelledWith, credited, verified, latest, refused, urlFor }: ArchiveDetailProps) {
+export function ArchiveDetailPage({
+  row,
+  supersedes,
+  cancelledWith,
+  credited,
+  verified,
+  latest,
+  refused,
+  urlFor,
+}: ArchiveDetailProps) {
   const lines = ((row.result as { lines?: InvoiceLine[] }).lines ?? []).filter((line) => line.amountCents !== 0);
   const invoice = encodeURIComponent(row.invoiceNumber);
   return (
     <Page title={`Invoice ${row.invoiceNumber}`} service="ledger">
       <PageHeader
         title={`Invoice ${row.invoiceNumber}`}
-        description={<>{`${row.companyName} (${row.accountNumber}) · ${row.period} · version ${row.version} · accepted `}<DateTime value={row.acceptedAt} />{` by ${row.acceptedBy}`}</>}
-        actions={<Button href={urlFor('/archive')} variant="secondary" small>Archive</Button>}
+        description={
+          <>
+            {`${row.companyName} (${row.accountNumber}) · ${row.period} · version ${row.version} · accepted `}
+            <DateTime value={row.acceptedAt} />
+            {` by ${row.acceptedBy}`}
+          </>
+        }
+        actions={
+          <Button href={urlFor('/archive')} variant="secondary" small>
+            Archive
+          </Button>
+        }
       />
-      {verified === true && <Alert variant="success" title="Hash verified">{`The stored content matches its sha256 ${row.sha256}.`}</Alert>}
-      {verified === false && <Alert variant="error" title="Hash mismatch">The stored content does not match its hash: this snapshot was altered.</Alert>}
+      {verified === true && (
+        <Alert variant="success" title="Hash verified">{`The stored content matches its sha256 ${row.sha256}.`}</Alert>
+      )}
+      {verified === false && (
+        <Alert variant="error" title="Hash mismatch">
+          The stored content does not match its hash: this snapshot was altered.
+        </Alert>
+      )}
       {supersedes !== null && (
         <Alert variant="info">
-          {'This version corrects invoice '}<a href={urlFor(`/archive/${encodeURIComponent(supersedes)}`)}>{supersedes}</a>
+          {'This version corrects invoice '}
+          <a href={urlFor(`/archive/${encodeURIComponent(supersedes)}`)}>{supersedes}</a>
           {cancelledWith === null ? '.' : `, which credit note ${cancelledWith} cancels.`}
         </Alert>
       )}
       {credited !== null && <CreditNoteCard {...credited} urlFor={urlFor} />}
-      <Card title={`Total ${formatMoney(row.totalCents)}`} actions={
-        <>
-          {row.pdf !== null && <Button href={urlFor(`/api/archive/${invoice}/pdf`)} small>Download PDF</Button>}{' '}
-          <Button href={urlFor(`/api/archive/${invoice}/csv`)} variant="secondary" small>Download CSV</Button>{' '}
-          <Button href={urlFor(`/archive/${invoice}?verify=1`)} variant="secondary" small>Verify hash</Button>
-        </>
-      }>
+      <Card
+        title={`Total ${formatMoney(row.totalCents)}`}
+        actions={
+          <>
+            {row.pdf !== null && (
+              <Button href={urlFor(`/api/archive/${invoice}/pdf`)} small>
+                Download PDF
+              </Button>
+            )}{' '}
+            <Button href={urlFor(`/api/archive/${invoice}/csv`)} variant="secondary" small>
+              Download CSV
+            </Button>{' '}
+            <Button href={urlFor(`/archive/${invoice}?verify=1`)} variant="secondary" small>
+              Verify hash
+            </Button>
+          </>
+        }
+      >
         <Table
           label="Invoice lines"
           columns={[
-            { key: 'item', label: 'Item' }, { key: 'description', label: 'Description' },
-            { key: 'qty', label: 'Qty', align: 'right' }, { key: 'rate', label: 'Rate', align: 'right' }, { key: 'amount', label: 'Amount', align: 'right' },
+            { key: 'item', label: 'Item' },
+            { key: 'description', label: 'Description' },
+            { key: 'qty', label: 'Qty', align: 'right' },
+            { key: 'rate', label: 'Rate', align: 'right' },
+            { key: 'amount', label: 'Amount', align: 'right' },
           ]}
-          rows={lines.map((line) => ({ item: line.item, description: line.description, qty: line.quantity, rate: `${formatMoney(line.rateCents)}`, amount: `${formatMoney(line.amountCents)}` }))}
+          rows={lines.map((line) => ({
+            item: line.item,
+            description: line.description,
+            qty: line.quantity,
+            rate: `${formatMoney(line.rateCents)}`,
+            amount: `${formatMoney(line.amountCents)}`,
+          }))}
           empty="Nothing was billed."
         />
         {row.notes !== null && row.notes !== '' && <p>{`Notes: ${row.notes}`}</p>}
@@ -67,41 +113,76 @@ export function ArchiveDetailPage({ row, supersedes, cancelledWith, credited, ve
       {latest === row.invoiceNumber ? (
         <Card title="Issue a correction" id="correct-invoice">
           <p>
-            A correction re-issues this month's bill as it is computed now (after any change of rates, users or devices) as a new
-            version that references this one. This invoice stays in the archive unchanged.
+            A correction re-issues this month's bill as it is computed now (after any change of rates, users or devices)
+            as a new version that references this one. This invoice stays in the archive unchanged.
           </p>
           {refused !== null && <Alert variant="error">{REFUSALS[refused]}</Alert>}
           <form method="post" action={urlFor(`/archive/${invoice}/correct`)}>
-            <TextArea name="notes" label="Reason for the correction (printed on the invoice)" rows={2} maxLength={2000} required />
+            <TextArea
+              name="notes"
+              label="Reason for the correction (printed on the invoice)"
+              rows={2}
+              maxLength={2000}
+              required
+            />
             <Checkbox name="confirm_review" value="yes" label="Issue it even if it is flagged for review" />
             <Button type="submit">Issue correction</Button>
           </form>
         </Card>
       ) : (
-        <Alert variant="info">{'A newer version of this bill exists: '}<a href={urlFor(`/archive/${encodeURIComponent(latest)}`)}>{latest}</a>.</Alert>
+        <Alert variant="info">
+          {'A newer version of this bill exists: '}
+          <a href={urlFor(`/archive/${encodeURIComponent(latest)}`)}>{latest}</a>.
+        </Alert>
       )}
     </Page>
   );
 }
 
 /** The credit note cancelling this version: its total, reason, downloads and hash check. */
-function CreditNoteCard({ note, replacedBy, verified, urlFor }: { note: CreditNote; replacedBy: string; verified: boolean | null; urlFor: (path: string) => string }) {
+function CreditNoteCard({
+  note,
+  replacedBy,
+  verified,
+  urlFor,
+}: {
+  note: CreditNote;
+  replacedBy: string;
+  verified: boolean | null;
+  urlFor: (path: string) => string;
+}) {
   const number = encodeURIComponent(note.number);
   return (
-    <Card title={`Cancelled by credit note ${note.number}`} actions={
-      <>
-        <Button href={urlFor(`/api/credit-notes/${number}/pdf`)} small>Credit note PDF</Button>{' '}
-        <Button href={urlFor(`/api/credit-notes/${number}/csv`)} variant="secondary" small>Credit note CSV</Button>
-      </>
-    }>
+    <Card
+      title={`Cancelled by credit note ${note.number}`}
+      actions={
+        <>
+          <Button href={urlFor(`/api/credit-notes/${number}/pdf`)} small>
+            Credit note PDF
+          </Button>{' '}
+          <Button href={urlFor(`/api/credit-notes/${number}/csv`)} variant="secondary" small>
+            Credit note CSV
+          </Button>
+        </>
+      }
+    >
       <p>
         {`Credit note ${note.number} of ${note.issuedOn} credits ${formatMoney(note.totalCents)}, cancelling this invoice in full. The corrected bill is invoice `}
         <a href={urlFor(`/archive/${encodeURIComponent(replacedBy)}`)}>{replacedBy}</a>.
       </p>
       <p>{`Reason: ${note.reason}`}</p>
       <p class="u-text-muted u-text-sm">{`Issued by ${note.issuedBy} · sha256 ${note.sha256}`}</p>
-      {verified === true && <Alert variant="success" title="Credit note hash verified">{`The credit note matches its sha256 ${note.sha256}.`}</Alert>}
-      {verified === false && <Alert variant="error" title="Credit note hash mismatch">The stored credit note does not match its hash: it was altered.</Alert>}
+      {verified === true && (
+        <Alert
+          variant="success"
+          title="Credit note hash verified"
+        >{`The credit note matches its sha256 ${note.sha256}.`}</Alert>
+      )}
+      {verified === false && (
+        <Alert variant="error" title="Credit note hash mismatch">
+          The stored credit note does not match its hash: it was altered.
+        </Alert>
+      )}
     </Card>
   );
 }

@@ -14,8 +14,15 @@ export interface ArchivePageProps {
 export function ArchivePage({ filters, rows, urlFor }: ArchivePageProps) {
   return (
     <Page title="Archive" service="ledger">
-      <PageHeader title="Archive" description="Accepted bills, frozen as they were sent: never changed, corrected only by a new version."
-        actions={<Button href={urlFor('/')} variant="secondary" small>Dashboard</Button>} />
+      <PageHeader
+        title="Archive"
+        description="Accepted bills, frozen as they were sent: never changed, corrected only by a new version."
+        actions={
+          <Button href={urlFor('/')} variant="secondary" small>
+            Dashboard
+          </Button>
+        }
+      />
       <Card title="Search">
         <form method="get" action={urlFor('/archive')}>
           <TextField name="client" label="Client (name or account number)" value={filters.client} />
@@ -28,18 +35,32 @@ export function ArchivePage({ filters, rows, urlFor }: ArchivePageProps) {
         <Table
           label="Archive"
           columns={[
-            { key: 'invoice', label: 'Invoice' }, { key: 'client', label: 'Client' }, { key: 'period', label: 'Period' },
-            { key: 'total', label: 'Total', align: 'right' }, { key: 'accepted', label: 'Accepted' }, { key: 'files', label: 'Files' },
+            { key: 'invoice', label: 'Invoice' },
+            { key: 'client', label: 'Client' },
+            { key: 'period', label: 'Period' },
+            { key: 'total', label: 'Total', align: 'right' },
+            { key: 'accepted', label: 'Accepted' },
+            { key: 'files', label: 'Files' },
           ]}
           rows={rows.map((row) => ({
             invoice: <a href={urlFor(`/archive/${encodeURIComponent(row.invoiceNumber)}`)}>{row.invoiceNumber}</a>,
             client: `${row.companyName} (${row.accountNumber})`,
             period: row.period,
             total: `${formatMoney(row.totalCents)}`,
-            accepted: <><DateTime value={row.acceptedAt} />{` by ${row.acceptedBy}`}</>,
+            accepted: (
+              <>
+                <DateTime value={row.acceptedAt} />
+                {` by ${row.acceptedBy}`}
+              </>
+            ),
             files: (
               <>
-                {row.pdf !== null && <><a href={urlFor(`/api/archive/${encodeURIComponent(row.invoiceNumber)}/pdf`)}>PDF</a>{' · '}</>}
+                {row.pdf !== null && (
+                  <>
+                    <a href={urlFor(`/api/archive/${encodeURIComponent(row.invoiceNumber)}/pdf`)}>PDF</a>
+                    {' · '}
+                  </>
+                )}
                 <a href={urlFor(`/api/archive/${encodeURIComponent(row.invoiceNumber)}/csv`)}>CSV</a>
               </>
             ),

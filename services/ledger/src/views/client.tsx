@@ -9,7 +9,15 @@ import { DEVICE_LABEL, formatMoney, type DeviceBillingType } from '../engine/ind
 import { formatCount } from './format.js';
 
 /** Device billing types in the order the bill prints them. */
-const DEVICE_TYPES: readonly DeviceBillingType[] = ['workstation', 'server', 'virtual_machine', 'switch', 'firewall', 'not_billed', 'custom'];
+const DEVICE_TYPES: readonly DeviceBillingType[] = [
+  'workstation',
+  'server',
+  'virtual_machine',
+  'switch',
+  'firewall',
+  'not_billed',
+  'custom',
+];
 import type { AcceptState } from './accept-section.js';
 import { AcceptSection } from './accept-section.js';
 import { BillSummaryCard, type BillSummaryCardProps } from './bill-summary.js';
@@ -42,26 +50,42 @@ export function ClientPage({ period, bill, stored, urlFor, accept, flash, form, 
       <PageHeader
         title={`${client.company.name} — ${period}`}
         description={`Account ${account} · plan ${input.client.planName ?? 'none'} · term ${client.company.contract_term ?? 'Month to Month'}`}
-        actions={<Button href={urlFor(`/?month=${period}`)} variant="secondary" small>Back to dashboard</Button>}
+        actions={
+          <Button href={urlFor(`/?month=${period}`)} variant="secondary" small>
+            Back to dashboard
+          </Button>
+        }
       />
       {flash !== undefined && <Alert variant={flash.variant}>{flash.message}</Alert>}
       {form !== undefined && (
         <Alert variant="error" title="Not saved">
-          <ul>{Object.values(form.errors).map((message) => <li>{message}</li>)}</ul>
+          <ul>
+            {Object.values(form.errors).map((message) => (
+              <li>{message}</li>
+            ))}
+          </ul>
         </Alert>
       )}
-      {result.flags.map((flag) => <Alert variant="warning">{flag}</Alert>)}
+      {result.flags.map((flag) => (
+        <Alert variant="warning">{flag}</Alert>
+      ))}
       <BillSummaryCard {...summary} />
       <Card title="Bill" id="bill">
         <Table
           label="Invoice lines"
           columns={[
-            { key: 'item', label: 'Item' }, { key: 'description', label: 'Description' },
-            { key: 'qty', label: 'Qty', align: 'right' }, { key: 'rate', label: 'Rate', align: 'right' }, { key: 'amount', label: 'Amount', align: 'right' },
+            { key: 'item', label: 'Item' },
+            { key: 'description', label: 'Description' },
+            { key: 'qty', label: 'Qty', align: 'right' },
+            { key: 'rate', label: 'Rate', align: 'right' },
+            { key: 'amount', label: 'Amount', align: 'right' },
           ]}
           rows={result.lines.map((line) => ({
-            item: line.item, description: line.description, qty: line.quantity,
-            rate: `${formatMoney(line.rateCents)}`, amount: `${formatMoney(line.amountCents)}`,
+            item: line.item,
+            description: line.description,
+            qty: line.quantity,
+            rate: `${formatMoney(line.rateCents)}`,
+            amount: `${formatMoney(line.amountCents)}`,
           }))}
           empty="Nothing to bill."
         />
@@ -69,9 +93,15 @@ export function ClientPage({ period, bill, stored, urlFor, accept, flash, form, 
           {`Users ${formatMoney(result.subtotals.user)} · devices ${formatMoney(result.subtotals.device)} · labour ${formatMoney(result.subtotals.labour)} · backup ${formatMoney(result.subtotals.backup)} · line items ${formatMoney(result.subtotals.line_item)}`}
         </p>
         <p>
-          {`Counted: ${formatCount(result.counts.users)} user(s); devices by type: ${DEVICE_TYPES.filter((type) => result.counts.devices[type] > 0).map((type) => `${formatCount(result.counts.devices[type])} ${DEVICE_LABEL[type].toLowerCase()}`).join(', ') || 'none'}`}
+          {`Counted: ${formatCount(result.counts.users)} user(s); devices by type: ${
+            DEVICE_TYPES.filter((type) => result.counts.devices[type] > 0)
+              .map((type) => `${formatCount(result.counts.devices[type])} ${DEVICE_LABEL[type].toLowerCase()}`)
+              .join(', ') || 'none'
+          }`}
         </p>
-        <p>Total <strong id="bill-total">{`${formatMoney(result.totalCents)}`}</strong></p>
+        <p>
+          Total <strong id="bill-total">{`${formatMoney(result.totalCents)}`}</strong>
+        </p>
       </Card>
       <AcceptSection period={period} bill={bill} state={accept} urlFor={urlFor} />
       <Card title="Labour">
@@ -84,7 +114,14 @@ export function ClientPage({ period, bill, stored, urlFor, accept, flash, form, 
       <DevicesCard {...inputs} />
       <TimeAndBackupCards input={input} result={result} />
       <LineItemsCard {...inputs} />
-      <ClientOverrideForms action={action} period={period} planRates={input.planRates} codexPlan={client.company.plan_name} stored={stored} state={form} />
+      <ClientOverrideForms
+        action={action}
+        period={period}
+        planRates={input.planRates}
+        codexPlan={client.company.plan_name}
+        stored={stored}
+        state={form}
+      />
     </Page>
   );
 }

@@ -42,22 +42,45 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
         description={`${formatCount(rows.length)} clients, total ${formatMoney(total)}${flagged > 0 ? `, ${formatCount(flagged)} flagged` : ''}`}
         actions={
           <>
-            <Button href={urlFor('/review', { month: period })} variant="secondary" small>Review queue</Button>
-            <Button href={urlFor('/archive', { period })} variant="secondary" small>Archive</Button>
-            <Button href={urlFor('/api/billing/invoices.zip', { month: period })} variant="secondary" small>All invoices (ZIP)</Button>
-            <Button href={urlFor('/api/billing/dashboard.csv', { month: period })} variant="secondary" small>Export CSV</Button>
+            <Button href={urlFor('/review', { month: period })} variant="secondary" small>
+              Review queue
+            </Button>
+            <Button href={urlFor('/archive', { period })} variant="secondary" small>
+              Archive
+            </Button>
+            <Button href={urlFor('/api/billing/invoices.zip', { month: period })} variant="secondary" small>
+              All invoices (ZIP)
+            </Button>
+            <Button href={urlFor('/api/billing/dashboard.csv', { month: period })} variant="secondary" small>
+              Export CSV
+            </Button>
           </>
         }
       />
       <form method="get" action={urlFor('/')} class="form-inline u-mb-2" aria-label="Month">
         <div class="form-inline__controls">
-          <a class="btn btn--ghost btn--small" href={month(periodKey(addMonths(current, -1)))}>Previous month</a>
-          <label class="form-group__label" for="month-picker">Month</label>
-          <input id="month-picker" class="form-group__input form-inline__select" type="month" name="month" value={period} required />
+          <a class="btn btn--ghost btn--small" href={month(periodKey(addMonths(current, -1)))}>
+            Previous month
+          </a>
+          <label class="form-group__label" for="month-picker">
+            Month
+          </label>
+          <input
+            id="month-picker"
+            class="form-group__input form-inline__select"
+            type="month"
+            name="month"
+            value={period}
+            required
+          />
           <input type="hidden" name="sort" value={sort} />
           <input type="hidden" name="dir" value={dir} />
-          <Button type="submit" small>Show</Button>
-          <a class="btn btn--ghost btn--small" href={month(periodKey(addMonths(current, 1)))}>Next month</a>
+          <Button type="submit" small>
+            Show
+          </Button>
+          <a class="btn btn--ghost btn--small" href={month(periodKey(addMonths(current, 1)))}>
+            Next month
+          </a>
         </div>
       </form>
       <Card title="Clients">
@@ -69,7 +92,12 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
           />
         )}
         {/* A long month scrolls in its own box with the column headers kept in view (as the SDK's Table does). */}
-        <div class={rows.length > STICKY_ROWS ? 'table-wrapper table-wrapper--sticky' : 'table-wrapper'} tabIndex={rows.length > STICKY_ROWS ? 0 : undefined} role={rows.length > STICKY_ROWS ? 'region' : undefined} aria-label={rows.length > STICKY_ROWS ? 'Clients' : undefined}>
+        <div
+          class={rows.length > STICKY_ROWS ? 'table-wrapper table-wrapper--sticky' : 'table-wrapper'}
+          tabIndex={rows.length > STICKY_ROWS ? 0 : undefined}
+          role={rows.length > STICKY_ROWS ? 'region' : undefined}
+          aria-label={rows.length > STICKY_ROWS ? 'Clients' : undefined}
+        >
           <table class="data-table" aria-label="Clients">
             <thead>
               <tr>
@@ -77,9 +105,14 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
                   const active = column.key === sort;
                   const next: SortDir = active && dir === 'asc' ? 'desc' : 'asc';
                   return (
-                    <th scope="col" class={align(column.numeric)} aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                    <th
+                      scope="col"
+                      class={align(column.numeric)}
+                      aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                    >
                       <a href={urlFor('/', { month: period, sort: column.key, dir: next })}>
-                        {column.label}{active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                        {column.label}
+                        {active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
                       </a>
                     </th>
                   );
@@ -89,7 +122,11 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
             <tbody>
               {rows.map((row) => (
                 <tr>
-                  <td><a href={urlFor(`/clients/${encodeURIComponent(row.account_number)}`, { month: period })}>{row.name}</a></td>
+                  <td>
+                    <a href={urlFor(`/clients/${encodeURIComponent(row.account_number)}`, { month: period })}>
+                      {row.name}
+                    </a>
+                  </td>
                   <td>{row.account_number}</td>
                   <td>{`${row.plan_name ?? '—'}${row.contract_term === null ? '' : ` (${row.contract_term})`}`}</td>
                   <td class="u-text-right">{formatCount(row.users)}</td>
@@ -97,13 +134,19 @@ export function DashboardPage({ period, rows, sort, dir, urlFor }: DashboardPage
                   <td class="u-text-right">{formatDecimalText(row.hours)}</td>
                   <td class="u-text-right">{formatDecimalText(row.billable_hours)}</td>
                   <td class="u-text-right">{`${formatMoney(row.total_cents)}`}</td>
-                  <td>{row.flags.map((flag) => <Badge variant="danger">{flag}</Badge>)}</td>
+                  <td>
+                    {row.flags.map((flag) => (
+                      <Badge variant="danger">{flag}</Badge>
+                    ))}
+                  </td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={7}>Grand total</th>
+                <th scope="row" colSpan={7}>
+                  Grand total
+                </th>
                 <td class="u-text-right" id="grand-total">{`${formatMoney(total)}`}</td>
                 <td />
               </tr>

@@ -11,8 +11,13 @@ describe('invoice CSV', () => {
   });
 
   it('dates the invoice by the billing period (last day, due 30 days later) and leaves out $0 lines', () => {
-    const result = computeBill(baseInput({ period: { year: 2024, month: 2 }, users: [user(1), user(2, { billingType: 'free' })] }));
+    const result = computeBill(
+      baseInput({ period: { year: 2024, month: 2 }, users: [user(1), user(2, { billingType: 'free' })] }),
+    );
     const csv = invoiceCsv({ result, period: { year: 2024, month: 2 }, customer: 'Acme', invoiceNumber: 'A-202402' });
-    assert.equal(csv, 'InvoiceNo,Customer,InvoiceDate,DueDate,Item(Product/Service),Description,Qty,Rate,Amount\r\nA-202402,Acme,2024-02-29,2024-03-30,Managed Services,User: User 1 (Paid),1,50.00,50.00\r\n');
+    assert.equal(
+      csv,
+      'InvoiceNo,Customer,InvoiceDate,DueDate,Item(Product/Service),Description,Qty,Rate,Amount\r\nA-202402,Acme,2024-02-29,2024-03-30,Managed Services,User: User 1 (Paid),1,50.00,50.00\r\n',
+    );
   });
 });

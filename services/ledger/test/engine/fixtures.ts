@@ -3,9 +3,17 @@ import type { BillInput, BillableDevice, BillableUser, Rates } from '../../src/e
 
 /** The example plan of reference §3.5 ("Basic Support", 1 Year), in cents. */
 export const EXAMPLE_RATES: Rates = {
-  perUser: 5000, perWorkstation: 7500, perServer: 15000, perVirtualMachine: 10000, perSwitch: 2500,
-  perFirewall: 5000, perHour: 10000, backupBaseWorkstation: 2000, backupBaseServer: 4000,
-  backupPerTb: 1500, backupIncludedTb: 1,
+  perUser: 5000,
+  perWorkstation: 7500,
+  perServer: 15000,
+  perVirtualMachine: 10000,
+  perSwitch: 2500,
+  perFirewall: 5000,
+  perHour: 10000,
+  backupBaseWorkstation: 2000,
+  backupBaseServer: 4000,
+  backupPerTb: 1500,
+  backupIncludedTb: 1,
 };
 
 /** A bill input with nothing to bill, overridable field by field. */
@@ -27,12 +35,30 @@ export function baseInput(overrides: Partial<BillInput> = {}): BillInput {
 
 /** A codex contact, active, paid, not an agent. */
 export function user(id: number, extra: Partial<BillableUser> = {}): BillableUser {
-  return { id: `contact:${id}`, name: `User ${id}`, source: 'codex', active: true, isAgent: false, billingType: 'paid', customCents: null, ...extra };
+  return {
+    id: `contact:${id}`,
+    name: `User ${id}`,
+    source: 'codex',
+    active: true,
+    isAgent: false,
+    billingType: 'paid',
+    customCents: null,
+    ...extra,
+  };
 }
 
 /** A codex asset, active, a workstation, not backed up. */
 export function device(id: number, extra: Partial<BillableDevice> = {}): BillableDevice {
-  return { id: `asset:${id}`, hostname: `HOST${id}`, source: 'codex', active: true, billingType: 'workstation', customCents: null, backupBytes: 0, ...extra };
+  return {
+    id: `asset:${id}`,
+    hostname: `HOST${id}`,
+    source: 'codex',
+    active: true,
+    billingType: 'workstation',
+    customCents: null,
+    backupBytes: 0,
+    ...extra,
+  };
 }
 
 /** Bytes of `tb` terabytes (TiB, 1024⁴ bytes). */

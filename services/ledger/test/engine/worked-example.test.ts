@@ -24,7 +24,15 @@ import { baseInput, device, tb, user } from './fixtures.js';
 function example(priorMonths: PriorMonth[]): BillInput {
   const contacts: BillableUser[] = [user(1, { billingType: 'free' })];
   for (let id = 2; id <= 12; id += 1) contacts.push(user(id, id === 12 ? { active: false } : {}));
-  contacts.push({ id: 'manual:1', name: 'Temp Contractor', source: 'manual', active: true, isAgent: false, billingType: 'custom', customCents: 3000 });
+  contacts.push({
+    id: 'manual:1',
+    name: 'Temp Contractor',
+    source: 'manual',
+    active: true,
+    isAgent: false,
+    billingType: 'custom',
+    customCents: 3000,
+  });
   const workstations = Array.from({ length: 8 }, (_, i) => device(100 + i, { backupBytes: i < 3 ? tb(0.1) : 0 }));
   return baseInput({
     prepaidHours: { monthly: 2, yearly: 10 },
@@ -33,8 +41,18 @@ function example(priorMonths: PriorMonth[]): BillInput {
       ...workstations,
       device(201, { hostname: 'SRV1', billingType: 'server', backupBytes: tb(1.5) }),
       device(202, { hostname: 'SRV2', billingType: 'server', backupBytes: tb(0.75) }),
-      device(203, { billingType: 'firewall' }), device(204, { billingType: 'switch' }), device(205, { hostname: 'PRINTER', billingType: 'not_billed' }),
-      { id: 'manual:1', hostname: 'HYPERV-VM1', source: 'manual', active: true, billingType: 'virtual_machine', customCents: null, backupBytes: 0 },
+      device(203, { billingType: 'firewall' }),
+      device(204, { billingType: 'switch' }),
+      device(205, { hostname: 'PRINTER', billingType: 'not_billed' }),
+      {
+        id: 'manual:1',
+        hostname: 'HYPERV-VM1',
+        source: 'manual',
+        active: true,
+        billingType: 'virtual_machine',
+        customCents: null,
+        backupBytes: 0,
+      },
     ],
     timeEntries: [
       { id: 1, ticketNumber: '1301', entryDate: '2025-10-03', minutes: 180, billable: true },
@@ -52,10 +70,23 @@ function example(priorMonths: PriorMonth[]): BillInput {
 
 describe('reference §3.5 worked example', () => {
   it('gives $2,395.00 with the prior 7.5 h spread over February, May and August', () => {
-    const result = computeBill(example([{ month: '2025-02', billableMinutes: 150 }, { month: '2025-05', billableMinutes: 180 }, { month: '2025-08', billableMinutes: 120 }]));
+    const result = computeBill(
+      example([
+        { month: '2025-02', billableMinutes: 150 },
+        { month: '2025-05', billableMinutes: 180 },
+        { month: '2025-08', billableMinutes: 120 },
+      ]),
+    );
     assert.deepEqual(result.subtotals, { user: 53000, device: 107500, backup: 14000, labour: 0, line_item: 65000 });
     assert.equal(formatCents(result.totalCents), '2395.00');
-    assert.deepEqual(result.backup, { workstations: 3, servers: 2, totalTb: '2.55', includedTb: '5.00', overageTb: '0.00', chargeCents: 14000 });
+    assert.deepEqual(result.backup, {
+      workstations: 3,
+      servers: 2,
+      totalTb: '2.55',
+      includedTb: '5.00',
+      overageTb: '0.00',
+      chargeCents: 14000,
+    });
     assert.equal(result.labour.minutes, 405);
     assert.equal(result.labour.yearlyLeftHours, '8.50');
     assert.deepEqual(result.excluded, [{ id: 'contact:12', reason: 'inactive' }]);

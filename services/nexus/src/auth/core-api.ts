@@ -6,7 +6,11 @@
 import { z } from 'zod';
 import { ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
 
-const ExchangeAnswer = z.object({ token: z.string().min(1), expires_in: z.number().optional(), session_id: z.string().optional() });
+const ExchangeAnswer = z.object({
+  token: z.string().min(1),
+  expires_in: z.number().optional(),
+  session_id: z.string().optional(),
+});
 const RefreshAnswer = z.object({ token: z.string().min(1), expires_in: z.number().optional() });
 const RevokeIdentityAnswer = z.object({ revoked: z.number().int().nonnegative() });
 
@@ -32,13 +36,17 @@ export function createCoreApi(client: ServiceClient, timeoutMs = 5_000): CoreApi
   });
   return {
     async exchange(accessToken, idToken, correlationId) {
-      return client.call('core', '/api/token/exchange', { ...post({ access_token: accessToken, id_token: idToken }, correlationId), schema: ExchangeAnswer });
+      return client.call('core', '/api/token/exchange', {
+        ...post({ access_token: accessToken, id_token: idToken }, correlationId),
+        schema: ExchangeAnswer,
+      });
     },
     async refresh(token) {
       try {
         return await client.call('core', '/api/token/refresh', { ...post({ token }), schema: RefreshAnswer });
       } catch (error) {
-        if (error instanceof ServiceCallError && (error.upstreamStatus === 401 || error.upstreamStatus === 403)) return null;
+        if (error instanceof ServiceCallError && (error.upstreamStatus === 401 || error.upstreamStatus === 403))
+          return null;
         throw error;
       }
     },
@@ -51,7 +59,10 @@ export function createCoreApi(client: ServiceClient, timeoutMs = 5_000): CoreApi
       }
     },
     async revokeIdentitySession(sid) {
-      const answer = await client.call('core', '/api/sessions/revoke-identity-session', { ...post({ sid }), schema: RevokeIdentityAnswer });
+      const answer = await client.call('core', '/api/sessions/revoke-identity-session', {
+        ...post({ sid }),
+        schema: RevokeIdentityAnswer,
+      });
       return answer.revoked;
     },
   };

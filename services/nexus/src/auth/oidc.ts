@@ -66,10 +66,16 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
   let pending: Promise<client.Configuration> | undefined;
   function config(): Promise<client.Configuration> {
     pending ??= client
-      .discovery(new URL(settings.issuer), settings.clientId, { redirect_uris: [settings.redirectUri] }, client.ClientSecretBasic(settings.clientSecret), {
-        [client.customFetch]: customFetch,
-        timeout: settings.timeoutSec ?? 5,
-      })
+      .discovery(
+        new URL(settings.issuer),
+        settings.clientId,
+        { redirect_uris: [settings.redirectUri] },
+        client.ClientSecretBasic(settings.clientSecret),
+        {
+          [client.customFetch]: customFetch,
+          timeout: settings.timeoutSec ?? 5,
+        },
+      )
       .catch((error: unknown) => {
         pending = undefined; // the provider may simply not be up yet
         throw error;
@@ -126,7 +132,12 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
 }
 
 /** A fresh PKCE verifier and its S256 challenge, plus state and nonce. */
-export async function newLoginSecrets(): Promise<{ state: string; nonce: string; codeVerifier: string; codeChallenge: string }> {
+export async function newLoginSecrets(): Promise<{
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  codeChallenge: string;
+}> {
   const codeVerifier = client.randomPKCECodeVerifier();
   return {
     state: client.randomState(),

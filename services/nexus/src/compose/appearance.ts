@@ -8,7 +8,19 @@ import type { Theme } from './context.js';
  * Accent palettes the stylesheet defines (`html[data-color-theme=…]`). The first is the default.
  * `gold`, `yellow`, `bee` and `matrix` keep the original platform's saved choices valid.
  */
-export const ACCENTS = ['purple', 'blue', 'green', 'teal', 'orange', 'red', 'pink', 'gold', 'yellow', 'bee', 'matrix'] as const;
+export const ACCENTS = [
+  'purple',
+  'blue',
+  'green',
+  'teal',
+  'orange',
+  'red',
+  'pink',
+  'gold',
+  'yellow',
+  'bee',
+  'matrix',
+] as const;
 
 export type Accent = (typeof ACCENTS)[number];
 

@@ -21,8 +21,12 @@ export function renderErrorPage({ status, title, message, service }: ErrorPageOp
     <Page title={title} service="nexus" description={message}>
       <div class="error-page">
         <section class="error-page__card" aria-labelledby="error-page-title">
-          <p class={code >= 500 ? 'error-page__status error-page__status--server' : 'error-page__status'}>Error {code}</p>
-          <h1 class="error-page__title" id="error-page-title">{title}</h1>
+          <p class={code >= 500 ? 'error-page__status error-page__status--server' : 'error-page__status'}>
+            Error {code}
+          </p>
+          <h1 class="error-page__title" id="error-page-title">
+            {title}
+          </h1>
           <p class="error-page__message">{message}</p>
           {service !== undefined && service !== '' && (
             <p class="error-page__service">
@@ -30,7 +34,9 @@ export function renderErrorPage({ status, title, message, service }: ErrorPageOp
             </p>
           )}
           <div class="error-page__actions">
-            <Button href="/" variant="primary">Go to the home page</Button>
+            <Button href="/" variant="primary">
+              Go to the home page
+            </Button>
           </div>
         </section>
       </div>

@@ -16,6 +16,14 @@
 export { composePage } from './compose.js';
 export { renderErrorPage, type ErrorPageOptions } from './error-page.js';
 export { ACCENTS, DEFAULT_ACCENT, isAccent, normalizeAccent, normalizeTheme, type Accent } from './appearance.js';
-export { ICONS, SCRIPT_FILES, STYLESHEET_PATH, ICON_SPRITE_PATH, FAVICON_PATH, iconOrFallback, type IconName } from './assets.js';
+export {
+  ICONS,
+  SCRIPT_FILES,
+  STYLESHEET_PATH,
+  ICON_SPRITE_PATH,
+  FAVICON_PATH,
+  iconOrFallback,
+  type IconName,
+} from './assets.js';
 export { CSRF_FIELD, CONTENT_ID, initials } from './side-panel.js';
 export type { ComposeContext, NavItem, NavUser, Theme } from './context.js';

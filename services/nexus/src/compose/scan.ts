@@ -44,7 +44,8 @@ const RAW_TEXT_END = new Map([...RAW_TEXT].map((name) => [name, new RegExp(`</${
 /** The only tag names the scan acts on, by length, so other tags cost no allocation. */
 const NAMES_BY_LENGTH: readonly (readonly string[])[] = (() => {
   const byLength: string[][] = [];
-  for (const name of [...RAW_TEXT, 'html', 'head', 'body', 'template', 'plaintext']) (byLength[name.length] ??= []).push(name);
+  for (const name of [...RAW_TEXT, 'html', 'head', 'body', 'template', 'plaintext'])
+    (byLength[name.length] ??= []).push(name);
   return byLength;
 })();
 
@@ -215,7 +216,10 @@ export function findLandmarks(html: string): Landmarks | undefined {
 
     const nameEnd = tagNameEnd(html, lt + 1);
     const name = interestingName(html, lt + 1, nameEnd);
-    const wanted = templateDepth === 0 && ((name === 'html' && htmlTag === undefined) || (name === 'body' && bodyTag === undefined && htmlTag !== undefined));
+    const wanted =
+      templateDepth === 0 &&
+      ((name === 'html' && htmlTag === undefined) ||
+        (name === 'body' && bodyTag === undefined && htmlTag !== undefined));
     if (wanted && name === 'html') {
       const attributes: AttributeSpan[] = [];
       const end = readAttributes(html, nameEnd, attributes);

@@ -54,7 +54,9 @@ function UserBlock({ user }: { user: NavUser }): JSX.Element {
   const shown = user.name.trim() === '' ? user.username : user.name;
   return (
     <div class="side-panel__user" title={shown}>
-      <span class="side-panel__avatar" aria-hidden="true">{initials(shown)}</span>
+      <span class="side-panel__avatar" aria-hidden="true">
+        {initials(shown)}
+      </span>
       <span class="side-panel__user-info">
         <span class="side-panel__user-name">{shown}</span>
         <span class="side-panel__user-role">{user.permissionLevel}</span>
@@ -103,8 +105,14 @@ export function SidePanel({ ctx }: { ctx: ComposeContext }): JSX.Element {
   const collapsed = ctx.sidebarCollapsed;
   return (
     <>
-      <a class="skip-link" href={`#${CONTENT_ID}`}>Skip to content</a>
-      <aside class={collapsed ? 'hivematrix-side-panel collapsed' : 'hivematrix-side-panel'} id="side-panel" aria-label="Side panel">
+      <a class="skip-link" href={`#${CONTENT_ID}`}>
+        Skip to content
+      </a>
+      <aside
+        class={collapsed ? 'hivematrix-side-panel collapsed' : 'hivematrix-side-panel'}
+        id="side-panel"
+        aria-label="Side panel"
+      >
         <div class="side-panel__header">
           <a class="side-panel__brand" href="/" title="HiveMatrix">
             <Icon name="logo" version={version} class="side-panel__logo" />
@@ -118,7 +126,11 @@ export function SidePanel({ ctx }: { ctx: ComposeContext }): JSX.Element {
             aria-expanded={collapsed ? 'false' : 'true'}
             aria-label={collapsed ? 'Expand the side panel' : 'Collapse the side panel'}
           >
-            <Icon name="chevron-left" version={version} class="side-panel__toggle-icon side-panel__toggle-icon--collapse" />
+            <Icon
+              name="chevron-left"
+              version={version}
+              class="side-panel__toggle-icon side-panel__toggle-icon--collapse"
+            />
             <Icon name="menu" version={version} class="side-panel__toggle-icon side-panel__toggle-icon--menu" />
           </button>
         </div>
@@ -157,4 +169,5 @@ export function renderLayoutOpening(ctx: ComposeContext): string {
  * Closes what `renderLayoutOpening` opened, adding the backdrop the drawer uses on phones (after
  * the content, so the side panel and the content stay adjacent: `aside + .hivematrix-content`).
  */
-export const LAYOUT_CLOSING = '</div><div class="side-panel__backdrop" data-sidebar-close="" aria-hidden="true"></div></div>';
+export const LAYOUT_CLOSING =
+  '</div><div class="side-panel__backdrop" data-sidebar-close="" aria-hidden="true"></div></div>';

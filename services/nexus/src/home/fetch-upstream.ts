@@ -26,7 +26,12 @@ export interface UpstreamReader {
 }
 
 /** GETs `path` from `service` and parses the JSON answer with `schema`; never throws. */
-export async function fetchUpstream<T>(reader: UpstreamReader, service: string, path: string, schema: ZodType<T>): Promise<Fetched<T>> {
+export async function fetchUpstream<T>(
+  reader: UpstreamReader,
+  service: string,
+  path: string,
+  schema: ZodType<T>,
+): Promise<Fetched<T>> {
   const entry = Object.hasOwn(reader.services, service) ? reader.services[service] : undefined;
   if (entry === undefined) return { kind: 'absent' };
   try {
@@ -44,9 +49,14 @@ export async function fetchUpstream<T>(reader: UpstreamReader, service: string, 
       return { kind: 'unavailable', reason: `answered ${response.status}` };
     }
     const parsed = schema.safeParse(await response.json());
-    return parsed.success ? { kind: 'ok', data: parsed.data } : { kind: 'unavailable', reason: 'answered in an unexpected shape' };
+    return parsed.success
+      ? { kind: 'ok', data: parsed.data }
+      : { kind: 'unavailable', reason: 'answered in an unexpected shape' };
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    return { kind: 'unavailable', reason: timedOut ? `did not answer within ${reader.timeoutMs} ms` : 'could not be reached' };
+    return {
+      kind: 'unavailable',
+      reason: timedOut ? `did not answer within ${reader.timeoutMs} ms` : 'could not be reached',
+    };
   }
 }

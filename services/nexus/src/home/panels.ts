@@ -20,22 +20,62 @@ const setupSchema = z.object({
   /** Absent from an older helm: treated as production (no demo offer). */
   environment: z.enum(['development', 'production']).optional(),
 });
-const demoSchema = z.object({ companies: z.number(), contacts: z.number(), assets: z.number(), tickets: z.number(), timeEntries: z.number(), plans: z.number() });
+const demoSchema = z.object({
+  companies: z.number(),
+  contacts: z.number(),
+  assets: z.number(),
+  tickets: z.number(),
+  timeEntries: z.number(),
+  plans: z.number(),
+});
 const alertsSchema = z.object({
-  open: z.array(z.object({ key: z.string(), severity: z.string(), title: z.string(), detail: z.string().nullable(), opened_at: z.string() })),
+  open: z.array(
+    z.object({
+      key: z.string(),
+      severity: z.string(),
+      title: z.string(),
+      detail: z.string().nullable(),
+      opened_at: z.string(),
+    }),
+  ),
 });
 const servicesSchema = z.object({
-  services: z.array(z.object({ name: z.string(), state: z.string(), health: z.string(), message: z.string().nullable() })),
+  services: z.array(
+    z.object({ name: z.string(), state: z.string(), health: z.string(), message: z.string().nullable() }),
+  ),
 });
-const runsSchema = z.array(z.object({
-  id: z.number(), job: z.string(), status: z.string(), started_at: z.string(), finished_at: z.string().nullable(), errors: z.array(z.string()),
-}));
+const runsSchema = z.array(
+  z.object({
+    id: z.number(),
+    job: z.string(),
+    status: z.string(),
+    started_at: z.string(),
+    finished_at: z.string().nullable(),
+    errors: z.array(z.string()),
+  }),
+);
 const reviewSchema = z.object({
   period: z.string(),
-  flagged: z.array(z.object({ account_number: z.string(), name: z.string(), accepted_invoice: z.string().nullable(), flags: z.array(z.object({ message: z.string() })) })),
+  flagged: z.array(
+    z.object({
+      account_number: z.string(),
+      name: z.string(),
+      accepted_invoice: z.string().nullable(),
+      flags: z.array(z.object({ message: z.string() })),
+    }),
+  ),
 });
 const boardSchema = z.object({
-  rows: z.array(z.object({ id: z.number(), number: z.string(), subject: z.string(), company: z.string().nullable(), sla: z.string(), reason: z.string() })),
+  rows: z.array(
+    z.object({
+      id: z.number(),
+      number: z.string(),
+      subject: z.string(),
+      company: z.string().nullable(),
+      sla: z.string(),
+      reason: z.string(),
+    }),
+  ),
 });
 
 export type SetupProgress = z.infer<typeof setupSchema>;
@@ -101,12 +141,20 @@ export async function loadHome(reader: UpstreamReader, level: PermissionLevel): 
     setupRead,
     map(read('helm', '/api/alerts', alertsSchema), (data) => data.open),
     map(read('helm', '/api/services', servicesSchema), (data) =>
-      data.services.filter((service) => service.health !== 'healthy' && !NOT_RUNNING_ON_PURPOSE.has(service.state))),
+      data.services.filter((service) => service.health !== 'healthy' && !NOT_RUNNING_ON_PURPOSE.has(service.state)),
+    ),
     map(read('codex', '/api/sync/runs?limit=100', runsSchema), latestPerJob),
-    map(read('ledger', '/api/review', reviewSchema), (data) => ({ period: data.period, bills: data.flagged.filter((bill) => bill.accepted_invoice === null) })),
+    map(read('ledger', '/api/review', reviewSchema), (data) => ({
+      period: data.period,
+      bills: data.flagged.filter((bill) => bill.accepted_invoice === null),
+    })),
     map(read('beacon', '/api/board', boardSchema), (data) => data.rows.filter((row) => row.sla === 'overdue')),
     // Loading and removing the demo is codex's admin-only action: asked for admins only, after helm said development.
-    setupRead.then((fetched) => (level === 'admin' && fetched.kind === 'ok' && fetched.data.environment === 'development' ? read('codex', '/api/demo', demoSchema) : absent)),
+    setupRead.then((fetched) =>
+      level === 'admin' && fetched.kind === 'ok' && fetched.data.environment === 'development'
+        ? read('codex', '/api/demo', demoSchema)
+        : absent,
+    ),
   ]);
   return { setup, alerts, unhealthy, syncs, review, overdue, demo };
 }

@@ -14,7 +14,18 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /** Parameters always redacted (OIDC/OAuth 2.0 credentials and their companions). */
-const SECRET_PARAMETERS = new Set(['code', 'state', 'id_token_hint', 'session_state', 'logout_token', 'nonce', 'code_verifier', 'ticket', 'sig', 'signature']);
+const SECRET_PARAMETERS = new Set([
+  'code',
+  'state',
+  'id_token_hint',
+  'session_state',
+  'logout_token',
+  'nonce',
+  'code_verifier',
+  'ticket',
+  'sig',
+  'signature',
+]);
 /** Any parameter whose name contains one of these is redacted too (access_token, client_secret, api_key…). */
 const SECRET_NAME = /token|secret|passw|api_?key|credential|jwt|assertion/i;
 const REDACTED = 'REDACTED';

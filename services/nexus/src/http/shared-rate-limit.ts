@@ -112,7 +112,10 @@ export function createSharedRateLimiter(options: SharedRateLimiterOptions): Shar
 }
 
 /** The shared limiter over its own Redis connection (closed with it); Redis errors are logged once a minute. */
-export function connectSharedRateLimiter(url: string, logger: { warn(obj: object, msg?: string): void }): SharedRateLimiter {
+export function connectSharedRateLimiter(
+  url: string,
+  logger: { warn(obj: object, msg?: string): void },
+): SharedRateLimiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   // Connection errors surface on the flushes that fail; the event itself must not crash the process.
   redis.on('error', () => undefined);

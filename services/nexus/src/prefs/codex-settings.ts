@@ -45,13 +45,21 @@ export function createCodexSettings(options: CodexSettingsOptions): UserSettings
     return codex === undefined ? null : `${codex.url.replace(/\/+$/, '')}/api/my/settings`;
   }
 
-  async function call(method: 'GET' | 'PUT', token: string, body?: unknown): Promise<z.infer<typeof CodexSettings> | null> {
+  async function call(
+    method: 'GET' | 'PUT',
+    token: string,
+    body?: unknown,
+  ): Promise<z.infer<typeof CodexSettings> | null> {
     const url = settingsUrl();
     if (url === null) return null;
     try {
       const response = await fetchImpl(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });

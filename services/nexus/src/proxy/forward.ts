@@ -80,7 +80,10 @@ function composable(headers: Record<string, string | string[]>): boolean {
 }
 
 /** Reads up to `max` bytes; returns the text, or the chunks read so far when the body is larger. */
-async function bufferUpTo(body: Readable, max: number): Promise<{ complete: true; text: string } | { complete: false; head: Buffer[] }> {
+async function bufferUpTo(
+  body: Readable,
+  max: number,
+): Promise<{ complete: true; text: string } | { complete: false; head: Buffer[] }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -102,9 +105,15 @@ async function* replay(head: Buffer[], rest: Readable): AsyncGenerator<Buffer> {
  * Forwards the request to `target` and sends the answer. Throws an AppError (413/502/504) when
  * nothing was sent yet; a failure in the middle of a streamed body ends the connection instead.
  */
-export async function forward(settings: ForwardSettings, request: FastifyRequest, reply: FastifyReply, target: ForwardTarget): Promise<FastifyReply> {
+export async function forward(
+  settings: ForwardSettings,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  target: ForwardTarget,
+): Promise<FastifyReply> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > target.maxBodyBytes) throw new AppError('payload_too_large', `The request body is larger than ${target.maxBodyBytes} bytes.`);
+  if (declared > target.maxBodyBytes)
+    throw new AppError('payload_too_large', `The request body is larger than ${target.maxBodyBytes} bytes.`);
 
   const abort = new AbortController();
   reply.raw.once('close', () => {

@@ -12,14 +12,31 @@ import { GATEWAY_COOKIES, withoutGatewayCookies } from '../session/cookies.js';
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus proxy credentials. */
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
-  'proxy-authorization', 'proxy-authenticate',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
 ]);
 
 /** Request headers the gateway replaces or must not pass on. */
 const REQUEST_DROPPED = new Set([
-  ...HOP_BY_HOP, 'host', 'authorization', 'cookie', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto',
-  'x-forwarded-host', 'x-forwarded-prefix', 'x-forwarded-port', 'x-real-ip', 'x-correlation-id',
+  ...HOP_BY_HOP,
+  'host',
+  'authorization',
+  'cookie',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-prefix',
+  'x-forwarded-port',
+  'x-real-ip',
+  'x-correlation-id',
   // The gateway composes HTML pages, so it asks services for plain bodies (loopback needs no compression).
   'accept-encoding',
 ]);
@@ -32,7 +49,12 @@ function connectionTokens(value: string | string[] | undefined): ReadonlySet<str
   // not header names); it runs twice per proxied request.
   if (value === undefined || value === 'keep-alive' || value === 'close') return NO_TOKENS;
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return new Set(text.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== ''));
+  return new Set(
+    text
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== ''),
+  );
 }
 
 /** What the gateway says about the original request. */
@@ -86,7 +108,10 @@ function cookieName(setCookie: string): string {
  * `Secure` (the browser only ever reaches it over HTTPS).
  */
 export function hardenCookie(setCookie: string): string {
-  const parts = setCookie.split(';').map((part) => part.trim()).filter((part) => !/^domain=/i.test(part));
+  const parts = setCookie
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => !/^domain=/i.test(part));
   if (!parts.some((part) => /^secure$/i.test(part))) parts.push('Secure');
   return parts.join('; ');
 }
@@ -102,7 +127,9 @@ export function downstreamResponseHeaders(
     const lower = name.toLowerCase();
     if (value === undefined || HOP_BY_HOP.has(lower) || named.has(lower)) continue;
     if (lower === 'set-cookie') {
-      const cookies = (Array.isArray(value) ? value : [value]).filter((cookie) => !GATEWAY_COOKIES.has(cookieName(cookie)));
+      const cookies = (Array.isArray(value) ? value : [value]).filter(
+        (cookie) => !GATEWAY_COOKIES.has(cookieName(cookie)),
+      );
       if (cookies.length > 0) out[lower] = options.hardenCookies ? cookies.map(hardenCookie) : cookies;
       continue;
     }

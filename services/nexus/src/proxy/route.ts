@@ -12,7 +12,15 @@ import { isPublicPath, isRoutable } from '../registry/access.js';
 /** A routing decision. */
 export type Route =
   | { kind: 'identity'; upstreamPath: string }
-  | { kind: 'service'; name: string; entry: ServiceEntry; rest: string; upstreamPath: string; prefix: string | undefined; isPublic: boolean }
+  | {
+      kind: 'service';
+      name: string;
+      entry: ServiceEntry;
+      rest: string;
+      upstreamPath: string;
+      prefix: string | undefined;
+      isPublic: boolean;
+    }
   | { kind: 'unknown'; name: string }
   | { kind: 'invalid' };
 
@@ -35,7 +43,8 @@ export function routeFor(rawUrl: string, services: ServicesFile): Route {
   const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
   const query = queryAt === -1 ? '' : rawUrl.slice(queryAt);
   if (!path.startsWith('/') || isAmbiguousPath(path)) return { kind: 'invalid' };
-  if (path === IDENTITY_PREFIX || path.startsWith(`${IDENTITY_PREFIX}/`)) return { kind: 'identity', upstreamPath: rawUrl };
+  if (path === IDENTITY_PREFIX || path.startsWith(`${IDENTITY_PREFIX}/`))
+    return { kind: 'identity', upstreamPath: rawUrl };
 
   const slash = path.indexOf('/', 1);
   const name = slash === -1 ? path.slice(1) : path.slice(1, slash);

@@ -19,7 +19,15 @@ import { upstreamRequestHeaders } from './headers.js';
 import { routeFor } from './route.js';
 import type { TunnelRegistry } from './tunnels.js';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  502: 'Bad Gateway',
+  504: 'Gateway Timeout',
+};
 
 /** Answers a refused handshake on the raw socket and closes it. */
 function refuse(socket: Duplex, status: number): void {
@@ -37,7 +45,10 @@ function headBlock(statusLine: string, rawHeaders: string[]): string {
 }
 
 /** Handles the server's `upgrade` event. */
-export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: number; logger: FastifyBaseLogger; tunnels: TunnelRegistry }) {
+export function createUpgradeHandler(
+  gw: Gateway,
+  options: { connectTimeoutMs: number; logger: FastifyBaseLogger; tunnels: TunnelRegistry },
+) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     socket.on('error', () => socket.destroy());
     try {
@@ -64,7 +75,10 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
           bearer = active.session.token;
           jti = active.user.jti;
         }
-        const verdict = gw.limiter.hit(active === null ? `ip:${request.socket.remoteAddress ?? ''}` : `user:${active.user.sub}`, active === null ? gw.settings.anonRateLimitPerMinute : gw.settings.rateLimitPerMinute);
+        const verdict = gw.limiter.hit(
+          active === null ? `ip:${request.socket.remoteAddress ?? ''}` : `user:${active.user.sub}`,
+          active === null ? gw.settings.anonRateLimitPerMinute : gw.settings.rateLimitPerMinute,
+        );
         if (!verdict.allowed) return refuse(socket, 429);
         target = new URL(route.entry.url);
         path = route.upstreamPath;
@@ -74,11 +88,24 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
       const correlationId = correlationIdFrom(request.headers['x-correlation-id'], randomUUID);
       const headers = upstreamRequestHeaders(
         request.headers,
-        { clientIp: request.socket.remoteAddress ?? '', host: request.headers.host ?? '', prefix, correlationId, bearer },
+        {
+          clientIp: request.socket.remoteAddress ?? '',
+          host: request.headers.host ?? '',
+          prefix,
+          correlationId,
+          bearer,
+        },
         { keepUpgrade: true },
       );
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-      const upstream = send({ host: target.hostname, port: target.port, method: request.method, path, headers, timeout: options.connectTimeoutMs });
+      const upstream = send({
+        host: target.hostname,
+        port: target.port,
+        method: request.method,
+        path,
+        headers,
+        timeout: options.connectTimeoutMs,
+      });
       upstream.on('timeout', () => upstream.destroy(new Error('connect timeout')));
       upstream.on('upgrade', (response, upstreamSocket, upstreamHead) => {
         upstream.setTimeout(0);
@@ -93,11 +120,16 @@ export function createUpgradeHandler(gw: Gateway, options: { connectTimeoutMs: n
       });
       upstream.on('response', (response) => {
         // The service declined the upgrade: relay its answer.
-        socket.write(headBlock(`HTTP/1.1 ${response.statusCode ?? 502} ${response.statusMessage ?? ''}`, response.rawHeaders));
+        socket.write(
+          headBlock(`HTTP/1.1 ${response.statusCode ?? 502} ${response.statusMessage ?? ''}`, response.rawHeaders),
+        );
         response.pipe(socket);
       });
       upstream.on('error', (error) => {
-        options.logger.warn({ err: error.message, url: redactUrl(request.url ?? '/').url }, 'websocket upstream failed');
+        options.logger.warn(
+          { err: error.message, url: redactUrl(request.url ?? '/').url },
+          'websocket upstream failed',
+        );
         if (socket.writable) refuse(socket, /timeout/i.test(error.message) ? 504 : 502);
       });
       upstream.end();

@@ -11,7 +11,16 @@ import type { NavItem } from '../http/page-composer.js';
 
 /** Paths nexus answers itself; a service with one of these names can never be reached. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  'api', 'static', 'login', 'logout', 'keycloak', 'keycloak-callback', 'backchannel-logout', 'health', 'favicon.ico', 'nexus',
+  'api',
+  'static',
+  'login',
+  'logout',
+  'keycloak',
+  'keycloak-callback',
+  'backchannel-logout',
+  'health',
+  'favicon.ico',
+  'nexus',
 ]);
 
 /** Whether a user of `level` may open `entry` (admin_only, then the allowed levels). */
@@ -43,7 +52,13 @@ export function navFor(services: ServicesFile, level: PermissionLevel, current: 
   const items: NavItem[] = [];
   for (const [name, entry] of Object.entries(services)) {
     if (!entry.visible || !isRoutable(name) || !mayOpen(entry, level)) continue;
-    items.push({ name, displayName: entry.display_name, icon: entry.icon, href: `/${name}/`, active: name === current });
+    items.push({
+      name,
+      displayName: entry.display_name,
+      icon: entry.icon,
+      href: `/${name}/`,
+      active: name === current,
+    });
   }
   return items;
 }
@@ -52,10 +67,16 @@ export function navFor(services: ServicesFile, level: PermissionLevel, current: 
  * The service `/` sends a user to: their preferred home page when it exists and they may open
  * it, else the first visible one they may open, preferring apps.
  */
-export function homeFor(services: ServicesFile, level: PermissionLevel, preferred: string | null = null): string | null {
+export function homeFor(
+  services: ServicesFile,
+  level: PermissionLevel,
+  preferred: string | null = null,
+): string | null {
   const wanted = preferred === null || !Object.hasOwn(services, preferred) ? undefined : services[preferred];
   if (wanted !== undefined && preferred !== null && isRoutable(preferred) && mayOpen(wanted, level)) return preferred;
-  const open = Object.entries(services).filter(([name, entry]) => entry.visible && isRoutable(name) && mayOpen(entry, level));
+  const open = Object.entries(services).filter(
+    ([name, entry]) => entry.visible && isRoutable(name) && mayOpen(entry, level),
+  );
   const app = open.find(([, entry]) => entry.kind === 'app');
   return (app ?? open[0])?.[0] ?? null;
 }

@@ -45,7 +45,8 @@ export async function watchServicesFile(
       const info = await stat(file);
       next = `${info.mtimeMs}:${info.size}`;
     } catch (error) {
-      if (signature !== 'missing') logger.warn({ file, err: (error as Error).message }, 'services.json is missing; no service is routed');
+      if (signature !== 'missing')
+        logger.warn({ file, err: (error as Error).message }, 'services.json is missing; no service is routed');
       signature = 'missing';
       services = {};
       return;

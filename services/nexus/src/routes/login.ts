@@ -10,7 +10,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AppError, safeNextPath } from '@hivematrix/sdk';
 import { newLoginSecrets } from '../auth/oidc.js';
 import { enforceRateLimit, type Gateway } from '../gateway.js';
-import { LOGIN_COOKIE, SESSION_COOKIE, clearCookie, isOpaqueId, newOpaqueId, parseCookies, setCookie, storeKey } from '../session/cookies.js';
+import {
+  LOGIN_COOKIE,
+  SESSION_COOKIE,
+  clearCookie,
+  isOpaqueId,
+  newOpaqueId,
+  parseCookies,
+  setCookie,
+  storeKey,
+} from '../session/cookies.js';
 
 /** A query value when it was given once as text. */
 function single(query: unknown, name: string): string | undefined {
@@ -30,7 +39,11 @@ export const loginRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { gw
     try {
       target = await gw.oidc.authorizationUrl(secrets);
     } catch (error) {
-      throw new AppError('service_unavailable', 'The sign-in service is not reachable right now. Please try again in a moment.', { cause: error, retryAfter: 5 });
+      throw new AppError(
+        'service_unavailable',
+        'The sign-in service is not reachable right now. Please try again in a moment.',
+        { cause: error, retryAfter: 5 },
+      );
     }
     const txId = newOpaqueId();
     await gw.store.putLogin(
@@ -58,16 +71,23 @@ export const loginRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { gw
       const detail = description === undefined ? error : `${error}: ${description}`;
       throw new AppError('unauthorized', `The identity provider did not sign you in (${detail.slice(0, 300)}).`);
     }
-    if (tx === null) throw new AppError('bad_request', 'This sign-in has expired or was already used. Please sign in again.');
-    if (single(request.query, 'state') !== tx.state) throw new AppError('bad_request', 'The sign-in answer does not match this browser. Please sign in again.');
+    if (tx === null)
+      throw new AppError('bad_request', 'This sign-in has expired or was already used. Please sign in again.');
+    if (single(request.query, 'state') !== tx.state)
+      throw new AppError('bad_request', 'The sign-in answer does not match this browser. Please sign in again.');
 
     const queryAt = request.url.indexOf('?');
-    const callbackUrl = new URL(`${gw.settings.publicOrigin}/keycloak-callback${queryAt === -1 ? '' : request.url.slice(queryAt)}`);
+    const callbackUrl = new URL(
+      `${gw.settings.publicOrigin}/keycloak-callback${queryAt === -1 ? '' : request.url.slice(queryAt)}`,
+    );
     let tokens;
     try {
       tokens = await gw.oidc.redeem(callbackUrl, tx);
     } catch (cause) {
-      request.log.warn({ err: cause instanceof Error ? cause.message : String(cause) }, 'authorization code redemption failed');
+      request.log.warn(
+        { err: cause instanceof Error ? cause.message : String(cause) },
+        'authorization code redemption failed',
+      );
       throw new AppError('unauthorized', 'Sign-in failed. Please try again.', { cause });
     }
     let exchanged;
@@ -88,8 +108,6 @@ export const loginRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { gw
       idpSub: tokens.claims.sub,
     });
     request.log.info({ sub: created.user.sub, jti: created.user.jti }, 'signed in');
-    return reply
-      .header('Set-Cookie', setCookie(SESSION_COOKIE, created.id))
-      .redirect(tx.next, 302);
+    return reply.header('Set-Cookie', setCookie(SESSION_COOKIE, created.id)).redirect(tx.next, 302);
   });
 };

@@ -26,7 +26,11 @@ export const logoutRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { g
     const active = await gw.sessions.resolve(request);
     if (active !== null) {
       const revoked = await gw.core.revoke(active.session.token);
-      if (!revoked) request.log.warn({ jti: active.user.jti }, 'core did not confirm the revocation; the session is dropped here anyway');
+      if (!revoked)
+        request.log.warn(
+          { jti: active.user.jti },
+          'core did not confirm the revocation; the session is dropped here anyway',
+        );
       await gw.sessions.destroy(active.key);
       request.log.info({ sub: active.user.sub, jti: active.user.jti }, 'signed out');
     }
@@ -46,16 +50,30 @@ export const logoutRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { g
     // A top-level GET from another site carries the Lax cookie: ask before ending the session.
     const site = request.headers['sec-fetch-site'];
     if (site === 'cross-site' || site === 'same-site') {
-      return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(gw.composer.composePage(CONFIRM_PAGE, {
-        theme: 'light', accent: 'purple', sidebarCollapsed: false, nav: [], user: null, assetVersion: gw.assetVersion,
-      }));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('Cache-Control', 'no-store')
+        .send(
+          gw.composer.composePage(CONFIRM_PAGE, {
+            theme: 'light',
+            accent: 'purple',
+            sidebarCollapsed: false,
+            nav: [],
+            user: null,
+            assetVersion: gw.assetVersion,
+          }),
+        );
     }
     return logout(request, reply);
   });
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: gw.settings.apiMaxBody }, (_request, body, done) => {
-    done(null, new URLSearchParams(body as string));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: gw.settings.apiMaxBody },
+    (_request, body, done) => {
+      done(null, new URLSearchParams(body as string));
+    },
+  );
 
   app.post('/backchannel-logout', async (request, reply) => {
     enforceRateLimit(gw, request, null);
@@ -63,7 +81,8 @@ export const logoutRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { g
     const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams();
     const token = form.get('logout_token');
     // §2.8: an invalid request is answered 400 with an OAuth-style error body.
-    if (token === null) return reply.code(400).send({ error: 'invalid_request', error_description: 'logout_token is required' });
+    if (token === null)
+      return reply.code(400).send({ error: 'invalid_request', error_description: 'logout_token is required' });
     let target;
     try {
       target = await gw.validateLogoutToken(token);
@@ -81,7 +100,10 @@ export const logoutRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { g
         await gw.core.revokeIdentitySession(target.sid);
         coreDone = true;
       } catch (error) {
-        request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'core could not revoke the identity session');
+        request.log.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'core could not revoke the identity session',
+        );
       }
     }
     if (!coreDone) for (const session of dropped) await gw.core.revoke(session.token);

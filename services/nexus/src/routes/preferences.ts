@@ -13,7 +13,10 @@ import type { RequestLike } from '../session/manager.js';
 const PreferencesUpdate = z.strictObject({
   theme: z.enum(['light', 'dark']).optional(),
   // A slug: the design system defines the colours; this only keeps markup out of an attribute.
-  accent: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/).optional(),
+  accent: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/)
+    .optional(),
   sidebarCollapsed: z.boolean().optional(),
 });
 
@@ -35,7 +38,10 @@ export const preferencesRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app
     enforceRateLimit(gw, request, active);
     const parsed = PreferencesUpdate.safeParse(request.body);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ path: ['body', ...issue.path].join('.'), message: issue.message }));
+      const errors = parsed.error.issues.map((issue) => ({
+        path: ['body', ...issue.path].join('.'),
+        message: issue.message,
+      }));
       throw new AppError('validation_failed', 'The preferences are not valid.', { errors });
     }
     const update = parsed.data;
@@ -47,7 +53,10 @@ export const preferencesRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app
     };
     await gw.sessions.savePrefs(active, prefs);
     if (update.theme !== undefined || update.accent !== undefined) {
-      const saved = await gw.userSettings.write(active.session.token, { ...(update.theme ? { theme: update.theme } : {}), ...(update.accent ? { accent: update.accent } : {}) });
+      const saved = await gw.userSettings.write(active.session.token, {
+        ...(update.theme ? { theme: update.theme } : {}),
+        ...(update.accent ? { accent: update.accent } : {}),
+      });
       if (!saved) request.log.debug('preferences kept in the session only (codex absent or refused)');
     }
     return reply.header('Cache-Control', 'no-store').send(prefs);

@@ -63,11 +63,18 @@ async function proxy(gw: Gateway, request: FastifyRequest, reply: FastifyReply):
   const active = await gw.sessions.resolve(request);
   if (!route.isPublic) {
     if (active === null) {
-      if (isNavigation(request) && (request.method === 'GET' || request.method === 'HEAD')) return reply.redirect(loginRedirect(request), 302);
+      if (isNavigation(request) && (request.method === 'GET' || request.method === 'HEAD'))
+        return reply.redirect(loginRedirect(request), 302);
       throw new AppError('unauthorized', 'Sign in first: this request has no valid session.');
     }
     if (!mayOpen(route.entry, active.user.permission_level)) {
-      return sendError(gw, request, reply, new AppError('forbidden', `Your permission level does not give access to "${route.entry.display_name}".`), route.name);
+      return sendError(
+        gw,
+        request,
+        reply,
+        new AppError('forbidden', `Your permission level does not give access to "${route.entry.display_name}".`),
+        route.name,
+      );
     }
   }
   enforceRateLimit(gw, request, active);
@@ -84,7 +91,8 @@ async function proxy(gw: Gateway, request: FastifyRequest, reply: FastifyReply):
       identity: false,
       maxBodyBytes: gw.settings.proxyMaxBody,
     });
-    if (active !== null && changesCodexSettings(route.name, request.method, route.upstreamPath)) await invalidatePrefs(gw, active);
+    if (active !== null && changesCodexSettings(route.name, request.method, route.upstreamPath))
+      await invalidatePrefs(gw, active);
     return answered;
   } catch (error) {
     if (error instanceof AppError) return sendError(gw, request, reply, error, route.name);

@@ -41,12 +41,21 @@ export const rootRoutes: FastifyPluginAsync<{ gw: Gateway }> = async (app, { gw 
     const level = active.user.permission_level;
     const saved = active.session.prefs.homePage;
     // A saved home page wins when the user may still open it (homeFor returns it unchanged then).
-    if (saved !== null && homeFor(services, level, saved) === saved) return reply.header('Cache-Control', 'no-store').redirect(`/${saved}/`, 302);
+    if (saved !== null && homeFor(services, level, saved) === saved)
+      return reply.header('Cache-Control', 'no-store').redirect(`/${saved}/`, 302);
     if (homeFor(services, level) === null) {
-      return reply.type('text/html; charset=utf-8').send(gw.composer.composePage(NO_SERVICES_PAGE, composeContext(gw, active, null)));
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(gw.composer.composePage(NO_SERVICES_PAGE, composeContext(gw, active, null)));
     }
-    const data = await loadHome({ services, token: active.session.token, fetch: globalThis.fetch, timeoutMs: PANEL_TIMEOUT_MS }, level);
+    const data = await loadHome(
+      { services, token: active.session.token, fetch: globalThis.fetch, timeoutMs: PANEL_TIMEOUT_MS },
+      level,
+    );
     const page = renderHomePage({ userName: active.user.name, data, shortcuts: shortcutsFor(services, level) });
-    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(gw.composer.composePage(page, composeContext(gw, active, null)));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .send(gw.composer.composePage(page, composeContext(gw, active, null)));
   });
 };

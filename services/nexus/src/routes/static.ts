@@ -79,7 +79,8 @@ export const staticRoutes: FastifyPluginAsync<{ assets: StaticAssets }> = async 
     const file = assets.files.get(wanted);
     if (file === undefined) throw new AppError('not_found', 'No such static file.');
     const version = (request.query as Record<string, unknown>)['v'];
-    const cache = version === assets.version ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate';
+    const cache =
+      version === assets.version ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate';
     void reply.header('Cache-Control', cache).header('ETag', file.etag).type(file.type);
     if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
     return reply.send(file.body);

@@ -52,7 +52,12 @@ export interface SessionManager {
   /** The request's session, or null (no cookie, unknown, expired, revoked). Memoised per request. */
   resolve(request: RequestLike): Promise<ActiveSession | null>;
   /** Stores a new session for a freshly exchanged token; returns the cookie id. */
-  create(input: { token: string; idToken: string; idpSid: string | null; idpSub: string }): Promise<{ id: string; user: UserClaims }>;
+  create(input: {
+    token: string;
+    idToken: string;
+    idpSid: string | null;
+    idpSub: string;
+  }): Promise<{ id: string; user: UserClaims }>;
   destroy(key: string): Promise<void>;
   /** Stores new preferences; `checkedAt` records when they were read from codex (default: unchanged). */
   savePrefs(active: ActiveSession, prefs: Preferences, checkedAt?: number): Promise<void>;
@@ -177,7 +182,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const user = await claimsOf(token);
       const id = newOpaqueId(options.random);
       const at = now();
-      const session: Session = { token, user, idToken, idpSid, idpSub, createdAt: at, lastSeenAt: at, prefs: { ...DEFAULT_PREFERENCES }, prefsCheckedAt: 0 };
+      const session: Session = {
+        token,
+        user,
+        idToken,
+        idpSid,
+        idpSub,
+        createdAt: at,
+        lastSeenAt: at,
+        prefs: { ...DEFAULT_PREFERENCES },
+        prefsCheckedAt: 0,
+      };
       await store.setSession(storeKey(id), session, ttlFor(session));
       return { id, user };
     },
@@ -187,7 +202,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await store.setSession(active.key, active.session, ttlFor(active.session));
     },
     async dropMatching({ sid, sub }) {
-      const keys = sid !== undefined ? await store.keysByIdpSid(sid) : sub !== undefined ? await store.keysBySub(sub) : [];
+      const keys =
+        sid !== undefined ? await store.keysByIdpSid(sid) : sub !== undefined ? await store.keysBySub(sub) : [];
       const dropped: Session[] = [];
       for (const key of keys) {
         const session = await store.getSession(key);

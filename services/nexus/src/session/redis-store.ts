@@ -17,7 +17,12 @@ const SessionSchema = z.object({
   idpSub: z.string(),
   createdAt: z.number(),
   lastSeenAt: z.number(),
-  prefs: z.object({ theme: z.enum(['light', 'dark']), accent: z.string(), sidebarCollapsed: z.boolean(), homePage: z.string().nullable().default(null) }),
+  prefs: z.object({
+    theme: z.enum(['light', 'dark']),
+    accent: z.string(),
+    sidebarCollapsed: z.boolean(),
+    homePage: z.string().nullable().default(null),
+  }),
   // Sessions stored before these fields existed read as "never checked".
   prefsCheckedAt: z.number().default(0),
 });
@@ -75,8 +80,15 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const ttl = Math.max(1, Math.ceil(ttlMs));
       const multi = redis.multi().set(sessionKey(key), JSON.stringify(session), 'PX', ttl);
       // The index sets live at least as long as their longest member.
-      if (session.idpSid !== null) multi.sadd(sidKey(session.idpSid), key).pexpire(sidKey(session.idpSid), ttl, 'GT').pexpire(sidKey(session.idpSid), ttl, 'NX');
-      multi.sadd(subKey(session.idpSub), key).pexpire(subKey(session.idpSub), ttl, 'GT').pexpire(subKey(session.idpSub), ttl, 'NX');
+      if (session.idpSid !== null)
+        multi
+          .sadd(sidKey(session.idpSid), key)
+          .pexpire(sidKey(session.idpSid), ttl, 'GT')
+          .pexpire(sidKey(session.idpSid), ttl, 'NX');
+      multi
+        .sadd(subKey(session.idpSub), key)
+        .pexpire(subKey(session.idpSub), ttl, 'GT')
+        .pexpire(subKey(session.idpSub), ttl, 'NX');
       await multi.exec();
     },
     async deleteSession(key) {

@@ -63,4 +63,9 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: 'light', accent: 'purple', sidebarCollapsed: false, homePage: null };
+export const DEFAULT_PREFERENCES: Preferences = {
+  theme: 'light',
+  accent: 'purple',
+  sidebarCollapsed: false,
+  homePage: null,
+};

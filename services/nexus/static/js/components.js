@@ -11,7 +11,8 @@
 (() => {
   'use strict';
 
-  const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  const FOCUSABLE =
+    'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
   const openers = new Map();
 
   function openModal(modal, opener) {
@@ -78,7 +79,15 @@
     date: { dateStyle: 'medium' },
     time: { timeStyle: 'short' },
     // Log entries: to the millisecond (dateStyle cannot be combined with fractional seconds).
-    precise: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 },
+    precise: {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      fractionalSecondDigits: 3,
+    },
   };
   const formats = new Map();
 
@@ -87,7 +96,11 @@
     try {
       return new Intl.DateTimeFormat(locales, options);
     } catch {
-      try { return new Intl.DateTimeFormat(undefined, options); } catch { return null; }
+      try {
+        return new Intl.DateTimeFormat(undefined, options);
+      } catch {
+        return null;
+      }
     }
   }
 
@@ -117,14 +130,16 @@
 
   function localiseTimes(root) {
     if (root instanceof window.Element && root.matches('time[data-hm-format]')) localiseTime(root);
-    if (root.querySelectorAll) for (const element of root.querySelectorAll('time[data-hm-format]')) localiseTime(element);
+    if (root.querySelectorAll)
+      for (const element of root.querySelectorAll('time[data-hm-format]')) localiseTime(element);
   }
 
   localiseTimes(document);
   // Pages that add rows later (live logs, fetched panels) get their dates localised as well.
   if (typeof window.MutationObserver === 'function') {
     new window.MutationObserver((records) => {
-      for (const record of records) for (const node of record.addedNodes) if (node instanceof window.Element) localiseTimes(node);
+      for (const record of records)
+        for (const node of record.addedNodes) if (node instanceof window.Element) localiseTimes(node);
     }).observe(document.documentElement, { childList: true, subtree: true });
   }
 

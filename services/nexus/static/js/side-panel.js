@@ -21,13 +21,25 @@
 
   const storage = {
     get(key) {
-      try { return localStorage.getItem(key); } catch { return null; }
+      try {
+        return localStorage.getItem(key);
+      } catch {
+        return null;
+      }
     },
     set(key, value) {
-      try { localStorage.setItem(key, value); } catch { /* storage disabled: nothing to keep */ }
+      try {
+        localStorage.setItem(key, value);
+      } catch {
+        /* storage disabled: nothing to keep */
+      }
     },
     remove(key) {
-      try { localStorage.removeItem(key); } catch { /* storage disabled */ }
+      try {
+        localStorage.removeItem(key);
+      } catch {
+        /* storage disabled */
+      }
     },
   };
 
@@ -62,7 +74,9 @@
         // Stored, or refused as invalid (400/422: retrying cannot help); anything else is retried.
         if (response.ok || response.status === 400 || response.status === 422) storage.remove(PENDING_KEY);
       })
-      .catch(() => { /* offline: the pending value is retried on the next page */ });
+      .catch(() => {
+        /* offline: the pending value is retried on the next page */
+      });
   }
 
   function setCollapsed(collapsed, persist) {

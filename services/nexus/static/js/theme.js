@@ -27,7 +27,9 @@
     try {
       if (Object.keys(value).length === 0) localStorage.removeItem(PENDING_KEY);
       else localStorage.setItem(PENDING_KEY, JSON.stringify(value));
-    } catch { /* storage disabled: nothing to keep */ }
+    } catch {
+      /* storage disabled: nothing to keep */
+    }
   }
 
   /** Saves one preference; only what the server acknowledged leaves the pending set. */
@@ -46,7 +48,9 @@
         for (const key of Object.keys(change)) if (pending[key] === change[key]) delete pending[key];
         writePending(pending);
       })
-      .catch(() => { /* offline: retried on the next page */ });
+      .catch(() => {
+        /* offline: retried on the next page */
+      });
   }
 
   function syncControls() {

@@ -12,7 +12,8 @@ import { SIMPLE_PAGE, count, htmlTagOf, makeContext } from './fixtures.js';
 
 describe('composePage: full documents', () => {
   it('sets theme, accent and side-panel state on <html>, replacing the page’s own values', () => {
-    const page = '<!DOCTYPE html><html lang="fr" data-theme="dark" DATA-COLOR-THEME=\'red\' data-sidebar=collapsed class="x"><head></head><body>b</body></html>';
+    const page =
+      '<!DOCTYPE html><html lang="fr" data-theme="dark" DATA-COLOR-THEME=\'red\' data-sidebar=collapsed class="x"><head></head><body>b</body></html>';
     const tag = htmlTagOf(composePage(page, makeContext({ theme: 'light', accent: 'green', sidebarCollapsed: false })));
     assert.equal(tag, '<html lang="fr" class="x" data-theme="light" data-color-theme="green" data-sidebar="expanded">');
     const dark = htmlTagOf(composePage(page, makeContext({ theme: 'dark', sidebarCollapsed: true })));
@@ -54,25 +55,32 @@ describe('composePage: full documents', () => {
     assert.ok(bodyAt > 0 && bodyAt < layoutAt && layoutAt < panelAt && panelAt < contentAt && contentAt < mainAt);
     assert.ok(out.endsWith(`</main>${LAYOUT_CLOSING}</body></html>`), out.slice(-80));
     assert.ok(out.includes('</aside><div class="hivematrix-content"'), 'the content column follows the side panel');
-    for (const id of ['id="side-panel"', 'id="sidebar-toggle"', 'id="theme-toggle-btn"']) assert.equal(count(out, id), 1, id);
+    for (const id of ['id="side-panel"', 'id="sidebar-toggle"', 'id="theme-toggle-btn"'])
+      assert.equal(count(out, id), 1, id);
   });
 
   it('marks the current service active with aria-current, and only it', () => {
     const out = composePage(SIMPLE_PAGE, makeContext());
     assert.equal(count(out, 'side-panel__item--active'), 1);
     assert.equal(count(out, 'aria-current="page"'), 1);
-    assert.match(out, /<li class="side-panel__item side-panel__item--active"><a class="side-panel__link" href="\/codex\/" title="Codex" aria-current="page">/);
+    assert.match(
+      out,
+      /<li class="side-panel__item side-panel__item--active"><a class="side-panel__link" href="\/codex\/" title="Codex" aria-current="page">/,
+    );
     assert.match(out, /<li class="side-panel__item"><a class="side-panel__link" href="\/ledger\/" title="Ledger">/);
     assert.match(out, /icons\.svg\?v=1\.2\.3#building/);
   });
 
   it('drops a nav entry with an unsafe URL and gives an unknown icon the fallback', () => {
-    const out = composePage(SIMPLE_PAGE, makeContext({
-      nav: [
-        { name: 'evil', displayName: 'Evil', icon: 'box', href: 'javascript:alert(1)', active: false },
-        { name: 'odd', displayName: 'Odd', icon: '"><x', href: '/odd/', active: false },
-      ],
-    }));
+    const out = composePage(
+      SIMPLE_PAGE,
+      makeContext({
+        nav: [
+          { name: 'evil', displayName: 'Evil', icon: 'box', href: 'javascript:alert(1)', active: false },
+          { name: 'odd', displayName: 'Odd', icon: '"><x', href: '/odd/', active: false },
+        ],
+      }),
+    );
     assert.doesNotMatch(out, /javascript:/);
     assert.doesNotMatch(out, /Evil/);
     assert.match(out, /href="\/odd\/"[^]*?icons\.svg\?v=1\.2\.3#box/);
@@ -80,11 +88,14 @@ describe('composePage: full documents', () => {
 
   it('escapes a hostile user name and nav label', () => {
     const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
-    const out = composePage(SIMPLE_PAGE, makeContext({
-      user: { name: hostile, username: 'u', permissionLevel: '<b>admin</b>' },
-      nav: [{ name: 'x', displayName: `</a>${hostile}`, icon: 'box', href: '/x/?a="b"', active: true }],
-      csrfToken: '"><script>alert(3)</script>',
-    }));
+    const out = composePage(
+      SIMPLE_PAGE,
+      makeContext({
+        user: { name: hostile, username: 'u', permissionLevel: '<b>admin</b>' },
+        nav: [{ name: 'x', displayName: `</a>${hostile}`, icon: 'box', href: '/x/?a="b"', active: true }],
+        csrfToken: '"><script>alert(3)</script>',
+      }),
+    );
     assert.doesNotMatch(out, /<img src=x/);
     assert.doesNotMatch(out, /<script>alert/);
     assert.doesNotMatch(out, /<b>admin/);
@@ -95,7 +106,10 @@ describe('composePage: full documents', () => {
 
   it('logs out with a POST form carrying the CSRF token, and offers sign-in to anonymous visitors', () => {
     const out = composePage(SIMPLE_PAGE, makeContext());
-    assert.match(out, /<form class="side-panel__logout" method="post" action="\/logout"><input type="hidden" name="csrf_token" value="csrf-123"\/>/);
+    assert.match(
+      out,
+      /<form class="side-panel__logout" method="post" action="\/logout"><input type="hidden" name="csrf_token" value="csrf-123"\/>/,
+    );
     const { csrfToken: _omitted, ...withoutToken } = makeContext();
     const noToken = composePage(SIMPLE_PAGE, withoutToken);
     assert.match(noToken, /<form class="side-panel__logout" method="post" action="\/logout"><button type="submit"/);
@@ -149,8 +163,10 @@ describe('composePage: speed', () => {
       `<td data-note="a > b">${'x'.repeat(40)}</td></tr>\n`;
     let rows = '';
     for (let i = 0; rows.length < 200 * 1024; i += 1) rows += row(i);
-    return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Big</title><script type="application/json" id="d">{"a":"<body>"}</script></head>` +
-      `<body><main><!-- list --><div class="table-wrapper"><table class="data-table"><tbody>${rows}</tbody></table></div></main></body></html>`;
+    return (
+      `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Big</title><script type="application/json" id="d">{"a":"<body>"}</script></head>` +
+      `<body><main><!-- list --><div class="table-wrapper"><table class="data-table"><tbody>${rows}</tbody></table></div></main></body></html>`
+    );
   }
 
   it('composes a 200 KB page in well under 2 ms', (context) => {
@@ -164,7 +180,9 @@ describe('composePage: speed', () => {
     for (let i = 0; i < runs; i += 1) length += composePage(page, ctx).length;
     const perPage = (performance.now() - started) / runs;
     assert.ok(length > page.length * runs);
-    context.diagnostic(`composePage: ${(page.length / 1024).toFixed(0)} KB page in ${perPage.toFixed(3)} ms (mean of ${runs})`);
+    context.diagnostic(
+      `composePage: ${(page.length / 1024).toFixed(0)} KB page in ${perPage.toFixed(3)} ms (mean of ${runs})`,
+    );
     // The target is < 2 ms; the bound leaves room for a loaded CI machine.
     assert.ok(perPage < 10, `${perPage} ms per page`);
   });

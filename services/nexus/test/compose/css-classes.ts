@@ -15,7 +15,8 @@ export function selectorClasses(css: string): Set<string> {
   for (let i = 0; i < text.length; i += 1) {
     const char = text[i];
     if (char === '{') {
-      for (const match of text.slice(start, i).matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)) if (match[1] !== undefined) classes.add(match[1]);
+      for (const match of text.slice(start, i).matchAll(/\.(-?[_a-zA-Z][\w-]*)/g))
+        if (match[1] !== undefined) classes.add(match[1]);
       start = i + 1;
     } else if (char === '}' || char === ';') {
       start = i + 1;

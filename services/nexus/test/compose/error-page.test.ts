@@ -6,7 +6,12 @@ import { count, makeContext } from './fixtures.js';
 
 describe('renderErrorPage', () => {
   it('renders a complete document naming the status, title, message and service, escaped', () => {
-    const page = renderErrorPage({ status: 502, title: 'Service unavailable', message: 'The <b>codex</b> service did not answer.', service: '<script>alert(1)</script>' });
+    const page = renderErrorPage({
+      status: 502,
+      title: 'Service unavailable',
+      message: 'The <b>codex</b> service did not answer.',
+      service: '<script>alert(1)</script>',
+    });
     assert.ok(page.startsWith('<!DOCTYPE html><html lang="en">'));
     assert.match(page, /<p class="error-page__status error-page__status--server">Error 502<\/p>/);
     assert.match(page, /<h1 class="error-page__title" id="error-page-title">Service unavailable<\/h1>/);

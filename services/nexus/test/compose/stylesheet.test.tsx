@@ -8,8 +8,22 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  Alert, Badge, Button, Card, Checkbox, EmptyState, Page, PageHeader, Pagination, SelectField, Table, TextArea, TextField,
-  renderDocument, renderFragment, type ButtonVariant,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  EmptyState,
+  Page,
+  PageHeader,
+  Pagination,
+  SelectField,
+  Table,
+  TextArea,
+  TextField,
+  renderDocument,
+  renderFragment,
+  type ButtonVariant,
 } from '@hivematrix/sdk/html';
 import { ACCENTS, ICONS, composePage, renderErrorPage } from '../../src/compose/index.js';
 import { STYLESHEET_FILE, htmlClasses, selectorClasses, stylesheetClasses } from './css-classes.js';
@@ -21,20 +35,42 @@ const VARIANTS: ButtonVariant[] = ['primary', 'secondary', 'success', 'danger', 
 function renderEverySdkComponent(): string {
   const parts = [
     ...(['success', 'danger', 'warning', undefined] as const).map((variant) =>
-      renderFragment(<Card title="T" actions={<span />} {...(variant ? { variant } : {})}>x</Card>)),
+      renderFragment(
+        <Card title="T" actions={<span />} {...(variant ? { variant } : {})}>
+          x
+        </Card>,
+      ),
+    ),
     ...VARIANTS.flatMap((variant) => [
       renderFragment(<Button variant={variant}>b</Button>),
-      renderFragment(<Button variant={variant} small href="/x">b</Button>),
-      renderFragment(<Button variant={variant} href="javascript:alert(1)">b</Button>),
+      renderFragment(
+        <Button variant={variant} small href="/x">
+          b
+        </Button>,
+      ),
+      renderFragment(
+        <Button variant={variant} href="javascript:alert(1)">
+          b
+        </Button>,
+      ),
     ]),
-    ...(['success', 'error', 'warning', 'info'] as const).map((variant) => renderFragment(<Alert variant={variant} title="t">m</Alert>)),
+    ...(['success', 'error', 'warning', 'info'] as const).map((variant) =>
+      renderFragment(
+        <Alert variant={variant} title="t">
+          m
+        </Alert>,
+      ),
+    ),
     ...(['success', 'danger', 'warning', 'info', 'gold', 'platinum', undefined] as const).map((variant) =>
-      renderFragment(<Badge {...(variant ? { variant } : {})}>b</Badge>)),
+      renderFragment(<Badge {...(variant ? { variant } : {})}>b</Badge>),
+    ),
     renderFragment(<PageHeader title="t" description="d" actions={<span />} />),
     renderFragment(<EmptyState title="t" message="m" action={<span />} />),
     renderFragment(<TextField name="a" label="A" hint="h" error="e" required />),
     renderFragment(<TextArea name="b" label="B" hint="h" error="e" />),
-    renderFragment(<SelectField name="c" label="C" placeholder="p" options={[{ value: '1', label: 'one' }]} error="e" />),
+    renderFragment(
+      <SelectField name="c" label="C" placeholder="p" options={[{ value: '1', label: 'one' }]} error="e" />,
+    ),
     renderFragment(<Checkbox name="d" label="D" hint="h" error="e" required />),
     renderFragment(
       <Table
@@ -66,12 +102,24 @@ describe('stylesheet coverage', () => {
   it('styles every class of the side panel and the error page', async () => {
     const css = await stylesheetClasses();
     const composed = composePage(renderErrorPage({ status: 502, title: 't', message: 'm', service: 's' }), {
-      theme: 'light', accent: 'blue', sidebarCollapsed: true, assetVersion: '1', csrfToken: 'c',
-      nav: [{ name: 'a', displayName: 'A', icon: 'home', href: '/a/', active: true }, { name: 'b', displayName: 'B', icon: 'box', href: '/b/', active: false }],
+      theme: 'light',
+      accent: 'blue',
+      sidebarCollapsed: true,
+      assetVersion: '1',
+      csrfToken: 'c',
+      nav: [
+        { name: 'a', displayName: 'A', icon: 'home', href: '/a/', active: true },
+        { name: 'b', displayName: 'B', icon: 'box', href: '/b/', active: false },
+      ],
       user: { name: 'N', username: 'n', permissionLevel: 'admin' },
     });
     const anonymous = composePage(renderErrorPage({ status: 404, title: 't', message: 'm' }), {
-      theme: 'dark', accent: 'x', sidebarCollapsed: false, assetVersion: '1', nav: [], user: null,
+      theme: 'dark',
+      accent: 'x',
+      sidebarCollapsed: false,
+      assetVersion: '1',
+      nav: [],
+      user: null,
     });
     const missing = [...htmlClasses(composed + anonymous)].filter((name) => !css.has(name));
     assert.deepEqual(missing, [], `classes without a rule: ${missing.join(', ')}`);
@@ -114,11 +162,16 @@ describe('stylesheet coverage', () => {
   it('ships every icon the composer may reference in the sprite', async () => {
     const sprite = await readFile(path.resolve(path.dirname(STYLESHEET_FILE), '../icons.svg'), 'utf8');
     const symbols = new Set([...sprite.matchAll(/<symbol id="([^"]+)"/g)].map((match) => match[1]));
-    assert.deepEqual(ICONS.filter((name) => !symbols.has(name)), []);
+    assert.deepEqual(
+      ICONS.filter((name) => !symbols.has(name)),
+      [],
+    );
   });
 
   it('parses selector classes only, not declarations', () => {
-    const classes = selectorClasses('/* .nope */ .a, .b:hover > .c { width: 1.5rem; } @media (x) { .d { margin: .5rem } }');
+    const classes = selectorClasses(
+      '/* .nope */ .a, .b:hover > .c { width: 1.5rem; } @media (x) { .d { margin: .5rem } }',
+    );
     assert.deepEqual([...classes].sort(), ['a', 'b', 'c', 'd']);
   });
 });

@@ -23,7 +23,8 @@ function contentOf(out: string): string {
 
 describe('composePage: tricky documents', () => {
   it('ignores <html>, <body> and </head> inside comments', () => {
-    const page = '<!DOCTYPE html><!-- <html data-theme="x"><body> --><html lang="en"><head><!-- </head><body> --><title>t</title></head><body><p>real</p><!-- </body> --></body></html>';
+    const page =
+      '<!DOCTYPE html><!-- <html data-theme="x"><body> --><html lang="en"><head><!-- </head><body> --><title>t</title></head><body><p>real</p><!-- </body> --></body></html>';
     const out = composePage(page, makeContext());
     assert.ok(out.startsWith('<!DOCTYPE html><!-- <html data-theme="x"><body> --><html lang="en" data-theme='));
     assert.ok(out.indexOf(STYLESHEET) > out.indexOf('<title>t</title>'));
@@ -37,18 +38,23 @@ describe('composePage: tricky documents', () => {
     const out = composePage(page, makeContext());
     assert.ok(out.indexOf(STYLESHEET) > out.indexOf('</style>'), 'assets after the real head content');
     assert.equal(count(out, LAYOUT), 1);
-    assert.equal(contentOf(out), '<textarea></body></textarea><script>if (a</body>b) {}</script><noscript><body></noscript><p>end</p>');
+    assert.equal(
+      contentOf(out),
+      '<textarea></body></textarea><script>if (a</body>b) {}</script><noscript><body></noscript><p>end</p>',
+    );
   });
 
   it('ignores <body> and </body> inside <template> contents', () => {
-    const page = '<html><head></head><body><template><body class="fake"><p>t</p></body></template><p>after</p></body></html>';
+    const page =
+      '<html><head></head><body><template><body class="fake"><p>t</p></body></template><p>after</p></body></html>';
     const out = composePage(page, makeContext());
     assert.ok(out.includes('<body>' + LAYOUT));
     assert.equal(contentOf(out), '<template><body class="fake"><p>t</p></body></template><p>after</p>');
   });
 
   it('handles upper-case tags and attributes', () => {
-    const page = '<!DOCTYPE HTML><HTML LANG="en" DATA-THEME="dark"><HEAD><TITLE>x</TITLE></HEAD><BODY CLASS="b"><P>hi</P></BODY></HTML>';
+    const page =
+      '<!DOCTYPE HTML><HTML LANG="en" DATA-THEME="dark"><HEAD><TITLE>x</TITLE></HEAD><BODY CLASS="b"><P>hi</P></BODY></HTML>';
     const out = composePage(page, makeContext({ theme: 'light' }));
     assert.equal(htmlTagOf(out), '<html LANG="en" data-theme="light" data-color-theme="blue" data-sidebar="expanded">');
     assert.ok(out.indexOf(STYLESHEET) < out.indexOf('</HEAD>'));
@@ -68,7 +74,11 @@ describe('composePage: tricky documents', () => {
   it('keeps a > inside quoted attribute values inside the tag', () => {
     const page = `<html data-x="a>b" title='<body>' lang=en><head></head><body data-y="c>d" class='e>f'><p>x</p></body></html>`;
     const out = composePage(page, makeContext());
-    assert.ok(out.startsWith(`<html data-x="a>b" title='<body>' lang=en data-theme="light" data-color-theme="blue" data-sidebar="expanded"><head>`));
+    assert.ok(
+      out.startsWith(
+        `<html data-x="a>b" title='<body>' lang=en data-theme="light" data-color-theme="blue" data-sidebar="expanded"><head>`,
+      ),
+    );
     assert.ok(out.includes(`<body data-y="c>d" class='e>f'>${LAYOUT}`));
     assert.equal(contentOf(out), '<p>x</p>');
   });
@@ -82,7 +92,8 @@ describe('composePage: tricky documents', () => {
   });
 
   it('handles abrupt comments, bogus comments and a stray </head> after <body>', () => {
-    const page = '<!DOCTYPE html><html><!--><head><?php echo "<body>" ?></head><body><!---><p>x</p></head></body></html>';
+    const page =
+      '<!DOCTYPE html><html><!--><head><?php echo "<body>" ?></head><body><!---><p>x</p></head></body></html>';
     const marks = findLandmarks(page);
     assert.ok(marks);
     assert.equal(page.slice(marks.body.start, marks.body.end), '<body>');
@@ -104,6 +115,9 @@ describe('composePage: tricky documents', () => {
     assert.ok(marks);
     const attributes = marks.html.attributes.map((a) => page.slice(a.start, a.end));
     assert.deepEqual(attributes, ['a', 'b=1', 'c = "x y"', "d='z'", 'e=f/']);
-    assert.deepEqual(marks.html.attributes.map((a) => a.name), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(
+      marks.html.attributes.map((a) => a.name),
+      ['a', 'b', 'c', 'd', 'e'],
+    );
   });
 });

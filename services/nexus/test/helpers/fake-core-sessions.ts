@@ -52,7 +52,9 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }).end(JSON.stringify(body));
+  response
+    .writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' })
+    .end(JSON.stringify(body));
 }
 
 /** Starts the fake core; `identity` is asked who an access token belongs to. */
@@ -69,9 +71,20 @@ export async function startSessionCore(
   const state = { tokenLifetimeSec: 3600 };
   const coreTarget = new URL(core.url);
 
-  async function mint(session: FakeCoreSession, user: { name: string; username: string; email: string; groups: string[] }): Promise<string> {
+  async function mint(
+    session: FakeCoreSession,
+    user: { name: string; username: string; email: string; groups: string[] },
+  ): Promise<string> {
     return keys.mintUserToken(
-      { sub: session.sub, name: user.name, preferred_username: user.username, email: user.email, groups: user.groups, permission_level: levelOf(user.groups), jti: session.id },
+      {
+        sub: session.sub,
+        name: user.name,
+        preferred_username: user.username,
+        email: user.email,
+        groups: user.groups,
+        permission_level: levelOf(user.groups),
+        jti: session.id,
+      },
       { expiresInSec: state.tokenLifetimeSec, now },
     );
   }
@@ -88,21 +101,28 @@ export async function startSessionCore(
     calls.set(path, (calls.get(path) ?? 0) + 1);
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const caller = bearer === undefined ? null : await verifier.verify(bearer).catch(() => null);
-    if (caller?.kind !== 'service' || caller.service !== 'nexus') return send(response, 401, { status: 401, code: 'unauthorized' });
+    if (caller?.kind !== 'service' || caller.service !== 'nexus')
+      return send(response, 401, { status: 401, code: 'unauthorized' });
     const body = await readJson(request);
     if (path === '/api/token/exchange') {
       const known = identity.accessTokens.get(String(body['access_token']));
-      if (known === undefined || typeof body['id_token'] !== 'string') return send(response, 401, { status: 401, code: 'token_invalid' });
+      if (known === undefined || typeof body['id_token'] !== 'string')
+        return send(response, 401, { status: 401, code: 'token_invalid' });
       const session: FakeCoreSession = { id: randomUUID(), sid: known.sid, sub: known.user.sub, revoked: false };
       sessions.set(session.id, session);
       users.set(session.id, known.user);
-      return send(response, 200, { token: await mint(session, known.user), expires_in: state.tokenLifetimeSec, session_id: session.id });
+      return send(response, 200, {
+        token: await mint(session, known.user),
+        expires_in: state.tokenLifetimeSec,
+        session_id: session.id,
+      });
     }
     const jti = typeof body['token'] === 'string' ? String(decodeJwt(body['token']).jti) : '';
     const session = sessions.get(jti);
     if (path === '/api/token/refresh') {
       const user = users.get(jti);
-      if (session === undefined || session.revoked || user === undefined) return send(response, 401, { status: 401, code: 'token_revoked' });
+      if (session === undefined || session.revoked || user === undefined)
+        return send(response, 401, { status: 401, code: 'token_revoked' });
       return send(response, 200, { token: await mint(session, user), expires_in: state.tokenLifetimeSec });
     }
     if (path === '/api/token/revoke') {
@@ -118,14 +138,23 @@ export async function startSessionCore(
   }
 
   function pass(request: IncomingMessage, response: ServerResponse): void {
-    const upstream = httpRequest({ host: coreTarget.hostname, port: coreTarget.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-      // An upstream stream cut short (core's feed going down) cuts ours too, as a real proxy would.
-      answer.on('close', () => {
-        if (!answer.complete) response.destroy();
-      });
-    });
+    const upstream = httpRequest(
+      {
+        host: coreTarget.hostname,
+        port: coreTarget.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+        // An upstream stream cut short (core's feed going down) cuts ours too, as a real proxy would.
+        answer.on('close', () => {
+          if (!answer.complete) response.destroy();
+        });
+      },
+    );
     upstream.on('error', () => response.destroy());
     response.on('close', () => upstream.destroy());
     request.pipe(upstream);

@@ -54,7 +54,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
 }
 
 /** Starts the provider; `publicOrigin` is the gateway's public URL (the issuer's origin). */
@@ -69,10 +71,21 @@ export async function startFakeIdentity(publicOrigin: string): Promise<FakeIdent
   const accessTokens = new Map<string, { user: IdentityUser; sid: string }>();
   const endSessions: URLSearchParams[] = [];
   let tokenRequests = 0;
-  let nextUser: IdentityUser = { sub: randomUUID(), name: 'Ada Admin', username: 'ada', email: 'ada@example.test', groups: ['admins'] };
+  let nextUser: IdentityUser = {
+    sub: randomUUID(),
+    name: 'Ada Admin',
+    username: 'ada',
+    email: 'ada@example.test',
+    groups: ['admins'],
+  };
 
   const endpoint = (name: string): string => `${issuer}/protocol/openid-connect/${name}`;
-  const sign = (claims: Record<string, unknown>, key: CryptoKey = privateKey, keyId = kid, typ = 'JWT'): Promise<string> =>
+  const sign = (
+    claims: Record<string, unknown>,
+    key: CryptoKey = privateKey,
+    keyId = kid,
+    typ = 'JWT',
+  ): Promise<string> =>
     new SignJWT(Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined)))
       .setProtectedHeader({ alg: 'RS256', kid: keyId, typ })
       .sign(key);
@@ -81,23 +94,44 @@ export async function startFakeIdentity(publicOrigin: string): Promise<FakeIdent
     tokenRequests += 1;
     const form = new URLSearchParams(await readBody(request));
     const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const [id, secret] = basic === undefined ? [form.get('client_id'), form.get('client_secret')] : Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent);
+    const [id, secret] =
+      basic === undefined
+        ? [form.get('client_id'), form.get('client_secret')]
+        : Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent);
     if (id !== clientId || secret !== clientSecret) return json(response, 401, { error: 'invalid_client' });
     const pending = codes.get(form.get('code') ?? '');
     codes.delete(form.get('code') ?? '');
-    if (pending === undefined || form.get('grant_type') !== 'authorization_code') return json(response, 400, { error: 'invalid_grant' });
+    if (pending === undefined || form.get('grant_type') !== 'authorization_code')
+      return json(response, 400, { error: 'invalid_grant' });
     const verifier = form.get('code_verifier') ?? '';
-    if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge || form.get('redirect_uri') !== pending.redirectUri) {
+    if (
+      createHash('sha256').update(verifier).digest('base64url') !== pending.challenge ||
+      form.get('redirect_uri') !== pending.redirectUri
+    ) {
       return json(response, 400, { error: 'invalid_grant' });
     }
     const accessToken = randomUUID();
     accessTokens.set(accessToken, { user: pending.user, sid: pending.sid });
     const now = Math.floor(Date.now() / 1000);
     const idToken = await sign({
-      iss: issuer, aud: clientId, sub: pending.user.sub, nonce: pending.nonce, sid: pending.sid, iat: now, exp: now + 300,
-      name: pending.user.name, preferred_username: pending.user.username, email: pending.user.email,
+      iss: issuer,
+      aud: clientId,
+      sub: pending.user.sub,
+      nonce: pending.nonce,
+      sid: pending.sid,
+      iat: now,
+      exp: now + 300,
+      name: pending.user.name,
+      preferred_username: pending.user.username,
+      email: pending.user.email,
     });
-    json(response, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken, scope: 'openid email profile' });
+    json(response, 200, {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: 300,
+      id_token: idToken,
+      scope: 'openid email profile',
+    });
   }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -121,18 +155,36 @@ export async function startFakeIdentity(publicOrigin: string): Promise<FakeIdent
     if (path === `${REALM_PATH}/protocol/openid-connect/certs`) return json(response, 200, { keys: [jwk] });
     if (path === `${REALM_PATH}/protocol/openid-connect/auth`) {
       const q = url.searchParams;
-      if (q.get('client_id') !== clientId || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge') || !q.get('nonce') || !q.get('state')) {
+      if (
+        q.get('client_id') !== clientId ||
+        q.get('code_challenge_method') !== 'S256' ||
+        !q.get('code_challenge') ||
+        !q.get('nonce') ||
+        !q.get('state')
+      ) {
         return json(response, 400, { error: 'invalid_request' });
       }
       const code = randomUUID();
-      codes.set(code, { user: nextUser, nonce: q.get('nonce') ?? '', challenge: q.get('code_challenge') ?? '', redirectUri: q.get('redirect_uri') ?? '', sid: randomUUID() });
+      codes.set(code, {
+        user: nextUser,
+        nonce: q.get('nonce') ?? '',
+        challenge: q.get('code_challenge') ?? '',
+        redirectUri: q.get('redirect_uri') ?? '',
+        sid: randomUUID(),
+      });
       const back = new URL(q.get('redirect_uri') ?? '');
       back.searchParams.set('code', code);
       back.searchParams.set('state', q.get('state') ?? '');
-      response.writeHead(302, { location: back.href, 'set-cookie': 'KC_SESSION=abc; Path=/keycloak/realms/hivematrix/; Domain=evil.example; HttpOnly' }).end();
+      response
+        .writeHead(302, {
+          location: back.href,
+          'set-cookie': 'KC_SESSION=abc; Path=/keycloak/realms/hivematrix/; Domain=evil.example; HttpOnly',
+        })
+        .end();
       return;
     }
-    if (path === `${REALM_PATH}/protocol/openid-connect/token` && request.method === 'POST') return token(request, response);
+    if (path === `${REALM_PATH}/protocol/openid-connect/token` && request.method === 'POST')
+      return token(request, response);
     if (path === `${REALM_PATH}/protocol/openid-connect/logout`) {
       endSessions.push(url.searchParams);
       const back = new URL(url.searchParams.get('post_logout_redirect_uri') ?? `${publicOrigin}/`);
@@ -142,8 +194,13 @@ export async function startFakeIdentity(publicOrigin: string): Promise<FakeIdent
       return;
     }
     if (path === `${REALM_PATH}/login-page`) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': ['KC_RESTART=x; Path=/keycloak/; Domain=nexus.test', 'AUTH_SESSION=y; Path=/keycloak/; Secure'] });
-      response.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method="post"><input name="username"></form></body></html>');
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'set-cookie': ['KC_RESTART=x; Path=/keycloak/; Domain=nexus.test', 'AUTH_SESSION=y; Path=/keycloak/; Secure'],
+      });
+      response.end(
+        '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method="post"><input name="username"></form></body></html>',
+      );
       return;
     }
     json(response, 404, { error: 'not_found', path });
@@ -171,7 +228,15 @@ export async function startFakeIdentity(publicOrigin: string): Promise<FakeIdent
     logoutToken(claims, options = {}) {
       const now = Math.floor(Date.now() / 1000);
       return sign(
-        { iss: issuer, aud: clientId, iat: now, exp: now + 120, jti: randomUUID(), events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims },
+        {
+          iss: issuer,
+          aud: clientId,
+          iat: now,
+          exp: now + 120,
+          jti: randomUUID(),
+          events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+          ...claims,
+        },
         options.key ?? privateKey,
         options.kid ?? kid,
         'logout+jwt',

@@ -67,20 +67,29 @@ export async function startUpstream(): Promise<Upstream> {
       case '/page':
       case '/display/page':
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end('<!DOCTYPE html><html lang="en"><head><title>Upstream page</title></head><body><h1>Hello from upstream</h1></body></html>');
+        response.end(
+          '<!DOCTYPE html><html lang="en"><head><title>Upstream page</title></head><body><h1>Hello from upstream</h1></body></html>',
+        );
         return;
       case '/fragment':
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<div class="card">just a fragment</div>');
+        response
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end('<div class="card">just a fragment</div>');
         return;
       case '/cookies':
-        response.writeHead(200, {
-          'content-type': 'application/json',
-          'set-cookie': ['__Host-hm_session=stolen; Path=/; Secure', 'svc_pref=1; Path=/echo-svc; HttpOnly'],
-        }).end('{}');
+        response
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'set-cookie': ['__Host-hm_session=stolen; Path=/; Secure', 'svc_pref=1; Path=/echo-svc; HttpOnly'],
+          })
+          .end('{}');
         return;
       case '/download': {
         const chunks = Number(url.searchParams.get('chunks') ?? '1');
-        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(chunks * 65_536) });
+        response.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(chunks * 65_536),
+        });
         let index = 0;
         const pump = (): void => {
           while (index < chunks) {
@@ -121,7 +130,14 @@ export async function startUpstream(): Promise<Upstream> {
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.send(JSON.stringify({ hello: true, authorization: request.headers.authorization ?? null, cookie: request.headers.cookie ?? null, prefix: request.headers['x-forwarded-prefix'] ?? null }));
+      ws.send(
+        JSON.stringify({
+          hello: true,
+          authorization: request.headers.authorization ?? null,
+          cookie: request.headers.cookie ?? null,
+          prefix: request.headers['x-forwarded-prefix'] ?? null,
+        }),
+      );
       ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     });
   });

@@ -15,10 +15,24 @@ export function HomePage({ name, isAdmin, notes, urlFor }: HomePageProps) {
       <PageHeader title={`Hello, ${name}`} description="This is the template service: copy it to start a new one." />
       <Card
         title="Latest notes"
-        actions={isAdmin ? <Button href={urlFor('/admin/settings')} variant="secondary" small>Settings</Button> : undefined}
+        actions={
+          isAdmin ? (
+            <Button href={urlFor('/admin/settings')} variant="secondary" small>
+              Settings
+            </Button>
+          ) : undefined
+        }
       >
         {notes.length === 0 ? (
-          <EmptyState title="No notes yet" message={<>POST a note to <code>/api/data</code> (JSON <code>{'{"body": "…"}'}</code>) and it shows up here, newest first.</>} />
+          <EmptyState
+            title="No notes yet"
+            message={
+              <>
+                POST a note to <code>/api/data</code> (JSON <code>{'{"body": "…"}'}</code>) and it shows up here, newest
+                first.
+              </>
+            }
+          />
         ) : (
           <Table
             columns={[
@@ -33,7 +47,9 @@ export function HomePage({ name, isAdmin, notes, urlFor }: HomePageProps) {
             }))}
           />
         )}
-        <Button href={urlFor('/api/data')} variant="primary">View as JSON</Button>
+        <Button href={urlFor('/api/data')} variant="primary">
+          View as JSON
+        </Button>
       </Card>
     </Page>
   );

@@ -5,7 +5,14 @@
 import type { JSX } from 'preact';
 import { Card, DateTime, EmptyState, Money, Num, Table } from '@hivematrix/sdk/html';
 
-const CLIENTS = ['Northwind Traders', 'Contoso Dental', 'Fabrikam Legal', 'Tailspin Toys', 'Adventure Works', 'Litware Clinic'];
+const CLIENTS = [
+  'Northwind Traders',
+  'Contoso Dental',
+  'Fabrikam Legal',
+  'Tailspin Toys',
+  'Adventure Works',
+  'Litware Clinic',
+];
 
 /** Twenty-four invoices of a realistic month, with amounts in cents and issue instants. */
 const INVOICES = Array.from({ length: 24 }, (_, index) => ({
@@ -21,18 +28,52 @@ export function Figures(): JSX.Element {
     <div class="u-grid u-grid-2 u-mb-3" id="figures">
       <Card title="Figures">
         <dl class="info-grid">
-          <div class="info-item"><dt class="info-item__label">Devices</dt><dd class="info-item__value"><Num value={12_345} /></dd></div>
-          <div class="info-item"><dt class="info-item__label">Backup</dt><dd class="info-item__value"><Num value={1.5} decimals={2} unit="TB" /></dd></div>
-          <div class="info-item"><dt class="info-item__label">Billed</dt><dd class="info-item__value"><Money cents={8_421_050} /></dd></div>
-          <div class="info-item"><dt class="info-item__label">Credit</dt><dd class="info-item__value"><Money cents={-12_000} /></dd></div>
-          <div class="info-item"><dt class="info-item__label">Last sync</dt><dd class="info-item__value"><DateTime value={new Date(Date.UTC(2026, 10, 25, 14, 5))} /></dd></div>
-          <div class="info-item"><dt class="info-item__label">Contract end</dt><dd class="info-item__value"><DateTime value="2027-06-30" /></dd></div>
+          <div class="info-item">
+            <dt class="info-item__label">Devices</dt>
+            <dd class="info-item__value">
+              <Num value={12_345} />
+            </dd>
+          </div>
+          <div class="info-item">
+            <dt class="info-item__label">Backup</dt>
+            <dd class="info-item__value">
+              <Num value={1.5} decimals={2} unit="TB" />
+            </dd>
+          </div>
+          <div class="info-item">
+            <dt class="info-item__label">Billed</dt>
+            <dd class="info-item__value">
+              <Money cents={8_421_050} />
+            </dd>
+          </div>
+          <div class="info-item">
+            <dt class="info-item__label">Credit</dt>
+            <dd class="info-item__value">
+              <Money cents={-12_000} />
+            </dd>
+          </div>
+          <div class="info-item">
+            <dt class="info-item__label">Last sync</dt>
+            <dd class="info-item__value">
+              <DateTime value={new Date(Date.UTC(2026, 10, 25, 14, 5))} />
+            </dd>
+          </div>
+          <div class="info-item">
+            <dt class="info-item__label">Contract end</dt>
+            <dd class="info-item__value">
+              <DateTime value="2027-06-30" />
+            </dd>
+          </div>
         </dl>
         <EmptyState
           compact
           headingLevel={3}
           title="No companies yet"
-          message={<>Connect Freshservice in Integrations, or load demo data with <code>npx hivematrix demo</code>.</>}
+          message={
+            <>
+              Connect Freshservice in Integrations, or load demo data with <code>npx hivematrix demo</code>.
+            </>
+          }
           actionHref="#figures"
           actionLabel="Open integrations"
         />

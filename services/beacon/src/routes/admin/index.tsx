@@ -10,7 +10,10 @@ const SECRET = /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/;
 export const adminRoutes: FastifyPluginAsync<{ config: BeaconConfig }> = async (app, { config }) => {
   app.get('/admin/settings', { preHandler: requireRole(['admin'], { page: true }) }, async (_request, reply) => {
     const settings = Object.fromEntries(
-      Object.entries(config).map(([name, value]) => [name, SECRET.test(name) ? '(hidden)' : typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+      Object.entries(config).map(([name, value]) => [
+        name,
+        SECRET.test(name) ? '(hidden)' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+      ]),
     );
     return reply.html(<SettingsPage settings={settings} />);
   });

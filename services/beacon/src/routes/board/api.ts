@@ -32,35 +32,55 @@ function userToken(request: FastifyRequest): string {
   return match[1];
 }
 
-export const boardApiRoutes: FastifyPluginAsync<BoardRouteOptions> = async (base, { config, settings, source, codex, now }) => {
+export const boardApiRoutes: FastifyPluginAsync<BoardRouteOptions> = async (
+  base,
+  { config, settings, source, codex, now },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.get('/api/board', { preHandler: requireRole(STAFF), schema: { querystring: boardQuery } }, async (request) => {
     const filter = filterOf(request.query, settings);
     await source.ensureFresh();
     const state = source.snapshot();
-    return { version: state.version, view: filter.view.slug, meta: state.meta, rows: state.rows.filter((row) => matches(row, filter)) };
+    return {
+      version: state.version,
+      view: filter.view.slug,
+      meta: state.meta,
+      rows: state.rows.filter((row) => matches(row, filter)),
+    };
   });
 
-  app.get('/api/board/events', { preHandler: requireRole(STAFF), schema: { querystring: boardQuery } }, async (request, reply) => {
-    const filter = filterOf(request.query, settings);
-    // The stream ends when the token does; the browser reconnects through the gateway with a fresh one.
-    const endAt = (request.user?.exp ?? 0) * 1000;
-    await streamBoard(request, reply, { source, filter, present: (row) => row, endAt, now });
-  });
+  app.get(
+    '/api/board/events',
+    { preHandler: requireRole(STAFF), schema: { querystring: boardQuery } },
+    async (request, reply) => {
+      const filter = filterOf(request.query, settings);
+      // The stream ends when the token does; the browser reconnects through the gateway with a fresh one.
+      const endAt = (request.user?.exp ?? 0) * 1000;
+      await streamBoard(request, reply, { source, filter, present: (row) => row, endAt, now });
+    },
+  );
 
-  app.get('/api/tickets/:id', { preHandler: requireRole(STAFF), schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
-    const detail = await codex.ticket(request.params.id, userToken(request));
-    const row = source.snapshot().rows.find((candidate) => candidate.id === request.params.id);
-    return presentTicketDetail(detail, row?.psa_url ?? null, now());
-  });
+  app.get(
+    '/api/tickets/:id',
+    { preHandler: requireRole(STAFF), schema: { params: z.object({ id: z.coerce.number().int().positive() }) } },
+    async (request) => {
+      const detail = await codex.ticket(request.params.id, userToken(request));
+      const row = source.snapshot().rows.find((candidate) => candidate.id === request.params.id);
+      return presentTicketDetail(detail, row?.psa_url ?? null, now());
+    },
+  );
 
   app.post('/api/sync', { preHandler: requireRole(STAFF) }, async (request, reply) => {
     const run = await codex.startSync(config.SYNC_JOB, userToken(request));
     return reply.code(202).send(run);
   });
 
-  app.get('/api/sync/runs/:id', { preHandler: requireRole(STAFF), schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
-    return codex.syncRun(request.params.id, userToken(request));
-  });
+  app.get(
+    '/api/sync/runs/:id',
+    { preHandler: requireRole(STAFF), schema: { params: z.object({ id: z.coerce.number().int().positive() }) } },
+    async (request) => {
+      return codex.syncRun(request.params.id, userToken(request));
+    },
+  );
 };

@@ -23,7 +23,10 @@ export interface TicketPanel {
 
 export function presentTicketDetail(detail: TicketDetail, psaUrl: string | null, now: Date): TicketPanel {
   const { ticket } = detail;
-  const agentReplies = detail.conversations.filter((entry) => !entry.incoming && !entry.private).map((entry) => entry.created_at).sort();
+  const agentReplies = detail.conversations
+    .filter((entry) => !entry.incoming && !entry.private)
+    .map((entry) => entry.created_at)
+    .sort();
   const last = agentReplies.at(-1) ?? null;
   return {
     id: ticket.id,
@@ -40,7 +43,15 @@ export function presentTicketDetail(detail: TicketDetail, psaUrl: string | null,
     description: ticket.description_text ?? '',
     psa_url: psaUrl,
     last_agent_reply_at: last,
-    minutes_since_agent_reply: last === null ? null : Math.max(0, Math.floor((now.getTime() - new Date(last).getTime()) / 60_000)),
-    conversation: detail.conversations.map((entry) => ({ id: entry.id, from: entry.from_email, incoming: entry.incoming, private: entry.private, at: entry.created_at, text: entry.body_text })),
+    minutes_since_agent_reply:
+      last === null ? null : Math.max(0, Math.floor((now.getTime() - new Date(last).getTime()) / 60_000)),
+    conversation: detail.conversations.map((entry) => ({
+      id: entry.id,
+      from: entry.from_email,
+      incoming: entry.incoming,
+      private: entry.private,
+      at: entry.created_at,
+      text: entry.body_text,
+    })),
   };
 }

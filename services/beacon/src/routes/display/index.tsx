@@ -27,7 +27,10 @@ export interface DisplayRouteOptions {
 
 const tokenParams = z.object({ token: z.string().max(100) });
 
-export const displayRoutes: FastifyPluginAsync<DisplayRouteOptions> = async (base, { db, settings, source, now, checkEveryMs }) => {
+export const displayRoutes: FastifyPluginAsync<DisplayRouteOptions> = async (
+  base,
+  { db, settings, source, now, checkEveryMs },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   // Every screen of one link shares one validity check per half interval, not one query per screen.
   const checks = new Map<number, { at: number; valid: Promise<boolean> }>();
@@ -40,13 +43,25 @@ export const displayRoutes: FastifyPluginAsync<DisplayRouteOptions> = async (bas
     return valid;
   };
 
-  async function open(request: FastifyRequest, token: string): Promise<{ link: DisplayLink; filter: BoardFilter; columns: BoardColumn[] }> {
+  async function open(
+    request: FastifyRequest,
+    token: string,
+  ): Promise<{ link: DisplayLink; filter: BoardFilter; columns: BoardColumn[] }> {
     const link = await findValidLink(db, token, now());
     const view = link === undefined ? undefined : settings.views.find((candidate) => candidate.slug === link.viewSlug);
     if (link === undefined || view === undefined) throw new AppError('not_found', 'This display link is not valid.');
     await markUsed(db, link.id, request.ip, now());
     const columns = BOARD_COLUMNS.filter((column) => link.fields.includes(column));
-    return { link, columns, filter: { view, agent: link.agent ?? undefined, company: link.company ?? undefined, priority: link.priority ?? undefined } };
+    return {
+      link,
+      columns,
+      filter: {
+        view,
+        agent: link.agent ?? undefined,
+        company: link.company ?? undefined,
+        priority: link.priority ?? undefined,
+      },
+    };
   }
 
   app.get('/display', async () => {
@@ -64,12 +79,21 @@ export const displayRoutes: FastifyPluginAsync<DisplayRouteOptions> = async (bas
           ticketUrl: null,
           syncUrl: null,
           syncRunUrl: null,
-          columns: settings.columns.filter((column) => columns.includes(column)).concat(columns.filter((column) => !settings.columns.includes(column))),
+          columns: settings.columns
+            .filter((column) => columns.includes(column))
+            .concat(columns.filter((column) => !settings.columns.includes(column))),
           columnLabels: COLUMN_LABELS,
           countThresholds: settings.countThresholds,
           sort: null,
         }}
-        views={[{ slug: filter.view.slug, name: link.name, href: request.urlFor(`/display/${request.params.token}`), active: true }]}
+        views={[
+          {
+            slug: filter.view.slug,
+            name: link.name,
+            href: request.urlFor(`/display/${request.params.token}`),
+            active: true,
+          },
+        ]}
         canSync={false}
         scriptUrl={request.urlFor('/static/board.js')}
       />,
@@ -80,7 +104,11 @@ export const displayRoutes: FastifyPluginAsync<DisplayRouteOptions> = async (bas
     const { filter, columns } = await open(request, request.params.token);
     await source.ensureFresh();
     const state = source.snapshot();
-    return { version: state.version, meta: state.meta, rows: state.rows.filter((row) => matches(row, filter)).map((row) => projectRow(row, columns)) };
+    return {
+      version: state.version,
+      meta: state.meta,
+      rows: state.rows.filter((row) => matches(row, filter)).map((row) => projectRow(row, columns)),
+    };
   });
 
   app.get('/display/:token/events', { schema: { params: tokenParams } }, async (request, reply) => {

@@ -45,23 +45,31 @@ export const linkRoutes: FastifyPluginAsync<LinkRouteOptions> = async (base, { d
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   async function create(request: FastifyRequest, input: LinkInput) {
-    if (!settings.views.some((view) => view.slug === input.view)) throw new AppError('validation_failed', 'There is no such view');
+    if (!settings.views.some((view) => view.slug === input.view))
+      throw new AppError('validation_failed', 'There is no such view');
     const at = now();
-    const { link, token } = await createLink(db, {
-      name: input.name,
-      viewSlug: input.view,
-      agent: input.agent ?? null,
-      company: input.company ?? null,
-      priority: input.priority ?? null,
-      fields: [...(input.fields ?? DEFAULT_DISPLAY_FIELDS)],
-      expiresAt: new Date(at.getTime() + input.expires_in_days * 86_400_000),
-      createdBy: request.user?.preferred_username ?? '?',
-    }, at);
+    const { link, token } = await createLink(
+      db,
+      {
+        name: input.name,
+        viewSlug: input.view,
+        agent: input.agent ?? null,
+        company: input.company ?? null,
+        priority: input.priority ?? null,
+        fields: [...(input.fields ?? DEFAULT_DISPLAY_FIELDS)],
+        expiresAt: new Date(at.getTime() + input.expires_in_days * 86_400_000),
+        createdBy: request.user?.preferred_username ?? '?',
+      },
+      at,
+    );
     request.log.info({ link: link.id, view: link.viewSlug, by: link.createdBy }, 'display link created');
     return { link, url: new URL(request.urlFor(`/display/${token}`), config.NEXUS_URL).toString() };
   }
 
-  const page = async (request: FastifyRequest, extra: { created?: { name: string; url: string }; error?: string } = {}) => (
+  const page = async (
+    request: FastifyRequest,
+    extra: { created?: { name: string; url: string }; error?: string } = {},
+  ) => (
     <LinksPage
       links={await listLinks(db)}
       views={settings.views}
@@ -72,19 +80,30 @@ export const linkRoutes: FastifyPluginAsync<LinkRouteOptions> = async (base, { d
     />
   );
 
-  app.get('/links', { preHandler: requireRole(ADMIN, { page: true }) }, async (request, reply) => reply.html(await page(request)));
+  app.get('/links', { preHandler: requireRole(ADMIN, { page: true }) }, async (request, reply) =>
+    reply.html(await page(request)),
+  );
 
   app.post('/links', { preHandler: requireRole(ADMIN, { page: true }) }, async (request, reply) => {
     const parsed = linkInput.safeParse(request.body);
-    if (!parsed.success) return reply.code(422).html(await page(request, { error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') }));
+    if (!parsed.success)
+      return reply.code(422).html(
+        await page(request, {
+          error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+        }),
+      );
     const { link, url } = await create(request, parsed.data);
     return reply.code(201).html(await page(request, { created: { name: link.name, url } }));
   });
 
-  app.post('/links/:id/revoke', { preHandler: requireRole(ADMIN, { page: true }), schema: { params: idParams } }, async (request, reply) => {
-    await revokeLink(db, request.params.id, request.user?.preferred_username ?? '?', now());
-    return reply.redirect(request.urlFor('/links'), 303);
-  });
+  app.post(
+    '/links/:id/revoke',
+    { preHandler: requireRole(ADMIN, { page: true }), schema: { params: idParams } },
+    async (request, reply) => {
+      await revokeLink(db, request.params.id, request.user?.preferred_username ?? '?', now());
+      return reply.redirect(request.urlFor('/links'), 303);
+    },
+  );
 
   app.get('/api/links', { preHandler: requireRole(ADMIN) }, async () => (await listLinks(db)).map(presentLink));
 
@@ -93,9 +112,14 @@ export const linkRoutes: FastifyPluginAsync<LinkRouteOptions> = async (base, { d
     return reply.code(201).send({ ...presentLink(link), url });
   });
 
-  app.post('/api/links/:id/revoke', { preHandler: requireRole(ADMIN), schema: { params: idParams } }, async (request) => {
-    if (!(await revokeLink(db, request.params.id, request.user?.preferred_username ?? '?', now()))) throw new AppError('not_found', 'No such active link');
-    request.log.info({ link: request.params.id }, 'display link revoked');
-    return { id: request.params.id, revoked: true };
-  });
+  app.post(
+    '/api/links/:id/revoke',
+    { preHandler: requireRole(ADMIN), schema: { params: idParams } },
+    async (request) => {
+      if (!(await revokeLink(db, request.params.id, request.user?.preferred_username ?? '?', now())))
+        throw new AppError('not_found', 'No such active link');
+      request.log.info({ link: request.params.id }, 'display link revoked');
+      return { id: request.params.id, revoked: true };
+    },
+  );
 };

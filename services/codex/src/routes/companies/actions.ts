@@ -5,7 +5,13 @@
  */
 import { AppError } from '@hivematrix/sdk';
 import { recordAudit, type Actor } from '../../db/audit.js';
-import { findCompany, updateCompanyDetails, updateCompanyPlan, type CompanyDetailsPatch, type CompanyWithPlan } from '../../db/companies.js';
+import {
+  findCompany,
+  updateCompanyDetails,
+  updateCompanyPlan,
+  type CompanyDetailsPatch,
+  type CompanyWithPlan,
+} from '../../db/companies.js';
 import { effectiveFeatures, setFeatureOverrides } from '../../db/company-parts.js';
 import { featureCatalogue, findPlan } from '../../db/plans.js';
 import type { CodexDb } from '../../db/types.js';
@@ -19,17 +25,31 @@ export interface PlanInput {
 }
 
 /** Sets a company's plan, term and start; returns the company as it is now. */
-export async function changePlan(db: CodexDb, actor: Actor, company: CompanyWithPlan, input: PlanInput, now: Date): Promise<CompanyWithPlan> {
-  const term = input.contractTerm === null || input.contractTerm.trim() === '' ? null : normaliseTerm(input.contractTerm);
+export async function changePlan(
+  db: CodexDb,
+  actor: Actor,
+  company: CompanyWithPlan,
+  input: PlanInput,
+  now: Date,
+): Promise<CompanyWithPlan> {
+  const term =
+    input.contractTerm === null || input.contractTerm.trim() === '' ? null : normaliseTerm(input.contractTerm);
   if (input.contractTerm !== null && input.contractTerm.trim() !== '' && term === null) {
-    throw new AppError('validation_failed', 'The contract term must be Month to Month, 1 Year, 2 Year or 3 Year.', { errors: [{ path: 'body.contract_term', message: 'unknown term' }] });
+    throw new AppError('validation_failed', 'The contract term must be Month to Month, 1 Year, 2 Year or 3 Year.', {
+      errors: [{ path: 'body.contract_term', message: 'unknown term' }],
+    });
   }
   const planName = input.planName?.trim() || null;
   if (planName !== null && (await findPlan(db, planName, pricingTerm(term))) === undefined) {
-    throw new AppError('unprocessable_entity', `There is no plan "${planName}" for the term ${pricingTerm(term)}; create it in the billing plans first.`);
+    throw new AppError(
+      'unprocessable_entity',
+      `There is no plan "${planName}" for the term ${pricingTerm(term)}; create it in the billing plans first.`,
+    );
   }
   if (input.contractStart !== null && !/^\d{4}-\d{2}-\d{2}$/.test(input.contractStart)) {
-    throw new AppError('validation_failed', 'The contract start must be a date (YYYY-MM-DD).', { errors: [{ path: 'body.contract_start', message: 'not a date' }] });
+    throw new AppError('validation_failed', 'The contract start must be a date (YYYY-MM-DD).', {
+      errors: [{ path: 'body.contract_start', message: 'not a date' }],
+    });
   }
   await updateCompanyPlan(db, company.id, { planName, contractTerm: term, contractStart: input.contractStart }, now);
   await recordAudit(
@@ -40,7 +60,11 @@ export async function changePlan(db: CodexDb, actor: Actor, company: CompanyWith
       entity: 'company',
       entityId: company.accountNumber,
       detail: {
-        before: { plan_name: company.planName, contract_term: company.contractTerm, contract_start: company.contractStart },
+        before: {
+          plan_name: company.planName,
+          contract_term: company.contractTerm,
+          contract_start: company.contractStart,
+        },
         after: { plan_name: planName, contract_term: term, contract_start: input.contractStart },
       },
     },
@@ -50,18 +74,30 @@ export async function changePlan(db: CodexDb, actor: Actor, company: CompanyWith
 }
 
 /** Applies edits to a company's operational fields. */
-export async function editDetails(db: CodexDb, company: CompanyWithPlan, patch: CompanyDetailsPatch, now: Date): Promise<CompanyWithPlan> {
+export async function editDetails(
+  db: CodexDb,
+  company: CompanyWithPlan,
+  patch: CompanyDetailsPatch,
+  now: Date,
+): Promise<CompanyWithPlan> {
   await updateCompanyDetails(db, company.id, patch, now);
   return reload(db, company.accountNumber);
 }
 
 /** Sets or clears feature overrides; every key must be a category and every value one of its options. */
-export async function changeFeatures(db: CodexDb, actor: Actor, company: CompanyWithPlan, overrides: Record<string, string | null>, now: Date): Promise<void> {
+export async function changeFeatures(
+  db: CodexDb,
+  actor: Actor,
+  company: CompanyWithPlan,
+  overrides: Record<string, string | null>,
+  now: Date,
+): Promise<void> {
   const catalogue = await featureCatalogue(db);
   const errors = Object.entries(overrides).flatMap(([key, value]) => {
     const category = catalogue.find((entry) => entry.key === key);
     if (category === undefined) return [{ path: `body.overrides.${key}`, message: 'unknown feature category' }];
-    if (value !== null && !category.options.some((option) => option.value === value)) return [{ path: `body.overrides.${key}`, message: 'not an option of this category' }];
+    if (value !== null && !category.options.some((option) => option.value === value))
+      return [{ path: `body.overrides.${key}`, message: 'not an option of this category' }];
     return [];
   });
   if (errors.length > 0) throw new AppError('validation_failed', 'Some feature overrides are not valid.', { errors });
@@ -74,7 +110,10 @@ export async function changeFeatures(db: CodexDb, actor: Actor, company: Company
       action: 'company.features',
       entity: 'company',
       entityId: company.accountNumber,
-      detail: { before: Object.fromEntries(before.map((feature) => [feature.key, feature.override])), after: overrides },
+      detail: {
+        before: Object.fromEntries(before.map((feature) => [feature.key, feature.override])),
+        after: overrides,
+      },
     },
     now,
   );

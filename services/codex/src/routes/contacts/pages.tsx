@@ -23,22 +23,39 @@ const listQuery = z.object({
 export const contactPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }> = async (app, { db, now }) => {
   app.get('/contacts', { preHandler: allow('directory:read', { page: true }) }, async (request, reply) => {
     const query = listQuery.parse(request.query);
-    const result = await listContacts(db, { ...query, accountNumber: query.company || undefined, archived: 'active', perPage: 50, scope: await scopeOf(request, db) });
-    return reply.html(<ContactsPage ctx={viewContext(request)} flash={flashOf(request)} result={result} filters={query} />);
+    const result = await listContacts(db, {
+      ...query,
+      accountNumber: query.company || undefined,
+      archived: 'active',
+      perPage: 50,
+      scope: await scopeOf(request, db),
+    });
+    return reply.html(
+      <ContactsPage ctx={viewContext(request)} flash={flashOf(request)} result={result} filters={query} />,
+    );
   });
 
   app.get('/contacts/:id', { preHandler: allow('directory:read', { page: true }) }, async (request, reply) => {
     const id = paramId(request, 'id');
     const found = await visibleContact(request, db, id);
     return reply.html(
-      <ContactDetailPage ctx={viewContext(request)} flash={flashOf(request)} contact={found.contact} assets={found.assets} roles={CONTACT_ROLES} canEdit={can(userOf(request).permission_level, 'contact:edit')} />,
+      <ContactDetailPage
+        ctx={viewContext(request)}
+        flash={flashOf(request)}
+        contact={found.contact}
+        assets={found.assets}
+        roles={CONTACT_ROLES}
+        canEdit={can(userOf(request).permission_level, 'contact:edit')}
+      />,
     );
   });
 
   app.post('/contacts/:id/roles', { preHandler: allow('contact:edit', { page: true }) }, async (request, reply) => {
     const id = paramId(request, 'id');
     const found = await visibleContact(request, db, id);
-    const roles = values(request.body, 'roles').filter((role): role is (typeof CONTACT_ROLES)[number] => (CONTACT_ROLES as readonly string[]).includes(role));
+    const roles = values(request.body, 'roles').filter((role): role is (typeof CONTACT_ROLES)[number] =>
+      (CONTACT_ROLES as readonly string[]).includes(role),
+    );
     await updateContact(db, found.contact.id, { roles: [...new Set(roles)] }, now());
     return reply.redirectTo(`/contacts/${found.contact.id}`, { done: 'roles-saved' });
   });

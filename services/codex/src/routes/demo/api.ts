@@ -22,34 +22,53 @@ const countsSchema = z.object({
 });
 
 /** The demo routes, API and page forms. */
-export const demoRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; timeZone: string }> = async (base, { db, now, timeZone }) => {
+export const demoRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; timeZone: string }> = async (
+  base,
+  { db, now, timeZone },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/demo', {
-    preHandler: allow('integration:manage'),
-    schema: { response: { 200: countsSchema } },
-    config: { summary: 'How much demo data codex holds', access: 'admin' },
-  }, async () => demoStatus(db));
+  app.get(
+    '/api/demo',
+    {
+      preHandler: allow('integration:manage'),
+      schema: { response: { 200: countsSchema } },
+      config: { summary: 'How much demo data codex holds', access: 'admin' },
+    },
+    async () => demoStatus(db),
+  );
 
-  app.post('/api/demo', {
-    preHandler: allow('integration:manage'),
-    schema: { response: { 200: countsSchema } },
-    config: { summary: 'Load the demo MSP (companies DEMO-…, contacts, assets, plans, four months of tickets); a re-load replaces it', access: 'admin' },
-  }, async (request) => {
-    const loaded = await loadDemo(db, now(), timeZone);
-    request.log.info({ actor: actorOf(request).name, ...loaded }, 'demo data loaded');
-    return loaded;
-  });
+  app.post(
+    '/api/demo',
+    {
+      preHandler: allow('integration:manage'),
+      schema: { response: { 200: countsSchema } },
+      config: {
+        summary:
+          'Load the demo MSP (companies DEMO-…, contacts, assets, plans, four months of tickets); a re-load replaces it',
+        access: 'admin',
+      },
+    },
+    async (request) => {
+      const loaded = await loadDemo(db, now(), timeZone);
+      request.log.info({ actor: actorOf(request).name, ...loaded }, 'demo data loaded');
+      return loaded;
+    },
+  );
 
-  app.delete('/api/demo', {
-    preHandler: allow('integration:manage'),
-    schema: { response: { 200: countsSchema.extend({ kept: z.array(z.string()) }) } },
-    config: { summary: 'Remove the demo data, and nothing else', access: 'admin' },
-  }, async (request) => {
-    const removed = await removeDemo(db);
-    request.log.info({ actor: actorOf(request).name, ...removed }, 'demo data removed');
-    return removed;
-  });
+  app.delete(
+    '/api/demo',
+    {
+      preHandler: allow('integration:manage'),
+      schema: { response: { 200: countsSchema.extend({ kept: z.array(z.string()) }) } },
+      config: { summary: 'Remove the demo data, and nothing else', access: 'admin' },
+    },
+    async (request) => {
+      const removed = await removeDemo(db);
+      request.log.info({ actor: actorOf(request).name, ...removed }, 'demo data removed');
+      return removed;
+    },
+  );
 
   // The platform home (the gateway's `/`, outside codex) is the one other page these buttons are on.
   const backTo = (request: FastifyRequest, reply: FastifyReply, done: string) =>
@@ -61,9 +80,13 @@ export const demoRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; time
     return backTo(request, reply, 'demo-loaded');
   });
 
-  app.post('/admin/demo/remove', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
-    const removed = await removeDemo(db);
-    request.log.info({ actor: actorOf(request).name, ...removed }, 'demo data removed');
-    return backTo(request, reply, 'demo-removed');
-  });
+  app.post(
+    '/admin/demo/remove',
+    { preHandler: allow('integration:manage', { page: true }) },
+    async (request, reply) => {
+      const removed = await removeDemo(db);
+      request.log.info({ actor: actorOf(request).name, ...removed }, 'demo data removed');
+      return backTo(request, reply, 'demo-removed');
+    },
+  );
 };

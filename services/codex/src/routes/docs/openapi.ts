@@ -9,10 +9,14 @@ import { openApiDocument as generate, type DocumentedRoute } from '@hivematrix/s
 export { collectApiRoutes } from '@hivematrix/sdk';
 
 /** The OpenAPI document for the collected routes. */
-export function openApiDocument(routes: readonly DocumentedRoute[], info: { title: string; version: string; description: string }): Record<string, unknown> {
+export function openApiDocument(
+  routes: readonly DocumentedRoute[],
+  info: { title: string; version: string; description: string },
+): Record<string, unknown> {
   return generate(routes, {
     info,
     gatewayPrefix: '/codex',
-    requestBody: (_route, body) => (body?.type === 'string' ? { required: true, content: { 'text/csv': { schema: body } } } : undefined),
+    requestBody: (_route, body) =>
+      body?.type === 'string' ? { required: true, content: { 'text/csv': { schema: body } } } : undefined,
   });
 }

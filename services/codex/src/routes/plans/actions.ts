@@ -1,18 +1,34 @@
 /** Plan catalogue changes shared by the API and the forms: validated and audited once. */
 import { AppError } from '@hivematrix/sdk';
 import { recordAudit, type Actor } from '../../db/audit.js';
-import { createPlan, featureCatalogue, plansAsRows, updatePlan, upsertPlans, pricesOf, type PlanPatch, type PlanWithFeatures } from '../../db/plans.js';
+import {
+  createPlan,
+  featureCatalogue,
+  plansAsRows,
+  updatePlan,
+  upsertPlans,
+  pricesOf,
+  type PlanPatch,
+  type PlanWithFeatures,
+} from '../../db/plans.js';
 import type { CodexDb } from '../../db/types.js';
 import { plansFromCsv, plansToCsv } from '../../domain/plans-csv.js';
 
 /** Applies a patch to one plan row after checking its feature values against the catalogue. */
-export async function editPlan(db: CodexDb, actor: Actor, id: number, patch: PlanPatch, now: Date): Promise<PlanWithFeatures> {
+export async function editPlan(
+  db: CodexDb,
+  actor: Actor,
+  id: number,
+  patch: PlanPatch,
+  now: Date,
+): Promise<PlanWithFeatures> {
   if (patch.features !== undefined) {
     const catalogue = await featureCatalogue(db);
     const errors = Object.entries(patch.features).flatMap(([key, value]) => {
       const category = catalogue.find((entry) => entry.key === key);
       if (category === undefined) return [{ path: `body.features.${key}`, message: 'unknown feature category' }];
-      if (value !== null && value !== '' && !category.options.some((option) => option.value === value)) return [{ path: `body.features.${key}`, message: 'not an option of this category' }];
+      if (value !== null && value !== '' && !category.options.some((option) => option.value === value))
+        return [{ path: `body.features.${key}`, message: 'not an option of this category' }];
       return [];
     });
     if (errors.length > 0) throw new AppError('validation_failed', 'Some features are not valid.', { errors });
@@ -27,8 +43,18 @@ export async function editPlan(db: CodexDb, actor: Actor, id: number, patch: Pla
       entity: 'plan',
       entityId: `${changed.after.planName}|${changed.after.term}`,
       detail: {
-        before: { support_level: changed.before.supportLevel, prices_cents: pricesOf(changed.before), backup_included_tb: changed.before.backupIncludedTb, features: changed.before.features },
-        after: { support_level: changed.after.supportLevel, prices_cents: pricesOf(changed.after), backup_included_tb: changed.after.backupIncludedTb, features: changed.after.features },
+        before: {
+          support_level: changed.before.supportLevel,
+          prices_cents: pricesOf(changed.before),
+          backup_included_tb: changed.before.backupIncludedTb,
+          features: changed.before.features,
+        },
+        after: {
+          support_level: changed.after.supportLevel,
+          prices_cents: pricesOf(changed.after),
+          backup_included_tb: changed.after.backupIncludedTb,
+          features: changed.after.features,
+        },
       },
     },
     now,
@@ -44,12 +70,21 @@ export async function addPlan(db: CodexDb, actor: Actor, planName: string, now: 
 }
 
 /** Imports a CSV catalogue: all rows or none. */
-export async function importPlans(db: CodexDb, actor: Actor, csv: string, now: Date): Promise<{ created: number; updated: number }> {
+export async function importPlans(
+  db: CodexDb,
+  actor: Actor,
+  csv: string,
+  now: Date,
+): Promise<{ created: number; updated: number }> {
   const known = new Set((await featureCatalogue(db)).map((category) => category.key));
   const rows = plansFromCsv(csv, known);
   if (rows.length === 0) throw new AppError('validation_failed', 'The file holds no plans.');
   const result = await upsertPlans(db, rows, now);
-  await recordAudit(db, { actor, action: 'plan.import', entity: 'plan', entityId: '*', detail: { ...result, rows: rows.length } }, now);
+  await recordAudit(
+    db,
+    { actor, action: 'plan.import', entity: 'plan', entityId: '*', detail: { ...result, rows: rows.length } },
+    now,
+  );
   return result;
 }
 

@@ -16,22 +16,52 @@ import { addPlan, editPlan, importPlans } from './actions.js';
 
 /** The billing-plan pages and their forms. */
 export const planPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }> = async (app, { db, now }) => {
-  async function renderMatrix(request: FastifyRequest, reply: FastifyReply, flash?: Flash, status = 200, csv?: string): Promise<FastifyReply> {
+  async function renderMatrix(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    flash?: Flash,
+    status = 200,
+    csv?: string,
+  ): Promise<FastifyReply> {
     const [plans, catalogue] = await Promise.all([listPlans(db), featureCatalogue(db)]);
     return reply.html(
-      <PlansPage ctx={viewContext(request)} flash={flash ?? flashOf(request)} plans={plans} catalogue={catalogue} canEdit={can(userOf(request).permission_level, 'plan:edit')} {...(csv === undefined ? {} : { csv })} />,
+      <PlansPage
+        ctx={viewContext(request)}
+        flash={flash ?? flashOf(request)}
+        plans={plans}
+        catalogue={catalogue}
+        canEdit={can(userOf(request).permission_level, 'plan:edit')}
+        {...(csv === undefined ? {} : { csv })}
+      />,
       status,
     );
   }
 
-  async function renderEdit(request: FastifyRequest, reply: FastifyReply, flash?: Flash, status = 200): Promise<FastifyReply> {
+  async function renderEdit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    flash?: Flash,
+    status = 200,
+  ): Promise<FastifyReply> {
     const plan = await findPlanById(db, paramId(request, 'id'));
     if (plan === undefined) throw new AppError('not_found', 'Plan not found');
-    return reply.html(<PlanEditPage ctx={viewContext(request)} flash={flash ?? flashOf(request)} plan={plan} catalogue={await featureCatalogue(db)} />, status);
+    return reply.html(
+      <PlanEditPage
+        ctx={viewContext(request)}
+        flash={flash ?? flashOf(request)}
+        plan={plan}
+        catalogue={await featureCatalogue(db)}
+      />,
+      status,
+    );
   }
 
-  app.get('/billing-plans', { preHandler: allow('plan:read', { page: true }) }, async (request, reply) => renderMatrix(request, reply));
-  app.get('/billing-plans/:id', { preHandler: allow('plan:edit', { page: true }) }, async (request, reply) => renderEdit(request, reply));
+  app.get('/billing-plans', { preHandler: allow('plan:read', { page: true }) }, async (request, reply) =>
+    renderMatrix(request, reply),
+  );
+  app.get('/billing-plans/:id', { preHandler: allow('plan:edit', { page: true }) }, async (request, reply) =>
+    renderEdit(request, reply),
+  );
 
   app.post('/billing-plans/:id', { preHandler: allow('plan:edit', { page: true }) }, async (request, reply) => {
     const id = paramId(request, 'id');
@@ -50,9 +80,19 @@ export const planPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }
       return renderEdit(request, reply, { variant: 'error', message: `Not saved: check ${bad.join(', ')}.` }, 400);
     }
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const features = Object.fromEntries(Object.keys(body).filter((name) => name.startsWith('feature:')).map((name) => [name.slice('feature:'.length), field(body, name) || null]));
+    const features = Object.fromEntries(
+      Object.keys(body)
+        .filter((name) => name.startsWith('feature:'))
+        .map((name) => [name.slice('feature:'.length), field(body, name) || null]),
+    );
     try {
-      await editPlan(db, actorOf(request), id, { supportLevel: support, prices, backupIncludedTb: tb, features }, now());
+      await editPlan(
+        db,
+        actorOf(request),
+        id,
+        { supportLevel: support, prices, backupIncludedTb: tb, features },
+        now(),
+      );
     } catch (error) {
       const failure = formFailure(error);
       return renderEdit(request, reply, failure.flash, failure.status);
@@ -62,7 +102,13 @@ export const planPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }
 
   app.post('/billing-plans/create', { preHandler: allow('plan:edit', { page: true }) }, async (request, reply) => {
     const name = field(request.body, 'plan_name');
-    if (name === '' || name.length > 100) return renderMatrix(request, reply, { variant: 'error', message: 'A plan needs a name of at most 100 characters.' }, 400);
+    if (name === '' || name.length > 100)
+      return renderMatrix(
+        request,
+        reply,
+        { variant: 'error', message: 'A plan needs a name of at most 100 characters.' },
+        400,
+      );
     try {
       await addPlan(db, actorOf(request), name, now());
     } catch (error) {
@@ -87,16 +133,33 @@ export const planPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }
     const key = field(request.body, 'key');
     const displayName = field(request.body, 'display_name');
     if (!/^[a-z][a-z0-9_]{0,49}$/.test(key) || displayName === '' || displayName.length > 100) {
-      return renderMatrix(request, reply, { variant: 'error', message: 'A category needs a lower-case key (letters, digits, _) and a display name.' }, 400);
+      return renderMatrix(
+        request,
+        reply,
+        { variant: 'error', message: 'A category needs a lower-case key (letters, digits, _) and a display name.' },
+        400,
+      );
     }
-    if (!(await addFeatureCategory(db, key, displayName))) return renderMatrix(request, reply, { variant: 'error', message: 'That category exists.' }, 409);
+    if (!(await addFeatureCategory(db, key, displayName)))
+      return renderMatrix(request, reply, { variant: 'error', message: 'That category exists.' }, 409);
     return reply.redirectTo('/billing-plans', { done: 'category-added' });
   });
 
-  app.post('/billing-plans/features/:category/options', { preHandler: allow('plan:edit', { page: true }) }, async (request, reply) => {
-    const value = field(request.body, 'value');
-    if (value === '' || value.length > 100) return renderMatrix(request, reply, { variant: 'error', message: 'An option needs a value of at most 100 characters.' }, 400);
-    if (!(await addFeatureOption(db, paramText(request, 'category', 50), value, null))) throw new AppError('not_found', 'No such category');
-    return reply.redirectTo('/billing-plans', { done: 'option-added' });
-  });
+  app.post(
+    '/billing-plans/features/:category/options',
+    { preHandler: allow('plan:edit', { page: true }) },
+    async (request, reply) => {
+      const value = field(request.body, 'value');
+      if (value === '' || value.length > 100)
+        return renderMatrix(
+          request,
+          reply,
+          { variant: 'error', message: 'An option needs a value of at most 100 characters.' },
+          400,
+        );
+      if (!(await addFeatureOption(db, paramText(request, 'category', 50), value, null)))
+        throw new AppError('not_found', 'No such category');
+      return reply.redirectTo('/billing-plans', { done: 'option-added' });
+    },
+  );
 };

@@ -9,7 +9,8 @@ import { userOf } from '../access.js';
 import { field } from '../forms.js';
 import { flashOf, viewContext } from '../page-context.js';
 
-const pick = <T extends string>(allowed: readonly T[], value: string): T | undefined => allowed.find((entry) => entry === value);
+const pick = <T extends string>(allowed: readonly T[], value: string): T | undefined =>
+  allowed.find((entry) => entry === value);
 
 /** The settings page and its form. */
 export const settingsPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date }> = async (app, { db, now }) => {
@@ -24,7 +25,14 @@ export const settingsPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Da
     const homePage = pick(HOME_PAGES, field(request.body, 'home_page'));
     if (theme === undefined || accent === undefined || homePage === undefined) {
       const { settings } = await settingsOf(db, userOf(request).sub);
-      return reply.html(<SettingsPage ctx={viewContext(request)} flash={{ variant: 'error', message: 'Choose a theme, an accent colour and a home page from the lists.' }} settings={settings} />, 400);
+      return reply.html(
+        <SettingsPage
+          ctx={viewContext(request)}
+          flash={{ variant: 'error', message: 'Choose a theme, an accent colour and a home page from the lists.' }}
+          settings={settings}
+        />,
+        400,
+      );
     }
     await saveSettings(db, userOf(request).sub, { theme, accent, homePage }, now());
     return reply.redirectTo('/settings', { done: 'settings-saved' });

@@ -15,7 +15,13 @@ import { field } from '../forms.js';
 import { flashOf, paramId, paramText, viewContext } from '../page-context.js';
 
 /** The sync and integrations pages and their buttons. */
-export const adminPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date; runner: SyncRunner; config: CodexConfig; ring: SecretKeyring | undefined }> = async (app, { db, now, runner, config, ring }) => {
+export const adminPageRoutes: FastifyPluginAsync<{
+  db: CodexDb;
+  now: () => Date;
+  runner: SyncRunner;
+  config: CodexConfig;
+  ring: SecretKeyring | undefined;
+}> = async (app, { db, now, runner, config, ring }) => {
   // Only the sources and addresses are read here; no vendor request is made.
   const http = { fetch: globalThis.fetch, sleep: async () => undefined, now: () => now().getTime() };
   app.get('/admin', { preHandler: allow('sync:read', { page: true }) }, async (request, reply) => {
@@ -28,7 +34,13 @@ export const adminPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date;
       runner.schedule(),
       resolveSync(db, ring, config, http),
     ]);
-    const jobs = SYNC_JOBS.map((job, index) => ({ job, configured: configured.includes(job), everyMs: schedule[job] ?? 0, paused: paused.has(job), last: lasts[index] }));
+    const jobs = SYNC_JOBS.map((job, index) => ({
+      job,
+      configured: configured.includes(job),
+      everyMs: schedule[job] ?? 0,
+      paused: paused.has(job),
+      last: lasts[index],
+    }));
     return reply.html(
       <AdminPage
         ctx={viewContext(request)}
@@ -51,16 +63,21 @@ export const adminPageRoutes: FastifyPluginAsync<{ db: CodexDb; now: () => Date;
 
   app.post('/admin/sync/:job', { preHandler: allow('sync:run', { page: true }) }, async (request, reply) => {
     const job = paramText(request, 'job', 40);
-    if (!isSyncJob(job) || !(await runner.configuredJobs()).includes(job)) throw new AppError('not_found', 'No such configured job');
+    if (!isSyncJob(job) || !(await runner.configuredJobs()).includes(job))
+      throw new AppError('not_found', 'No such configured job');
     const run = await runner.start(job, 'manual', userOf(request).preferred_username);
     if (run === undefined) return reply.redirectTo('/admin', { done: 'sync-running' });
     return reply.redirectTo(`/admin/runs/${run.id}`, { done: 'sync-started' });
   });
 
-  app.post('/admin/schedules/:job', { preHandler: allow('integration:manage', { page: true }) }, async (request, reply) => {
-    const job = paramText(request, 'job', 40);
-    if (!isSyncJob(job)) throw new AppError('not_found', 'No such job');
-    await setPaused(db, job, field(request.body, 'paused') === 'true', actorOf(request).name, now());
-    return reply.redirectTo('/admin', { done: 'schedule-saved' });
-  });
+  app.post(
+    '/admin/schedules/:job',
+    { preHandler: allow('integration:manage', { page: true }) },
+    async (request, reply) => {
+      const job = paramText(request, 'job', 40);
+      if (!isSyncJob(job)) throw new AppError('not_found', 'No such job');
+      await setPaused(db, job, field(request.body, 'paused') === 'true', actorOf(request).name, now());
+      return reply.redirectTo('/admin', { done: 'schedule-saved' });
+    },
+  );
 };

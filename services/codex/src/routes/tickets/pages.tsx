@@ -20,15 +20,30 @@ const listQuery = z.object({
 export const ticketPageRoutes: FastifyPluginAsync<{ db: CodexDb }> = async (app, { db }) => {
   app.get('/tickets', { preHandler: allow('ticket:read', { page: true }) }, async (request, reply) => {
     const query = listQuery.parse(request.query);
-    const result = await listTickets(db, { q: query.q, accountNumber: query.company || undefined, state: query.state, page: query.page, perPage: 50, scope: await scopeOf(request, db) });
-    return reply.html(<TicketsPage ctx={viewContext(request)} flash={flashOf(request)} result={result} filters={query} />);
+    const result = await listTickets(db, {
+      q: query.q,
+      accountNumber: query.company || undefined,
+      state: query.state,
+      page: query.page,
+      perPage: 50,
+      scope: await scopeOf(request, db),
+    });
+    return reply.html(
+      <TicketsPage ctx={viewContext(request)} flash={flashOf(request)} result={result} filters={query} />,
+    );
   });
 
   app.get('/tickets/:id', { preHandler: allow('ticket:read', { page: true }) }, async (request, reply) => {
     const id = paramId(request, 'id');
     const found = await visibleTicket(request, db, id);
     return reply.html(
-      <TicketDetailPage ctx={viewContext(request)} ticket={found.ticket} conversations={found.conversations} timeEntries={found.timeEntries} showTime={can(userOf(request).permission_level, 'time:read')} />,
+      <TicketDetailPage
+        ctx={viewContext(request)}
+        ticket={found.ticket}
+        conversations={found.conversations}
+        timeEntries={found.timeEntries}
+        showTime={can(userOf(request).permission_level, 'time:read')}
+      />,
     );
   });
 };

@@ -43,7 +43,8 @@ export async function readLegacyKeys(dir: string): Promise<{ entry: NewKeyEntry;
   const keys: { entry: NewKeyEntry; privatePem: string }[] = [];
   for (const key of manifest.keys) {
     const privatePem = await fs.readFile(path.join(dir, `${key.kid}.pem`), 'utf8');
-    if ((await kidOf(privatePem)) !== key.kid) throw new Error(`${dir}/${key.kid}.pem does not hold the key its name says`);
+    if ((await kidOf(privatePem)) !== key.kid)
+      throw new Error(`${dir}/${key.kid}.pem does not hold the key its name says`);
     const isSigner = key.kid === signer.kid;
     // The manifest's signer stays the signer: it is the newest to sign; the others signed before it.
     keys.push({

@@ -161,13 +161,20 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       const after = await store.update(async (current) => {
         // Another instance rotated since this one last read the list: its key is the answer.
         if (newestOf(current)?.kid !== seen) return null;
-        return planRotation(current, fresh, nowSec(), { activationDelaySec: options.activationDelaySec, retireAfterSec: options.retireAfterSec });
+        return planRotation(current, fresh, nowSec(), {
+          activationDelaySec: options.activationDelaySec,
+          retireAfterSec: options.retireAfterSec,
+        });
       });
       await load(after);
       const newest = newestOf(after);
       const previous = newest === undefined ? undefined : newestOf(after.filter((entry) => entry.kid !== newest.kid));
       if (newest === undefined || previous?.retire_after == null) throw new Error('the rotation left no previous key');
-      return { kid: newest.kid, signs_from: newest.signs_from, previous: { kid: previous.kid, retire_after: previous.retire_after } };
+      return {
+        kid: newest.kid,
+        signs_from: newest.signs_from,
+        previous: { kid: previous.kid, retire_after: previous.retire_after },
+      };
     },
     sync,
     keys: () => {
@@ -194,12 +201,21 @@ async function createFirstKeys(options: KeyRingOptions): Promise<KeyEntry[]> {
     if (current.length > 0) return null;
     const imported = (await options.initialKeys?.()) ?? null;
     if (imported !== null && imported.length > 0) {
-      options.logger?.info({ kids: imported.map((key) => key.entry.kid) }, 'imported the signing keys from the key directory into the database');
+      options.logger?.info(
+        { kids: imported.map((key) => key.entry.kid) },
+        'imported the signing keys from the key directory into the database',
+      );
       return { add: imported, retire: [], remove: [] };
     }
     const key = await generateSigningKey();
     const at = Math.floor(options.now() / 1000);
-    return { add: [{ entry: { kid: key.kid, created_at: at, signs_from: at, retire_after: null }, privatePem: key.privatePem }], retire: [], remove: [] };
+    return {
+      add: [
+        { entry: { kid: key.kid, created_at: at, signs_from: at, retire_after: null }, privatePem: key.privatePem },
+      ],
+      retire: [],
+      remove: [],
+    };
   });
 }
 

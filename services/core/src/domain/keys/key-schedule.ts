@@ -65,8 +65,15 @@ export function planRotation(
   const signsFrom = nowSec + policy.activationDelaySec;
   const retireAfter = signsFrom + policy.retireAfterSec;
   return {
-    add: [{ entry: { kid: key.kid, created_at: nowSec, signs_from: signsFrom, retire_after: null }, privatePem: key.privatePem }],
-    retire: entries.filter((entry) => entry.retire_after === null).map((entry) => ({ kid: entry.kid, retire_after: retireAfter })),
+    add: [
+      {
+        entry: { kid: key.kid, created_at: nowSec, signs_from: signsFrom, retire_after: null },
+        privatePem: key.privatePem,
+      },
+    ],
+    retire: entries
+      .filter((entry) => entry.retire_after === null)
+      .map((entry) => ({ kid: entry.kid, retire_after: retireAfter })),
     remove: entries.filter((entry) => !isPublished(entry, nowSec)).map((entry) => entry.kid),
   };
 }
@@ -76,7 +83,11 @@ export function planRotation(
  * the refresh grace (an expired token may still be refreshed), plus the time other instances take
  * to notice the rotation, plus verifiers' clock tolerance (30 s) with a margin.
  */
-export function keyRetirementSec(policy: { tokenTtlSec: number; refreshGraceSec: number; syncIntervalMs: number }): number {
+export function keyRetirementSec(policy: {
+  tokenTtlSec: number;
+  refreshGraceSec: number;
+  syncIntervalMs: number;
+}): number {
   return Math.max(policy.tokenTtlSec, 300) + policy.refreshGraceSec + Math.ceil(policy.syncIntervalMs / 1000) + 60;
 }
 

@@ -44,7 +44,8 @@ export function sealPrivateKey(sealing: SealingKey, kid: string, pem: string): B
 
 /** The PEM sealed in `sealed` for `kid`; throws when the key, the kid or the bytes do not match. */
 export function openPrivateKey(sealing: SealingKey, kid: string, sealed: Buffer): string {
-  if (sealed.length <= 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new Error(`signing key ${kid}: unknown sealed format`);
+  if (sealed.length <= 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION)
+    throw new Error(`signing key ${kid}: unknown sealed format`);
   const iv = sealed.subarray(1, 1 + IV_BYTES);
   const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', sealing.key, iv);

@@ -42,7 +42,8 @@ export function createMemoryKeyStore(): KeyStore {
             const key = keys.get(kid);
             if (key !== undefined) key.entry.retire_after = retire_after;
           }
-          for (const added of change.add) keys.set(added.entry.kid, { entry: { ...added.entry, serial: ++serial }, privatePem: added.privatePem });
+          for (const added of change.add)
+            keys.set(added.entry.kid, { entry: { ...added.entry, serial: ++serial }, privatePem: added.privatePem });
         }
         return list();
       });

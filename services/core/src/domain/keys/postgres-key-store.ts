@@ -39,7 +39,10 @@ export function createPostgresKeyStore(options: { pool: pg.Pool; sealing: Sealin
       return (await pool.query<EntryRow>(SELECT_ENTRIES)).rows.map(toEntry);
     },
     async privateKey(kid) {
-      const { rows } = await pool.query<{ private_key: Buffer; sealed_with: string }>('SELECT private_key, sealed_with FROM signing_keys WHERE kid = $1', [kid]);
+      const { rows } = await pool.query<{ private_key: Buffer; sealed_with: string }>(
+        'SELECT private_key, sealed_with FROM signing_keys WHERE kid = $1',
+        [kid],
+      );
       const row = rows[0];
       if (row === undefined) throw new Error(`no signing key ${kid}`);
       if (row.sealed_with !== sealing.check) {
@@ -55,14 +58,22 @@ export function createPostgresKeyStore(options: { pool: pg.Pool; sealing: Sealin
         const before = (await client.query<EntryRow>(SELECT_ENTRIES)).rows.map(toEntry);
         const change = await decide(before);
         if (change === null) return before;
-        if (change.remove.length > 0) await client.query('DELETE FROM signing_keys WHERE kid = ANY($1::text[])', [change.remove]);
+        if (change.remove.length > 0)
+          await client.query('DELETE FROM signing_keys WHERE kid = ANY($1::text[])', [change.remove]);
         for (const { kid, retire_after } of change.retire) {
           await client.query('UPDATE signing_keys SET retire_after = $2 WHERE kid = $1', [kid, retire_after]);
         }
         for (const { entry, privatePem } of change.add) {
           await client.query(
             'INSERT INTO signing_keys (kid, created_at, signs_from, retire_after, private_key, sealed_with) VALUES ($1, $2, $3, $4, $5, $6)',
-            [entry.kid, entry.created_at, entry.signs_from, entry.retire_after, sealPrivateKey(sealing, entry.kid, privatePem), sealing.check],
+            [
+              entry.kid,
+              entry.created_at,
+              entry.signs_from,
+              entry.retire_after,
+              sealPrivateKey(sealing, entry.kid, privatePem),
+              sealing.check,
+            ],
           );
         }
         return (await client.query<EntryRow>(SELECT_ENTRIES)).rows.map(toEntry);

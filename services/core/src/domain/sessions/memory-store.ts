@@ -75,7 +75,8 @@ export function createMemorySessionStore(options: MemoryStoreOptions): MemorySes
       session.revokedAt = at;
       return { status: 'revoked', revocation: publish(id, Math.max(session.tokenExp, fallback?.tokenExp ?? 0)) };
     }
-    if (fallback === undefined || (fallback.tokenExp + REVOCATION_RETAIN_SEC) * 1000 <= now()) return { status: 'not_found' };
+    if (fallback === undefined || (fallback.tokenExp + REVOCATION_RETAIN_SEC) * 1000 <= now())
+      return { status: 'not_found' };
     // Not indexed by user: it is revoked already and only answers a second revocation.
     sessions.set(id, tombstone(id, fallback, at));
     return { status: 'revoked', revocation: publish(id, fallback.tokenExp) };
@@ -106,7 +107,10 @@ export function createMemorySessionStore(options: MemoryStoreOptions): MemorySes
   timer?.unref();
 
   const list = (ids: Iterable<string> | undefined): Session[] =>
-    [...(ids ?? [])].map(current).filter((s): s is Session => s !== undefined).map(copy);
+    [...(ids ?? [])]
+      .map(current)
+      .filter((s): s is Session => s !== undefined)
+      .map(copy);
 
   return {
     async create(session) {
@@ -148,7 +152,10 @@ export function createMemorySessionStore(options: MemoryStoreOptions): MemorySes
     },
     async revocationsSince(since) {
       const keepAfter = Math.floor(now() / 1000) - REVOCATION_RETAIN_SEC;
-      return { seq, revocations: log.filter((entry) => entry.seq > since && entry.exp > keepAfter).map((entry) => ({ ...entry })) };
+      return {
+        seq,
+        revocations: log.filter((entry) => entry.seq > since && entry.exp > keepAfter).map((entry) => ({ ...entry })),
+      };
     },
     onRevocation: (listener) => fanout.subscribe(listener),
     async health() {

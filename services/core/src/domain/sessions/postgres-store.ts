@@ -13,7 +13,14 @@
 import type { Database } from '@hivematrix/sdk/db';
 import { AppError, PermissionLevelSchema } from '@hivematrix/sdk';
 import { createRevocationFanout, tombstone } from './shared.js';
-import { REVOCATION_RETAIN_SEC, type Revocation, type RevokeFallback, type RevokeOutcome, type Session, type SessionStore } from './types.js';
+import {
+  REVOCATION_RETAIN_SEC,
+  type Revocation,
+  type RevokeFallback,
+  type RevokeOutcome,
+  type Session,
+  type SessionStore,
+} from './types.js';
 
 /** Options of `createPostgresSessionStore`. */
 export interface PostgresStoreOptions {
@@ -48,7 +55,8 @@ interface SessionRow {
   revoked_at: string | null;
 }
 
-const COLUMNS = 'id, sub, username, name, email, permission_level, groups, identity_sid, created_at, expires_at, last_refresh_at, token_exp, revoked_at';
+const COLUMNS =
+  'id, sub, username, name, email, permission_level, groups, identity_sid, created_at, expires_at, last_refresh_at, token_exp, revoked_at';
 
 /** bigint columns arrive as strings (pg does not guess at precision); ours fit a double. */
 function toSession(row: SessionRow): Session {
@@ -70,8 +78,19 @@ function toSession(row: SessionRow): Session {
 }
 
 const values = (session: Session): unknown[] => [
-  session.id, session.sub, session.username, session.name, session.email, session.permissionLevel, session.groups,
-  session.identitySid, session.createdAt, session.expiresAt, session.lastRefreshAt, session.tokenExp, session.revokedAt,
+  session.id,
+  session.sub,
+  session.username,
+  session.name,
+  session.email,
+  session.permissionLevel,
+  session.groups,
+  session.identitySid,
+  session.createdAt,
+  session.expiresAt,
+  session.lastRefreshAt,
+  session.tokenExp,
+  session.revokedAt,
 ];
 
 /** Creates the store over an open, migrated pool. */
@@ -91,7 +110,10 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
   }
 
   async function select(where: string, params: unknown[], suffix = ''): Promise<Session[]> {
-    const result = await pool.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE expires_at > $1 AND ${where} ${suffix}`, [now(), ...params]);
+    const result = await pool.query<SessionRow>(
+      `SELECT ${COLUMNS} FROM sessions WHERE expires_at > $1 AND ${where} ${suffix}`,
+      [now(), ...params],
+    );
     return result.rows.map(toSession);
   }
 
@@ -127,7 +149,9 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
           values(tombstone(id, fallback, at)),
         );
       }
-      const seq = await client.query<{ seq: string }>('UPDATE revocation_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq');
+      const seq = await client.query<{ seq: string }>(
+        'UPDATE revocation_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq',
+      );
       revocation = { seq: Number(seq.rows[0]?.seq), jti: id, exp };
       await client.query('INSERT INTO revocations (seq, jti, exp) VALUES ($1, $2, $3)', [revocation.seq, id, exp]);
       await client.query('COMMIT');
@@ -144,7 +168,8 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
   async function revokeAll(sessions: Session[], at: number): Promise<number> {
     let count = 0;
     // One at a time: each takes the sequence row's lock anyway.
-    for (const session of sessions) if (session.revokedAt === null && (await revokeOne(session.id, at)).status === 'revoked') count += 1;
+    for (const session of sessions)
+      if (session.revokedAt === null && (await revokeOne(session.id, at)).status === 'revoked') count += 1;
     return count;
   }
 
@@ -158,7 +183,9 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
   const timer =
     interval > 0
       ? setInterval(() => {
-          sweep().catch((error: unknown) => logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'session sweep failed'));
+          sweep().catch((error: unknown) =>
+            logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'session sweep failed'),
+          );
         }, interval)
       : undefined;
   timer?.unref();
@@ -166,7 +193,10 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
   return {
     create: (session) =>
       guarded(async () => {
-        await pool.query(`INSERT INTO sessions (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, values(session));
+        await pool.query(
+          `INSERT INTO sessions (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+          values(session),
+        );
       }),
     get: (id) => guarded(async () => (await select('id = $2', [id]))[0] ?? null),
     recordRefresh: (id, at, tokenExp, claims) =>
@@ -181,7 +211,8 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
         return row === undefined ? null : toSession(row);
       }),
     listByUser: (sub) => guarded(() => select('sub = $2', [sub], 'ORDER BY created_at')),
-    listAll: (limit) => guarded(() => select('true', [], `ORDER BY created_at LIMIT ${Math.max(0, Math.floor(limit))}`)),
+    listAll: (limit) =>
+      guarded(() => select('true', [], `ORDER BY created_at LIMIT ${Math.max(0, Math.floor(limit))}`)),
     revoke: (id, at, fallback) => guarded(() => revokeOne(id, at, fallback)),
     revokeUser: (sub, at) => guarded(async () => revokeAll(await select('sub = $2', [sub]), at)),
     revokeByIdentitySid: (sid, at) => guarded(async () => revokeAll(await select('identity_sid = $2', [sid]), at)),
@@ -190,7 +221,10 @@ export function createPostgresSessionStore(options: PostgresStoreOptions): Postg
         const keepAfter = Math.floor(now() / 1000) - REVOCATION_RETAIN_SEC;
         const [seq, log] = await Promise.all([
           pool.query<{ seq: string }>('SELECT seq FROM revocation_seq WHERE id = 1'),
-          pool.query<{ seq: string; jti: string; exp: string }>('SELECT seq, jti, exp FROM revocations WHERE seq > $1 AND exp > $2 ORDER BY seq', [since, keepAfter]),
+          pool.query<{ seq: string; jti: string; exp: string }>(
+            'SELECT seq, jti, exp FROM revocations WHERE seq > $1 AND exp > $2 ORDER BY seq',
+            [since, keepAfter],
+          ),
         ]);
         return {
           seq: Number(seq.rows[0]?.seq ?? 0),

@@ -13,7 +13,13 @@ import { AppError } from '@hivematrix/sdk';
 import { refreshScript, revokeScript } from './redis-scripts.js';
 import { decodeSession, encodeSession, parseRevocation } from './redis-codec.js';
 import { createRevocationFanout, tombstone } from './shared.js';
-import { REVOCATION_RETAIN_SEC, type Revocation, type RevokeOutcome, type Session, type SessionStore } from './types.js';
+import {
+  REVOCATION_RETAIN_SEC,
+  type Revocation,
+  type RevokeOutcome,
+  type Session,
+  type SessionStore,
+} from './types.js';
 
 /** Options of `createRedisSessionStore`. */
 export interface RedisStoreOptions {
@@ -41,7 +47,12 @@ export async function createRedisSessionStore(options: RedisStoreOptions): Promi
     channel: `${prefix}revocations`,
   };
   const connect = (): Redis =>
-    new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true });
+    new Redis(options.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      connectTimeout: 5_000,
+      enableAutoPipelining: true,
+    });
   const redis = connect();
   const subscriber = connect();
   let lastWarning = 0;
@@ -66,7 +77,10 @@ export async function createRedisSessionStore(options: RedisStoreOptions): Promi
 
   async function revocationsSince(since: number): Promise<{ seq: number; revocations: Revocation[] }> {
     const oldest = Math.floor(now() / 1000) - REVOCATION_RETAIN_SEC;
-    const [seqText, entries] = await Promise.all([redis.get(key.seq), redis.zrangebyscore(key.log, `(${oldest}`, '+inf')]);
+    const [seqText, entries] = await Promise.all([
+      redis.get(key.seq),
+      redis.zrangebyscore(key.log, `(${oldest}`, '+inf'),
+    ]);
     const revocations = entries
       .map(parseRevocation)
       .filter((entry): entry is Revocation => entry !== null && entry.seq > since)
@@ -121,13 +135,22 @@ export async function createRedisSessionStore(options: RedisStoreOptions): Promi
     return sessions.filter((s): s is Session => s !== null).sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async function revokeOne(id: string, at: number, fallback?: { sub: string; tokenExp: number }): Promise<RevokeOutcome> {
+  async function revokeOne(
+    id: string,
+    at: number,
+    fallback?: { sub: string; tokenExp: number },
+  ): Promise<RevokeOutcome> {
     const nowMs = now();
     const record = fallback === undefined ? undefined : tombstone(id, fallback, at);
     const ttl = record === undefined ? 0 : record.expiresAt - nowMs;
     const args: (string | number)[] = [
-      id, at, Math.floor(nowMs / 1000), REVOCATION_RETAIN_SEC, key.channel,
-      fallback === undefined ? '' : fallback.tokenExp, ttl,
+      id,
+      at,
+      Math.floor(nowMs / 1000),
+      REVOCATION_RETAIN_SEC,
+      key.channel,
+      fallback === undefined ? '' : fallback.tokenExp,
+      ttl,
       ...(record === undefined ? [] : encodeSession(record)),
     ];
     const result = (await revokeScript.run(redis, [key.session(id), key.seq, key.log], args)) as number[];
@@ -157,13 +180,19 @@ export async function createRedisSessionStore(options: RedisStoreOptions): Promi
           // Every session lives as long after its creation, so the newest sets the index's end.
           .pexpire(key.user(session.sub), ttl)
           .zadd(key.sessions, session.expiresAt, session.id);
-        if (session.identitySid !== null) multi.sadd(key.sid(session.identitySid), session.id).pexpire(key.sid(session.identitySid), ttl);
+        if (session.identitySid !== null)
+          multi.sadd(key.sid(session.identitySid), session.id).pexpire(key.sid(session.identitySid), ttl);
         await multi.exec();
       }),
     get: (id) => guarded(async () => (await load([id]))[0] ?? null),
     recordRefresh: (id, at, tokenExp, claims) =>
       guarded(async () => {
-        const args = [at, tokenExp, claims?.permissionLevel ?? '', claims === undefined ? '' : JSON.stringify(claims.groups)];
+        const args = [
+          at,
+          tokenExp,
+          claims?.permissionLevel ?? '',
+          claims === undefined ? '' : JSON.stringify(claims.groups),
+        ];
         const fields = (await refreshScript.run(redis, [key.session(id)], args)) as string[] | null;
         if (fields === null) return null;
         const hash: Record<string, string> = {};

@@ -51,9 +51,7 @@ export interface RevocationPage {
 
 /** What `revoke` did. */
 export type RevokeOutcome =
-  | { status: 'revoked'; revocation: Revocation }
-  | { status: 'already_revoked' }
-  | { status: 'not_found' };
+  { status: 'revoked'; revocation: Revocation } | { status: 'already_revoked' } | { status: 'not_found' };
 
 /**
  * For a token whose session the store no longer knows (the in-memory store restarted, say): its
@@ -111,9 +109,5 @@ export const REVOCATION_RETAIN_SEC = 60;
  * token not expired beyond the refresh grace (after that nobody can refresh it any more).
  */
 export function isLive(session: Session, nowMs: number, refreshGraceSec: number): boolean {
-  return (
-    session.revokedAt === null &&
-    nowMs < session.expiresAt &&
-    nowMs < (session.tokenExp + refreshGraceSec) * 1000
-  );
+  return session.revokedAt === null && nowMs < session.expiresAt && nowMs < (session.tokenExp + refreshGraceSec) * 1000;
 }

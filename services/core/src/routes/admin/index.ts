@@ -35,7 +35,10 @@ function present(session: Session): z.infer<typeof sessionView> {
   };
 }
 
-const listQuery = z.object({ user: z.string().min(1).max(512).optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
+const listQuery = z.object({
+  user: z.string().min(1).max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
 const idParams = z.object({ id: z.string().min(1).max(512) });
 const subParams = z.object({ sub: z.string().min(1).max(512) });
 const revokeResponse = z.union([
@@ -58,18 +61,29 @@ export interface AdminRoutesOptions {
 }
 
 /** Registers the admin routes (sessions, key rotation). */
-export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, { store, keys, now, refreshGraceSec }) => {
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (
+  base,
+  { store, keys, now, refreshGraceSec },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const adminOnly = requireRole(['admin']);
 
   app.get(
     '/api/admin/sessions',
-    { preHandler: adminOnly, schema: { querystring: listQuery, response: { 200: z.object({ sessions: z.array(sessionView) }) } } },
+    {
+      preHandler: adminOnly,
+      schema: { querystring: listQuery, response: { 200: z.object({ sessions: z.array(sessionView) }) } },
+    },
     async (request) => {
       const { user, limit } = request.query;
       const sessions = user === undefined ? await store.listAll(limit) : await store.listByUser(user);
       const at = now();
-      return { sessions: sessions.filter((s) => isLive(s, at, refreshGraceSec)).slice(0, limit).map(present) };
+      return {
+        sessions: sessions
+          .filter((s) => isLive(s, at, refreshGraceSec))
+          .slice(0, limit)
+          .map(present),
+      };
     },
   );
 
@@ -79,7 +93,9 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
     async (request) => {
       const outcome = await store.revoke(request.params.id, now());
       if (outcome.status === 'not_found') throw new AppError('not_found', 'No such session');
-      return outcome.status === 'revoked' ? { revoked: true as const } : { revoked: false as const, reason: 'already_revoked' as const };
+      return outcome.status === 'revoked'
+        ? { revoked: true as const }
+        : { revoked: false as const, reason: 'already_revoked' as const };
     },
   );
 
@@ -88,7 +104,10 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
   // die everywhere within the revocation feed's delay rather than at their next refresh.
   app.post(
     '/api/admin/users/:sub/revoke-sessions',
-    { preHandler: requireRole(['admin'], { services: ['helm', 'identity'] }), schema: { params: subParams, response: { 200: z.object({ revoked: z.number().int() }) } } },
+    {
+      preHandler: requireRole(['admin'], { services: ['helm', 'identity'] }),
+      schema: { params: subParams, response: { 200: z.object({ revoked: z.number().int() }) } },
+    },
     async (request) => ({ revoked: await store.revokeUser(request.params.sub, now()) }),
   );
 
@@ -98,7 +117,17 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
       preHandler: adminOnly,
       schema: {
         response: {
-          200: z.object({ keys: z.array(z.object({ kid: z.string(), created_at: z.number(), signs_from: z.number(), retire_after: z.number().nullable(), signing: z.boolean() })) }),
+          200: z.object({
+            keys: z.array(
+              z.object({
+                kid: z.string(),
+                created_at: z.number(),
+                signs_from: z.number(),
+                retire_after: z.number().nullable(),
+                signing: z.boolean(),
+              }),
+            ),
+          }),
         },
       },
     },
@@ -106,9 +135,16 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (base, 
   );
 
   // helm's `hivematrix keys rotate` calls this with its service token.
-  app.post('/api/admin/keys/rotate', { preHandler: requireRole(['admin'], { services: ['helm'] }), schema: { response: { 200: rotateResponse } } }, async (request) => {
-    const result = await rotateSigningKey(keys);
-    request.log.info({ kid: result.kid, signs_from: result.signs_from, previous: result.previous.kid }, 'signing key rotated');
-    return result;
-  });
+  app.post(
+    '/api/admin/keys/rotate',
+    { preHandler: requireRole(['admin'], { services: ['helm'] }), schema: { response: { 200: rotateResponse } } },
+    async (request) => {
+      const result = await rotateSigningKey(keys);
+      request.log.info(
+        { kid: result.kid, signs_from: result.signs_from, previous: result.previous.kid },
+        'signing key rotated',
+      );
+      return result;
+    },
+  );
 };

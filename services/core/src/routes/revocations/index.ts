@@ -46,12 +46,20 @@ export const revocationRoutes: FastifyPluginAsync<RevocationRoutesOptions> = asy
 
   app.get(
     '/api/revocations',
-    { preHandler: serviceOrAdmin, config: serviceBudget(limits), schema: { querystring: catchUpQuery, response: { 200: catchUpResponse } } },
+    {
+      preHandler: serviceOrAdmin,
+      config: serviceBudget(limits),
+      schema: { querystring: catchUpQuery, response: { 200: catchUpResponse } },
+    },
     async (request) => store.revocationsSince(request.query.since),
   );
 
-  app.get('/api/revocations/stream', { preHandler: serviceOrAdmin, config: serviceBudget(limits) }, async (request, reply) => {
-    reply.hijack();
-    await hub.open(reply.raw, lastEventId(request.headers['last-event-id']), { 'x-correlation-id': request.id });
-  });
+  app.get(
+    '/api/revocations/stream',
+    { preHandler: serviceOrAdmin, config: serviceBudget(limits) },
+    async (request, reply) => {
+      reply.hijack();
+      await hub.open(reply.raw, lastEventId(request.headers['last-event-id']), { 'x-correlation-id': request.id });
+    },
+  );
 };

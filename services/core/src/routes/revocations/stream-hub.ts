@@ -73,7 +73,10 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         }
       } catch (error) {
         // Without the replay the client would miss revocations: end the stream so it reconnects.
-        options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'revocation replay failed');
+        options.logger?.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'revocation replay failed',
+        );
         res.end();
         return;
       }

@@ -47,7 +47,10 @@ export const serviceTokenRoutes: FastifyPluginAsync<ServiceTokenRoutesOptions> =
       if (!authenticated) throw new AppError('unauthorized', 'Service authentication failed');
       const parsed = body.safeParse(request.body);
       if (!parsed.success) {
-        const errors = parsed.error.issues.map((issue) => ({ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message }));
+        const errors = parsed.error.issues.map((issue) => ({
+          path: ['body', ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        }));
         throw new AppError('validation_failed', 'The request is not valid.', { errors });
       }
       if (!(await options.directory.isKnown(parsed.data.target_service))) {

@@ -24,7 +24,10 @@ export interface SessionRoutesOptions {
 }
 
 /** Registers `POST /api/sessions/revoke-identity-session`. */
-export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (base, { store, now, callers, limits }) => {
+export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (
+  base,
+  { store, now, callers, limits },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.post(
     '/api/sessions/revoke-identity-session',

@@ -49,13 +49,22 @@ export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (base, 
 
   app.post(
     '/api/token/exchange',
-    { preHandler: gatewayOnly, config: serviceBudget(limits), schema: { body: exchangeBody, response: { 200: exchangeResponse } } },
-    async (request) => exchangeIdentityToken(ctx, { accessToken: request.body.access_token, idToken: request.body.id_token }),
+    {
+      preHandler: gatewayOnly,
+      config: serviceBudget(limits),
+      schema: { body: exchangeBody, response: { 200: exchangeResponse } },
+    },
+    async (request) =>
+      exchangeIdentityToken(ctx, { accessToken: request.body.access_token, idToken: request.body.id_token }),
   );
 
   app.post(
     '/api/token/refresh',
-    { preHandler: gatewayOnly, config: serviceBudget(limits), schema: { body: tokenBody, response: { 200: refreshResponse } } },
+    {
+      preHandler: gatewayOnly,
+      config: serviceBudget(limits),
+      schema: { body: tokenBody, response: { 200: refreshResponse } },
+    },
     async (request) => refreshUserToken(ctx, request.body.token),
   );
 

@@ -8,7 +8,13 @@ import { withHelmDatabase } from '../helm-database.js';
 import { table, type CliContext } from '../io.js';
 
 function row(alert: AlertRow): string[] {
-  return [alert.severity, alert.title, alert.openedAt.toISOString(), alert.resolvedAt?.toISOString() ?? 'open', alert.detail];
+  return [
+    alert.severity,
+    alert.title,
+    alert.openedAt.toISOString(),
+    alert.resolvedAt?.toISOString() ?? 'open',
+    alert.detail,
+  ];
 }
 
 export async function alertsCommand(context: CliContext, options: { all?: boolean; json?: boolean }): Promise<number> {
@@ -16,7 +22,18 @@ export async function alertsCommand(context: CliContext, options: { all?: boolea
     const { open, resolved } = await listAlerts(db);
     const shown = options.all === true ? [...open, ...resolved] : open;
     if (options.json === true) {
-      context.io.out(`${JSON.stringify(shown.map((alert) => ({ ...alert, openedAt: alert.openedAt.toISOString(), resolvedAt: alert.resolvedAt?.toISOString() ?? null, notifiedAt: alert.notifiedAt?.toISOString() ?? null })), null, 2)}\n`);
+      context.io.out(
+        `${JSON.stringify(
+          shown.map((alert) => ({
+            ...alert,
+            openedAt: alert.openedAt.toISOString(),
+            resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+            notifiedAt: alert.notifiedAt?.toISOString() ?? null,
+          })),
+          null,
+          2,
+        )}\n`,
+      );
     } else if (shown.length === 0) {
       context.io.out('no open alerts\n');
     } else {

@@ -11,7 +11,9 @@ export async function applyConfiguration(context: CliContext, name: string): Pro
   const writer = new GeneratedWriter(context.paths);
   await syncAll(loaded, writer);
   const app = loaded.platform.apps.find((candidate) => candidate.name === name);
-  context.io.out(`configuration regenerated: ${name} is registered${app === undefined ? '' : ` on port ${app.port}`}\n`);
+  context.io.out(
+    `configuration regenerated: ${name} is registered${app === undefined ? '' : ` on port ${app.port}`}\n`,
+  );
   if ((await fetchStatus(context.paths)) === undefined) {
     context.io.out('the platform is not running; ./start.sh (or npx hivematrix start) will start it\n');
     return 0;
@@ -28,6 +30,11 @@ export async function applyConfiguration(context: CliContext, name: string): Pro
     context.io.out(`✓ ${name} started (${outcome.health})\n`);
     return 0;
   }
-  context.io.err(`✗ ${name} did not start: ${outcome.message ?? 'failed'}\n${outcome.logTail.slice(-10).map((line) => `    ${line}`).join('\n')}\n`);
+  context.io.err(
+    `✗ ${name} did not start: ${outcome.message ?? 'failed'}\n${outcome.logTail
+      .slice(-10)
+      .map((line) => `    ${line}`)
+      .join('\n')}\n`,
+  );
   return 1;
 }

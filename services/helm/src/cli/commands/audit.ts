@@ -8,15 +8,25 @@ import { runSecurityAudit, type AuditHost } from '../../security/audit.js';
 import { table, type CliContext } from '../io.js';
 
 /** Runs the audit and prints it; returns 2 on a high finding, else 0. */
-export async function auditCommand(context: CliContext, options: { json?: boolean }, host: AuditHost = {}): Promise<number> {
+export async function auditCommand(
+  context: CliContext,
+  options: { json?: boolean },
+  host: AuditHost = {},
+): Promise<number> {
   const report = await runSecurityAudit(await loadPlatform(context.paths), host);
   if (options.json === true) {
     context.io.out(`${JSON.stringify(report, null, 2)}\n`);
   } else if (report.findings.length === 0) {
     context.io.out(`No findings (${report.checks.join(', ')} checked).\n`);
   } else {
-    context.io.out(`${table(['SEVERITY', 'CHECK', 'FINDING'], report.findings.map((finding) => [finding.severity.toUpperCase(), finding.check, finding.title]))}\n\n`);
-    for (const finding of report.findings) context.io.out(`- ${finding.title}\n  ${finding.detail}\n  fix: ${finding.fix}\n`);
+    context.io.out(
+      `${table(
+        ['SEVERITY', 'CHECK', 'FINDING'],
+        report.findings.map((finding) => [finding.severity.toUpperCase(), finding.check, finding.title]),
+      )}\n\n`,
+    );
+    for (const finding of report.findings)
+      context.io.out(`- ${finding.title}\n  ${finding.detail}\n  fix: ${finding.fix}\n`);
   }
   return report.high ? 2 : 0;
 }

@@ -23,17 +23,27 @@ async function passphraseFrom(context: CliContext, fromStdin: boolean | undefine
   if (fromStdin !== true) return undefined;
   if (context.io.readStdin === undefined) throw new CliError('no standard input to read the passphrase from');
   const passphrase = (await context.io.readStdin()).replace(/\r?\n$/, '');
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new CliError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH)
+    throw new CliError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
   return passphrase;
 }
 
 function cliLogger(context: CliContext): DbLogger {
   const quiet = (): void => undefined;
-  return { debug: quiet, info: quiet, warn: (_obj, msg) => context.io.err(`  ! ${msg ?? ''}\n`), error: (_obj, msg) => context.io.err(`  ✗ ${msg ?? ''}\n`) };
+  return {
+    debug: quiet,
+    info: quiet,
+    warn: (_obj, msg) => context.io.err(`  ! ${msg ?? ''}\n`),
+    error: (_obj, msg) => context.io.err(`  ✗ ${msg ?? ''}\n`),
+  };
 }
 
 /** Runs `work` with the platform's PostgreSQL reachable: the daemon's, or the embedded one started here. */
-async function withPostgres<T>(context: CliContext, running: boolean, work: (ensure: () => Promise<void>) => Promise<T>): Promise<T> {
+async function withPostgres<T>(
+  context: CliContext,
+  running: boolean,
+  work: (ensure: () => Promise<void>) => Promise<T>,
+): Promise<T> {
   let handle: PostgresHandle | undefined;
   const ensure = async (): Promise<void> => {
     if (running || handle !== undefined) return;
@@ -41,7 +51,9 @@ async function withPostgres<T>(context: CliContext, running: boolean, work: (ens
     if (loaded.config.databases.mode !== 'embedded') return;
     context.io.out('  starting the embedded PostgreSQL for this command\n');
     const started = await startPostgres(loaded, cliLogger(context), () => {
-      throw new CliError(`PostgreSQL's port ${loaded.config.databases.embedded.port} is taken by another program; free it or start the platform first`);
+      throw new CliError(
+        `PostgreSQL's port ${loaded.config.databases.embedded.port} is taken by another program; free it or start the platform first`,
+      );
     });
     handle = started.handle;
   };
@@ -57,7 +69,10 @@ function megabytes(bytes: number): string {
 }
 
 /** `hivematrix backup`. */
-export async function backupCommand(context: CliContext, options: { passphraseStdin?: boolean; output?: string }): Promise<number> {
+export async function backupCommand(
+  context: CliContext,
+  options: { passphraseStdin?: boolean; output?: string },
+): Promise<number> {
   const passphrase = await passphraseFrom(context, options.passphraseStdin);
   const running = (await daemonPid(context.paths)) !== undefined;
   const started = Date.now();
@@ -72,9 +87,14 @@ export async function backupCommand(context: CliContext, options: { passphraseSt
       });
     });
     const databases = backup.manifest.components.filter((component) => component.type === 'database').length;
-    context.io.out(`✓ backup written: ${shortPath(backup.file)} (${megabytes(backup.size)}, ${databases} databases, ${Math.round((Date.now() - started) / 100) / 10} s)\n`);
+    context.io.out(
+      `✓ backup written: ${shortPath(backup.file)} (${megabytes(backup.size)}, ${databases} databases, ${Math.round((Date.now() - started) / 100) / 10} s)\n`,
+    );
     if (backup.copy !== undefined) context.io.out(`  copied to ${backup.copy}\n`);
-    if (passphrase === undefined) context.io.out('  not encrypted: it holds every secret of the platform; keep it private (--passphrase-stdin encrypts)\n');
+    if (passphrase === undefined)
+      context.io.out(
+        '  not encrypted: it holds every secret of the platform; keep it private (--passphrase-stdin encrypts)\n',
+      );
     return 0;
   } catch (error) {
     if (error instanceof BackupError) throw new CliError(error.message);
@@ -89,7 +109,13 @@ export async function backupsCommand(context: CliContext): Promise<number> {
     context.io.out(`no backups in ${shortPath(context.paths.backupsDir)}\n`);
     return 0;
   }
-  const rows = listed.map((item) => [item.name, item.createdAt.toISOString().replace('.000Z', 'Z'), megabytes(item.size), item.trigger, item.encrypted === null ? 'unreadable' : item.encrypted ? 'yes' : 'no']);
+  const rows = listed.map((item) => [
+    item.name,
+    item.createdAt.toISOString().replace('.000Z', 'Z'),
+    megabytes(item.size),
+    item.trigger,
+    item.encrypted === null ? 'unreadable' : item.encrypted ? 'yes' : 'no',
+  ]);
   context.io.out(`${table(['FILE', 'CREATED', 'SIZE', 'MADE', 'ENCRYPTED'], rows)}\n`);
   return 0;
 }
@@ -115,7 +141,10 @@ export async function restoreCommand(
   }
   const stopFirst = running && only !== undefined && only !== FILES_COMPONENT;
   // Without --passphrase-stdin, an encrypted scheduled backup is opened with backups.passphrase_file's passphrase.
-  const defaultPassphrase = passphrase === undefined ? await configuredPassphrase(context.paths.masterConfig, context.paths.instance) : undefined;
+  const defaultPassphrase =
+    passphrase === undefined
+      ? await configuredPassphrase(context.paths.masterConfig, context.paths.instance)
+      : undefined;
   const progress = (text: string): void => context.io.out(`  … ${text}\n`);
   try {
     if (stopFirst) {
@@ -138,7 +167,8 @@ export async function restoreCommand(
       }),
     );
     context.io.out(`✓ restored ${result.restored.join(', ')} from the backup of ${result.manifest.created_at}\n`);
-    if (!running) context.io.out('  start the platform with npx hivematrix start (it regenerates every service configuration)\n');
+    if (!running)
+      context.io.out('  start the platform with npx hivematrix start (it regenerates every service configuration)\n');
     return 0;
   } catch (error) {
     if (error instanceof BackupError) throw new CliError(`restore refused: ${error.message}`);
@@ -146,7 +176,9 @@ export async function restoreCommand(
   } finally {
     if (stopFirst) {
       progress(`starting ${only}`);
-      await control(context, 'start', only).catch((error: unknown) => context.io.err(`hivematrix: ${error instanceof Error ? error.message : String(error)}\n`));
+      await control(context, 'start', only).catch((error: unknown) =>
+        context.io.err(`hivematrix: ${error instanceof Error ? error.message : String(error)}\n`),
+      );
     }
   }
 }
@@ -161,12 +193,17 @@ export function registerBackupCommands(program: Command, context: CliContext, ru
     .option('--passphrase-stdin', 'encrypt with a passphrase read from standard input')
     .option('--output <file>', 'write the archive here instead')
     .action((options: { passphraseStdin?: boolean; output?: string }) => run(() => backupCommand(context, options))());
-  program.command('backups').description('list the backups in instance/backups/').action(run(() => backupsCommand(context)));
+  program
+    .command('backups')
+    .description('list the backups in instance/backups/')
+    .action(run(() => backupsCommand(context)));
   program
     .command('restore <file>')
     .description('restore a backup: everything (platform stopped) or one component (--only codex)')
     .option('--only <name>', 'restore one component: files, or a service database')
     .option('--passphrase-stdin', "read the backup's passphrase from standard input")
     .option('--other-platform', "accept another installation's backup (moving to a new machine)")
-    .action((file: string, options: { only?: string; passphraseStdin?: boolean; otherPlatform?: boolean }) => run(() => restoreCommand(context, file, options))());
+    .action((file: string, options: { only?: string; passphraseStdin?: boolean; otherPlatform?: boolean }) =>
+      run(() => restoreCommand(context, file, options))(),
+    );
 }

@@ -6,14 +6,25 @@
  * services pick up new env files when they restart.
  */
 import { controlRequest, fetchStatus } from '../control-client.js';
-import { configuredApp, loadPlatform, syncAll, writeConfFile, writeEnvFile, writeServiceTables } from '../../generate/sync.js';
+import {
+  configuredApp,
+  loadPlatform,
+  syncAll,
+  writeConfFile,
+  writeEnvFile,
+  writeServiceTables,
+} from '../../generate/sync.js';
 import { GeneratedWriter, type WriteResult } from '../../generate/writer.js';
 import { shortPath, type CliContext } from '../io.js';
 
 function report(context: CliContext, results: readonly WriteResult[]): void {
   for (const result of results) {
-    const note = result.handEdited === true ? ` (it had been edited by hand; that version is saved as ${shortPath(result.backup ?? '')})` : '';
-    if (result.status !== 'unchanged' || note !== '') context.io.out(`  ${result.status.padEnd(9)} ${shortPath(result.file)}${note}\n`);
+    const note =
+      result.handEdited === true
+        ? ` (it had been edited by hand; that version is saved as ${shortPath(result.backup ?? '')})`
+        : '';
+    if (result.status !== 'unchanged' || note !== '')
+      context.io.out(`  ${result.status.padEnd(9)} ${shortPath(result.file)}${note}\n`);
   }
   const unchanged = results.filter((result) => result.status === 'unchanged').length;
   if (unchanged > 0) context.io.out(`  ${unchanged} file${unchanged === 1 ? '' : 's'} already up to date\n`);
@@ -22,7 +33,9 @@ function report(context: CliContext, results: readonly WriteResult[]): void {
 async function tellDaemon(context: CliContext): Promise<void> {
   if ((await fetchStatus(context.paths)) === undefined) return;
   await controlRequest(context.paths.socket, 'POST', '/reload', { start: false });
-  context.io.out('helm has re-read the configuration; restart a service (npx hivematrix restart <service>) to apply its new env file.\n');
+  context.io.out(
+    'helm has re-read the configuration; restart a service (npx hivematrix restart <service>) to apply its new env file.\n',
+  );
 }
 
 /** `update-config`. */
@@ -45,7 +58,8 @@ export async function configSyncCommand(context: CliContext): Promise<number> {
   const writer = new GeneratedWriter(context.paths, { backupAll: true });
   const results = await syncAll(loaded, writer);
   report(context, results);
-  if (results.some((result) => result.backup !== undefined)) context.io.out(`previous versions saved under ${shortPath(await writer.backupFolder())}\n`);
+  if (results.some((result) => result.backup !== undefined))
+    context.io.out(`previous versions saved under ${shortPath(await writer.backupFolder())}\n`);
   await tellDaemon(context);
   return 0;
 }

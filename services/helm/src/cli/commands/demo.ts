@@ -25,15 +25,22 @@ export async function demoCommand(context: CliContext, options: { remove?: boole
   }
   const entry = path.join(codexDir, 'src', 'cli', 'demo.ts');
   if (!existsSync(entry)) throw new CliError(`${entry} is missing: is codex installed?`);
-  if (!existsSync(context.paths.envFile('codex'))) throw new CliError('codex has no configuration yet: run ./start.sh once, then try again');
+  if (!existsSync(context.paths.envFile('codex')))
+    throw new CliError('codex has no configuration yet: run ./start.sh once, then try again');
 
   const env: Record<string, string> = { HIVEMATRIX_INSTANCE_DIR: context.paths.instance };
   for (const name of PASSED) {
     const value = context.io.env[name];
     if (value !== undefined) env[name] = value;
   }
-  context.io.out(options.remove === true ? 'removing the demo data from codex…\n' : 'loading the demo MSP into codex…\n');
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, ...(options.remove === true ? ['--remove'] : [])], { cwd: codexDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  context.io.out(
+    options.remove === true ? 'removing the demo data from codex…\n' : 'loading the demo MSP into codex…\n',
+  );
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, entry, ...(options.remove === true ? ['--remove'] : [])],
+    { cwd: codexDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let errors = '';
   child.stdout.on('data', (chunk: Buffer) => context.io.out(chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => {
@@ -45,7 +52,9 @@ export async function demoCommand(context: CliContext, options: { remove?: boole
   });
   if (code !== 0) {
     const refused = /ECONNREFUSED|connect/i.test(errors);
-    throw new CliError(`${errors.trim() || `codex's demo loader exited with ${code}`}${refused ? '\nIs the platform running? Start it with ./start.sh (the embedded PostgreSQL runs with it).' : ''}`);
+    throw new CliError(
+      `${errors.trim() || `codex's demo loader exited with ${code}`}${refused ? '\nIs the platform running? Start it with ./start.sh (the embedded PostgreSQL runs with it).' : ''}`,
+    );
   }
   return 0;
 }

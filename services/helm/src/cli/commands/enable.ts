@@ -10,7 +10,11 @@ import { CliError, type CliContext } from '../io.js';
 
 export async function enableCommand(context: CliContext, service: string, enabled: boolean): Promise<number> {
   if ((await fetchStatus(context.paths)) !== undefined) {
-    const answer = await controlRequest(context.paths.socket, 'POST', `/services/${encodeURIComponent(service)}/${enabled ? 'enable' : 'disable'}`);
+    const answer = await controlRequest(
+      context.paths.socket,
+      'POST',
+      `/services/${encodeURIComponent(service)}/${enabled ? 'enable' : 'disable'}`,
+    );
     if (answer.status !== 200) throw new CliError(problemMessage(answer));
     const result = answer.body as { ok: boolean; message: string | null };
     (result.ok ? context.io.out : context.io.err)(`${result.ok ? '✓' : '✗'} ${result.message ?? service}\n`);
@@ -19,7 +23,9 @@ export async function enableCommand(context: CliContext, service: string, enable
   try {
     const { changed } = await setAppEnabled(context.paths, service, enabled);
     const state = enabled ? 'enabled' : 'disabled';
-    context.io.out(changed ? `${service} ${state}; it takes effect when the platform starts\n` : `${service} was already ${state}\n`);
+    context.io.out(
+      changed ? `${service} ${state}; it takes effect when the platform starts\n` : `${service} was already ${state}\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof AppError) throw new CliError(error.message);

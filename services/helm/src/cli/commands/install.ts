@@ -20,17 +20,23 @@ function run(context: CliContext, command: string, args: string[], cwd: string):
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...context.io.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${context.io.env.PATH ?? ''}` },
+      env: {
+        ...context.io.env,
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${context.io.env.PATH ?? ''}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (chunk: Buffer) => context.io.out(chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => context.io.err(chunk.toString('utf8')));
     child.once('error', (error) => reject(new CliError(`${command} could not be run: ${error.message}`)));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new CliError(`${command} ${args.join(' ')} failed (exit status ${code ?? '?'})`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new CliError(`${command} ${args.join(' ')} failed (exit status ${code ?? '?'})`)),
+    );
   });
 }
 
-const looksLikeGitUrl = (source: string): boolean => /^(https?:\/\/|ssh:\/\/|git@|git:\/\/|file:\/\/)/.test(source) || source.endsWith('.git');
+const looksLikeGitUrl = (source: string): boolean =>
+  /^(https?:\/\/|ssh:\/\/|git@|git:\/\/|file:\/\/)/.test(source) || source.endsWith('.git');
 
 /** Where to fetch `source` from: a registry app's git_url, a local folder, or a git URL. */
 async function resolveSource(context: CliContext, source: string): Promise<{ kind: 'git' | 'copy'; location: string }> {
@@ -62,7 +68,8 @@ export async function installCommand(context: CliContext, source: string): Promi
       await cp(from.location, staging, { recursive: true, filter: (file) => path.basename(file) !== 'node_modules' });
     }
     const manifest = await readManifest(staging);
-    if (manifest === undefined) throw new CliError(`${from.location} is not a HiveMatrix app: its package.json has no "hivematrix" field`);
+    if (manifest === undefined)
+      throw new CliError(`${from.location} is not a HiveMatrix app: its package.json has no "hivematrix" field`);
     const name = manifest.service;
     if (RESERVED_NAMES.has(name)) throw new CliError(`the app calls itself "${name}", a path the gateway uses itself`);
     const known = (await loadPlatformApps(context.paths)).apps.find((app) => app.name === name);

@@ -28,7 +28,9 @@ const BUILT_DAEMON = path.resolve(import.meta.dirname, '../../../dist/main.js');
 
 /** How the daemon is started: from the build when it is chosen and present, else through tsx. */
 function daemonArgs(env: Record<string, string | undefined>): string[] {
-  return env.HIVEMATRIX_RUNTIME === 'build' && existsSync(BUILT_DAEMON) ? [BUILT_DAEMON] : ['--import', TSX_LOADER, DAEMON_ENTRY];
+  return env.HIVEMATRIX_RUNTIME === 'build' && existsSync(BUILT_DAEMON)
+    ? [BUILT_DAEMON]
+    : ['--import', TSX_LOADER, DAEMON_ENTRY];
 }
 
 /** A daemon being followed: its pid, whether it is gone, and where its output of this run starts. */
@@ -48,7 +50,12 @@ async function launchDaemon(context: CliContext): Promise<Launched> {
     cwd: paths.root,
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...inheritedEnv(io.env), HIVEMATRIX_ROOT: paths.root, HIVEMATRIX_INSTANCE_DIR: paths.instance, HIVEMATRIX_APPS_DIR: paths.appsDir },
+    env: {
+      ...inheritedEnv(io.env),
+      HIVEMATRIX_ROOT: paths.root,
+      HIVEMATRIX_INSTANCE_DIR: paths.instance,
+      HIVEMATRIX_APPS_DIR: paths.appsDir,
+    },
   });
   closeSync(log);
   let exited = false;
@@ -76,12 +83,19 @@ function summary(context: CliContext, status: PlatformStatus): number {
   }
   const passphrase = status.daemon.backup_passphrase_file;
   if (passphrase !== undefined && passphrase !== null && existsSync(passphrase)) {
-    io.out(`  backup passphrase: ${shortPath(passphrase)} (scheduled backups are encrypted with it; keep a copy off this machine)\n`);
+    io.out(
+      `  backup passphrase: ${shortPath(passphrase)} (scheduled backups are encrypted with it; keep a copy off this machine)\n`,
+    );
   }
   io.out('  status: npx hivematrix status   logs: npx hivematrix logs -f   stop: npx hivematrix stop\n');
-  if (degraded.length > 0) io.out(`  degraded: ${degraded.map((step) => step.name).join(', ')} (they answer but report problems; see npx hivematrix status)\n`);
+  if (degraded.length > 0)
+    io.out(
+      `  degraded: ${degraded.map((step) => step.name).join(', ')} (they answer but report problems; see npx hivematrix status)\n`,
+    );
   if (failed.length === 0) return 0;
-  io.err(`\n${failed.map((step) => step.name).join(', ')} did not start (see above). Fix the cause, then run npx hivematrix start <service>; npx hivematrix stop stops everything.\n`);
+  io.err(
+    `\n${failed.map((step) => step.name).join(', ')} did not start (see above). Fix the cause, then run npx hivematrix start <service>; npx hivematrix stop stops everything.\n`,
+  );
   return 1;
 }
 
@@ -100,7 +114,9 @@ async function followBoot(context: CliContext, daemon: Launched): Promise<number
     }
     if (daemon.exited()) {
       printer.finish();
-      io.err(`\nhelm stopped during the start sequence:\n${await daemonOutput(paths.logFile('helm'), daemon.logOffset)}\n`);
+      io.err(
+        `\nhelm stopped during the start sequence:\n${await daemonOutput(paths.logFile('helm'), daemon.logOffset)}\n`,
+      );
       return 1;
     }
     await delay(200);
@@ -110,7 +126,10 @@ async function followBoot(context: CliContext, daemon: Launched): Promise<number
 /** What the daemon wrote in this run (from `offset`), the last lines, as `LEVEL message`. */
 async function daemonOutput(file: string, offset: number): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  const lines = text.slice(offset).split('\n').filter((line) => line.trim() !== '');
+  const lines = text
+    .slice(offset)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return lines
     .slice(-12)
     .map((line) => parseLine('helm', line, undefined))
@@ -121,17 +140,30 @@ async function daemonOutput(file: string, offset: number): Promise<string> {
 function printOutcome(context: CliContext, outcome: StartOutcome, status: PlatformStatus | undefined): number {
   const seconds = `${Math.round(outcome.elapsedMs / 100) / 10} s`;
   if (outcome.ok) {
-    context.io.out(outcome.health === 'healthy' ? `✓ ${outcome.name} healthy (${seconds})\n` : `! ${outcome.name}: ${outcome.message ?? outcome.health}\n`);
+    context.io.out(
+      outcome.health === 'healthy'
+        ? `✓ ${outcome.name} healthy (${seconds})\n`
+        : `! ${outcome.name}: ${outcome.message ?? outcome.health}\n`,
+    );
     return 0;
   }
   context.io.err(`✗ ${outcome.name}: ${outcome.message ?? 'failed'}\n`);
   const service = status?.services.find((candidate) => candidate.name === outcome.name);
-  if (service !== undefined) context.io.err(logTail({ ...service, log_tail: outcome.logTail.length > 0 ? outcome.logTail : service.log_tail }));
+  if (service !== undefined)
+    context.io.err(logTail({ ...service, log_tail: outcome.logTail.length > 0 ? outcome.logTail : service.log_tail }));
   return 1;
 }
 
-async function serviceAction(context: CliContext, service: string, action: 'start' | 'stop' | 'restart'): Promise<number> {
-  const answer = await controlRequest(context.paths.socket, 'POST', `/services/${encodeURIComponent(service)}/${action}`);
+async function serviceAction(
+  context: CliContext,
+  service: string,
+  action: 'start' | 'stop' | 'restart',
+): Promise<number> {
+  const answer = await controlRequest(
+    context.paths.socket,
+    'POST',
+    `/services/${encodeURIComponent(service)}/${action}`,
+  );
   if (answer.status !== 200) throw new CliError(problemMessage(answer));
   if (action === 'stop') {
     context.io.out(`stopped ${service}\n`);
@@ -154,10 +186,14 @@ export async function startCommand(context: CliContext, service?: string): Promi
     context.io.out(renderStatus(await collectStatus(context)));
     return 0;
   }
-  if (await daemonPid(context.paths)) throw new CliError('a helm daemon is running but does not answer on its control socket; run npx hivematrix stop first');
+  if (await daemonPid(context.paths))
+    throw new CliError(
+      'a helm daemon is running but does not answer on its control socket; run npx hivematrix stop first',
+    );
   // Checked here too, so a broken registry or master configuration is reported plainly at once.
   await loadPlatform(context.paths);
-  if (service !== undefined) context.io.out(`HiveMatrix is not running; starting the whole platform, ${service} included.\n`);
+  if (service !== undefined)
+    context.io.out(`HiveMatrix is not running; starting the whole platform, ${service} included.\n`);
   context.io.out(`Starting HiveMatrix (helm's log: ${shortPath(context.paths.logFile('helm'))})\n`);
   return followBoot(context, await launchDaemon(context));
 }
@@ -178,7 +214,11 @@ async function stopPlatform(context: CliContext): Promise<number> {
   if (pid === undefined) {
     const leftovers = await stopLeftoverChildren(paths.childrenFile);
     if (await stopLeftoverPostgres(paths.postgresDir)) leftovers.push('postgresql');
-    io.out(leftovers.length > 0 ? `helm was not running; stopped what it had left: ${leftovers.join(', ')}\n` : 'HiveMatrix is not running.\n');
+    io.out(
+      leftovers.length > 0
+        ? `helm was not running; stopped what it had left: ${leftovers.join(', ')}\n`
+        : 'HiveMatrix is not running.\n',
+    );
     return 0;
   }
   io.out('Stopping HiveMatrix …\n');
@@ -209,7 +249,8 @@ export async function stopCommand(context: CliContext, service?: string): Promis
 /** `restart [service]`. */
 export async function restartCommand(context: CliContext, service?: string): Promise<number> {
   if (service !== undefined && service !== 'helm') {
-    if ((await fetchStatus(context.paths)) === undefined) throw new CliError('HiveMatrix is not running; start it with npx hivematrix start');
+    if ((await fetchStatus(context.paths)) === undefined)
+      throw new CliError('HiveMatrix is not running; start it with npx hivematrix start');
     return serviceAction(context, service, 'restart');
   }
   await stopPlatform(context);

@@ -10,11 +10,23 @@ import { CliError, table, type CliContext } from '../io.js';
 const number = (value: number | null, unit: string): string => (value === null ? '-' : `${value.toFixed(1)}${unit}`);
 
 function row(sample: MetricSample): string[] {
-  return [sample.serviceName, sample.at.toISOString(), sample.state, sample.health, number(sample.cpuPercent, ' %'), number(sample.memoryMb, ' MB'), String(sample.restarts)];
+  return [
+    sample.serviceName,
+    sample.at.toISOString(),
+    sample.state,
+    sample.health,
+    number(sample.cpuPercent, ' %'),
+    number(sample.memoryMb, ' MB'),
+    String(sample.restarts),
+  ];
 }
 
 /** Prints the samples; `--json` for machines. */
-export async function metricsCommand(context: CliContext, service: string | undefined, options: { since?: string; json?: boolean }): Promise<number> {
+export async function metricsCommand(
+  context: CliContext,
+  service: string | undefined,
+  options: { since?: string; json?: boolean },
+): Promise<number> {
   return withHelmDatabase(context, async (db) => {
     let samples: MetricSample[];
     if (service === undefined) {
@@ -27,7 +39,13 @@ export async function metricsCommand(context: CliContext, service: string | unde
       if (samples.length === 0) throw new CliError(`no samples of ${service} in the last ${hours} h`);
     }
     if (options.json === true) {
-      context.io.out(`${JSON.stringify(samples.map((sample) => ({ ...sample, at: sample.at.toISOString() })), null, 2)}\n`);
+      context.io.out(
+        `${JSON.stringify(
+          samples.map((sample) => ({ ...sample, at: sample.at.toISOString() })),
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       context.io.out(`${table(['SERVICE', 'AT', 'STATE', 'HEALTH', 'CPU', 'MEMORY', 'RESTARTS'], samples.map(row))}\n`);
     }

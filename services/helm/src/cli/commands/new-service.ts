@@ -29,7 +29,10 @@ function pascal(name: string): string {
 export function renameTemplate(text: string, name: string, port: number): string {
   return text
     .replace(/"name": "@hivematrix\/template"/g, `"name": "@hivematrix/${name}"`)
-    .replace(/"description": "The skeleton every HiveMatrix service is copied from"/g, `"description": "The ${name} service"`)
+    .replace(
+      /"description": "The skeleton every HiveMatrix service is copied from"/g,
+      `"description": "The ${name} service"`,
+    )
     .replace(/\bDEFAULT_PORT = 5040\b/g, `DEFAULT_PORT = ${port}`)
     .replace(/"port": 5040\b/g, `"port": ${port}`)
     .replace(/\btemplate(?=[A-Z])/g, camel(name))
@@ -50,7 +53,9 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** Creates services/NAME from the template; returns its folder and port. */
 export async function createService(context: CliContext, name: string): Promise<{ dir: string; port: number }> {
   if (!/^[a-z][a-z0-9-]{1,39}$/.test(name) || name.endsWith('-')) {
-    throw new CliError(`"${name}" is not a service name: lowercase letters, digits and "-", starting with a letter (2 to 40 characters)`);
+    throw new CliError(
+      `"${name}" is not a service name: lowercase letters, digits and "-", starting with a letter (2 to 40 characters)`,
+    );
   }
   if (RESERVED_NAMES.has(name)) throw new CliError(`"${name}" is a path the gateway uses itself; choose another name`);
   const { root } = context.paths;

@@ -18,7 +18,10 @@ async function offlineServices(context: CliContext): Promise<ServiceStatusView[]
   const config = await readMasterConfig(context.paths.masterConfig);
   const overrides = Object.fromEntries(Object.entries(config?.apps ?? {}).map(([name, app]) => [name, app.port]));
   const platform = await loadPlatformApps(context.paths, { portOverrides: overrides });
-  const active = config === undefined ? undefined : new Set(activeApps(generationContext(platform, config, context.paths)).map((app) => app.name));
+  const active =
+    config === undefined
+      ? undefined
+      : new Set(activeApps(generationContext(platform, config, context.paths)).map((app) => app.name));
   return platform.apps.map((app) => ({
     name: app.name,
     kind: app.kind,
@@ -59,7 +62,11 @@ export function renderStatus(report: StatusReport): string {
   const head = report.running
     ? `HiveMatrix is running (helm pid ${report.daemon?.pid ?? '?'}): ${report.daemon?.public_url ?? ''}`
     : 'HiveMatrix is not running (start it with ./start.sh or npx hivematrix start)';
-  const notes = report.services.filter((service) => service.message !== null && ['failed', 'backoff', 'blocked'].includes(service.state) || (service.message !== null && service.health === 'degraded'));
+  const notes = report.services.filter(
+    (service) =>
+      (service.message !== null && ['failed', 'backoff', 'blocked'].includes(service.state)) ||
+      (service.message !== null && service.health === 'degraded'),
+  );
   const lines = [head, '', table(['NAME', 'PORT', 'PID', 'STATE', 'HEALTH', 'RESTARTS', 'UPTIME', 'MEMORY'], rows)];
   if (notes.length > 0) lines.push('', ...notes.map((service) => `${service.name}: ${service.message ?? ''}`));
   return `${lines.join('\n')}\n`;

@@ -13,9 +13,20 @@ import { shortPath, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
 
 /** The unit file's text. */
-export function systemdUnit(options: { root: string; instance: string; nodePath: string; user: string; lowPort: boolean; appsDir: string; build?: boolean }): string {
+export function systemdUnit(options: {
+  root: string;
+  instance: string;
+  nodePath: string;
+  user: string;
+  lowPort: boolean;
+  appsDir: string;
+  build?: boolean;
+}): string {
   // The production build (npm run build) runs with plain node, and helm then runs every service's build too.
-  const entry = options.build === true ? path.join(options.root, 'services', 'helm', 'dist', 'main.js') : path.join(options.root, 'services', 'helm', 'src', 'main.ts');
+  const entry =
+    options.build === true
+      ? path.join(options.root, 'services', 'helm', 'dist', 'main.js')
+      : path.join(options.root, 'services', 'helm', 'src', 'main.ts');
   return [
     '[Unit]',
     'Description=HiveMatrix (helm supervising every service)',
@@ -28,7 +39,9 @@ export function systemdUnit(options: { root: string; instance: string; nodePath:
     `WorkingDirectory=${options.root}`,
     `Environment=HIVEMATRIX_INSTANCE_DIR=${options.instance}`,
     `Environment=HIVEMATRIX_APPS_DIR=${options.appsDir}`,
-    ...(options.build === true ? ['Environment=HIVEMATRIX_RUNTIME=build', `ExecStart=${options.nodePath} ${entry}`] : [`ExecStart=${options.nodePath} --import ${TSX_LOADER} ${entry}`]),
+    ...(options.build === true
+      ? ['Environment=HIVEMATRIX_RUNTIME=build', `ExecStart=${options.nodePath} ${entry}`]
+      : [`ExecStart=${options.nodePath} --import ${TSX_LOADER} ${entry}`]),
     'ExecReload=/bin/kill -HUP $MAINPID',
     'KillMode=mixed',
     'TimeoutStopSec=180',
@@ -36,7 +49,9 @@ export function systemdUnit(options: { root: string; instance: string; nodePath:
     'RestartSec=5',
     'NoNewPrivileges=true',
     'LimitNOFILE=65536',
-    ...(options.lowPort ? ['AmbientCapabilities=CAP_NET_BIND_SERVICE', 'CapabilityBoundingSet=CAP_NET_BIND_SERVICE'] : []),
+    ...(options.lowPort
+      ? ['AmbientCapabilities=CAP_NET_BIND_SERVICE', 'CapabilityBoundingSet=CAP_NET_BIND_SERVICE']
+      : []),
     '',
     '[Install]',
     'WantedBy=multi-user.target',

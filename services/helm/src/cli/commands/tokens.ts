@@ -17,7 +17,8 @@ async function readError(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { detail?: unknown; code?: unknown };
-    if (typeof body.detail === 'string') return `${body.detail}${typeof body.code === 'string' ? ` (${body.code})` : ''}`;
+    if (typeof body.detail === 'string')
+      return `${body.detail}${typeof body.code === 'string' ? ` (${body.code})` : ''}`;
   } catch {
     // Not JSON.
   }
@@ -25,7 +26,12 @@ async function readError(response: Response): Promise<string> {
 }
 
 /** Mints a service token at core for `calling` → `target`. */
-export async function mintServiceToken(context: CliContext, settings: GenerationContext, calling: string, target: string): Promise<string> {
+export async function mintServiceToken(
+  context: CliContext,
+  settings: GenerationContext,
+  calling: string,
+  target: string,
+): Promise<string> {
   const secret = settings.config.apps[calling]?.secret;
   if (secret === undefined) throw new CliError(`there is no service "${calling}" in the master configuration`);
   const fetchImpl = context.io.fetch ?? globalThis.fetch;
@@ -37,7 +43,9 @@ export async function mintServiceToken(context: CliContext, settings: Generation
       body: JSON.stringify({ calling_service: calling, target_service: target }),
     });
   } catch (error) {
-    throw new CliError(`core does not answer at ${coreUrl(settings)} (${(error as Error).message}); is the platform running?`);
+    throw new CliError(
+      `core does not answer at ${coreUrl(settings)} (${(error as Error).message}); is the platform running?`,
+    );
   }
   if (!response.ok) throw new CliError(`core refused the service token: ${await readError(response)}`);
   const body = (await response.json()) as { token?: unknown };
@@ -46,14 +54,20 @@ export async function mintServiceToken(context: CliContext, settings: Generation
 }
 
 /** `token`. */
-export async function tokenCommand(context: CliContext, options: { service?: string; user?: string; target?: string }): Promise<number> {
-  if ((options.service === undefined) === (options.user === undefined)) throw new CliError('give exactly one of --service NAME or --user NAME');
+export async function tokenCommand(
+  context: CliContext,
+  options: { service?: string; user?: string; target?: string },
+): Promise<number> {
+  if ((options.service === undefined) === (options.user === undefined))
+    throw new CliError('give exactly one of --service NAME or --user NAME');
   const settings = await existingSettings(context);
   if (options.service !== undefined) {
     const target = options.target ?? 'core';
     const token = await mintServiceToken(context, settings, options.service, target);
     context.io.out(`${token}\n`);
-    context.io.err(`(service token of ${options.service} for ${target}, valid 5 minutes: curl -H "Authorization: Bearer $TOKEN" <${target} URL>)\n`);
+    context.io.err(
+      `(service token of ${options.service} for ${target}, valid 5 minutes: curl -H "Authorization: Bearer $TOKEN" <${target} URL>)\n`,
+    );
     return 0;
   }
   const url = settings.derived.publicUrl;
@@ -83,11 +97,20 @@ export async function keysRotateCommand(context: CliContext, options: { token?: 
     headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
   });
   if (response.ok) {
-    const body = (await response.json()) as { kid?: unknown; signs_from?: unknown; previous?: { kid?: unknown; retire_after?: unknown } };
-    const retire = typeof body.previous?.retire_after === 'number' ? new Date(body.previous.retire_after * 1000).toISOString() : 'its last token expires';
+    const body = (await response.json()) as {
+      kid?: unknown;
+      signs_from?: unknown;
+      previous?: { kid?: unknown; retire_after?: unknown };
+    };
+    const retire =
+      typeof body.previous?.retire_after === 'number'
+        ? new Date(body.previous.retire_after * 1000).toISOString()
+        : 'its last token expires';
     // Core publishes a new key at once but signs with it only once every instance serves it.
     const from = typeof body.signs_from === 'number' ? `from ${new Date(body.signs_from * 1000).toISOString()}` : 'now';
-    context.io.out(`core signs with key ${String(body.kid)} ${from}; ${String(body.previous?.kid)} keeps verifying until ${retire}\n`);
+    context.io.out(
+      `core signs with key ${String(body.kid)} ${from}; ${String(body.previous?.kid)} keeps verifying until ${retire}\n`,
+    );
     return 0;
   }
   if ((response.status === 401 || response.status === 403) && options.token === undefined) {

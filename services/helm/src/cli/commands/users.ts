@@ -32,22 +32,39 @@ async function endPlatformSessions(context: CliContext, user: IdentityUser): Pro
   const settings = await existingSettings(context);
   const core = settings.platform.apps.find((app) => app.name === 'core');
   const url = core === undefined ? 'http://127.0.0.1:5000' : settings.derived.serviceUrl(core);
-  const sessions = platformSessionsAt(url, () => mintServiceToken(context, settings, 'helm', 'core'), context.io.fetch ?? globalThis.fetch);
+  const sessions = platformSessionsAt(
+    url,
+    () => mintServiceToken(context, settings, 'helm', 'core'),
+    context.io.fetch ?? globalThis.fetch,
+  );
   const outcome = await sessions.endUserSessions(user.id);
-  if (outcome.ended) context.io.out(`platform sessions of ${user.username} ended at core: ${outcome.revoked} revoked\n`);
-  else context.io.err(`warning: core could not be asked to end the platform sessions of ${user.username} (${outcome.error}); they are checked again at their next token refresh\n`);
+  if (outcome.ended)
+    context.io.out(`platform sessions of ${user.username} ended at core: ${outcome.revoked} revoked\n`);
+  else
+    context.io.err(
+      `warning: core could not be asked to end the platform sessions of ${user.username} (${outcome.error}); they are checked again at their next token refresh\n`,
+    );
 }
 
-async function passwordFrom(context: CliContext, fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
+async function passwordFrom(
+  context: CliContext,
+  fromStdin: boolean | undefined,
+): Promise<{ password: string; generated: boolean }> {
   if (fromStdin !== true) return { password: randomBytes(12).toString('base64url'), generated: true };
   if (context.io.readStdin === undefined) throw new CliError('no standard input to read the password from');
   const password = (await context.io.readStdin()).replace(/\r?\n$/, '');
-  if (password.length < 12) throw new CliError('the password read from standard input is shorter than 12 characters, the identity provider\'s minimum');
+  if (password.length < 12)
+    throw new CliError(
+      "the password read from standard input is shorter than 12 characters, the identity provider's minimum",
+    );
   return { password, generated: false };
 }
 
 /** `users list`. */
-export async function usersListCommand(context: CliContext, options: { search?: string; max?: string; json?: boolean }): Promise<number> {
+export async function usersListCommand(
+  context: CliContext,
+  options: { search?: string; max?: string; json?: boolean },
+): Promise<number> {
   const admin = await identityAdminFor(context);
   const users = await admin.listUsers(options.search, options.max === undefined ? 100 : Number(options.max));
   if (options.json === true) {
@@ -83,13 +100,19 @@ export async function usersAddCommand(
   });
   await admin.setPassword(user.id, password, generated);
   for (const group of options.group ?? []) await admin.addToGroup(user.id, group);
-  context.io.out(`created user ${user.username}${(options.group ?? []).length > 0 ? ` in ${(options.group ?? []).join(', ')}` : ''}\n`);
+  context.io.out(
+    `created user ${user.username}${(options.group ?? []).length > 0 ? ` in ${(options.group ?? []).join(', ')}` : ''}\n`,
+  );
   if (generated) context.io.out(`temporary password (shown once; to be changed at first login): ${password}\n`);
   return 0;
 }
 
 /** `users passwd <username>`. */
-export async function usersPasswdCommand(context: CliContext, username: string, options: { passwordStdin?: boolean; permanent?: boolean }): Promise<number> {
+export async function usersPasswdCommand(
+  context: CliContext,
+  username: string,
+  options: { passwordStdin?: boolean; permanent?: boolean },
+): Promise<number> {
   const admin = await identityAdminFor(context);
   const user = await admin.findUser(username);
   const { password, generated } = await passwordFrom(context, options.passwordStdin);
@@ -102,7 +125,11 @@ export async function usersPasswdCommand(context: CliContext, username: string, 
 }
 
 /** `users groups <username> [--add g] [--remove g]`. */
-export async function usersGroupsCommand(context: CliContext, username: string, options: { add?: string[]; remove?: string[] }): Promise<number> {
+export async function usersGroupsCommand(
+  context: CliContext,
+  username: string,
+  options: { add?: string[]; remove?: string[] },
+): Promise<number> {
   const admin = await identityAdminFor(context);
   const user = await admin.findUser(username);
   for (const group of options.add ?? []) await admin.addToGroup(user.id, group);
@@ -139,15 +166,35 @@ export async function usersUnlockCommand(context: CliContext, username: string):
   const user = await admin.findUser(username);
   const before = await admin.lockout(user.id);
   await admin.unlock(user.id);
-  context.io.out(before.locked ? `${user.username} unlocked: they can sign in again\n` : `${user.username} was not locked out\n`);
+  context.io.out(
+    before.locked ? `${user.username} unlocked: they can sign in again\n` : `${user.username} was not locked out\n`,
+  );
   return 0;
 }
 
 /** Adds `disable`, `enable`, `logout` and `unlock` to the program's `users` command. */
-export function registerUserStateCommands(program: Command, context: CliContext, run: (work: () => Promise<number>) => () => Promise<void>): void {
-  const users = program.commands.find((command) => command.name() === 'users') ?? program.command('users').description('users of the identity provider');
-  users.command('disable <username>').description('disable a user and end their sessions').action((username: string) => run(() => usersEnableCommand(context, username, false))());
-  users.command('enable <username>').description('enable a disabled user').action((username: string) => run(() => usersEnableCommand(context, username, true))());
-  users.command('logout <username>').description("end every session of a user").action((username: string) => run(() => usersLogoutCommand(context, username))());
-  users.command('unlock <username>').description('end a lockout after failed sign-ins').action((username: string) => run(() => usersUnlockCommand(context, username))());
+export function registerUserStateCommands(
+  program: Command,
+  context: CliContext,
+  run: (work: () => Promise<number>) => () => Promise<void>,
+): void {
+  const users =
+    program.commands.find((command) => command.name() === 'users') ??
+    program.command('users').description('users of the identity provider');
+  users
+    .command('disable <username>')
+    .description('disable a user and end their sessions')
+    .action((username: string) => run(() => usersEnableCommand(context, username, false))());
+  users
+    .command('enable <username>')
+    .description('enable a disabled user')
+    .action((username: string) => run(() => usersEnableCommand(context, username, true))());
+  users
+    .command('logout <username>')
+    .description('end every session of a user')
+    .action((username: string) => run(() => usersLogoutCommand(context, username))());
+  users
+    .command('unlock <username>')
+    .description('end a lockout after failed sign-ins')
+    .action((username: string) => run(() => usersUnlockCommand(context, username))());
 }

@@ -16,7 +16,6 @@ export const SERVICES_FILE = '/etc/hivematrix/services.json';
 /** Where core's table of service-secret hashes (Secret `core-files`) is mounted. */
 export const SERVICE_SECRETS_FILE = '/etc/hivematrix/core/service-secrets.json';
 
-
 /** What the cluster provides besides the platform's own services. */
 export interface ClusterSettings {
   /** PostgreSQL as `host:port` for databases the master configuration keeps embedded. */
@@ -40,7 +39,8 @@ export interface ClusterEnv {
 }
 
 /** Names whose value is a credential (or carries one, as a database, mail-server or webhook URL does). */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSPHRASE|TOKEN|PRIVATE|_KEY$|_KEY_|DATABASE_URL|REDIS_URL|SMTP_URL|WEBHOOK_URL|API_KEY)/;
+const SECRET_NAME =
+  /(SECRET|PASSWORD|PASSPHRASE|TOKEN|PRIVATE|_KEY$|_KEY_|DATABASE_URL|REDIS_URL|SMTP_URL|WEBHOOK_URL|API_KEY)/;
 
 /** True when `name` holds a secret: it goes to a Secret, never a ConfigMap. */
 export function isSecretVariable(name: string): boolean {
@@ -100,7 +100,11 @@ function externalHelmVariables(context: GenerationContext): [string, string][] {
 }
 
 /** The variables of `app` in a cluster. */
-export function clusterServiceEnv(app: AppDefinition, context: GenerationContext, cluster: ClusterSettings = DEFAULT_CLUSTER): ClusterEnv {
+export function clusterServiceEnv(
+  app: AppDefinition,
+  context: GenerationContext,
+  cluster: ClusterSettings = DEFAULT_CLUSTER,
+): ClusterEnv {
   const rewrite = clusterUrlRewriter(context);
   const { paths } = context;
   const entries = new Map<string, string>();

@@ -8,14 +8,32 @@
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.js';
 import type { Job } from 'kubernetes-types/batch/v1.js';
-import type { ConfigMap, Container, PersistentVolumeClaim, Probe, Secret, Service, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type {
+  ConfigMap,
+  Container,
+  PersistentVolumeClaim,
+  Probe,
+  Secret,
+  Service,
+  Volume,
+  VolumeMount,
+} from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { AppDefinition } from '../../registry/load.js';
 import { SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
 
 /** Every object this generator writes. */
-export type KubeObject = ConfigMap | Secret | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | Ingress | Job | PersistentVolumeClaim;
+export type KubeObject =
+  | ConfigMap
+  | Secret
+  | Deployment
+  | Service
+  | PodDisruptionBudget
+  | HorizontalPodAutoscaler
+  | Ingress
+  | Job
+  | PersistentVolumeClaim;
 
 /** The image every service runs from; the overlays set its registry and tag (kustomize `images`). */
 export const IMAGE = 'hivematrix';
@@ -40,11 +58,22 @@ function probe(app: AppDefinition, periodSeconds: number, failureThreshold: numb
 }
 
 export function configMapFor(app: AppDefinition, env: ClusterEnv): ConfigMap {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${app.name}-config`, labels: podLabels(app) }, data: env.config };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${app.name}-config`, labels: podLabels(app) },
+    data: env.config,
+  };
 }
 
 export function secretFor(app: AppDefinition, env: ClusterEnv): Secret {
-  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: `${app.name}-secrets`, labels: podLabels(app) }, stringData: env.secret };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: { name: `${app.name}-secrets`, labels: podLabels(app) },
+    stringData: env.secret,
+  };
 }
 
 export function deploymentFor(app: AppDefinition, replicas: number): Deployment {
@@ -61,7 +90,12 @@ export function deploymentFor(app: AppDefinition, replicas: number): Deployment 
   ];
   if (app.name === 'core') {
     volumes.push({ name: 'core-files', secret: { secretName: 'core-files' } });
-    mounts.push({ name: 'core-files', mountPath: SERVICE_SECRETS_FILE, subPath: 'service-secrets.json', readOnly: true });
+    mounts.push({
+      name: 'core-files',
+      mountPath: SERVICE_SECRETS_FILE,
+      subPath: 'service-secrets.json',
+      readOnly: true,
+    });
     // Core's instances share their signing keys through core's database (sealed, rotated under a
     // lock), so no volume is shared between its pods.
   }
@@ -78,7 +112,13 @@ export function deploymentFor(app: AppDefinition, replicas: number): Deployment 
     // Endpoints drop the pod while it sleeps; then SIGTERM starts the drain (runService).
     lifecycle: { preStop: { sleep: { seconds: 5 } } },
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-    securityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_UID, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: NON_ROOT_UID,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
     volumeMounts: mounts,
   };
   return {
@@ -143,7 +183,9 @@ export function autoscalerFor(app: AppDefinition, minReplicas: number): Horizont
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name },
       minReplicas,
       maxReplicas: Math.max(minReplicas, 6),
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
     },
   };
 }
@@ -158,11 +200,21 @@ export function ingressFor(nexus: AppDefinition, publicUrl: string): Ingress {
       name: 'nexus',
       labels: podLabels(nexus),
       // The gateway speaks HTTPS itself (its own certificate); ingress-nginx must talk HTTPS to it.
-      annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': nexus.scheme === 'https' ? 'HTTPS' : 'HTTP', 'nginx.ingress.kubernetes.io/proxy-body-size': '16m' },
+      annotations: {
+        'nginx.ingress.kubernetes.io/backend-protocol': nexus.scheme === 'https' ? 'HTTPS' : 'HTTP',
+        'nginx.ingress.kubernetes.io/proxy-body-size': '16m',
+      },
     },
     spec: {
       tls: [{ hosts: [host], secretName: 'hivematrix-tls' }],
-      rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'nexus', port: { name: 'http' } } } }] } }],
+      rules: [
+        {
+          host,
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'nexus', port: { name: 'http' } } } }],
+          },
+        },
+      ],
     },
   };
 }
@@ -173,11 +225,20 @@ export function ingressFor(nexus: AppDefinition, publicUrl: string): Ingress {
  * advisory lock, so a rollout that races the Job is still safe.
  */
 export function migrationJob(apps: readonly { app: AppDefinition; migrations: string }[]): Job {
-  const securityContext = { runAsNonRoot: true, runAsUser: NON_ROOT_UID, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+  const securityContext = {
+    runAsNonRoot: true,
+    runAsUser: NON_ROOT_UID,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+  };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: 'hivematrix-migrate', labels: { 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/part-of': 'hivematrix' } },
+    metadata: {
+      name: 'hivematrix-migrate',
+      labels: { 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/part-of': 'hivematrix' },
+    },
     spec: {
       backoffLimit: 3,
       ttlSecondsAfterFinished: 86_400,
@@ -189,10 +250,22 @@ export function migrationJob(apps: readonly { app: AppDefinition; migrations: st
             name: `migrate-${app.name}`,
             image: IMAGE,
             command: ['node', 'packages/sdk/dist/cli/migrate.js', migrations],
-            env: [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: `${app.name}-secrets`, key: 'DATABASE_URL' } } }],
+            env: [
+              {
+                name: 'DATABASE_URL',
+                valueFrom: { secretKeyRef: { name: `${app.name}-secrets`, key: 'DATABASE_URL' } },
+              },
+            ],
             securityContext,
           })),
-          containers: [{ name: 'done', image: IMAGE, command: ['node', '-e', 'process.stdout.write("migrations applied\\n")'], securityContext }],
+          containers: [
+            {
+              name: 'done',
+              image: IMAGE,
+              command: ['node', '-e', 'process.stdout.write("migrations applied\\n")'],
+              securityContext,
+            },
+          ],
         },
       },
     },

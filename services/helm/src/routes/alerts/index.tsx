@@ -25,8 +25,14 @@ const adminApi = requireRole(['admin']);
 
 function view(row: AlertRow) {
   return {
-    key: row.key, severity: row.severity, title: row.title, detail: row.detail, opened_at: row.openedAt.toISOString(),
-    resolved_at: row.resolvedAt?.toISOString() ?? null, notified_at: row.notifiedAt?.toISOString() ?? null, notify_error: row.notifyError,
+    key: row.key,
+    severity: row.severity,
+    title: row.title,
+    detail: row.detail,
+    opened_at: row.openedAt.toISOString(),
+    resolved_at: row.resolvedAt?.toISOString() ?? null,
+    notified_at: row.notifiedAt?.toISOString() ?? null,
+    notify_error: row.notifyError,
   };
 }
 
@@ -35,27 +41,61 @@ export async function alertRoutes(app: ServiceApp, deps: AlertDeps): Promise<voi
   const test = async (actor: string): Promise<string | null> => {
     try {
       await deps.sendTest(actor);
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'alerts.test', target: 'webhook', result: 'success', detail: null });
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor,
+        action: 'alerts.test',
+        target: 'webhook',
+        result: 'success',
+        detail: null,
+      });
       return null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'alerts.test', target: 'webhook', result: 'failure', detail: message });
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor,
+        action: 'alerts.test',
+        target: 'webhook',
+        result: 'failure',
+        detail: message,
+      });
       return message;
     }
   };
 
   const page = async (request: Parameters<typeof currentUser>[0], outcome: AlertsPageTest) => {
     const { open, resolved } = await listAlerts(deps.db);
-    return <AlertsPage open={open} resolved={resolved} channels={deps.channels()} test={outcome} urlFor={(target, query) => request.urlFor(target, query)} />;
+    return (
+      <AlertsPage
+        open={open}
+        resolved={resolved}
+        channels={deps.channels()}
+        test={outcome}
+        urlFor={(target, query) => request.urlFor(target, query)}
+      />
+    );
   };
 
-  app.get('/alerts', { preValidation: adminPage, schema: { querystring: z.object({ test: z.enum(['sent']).optional().catch(undefined) }) } }, async (request, reply) =>
-    reply.header('Cache-Control', 'no-store').html(await page(request, request.query.test === 'sent' ? { sent: true } : undefined)));
+  app.get(
+    '/alerts',
+    {
+      preValidation: adminPage,
+      schema: { querystring: z.object({ test: z.enum(['sent']).optional().catch(undefined) }) },
+    },
+    async (request, reply) =>
+      reply
+        .header('Cache-Control', 'no-store')
+        .html(await page(request, request.query.test === 'sent' ? { sent: true } : undefined)),
+  );
 
   app.post('/alerts/test', { preValidation: adminPage }, async (request, reply) => {
     const error = await test(actorOf(currentUser(request)));
     if (error === null) return reply.redirectTo('/alerts', { test: 'sent' });
-    return reply.code(502).header('Cache-Control', 'no-store').html(await page(request, { sent: false, error }));
+    return reply
+      .code(502)
+      .header('Cache-Control', 'no-store')
+      .html(await page(request, { sent: false, error }));
   });
 
   app.get('/api/alerts', { preValidation: adminApi }, async () => {

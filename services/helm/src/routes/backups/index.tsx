@@ -35,26 +35,38 @@ const passphrase = z
   .max(1024)
   .optional()
   .transform((value) => (value === undefined || value === '' ? undefined : value))
-  .refine((value) => value === undefined || value.length >= MIN_PASSPHRASE_LENGTH, `at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  .refine(
+    (value) => value === undefined || value.length >= MIN_PASSPHRASE_LENGTH,
+    `at least ${MIN_PASSPHRASE_LENGTH} characters`,
+  );
 const createBody = z.object({ passphrase });
-const restoreBody = z.object({ file: fileName, component: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), passphrase, confirm: z.literal('yes') });
+const restoreBody = z.object({
+  file: fileName,
+  component: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/),
+  passphrase,
+  confirm: z.literal('yes'),
+});
 const noticeQuery = z.object({ notice: z.string().max(300).optional() });
 
 function refusal(error: unknown): AppError {
-  return error instanceof BackupError ? new AppError('unprocessable_entity', error.message) : new AppError('internal', 'the backup operation failed', { cause: error });
+  return error instanceof BackupError
+    ? new AppError('unprocessable_entity', error.message)
+    : new AppError('internal', 'the backup operation failed', { cause: error });
 }
 
 /** Registers the routes. */
 export async function backupRoutes(app: ServiceApp, deps: BackupDeps): Promise<void> {
   app.get('/backups', { preValidation: adminPage, schema: { querystring: noticeQuery } }, async (request, reply) =>
-    reply.header('Cache-Control', 'no-store').html(
-      <BackupsPage
-        backups={await listBackups(deps.backupsDir)}
-        components={deps.components()}
-        notice={request.query.notice}
-        urlFor={(target, query) => request.urlFor(target, query)}
-      />,
-    ),
+    reply
+      .header('Cache-Control', 'no-store')
+      .html(
+        <BackupsPage
+          backups={await listBackups(deps.backupsDir)}
+          components={deps.components()}
+          notice={request.query.notice}
+          urlFor={(target, query) => request.urlFor(target, query)}
+        />,
+      ),
   );
 
   app.post('/backups', { preValidation: adminPage, schema: { body: createBody } }, async (request, reply) => {
@@ -63,10 +75,24 @@ export async function backupRoutes(app: ServiceApp, deps: BackupDeps): Promise<v
       const created = await deps.create(request.body.passphrase);
       const name = path.basename(created.file);
       const copied = created.copy === undefined ? '' : `, copied to ${created.copy}`;
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.create', target: name, result: 'success', detail: `${created.size} bytes${request.body.passphrase === undefined ? '' : ', encrypted'}${copied}` });
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor,
+        action: 'backup.create',
+        target: name,
+        result: 'success',
+        detail: `${created.size} bytes${request.body.passphrase === undefined ? '' : ', encrypted'}${copied}`,
+      });
       return reply.redirectTo('/backups', { notice: `Backup ${name} created${copied}.` });
     } catch (error) {
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.create', target: 'platform', result: 'failure', detail: error instanceof Error ? error.message : String(error) });
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor,
+        action: 'backup.create',
+        target: 'platform',
+        result: 'failure',
+        detail: error instanceof Error ? error.message : String(error),
+      });
       throw refusal(error);
     }
   });
@@ -76,29 +102,57 @@ export async function backupRoutes(app: ServiceApp, deps: BackupDeps): Promise<v
     const { file, component } = request.body;
     const target = `${file}:${component}`;
     try {
-      if (!deps.components().includes(component)) throw new BackupError(`${component} cannot be restored from the console; restore it with hivematrix restore while the platform is stopped`);
+      if (!deps.components().includes(component))
+        throw new BackupError(
+          `${component} cannot be restored from the console; restore it with hivematrix restore while the platform is stopped`,
+        );
       await stat(path.join(deps.backupsDir, file)).catch(() => {
         throw new AppError('not_found', `No backup named ${file}`);
       });
       const result = await deps.restore(path.join(deps.backupsDir, file), component, request.body.passphrase);
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.restore', target, result: 'success', detail: `restored ${result.restored.join(', ')}` });
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor,
+        action: 'backup.restore',
+        target,
+        result: 'success',
+        detail: `restored ${result.restored.join(', ')}`,
+      });
       return reply.redirectTo('/backups', { notice: `Restored ${result.restored.join(', ')} from ${file}.` });
     } catch (error) {
-      await recordAudit(deps.db, { at: deps.now(), actor, action: 'backup.restore', target, result: 'failure', detail: error instanceof Error ? error.message : String(error) });
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor,
+        action: 'backup.restore',
+        target,
+        result: 'failure',
+        detail: error instanceof Error ? error.message : String(error),
+      });
       throw error instanceof AppError ? error : refusal(error);
     }
   });
 
-  app.get('/backups/:file', { preValidation: adminPage, schema: { params: z.object({ file: fileName }) } }, async (request, reply) => {
-    const file = path.join(deps.backupsDir, request.params.file);
-    const info = await stat(file).catch(() => undefined);
-    if (info?.isFile() !== true) throw new AppError('not_found', `No backup named ${request.params.file}`);
-    await recordAudit(deps.db, { at: deps.now(), actor: actorOf(currentUser(request)), action: 'backup.download', target: request.params.file, result: 'success', detail: null });
-    return reply
-      .type('application/octet-stream')
-      .header('Content-Length', String(info.size))
-      .header('Cache-Control', 'no-store')
-      .header('Content-Disposition', `attachment; filename="${request.params.file}"`)
-      .send(createReadStream(file));
-  });
+  app.get(
+    '/backups/:file',
+    { preValidation: adminPage, schema: { params: z.object({ file: fileName }) } },
+    async (request, reply) => {
+      const file = path.join(deps.backupsDir, request.params.file);
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile() !== true) throw new AppError('not_found', `No backup named ${request.params.file}`);
+      await recordAudit(deps.db, {
+        at: deps.now(),
+        actor: actorOf(currentUser(request)),
+        action: 'backup.download',
+        target: request.params.file,
+        result: 'success',
+        detail: null,
+      });
+      return reply
+        .type('application/octet-stream')
+        .header('Content-Length', String(info.size))
+        .header('Cache-Control', 'no-store')
+        .header('Content-Disposition', `attachment; filename="${request.params.file}"`)
+        .send(createReadStream(file));
+    },
+  );
 }

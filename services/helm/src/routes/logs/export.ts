@@ -18,7 +18,16 @@ const CSV_COLUMNS = ['id', 'timestamp', 'service', 'level', 'message', 'trace_id
 
 function csvLine(entry: LogEntryRow): string {
   const json = entryJson(entry);
-  return formatCsvRow([json.id, json.timestamp, json.service, json.level, json.message, json.trace_id, json.user_id, JSON.stringify(json.context)]);
+  return formatCsvRow([
+    json.id,
+    json.timestamp,
+    json.service,
+    json.level,
+    json.message,
+    json.trace_id,
+    json.user_id,
+    JSON.stringify(json.context),
+  ]);
 }
 
 /** The export as a stream of text chunks, one page at a time. */
@@ -28,9 +37,15 @@ export function exportLogs(db: HelmDb, filter: LogFilter, format: 'ndjson' | 'cs
     let sent = 0;
     let cursor = filter.after;
     while (sent < max) {
-      const page = await queryLogs(db, { ...filter, ...(cursor === undefined ? {} : { after: cursor }) }, Math.min(PAGE, max - sent));
+      const page = await queryLogs(
+        db,
+        { ...filter, ...(cursor === undefined ? {} : { after: cursor }) },
+        Math.min(PAGE, max - sent),
+      );
       if (page.entries.length === 0) return;
-      yield page.entries.map((entry) => (format === 'csv' ? csvLine(entry) : `${JSON.stringify(entryJson(entry))}\n`)).join('');
+      yield page.entries
+        .map((entry) => (format === 'csv' ? csvLine(entry) : `${JSON.stringify(entryJson(entry))}\n`))
+        .join('');
       sent += page.entries.length;
       if (page.next === null) return;
       cursor = page.next;

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { decodeCursor, LOG_LEVELS, type LogFilter } from '../../db/log-query.js';
 
 const optionalText = (max: number) =>
-  z.string().trim().max(max).optional().transform((value) => (value === '' ? undefined : value));
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => (value === '' ? undefined : value));
 const optionalDate = z
   .string()
   .trim()
@@ -19,7 +24,12 @@ const optionalDate = z
   });
 
 /** The time-range presets of the filter bar; `from` (an exact time) wins over a preset. */
-export const RANGE_PRESETS = { '15m': 15 * 60_000, '1h': 60 * 60_000, '24h': 24 * 60 * 60_000, '7d': 7 * 24 * 60 * 60_000 } as const;
+export const RANGE_PRESETS = {
+  '15m': 15 * 60_000,
+  '1h': 60 * 60_000,
+  '24h': 24 * 60 * 60_000,
+  '7d': 7 * 24 * 60 * 60_000,
+} as const;
 export type RangePreset = keyof typeof RANGE_PRESETS;
 const RANGE_NAMES = Object.keys(RANGE_PRESETS) as [RangePreset, ...RangePreset[]];
 
@@ -42,7 +52,8 @@ export function filterOf(query: LogQuery, now: Date = new Date()): LogFilter {
   if (query.service !== undefined) filter.service = query.service;
   if (query.level !== undefined && query.level !== '') filter.level = query.level;
   if (query.from !== undefined) filter.from = query.from;
-  else if (query.range !== undefined && query.range !== '') filter.from = new Date(now.getTime() - RANGE_PRESETS[query.range]);
+  else if (query.range !== undefined && query.range !== '')
+    filter.from = new Date(now.getTime() - RANGE_PRESETS[query.range]);
   if (query.to !== undefined) filter.to = query.to;
   if (query.trace_id !== undefined) filter.traceId = query.trace_id;
   if (query.q !== undefined) filter.text = query.q;

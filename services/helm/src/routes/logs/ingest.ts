@@ -15,7 +15,10 @@ import type { NewLogEntry } from '../../db/schema.js';
 const MAX_ENTRIES = 10_000;
 
 const entrySchema = z.object({
-  level: z.string().max(20).transform((level) => helmLevel(level)),
+  level: z
+    .string()
+    .max(20)
+    .transform((level) => helmLevel(level)),
   message: z.string().transform((message) => message.slice(0, HELM_MESSAGE_LIMIT)),
   /** ISO 8601; without an offset it is taken as UTC. Absent: the time of arrival. */
   timestamp: z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ local: true })]).optional(),
@@ -23,11 +26,19 @@ const entrySchema = z.object({
   trace_id: z.string().max(100).nullish(),
   user_id: z.string().max(200).nullish(),
   hostname: z.string().max(255).nullish(),
-  process_id: z.number().int().min(0).max(2 ** 31 - 1).nullish(),
+  process_id: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .nullish(),
 });
 
 export const ingestBodySchema = z.object({
-  service_name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/).optional(),
+  service_name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/)
+    .optional(),
   logs: z.array(entrySchema).min(1).max(MAX_ENTRIES),
 });
 

@@ -21,7 +21,10 @@ export async function streamLogs(
   filter: LogFilter,
 ): Promise<void> {
   const resume = Number.parseInt(String(request.headers['last-event-id'] ?? ''), 10);
-  let lastId = Number.isSafeInteger(resume) && resume >= 0 ? resume : ((await options.db.select({ value: max(logEntries.id) }).from(logEntries))[0]?.value ?? 0);
+  let lastId =
+    Number.isSafeInteger(resume) && resume >= 0
+      ? resume
+      : ((await options.db.select({ value: max(logEntries.id) }).from(logEntries))[0]?.value ?? 0);
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {

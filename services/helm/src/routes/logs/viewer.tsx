@@ -40,41 +40,75 @@ export async function logRoutes(app: ServiceApp, options: LogRoutesOptions): Pro
     done();
   });
 
-  app.get('/logs', { preHandler: requireRole(['admin'], { page: true }), schema: { querystring: logQuerySchema } }, async (request, reply) => {
-    const now = (options.now ?? (() => new Date()))();
-    const filter = filterOf(request.query, now);
-    // Without a lower bound the histogram shows the last 24 hours (the table still lists everything).
-    const from = filter.from ?? new Date(now.getTime() - RANGE_PRESETS['24h']);
-    const [page, histogram] = await Promise.all([
-      queryLogs(options.db, filter, request.query.limit),
-      logHistogram(options.db, filter, from, filter.to ?? now),
-    ]);
-    const services = options.status().services.map((service) => service.name);
-    return reply.html(<LogsPage page={page} services={services} query={linkQuery(request.query)} histogram={histogram} urlFor={(target, query) => request.urlFor(target, query)} />);
-  });
+  app.get(
+    '/logs',
+    { preHandler: requireRole(['admin'], { page: true }), schema: { querystring: logQuerySchema } },
+    async (request, reply) => {
+      const now = (options.now ?? (() => new Date()))();
+      const filter = filterOf(request.query, now);
+      // Without a lower bound the histogram shows the last 24 hours (the table still lists everything).
+      const from = filter.from ?? new Date(now.getTime() - RANGE_PRESETS['24h']);
+      const [page, histogram] = await Promise.all([
+        queryLogs(options.db, filter, request.query.limit),
+        logHistogram(options.db, filter, from, filter.to ?? now),
+      ]);
+      const services = options.status().services.map((service) => service.name);
+      return reply.html(
+        <LogsPage
+          page={page}
+          services={services}
+          query={linkQuery(request.query)}
+          histogram={histogram}
+          urlFor={(target, query) => request.urlFor(target, query)}
+        />,
+      );
+    },
+  );
 
   let script: Buffer | undefined;
   app.get('/static/helm-logs.js', async (_request, reply) => {
     script ??= await readFile(SCRIPT);
-    return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script);
-  });
-
-  app.get('/api/logs', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request) => {
-    const page = await queryLogs(options.db, filterOf(request.query, (options.now ?? (() => new Date()))()), request.query.limit);
-    return { entries: page.entries.map(entryJson), next: page.next === null ? null : encodeCursor(page.next) };
-  });
-
-  app.get('/api/logs/export', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema.extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') }) } }, async (request, reply) => {
-    const { format } = request.query;
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     return reply
-      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
-      .header('Content-Disposition', `attachment; filename="hivematrix-logs-${stamp}.${format}"`)
-      .header('Cache-Control', 'no-store')
-      .send(exportLogs(options.db, filterOf(request.query), format));
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(script);
   });
 
-  app.get('/api/logs/stream', { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } }, async (request, reply) => {
-    await streamLogs(request, reply, { ...options, open }, filterOf(request.query));
-  });
+  app.get(
+    '/api/logs',
+    { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } },
+    async (request) => {
+      const page = await queryLogs(
+        options.db,
+        filterOf(request.query, (options.now ?? (() => new Date()))()),
+        request.query.limit,
+      );
+      return { entries: page.entries.map(entryJson), next: page.next === null ? null : encodeCursor(page.next) };
+    },
+  );
+
+  app.get(
+    '/api/logs/export',
+    {
+      preHandler: requireRole(['admin']),
+      schema: { querystring: logQuerySchema.extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') }) },
+    },
+    async (request, reply) => {
+      const { format } = request.query;
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+        .header('Content-Disposition', `attachment; filename="hivematrix-logs-${stamp}.${format}"`)
+        .header('Cache-Control', 'no-store')
+        .send(exportLogs(options.db, filterOf(request.query), format));
+    },
+  );
+
+  app.get(
+    '/api/logs/stream',
+    { preHandler: requireRole(['admin']), schema: { querystring: logQuerySchema } },
+    async (request, reply) => {
+      await streamLogs(request, reply, { ...options, open }, filterOf(request.query));
+    },
+  );
 }

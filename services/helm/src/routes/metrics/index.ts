@@ -22,7 +22,8 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** `since` as a time: a duration back from `now`, or an ISO date; undefined when it is neither. */
 export function parseSinceParam(text: string, now: Date): Date | undefined {
   const match = DURATION.exec(text);
-  if (match?.[1] !== undefined && match[2] !== undefined) return new Date(now.getTime() - Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
+  if (match?.[1] !== undefined && match[2] !== undefined)
+    return new Date(now.getTime() - Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
@@ -46,16 +47,22 @@ export async function metricsRoutes(app: ServiceApp, deps: MetricsRouteDeps): Pr
       preHandler: admin,
       schema: {
         params: z.object({ service: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/) }),
-        querystring: z.object({ since: z.string().max(40).default('24h'), limit: z.coerce.number().int().min(1).max(50_000).default(10_000) }),
+        querystring: z.object({
+          since: z.string().max(40).default('24h'),
+          limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
+        }),
         response: { 200: z.object({ service: z.string(), since: z.string(), samples: z.array(sampleSchema) }) },
       },
     },
     async (request, reply) => {
       const { service } = request.params;
-      if (!deps.status().services.some((candidate) => candidate.name === service)) throw new AppError('not_found', `No service named ${service}`);
+      if (!deps.status().services.some((candidate) => candidate.name === service))
+        throw new AppError('not_found', `No service named ${service}`);
       const since = parseSinceParam(request.query.since, deps.now());
       if (since === undefined) {
-        throw new AppError('validation_failed', 'since must be an ISO time or a duration such as 30m, 6h or 7d', { errors: [{ path: 'since', message: 'invalid' }] });
+        throw new AppError('validation_failed', 'since must be an ISO time or a duration such as 30m, 6h or 7d', {
+          errors: [{ path: 'since', message: 'invalid' }],
+        });
       }
       void reply.header('Cache-Control', 'no-store');
       const rows = await serviceSamples(deps.db, service, since, request.query.limit);
@@ -63,7 +70,13 @@ export async function metricsRoutes(app: ServiceApp, deps: MetricsRouteDeps): Pr
         service,
         since: since.toISOString(),
         samples: rows.map((row) => ({
-          at: row.at.toISOString(), state: row.state, health: row.health, pid: row.pid, cpu_percent: row.cpuPercent, memory_mb: row.memoryMb, restarts: row.restarts,
+          at: row.at.toISOString(),
+          state: row.state,
+          health: row.health,
+          pid: row.pid,
+          cpu_percent: row.cpuPercent,
+          memory_mb: row.memoryMb,
+          restarts: row.restarts,
         })),
       };
     },

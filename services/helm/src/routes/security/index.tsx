@@ -24,7 +24,10 @@ export async function securityRoutes(app: ServiceApp, deps: SecurityDeps): Promi
     void reply.header('Cache-Control', 'no-store');
     return deps.audit();
   });
-  for (const [name, script] of [['ufw', deps.ufwScript], ['iptables', deps.iptablesScript]] as const) {
+  for (const [name, script] of [
+    ['ufw', deps.ufwScript],
+    ['iptables', deps.iptablesScript],
+  ] as const) {
     app.get(`/security/firewall/${name}.sh`, { preHandler: page }, async (_request, reply) =>
       reply
         .type('text/x-shellscript; charset=utf-8')

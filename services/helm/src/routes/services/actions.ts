@@ -29,14 +29,26 @@ export function findService(status: PlatformStatus, name: string): ServiceStatus
  * Runs `action` on `name` and records it, successful or not. A refusal by the daemon (helm
  * itself, a disabled or uninstalled service) is recorded as a failure and answered 409.
  */
-export async function performAction(deps: ActionDeps, actor: string, name: string, action: ServiceAction): Promise<ActionResult> {
+export async function performAction(
+  deps: ActionDeps,
+  actor: string,
+  name: string,
+  action: ServiceAction,
+): Promise<ActionResult> {
   findService(deps.status(), name);
   let result: ActionResult;
   try {
     result = await deps.control[action](name);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    await recordAudit(deps.db, { at: deps.now(), actor, action: `service.${action}`, target: name, result: 'failure', detail });
+    await recordAudit(deps.db, {
+      at: deps.now(),
+      actor,
+      action: `service.${action}`,
+      target: name,
+      result: 'failure',
+      detail,
+    });
     throw new AppError('conflict', detail);
   }
   await recordAudit(deps.db, {

@@ -16,15 +16,23 @@ const nameParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$
 
 /** Registers the API routes. */
 export async function servicesRoutes(app: ServiceApp, deps: ActionDeps): Promise<void> {
-  app.get('/api/services', { preHandler: admin, schema: { response: { 200: platformStatusSchema } } }, async (_request, reply) => {
-    void reply.header('Cache-Control', 'no-store');
-    return deps.status();
-  });
+  app.get(
+    '/api/services',
+    { preHandler: admin, schema: { response: { 200: platformStatusSchema } } },
+    async (_request, reply) => {
+      void reply.header('Cache-Control', 'no-store');
+      return deps.status();
+    },
+  );
 
-  app.get('/api/services/:name', { preHandler: admin, schema: { params: nameParams, response: { 200: serviceStatusSchema } } }, async (request, reply) => {
-    void reply.header('Cache-Control', 'no-store');
-    return findService(deps.status(), request.params.name);
-  });
+  app.get(
+    '/api/services/:name',
+    { preHandler: admin, schema: { params: nameParams, response: { 200: serviceStatusSchema } } },
+    async (request, reply) => {
+      void reply.header('Cache-Control', 'no-store');
+      return findService(deps.status(), request.params.name);
+    },
+  );
 
   app.post(
     '/api/services/:name/:action',
@@ -38,7 +46,10 @@ export async function servicesRoutes(app: ServiceApp, deps: ActionDeps): Promise
 
   app.get(
     '/api/audit-trail',
-    { preHandler: admin, schema: { querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) } },
+    {
+      preHandler: admin,
+      schema: { querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+    },
     async (request) => ({
       entries: (await listAudit(deps.db, request.query.limit)).map((row) => ({ ...row, at: row.at.toISOString() })),
     }),

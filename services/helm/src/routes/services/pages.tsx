@@ -24,9 +24,18 @@ const nameParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$
 export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<void> {
   for (const url of ['/', '/services']) {
     app.get(url, { preHandler: adminPage }, async (request, reply) =>
-      reply.html(<ServicesPage services={deps.status().services} usage={await latestSamples(deps.db)} alerts={await openAlertCounts(deps.db)}
-        setupPending={pending(checklist(await readMarks(deps.db), await fileExists(deps.status().daemon.admin_password_file)))}
-        managedBy={deps.status().daemon.managed_by ?? null} urlFor={(path, query) => request.urlFor(path, query)} />),
+      reply.html(
+        <ServicesPage
+          services={deps.status().services}
+          usage={await latestSamples(deps.db)}
+          alerts={await openAlertCounts(deps.db)}
+          setupPending={pending(
+            checklist(await readMarks(deps.db), await fileExists(deps.status().daemon.admin_password_file)),
+          )}
+          managedBy={deps.status().daemon.managed_by ?? null}
+          urlFor={(path, query) => request.urlFor(path, query)}
+        />,
+      ),
     );
   }
 
@@ -35,8 +44,18 @@ export async function servicePages(app: ServiceApp, deps: ActionDeps): Promise<v
     const { entries } = await queryLogs(deps.db, { service: service.name }, 50);
     const to = deps.now().getTime();
     const from = to - 86_400_000;
-    const usage = <UsageCards samples={await serviceSamples(deps.db, service.name, new Date(from))} from={from} to={to} />;
-    return reply.html(<ServiceDetailPage service={service} logs={entries} usage={usage} managedBy={deps.status().daemon.managed_by ?? null} urlFor={(path, query) => request.urlFor(path, query)} />);
+    const usage = (
+      <UsageCards samples={await serviceSamples(deps.db, service.name, new Date(from))} from={from} to={to} />
+    );
+    return reply.html(
+      <ServiceDetailPage
+        service={service}
+        logs={entries}
+        usage={usage}
+        managedBy={deps.status().daemon.managed_by ?? null}
+        urlFor={(path, query) => request.urlFor(path, query)}
+      />,
+    );
   });
 
   app.post(

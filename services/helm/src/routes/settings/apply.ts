@@ -14,7 +14,16 @@ import { readMasterConfig, writeJsonAtomic } from '../../settings/master-config.
 import { masterConfigSchema, type MasterConfig } from '../../settings/schema.js';
 import { applyForm, changedFields } from '../../settings/fields.js';
 import {
-  applyAssistant, assistantChanges, ASSISTANT_FIELDS, assistantKeyFile, assistantView, ASSISTANT_APP, hasAssistant, readAssistantForm, removeAssistantKey, writeAssistantKey,
+  applyAssistant,
+  assistantChanges,
+  ASSISTANT_FIELDS,
+  assistantKeyFile,
+  assistantView,
+  ASSISTANT_APP,
+  hasAssistant,
+  readAssistantForm,
+  removeAssistantKey,
+  writeAssistantKey,
 } from '../../settings/assistant.js';
 
 /** What saving needs. */
@@ -29,9 +38,15 @@ export interface SettingsDeps {
 /** A refused form: the message per field name. */
 export class SettingsInvalid extends AppError {
   constructor(readonly fieldErrors: Record<string, string>) {
-    super('validation_failed', `Not saved: ${Object.entries(fieldErrors).map(([name, message]) => `${name}: ${message}`).join('; ')}`, {
-      errors: Object.entries(fieldErrors).map(([path, message]) => ({ path, message })),
-    });
+    super(
+      'validation_failed',
+      `Not saved: ${Object.entries(fieldErrors)
+        .map(([name, message]) => `${name}: ${message}`)
+        .join('; ')}`,
+      {
+        errors: Object.entries(fieldErrors).map(([path, message]) => ({ path, message })),
+      },
+    );
   }
 }
 
@@ -43,7 +58,11 @@ export async function currentConfig(paths: HelmPaths): Promise<MasterConfig> {
 }
 
 /** The services whose generated files `results` changed (the shared tables concern the gateway and core). */
-export function servicesToRestart(paths: HelmPaths, results: readonly WriteResult[], services: readonly string[]): string[] {
+export function servicesToRestart(
+  paths: HelmPaths,
+  results: readonly WriteResult[],
+  services: readonly string[],
+): string[] {
   const affected = new Set<string>();
   for (const result of results) {
     if (result.status === 'unchanged') continue;
@@ -62,12 +81,18 @@ export interface SaveOutcome {
 }
 
 /** Validates and saves `form` over the current configuration, regenerates, and records it. */
-export async function saveSettings(deps: SettingsDeps, actor: string, form: Record<string, unknown>): Promise<SaveOutcome> {
+export async function saveSettings(
+  deps: SettingsDeps,
+  actor: string,
+  form: Record<string, unknown>,
+): Promise<SaveOutcome> {
   const before = await currentConfig(deps.paths);
   const draft = applyForm(before, form);
   const keyFile = assistantKeyFile(deps.paths.secretsDir);
   const assistantBefore = assistantView(before);
-  const assistant = hasAssistant(before) ? readAssistantForm(assistantBefore, form, keyFile) : { change: undefined, errors: {} };
+  const assistant = hasAssistant(before)
+    ? readAssistantForm(assistantBefore, form, keyFile)
+    : { change: undefined, errors: {} };
   if (assistant.change !== undefined) applyAssistant(draft, assistant.change.view);
   const parsed = masterConfigSchema.safeParse(draft);
   if (!parsed.success || Object.keys(assistant.errors).length > 0) {
@@ -76,7 +101,10 @@ export async function saveSettings(deps: SettingsDeps, actor: string, form: Reco
     throw new SettingsInvalid(errors);
   }
   const keyChange = assistant.change;
-  const changed = [...changedFields(before, parsed.data), ...(keyChange === undefined ? [] : assistantChanges(assistantBefore, keyChange))];
+  const changed = [
+    ...changedFields(before, parsed.data),
+    ...(keyChange === undefined ? [] : assistantChanges(assistantBefore, keyChange)),
+  ];
   try {
     // The key first: the configuration written next points at it.
     if (keyChange?.newKey !== undefined) await writeAssistantKey(keyFile, keyChange.newKey);
@@ -92,13 +120,24 @@ export async function saveSettings(deps: SettingsDeps, actor: string, form: Reco
     const restart = services.filter((name) => affected.has(name));
     await deps.reload?.();
     await recordAudit(deps.db, {
-      at: deps.now(), actor, action: 'settings.save', target: 'master_config', result: 'success',
+      at: deps.now(),
+      actor,
+      action: 'settings.save',
+      target: 'master_config',
+      result: 'success',
       detail: `changed: ${changed.join(', ') || 'nothing'}; to restart: ${restart.join(', ') || 'none'}`,
     });
     return { changed, restart };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    await recordAudit(deps.db, { at: deps.now(), actor, action: 'settings.save', target: 'master_config', result: 'failure', detail });
+    await recordAudit(deps.db, {
+      at: deps.now(),
+      actor,
+      action: 'settings.save',
+      target: 'master_config',
+      result: 'failure',
+      detail,
+    });
     throw new AppError('conflict', `Saving the configuration or regenerating the services' files failed: ${detail}`);
   }
 }

@@ -29,20 +29,40 @@ const pageQuery = z.object({
   failed: serviceList,
 });
 const restartBody = z.object({
-  services: z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value])).pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/)).min(1).max(100)),
+  services: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/))
+        .min(1)
+        .max(100),
+    ),
 });
 
 /** Registers the pages. */
-export async function settingsPages(app: ServiceApp, deps: { settings: SettingsDeps | undefined; actions: ActionDeps }): Promise<void> {
-  const urlFor = (request: FastifyRequest): UrlFor => (path, query) => request.urlFor(path, query);
+export async function settingsPages(
+  app: ServiceApp,
+  deps: { settings: SettingsDeps | undefined; actions: ActionDeps },
+): Promise<void> {
+  const urlFor =
+    (request: FastifyRequest): UrlFor =>
+    (path, query) =>
+      request.urlFor(path, query);
   const settings = (): SettingsDeps => {
-    if (deps.settings === undefined) throw new AppError('service_unavailable', 'Settings are edited only in the helm daemon, which knows where the configuration is');
+    if (deps.settings === undefined)
+      throw new AppError(
+        'service_unavailable',
+        'Settings are edited only in the helm daemon, which knows where the configuration is',
+      );
     return deps.settings;
   };
 
   app.get('/settings', { preHandler: adminPage, schema: { querystring: pageQuery } }, async (request, reply) => {
     void reply.header('Cache-Control', 'no-store');
-    return reply.html(<SettingsPage config={await currentConfig(settings().paths)} notice={request.query} urlFor={urlFor(request)} />);
+    return reply.html(
+      <SettingsPage config={await currentConfig(settings().paths)} notice={request.query} urlFor={urlFor(request)} />,
+    );
   });
 
   app.post('/settings', { preHandler: adminPage }, async (request, reply) => {
@@ -59,7 +79,15 @@ export async function settingsPages(app: ServiceApp, deps: { settings: SettingsD
       const config = await currentConfig(settings().paths);
       return reply
         .code(400)
-        .html(<SettingsPage config={config} values={form} fieldErrors={error.fieldErrors} notice={{ error: error.message }} urlFor={urlFor(request)} />);
+        .html(
+          <SettingsPage
+            config={config}
+            values={form}
+            fieldErrors={error.fieldErrors}
+            notice={{ error: error.message }}
+            urlFor={urlFor(request)}
+          />,
+        );
     }
   });
 
@@ -78,14 +106,23 @@ export async function settingsPages(app: ServiceApp, deps: { settings: SettingsD
       } catch (error) {
         // performAction records a refusal; an unknown name is refused before it, so it is recorded here.
         if (error instanceof AppError && error.code === 'not_found') {
-          await recordAudit(deps.actions.db, { at: deps.actions.now(), actor, action: 'service.restart', target: name, result: 'failure', detail: error.message });
+          await recordAudit(deps.actions.db, {
+            at: deps.actions.now(),
+            actor,
+            action: 'service.restart',
+            target: name,
+            result: 'failure',
+            detail: error.message,
+          });
         }
         failed.push(name);
       }
     }
     if (names.includes('nexus')) {
       reply.raw.once('finish', () => {
-        performAction(deps.actions, actor, 'nexus', 'restart').catch((error: unknown) => request.log.warn({ err: error }, 'restarting the gateway failed'));
+        performAction(deps.actions, actor, 'nexus', 'restart').catch((error: unknown) =>
+          request.log.warn({ err: error }, 'restarting the gateway failed'),
+        );
       });
       restarted.push('nexus');
     }

@@ -34,10 +34,12 @@ export interface SetupDeps {
 
 const adminPage = requireRole(['admin'], { page: true });
 const adminApi = requireRole(['admin']);
-const passwordBody = z.object({
-  password: z.string().min(12, 'at least 12 characters').max(1024),
-  confirm: z.string().max(1024),
-}).refine((body) => body.password === body.confirm, { message: 'the two passwords differ', path: ['confirm'] });
+const passwordBody = z
+  .object({
+    password: z.string().min(12, 'at least 12 characters').max(1024),
+    confirm: z.string().max(1024),
+  })
+  .refine((body) => body.password === body.confirm, { message: 'the two passwords differ', path: ['confirm'] });
 const markBody = z.object({ state: z.enum(['done', 'skipped', 'open']) });
 const stepParams = z.object({ step: z.enum(SETUP_STEPS) });
 const pageQuery = z.object({ done: z.enum(['password', 'mark']).optional().catch(undefined) });
@@ -49,25 +51,30 @@ export async function setupRoutes(app: ServiceApp, deps: SetupDeps): Promise<voi
 
   const render = async (request: FastifyRequest, reply: FastifyReply, notice: { done?: string; error?: string }) => {
     const settings = await readSetupSettings(deps.masterConfigFile);
-    return reply.header('Cache-Control', 'no-store').html(
-      <SetupPage
-        steps={await steps()}
-        publicUrl={deps.status().daemon.public_url}
-        passwordFile={passwordFile()}
-        generatedCertificate={!settings.certificateConfigured}
-        environment={settings.environment}
-        notice={notice}
-        urlFor={(target, query) => request.urlFor(target, query)}
-      />,
-    );
+    return reply
+      .header('Cache-Control', 'no-store')
+      .html(
+        <SetupPage
+          steps={await steps()}
+          publicUrl={deps.status().daemon.public_url}
+          passwordFile={passwordFile()}
+          generatedCertificate={!settings.certificateConfigured}
+          environment={settings.environment}
+          notice={notice}
+          urlFor={(target, query) => request.urlFor(target, query)}
+        />,
+      );
   };
 
   app.get('/setup', { preHandler: adminPage, schema: { querystring: pageQuery } }, async (request, reply) =>
-    render(request, reply, request.query.done === undefined ? {} : { done: request.query.done }));
+    render(request, reply, request.query.done === undefined ? {} : { done: request.query.done }),
+  );
 
   app.get('/api/setup', { preValidation: adminApi }, async (_request, reply) => {
     const [list, settings] = await Promise.all([steps(), readSetupSettings(deps.masterConfigFile)]);
-    return reply.header('Cache-Control', 'no-store').send({ steps: list, pending: pending(list), environment: settings.environment });
+    return reply
+      .header('Cache-Control', 'no-store')
+      .send({ steps: list, pending: pending(list), environment: settings.environment });
   });
 
   app.post('/setup/password', { preHandler: adminPage }, async (request, reply) => {
@@ -75,14 +82,21 @@ export async function setupRoutes(app: ServiceApp, deps: SetupDeps): Promise<voi
     let failure: AppError;
     if (parsed.success) {
       try {
-        await changeInitialPassword({ ...deps, passwordFile: passwordFile() }, actorOf(currentUser(request)), parsed.data.password);
+        await changeInitialPassword(
+          { ...deps, passwordFile: passwordFile() },
+          actorOf(currentUser(request)),
+          parsed.data.password,
+        );
         return reply.redirectTo('/setup', { done: 'password' });
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500) throw error;
         failure = error;
       }
     } else {
-      failure = new AppError('validation_failed', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'password'}: ${issue.message}`).join('; '));
+      failure = new AppError(
+        'validation_failed',
+        parsed.error.issues.map((issue) => `${issue.path.join('.') || 'password'}: ${issue.message}`).join('; '),
+      );
     }
     return render(request, reply.code(failure.status), { error: failure.message });
   });
@@ -93,11 +107,19 @@ export async function setupRoutes(app: ServiceApp, deps: SetupDeps): Promise<voi
     const { step } = request.params;
     const { state } = parsed.data;
     // The password step is done only when the file is gone, never by a mark.
-    if (step === 'password' && state === 'done') return render(request, reply.code(409), { error: 'Change the password to finish this step, or skip it.' });
+    if (step === 'password' && state === 'done')
+      return render(request, reply.code(409), { error: 'Change the password to finish this step, or skip it.' });
     const actor = actorOf(currentUser(request));
     if (state === 'open') await reopenStep(deps.db, step);
     else await markStep(deps.db, step, state, actor, deps.now());
-    await recordAudit(deps.db, { at: deps.now(), actor, action: `setup.${state === 'open' ? 'reopen' : state}`, target: step, result: 'success', detail: null });
+    await recordAudit(deps.db, {
+      at: deps.now(),
+      actor,
+      action: `setup.${state === 'open' ? 'reopen' : state}`,
+      target: step,
+      result: 'success',
+      detail: null,
+    });
     return reply.redirectTo('/setup', { done: 'mark' });
   });
 }

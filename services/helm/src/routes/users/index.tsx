@@ -8,29 +8,60 @@
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EMPTY_NEW_USER, NewUserPage, USER_FLASH, UserEditPage, UsersPage, type NewUserValues, type UserFlash } from '../../views/users.js';
+import {
+  EMPTY_NEW_USER,
+  NewUserPage,
+  USER_FLASH,
+  UserEditPage,
+  UsersPage,
+  type NewUserValues,
+  type UserFlash,
+} from '../../views/users.js';
 import type { UrlFor } from '../../views/services.js';
 import { actorOf } from '../services/actions.js';
 import {
-  USERS_PER_PAGE, allGroups, type SessionsResult, createUserAction, listUserPage, loadUser, logoutAction, membershipAction, resetPasswordAction, unlockAction, updateUserAction, type UsersDeps,
+  USERS_PER_PAGE,
+  allGroups,
+  type SessionsResult,
+  createUserAction,
+  listUserPage,
+  loadUser,
+  logoutAction,
+  membershipAction,
+  resetPasswordAction,
+  unlockAction,
+  updateUserAction,
+  type UsersDeps,
 } from '../../identity/user-actions.js';
 
 const adminPage = requireRole(['admin'], { page: true });
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) });
-const flash = z.enum(Object.keys(USER_FLASH) as [UserFlash, ...UserFlash[]]).optional().catch(undefined);
+const flash = z
+  .enum(Object.keys(USER_FLASH) as [UserFlash, ...UserFlash[]])
+  .optional()
+  .catch(undefined);
 const listQuery = z.object({
   q: z.string().trim().max(100).default(''),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
   done: flash,
 });
 /** Core's answer to ending the user's platform sessions: how many, or `failed`. */
-const sessionsParam = z.union([z.literal('failed'), z.string().regex(/^\d{1,6}$/)]).optional().catch(undefined);
+const sessionsParam = z
+  .union([z.literal('failed'), z.string().regex(/^\d{1,6}$/)])
+  .optional()
+  .catch(undefined);
 const pageQuery = z.object({ done: flash, sessions: sessionsParam });
 
 const text = (max: number) => z.string().trim().max(max).default('');
 /** Checkboxes send `on` when ticked and nothing otherwise. */
-const checkbox = z.literal('on').optional().transform((value) => value === 'on');
-const names = z.union([z.string(), z.array(z.string())]).optional().transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+const checkbox = z
+  .literal('on')
+  .optional()
+  .transform((value) => value === 'on');
+const names = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
 const createBody = z.object({
   username: z.string().trim().min(1, 'a username is required').max(255),
   email: text(255),
@@ -55,12 +86,25 @@ const optional = (value: string): string | undefined => (value === '' ? undefine
 
 /** Registers the pages. */
 export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void> {
-  const urlFor = (request: FastifyRequest): UrlFor => (path, query) => request.urlFor(path, query);
+  const urlFor =
+    (request: FastifyRequest): UrlFor =>
+    (path, query) =>
+      request.urlFor(path, query);
 
   app.get('/users', { preHandler: adminPage, schema: { querystring: listQuery } }, async (request, reply) => {
     const { q, page, done } = request.query;
     const { users, total } = await listUserPage(deps, q, page);
-    return reply.html(<UsersPage users={users} total={total} q={q} page={page} perPage={USERS_PER_PAGE} notice={{ done }} urlFor={urlFor(request)} />);
+    return reply.html(
+      <UsersPage
+        users={users}
+        total={total}
+        q={q}
+        page={page}
+        perPage={USERS_PER_PAGE}
+        notice={{ done }}
+        urlFor={urlFor(request)}
+      />,
+    );
   });
 
   app.get('/users/new', { preHandler: adminPage }, async (request, reply) =>
@@ -79,8 +123,18 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
       groups: names.safeParse(raw.groups).data ?? [],
     };
     const refuse = async (error: AppError) =>
-      reply.code(error.status).html(<NewUserPage groups={await allGroups(deps)} values={values} error={error.message} urlFor={urlFor(request)} />);
-    if (!parsed.success) return refuse(new AppError('validation_failed', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')));
+      reply
+        .code(error.status)
+        .html(
+          <NewUserPage groups={await allGroups(deps)} values={values} error={error.message} urlFor={urlFor(request)} />,
+        );
+    if (!parsed.success)
+      return refuse(
+        new AppError(
+          'validation_failed',
+          parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+        ),
+      );
     const body = parsed.data;
     try {
       const user = await createUserAction(deps, actorOf(currentUser(request)), {
@@ -98,41 +152,81 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
     }
   });
 
-  app.get('/users/:id', { preHandler: adminPage, schema: { params: idParams, querystring: pageQuery } }, async (request, reply) => {
-    const [user, groups] = await Promise.all([loadUser(deps, request.params.id), allGroups(deps)]);
-    return reply.html(<UserEditPage user={user} groups={groups} notice={{ done: request.query.done, sessions: request.query.sessions }} urlFor={urlFor(request)} />);
-  });
+  app.get(
+    '/users/:id',
+    { preHandler: adminPage, schema: { params: idParams, querystring: pageQuery } },
+    async (request, reply) => {
+      const [user, groups] = await Promise.all([loadUser(deps, request.params.id), allGroups(deps)]);
+      return reply.html(
+        <UserEditPage
+          user={user}
+          groups={groups}
+          notice={{ done: request.query.done, sessions: request.query.sessions }}
+          urlFor={urlFor(request)}
+        />,
+      );
+    },
+  );
 
   /** Loads the user, runs `work`, and answers 303 with `done`, or the page with the refusal. */
-  const act = <S extends z.ZodType>(suffix: string, body: S, work: (request: FastifyRequest, user: Awaited<ReturnType<typeof loadUser>>, input: z.infer<S>) => Promise<UserFlash | Done>) => {
-    app.post(`/users/:id${suffix}`, { preHandler: adminPage, schema: { params: idParams } }, async (request: FastifyRequest, reply: FastifyReply) => {
-      const { id } = idParams.parse(request.params);
-      const user = await loadUser(deps, id);
-      const parsed = body.safeParse(request.body ?? {});
-      let failure: AppError;
-      if (parsed.success) {
-        try {
-          const outcome = await work(request, user, parsed.data);
-          const { done, sessions } = typeof outcome === 'string' ? { done: outcome, sessions: undefined } : outcome;
-          return reply.redirectTo(`/users/${id}`, { done, ...(sessions === undefined ? {} : { sessions: sessions.ended ? String(sessions.revoked) : 'failed' }) });
-        } catch (error) {
-          if (!(error instanceof AppError) || error.status >= 500) throw error;
-          failure = error;
+  const act = <S extends z.ZodType>(
+    suffix: string,
+    body: S,
+    work: (
+      request: FastifyRequest,
+      user: Awaited<ReturnType<typeof loadUser>>,
+      input: z.infer<S>,
+    ) => Promise<UserFlash | Done>,
+  ) => {
+    app.post(
+      `/users/:id${suffix}`,
+      { preHandler: adminPage, schema: { params: idParams } },
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        const { id } = idParams.parse(request.params);
+        const user = await loadUser(deps, id);
+        const parsed = body.safeParse(request.body ?? {});
+        let failure: AppError;
+        if (parsed.success) {
+          try {
+            const outcome = await work(request, user, parsed.data);
+            const { done, sessions } = typeof outcome === 'string' ? { done: outcome, sessions: undefined } : outcome;
+            return reply.redirectTo(`/users/${id}`, {
+              done,
+              ...(sessions === undefined ? {} : { sessions: sessions.ended ? String(sessions.revoked) : 'failed' }),
+            });
+          } catch (error) {
+            if (!(error instanceof AppError) || error.status >= 500) throw error;
+            failure = error;
+          }
+        } else {
+          failure = new AppError(
+            'validation_failed',
+            parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+          );
         }
-      } else {
-        failure = new AppError('validation_failed', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      }
-      const [fresh, groups] = await Promise.all([loadUser(deps, id), allGroups(deps)]);
-      return reply.code(failure.status).html(<UserEditPage user={fresh} groups={groups} notice={{ error: failure.message }} urlFor={urlFor(request)} />);
-    });
+        const [fresh, groups] = await Promise.all([loadUser(deps, id), allGroups(deps)]);
+        return reply
+          .code(failure.status)
+          .html(
+            <UserEditPage user={fresh} groups={groups} notice={{ error: failure.message }} urlFor={urlFor(request)} />,
+          );
+      },
+    );
   };
   const actor = (request: FastifyRequest): string => actorOf(currentUser(request));
 
   act('', detailsBody, async (request, user, input) => {
-    await updateUserAction(deps, actor(request), user, { email: input.email, firstName: input.first_name, lastName: input.last_name });
+    await updateUserAction(deps, actor(request), user, {
+      email: input.email,
+      firstName: input.first_name,
+      lastName: input.last_name,
+    });
     return 'updated';
   });
-  act('/disable', z.object({}).passthrough(), async (request, user) => ({ done: 'disabled', sessions: await updateUserAction(deps, actor(request), user, { enabled: false }) }));
+  act('/disable', z.object({}).passthrough(), async (request, user) => ({
+    done: 'disabled',
+    sessions: await updateUserAction(deps, actor(request), user, { enabled: false }),
+  }));
   act('/enable', z.object({}).passthrough(), async (request, user) => {
     await updateUserAction(deps, actor(request), user, { enabled: true });
     return 'enabled';
@@ -149,5 +243,8 @@ export async function userPages(app: ServiceApp, deps: UsersDeps): Promise<void>
     await unlockAction(deps, actor(request), user);
     return 'unlocked';
   });
-  act('/logout', z.object({}).passthrough(), async (request, user) => ({ done: 'logged_out', sessions: await logoutAction(deps, actor(request), user) }));
+  act('/logout', z.object({}).passthrough(), async (request, user) => ({
+    done: 'logged_out',
+    sessions: await logoutAction(deps, actor(request), user),
+  }));
 }

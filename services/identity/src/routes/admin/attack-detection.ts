@@ -29,7 +29,13 @@ export const attackDetectionRoutes: FastifyPluginAsync<AttackDetectionOptions> =
     const user = await loadUser(request.params);
     const locked = user.lockedUntil !== null && user.lockedUntil > now();
     // lastIPFailure and lastFailure are Keycloak's fields; failures are not recorded with an address here.
-    return { numFailures: user.failedAttempts, disabled: locked, lockedUntil: locked ? user.lockedUntil?.toISOString() : null, lastIPFailure: 'n/a', lastFailure: 0 };
+    return {
+      numFailures: user.failedAttempts,
+      disabled: locked,
+      lockedUntil: locked ? user.lockedUntil?.toISOString() : null,
+      lastIPFailure: 'n/a',
+      lastFailure: 0,
+    };
   });
 
   app.delete(`${BASE}/:id`, async (request, reply) => {

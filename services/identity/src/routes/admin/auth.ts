@@ -24,7 +24,11 @@ async function stillBound(provider: Provider, token: StoredToken): Promise<boole
   if (token.expiresWithSession !== true) return true;
   if (token.sessionUid === undefined) return false;
   const session = await provider.Session.findByUid(token.sessionUid);
-  return session !== undefined && session.accountId === token.accountId && session.grantIdFor(token.clientId) === token.grantId;
+  return (
+    session !== undefined &&
+    session.accountId === token.accountId &&
+    session.grantIdFor(token.clientId) === token.grantId
+  );
 }
 
 export interface AdminCaller {
@@ -45,7 +49,8 @@ export async function authenticateAdmin(
 
   const clientToken = await deps.provider.ClientCredentials.find(token);
   if (clientToken !== undefined) {
-    if (clientToken.clientId !== deps.adminClientId) throw new AppError('forbidden', 'This client may not use the admin API');
+    if (clientToken.clientId !== deps.adminClientId)
+      throw new AppError('forbidden', 'This client may not use the admin API');
     return { kind: 'client', id: clientToken.clientId };
   }
 
@@ -56,6 +61,7 @@ export async function authenticateAdmin(
   const user = await findUserById(deps.db, accessToken.accountId);
   if (user === undefined || !user.enabled) throw new AppError('unauthorized', 'The token is not valid');
   const groups = await groupsOfUser(deps.db, user.id);
-  if (!groups.some((group) => group.name === ADMINS_GROUP)) throw new AppError('forbidden', 'Only admins may use the admin API');
+  if (!groups.some((group) => group.name === ADMINS_GROUP))
+    throw new AppError('forbidden', 'Only admins may use the admin API');
   return { kind: 'user', id: user.id };
 }

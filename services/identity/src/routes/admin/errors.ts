@@ -17,7 +17,11 @@ export function keycloakError(error: AppError): KeycloakError {
   const field = error.errors?.[0]?.path;
   switch (error.status) {
     case 401:
-      return { status: 401, body: { error: 'HTTP 401 Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="hivematrix"' } };
+      return {
+        status: 401,
+        body: { error: 'HTTP 401 Unauthorized' },
+        headers: { 'WWW-Authenticate': 'Bearer realm="hivematrix"' },
+      };
     case 403:
       return { status: 403, body: { error: 'HTTP 403 Forbidden' }, headers: {} };
     case 404:
@@ -25,9 +29,17 @@ export function keycloakError(error: AppError): KeycloakError {
     case 400:
     case 409:
     case 422:
-      return { status: error.status, body: field === undefined ? { errorMessage: error.message } : { field, errorMessage: error.message }, headers: {} };
+      return {
+        status: error.status,
+        body: field === undefined ? { errorMessage: error.message } : { field, errorMessage: error.message },
+        headers: {},
+      };
     default:
-      return { status: error.status, body: { error: error.status >= 500 ? 'unknown_error' : error.message }, headers: {} };
+      return {
+        status: error.status,
+        body: { error: error.status >= 500 ? 'unknown_error' : error.message },
+        headers: {},
+      };
   }
 }
 
@@ -39,4 +51,3 @@ export function keycloakErrorHandler(error: FastifyError, request: FastifyReques
   for (const [name, value] of Object.entries(answer.headers)) void reply.header(name, value);
   return reply.code(answer.status).type('application/json').send(answer.body);
 }
-

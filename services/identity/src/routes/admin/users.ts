@@ -7,12 +7,35 @@ import { AppError } from '@hivematrix/sdk';
 import { z } from 'zod';
 import { addMembership, findGroupById, groupsOfUser, removeMembership } from '../../db/groups.js';
 import type { IdentityDb, UserRow } from '../../db/schema.js';
-import { countUsers, deleteUser, findUserById, listUsers, setPasswordHash, uniqueViolation, updateUser, type UserPatch } from '../../db/users.js';
+import {
+  countUsers,
+  deleteUser,
+  findUserById,
+  listUsers,
+  setPasswordHash,
+  uniqueViolation,
+  updateUser,
+  type UserPatch,
+} from '../../db/users.js';
 import type { PasswordHasher } from '../../domain/passwords.js';
 import type { AccessChange } from '../../platform/core-sessions.js';
-import { UPDATE_PASSWORD_ACTION, groupNameFromReference, toGroupRepresentation, toUserRepresentation } from '../../domain/representations.js';
+import {
+  UPDATE_PASSWORD_ACTION,
+  groupNameFromReference,
+  toGroupRepresentation,
+  toUserRepresentation,
+} from '../../domain/representations.js';
 import { checkEmail, checkName, checkPassword, createUser, duplicateMessage } from '../../domain/users.js';
-import { booleanParam, credentialBody, idParams, membershipParams, pageParams, parseRequest, userBody, type UserBody } from './params.js';
+import {
+  booleanParam,
+  credentialBody,
+  idParams,
+  membershipParams,
+  pageParams,
+  parseRequest,
+  userBody,
+  type UserBody,
+} from './params.js';
 
 export interface UserRoutesOptions {
   db: IdentityDb;
@@ -44,18 +67,27 @@ const listQuery = z.object({
   q: z.string().max(1024).optional(),
 });
 const countQuery = z.object(filterParams);
-const groupsQuery = z.object({ ...pageParams, briefRepresentation: booleanParam.default(true), search: z.string().max(255).optional() });
+const groupsQuery = z.object({
+  ...pageParams,
+  briefRepresentation: booleanParam.default(true),
+  search: z.string().max(255).optional(),
+});
 
 /** The one password credential of a representation, if any (Keycloak knows no other type we support). */
 function passwordCredential(body: UserBody): { value: string; temporary: boolean } | undefined {
   const credential = body.credentials?.find((entry) => entry.type === undefined || entry.type === 'password');
   if (body.credentials !== undefined && body.credentials.length > 0 && credential === undefined) {
-    throw new AppError('validation_failed', 'Only password credentials are supported', { errors: [{ path: 'credentials', message: 'unsupported type' }] });
+    throw new AppError('validation_failed', 'Only password credentials are supported', {
+      errors: [{ path: 'credentials', message: 'unsupported type' }],
+    });
   }
   return credential === undefined ? undefined : { value: credential.value, temporary: credential.temporary ?? false };
 }
 
-export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { db, passwords, endSessions, accessChanged, listSessions }) => {
+export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
+  app,
+  { db, passwords, endSessions, accessChanged, listSessions },
+) => {
   /**
    * Takes access away everywhere: core ends the platform sessions (the fast path, revocation feed
    * within a second) and, when `endIdentity`, the identity sessions end too, with back-channel
@@ -92,7 +124,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
   async function createHandler(request: FastifyRequest, reply: FastifyReply) {
     const body = parseRequest(userBody, request.body ?? {});
     if (body.username === undefined) {
-      throw new AppError('validation_failed', 'Username is required', { errors: [{ path: 'username', message: 'required' }] });
+      throw new AppError('validation_failed', 'Username is required', {
+        errors: [{ path: 'username', message: 'required' }],
+      });
     }
     const requiresNewPassword = body.requiredActions?.includes(UPDATE_PASSWORD_ACTION) === true;
     const password = passwordCredential(body);
@@ -105,7 +139,10 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
         lastName: body.lastName,
         enabled: body.enabled,
         emailVerified: body.emailVerified,
-        password: password === undefined ? undefined : { value: password.value, temporary: password.temporary || requiresNewPassword },
+        password:
+          password === undefined
+            ? undefined
+            : { value: password.value, temporary: password.temporary || requiresNewPassword },
         groups: body.groups?.map(groupNameFromReference),
       },
     );
@@ -120,7 +157,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
     const user = await loadUser(request.params);
     const body = parseRequest(userBody, request.body ?? {});
     if (body.username !== undefined && body.username.trim().toLowerCase() !== user.username) {
-      throw new AppError('validation_failed', 'Username cannot be changed', { errors: [{ path: 'username', message: 'read-only' }] });
+      throw new AppError('validation_failed', 'Username cannot be changed', {
+        errors: [{ path: 'username', message: 'read-only' }],
+      });
     }
     const patch: UserPatch = {};
     if (body.email !== undefined) patch.email = checkEmail(body.email);
@@ -128,17 +167,22 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
     if (body.lastName !== undefined) patch.lastName = checkName('lastName', body.lastName);
     if (body.enabled !== undefined) patch.enabled = body.enabled;
     if (body.emailVerified !== undefined) patch.emailVerified = body.emailVerified;
-    if (body.requiredActions !== undefined) patch.temporaryPassword = body.requiredActions.includes(UPDATE_PASSWORD_ACTION);
+    if (body.requiredActions !== undefined)
+      patch.temporaryPassword = body.requiredActions.includes(UPDATE_PASSWORD_ACTION);
     const password = passwordCredential(body);
     if (password !== undefined) checkPassword(password.value);
     try {
       await updateUser(db, user.id, patch);
     } catch (error) {
       const which = uniqueViolation(error);
-      if (which !== undefined) throw new AppError('conflict', duplicateMessage(which), { errors: [{ path: which, message: duplicateMessage(which) }] });
+      if (which !== undefined)
+        throw new AppError('conflict', duplicateMessage(which), {
+          errors: [{ path: which, message: duplicateMessage(which) }],
+        });
       throw error;
     }
-    if (password !== undefined) await setPasswordHash(db, user.id, await passwords.hash(password.value), password.temporary);
+    if (password !== undefined)
+      await setPasswordHash(db, user.id, await passwords.hash(password.value), password.temporary);
     // A disabled user, or one whose password was replaced, is signed out everywhere at once, not
     // at their next token refresh.
     if (body.enabled === false && user.enabled) await takeAccess(user.id, 'disabled', true);
@@ -158,7 +202,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
     const user = await loadUser(request.params);
     const credential = parseRequest(credentialBody, request.body ?? {});
     if (credential.type !== undefined && credential.type !== 'password') {
-      throw new AppError('validation_failed', 'Only password credentials are supported', { errors: [{ path: 'type', message: 'unsupported type' }] });
+      throw new AppError('validation_failed', 'Only password credentials are supported', {
+        errors: [{ path: 'type', message: 'unsupported type' }],
+      });
     }
     checkPassword(credential.value);
     // As Keycloak: temporary only when the request says so explicitly.
@@ -176,8 +222,12 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (app, { d
     const user = await loadUser(request.params);
     const query = parseRequest(groupsQuery, request.query);
     const search = query.search?.toLowerCase();
-    const groups = (await groupsOfUser(db, user.id)).filter((group) => search === undefined || group.name.includes(search));
-    return groups.slice(query.first, query.first + query.max).map((group) => toGroupRepresentation(group, query.briefRepresentation));
+    const groups = (await groupsOfUser(db, user.id)).filter(
+      (group) => search === undefined || group.name.includes(search),
+    );
+    return groups
+      .slice(query.first, query.first + query.max)
+      .map((group) => toGroupRepresentation(group, query.briefRepresentation));
   });
 
   app.get('/users/:id/groups/count', async (request) => {

@@ -11,12 +11,16 @@ const FORM_BODY_LIMIT = 16 * 1024;
 
 /** Registers the urlencoded parser on `app` (the encapsulated scope of the form routes). */
 export function acceptForms(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    const fields: Record<string, string> = {};
-    // The first value of a repeated field wins; none of our forms repeat a field.
-    for (const [name, value] of new URLSearchParams(String(body))) if (!(name in fields)) fields[name] = value;
-    done(null, fields);
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      const fields: Record<string, string> = {};
+      // The first value of a repeated field wins; none of our forms repeat a field.
+      for (const [name, value] of new URLSearchParams(String(body))) if (!(name in fields)) fields[name] = value;
+      done(null, fields);
+    },
+  );
 }
 
 /** A string field of a parsed form body ('' when missing or not a string). */

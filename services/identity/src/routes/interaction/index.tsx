@@ -96,12 +96,22 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
   /** Tells the provider who signed in and sends the browser back to it. */
   async function finishLogin(request: FastifyRequest, reply: FastifyReply, accountId: string) {
     const result = { login: { accountId, remember: false, amr: ['pwd'] } };
-    const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+    const returnTo = await provider.interactionResult(request.raw, reply.raw, result, {
+      mergeWithLastSubmission: false,
+    });
     return reply.redirect(returnTo, 303);
   }
 
   const refuseCrossSite = (reply: FastifyReply) =>
-    reply.html(<MessagePage title="Request refused" message="This form must be sent from the HiveMatrix sign-in page." variant="error" link={home} />, 403);
+    reply.html(
+      <MessagePage
+        title="Request refused"
+        message="This form must be sent from the HiveMatrix sign-in page."
+        variant="error"
+        link={home}
+      />,
+      403,
+    );
 
   app.get(`${base}/:uid`, async (request, reply) => {
     const details = await interactionOf(request, reply);
@@ -109,7 +119,8 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     const changeFor = pendingChange(details);
     if (changeFor !== undefined) {
       const user = await findUserById(db, changeFor);
-      if (user !== undefined) return reply.html(<PasswordChangePage action={`${pageUrl(details.uid)}/password`} username={user.username} />);
+      if (user !== undefined)
+        return reply.html(<PasswordChangePage action={`${pageUrl(details.uid)}/password`} username={user.username} />);
     }
     if (details.prompt.name !== 'login') return expired(reply);
     const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 255) : undefined;
@@ -138,7 +149,10 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       }
       case 'locked':
         request.log.info('login refused: username locked');
-        return reply.html(<LoginPage action={action} username={username} error={lockoutMessage(outcome.retryAfterMs)} />, 429);
+        return reply.html(
+          <LoginPage action={action} username={username} error={lockoutMessage(outcome.retryAfterMs)} />,
+          429,
+        );
       case 'invalid':
         request.log.info('login refused: invalid credentials');
         return reply.html(<LoginPage action={action} username={username} error={INVALID_LOGIN_MESSAGE} />, 401);
@@ -153,7 +167,10 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     const user = changeFor === undefined ? undefined : await findUserById(db, changeFor);
     if (user?.passwordHash == null || !user.enabled) {
       return reply.html(
-        <LoginPage action={`${pageUrl(details.uid)}/login`} notice="Sign in again with your temporary password to choose a new one." />,
+        <LoginPage
+          action={`${pageUrl(details.uid)}/login`}
+          notice="Sign in again with your temporary password to choose a new one."
+        />,
         400,
       );
     }
@@ -162,9 +179,14 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       newPassword !== formField(request.body, 'confirm_password')
         ? 'The two passwords do not match.'
         : (passwordProblem(newPassword) ??
-          ((await passwords.verify(user.passwordHash, newPassword)) ? 'Choose a password different from the temporary one.' : undefined));
+          ((await passwords.verify(user.passwordHash, newPassword))
+            ? 'Choose a password different from the temporary one.'
+            : undefined));
     if (problem !== undefined) {
-      return reply.html(<PasswordChangePage action={`${pageUrl(details.uid)}/password`} username={user.username} error={problem} />, 400);
+      return reply.html(
+        <PasswordChangePage action={`${pageUrl(details.uid)}/password`} username={user.username} error={problem} />,
+        400,
+      );
     }
     await setPasswordHash(db, user.id, await passwords.hash(newPassword), false);
     request.log.info({ user: user.id }, 'temporary password replaced');
@@ -172,6 +194,9 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
   });
 
   app.get(autoSubmitScriptPath(realm), async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(AUTO_SUBMIT_SCRIPT),
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=3600')
+      .send(AUTO_SUBMIT_SCRIPT),
   );
 };

@@ -12,6 +12,11 @@ export const adminRoutes: FastifyPluginAsync<{ config: KnowledgetreeConfig }> = 
     const settings = Object.fromEntries(
       Object.entries(config).map(([name, value]) => [name, SECRET.test(name) ? '(hidden)' : String(value)]),
     );
-    return reply.html(<SettingsPage settings={settings} links={{ codexSync: request.urlFor('/admin/codex-sync'), docs: request.urlFor('/docs') }} />);
+    return reply.html(
+      <SettingsPage
+        settings={settings}
+        links={{ codexSync: request.urlFor('/admin/codex-sync'), docs: request.urlFor('/docs') }}
+      />,
+    );
   });
 };

@@ -9,7 +9,16 @@ import { AppError, PROBLEM_CONTENT_TYPE, requireAuth, requireUser, toProblem } f
 import type { KnowledgetreeDb } from '../../db/schema.js';
 import { childrenOf, companyArticles, getNode, nodeAtPath, type NodeRecord } from '../../domain/nodes.js';
 import { RevisionConflict, saveArticle } from '../../domain/revisions.js';
-import { changeSettings, createNode, listTrash, moveNode, renameNode, restoreNode, setTags, trashNode } from '../../domain/tree.js';
+import {
+  changeSettings,
+  createNode,
+  listTrash,
+  moveNode,
+  renameNode,
+  restoreNode,
+  setTags,
+  trashNode,
+} from '../../domain/tree.js';
 import type { Executor } from '../../domain/sql.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { viewerOf, type CompaniesOf } from '../viewer.js';
@@ -17,7 +26,12 @@ import { viewerOf, type CompaniesOf } from '../viewer.js';
 /** Services that may read the tree with a service token. */
 export const TREE_READERS = ['brainhair', 'codex'] as const;
 
-export const titleSchema = z.string().trim().min(1).max(200).regex(/^[^/\p{Cc}]+$/u, 'no slash or control characters');
+export const titleSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^/\p{Cc}]+$/u, 'no slash or control characters');
 const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(30);
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const childSchema = z.object({ id: z.string(), type: z.enum(['folder', 'article']), title: z.string() });
@@ -83,7 +97,11 @@ const patchBody = z.object({
   linked_company: z.string().trim().min(1).max(50).nullable().optional(),
 });
 const moveBody = z.object({ parent_id: z.string().min(1).max(64) });
-const trashSchema = z.object({ items: z.array(z.object({ id: z.string(), type: z.string(), title: z.string(), deleted_at: z.string(), items: z.number() })) });
+const trashSchema = z.object({
+  items: z.array(
+    z.object({ id: z.string(), type: z.string(), title: z.string(), deleted_at: z.string(), items: z.number() }),
+  ),
+});
 
 /** Sends a revision conflict as problem+json with both versions (the SDK's problem body plus two members). */
 export function sendConflict(reply: FastifyReply, error: RevisionConflict, instance: string): FastifyReply {
@@ -98,81 +116,135 @@ export function sendConflict(reply: FastifyReply, error: RevisionConflict, insta
     });
 }
 
-export const nodeApiRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Date; companiesOf: CompaniesOf }> = async (base, { db, now, companiesOf }) => {
+export const nodeApiRoutes: FastifyPluginAsync<{
+  db: KnowledgetreeDb;
+  now: () => Date;
+  companiesOf: CompaniesOf;
+}> = async (base, { db, now, companiesOf }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const readers = requireAuth({ services: [...TREE_READERS] });
   const viewer = (request: Parameters<typeof viewerOf>[0]) => viewerOf(request, companiesOf);
 
-  app.get('/api/nodes/:id', { preHandler: readers, schema: { params: idParams, response: { 200: nodeSchema } } }, async (request) => {
-    const v = await viewer(request);
-    return presentNode(db, v, await getNode(db, v, request.params.id));
-  });
+  app.get(
+    '/api/nodes/:id',
+    { preHandler: readers, schema: { params: idParams, response: { 200: nodeSchema } } },
+    async (request) => {
+      const v = await viewer(request);
+      return presentNode(db, v, await getNode(db, v, request.params.id));
+    },
+  );
 
   // Codex's company page lists the articles linked to (or shared with) a company.
-  app.get('/api/companies/:account/articles', {
-    preHandler: readers,
-    schema: {
-      params: z.object({ account: z.string().trim().min(1).max(50) }),
-      response: { 200: z.object({ articles: z.array(z.object({ id: z.string(), title: z.string(), path: z.string(), updated_at: z.string() })) }) },
+  app.get(
+    '/api/companies/:account/articles',
+    {
+      preHandler: readers,
+      schema: {
+        params: z.object({ account: z.string().trim().min(1).max(50) }),
+        response: {
+          200: z.object({
+            articles: z.array(
+              z.object({ id: z.string(), title: z.string(), path: z.string(), updated_at: z.string() }),
+            ),
+          }),
+        },
+      },
     },
-  }, async (request) => {
-    const list = await companyArticles(db, await viewer(request), request.params.account);
-    return { articles: list.map((a) => ({ id: a.id, title: a.title, path: a.path, updated_at: a.updated_at.toISOString() })) };
-  });
+    async (request) => {
+      const list = await companyArticles(db, await viewer(request), request.params.account);
+      return {
+        articles: list.map((a) => ({ id: a.id, title: a.title, path: a.path, updated_at: a.updated_at.toISOString() })),
+      };
+    },
+  );
 
-  app.get('/api/browse', {
-    preHandler: readers,
-    schema: { querystring: z.object({ path: z.string().max(2000).default('/') }), response: { 200: nodeSchema } },
-  }, async (request) => {
-    const v = await viewer(request);
-    return presentNode(db, v, await nodeAtPath(db, v, request.query.path));
-  });
+  app.get(
+    '/api/browse',
+    {
+      preHandler: readers,
+      schema: { querystring: z.object({ path: z.string().max(2000).default('/') }), response: { 200: nodeSchema } },
+    },
+    async (request) => {
+      const v = await viewer(request);
+      return presentNode(db, v, await nodeAtPath(db, v, request.query.path));
+    },
+  );
 
-  app.post('/api/nodes', { preHandler: requireUser(), schema: { body: createBody, response: { 201: nodeSchema } } }, async (request, reply) => {
-    const v = await viewer(request);
-    const b = request.body;
-    const id = await createNode(db, v, {
-      parentId: b.parent_id, type: b.type, title: b.title,
-      ...(b.markdown !== undefined ? { markdown: b.markdown } : {}),
-      ...(b.tags !== undefined ? { tags: b.tags } : {}),
-      ...(b.attached !== undefined ? { attached: b.attached } : {}),
-      ...(b.message !== undefined ? { message: b.message } : {}),
-    }, now());
-    return reply.code(201).send(await presentNode(db, v, await getNode(db, v, id)));
-  });
+  app.post(
+    '/api/nodes',
+    { preHandler: requireUser(), schema: { body: createBody, response: { 201: nodeSchema } } },
+    async (request, reply) => {
+      const v = await viewer(request);
+      const b = request.body;
+      const id = await createNode(
+        db,
+        v,
+        {
+          parentId: b.parent_id,
+          type: b.type,
+          title: b.title,
+          ...(b.markdown !== undefined ? { markdown: b.markdown } : {}),
+          ...(b.tags !== undefined ? { tags: b.tags } : {}),
+          ...(b.attached !== undefined ? { attached: b.attached } : {}),
+          ...(b.message !== undefined ? { message: b.message } : {}),
+        },
+        now(),
+      );
+      return reply.code(201).send(await presentNode(db, v, await getNode(db, v, id)));
+    },
+  );
 
-  app.put('/api/nodes/:id', { preHandler: requireUser(), schema: { params: idParams, body: updateBody, response: { 200: nodeSchema } } }, async (request, reply) => {
-    const v = await viewer(request);
-    const b = request.body;
-    try {
-      await saveArticle(db, v, request.params.id, {
-        markdown: b.markdown, baseRevisionId: b.base_revision_id,
-        ...(b.title !== undefined ? { title: b.title } : {}),
-        ...(b.message !== undefined ? { message: b.message } : {}),
-      }, now());
-    } catch (error) {
-      if (error instanceof RevisionConflict) return sendConflict(reply, error, request.url);
-      throw error;
-    }
-    if (b.tags !== undefined) await setTags(db, v, request.params.id, b.tags, now());
-    return presentNode(db, v, await getNode(db, v, request.params.id));
-  });
+  app.put(
+    '/api/nodes/:id',
+    { preHandler: requireUser(), schema: { params: idParams, body: updateBody, response: { 200: nodeSchema } } },
+    async (request, reply) => {
+      const v = await viewer(request);
+      const b = request.body;
+      try {
+        await saveArticle(
+          db,
+          v,
+          request.params.id,
+          {
+            markdown: b.markdown,
+            baseRevisionId: b.base_revision_id,
+            ...(b.title !== undefined ? { title: b.title } : {}),
+            ...(b.message !== undefined ? { message: b.message } : {}),
+          },
+          now(),
+        );
+      } catch (error) {
+        if (error instanceof RevisionConflict) return sendConflict(reply, error, request.url);
+        throw error;
+      }
+      if (b.tags !== undefined) await setTags(db, v, request.params.id, b.tags, now());
+      return presentNode(db, v, await getNode(db, v, request.params.id));
+    },
+  );
 
-  app.patch('/api/nodes/:id', { preHandler: requireUser(), schema: { params: idParams, body: patchBody, response: { 200: nodeSchema } } }, async (request) => {
-    const v = await viewer(request);
-    const { title, tags, ...settings } = request.body;
-    if (title !== undefined) await renameNode(db, v, request.params.id, title, now());
-    if (tags !== undefined) await setTags(db, v, request.params.id, tags, now());
-    const clean = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
-    if (Object.keys(clean).length > 0) await changeSettings(db, v, request.params.id, clean, now());
-    return presentNode(db, v, await getNode(db, v, request.params.id));
-  });
+  app.patch(
+    '/api/nodes/:id',
+    { preHandler: requireUser(), schema: { params: idParams, body: patchBody, response: { 200: nodeSchema } } },
+    async (request) => {
+      const v = await viewer(request);
+      const { title, tags, ...settings } = request.body;
+      if (title !== undefined) await renameNode(db, v, request.params.id, title, now());
+      if (tags !== undefined) await setTags(db, v, request.params.id, tags, now());
+      const clean = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+      if (Object.keys(clean).length > 0) await changeSettings(db, v, request.params.id, clean, now());
+      return presentNode(db, v, await getNode(db, v, request.params.id));
+    },
+  );
 
-  app.post('/api/nodes/:id/move', { preHandler: requireUser(), schema: { params: idParams, body: moveBody, response: { 200: nodeSchema } } }, async (request) => {
-    const v = await viewer(request);
-    await moveNode(db, v, request.params.id, request.body.parent_id, now());
-    return presentNode(db, v, await getNode(db, v, request.params.id));
-  });
+  app.post(
+    '/api/nodes/:id/move',
+    { preHandler: requireUser(), schema: { params: idParams, body: moveBody, response: { 200: nodeSchema } } },
+    async (request) => {
+      const v = await viewer(request);
+      await moveNode(db, v, request.params.id, request.body.parent_id, now());
+      return presentNode(db, v, await getNode(db, v, request.params.id));
+    },
+  );
 
   app.delete('/api/nodes/:id', { preHandler: requireUser(), schema: { params: idParams } }, async (request, reply) => {
     await trashNode(db, await viewer(request), request.params.id, now());
@@ -181,13 +253,26 @@ export const nodeApiRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () =>
 
   app.get('/api/trash', { preHandler: requireUser(), schema: { response: { 200: trashSchema } } }, async (request) => {
     const items = await listTrash(db, await viewer(request));
-    return { items: items.map((i) => ({ id: i.id, type: i.type, title: i.title, deleted_at: i.deleted_at.toISOString(), items: i.items })) };
+    return {
+      items: items.map((i) => ({
+        id: i.id,
+        type: i.type,
+        title: i.title,
+        deleted_at: i.deleted_at.toISOString(),
+        items: i.items,
+      })),
+    };
   });
 
-  app.post('/api/trash/:id/restore', { preHandler: requireUser(), schema: { params: idParams, response: { 200: nodeSchema } } }, async (request) => {
-    const v = await viewer(request);
-    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw new AppError('not_found', 'Nothing to restore with that id');
-    await restoreNode(db, v, request.params.id, now());
-    return presentNode(db, v, await getNode(db, v, request.params.id));
-  });
+  app.post(
+    '/api/trash/:id/restore',
+    { preHandler: requireUser(), schema: { params: idParams, response: { 200: nodeSchema } } },
+    async (request) => {
+      const v = await viewer(request);
+      if (!/^[0-9a-f-]{36}$/i.test(request.params.id))
+        throw new AppError('not_found', 'Nothing to restore with that id');
+      await restoreNode(db, v, request.params.id, now());
+      return presentNode(db, v, await getNode(db, v, request.params.id));
+    },
+  );
 };

@@ -17,27 +17,50 @@ export const searchQuery = z.object({
   company: z.string().trim().min(1).max(50).optional(),
 });
 
-export const searchRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; companiesOf: CompaniesOf }> = async (base, { db, companiesOf }) => {
+export const searchRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; companiesOf: CompaniesOf }> = async (
+  base,
+  { db, companiesOf },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  app.get('/api/search', {
-    preHandler: requireAuth({ services: [...TREE_READERS] }),
-    schema: {
-      querystring: searchQuery,
-      response: {
-        200: z.object({
-          results: z.array(z.object({ id: z.string(), type: z.enum(['folder', 'article']), title: z.string(), path: z.string(), snippet: z.string() })),
-          corrected: z.string().optional(),
-        }),
+  app.get(
+    '/api/search',
+    {
+      preHandler: requireAuth({ services: [...TREE_READERS] }),
+      schema: {
+        querystring: searchQuery,
+        response: {
+          200: z.object({
+            results: z.array(
+              z.object({
+                id: z.string(),
+                type: z.enum(['folder', 'article']),
+                title: z.string(),
+                path: z.string(),
+                snippet: z.string(),
+              }),
+            ),
+            corrected: z.string().optional(),
+          }),
+        },
       },
     },
-  }, async (request) => {
-    const { q, limit, folder_id: folderId, tag, company } = request.query;
-    const result = await search(db, await viewerOf(request, companiesOf), q, {
-      ...(folderId !== undefined ? { folderId } : {}), ...(tag !== undefined ? { tag } : {}), ...(company !== undefined ? { company } : {}),
-    }, limit);
-    return {
-      results: result.hits.map((h) => ({ id: h.id, type: h.type, title: h.title, path: h.path, snippet: h.snippet })),
-      ...(result.corrected !== undefined ? { corrected: result.corrected } : {}),
-    };
-  });
+    async (request) => {
+      const { q, limit, folder_id: folderId, tag, company } = request.query;
+      const result = await search(
+        db,
+        await viewerOf(request, companiesOf),
+        q,
+        {
+          ...(folderId !== undefined ? { folderId } : {}),
+          ...(tag !== undefined ? { tag } : {}),
+          ...(company !== undefined ? { company } : {}),
+        },
+        limit,
+      );
+      return {
+        results: result.hits.map((h) => ({ id: h.id, type: h.type, title: h.title, path: h.path, snippet: h.snippet })),
+        ...(result.corrected !== undefined ? { corrected: result.corrected } : {}),
+      };
+    },
+  );
 };

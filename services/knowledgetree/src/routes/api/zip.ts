@@ -22,26 +22,41 @@ import { viewerOf, type CompaniesOf } from '../viewer.js';
 
 const folderQuery = z.object({ folder_id: z.string().min(1).max(64).optional() });
 const importQuery = z.object({ parent_id: z.string().min(1).max(64) });
-export const importResultSchema = z.object({ folders: z.number().int(), articles: z.number().int(), attachments: z.number().int(), skipped: z.array(z.string()) });
+export const importResultSchema = z.object({
+  folders: z.number().int(),
+  articles: z.number().int(),
+  attachments: z.number().int(),
+  skipped: z.array(z.string()),
+});
 type ImportResult = z.infer<typeof importResultSchema>;
 
-export const zipRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Date; companiesOf: CompaniesOf; maxBytes: number; limits: ImportLimits }> = async (base, { db, now, companiesOf, maxBytes, limits }) => {
+export const zipRoutes: FastifyPluginAsync<{
+  db: KnowledgetreeDb;
+  now: () => Date;
+  companiesOf: CompaniesOf;
+  maxBytes: number;
+  limits: ImportLimits;
+}> = async (base, { db, now, companiesOf, maxBytes, limits }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 1024, parts: 6 } });
 
-  app.get('/api/export', {
-    preHandler: requireUser(),
-    schema: { querystring: folderQuery },
-  }, async (request, reply) => {
-    const viewer = await viewerOf(request, companiesOf);
-    const folderId = request.query.folder_id ?? (await rootNode(db, viewer)).id;
-    const zip = await exportZip(db, viewer, folderId);
-    return reply
-      .header('content-type', 'application/zip')
-      .header('content-disposition', contentDisposition('attachment', zip.filename))
-      .header('cache-control', 'no-store')
-      .send(zip.stream);
-  });
+  app.get(
+    '/api/export',
+    {
+      preHandler: requireUser(),
+      schema: { querystring: folderQuery },
+    },
+    async (request, reply) => {
+      const viewer = await viewerOf(request, companiesOf);
+      const folderId = request.query.folder_id ?? (await rootNode(db, viewer)).id;
+      const zip = await exportZip(db, viewer, folderId);
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', contentDisposition('attachment', zip.filename))
+        .header('cache-control', 'no-store')
+        .send(zip.stream);
+    },
+  );
 
   /** Streams the one `file` part to a temporary file and imports it under `parentId`. */
   async function receiveAndImport(request: FastifyRequest, parentId: string): Promise<ImportResult> {
@@ -63,33 +78,49 @@ export const zipRoutes: FastifyPluginAsync<{ db: KnowledgetreeDb; now: () => Dat
       if (!received) throw new AppError('validation_failed', 'No file in the upload');
       return await importZip(db, viewer, parentId, file, limits, now(), (p) => request.urlFor(p));
     } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `Imports are limited to ${maxBytes} bytes`);
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+        throw new AppError('payload_too_large', `Imports are limited to ${maxBytes} bytes`);
       throw error;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  app.post('/api/import', {
-    preHandler: requireUser(),
-    schema: { querystring: importQuery, response: { 201: importResultSchema } },
-  }, async (request, reply) => reply.code(201).send(await receiveAndImport(request, request.query.parent_id)));
+  app.post(
+    '/api/import',
+    {
+      preHandler: requireUser(),
+      schema: { querystring: importQuery, response: { 201: importResultSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await receiveAndImport(request, request.query.parent_id)),
+  );
 
   // The folder page's "Import ZIP" form (multipart is registered in this plugin only, so the page
   // route lives here): the outcome goes back to the folder page as a message, never as JSON.
-  app.post('/view/:id/import', {
-    preHandler: requireUser(),
-    schema: { params: z.object({ id: z.string().min(1).max(64) }) },
-  }, async (request, reply) => {
-    const id = request.params.id;
-    const message = (m: { notice: string } | { error: string }) => request.urlFor(`/view/${id}`, Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.slice(0, 300)])));
-    try {
-      const r = await receiveAndImport(request, id);
-      const skipped = r.skipped.length > 0 ? `, ${r.skipped.length} skipped` : '';
-      return await reply.redirect(message({ notice: `Imported ${r.folders} folders, ${r.articles} articles and ${r.attachments} attachments${skipped}` }), 303);
-    } catch (error) {
-      if (error instanceof AppError && error.status < 500 && error.status !== 401) return reply.redirect(message({ error: `Import failed: ${error.message}` }), 303);
-      throw error;
-    }
-  });
+  app.post(
+    '/view/:id/import',
+    {
+      preHandler: requireUser(),
+      schema: { params: z.object({ id: z.string().min(1).max(64) }) },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const message = (m: { notice: string } | { error: string }) =>
+        request.urlFor(`/view/${id}`, Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.slice(0, 300)])));
+      try {
+        const r = await receiveAndImport(request, id);
+        const skipped = r.skipped.length > 0 ? `, ${r.skipped.length} skipped` : '';
+        return await reply.redirect(
+          message({
+            notice: `Imported ${r.folders} folders, ${r.articles} articles and ${r.attachments} attachments${skipped}`,
+          }),
+          303,
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500 && error.status !== 401)
+          return reply.redirect(message({ error: `Import failed: ${error.message}` }), 303);
+        throw error;
+      }
+    },
+  );
 };

@@ -19,7 +19,10 @@ const MULTIPART: Record<string, string> = {
 };
 
 /** The OpenAPI document for the collected routes. */
-export function openApiDocument(routes: readonly DocumentedRoute[], info: { title: string; version: string; description: string }): Record<string, unknown> {
+export function openApiDocument(
+  routes: readonly DocumentedRoute[],
+  info: { title: string; version: string; description: string },
+): Record<string, unknown> {
   return generate(routes, {
     info,
     gatewayPrefix: '/knowledgetree',
@@ -28,7 +31,15 @@ export function openApiDocument(routes: readonly DocumentedRoute[], info: { titl
       const multipart = MULTIPART[`${route.method} ${route.url}`];
       return multipart === undefined
         ? undefined
-        : { required: true, description: multipart, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } };
+        : {
+            required: true,
+            description: multipart,
+            content: {
+              'multipart/form-data': {
+                schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
+              },
+            },
+          };
     },
   });
 }

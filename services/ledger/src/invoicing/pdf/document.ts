@@ -37,7 +37,10 @@ type DrawOp =
 /** One page being drawn. */
 export class PdfPage {
   readonly ops: DrawOp[] = [];
-  constructor(readonly width: number, readonly height: number) {}
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {}
 
   /** Draws one line of text with its baseline at y. */
   text(x: number, y: number, text: string, options: TextOptions = {}): void {
@@ -93,7 +96,15 @@ export class PdfDocument {
     const fonts = new Map<FontFace, PDFFont>();
     // Embedded in a fixed order, so object numbers do not depend on which face was drawn first.
     for (const face of ['regular', 'bold'] as const) {
-      if (used.has(face)) fonts.set(face, await doc.embedFont(fontBytes(face), { subset: true, customName: SUBSET_NAMES[face], features: FONT_FEATURES }));
+      if (used.has(face))
+        fonts.set(
+          face,
+          await doc.embedFont(fontBytes(face), {
+            subset: true,
+            customName: SUBSET_NAMES[face],
+            features: FONT_FEATURES,
+          }),
+        );
     }
     for (const page of this.pages) {
       const target = doc.addPage([page.width, page.height]);
@@ -103,9 +114,20 @@ export class PdfDocument {
           if (font === undefined) throw new Error(`font ${op.font} was not embedded`);
           target.drawText(op.text, { x: op.x, y: page.height - op.y, size: op.size, font, color: rgb(...op.color) });
         } else if (op.kind === 'line') {
-          target.drawLine({ start: { x: op.x1, y: page.height - op.y1 }, end: { x: op.x2, y: page.height - op.y2 }, thickness: op.width, color: rgb(...op.color) });
+          target.drawLine({
+            start: { x: op.x1, y: page.height - op.y1 },
+            end: { x: op.x2, y: page.height - op.y2 },
+            thickness: op.width,
+            color: rgb(...op.color),
+          });
         } else {
-          target.drawRectangle({ x: op.x, y: page.height - op.y - op.height, width: op.width, height: op.height, color: rgb(...op.fill) });
+          target.drawRectangle({
+            x: op.x,
+            y: page.height - op.y - op.height,
+            width: op.width,
+            height: op.height,
+            color: rgb(...op.fill),
+          });
         }
       }
     }
@@ -123,7 +145,10 @@ export class PdfDocument {
 
   /** 16 bytes (hex) of sha256 over the info and every page's drawing. */
   private fingerprint(): string {
-    const content = JSON.stringify({ info: { ...this.info, date: this.info.date.toISOString() }, pages: this.pages.map((page) => [page.width, page.height, page.ops]) });
+    const content = JSON.stringify({
+      info: { ...this.info, date: this.info.date.toISOString() },
+      pages: this.pages.map((page) => [page.width, page.height, page.ops]),
+    });
     return createHash('sha256').update(content).digest('hex').slice(0, 32);
   }
 }

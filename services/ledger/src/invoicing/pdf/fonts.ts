@@ -12,13 +12,24 @@ import type { Font, TypeFeatures } from '@pdf-lib/fontkit';
 
 export type FontFace = 'regular' | 'bold';
 
-const FILES: Record<FontFace, string> = { regular: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf', bold: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf' };
+const FILES: Record<FontFace, string> = {
+  regular: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+  bold: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+};
 
 /**
  * Ligatures off: "fi" stays two glyphs, so extracted text and search find "fi" (a ligature glyph
  * maps back ambiguously in some readers). Kerning does not matter: pdf-lib sets advance widths only.
  */
-export const FONT_FEATURES: TypeFeatures = { liga: false, rlig: false, calt: false, clig: false, kern: false, mark: false, mkmk: false };
+export const FONT_FEATURES: TypeFeatures = {
+  liga: false,
+  rlig: false,
+  calt: false,
+  clig: false,
+  kern: false,
+  mark: false,
+  mkmk: false,
+};
 
 /**
  * The name each subset is embedded under: a fixed six-letter subset tag (ISO 32000 §9.6.4) rather

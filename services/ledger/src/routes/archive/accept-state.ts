@@ -10,7 +10,11 @@ import type { LedgerDb } from '../../db/store.js';
 import { ACCEPT_OUTCOMES, type AcceptOutcome, type AcceptState } from '../../views/accept-section.js';
 
 /** Loads the state of a client's month. */
-export async function loadAcceptState(options: { db: LedgerDb; reviewThresholdPercent: number }, bill: ClientBill, outcome: AcceptOutcome | null): Promise<AcceptState> {
+export async function loadAcceptState(
+  options: { db: LedgerDb; reviewThresholdPercent: number },
+  bill: ClientBill,
+  outcome: AcceptOutcome | null,
+): Promise<AcceptState> {
   const account = bill.client.company.account_number;
   const period = bill.input.period;
   const [latest, previous] = await Promise.all([
@@ -18,7 +22,14 @@ export async function loadAcceptState(options: { db: LedgerDb; reviewThresholdPe
     previousTotals(options.db, period, [account]),
   ]);
   return {
-    accepted: latest === undefined ? null : { invoiceNumber: latest.invoiceNumber, acceptedBy: latest.acceptedBy, acceptedAt: latest.acceptedAt.toISOString() },
+    accepted:
+      latest === undefined
+        ? null
+        : {
+            invoiceNumber: latest.invoiceNumber,
+            acceptedBy: latest.acceptedBy,
+            acceptedAt: latest.acceptedAt.toISOString(),
+          },
     flags: reviewFlags(bill, previous.get(account), options.reviewThresholdPercent),
     outcome,
   };

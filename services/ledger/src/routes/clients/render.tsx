@@ -61,7 +61,10 @@ export async function renderClient(
   const summary = {
     summary: billSummary(bill.result, previous?.result ?? null),
     previousPeriod: periodKey(previousPeriod),
-    previousInvoice: previousInvoice === undefined ? null : { number: previousInvoice.invoiceNumber, totalCents: previousInvoice.totalCents },
+    previousInvoice:
+      previousInvoice === undefined
+        ? null
+        : { number: previousInvoice.invoiceNumber, totalCents: previousInvoice.totalCents },
   };
   return reply.html(
     <ClientPage

@@ -18,7 +18,10 @@ import type { LedgerRouteOptions } from './options.js';
 const format = z.enum(['qbo', 'quickbooks']).default('qbo');
 
 function attachment(reply: FastifyReply, documents: InvoiceDocuments, type: string, name: string): FastifyReply {
-  return reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('x-invoice-status', documents.status);
+  return reply
+    .header('content-type', type)
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .header('x-invoice-status', documents.status);
 }
 
 export const invoiceRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base, options) => {
@@ -30,24 +33,55 @@ export const invoiceRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base
     return { key: periodKey(period), documents: await accountDocuments(options, account, period) };
   };
 
-  app.get('/api/billing/clients/:account/invoice.csv', { preHandler: billingOnly(), schema }, async (request, reply) => {
-    const { key, documents } = await documentsOf(request.query.month, request.params.account);
-    return attachment(reply, documents, 'text/csv; charset=utf-8', `${safeFileName(documents.companyName)}_${key}.csv`).send(documents.csv());
-  });
+  app.get(
+    '/api/billing/clients/:account/invoice.csv',
+    { preHandler: billingOnly(), schema },
+    async (request, reply) => {
+      const { key, documents } = await documentsOf(request.query.month, request.params.account);
+      return attachment(
+        reply,
+        documents,
+        'text/csv; charset=utf-8',
+        `${safeFileName(documents.companyName)}_${key}.csv`,
+      ).send(documents.csv());
+    },
+  );
 
-  app.get('/api/billing/clients/:account/invoice.pdf', { preHandler: billingOnly(), schema }, async (request, reply) => {
-    const { key, documents } = await documentsOf(request.query.month, request.params.account);
-    return attachment(reply, documents, 'application/pdf', `${safeFileName(documents.companyName)}_${key}.pdf`).send(await documents.pdf());
-  });
+  app.get(
+    '/api/billing/clients/:account/invoice.pdf',
+    { preHandler: billingOnly(), schema },
+    async (request, reply) => {
+      const { key, documents } = await documentsOf(request.query.month, request.params.account);
+      return attachment(reply, documents, 'application/pdf', `${safeFileName(documents.companyName)}_${key}.pdf`).send(
+        await documents.pdf(),
+      );
+    },
+  );
 
-  app.get('/api/billing/clients/:account/invoice-quickbooks.csv', { preHandler: billingOnly(), schema }, async (request, reply) => {
-    const { key, documents } = await documentsOf(request.query.month, request.params.account);
-    return attachment(reply, documents, 'text/csv; charset=utf-8', `quickbooks_export_${request.params.account}_${key}.csv`).send(documents.quickBooksCsv());
-  });
+  app.get(
+    '/api/billing/clients/:account/invoice-quickbooks.csv',
+    { preHandler: billingOnly(), schema },
+    async (request, reply) => {
+      const { key, documents } = await documentsOf(request.query.month, request.params.account);
+      return attachment(
+        reply,
+        documents,
+        'text/csv; charset=utf-8',
+        `quickbooks_export_${request.params.account}_${key}.csv`,
+      ).send(documents.quickBooksCsv());
+    },
+  );
 
-  app.get('/api/billing/invoices.zip', { preHandler: billingOnly(), schema: { querystring: monthQuery.extend({ format }) } }, async (request, reply) => {
-    const period = periodOf(request.query.month, options.now(), options.timeZone);
-    const { fileName, zip } = await monthZip(options, period, request.query.format);
-    return reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${fileName}"`).send(zip);
-  });
+  app.get(
+    '/api/billing/invoices.zip',
+    { preHandler: billingOnly(), schema: { querystring: monthQuery.extend({ format }) } },
+    async (request, reply) => {
+      const period = periodOf(request.query.month, options.now(), options.timeZone);
+      const { fileName, zip } = await monthZip(options, period, request.query.format);
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(zip);
+    },
+  );
 };

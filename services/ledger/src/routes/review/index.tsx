@@ -18,23 +18,40 @@ export const reviewRoutes: FastifyPluginAsync<LedgerRouteOptions> = async (base,
   const review = async (month: string | undefined) => {
     const period = periodOf(month, options.now(), options.timeZone);
     const bills = await totalsMonth({ codex: options.codex, db: options.db }, period);
-    const entries = (await reviewMonth(options.db, bills, period, options.reviewThresholdPercent)).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = (await reviewMonth(options.db, bills, period, options.reviewThresholdPercent)).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
     return { period: periodKey(period), entries };
   };
 
   app.get('/api/review', { preHandler: billingOnly(), schema: { querystring: monthQuery } }, async (request) => {
     const { period, entries } = await review(request.query.month);
-    return { period, threshold_percent: options.reviewThresholdPercent, flagged: entries.filter((entry) => entry.flags.length > 0) };
+    return {
+      period,
+      threshold_percent: options.reviewThresholdPercent,
+      flagged: entries.filter((entry) => entry.flags.length > 0),
+    };
   });
 
   app.get('/review', { preHandler: billingOnly(true), schema: { querystring: monthQuery } }, async (request, reply) => {
     const { period, entries } = await review(request.query.month);
-    return reply.html(<ReviewPage period={period} thresholdPercent={options.reviewThresholdPercent} entries={entries} urlFor={(p) => request.urlFor(p)} />);
+    return reply.html(
+      <ReviewPage
+        period={period}
+        thresholdPercent={options.reviewThresholdPercent}
+        entries={entries}
+        urlFor={(p) => request.urlFor(p)}
+      />,
+    );
   });
 
   // Admins only: the job accepts every client's bill. 200 with the report; a month that already ran
   // answers 200 with status "already_ran" and changes nothing.
   app.post('/api/month-end/run', { preHandler: requireRole(['admin']), schema: { body: runBody } }, async (request) => {
-    return options.runMonthEnd({ period: parsePeriod(request.body.month), triggeredBy: currentUser(request).email, force: request.body.force });
+    return options.runMonthEnd({
+      period: parsePeriod(request.body.month),
+      triggeredBy: currentUser(request).email,
+      force: request.body.force,
+    });
   });
 };

@@ -14,7 +14,8 @@ export interface ClientOverrideFormsProps {
   state: FormState | undefined;
 }
 
-const shown = (unit: 'money' | 'tb', value: number | undefined): string => (value === undefined ? '' : unit === 'money' ? centsText(value) : String(value));
+const shown = (unit: 'money' | 'tb', value: number | undefined): string =>
+  value === undefined ? '' : unit === 'money' ? centsText(value) : String(value);
 
 /** Rates, plan and prepaid hours of one client. */
 export function ClientOverrideForms({ action, period, planRates, codexPlan, stored, state }: ClientOverrideFormsProps) {
@@ -23,13 +24,21 @@ export function ClientOverrideForms({ action, period, planRates, codexPlan, stor
       <Card title="Rate overrides" id="rates">
         <form method="post" action={action('rates')}>
           <input type="hidden" name="month" value={period} />
-          <p class="u-text-muted u-text-sm">The rates billed, in dollars like 125.00. A rate equal to the plan's, or an empty field, bills the plan's rate.</p>
+          <p class="u-text-muted u-text-sm">
+            The rates billed, in dollars like 125.00. A rate equal to the plan's, or an empty field, bills the plan's
+            rate.
+          </p>
           <div class="form-row">
             {RATE_FIELDS.map((field) => (
               <TextField
                 name={field.name}
                 label={field.label}
-                value={valueOf(state, 'rates', field.name, shown(field.unit, stored.rates[field.key] ?? planRates?.[field.key]))}
+                value={valueOf(
+                  state,
+                  'rates',
+                  field.name,
+                  shown(field.unit, stored.rates[field.key] ?? planRates?.[field.key]),
+                )}
                 error={errorOf(state, 'rates', field.name)}
                 hint={planRates === null ? 'No plan rate.' : `Plan: ${shown(field.unit, planRates[field.key])}`}
                 autocomplete="off"
@@ -57,8 +66,18 @@ export function ClientOverrideForms({ action, period, planRates, codexPlan, stor
         <form method="post" action={action('prepaid')}>
           <input type="hidden" name="month" value={period} />
           <div class="form-row">
-            <TextField name="prepaid_monthly" label="Prepaid hours per month" value={valueOf(state, 'prepaid', 'prepaid_monthly', String(stored.prepaidMonthly))} error={errorOf(state, 'prepaid', 'prepaid_monthly')} />
-            <TextField name="prepaid_yearly" label="Prepaid hours per contract year" value={valueOf(state, 'prepaid', 'prepaid_yearly', String(stored.prepaidYearly))} error={errorOf(state, 'prepaid', 'prepaid_yearly')} />
+            <TextField
+              name="prepaid_monthly"
+              label="Prepaid hours per month"
+              value={valueOf(state, 'prepaid', 'prepaid_monthly', String(stored.prepaidMonthly))}
+              error={errorOf(state, 'prepaid', 'prepaid_monthly')}
+            />
+            <TextField
+              name="prepaid_yearly"
+              label="Prepaid hours per contract year"
+              value={valueOf(state, 'prepaid', 'prepaid_yearly', String(stored.prepaidYearly))}
+              error={errorOf(state, 'prepaid', 'prepaid_yearly')}
+            />
           </div>
           <Button type="submit">Save prepaid hours</Button>
         </form>

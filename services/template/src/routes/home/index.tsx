@@ -11,7 +11,12 @@ export const homeRoutes: FastifyPluginAsync<{ db: TemplateDb; config: TemplateCo
     if (!user) throw new Error('requireUser let an anonymous request through');
     const notes = await listNotes(db, 20);
     return reply.html(
-      <HomePage name={user.name} isAdmin={user.permission_level === 'admin'} notes={notes} urlFor={(p) => request.urlFor(p)} />,
+      <HomePage
+        name={user.name}
+        isAdmin={user.permission_level === 'admin'}
+        notes={notes}
+        urlFor={(p) => request.urlFor(p)}
+      />,
     );
   });
 };
