@@ -302,10 +302,23 @@ export async function freePort(): Promise<number> {
   const low = 10_000;
   for (let attempt = 0; attempt < 50 && ephemeralLow > low; attempt += 1) {
     const port = low + Math.floor(Math.random() * (ephemeralLow - low));
-    if ((await listenProbe(port)) !== undefined) return port;
+    if (!handedOut.has(port) && (await listenProbe(port)) !== undefined) return handOut(port);
   }
-  const port = await listenProbe(0);
-  if (port === undefined) throw new Error('could not probe a free port');
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await listenProbe(0);
+    if (port !== undefined && !handedOut.has(port)) return handOut(port);
+  }
+  throw new Error('could not probe a free port');
+}
+
+/**
+ * Ports this process already handed out. A caller binds its port later (often in a child process),
+ * so until then the port still probes free: without this, two calls could return the same one
+ * (a browser test's platform once got the same port for core and knowledgetree).
+ */
+const handedOut = new Set<number>();
+function handOut(port: number): number {
+  handedOut.add(port);
   return port;
 }
 

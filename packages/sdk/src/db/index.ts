@@ -18,6 +18,7 @@ export { freePort, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPo
 export { databaseEnv, openServiceDatabase, type ServiceDatabaseSettings } from './service-database.js';
 export {
   advisoryLockKey,
+  JOB_RUNS_TABLE,
   runExclusive,
   runIfDue,
   scheduleJob,

@@ -77,16 +77,19 @@ export async function withTransactionLock<T>(
   }
 }
 
-/** The table of last runs, created on first use in the service's own database. */
-const RUNS_TABLE = 'hivematrix_job_runs';
+/**
+ * The table of last runs, created on first use in the service's own database. Scheduling state,
+ * not data: backups leave it out, and a restored database starts with every job due.
+ */
+export const JOB_RUNS_TABLE = 'hivematrix_job_runs';
 const created = new WeakSet<pg.Pool>();
 
 async function ensureRunsTable(pool: pg.Pool): Promise<void> {
   if (created.has(pool)) return;
   // Under a lock: two concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalogue.
-  await withTransactionLock(pool, `${RUNS_TABLE}:create`, async (client) => {
+  await withTransactionLock(pool, `${JOB_RUNS_TABLE}:create`, async (client) => {
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
+      `CREATE TABLE IF NOT EXISTS ${JOB_RUNS_TABLE} (
          job text PRIMARY KEY,
          last_run_at bigint NOT NULL,
          runs bigint NOT NULL DEFAULT 1
@@ -128,16 +131,17 @@ export async function runIfDue<T>(pool: pg.Pool, job: PeriodicJob<T>): Promise<P
   const now = job.now ?? Date.now;
   await ensureRunsTable(pool);
   const outcome = await runExclusive(pool, `job:${job.name}`, async (): Promise<PeriodicResult<T>> => {
-    const { rows } = await pool.query<{ last_run_at: string }>(`SELECT last_run_at FROM ${RUNS_TABLE} WHERE job = $1`, [
-      job.name,
-    ]);
+    const { rows } = await pool.query<{ last_run_at: string }>(
+      `SELECT last_run_at FROM ${JOB_RUNS_TABLE} WHERE job = $1`,
+      [job.name],
+    );
     const lastRunAt = rows[0] === undefined ? undefined : Number(rows[0].last_run_at);
     const startedAt = now();
     if (lastRunAt !== undefined && startedAt - lastRunAt < job.everyMs * 0.9) return { status: 'not-due', lastRunAt };
     const value = await job.run();
     await pool.query(
-      `INSERT INTO ${RUNS_TABLE} (job, last_run_at) VALUES ($1, $2)
-       ON CONFLICT (job) DO UPDATE SET last_run_at = EXCLUDED.last_run_at, runs = ${RUNS_TABLE}.runs + 1`,
+      `INSERT INTO ${JOB_RUNS_TABLE} (job, last_run_at) VALUES ($1, $2)
+       ON CONFLICT (job) DO UPDATE SET last_run_at = EXCLUDED.last_run_at, runs = ${JOB_RUNS_TABLE}.runs + 1`,
       [job.name, startedAt],
     );
     return { status: 'ran', value };

@@ -19,6 +19,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import pg from 'pg';
+import { JOB_RUNS_TABLE } from '@hivematrix/sdk/db';
 import type { SequenceDump, TableDump } from './manifest.js';
 
 /** The migrations table every service's `migrate` keeps; rebuilt by migrate itself on restore. */
@@ -42,10 +43,11 @@ export async function userTables(client: pg.ClientBase): Promise<{ schema: strin
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind = 'r'
         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-        AND NOT (n.nspname = 'public' AND c.relname = $1)
+        AND NOT (n.nspname = 'public' AND c.relname = ANY($1::text[]))
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1, 2`,
-    [MIGRATIONS_TABLE],
+    // The migrations are recorded apart; the job runs are scheduling state (see JOB_RUNS_TABLE).
+    [[MIGRATIONS_TABLE, JOB_RUNS_TABLE]],
   );
   return result.rows;
 }
