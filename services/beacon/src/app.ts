@@ -11,9 +11,9 @@ import {
   type TokenVerifier,
 } from '@hivematrix/sdk';
 import { boardSettings, type BeaconConfig } from './config.js';
-import type { CodexClient } from './codex/client.js';
-import type { BeaconDb } from './db/links.js';
-import { BoardSource } from './live/board-source.js';
+import type { CodexClient } from './codex/index.js';
+import type { BeaconDb } from './db/index.js';
+import { BoardSource } from './live/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { assetRoutes } from './routes/assets/index.js';
 import { boardApiRoutes } from './routes/board/api.js';

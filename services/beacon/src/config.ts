@@ -7,9 +7,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { baseServiceEnv, loadConfig, servicePort } from '@hivematrix/sdk';
 import { databaseEnv } from '@hivematrix/sdk/db';
-import { parseClock, type BusinessCalendar } from './domain/business-hours.js';
-import { DEFAULT_SLA_SETTINGS, PRIORITIES, type Priority, type SlaSettings } from './domain/sla.js';
-import { BOARD_COLUMNS, type BoardColumn, type ViewDefinition } from './domain/rows.js';
+import { BOARD_COLUMNS, DEFAULT_SLA_SETTINGS, parseClock, PRIORITIES } from './domain/index.js';
+import type { BoardColumn, BusinessCalendar, Priority, SlaSettings, ViewDefinition } from './domain/index.js';
 
 export const SERVICE_NAME = 'beacon';
 export const DEFAULT_PORT = 5001;

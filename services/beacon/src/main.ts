@@ -5,9 +5,9 @@
 import { ConfigError, connectPlatform, createServiceClient, loadServicesFile, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
-import { httpCodexClient } from './codex/client.js';
+import { httpCodexClient } from './codex/index.js';
 import { loadBeaconConfig } from './config.js';
-import { schema } from './db/schema.js';
+import { schema } from './db/index.js';
 
 await runService({
   async start() {

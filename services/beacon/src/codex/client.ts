@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AppError, ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
-import { PRIORITIES } from '../domain/sla.js';
+import { PRIORITIES } from '../domain/index.js';
 
 const instant = z.string();
 export const codexTicketSchema = z.object({

@@ -10,8 +10,9 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { BoardSettings } from '../config.js';
-import type { CodexClient, PsaAgent, PsaConfig } from '../codex/client.js';
-import { toRow, type BoardRow, type CodexTicket } from '../domain/rows.js';
+import type { CodexClient, PsaAgent, PsaConfig } from '../codex/index.js';
+import { toRow } from '../domain/index.js';
+import type { BoardRow, CodexTicket } from '../domain/index.js';
 
 export interface BoardMeta {
   last_sync_at: string | null;

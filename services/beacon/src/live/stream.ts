@@ -5,7 +5,8 @@
  * that missed a version gets a fresh snapshot instead of a patch.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { matches, type BoardFilter, type BoardRow } from '../domain/rows.js';
+import { matches } from '../domain/index.js';
+import type { BoardFilter, BoardRow } from '../domain/index.js';
 import type { BoardChange, BoardMeta, BoardSource } from './board-source.js';
 
 const HEARTBEAT_MS = 15_000;

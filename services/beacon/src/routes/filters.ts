@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
 import type { BoardSettings } from '../config.js';
-import type { BoardFilter } from '../domain/rows.js';
-import { PRIORITIES } from '../domain/sla.js';
+import { PRIORITIES } from '../domain/index.js';
+import type { BoardFilter } from '../domain/index.js';
 
 export const boardQuery = z.object({
   view: z.string().max(40).optional(),

@@ -5,8 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { Alert, Button, Card, JsonScript, Page, SelectField } from '@hivematrix/sdk/html';
-import type { BoardColumn } from '../domain/rows.js';
-import type { Section } from '../domain/sla.js';
+import type { BoardColumn, Section } from '../domain/index.js';
 
 export const SECTION_TITLES: Readonly<Record<Section, string>> = {
   needs_response: 'Needs first response or action',

@@ -11,9 +11,8 @@ import {
   SelectField,
   TextField,
 } from '@hivematrix/sdk/html';
-import type { DisplayLink } from '../db/schema.js';
-import { BOARD_COLUMNS } from '../domain/rows.js';
-import { DEFAULT_DISPLAY_FIELDS } from '../domain/link-input.js';
+import type { DisplayLink } from '../db/index.js';
+import { BOARD_COLUMNS, DEFAULT_DISPLAY_FIELDS } from '../domain/index.js';
 import { COLUMN_LABELS } from './board.js';
 
 export interface LinksPageProps {

@@ -8,10 +8,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, requireRole } from '@hivematrix/sdk';
 import type { BoardSettings, BeaconConfig } from '../../config.js';
-import type { CodexClient } from '../../codex/client.js';
-import { matches } from '../../domain/rows.js';
-import type { BoardSource } from '../../live/board-source.js';
-import { streamBoard } from '../../live/stream.js';
+import type { CodexClient } from '../../codex/index.js';
+import { matches } from '../../domain/index.js';
+import { streamBoard } from '../../live/index.js';
+import type { BoardSource } from '../../live/index.js';
 import { boardQuery, filterOf } from '../filters.js';
 import { presentTicketDetail } from './ticket-detail.js';
 

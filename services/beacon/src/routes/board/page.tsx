@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireRole } from '@hivematrix/sdk';
 import type { BoardSettings } from '../../config.js';
-import type { BoardSource } from '../../live/board-source.js';
+import type { BoardSource } from '../../live/index.js';
 import { BoardPage, COLUMN_LABELS } from '../../views/board.js';
 import { boardQuery, filterOf } from '../filters.js';
 

@@ -1,5 +1,5 @@
 /** A ticket for the board's panel: text only (never HTML), the PSA link, and the time since the last agent reply. */
-import type { TicketDetail } from '../../codex/client.js';
+import type { TicketDetail } from '../../codex/index.js';
 
 export interface TicketPanel {
   id: number;

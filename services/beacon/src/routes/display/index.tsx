@@ -10,11 +10,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
 import type { BoardSettings } from '../../config.js';
-import { findValidLink, isLinkValid, markUsed, type BeaconDb } from '../../db/links.js';
-import type { DisplayLink } from '../../db/schema.js';
-import { BOARD_COLUMNS, matches, projectRow, type BoardColumn, type BoardFilter } from '../../domain/rows.js';
-import type { BoardSource } from '../../live/board-source.js';
-import { streamBoard } from '../../live/stream.js';
+import { findValidLink, isLinkValid, markUsed } from '../../db/index.js';
+import type { BeaconDb, DisplayLink } from '../../db/index.js';
+import { BOARD_COLUMNS, matches, projectRow } from '../../domain/index.js';
+import type { BoardColumn, BoardFilter } from '../../domain/index.js';
+import { streamBoard } from '../../live/index.js';
+import type { BoardSource } from '../../live/index.js';
 import { BoardPage, COLUMN_LABELS } from '../../views/board.js';
 
 export interface DisplayRouteOptions {

@@ -7,9 +7,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, installFormParser, requireRole } from '@hivematrix/sdk';
 import type { BeaconConfig, BoardSettings } from '../../config.js';
-import { createLink, listLinks, revokeLink, type BeaconDb } from '../../db/links.js';
-import type { DisplayLink } from '../../db/schema.js';
-import { DEFAULT_DISPLAY_FIELDS, linkInput, type LinkInput } from '../../domain/link-input.js';
+import { createLink, listLinks, revokeLink } from '../../db/index.js';
+import type { BeaconDb, DisplayLink } from '../../db/index.js';
+import { DEFAULT_DISPLAY_FIELDS, linkInput } from '../../domain/index.js';
+import type { LinkInput } from '../../domain/index.js';
 import { LinksPage } from '../../views/links.js';
 
 export interface LinkRouteOptions {
