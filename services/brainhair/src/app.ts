@@ -12,12 +12,11 @@ import {
   type TokenVerifier,
 } from '@hivematrix/sdk';
 import type { BrainhairConfig } from './config.js';
-import type { BrainhairDb } from './db/schema.js';
-import type { PlatformClient } from './platform/client.js';
-import { RunRegistry } from './chat/runs.js';
-import { READ_TOOLS } from './tools/read-tools.js';
-import { WRITE_TOOLS } from './tools/write-tools.js';
-import type { AnyTool, WriteTool } from './tools/registry.js';
+import type { BrainhairDb } from './db/index.js';
+import type { PlatformClient } from './platform/index.js';
+import { RunRegistry } from './chat/index.js';
+import { READ_TOOLS, WRITE_TOOLS } from './tools/index.js';
+import type { AnyTool, WriteTool } from './tools/index.js';
 import { chatApiRoutes } from './routes/chats-api.js';
 import { approvalApiRoutes } from './routes/approvals-api.js';
 import { pageRoutes } from './routes/pages.js';

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { connectPlatform, loadServicesFile, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
-import { createModel } from './chat/model.js';
+import { createModel } from './chat/index.js';
 import { loadBrainhairConfig, readModelKey } from './config.js';
-import { schema } from './db/schema.js';
-import { createPlatformClient } from './platform/client.js';
+import { schema } from './db/index.js';
+import { createPlatformClient } from './platform/index.js';
 
 await runService({
   async start() {

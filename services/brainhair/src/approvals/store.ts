@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { AppError, canonicalJson, type UserClaims } from '@hivematrix/sdk';
 import { z } from 'zod';
-import { approvalEvents, approvals, type Approval, type BrainhairDb } from '../db/schema.js';
-import { UpstreamError, type PlatformClient } from '../platform/client.js';
-import type { ToolContext, WritePlan, WriteTool } from '../tools/registry.js';
+import { approvalEvents, approvals } from '../db/index.js';
+import type { Approval, BrainhairDb } from '../db/index.js';
+import { UpstreamError } from '../platform/index.js';
+import type { PlatformClient } from '../platform/index.js';
+import type { ToolContext, WritePlan, WriteTool } from '../tools/index.js';
 import { approvalHash } from './hash.js';
 
 type Actor = Pick<UserClaims, 'sub' | 'name' | 'preferred_username'>;

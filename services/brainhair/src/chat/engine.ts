@@ -6,10 +6,10 @@
  */
 import { streamText, isStepCount, tool as aiTool, type LanguageModel, type ModelMessage } from 'ai';
 import type { UserClaims } from '@hivematrix/sdk';
-import type { Approval, BrainhairDb, Chat } from '../db/schema.js';
-import type { PlatformClient } from '../platform/client.js';
-import { Redactor, type Strictness } from '../tools/redact.js';
-import type { AnyTool, ResultLink } from '../tools/registry.js';
+import type { Approval, BrainhairDb, Chat } from '../db/index.js';
+import type { PlatformClient } from '../platform/index.js';
+import { Redactor } from '../tools/index.js';
+import type { AnyTool, ResultLink, Strictness } from '../tools/index.js';
 import { renderMarkdown } from './markdown.js';
 import { addMessage, attachToolCalls, messagesOf, titleFrom, updateChat } from './store.js';
 import { runToolCall, type ToolRunScope } from './tool-runner.js';

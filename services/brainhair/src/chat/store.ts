@@ -2,15 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import {
-  chats,
-  messages,
-  toolCalls,
-  type BrainhairDb,
-  type Chat,
-  type Message,
-  type ToolCallRow,
-} from '../db/schema.js';
+import { chats, messages, toolCalls } from '../db/index.js';
+import type { BrainhairDb, Chat, Message, ToolCallRow } from '../db/index.js';
 
 export interface Owner {
   sub: string;

@@ -5,11 +5,11 @@
  */
 import type { UserClaims } from '@hivematrix/sdk';
 import { AppError } from '@hivematrix/sdk';
-import { createApproval } from '../approvals/store.js';
-import type { Approval, BrainhairDb } from '../db/schema.js';
-import { UpstreamError, type PlatformClient } from '../platform/client.js';
-import type { AnyTool, ResultLink, ToolContext } from '../tools/registry.js';
-import type { Redactor, Strictness } from '../tools/redact.js';
+import { createApproval } from '../approvals/index.js';
+import type { Approval, BrainhairDb } from '../db/index.js';
+import { UpstreamError } from '../platform/index.js';
+import type { PlatformClient } from '../platform/index.js';
+import type { AnyTool, Redactor, ResultLink, Strictness, ToolContext } from '../tools/index.js';
 import { addToolCall } from './store.js';
 import { takeToolCall } from './usage.js';
 

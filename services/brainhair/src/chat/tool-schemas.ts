@@ -6,7 +6,7 @@
  */
 import { jsonSchema, type Schema } from 'ai';
 import { z } from 'zod';
-import type { AnyTool } from '../tools/registry.js';
+import type { AnyTool } from '../tools/index.js';
 
 const cache = new WeakMap<AnyTool, Schema<unknown>>();
 

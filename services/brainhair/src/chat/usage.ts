@@ -1,6 +1,7 @@
 /** Per-user daily usage (UTC days): the limits on tokens and tool calls, and the admin page. */
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
-import { usageDaily, type BrainhairDb } from '../db/schema.js';
+import { usageDaily } from '../db/index.js';
+import type { BrainhairDb } from '../db/index.js';
 
 export const dayOf = (now: Date): string => now.toISOString().slice(0, 10);
 

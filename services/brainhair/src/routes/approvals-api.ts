@@ -3,9 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, requireUser } from '@hivematrix/sdk';
-import { auditTrail, decideApproval, expireApprovals, ownApproval } from '../approvals/store.js';
-import { cardOf } from '../chat/engine.js';
-import { usageReport } from '../chat/usage.js';
+import { auditTrail, decideApproval, expireApprovals, ownApproval } from '../approvals/index.js';
+import { cardOf, usageReport } from '../chat/index.js';
 import { caller, type RouteDeps } from './context.js';
 
 const idParams = z.object({ id: z.uuid() });

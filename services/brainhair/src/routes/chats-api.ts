@@ -3,21 +3,23 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, requireUser } from '@hivematrix/sdk';
-import { approvalsOfChat, expireApprovals } from '../approvals/store.js';
-import { cardOf, runTurn, type TurnEvent } from '../chat/engine.js';
+import { approvalsOfChat, expireApprovals } from '../approvals/index.js';
 import {
+  cardOf,
   createChat,
   deleteChat,
   exportMarkdown,
   listChats,
   messagesOf,
   ownChat,
+  renderMarkdown,
+  runTurn,
   toolCallsOf,
   updateChat,
-} from '../chat/store.js';
-import { usageToday } from '../chat/usage.js';
-import { renderMarkdown } from '../chat/markdown.js';
-import type { Chat } from '../db/schema.js';
+  usageToday,
+} from '../chat/index.js';
+import type { TurnEvent } from '../chat/index.js';
+import type { Chat } from '../db/index.js';
 import { caller, type RouteDeps } from './context.js';
 import { eventWriter } from './event-stream.js';
 

@@ -3,10 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import { AppError, type UserClaims } from '@hivematrix/sdk';
 import type { LanguageModel } from 'ai';
 import type { BrainhairConfig } from '../config.js';
-import type { BrainhairDb } from '../db/schema.js';
-import type { PlatformClient } from '../platform/client.js';
-import type { AnyTool, WriteTool } from '../tools/registry.js';
-import type { RunRegistry } from '../chat/runs.js';
+import type { BrainhairDb } from '../db/index.js';
+import type { PlatformClient } from '../platform/index.js';
+import type { AnyTool, WriteTool } from '../tools/index.js';
+import type { RunRegistry } from '../chat/index.js';
 
 export interface RouteDeps {
   config: BrainhairConfig;

@@ -6,7 +6,7 @@
  */
 import type { UserClaims } from '@hivematrix/sdk';
 import type { z } from 'zod';
-import type { PlatformClient, ServiceName, UserCall } from '../platform/client.js';
+import type { PlatformClient, ServiceName, UserCall } from '../platform/index.js';
 import type { Strictness } from './redact.js';
 
 export interface ToolContext {

@@ -13,7 +13,7 @@ import {
   formatCount,
   formatNumber,
 } from '@hivematrix/sdk/html';
-import type { ModelInfo } from '../chat/model.js';
+import type { ModelInfo } from '../chat/index.js';
 
 export interface ChatView {
   id: string;

@@ -1,0 +1,3 @@
+/** Calls to the platform's other services on behalf of one user, with that user's own token. */
+export { UpstreamError, createPlatformClient } from './client.js';
+export type { PlatformClient, ServiceName, UserCall } from './client.js';
