@@ -12,8 +12,8 @@ import {
   type TokenVerifier,
 } from '@hivematrix/sdk';
 import type { KnowledgetreeConfig } from './config.js';
-import type { KnowledgetreeDb } from './db/schema.js';
-import type { CodexSyncRunner } from './domain/codex-sync.js';
+import type { KnowledgetreeDb } from './db/index.js';
+import type { CodexSyncRunner } from './domain/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { codexSyncRoutes } from './routes/admin/codex-sync.js';
 import { articleApiRoutes } from './routes/api/articles.js';
@@ -22,7 +22,7 @@ import { contextRoutes } from './routes/api/context.js';
 import { nodeApiRoutes } from './routes/api/nodes.js';
 import { searchRoutes } from './routes/api/search.js';
 import { zipRoutes } from './routes/api/zip.js';
-import type { CompaniesOf } from './routes/viewer.js';
+import type { CompaniesOf } from './codex-companies.js';
 import { pageRoutes } from './routes/pages/index.js';
 import { docsRoutes } from './routes/docs/index.js';
 import { collectApiRoutes } from './routes/docs/openapi.js';

@@ -6,7 +6,9 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { CompaniesOf } from './routes/viewer.js';
+
+/** The company account numbers a client user belongs to (codex decides; see app deps). */
+export type CompaniesOf = (request: FastifyRequest) => Promise<string[]>;
 
 const companyList = z.object({ items: z.array(z.object({ account_number: z.string() })) });
 const TTL_MS = 60_000;

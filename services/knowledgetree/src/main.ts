@@ -3,14 +3,13 @@
  * then `buildApp` and listen. The only place that touches `process`.
  */
 import { AppError, connectPlatform, createServiceClient, loadServicesFile, runService } from '@hivematrix/sdk';
-import { codexSource, serviceCodexGet } from './codex/source.js';
-import { codexSyncRunner } from './domain/codex-sync.js';
+import { codexSource, serviceCodexGet } from './codex/index.js';
+import { codexSyncRunner, purgeTrash } from './domain/index.js';
 import { codexCompanies } from './codex-companies.js';
-import { purgeTrash } from './domain/tree.js';
 import { migrationsDir, openServiceDatabase, scheduleJob } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadKnowledgetreeConfig } from './config.js';
-import { schema } from './db/schema.js';
+import { schema } from './db/index.js';
 
 await runService({
   async start() {

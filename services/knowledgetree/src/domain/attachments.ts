@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../db/schema.js';
+import type { KnowledgetreeDb } from '../db/index.js';
 import { getNode } from './nodes.js';
 import { one, rows, type Executor } from './sql.js';
-import { assertWritable } from './tree.js';
+import { assertWritable } from './writable.js';
 import { actorSub, type Viewer } from './viewer.js';
 
 const CHUNK = 256 * 1024;

@@ -16,9 +16,9 @@
  */
 import { sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../db/schema.js';
-import type { CodexCompany, CodexSource } from '../codex/source.js';
-import { assetMarkdown, contactMarkdown, segmentTitle, ticketMarkdown, ticketTitle } from '../codex/pages.js';
+import type { KnowledgetreeDb } from '../db/index.js';
+import { assetMarkdown, contactMarkdown, segmentTitle, ticketMarkdown, ticketTitle } from '../codex/index.js';
+import type { CodexCompany, CodexSource } from '../codex/index.js';
 import { rootNode } from './nodes.js';
 import { saveArticle } from './revisions.js';
 import { isUniqueViolation, one, rows, type Executor } from './sql.js';

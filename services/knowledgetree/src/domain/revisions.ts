@@ -6,11 +6,11 @@
 import { sql } from 'drizzle-orm';
 import { createTwoFilesPatch, diffLines } from 'diff';
 import { AppError } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../db/schema.js';
+import type { KnowledgetreeDb } from '../db/index.js';
 import { getNode } from './nodes.js';
 import { RENDER_VERSION, renderMarkdown, type TocEntry } from './render.js';
 import { isUniqueViolation, one, rows, type Executor } from './sql.js';
-import { assertWritable } from './tree.js';
+import { assertWritable, type WriteOptions } from './writable.js';
 import { actorName, actorSub, type Viewer } from './viewer.js';
 
 export interface RevisionSummary {
@@ -97,7 +97,7 @@ export async function saveArticle(
   id: string,
   input: SaveInput,
   now: Date,
-  options: { allowReadOnly?: boolean } = {},
+  options: WriteOptions = {},
 ): Promise<string> {
   try {
     return await db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 /** Small helpers for the plain-SQL domain queries. */
 import type { SQL } from 'drizzle-orm';
-import type { KnowledgetreeDb } from '../db/schema.js';
+import type { KnowledgetreeDb } from '../db/index.js';
 
 /** The database or a transaction: both run `execute`. */
 export type Executor = Pick<KnowledgetreeDb, 'execute'>;

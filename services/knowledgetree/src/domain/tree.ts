@@ -9,27 +9,15 @@
  */
 import { sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../db/schema.js';
-import { getNode, type NodeRecord } from './nodes.js';
+import type { KnowledgetreeDb } from '../db/index.js';
+import { getNode } from './nodes.js';
 import { saveRevision } from './revisions.js';
 import { isUniqueViolation, one, rows, type Executor } from './sql.js';
 import { actorName, actorSub, canWrite, isAdmin, type Viewer } from './viewer.js';
+import { assertWritable, type WriteOptions } from './writable.js';
 
 /** Arbitrary key of the advisory lock that serialises moves (cycle checks see committed moves). */
 const MOVE_LOCK = 5020_0001;
-
-export interface WriteOptions {
-  /** The codex job writes inside its read-only subtrees; nothing else may. */
-  allowReadOnly?: boolean;
-}
-
-/** Throws unless the viewer may change `node`. */
-export function assertWritable(viewer: Viewer, node: NodeRecord, options: WriteOptions = {}): void {
-  if (!canWrite(viewer)) throw new AppError('forbidden', 'You can read the knowledge base but not change it');
-  if (node.eff_read_only && options.allowReadOnly !== true) {
-    throw new AppError('forbidden', `"${node.title}" is in a read-only folder`);
-  }
-}
 
 function duplicate(title: string): AppError {
   return new AppError('conflict', `Something named "${title}" already exists in that folder`);

@@ -19,13 +19,14 @@ import { sql } from 'drizzle-orm';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { parse } from 'yaml';
 import { AppError } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../db/schema.js';
-import { segmentTitle } from '../codex/pages.js';
+import type { KnowledgetreeDb } from '../db/index.js';
+import { segmentTitle } from '../codex/index.js';
 import { storeAttachment } from './attachments.js';
 import { getNode } from './nodes.js';
 import { linkedIds } from './revisions.js';
 import { rows } from './sql.js';
-import { assertWritable, createNode } from './tree.js';
+import { createNode } from './tree.js';
+import { assertWritable } from './writable.js';
 import type { Viewer } from './viewer.js';
 import { ATTACHMENTS_SUFFIX, decodeSegment, FOLDER_META } from './zip-names.js';
 

@@ -4,10 +4,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
-import type { Viewer } from '../domain/viewer.js';
-
-/** The company account numbers a client user belongs to (codex decides; see app deps). */
-export type CompaniesOf = (request: FastifyRequest) => Promise<string[]>;
+import type { CompaniesOf } from '../codex-companies.js';
+import type { Viewer } from '../domain/index.js';
 
 const viewers = new WeakMap<FastifyRequest, Promise<Viewer>>();
 

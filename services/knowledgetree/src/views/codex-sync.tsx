@@ -1,6 +1,6 @@
 /** The admin page of the codex job: start a run, watch its progress, read the history. */
 import { Alert, Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
-import type { SyncRun } from '../domain/codex-sync.js';
+import type { SyncRun } from '../domain/index.js';
 
 const STATUS_VARIANT = { running: 'info', succeeded: 'success', failed: 'danger' } as const;
 

@@ -1,8 +1,6 @@
 /** The page of one node: a folder's contents and actions, or an article with its TOC, files and links. */
 import { Alert, Badge, Button, Card, DateTime, EmptyState } from '@hivematrix/sdk/html';
-import type { AttachmentInfo } from '../domain/attachments.js';
-import type { ChildSummary, NodeRecord } from '../domain/nodes.js';
-import type { TocEntry } from '../domain/render.js';
+import type { AttachmentInfo, ChildSummary, NodeRecord, TocEntry } from '../domain/index.js';
 import { formatBytes, Shell, type Crumb } from './shell.js';
 
 export interface NodePageProps {

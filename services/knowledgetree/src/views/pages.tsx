@@ -1,9 +1,6 @@
 /** The editor, history, search, trash and context-export pages. */
 import { Alert, Button, Card, DateTime, EmptyState, formatCount, Table } from '@hivematrix/sdk/html';
-import type { NodeRecord } from '../domain/nodes.js';
-import type { DiffPart, RevisionSummary } from '../domain/revisions.js';
-import type { SearchHit } from '../domain/search.js';
-import type { TrashEntry } from '../domain/tree.js';
+import type { DiffPart, NodeRecord, RevisionSummary, SearchHit, TrashEntry } from '../domain/index.js';
 import { formatTime, Shell, type Crumb } from './shell.js';
 
 interface Frame {

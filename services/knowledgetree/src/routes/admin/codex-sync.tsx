@@ -6,8 +6,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, requireRole } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
-import { getRun, listRuns, type CodexSyncRunner, type SyncRun } from '../../domain/codex-sync.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
+import { getRun, listRuns } from '../../domain/index.js';
+import type { CodexSyncRunner, SyncRun } from '../../domain/index.js';
 import { CodexSyncPage } from '../../views/codex-sync.js';
 
 const message = z.string().max(500).optional();

@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { AppError, requireAuth, requireUser } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
 import {
   attachmentStream,
   contentDisposition,
@@ -16,9 +16,10 @@ import {
   listAttachments,
   storeAttachment,
   TooLarge,
-  type AttachmentInfo,
-} from '../../domain/attachments.js';
-import { viewerOf, type CompaniesOf } from '../viewer.js';
+} from '../../domain/index.js';
+import type { AttachmentInfo } from '../../domain/index.js';
+import type { CompaniesOf } from '../../codex-companies.js';
+import { viewerOf } from '../viewer.js';
 import { TREE_READERS } from './nodes.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });

@@ -3,10 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
-import { attachedFolders, buildContext } from '../../domain/context.js';
-import { isNodeId } from '../../domain/nodes.js';
-import { viewerOf, type CompaniesOf } from '../viewer.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
+import { attachedFolders, buildContext, isNodeId } from '../../domain/index.js';
+import type { CompaniesOf } from '../../codex-companies.js';
+import { viewerOf } from '../viewer.js';
 import { TREE_READERS } from './nodes.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });

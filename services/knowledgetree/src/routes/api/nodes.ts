@@ -6,22 +6,26 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, PROBLEM_CONTENT_TYPE, requireAuth, requireUser, toProblem } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
-import { childrenOf, companyArticles, getNode, nodeAtPath, type NodeRecord } from '../../domain/nodes.js';
-import { RevisionConflict, saveArticle } from '../../domain/revisions.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
 import {
   changeSettings,
+  childrenOf,
+  companyArticles,
   createNode,
+  getNode,
   listTrash,
   moveNode,
+  nodeAtPath,
   renameNode,
   restoreNode,
+  RevisionConflict,
+  saveArticle,
   setTags,
   trashNode,
-} from '../../domain/tree.js';
-import type { Executor } from '../../domain/sql.js';
-import type { Viewer } from '../../domain/viewer.js';
-import { viewerOf, type CompaniesOf } from '../viewer.js';
+} from '../../domain/index.js';
+import type { Executor, NodeRecord, Viewer } from '../../domain/index.js';
+import type { CompaniesOf } from '../../codex-companies.js';
+import { viewerOf } from '../viewer.js';
 
 /** Services that may read the tree with a service token. */
 export const TREE_READERS = ['brainhair', 'codex'] as const;

@@ -3,10 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
-import { isNodeId } from '../../domain/nodes.js';
-import { search } from '../../domain/search.js';
-import { viewerOf, type CompaniesOf } from '../viewer.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
+import { isNodeId, search } from '../../domain/index.js';
+import type { CompaniesOf } from '../../codex-companies.js';
+import { viewerOf } from '../viewer.js';
 import { TREE_READERS } from './nodes.js';
 
 export const searchQuery = z.object({

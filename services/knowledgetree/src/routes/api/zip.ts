@@ -13,12 +13,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { AppError, requireUser } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
-import { contentDisposition } from '../../domain/attachments.js';
-import { rootNode } from '../../domain/nodes.js';
-import { exportZip } from '../../domain/zip-export.js';
-import { importZip, type ImportLimits } from '../../domain/zip-import.js';
-import { viewerOf, type CompaniesOf } from '../viewer.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
+import { contentDisposition, exportZip, importZip, rootNode } from '../../domain/index.js';
+import type { ImportLimits } from '../../domain/index.js';
+import type { CompaniesOf } from '../../codex-companies.js';
+import { viewerOf } from '../viewer.js';
 
 const folderQuery = z.object({ folder_id: z.string().min(1).max(64).optional() });
 const importQuery = z.object({ parent_id: z.string().min(1).max(64) });

@@ -9,44 +9,45 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, requireUser } from '@hivematrix/sdk';
-import type { KnowledgetreeDb } from '../../db/schema.js';
-import { deleteAttachment, listAttachments } from '../../domain/attachments.js';
-import { attachedFolders, buildContext } from '../../domain/context.js';
+import type { KnowledgetreeDb } from '../../db/index.js';
 import {
+  attachedFolders,
   breadcrumb,
-  childrenOf,
-  getNode,
-  nodeAtPath,
-  rootNode,
-  sharedRoots,
-  type NodeRecord,
-} from '../../domain/nodes.js';
-import {
-  diffRevisions,
-  getRevision,
-  listRevisions,
-  restoreRevision,
-  RevisionConflict,
-  saveArticle,
-} from '../../domain/revisions.js';
-import { search } from '../../domain/search.js';
-import { rows } from '../../domain/sql.js';
-import {
+  buildContext,
+  canWrite,
   changeSettings,
+  childrenOf,
   createNode,
+  deleteAttachment,
+  diffRevisions,
+  getNode,
+  getRevision,
+  isAdmin,
+  listAttachments,
+  listRevisions,
   listTrash,
   moveNode,
+  nodeAtPath,
   renameNode,
   restoreNode,
+  restoreRevision,
+  RevisionConflict,
+  rootNode,
+  rows,
+  saveArticle,
+  search,
   setTags,
+  sharedRoots,
   trashNode,
-} from '../../domain/tree.js';
-import { canWrite, isAdmin, visibleTo, type Viewer } from '../../domain/viewer.js';
+  visibleTo,
+} from '../../domain/index.js';
+import type { NodeRecord, Viewer } from '../../domain/index.js';
 import { NodePage } from '../../views/node.js';
 import { ContextPage, EditorPage, HistoryPage, SearchPage, TrashPage } from '../../views/pages.js';
 import type { Crumb } from '../../views/shell.js';
 import { titleSchema } from '../api/nodes.js';
-import { viewerOf, type CompaniesOf } from '../viewer.js';
+import type { CompaniesOf } from '../../codex-companies.js';
+import { viewerOf } from '../viewer.js';
 import { diffLines } from 'diff';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
