@@ -1,15 +1,15 @@
 /**
  * `GET /health`: the platform's health contract, `{service, status, timestamp, checks}`, answering
- * 200 only when healthy and 503 otherwise (helm and the gateway read it).
+ * 200 only when healthy and 503 otherwise (helm's console and people read it), and the narrower
+ * readiness answer (`ready()`, served at `/health/ready` by `http/health-routes.ts`) that looks only
+ * at the instance's own state, so a balancer never drops an instance because a dependency is down.
  *
  * Unlike the original, checks run concurrently, each under its own timeout, so one hung dependency
  * cannot stall the endpoint, and a dependency that reports itself degraded makes us degraded rather
  * than passing its 503 on down the chain as a failure. Error messages are scrubbed of credentials.
  */
 import { promises as fsPromises } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import type { CheckResult, HealthStatus } from './health-check.js';
-import { drainStateOf } from './http/drain.js';
 
 export type { CheckResult, HealthStatus } from './health-check.js';
 
@@ -69,10 +69,37 @@ export interface HealthCheckOptions {
   timeoutMs?: number;
   /** More checks (e.g. Redis); `unhealthy` makes the service unhealthy, `degraded`/`unknown` degraded. */
   extraChecks?: Readonly<Record<string, () => Promise<CheckResult>>>;
+  /**
+   * Names of `extraChecks` that are the instance's own state (its session store, say) and so
+   * count for readiness as the database does. Dependencies never do.
+   */
+  readiness?: readonly string[];
+}
+
+/**
+ * The readiness answer: only the instance's own checks (its database, the `readiness` extra
+ * checks); 503 only when one of them is `unhealthy` (a degraded instance still serves).
+ */
+export interface ReadinessBody {
+  service: string;
+  status: HealthStatus;
+  /** ISO 8601, UTC. */
+  timestamp: string;
+  checks: { database?: DatabaseCheck; [own: string]: unknown };
+}
+
+export interface ReadinessReport {
+  statusCode: 200 | 503;
+  body: ReadinessBody;
 }
 
 export interface HealthCheck {
+  /** The service's name, as in every report. */
+  readonly service: string;
+  /** The detailed report of `/health` (dependencies, disk, every extra check). */
   run(): Promise<HealthReport>;
+  /** The readiness report: the database and the `readiness` extra checks, nothing else. */
+  ready(): Promise<ReadinessReport>;
 }
 
 const GB = 1024 ** 3;
@@ -209,7 +236,34 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
     }
   }
 
+  const ownExtras = Object.entries(options.extraChecks ?? {}).filter(([name]) =>
+    (options.readiness ?? []).includes(name),
+  );
+
   return {
+    service: options.service,
+    async ready(): Promise<ReadinessReport> {
+      const [database, extraResults] = await Promise.all([
+        options.database === undefined ? undefined : checkDatabase(options.database),
+        Promise.all(ownExtras.map(([, check]) => checkExtra(check))),
+      ]);
+      const checks: ReadinessBody['checks'] = {};
+      if (database !== undefined) checks.database = database;
+      ownExtras.forEach(([name], index) => {
+        if (name !== 'database') checks[name] = extraResults[index];
+      });
+      const statuses = [database?.status, ...extraResults.map((result) => result.status)];
+      const status: HealthStatus = statuses.includes('unhealthy')
+        ? 'unhealthy'
+        : statuses.some((entry) => entry !== undefined && entry !== 'healthy')
+          ? 'degraded'
+          : 'healthy';
+      return {
+        statusCode: status === 'unhealthy' ? 503 : 200,
+        body: { service: options.service, status, timestamp: new Date(now()).toISOString(), checks },
+      };
+    },
+
     async run(): Promise<HealthReport> {
       const dependencies = options.dependencies ?? [];
       const extras = Object.entries(options.extraChecks ?? {});
@@ -251,43 +305,4 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
       };
     },
   };
-}
-
-/**
- * Adds one more check to a finished report: `unhealthy` makes it unhealthy, anything but
- * `healthy` at least degraded (and the status code follows).
- */
-export function addCheck(report: HealthReport, name: string, result: CheckResult): HealthReport {
-  const order: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
-  const own: HealthStatus =
-    result.status === 'unhealthy' ? 'unhealthy' : result.status === 'healthy' ? 'healthy' : 'degraded';
-  const status = order[own] > order[report.body.status] ? own : report.body.status;
-  return {
-    statusCode: status === 'healthy' ? 200 : 503,
-    body: { ...report.body, status, checks: { ...report.body.checks, [name]: result } },
-  };
-}
-
-/**
- * Registers `GET /health` answering the check's JSON, never cached, and exempt from the rate
- * limit (helm polls it, and a throttled health check would read as an outage).
- *
- * When the app's verifier (see `createServiceApp`) has a revocation policy, its state is the
- * `revocation_feed` check: `unhealthy` until the feed has caught up once (no user token is
- * accepted then), `degraded` while it is down (with `down_since` and `strict` once past the grace).
- * From SIGTERM on (an app built by `createServiceApp`), `draining` is an `unhealthy` check.
- */
-export function registerHealthRoute(app: FastifyInstance, check: HealthCheck): void {
-  const auth = (app as { hivematrixAuth?: { verifier?: { revocationHealth?: () => CheckResult } } }).hivematrixAuth;
-  const drain = drainStateOf(app);
-  // Probed every few seconds by helm and load balancers: not worth a log line each.
-  app.get('/health', { config: { rateLimit: false }, logLevel: 'warn' }, async (_request, reply) => {
-    let report = await check.run();
-    const feed = auth?.verifier?.revocationHealth?.();
-    if (feed !== undefined) report = addCheck(report, 'revocation_feed', feed);
-    // An instance that received SIGTERM is not ready: 503 with `checks.draining` (see runService).
-    const draining = drain?.health();
-    if (draining !== undefined) report = addCheck(report, 'draining', draining);
-    return reply.code(report.statusCode).header('Cache-Control', 'no-store').send(report.body);
-  });
 }

@@ -10,6 +10,7 @@ export * from './auth/index.js';
 export * from './service-client.js';
 export { ON_BEHALF_OF_HEADER, currentCallUser, requestUser, runAsUser, runForRequest } from './call-context.js';
 export * from './health.js';
+export { addCheck, HEALTH_PATHS, registerHealthRoute } from './http/health-routes.js';
 export * from './urls.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions, type RateLimitOptions } from './http/create-app.js';
 export { installErrorHandling, sendProblem, toAppError } from './http/error-handler.js';

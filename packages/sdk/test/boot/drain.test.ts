@@ -90,6 +90,7 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
     const running = await startFixture({ SLOW_MS: '1500', DRAIN_DELAY_MS: '600', DRAIN_TIMEOUT_MS: '10000' });
     const before = await get(running.port, '/health');
     assert.equal(before.status, 200, before.body);
+    assert.equal((await get(running.port, '/health/ready')).status, 200);
 
     const stream = await openStream(running.port);
     const slow = get(running.port, '/slow');
@@ -107,6 +108,16 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
     assert.equal(body.status, 'unhealthy');
     assert.equal(body.checks.draining?.state, 'draining');
     assert.equal(body.checks.draining?.status, 'unhealthy');
+    // Readiness follows (balancers stop sending work); liveness does not (nothing to restart).
+    const ready = await get(running.port, '/health/ready');
+    assert.equal(ready.status, 503);
+    assert.equal(
+      (JSON.parse(ready.body) as { checks: { draining?: { state: string } } }).checks.draining?.state,
+      'draining',
+    );
+    const live = await get(running.port, '/health/live');
+    assert.equal(live.status, 200);
+    assert.equal((JSON.parse(live.body) as { draining: boolean }).draining, true);
 
     const finished = await slow;
     assert.equal(finished.status, 200);

@@ -3,13 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import {
-  createHealthCheck,
-  registerHealthRoute,
-  scrubError,
-  type FsStats,
-  type HealthCheckOptions,
-} from '../../src/health.js';
+import { createHealthCheck, scrubError, type FsStats, type HealthCheckOptions } from '../../src/health.js';
+import { registerHealthRoute } from '../../src/http/health-routes.js';
 
 const FROZEN = Date.UTC(2026, 0, 2, 3, 4, 5);
 
