@@ -22,32 +22,39 @@ describe('brainhair through the gateway', () => {
   let browser: Browser | undefined;
   let platform: Platform | undefined;
   let model: FakeModel | undefined;
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    model = await startFakeModel();
-    platform = await clonePlatform();
-    const configFile = path.join(platform.clone, 'instance', 'configs', 'master_config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as {
-      apps: Record<string, { enabled?: boolean; env?: Record<string, string> }>;
-    };
-    config.apps.brainhair = {
-      ...config.apps.brainhair,
-      enabled: true,
-      env: {
-        BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
-        BRAINHAIR_MODEL: 'fake-model',
-        BRAINHAIR_MODEL_BASE_URL: model.url,
-      },
-    };
-    await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-    await platform.start();
-  });
-  after(async () => {
-    await browser?.close();
-    await platform?.dispose();
-    await model?.close();
-  });
+  before(
+    async () => {
+      browser = await launchChromium();
+      if (!browser) return;
+      model = await startFakeModel();
+      platform = await clonePlatform();
+      const configFile = path.join(platform.clone, 'instance', 'configs', 'master_config.json');
+      const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+        apps: Record<string, { enabled?: boolean; env?: Record<string, string> }>;
+      };
+      config.apps.brainhair = {
+        ...config.apps.brainhair,
+        enabled: true,
+        env: {
+          BRAINHAIR_MODEL_PROVIDER: 'openai-compatible',
+          BRAINHAIR_MODEL: 'fake-model',
+          BRAINHAIR_MODEL_BASE_URL: model.url,
+        },
+      };
+      await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+      await platform.start();
+      // A hook does not take the suite's timeout: cloning and starting take minutes on a loaded machine.
+    },
+    { timeout: 900_000 },
+  );
+  after(
+    async () => {
+      await browser?.close();
+      await platform?.dispose();
+      await model?.close();
+    },
+    { timeout: 300_000 },
+  );
 
   it('answers with tool calls as they happen, changes a rate only after approval, and keeps chats private', async (context) => {
     if (!browser || !platform || !model) {

@@ -199,7 +199,8 @@ describe('helm console through the gateway', () => {
     await admin.close();
   });
 
-  it('backs up, survives the loss of instance/, and restores every record', async (context) => {
+  // Stopping and starting the whole platform takes minutes on a loaded machine, past the 120 s default.
+  it('backs up, survives the loss of instance/, and restores every record', { timeout: 600_000 }, async (context) => {
     const ready = suite.ready(context);
     if (!ready) return;
     const { browser, platform } = ready;
