@@ -12,7 +12,6 @@
 import { sql } from 'drizzle-orm';
 import { groupBy } from './query-helpers.js';
 import type { CodexDb } from './types.js';
-import type { BillingType } from '../domain/billing-type.js';
 import {
   ASSET_COLUMNS,
   CONTACT_COLUMNS,
@@ -21,11 +20,14 @@ import {
   monthCompanies,
   monthContact,
   priorMinutes,
+  type AssetBillingType,
+  type AssetSqlRow,
   type BillingMonthRequest,
+  type CompanyIdRow,
+  type ContactSqlRow,
   type MonthAsset,
   type MonthCompany,
   type MonthContact,
-  type RawRow,
 } from './billing-month.js';
 
 export interface BillingTotalsRequest extends BillingMonthRequest {
@@ -35,7 +37,7 @@ export interface BillingTotalsRequest extends BillingMonthRequest {
 
 /** The assets of one billing type of a company, summed. */
 export interface AssetGroup {
-  billing_type: BillingType;
+  billing_type: AssetBillingType;
   count: number;
   /** Assets with backup usage above zero. */
   backed_up: number;
@@ -67,34 +69,40 @@ export async function billingTotalsPage(
   const listedAssets = idArray(request.listed.assets);
   const present = (column: string) => sql`(${sql.raw(column)} IS NULL OR ${sql.raw(column)} >= ${start})`;
   const [userRows, assetRows, minuteRows, contactRows, assetDetail, priorBy] = await Promise.all([
-    // An agent is known by e-mail, compared lower-cased (as the billing month's agent list is).
-    db.execute<RawRow>(sql`
+    // An agent is known by e-mail, compared lower-cased (as the billing month's agent list is). The
+    // agents' contacts are found first, through the index on lower(email), and left out by id: a
+    // NOT EXISTS on lower(email) lower-cased every contact's address and took half the read.
+    db.execute<CompanyIdRow & { users: string }>(sql`
       SELECT cc.company_id, count(*) AS users
       FROM contact_companies cc JOIN contacts c ON c.id = cc.contact_id
       WHERE cc.company_id = ANY(${idList}) AND ${present('c.archived_at')} AND c.active AND NOT c.id = ANY(${listedContacts})
-        AND NOT EXISTS (SELECT 1 FROM psa_agents a WHERE a.archived_at IS NULL AND a.email IS NOT NULL AND lower(a.email) = lower(c.email))
+        AND c.id NOT IN (
+          SELECT ac.id FROM psa_agents a JOIN contacts ac ON lower(ac.email) = lower(a.email)
+          WHERE a.archived_at IS NULL AND a.email IS NOT NULL)
       GROUP BY cc.company_id`),
-    db.execute<RawRow>(sql`
+    db.execute<
+      CompanyIdRow & { billing_type: AssetBillingType; count: string; backed_up: string; backup_bytes: string }
+    >(sql`
       SELECT company_id, coalesce(billing_type_override, billing_type_derived) AS billing_type, count(*) AS count,
         count(*) FILTER (WHERE backup_usage_bytes > 0) AS backed_up, coalesce(sum(backup_usage_bytes) FILTER (WHERE backup_usage_bytes > 0), 0)::text AS backup_bytes
       FROM assets WHERE company_id = ANY(${idList}) AND ${present('archived_at')} AND NOT id = ANY(${listedAssets})
       GROUP BY 1, 2 ORDER BY 1, 2`),
-    db.execute<RawRow>(sql`
+    db.execute<CompanyIdRow & { minutes: string }>(sql`
       SELECT t.company_id, sum(e.minutes) AS minutes
       FROM time_entries e JOIN tickets t ON t.id = e.ticket_id
       WHERE t.company_id = ANY(${idList}) AND e.archived_at IS NULL AND t.archived_at IS NULL AND e.entry_date >= ${from}::date AND e.entry_date < ${to}::date
         AND e.billable AND e.minutes > 0
       GROUP BY t.company_id`),
     request.listed.contacts.length === 0
-      ? Promise.resolve({ rows: [] })
-      : db.execute<RawRow>(sql`
+      ? Promise.resolve<{ rows: ContactSqlRow[] }>({ rows: [] })
+      : db.execute<ContactSqlRow>(sql`
       SELECT ${CONTACT_COLUMNS}
       FROM contact_companies cc JOIN contacts c ON c.id = cc.contact_id
       WHERE cc.company_id = ANY(${idList}) AND ${present('c.archived_at')} AND c.id = ANY(${listedContacts})
       ORDER BY cc.company_id, lower(c.name), c.id`),
     request.listed.assets.length === 0
-      ? Promise.resolve({ rows: [] })
-      : db.execute<RawRow>(sql`
+      ? Promise.resolve<{ rows: AssetSqlRow[] }>({ rows: [] })
+      : db.execute<AssetSqlRow>(sql`
       SELECT ${ASSET_COLUMNS}
       FROM assets WHERE company_id = ANY(${idList}) AND ${present('archived_at')} AND id = ANY(${listedAssets})
       ORDER BY company_id, hostname_key, id`),
@@ -111,10 +119,10 @@ export async function billingTotalsPage(
       company,
       paidUsers: usersBy.get(company.id) ?? 0,
       assetGroups: (groupsBy.get(company.id) ?? []).map((row) => ({
-        billing_type: row.billing_type as BillingType,
+        billing_type: row.billing_type,
         count: Number(row.count),
         backed_up: Number(row.backed_up),
-        backup_bytes: String(row.backup_bytes),
+        backup_bytes: row.backup_bytes,
       })),
       billableMinutes: minutesBy.get(company.id) ?? 0,
       listedContacts: (contactsBy.get(company.id) ?? []).map(monthContact),
