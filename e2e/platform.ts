@@ -152,15 +152,7 @@ export async function clonePlatform(options: CloneOptions = {}): Promise<Platfor
 }
 
 async function installDependencies(clone: string, how: 'npm ci' | 'link', env: NodeJS.ProcessEnv): Promise<void> {
-  if (how === 'link') {
-    await execFileAsync('cp', ['-al', path.join(SOURCE, 'node_modules'), path.join(clone, 'node_modules')]);
-    // npm's stamp is copied, not linked: scripts/env.sh reinstalls when package-lock.json (just
-    // written by the clone) is newer than it, and touching a link would touch this checkout's too.
-    const stamp = path.join(clone, 'node_modules', '.package-lock.json');
-    await rm(stamp);
-    await copyFile(path.join(SOURCE, 'node_modules', '.package-lock.json'), stamp);
-    return;
-  }
+  if (how === 'link' && (await linkModules(clone))) return;
   const install = await run(
     clone,
     'npm',
@@ -168,6 +160,23 @@ async function installDependencies(clone: string, how: 'npm ci' | 'link', env: N
     env,
   );
   assert.equal(install.code, 0, install.out);
+}
+
+/** This checkout's node_modules as hard links in `clone`; false when they cannot be (another file system). */
+async function linkModules(clone: string): Promise<boolean> {
+  const modules = path.join(clone, 'node_modules');
+  try {
+    await execFileAsync('cp', ['-al', path.join(SOURCE, 'node_modules'), modules]);
+  } catch {
+    await rm(modules, { recursive: true, force: true });
+    return false;
+  }
+  // npm's stamp is copied, not linked: scripts/env.sh reinstalls when package-lock.json (just
+  // written by the clone) is newer than it, and touching a link would touch this checkout's too.
+  const stamp = path.join(modules, '.package-lock.json');
+  await rm(stamp);
+  await copyFile(path.join(SOURCE, 'node_modules', '.package-lock.json'), stamp);
+  return true;
 }
 
 /**
