@@ -20,23 +20,26 @@ import {
   type ServiceApp,
 } from '@hivematrix/sdk';
 import { ADMIN_CLIENT_ID, GATEWAY_CLIENT_ID, realmOf, type IdentityConfig } from './config.js';
-import { pruneExpired } from './db/oidc-store.js';
-import type { IdentityDb } from './db/schema.js';
-import type { PasswordHasher } from './domain/passwords.js';
-import { createBackchannelFetch, type ProviderFetch } from './oidc/backchannel-fetch.js';
+import { pruneExpired } from './db/index.js';
+import type { IdentityDb } from './db/index.js';
+import type { PasswordHasher } from './domain/index.js';
 import {
+  adminClient,
+  createBackchannelFetch,
+  createIdentityProvider,
   createRetryingDelivery,
   DeliveryError,
+  endUserSessions,
+  gatewayClient,
   isTransientStatus,
-  type RetryingDelivery,
-  type RetryPolicy,
-} from './oidc/retrying-delivery.js';
-import { createPlatformSessions } from './platform/core-sessions.js';
-import { providerBridge } from './oidc/bridge.js';
-import { adminClient, gatewayClient, pageContentSecurityPolicy } from './oidc/clients.js';
-import { loadProviderKeys } from './oidc/keys.js';
-import { createIdentityProvider } from './oidc/provider.js';
-import { endUserSessions, sweepEndedSessions, userSessions } from './oidc/sessions.js';
+  loadProviderKeys,
+  pageContentSecurityPolicy,
+  providerBridge,
+  sweepEndedSessions,
+  userSessions,
+} from './oidc/index.js';
+import type { ProviderFetch, RetryingDelivery, RetryPolicy } from './oidc/index.js';
+import { createPlatformSessions } from './platform/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { autoSubmitScriptPath, interactionRoutes } from './routes/interaction/index.js';
 

@@ -11,9 +11,8 @@ import { createLogDestination, createLogShipper, createLogger, createServiceClie
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { instanceDirFrom, loadIdentityConfig, type IdentityConfig } from './config.js';
-import { schema } from './db/schema.js';
-import { ensureInitialAdmin } from './domain/initial-admin.js';
-import { createPasswordHasher, generatePassword } from './domain/passwords.js';
+import { schema } from './db/index.js';
+import { createPasswordHasher, ensureInitialAdmin, generatePassword } from './domain/index.js';
 
 /** The JSON logger, shipping to helm when helm's URL and this service's secret are known. */
 function createIdentityLogger(config: IdentityConfig) {

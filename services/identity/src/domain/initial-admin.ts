@@ -12,9 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { addMembership, findGroupsByName } from '../db/groups.js';
-import type { IdentityDb } from '../db/schema.js';
-import { countUsers, insertUser } from '../db/users.js';
+import { addMembership, countUsers, findGroupsByName, insertUser } from '../db/index.js';
+import type { IdentityDb } from '../db/index.js';
 import type { PasswordHasher } from './passwords.js';
 
 export const INITIAL_ADMIN_USERNAME = 'admin';

@@ -8,13 +8,13 @@
  */
 import {
   clearUserFailures,
+  findUserByUsername,
+  normaliseLogin,
   recordUnknownFailure,
   recordUserFailure,
   unknownUsernameLock,
-  type LockoutPolicy,
-} from '../db/lockout.js';
-import type { IdentityDb, UserRow } from '../db/schema.js';
-import { findUserByUsername, normaliseLogin } from '../db/users.js';
+} from '../db/index.js';
+import type { IdentityDb, LockoutPolicy, UserRow } from '../db/index.js';
 import { PASSWORD_MAX_LENGTH, type PasswordHasher } from './passwords.js';
 
 export type LoginOutcome =

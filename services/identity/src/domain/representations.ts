@@ -3,7 +3,7 @@
  * clients written for Keycloak (helm, `@keycloak/keycloak-admin-client`) read our answers as
  * theirs. Field names and defaults follow Keycloak 26.
  */
-import type { GroupRow, UserRow } from '../db/schema.js';
+import type { GroupRow, UserRow } from '../db/index.js';
 
 /** Keycloak's required action for "choose a new password at next login". */
 export const UPDATE_PASSWORD_ACTION = 'UPDATE_PASSWORD';

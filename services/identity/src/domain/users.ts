@@ -4,9 +4,8 @@
  * one transaction. Errors are AppErrors whose `errors[].path` names the field (Keycloak's `field`).
  */
 import { AppError } from '@hivematrix/sdk';
-import { findGroupsByName, addMembership } from '../db/groups.js';
-import type { IdentityDb, UserRow } from '../db/schema.js';
-import { insertUser, uniqueViolation, type UniqueViolation } from '../db/users.js';
+import { addMembership, findGroupsByName, insertUser, uniqueViolation } from '../db/index.js';
+import type { IdentityDb, UniqueViolation, UserRow } from '../db/index.js';
 import { passwordProblem, type PasswordHasher } from './passwords.js';
 
 /** Letters, digits and `. _ - @ +`, 3 to 255 characters (Keycloak's default length rule). */

@@ -7,9 +7,8 @@
  * has no account, so their tokens stop working at userinfo at once.
  */
 import type { Account, FindAccount } from 'oidc-provider';
-import { groupsOfUser } from '../db/groups.js';
-import type { IdentityDb, UserRow } from '../db/schema.js';
-import { findUserById } from '../db/users.js';
+import { findUserById, groupsOfUser } from '../db/index.js';
+import type { IdentityDb, UserRow } from '../db/index.js';
 
 /** Which claims each scope releases (oidc-provider's `claims` option). */
 export const CLAIMS_BY_SCOPE: Record<string, string[]> = {

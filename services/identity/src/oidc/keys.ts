@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { providerSecrets, type IdentityDb } from '../db/schema.js';
+import { providerSecrets } from '../db/index.js';
+import type { IdentityDb } from '../db/index.js';
 
 export interface ProviderKeys {
   /** Private JWKs (the provider publishes only their public parts). */

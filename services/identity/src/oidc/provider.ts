@@ -17,8 +17,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Provider, type ClientMetadata } from 'oidc-provider';
 import type { Realm } from '../config.js';
-import { createPgAdapter } from '../db/oidc-store.js';
-import type { IdentityDb } from '../db/schema.js';
+import { createPgAdapter } from '../db/index.js';
+import type { IdentityDb } from '../db/index.js';
 import { CLAIMS_BY_SCOPE, SCOPES, createFindAccount } from './account.js';
 import type { ProviderFetch } from './backchannel-fetch.js';
 import { loadFirstPartyGrant } from './grants.js';

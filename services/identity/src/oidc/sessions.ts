@@ -6,8 +6,8 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Provider } from 'oidc-provider';
-import { claimEndedSessions, deleteAccountRecords, liveSessionsOf, sessionIdsOf } from '../db/oidc-store.js';
-import type { IdentityDb } from '../db/schema.js';
+import { claimEndedSessions, deleteAccountRecords, liveSessionsOf, sessionIdsOf } from '../db/index.js';
+import type { IdentityDb } from '../db/index.js';
 
 export interface EndSessionsResult {
   sessions: number;

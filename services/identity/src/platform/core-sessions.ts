@@ -11,7 +11,8 @@
  */
 import { ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
 import { z } from 'zod';
-import { DeliveryError, isTransientStatus, type RetryingDelivery } from '../oidc/retrying-delivery.js';
+import { DeliveryError, isTransientStatus } from '../oidc/index.js';
+import type { RetryingDelivery } from '../oidc/index.js';
 
 /** Why a user's sessions are ended (logged). */
 export type AccessChange = 'disabled' | 'deleted' | 'password_reset' | 'groups_changed' | 'logged_out';

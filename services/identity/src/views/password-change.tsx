@@ -1,6 +1,6 @@
 /** The page a user with a temporary password meets after signing in: choose a new password. */
 import { Alert, Button, Card, Page, PageHeader, TextField } from '@hivematrix/sdk/html';
-import { PASSWORD_MIN_LENGTH } from '../domain/passwords.js';
+import { PASSWORD_MIN_LENGTH } from '../domain/index.js';
 
 export interface PasswordChangePageProps {
   action: string;

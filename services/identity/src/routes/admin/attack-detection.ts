@@ -5,9 +5,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
-import { clearUserFailures, unlockAll } from '../../db/lockout.js';
-import type { IdentityDb } from '../../db/schema.js';
-import { findUserById } from '../../db/users.js';
+import { clearUserFailures, findUserById, unlockAll } from '../../db/index.js';
+import type { IdentityDb } from '../../db/index.js';
 import { idParams, parseRequest } from './params.js';
 
 export interface AttackDetectionOptions {

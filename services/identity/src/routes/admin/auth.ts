@@ -6,9 +6,8 @@
  */
 import { AppError } from '@hivematrix/sdk';
 import type { Provider, StoredToken } from 'oidc-provider';
-import { groupsOfUser } from '../../db/groups.js';
-import type { IdentityDb } from '../../db/schema.js';
-import { findUserById } from '../../db/users.js';
+import { findUserById, groupsOfUser } from '../../db/index.js';
+import type { IdentityDb } from '../../db/index.js';
 
 export const ADMINS_GROUP = 'admins';
 

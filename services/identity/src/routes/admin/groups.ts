@@ -2,9 +2,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
 import { z } from 'zod';
-import { countGroups, findGroupById, listGroups, membersOfGroup } from '../../db/groups.js';
-import type { IdentityDb } from '../../db/schema.js';
-import { toGroupRepresentation, toUserRepresentation } from '../../domain/representations.js';
+import { countGroups, findGroupById, listGroups, membersOfGroup } from '../../db/index.js';
+import type { IdentityDb } from '../../db/index.js';
+import { toGroupRepresentation, toUserRepresentation } from '../../domain/index.js';
 import { booleanParam, idParams, pageParams, parseRequest } from './params.js';
 
 const listQuery = z.object({

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Provider } from 'oidc-provider';
-import type { IdentityDb } from '../../db/schema.js';
-import type { PasswordHasher } from '../../domain/passwords.js';
+import type { IdentityDb } from '../../db/index.js';
+import type { PasswordHasher } from '../../domain/index.js';
 import { attackDetectionRoutes } from './attack-detection.js';
 import { authenticateAdmin } from './auth.js';
 import { keycloakErrorHandler } from './errors.js';

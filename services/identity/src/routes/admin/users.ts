@@ -5,27 +5,33 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
 import { z } from 'zod';
-import { addMembership, findGroupById, groupsOfUser, removeMembership } from '../../db/groups.js';
-import type { IdentityDb, UserRow } from '../../db/schema.js';
 import {
+  addMembership,
   countUsers,
   deleteUser,
+  findGroupById,
   findUserById,
+  groupsOfUser,
   listUsers,
+  removeMembership,
   setPasswordHash,
   uniqueViolation,
   updateUser,
-  type UserPatch,
-} from '../../db/users.js';
-import type { PasswordHasher } from '../../domain/passwords.js';
-import type { AccessChange } from '../../platform/core-sessions.js';
+} from '../../db/index.js';
+import type { IdentityDb, UserPatch, UserRow } from '../../db/index.js';
 import {
-  UPDATE_PASSWORD_ACTION,
+  checkEmail,
+  checkName,
+  checkPassword,
+  createUser,
+  duplicateMessage,
   groupNameFromReference,
   toGroupRepresentation,
   toUserRepresentation,
-} from '../../domain/representations.js';
-import { checkEmail, checkName, checkPassword, createUser, duplicateMessage } from '../../domain/users.js';
+  UPDATE_PASSWORD_ACTION,
+} from '../../domain/index.js';
+import type { PasswordHasher } from '../../domain/index.js';
+import type { AccessChange } from '../../platform/index.js';
 import {
   booleanParam,
   credentialBody,
