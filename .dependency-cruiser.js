@@ -27,6 +27,8 @@ const INDEXED_MODULES = [
   'knowledgetree/src/(codex|db|domain)',
   'beacon/src/(codex|db|domain|live)',
   'brainhair/src/(approvals|chat|db|platform|tools)',
+  'identity/src/(db|domain|oidc|platform)',
+  'core/src/(db|domain)',
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -9,15 +9,15 @@ import type pg from 'pg';
 import { scheduleJob } from '@hivematrix/sdk/db';
 import { createHealthCheck, createServiceApp, registerHealthRoute, type ServiceApp } from '@hivematrix/sdk';
 import type { CoreConfig } from './config.js';
-import type { IdentityClient } from './domain/identity-client.js';
-import type { KeyRing } from './domain/keys/key-ring.js';
-import type { TokenContext } from './domain/platform-tokens.js';
-import { createRequestVerifier } from './domain/request-verifier.js';
-import type { ServiceDirectory } from './domain/service-secrets.js';
-import type { SessionStore } from './domain/sessions/types.js';
-import { createTokenIssuer } from './domain/tokens.js';
-import type { UserStatusClient } from './domain/user-status.js';
-import { recheckSessions } from './domain/user-recheck.js';
+import { createRequestVerifier, createTokenIssuer, recheckSessions } from './domain/index.js';
+import type {
+  IdentityClient,
+  KeyRing,
+  ServiceDirectory,
+  SessionStore,
+  TokenContext,
+  UserStatusClient,
+} from './domain/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { jwksRoutes } from './routes/jwks/index.js';
 import type { RouteLimits } from './routes/limits.js';

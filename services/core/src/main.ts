@@ -11,20 +11,24 @@ import { createLogDestination, createLogger, createLogShipper, runService } from
 import { migrationsDir, openServiceDatabase, type Database } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadCoreConfig, sealingSecret } from './config.js';
-import { createIdentityClient } from './domain/identity-client.js';
-import { readLegacyKeys } from './domain/keys/key-files.js';
-import { keyActivationDelaySec, keyRetirementSec, openKeyRing, type KeyRing } from './domain/keys/key-ring.js';
-import { deriveSealingKey } from './domain/keys/key-sealing.js';
-import { createMemoryKeyStore } from './domain/keys/key-store.js';
-import { createPostgresKeyStore } from './domain/keys/postgres-key-store.js';
-import { createServiceDirectory } from './domain/service-secrets.js';
-import { schema } from './db/schema.js';
-import { createMemorySessionStore } from './domain/sessions/memory-store.js';
-import { createPostgresSessionStore } from './domain/sessions/postgres-store.js';
-import { createRedisSessionStore } from './domain/sessions/redis-store.js';
-import type { SessionStore } from './domain/sessions/types.js';
-import { createTokenIssuer } from './domain/tokens.js';
-import { createUserStatusClient } from './domain/user-status.js';
+import {
+  createIdentityClient,
+  createMemoryKeyStore,
+  createMemorySessionStore,
+  createPostgresKeyStore,
+  createPostgresSessionStore,
+  createRedisSessionStore,
+  createServiceDirectory,
+  createTokenIssuer,
+  createUserStatusClient,
+  deriveSealingKey,
+  keyActivationDelaySec,
+  keyRetirementSec,
+  openKeyRing,
+  readLegacyKeys,
+} from './domain/index.js';
+import type { KeyRing, SessionStore } from './domain/index.js';
+import { schema } from './db/index.js';
 
 await runService({
   async start() {

@@ -6,8 +6,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, requireRole } from '@hivematrix/sdk';
-import { rotateSigningKey, type KeyRing } from '../../domain/keys/key-ring.js';
-import { isLive, type Session, type SessionStore } from '../../domain/sessions/types.js';
+import { isLive, rotateSigningKey } from '../../domain/index.js';
+import type { KeyRing, Session, SessionStore } from '../../domain/index.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

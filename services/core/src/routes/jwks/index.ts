@@ -5,7 +5,7 @@
  * fetches it from the same address, and it costs nothing to serve.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { KeyRing } from '../../domain/keys/key-ring.js';
+import type { KeyRing } from '../../domain/index.js';
 
 /** Registers `GET /.well-known/jwks.json`. */
 export const jwksRoutes: FastifyPluginAsync<{ keys: KeyRing }> = async (app, { keys }) => {

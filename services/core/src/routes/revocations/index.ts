@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, authenticate, type Guard } from '@hivematrix/sdk';
-import type { SessionStore } from '../../domain/sessions/types.js';
+import type { SessionStore } from '../../domain/index.js';
 import { serviceBudget, type RouteLimits } from '../limits.js';
 import type { StreamHub } from './stream-hub.js';
 

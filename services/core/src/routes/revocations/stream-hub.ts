@@ -6,7 +6,7 @@
  * so nothing published during the replay is lost; entries seen in both are sent once.
  */
 import type { ServerResponse } from 'node:http';
-import type { Revocation, SessionStore } from '../../domain/sessions/types.js';
+import type { Revocation, SessionStore } from '../../domain/index.js';
 
 /** Options of `createStreamHub`. */
 export interface StreamHubOptions {

@@ -10,8 +10,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import type { ServiceDirectory } from '../../domain/service-secrets.js';
-import { SERVICE_TOKEN_TTL_SEC, type TokenIssuer } from '../../domain/tokens.js';
+import { SERVICE_TOKEN_TTL_SEC } from '../../domain/index.js';
+import type { ServiceDirectory, TokenIssuer } from '../../domain/index.js';
 import { perAddress } from '../limits.js';
 
 const serviceName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'a service name');

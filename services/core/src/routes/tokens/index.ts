@@ -8,13 +8,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireService, UserClaimsSchema } from '@hivematrix/sdk';
-import {
-  exchangeIdentityToken,
-  refreshUserToken,
-  revokeUserToken,
-  validateUserToken,
-  type TokenContext,
-} from '../../domain/platform-tokens.js';
+import { exchangeIdentityToken, refreshUserToken, revokeUserToken, validateUserToken } from '../../domain/index.js';
+import type { TokenContext } from '../../domain/index.js';
 import { perAddress, serviceBudget, type RouteLimits } from '../limits.js';
 
 /** Longest token accepted in a body; bounds the work an anonymous caller can cause. */

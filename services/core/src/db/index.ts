@@ -1,0 +1,2 @@
+/** Core's tables (sessions, signing keys). */
+export { schema } from './schema.js';
