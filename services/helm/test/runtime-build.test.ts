@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { platformPaths } from '../src/config.js';
+import { BUILD_ENV, BUILD_NODE_FLAGS } from '../src/daemon/build-tuning.js';
 import { builtEntry, entryArgs, runtimeFromEnv, TSX_LOADER, unitSpecFor } from '../src/daemon/service-specs.js';
 import { loadPlatform } from '../src/generate/sync.js';
 import type { AppDefinition } from '../src/registry/load.js';
@@ -46,24 +47,45 @@ describe('helm: source or build runtime', () => {
     assert.equal(builtEntry(app), path.join(app.dir, 'dist', 'main.js'));
     await mkdir(path.join(app.dir, 'dist'), { recursive: true });
     await writeFile(builtEntry(app), '');
-    assert.deepEqual(entryArgs(app, 'build'), [builtEntry(app)]);
+    const built = [...BUILD_NODE_FLAGS, builtEntry(app)];
+    assert.deepEqual(entryArgs(app, 'build'), built);
     assert.deepEqual(entryArgs(app, 'source'), ['--import', TSX_LOADER, path.join(app.dir, 'src', 'main.ts')]);
 
     const loaded = await loadPlatform(platformPaths({ HIVEMATRIX_INSTANCE_DIR: instance }));
     assert.equal(loaded.config.system.runtime, 'source', 'a checkout runs its sources by default');
     const fromEnv = unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'build' });
-    assert.deepEqual(fromEnv.args, [builtEntry(app)]);
+    assert.deepEqual(fromEnv.args, built);
     const fromConfig = unitSpecFor(
       app,
       { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } },
       { nodePath: process.execPath, baseEnv: {} },
     );
-    assert.deepEqual(fromConfig.args, [builtEntry(app)]);
+    assert.deepEqual(fromConfig.args, built);
     const overridden = unitSpecFor(
       app,
       { ...loaded, config: { ...loaded.config, system: { ...loaded.config.system, runtime: 'build' } } },
       { nodePath: process.execPath, baseEnv: {}, runtime: 'source' },
     );
     assert.equal(overridden.args[0], '--import');
+  });
+
+  it("sets the build's environment for built services only, an operator's own value winning", async () => {
+    await mkdir(path.join(app.dir, 'dist'), { recursive: true });
+    await writeFile(builtEntry(app), '');
+    const loaded = await loadPlatform(platformPaths({ HIVEMATRIX_INSTANCE_DIR: instance }));
+    await mkdir(path.dirname(loaded.paths.envFile(app.name)), { recursive: true });
+    await writeFile(loaded.paths.envFile(app.name), 'SERVICE_NAME=codex\n');
+    const [name, value] = Object.entries(BUILD_ENV)[0] ?? [];
+    assert.ok(name !== undefined && value !== undefined, 'the build sets at least one variable');
+    const built = await unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'build' }).env();
+    assert.equal(built[name], value);
+    const source = await unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'source' }).env();
+    assert.equal(source[name], undefined);
+    const operator = await unitSpecFor(app, loaded, {
+      nodePath: process.execPath,
+      baseEnv: { [name]: 'operator' },
+      runtime: 'build',
+    }).env();
+    assert.equal(operator[name], 'operator');
   });
 });

@@ -9,6 +9,7 @@ import { parseEnv } from 'node:util';
 import type { LoadedPlatform } from '../generate/sync.js';
 import type { AppDefinition } from '../registry/load.js';
 import type { UnitSpec } from '../supervisor/unit.js';
+import { BUILD_ENV, BUILD_NODE_FLAGS } from './build-tuning.js';
 
 /**
  * The tsx loader, as a file URL, so it resolves whatever the service's working folder is. A
@@ -47,11 +48,14 @@ export function builtEntry(app: AppDefinition): string {
   return path.join(app.dir, 'dist', relative);
 }
 
-/** The command-line arguments that run `app`: its build when chosen and present, else tsx over its sources. */
+/**
+ * The command-line arguments that run `app`: its build (with the idle-footprint flags of
+ * build-tuning.ts) when chosen and present, else tsx over its sources.
+ */
 export function entryArgs(app: AppDefinition, runtime: Runtime): string[] {
   if (runtime === 'build') {
     const built = builtEntry(app);
-    if (existsSync(built)) return [built];
+    if (existsSync(built)) return [...BUILD_NODE_FLAGS, built];
   }
   return ['--import', TSX_LOADER, path.join(app.dir, app.entry)];
 }
@@ -71,14 +75,17 @@ async function readEnvFile(file: string): Promise<Record<string, string>> {
 /** The unit spec of `app`. Its env file is read at every start, so `config sync` applies on restart. */
 export function unitSpecFor(app: AppDefinition, loaded: LoadedPlatform, run: RunContext): UnitSpec {
   const { paths } = loaded;
+  const runtime = chosenRuntime(loaded, run);
   return {
     name: app.name,
     url: loaded.context.derived.serviceUrl(app),
     port: app.port,
     command: run.nodePath,
-    args: entryArgs(app, chosenRuntime(loaded, run)),
+    args: entryArgs(app, runtime),
     cwd: paths.root,
     env: async () => ({
+      // First, so that a value the operator exported wins.
+      ...(runtime === 'build' ? BUILD_ENV : {}),
       ...run.baseEnv,
       // The generated values are passed explicitly too: the process environment wins over the
       // env file in every service, so nothing inherited can shadow them.

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inheritedEnv } from '../../config.js';
 import { stopLeftoverChildren, stopLeftoverPostgres } from '../../daemon/leftovers.js';
+import { BUILD_ENV, BUILD_NODE_FLAGS } from '../../daemon/build-tuning.js';
 import { TSX_LOADER } from '../../daemon/service-specs.js';
 import { loadPlatform, prepareInstance } from '../../generate/sync.js';
 import type { PlatformStatus } from '../../status.js';
@@ -29,7 +30,7 @@ const BUILT_DAEMON = path.resolve(import.meta.dirname, '../../../dist/main.js');
 /** How the daemon is started: from the build when it is chosen and present, else through tsx. */
 function daemonArgs(env: Record<string, string | undefined>): string[] {
   return env.HIVEMATRIX_RUNTIME === 'build' && existsSync(BUILT_DAEMON)
-    ? [BUILT_DAEMON]
+    ? [...BUILD_NODE_FLAGS, BUILT_DAEMON]
     : ['--import', TSX_LOADER, DAEMON_ENTRY];
 }
 
@@ -51,6 +52,7 @@ async function launchDaemon(context: CliContext): Promise<Launched> {
     detached: true,
     stdio: ['ignore', log, log],
     env: {
+      ...(io.env.HIVEMATRIX_RUNTIME === 'build' ? BUILD_ENV : {}),
       ...inheritedEnv(io.env),
       HIVEMATRIX_ROOT: paths.root,
       HIVEMATRIX_INSTANCE_DIR: paths.instance,

@@ -8,6 +8,7 @@
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { BUILD_ENV, BUILD_NODE_FLAGS } from '../../daemon/build-tuning.js';
 import { TSX_LOADER } from '../../daemon/service-specs.js';
 import { shortPath, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
@@ -40,7 +41,11 @@ export function systemdUnit(options: {
     `Environment=HIVEMATRIX_INSTANCE_DIR=${options.instance}`,
     `Environment=HIVEMATRIX_APPS_DIR=${options.appsDir}`,
     ...(options.build === true
-      ? ['Environment=HIVEMATRIX_RUNTIME=build', `ExecStart=${options.nodePath} ${entry}`]
+      ? [
+          'Environment=HIVEMATRIX_RUNTIME=build',
+          ...Object.entries(BUILD_ENV).map(([name, value]) => `Environment=${name}=${value}`),
+          `ExecStart=${[options.nodePath, ...BUILD_NODE_FLAGS, entry].join(' ')}`,
+        ]
       : [`ExecStart=${options.nodePath} --import ${TSX_LOADER} ${entry}`]),
     'ExecReload=/bin/kill -HUP $MAINPID',
     'KillMode=mixed',
