@@ -1,7 +1,8 @@
 /**
  * `hivematrix deploy kubernetes` for the default registry: the manifests type-check (they are
  * typed against kubernetes-types), and here we check what no compiler sees: every Service selects
- * a Deployment's pods, every probe asks /health, no secret sits in a ConfigMap, every Secret and
+ * a Deployment's pods, every probe path exists (readiness asks /health/ready, liveness /health/live,
+ * and an SDK app answers both), no secret sits in a ConfigMap, every Secret and
  * ConfigMap referred to exists; and the checker itself catches each kind of mistake.
  */
 import { describe, it, before, after } from 'node:test';
@@ -10,6 +11,8 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
+import Fastify from 'fastify';
+import { createHealthCheck, registerHealthRoute } from '@hivematrix/sdk';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Secret, Service } from 'kubernetes-types/core/v1.js';
 import { platformPaths } from '../src/config.js';
@@ -131,7 +134,7 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
       'never two monitors, samplers or retention jobs at once',
     );
     assert.deepEqual(helm?.spec?.template.spec?.containers[0]?.args, ['helm']);
-    assert.equal(helm?.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.path, '/health');
+    assert.equal(helm?.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.path, '/health/ready');
     // helm keeps its state in PostgreSQL: no claim of its own.
     assert.ok(!(helm?.spec?.template.spec?.volumes ?? []).some((volume) => volume.persistentVolumeClaim !== undefined));
     const helmConfig = of('ConfigMap').find((config) => config.metadata?.name === 'helm-config')?.data ?? {};
@@ -194,16 +197,36 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     assert.deepEqual(checkManifests(rendered), []);
   });
 
-  it('probes /health on the named container port, over HTTPS for the gateway', () => {
+  it('probes readiness at /health/ready and liveness at /health/live on the named port, over HTTPS for the gateway', () => {
     for (const deployment of of('Deployment')) {
       const container = deployment.spec?.template.spec?.containers[0];
-      assert.equal(container?.readinessProbe?.httpGet?.path, '/health');
-      assert.equal(container?.livenessProbe?.httpGet?.path, '/health');
-      assert.equal(
-        container?.readinessProbe?.httpGet?.scheme,
-        deployment.metadata?.name === 'nexus' ? 'HTTPS' : 'HTTP',
-      );
+      assert.equal(container?.readinessProbe?.httpGet?.path, '/health/ready');
+      assert.equal(container?.livenessProbe?.httpGet?.path, '/health/live');
+      for (const probe of [container?.readinessProbe, container?.livenessProbe])
+        assert.equal(probe?.httpGet?.scheme, deployment.metadata?.name === 'nexus' ? 'HTTPS' : 'HTTP');
       assert.ok(container?.resources?.requests?.memory !== undefined && container.resources.requests.cpu !== undefined);
+    }
+  });
+
+  it('every probe path exists: a service built on the SDK answers each with its JSON, without signing in', async () => {
+    const paths = new Set(
+      of('Deployment').flatMap((deployment) =>
+        (deployment.spec?.template.spec?.containers ?? []).flatMap((container) =>
+          [container.readinessProbe, container.livenessProbe].map((probe) => probe?.httpGet?.path ?? '(none)'),
+        ),
+      ),
+    );
+    assert.deepEqual([...paths].sort(), ['/health/live', '/health/ready']);
+    const app = Fastify();
+    registerHealthRoute(app, createHealthCheck({ service: 'probe', database: { ping: () => Promise.resolve() } }));
+    try {
+      for (const url of paths) {
+        const response = await app.inject({ method: 'GET', url });
+        assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+        assert.equal(response.json<{ service: string }>().service, 'probe', url);
+      }
+    } finally {
+      await app.close();
     }
   });
 
@@ -224,6 +247,12 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     );
     const container = deployment?.spec?.template.spec?.containers[0];
     if (container?.readinessProbe?.httpGet) container.readinessProbe.httpGet.path = '/healthz';
+    // The detailed report fails when a dependency is down: never a readiness probe.
+    const ledger = broken.find(
+      (object): object is Deployment => object.kind === 'Deployment' && object.metadata?.name === 'ledger',
+    );
+    const ledgerProbe = ledger?.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet;
+    if (ledgerProbe) ledgerProbe.path = '/health';
     if (container?.envFrom?.[1]?.secretRef) container.envFrom[1].secretRef.name = 'beacon-secret';
     const problems = checkManifests(broken);
     assert.ok(
@@ -236,6 +265,10 @@ describe('hivematrix deploy kubernetes (default registry)', () => {
     );
     assert.ok(
       problems.some((problem) => problem.includes('/healthz')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.includes('Deployment/ledger ledger: readiness probe asks /health, not /health/ready'),
       problems.join('\n'),
     );
     assert.ok(

@@ -1,16 +1,18 @@
 /**
  * What the compiler cannot see in a set of manifests: each Service selects the pods of a
- * Deployment and names a port they have, every probe asks a path the services serve, no
+ * Deployment and names a port they have, every probe asks a path the services serve (readiness `/health/ready`, liveness
+ * `/health/live`), no
  * ConfigMap holds a secret (by name or by value), and every Secret, ConfigMap, Deployment and
  * Service referred to exists. `hivematrix deploy kubernetes` refuses to write manifests that fail.
  */
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Container, PodSpec, Probe, Secret, Service } from 'kubernetes-types/core/v1.js';
+import { HEALTH_PATHS } from '@hivematrix/sdk';
 import { isSecretVariable } from './env.js';
-import { HEALTH_PATH, type KubeObject } from './objects.js';
+import { PROBE_PATHS, type KubeObject } from './objects.js';
 
 /** Paths every service serves without authentication (a probe may only ask these). */
-const PROBE_PATHS = new Set([HEALTH_PATH]);
+const SERVED_PATHS: ReadonlySet<string> = new Set(Object.values(HEALTH_PATHS));
 
 function byKind<K extends KubeObject['kind']>(
   objects: readonly KubeObject[],
@@ -47,15 +49,19 @@ function podSpecs(
 function checkProbe(
   owner: string,
   container: Container,
-  kind: string,
+  kind: keyof typeof PROBE_PATHS,
   probe: Probe | undefined,
   problems: string[],
 ): void {
   if (probe === undefined) return;
   const get = probe.httpGet;
   if (get === undefined) return;
-  if (!PROBE_PATHS.has(get.path ?? ''))
+  if (!SERVED_PATHS.has(get.path ?? ''))
     problems.push(`${owner} ${container.name}: ${kind} probe asks ${get.path ?? '(no path)'}, which no service serves`);
+  else if (get.path !== PROBE_PATHS[kind])
+    // /health fails when a dependency is down: as a readiness probe it empties every caller's
+    // Service during one service's outage; as a liveness probe it restarts them all.
+    problems.push(`${owner} ${container.name}: ${kind} probe asks ${get.path ?? ''}, not ${PROBE_PATHS[kind]}`);
   if (typeof get.port === 'string' && !(container.ports ?? []).some((port) => port.name === get.port)) {
     problems.push(
       `${owner} ${container.name}: ${kind} probe names port ${get.port}, which the container does not have`,

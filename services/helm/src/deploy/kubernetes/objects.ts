@@ -1,7 +1,7 @@
 /**
  * The Kubernetes objects of one service, typed against the Kubernetes API (kubernetes-types), so
- * the compiler checks every field: its ConfigMap and Secret (variables), Deployment (probes on
- * /health, resources, a non-root read-only container, a pause before SIGTERM so endpoints drop
+ * the compiler checks every field: its ConfigMap and Secret (variables), Deployment (readiness on
+ * /health/ready, liveness on /health/live, resources, a non-root read-only container, a pause before SIGTERM so endpoints drop
  * it first), Service, PodDisruptionBudget, and for the gateway and core an autoscaler; helm runs
  * as one pod in external mode.
  */
@@ -20,6 +20,7 @@ import type {
 } from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
+import { HEALTH_PATHS } from '@hivematrix/sdk';
 import type { AppDefinition } from '../../registry/load.js';
 import { SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
 
@@ -37,8 +38,14 @@ export type KubeObject =
 
 /** The image every service runs from; the overlays set its registry and tag (kustomize `images`). */
 export const IMAGE = 'hivematrix';
-/** The path every service answers its health on (SDK `registerHealthRoute`). */
-export const HEALTH_PATH = '/health';
+/**
+ * The probe paths every service serves (SDK `registerHealthRoute`). Readiness asks only about the
+ * pod's own state (not draining, its database answers): `/health` also fails when a dependency is
+ * down, and a readiness probe on it would take every pod of every caller out of the Service
+ * whenever one service fails. Liveness asks only whether the process answers, so a pod is
+ * restarted for a hung process, never for a dependency's outage.
+ */
+export const PROBE_PATHS = { readiness: HEALTH_PATHS.ready, liveness: HEALTH_PATHS.live } as const;
 /** Apps that get an autoscaler (stateless, on every request's path). */
 export const AUTOSCALED = new Set(['nexus', 'core']);
 const NON_ROOT_UID = 10001;
@@ -48,9 +55,9 @@ export function podLabels(app: AppDefinition): Record<string, string> {
   return { 'app.kubernetes.io/name': app.name, 'app.kubernetes.io/part-of': 'hivematrix' };
 }
 
-function probe(app: AppDefinition, periodSeconds: number, failureThreshold: number): Probe {
+function probe(app: AppDefinition, path: string, periodSeconds: number, failureThreshold: number): Probe {
   return {
-    httpGet: { path: HEALTH_PATH, port: 'http', scheme: app.scheme === 'https' ? 'HTTPS' : 'HTTP' },
+    httpGet: { path, port: 'http', scheme: app.scheme === 'https' ? 'HTTPS' : 'HTTP' },
     periodSeconds,
     timeoutSeconds: 3,
     failureThreshold,
@@ -105,10 +112,10 @@ export function deploymentFor(app: AppDefinition, replicas: number): Deployment 
     args: [app.name],
     ports: [{ name: 'http', containerPort: app.port }],
     envFrom: [{ configMapRef: { name: `${app.name}-config` } }, { secretRef: { name: `${app.name}-secrets` } }],
-    readinessProbe: probe(app, 5, 2),
+    readinessProbe: probe(app, PROBE_PATHS.readiness, 5, 2),
     // Liveness restarts only a process that stopped answering for a minute, not one whose
-    // dependency is down (that is readiness's job).
-    livenessProbe: { ...probe(app, 10, 6), initialDelaySeconds: 10 },
+    // database or dependency is down (a restart cures neither).
+    livenessProbe: { ...probe(app, PROBE_PATHS.liveness, 10, 6), initialDelaySeconds: 10 },
     // Endpoints drop the pod while it sleeps; then SIGTERM starts the drain (runService).
     lifecycle: { preStop: { sleep: { seconds: 5 } } },
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
