@@ -93,6 +93,8 @@ export async function buildApp(deps: CoreDeps): Promise<ServiceApp> {
         session_store: async () => ({ ...(await store.health()) }),
         signing_key: async () => ({ status: 'healthy', kid: keys.signer().kid }),
       },
+      // Core's own state: without its session store or a signing key it cannot serve (/health/ready).
+      readiness: ['session_store', 'signing_key'],
     }),
   );
 

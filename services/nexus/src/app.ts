@@ -194,6 +194,9 @@ export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
           ? {}
           : { revocation_feed: async () => deps.revocationPolicy?.health() ?? { status: 'unknown' } }),
       },
+      // Ready (/health/ready) only with its session store and once the feed has caught up: the
+      // gateway's own state; core and identity being down is reported by /health alone.
+      readiness: ['sessions', 'revocation_feed'],
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     }),
   );
