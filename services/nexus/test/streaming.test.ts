@@ -125,6 +125,55 @@ describe('nexus: streaming', () => {
     res.body.destroy();
   });
 
+  // Brainhair streams 50 answers at once through the gateway (issue 15): every stream must get
+  // its own upstream connection at once (a pool limit would queue the rest behind the first ones
+  // until those ended), each event must be forwarded as it comes, and nothing may compress an
+  // event stream (a compressor holds small events back until its buffer fills or the stream ends).
+  it(
+    'passes 50 concurrent event streams through at once, uncompressed, each event before the stream ends',
+    { timeout: 30_000 },
+    async () => {
+      const STREAMS = 50;
+      const before = h.upstream.sseRequests.length;
+      const responses = await Promise.all(
+        Array.from({ length: STREAMS }, () =>
+          h.fetch('/echo-svc/sse', {
+            headers: { cookie: tech, accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' },
+          }),
+        ),
+      );
+      await h.upstream.sseOpened(STREAMS);
+      try {
+        for (const res of responses) {
+          assert.equal(res.statusCode, 200);
+          assert.match(String(res.headers['content-type']), /^text\/event-stream/);
+          assert.equal(res.headers['content-encoding'], undefined);
+        }
+        // The service is asked for a plain body, so there is nothing to decompress or re-compress.
+        for (const headers of h.upstream.sseRequests.slice(before)) assert.equal(headers['accept-encoding'], undefined);
+        const readers = responses.map((res) => {
+          const iterator = res.body[Symbol.asyncIterator]();
+          let seen = '';
+          return async (needle: string): Promise<void> => {
+            while (!seen.includes(needle)) {
+              const next = await iterator.next();
+              if (next.done === true) throw new Error(`stream ended before ${needle}`);
+              seen += (next.value as Buffer).toString('utf8');
+            }
+          };
+        });
+        await Promise.all(readers.map((readUntil) => readUntil(': open')));
+        // Every stream stays open: each event reaches all 50 clients before the next one is sent.
+        for (const event of ['one', 'two', 'three']) {
+          h.upstream.sseSend(event);
+          await Promise.all(readers.map((readUntil) => readUntil(`data: ${event}\n\n`)));
+        }
+      } finally {
+        for (const res of responses) res.body.destroy();
+      }
+    },
+  );
+
   it('proxies a WebSocket with the bearer and without the session cookie', async () => {
     const port = new URL(h.url).port;
     const ws = new WebSocket(`wss://127.0.0.1:${port}/echo-svc/ws`, {

@@ -5,7 +5,7 @@
  * messages (the `ws` package) on `/ws`.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 
@@ -23,8 +23,10 @@ export interface Upstream {
   url: string;
   /** Sends the next SSE event to every open `/sse` stream. */
   sseSend(data: string): void;
-  /** Resolves once an SSE stream is open. */
-  sseOpened(): Promise<void>;
+  /** Resolves once `count` (default 1) SSE streams are open at the same time. */
+  sseOpened(count?: number): Promise<void>;
+  /** The request headers of every `/sse` stream opened so far. */
+  sseRequests: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
@@ -46,7 +48,8 @@ async function drain(request: IncomingMessage): Promise<{ bytes: number; sha256:
 /** Starts the upstream on 127.0.0.1, port 0. */
 export async function startUpstream(): Promise<Upstream> {
   const sseStreams = new Set<ServerResponse>();
-  let sseWaiters: (() => void)[] = [];
+  const sseRequests: IncomingHttpHeaders[] = [];
+  let sseWaiters: { count: number; resolve: () => void }[] = [];
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://upstream.invalid');
@@ -108,10 +111,11 @@ export async function startUpstream(): Promise<Upstream> {
       case '/sse':
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         response.write(': open\n\n');
+        sseRequests.push(request.headers);
         sseStreams.add(response);
         response.on('close', () => sseStreams.delete(response));
-        for (const waiter of sseWaiters) waiter();
-        sseWaiters = [];
+        for (const waiter of sseWaiters) if (sseStreams.size >= waiter.count) waiter.resolve();
+        sseWaiters = sseWaiters.filter((waiter) => sseStreams.size < waiter.count);
         return;
       case '/hang':
         return; // never answers
@@ -149,9 +153,10 @@ export async function startUpstream(): Promise<Upstream> {
     sseSend(data) {
       for (const stream of sseStreams) stream.write(`data: ${data}\n\n`);
     },
-    sseOpened() {
-      if (sseStreams.size > 0) return Promise.resolve();
-      return new Promise((resolve) => sseWaiters.push(resolve));
+    sseRequests,
+    sseOpened(count = 1) {
+      if (sseStreams.size >= count) return Promise.resolve();
+      return new Promise((resolve) => sseWaiters.push({ count, resolve }));
     },
     async close() {
       for (const client of wss.clients) client.terminate();
