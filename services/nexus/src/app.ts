@@ -78,9 +78,17 @@ export interface NexusDeps {
 /** Builds the gateway without listening. */
 export async function buildApp(deps: NexusDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  // No cap on connections per service (`connections: null`, undici's default, made explicit): an
+  // event stream holds its connection for the whole answer, so with a cap of N the N+1th chat
+  // would wait for another one to finish before its first token (test/streaming.test.ts).
   const dispatcher =
     deps.dispatcher ??
-    new Agent({ connectTimeout: config.PROXY_CONNECT_TIMEOUT, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    new Agent({
+      connections: null,
+      connectTimeout: config.PROXY_CONNECT_TIMEOUT,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 60_000,
+    });
 
   const app = Fastify({
     loggerInstance: deps.logger,
