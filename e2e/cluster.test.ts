@@ -6,8 +6,11 @@
  * of every service is restarted one by one with SIGTERM (each drains, and the next waits until
  * HAProxy sees it back up). Asserted: no session lost (no request is sent to sign in again),
  * failures under 0.1 % during the kills and none during the rolling restart, a logout at one
- * nexus refused at the other within 1 s, and ledger's month-end job ran once for its month
- * across both instances and every restart.
+ * nexus refused at the other within 1 s, and every scheduled job the cluster runs ran once per
+ * due time across both instances and every restart: ledger's month-end (once for its month), and
+ * the `scheduleJob` jobs (core's user re-check every 15 s, knowledgetree's codex sync every minute
+ * and its hourly trash purge), watched in their services' job-runs tables (e2e/cluster/jobs.ts).
+ * Helm's backups and alerts are not among them: helm is one process, outside the cluster.
  *
  * Skipped (with the reason) without HAProxy or Redis (`.ci/run` installs Debian's HAProxy; CI has
  * Redis). Figures are printed and kept in the README's production section.
@@ -24,6 +27,7 @@ import pg from 'pg';
 import { freePort } from '@hivematrix/sdk/db';
 import { haproxyConfig, startHaproxy, waitUp, type BalancedService } from './cluster/haproxy.js';
 import { createInstance, serviceEnv, type Instance } from './cluster/instances.js';
+import { defaultCheckMs, describeJob, judgeJob, watchJobs, type ScheduledJob } from './cluster/jobs.js';
 import { startLoad, type PhaseStats } from './cluster/load.js';
 import { prepareCluster, type ClusterPlatform } from './cluster/setup.js';
 import { signInOverHttp } from './cluster/sign-in.js';
@@ -37,6 +41,25 @@ const LOGS = path.join(ARTIFACTS, 'cluster');
 /** The pages the load asks for in turn: one per app behind the gateway, plus the home page. */
 const LOAD_PATHS = ['/codex/', '/ledger/', '/knowledgetree/', '/beacon/', '/brainhair/', '/codex/companies'];
 const KILLED = ['nexus', 'core', 'codex'];
+/** Core's user re-check, shortened from a minute so that the run sees many due times. */
+const RECHECK_MS = 15_000;
+/** Knowledgetree's scheduled codex sync: its shortest interval (minutes). */
+const CODEX_SYNC_MINUTES = 1;
+/**
+ * Every `scheduleJob` job the cluster's configuration runs (codex's vendor syncs need a vendor
+ * configured, and none is; identity's and core's expiry sweeps are idempotent deletes in every
+ * instance, not scheduled jobs).
+ */
+const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  { name: 'core:user-recheck', service: 'core', everyMs: RECHECK_MS, checkMs: defaultCheckMs(RECHECK_MS) },
+  {
+    name: 'knowledgetree:codex-sync',
+    service: 'knowledgetree',
+    everyMs: CODEX_SYNC_MINUTES * 60_000,
+    checkMs: defaultCheckMs(CODEX_SYNC_MINUTES * 60_000),
+  },
+  { name: 'knowledgetree:trash-purge', service: 'knowledgetree', everyMs: 3_600_000, checkMs: 60_000 },
+];
 
 function haproxyAvailable(): boolean {
   return spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
@@ -123,18 +146,16 @@ test(
       adminUrl: DATABASE_URL,
       redisUrl: redisUrl.href,
       appEnv: {
-        core: { REDIS_KEY_PREFIX: `hmc:${Date.now().toString(36)}:core:` },
+        core: { REDIS_KEY_PREFIX: `hmc:${Date.now().toString(36)}:core:`, IDENTITY_RECHECK_MS: String(RECHECK_MS) },
         // Every request of the load is the same user's: the per-user budgets of the gateway (1,200
         // a minute) and of each app (500) would answer 429, which is not what this measures.
         ...Object.fromEntries(
-          ['nexus', 'codex', 'ledger', 'knowledgetree', 'beacon', 'brainhair'].map((name) => [
-            name,
-            { RATE_LIMIT_PER_MINUTE: '100000' },
-          ]),
+          ['nexus', 'codex', 'beacon', 'brainhair'].map((name) => [name, { RATE_LIMIT_PER_MINUTE: '100000' }]),
         ),
         // Helm's single first start leaves the month-end job to the two instances, which start at
         // once: the job of the month that is due must run once whichever instance gets there first.
         ledger: { MONTH_END_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' },
+        knowledgetree: { CODEX_SYNC_INTERVAL_MINUTES: String(CODEX_SYNC_MINUTES), RATE_LIMIT_PER_MINUTE: '100000' },
       },
       log,
     });
@@ -198,6 +219,16 @@ test(
       await writeFile(path.join(LOGS, 'haproxy.log'), haproxyLog.join(''));
     });
     const keyOf = (instance: Instance): string => `be_${instance.service}/${instance.id}`;
+
+    // The scheduled jobs' runs from here on are the instances' (helm's first start ran some).
+    const databaseUrl = (service: string): string =>
+      Object.assign(new URL(DATABASE_URL), { pathname: `/${cluster.databases[service] ?? ''}` }).href;
+    const jobWatch = await watchJobs(SCHEDULED_JOBS, databaseUrl);
+    let jobsStopped = false;
+    cleanups.splice(1, 0, async () => {
+      if (!jobsStopped) await jobWatch.stop().catch(() => undefined);
+    });
+    const watchStarted = new Date();
 
     let started = Date.now();
     for (const service of services) {
@@ -301,9 +332,7 @@ test(
     );
 
     // Ledger's month-end: the month that is due ran once, across two instances and four starts.
-    const ledgerDb = new pg.Client({
-      connectionString: Object.assign(new URL(DATABASE_URL), { pathname: `/${cluster.databases.ledger ?? ''}` }).href,
-    });
+    const ledgerDb = new pg.Client({ connectionString: databaseUrl('ledger') });
     await ledgerDb.connect();
     // The scheduler's first check comes a minute after an instance starts: wait for one.
     const monthEndQuery = 'SELECT period, count(*) AS runs FROM month_end_runs GROUP BY period';
@@ -319,8 +348,22 @@ test(
     monthEnd = await ledgerDb.query<{ period: string; runs: string }>(monthEndQuery);
     await ledgerDb.end();
 
+    // The scheduled jobs, watched since before the first instance started.
+    jobsStopped = true;
+    const jobHistories = await jobWatch.stop();
+    // Knowledgetree's codex sync, by its effect too: one scheduled sync run per recorded job run.
+    const knowledgeDb = new pg.Client({ connectionString: databaseUrl('knowledgetree') });
+    await knowledgeDb.connect();
+    const syncRuns = await knowledgeDb.query<{ runs: string }>(
+      "SELECT count(*) AS runs FROM sync_runs WHERE trigger = 'schedule' AND started_at >= $1",
+      [watchStarted],
+    );
+    await knowledgeDb.end();
+
     log(`logout at nexus A refused at nexus B after ${propagationMs} ms`);
     log(`month-end runs: ${monthEnd.rows.map((row) => `${row.period}×${row.runs}`).join(', ') || 'none'}`);
+    for (const history of jobHistories) log(`scheduled job ${describeJob(history)}`);
+    log(`knowledgetree's scheduled codex sync runs: ${syncRuns.rows[0]?.runs ?? '0'}`);
 
     const all = [...phases.values()];
     assert.equal(
@@ -344,5 +387,16 @@ test(
     );
     assert.equal(monthEnd.rows.length, 1, 'the month-end job ran for the month that is due');
     assert.equal(monthEnd.rows[0]?.runs, '1', 'once');
+    assert.deepEqual(
+      jobHistories.flatMap((history) => judgeJob(history)),
+      [],
+      'every scheduled job ran once per due time',
+    );
+    const syncJob = jobHistories.find((history) => history.job.name === 'knowledgetree:codex-sync');
+    assert.equal(
+      syncRuns.rows[0]?.runs,
+      String(syncJob?.samples.at(-1)?.runs ?? 0),
+      "one scheduled codex sync in knowledgetree's sync_runs per run of its job",
+    );
   },
 );

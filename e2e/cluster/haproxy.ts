@@ -1,7 +1,7 @@
 /**
  * HAProxy (Debian's package) in front of the cluster test's instances: one frontend per service on
  * the port services.json names (so every service reaches another through the balancer, as on
- * several machines), a backend of that service's instances health-checked on `/health`, and the
+ * several machines), a backend of that service's instances health-checked on `/health/ready`, and the
  * runtime API on a Unix socket to read which servers it considers up.
  *
  * Retries: a connection refused or reset (an instance killed or closing its listener) is retried
@@ -49,15 +49,14 @@ export function haproxyConfig(services: readonly BalancedService[], socket: stri
     '  retries 3',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response 502 503 504',
-    // In or out by the instance's own state: out when it does not answer or drains (its /health
-    // says `draining`), in when it answers 200, or 503 only because a dependency is degraded. A
-    // dependency (core restarting, a feed reconnecting) is shared by both instances: taking both
-    // out for it would turn a degraded page into no page at all.
+    // In or out by the instance's own state, as the services' readiness endpoint reports it: out
+    // when it does not answer, drains (SIGTERM) or cannot reach its own database; never because a
+    // dependency is down (core restarting, a feed reconnecting): that is shared by both instances,
+    // and taking both out for it would turn a degraded page into no page at all.
     '  option httpchk',
-    '  http-check send meth GET uri /health',
-    '  http-check expect rstatus ^(200|503)$',
-    '  http-check expect ! string draining',
-    // A service's /health asks its dependencies' too: on a busy machine it can take a while.
+    '  http-check send meth GET uri /health/ready',
+    '  http-check expect status 200',
+    // Readiness pings only the instance's own database; on a busy machine that can still take a while.
     '  timeout check 3s',
     // Checked every second, every 250 ms while a server changes state or is down: two failures
     // take it out, two successes put it back. A connection refused or reset to live traffic
