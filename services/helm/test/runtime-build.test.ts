@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { platformPaths } from '../src/config.js';
-import { BUILD_ENV, BUILD_NODE_FLAGS } from '../src/daemon/build-tuning.js';
+import { BUILD_NODE_FLAGS, buildEnv } from '../src/daemon/build-tuning.js';
 import { builtEntry, entryArgs, runtimeFromEnv, TSX_LOADER, unitSpecFor } from '../src/daemon/service-specs.js';
 import { loadPlatform } from '../src/generate/sync.js';
 import type { AppDefinition } from '../src/registry/load.js';
@@ -75,10 +75,11 @@ describe('helm: source or build runtime', () => {
     const loaded = await loadPlatform(platformPaths({ HIVEMATRIX_INSTANCE_DIR: instance }));
     await mkdir(path.dirname(loaded.paths.envFile(app.name)), { recursive: true });
     await writeFile(loaded.paths.envFile(app.name), 'SERVICE_NAME=codex\n');
-    const [name, value] = Object.entries(BUILD_ENV)[0] ?? [];
+    const [name, value] = Object.entries(buildEnv(loaded.paths.runDir))[0] ?? [];
     assert.ok(name !== undefined && value !== undefined, 'the build sets at least one variable');
     const built = await unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'build' }).env();
     assert.equal(built[name], value);
+    assert.equal(built.NODE_COMPILE_CACHE, path.join(loaded.paths.runDir, 'compile-cache'), 'kept in the run folder');
     const source = await unitSpecFor(app, loaded, { nodePath: process.execPath, baseEnv: {}, runtime: 'source' }).env();
     assert.equal(source[name], undefined);
     const operator = await unitSpecFor(app, loaded, {

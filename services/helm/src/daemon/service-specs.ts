@@ -9,7 +9,7 @@ import { parseEnv } from 'node:util';
 import type { LoadedPlatform } from '../generate/sync.js';
 import type { AppDefinition } from '../registry/load.js';
 import type { UnitSpec } from '../supervisor/unit.js';
-import { BUILD_ENV, BUILD_NODE_FLAGS } from './build-tuning.js';
+import { BUILD_NODE_FLAGS, buildEnv } from './build-tuning.js';
 
 /**
  * The tsx loader, as a file URL, so it resolves whatever the service's working folder is. A
@@ -85,7 +85,7 @@ export function unitSpecFor(app: AppDefinition, loaded: LoadedPlatform, run: Run
     cwd: paths.root,
     env: async () => ({
       // First, so that a value the operator exported wins.
-      ...(runtime === 'build' ? BUILD_ENV : {}),
+      ...(runtime === 'build' ? buildEnv(paths.runDir) : {}),
       ...run.baseEnv,
       // The generated values are passed explicitly too: the process environment wins over the
       // env file in every service, so nothing inherited can shadow them.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inheritedEnv } from '../../config.js';
 import { stopLeftoverChildren, stopLeftoverPostgres } from '../../daemon/leftovers.js';
-import { BUILD_ENV, BUILD_NODE_FLAGS } from '../../daemon/build-tuning.js';
+import { BUILD_NODE_FLAGS, buildEnv } from '../../daemon/build-tuning.js';
 import { TSX_LOADER } from '../../daemon/service-specs.js';
 import { loadPlatform, prepareInstance } from '../../generate/sync.js';
 import type { PlatformStatus } from '../../status.js';
@@ -52,7 +52,7 @@ async function launchDaemon(context: CliContext): Promise<Launched> {
     detached: true,
     stdio: ['ignore', log, log],
     env: {
-      ...(io.env.HIVEMATRIX_RUNTIME === 'build' ? BUILD_ENV : {}),
+      ...(io.env.HIVEMATRIX_RUNTIME === 'build' ? buildEnv(paths.runDir) : {}),
       ...inheritedEnv(io.env),
       HIVEMATRIX_ROOT: paths.root,
       HIVEMATRIX_INSTANCE_DIR: paths.instance,

@@ -8,7 +8,7 @@
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { BUILD_ENV, BUILD_NODE_FLAGS } from '../../daemon/build-tuning.js';
+import { BUILD_NODE_FLAGS, buildEnv } from '../../daemon/build-tuning.js';
 import { TSX_LOADER } from '../../daemon/service-specs.js';
 import { shortPath, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
@@ -43,7 +43,9 @@ export function systemdUnit(options: {
     ...(options.build === true
       ? [
           'Environment=HIVEMATRIX_RUNTIME=build',
-          ...Object.entries(BUILD_ENV).map(([name, value]) => `Environment=${name}=${value}`),
+          ...Object.entries(buildEnv(path.join(options.instance, 'run'))).map(
+            ([name, value]) => `Environment=${name}=${value}`,
+          ),
           `ExecStart=${[options.nodePath, ...BUILD_NODE_FLAGS, entry].join(' ')}`,
         ]
       : [`ExecStart=${options.nodePath} --import ${TSX_LOADER} ${entry}`]),
