@@ -12,8 +12,8 @@ import {
   type TokenVerifier,
 } from '@hivematrix/sdk';
 import type { CodexConfig } from './config.js';
-import type { CodexDb } from './db/types.js';
-import type { SyncRunner } from './sync/runner.js';
+import type { CodexDb } from './db/index.js';
+import type { SyncRunner } from './sync/index.js';
 import './routes/route-config.js';
 import { installForms } from './routes/forms.js';
 import { collectApiRoutes } from './routes/docs/openapi.js';
@@ -34,12 +34,11 @@ import { settingsApiRoutes } from './routes/settings/api.js';
 import { settingsPageRoutes } from './routes/settings/pages.js';
 import { syncApiRoutes } from './routes/sync/api.js';
 import { adminPageRoutes } from './routes/sync/pages.js';
-import { keyringFrom } from './domain/secret-box.js';
-import { integrationKeyring } from './domain/integrations.js';
+import { integrationKeyring, keyringFrom } from './domain/index.js';
 import { integrationPageRoutes } from './routes/integrations/pages.js';
 import { integrationApiRoutes } from './routes/integrations/api.js';
 import { demoRoutes } from './routes/demo/api.js';
-import { companyKnowledgeClient } from './knowledge/company-articles.js';
+import { companyKnowledgeClient } from './knowledge/index.js';
 
 export interface CodexDeps {
   config: CodexConfig;

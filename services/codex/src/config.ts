@@ -8,7 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zDurationMs, zHttpUrl } from '@hivematrix/sdk';
 import { databaseEnv } from '@hivematrix/sdk/db';
-import { SYNC_JOBS, type SyncJobName } from './domain/sync-jobs.js';
+import { SYNC_JOBS } from './domain/index.js';
+import type { SyncJobName } from './domain/index.js';
 
 export const SERVICE_NAME = 'codex';
 export const DEFAULT_PORT = 5010;

@@ -7,13 +7,9 @@ import { connectPlatform, loadServicesFile, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
 import { loadCodexConfig } from './config.js';
-import { schema } from './db/schema.js';
-import { resealSecrets } from './db/secrets.js';
-import { keyringFrom } from './domain/secret-box.js';
-import { integrationKeyring } from './domain/integrations.js';
-import { resolveSync } from './sync/connections.js';
-import { providersFromConfig } from './sync/providers.js';
-import { createSyncRunner } from './sync/runner.js';
+import { resealSecrets, schema } from './db/index.js';
+import { integrationKeyring, keyringFrom } from './domain/index.js';
+import { createSyncRunner, providersFromConfig, resolveSync } from './sync/index.js';
 
 await runService({
   async start() {

@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { loadCodexConfig } from '../config.js';
-import { loadDemo, removeDemo } from '../db/demo.js';
-import { schema } from '../db/schema.js';
+import { loadDemo, removeDemo, schema } from '../db/index.js';
 
 const { values } = parseArgs({
   options: { remove: { type: 'boolean', default: false }, 'database-url': { type: 'string' } },

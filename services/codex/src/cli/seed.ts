@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { loadCodexConfig } from '../config.js';
-import { seedDatabase, seededRandom } from '../db/seed.js';
+import { seedDatabase, seededRandom } from '../db/index.js';
 
 const { values } = parseArgs({
   options: {

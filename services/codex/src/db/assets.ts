@@ -1,7 +1,6 @@
 /** Queries on assets: filtered search with paging, detail, and the billing-type override. */
 import { and, asc, desc, eq, exists, inArray, isNotNull, isNull, like, sql, type SQL } from 'drizzle-orm';
-import type { BillingType } from '../domain/billing-type.js';
-import type { CompanyScope } from '../domain/permissions.js';
+import type { BillingType, CompanyScope } from '../domain/index.js';
 import {
   assetContacts,
   assets,

@@ -1,6 +1,6 @@
 /** Queries on companies: list with search/sort/paging, detail, and the client's own companies. */
 import { and, asc, desc, eq, ilike, isNull, isNotNull, or, sql, type SQL } from 'drizzle-orm';
-import type { CompanyScope } from '../domain/permissions.js';
+import type { CompanyScope } from '../domain/index.js';
 import { billingPlans, companies, contactCompanies, contacts, type Company } from './schema.js';
 import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';

@@ -1,6 +1,6 @@
 /** Queries on contacts: search with paging, detail, edits, and contacts of many companies at once. */
 import { and, asc, desc, eq, exists, ilike, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import type { CompanyScope } from '../domain/permissions.js';
+import type { CompanyScope } from '../domain/index.js';
 import { assetContacts, assets, companies, contactCompanies, contacts, type Asset, type Contact } from './schema.js';
 import { containsPattern, countOf, offsetOf, scopeCondition, type Page, type PageRequest } from './query-helpers.js';
 import type { CodexDb } from './types.js';

@@ -1,6 +1,6 @@
 /** The numbers on the dashboard, in one round trip per table. */
 import { and, isNull, notInArray, sql } from 'drizzle-orm';
-import { CLOSED_STATUSES } from '../domain/ticket-status.js';
+import { CLOSED_STATUSES } from '../domain/index.js';
 import { assets, billingPlans, companies, contacts, tickets } from './schema.js';
 import type { CodexDb } from './types.js';
 

@@ -17,7 +17,7 @@ import {
   DEMO_PROVIDER,
   DEMO_TERMS,
   generateDemo,
-} from '../domain/demo-data.js';
+} from '../domain/index.js';
 import {
   assetLinks,
   assets,

@@ -4,9 +4,8 @@
  * current key when a former one opened them.
  */
 import { eq } from 'drizzle-orm';
-import { integrationContext, type Connection, type IntegrationInput } from '../domain/integrations.js';
-import { keyIdOf, openWithKeyring, sealSecret, type SecretKeyring } from '../domain/secret-box.js';
-import type { ProviderName } from '../domain/sync-jobs.js';
+import { integrationContext, keyIdOf, openWithKeyring, sealSecret } from '../domain/index.js';
+import type { Connection, IntegrationInput, ProviderName, SecretKeyring } from '../domain/index.js';
 import { integrations, type IntegrationRow } from './schema.js';
 import type { CodexDb } from './types.js';
 

@@ -1,8 +1,7 @@
 /** Queries on the billing-plan catalogue and its feature matrix. */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { ContractTerm } from '../domain/contract.js';
-import { TERMS } from '../domain/contract.js';
-import type { PlanRow, PriceField } from '../domain/plans-csv.js';
+import { TERMS } from '../domain/index.js';
+import type { ContractTerm, PlanRow, PriceField } from '../domain/index.js';
 import { billingPlans, featureCategories, featureOptions, planFeatures, type BillingPlan } from './schema.js';
 import type { CodexDb } from './types.js';
 

@@ -1,6 +1,6 @@
 /** Small pieces every list query shares: LIKE patterns, paging, scope conditions. */
 import { inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { CompanyScope } from '../domain/permissions.js';
+import type { CompanyScope } from '../domain/index.js';
 
 /** A page of results and the number of results over all pages. */
 export interface Page<T> {

@@ -3,7 +3,8 @@
  * with the current key after a key rotation.
  */
 import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
-import { keyIdOf, openWithKeyring, sealSecret, secretContext, type SecretKeyring } from '../domain/secret-box.js';
+import { keyIdOf, openWithKeyring, sealSecret, secretContext } from '../domain/index.js';
+import type { SecretKeyring } from '../domain/index.js';
 import { assets, secrets } from './schema.js';
 import type { CodexDb } from './types.js';
 

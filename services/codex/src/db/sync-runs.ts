@@ -1,6 +1,6 @@
 /** Sync history: one row per run, with progress while it runs and counts when it ends. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { SyncJobName } from '../domain/sync-jobs.js';
+import type { SyncJobName } from '../domain/index.js';
 import { syncRuns, syncSchedules, type SkippedRecord, type SyncRun } from './schema.js';
 import type { CodexDb } from './types.js';
 

@@ -1,8 +1,7 @@
 /** Queries on tickets, their conversations and dated time entries. */
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { CLOSED_STATUSES } from '../domain/ticket-status.js';
-import type { CompanyScope } from '../domain/permissions.js';
-import { monthRange } from '../domain/time.js';
+import { CLOSED_STATUSES, monthRange } from '../domain/index.js';
+import type { CompanyScope } from '../domain/index.js';
 import {
   companies,
   psaAgents,

@@ -4,9 +4,10 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, requireAuth, requireUser, type Guard, type UserClaims } from '@hivematrix/sdk';
-import { companyIdsForEmail } from '../db/companies.js';
-import type { CodexDb } from '../db/types.js';
-import { can, companyScope, inScope, type Action, type CompanyScope } from '../domain/permissions.js';
+import { companyIdsForEmail } from '../db/index.js';
+import type { CodexDb } from '../db/index.js';
+import { can, companyScope, inScope } from '../domain/index.js';
+import type { Action, CompanyScope } from '../domain/index.js';
 
 export interface GuardOptions {
   /** Services accepted with a service token (reads only); absent: users only. */

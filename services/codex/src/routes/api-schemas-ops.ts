@@ -3,11 +3,9 @@
  * directory's are in `api-schemas.ts`, which re-exports these).
  */
 import { z } from 'zod';
-import { TERMS } from '../domain/contract.js';
-import type { PlanWithFeatures } from '../db/plans.js';
-import { pricesOf } from '../db/plans.js';
-import type { TicketWithCompany, MonthEntry } from '../db/tickets.js';
-import type { SyncRun } from '../db/schema.js';
+import { TERMS } from '../domain/index.js';
+import { pricesOf } from '../db/index.js';
+import type { MonthEntry, PlanWithFeatures, SyncRun, TicketWithCompany } from '../db/index.js';
 
 const instant = z.string().describe('ISO 8601 instant, UTC');
 const day = z

@@ -4,12 +4,8 @@
  * `YYYY-MM-DD`, money integer cents. Plans, tickets and sync runs are in `api-schemas-ops.ts`.
  */
 import { z } from 'zod';
-import { BILLING_TYPES } from '../domain/billing-type.js';
-import { TERMS } from '../domain/contract.js';
-import type { CompanyWithPlan } from '../db/companies.js';
-import type { AssetWithCompany } from '../db/assets.js';
-import type { ContactWithCompanies } from '../db/contacts.js';
-import type { Asset } from '../db/schema.js';
+import { BILLING_TYPES, TERMS } from '../domain/index.js';
+import type { Asset, AssetWithCompany, CompanyWithPlan, ContactWithCompanies } from '../db/index.js';
 
 const instant = z.string().describe('ISO 8601 instant, UTC');
 const day = z

@@ -1,14 +1,11 @@
 /** `/`: the dashboard. Clients see the counts of their own companies only through the lists; the numbers are staff's. */
 import type { FastifyPluginAsync } from 'fastify';
-import { dashboardCounts } from '../db/dashboard.js';
-import { listRuns } from '../db/sync-runs.js';
-import type { CodexDb } from '../db/types.js';
-import { can } from '../domain/permissions.js';
+import { dashboardCounts, demoStatus, listCompanies, listRuns } from '../db/index.js';
+import type { CodexDb } from '../db/index.js';
+import { can } from '../domain/index.js';
 import { DashboardPage } from '../views/dashboard.js';
 import { allow, scopeOf, userOf } from './access.js';
 import { flashOf, viewContext } from './page-context.js';
-import { listCompanies } from '../db/companies.js';
-import { demoStatus } from '../db/demo.js';
 
 /** The dashboard route. */
 export const dashboardRoutes: FastifyPluginAsync<{ db: CodexDb }> = async (app, { db }) => {

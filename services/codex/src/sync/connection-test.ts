@@ -6,7 +6,7 @@
  * timeout, a certificate that does not verify, or an answer that is not the vendor's API.
  * No retries: the admin is waiting and a retry would only hide the cause.
  */
-import type { Connection } from '../domain/integrations.js';
+import type { Connection } from '../domain/index.js';
 import { apiRoot } from './http.js';
 
 export type ConnectionTestCode =

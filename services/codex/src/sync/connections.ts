@@ -5,14 +5,13 @@
  * restart. Options that are not per-connection (status map, UDF names) stay in the configuration.
  */
 import type { CodexConfig } from '../config.js';
-import { openIntegrations } from '../db/integrations.js';
-import type { CodexDb } from '../db/types.js';
-import { jobsOf, type Connection } from '../domain/integrations.js';
-import type { SecretKeyring } from '../domain/secret-box.js';
+import { openIntegrations } from '../db/index.js';
+import type { CodexDb } from '../db/index.js';
+import { jobsOf, PROVIDERS } from '../domain/index.js';
+import type { Connection, ProviderName, SecretKeyring, SyncJobName } from '../domain/index.js';
 import { createDattoProvider } from './datto.js';
 import { createFreshserviceProvider } from './freshservice.js';
 import { DEFAULT_RETRY, type VendorHttpDeps } from './http.js';
-import { PROVIDERS, type ProviderName, type SyncJobName } from '../domain/sync-jobs.js';
 import type { SyncProvider } from './provider.js';
 import { createSuperOpsProvider } from './superops.js';
 

@@ -11,7 +11,8 @@
  */
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { toInstant } from '../domain/time.js';
+import { toInstant } from '../domain/index.js';
+import type { SyncJobName } from '../domain/index.js';
 import {
   apiRoot,
   DEFAULT_RETRY,
@@ -21,7 +22,6 @@ import {
   type RetryPolicy,
   type VendorHttpDeps,
 } from './http.js';
-import type { SyncJobName } from '../domain/sync-jobs.js';
 import type { ExtAsset, ExtSiteLink, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 
 export interface DattoOptions {

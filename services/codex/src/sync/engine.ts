@@ -5,24 +5,14 @@
  * and archives nothing of the collection it was fetching, nor of any collection after it.
  */
 import { and, eq, inArray, isNull, notInArray, sql, type AnyColumn } from 'drizzle-orm';
-import {
-  companies,
-  companyLinks,
-  contactLinks,
-  contacts,
-  psaAgents,
-  assets,
-  type SkippedRecord,
-} from '../db/schema.js';
-import type { CodexDb } from '../db/types.js';
-import type { RunCounts } from '../db/sync-runs.js';
-import { planArchival, type KnownRecord } from '../domain/archival.js';
-import type { SyncJobName } from '../domain/sync-jobs.js';
+import { assets, companies, companyLinks, contactLinks, contacts, psaAgents } from '../db/index.js';
+import type { CodexDb, RunCounts, SkippedRecord } from '../db/index.js';
+import { planArchival } from '../domain/index.js';
+import type { KnownRecord, SecretKeyring, SyncJobName } from '../domain/index.js';
 import type { Collection, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 import { storeAgents, storeCompanies, storeContacts, storeSites, type BatchResult } from './store-directory.js';
 import { knownAssets, storeAssets } from './store-assets.js';
 import { storeTickets } from './store-tickets.js';
-import type { SecretKeyring } from '../domain/secret-box.js';
 
 export interface EngineDeps {
   db: CodexDb;

@@ -4,9 +4,15 @@
  * that does not fit fails its page with a message naming the field.
  */
 import { z } from 'zod';
-import { normaliseTerm } from '../domain/contract.js';
-import { freshserviceStatus, PRIORITIES } from '../domain/ticket-status.js';
-import { localDate, parseDurationMinutes, toDate, toInstant } from '../domain/time.js';
+import {
+  freshserviceStatus,
+  localDate,
+  normaliseTerm,
+  parseDurationMinutes,
+  PRIORITIES,
+  toDate,
+  toInstant,
+} from '../domain/index.js';
 import type { ExtAgent, ExtCompany, ExtContact, ExtConversation, ExtTicket, ExtTimeEntry } from './provider.js';
 
 const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);

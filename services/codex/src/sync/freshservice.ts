@@ -42,7 +42,7 @@ import {
   timeEntrySchema,
   workspaceSchema,
 } from './freshservice-map.js';
-import type { SyncJobName } from '../domain/sync-jobs.js';
+import type { SyncJobName } from '../domain/index.js';
 import type { ExtTicket, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 
 export interface FreshserviceOptions {

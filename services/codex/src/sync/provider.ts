@@ -8,8 +8,7 @@
  * only collections that completed: if the stream throws half-way, what arrived is kept and
  * nothing is archived.
  */
-import type { ContractTerm } from '../domain/contract.js';
-import type { ProviderName, SyncJobName } from '../domain/sync-jobs.js';
+import type { ContractTerm, ProviderName, SyncJobName } from '../domain/index.js';
 
 export interface ExtCompany {
   externalId: string;

@@ -3,7 +3,7 @@ import type { CodexConfig } from '../config.js';
 import { createDattoProvider } from './datto.js';
 import { createFreshserviceProvider } from './freshservice.js';
 import { DEFAULT_RETRY, type VendorHttpDeps } from './http.js';
-import type { SyncJobName } from '../domain/sync-jobs.js';
+import type { SyncJobName } from '../domain/index.js';
 import type { SyncProvider } from './provider.js';
 import { createSuperOpsProvider } from './superops.js';
 

@@ -8,14 +8,20 @@
  * never duplicate scheduled runs (the original's per-worker schedulers did).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { createRun, failStaleRuns, finishRun, lastRun, pausedJobs, recordProgress } from '../db/sync-runs.js';
-import type { SyncRun } from '../db/schema.js';
-import { discardedTicketIds } from '../db/tickets.js';
-import type { CodexDb } from '../db/types.js';
+import {
+  createRun,
+  discardedTicketIds,
+  failStaleRuns,
+  finishRun,
+  lastRun,
+  pausedJobs,
+  recordProgress,
+} from '../db/index.js';
+import type { CodexDb, SyncRun } from '../db/index.js';
 import { runSyncJob } from './engine.js';
-import { SYNC_JOBS, type SyncJobName } from '../domain/sync-jobs.js';
+import { SYNC_JOBS } from '../domain/index.js';
+import type { SecretKeyring, SyncJobName } from '../domain/index.js';
 import type { SyncProvider } from './provider.js';
-import type { SecretKeyring } from '../domain/secret-box.js';
 
 export interface SyncRunnerOptions {
   db: CodexDb;

@@ -5,11 +5,10 @@
  * the derived billing type and never touches the override column.
  */
 import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
-import { storeSecret } from '../db/secrets.js';
-import { assetLinks, assets, companyLinks } from '../db/schema.js';
-import type { CodexDb } from '../db/types.js';
-import type { SecretKeyring } from '../domain/secret-box.js';
-import { deriveBillingType, describeRmmDeviceType } from '../domain/billing-type.js';
+import { assetLinks, assets, companyLinks, storeSecret } from '../db/index.js';
+import type { CodexDb } from '../db/index.js';
+import { deriveBillingType, describeRmmDeviceType } from '../domain/index.js';
+import type { SecretKeyring } from '../domain/index.js';
 import type { ExtAsset } from './provider.js';
 import { differs, emptyBatch, storeEach, type BatchResult } from './store-directory.js';
 

@@ -8,17 +8,9 @@
  * every sync (the original overwrote Codex edits at 02:00 every night).
  */
 import { and, eq, inArray, isNotNull, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import {
-  companies,
-  companyLinks,
-  contactCompanies,
-  contactLinks,
-  contacts,
-  psaAgents,
-  type SkippedRecord,
-} from '../db/schema.js';
-import type { CodexDb } from '../db/types.js';
-import { checkAccountNumber } from '../domain/account-number.js';
+import { companies, companyLinks, contactCompanies, contactLinks, contacts, psaAgents } from '../db/index.js';
+import type { CodexDb, SkippedRecord } from '../db/index.js';
+import { checkAccountNumber } from '../domain/index.js';
 import type { ExtAgent, ExtCompany, ExtContact, ExtSiteLink } from './provider.js';
 
 /** What a batch did. `seen` are the vendor ids that were placed (and so are not gone). */

@@ -14,9 +14,9 @@ import {
   ticketConversations,
   tickets,
   timeEntries,
-} from '../db/schema.js';
-import type { CodexDb } from '../db/types.js';
-import { DISCARDED_STATUSES } from '../domain/ticket-status.js';
+} from '../db/index.js';
+import type { CodexDb } from '../db/index.js';
+import { DISCARDED_STATUSES } from '../domain/index.js';
 import type { ExtTicket } from './provider.js';
 import { differs, emptyBatch, storeEach, type BatchResult } from './store-directory.js';
 

@@ -8,10 +8,9 @@
  */
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { prioritySlug, statusSlug } from '../domain/ticket-status.js';
-import { toInstant } from '../domain/time.js';
+import { prioritySlug, statusSlug, toInstant } from '../domain/index.js';
+import type { SyncJobName } from '../domain/index.js';
 import { DEFAULT_RETRY, vendorJson, VendorError, type RetryPolicy, type VendorHttpDeps } from './http.js';
-import type { SyncJobName } from '../domain/sync-jobs.js';
 import type { ExtAsset, ExtCompany, ExtTicket, FetchContext, SyncEvent, SyncProvider } from './provider.js';
 
 export interface SuperOpsOptions {

@@ -1,8 +1,9 @@
 /** Sync and integrations: configured vendors, job schedules, run buttons, history and one run's detail. */
 import type { JSX } from 'preact';
 import { Button, Card, DateTime, Num, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
-import type { SyncRun } from '../db/schema.js';
-import { JOB_LABEL, isSyncJob, type SyncJobName } from '../domain/sync-jobs.js';
+import type { SyncRun } from '../db/index.js';
+import { isSyncJob, JOB_LABEL } from '../domain/index.js';
+import type { SyncJobName } from '../domain/index.js';
 import { CodexPage, Info, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface JobRow {

@@ -13,9 +13,9 @@ import {
   formatCount,
   formatNumber,
 } from '@hivematrix/sdk/html';
-import type { AssetDetail, AssetWithCompany } from '../db/assets.js';
-import type { Page } from '../db/query-helpers.js';
-import { BILLING_TYPES, BILLING_TYPE_LABELS, type BillingType } from '../domain/billing-type.js';
+import type { AssetDetail, AssetWithCompany, Page } from '../db/index.js';
+import { BILLING_TYPE_LABELS, BILLING_TYPES } from '../domain/index.js';
+import type { BillingType } from '../domain/index.js';
 import { CodexPage, Info, SortLink, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface AssetFilters {

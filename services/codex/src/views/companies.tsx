@@ -1,8 +1,7 @@
 /** The companies list: search, sortable columns, paging. */
 import type { JSX } from 'preact';
 import { Button, Card, DateTime, EmptyState, PageHeader, Pagination, Table, formatCount } from '@hivematrix/sdk/html';
-import type { CompanyWithPlan } from '../db/companies.js';
-import type { Page } from '../db/query-helpers.js';
+import type { CompanyWithPlan, Page } from '../db/index.js';
 import { CodexPage, SortLink, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface CompanyListView {

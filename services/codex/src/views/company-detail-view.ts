@@ -1,10 +1,14 @@
 /** What a company page shows (the page and its forms, company-forms.tsx, both read it). */
-import type { CompanyWithPlan } from '../db/companies.js';
-import type { EffectiveFeature } from '../db/company-parts.js';
-import type { FeatureCategory } from '../db/plans.js';
-import type { Asset, Contact, Location } from '../db/schema.js';
-import type { TicketWithCompany } from '../db/tickets.js';
-import type { CompanyKnowledge } from '../knowledge/company-articles.js';
+import type {
+  Asset,
+  CompanyWithPlan,
+  Contact,
+  EffectiveFeature,
+  FeatureCategory,
+  Location,
+  TicketWithCompany,
+} from '../db/index.js';
+import type { CompanyKnowledge } from '../knowledge/index.js';
 import type { Flash, ViewContext } from './layout.js';
 
 export interface CompanyDetailView {

@@ -1,7 +1,7 @@
 /** A company: overview, plan and features, compliance, locations, contacts, assets and tickets. */
 import type { JSX } from 'preact';
 import { Button, Card, DateTime, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
-import { BILLING_TYPE_LABELS } from '../domain/billing-type.js';
+import { BILLING_TYPE_LABELS } from '../domain/index.js';
 import type { CompanyDetailView } from './company-detail-view.js';
 import { CodexPage, Info, StatusBadge } from './layout.js';
 import { CompanyEditForms, PlanForm } from './company-forms.js';

@@ -1,7 +1,7 @@
 /** The forms of a company page: plan, feature overrides, operational details, a new location. */
 import type { JSX } from 'preact';
 import { Button, Card, SelectField, TextArea, TextField } from '@hivematrix/sdk/html';
-import { TERMS } from '../domain/contract.js';
+import { TERMS } from '../domain/index.js';
 import type { CompanyDetailView } from './company-detail-view.js';
 
 /** The plan, term and start of a company (billing and admins). */

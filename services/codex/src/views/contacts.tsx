@@ -1,9 +1,7 @@
 /** Contacts: the searchable list and one contact with its companies, assets and roles. */
 import type { JSX } from 'preact';
 import { Button, Card, Checkbox, EmptyState, PageHeader, Pagination, Table, formatCount } from '@hivematrix/sdk/html';
-import type { ContactWithCompanies } from '../db/contacts.js';
-import type { Page } from '../db/query-helpers.js';
-import type { Asset } from '../db/schema.js';
+import type { Asset, ContactWithCompanies, Page } from '../db/index.js';
 import { CodexPage, Info, SortLink, type Flash, type ViewContext } from './layout.js';
 
 export interface ContactFilters {

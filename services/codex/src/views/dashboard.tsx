@@ -11,10 +11,8 @@ import {
   formatCount,
   formatNumber,
 } from '@hivematrix/sdk/html';
-import type { DashboardCounts } from '../db/dashboard.js';
-import type { SyncRun } from '../db/schema.js';
-import { BILLING_TYPES, BILLING_TYPE_LABELS } from '../domain/billing-type.js';
-import { JOB_LABEL, isSyncJob } from '../domain/sync-jobs.js';
+import type { DashboardCounts, SyncRun } from '../db/index.js';
+import { BILLING_TYPE_LABELS, BILLING_TYPES, isSyncJob, JOB_LABEL } from '../domain/index.js';
 import { CodexPage, StatCard, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface DashboardView {

@@ -6,11 +6,10 @@
  */
 import type { JSX } from 'preact';
 import { Alert, Button, Card, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
-import type { SyncRun } from '../db/schema.js';
-import type { IntegrationSummary } from '../db/integrations.js';
-import { SCHEDULE_CHOICES, type IntegrationKind } from '../domain/integrations.js';
-import type { ConnectionSource } from '../sync/connections.js';
-import { JOB_LABEL, type SyncJobName } from '../domain/sync-jobs.js';
+import type { IntegrationSummary, SyncRun } from '../db/index.js';
+import { JOB_LABEL, SCHEDULE_CHOICES } from '../domain/index.js';
+import type { IntegrationKind, SyncJobName } from '../domain/index.js';
+import type { ConnectionSource } from '../sync/index.js';
 import { CodexPage, StatusBadge, when, type Flash, type ViewContext } from './layout.js';
 
 export interface IntegrationCardView {

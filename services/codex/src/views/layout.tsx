@@ -6,7 +6,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { Alert, Page, classNames, formatDateTime, formatNumber } from '@hivematrix/sdk/html';
 import type { PermissionLevel, Query } from '@hivematrix/sdk';
-import { can } from '../domain/permissions.js';
+import { can } from '../domain/index.js';
 
 /** What every page needs to know about the request. */
 export interface ViewContext {

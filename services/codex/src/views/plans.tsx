@@ -12,10 +12,10 @@ import {
   TextArea,
   TextField,
 } from '@hivematrix/sdk/html';
-import type { FeatureCategory, PlanWithFeatures } from '../db/plans.js';
-import { pricesOf } from '../db/plans.js';
-import { formatCents } from '../domain/money.js';
-import { PRICE_FIELDS, type PriceField } from '../domain/plans-csv.js';
+import { pricesOf } from '../db/index.js';
+import type { FeatureCategory, PlanWithFeatures } from '../db/index.js';
+import { formatCents, PRICE_FIELDS } from '../domain/index.js';
+import type { PriceField } from '../domain/index.js';
 import { CodexPage, type Flash, type ViewContext } from './layout.js';
 
 /** Column titles of the price fields. */

@@ -1,7 +1,8 @@
 /** A user's own settings: theme, accent colour and home page (the gateway reads them). */
 import type { JSX } from 'preact';
 import { Button, Card, PageHeader, SelectField } from '@hivematrix/sdk/html';
-import { ACCENTS, HOME_PAGES, type UserSettings } from '../db/schema.js';
+import { ACCENTS, HOME_PAGES } from '../db/index.js';
+import type { UserSettings } from '../db/index.js';
 import { CodexPage, type Flash, type ViewContext } from './layout.js';
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

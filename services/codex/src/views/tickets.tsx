@@ -11,9 +11,7 @@ import {
   formatCount,
   formatNumber,
 } from '@hivematrix/sdk/html';
-import type { Page } from '../db/query-helpers.js';
-import type { TicketWithCompany } from '../db/tickets.js';
-import type { TimeEntry } from '../db/schema.js';
+import type { Page, TicketWithCompany, TimeEntry } from '../db/index.js';
 import { CodexPage, Info, StatusBadge, type Flash, type ViewContext } from './layout.js';
 
 export interface TicketFilters {

@@ -3,16 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { ASSET_SORTS, findAsset, listAssets, setBillingOverride, type AssetDetail } from '../../db/assets.js';
-import { recordAudit } from '../../db/audit.js';
-import { revealSecret } from '../../db/secrets.js';
-import type { CodexDb } from '../../db/types.js';
-import { BILLING_TYPES } from '../../domain/billing-type.js';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+import { ASSET_SORTS, findAsset, listAssets, recordAudit, revealSecret, setBillingOverride } from '../../db/index.js';
+import type { AssetDetail, CodexDb } from '../../db/index.js';
+import { BILLING_TYPES, SERVICE_ACCESS } from '../../domain/index.js';
+import type { SecretKeyring } from '../../domain/index.js';
 import { actorOf, allow, assertVisible, scopeOf } from '../access.js';
 import { assetSchema, contactSchema, pageOf, pagingQuery, presentAsset, presentContact } from '../api-schemas.js';
 import type { FastifyRequest } from 'fastify';
-import type { SecretKeyring } from '../../domain/secret-box.js';
 
 export const assetListQuery = z.object({
   q: z.string().trim().max(200).optional(),

@@ -2,19 +2,16 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { ASSET_SORTS, listAssets, setBillingOverride } from '../../db/assets.js';
-import { recordAudit } from '../../db/audit.js';
-import { revealSecret } from '../../db/secrets.js';
-import type { CodexDb } from '../../db/types.js';
-import { BILLING_TYPES, isBillingType } from '../../domain/billing-type.js';
-import { can } from '../../domain/permissions.js';
+import { ASSET_SORTS, listAssets, recordAudit, revealSecret, setBillingOverride } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { BILLING_TYPES, can, isBillingType } from '../../domain/index.js';
+import type { SecretKeyring } from '../../domain/index.js';
 import { AssetDetailPage, AssetsPage } from '../../views/assets.js';
 import type { Flash } from '../../views/layout.js';
 import { actorOf, allow, scopeOf, userOf } from '../access.js';
 import { field } from '../forms.js';
 import { flashOf, paramId, viewContext } from '../page-context.js';
 import { visibleAsset } from './api.js';
-import type { SecretKeyring } from '../../domain/secret-box.js';
 
 const listQuery = z.object({
   q: z.string().trim().max(200).catch(''),

@@ -4,18 +4,18 @@
  * silently fall out of billing over a misspelt plan or term (reference §2.7 items 1-2).
  */
 import { AppError } from '@hivematrix/sdk';
-import { recordAudit, type Actor } from '../../db/audit.js';
 import {
+  effectiveFeatures,
+  featureCatalogue,
   findCompany,
+  findPlan,
+  recordAudit,
+  setFeatureOverrides,
   updateCompanyDetails,
   updateCompanyPlan,
-  type CompanyDetailsPatch,
-  type CompanyWithPlan,
-} from '../../db/companies.js';
-import { effectiveFeatures, setFeatureOverrides } from '../../db/company-parts.js';
-import { featureCatalogue, findPlan } from '../../db/plans.js';
-import type { CodexDb } from '../../db/types.js';
-import { normaliseTerm, pricingTerm } from '../../domain/contract.js';
+} from '../../db/index.js';
+import type { Actor, CodexDb, CompanyDetailsPatch, CompanyWithPlan } from '../../db/index.js';
+import { normaliseTerm, pricingTerm } from '../../domain/index.js';
 
 /** The plan fields as a caller sends them (terms in any common spelling). */
 export interface PlanInput {

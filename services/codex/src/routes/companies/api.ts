@@ -3,10 +3,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { COMPANY_SORTS, findCompany, listCompanies, type CompanyWithPlan } from '../../db/companies.js';
-import { addLocation, bulkCompanies, deleteLocation, effectiveFeatures, locationsOf } from '../../db/company-parts.js';
-import type { CodexDb } from '../../db/types.js';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+import {
+  addLocation,
+  bulkCompanies,
+  COMPANY_SORTS,
+  deleteLocation,
+  effectiveFeatures,
+  findCompany,
+  listCompanies,
+  locationsOf,
+} from '../../db/index.js';
+import type { CodexDb, CompanyWithPlan } from '../../db/index.js';
+import { SERVICE_ACCESS } from '../../domain/index.js';
 import { actorOf, allow, assertVisible, scopeOf } from '../access.js';
 import {
   assetSchema,

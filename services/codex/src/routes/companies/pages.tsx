@@ -2,15 +2,22 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { auditOf } from '../../db/audit.js';
-import { listAssets } from '../../db/assets.js';
-import { COMPANY_SORTS, listCompanies, planNames } from '../../db/companies.js';
-import { addLocation, deleteLocation, effectiveFeatures, locationsOf } from '../../db/company-parts.js';
-import { contactsOfCompanies } from '../../db/contacts.js';
-import { featureCatalogue } from '../../db/plans.js';
-import { ticketsOfCompany } from '../../db/tickets.js';
-import type { CodexDb } from '../../db/types.js';
-import { can } from '../../domain/permissions.js';
+import {
+  addLocation,
+  auditOf,
+  COMPANY_SORTS,
+  contactsOfCompanies,
+  deleteLocation,
+  effectiveFeatures,
+  featureCatalogue,
+  listAssets,
+  listCompanies,
+  locationsOf,
+  planNames,
+  ticketsOfCompany,
+} from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { can } from '../../domain/index.js';
 import { CompaniesPage } from '../../views/companies.js';
 import { CompanyDetailPage } from '../../views/company-detail.js';
 import type { Flash } from '../../views/layout.js';
@@ -19,7 +26,7 @@ import { field, values } from '../forms.js';
 import { flashOf, paramId, paramText, viewContext } from '../page-context.js';
 import { changeFeatures, changePlan, editDetails } from './actions.js';
 import { visibleCompany } from './api.js';
-import type { CompanyKnowledgeOf } from '../../knowledge/company-articles.js';
+import type { CompanyKnowledgeOf } from '../../knowledge/index.js';
 
 const listQuery = z.object({
   q: z.string().trim().max(200).catch(''),

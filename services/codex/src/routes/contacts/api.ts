@@ -3,10 +3,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { findContact, listContacts, updateContact, type ContactWithCompanies } from '../../db/contacts.js';
-import type { Asset } from '../../db/schema.js';
-import type { CodexDb } from '../../db/types.js';
-import { inScope, SERVICE_ACCESS } from '../../domain/permissions.js';
+import { findContact, listContacts, updateContact } from '../../db/index.js';
+import type { Asset, CodexDb, ContactWithCompanies } from '../../db/index.js';
+import { inScope, SERVICE_ACCESS } from '../../domain/index.js';
 import { allow, scopeOf } from '../access.js';
 import { assetSchema, contactSchema, pageOf, pagingQuery, presentAsset, presentContact } from '../api-schemas.js';
 

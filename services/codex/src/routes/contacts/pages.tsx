@@ -1,9 +1,9 @@
 /** `/contacts` pages and the roles form. */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { listContacts, updateContact } from '../../db/contacts.js';
-import type { CodexDb } from '../../db/types.js';
-import { can } from '../../domain/permissions.js';
+import { listContacts, updateContact } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { can } from '../../domain/index.js';
 import { ContactDetailPage, ContactsPage } from '../../views/contacts.js';
 import { allow, scopeOf, userOf } from '../access.js';
 import { values } from '../forms.js';

@@ -7,8 +7,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { demoStatus, loadDemo, removeDemo } from '../../db/demo.js';
-import type { CodexDb } from '../../db/types.js';
+import { demoStatus, loadDemo, removeDemo } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
 import { actorOf, allow } from '../access.js';
 import { field } from '../forms.js';
 

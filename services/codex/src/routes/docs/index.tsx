@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireAuth, requireUser } from '@hivematrix/sdk';
 import { Card, PageHeader, Table } from '@hivematrix/sdk/html';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+import { SERVICE_ACCESS } from '../../domain/index.js';
 import { CodexPage } from '../../views/layout.js';
 import { viewContext } from '../page-context.js';
 import { openApiDocument, type collectApiRoutes } from './openapi.js';

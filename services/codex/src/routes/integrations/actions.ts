@@ -1,12 +1,17 @@
 /** What the integrations page and API share: saving a submitted integration and testing the saved one. */
 import { AppError } from '@hivematrix/sdk';
-import { recordAudit, type Actor } from '../../db/audit.js';
-import { hasIntegration, openIntegrations, recordConnectionTest, saveIntegration } from '../../db/integrations.js';
-import type { CodexDb } from '../../db/types.js';
-import { parseIntegrationInput } from '../../domain/integrations.js';
-import type { SecretKeyring } from '../../domain/secret-box.js';
-import { testConnection, type ConnectionTestResult } from '../../sync/connection-test.js';
-import type { ProviderName } from '../../domain/sync-jobs.js';
+import {
+  hasIntegration,
+  openIntegrations,
+  recordAudit,
+  recordConnectionTest,
+  saveIntegration,
+} from '../../db/index.js';
+import type { Actor, CodexDb } from '../../db/index.js';
+import { parseIntegrationInput } from '../../domain/index.js';
+import type { ProviderName, SecretKeyring } from '../../domain/index.js';
+import { testConnection } from '../../sync/index.js';
+import type { ConnectionTestResult } from '../../sync/index.js';
 
 export interface IntegrationActionDeps {
   db: CodexDb;

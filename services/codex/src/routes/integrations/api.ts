@@ -8,12 +8,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
-import { recordAudit } from '../../db/audit.js';
-import { listIntegrations, removeIntegration } from '../../db/integrations.js';
-import type { CodexDb } from '../../db/types.js';
-import type { SecretKeyring } from '../../domain/secret-box.js';
-import { resolveSync } from '../../sync/connections.js';
-import { PROVIDERS } from '../../domain/sync-jobs.js';
+import { listIntegrations, recordAudit, removeIntegration } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { PROVIDERS } from '../../domain/index.js';
+import type { SecretKeyring } from '../../domain/index.js';
+import { resolveSync } from '../../sync/index.js';
 import { actorOf, allow } from '../access.js';
 import { submitIntegration, testSavedIntegration } from './actions.js';
 

@@ -1,18 +1,16 @@
 /** Plan catalogue changes shared by the API and the forms: validated and audited once. */
 import { AppError } from '@hivematrix/sdk';
-import { recordAudit, type Actor } from '../../db/audit.js';
 import {
   createPlan,
   featureCatalogue,
   plansAsRows,
+  pricesOf,
+  recordAudit,
   updatePlan,
   upsertPlans,
-  pricesOf,
-  type PlanPatch,
-  type PlanWithFeatures,
-} from '../../db/plans.js';
-import type { CodexDb } from '../../db/types.js';
-import { plansFromCsv, plansToCsv } from '../../domain/plans-csv.js';
+} from '../../db/index.js';
+import type { Actor, CodexDb, PlanPatch, PlanWithFeatures } from '../../db/index.js';
+import { plansFromCsv, plansToCsv } from '../../domain/index.js';
 
 /** Applies a patch to one plan row after checking its feature values against the catalogue. */
 export async function editPlan(

@@ -10,12 +10,10 @@ import {
   findPlan,
   findPlanById,
   listPlans,
-} from '../../db/plans.js';
-import type { CodexDb } from '../../db/types.js';
-import { normaliseTerm, TERMS } from '../../domain/contract.js';
-import { parseDecimal2 } from '../../domain/money.js';
-import { PRICE_FIELDS, type PriceField } from '../../domain/plans-csv.js';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+} from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { normaliseTerm, parseDecimal2, PRICE_FIELDS, SERVICE_ACCESS, TERMS } from '../../domain/index.js';
+import type { PriceField } from '../../domain/index.js';
 import { actorOf, allow } from '../access.js';
 import { planSchema, presentPlan } from '../api-schemas.js';
 import { addPlan, editPlan, exportPlans, importPlans } from './actions.js';

@@ -1,11 +1,10 @@
 /** `/billing-plans` pages: the matrix, the edit form of one row, create, CSV import, features. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
-import { addFeatureCategory, addFeatureOption, featureCatalogue, findPlanById, listPlans } from '../../db/plans.js';
-import type { CodexDb } from '../../db/types.js';
-import { parseDecimal2, parseMoney } from '../../domain/money.js';
-import { can } from '../../domain/permissions.js';
-import { PRICE_FIELDS, type PriceField } from '../../domain/plans-csv.js';
+import { addFeatureCategory, addFeatureOption, featureCatalogue, findPlanById, listPlans } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { can, parseDecimal2, parseMoney, PRICE_FIELDS } from '../../domain/index.js';
+import type { PriceField } from '../../domain/index.js';
 import type { Flash } from '../../views/layout.js';
 import { PlanEditPage, PlansPage } from '../../views/plans.js';
 import { actorOf, allow, userOf } from '../access.js';

@@ -6,10 +6,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, requireAuth, requireUser } from '@hivematrix/sdk';
-import { ACCENTS, HOME_PAGES, THEMES } from '../../db/schema.js';
-import { saveSettings, settingsOf } from '../../db/settings.js';
-import type { CodexDb } from '../../db/types.js';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+import { ACCENTS, HOME_PAGES, saveSettings, settingsOf, THEMES } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { SERVICE_ACCESS } from '../../domain/index.js';
 
 export const settingsSchema = z.object({
   theme: z.enum(THEMES),

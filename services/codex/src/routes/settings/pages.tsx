@@ -1,9 +1,8 @@
 /** `/settings`: a user's own preferences. */
 import type { FastifyPluginAsync } from 'fastify';
 import { requireUser } from '@hivematrix/sdk';
-import { ACCENTS, HOME_PAGES, THEMES } from '../../db/schema.js';
-import { saveSettings, settingsOf } from '../../db/settings.js';
-import type { CodexDb } from '../../db/types.js';
+import { ACCENTS, HOME_PAGES, saveSettings, settingsOf, THEMES } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
 import { SettingsPage } from '../../views/settings.js';
 import { userOf } from '../access.js';
 import { field } from '../forms.js';

@@ -3,11 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, requireAuth } from '@hivematrix/sdk';
-import { findRun, listRuns, setPaused } from '../../db/sync-runs.js';
-import type { CodexDb } from '../../db/types.js';
-import { can, SERVICE_ACCESS } from '../../domain/permissions.js';
-import { SYNC_JOBS, type SyncJobName } from '../../domain/sync-jobs.js';
-import type { SyncRunner } from '../../sync/runner.js';
+import { findRun, listRuns, setPaused } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { can, SERVICE_ACCESS, SYNC_JOBS } from '../../domain/index.js';
+import type { SyncJobName } from '../../domain/index.js';
+import type { SyncRunner } from '../../sync/index.js';
 import { actorOf, allow } from '../access.js';
 import { presentRun, syncRunSchema } from '../api-schemas.js';
 

@@ -6,19 +6,19 @@ import { z } from 'zod';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
 import type { CodexConfig } from '../../config.js';
-import { psaAgents } from '../../db/schema.js';
-import { lastRun } from '../../db/sync-runs.js';
 import {
   activeTickets,
   findTicket,
+  lastRun,
   listTickets,
+  psaAgents,
   ticketsChangedSince,
   ticketsFingerprint,
   timeEntriesForMonth,
   timeTotalsForMonth,
-} from '../../db/tickets.js';
-import type { CodexDb } from '../../db/types.js';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+} from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { SERVICE_ACCESS } from '../../domain/index.js';
 import { allow, assertVisible, scopeOf } from '../access.js';
 import { pageOf, pagingQuery, presentTicket, presentTimeEntry, ticketSchema, timeEntrySchema } from '../api-schemas.js';
 

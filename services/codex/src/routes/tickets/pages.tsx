@@ -1,9 +1,9 @@
 /** `/tickets` pages. */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { listTickets } from '../../db/tickets.js';
-import type { CodexDb } from '../../db/types.js';
-import { can } from '../../domain/permissions.js';
+import { listTickets } from '../../db/index.js';
+import type { CodexDb } from '../../db/index.js';
+import { can } from '../../domain/index.js';
 import { TicketDetailPage, TicketsPage } from '../../views/tickets.js';
 import { allow, scopeOf, userOf } from '../access.js';
 import { flashOf, paramId, viewContext } from '../page-context.js';
