@@ -163,11 +163,13 @@ export async function watchJobs(
   };
 }
 
-/** One line per job for the test's report: runs, and the gaps between their starts in seconds. */
+/** One line per job for the test's report: its runs, and the shortest and longest gap between two. */
 export function describeJob(history: JobHistory): string {
   const gaps = history.samples
     .slice(1)
-    .map((sample, index) => ((sample.lastRunAt - (history.samples[index]?.lastRunAt ?? 0)) / 1000).toFixed(1));
+    .map((sample, index) => sample.lastRunAt - (history.samples[index]?.lastRunAt ?? 0));
+  const seconds = (ms: number): string => (ms / 1000).toFixed(1);
   const runs = history.samples.at(-1)?.runs ?? 0;
-  return `${history.job.name} (every ${history.job.everyMs / 1000} s): ${runs} run(s) in ${((history.to - history.from) / 1000).toFixed(0)} s${gaps.length > 0 ? `, ${gaps.join(' s, ')} s apart` : ''}`;
+  const spread = gaps.length === 0 ? '' : `, ${seconds(Math.min(...gaps))} to ${seconds(Math.max(...gaps))} s apart`;
+  return `${history.job.name} (every ${seconds(history.job.everyMs)} s): ${runs} run(s) in ${seconds(history.to - history.from)} s${spread}`;
 }
