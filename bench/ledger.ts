@@ -2,7 +2,8 @@
  * Ledger's month at volume (issue 8): the billing engine alone for 1,000 clients (target < 1 s),
  * then the dashboard end to end: ledger's `GET /api/billing/dashboard` over HTTP, reading a real
  * codex over HTTP with service tokens, both on PostgreSQL, codex seeded with its own seed code
- * (1,000 companies, their contacts and assets) plus tickets and dated time entries (target < 10 s).
+ * (1,000 companies, their contacts and assets) plus tickets and dated time entries (issue 8's
+ * target was < 10 s; issue 17's is < 300 ms, the one the ratio is printed against).
  *
  * Usage: tsx bench/ledger.ts [--clients N] [--contacts-per-client N] [--assets-per-client N]
  *        [--entries-per-client N] [--history-months N] [--yearly-every N (0: none)] [--runs N]
@@ -47,7 +48,7 @@ const RUNS = Number(values.runs);
 const YEARLY_EVERY = Number(values['yearly-every']);
 const MONTH = '2025-10';
 const ENGINE_TARGET_MS = 1000;
-const DASHBOARD_TARGET_MS = 10_000;
+const DASHBOARD_TARGET_MS = 300;
 
 const median = (list: readonly number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? NaN;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -291,7 +292,7 @@ try {
       }
       const mid = median(times);
       console.log(
-        `==> ${name}: ${summary}; median of ${RUNS} runs ${ms(mid)} (runs ${times.map(ms).join(', ')}); target < ${ms(DASHBOARD_TARGET_MS)}, ratio ${(mid / DASHBOARD_TARGET_MS).toFixed(3)}`,
+        `==> ${name}: ${summary}; median of ${RUNS} runs ${ms(mid)}, best ${ms(Math.min(...times))} (runs ${times.map(ms).join(', ')}); target < ${ms(DASHBOARD_TARGET_MS)}, ratio ${(mid / DASHBOARD_TARGET_MS).toFixed(3)}`,
       );
     }
   } finally {
