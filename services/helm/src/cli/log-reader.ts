@@ -36,13 +36,19 @@ function nameOf(severity: number): string {
   return LEVEL_TABLE.find((row) => row.severity === Math.round(severity / 10) * 10)?.name.toUpperCase() ?? 'INFO';
 }
 
+/** Milliseconds per unit of a `--since` duration. */
+const SINCE_UNIT_MS: ReadonlyMap<string, number> = new Map([
+  ['s', 1000],
+  ['m', 60_000],
+  ['h', 3_600_000],
+  ['d', 86_400_000],
+]);
+
 /** Parses `--since`: a duration back from now (30s, 10m, 2h, 1d) or an ISO date. */
 export function parseSince(text: string, now: number): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/i.exec(text.trim());
-  if (match?.[1] !== undefined && match[2] !== undefined) {
-    const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2].toLowerCase() as 's' | 'm' | 'h' | 'd'];
-    return now - Number(match[1]) * unit;
-  }
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd])$/i.exec(text.trim());
+  const unit = match?.[2] === undefined ? undefined : SINCE_UNIT_MS.get(match[2].toLowerCase());
+  if (match?.[1] !== undefined && unit !== undefined) return now - Number(match[1]) * unit;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : date;
 }

@@ -4,7 +4,7 @@
  * range bounds it), so its cost follows the entries in the range, not the table.
  */
 import { and, sql } from 'drizzle-orm';
-import { conditions, LOG_LEVELS, type LogFilter, type LogLevel } from './log-query.js';
+import { conditions, isLogLevel, type LogFilter, type LogLevel } from './log-query.js';
 import type { HelmDb } from './logs.js';
 import { logEntries } from './schema.js';
 
@@ -58,8 +58,8 @@ export async function logHistogram(
   }));
   for (const row of rows) {
     const bucket = result[row.bucket];
-    if (bucket === undefined || !(LOG_LEVELS as readonly string[]).includes(row.level)) continue;
-    bucket.counts[row.level as LogLevel] += row.count;
+    if (bucket === undefined || !isLogLevel(row.level)) continue;
+    bucket.counts[row.level] += row.count;
     bucket.total += row.count;
   }
   return { from, to, bucketMs, buckets: result };

@@ -13,6 +13,11 @@ import { logEntries, type LogEntryRow } from './schema.js';
 export const LOG_LEVELS = HELM_LEVELS;
 export type LogLevel = HelmLevel;
 
+/** Whether a stored level is one of helm's five (the column is text: a row may hold another). */
+export function isLogLevel(value: string): value is LogLevel {
+  return LOG_LEVELS.some((level) => level === value);
+}
+
 /** A position in the listing: the last row shown. */
 export interface LogCursor {
   timestamp: Date;

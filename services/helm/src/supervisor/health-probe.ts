@@ -6,16 +6,21 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { HealthStatus } from '@hivematrix/sdk';
 
 /** What a probe found. */
-export type ProbeResult =
-  { up: true; status: 'healthy' | 'degraded' | 'unhealthy'; httpStatus: number } | { up: false; error: string };
+export type ProbeResult = { up: true; status: HealthStatus; httpStatus: number } | { up: false; error: string };
 
 /** A probe function; injectable so tests can script answers. */
 export type HealthProbe = (baseUrl: string, service: string, timeoutMs: number) => Promise<ProbeResult>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const STATUSES = new Set(['healthy', 'degraded', 'unhealthy']);
+const STATUSES: readonly HealthStatus[] = ['healthy', 'degraded', 'unhealthy'];
+
+/** A health body's `status` is whatever the service wrote: only the three the SDK defines count. */
+function isHealthStatus(value: unknown): value is HealthStatus {
+  return STATUSES.some((status) => status === value);
+}
 
 /** Reads the answer of `GET <baseUrl>/health` and judges it (self-signed certificates on loopback only). */
 export const httpHealthProbe: HealthProbe = (baseUrl, service, timeoutMs) =>
@@ -62,13 +67,12 @@ function probeHealth(
           const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
           if (record.service !== service)
             return resolve({ up: false, error: `answered as ${JSON.stringify(record.service)}, not ${service}` });
-          const status =
-            typeof record.status === 'string' && STATUSES.has(record.status)
-              ? record.status
-              : httpStatus === 200
-                ? 'healthy'
-                : 'unhealthy';
-          resolve({ up: true, status: status as 'healthy' | 'degraded' | 'unhealthy', httpStatus });
+          const status: HealthStatus = isHealthStatus(record.status)
+            ? record.status
+            : httpStatus === 200
+              ? 'healthy'
+              : 'unhealthy';
+          resolve({ up: true, status, httpStatus });
         });
         response.on('error', (error) => resolve({ up: false, error: error.message }));
       },

@@ -10,12 +10,17 @@ import type { ServiceStatusView } from '../status.js';
 /** Builds a same-site URL under helm's prefix (`request.urlFor`). */
 export type UrlFor = (path: string, query?: Query) => string;
 
-const HEALTH_BADGE = { healthy: 'success', degraded: 'warning', unhealthy: 'danger', down: 'danger' } as const;
+/** A health's colour; any other value (`unknown`, or one a service made up) shows as info. */
+const HEALTH_BADGE = new Map<string, 'success' | 'warning' | 'danger'>([
+  ['healthy', 'success'],
+  ['degraded', 'warning'],
+  ['unhealthy', 'danger'],
+  ['down', 'danger'],
+]);
 
 /** The health as a coloured badge. */
 export function HealthBadge({ health }: { health: string }): JSX.Element {
-  const variant = HEALTH_BADGE[health as keyof typeof HEALTH_BADGE] as 'success' | 'warning' | 'danger' | undefined;
-  return <Badge variant={variant ?? 'info'}>{health}</Badge>;
+  return <Badge variant={HEALTH_BADGE.get(health) ?? 'info'}>{health}</Badge>;
 }
 
 function uptime(seconds: number | null): string {
