@@ -40,6 +40,15 @@ async function startFixture(env: Record<string, string>): Promise<Running> {
   return { child, port, output, exited };
 }
 
+/** Resolves once the fixture says a request reached `path`'s handler (a fixed sleep is too short on a loaded machine). */
+async function reached(running: Running, path: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!running.output.includes(`reached=${path}`)) {
+    if (Date.now() > deadline) throw new Error(`no request reached ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** GET with a fresh connection; resolves with the status, the body and whether the body ended cleanly. */
 function get(
   port: number,
@@ -94,12 +103,16 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
 
     const stream = await openStream(running.port);
     const slow = get(running.port, '/slow');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the slow request has reached its handler
+    await reached(running, '/slow');
     const signalled = Date.now();
     running.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 150));
 
-    const during = await get(running.port, '/health');
+    // All three at once: the listener stays open only for the drain delay.
+    const [during, ready, live] = await Promise.all(
+      ['/health', '/health/ready', '/health/live'].map((path) => get(running.port, path)),
+    );
+    assert.ok(during !== undefined && ready !== undefined && live !== undefined);
     assert.equal(during.status, 503);
     const body = JSON.parse(during.body) as {
       status: string;
@@ -109,13 +122,11 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
     assert.equal(body.checks.draining?.state, 'draining');
     assert.equal(body.checks.draining?.status, 'unhealthy');
     // Readiness follows (balancers stop sending work); liveness does not (nothing to restart).
-    const ready = await get(running.port, '/health/ready');
     assert.equal(ready.status, 503);
     assert.equal(
       (JSON.parse(ready.body) as { checks: { draining?: { state: string } } }).checks.draining?.state,
       'draining',
     );
-    const live = await get(running.port, '/health/live');
     assert.equal(live.status, 200);
     assert.equal((JSON.parse(live.body) as { draining: boolean }).draining, true);
 
@@ -136,7 +147,7 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
   it('finishes the request in flight even when the app closes connections forcibly (as the gateway does)', async () => {
     const running = await startFixture({ SLOW_MS: '1200', FORCE_CLOSE: '1' });
     const slow = get(running.port, '/slow');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await reached(running, '/slow');
     running.child.kill('SIGTERM');
     const finished = await slow;
     assert.equal(finished.status, 200);
@@ -147,7 +158,7 @@ describe('sdk: graceful shutdown on SIGTERM', () => {
   it('cuts a request that outlives the bound and still exits', async () => {
     const running = await startFixture({ DRAIN_TIMEOUT_MS: '800' });
     const hanging = get(running.port, '/hang').catch(() => ({ status: 0, body: '', clean: false }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await reached(running, '/hang');
     const signalled = Date.now();
     running.child.kill('SIGTERM');
     const exit = await running.exited;
