@@ -142,6 +142,17 @@ describe('layer rule', () => {
     assert.match(past.output, /error module-entry-point:/);
   });
 
+  it('fails on a file of a module that imports its own index.ts (no-circular)', async () => {
+    const result = await cruise({
+      'services/ledger/src/engine/rates.ts': "import { LABEL } from './index.js';\nexport const RATE = LABEL.length;\n",
+      'services/ledger/src/engine/label.ts': "export const LABEL = 'rate';\n",
+      'services/ledger/src/engine/index.ts':
+        "export { LABEL } from './label.js';\nexport { RATE } from './rates.js';\n",
+    });
+    assert.equal(result.ok, false, result.output);
+    assert.match(result.output, /error no-circular:/);
+  });
+
   it('fails on a circle inside one layer (no-circular)', async () => {
     const result = await cruise({
       'services/demo/src/domain/a.ts': "import { b } from './b.js';\nexport const a = () => b();\n",
