@@ -48,14 +48,6 @@ const INDEXED_MODULES = [
 // codex-model-below-queries keeps it to the schema files.
 const ENTRY_POINT_EXEMPT = ['^services/codex/src/domain/'];
 
-// Files another change is editing while the rule arrived (codex's month totals for ledger): they still
-// import db/ and domain/ files by path, and switch to db/index.js and domain/index.js (which already
-// export what they use) when that change lands; then this list is empty and goes.
-const PENDING_ENTRY_POINT = [
-  '^services/codex/src/db/billing-(month|totals)\\.ts$',
-  '^services/codex/src/routes/billing-month/api\\.ts$',
-];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -85,7 +77,7 @@ export default {
       name: 'module-entry-point',
       severity: 'error',
       comment: 'A folder with an index.ts is a module entered only through it; what else it holds is its own business.',
-      from: { path: `${SRC}([^/]+)`, pathNot: [...ENTRY_POINT_EXEMPT, ...PENDING_ENTRY_POINT] },
+      from: { path: `${SRC}([^/]+)`, pathNot: ENTRY_POINT_EXEMPT },
       to: { path: `^services/(${INDEXED_MODULES.join('|')})/(?!index\\.tsx?$)`, pathNot: '^services/$1/src/$2/' },
     },
     {

@@ -22,7 +22,7 @@ import {
 } from './schema.js';
 import { groupBy } from './query-helpers.js';
 import type { CodexDb } from './types.js';
-import { monthRange } from '../domain/time.js';
+import { monthRange } from '../domain/index.js';
 
 /**
  * An asset's billing type as the schema types it: billing reads `coalesce(override, derived)`,

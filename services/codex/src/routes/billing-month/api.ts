@@ -9,14 +9,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { agentEmails, billingMonthPage, planCatalogue, type MonthCompany } from '../../db/billing-month.js';
-import { billingTotalsPage } from '../../db/billing-totals.js';
-import { pricesOf } from '../../db/plans.js';
-import type { BillingPlan } from '../../db/schema.js';
-import type { CodexDb } from '../../db/types.js';
-import { BILLING_TYPES } from '../../domain/billing-type.js';
-import { TERMS } from '../../domain/contract.js';
-import { SERVICE_ACCESS } from '../../domain/permissions.js';
+import {
+  agentEmails,
+  billingMonthPage,
+  billingTotalsPage,
+  planCatalogue,
+  pricesOf,
+  type MonthCompany,
+} from '../../db/index.js';
+import type { BillingPlan, CodexDb } from '../../db/index.js';
+import { BILLING_TYPES, SERVICE_ACCESS, TERMS } from '../../domain/index.js';
 import { allow } from '../access.js';
 import { planSchema } from '../api-schemas-ops.js';
 
