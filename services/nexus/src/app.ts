@@ -17,29 +17,32 @@ import {
   type RevocationPolicy,
   type TokenVerifier,
 } from '@hivematrix/sdk';
-import type { CoreApi } from './auth/core-api.js';
-import { createLogoutTokenValidator } from './auth/backchannel.js';
-import type { OidcClient } from './auth/oidc.js';
+import { createLogoutTokenValidator } from './auth/index.js';
+import type { CoreApi, OidcClient } from './auth/index.js';
 import type { NexusConfig } from './config.js';
 import { sendError, type Gateway } from './gateway.js';
-import { AccessLogController } from './http/access-log.js';
-import { crossSiteReason, isUnsafeMethod, ownOriginsOf } from './http/csrf.js';
-import type { PageComposer } from './http/page-composer.js';
-import { createCodexSettings, type UserSettingsSource } from './prefs/codex-settings.js';
-import { createRateLimiter, type RateLimiter } from './http/rate-limit.js';
-import { installSecurityHeaders } from './http/security-headers.js';
-import { TunnelRegistry } from './proxy/tunnels.js';
-import { createUpgradeHandler } from './proxy/websocket.js';
-import type { LiveRegistry } from './registry/live-registry.js';
+import {
+  AccessLogController,
+  crossSiteReason,
+  isUnsafeMethod,
+  ownOriginsOf,
+  createRateLimiter,
+  installSecurityHeaders,
+} from './http/index.js';
+import type { PageComposer, RateLimiter } from './http/index.js';
+import { createCodexSettings } from './prefs/index.js';
+import type { UserSettingsSource } from './prefs/index.js';
+import { TunnelRegistry, createUpgradeHandler } from './proxy/index.js';
+import type { LiveRegistry } from './registry/index.js';
 import { loginRoutes } from './routes/login.js';
 import { logoutRoutes } from './routes/logout.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { rootRoutes } from './routes/root.js';
 import { staticRoutes, type StaticAssets } from './routes/static.js';
-import { createSessionManager } from './session/manager.js';
+import { createSessionManager } from './session/index.js';
+import type { SessionStore } from './session/index.js';
 import { tlsServerOptions } from './tls.js';
-import type { SessionStore } from './session/types.js';
 
 /** What the gateway is built from. */
 export interface NexusDeps {

@@ -5,17 +5,14 @@
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isNavigation, sendProblem, type UserClaims } from '@hivematrix/sdk';
-import type { CoreApi } from './auth/core-api.js';
-import type { OidcClient } from './auth/oidc.js';
-import type { ComposeContext, PageComposer } from './http/page-composer.js';
-import type { RateLimiter } from './http/rate-limit.js';
-import type { UserSettingsSource } from './prefs/codex-settings.js';
-import type { ForwardSettings } from './proxy/forward.js';
-import { navFor } from './registry/access.js';
-import type { LiveRegistry } from './registry/live-registry.js';
-import type { ActiveSession, SessionManager } from './session/manager.js';
-import type { SessionStore } from './session/types.js';
-import { DEFAULT_PREFERENCES } from './session/types.js';
+import type { CoreApi, OidcClient } from './auth/index.js';
+import type { ComposeContext, PageComposer, RateLimiter } from './http/index.js';
+import type { UserSettingsSource } from './prefs/index.js';
+import type { ForwardSettings } from './proxy/index.js';
+import { navFor } from './registry/index.js';
+import type { LiveRegistry } from './registry/index.js';
+import { DEFAULT_PREFERENCES } from './session/index.js';
+import type { ActiveSession, SessionManager, SessionStore } from './session/index.js';
 
 /** The settings the routes read (a subset of NexusConfig, so tests can build it small). */
 export interface GatewaySettings {

@@ -7,16 +7,14 @@
 import path from 'node:path';
 import { connectPlatform, createTokenVerifier, createCoreKeySet, runService } from '@hivematrix/sdk';
 import { buildApp } from './app.js';
-import { createCoreApi } from './auth/core-api.js';
-import { createOidcClient } from './auth/oidc.js';
+import { createCoreApi, createOidcClient } from './auth/index.js';
 import { composePage, renderErrorPage } from './compose/index.js';
 import { loadNexusConfig } from './config.js';
 import { createRedirectServer } from './http-redirect.js';
-import { watchServicesFile } from './registry/live-registry.js';
+import { watchServicesFile } from './registry/index.js';
 import { loadStaticAssets } from './routes/static.js';
-import { createMemoryStore } from './session/memory-store.js';
-import { createRedisStore } from './session/redis-store.js';
-import { connectSharedRateLimiter } from './http/shared-rate-limit.js';
+import { createMemoryStore, createRedisStore } from './session/index.js';
+import { connectSharedRateLimiter } from './http/index.js';
 import { loadTlsMaterial } from './tls.js';
 
 await runService({

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { PermissionLevel, ServicesFile } from '@hivematrix/sdk';
-import { isRoutable, mayOpen } from '../registry/access.js';
+import { isRoutable, mayOpen } from '../registry/index.js';
 import { fetchUpstream, type Fetched, type UpstreamReader } from './fetch-upstream.js';
 
 const setupSchema = z.object({

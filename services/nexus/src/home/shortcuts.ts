@@ -4,7 +4,7 @@
  * (the same rule as the side panel), so nobody is offered a link that answers 403.
  */
 import type { PermissionLevel, ServicesFile } from '@hivematrix/sdk';
-import { isRoutable, mayOpen } from '../registry/access.js';
+import { isRoutable, mayOpen } from '../registry/index.js';
 
 export interface Shortcut {
   service: string;

@@ -5,8 +5,8 @@
  * or when it does not answer in time, the gateway keeps the session's preferences.
  */
 import { z } from 'zod';
-import type { LiveRegistry } from '../registry/live-registry.js';
-import type { Preferences } from '../session/types.js';
+import type { LiveRegistry } from '../registry/index.js';
+import type { Preferences } from '../session/index.js';
 import { isAccent, normalizeAccent } from '../compose/index.js';
 
 const CodexSettings = z.object({

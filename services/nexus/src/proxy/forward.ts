@@ -8,8 +8,8 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { AppError } from '@hivematrix/sdk';
-import type { ComposeContext, PageComposer } from '../http/page-composer.js';
-import { keepCsp } from '../http/security-headers.js';
+import { keepCsp } from '../http/index.js';
+import type { ComposeContext, PageComposer } from '../http/index.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders, type ForwardedInfo } from './headers.js';
 
 /** Where and how to forward one request. */

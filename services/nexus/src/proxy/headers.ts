@@ -8,7 +8,7 @@
  * gateway's own cookies.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { GATEWAY_COOKIES, withoutGatewayCookies } from '../session/cookies.js';
+import { GATEWAY_COOKIES, withoutGatewayCookies } from '../session/index.js';
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus proxy credentials. */
 const HOP_BY_HOP = new Set([

@@ -7,7 +7,7 @@
  * access rules.
  */
 import type { ServiceEntry, ServicesFile } from '@hivematrix/sdk';
-import { isPublicPath, isRoutable } from '../registry/access.js';
+import { isPublicPath, isRoutable } from '../registry/index.js';
 
 /** A routing decision. */
 export type Route =

@@ -11,10 +11,11 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { correlationIdFrom } from '@hivematrix/sdk';
-import type { Gateway } from '../gateway.js';
-import { redactUrl } from '../http/access-log.js';
-import { ownOriginsOf } from '../http/csrf.js';
-import { mayOpen } from '../registry/access.js';
+import { redactUrl, ownOriginsOf } from '../http/index.js';
+import type { RateLimiter } from '../http/index.js';
+import { mayOpen } from '../registry/index.js';
+import type { LiveRegistry } from '../registry/index.js';
+import type { SessionManager } from '../session/index.js';
 import { upstreamRequestHeaders } from './headers.js';
 import { routeFor } from './route.js';
 import type { TunnelRegistry } from './tunnels.js';
@@ -44,9 +45,25 @@ function headBlock(statusLine: string, rawHeaders: string[]): string {
   return `${text}\r\n`;
 }
 
+/**
+ * What a handshake reads of the gateway. Declared here rather than taken from gateway.ts, which
+ * sits above proxy/ (its `Gateway` names this module's types); the `Gateway` satisfies it.
+ */
+export interface UpgradeContext {
+  settings: {
+    publicOrigin: string;
+    identityUpstreamUrl: string;
+    rateLimitPerMinute: number;
+    anonRateLimitPerMinute: number;
+  };
+  registry: Pick<LiveRegistry, 'current'>;
+  sessions: Pick<SessionManager, 'resolve'>;
+  limiter: RateLimiter;
+}
+
 /** Handles the server's `upgrade` event. */
 export function createUpgradeHandler(
-  gw: Gateway,
+  gw: UpgradeContext,
   options: { connectTimeoutMs: number; logger: FastifyBaseLogger; tunnels: TunnelRegistry },
 ) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {

@@ -7,7 +7,7 @@
  * or denies access.
  */
 import type { PermissionLevel, ServiceEntry, ServicesFile } from '@hivematrix/sdk';
-import type { NavItem } from '../http/page-composer.js';
+import type { NavItem } from '../http/index.js';
 
 /** Paths nexus answers itself; a service with one of these names can never be reached. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([

@@ -8,7 +8,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError, safeNextPath } from '@hivematrix/sdk';
-import { newLoginSecrets } from '../auth/oidc.js';
+import { newLoginSecrets } from '../auth/index.js';
 import { enforceRateLimit, type Gateway } from '../gateway.js';
 import {
   LOGIN_COOKIE,
@@ -19,7 +19,7 @@ import {
   parseCookies,
   setCookie,
   storeKey,
-} from '../session/cookies.js';
+} from '../session/index.js';
 
 /** A query value when it was given once as text. */
 function single(query: unknown, name: string): string | undefined {

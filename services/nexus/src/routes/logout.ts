@@ -11,9 +11,9 @@
  * Logout 1.0 §2.5): the matching local sessions are dropped and core revokes its sessions.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { logoutState } from '../auth/logout-state.js';
+import { logoutState } from '../auth/index.js';
 import { enforceRateLimit, type Gateway } from '../gateway.js';
-import { LOGIN_COOKIE, SESSION_COOKIE, clearCookie } from '../session/cookies.js';
+import { LOGIN_COOKIE, SESSION_COOKIE, clearCookie } from '../session/index.js';
 
 /** A page asking to confirm a logout that another site started (no script: a plain form). */
 const CONFIRM_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head>

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
 import { enforceRateLimit, type Gateway } from '../gateway.js';
-import type { RequestLike } from '../session/manager.js';
+import type { RequestLike } from '../session/index.js';
 
 const PreferencesUpdate = z.strictObject({
   theme: z.enum(['light', 'dark']).optional(),

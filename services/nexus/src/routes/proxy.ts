@@ -10,10 +10,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isNavigation } from '@hivematrix/sdk';
 import { clientIp, composeContext, enforceRateLimit, loginRedirect, sendError, type Gateway } from '../gateway.js';
-import { changesCodexSettings, invalidatePrefs, refreshPrefs } from '../prefs/refresh.js';
-import { forward } from '../proxy/forward.js';
-import { routeFor } from '../proxy/route.js';
-import { mayOpen } from '../registry/access.js';
+import { changesCodexSettings, invalidatePrefs, refreshPrefs } from '../prefs/index.js';
+import { forward, routeFor } from '../proxy/index.js';
+import { mayOpen } from '../registry/index.js';
 
 /** Every method is proxied (the original refused PATCH and most OPTIONS). */
 export const PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

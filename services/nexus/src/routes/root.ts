@@ -6,13 +6,11 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError, isNavigation } from '@hivematrix/sdk';
-import { isLogoutState } from '../auth/logout-state.js';
+import { isLogoutState } from '../auth/index.js';
 import { composeContext, enforceRateLimit, type Gateway } from '../gateway.js';
-import { refreshPrefs } from '../prefs/refresh.js';
-import { renderHomePage } from '../home/home-page.js';
-import { loadHome } from '../home/panels.js';
-import { shortcutsFor } from '../home/shortcuts.js';
-import { homeFor } from '../registry/access.js';
+import { refreshPrefs } from '../prefs/index.js';
+import { renderHomePage, loadHome, shortcutsFor } from '../home/index.js';
+import { homeFor } from '../registry/index.js';
 
 /** Each panel's read may take this long: the page waits for the slowest, so keep it short. */
 const PANEL_TIMEOUT_MS = 3000;

@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppError, type RevocationPolicy, type TokenVerifier, type UserClaims } from '@hivematrix/sdk';
-import type { CoreApi } from '../auth/core-api.js';
+import type { CoreApi } from '../auth/index.js';
 import { SESSION_COOKIE, isOpaqueId, newOpaqueId, parseCookies, storeKey } from './cookies.js';
 import { DEFAULT_PREFERENCES, type Preferences, type Session, type SessionStore } from './types.js';
 
