@@ -29,10 +29,9 @@ const SCHEMA = `${SRC}db/schema[^/]*\\.ts$`;
 // - views/: pages are imported by the route that renders each one (views-only-from-routes); the pages
 //   and their shared layout are all the folder holds, so a barrel would re-export every file;
 // - identity's types/: declarations for an untyped package (.d.ts, not cruised).
-// ledger and helm list the folders they have made modules so far; the others, all of theirs.
+// Every service lists all of its folders but helm, whose folders are not modules yet.
 const INDEXED_MODULES = [
-  'ledger/src/engine',
-  'ledger/src/invoicing',
+  'ledger/src/(archive|billing|codex|db|engine|invoicing)',
   'nexus/src/(auth|compose|home|http|prefs|proxy|registry|session)',
   'knowledgetree/src/(codex|db|domain)',
   'beacon/src/(codex|db|domain|live)',

@@ -11,10 +11,10 @@ import {
   type ServiceApp,
   type TokenVerifier,
 } from '@hivematrix/sdk';
-import type { CodexSource } from './codex/source.js';
+import type { CodexSource } from './codex/index.js';
 import type { LedgerConfig } from './config.js';
-import type { LedgerDb } from './db/store.js';
-import { monthEndRunner } from './archive/month-end.js';
+import type { LedgerDb } from './db/index.js';
+import { monthEndRunner } from './archive/index.js';
 import { issuerFromConfig } from './invoicing/index.js';
 import { archiveRoutes } from './routes/archive/index.js';
 import { archivePages } from './routes/archive/pages.js';

@@ -5,12 +5,11 @@
 import { ConfigError, connectPlatform, createServiceClient, loadServicesFile, runService } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from './app.js';
-import { monthEndRunner } from './archive/month-end.js';
-import { startMonthEndScheduler } from './archive/scheduler.js';
+import { monthEndRunner, startMonthEndScheduler } from './archive/index.js';
 import { issuerFromConfig } from './invoicing/index.js';
-import { httpCodexSource } from './codex/source.js';
+import { httpCodexSource } from './codex/index.js';
 import { loadLedgerConfig } from './config.js';
-import { schema } from './db/schema.js';
+import { schema } from './db/index.js';
 
 await runService({
   async start() {

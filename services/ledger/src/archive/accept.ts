@@ -3,9 +3,8 @@
  * review queue, and freezes it. A flagged bill is accepted only with an explicit confirmation.
  */
 import { AppError } from '@hivematrix/sdk';
-import type { ClientBill } from '../billing/month.js';
-import type { LedgerDb } from '../db/store.js';
-import type { Snapshot } from '../db/schema.js';
+import type { ClientBill } from '../billing/index.js';
+import type { LedgerDb, Snapshot } from '../db/index.js';
 import { localDate, type Period } from '../engine/index.js';
 import type { InvoiceIssuer } from '../invoicing/index.js';
 import { previousTotals, reviewFlags } from './review.js';

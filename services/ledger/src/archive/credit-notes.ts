@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { canonicalJson, formatCsv } from '@hivematrix/sdk';
-import { creditNotes, type CreditNote, type Snapshot } from '../db/schema.js';
-import type { LedgerDb } from '../db/store.js';
+import { creditNotes } from '../db/index.js';
+import type { CreditNote, Snapshot, LedgerDb } from '../db/index.js';
 import { formatCents, type BillInput, type BillResult, type InvoiceLine, type LineKind } from '../engine/index.js';
 import { renderInvoicePdf, type InvoiceIssuer } from '../invoicing/index.js';
 

@@ -8,10 +8,10 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { AppError } from '@hivematrix/sdk';
-import { billMonth } from '../billing/month.js';
-import type { CodexSource } from '../codex/source.js';
-import { monthEndRuns } from '../db/schema.js';
-import type { LedgerDb } from '../db/store.js';
+import { billMonth } from '../billing/index.js';
+import type { CodexSource } from '../codex/index.js';
+import { monthEndRuns } from '../db/index.js';
+import type { LedgerDb } from '../db/index.js';
 import { addMonths, localDate, parsePeriod, periodKey, type Period } from '../engine/index.js';
 import type { InvoiceIssuer } from '../invoicing/index.js';
 import { reviewMonth, type ReviewFlag } from './review.js';

@@ -5,12 +5,12 @@
  * the previous month's accepted bill (its latest version).
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { ClientTotals } from '../billing/month.js';
+import type { ClientTotals } from '../billing/index.js';
 
 /** What review reads of a bill: its company and its totals (a whole bill or the dashboard's totals). */
 type Reviewed = Pick<ClientTotals, 'client' | 'result'>;
-import { snapshots } from '../db/schema.js';
-import type { LedgerDb } from '../db/store.js';
+import { snapshots } from '../db/index.js';
+import type { LedgerDb } from '../db/index.js';
 import { addMonths, formatCents, periodKey, type Period } from '../engine/index.js';
 
 /** Why a bill needs a person to look at it. */

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { AppError, canonicalJson } from '@hivematrix/sdk';
-import type { ClientBill } from '../billing/month.js';
-import { snapshots, type Snapshot } from '../db/schema.js';
-import type { LedgerDb } from '../db/store.js';
+import type { ClientBill } from '../billing/index.js';
+import { snapshots } from '../db/index.js';
+import type { Snapshot, LedgerDb } from '../db/index.js';
 import { periodKey } from '../engine/index.js';
 import { billCsv, billPdf, invoiceNumber, latestSnapshot, type InvoiceIssuer } from '../invoicing/index.js';
 import { issueCreditNote } from './credit-notes.js';

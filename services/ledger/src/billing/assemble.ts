@@ -15,8 +15,8 @@ import type {
   TimeEntry,
   TotalsInput,
 } from '../engine/index.js';
-import type { CodexAsset, CodexClientTotals, CodexCompany, CodexContact, CodexPlan } from '../codex/schemas.js';
-import type { LedgerData } from '../db/store.js';
+import type { CodexAsset, CodexClientTotals, CodexCompany, CodexContact, CodexPlan } from '../codex/index.js';
+import type { LedgerData } from '../db/index.js';
 
 const RATE_KEYS: readonly (keyof Rates)[] = [
   'perUser',

@@ -1,7 +1,7 @@
 /** One client's bill for a month: what every client route (page, accept, correct, forms) starts from. */
 import { AppError } from '@hivematrix/sdk';
-import type { CodexSource } from '../codex/source.js';
-import type { LedgerDb } from '../db/store.js';
+import type { CodexSource } from '../codex/index.js';
+import type { LedgerDb } from '../db/index.js';
 import type { Period } from '../engine/index.js';
 import { billMonth, type ClientBill } from './month.js';
 

@@ -3,8 +3,16 @@
  * prepaid hours) and keeps the others as stored, so saving the rates never resets the plan.
  */
 import { and, eq } from 'drizzle-orm';
-import { deviceOverrides, lineItems, manualDevices, manualUsers, userOverrides } from '../db/schema.js';
-import { loadLedgerData, saveClientOverrides, type LedgerDb } from '../db/store.js';
+import {
+  deviceOverrides,
+  lineItems,
+  manualDevices,
+  manualUsers,
+  userOverrides,
+  loadLedgerData,
+  saveClientOverrides,
+} from '../db/index.js';
+import type { LedgerDb } from '../db/index.js';
 import type { DeviceBillingType, UserBillingType } from '../engine/index.js';
 import type { LineItemValues } from './override-forms.js';
 

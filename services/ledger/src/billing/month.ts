@@ -9,10 +9,10 @@
  * one codex call per thousand clients instead of six or more calls per page. The dashboard reads
  * the month's totals instead (`totalsMonth`): codex sums per company, so no item travels.
  */
-import type { CodexSource } from '../codex/source.js';
-import { findPlan } from '../codex/source.js';
-import type { CodexClient, CodexClientTotals, CodexCompany } from '../codex/schemas.js';
-import { loadLedgerData, type LedgerData, type LedgerDb } from '../db/store.js';
+import { findPlan } from '../codex/index.js';
+import type { CodexSource, CodexClient, CodexClientTotals, CodexCompany } from '../codex/index.js';
+import { loadLedgerData } from '../db/index.js';
+import type { LedgerData, LedgerDb } from '../db/index.js';
 import { addMonths, computeBill, computeTotals, monthsBetween, periodKey, prepaidYearStart } from '../engine/index.js';
 import type { BillInput, BillResult, BillTotals, Period, PriorMonth, TimeEntry } from '../engine/index.js';
 import { assembleInput, assembleTotals, effectivePlanName } from './assemble.js';

@@ -8,10 +8,10 @@
 import { parseArgs } from 'node:util';
 import { createServiceClient, loadServicesFile } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
-import { monthEndRunner, previousMonth } from '../archive/month-end.js';
-import { httpCodexSource } from '../codex/source.js';
+import { monthEndRunner, previousMonth } from '../archive/index.js';
+import { httpCodexSource } from '../codex/index.js';
 import { loadLedgerConfig } from '../config.js';
-import { schema } from '../db/schema.js';
+import { schema } from '../db/index.js';
 import { parsePeriod } from '../engine/index.js';
 import { issuerFromConfig } from '../invoicing/index.js';
 

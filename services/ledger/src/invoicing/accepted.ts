@@ -4,8 +4,8 @@
  * verifying) belongs to `archive/`, which builds on this module, not the other way round.
  */
 import { and, desc, eq } from 'drizzle-orm';
-import { snapshots, type Snapshot } from '../db/schema.js';
-import type { LedgerDb } from '../db/store.js';
+import { snapshots } from '../db/index.js';
+import type { Snapshot, LedgerDb } from '../db/index.js';
 
 /** Latest version of a client's month (`YYYY-MM`), if any. */
 export async function latestSnapshot(

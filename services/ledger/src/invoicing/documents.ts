@@ -7,10 +7,10 @@
  * and an accepted month stays downloadable after the client has left codex.
  */
 import { AppError } from '@hivematrix/sdk';
-import { billMonth, type ClientBill } from '../billing/month.js';
-import type { CodexSource } from '../codex/source.js';
-import type { Snapshot } from '../db/schema.js';
-import type { LedgerDb } from '../db/store.js';
+import { billMonth } from '../billing/index.js';
+import type { ClientBill } from '../billing/index.js';
+import type { CodexSource } from '../codex/index.js';
+import type { Snapshot, LedgerDb } from '../db/index.js';
 import { periodKey, type BillInput, type BillResult, type Period } from '../engine/index.js';
 import { latestSnapshot } from './accepted.js';
 import { invoiceNumber } from './csv.js';

@@ -5,7 +5,7 @@
  * accepted for a client that codex no longer lists still has its invoice here.
  */
 import { formatCsv } from '@hivematrix/sdk';
-import { billMonth } from '../billing/month.js';
+import { billMonth } from '../billing/index.js';
 import { formatCents, periodKey, type Period } from '../engine/index.js';
 import { latestSnapshotsOf } from './accepted.js';
 import { invoiceDates } from './dates.js';

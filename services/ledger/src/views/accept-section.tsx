@@ -4,8 +4,8 @@
  * review queue needs a ticked confirmation. Its state is loaded by routes/archive/accept-state.ts.
  */
 import { Alert, Button, Card, Checkbox, DateTime, TextArea } from '@hivematrix/sdk/html';
-import type { ClientBill } from '../billing/month.js';
-import type { ReviewFlag } from '../archive/review.js';
+import type { ClientBill } from '../billing/index.js';
+import type { ReviewFlag } from '../archive/index.js';
 
 /** Outcomes a redirect may report (`?accept=<key>`): a key, so no text is reflected from the URL. */
 export const ACCEPT_OUTCOMES = {

@@ -1,6 +1,6 @@
 /** One archived invoice: its frozen lines, its documents, and the hash check. */
 import { Alert, Button, Card, Checkbox, DateTime, Page, PageHeader, Table, TextArea } from '@hivematrix/sdk/html';
-import type { CreditNote, Snapshot } from '../db/schema.js';
+import type { CreditNote, Snapshot } from '../db/index.js';
 import { formatMoney, type InvoiceLine } from '../engine/index.js';
 
 export interface ArchiveDetailProps {

@@ -1,7 +1,7 @@
 /** The archive of accepted bills: search by client, invoice number and period. */
 import { Button, Card, DateTime, Page, PageHeader, Table, TextField } from '@hivematrix/sdk/html';
 import { formatCount } from './format.js';
-import type { Snapshot } from '../db/schema.js';
+import type { Snapshot } from '../db/index.js';
 import { formatMoney } from '../engine/index.js';
 
 export interface ArchivePageProps {

@@ -4,7 +4,7 @@
  * the line items added or dropped and the subtotals that moved. Text is escaped by JSX.
  */
 import { Card } from '@hivematrix/sdk/html';
-import type { BillSummary, SummaryFigures } from '../billing/summary.js';
+import type { BillSummary, SummaryFigures } from '../billing/index.js';
 import { formatMoney, type LineKind } from '../engine/index.js';
 import { formatChange, formatCount, formatHours, formatHundredthsValue, formatMoneyChange } from './format.js';
 

@@ -3,8 +3,7 @@
  * client's overrides (each form posts and redirects back here with a flash).
  */
 import { Alert, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
-import type { ClientBill } from '../billing/month.js';
-import type { storedClientOverrides } from '../billing/edit.js';
+import type { ClientBill, storedClientOverrides } from '../billing/index.js';
 import { DEVICE_LABEL, formatMoney, type DeviceBillingType } from '../engine/index.js';
 import { formatCount } from './format.js';
 

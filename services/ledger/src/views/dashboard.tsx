@@ -4,7 +4,8 @@
  * CSV export and the grand total. Text is escaped by JSX.
  */
 import { Badge, Button, Card, EmptyState, Page, PageHeader, STICKY_ROWS } from '@hivematrix/sdk/html';
-import { deviceCount, type DashboardRow, type SortDir, type SortKey } from '../billing/dashboard-sort.js';
+import { deviceCount } from '../billing/index.js';
+import type { DashboardRow, SortDir, SortKey } from '../billing/index.js';
 import { addMonths, formatMoney, parsePeriod, periodKey } from '../engine/index.js';
 import { formatCount, formatDecimalText } from './format.js';
 

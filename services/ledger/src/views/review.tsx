@@ -1,6 +1,6 @@
 /** The month's review queue: bills whose counts differ from the PSA or whose total moved a lot. */
 import { Badge, Button, Card, Page, PageHeader, Table } from '@hivematrix/sdk/html';
-import type { ReviewEntry } from '../archive/review.js';
+import type { ReviewEntry } from '../archive/index.js';
 import { formatMoney } from '../engine/index.js';
 import { formatCount } from './format.js';
 

@@ -3,10 +3,9 @@
  * invoice), the review flags, and the outcome of the last accept (from the redirect's `?accept=`).
  */
 import type { FastifyRequest } from 'fastify';
-import type { ClientBill } from '../../billing/month.js';
-import { previousTotals, reviewFlags } from '../../archive/review.js';
-import { latestSnapshot } from '../../archive/snapshots.js';
-import type { LedgerDb } from '../../db/store.js';
+import type { ClientBill } from '../../billing/index.js';
+import { previousTotals, reviewFlags, latestSnapshot } from '../../archive/index.js';
+import type { LedgerDb } from '../../db/index.js';
 import { ACCEPT_OUTCOMES, type AcceptOutcome, type AcceptState } from '../../views/accept-section.js';
 
 /** Loads the state of a client's month. */

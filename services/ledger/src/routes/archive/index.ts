@@ -6,13 +6,20 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, currentUser } from '@hivematrix/sdk';
-import { acceptReviewed } from '../../archive/accept.js';
-import { creditNoteOf, findCreditNote, verifyCreditNote } from '../../archive/credit-notes.js';
-import { findSnapshot, findSnapshotById, searchSnapshots, verifySnapshot } from '../../archive/snapshots.js';
-import type { CreditNote, Snapshot } from '../../db/schema.js';
+import {
+  acceptReviewed,
+  creditNoteOf,
+  findCreditNote,
+  verifyCreditNote,
+  findSnapshot,
+  findSnapshotById,
+  searchSnapshots,
+  verifySnapshot,
+} from '../../archive/index.js';
+import type { CreditNote, Snapshot } from '../../db/index.js';
 import { parsePeriod } from '../../engine/index.js';
 import { safeFileName } from '../../invoicing/index.js';
-import { clientBill } from '../../billing/client-bill.js';
+import { clientBill } from '../../billing/index.js';
 import type { LedgerRouteOptions } from '../invoices/options.js';
 import { billingOnly } from '../access.js';
 

@@ -7,20 +7,21 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, currentUser } from '@hivematrix/sdk';
-import { acceptReviewed } from '../../archive/accept.js';
-import { creditNoteOf, verifyCreditNote } from '../../archive/credit-notes.js';
 import {
+  acceptReviewed,
+  creditNoteOf,
+  verifyCreditNote,
   findSnapshot,
   findSnapshotById,
   latestSnapshot,
   searchSnapshots,
   verifySnapshot,
-} from '../../archive/snapshots.js';
+} from '../../archive/index.js';
 import { parsePeriod } from '../../engine/index.js';
 import { ArchiveDetailPage } from '../../views/archive-detail.js';
 import { ArchivePage } from '../../views/archive.js';
 import { billingOnly } from '../access.js';
-import { clientBill } from '../../billing/client-bill.js';
+import { clientBill } from '../../billing/index.js';
 import type { LedgerRouteOptions } from '../invoices/options.js';
 import type { AcceptOutcome } from '../../views/accept-section.js';
 

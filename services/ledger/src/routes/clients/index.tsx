@@ -2,8 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clientBill } from '../../billing/client-bill.js';
-import { billDetail } from '../../billing/present.js';
+import { clientBill, billDetail } from '../../billing/index.js';
 import { periodKey } from '../../engine/index.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
 import { renderClient, type ClientPageOptions } from './render.js';

@@ -1,15 +1,13 @@
 /** Renders a client's page: for a GET, and again (400) when one of its forms is refused. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { storedClientOverrides } from '../../billing/edit.js';
+import { storedClientOverrides, billSummary, clientBill } from '../../billing/index.js';
 import { AppError } from '@hivematrix/sdk';
 import { addMonths, periodKey, type Period } from '../../engine/index.js';
-import { latestSnapshot } from '../../archive/snapshots.js';
-import { billSummary } from '../../billing/summary.js';
+import { latestSnapshot } from '../../archive/index.js';
 import { ClientPage } from '../../views/client.js';
 import { loadAcceptState, outcomeOf } from '../archive/accept-state.js';
 import type { Flash, FormState } from '../../views/forms/state.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
-import { clientBill } from '../../billing/client-bill.js';
 
 /** Messages a form's redirect may ask for (`?done=<key>`): a key, so no text is reflected from the URL. */
 const FLASHES: Readonly<Record<string, string>> = {

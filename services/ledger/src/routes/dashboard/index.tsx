@@ -2,14 +2,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatCsv } from '@hivematrix/sdk';
-import { totalsMonth } from '../../billing/month.js';
-import { dashboardRow } from '../../billing/present.js';
-import type { CodexSource } from '../../codex/source.js';
-import type { LedgerDb } from '../../db/store.js';
+import { totalsMonth, dashboardRow, SORT_KEYS, sortRows } from '../../billing/index.js';
+import type { CodexSource } from '../../codex/index.js';
+import type { LedgerDb } from '../../db/index.js';
 import { DashboardPage } from '../../views/dashboard.js';
 import { formatCents, periodKey } from '../../engine/index.js';
 import { billingOnly, monthQuery, periodOf } from '../access.js';
-import { SORT_KEYS, sortRows } from '../../billing/dashboard-sort.js';
 import { z } from 'zod';
 
 const pageQuery = monthQuery.extend({

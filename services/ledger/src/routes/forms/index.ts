@@ -6,7 +6,6 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@hivematrix/sdk';
-import type { ClientBill } from '../../billing/month.js';
 import {
   addClientLineItem,
   addManualDevice,
@@ -15,9 +14,6 @@ import {
   setDeviceBillingType,
   setUserBillingType,
   updateClientOverrides,
-  type Removable,
-} from '../../billing/edit.js';
-import {
   overridesOnly,
   parseDeviceTypeForm,
   parseLineItemForm,
@@ -27,11 +23,11 @@ import {
   parsePrepaidForm,
   parseRatesForm,
   parseUserTypeForm,
-  type Parsed,
-} from '../../billing/override-forms.js';
+  clientBill,
+} from '../../billing/index.js';
+import type { ClientBill, Removable, Parsed } from '../../billing/index.js';
 import { periodKey, type Period } from '../../engine/index.js';
 import { billingOnly, periodOf } from '../access.js';
-import { clientBill } from '../../billing/client-bill.js';
 import { renderClient, type ClientPageOptions } from '../clients/render.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';
 import { formValues, type FormValues } from './body.js';

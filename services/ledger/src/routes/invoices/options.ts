@@ -1,5 +1,5 @@
 /** What the invoice, archive, review and month-end routes receive from the composition root. */
-import type { MonthEndReport } from '../../archive/month-end.js';
+import type { MonthEndReport } from '../../archive/index.js';
 import type { Period } from '../../engine/index.js';
 import type { InvoiceIssuer } from '../../invoicing/index.js';
 import type { BillingRouteOptions } from '../dashboard/index.js';

@@ -8,8 +8,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@hivematrix/sdk';
-import { deviceOverrides, lineItems, manualDevices, manualUsers, userOverrides } from '../../db/schema.js';
-import { loadLedgerData, saveClientOverrides, type LedgerDb } from '../../db/store.js';
+import {
+  deviceOverrides,
+  lineItems,
+  manualDevices,
+  manualUsers,
+  userOverrides,
+  loadLedgerData,
+  saveClientOverrides,
+} from '../../db/index.js';
+import type { LedgerDb } from '../../db/index.js';
 import { billingOnly } from '../access.js';
 
 const account = z.object({ account: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/) });

@@ -1,7 +1,6 @@
 /** The client-level override forms: rates, plan and prepaid hours. Each posts on its own and redirects back. */
 import { Button, Card, TextField } from '@hivematrix/sdk/html';
-import { centsText } from '../../billing/parse-input.js';
-import { RATE_FIELDS } from '../../billing/override-forms.js';
+import { centsText, RATE_FIELDS } from '../../billing/index.js';
 import type { Rates } from '../../engine/index.js';
 import { errorOf, valueOf, type FormState } from './state.js';
 

@@ -2,8 +2,7 @@
 import { Button, SelectField, TextField } from '@hivematrix/sdk/html';
 import { DEVICE_LABEL } from '../../engine/index.js';
 import type { DeviceBillingType, UserBillingType } from '../../engine/index.js';
-import { DEVICE_TYPES, USER_TYPES } from '../../billing/override-forms.js';
-import { centsText } from '../../billing/parse-input.js';
+import { DEVICE_TYPES, USER_TYPES, centsText } from '../../billing/index.js';
 import { errorOf, valueOf, type FormState } from './state.js';
 
 export const USER_LABEL: Readonly<Record<UserBillingType, string>> = {

@@ -4,7 +4,7 @@
  */
 import { Button, Card, DateTime, SelectField, Table, TextField, formatNumber } from '@hivematrix/sdk/html';
 import { formatCount } from '../format.js';
-import type { LedgerData } from '../../db/store.js';
+import type { LedgerData } from '../../db/index.js';
 import type { BillInput, BillResult } from '../../engine/index.js';
 import { DEVICE_LABEL, formatMoney } from '../../engine/index.js';
 import { deviceOptions, RemoveForm, TypeForm, USER_LABEL, userOptions } from './fields.js';
