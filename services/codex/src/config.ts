@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { baseServiceEnv, envValue, loadConfig, servicePort, zBoolean, zDurationMs, zHttpUrl } from '@hivematrix/sdk';
 import { databaseEnv } from '@hivematrix/sdk/db';
-import { SYNC_JOBS } from './domain/index.js';
+import { SYNC_JOBS, isSyncJob } from './domain/index.js';
 import type { SyncJobName } from './domain/index.js';
 
 export const SERVICE_NAME = 'codex';
@@ -31,6 +31,9 @@ const zTimeZone = envValue('an IANA time zone such as UTC or America/Chicago', (
   }
 });
 
+/** Milliseconds per unit of a schedule's duration (lower-case; a missing unit means ms). */
+const SCHEDULE_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 /** `job=duration` pairs, e.g. `freshservice=24h,datto=6h`; a duration of 0 turns a job's schedule off. */
 const zSchedule = envValue(`job=duration pairs, jobs among ${SYNC_JOBS.join(', ')}`, (raw) => {
   const schedule: Partial<Record<SyncJobName, number>> = {};
@@ -39,9 +42,10 @@ const zSchedule = envValue(`job=duration pairs, jobs among ${SYNC_JOBS.join(', '
     .map((part) => part.trim())
     .filter(Boolean)) {
     const match = /^([a-z-]+)\s*=\s*(\d+)\s*(ms|s|m|h)?$/i.exec(item);
-    const job = match?.[1] as SyncJobName | undefined;
-    if (match === null || job === undefined || !SYNC_JOBS.includes(job)) return undefined;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[3] ?? 'ms').toLowerCase() as 'ms'];
+    const job = match?.[1];
+    if (match === null || job === undefined || !isSyncJob(job)) return undefined;
+    const unit = SCHEDULE_UNIT_MS[(match[3] ?? 'ms').toLowerCase()];
+    if (unit === undefined) return undefined;
     schedule[job] = Number(match[2]) * unit;
   }
   return schedule;

@@ -46,6 +46,16 @@ describe('codex: configuration at boot', () => {
     assert.deepEqual(config.DATTO_SECRET_UDFS, { udf2: 'bitlocker_key', udf11: 'local_admin_password' });
   });
 
+  it("reads a schedule's unit in either case, milliseconds without one", async () => {
+    const instance = await mkdtemp(path.join(tmpdir(), 'hm-codex-'));
+    const config = loadCodexConfig({
+      HIVEMATRIX_INSTANCE_DIR: instance,
+      DATABASE_URL: 'postgres://codex@127.0.0.1/codex',
+      SYNC_SCHEDULE: 'datto=2H, superops=250, freshservice=0',
+    });
+    assert.deepEqual(config.SYNC_SCHEDULE, { datto: 7_200_000, superops: 250, freshservice: 0 });
+  });
+
   it('exits with status 78 when the process boots with a bad configuration', async () => {
     const instance = await mkdtemp(path.join(tmpdir(), 'hm-codex-'));
     const child = spawn(process.execPath, ['--import', 'tsx', main], {

@@ -75,8 +75,8 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
   const current = async () =>
     options.resolve === undefined ? { providers: options.providers, schedule: options.schedule } : options.resolve();
 
-  async function execute(run: SyncRun, provider: SyncProvider): Promise<void> {
-    const job = run.job as SyncJobName;
+  // The job comes from the caller that created the run (the row's `job` column is plain text).
+  async function execute(run: SyncRun, job: SyncJobName, provider: SyncProvider): Promise<void> {
     try {
       const watermark = await lastRun(options.db, job, 'succeeded');
       const since =
@@ -137,7 +137,7 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
     await failStaleRuns(options.db, new Date(options.now().getTime() - options.staleAfterMs), options.now());
     const run = await createRun(options.db, { job, trigger, requestedBy }, options.now());
     if (run === undefined) return undefined;
-    const work = execute(run, provider).finally(() => inFlight.delete(work));
+    const work = execute(run, job, provider).finally(() => inFlight.delete(work));
     inFlight.add(work);
     return run;
   }
