@@ -15,10 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { createLocalKeySet, createLogger, createServiceClient, createTokenVerifier } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys, startFakeCore } from '@hivematrix/sdk/testing';
-import { buildApp as buildCodex } from '../services/codex/src/app.js';
-import { codexEnvSchema } from '../services/codex/src/config.js';
 import { schema as codexSchema } from '../services/codex/src/db/schema.js';
-import { createSyncRunner } from '../services/codex/src/sync/runner.js';
+import { buildBenchCodex } from './support/codex.js';
 import { buildApp as buildBeacon } from '../services/beacon/src/app.js';
 import { beaconEnvSchema } from '../services/beacon/src/config.js';
 import { httpCodexClient } from '../services/beacon/src/codex/client.js';
@@ -82,30 +80,7 @@ try {
   await codexDb.pool.query('ANALYZE');
 
   // Codex, counting the board requests it receives.
-  const codexConfig = codexEnvSchema.parse({
-    SERVICE_NAME: 'codex',
-    DATABASE_URL: codexDbInfo.url,
-    RATE_LIMIT_PER_MINUTE: '10000000',
-    SYNC_SCHEDULER: 'false',
-  });
-  const runner = createSyncRunner({
-    db: codexDb.db,
-    now: () => new Date(),
-    logger,
-    secretKey: undefined,
-    providers: {},
-    schedule: {},
-    staleAfterMs: 900_000,
-  });
-  const codex = await buildCodex({
-    config: codexConfig,
-    logger,
-    db: codexDb.db,
-    ping: codexDb.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }),
-    runner,
-    now: () => new Date(),
-  });
+  const codex = await buildBenchCodex({ url: codexDbInfo.url, db: codexDb.db, ping: codexDb.ping, keys, logger });
   const boardRequests: number[] = [];
   const codexServe: number[] = [];
   codex.addHook('onResponse', async (request, reply) => {

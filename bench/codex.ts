@@ -9,14 +9,12 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createLocalKeySet, createLogger, createTokenVerifier } from '@hivematrix/sdk';
+import { createLogger } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys } from '@hivematrix/sdk/testing';
-import { buildApp } from '../services/codex/src/app.js';
-import { codexEnvSchema } from '../services/codex/src/config.js';
 import { schema } from '../services/codex/src/db/schema.js';
 import { seedDatabase, seededRandom } from '../services/codex/src/db/seed.js';
-import { createSyncRunner } from '../services/codex/src/sync/runner.js';
+import { buildBenchCodex } from './support/codex.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,30 +48,7 @@ try {
   const keys = await createTestKeys();
   const now = () => new Date();
   const logger = createLogger({ service: 'codex', level: 'silent' });
-  const config = codexEnvSchema.parse({
-    SERVICE_NAME: 'codex',
-    DATABASE_URL: testDb.url,
-    RATE_LIMIT_PER_MINUTE: '10000000',
-    SYNC_SCHEDULER: 'false',
-  });
-  const runner = createSyncRunner({
-    db: database.db,
-    now,
-    logger,
-    secretKey: undefined,
-    providers: {},
-    schedule: {},
-    staleAfterMs: 900_000,
-  });
-  const app = await buildApp({
-    config,
-    logger,
-    db: database.db,
-    ping: database.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }),
-    runner,
-    now,
-  });
+  const app = await buildBenchCodex({ url: testDb.url, db: database.db, ping: database.ping, keys, logger, now });
   await app.ready();
   const authorization = `Bearer ${await keys.mintUserToken({ permission_level: 'technician' })}`;
   const random = seededRandom(7);

@@ -16,11 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { createLocalKeySet, createLogger, createServiceClient, createTokenVerifier } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { createTestDatabase, createTestKeys } from '@hivematrix/sdk/testing';
-import { buildApp as buildCodex } from '../services/codex/src/app.js';
-import { codexEnvSchema } from '../services/codex/src/config.js';
 import { schema as codexSchema } from '../services/codex/src/db/schema.js';
 import { seedDatabase, seededRandom } from '../services/codex/src/db/seed.js';
-import { createSyncRunner } from '../services/codex/src/sync/runner.js';
+import { buildBenchCodex } from './support/codex.js';
 import { buildApp as buildLedger } from '../services/ledger/src/app.js';
 import { httpCodexSource, type CodexSource } from '../services/ledger/src/codex/source.js';
 import { ledgerEnvSchema } from '../services/ledger/src/config.js';
@@ -193,28 +191,12 @@ try {
   );
 
   const now = () => new Date('2025-11-03T12:00:00Z');
-  const codexConfig = codexEnvSchema.parse({
-    SERVICE_NAME: 'codex',
-    DATABASE_URL: codexDb.url,
-    RATE_LIMIT_PER_MINUTE: '10000000',
-    SYNC_SCHEDULER: 'false',
-  });
-  const runner = createSyncRunner({
-    db: codexDatabase.db,
-    now,
-    logger,
-    secretKey: undefined,
-    providers: {},
-    schedule: {},
-    staleAfterMs: 900_000,
-  });
-  const codex = await buildCodex({
-    config: codexConfig,
-    logger,
+  const codex = await buildBenchCodex({
+    url: codexDb.url,
     db: codexDatabase.db,
     ping: codexDatabase.ping,
-    verifier: createTokenVerifier({ keySet: createLocalKeySet(keys.jwks), serviceName: 'codex' }),
-    runner,
+    keys,
+    logger,
     now,
   });
   await codex.listen({ host: '127.0.0.1', port: 0 });
@@ -298,7 +280,6 @@ try {
   } finally {
     await ledger.close();
     await codex.close();
-    await runner.close();
   }
 } finally {
   await codexDatabase.close();
