@@ -14,7 +14,7 @@ import {
   type ServiceApp,
   type TokenVerifier,
 } from '@hivematrix/sdk';
-import type { HelmDb } from './db/logs.js';
+import type { HelmDb } from './db/index.js';
 import { ingestRoutes } from './routes/logs/ingest.js';
 import { backupRoutes, type BackupDeps } from './routes/backups/index.js';
 import { servicesRoutes } from './routes/services/index.js';
@@ -24,8 +24,7 @@ import { setupRoutes } from './routes/setup/index.js';
 import { securityRoutes, type SecurityDeps } from './routes/security/index.js';
 import { servicePages } from './routes/services/pages.js';
 import type { PlatformStatus } from './status.js';
-import type { IdentityAdmin } from './identity/admin-client.js';
-import type { PlatformSessions } from './identity/platform-sessions.js';
+import type { IdentityAdmin, PlatformSessions } from './identity/index.js';
 import type { HelmPaths } from './paths.js';
 import { userPages } from './routes/users/index.js';
 import { settingsPages } from './routes/settings/index.js';

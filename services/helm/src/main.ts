@@ -14,9 +14,9 @@ import { daemonEnvironment, helmMode, loadExternalHelmConfig, type HelmMode } fr
 import { startControlServer, type ControlServer } from './daemon/control-server.js';
 import { Daemon } from './daemon/daemon.js';
 import { buildExternalHelm } from './daemon/external-helm.js';
-import { watchedServices } from './external/poller.js';
-import { prepareInstance } from './generate/sync.js';
-import { commandLine, processAlive } from './supervisor/process-group.js';
+import { watchedServices } from './external/index.js';
+import { prepareInstance } from './generate/index.js';
+import { commandLine, processAlive } from './supervisor/index.js';
 
 async function runExternal(): Promise<void> {
   await runService({

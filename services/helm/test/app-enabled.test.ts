@@ -10,7 +10,7 @@ import { main } from '../src/cli/main.js';
 import { loadPlatform, syncAll } from '../src/generate/sync.js';
 import { GeneratedWriter } from '../src/generate/writer.js';
 import type { HelmPaths } from '../src/paths.js';
-import { setAppEnabled } from '../src/settings/app-enabled.js';
+import { setAppEnabled } from '../src/generate/app-enabled.js';
 import { readMasterConfig } from '../src/settings/master-config.js';
 import { createFixture, FIXTURE_REGISTRY } from './platform-fixture.js';
 

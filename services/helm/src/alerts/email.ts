@@ -10,7 +10,7 @@
  * for minutes.
  */
 import { createTransport } from 'nodemailer';
-import type { AlertSettings } from '../settings/schema.js';
+import type { AlertSettings } from '../settings/index.js';
 import type { WebhookPayload } from './webhook.js';
 
 export interface EmailSettings {

@@ -6,21 +6,13 @@
  * `alerts.email_to`); the delivery's outcome is stored with the alert.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import {
-  openAlert,
-  openAlertKeys,
-  pruneAlerts,
-  recordDelivery,
-  resolveAlert,
-  type AlertInput,
-  type AlertRow,
-} from '../db/alerts.js';
-import type { HelmDb } from '../db/logs.js';
-import type { AuditReport } from '../security/findings.js';
-import type { AlertSettings } from '../settings/schema.js';
+import { openAlert, openAlertKeys, pruneAlerts, recordDelivery, resolveAlert } from '../db/index.js';
+import type { AlertInput, AlertRow, HelmDb } from '../db/index.js';
+import type { AuditReport } from '../security/index.js';
+import type { AlertSettings } from '../settings/index.js';
 import type { PlatformStatus } from '../status.js';
 import { auditAlerts, serviceAlerts, type AlertDecision } from './rules.js';
-import { ACCESS_ALERT_KEY, ACCESS_ALERT_WINDOW_MS, accessAlert, undeliveredSince } from '../identity/access-alert.js';
+import { ACCESS_ALERT_KEY, ACCESS_ALERT_WINDOW_MS, accessAlert, undeliveredSince } from '../identity/index.js';
 import { emailSettings, sendAlertEmail } from './email.js';
 import { alertPayload, deliver, type DeliveryOptions, type WebhookPayload } from './webhook.js';
 

@@ -8,8 +8,8 @@
  * A service that runs and answers, or that is not meant to run (stopped by an admin, disabled,
  * not installed), clears its alerts; so does a finding that is no longer reported.
  */
-import type { AlertInput } from '../db/alerts.js';
-import type { AuditReport } from '../security/findings.js';
+import type { AlertInput } from '../db/index.js';
+import type { AuditReport } from '../security/index.js';
 import type { ServiceStatusView } from '../status.js';
 
 /** What to open and which keys to resolve after a round. */

@@ -5,7 +5,7 @@
  * refuses the request itself (4xx other than 408 and 429), with a 5 s timeout per try.
  */
 import { listedDelays, retry } from '@hivematrix/sdk';
-import type { AlertRow } from '../db/alerts.js';
+import type { AlertRow } from '../db/index.js';
 
 export interface WebhookPayload {
   text: string;

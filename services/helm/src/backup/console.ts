@@ -1,6 +1,6 @@
 /** The console's backup actions as the daemon provides them (routes/backups). */
 import type { ServiceControl } from '../control.js';
-import type { LoadedPlatform } from '../generate/sync.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import { createBackup } from './create.js';
 import { FILES_COMPONENT } from './manifest.js';
 import { copyToOption } from './offsite.js';

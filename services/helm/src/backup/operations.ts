@@ -2,7 +2,7 @@
  * Backup and restore of this installation, as the CLI, the console and the scheduler run them:
  * the platform loaded from its instance folder, its databases as configured.
  */
-import { loadPlatform } from '../generate/sync.js';
+import { loadPlatform } from '../generate/index.js';
 import type { HelmPaths } from '../paths.js';
 import { createBackup, type CreatedBackup } from './create.js';
 import { copyToOption } from './offsite.js';

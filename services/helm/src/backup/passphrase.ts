@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readMasterConfig } from '../settings/master-config.js';
-import type { BackupSettings } from '../settings/schema.js';
+import { readMasterConfig } from '../settings/index.js';
+import type { BackupSettings } from '../settings/index.js';
 import { BackupError } from './errors.js';
 
 /** The shortest passphrase a backup is encrypted with (the CLI, the console and the schedule). */

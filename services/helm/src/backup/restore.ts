@@ -12,7 +12,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { prepareInstance } from '../generate/sync.js';
+import { prepareInstance } from '../generate/index.js';
 import type { HelmPaths } from '../paths.js';
 import { isEncrypted, readArchive } from './archive.js';
 import { restoreDatabase } from './db-restore.js';

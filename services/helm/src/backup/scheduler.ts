@@ -7,7 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { HelmPaths } from '../paths.js';
-import type { BackupSettings } from '../settings/schema.js';
+import type { BackupSettings } from '../settings/index.js';
 import { createBackup, type CreatedBackup } from './create.js';
 import { copyToOption, pruneOffsite } from './offsite.js';
 import { ensureBackupPassphrase, scheduledPassphrase } from './passphrase.js';

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { databaseUrl } from '@hivematrix/sdk/db';
-import { activeApps } from '../generate/context.js';
-import type { LoadedPlatform } from '../generate/sync.js';
+import { activeApps } from '../generate/index.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import type { HelmPaths } from '../paths.js';
 
 /** One service database. */

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { HelmPaths } from '../paths.js';
 import { platformStatusSchema, type PlatformStatus } from '../status.js';
-import { processAlive } from '../supervisor/process-group.js';
+import { processAlive } from '../supervisor/index.js';
 
 /** An answer from the daemon. */
 export interface ControlAnswer {

@@ -1,8 +1,8 @@
 /** Helm's database for CLI commands that read it (metrics, alerts), with helm's own generated credentials. */
 import { openDatabase } from '@hivematrix/sdk/db';
 import { inheritedEnv, loadHelmServiceConfig } from '../config.js';
-import type { HelmDb } from '../db/logs.js';
-import { schema } from '../db/schema.js';
+import { schema } from '../db/index.js';
+import type { HelmDb } from '../db/index.js';
 import { CliError, type CliContext } from './io.js';
 
 /** Runs `work` with helm's database; a failure to reach it becomes a CliError that says why. */

@@ -1,7 +1,8 @@
 /** The configuration as CLI commands read it: never created here (that is the daemon's job at start). */
-import { generationContext, type GenerationContext } from '../generate/context.js';
-import { loadPlatformApps } from '../registry/load.js';
-import { readMasterConfig } from '../settings/master-config.js';
+import { generationContext } from '../generate/index.js';
+import type { GenerationContext } from '../generate/index.js';
+import { loadPlatformApps } from '../registry/index.js';
+import { readMasterConfig } from '../settings/index.js';
 import { CliError, type CliContext } from './io.js';
 
 /** Loads the registry and the existing master configuration, or explains that there is none yet. */

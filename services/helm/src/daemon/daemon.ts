@@ -9,24 +9,23 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { inheritedEnv } from '../config.js';
 import type { ActionResult, ServiceControl } from '../control.js';
-import { activeApps } from '../generate/context.js';
-import { loadPlatform, syncAll, type LoadedPlatform } from '../generate/sync.js';
-import { GeneratedWriter } from '../generate/writer.js';
+import { activeApps, loadPlatform, setAppEnabled, syncAll, GeneratedWriter } from '../generate/index.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import type { HelmPaths } from '../paths.js';
-import { linkWorkspaceModules } from '../registry/apps-dir.js';
-import { readMasterConfig, writeJsonAtomic } from '../settings/master-config.js';
+import { linkWorkspaceModules } from '../registry/index.js';
+import { readMasterConfig, writeJsonAtomic } from '../settings/index.js';
 import type { PlatformStatus } from '../status.js';
-import { httpHealthProbe, type HealthProbe } from '../supervisor/health-probe.js';
-import { rotateInPlace } from '../supervisor/log-file.js';
-import { policyFromSettings, systemClock, type Clock } from '../supervisor/policy.js';
-import { residentMemoryMb } from '../supervisor/process-group.js';
-import { Supervisor } from '../supervisor/supervisor.js';
-import { ensureBackupPassphrase, passphraseFile } from '../backup/passphrase.js';
-import { runScheduledBackup } from '../backup/scheduler.js';
-import { setAppEnabled } from '../settings/app-enabled.js';
-import { BACKUP_ALERT_KEY, backupFailedAlert } from '../alerts/rules.js';
-import { databaseTargets } from '../backup/targets.js';
-import type { StartOutcome, UnitHealth } from '../supervisor/unit.js';
+import {
+  httpHealthProbe,
+  rotateInPlace,
+  policyFromSettings,
+  systemClock,
+  residentMemoryMb,
+  Supervisor,
+} from '../supervisor/index.js';
+import type { HealthProbe, Clock, StartOutcome, UnitHealth } from '../supervisor/index.js';
+import { ensureBackupPassphrase, passphraseFile, runScheduledBackup, databaseTargets } from '../backup/index.js';
+import { BACKUP_ALERT_KEY, backupFailedAlert } from '../alerts/index.js';
 import { startHelmHttp, type HelmHttp } from './helm-http.js';
 import { recordChildren, stopLeftoverChildren, stopLeftoverPostgres, type ChildRecord } from './leftovers.js';
 import { isPortOpen } from './ports.js';

@@ -9,19 +9,20 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, type ServiceApp, type ServiceClient, type TokenVerifier } from '@hivematrix/sdk';
 import { migrationsDir, openServiceDatabase } from '@hivematrix/sdk/db';
-import { AlertMonitor } from '../alerts/monitor.js';
+import { AlertMonitor } from '../alerts/index.js';
 import { buildApp } from '../app.js';
 import type { ExternalHelmConfig } from '../config.js';
-import { enforceLogRetention } from '../db/logs.js';
-import { schema } from '../db/schema.js';
-import { platformSessionsVia } from '../identity/platform-sessions.js';
-import { MetricsSampler } from '../metrics/sampler.js';
-import { report } from '../security/findings.js';
-import { alertSettingsSchema, systemSchema, type AlertSettings } from '../settings/schema.js';
+import { enforceLogRetention, schema } from '../db/index.js';
+import { platformSessionsVia } from '../identity/index.js';
+import { MetricsSampler } from '../metrics/index.js';
+import { report } from '../security/index.js';
+import { alertSettingsSchema, systemSchema } from '../settings/index.js';
+import type { AlertSettings } from '../settings/index.js';
 import type { PlatformStatus } from '../status.js';
-import { healthProbeTrusting, type HealthProbe } from '../supervisor/health-probe.js';
-import { refusingControl, unavailableHostAudit } from '../external/refusals.js';
-import { HealthPoller, type WatchedService } from '../external/poller.js';
+import { healthProbeTrusting } from '../supervisor/index.js';
+import type { HealthProbe } from '../supervisor/index.js';
+import { refusingControl, unavailableHostAudit, HealthPoller } from '../external/index.js';
+import type { WatchedService } from '../external/index.js';
 
 export interface ExternalHelmDeps {
   config: ExternalHelmConfig;

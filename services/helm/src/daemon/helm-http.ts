@@ -6,19 +6,16 @@
 import { connectPlatform } from '@hivematrix/sdk';
 import { migrate, migrationsDir, openDatabase } from '@hivematrix/sdk/db';
 import { buildApp } from '../app.js';
-import { backupConsole } from '../backup/console.js';
+import { backupConsole } from '../backup/index.js';
 import { inheritedEnv, loadHelmServiceConfig } from '../config.js';
-import { enforceLogRetention } from '../db/logs.js';
-import { schema } from '../db/schema.js';
-import type { LoadedPlatform } from '../generate/sync.js';
+import { enforceLogRetention, schema } from '../db/index.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import type { ServiceControl } from '../control.js';
-import { runSecurityAudit } from '../security/audit.js';
-import { iptablesScript, ufwScript } from '../security/firewall.js';
+import { runSecurityAudit, iptablesScript, ufwScript } from '../security/index.js';
 import type { PlatformStatus } from '../status.js';
-import { createIdentityAdmin } from '../identity/admin-client.js';
-import { platformSessionsVia } from '../identity/platform-sessions.js';
-import { MetricsSampler } from '../metrics/sampler.js';
-import { AlertMonitor } from '../alerts/monitor.js';
+import { createIdentityAdmin, platformSessionsVia } from '../identity/index.js';
+import { MetricsSampler } from '../metrics/index.js';
+import { AlertMonitor } from '../alerts/index.js';
 
 /** The running HTTP service. */
 export interface HelmHttp {

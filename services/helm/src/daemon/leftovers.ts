@@ -8,7 +8,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { commandLine, liveGroupMembers, processAlive, signalGroup } from '../supervisor/process-group.js';
+import { commandLine, liveGroupMembers, processAlive, signalGroup } from '../supervisor/index.js';
 
 /** A recorded service process. */
 export interface ChildRecord {

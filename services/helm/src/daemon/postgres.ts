@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type DbLogger } from '@hivematrix/sdk/db';
-import { activeApps } from '../generate/context.js';
-import type { LoadedPlatform } from '../generate/sync.js';
+import { activeApps } from '../generate/index.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import { isPortFree } from './ports.js';
 
 /** A running (or external) PostgreSQL. */

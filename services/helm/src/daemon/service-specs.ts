@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import type { LoadedPlatform } from '../generate/sync.js';
-import type { AppDefinition } from '../registry/load.js';
-import type { UnitSpec } from '../supervisor/unit.js';
+import type { LoadedPlatform } from '../generate/index.js';
+import type { AppDefinition } from '../registry/index.js';
+import type { UnitSpec } from '../supervisor/index.js';
 import { BUILD_NODE_FLAGS, buildEnv } from './build-tuning.js';
 
 /**

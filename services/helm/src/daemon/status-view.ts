@@ -1,8 +1,8 @@
 /** Turning the daemon's state into the status shape (`status.ts`). */
-import type { LoadedPlatform } from '../generate/sync.js';
-import type { AppDefinition } from '../registry/load.js';
+import type { LoadedPlatform } from '../generate/index.js';
+import type { AppDefinition } from '../registry/index.js';
 import type { ServiceStatusView } from '../status.js';
-import type { UnitHealth, UnitStatus } from '../supervisor/unit.js';
+import type { UnitHealth, UnitStatus } from '../supervisor/index.js';
 
 /** What helm itself reports about its own HTTP service. */
 export interface HelmSelf {

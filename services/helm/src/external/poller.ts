@@ -6,7 +6,7 @@
  */
 import type { ServicesFile } from '@hivematrix/sdk';
 import type { ServiceStatusView } from '../status.js';
-import type { HealthProbe } from '../supervisor/health-probe.js';
+import type { HealthProbe } from '../supervisor/index.js';
 
 /** A service helm watches: its entry of services.json. */
 export interface WatchedService {

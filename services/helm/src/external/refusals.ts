@@ -7,7 +7,7 @@
  */
 import { AppError } from '@hivematrix/sdk';
 import type { ServiceAction, ServiceControl } from '../control.js';
-import type { AuditReport } from '../security/findings.js';
+import type { AuditReport } from '../security/index.js';
 
 /** Every action rejects: helm starts, stops and restarts no process in this mode. */
 export function refusingControl(managedBy: string): ServiceControl {

@@ -7,12 +7,11 @@
  * business: the daemon does it at once, without a daemon it happens at the next start.
  */
 import { AppError } from '@hivematrix/sdk';
-import { activeApps } from '../generate/context.js';
-import { loadPlatform, syncAll } from '../generate/sync.js';
-import { GeneratedWriter } from '../generate/writer.js';
 import type { HelmPaths } from '../paths.js';
-import { writeJsonAtomic } from './master-config.js';
-import { masterConfigSchema } from './schema.js';
+import { masterConfigSchema, writeJsonAtomic } from '../settings/index.js';
+import { activeApps } from './context.js';
+import { loadPlatform, syncAll } from './sync.js';
+import { GeneratedWriter } from './writer.js';
 
 /** Whether the configuration changed (false when the app already was as asked). */
 export async function setAppEnabled(paths: HelmPaths, name: string, enabled: boolean): Promise<{ changed: boolean }> {

@@ -4,7 +4,7 @@
  * for people and tools to read. Secrets stay in the env file only. JSON rather than the
  * original's INI: no lower-casing of keys, no `%` interpolation, one parser everywhere.
  */
-import type { AppDefinition } from '../registry/load.js';
+import type { AppDefinition } from '../registry/index.js';
 import type { GenerationContext } from './context.js';
 
 /** What the database part of a conf file shows: no password. */

@@ -1,9 +1,8 @@
 /** What every generator reads: the app table, the master configuration, derived URLs and paths. */
 import type { HelmPaths } from '../paths.js';
-import type { AppDefinition, PlatformApps } from '../registry/load.js';
-import type { DerivedSettings } from '../settings/derive.js';
-import { deriveSettings } from '../settings/derive.js';
-import type { MasterConfig } from '../settings/schema.js';
+import type { AppDefinition, PlatformApps } from '../registry/index.js';
+import { deriveSettings } from '../settings/index.js';
+import type { DerivedSettings, MasterConfig } from '../settings/index.js';
 
 /** Inputs of generation. */
 export interface GenerationContext {

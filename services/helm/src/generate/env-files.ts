@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import type { AppDefinition } from '../registry/load.js';
+import type { AppDefinition } from '../registry/index.js';
 import { activeApp, activeApps, type GenerationContext } from './context.js';
 
 /** Variables in the order they are written. */

@@ -5,9 +5,10 @@
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import type { HelmPaths } from '../paths.js';
-import { findApp, loadPlatformApps, type AppDefinition, type PlatformApps } from '../registry/load.js';
-import { ensureMasterConfig, readMasterConfig, type SecretSources } from '../settings/master-config.js';
-import type { MasterConfig } from '../settings/schema.js';
+import { findApp, loadPlatformApps } from '../registry/index.js';
+import type { AppDefinition, PlatformApps } from '../registry/index.js';
+import { ensureMasterConfig, readMasterConfig } from '../settings/index.js';
+import type { SecretSources, MasterConfig } from '../settings/index.js';
 import { buildServiceConf } from './conf-files.js';
 import { activeApp, activeApps, generationContext, type GenerationContext } from './context.js';
 import { buildServiceEnv, buildServiceSecrets, renderEnvFile } from './env-files.js';

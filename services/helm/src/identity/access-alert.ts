@@ -6,9 +6,8 @@
  * opens the alert, none resolves it.
  */
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { AlertInput } from '../db/alerts.js';
-import type { HelmDb } from '../db/logs.js';
-import { logEntries } from '../db/schema.js';
+import { logEntries } from '../db/index.js';
+import type { AlertInput, HelmDb } from '../db/index.js';
 
 /** The alert's key. */
 export const ACCESS_ALERT_KEY = 'access:delivery';

@@ -4,8 +4,8 @@
  * typed errors (its 4xx keep their meaning; anything else is a bad gateway).
  */
 import { AppError, type ErrorCode } from '@hivematrix/sdk';
-import { recordAudit } from '../db/audit.js';
-import type { HelmDb } from '../db/logs.js';
+import { recordAudit } from '../db/index.js';
+import type { HelmDb } from '../db/index.js';
 import {
   IdentityAdminError,
   type IdentityAdmin,

@@ -4,8 +4,8 @@
  * sample per service (CPU, memory, restarts, state, health) in helm's database. Samples older
  * than the retention are pruned once an hour. Time and /proc are inputs, so tests drive rounds.
  */
-import { insertSamples, pruneSamples, type NewMetricSample } from '../db/metrics.js';
-import type { HelmDb } from '../db/logs.js';
+import { insertSamples, pruneSamples } from '../db/index.js';
+import type { NewMetricSample, HelmDb } from '../db/index.js';
 import type { PlatformStatus } from '../status.js';
 import { cpuPercent, groupUsage, readProcTable } from './proc.js';
 

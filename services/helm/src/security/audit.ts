@@ -1,5 +1,5 @@
 /** Runs every check of the security audit: at helm's start, from the console, and `hivematrix audit`. */
-import type { LoadedPlatform } from '../generate/sync.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import {
   checkAdminPassword,
   checkBackups,

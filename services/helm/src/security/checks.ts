@@ -7,9 +7,9 @@
 import { X509Certificate } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedPlatform } from '../generate/sync.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import { isLoopback, type Listener } from './listeners.js';
-import { passphraseFile, scheduledPassphrase } from '../backup/passphrase.js';
+import { passphraseFile, scheduledPassphrase } from '../backup/index.js';
 import type { Finding } from './findings.js';
 
 /** The one service allowed to listen beyond loopback. */

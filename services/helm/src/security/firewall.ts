@@ -2,7 +2,7 @@
  * Firewall scripts from the registry: allow SSH (first, so applying the script can never lock
  * the operator out), allow the gateway's port, deny everything else coming in.
  */
-import type { LoadedPlatform } from '../generate/sync.js';
+import type { LoadedPlatform } from '../generate/index.js';
 import { GATEWAY } from './checks.js';
 
 /** The ports the world may reach: SSH and the gateway. */

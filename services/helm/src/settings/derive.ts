@@ -4,7 +4,7 @@
  * change (the hostname) moves everything that depends on it.
  */
 import { databaseUrl } from '@hivematrix/sdk/db';
-import type { AppDefinition } from '../registry/load.js';
+import type { AppDefinition } from '../registry/index.js';
 import type { MasterConfig } from './schema.js';
 
 /** The derived view of a configuration. */

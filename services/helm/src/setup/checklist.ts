@@ -5,7 +5,7 @@
  * gone), the others are what the admin marked. Every step can be reopened.
  */
 import { stat } from 'node:fs/promises';
-import type { StepMark } from '../db/setup-steps.js';
+import type { StepMark } from '../db/index.js';
 
 export const SETUP_STEPS = ['password', 'hostname', 'integrations', 'users'] as const;
 export type SetupStep = (typeof SETUP_STEPS)[number];

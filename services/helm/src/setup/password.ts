@@ -5,10 +5,10 @@
  */
 import { unlink } from 'node:fs/promises';
 import { AppError } from '@hivematrix/sdk';
-import { recordAudit } from '../db/audit.js';
-import type { HelmDb } from '../db/logs.js';
-import type { IdentityAdmin } from '../identity/admin-client.js';
-import { asAppError } from '../identity/user-actions.js';
+import { recordAudit } from '../db/index.js';
+import type { HelmDb } from '../db/index.js';
+import { asAppError } from '../identity/index.js';
+import type { IdentityAdmin } from '../identity/index.js';
 
 /** The account the first start creates (identity's INITIAL_ADMIN_USERNAME). */
 export const INITIAL_ADMIN = 'admin';

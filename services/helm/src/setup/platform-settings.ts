@@ -5,7 +5,7 @@
  * per request, so a change in Settings shows at once; an unreadable or absent file gives the
  * safe answer (production: no demo offer; generated certificate: the explanation stays).
  */
-import { readMasterConfig } from '../settings/master-config.js';
+import { readMasterConfig } from '../settings/index.js';
 
 export type PlatformEnvironment = 'development' | 'production';
 

@@ -1,6 +1,6 @@
 /** The supervisor's tunables and clock, as inputs (tests shorten the times and freeze nothing else). */
 import { exponentialDelay } from '@hivematrix/sdk';
-import type { SupervisorSettings } from '../settings/schema.js';
+import type { SupervisorSettings } from '../settings/index.js';
 
 /** Timing and limits of supervision, in milliseconds. */
 export interface SupervisorPolicy {

@@ -1,7 +1,7 @@
 /** The alerts page: open alerts (most severe first), recently resolved ones, and a webhook test. */
 import type { JSX } from 'preact';
 import { Alert, Badge, Button, Card, DateTime, Page, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
-import type { AlertRow, AlertSeverity } from '../db/alerts.js';
+import type { AlertRow, AlertSeverity } from '../db/index.js';
 import type { UrlFor } from './services.js';
 
 const BADGE: Record<AlertSeverity, 'danger' | 'warning' | 'info'> = { high: 'danger', medium: 'warning', low: 'info' };

@@ -1,7 +1,7 @@
 /** The audit trail: every admin action, newest first. */
 import type { JSX } from 'preact';
 import { Badge, Button, Card, DateTime, Page, PageHeader, Table } from '@hivematrix/sdk/html';
-import type { AuditRow } from '../db/schema.js';
+import type { AuditRow } from '../db/index.js';
 import type { UrlFor } from './services.js';
 
 /** Lists the recorded actions. */

@@ -13,7 +13,7 @@ import {
   TextField,
   formatNumber,
 } from '@hivematrix/sdk/html';
-import type { BackupListing } from '../backup/list.js';
+import type { BackupListing } from '../backup/index.js';
 import type { UrlFor } from './services.js';
 
 function size(bytes: number): string {

@@ -4,8 +4,8 @@
  * inline style); each bar's <title> names its slice and counts for a pointer or a screen reader.
  */
 import type { JSX } from 'preact';
-import { LOG_LEVELS, type LogLevel } from '../db/log-query.js';
-import type { LogHistogram as Histogram } from '../db/log-histogram.js';
+import { LOG_LEVELS } from '../db/index.js';
+import type { LogLevel, LogHistogram as Histogram } from '../db/index.js';
 
 const WIDTH = 600;
 const HEIGHT = 64;

@@ -7,8 +7,8 @@
  */
 import type { JSX } from 'preact';
 import { Button, Card, DateTime, Page, Table } from '@hivematrix/sdk/html';
-import type { LogHistogram as Histogram } from '../db/log-histogram.js';
-import { encodeCursor, LOG_LEVELS, type LogPage } from '../db/log-query.js';
+import { encodeCursor, LOG_LEVELS } from '../db/index.js';
+import type { LogHistogram as Histogram, LogPage } from '../db/index.js';
 import { LogHistogram } from './log-histogram.js';
 import type { UrlFor } from './services.js';
 

@@ -1,9 +1,9 @@
 /** Usage charts (inline SVG drawn on the server, no script) and the health history of a service. */
 import type { JSX } from 'preact';
 import { Card, DateTime, Num, Table } from '@hivematrix/sdk/html';
-import type { MetricSample } from '../db/metrics.js';
-import { bucketize, linePath, niceMax, type ChartPoint } from '../metrics/chart.js';
-import { healthTransitions } from '../metrics/history.js';
+import type { MetricSample } from '../db/index.js';
+import { bucketize, linePath, niceMax, healthTransitions } from '../metrics/index.js';
+import type { ChartPoint } from '../metrics/index.js';
 import { HealthBadge } from './services.js';
 
 const WIDTH = 600;

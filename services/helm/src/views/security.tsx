@@ -1,7 +1,7 @@
 /** The security audit page: every finding with its severity and fix, and the firewall scripts. */
 import type { JSX } from 'preact';
 import { Alert, Badge, Button, Card, Page, PageHeader, Table, formatDateTime } from '@hivematrix/sdk/html';
-import type { AuditReport, Severity } from '../security/findings.js';
+import type { AuditReport, Severity } from '../security/index.js';
 import type { UrlFor } from './services.js';
 
 const BADGE: Record<Severity, 'danger' | 'warning' | 'info'> = { high: 'danger', medium: 'warning', low: 'info' };

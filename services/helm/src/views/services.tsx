@@ -3,8 +3,7 @@ import type { JSX } from 'preact';
 import type { Query } from '@hivematrix/sdk';
 import { Alert, Badge, Button, Card, DateTime, Num, Page, PageHeader, Table, formatNumber } from '@hivematrix/sdk/html';
 import { RUN_ACTIONS, type ServiceAction } from '../control.js';
-import type { MetricSample } from '../db/metrics.js';
-import type { LogEntryRow } from '../db/schema.js';
+import type { MetricSample, LogEntryRow } from '../db/index.js';
 import type { ServiceStatusView } from '../status.js';
 
 /** Builds a same-site URL under helm's prefix (`request.urlFor`). */

@@ -5,7 +5,8 @@
  */
 import type { JSX } from 'preact';
 import { Card, Checkbox, SelectField, TextField } from '@hivematrix/sdk/html';
-import { ASSISTANT_FIELDS, ASSISTANT_PROVIDERS, type AssistantView } from '../settings/assistant.js';
+import { ASSISTANT_FIELDS, ASSISTANT_PROVIDERS } from '../settings/index.js';
+import type { AssistantView } from '../settings/index.js';
 
 const PROVIDER_LABELS: Record<(typeof ASSISTANT_PROVIDERS)[number], string> = {
   none: 'None (search mode: the read tools without a model)',

@@ -1,9 +1,8 @@
 /** The settings page: the editable fields of the master configuration, and the whole of it with secrets masked. */
 import type { JSX } from 'preact';
 import { Alert, Button, Card, Page, PageHeader, SelectField, TextField } from '@hivematrix/sdk/html';
-import { assistantView, hasAssistant } from '../settings/assistant.js';
-import { SETTING_SECTIONS, fieldValue, maskSecrets } from '../settings/fields.js';
-import type { MasterConfig } from '../settings/schema.js';
+import { assistantView, hasAssistant, SETTING_SECTIONS, fieldValue, maskSecrets } from '../settings/index.js';
+import type { MasterConfig } from '../settings/index.js';
 import { AssistantSettings } from './settings-assistant.js';
 import type { UrlFor } from './services.js';
 

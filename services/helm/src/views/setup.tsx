@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { Alert, Badge, Button, Card, Page, PageHeader } from '@hivematrix/sdk/html';
-import type { SetupStep, StepStatus } from '../setup/checklist.js';
+import type { SetupStep, StepStatus } from '../setup/index.js';
 import type { UrlFor } from './services.js';
 
 export interface SetupPageProps {

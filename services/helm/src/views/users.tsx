@@ -12,8 +12,7 @@ import {
   Table,
   TextField,
 } from '@hivematrix/sdk/html';
-import type { IdentityGroup } from '../identity/admin-client.js';
-import type { UserRow } from '../identity/user-actions.js';
+import type { IdentityGroup, UserRow } from '../identity/index.js';
 import type { UrlFor } from './services.js';
 
 /** What a finished action says on the page it returns to (`?done=`). */

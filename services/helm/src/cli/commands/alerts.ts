@@ -3,7 +3,8 @@
  * helm's database. Exits 2 when a high alert is open, so a cron job or a monitoring check can act
  * on it, as `hivematrix audit` does for high findings.
  */
-import { listAlerts, type AlertRow } from '../../db/alerts.js';
+import { listAlerts } from '../../db/index.js';
+import type { AlertRow } from '../../db/index.js';
 import { withHelmDatabase } from '../helm-database.js';
 import { table, type CliContext } from '../io.js';
 

@@ -1,7 +1,6 @@
 /** After an app was added (install, new-service): regenerate the configuration and start it if the platform runs. */
-import { loadPlatform, syncAll } from '../../generate/sync.js';
-import { GeneratedWriter } from '../../generate/writer.js';
-import type { StartOutcome } from '../../supervisor/unit.js';
+import { loadPlatform, syncAll, GeneratedWriter } from '../../generate/index.js';
+import type { StartOutcome } from '../../supervisor/index.js';
 import { controlRequest, fetchStatus, problemMessage } from '../control-client.js';
 import type { CliContext } from '../io.js';
 

@@ -3,8 +3,9 @@
  * run locally so it works whether the platform is up or not. Exit status 2 when a finding is
  * high, so scripts and CI can gate on it; `--json` prints the report.
  */
-import { loadPlatform } from '../../generate/sync.js';
-import { runSecurityAudit, type AuditHost } from '../../security/audit.js';
+import { loadPlatform } from '../../generate/index.js';
+import { runSecurityAudit } from '../../security/index.js';
+import type { AuditHost } from '../../security/index.js';
 import { table, type CliContext } from '../io.js';
 
 /** Runs the audit and prints it; returns 2 on a high finding, else 0. */

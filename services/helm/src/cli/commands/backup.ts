@@ -7,15 +7,18 @@
  */
 import { daemonPid, controlRequest, problemMessage } from '../control-client.js';
 import { CliError, shortPath, table, type CliContext } from '../io.js';
-import { configuredPassphrase, MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
-import { BackupError } from '../../backup/errors.js';
-import { listBackups } from '../../backup/list.js';
-import { backupPlatform } from '../../backup/operations.js';
-import { restoreBackup } from '../../backup/restore.js';
-import { FILES_COMPONENT } from '../../backup/manifest.js';
-import { databaseTargets } from '../../backup/targets.js';
+import {
+  configuredPassphrase,
+  MIN_PASSPHRASE_LENGTH,
+  BackupError,
+  listBackups,
+  backupPlatform,
+  restoreBackup,
+  FILES_COMPONENT,
+  databaseTargets,
+} from '../../backup/index.js';
 import { startPostgres, type PostgresHandle } from '../../daemon/postgres.js';
-import { loadPlatform } from '../../generate/sync.js';
+import { loadPlatform } from '../../generate/index.js';
 import type { Command } from 'commander';
 import type { DbLogger } from '@hivematrix/sdk/db';
 

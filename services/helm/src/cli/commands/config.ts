@@ -13,8 +13,9 @@ import {
   writeConfFile,
   writeEnvFile,
   writeServiceTables,
-} from '../../generate/sync.js';
-import { GeneratedWriter, type WriteResult } from '../../generate/writer.js';
+  GeneratedWriter,
+} from '../../generate/index.js';
+import type { WriteResult } from '../../generate/index.js';
 import { shortPath, type CliContext } from '../io.js';
 
 function report(context: CliContext, results: readonly WriteResult[]): void {

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TSX_LOADER } from '../../daemon/service-specs.js';
-import { findApp, loadPlatformApps } from '../../registry/load.js';
+import { findApp, loadPlatformApps } from '../../registry/index.js';
 import { CliError, type CliContext } from '../io.js';
 
 /** Variables the child needs; the rest of the caller's environment (a stray DATABASE_URL) must not override codex's env file. */

@@ -4,7 +4,7 @@
  * supervising it); without, only the configuration changes, for the next start.
  */
 import { AppError } from '@hivematrix/sdk';
-import { setAppEnabled } from '../../settings/app-enabled.js';
+import { setAppEnabled } from '../../generate/index.js';
 import { controlRequest, fetchStatus, problemMessage } from '../control-client.js';
 import { CliError, type CliContext } from '../io.js';
 

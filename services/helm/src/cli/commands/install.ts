@@ -8,10 +8,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readManifest } from '../../registry/discover.js';
-import { loadPlatformApps, readRegistry } from '../../registry/load.js';
-import { linkWorkspaceModules } from '../../registry/apps-dir.js';
-import { RESERVED_NAMES } from '../../registry/reserved.js';
+import {
+  readManifest,
+  loadPlatformApps,
+  readRegistry,
+  linkWorkspaceModules,
+  RESERVED_NAMES,
+} from '../../registry/index.js';
 import { CliError, shortPath, type CliContext } from '../io.js';
 import { applyConfiguration } from './apply.js';
 

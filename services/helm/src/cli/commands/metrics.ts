@@ -3,7 +3,8 @@
  * samples of one: the last 20, or all since `--since <hours>h`), read from helm's database with
  * helm's own generated credentials.
  */
-import { latestSamples, serviceSamples, type MetricSample } from '../../db/metrics.js';
+import { latestSamples, serviceSamples } from '../../db/index.js';
+import type { MetricSample } from '../../db/index.js';
 import { withHelmDatabase } from '../helm-database.js';
 import { CliError, table, type CliContext } from '../io.js';
 

@@ -6,9 +6,7 @@
  */
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RESERVED_NAMES } from '../../registry/reserved.js';
-import { loadPlatformApps } from '../../registry/load.js';
-import { assignPorts } from '../../registry/ports.js';
+import { RESERVED_NAMES, loadPlatformApps, assignPorts } from '../../registry/index.js';
 import { CliError, shortPath, type CliContext } from '../io.js';
 import { applyConfiguration } from './apply.js';
 

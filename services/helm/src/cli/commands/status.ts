@@ -1,7 +1,7 @@
 /** `hivematrix status [--json]`: every service's name, port, pid, state, health, restarts, uptime and memory. */
-import { activeApps, generationContext } from '../../generate/context.js';
-import { loadPlatformApps } from '../../registry/load.js';
-import { readMasterConfig } from '../../settings/master-config.js';
+import { activeApps, generationContext } from '../../generate/index.js';
+import { loadPlatformApps } from '../../registry/index.js';
+import { readMasterConfig } from '../../settings/index.js';
 import type { PlatformStatus, ServiceStatusView } from '../../status.js';
 import { fetchStatus } from '../control-client.js';
 import { humanDuration, table, type CliContext } from '../io.js';

@@ -4,7 +4,7 @@
  * own secret from the master configuration. A user token only comes from a login (the gateway
  * keeps it server-side), so for users the command explains how to call an endpoint as them.
  */
-import type { GenerationContext } from '../../generate/context.js';
+import type { GenerationContext } from '../../generate/index.js';
 import { CliError, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
 

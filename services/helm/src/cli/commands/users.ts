@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { createIdentityAdmin, type IdentityAdmin, type IdentityUser } from '../../identity/admin-client.js';
-import { platformSessionsAt } from '../../identity/platform-sessions.js';
+import { createIdentityAdmin, platformSessionsAt } from '../../identity/index.js';
+import type { IdentityAdmin, IdentityUser } from '../../identity/index.js';
 import { CliError, table, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
 import { mintServiceToken } from './tokens.js';

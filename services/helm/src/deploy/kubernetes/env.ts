@@ -5,9 +5,9 @@
  * and reach PostgreSQL and Redis by URL; they ship their logs to helm, which runs in external
  * mode there. Variables holding a secret go to the service's Secret, the rest to its ConfigMap.
  */
-import type { AppDefinition } from '../../registry/load.js';
-import { buildServiceEnv } from '../../generate/env-files.js';
-import { activeApps, type GenerationContext } from '../../generate/context.js';
+import type { AppDefinition } from '../../registry/index.js';
+import { buildServiceEnv, activeApps } from '../../generate/index.js';
+import type { GenerationContext } from '../../generate/index.js';
 
 /** Where a pod keeps what a service writes (an emptyDir: nothing in it outlives the pod). */
 export const STATE_DIR = '/var/lib/hivematrix';

@@ -21,7 +21,7 @@ import type {
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { HEALTH_PATHS } from '@hivematrix/sdk';
-import type { AppDefinition } from '../../registry/load.js';
+import type { AppDefinition } from '../../registry/index.js';
 import { SERVICE_SECRETS_FILE, SERVICES_FILE, STATE_DIR, type ClusterEnv } from './env.js';
 
 /** Every object this generator writes. */

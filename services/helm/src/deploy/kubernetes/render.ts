@@ -6,9 +6,8 @@
  */
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { buildServiceSecrets } from '../../generate/env-files.js';
-import { buildServicesFile } from '../../generate/services-files.js';
-import { activeApps, type GenerationContext } from '../../generate/context.js';
+import { buildServiceSecrets, buildServicesFile, activeApps } from '../../generate/index.js';
+import type { GenerationContext } from '../../generate/index.js';
 import { clusterServiceEnv, clusterUrlRewriter, DEFAULT_CLUSTER, type ClusterSettings } from './env.js';
 import {
   AUTOSCALED,

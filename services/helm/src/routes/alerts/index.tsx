@@ -5,9 +5,8 @@
  */
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
-import { listAlerts, type AlertRow } from '../../db/alerts.js';
-import { recordAudit } from '../../db/audit.js';
-import type { HelmDb } from '../../db/logs.js';
+import { listAlerts, recordAudit } from '../../db/index.js';
+import type { AlertRow, HelmDb } from '../../db/index.js';
 import { AlertsPage } from '../../views/alerts.js';
 import { actorOf } from '../services/actions.js';
 

@@ -13,12 +13,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
-import type { BackupConsole } from '../../backup/console.js';
-import { MIN_PASSPHRASE_LENGTH } from '../../backup/passphrase.js';
-import { BackupError } from '../../backup/errors.js';
-import { isBackupName, listBackups } from '../../backup/list.js';
-import { recordAudit } from '../../db/audit.js';
-import type { HelmDb } from '../../db/logs.js';
+import { MIN_PASSPHRASE_LENGTH, BackupError, isBackupName, listBackups } from '../../backup/index.js';
+import type { BackupConsole } from '../../backup/index.js';
+import { recordAudit } from '../../db/index.js';
+import type { HelmDb } from '../../db/index.js';
 import { BackupsPage } from '../../views/backups.js';
 import { actorOf } from '../services/actions.js';
 

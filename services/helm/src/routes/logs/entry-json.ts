@@ -1,5 +1,5 @@
 /** A log entry as the API shows it (viewer, export). */
-import type { LogEntryRow } from '../../db/schema.js';
+import type { LogEntryRow } from '../../db/index.js';
 
 /** An entry as JSON. */
 export function entryJson(entry: LogEntryRow) {

@@ -5,9 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import { formatCsvRow } from '@hivematrix/sdk';
-import { queryLogs, type LogFilter } from '../../db/log-query.js';
-import type { HelmDb } from '../../db/logs.js';
-import type { LogEntryRow } from '../../db/schema.js';
+import { queryLogs } from '../../db/index.js';
+import type { LogFilter, HelmDb, LogEntryRow } from '../../db/index.js';
 import { entryJson } from './entry-json.js';
 
 /** The most entries one export holds: a narrower filter (a time range) gets the rest. */

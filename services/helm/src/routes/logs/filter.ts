@@ -1,6 +1,7 @@
 /** The logs viewer's query string, shared by the page, `GET /api/logs` and the live stream. */
 import { z } from 'zod';
-import { decodeCursor, LOG_LEVELS, type LogFilter } from '../../db/log-query.js';
+import { decodeCursor, LOG_LEVELS } from '../../db/index.js';
+import type { LogFilter } from '../../db/index.js';
 
 const optionalText = (max: number) =>
   z

@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import { AppError, authenticate, HELM_MESSAGE_LIMIT, helmLevel, type ServiceApp } from '@hivematrix/sdk';
-import { insertLogEntries, type HelmDb } from '../../db/logs.js';
-import type { NewLogEntry } from '../../db/schema.js';
+import { insertLogEntries } from '../../db/index.js';
+import type { HelmDb, NewLogEntry } from '../../db/index.js';
 
 const MAX_ENTRIES = 10_000;
 

@@ -6,9 +6,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { max } from 'drizzle-orm';
-import { queryLogs, type LogFilter } from '../../db/log-query.js';
-import type { HelmDb } from '../../db/logs.js';
-import { logEntries } from '../../db/schema.js';
+import { queryLogs, logEntries } from '../../db/index.js';
+import type { LogFilter, HelmDb } from '../../db/index.js';
 import { entryJson } from './entry-json.js';
 
 const BATCH = 500;

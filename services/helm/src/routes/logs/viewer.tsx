@@ -9,9 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { requireRole, type ServiceApp } from '@hivematrix/sdk';
-import { logHistogram } from '../../db/log-histogram.js';
-import { encodeCursor, queryLogs } from '../../db/log-query.js';
-import type { HelmDb } from '../../db/logs.js';
+import { logHistogram, encodeCursor, queryLogs } from '../../db/index.js';
+import type { HelmDb } from '../../db/index.js';
 import type { PlatformStatus } from '../../status.js';
 import { LogsPage } from '../../views/logs.js';
 import { z } from 'zod';

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { AppError, requireRole, type ServiceApp } from '@hivematrix/sdk';
-import type { HelmDb } from '../../db/logs.js';
-import { serviceSamples } from '../../db/metrics.js';
+import { serviceSamples } from '../../db/index.js';
+import type { HelmDb } from '../../db/index.js';
 import type { PlatformStatus } from '../../status.js';
 
 /** What the metrics API needs. */

@@ -4,7 +4,7 @@
  * firewall scripts `GET /security/firewall/{ufw,iptables}.sh` (downloads).
  */
 import { requireRole, type ServiceApp } from '@hivematrix/sdk';
-import type { AuditReport } from '../../security/findings.js';
+import type { AuditReport } from '../../security/index.js';
 import { SecurityPage } from '../../views/security.js';
 
 /** What the routes need: the audit runner and the scripts (from the registry). */

@@ -1,8 +1,8 @@
 /** Taking an action on a service on behalf of an admin, and recording it in the audit trail. */
 import { AppError, type UserClaims } from '@hivematrix/sdk';
 import type { ActionResult, ServiceAction, ServiceControl } from '../../control.js';
-import { recordAudit } from '../../db/audit.js';
-import type { HelmDb } from '../../db/logs.js';
+import { recordAudit } from '../../db/index.js';
+import type { HelmDb } from '../../db/index.js';
 import type { PlatformStatus, ServiceStatusView } from '../../status.js';
 
 /** What an action needs. */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
 import { SERVICE_ACTIONS } from '../../control.js';
-import { listAudit } from '../../db/audit.js';
+import { listAudit } from '../../db/index.js';
 import { platformStatusSchema, serviceStatusSchema } from '../../status.js';
 import { actorOf, findService, performAction, type ActionDeps } from './actions.js';
 

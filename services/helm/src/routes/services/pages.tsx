@@ -6,12 +6,8 @@
 import { z } from 'zod';
 import { currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
 import { SERVICE_ACTIONS } from '../../control.js';
-import { listAudit } from '../../db/audit.js';
-import { latestSamples, serviceSamples } from '../../db/metrics.js';
-import { openAlertCounts } from '../../db/alerts.js';
-import { queryLogs } from '../../db/log-query.js';
-import { readMarks } from '../../db/setup-steps.js';
-import { checklist, fileExists, pending } from '../../setup/checklist.js';
+import { listAudit, latestSamples, serviceSamples, openAlertCounts, queryLogs, readMarks } from '../../db/index.js';
+import { checklist, fileExists, pending } from '../../setup/index.js';
 import { AuditPage } from '../../views/audit.js';
 import { UsageCards } from '../../views/metrics.js';
 import { ServiceDetailPage, ServicesPage } from '../../views/services.js';

@@ -5,15 +5,17 @@
  * separate, explicit step.
  */
 import { AppError } from '@hivematrix/sdk';
-import { recordAudit } from '../../db/audit.js';
-import type { HelmDb } from '../../db/logs.js';
-import { loadPlatform, syncAll } from '../../generate/sync.js';
-import { GeneratedWriter, type WriteResult } from '../../generate/writer.js';
+import { recordAudit } from '../../db/index.js';
+import type { HelmDb } from '../../db/index.js';
+import { loadPlatform, syncAll, GeneratedWriter } from '../../generate/index.js';
+import type { WriteResult } from '../../generate/index.js';
 import type { HelmPaths } from '../../paths.js';
-import { readMasterConfig, writeJsonAtomic } from '../../settings/master-config.js';
-import { masterConfigSchema, type MasterConfig } from '../../settings/schema.js';
-import { applyForm, changedFields } from '../../settings/fields.js';
 import {
+  readMasterConfig,
+  writeJsonAtomic,
+  masterConfigSchema,
+  applyForm,
+  changedFields,
   applyAssistant,
   assistantChanges,
   ASSISTANT_FIELDS,
@@ -24,7 +26,8 @@ import {
   readAssistantForm,
   removeAssistantKey,
   writeAssistantKey,
-} from '../../settings/assistant.js';
+} from '../../settings/index.js';
+import type { MasterConfig } from '../../settings/index.js';
 
 /** What saving needs. */
 export interface SettingsDeps {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
 import type { FastifyRequest } from 'fastify';
-import { recordAudit } from '../../db/audit.js';
+import { recordAudit } from '../../db/index.js';
 import { SettingsPage } from '../../views/settings.js';
 import type { UrlFor } from '../../views/services.js';
 import { actorOf, performAction, type ActionDeps } from '../services/actions.js';

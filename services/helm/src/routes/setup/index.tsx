@@ -9,13 +9,17 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, currentUser, requireRole, type ServiceApp } from '@hivematrix/sdk';
-import { recordAudit } from '../../db/audit.js';
-import type { HelmDb } from '../../db/logs.js';
-import { markStep, readMarks, reopenStep } from '../../db/setup-steps.js';
-import type { IdentityAdmin } from '../../identity/admin-client.js';
-import { checklist, fileExists, pending, SETUP_STEPS } from '../../setup/checklist.js';
-import { changeInitialPassword } from '../../setup/password.js';
-import { readSetupSettings } from '../../setup/platform-settings.js';
+import { recordAudit, markStep, readMarks, reopenStep } from '../../db/index.js';
+import type { HelmDb } from '../../db/index.js';
+import type { IdentityAdmin } from '../../identity/index.js';
+import {
+  checklist,
+  fileExists,
+  pending,
+  SETUP_STEPS,
+  changeInitialPassword,
+  readSetupSettings,
+} from '../../setup/index.js';
 import type { PlatformStatus } from '../../status.js';
 import { SetupPage } from '../../views/setup.js';
 import { actorOf } from '../services/actions.js';

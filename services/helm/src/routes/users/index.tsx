@@ -22,7 +22,6 @@ import { actorOf } from '../services/actions.js';
 import {
   USERS_PER_PAGE,
   allGroups,
-  type SessionsResult,
   createUserAction,
   listUserPage,
   loadUser,
@@ -31,8 +30,8 @@ import {
   resetPasswordAction,
   unlockAction,
   updateUserAction,
-  type UsersDeps,
-} from '../../identity/user-actions.js';
+} from '../../identity/index.js';
+import type { SessionsResult, UsersDeps } from '../../identity/index.js';
 
 const adminPage = requireRole(['admin'], { page: true });
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) });
