@@ -29,10 +29,9 @@ const SCHEMA = `${SRC}db/schema[^/]*\\.ts$`;
 // - views/: pages are imported by the route that renders each one (views-only-from-routes); the pages
 //   and their shared layout are all the folder holds, so a barrel would re-export every file;
 // - identity's types/: declarations for an untyped package (.d.ts, not cruised);
-// - helm's deploy/, for now: other work is changing it; its one importer is cli/commands/deploy.ts.
 const INDEXED_MODULES = [
   'ledger/src/(archive|billing|codex|db|engine|invoicing)',
-  'helm/src/(alerts|backup|db|external|generate|identity|metrics|registry|security|settings|setup|supervisor)',
+  'helm/src/(alerts|backup|db|deploy|external|generate|identity|metrics|registry|security|settings|setup|supervisor)',
   'nexus/src/(auth|compose|home|http|prefs|proxy|registry|session)',
   'knowledgetree/src/(codex|db|domain)',
   'beacon/src/(codex|db|domain|live)',

@@ -7,13 +7,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { checkManifests } from '../../deploy/kubernetes/check.js';
 import {
   allObjects,
+  checkManifests,
   DEFAULT_OPTIONS,
   renderKubernetes,
   type KubernetesOptions,
-} from '../../deploy/kubernetes/render.js';
+} from '../../deploy/index.js';
 import { CliError, shortPath, type CliContext } from '../io.js';
 import { existingSettings } from '../settings.js';
 
