@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { JOB_RUNS_TABLE } from '@hivematrix/sdk/db';
+import { defaultCheckMs, JOB_RUNS_TABLE } from '@hivematrix/sdk/db';
 
 /** A job the cluster's configuration runs, and where its runs are kept. */
 export interface ScheduledJob {
@@ -39,10 +39,8 @@ export interface JobHistory {
   to: number;
 }
 
-/** The default check interval of `scheduleJob` for a period. */
-export function defaultCheckMs(everyMs: number): number {
-  return Math.min(Math.max(Math.floor(everyMs / 6), 1), 60_000);
-}
+// The check interval a job gets when the cluster's configuration names none.
+export { defaultCheckMs };
 
 /**
  * What is wrong with one job's history, in words (empty when it ran once per due time):

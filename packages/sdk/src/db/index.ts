@@ -19,6 +19,7 @@ export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOpti
 export { databaseEnv, openServiceDatabase, type ServiceDatabaseSettings } from './service-database.js';
 export {
   advisoryLockKey,
+  defaultCheckMs,
   JOB_RUNS_TABLE,
   runExclusive,
   runIfDue,

@@ -158,7 +158,15 @@ export interface JobTimer {
 }
 
 /**
- * Checks `job` every `checkMs` (default: its period / 6, at most one minute, so an instance that
+ * How often `scheduleJob` checks a job with no `checkMs`: its period / 6, at most one minute, so an
+ * instance that takes over after another died is late by at most that.
+ */
+export function defaultCheckMs(everyMs: number): number {
+  return Math.min(Math.max(Math.floor(everyMs / 6), 1), 60_000);
+}
+
+/**
+ * Checks `job` every `checkMs` (default: `defaultCheckMs`, its period / 6, at most one minute, so an instance that
  * takes over after another died is late by at most that) and on start when `runAtStart`; errors
  * go to `onError` and are retried at the next check.
  */
@@ -180,10 +188,7 @@ export function scheduleJob<T>(
       .finally(() => (current = null));
     return current;
   };
-  const timer = setInterval(
-    () => void tick(),
-    job.checkMs ?? Math.min(Math.max(Math.floor(job.everyMs / 6), 1), 60_000),
-  );
+  const timer = setInterval(() => void tick(), job.checkMs ?? defaultCheckMs(job.everyMs));
   timer.unref();
   if (job.runAtStart === true) void tick();
   return {

@@ -36,20 +36,26 @@ function statusOf(result: CheckResult): HealthStatus {
  * `healthy` at least degraded (and the status code follows: 200 only when healthy).
  */
 export function addCheck(report: HealthReport, name: string, result: CheckResult): HealthReport {
-  const own = statusOf(result);
-  const status = ORDER[own] > ORDER[report.body.status] ? own : report.body.status;
-  return {
-    statusCode: status === 'healthy' ? 200 : 503,
-    body: { ...report.body, status, checks: { ...report.body.checks, [name]: result } },
-  };
+  return withCheck(report, name, result, (status) => (status === 'healthy' ? 200 : 503));
 }
 
 /** As `addCheck` for the readiness report, where only `unhealthy` answers 503. */
 function addReadinessCheck(report: ReadinessReport, name: string, result: CheckResult): ReadinessReport {
+  return withCheck(report, name, result, (status) => (status === 'unhealthy' ? 503 : 200));
+}
+
+/** `report` with the check `name` added, its status the worse of the two, and the code `codeOf` gives it. */
+function withCheck<R extends HealthReport | ReadinessReport>(
+  report: R,
+  name: string,
+  result: CheckResult,
+  codeOf: (status: HealthStatus) => 200 | 503,
+): R {
   const own = statusOf(result);
   const status = ORDER[own] > ORDER[report.body.status] ? own : report.body.status;
   return {
-    statusCode: status === 'unhealthy' ? 503 : 200,
+    ...report,
+    statusCode: codeOf(status),
     body: { ...report.body, status, checks: { ...report.body.checks, [name]: result } },
   };
 }
