@@ -155,6 +155,44 @@ describe('beacon board', () => {
     t.codex.tickets.splice(index, 0, gone);
   });
 
+  it('revalidates with codex inside the interval for a reader that sends Cache-Control: no-cache', async () => {
+    const token = await t.token('technician');
+    t.advance(60_000);
+    await get('/api/board', token);
+    const first = t.codex.tickets[0];
+    assert.ok(first);
+    t.codex.tickets[0] = { ...first, subject: 'Written just now' };
+    const subjects = (body: string) => (JSON.parse(body) as { rows: BoardRow[] }).rows.map((row) => row.subject);
+    assert.ok(!subjects((await get('/api/board', token)).body).includes('Written just now'), 'the shared board');
+    const fresh = await t.app.inject({
+      method: 'GET',
+      url: '/api/board',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'cache-control': 'no-cache' },
+    });
+    assert.ok(subjects(fresh.body).includes('Written just now'), fresh.body);
+    // A request already in flight started before the write: a no-cache reader waits for it, then asks again.
+    t.codex.tickets[0] = { ...first, subject: 'Written during a read' };
+    t.advance(60_000);
+    t.codex.hold = true;
+    const calls = t.codex.calls.active;
+    const plain = get('/api/board', token);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.codex.tickets[0] = { ...first, subject: 'Written after the read began' };
+    t.advance(1);
+    const revalidated = t.app.inject({
+      method: 'GET',
+      url: '/api/board',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'cache-control': 'no-cache' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.codex.hold = false;
+    t.codex.release();
+    assert.ok(!subjects((await plain).body).includes('Written after the read began'), 'the read that began before');
+    assert.ok(subjects((await revalidated).body).includes('Written after the read began'));
+    assert.equal(t.codex.calls.active - calls, 2);
+    t.codex.tickets[0] = first;
+  });
+
   it("opens a ticket with the user's own token: text, PSA link and time since the last agent reply", async () => {
     const token = await t.token('technician');
     const id = t.codex.tickets[0]?.id ?? 0;

@@ -56,22 +56,24 @@ export function fakeCodex(initial: CodexTicket[]): FakeCodex {
     async activeTickets(_limit, etag, changedSince) {
       fake.calls.active += 1;
       fake.calls.changedSince.push(changedSince);
+      // Codex reads the tickets when asked; a held answer carries what was there then.
+      const tickets = [...fake.tickets];
       if (fake.hold) await new Promise<void>((resolve) => waiting.push(resolve));
       // The ETag as codex makes it: it moves whenever the tickets do.
-      const current = `"${createHash('sha256').update(JSON.stringify(fake.tickets)).digest('base64url')}"`;
+      const current = `"${createHash('sha256').update(JSON.stringify(tickets)).digest('base64url')}"`;
       if (etag === current) return { unchanged: true };
       const base = { last_sync_at: '2026-11-25T11:55:00.000Z', as_of: '2026-11-25T12:00:00.000Z' };
-      const now = new Map(fake.tickets.map((ticket) => [ticket.id, JSON.stringify(ticket)]));
+      const now = new Map(tickets.map((ticket) => [ticket.id, JSON.stringify(ticket)]));
       const before = served;
       served = now;
       if (changedSince === undefined)
         return {
           unchanged: false,
           etag: current,
-          data: activeTicketsSchema.parse({ ...base, tickets: fake.tickets, total: fake.tickets.length }),
+          data: activeTicketsSchema.parse({ ...base, tickets: tickets, total: tickets.length }),
         };
       // As codex: only what changed since the last answer, and the ids of what left.
-      const changed = fake.tickets.filter((ticket) => before.get(ticket.id) !== now.get(ticket.id));
+      const changed = tickets.filter((ticket) => before.get(ticket.id) !== now.get(ticket.id));
       const removed = [...before.keys()].filter((id) => !now.has(id));
       return {
         unchanged: false,

@@ -25,8 +25,11 @@ type Route = { levels: readonly string[]; body: unknown };
 /** A service answering JSON at fixed paths, 401 without a bearer token and 403 for other levels. */
 async function startFake(routes: Record<string, Route>) {
   const calls: string[] = [];
+  /** The Cache-Control header of each call. */
+  const cacheControl: (string | undefined)[] = [];
   const server: Server = createServer((request: IncomingMessage, response) => {
     calls.push(String(request.url));
+    cacheControl.push(request.headers['cache-control']);
     const route = routes[String(request.url)];
     if (route === undefined) return void response.writeHead(404).end();
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -39,6 +42,7 @@ async function startFake(routes: Record<string, Route>) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
+    cacheControl,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -207,6 +211,13 @@ describe('nexus: the platform home', () => {
     );
     assert.match(html, /href="\/helm\/setup"/);
     assert.match(html, /href="\/codex\/admin\/integrations"/);
+    // A page view revalidates: beacon reads codex again rather than answer from its shared board.
+    const beacon = fakes[3];
+    assert.ok(beacon !== undefined && beacon.calls.includes('/api/board'));
+    assert.deepEqual(
+      beacon.cacheControl.filter((_, index) => beacon.calls[index] === '/api/board'),
+      beacon.calls.filter((call) => call === '/api/board').map(() => 'no-cache'),
+    );
   });
 
   it('shows a technician the syncs and the overdue tickets, never asking for what is not theirs', async () => {

@@ -85,15 +85,27 @@ export class BoardSource {
     return { version: this.version, rows: [...this.rows.values()], meta: this.meta };
   }
 
-  /** Refreshes when the data is older than the interval (one request shared by every caller). */
-  async ensureFresh(): Promise<void> {
-    if (this.inFlight !== undefined) return this.inFlight;
-    if (this.options.now().getTime() - this.lastStart < this.options.settings.refreshMs) return;
-    this.lastStart = this.options.now().getTime();
-    this.inFlight = this.refresh().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+  /**
+   * Refreshes when the data was asked of codex more than `maxAgeMs` ago (the refresh interval by
+   * default), one request shared by every caller. A caller that must see what was written just
+   * before it asked (`maxAgeMs` 0: the home page right after loading the demo data) does not
+   * join a request that started earlier; it waits for it and starts the next one.
+   */
+  async ensureFresh(maxAgeMs = this.options.settings.refreshMs): Promise<void> {
+    const asked = this.options.now().getTime();
+    for (;;) {
+      if (this.inFlight !== undefined) {
+        if (this.lastStart >= asked - maxAgeMs) return this.inFlight;
+        await this.inFlight.catch(() => undefined);
+        continue;
+      }
+      if (asked - this.lastStart < maxAgeMs) return;
+      this.lastStart = this.options.now().getTime();
+      this.inFlight = this.refresh().finally(() => {
+        this.inFlight = undefined;
+      });
+      return this.inFlight;
+    }
   }
 
   /** Calls `listener` with every change until the returned function is called; the refresh loop runs while anyone listens. */

@@ -36,7 +36,9 @@ export async function fetchUpstream<T>(
   if (entry === undefined) return { kind: 'absent' };
   try {
     const response = await reader.fetch(`${entry.url.replace(/\/+$/, '')}${path}`, {
-      headers: { authorization: `Bearer ${reader.token}`, accept: 'application/json' },
+      // A page view is a one-off read: a service that answers from a shared cache (beacon's board)
+      // revalidates, so what the user just did (loading the demo data) shows at once.
+      headers: { authorization: `Bearer ${reader.token}`, accept: 'application/json', 'cache-control': 'no-cache' },
       signal: AbortSignal.timeout(reader.timeoutMs),
       redirect: 'manual',
     });

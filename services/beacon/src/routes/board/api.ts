@@ -40,7 +40,9 @@ export const boardApiRoutes: FastifyPluginAsync<BoardRouteOptions> = async (
 
   app.get('/api/board', { preHandler: requireRole(STAFF), schema: { querystring: boardQuery } }, async (request) => {
     const filter = filterOf(request.query, settings);
-    await source.ensureFresh();
+    // `Cache-Control: no-cache` (RFC 9111 §5.2.1.4): revalidate with codex rather than answer from
+    // the shared board of the last second; a one-off read (the home page) sees what was just written.
+    await source.ensureFresh(/\bno-cache\b/i.test(request.headers['cache-control'] ?? '') ? 0 : undefined);
     const state = source.snapshot();
     return {
       version: state.version,
