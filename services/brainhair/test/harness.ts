@@ -57,10 +57,24 @@ export interface BrainhairHarness {
   close(): Promise<void>;
 }
 
+/** One call brainhair makes to another service, as a test's interceptor sees it. */
+export interface UpstreamCall {
+  service: 'codex' | 'ledger' | 'knowledgetree';
+  url: URL;
+  method: string;
+  body: string | undefined;
+  /** The token brainhair sent (the user's own), before the harness re-signs it. */
+  userToken: string | undefined;
+  /** The Authorization header the target accepts (re-signed with its test keys). */
+  upstreamAuthorization: string | undefined;
+}
+
 export interface HarnessOptions {
   withModel?: boolean;
   withKnowledge?: boolean;
   env?: Record<string, string>;
+  /** Sees every upstream call; answers it instead of the real service when it returns a response. */
+  intercept?: (call: UpstreamCall) => Promise<Response | undefined>;
 }
 
 export async function startBrainhair(options: HarnessOptions = {}): Promise<BrainhairHarness> {
@@ -123,8 +137,24 @@ export async function startBrainhair(options: HarnessOptions = {}): Promise<Brai
         const url = input instanceof Request ? input.url : String(input);
         const headers = new Headers(init?.headers);
         const auth = headers.get('authorization');
-        if (auth?.startsWith('Bearer ')) headers.set('authorization', `Bearer ${await reSign(url, auth.slice(7))}`);
-        return globalThis.fetch(input, { ...init, headers });
+        const userToken = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+        if (userToken !== undefined) headers.set('authorization', `Bearer ${await reSign(url, userToken)}`);
+        const port = Number(new URL(url).port);
+        const service =
+          port === Number(new URL(codexUrl).port)
+            ? 'codex'
+            : port === Number(new URL(ledgerUrl).port)
+              ? 'ledger'
+              : 'knowledgetree';
+        const faked = await options.intercept?.({
+          service,
+          url: new URL(url),
+          method: init?.method ?? 'GET',
+          body: typeof init?.body === 'string' ? init.body : undefined,
+          userToken,
+          upstreamAuthorization: headers.get('authorization') ?? undefined,
+        });
+        return faked ?? globalThis.fetch(input, { ...init, headers });
       },
     }),
     model: createModel(config, undefined),

@@ -193,7 +193,8 @@ async function executeApproved(
     });
     return finish('executed', { response: answer ?? null });
   } catch (error) {
-    if (error instanceof UpstreamError) return finish('failed', { error: error.message, status: error.status });
+    if (error instanceof UpstreamError)
+      return finish('failed', { error: tool.explainFailure?.(error) ?? error.message, status: error.status });
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { createApproval } from '../approvals/index.js';
 import type { Approval, BrainhairDb } from '../db/index.js';
 import { UpstreamError } from '../platform/index.js';
 import type { PlatformClient } from '../platform/index.js';
+import { allowedFor } from '../tools/index.js';
 import type { AnyTool, Redactor, ResultLink, Strictness, ToolContext } from '../tools/index.js';
 import { addToolCall } from './store.js';
 import { takeToolCall } from './usage.js';
@@ -77,6 +78,16 @@ export async function runToolCall(
         status: 'error',
         forModel: asData(call.tool, { error: `No tool named ${call.tool}` }),
         summary: 'unknown tool',
+        links: [],
+      },
+      call.input,
+    );
+  if (!allowedFor(tool, scope.user.permission_level))
+    return done(
+      {
+        status: 'refused',
+        forModel: asData(call.tool, { error: `${call.tool} is not available to ${scope.user.permission_level} users` }),
+        summary: `not available to ${scope.user.permission_level} users`,
         links: [],
       },
       call.input,

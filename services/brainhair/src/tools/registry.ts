@@ -4,9 +4,9 @@
  * own token. Read tools run when the model asks; write tools only *prepare* a change (what it
  * will do, before and after) which becomes an approval request the user decides on.
  */
-import type { UserClaims } from '@hivematrix/sdk';
+import type { PermissionLevel, UserClaims } from '@hivematrix/sdk';
 import type { z } from 'zod';
-import type { PlatformClient, ServiceName, UserCall } from '../platform/index.js';
+import type { PlatformClient, ServiceName, UpstreamError, UserCall } from '../platform/index.js';
 import type { Strictness } from './redact.js';
 
 export interface ToolContext {
@@ -61,11 +61,23 @@ export interface WriteTool<I = unknown> {
   name: string;
   description: string;
   input: z.ZodType<I>;
+  /**
+   * The levels the target service lets make this change, when it lets some read what the change
+   * is about (prepare would succeed for them and only the approval would fail). Others are not
+   * offered the tool and are refused if they name it. Unset: the target refuses at prepare.
+   */
+  levels?: readonly PermissionLevel[];
   /** Reads the current state with the user's token and works out the change; changes nothing. */
   prepare(input: I, ctx: ToolContext, deps: ToolDeps): Promise<WritePlan>;
+  /** What the user reads when the approved request failed (default: the service's own words). */
+  explainFailure?(error: UpstreamError): string;
 }
 
 export type AnyTool = ReadTool<never> | WriteTool<never>;
+
+/** Whether a user of `level` may use `tool` (read tools and unrestricted write tools: everyone). */
+export const allowedFor = (tool: AnyTool, level: PermissionLevel): boolean =>
+  tool.kind === 'read' || tool.levels === undefined || tool.levels.includes(level);
 
 /** Declares a read tool with its input type inferred from the schema. */
 export function readTool<S extends z.ZodType>(

@@ -3,19 +3,14 @@
  * user's token and fixes the exact request an approval will send, with a before/after preview.
  * Ledger's overrides are replaced as a whole by its API, so the planned body is the full merged
  * set; approval re-reads the state and refuses when it moved since (no lost update).
- * A ticket note is not offered: codex has no API to write to tickets (tickets come from the PSA).
+ * Ticket notes (ticket-note-tool.ts) and ledger's manual users and devices (ledger-manual-tools.ts)
+ * follow the same pattern in their own files.
  */
 import { z } from 'zod';
+import { account, cents, enc, month, readOverrides } from './fields.js';
+import { LEDGER_MANUAL_TOOLS } from './ledger-manual-tools.js';
 import { writeTool, type WriteTool } from './registry.js';
-
-const account = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._-]{1,50}$/)
-  .describe("The company's account number");
-const cents = z.number().int().min(0).max(100_000_000);
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-const enc = encodeURIComponent;
+import { TICKET_NOTE_TOOL } from './ticket-note-tool.js';
 
 const RATE_KEYS = [
   'perUser',
@@ -29,16 +24,6 @@ const RATE_KEYS = [
   'backupBaseServer',
   'backupPerTb',
 ] as const;
-
-const overridesSchema = z
-  .object({
-    plan_name: z.string().nullable(),
-    rates: z.record(z.string(), z.number()),
-    prepaid_hours_monthly: z.number(),
-    prepaid_hours_yearly: z.number(),
-    line_items: z.array(z.object({ id: z.number(), name: z.string() }).loose()).default([]),
-  })
-  .loose();
 
 const nodeSchema = z
   .object({
@@ -54,7 +39,7 @@ const nodeSchema = z
 const dollars = (value: number | undefined): string =>
   value === undefined ? 'plan rate' : `${(value / 100).toFixed(2)}`;
 
-export const WRITE_TOOLS: WriteTool<never>[] = [
+const LEDGER_AND_KNOWLEDGE_TOOLS: WriteTool<never>[] = [
   writeTool({
     name: 'ledger_set_rates',
     description:
@@ -69,12 +54,7 @@ export const WRITE_TOOLS: WriteTool<never>[] = [
       })
       .strict(),
     async prepare(input, ctx, { platform }) {
-      const current = await platform.request(
-        'ledger',
-        ctx.call,
-        `/api/clients/${enc(input.account_number)}/overrides`,
-        overridesSchema,
-      );
+      const current = await readOverrides(platform, ctx.call, input.account_number);
       const rates: Record<string, number> = { ...current.rates };
       for (const [key, value] of Object.entries(input.rates)) {
         if (value === null || value === undefined) delete rates[key];
@@ -126,12 +106,7 @@ export const WRITE_TOOLS: WriteTool<never>[] = [
         error: 'a line item needs at least one fee',
       }),
     async prepare(input, ctx, { platform }) {
-      const current = await platform.request(
-        'ledger',
-        ctx.call,
-        `/api/clients/${enc(input.account_number)}/overrides`,
-        overridesSchema,
-      );
+      const current = await readOverrides(platform, ctx.call, input.account_number);
       const { account_number: acct, ...item } = input;
       const names = current.line_items.map((li) => li.name);
       return {
@@ -204,4 +179,10 @@ export const WRITE_TOOLS: WriteTool<never>[] = [
       };
     },
   }),
+];
+
+export const WRITE_TOOLS: WriteTool<never>[] = [
+  ...LEDGER_AND_KNOWLEDGE_TOOLS,
+  ...LEDGER_MANUAL_TOOLS,
+  TICKET_NOTE_TOOL,
 ];
