@@ -13,7 +13,7 @@ import {
 } from '@hivematrix/sdk';
 import type { CodexConfig } from './config.js';
 import type { CodexDb } from './db/index.js';
-import type { SyncRunner } from './sync/index.js';
+import { createNoteTargets, type SyncRunner } from './sync/index.js';
 import './routes/route-config.js';
 import { installForms } from './routes/forms.js';
 import { collectApiRoutes } from './routes/docs/openapi.js';
@@ -30,6 +30,7 @@ import { planPageRoutes } from './routes/plans/pages.js';
 import { ticketApiRoutes } from './routes/tickets/api.js';
 import { billingMonthApiRoutes } from './routes/billing-month/api.js';
 import { ticketPageRoutes } from './routes/tickets/pages.js';
+import { ticketNoteApiRoutes } from './routes/tickets/notes-api.js';
 import { settingsApiRoutes } from './routes/settings/api.js';
 import { settingsPageRoutes } from './routes/settings/pages.js';
 import { syncApiRoutes } from './routes/sync/api.js';
@@ -80,11 +81,28 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   );
   const apiRoutes = collectApiRoutes(app);
   const secretKey = keyringFrom(config.CODEX_SECRET_KEY, config.CODEX_SECRET_KEY_PREVIOUS);
+  const integrationRing = integrationKeyring(
+    config.CODEX_SECRET_KEY,
+    config.CODEX_SECRET_KEY_PREVIOUS,
+    config.SERVICE_SECRET,
+  );
+  // Notes are written to the PSA with one attempt and no waiting (see noteRetryPolicy), so `sleep` is never used.
+  const notes = createNoteTargets({
+    db,
+    ring: integrationRing,
+    config,
+    http: {
+      fetch: deps.vendorFetch ?? globalThis.fetch,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => now().getTime(),
+    },
+  });
   await app.register(companyApiRoutes, { db, now });
   await app.register(assetApiRoutes, { db, now, secretKey });
   await app.register(contactApiRoutes, { db, now });
   await app.register(planApiRoutes, { db, now });
   await app.register(ticketApiRoutes, { db, config });
+  await app.register(ticketNoteApiRoutes, { db, notes, now });
   await app.register(billingMonthApiRoutes, { db, timeZone: config.BUSINESS_TIMEZONE });
   await app.register(settingsApiRoutes, { db, now });
   await app.register(syncApiRoutes, { db, now, runner });
@@ -101,13 +119,8 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
   await app.register(assetPageRoutes, { db, now, secretKey });
   await app.register(contactPageRoutes, { db, now });
   await app.register(planPageRoutes, { db, now });
-  await app.register(ticketPageRoutes, { db });
+  await app.register(ticketPageRoutes, { db, notes, now });
   await app.register(settingsPageRoutes, { db, now });
-  const integrationRing = integrationKeyring(
-    config.CODEX_SECRET_KEY,
-    config.CODEX_SECRET_KEY_PREVIOUS,
-    config.SERVICE_SECRET,
-  );
   await app.register(adminPageRoutes, { db, now, runner, config, ring: integrationRing });
   await app.register(integrationPageRoutes, {
     db,

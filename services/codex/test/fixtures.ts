@@ -141,13 +141,15 @@ export async function addTicket(
     priority?: 'low' | 'medium' | 'high' | 'urgent';
     updatedAt?: Date;
     requesterName?: string;
+    /** freshservice by default. */
+    provider?: string;
   },
 ): Promise<number> {
   const updatedAt = values.updatedAt ?? new Date('2026-11-20T10:00:00Z');
   const [row] = await db
     .insert(tickets)
     .values({
-      provider: 'freshservice',
+      provider: values.provider ?? 'freshservice',
       externalId: values.externalId,
       companyId: values.companyId,
       ticketNumber: values.externalId,

@@ -111,4 +111,6 @@ export {
   timeTotalsForMonth,
 } from './tickets.js';
 export type { MonthEntry, TicketWithCompany } from './tickets.js';
+export { storeTicketNote } from './ticket-notes.js';
+export type { NewTicketNote } from './ticket-notes.js';
 export type { CodexDb } from './types.js';

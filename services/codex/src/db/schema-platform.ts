@@ -167,7 +167,8 @@ export const ticketConversations = pgTable(
     ticketId: ref('ticket_id')
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
-    externalId: text('external_id').notNull(),
+    // Null for a note written in codex to a ticket without a PSA (migration 0007).
+    externalId: text('external_id'),
     bodyText: text('body_text').notNull().default(''),
     private: boolean('private').notNull().default(false),
     incoming: boolean('incoming').notNull().default(false),

@@ -31,6 +31,7 @@ export {
 } from './integrations.js';
 export type { Connection, IntegrationInput, IntegrationKind } from './integrations.js';
 export { formatCents, parseDecimal2, parseMoney } from './money.js';
+export { plainTextToHtml } from './note-html.js';
 export { SERVICE_ACCESS, can, companyScope, inScope } from './permissions.js';
 export type { Action, CompanyScope } from './permissions.js';
 export { PRICE_FIELDS, plansFromCsv, plansToCsv } from './plans-csv.js';

@@ -5,7 +5,8 @@
  * The original let any signed-in user, `client` included, read every company and edit billing
  * plans, and showed BitLocker keys to everybody (reference §2.7 item 6). Here:
  * - clients read only the companies they are a contact of, and change nothing but their own settings;
- * - technicians read everything and edit operational data (companies, contacts, locations) and run syncs;
+ * - technicians read everything, edit operational data (companies, contacts, locations), add notes to
+ *   tickets and run syncs;
  * - billing reads everything and edits plans, company plans, feature overrides and asset billing types;
  * - admins do all of that, manage integrations and reveal secrets.
  * Service tokens never pass these checks: a route names the services it accepts (see `SERVICE_ACCESS`).
@@ -22,6 +23,7 @@ export const ACTIONS = [
   'company:plan',
   'asset:billing',
   'ticket:read',
+  'ticket:note',
   'time:read',
   'sync:read',
   'sync:run',
@@ -41,6 +43,8 @@ const MATRIX: Readonly<Record<PermissionLevel, ReadonlySet<Action>>> = {
     'contact:edit',
     'plan:read',
     'ticket:read',
+    // Notes on tickets (written through to the PSA): the people who work tickets.
+    'ticket:note',
     'time:read',
     'sync:read',
     'sync:run',

@@ -18,6 +18,7 @@ const FLASHES: Readonly<Record<string, Flash>> = {
   'plans-imported': { variant: 'success', message: 'The plans were imported.' },
   'option-added': { variant: 'success', message: 'The option was added.' },
   'category-added': { variant: 'success', message: 'The category was added.' },
+  'note-added': { variant: 'success', message: 'The note was added to the ticket.' },
   'settings-saved': { variant: 'success', message: 'Your settings were saved.' },
   'sync-started': { variant: 'info', message: 'The sync started; this page shows its progress.' },
   'sync-running': { variant: 'warning', message: 'That sync is already running.' },

@@ -96,6 +96,20 @@ export function providerFromConnection(
   }
 }
 
+/**
+ * The connection to one vendor in effect now (saved settings win over the configuration), or
+ * undefined when there is none; stored settings that cannot be opened fall back to the configuration.
+ */
+export async function connectionOf(
+  db: CodexDb,
+  ring: SecretKeyring | undefined,
+  config: CodexConfig,
+  provider: ProviderName,
+): Promise<Connection | undefined> {
+  const [entry] = await openIntegrations(db, ring, provider);
+  return entry !== undefined && 'connection' in entry ? entry.connection : configConnections(config)[provider];
+}
+
 /** Where a vendor's settings come from now. */
 export type ConnectionSource = 'page' | 'configuration' | 'none';
 

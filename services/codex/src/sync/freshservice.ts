@@ -71,12 +71,17 @@ const DISCARDED_FILTERS = ['deleted', 'spam'] as const;
 /** First ticket fetch: Freshservice returns only the last 30 days' tickets without `updated_since`. */
 const EPOCH = new Date('2000-01-01T00:00:00Z');
 
+/** Freshservice's HTTP Basic header: the API key as user, "X" as password. */
+export function freshserviceAuthorization(apiKey: string): string {
+  return `Basic ${Buffer.from(`${apiKey}:X`).toString('base64')}`;
+}
+
 /** Builds the adapter. */
 export function createFreshserviceProvider(options: FreshserviceOptions): SyncProvider {
   const base = apiRoot(options.baseUrl);
   const perPage = options.perPage ?? 100;
   const retry = options.retry ?? DEFAULT_RETRY;
-  const authorization = `Basic ${Buffer.from(`${options.apiKey}:X`).toString('base64')}`;
+  const authorization = freshserviceAuthorization(options.apiKey);
 
   /** Every page of a list, parsed item by item with `schema`. */
   async function* pages<S extends z.ZodType>(

@@ -36,13 +36,18 @@ export const DEFAULT_RETRY: RetryPolicy = {
   timeoutMs: 30_000,
 };
 
-/** A vendor request that failed for good. `status` is absent for network failures. */
+/**
+ * A vendor request that failed for good. `status` is absent for network failures; `retryAfterMs`
+ * is what the vendor's last 429 asked for, so a caller that does not wait can pass it on.
+ */
 export class VendorError extends Error {
   readonly status: number | undefined;
-  constructor(message: string, status?: number, options?: ErrorOptions) {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, status?: number, options?: ErrorOptions & { retryAfterMs?: number | undefined }) {
     super(message, options);
     this.name = 'VendorError';
     this.status = status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -114,7 +119,9 @@ export async function vendorJson(
         const wait =
           retryAfterMs(response.headers.get('retry-after'), deps.now()) ?? policy.baseDelayMs * 2 ** (rateLimited - 1);
         if (rateLimited > policy.maxRateLimitWaits || wait > policy.maxRetryAfterMs) {
-          throw new VendorError(`${label}: still rate limited after ${rateLimited} waits`, 429);
+          throw new VendorError(`${label}: still rate limited after ${rateLimited - 1} waits`, 429, {
+            retryAfterMs: wait,
+          });
         }
         throw new RetryLater(wait);
       }

@@ -6,3 +6,6 @@ export type { ConnectionSource } from './connections.js';
 export { providersFromConfig } from './providers.js';
 export { createSyncRunner } from './runner.js';
 export type { SyncRunner } from './runner.js';
+export { createNoteTargets } from './ticket-notes.js';
+export type { NoteTarget, NoteTargets } from './ticket-notes.js';
+export { VendorError } from './http.js';

@@ -3,11 +3,13 @@ import type { JSX } from 'preact';
 import {
   Button,
   Card,
+  Checkbox,
   DateTime,
   EmptyState,
   PageHeader,
   Pagination,
   Table,
+  TextArea,
   formatCount,
   formatNumber,
 } from '@hivematrix/sdk/html';
@@ -151,13 +153,51 @@ export interface TicketDetailView {
   }[];
   timeEntries: TimeEntry[];
   showTime: boolean;
+  flash?: Flash | undefined;
+  /** The "Add a note" form with what it shows (technicians and admins); absent for others. */
+  noteForm?: { body: string; private: boolean } | undefined;
+}
+
+/** The ticket page's note form: posted, then the page again (or the same form with the refusal). */
+function NoteForm({
+  ctx,
+  ticket,
+  draft,
+}: {
+  ctx: ViewContext;
+  ticket: TicketWithCompany;
+  draft: { body: string; private: boolean };
+}): JSX.Element {
+  const where =
+    ticket.provider === 'demo'
+      ? 'This demo ticket has no PSA: the note stays in codex.'
+      : `The note is written to the ticket in ${ticket.provider}.`;
+  return (
+    <form method="post" action={ctx.urlFor(`/tickets/${ticket.id}/notes`)} class="u-mt-3" aria-label="Add a note">
+      <TextArea name="body" label="Add a note" hint={where} value={draft.body} rows={4} required maxLength={10_000} />
+      <Checkbox name="private" label="Private (agents only)" checked={draft.private} />
+      <div class="action-footer">
+        <Button type="submit" variant="secondary">
+          Add note
+        </Button>
+      </div>
+    </form>
+  );
 }
 
 /** `/tickets/:id`. */
-export function TicketDetailPage({ ctx, ticket, conversations, timeEntries, showTime }: TicketDetailView): JSX.Element {
+export function TicketDetailPage({
+  ctx,
+  ticket,
+  conversations,
+  timeEntries,
+  showTime,
+  flash,
+  noteForm,
+}: TicketDetailView): JSX.Element {
   const minutes = timeEntries.reduce((sum, entry) => sum + entry.minutes, 0);
   return (
-    <CodexPage title={`Ticket ${ticket.ticketNumber}`} ctx={ctx}>
+    <CodexPage title={`Ticket ${ticket.ticketNumber}`} ctx={ctx} flash={flash}>
       <PageHeader
         title={ticket.subject || '(no subject)'}
         description={`Ticket ${ticket.ticketNumber} · ${ticket.provider}`}
@@ -210,6 +250,7 @@ export function TicketDetailPage({ ctx, ticket, conversations, timeEntries, show
             </article>
           ))
         )}
+        {noteForm !== undefined && <NoteForm ctx={ctx} ticket={ticket} draft={noteForm} />}
       </Card>
       {showTime && (
         <Card title={`Time entries (${formatNumber(minutes / 60, { decimals: 2 })} h)`}>

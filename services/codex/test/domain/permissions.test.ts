@@ -13,6 +13,7 @@ describe('permission matrix', () => {
       'contact:edit',
       'plan:read',
       'ticket:read',
+      'ticket:note',
       'time:read',
       'sync:read',
       'sync:run',

@@ -10,8 +10,14 @@
  * tickets are listed, `workspace_id=N` lists workspace N's and `workspace_id=0` every workspace's.
  * `/api/v2/workspaces` lists the workspaces, or answers 404 for an account without the feature
  * (`workspaces` unset in the state).
+ *
+ * Create a Note (`POST /api/v2/tickets/:id/notes`, `{body, private}` with `body` in HTML, private by
+ * default) answers 201 `{conversation}` and adds the note to the ticket's conversations, so the
+ * next sync lists it; 404 for an unknown ticket, 400 "Validation failed" naming `body` when it is
+ * missing or empty; each request that passed authentication is kept in `notesReceived`. A bad key is 401 on every endpoint;
+ * tests inject 429 with Retry-After as a fault.
  */
-import { pageOf, startFakeServer, type FakeServer } from './server.js';
+import { pageOf, startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from './server.js';
 
 export const FRESHSERVICE_KEY = 'fs-test-api-key';
 export const PAGE_SIZE = 2;
@@ -57,6 +63,8 @@ export interface FsTicket {
   workspace_id?: number;
   conversations: {
     id: number;
+    /** HTML; notes created through the API keep what was sent. */
+    body?: string;
     body_text: string;
     private: boolean;
     incoming: boolean;
@@ -80,7 +88,18 @@ export interface FsWorkspace {
   primary: boolean;
 }
 
+/** A Create a Note request as the fake received it. */
+export interface FsNoteRequest {
+  ticketId: number;
+  authorization: string | undefined;
+  json: unknown;
+}
+
 export interface FreshserviceState {
+  /** Create a Note requests that passed authentication (accepted or refused). */
+  notesReceived?: FsNoteRequest[];
+  /** The fake's clock for new notes (their `created_at`, and the ticket's `updated_at`); the real one by default. */
+  now?: () => Date;
   /** Unset: the account has no workspaces feature. */
   workspaces?: FsWorkspace[];
   departments: FsDepartment[];
@@ -113,6 +132,8 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
       requester: null,
       stats: { first_responded_at: null },
     });
+    const note = /^\/api\/v2\/tickets\/(\d+)\/notes$/.exec(request.path);
+    if (note !== null && request.method === 'POST') return createNote(state, Number(note[1]), request);
     // View a ticket: any workspace's, deleted or spam ones included (a purged ticket is gone: 404).
     const single = /^\/api\/v2\/tickets\/(\d+)$/.exec(request.path);
     if (single !== null) {
@@ -166,4 +187,67 @@ export async function startFakeFreshservice(state: FreshserviceState): Promise<F
         return { status: 404, json: { message: 'not found' } };
     }
   });
+}
+
+/** Freshservice's conversation ids are large; the fake's new notes count up from here. */
+let nextConversationId = 21_000_000_001;
+
+/** The plain text Freshservice derives from a note's HTML (line breaks kept, tags dropped, entities read). */
+function textOf(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function createNote(state: FreshserviceState, ticketId: number, request: FakeRequest): FakeResponse {
+  let json: unknown;
+  try {
+    json = JSON.parse(request.body);
+  } catch {
+    json = undefined;
+  }
+  (state.notesReceived ??= []).push({ ticketId, authorization: request.headers.authorization, json });
+  const ticket = state.tickets.find((entry) => entry.id === ticketId);
+  if (ticket === undefined) return { status: 404, json: { message: 'not found' } };
+  const fields = (typeof json === 'object' && json !== null ? json : {}) as { body?: unknown; private?: unknown };
+  if (typeof fields.body !== 'string' || fields.body.trim() === '')
+    return {
+      status: 400,
+      json: {
+        description: 'Validation failed',
+        errors: [{ field: 'body', message: 'It should be a/an String', code: 'missing_field' }],
+      },
+    };
+  const createdAt = (state.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Adding a note updates the ticket, so an incremental ticket list shows it again.
+  ticket.updated_at = createdAt;
+  const conversation = {
+    id: nextConversationId++,
+    body: fields.body,
+    body_text: textOf(fields.body),
+    private: fields.private !== false,
+    incoming: false,
+    from_email: null,
+    created_at: createdAt,
+  };
+  ticket.conversations.push(conversation);
+  return {
+    status: 201,
+    json: {
+      conversation: {
+        ...conversation,
+        user_id: 301,
+        ticket_id: ticketId,
+        to_emails: [],
+        notify_emails: [],
+        attachments: [],
+        updated_at: createdAt,
+      },
+    },
+  };
 }
