@@ -73,7 +73,8 @@
     };
     pre('Before', card.before);
     pre('After', card.after);
-    const status = el('p', 'approval-status', 'Status: ' + card.status);
+    const statusText = (c) => 'Status: ' + c.status + (c.result && c.result.error ? ' (' + c.result.error + ')' : '');
+    const status = el('p', 'approval-status', statusText(card));
     box.appendChild(status);
     if (card.status === 'pending') {
       const decide = async (decision) => {
@@ -85,8 +86,7 @@
             method: 'POST',
             body: JSON.stringify({ decision, args_hash: card.args_hash }),
           });
-          status.textContent =
-            'Status: ' + answer.status + (answer.result && answer.result.error ? ' (' + answer.result.error + ')' : '');
+          status.textContent = statusText(answer);
         } catch (error) {
           status.textContent = 'Refused: ' + error.message;
         }

@@ -3,7 +3,7 @@
  * harness (which may not have the route yet): admin or technician token (client, billing → 403),
  * body `{ body: 1..10000 chars, private: boolean = true }` (else 400), the ticket must be one the
  * caller may read in the real codex (else 404), 201 `{ note, pushed_to }`. A test makes a ticket's
- * PSA refuse notes (409) or fail (502). Every call to the route is recorded with the token it came with.
+ * PSA refuse notes (409) or fail (502, 503). Every call to the route is recorded with the token it came with.
  */
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
@@ -17,8 +17,8 @@ export interface NoteCall {
 
 export interface FakeCodexNotes {
   calls: NoteCall[];
-  /** Tickets whose PSA answers with a problem (409: cannot take notes; 502: the PSA failed). */
-  failures: Map<number, { status: 409 | 502; detail: string }>;
+  /** Tickets whose PSA answers with a problem (409: cannot take notes through codex; 502/503: the PSA refused or failed). */
+  failures: Map<number, { status: 409 | 502 | 503; detail: string }>;
   intercept(call: UpstreamCall): Promise<Response | undefined>;
 }
 
@@ -30,6 +30,7 @@ const CODES = {
   405: 'method_not_allowed',
   409: 'conflict',
   502: 'bad_gateway',
+  503: 'service_unavailable',
 } as const;
 
 const problem = (status: keyof typeof CODES, detail: string): Response =>
@@ -41,11 +42,11 @@ const problem = (status: keyof typeof CODES, detail: string): Response =>
     },
   );
 
-const noteBody = z.object({ body: z.string().min(1).max(10_000), private: z.boolean().default(true) });
+const noteBody = z.object({ body: z.string().trim().min(1).max(10_000), private: z.boolean().default(true) });
 
 export function fakeCodexNotes(): FakeCodexNotes {
   const calls: NoteCall[] = [];
-  const failures = new Map<number, { status: 409 | 502; detail: string }>();
+  const failures = new Map<number, { status: 409 | 502 | 503; detail: string }>();
   let nextId = 1;
   return {
     calls,

@@ -128,25 +128,32 @@ describe('brainhair: ticket notes through approvals', () => {
     notes.calls.length = 0;
   });
 
-  it("codex's 409 and 502 become a failed card with codex's reason, never a crash", async () => {
+  it("codex's 409 and 503 become a failed card with codex's reason, never a crash", async () => {
     const tech = await t.token('technician', { sub: 'tech-4' });
     notes.failures.set(syncro, { status: 409, detail: 'Tickets from syncro cannot take notes through codex' });
     proposeNote({ ticket_id: syncro, note: 'Checked.' });
-    const card = eventOf<{ approval: Card }>(
-      (await ask(t, tech, await newChat(tech), 'note it')).events,
-      'approval',
-    ).approval;
+    const chat = await newChat(tech);
+    const card = eventOf<{ approval: Card }>((await ask(t, tech, chat, 'note it')).events, 'approval').approval;
     const failed = await decide(tech, card);
     assert.equal(failed.status, 200, JSON.stringify(failed.json));
     assert.equal(failed.json.status, 'failed');
     const error = (failed.json.result as { error: string; status: number }).error;
-    assert.match(error, /No note was added: the ticket's PSA cannot take notes through codex/);
+    assert.match(error, /No note was added: codex cannot add a note to this ticket/);
     assert.match(error, /Tickets from syncro cannot take notes through codex/);
     assert.equal((failed.json.result as { status: number }).status, 409);
     const shown = await t.api(tech, 'GET', `/api/approvals/${card.id}`);
     assert.equal(shown.json.status, 'failed');
+    // The chat's cards carry the reason too, so it is still shown after a reload.
+    const chatCards = (await t.api(tech, 'GET', `/api/chats/${chat}`)).json.approvals as {
+      id: string;
+      status: string;
+      result: { error: string };
+    }[];
+    const reloaded = chatCards.find((c) => c.id === card.id);
+    assert.equal(reloaded?.status, 'failed');
+    assert.match(reloaded?.result.error ?? '', /Tickets from syncro cannot take notes through codex/);
 
-    notes.failures.set(syncro, { status: 502, detail: 'Freshservice answered 500' });
+    notes.failures.set(syncro, { status: 503, detail: 'Freshservice is unavailable' });
     proposeNote({ ticket_id: syncro, note: 'Checked again.' });
     const again = eventOf<{ approval: Card }>(
       (await ask(t, tech, await newChat(tech), 'note it')).events,
@@ -154,7 +161,10 @@ describe('brainhair: ticket notes through approvals', () => {
     ).approval;
     const psaDown = await decide(tech, again);
     assert.equal(psaDown.json.status, 'failed');
-    assert.match((psaDown.json.result as { error: string }).error, /the PSA failed.*Freshservice answered 500/);
+    assert.match(
+      (psaDown.json.result as { error: string }).error,
+      /the PSA refused or failed.*Freshservice is unavailable/,
+    );
     notes.failures.clear();
     notes.calls.length = 0;
   });

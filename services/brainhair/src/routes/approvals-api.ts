@@ -20,7 +20,7 @@ export const approvalApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, dep
     const { user } = caller(request);
     await expireApprovals(db, now());
     const row = await ownApproval(db, request.params.id, user);
-    return { ...cardOf(row), result: row.result };
+    return cardOf(row);
   });
 
   app.post(
@@ -32,7 +32,7 @@ export const approvalApiRoutes: FastifyPluginAsync<RouteDeps> = async (base, dep
         { db, platform: deps.platform, tools: deps.writeTools, now },
         { id: request.params.id, user, token, argsHash: request.body.args_hash, decision: request.body.decision },
       );
-      return { ...cardOf(row), result: row.result };
+      return cardOf(row);
     },
   );
 

@@ -35,11 +35,11 @@ function explainFailure(error: UpstreamError): string {
     error.status === 404
       ? 'the ticket is unknown in codex or not one you may see'
       : error.status === 409
-        ? "the ticket's PSA cannot take notes through codex"
+        ? 'codex cannot add a note to this ticket'
         : error.status === 403
           ? 'codex lets only admins and technicians add notes'
-          : error.status === 502
-            ? 'the PSA failed to take the note'
+          : error.status === 502 || error.status === 503
+            ? 'the PSA refused or failed to take the note'
             : `codex answered ${error.status}`;
   return `No note was added: ${reason} (${error.message})`;
 }
