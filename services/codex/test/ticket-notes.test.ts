@@ -248,6 +248,9 @@ describe('ticket notes', () => {
     const refused = await post(superops, { body: 'x' });
     assert.equal(refused.statusCode, 409);
     assert.match((JSON.parse(refused.body) as Problem).detail, /SuperOps/);
+    const page = await t.app.inject({ url: `/tickets/${superops}`, headers: bearer(tech) });
+    assert.doesNotMatch(page.body, /aria-label="Add a note"/, 'no form that could only be refused');
+    assert.match(page.body, /Notes cannot be added to superops tickets through codex yet/);
     const archived = await addTicket(t.db, { companyId: null, externalId: '5999', subject: 'Spam' });
     await t.db.update(tickets).set({ archivedAt: clock, discardedAs: 'spam' }).where(eq(tickets.id, archived));
     assert.equal((await post(archived, { body: 'x' })).statusCode, 409);

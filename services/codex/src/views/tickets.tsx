@@ -168,10 +168,17 @@ function NoteForm({
   ticket: TicketWithCompany;
   draft: { body: string; private: boolean };
 }): JSX.Element {
+  // The providers src/sync/ticket-notes.ts writes notes for (or keeps them locally); others would answer 409.
+  if (ticket.provider !== 'demo' && ticket.provider !== 'freshservice')
+    return (
+      <p class="u-text-secondary u-mt-3">
+        {`Notes cannot be added to ${ticket.provider} tickets through codex yet: add them in ${ticket.provider}.`}
+      </p>
+    );
   const where =
     ticket.provider === 'demo'
       ? 'This demo ticket has no PSA: the note stays in codex.'
-      : `The note is written to the ticket in ${ticket.provider}.`;
+      : 'The note is written to the ticket in Freshservice.';
   return (
     <form method="post" action={ctx.urlFor(`/tickets/${ticket.id}/notes`)} class="u-mt-3" aria-label="Add a note">
       <TextArea name="body" label="Add a note" hint={where} value={draft.body} rows={4} required maxLength={10_000} />
