@@ -2,10 +2,12 @@
  * The ticket-note write tool against a fake of codex's notes route (its contract, in front of the
  * real codex): a card first and no call to codex, exactly the stored note with the approver's own
  * token on approval, owner-only and single-use decisions, codex's refusals shown as failures, and
- * a ticket's injected text that gets no further than a card.
+ * a ticket's injected text that gets no further than a card; then once against codex's own route.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { tickets } from '../../codex/src/db/index.js';
 import { addCompany, addConversation, addTicket } from '../../codex/test/fixtures.js';
 import { runToolCall } from '../src/chat/tool-runner.js';
 import type { PlatformClient } from '../src/platform/client.js';
@@ -277,5 +279,54 @@ describe('brainhair: ticket notes through approvals', () => {
     assert.equal(outcome.status, 'refused');
     assert.equal(outcome.approval, undefined);
     assert.match(outcome.forModel, /not available to billing users/);
+  });
+});
+
+describe("brainhair: ticket notes against codex's own route", () => {
+  let t: BrainhairHarness;
+  let demo: number;
+  let unconnected: number;
+  before(async () => {
+    t = await startBrainhair();
+    const acme = await addCompany(t.codex.db, { accountNumber: 'ACME', name: 'Acme Corp' });
+    demo = await addTicket(t.codex.db, { companyId: acme, externalId: 'D-1', subject: 'Demo ticket' });
+    // Demo tickets keep their notes in codex; a Freshservice ticket without an integration cannot take one (409).
+    await t.codex.db.update(tickets).set({ provider: 'demo' }).where(eq(tickets.id, demo));
+    unconnected = await addTicket(t.codex.db, { companyId: acme, externalId: '8001', subject: 'No PSA connection' });
+  });
+  after(() => t.close());
+
+  const approveNote = async (ticketId: number, note: string) => {
+    const tech = await t.token('technician', { sub: 'tech-real' });
+    t.model?.script((_b, i) =>
+      i === 0 ? { toolCalls: [{ name: NOTE_TOOL, args: { ticket_id: ticketId, note } }] } : { text: ['ok'] },
+    );
+    const chat = (await t.api(tech, 'POST', '/api/chats', {})).json.id as string;
+    const card = eventOf<{ approval: Card }>((await ask(t, tech, chat, 'add a note')).events, 'approval').approval;
+    return t.api(tech, 'POST', `/api/approvals/${card.id}/decision`, {
+      decision: 'approve',
+      args_hash: card.args_hash,
+    });
+  };
+
+  it('an approved note is stored by codex; a ticket whose PSA cannot take it fails with codex reason', async () => {
+    const stored = await approveNote(demo, 'Rebooted the router.');
+    assert.equal(stored.json.status, 'executed', JSON.stringify(stored.json));
+    const answer = (
+      stored.json.result as { response: { note: { body_text: string; private: boolean }; pushed_to: null } }
+    ).response;
+    assert.deepEqual(
+      [answer.note.body_text, answer.note.private, answer.pushed_to],
+      ['Rebooted the router.', true, null],
+    );
+
+    const refused = await approveNote(unconnected, 'Checked.');
+    assert.equal(refused.json.status, 'failed');
+    const result = refused.json.result as { error: string; status: number };
+    assert.equal(result.status, 409);
+    assert.match(
+      result.error,
+      /No note was added: codex cannot add a note to this ticket .*No Freshservice integration/,
+    );
   });
 });
