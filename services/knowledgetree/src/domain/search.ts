@@ -10,6 +10,7 @@
  * with control-character markers, then the text is HTML-escaped and the markers become <mark>.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import escapeHtml from 'escape-html';
 import { one, rows, type Executor } from './sql.js';
 import { visibleTo, type Viewer } from './viewer.js';
 
@@ -63,15 +64,6 @@ export function queryWords(q: string): string[] {
 
 function prefixQuery(words: readonly string[]): string {
   return words.map((w) => `${w}:*`).join(' & ');
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** Escapes a ts_headline result, then turns the markers into <mark> elements. */
