@@ -327,6 +327,130 @@
     row.appendChild(el('span', 'modal__detail-value', text));
     return row;
   }
+  function conversationEntry(entry) {
+    var item = el('div', 'card u-p-2 u-mb-2');
+    item.appendChild(
+      el(
+        'div',
+        'u-text-xs u-text-muted',
+        (entry.incoming ? 'From ' : 'Agent ') +
+          (entry.from || '') +
+          (entry.private ? ' (private note)' : '') +
+          ' · ' +
+          local(entry.at),
+      ),
+    );
+    item.appendChild(el('div', 'u-text-pre-wrap', entry.text));
+    return item;
+  }
+
+  // "Add a note": codex writes it to the ticket's PSA with the user's own token. Private unless
+  // unticked, and a public note reaches the customer, so unticking says so. On a refusal the
+  // text stays in the box with codex's reason beside it.
+  function noteForm(ticketId, conversation) {
+    var form = el('form', 'u-mt-3');
+    form.setAttribute('aria-label', 'Add a note');
+    form.noValidate = true;
+    var textGroup = el('div', 'form-group');
+    var label = el('label', 'form-group__label', 'Add a note');
+    label.htmlFor = 'note-body';
+    var text = el('textarea', 'form-group__input');
+    text.id = 'note-body';
+    text.name = 'body';
+    text.rows = 3;
+    text.maxLength = 10000;
+    textGroup.appendChild(label);
+    textGroup.appendChild(text);
+    var checkGroup = el('div', 'form-group');
+    var checkWrapper = el('div', 'form-group__checkbox-wrapper');
+    var check = el('input', 'form-group__checkbox');
+    check.type = 'checkbox';
+    check.id = 'note-private';
+    check.name = 'private';
+    check.checked = true;
+    var checkLabel = el('label', 'form-group__checkbox-label', 'Private (agents only)');
+    checkLabel.htmlFor = 'note-private';
+    checkWrapper.appendChild(check);
+    checkWrapper.appendChild(checkLabel);
+    checkGroup.appendChild(checkWrapper);
+    var warning = el(
+      'p',
+      'u-text-danger',
+      'Not private: the customer will see this note (the PSA may e-mail it to them).',
+    );
+    warning.id = 'note-public-warning';
+    warning.hidden = true;
+    check.addEventListener('change', function () {
+      warning.hidden = check.checked;
+    });
+    var button = el('button', 'btn btn--secondary btn--small', 'Add note');
+    button.type = 'submit';
+    var status = el('p', 'u-text-xs u-text-muted');
+    status.id = 'note-status';
+    status.setAttribute('role', 'status');
+    function say(message, failed) {
+      status.className = failed ? 'u-text-danger' : 'u-text-xs u-text-muted';
+      status.textContent = message;
+    }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var note = text.value.trim();
+      if (!note) return say('Write the note first.', true);
+      if (note.length > 10000) return say('A note holds at most 10,000 characters.', true);
+      button.disabled = true;
+      say('Adding…', false);
+      // As "Sync now": same-origin, so the gateway's CSRF check (Origin, Sec-Fetch-Site) passes.
+      fetch(config.ticketUrl + encodeURIComponent(ticketId) + '/notes', {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ body: note, private: check.checked }),
+      })
+        .then(function (response) {
+          return response
+            .json()
+            .catch(function () {
+              return {};
+            })
+            .then(function (answer) {
+              if (!response.ok) throw new Error(answer.detail || 'HTTP ' + response.status);
+              return answer;
+            });
+        })
+        .then(function (answer) {
+          var placeholder = conversation.querySelector('p.u-text-muted');
+          if (placeholder) placeholder.remove();
+          conversation.appendChild(
+            conversationEntry({
+              incoming: false,
+              from: '(you)',
+              private: answer.note.private,
+              at: answer.note.created_at,
+              text: answer.note.body_text,
+            }),
+          );
+          text.value = '';
+          check.checked = true;
+          warning.hidden = true;
+          say(answer.pushed_to ? 'Note added (written to ' + answer.pushed_to + ').' : 'Note added.', false);
+        })
+        .catch(function (error) {
+          say('The note was not added: ' + error.message, true);
+        })
+        .then(function () {
+          button.disabled = false;
+        });
+    });
+    form.appendChild(textGroup);
+    form.appendChild(checkGroup);
+    form.appendChild(warning);
+    var footer = el('div', 'action-footer');
+    footer.appendChild(button);
+    form.appendChild(footer);
+    form.appendChild(status);
+    return form;
+  }
+
   function openTicket(id) {
     var body = document.getElementById('ticket-panel-body');
     document.getElementById('ticket-panel-title').textContent = 'Ticket';
@@ -367,23 +491,14 @@
         parts.push(el('h3', 'u-mt-3', 'Description'));
         parts.push(el('div', 'u-text-pre-wrap', t.description || '(no description)'));
         parts.push(el('h3', 'u-mt-3', 'Conversation'));
-        if (t.conversation.length === 0) parts.push(el('p', 'u-text-muted', 'No replies yet.'));
+        var conversation = el('div');
+        conversation.id = 'ticket-conversation';
+        if (t.conversation.length === 0) conversation.appendChild(el('p', 'u-text-muted', 'No replies yet.'));
         t.conversation.forEach(function (entry) {
-          var item = el('div', 'card u-p-2 u-mb-2');
-          item.appendChild(
-            el(
-              'div',
-              'u-text-xs u-text-muted',
-              (entry.incoming ? 'From ' : 'Agent ') +
-                (entry.from || '') +
-                (entry.private ? ' (private note)' : '') +
-                ' · ' +
-                local(entry.at),
-            ),
-          );
-          item.appendChild(el('div', 'u-text-pre-wrap', entry.text));
-          parts.push(item);
+          conversation.appendChild(conversationEntry(entry));
         });
+        parts.push(conversation);
+        parts.push(noteForm(t.id, conversation));
         body.replaceChildren.apply(body, parts);
       })
       .catch(function (error) {

@@ -3,12 +3,30 @@
  * beacon applies to the real one) and recording who asked what with which token.
  */
 import { createHash } from 'node:crypto';
-import { activeTicketsSchema, syncRunSchema, ticketDetailSchema, type CodexClient } from '../src/codex/client.js';
+import { AppError } from '@hivematrix/sdk';
+import {
+  activeTicketsSchema,
+  addedNoteSchema,
+  syncRunSchema,
+  ticketDetailSchema,
+  type CodexClient,
+  type TicketDetail,
+} from '../src/codex/client.js';
 import type { CodexTicket } from '../src/domain/rows.js';
 
 export interface FakeCodex extends CodexClient {
   tickets: CodexTicket[];
-  calls: { active: number; userTokens: string[]; changedSince: (string | undefined)[] };
+  calls: {
+    active: number;
+    userTokens: string[];
+    changedSince: (string | undefined)[];
+    notes: { id: number; body: string; private: boolean; token: string }[];
+  };
+  /**
+   * What codex answers the next notes, as the HTTP client throws it: e.g. a 409 (the ticket's PSA
+   * takes no notes through codex) or a 502 (the PSA refused it). Null: the note is added.
+   */
+  noteRefusal: AppError | null;
   /** Resolves the pending active-tickets answers (when `hold` is on). */
   hold: boolean;
   release(): void;
@@ -46,9 +64,13 @@ export function ticket(overrides: Partial<CodexTicket> = {}): CodexTicket {
 export function fakeCodex(initial: CodexTicket[]): FakeCodex {
   const waiting: (() => void)[] = [];
   let served = new Map<number, string>();
+  // Notes added, per ticket: codex stores each as a conversation, so the panel shows it once read again.
+  const added = new Map<number, TicketDetail['conversations']>();
+  let nextNoteId = 100;
   const fake: FakeCodex = {
     tickets: initial,
-    calls: { active: 0, userTokens: [], changedSince: [] },
+    calls: { active: 0, userTokens: [], changedSince: [], notes: [] },
+    noteRefusal: null,
     hold: false,
     release() {
       for (const resolve of waiting.splice(0)) resolve();
@@ -123,8 +145,37 @@ export function fakeCodex(initial: CodexTicket[]): FakeCodex {
             from_email: 'alice@msp.test',
             created_at: '2026-11-25T11:00:00.000Z',
           },
+          ...(added.get(id) ?? []),
         ],
       });
+    },
+    async addNote(id, input, token) {
+      fake.calls.notes.push({ id, body: input.body, private: input.private, token });
+      // As codex: an unknown ticket is a 404 before anything else; a refusal stores nothing.
+      const found = fake.tickets.find((candidate) => candidate.id === id);
+      if (found === undefined) throw new AppError('not_found', 'Ticket not found');
+      if (fake.noteRefusal !== null) throw fake.noteRefusal;
+      const note = {
+        id: nextNoteId++,
+        ticket_id: id,
+        // Written to Freshservice (its conversation id); a demo ticket keeps it in codex only.
+        external_id: found.provider === 'demo' ? null : String(9000 + nextNoteId),
+        body_text: input.body,
+        private: input.private,
+        created_at: '2026-11-25T12:00:00.000Z',
+      };
+      added.set(id, [
+        ...(added.get(id) ?? []),
+        {
+          id: note.id,
+          body_text: note.body_text,
+          private: note.private,
+          incoming: false,
+          from_email: 'tech@msp.test',
+          created_at: note.created_at,
+        },
+      ]);
+      return addedNoteSchema.parse({ note, pushed_to: found.provider === 'demo' ? null : found.provider });
     },
     async startSync(job, token) {
       fake.calls.userTokens.push(token);

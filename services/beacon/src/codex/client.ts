@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { AppError, ServiceCallError, type ServiceClient } from '@hivematrix/sdk';
 import { PRIORITIES } from '../domain/index.js';
+import type { NoteInput } from '../domain/index.js';
+import { codexRefusal } from './problem.js';
 
 const instant = z.string();
 export const codexTicketSchema = z.object({
@@ -84,6 +86,20 @@ export const syncRunSchema = z.object({
 });
 export type SyncRun = z.infer<typeof syncRunSchema>;
 
+/** Codex's answer to `POST /api/tickets/:id/notes`: the stored note, and the PSA it was written to (null: kept in codex). */
+export const addedNoteSchema = z.object({
+  note: z.object({
+    id: z.number().int(),
+    ticket_id: z.number().int(),
+    external_id: z.string().nullable(),
+    body_text: z.string(),
+    private: z.boolean(),
+    created_at: instant,
+  }),
+  pushed_to: z.string().nullable(),
+});
+export type AddedNote = z.infer<typeof addedNoteSchema>;
+
 /** Codex as beacon uses it. */
 export interface CodexClient {
   /**
@@ -102,6 +118,8 @@ export interface CodexClient {
   /** Starts `job` with the user's authority. */
   startSync(job: string, userToken: string): Promise<SyncRun>;
   syncRun(id: number, userToken: string): Promise<SyncRun>;
+  /** Adds a note to ticket `id` as `userToken`'s owner (codex writes it to the ticket's PSA). */
+  addNote(id: number, input: NoteInput, userToken: string): Promise<AddedNote>;
 }
 
 /** Codex over HTTP: service calls through the SDK's client, user calls with the user's bearer token. */
@@ -120,31 +138,26 @@ export function httpCodexClient(options: {
     token: string,
     schema: S,
     method = 'GET',
+    json?: unknown,
   ): Promise<z.output<S>> {
     let response: Response;
     try {
       response = await fetchImpl(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${token}`,
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new AppError('bad_gateway', 'codex could not be reached', { cause: error });
     }
     const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const code =
-        typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string'
-          ? body.code
-          : undefined;
-      // Codex's own refusals are the user's: pass 403/404/409 through as ours.
-      if (response.status === 404) throw new AppError('not_found', 'Ticket not found in codex');
-      if (response.status === 403) throw new AppError('forbidden', 'Codex does not allow this for your account');
-      if (response.status === 409) throw new AppError('conflict', 'A ticket sync is already running');
-      if (response.status === 422)
-        throw new AppError('unprocessable_entity', 'Codex has no ticket sync configured for this PSA');
-      throw new ServiceCallError('codex', response.status, code);
-    }
+    // Codex's own refusals are the user's: passed through as ours, with codex's detail.
+    if (!response.ok) throw codexRefusal(response, body);
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new AppError('bad_gateway', 'codex answered an unexpected shape');
     return parsed.data;
@@ -194,5 +207,7 @@ export function httpCodexClient(options: {
     ticket: (id, token) => asUser(`/api/tickets/${id}`, token, ticketDetailSchema),
     startSync: (job, token) => asUser(`/api/sync/${encodeURIComponent(job)}`, token, syncRunSchema, 'POST'),
     syncRun: (id, token) => asUser(`/api/sync/runs/${id}`, token, syncRunSchema),
+    addNote: (id, input, token) =>
+      asUser(`/api/tickets/${id}/notes`, token, addedNoteSchema, 'POST', { body: input.body, private: input.private }),
   };
 }

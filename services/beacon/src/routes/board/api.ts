@@ -1,7 +1,7 @@
 /**
  * The board's JSON API and live stream, for technicians and admins (a client user gets 403; a
- * service token gets 403 too). Reads come from the shared board; opening a ticket and "Sync now"
- * go to codex with the user's own token.
+ * service token gets 403 too). Reads come from the shared board; opening a ticket, adding a note
+ * and "Sync now" go to codex with the user's own token.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AppError, requireRole } from '@hivematrix/sdk';
 import type { BoardSettings, BeaconConfig } from '../../config.js';
 import type { CodexClient } from '../../codex/index.js';
-import { matches } from '../../domain/index.js';
+import { matches, noteInput } from '../../domain/index.js';
 import { streamBoard } from '../../live/index.js';
 import type { BoardSource } from '../../live/index.js';
 import { boardQuery, filterOf } from '../filters.js';
@@ -70,6 +70,20 @@ export const boardApiRoutes: FastifyPluginAsync<BoardRouteOptions> = async (
       const detail = await codex.ticket(request.params.id, userToken(request));
       const row = source.snapshot().rows.find((candidate) => candidate.id === request.params.id);
       return presentTicketDetail(detail, row?.psa_url ?? null, now());
+    },
+  );
+
+  app.post(
+    '/api/tickets/:id/notes',
+    {
+      // Before the body is validated, so a client or billing user learns only that they may not (403).
+      preValidation: requireRole(STAFF),
+      schema: { params: z.object({ id: z.coerce.number().int().positive() }), body: noteInput },
+    },
+    async (request, reply) => {
+      // Codex's 404, 409 (its PSA takes no notes), 502 and 503 (the PSA failed) come back as they are.
+      const added = await codex.addNote(request.params.id, request.body, userToken(request));
+      return reply.code(201).send(added);
     },
   );
 
