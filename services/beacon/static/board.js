@@ -318,8 +318,12 @@
 
   // The ticket panel: description and conversation as text, the PSA link, time since the last agent reply.
   var panel = document.getElementById('ticket-panel');
+  // aria-hidden follows the panel: the gateway's components.js sets it to true when it closes a
+  // modal (Escape, backdrop), and a panel reopened without resetting it is invisible to screen readers.
   function closePanel() {
-    if (panel) panel.classList.remove('active');
+    if (!panel) return;
+    panel.classList.remove('active');
+    panel.setAttribute('aria-hidden', 'true');
   }
   function detail(label, text) {
     var row = el('div', 'modal__detail-row');
@@ -456,6 +460,7 @@
     document.getElementById('ticket-panel-title').textContent = 'Ticket';
     body.replaceChildren(el('p', 'u-text-muted', 'Loading…'));
     panel.classList.add('active');
+    panel.setAttribute('aria-hidden', 'false');
     fetch(config.ticketUrl + encodeURIComponent(id), {
       headers: { accept: 'application/json' },
       credentials: 'same-origin',
