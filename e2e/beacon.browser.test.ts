@@ -3,7 +3,8 @@
  * written into codex's database: a technician opens the board, filters by agent and opens a
  * ticket; a ticket changed in codex appears on the open board without a reload; a display link
  * opened in a browser context with no session shows its view, shows a subject holding markup as
- * text, and goes blank within 5 s of being revoked.
+ * text, and goes blank within 5 s of being revoked; the technician adds a private note to a demo
+ * ticket from its panel, and sees codex's reason (text kept) for a ticket whose PSA takes none.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,10 +66,12 @@ describe('beacon through the gateway', () => {
       const now = Date.now();
       const ago = (minutes: number) => new Date(now - minutes * 60_000);
       let changedId = 0;
+      let companyId: string | undefined;
       try {
         const company = await codexDb.pool.query<{ id: string }>(
           `INSERT INTO companies (account_number, name) VALUES ('BEACON-1', 'Beacon Co') RETURNING id`,
         );
+        companyId = company.rows[0]?.id;
         await codexDb.pool.query(
           `INSERT INTO psa_agents (provider, external_id, name) VALUES ('freshservice', '7', 'Alice Agent'), ('freshservice', '8', 'Bob Agent')`,
         );
@@ -171,7 +174,6 @@ describe('beacon through the gateway', () => {
         1,
         'the page was not reloaded',
       );
-      await codexDb.close();
 
       // An admin creates a display link for the help desk view.
       const adminContext = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -220,6 +222,45 @@ describe('beacon through the gateway', () => {
       assert.equal(await tv.locator('tbody[data-section] tr').count(), 0);
       const reopened = await tv.goto(linkUrl.replace(/^https:\/\/[^/]+/, publicUrl));
       assert.equal(reopened?.status(), 404);
+
+      // "Add a note" from the panel: a demo ticket keeps it in codex (it has no PSA), private by default.
+      const demo = await codexDb.pool.query<{ id: string }>(
+        `INSERT INTO tickets (provider, external_id, company_id, ticket_number, subject, description_text, status, priority, requester_name, created_at, updated_at)
+         VALUES ('demo', 'DEMO-1', $1, 'DEMO-1', 'Demo: paper jam', 'Paper everywhere.', 'open', 'low', 'Rita Requester', $2, $2) RETURNING id`,
+        [companyId, ago(5)],
+      );
+      await tech.getByRole('button', { name: 'Demo: paper jam' }).click({ timeout: 15_000 });
+      await panel.getByText('Paper everywhere.').waitFor();
+      assert.ok(await tech.locator('#note-private').isChecked(), 'private by default');
+      await tech.locator('#note-private').uncheck();
+      assert.match(await tech.locator('#note-public-warning').innerText(), /customer will see/);
+      await tech.locator('#note-private').check();
+      assert.ok(await tech.locator('#note-public-warning').isHidden());
+      await tech.fill('#note-body', `Replaced the roller. ${EVIL}`);
+      await panel.getByRole('button', { name: 'Add note' }).click();
+      await tech.locator('#note-status').getByText('Note added.').waitFor();
+      assert.equal(await tech.inputValue('#note-body'), '');
+      await panel.getByText(`Replaced the roller. ${EVIL}`).waitFor();
+      assert.match(await panel.innerText(), /\(private note\)/);
+      assert.equal(await panel.locator('img').count(), 0, 'the note is text');
+      const stored = await codexDb.pool.query<{ body_text: string; private: boolean }>(
+        'SELECT body_text, private FROM ticket_conversations WHERE ticket_id = $1',
+        [demo.rows[0]?.id],
+      );
+      assert.deepEqual(stored.rows, [{ body_text: `Replaced the roller. ${EVIL}`, private: true }]);
+      await tech.screenshot({ path: path.join(ARTIFACTS, 'beacon-ticket-note.png'), fullPage: true });
+      await tech.keyboard.press('Escape');
+      // A Freshservice ticket without an integration: codex's 409 reason, and the text stays.
+      await tech.getByRole('button', { name: 'Printer fire is out' }).click();
+      await panel.getByText('The printer in room 2 is on fire.').waitFor();
+      await tech.fill('#note-body', 'Called the customer.');
+      await panel.getByRole('button', { name: 'Add note' }).click();
+      await tech
+        .locator('#note-status')
+        .getByText(/No Freshservice integration is configured/)
+        .waitFor();
+      assert.equal(await tech.inputValue('#note-body'), 'Called the customer.');
+      await codexDb.close();
 
       await tvContext.close();
       await adminContext.close();
