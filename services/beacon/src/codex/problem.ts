@@ -30,10 +30,13 @@ function retryAfterOf(response: Response, fromBody: number | undefined): number 
   return Number.isInteger(header) && header > 0 ? header : fromBody;
 }
 
+function isErrorCode(value: string | undefined): value is ErrorCode {
+  return value !== undefined && Object.hasOwn(ERROR_CODES, value);
+}
+
 /** Codex's own code when it is one of ours for the same status (e.g. `users_only`), else `code`. */
 function keepCode(upstream: string | undefined, status: number, code: ErrorCode): ErrorCode {
-  const known = Object.hasOwn(ERROR_CODES, upstream ?? '') ? (upstream as ErrorCode) : undefined;
-  return known !== undefined && ERROR_CODES[known].status === status ? known : code;
+  return isErrorCode(upstream) && ERROR_CODES[upstream].status === status ? upstream : code;
 }
 
 /** The error to throw for codex's non-2xx `response`, whose body was parsed as `body`. */
