@@ -1,6 +1,6 @@
 /**
  * The tools as the AI SDK sees them, their JSON Schemas converted from zod once per tool rather
- * than on every turn: converting the 19 tools costs about 2.6 ms of CPU, so 50 chats starting
+ * than on every turn: converting the tools (16 when measured) cost about 2.6 ms of CPU, so 50 chats starting
  * together spent ~130 ms on it, delaying each other's first tokens (bench/brainhair.ts). The zod
  * schema still validates every call (here for the SDK, and again in the tool runner).
  */
