@@ -86,16 +86,12 @@ export async function buildApp(deps: CodexDeps): Promise<ServiceApp> {
     config.CODEX_SECRET_KEY_PREVIOUS,
     config.SERVICE_SECRET,
   );
-  // Notes are written to the PSA with one attempt and no waiting (see noteRetryPolicy), so `sleep` is never used.
+  // Notes are written to the PSA with one attempt and no waiting (noteRetryPolicy), as "Test connection" does.
   const notes = createNoteTargets({
     db,
     ring: integrationRing,
     config,
-    http: {
-      fetch: deps.vendorFetch ?? globalThis.fetch,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      now: () => now().getTime(),
-    },
+    http: { fetch: deps.vendorFetch ?? globalThis.fetch, sleep: async () => undefined, now: () => now().getTime() },
   });
   await app.register(companyApiRoutes, { db, now });
   await app.register(assetApiRoutes, { db, now, secretKey });

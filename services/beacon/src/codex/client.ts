@@ -207,7 +207,6 @@ export function httpCodexClient(options: {
     ticket: (id, token) => asUser(`/api/tickets/${id}`, token, ticketDetailSchema),
     startSync: (job, token) => asUser(`/api/sync/${encodeURIComponent(job)}`, token, syncRunSchema, 'POST'),
     syncRun: (id, token) => asUser(`/api/sync/runs/${id}`, token, syncRunSchema),
-    addNote: (id, input, token) =>
-      asUser(`/api/tickets/${id}/notes`, token, addedNoteSchema, 'POST', { body: input.body, private: input.private }),
+    addNote: (id, input, token) => asUser(`/api/tickets/${id}/notes`, token, addedNoteSchema, 'POST', input),
   };
 }
